@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { Command, Option } from 'commander';
+import type { Logger } from '../../collectors/types';
+import { ConfigError, checkConfig, loadConfigFile, type IngestConfig } from '../../config';
+import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../../ingest';
+import { allSimulators, serviceModules } from '../../services';
+import { WorldError, builtinWorldText, loadWorldFile, parseWorld } from '../../sim/world';
+import type { World } from '../../sim/types';
+import { CliError } from '../errors';
+
+interface IngestFlags {
+  config?: string;
+  roleName?: string;
+  externalIdFile?: string;
+  organization?: string;
+  accounts?: string[];
+  regions?: string[];
+  excludeRegions?: string[];
+  services?: string[];
+  excludeServices?: string[];
+  out?: string;
+  simulate?: string | boolean;
+  concurrency?: number;
+  accountNameTag?: string | boolean;
+  production?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  progress?: boolean;
+}
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** The simulated organization: a world file, or the built-in one. */
+export function loadSimulatedWorld(file: string | true): World {
+  if (file === true) return parseWorld(builtinWorldText(builtinFragments()), '(built-in world)', allSimulators());
+  return loadWorldFile(file, allSimulators());
+}
+
+export function builtinFragments(): string[] {
+  return serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
+}
+
+function readExternalId(flags: IngestFlags): string | undefined {
+  if (flags.externalIdFile) {
+    try {
+      return readFileSync(flags.externalIdFile, 'utf8').trim();
+    } catch (error) {
+      throw new CliError(`--external-id-file ${flags.externalIdFile}: cannot read it (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return process.env.ORGGRAPH_EXTERNAL_ID || undefined;
+}
+
+function configFromFlags(flags: IngestFlags): Partial<IngestConfig> {
+  const config: Partial<IngestConfig> = flags.config ? loadConfigFile(flags.config) : {};
+  if (flags.roleName) config.roleName = flags.roleName;
+  if (flags.organization) config.organization = { ...config.organization, managementAccountId: flags.organization };
+  if (flags.accounts?.length) config.accounts = flags.accounts.map((id) => ({ id }));
+  if (flags.regions?.length || flags.excludeRegions?.length) {
+    config.regions = { include: flags.regions ?? config.regions?.include, exclude: flags.excludeRegions ?? config.regions?.exclude };
+  }
+  if (flags.services?.length || flags.excludeServices?.length) {
+    config.services = { include: flags.services ?? config.services?.include, exclude: flags.excludeServices ?? config.services?.exclude };
+  }
+  if (flags.out) config.outputDir = flags.out;
+  if (flags.concurrency) config.concurrency = flags.concurrency;
+  if (flags.accountNameTag !== undefined || flags.production !== undefined) {
+    config.tags = { ...config.tags };
+    if (flags.accountNameTag !== undefined) config.tags.accountName = flags.accountNameTag;
+    if (flags.production !== undefined) config.tags.production = flags.production;
+  }
+  // Flags are checked like a configuration file, so a bad value gets the same precise message.
+  return checkConfig(JSON.parse(JSON.stringify(config)) as unknown, flags.config ?? 'command line');
+}
+
+function stderrLogger(quiet: boolean): Logger {
+  return {
+    info: (message) => (quiet ? undefined : process.stderr.write(`${message}\n`)),
+    warn: (message) => process.stderr.write(`warning: ${message}\n`),
+    debug: (message) => (process.env.ORGGRAPH_DEBUG ? process.stderr.write(`debug: ${message}\n`) : undefined),
+  };
+}
+
+function progressReporter(enabled: boolean): { onProgress?: (progress: IngestProgress) => void; stop: () => void } {
+  if (!enabled) return { stop: () => undefined };
+  const bar = new SingleBar({
+    format: ' {phase} [{bar}] {value}/{total} {detail}',
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  let started = false;
+  return {
+    onProgress: (progress) => {
+      const detail = progress.record ? `${progress.record.accountId} ${progress.record.region} ${progress.record.collector}` : '';
+      if (!started) {
+        bar.start(progress.total, progress.done, { phase: progress.phase, detail });
+        started = true;
+      }
+      bar.setTotal(progress.total);
+      bar.update(progress.done, { phase: progress.phase.padEnd(7), detail });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** The run summary as printed for people. */
+export function formatSummary(summary: IngestSummary): string {
+  const lines: string[] = [];
+  lines.push(`Snapshot ${summary.snapshot.path}`);
+  lines.push(`  sha256 ${summary.snapshot.sha256}`);
+  lines.push(
+    `Accounts ${summary.accounts.map((a) => `${a.accountId}${a.name ? ` (${a.name})` : ''}`).join(', ') || 'none'}`,
+  );
+  for (const skipped of summary.skippedAccounts) lines.push(`  skipped ${skipped.accountId}${skipped.name ? ` (${skipped.name})` : ''}: ${skipped.reason}`);
+  lines.push(`Regions  ${summary.regions.join(', ') || 'none'}`);
+  lines.push(
+    `Graph    ${summary.totals.entities} entities, ${summary.totals.relationships} relationships` +
+      (summary.totals.staleEntities ? ` (${summary.totals.staleEntities} carried forward, not refreshed)` : ''),
+  );
+  lines.push(`Changes  +${summary.changes.created} created, ~${summary.changes.updated} updated, -${summary.changes.deleted} deleted`);
+  lines.push(`API      ${summary.apiCalls} calls, ${summary.throttledCalls} throttled and retried, ${summary.durationMs} ms`);
+  lines.push('');
+  const width = Math.max(...Object.keys(summary.counts.entities).map((t) => t.length), 10);
+  lines.push('Entities by type');
+  for (const [type, count] of Object.entries(summary.counts.entities)) lines.push(`  ${type.padEnd(width)} ${String(count).padStart(6)}`);
+  lines.push(`Relationship types: ${Object.keys(summary.counts.relationships).length}`);
+  if (summary.errors.length) {
+    lines.push('');
+    lines.push(`Errors (${summary.errors.length}): the run went on; affected types were carried forward`);
+    for (const error of summary.errors.slice(0, 20)) {
+      lines.push(`  ${error.account} ${error.region} ${error.service}${error.operation ? ` ${error.operation}` : ''}: ${error.code}: ${error.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerIngestCommand(program: Command): void {
+  program
+    .command('ingest')
+    .description('Read the organization (or the simulated one) and write a snapshot of its graph.')
+    .option('-c, --config <file>', 'configuration file (YAML)')
+    .option('--role-name <name>', 'audit role to assume in every account (default JupiterOne)')
+    .option('--external-id-file <file>', 'file holding the External ID (default: $ORGGRAPH_EXTERNAL_ID); never echoed')
+    .option('--organization <managementAccountId>', 'organization mode: list accounts from this management account')
+    .option('--accounts <ids>', 'accounts to ingest (comma-separated; filters the organization in organization mode)', list)
+    .option('--regions <regions>', 'only these regions (comma-separated)', list)
+    .option('--exclude-regions <regions>', 'never these regions', list)
+    .option('--services <services>', 'only these services (comma-separated, e.g. iam,ec2)', list)
+    .option('--exclude-services <services>', 'never these services', list)
+    .option('-o, --out <dir>', 'snapshot directory (default .orggraph)')
+    .option('--simulate [world]', 'run against a simulated organization: a world file, or the built-in one')
+    .addOption(new Option('--concurrency <n>', 'collector runs in flight at once').argParser((v) => Number.parseInt(v, 10)))
+    .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
+    .option('--production', 'add tag.Production=true to every entity')
+    .option('--json', 'print the run summary as JSON on stdout')
+    .option('-q, --quiet', 'no progress or informational messages')
+    .option('--no-progress', 'no progress display')
+    .action(async (flags: IngestFlags) => {
+      let world: World | undefined;
+      let config: Partial<IngestConfig>;
+      try {
+        world = flags.simulate ? loadSimulatedWorld(flags.simulate === true ? true : flags.simulate) : undefined;
+        config = configFromFlags(flags);
+      } catch (error) {
+        if (error instanceof WorldError || error instanceof ConfigError) throw new CliError(error.message);
+        throw error;
+      }
+      const externalId = readExternalId(flags);
+      const progress = progressReporter(Boolean(process.stderr.isTTY) && flags.progress !== false && !flags.quiet);
+      try {
+        const result = await ingest({
+          config,
+          secrets: { externalId },
+          simulate: world,
+          logger: stderrLogger(Boolean(flags.quiet || flags.json)),
+          onProgress: progress.onProgress,
+        });
+        progress.stop();
+        if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+        else process.stdout.write(formatSummary(result.summary));
+      } catch (error) {
+        progress.stop();
+        if (error instanceof IngestError) throw new CliError(error.message, 1);
+        if (error instanceof ConfigError) throw new CliError(error.message);
+        throw error;
+      }
+    });
+}

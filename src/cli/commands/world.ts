@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { allSimulators } from '../../services';
+import { builtinWorldText, loadWorldFile, WorldError } from '../../sim/world';
+import { CliError } from '../errors';
+import { builtinFragments } from './ingest';
+
+export function registerWorldCommand(program: Command): void {
+  const world = program.command('world').description('The simulated organization.');
+  world
+    .command('print')
+    .description('Print the built-in simulated organization as one YAML file (a starting point for your own).')
+    .action(() => {
+      process.stdout.write(builtinWorldText(builtinFragments()));
+    });
+  world
+    .command('check <file>')
+    .description('Validate a world file.')
+    .action((file: string) => {
+      try {
+        const loaded = loadWorldFile(file, allSimulators());
+        process.stdout.write(`${file}: valid (${loaded.accounts.length} accounts, ${loaded.regions.length} regions)\n`);
+      } catch (error) {
+        if (error instanceof WorldError) throw new CliError(error.message);
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { registerIngestCommand } from './commands/ingest';
+import { registerQueryCommand } from './commands/query';
+import { registerWorldCommand } from './commands/world';
+import { CliError } from './errors';
+
+export function buildProgram(): Command {
+  const program = new Command('orggraph')
+    .description('Security graph of an AWS organization: ingest, query, check.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerIngestCommand(program);
+  registerQueryCommand(program);
+  registerWorldCommand(program);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code; errors are printed, never thrown. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError) {
+      process.stderr.write(`orggraph: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`orggraph: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,100 @@
+import type { CallScope, SdkClient, SdkClientClass } from '../aws/access';
+import type { Entity, GraphStore, Relationship, RelationshipVerb } from '../graph';
+
+/** An entity type a collector produces. */
+export interface EntityDeclaration {
+  _type: string;
+  _class: string[];
+  /** JupiterOne's data-model resource label, for the docs table. */
+  resourceName: string;
+  /**
+   * Types whose previous entities must never be deleted (findings): they are carried forward even
+   * when the collector succeeds.
+   */
+  everGrowing?: boolean;
+}
+
+/** A relationship type a collector produces. `to` may name several target types. */
+export interface RelationshipDeclaration {
+  from: string;
+  verb: RelationshipVerb;
+  to: string | string[];
+  /** Overrides the derived `_type` (one target only). */
+  _type?: string;
+}
+
+/**
+ * What a collector produces and needs. This is the single source of truth from which the docs
+ * coverage table, the onboarding IAM policy and the coverage tests are derived.
+ */
+export interface CollectorDeclaration {
+  /** Unique id, `<service>-<what>`, e.g. `ec2-instances`. */
+  id: string;
+  /** Short AWS service name (IAM prefix style): `ec2`, `iam`, `s3`. */
+  service: string;
+  /** Global collectors run once per account; regional ones once per account and enabled region. */
+  scope: 'global' | 'regional';
+  entities: EntityDeclaration[];
+  relationships: RelationshipDeclaration[];
+  /** Every IAM action the collector calls, e.g. `ec2:DescribeInstances`. */
+  permissions: string[];
+  /** Collectors whose output this one reads (same account; same region, or their global run). */
+  dependsOn: string[];
+}
+
+export interface AccountInfo {
+  accountId: string;
+  /** Friendly name from Organizations or configuration. */
+  name?: string;
+  /** Set in organization mode. */
+  organization?: {
+    id?: string;
+    managementAccountId: string;
+    arn?: string;
+    email?: string;
+    status?: string;
+    joinedMethod?: string;
+    joinedTimestamp?: Date;
+  };
+}
+
+export interface IngestionTags {
+  /** Added to every entity as `tag.AccountName`. */
+  accountName?: boolean | string;
+  /** Added to every entity as `tag.Production`. */
+  production?: boolean;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export interface CollectorContext {
+  readonly account: AccountInfo;
+  /** The region being collected, or the home region for a global collector. */
+  readonly region: string;
+  readonly scope: CallScope;
+  /** All accounts of this run, for mapping cross-account references. */
+  readonly accounts: readonly AccountInfo[];
+  /** The client of a service for this account and region. */
+  client<C extends SdkClient>(clientClass: SdkClientClass<C>, region?: string): C;
+  /** Adds entities, stamped with this collector's provenance and the integration tags. */
+  addEntity(entity: Entity): Entity;
+  addEntities(entities: Iterable<Entity>): void;
+  addRelationship(relationship: Relationship): Relationship;
+  addRelationships(relationships: Iterable<Relationship>): void;
+  /** The graph built so far (dependencies' entities are complete when this collector runs). */
+  readonly graph: GraphStore;
+  /**
+   * Records an error in one part of the collection without failing the collector (for example one
+   * bucket whose policy cannot be read). The collector's other results are kept.
+   */
+  recordError(operation: string, error: unknown): void;
+  readonly logger: Logger;
+}
+
+export interface Collector extends CollectorDeclaration {
+  run(context: CollectorContext): Promise<void>;
+}

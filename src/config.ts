@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import type { IngestionTags } from './collectors/types';
+
+/** What an ingestion run reads and where it writes. Secrets are not part of it (see {@link IngestSecrets}). */
+export interface IngestConfig {
+  /** Audit role assumed in every account. */
+  roleName: string;
+  rolePath?: string;
+  /** Organization mode: list the accounts from the management account. */
+  organization?: {
+    managementAccountId: string;
+    skipTag?: { key: string; value: string };
+  };
+  /** Explicit accounts (without organization mode), or a filter on the organization's accounts. */
+  accounts?: Array<{ id: string; name?: string }>;
+  regions?: { include?: string[]; exclude?: string[] };
+  services?: { include?: string[]; exclude?: string[] };
+  /** Snapshot directory. */
+  outputDir: string;
+  tags?: IngestionTags;
+  /** Collector runs in flight at once. */
+  concurrency?: number;
+  sessionName?: string;
+}
+
+/** Secrets kept apart from the configuration so that it can be logged, stored and diffed. */
+export interface IngestSecrets {
+  externalId?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_ROLE_NAME = 'JupiterOne';
+export const DEFAULT_OUTPUT_DIR = '.orggraph';
+const ACCOUNT_ID = { type: 'string', pattern: '^\\d{12}$' };
+const REGION_LIST = { type: 'array', items: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' } };
+const SERVICE_LIST = { type: 'array', items: { type: 'string', pattern: '^[a-z0-9_-]+$' } };
+
+export const ingestConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    roleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$' },
+    rolePath: { type: 'string', pattern: '^/([\\x21-\\x7E]+/)?$' },
+    organization: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['managementAccountId'],
+      properties: {
+        managementAccountId: ACCOUNT_ID,
+        skipTag: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key', 'value'],
+          properties: { key: { type: 'string', minLength: 1 }, value: { type: 'string' } },
+        },
+      },
+    },
+    accounts: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ACCOUNT_ID, name: { type: 'string' } } },
+    },
+    regions: { type: 'object', additionalProperties: false, properties: { include: REGION_LIST, exclude: REGION_LIST } },
+    services: { type: 'object', additionalProperties: false, properties: { include: SERVICE_LIST, exclude: SERVICE_LIST } },
+    outputDir: { type: 'string', minLength: 1 },
+    tags: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { accountName: { type: ['boolean', 'string'] }, production: { type: 'boolean' } },
+    },
+    concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateConfig = ajv.compile(ingestConfigSchema);
+
+/** Validates a configuration object; the error names each bad property and the problem. */
+export function checkConfig(value: unknown, source: string): Partial<IngestConfig> {
+  if (value && typeof value === 'object' && 'externalId' in value) {
+    throw new ConfigError(
+      `${source}: externalId must not be stored in the configuration; pass it in ORGGRAPH_EXTERNAL_ID or --external-id-file`,
+    );
+  }
+  if (!validateConfig(value)) {
+    const problems = (validateConfig.errors ?? []).map((error) => {
+      const where = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+      const detail =
+        error.keyword === 'additionalProperties'
+          ? `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`
+          : error.message;
+      return `${where}: ${detail}`;
+    });
+    throw new ConfigError(`${source}: invalid configuration: ${problems.join('; ')}`);
+  }
+  return value as Partial<IngestConfig>;
+}
+
+export function loadConfigFile(file: string): Partial<IngestConfig> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read the configuration (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return checkConfig(data ?? {}, file);
+}
+
+/** The External ID: AWS accepts 2 to 1,224 characters of `[\w+=,.@:/-]`. */
+export function checkExternalId(externalId: string): string {
+  if (externalId.length < 2 || externalId.length > 1224) {
+    throw new ConfigError(`External ID must be 2 to 1,224 characters long (it has ${externalId.length})`);
+  }
+  const bad = /[^\w+=,.@:/-]/.exec(externalId);
+  if (bad) throw new ConfigError(`External ID contains a character AWS does not allow at position ${bad.index + 1} (allowed: letters, digits and +=,.@:/-_)`);
+  return externalId;
+}
+
+export function completeConfig(partial: Partial<IngestConfig>): IngestConfig {
+  const config: IngestConfig = { roleName: DEFAULT_ROLE_NAME, outputDir: DEFAULT_OUTPUT_DIR, ...partial };
+  if (!config.organization && !config.accounts?.length) {
+    throw new ConfigError('no accounts to ingest: set organization.managementAccountId (organization mode) or list accounts');
+  }
+  return config;
+}

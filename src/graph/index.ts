@@ -1,0 +1,4 @@
+export * from './types';
+export * from './convert';
+export * from './validate';
+export * from './store';

@@ -1,0 +1,355 @@
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import type { RetryStrategyV2 } from '@smithy/types';
+import { AwsAccess, type AwsAccessOptions } from './aws/access';
+import { classifyError } from './aws/errors';
+import { discoverOrganization, type SkippedAccount } from './aws/organization';
+import { discoverRegions } from './aws/regions';
+import { GLOBAL_REGION, runCollectors, silentLogger } from './collectors/runner';
+import type { AccountInfo, Collector, Logger } from './collectors/types';
+import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
+import { GraphStore, type Entity, type Relationship } from './graph';
+import { allSimulators, selectCollectors } from './services';
+import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from './sim/simulator';
+import type { World } from './sim/types';
+import {
+  diffEntities,
+  readSnapshot,
+  SnapshotStore,
+  type ChangeCounts,
+  type CollectorRunRecord,
+  type NotRefreshed,
+  type RunError,
+  type Snapshot,
+  type SnapshotMetadata,
+} from './snapshot';
+import type { WriteHooks } from './snapshot/writer';
+
+export const TOOL = { name: 'aws-org-graph', version: '0.1.0' };
+
+export class IngestError extends Error {
+  constructor(
+    message: string,
+    readonly errors: RunError[] = [],
+  ) {
+    super(message);
+    this.name = 'IngestError';
+  }
+}
+
+export interface IngestProgress {
+  phase: 'accounts' | 'regions' | 'collect' | 'write';
+  done: number;
+  total: number;
+  record?: CollectorRunRecord;
+}
+
+export interface IngestOptions {
+  config: Partial<IngestConfig>;
+  secrets?: IngestSecrets;
+  /** Run against a simulated organization instead of AWS. */
+  simulate?: World;
+  /** Overrides of the access layer (tests: short retry delays). */
+  access?: Partial<AwsAccessOptions>;
+  logger?: Logger;
+  onProgress?: (progress: IngestProgress) => void;
+  /** Test hook: called while the snapshot is being written. */
+  writeHooks?: WriteHooks;
+  /** Collectors to run instead of the registry's selection (tests). */
+  collectors?: Collector[];
+}
+
+export interface IngestSummary {
+  snapshot: { path: string; sha256: string };
+  counts: { entities: Record<string, number>; relationships: Record<string, number> };
+  totals: { entities: number; relationships: number; staleEntities: number };
+  accounts: Array<{ accountId: string; name?: string }>;
+  skippedAccounts: SkippedAccount[];
+  regions: string[];
+  errors: Array<Pick<RunError, 'account' | 'region' | 'service' | 'code' | 'message'> & { operation?: string }>;
+  notRefreshed: NotRefreshed[];
+  changes: ChangeCounts;
+  startedAt: string;
+  durationMs: number;
+  apiCalls: number;
+  throttledCalls: number;
+}
+
+export interface IngestResult {
+  summary: IngestSummary;
+  metadata: SnapshotMetadata;
+  graph: GraphStore;
+}
+
+/** Retries for the simulated organization: the SDK's strategy, with short fixed delays. */
+export function fastRetryStrategy(maxAttempts = 10): () => RetryStrategyV2 {
+  return () => new ConfiguredRetryStrategy(maxAttempts, (attempt) => Math.min(5 * attempt, 50));
+}
+
+function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function scopeMatches(object: Entity | Relationship, record: { accountId: string; region: string; collector: string }): boolean {
+  return (
+    object._accountId === record.accountId &&
+    (record.region === '*' || object._region === record.region) &&
+    (record.collector === '*' || object._collector === record.collector)
+  );
+}
+
+/**
+ * Keeps what the previous snapshot knew wherever this run could not look: objects of failed
+ * (account, region, collector) scopes, and ever-growing types (findings) that are never deleted.
+ * Carried objects are marked `_stale: true`.
+ */
+export function carryForward(
+  previous: Snapshot,
+  graph: GraphStore,
+  failed: ReadonlyArray<{ accountId: string; region: string; collector: string }>,
+  everGrowingTypes: ReadonlySet<string>,
+  collectors: readonly Collector[],
+): NotRefreshed[] {
+  const notRefreshed: NotRefreshed[] = [];
+  const typesByCollector = new Map(collectors.map((c) => [c.id, c.entities.map((e) => e._type)]));
+  const carriedByScope = new Map<string, number>();
+  const scopeKey = (r: { accountId: string; region: string; collector: string }) => `${r.accountId}|${r.region}|${r.collector}`;
+  for (const entity of previous.entities) {
+    if (graph.hasEntity(entity._key)) continue;
+    const failedScope = failed.find((record) => scopeMatches(entity, record));
+    if (failedScope || everGrowingTypes.has(entity._type)) {
+      graph.addEntity({ ...entity, _stale: true });
+      if (failedScope) carriedByScope.set(scopeKey(failedScope), (carriedByScope.get(scopeKey(failedScope)) ?? 0) + 1);
+    }
+  }
+  for (const relationship of previous.relationships) {
+    if (graph.getRelationship(relationship._key)) continue;
+    const carry = failed.some((record) => scopeMatches(relationship, record)) || everGrowingTypes.has(relationship._type);
+    if (carry && graph.hasEntity(relationship._fromEntityKey) && graph.hasEntity(relationship._toEntityKey)) {
+      graph.addRelationship({ ...relationship, _stale: true });
+    }
+  }
+  for (const record of failed) {
+    const types = record.collector === '*' ? [...new Set(collectors.flatMap((c) => c.entities.map((e) => e._type)))] : (typesByCollector.get(record.collector) ?? []);
+    notRefreshed.push({ ...record, types: [...types].sort(), entitiesCarried: carriedByScope.get(scopeKey(record)) ?? 0 });
+  }
+  return notRefreshed;
+}
+
+/** Drops relationships whose ends are not in the graph (a target outside the data that no mapper created). */
+function dropDanglingRelationships(graph: GraphStore): number {
+  let dropped = 0;
+  for (const relationship of [...graph.allRelationships()]) {
+    if (!graph.hasEntity(relationship._fromEntityKey) || !graph.hasEntity(relationship._toEntityKey)) {
+      graph.removeRelationship(relationship._key);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
+/**
+ * One ingestion run: accounts, regions, collectors, carry-forward of what could not be refreshed,
+ * snapshot, changes since the previous snapshot. The snapshot store is only written when at least
+ * one collector succeeded, so a run that reached nothing never replaces a good snapshot.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestResult> {
+  const logger = options.logger ?? silentLogger;
+  const startedAt = new Date();
+  const started = performance.now();
+  const world = options.simulate;
+  const config = completeConfig({
+    ...(world
+      ? { roleName: world.organization.roleName, organization: { managementAccountId: world.organization.managementAccountId } }
+      : {}),
+    ...options.config,
+  });
+  const externalId = options.secrets?.externalId ?? world?.organization.externalId;
+  if (externalId !== undefined) checkExternalId(externalId);
+
+  const simulated = world ? new SimulatedAws(world, allSimulators()) : undefined;
+  const access = new AwsAccess({
+    roleName: config.roleName,
+    rolePath: config.rolePath,
+    externalId,
+    sessionName: config.sessionName,
+    ...(simulated
+      ? {
+          baseCredentials: SIMULATED_BASE_CREDENTIALS,
+          plugins: ({ accountId, region }) => [simulated.plugin(accountId, region)],
+          stsPlugins: () => [simulated.stsPlugin()],
+          retryStrategy: fastRetryStrategy(),
+        }
+      : {}),
+    ...options.access,
+  });
+  const errors: RunError[] = [];
+  const failedScopes: Array<{ accountId: string; region: string; collector: string }> = [];
+  const records: CollectorRunRecord[] = [];
+
+  try {
+    // Accounts.
+    options.onProgress?.({ phase: 'accounts', done: 0, total: 1 });
+    let accounts: AccountInfo[];
+    let skippedAccounts: SkippedAccount[] = [];
+    if (config.organization) {
+      const management = config.organization.managementAccountId;
+      let discovery;
+      try {
+        discovery = await access.withScope({ accountId: management, region: GLOBAL_REGION, collector: 'organization' }, () =>
+          discoverOrganization(access, management, { skipTag: config.organization?.skipTag, only: config.accounts?.map((a) => a.id) }),
+        );
+      } catch (error) {
+        const classified = classifyError(error);
+        throw new IngestError(
+          `cannot list the organization's accounts from the management account ${management}: ${classified.code} (${classified.message})`,
+          [{ account: management, region: GLOBAL_REGION, service: 'organizations', code: classified.code, awsCode: classified.awsCode, kind: classified.kind, message: classified.message }],
+        );
+      }
+      skippedAccounts = discovery.skipped;
+      accounts = discovery.accounts.map((account) => ({
+        accountId: account.id,
+        name: account.name,
+        organization: {
+          managementAccountId: management,
+          arn: account.arn,
+          email: account.email,
+          status: account.status,
+          joinedMethod: account.joinedMethod,
+          joinedTimestamp: account.joinedTimestamp,
+        },
+      }));
+      for (const skipped of skippedAccounts) logger.info(`skipping account ${skipped.accountId} (${skipped.name ?? ''}): ${skipped.reason}`);
+    } else {
+      accounts = (config.accounts ?? []).map((account) => ({ accountId: account.id, name: account.name }));
+    }
+
+    // Regions, per account; an account that cannot be reached is recorded and the others go on.
+    const regions = new Map<string, string[]>();
+    const skippedRegions: SnapshotMetadata['skippedRegions'] = [];
+    const reachable: AccountInfo[] = [];
+    let regionsDone = 0;
+    await Promise.all(
+      accounts.map(async (account) => {
+        try {
+          const discovered = await access.withScope({ accountId: account.accountId, region: GLOBAL_REGION, collector: 'regions' }, () =>
+            discoverRegions(access, account.accountId, config.regions),
+          );
+          regions.set(account.accountId, discovered.enabled);
+          for (const skipped of discovered.skipped) skippedRegions.push({ accountId: account.accountId, ...skipped });
+          reachable.push(account);
+        } catch (error) {
+          const classified = classifyError(error);
+          const operation = (error as { $operation?: string }).$operation;
+          errors.push({
+            account: account.accountId,
+            region: '*',
+            service: operation?.startsWith('sts:') || /AssumeRole/.test(classified.message) ? 'sts' : 'ec2',
+            operation: operation ?? 'sts:AssumeRole',
+            code: classified.code,
+            awsCode: classified.awsCode,
+            kind: classified.kind,
+            message: classified.message,
+          });
+          failedScopes.push({ accountId: account.accountId, region: '*', collector: '*' });
+          logger.warn(`account ${account.accountId} cannot be reached: ${classified.code} ${classified.message}`);
+        }
+        options.onProgress?.({ phase: 'regions', done: ++regionsDone, total: accounts.length });
+      }),
+    );
+    reachable.sort((a, b) => a.accountId.localeCompare(b.accountId));
+    skippedRegions.sort((a, b) => `${a.accountId}${a.region}`.localeCompare(`${b.accountId}${b.region}`));
+
+    // Collectors.
+    const collectors = options.collectors ?? selectCollectors(config.services);
+    const graph = new GraphStore();
+    const run = await runCollectors({
+      access,
+      graph,
+      plan: { accounts: reachable, regions, collectors },
+      concurrency: config.concurrency,
+      tags: config.tags,
+      logger,
+      onTaskDone: (record, done, total) => options.onProgress?.({ phase: 'collect', done, total, record }),
+    });
+    records.push(...run.records);
+    errors.push(...run.errors);
+    for (const record of run.records) if (record.status === 'failed') failedScopes.push(record);
+    if (!run.records.some((record) => record.status !== 'failed')) {
+      throw new IngestError(
+        `nothing could be ingested: ${errors.length ? errors.slice(0, 3).map((e) => `${e.account} ${e.service} ${e.code}: ${e.message}`).join('; ') : 'no account was reachable'}`,
+        errors,
+      );
+    }
+
+    // Carry forward what could not be refreshed, then write.
+    const store = new SnapshotStore(config.outputDir);
+    const latest = await store.latest();
+    const previous = latest ? await readSnapshot(latest.absolutePath) : undefined;
+    const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
+    const notRefreshed = previous ? carryForward(previous, graph, failedScopes, everGrowing, collectors) : failedScopes.map((scope) => ({ ...scope, types: [], entitiesCarried: 0 }));
+    const dropped = dropDanglingRelationships(graph);
+    if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
+
+    const entities = [...graph.allEntities()];
+    const relationships = [...graph.allRelationships()];
+    const changes = previous ? diffEntities(previous.entities, entities).counts : { created: entities.length, updated: 0, deleted: 0 };
+    const apiCalls = access.totals();
+    const endedAt = new Date();
+    errors.sort((a, b) => `${a.account}|${a.region}|${a.service}|${a.operation}`.localeCompare(`${b.account}|${b.region}|${b.service}|${b.operation}`));
+    const metadata: Omit<SnapshotMetadata, 'graphSha256'> = {
+      format: 'aws-org-graph.snapshot/1',
+      tool: TOOL,
+      startedAt: startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      mode: world ? 'simulated' : 'aws',
+      accounts: reachable.map((a) => ({ accountId: a.accountId, name: a.name })),
+      skippedAccounts,
+      regions: [...new Set([...regions.values()].flat())].sort(),
+      skippedRegions,
+      collectors: records,
+      errors,
+      notRefreshed,
+      counts: {
+        entities: countBy(entities, (e) => e._type),
+        relationships: countBy(relationships, (r) => r._type),
+        totalEntities: entities.length,
+        totalRelationships: relationships.length,
+        staleEntities: entities.filter((e) => e._stale).length,
+      },
+      apiCalls,
+      previous: latest && previous ? { path: latest.absolutePath, graphSha256: previous.metadata.graphSha256 } : undefined,
+      changes,
+    };
+    options.onProgress?.({ phase: 'write', done: 0, total: 1 });
+    const written = await store.write(entities, relationships, metadata, options.writeHooks);
+    const fullMetadata: SnapshotMetadata = { ...metadata, graphSha256: written.graphSha256 };
+    return { summary: summarize(fullMetadata, written.path), metadata: fullMetadata, graph };
+  } finally {
+    access.destroy();
+  }
+}
+
+export function summarize(metadata: SnapshotMetadata, snapshotPath: string): IngestSummary {
+  return {
+    snapshot: { path: snapshotPath, sha256: metadata.graphSha256 },
+    counts: { entities: metadata.counts.entities, relationships: metadata.counts.relationships },
+    totals: {
+      entities: metadata.counts.totalEntities,
+      relationships: metadata.counts.totalRelationships,
+      staleEntities: metadata.counts.staleEntities,
+    },
+    accounts: metadata.accounts,
+    skippedAccounts: metadata.skippedAccounts,
+    regions: metadata.regions,
+    errors: metadata.errors.map((e) => ({ account: e.account, region: e.region, service: e.service, code: e.code, message: e.message, operation: e.operation })),
+    notRefreshed: metadata.notRefreshed,
+    changes: metadata.changes ?? { created: 0, updated: 0, deleted: 0 },
+    startedAt: metadata.startedAt,
+    durationMs: metadata.durationMs,
+    apiCalls: metadata.apiCalls.calls,
+    throttledCalls: metadata.apiCalls.throttled,
+  };
+}

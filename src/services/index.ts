@@ -1,0 +1,79 @@
+import type { Collector } from '../collectors/types';
+import { coreSimulators } from '../sim/core-services';
+import type { ServiceSimulator } from '../sim/types';
+import { createAccountService } from './account';
+import { ec2Service } from './ec2';
+import { iamService } from './iam';
+import { kmsService } from './kms';
+import { s3Service } from './s3';
+import type { ServiceModule } from './types';
+
+export type { ServiceModule } from './types';
+
+/** AWS services with collectors, in documentation order. Adding a service means adding it here. */
+export const awsServices: readonly ServiceModule[] = [iamService, ec2Service, s3Service, kmsService];
+
+/** All service modules, the account module (which needs to know the others) first. */
+export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices];
+
+export function allCollectors(): Collector[] {
+  return serviceModules.flatMap((module) => module.collectors);
+}
+
+export function allSimulators(): ServiceSimulator[] {
+  return [...coreSimulators, ...serviceModules.flatMap((module) => module.simulators)];
+}
+
+/**
+ * Collectors to run for a service selection. Dependencies of selected collectors are added even when
+ * their service is excluded: a collector cannot produce its relationships without them.
+ */
+export function selectCollectors(selection: { include?: string[]; exclude?: string[] } = {}): Collector[] {
+  const all = allCollectors();
+  const byId = new Map(all.map((collector) => [collector.id, collector]));
+  const include = selection.include?.length ? new Set(selection.include) : undefined;
+  const exclude = new Set(selection.exclude ?? []);
+  const chosen = new Set<string>();
+  const add = (collector: Collector) => {
+    if (chosen.has(collector.id)) return;
+    chosen.add(collector.id);
+    for (const dependency of collector.dependsOn) {
+      const upstream = byId.get(dependency);
+      if (upstream) add(upstream);
+    }
+  };
+  for (const collector of all) {
+    const wanted = collector.service === 'account' || ((!include || include.has(collector.service)) && !exclude.has(collector.service));
+    if (wanted) add(collector);
+  }
+  return all.filter((collector) => chosen.has(collector.id));
+}
+
+/** Validates that declarations are consistent: unique ids, known dependencies, no cycles. */
+export function checkDeclarations(collectors: readonly Collector[] = allCollectors()): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const collector of collectors) {
+    if (ids.has(collector.id)) problems.push(`duplicate collector id ${collector.id}`);
+    ids.add(collector.id);
+  }
+  for (const collector of collectors) {
+    for (const dependency of collector.dependsOn) if (!ids.has(dependency)) problems.push(`${collector.id} depends on unknown ${dependency}`);
+  }
+  const visiting = new Set<string>();
+  const visited = new Set<string>();
+  const byId = new Map(collectors.map((c) => [c.id, c]));
+  const visit = (id: string, path: string[]) => {
+    if (visited.has(id)) return;
+    if (visiting.has(id)) {
+      problems.push(`dependency cycle: ${[...path, id].join(' -> ')}`);
+      return;
+    }
+    visiting.add(id);
+    for (const dependency of byId.get(id)?.dependsOn ?? []) visit(dependency, [...path, id]);
+    visiting.delete(id);
+    visited.add(id);
+  };
+  for (const collector of collectors) visit(collector.id, []);
+  return problems;
+}

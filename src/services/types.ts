@@ -1,0 +1,19 @@
+import type { Collector } from '../collectors/types';
+import type { ServiceSimulator } from '../sim/types';
+
+/**
+ * Everything one AWS service contributes: its collectors (with their declarations), its part of the
+ * simulated AWS, and its part of the built-in simulated organization.
+ */
+export interface ServiceModule {
+  /** Service id as in the service entity `aws_<service>`: `ec2`, `iam`, `s3`. */
+  service: string;
+  /** Human name for docs. */
+  title: string;
+  /** `function` values of the `aws_<service>` Service entity (JupiterOne data model). */
+  serviceFunctions: string[];
+  collectors: Collector[];
+  simulators: ServiceSimulator[];
+  /** Absolute path of this service's fragment of the built-in world (YAML), if any. */
+  demoWorldFragment?: string;
+}

@@ -1,0 +1,181 @@
+import { ServiceException } from '@smithy/smithy-client';
+import type { ClientPlugin } from '../aws/access';
+import { seededRandom } from './random';
+import { DEFAULT_BUCKET, TokenBucket } from './token-bucket';
+import type { Fault, FaultError, ServiceSimulator, SimCallContext, World, WorldAccount } from './types';
+
+/** Fake base credentials of the ingester in the simulated organization. */
+export const SIMULATED_BASE_CREDENTIALS = {
+  accessKeyId: 'AKIASIMULATEDINGEST0',
+  secretAccessKey: 'simulated-secret-access-key-not-real',
+};
+
+export interface SimulatorStats {
+  calls: number;
+  throttled: number;
+  faults: number;
+  byOperation: Record<string, number>;
+}
+
+interface MiddlewareContext {
+  clientName?: string;
+  commandName?: string;
+}
+
+const ENABLED_OPT_IN = new Set(['opt-in-not-required', 'opted-in']);
+
+/**
+ * The simulated AWS: answers the real SDK clients at the SDK boundary (a `finalizeRequest`
+ * middleware, inside the SDK's retry loop), so paginators, retries and error handling run for real.
+ */
+export class SimulatedAws {
+  readonly stats: SimulatorStats = { calls: 0, throttled: 0, faults: 0, byOperation: {} };
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly random: () => number;
+  private readonly accounts = new Map<string, WorldAccount>();
+  private readonly simulatorsByClient = new Map<string, ServiceSimulator[]>();
+
+  constructor(
+    readonly world: World,
+    simulators: readonly ServiceSimulator[],
+  ) {
+    this.random = seededRandom(world.behaviour?.seed ?? 1);
+    for (const account of world.accounts) this.accounts.set(account.id, account);
+    for (const simulator of simulators) {
+      const list = this.simulatorsByClient.get(simulator.clientName) ?? [];
+      list.push(simulator);
+      this.simulatorsByClient.set(simulator.clientName, list);
+    }
+  }
+
+  /** Middleware for a client of `accountId` in `region`. */
+  plugin(accountId: string, region: string): ClientPlugin {
+    return {
+      applyToStack: (stack) => {
+        stack.add(
+          (_next: unknown, context: MiddlewareContext) => async (args: { input: unknown }) => {
+            const output = await this.answer(accountId, region, context, args.input);
+            return { output, response: {} };
+          },
+          { step: 'finalizeRequest', name: 'orggraphSimulatedAws', priority: 'low' },
+        );
+      },
+    };
+  }
+
+  /** Middleware for the STS client that assumes roles on behalf of `accountId`'s credentials. */
+  stsPlugin(): ClientPlugin {
+    return this.plugin(this.world.organization.managementAccountId, 'us-east-1');
+  }
+
+  isRegionEnabled(account: WorldAccount, region: string): boolean {
+    const declared = this.world.regions.find((r) => r.name === region);
+    if (!declared) return false;
+    return ENABLED_OPT_IN.has(declared.optInStatus ?? 'opt-in-not-required') || (account.optedInRegions ?? []).includes(region);
+  }
+
+  private async answer(accountId: string, region: string, context: MiddlewareContext, input: unknown): Promise<unknown> {
+    const clientName = context.clientName ?? 'UnknownClient';
+    const commandName = context.commandName ?? 'UnknownCommand';
+    const operation = commandName.replace(/Command$/, '');
+    const simulators = this.simulatorsByClient.get(clientName) ?? [];
+    const simulator = simulators.find((s) => commandName in s.handlers);
+    if (!simulator) {
+      throw new Error(`the simulated organization does not implement ${clientName}.${commandName}`);
+    }
+    this.stats.calls++;
+    this.stats.byOperation[`${simulator.service}:${operation}`] = (this.stats.byOperation[`${simulator.service}:${operation}`] ?? 0) + 1;
+    const latency = this.world.behaviour?.latencyMs ?? 0;
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+
+    const account = this.accounts.get(accountId);
+    if (!account) throw this.error('InvalidClientTokenId', 403, `The security token included in the request is invalid (no account ${accountId}).`);
+    const globalService = simulator.scope === 'global' || simulator.service === 'sts';
+    if (!globalService && !this.isRegionEnabled(account, region)) {
+      throw this.error('OptInRequired', 403, `You are not subscribed to this service in ${region}. The region is not enabled for account ${accountId}.`);
+    }
+    const fault = this.matchingFault(simulator.service, accountId, region, operation);
+    if (fault) {
+      this.stats.faults++;
+      throw this.faultError(simulator, fault.error, `${simulator.service}:${operation}`, accountId);
+    }
+    if (this.isThrottled(simulator, accountId, region, operation)) {
+      this.stats.throttled++;
+      throw this.error(simulator.throttlingName ?? 'Throttling', simulator.throttlingName === 'SlowDown' ? 503 : 400, 'Rate exceeded');
+    }
+
+    const callContext: SimCallContext = {
+      world: this.world,
+      account,
+      region,
+      section: <T>() =>
+        (simulator.scope === 'global' ? account.global?.[simulator.service] : account.regions?.[region]?.[simulator.service]) as T | undefined,
+      sectionOf: <T>(service: string, otherRegion?: string) =>
+        (otherRegion === 'global' ? account.global?.[service] : (account.regions?.[otherRegion ?? region]?.[service] ?? account.global?.[service])) as
+          | T
+          | undefined,
+      pageSize: (requestedMax?: number, awsMax?: number) =>
+        Math.max(1, Math.min(this.world.behaviour?.pageSize ?? 100, requestedMax ?? Infinity, awsMax ?? Infinity)),
+      notFound: (errorName: string, message: string) => {
+        throw this.error(errorName, 404, message);
+      },
+    };
+    const handler = simulator.handlers[commandName] as (input: unknown, context: SimCallContext) => unknown;
+    const output = (await handler(input ?? {}, callContext)) as Record<string, unknown>;
+    return {
+      ...output,
+      $metadata: { httpStatusCode: 200, requestId: `sim-${this.stats.calls}`, attempts: 1, totalRetryDelay: 0 },
+    };
+  }
+
+  private matchingFault(service: string, accountId: string, region: string, operation: string): Fault | undefined {
+    for (const fault of this.world.faults ?? []) {
+      if (fault.account && fault.account !== accountId) continue;
+      if (fault.region && fault.region !== region) continue;
+      if (fault.service && fault.service !== service) continue;
+      if (fault.operation && fault.operation !== operation) continue;
+      if (fault.probability !== undefined && this.random() >= fault.probability) continue;
+      return fault;
+    }
+    return undefined;
+  }
+
+  private isThrottled(simulator: ServiceSimulator, accountId: string, region: string, operation: string): boolean {
+    const behaviour = this.world.behaviour ?? {};
+    if (behaviour.throttleRate && this.random() < behaviour.throttleRate) return true;
+    if (!behaviour.throttling) return false;
+    const key = `${accountId}|${simulator.scope === 'global' ? 'global' : region}|${simulator.service}:${operation}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(simulator.bucket?.(operation) ?? DEFAULT_BUCKET)));
+    return !bucket.tryTake();
+  }
+
+  private faultError(simulator: ServiceSimulator, fault: FaultError, action: string, accountId: string): ServiceException {
+    const principal = `arn:aws:sts::${accountId}:assumed-role/${this.world.organization.roleName}/aws-org-graph-ingestion`;
+    switch (fault) {
+      case 'AccessDenied':
+        return this.error(simulator.accessDeniedName ?? 'AccessDenied', 403, `User: ${principal} is not authorized to perform: ${action}`);
+      case 'ScpDenied':
+        return this.error(
+          simulator.accessDeniedName ?? 'AccessDenied',
+          403,
+          `User: ${principal} is not authorized to perform: ${action} with an explicit deny in a service control policy`,
+        );
+      case 'OptInRequired':
+        return this.error('OptInRequired', 403, 'You are not subscribed to this service.');
+      case 'Throttling':
+        return this.error(simulator.throttlingName ?? 'Throttling', 400, 'Rate exceeded');
+      case 'InternalError':
+        return this.error('InternalError', 500, 'We encountered an internal error. Please try again.');
+    }
+  }
+
+  private error(name: string, status: number, message: string): ServiceException {
+    return new ServiceException({
+      name,
+      message,
+      $fault: status >= 500 ? 'server' : 'client',
+      $metadata: { httpStatusCode: status, requestId: `sim-error-${this.stats.calls}`, attempts: 1, totalRetryDelay: 0 },
+    });
+  }
+}

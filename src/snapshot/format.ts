@@ -1,0 +1,82 @@
+import type { Entity, Relationship } from '../graph';
+
+export const SNAPSHOT_FORMAT = 'aws-org-graph.snapshot/1';
+
+export interface CollectorRunRecord {
+  accountId: string;
+  /** Region, `global` for global collectors, or `*` when the account could not be reached at all. */
+  region: string;
+  collector: string;
+  service: string;
+  status: 'succeeded' | 'partial' | 'failed' | 'skipped';
+  startedAt?: string;
+  durationMs: number;
+  apiCalls: number;
+  throttled: number;
+  entities: number;
+  relationships: number;
+}
+
+export interface RunError {
+  account: string;
+  region: string;
+  service: string;
+  collector?: string;
+  /** Our classification: AccessDenied, ScpDenied, NotEnabled, NotOfferedInRegion, Throttled, Transient, Unexpected. */
+  code: string;
+  /** The AWS error name. */
+  awsCode?: string;
+  /** The API call that failed, e.g. `ec2:DescribeInstances`. */
+  operation?: string;
+  kind: 'gap' | 'retryable' | 'unexpected';
+  message: string;
+}
+
+export interface NotRefreshed {
+  accountId: string;
+  region: string;
+  collector: string;
+  types: string[];
+  /** Entities carried forward from the previous snapshot for this scope. */
+  entitiesCarried: number;
+}
+
+export interface SnapshotMetadata {
+  format: typeof SNAPSHOT_FORMAT;
+  tool: { name: string; version: string };
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  mode: 'aws' | 'simulated';
+  accounts: Array<{ accountId: string; name?: string }>;
+  skippedAccounts: Array<{ accountId: string; name?: string; reason: string }>;
+  regions: string[];
+  skippedRegions: Array<{ accountId: string; region: string; reason: string }>;
+  collectors: CollectorRunRecord[];
+  errors: RunError[];
+  notRefreshed: NotRefreshed[];
+  counts: {
+    entities: Record<string, number>;
+    relationships: Record<string, number>;
+    totalEntities: number;
+    totalRelationships: number;
+    staleEntities: number;
+  };
+  apiCalls: { calls: number; throttled: number };
+  /** sha256 of the graph content (entity and relationship lines), independent of timing. */
+  graphSha256: string;
+  /** The previous snapshot this one was compared with. */
+  previous?: { path: string; graphSha256: string };
+  changes?: { created: number; updated: number; deleted: number };
+}
+
+export interface Snapshot {
+  entities: Entity[];
+  relationships: Relationship[];
+  metadata: SnapshotMetadata;
+}
+
+/** Stable serialization: sorted property names, so identical objects give identical bytes. */
+export function canonicalJson(object: Entity | Relationship): string {
+  return JSON.stringify(object, Object.keys(object).sort());
+}

@@ -1,0 +1,5 @@
+export * from './format';
+export * from './reader';
+export * from './writer';
+export * from './store';
+export * from './diff';
