@@ -2,3 +2,4 @@ export * from './types';
 export * from './convert';
 export * from './validate';
 export * from './store';
+export * from './mapped';

@@ -1,0 +1,59 @@
+import { EVERYONE, INTERNET } from '@jupiterone/data-model';
+import { createEntity } from './convert';
+import type { Entity } from './types';
+
+/**
+ * Entities that stand for things outside the ingested data (the Internet, everyone, CIDR blocks,
+ * foreign accounts and principals, people). They are marked `_source: 'system-mapper'`, and
+ * `validated: false` until something in the ingested data confirms them.
+ */
+export function mappedEntity(entity: Entity, validated = false): Entity {
+  return { ...entity, _source: 'system-mapper', validated };
+}
+
+/** JupiterOne's global Internet entity (`0.0.0.0/0` and `::/0`). */
+export function internetEntity(): Entity {
+  return mappedEntity(
+    createEntity({
+      _key: INTERNET._key,
+      _type: INTERNET._type,
+      _class: [...INTERNET._class],
+      name: 'Internet',
+      displayName: INTERNET.displayName,
+      // The data model's CIDRv6 demands an address, not a block, so the IPv6 block goes in its own property.
+      properties: { CIDR: INTERNET.CIDR, ipv6CIDR: INTERNET.CIDRv6, public: true, internal: false },
+    }),
+    true,
+  );
+}
+
+/** JupiterOne's global Everyone entity (public grants). */
+export function everyoneEntity(): Entity {
+  return mappedEntity(
+    createEntity({
+      _key: EVERYONE._key,
+      _type: EVERYONE._type,
+      _class: ['UserGroup'],
+      name: 'Everyone',
+      displayName: EVERYONE.displayName,
+      properties: { principal: '*', public: true },
+    }),
+    true,
+  );
+}
+
+/** A CIDR block outside the ingested networks, as a mapped Network (or IpAddress for a /32). */
+export function cidrEntity(cidr: string): Entity {
+  const single = /\/(32|128)$/.test(cidr);
+  const address = cidr.replace(/\/(32|128)$/, '');
+  const isPrivate = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(cidr) || /^f[cd]/i.test(cidr);
+  return mappedEntity(
+    createEntity({
+      _key: `cidr:${cidr}`,
+      _type: single ? 'ip_address' : 'cidr_block',
+      _class: single ? ['IpAddress'] : ['Network'],
+      name: cidr,
+      properties: single ? { ipAddress: address, public: !isPrivate } : { CIDR: cidr, public: !isPrivate, internal: isPrivate },
+    }),
+  );
+}
