@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerIngestCommand } from './commands/ingest';
+import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
 import { registerWorldCommand } from './commands/world';
 import { CliError } from './errors';
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerIngestCommand(program);
   registerQueryCommand(program);
+  registerPolicyCommand(program);
   registerWorldCommand(program);
   return program;
 }
