@@ -171,7 +171,9 @@ export function parseWorld(text: string, file: string, simulators: readonly Serv
   const data = document.toJS() as unknown;
   const validate = compileValidator(simulators);
   if (!validate(data)) {
-    const problems = (validate.errors ?? []).slice(0, 10).map((error) => {
+    // Ajv reports a bad property name twice (the pattern, then propertyNames): keep the second.
+    const errors = (validate.errors ?? []).filter((error) => error.propertyName === undefined);
+    const problems = errors.slice(0, 10).map((error) => {
       const pointer = error.instancePath;
       const position = lineOf(document.contents, pointer, lineCounter);
       return `${file}:${position || '?'}: ${readablePath(pointer)}: ${describeError(error)}`;

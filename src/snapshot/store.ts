@@ -51,7 +51,7 @@ export class SnapshotStore {
     metadata: Omit<SnapshotMetadata, 'graphSha256'>,
     hooks?: WriteHooks,
   ): Promise<WrittenSnapshot> {
-    const stamp = metadata.endedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = metadata.endedAt.replace(/[-:]/g, '').replace('.', '');
     const provisional = path.join(this.directory, 'snapshots', `${stamp}.json`);
     const written = await writeSnapshotFile(provisional, entities, relationships, metadata, hooks);
     const finalPath = path.join(this.directory, 'snapshots', `${stamp}-${written.graphSha256.slice(0, 12)}.json`);

@@ -1,0 +1,128 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import test from 'ava';
+import { IngestError } from '../../src/ingest';
+import { readSnapshot, SnapshotStore } from '../../src/snapshot';
+import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
+
+test('throttling on 30% of calls yields the identical snapshot hash', async (t) => {
+  const calm = await simulate(builtinWorld());
+  const world = builtinWorld();
+  world.behaviour = { ...world.behaviour, throttleRate: 0.3, seed: 7 };
+  const throttled = await simulate(world);
+  t.true(throttled.summary.throttledCalls > 0, 'the run was throttled');
+  t.true(throttled.summary.apiCalls > calm.summary.apiCalls * 0.9);
+  t.deepEqual(throttled.summary.errors, []);
+  t.is(throttled.summary.snapshot.sha256, calm.summary.snapshot.sha256);
+  t.deepEqual(throttled.summary.counts, calm.summary.counts);
+});
+
+test('access denied on one service in one account: run succeeds, error recorded, previous entities carried forward as stale', async (t) => {
+  const outputDir = temporaryDirectory();
+  const first = await simulate(builtinWorld(), { outputDir });
+  const keysBefore = first.graph.entitiesOfType('aws_kms_key').filter((e) => e._accountId === '222222222222');
+  t.true(keysBefore.length > 0);
+
+  const world = builtinWorld();
+  world.faults = [{ account: '222222222222', service: 'kms', operation: 'ListKeys', error: 'AccessDenied' }];
+  const second = await simulate(world, { outputDir });
+
+  const kmsErrors = second.summary.errors.filter((e) => e.service === 'kms');
+  t.true(kmsErrors.length > 0);
+  for (const error of kmsErrors) {
+    t.is(error.account, '222222222222');
+    t.is(error.code, 'AccessDenied');
+    t.is(error.operation, 'kms:ListKeys');
+  }
+  const keysAfter = second.graph.entitiesOfType('aws_kms_key').filter((e) => e._accountId === '222222222222');
+  t.deepEqual(keysAfter.map((e) => e._key).sort(), keysBefore.map((e) => e._key).sort());
+  t.true(keysAfter.every((e) => e._stale === true));
+  // Other accounts were refreshed, not carried.
+  t.true(second.graph.entitiesOfType('aws_kms_key').filter((e) => e._accountId !== '222222222222').every((e) => !e._stale));
+  const notRefreshed = second.summary.notRefreshed.filter((n) => n.accountId === '222222222222' && n.collector === 'kms-keys');
+  t.true(notRefreshed.length > 0);
+  t.true(notRefreshed.every((n) => n.types.includes('aws_kms_key')));
+  t.is(
+    notRefreshed.reduce((sum, n) => sum + n.entitiesCarried, 0),
+    keysBefore.length,
+  );
+  // The HAS edges of the carried keys survive too.
+  for (const key of keysAfter) {
+    t.truthy(second.graph.getRelationship(`aws:222222222222:service:kms|has|${key._key}`));
+  }
+  const onDisk = await readSnapshot(second.summary.snapshot.path);
+  t.is(onDisk.metadata.counts.staleEntities, keysBefore.length);
+});
+
+test('an account whose audit role cannot be assumed is recorded and its previous entities are kept', async (t) => {
+  const outputDir = temporaryDirectory();
+  await simulate(builtinWorld(), { outputDir });
+  const world = builtinWorld();
+  const staging = world.accounts.find((a) => a.id === '333333333333');
+  if (!staging) return t.fail('the built-in world has a staging account');
+  staging.auditRole = false;
+  const result = await simulate(world, { outputDir });
+  const error = result.summary.errors.find((e) => e.account === '333333333333');
+  t.like(error, { region: '*', service: 'sts', code: 'AccessDenied' });
+  t.false(result.summary.accounts.some((a) => a.accountId === '333333333333'));
+  const carried = [...result.graph.allEntities()].filter((e) => e._accountId === '333333333333');
+  t.true(carried.length > 0);
+  t.true(carried.every((e) => e._stale));
+});
+
+test('a wrong External ID reaches no account: the run fails with a clear error and the stored snapshot stays', async (t) => {
+  const outputDir = temporaryDirectory();
+  const good = await simulate(builtinWorld(), { outputDir });
+  const error = await t.throwsAsync(simulate(builtinWorld(), { outputDir, secrets: { externalId: 'not-the-right-one' } }), { instanceOf: IngestError });
+  t.regex(error?.message ?? '', /cannot list the organization's accounts/);
+  t.regex(error?.message ?? '', /AccessDenied/);
+  t.notRegex(error?.message ?? '', /not-the-right-one/);
+  const latest = await new SnapshotStore(outputDir).latest();
+  t.is(latest?.graphSha256, good.summary.snapshot.sha256);
+});
+
+test('a crash while writing leaves the previous snapshot intact and no partial file behind', async (t) => {
+  const outputDir = temporaryDirectory();
+  const good = await simulate(builtinWorld(), { outputDir });
+  const before = await fs.readdir(path.join(outputDir, 'snapshots'));
+  const world = builtinWorld();
+  world.faults = [{ account: '222222222222', service: 'kms', error: 'AccessDenied' }];
+  await t.throwsAsync(
+    simulate(world, {
+      outputDir,
+      writeHooks: {
+        afterBytes: () => {
+          throw new Error('simulated crash: disk full');
+        },
+      },
+    }),
+    { message: /simulated crash/ },
+  );
+  t.deepEqual(await fs.readdir(path.join(outputDir, 'snapshots')), before);
+  const latest = await new SnapshotStore(outputDir).latest();
+  t.is(latest?.graphSha256, good.summary.snapshot.sha256);
+  const reread = await readSnapshot(latest?.absolutePath ?? '');
+  t.is(reread.metadata.graphSha256, good.summary.snapshot.sha256);
+});
+
+test('organization mode skips the SKIP-tagged and suspended accounts and says why', async (t) => {
+  const { summary } = await simulate(builtinWorld());
+  t.deepEqual(
+    summary.skippedAccounts.map((s) => [s.accountId, s.reason]),
+    [
+      ['444444444444', 'tagged j1-integration:SKIP'],
+      ['555555555555', 'account status is SUSPENDED'],
+    ],
+  );
+  t.deepEqual(summary.accounts.map((a) => a.accountId), ['111111111111', '222222222222', '333333333333']);
+  t.false(summary.regions.includes('ap-east-1'));
+});
+
+test('the second run of an unchanged world reports no changes and the same hash', async (t) => {
+  const outputDir = temporaryDirectory();
+  const first = await simulate(builtinWorld(), { outputDir });
+  const second = await simulate(builtinWorld(), { outputDir });
+  t.is(second.summary.snapshot.sha256, first.summary.snapshot.sha256);
+  t.deepEqual(second.summary.changes, { created: 0, updated: 0, deleted: 0 });
+  t.is((await new SnapshotStore(outputDir).list()).length, 2);
+});

@@ -1,0 +1,98 @@
+import test from 'ava';
+import nock from 'nock';
+import { AwsAccess } from '../../src/aws/access';
+import { discoverRegions } from '../../src/aws/regions';
+
+// Wire-level: the real SDK clients, real HTTP requests, intercepted by nock at the endpoints that the
+// standard AWS_ENDPOINT_URL_<SERVICE> variables point at (as with LocalStack-style endpoints).
+test.before(() => {
+  nock.disableNetConnect();
+  process.env.AWS_ENDPOINT_URL_STS = 'https://sts.localstack.test';
+  process.env.AWS_ENDPOINT_URL_EC2 = 'https://ec2.localstack.test';
+});
+test.after.always(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+const describeRegionsXml = `<?xml version="1.0" encoding="UTF-8"?>
+<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
+  <regionInfo>
+    <item><regionName>us-east-1</regionName><regionEndpoint>ec2.us-east-1.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>
+    <item><regionName>eu-west-1</regionName><regionEndpoint>ec2.eu-west-1.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>
+    <item><regionName>af-south-1</regionName><regionEndpoint>ec2.af-south-1.amazonaws.com</regionEndpoint><optInStatus>not-opted-in</optInStatus></item>
+  </regionInfo>
+</DescribeRegionsResponse>`;
+
+const assumeRoleXml = (accountId: string) => `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <AssumedRoleUser><AssumedRoleId>AROA3XFRBF535PLBIFPI4:aws-org-graph-ingestion</AssumedRoleId><Arn>arn:aws:sts::${accountId}:assumed-role/JupiterOne/aws-org-graph-ingestion</Arn></AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>
+      <SessionToken>FwoGZXIvYXdzEXAMPLETOKEN</SessionToken>
+      <Expiration>${new Date(Date.now() + 3600_000).toISOString()}</Expiration>
+    </Credentials>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
+</AssumeRoleResponse>`;
+
+test('AssumeRole sends the External ID and session name, and the assumed credentials sign the EC2 call', async (t) => {
+  let assumeRoleBody = '';
+  let ec2Authorization = '';
+  const sts = nock('https://sts.localstack.test')
+    .post('/', (body: Record<string, string>) => {
+      assumeRoleBody = new URLSearchParams(body).toString();
+      return body.Action === 'AssumeRole';
+    })
+    .reply(200, assumeRoleXml('222222222222'), { 'content-type': 'text/xml' });
+  const ec2 = nock('https://ec2.localstack.test')
+    .post('/', (body: Record<string, string>) => body.Action === 'DescribeRegions' && body.AllRegions === 'true')
+    .reply(function () {
+      ec2Authorization = String(this.req.headers.authorization);
+      return [200, describeRegionsXml, { 'content-type': 'text/xml' }];
+    });
+
+  const access = new AwsAccess({
+    roleName: 'JupiterOne',
+    externalId: 'wire-test-external-id',
+    baseCredentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'base-secret' },
+  });
+  try {
+    const regions = await discoverRegions(access, '222222222222');
+    t.deepEqual(regions.enabled, ['eu-west-1', 'us-east-1']);
+    t.deepEqual(regions.skipped, [{ region: 'af-south-1', reason: 'not enabled for the account (opt-in region)' }]);
+  } finally {
+    access.destroy();
+  }
+  t.true(sts.isDone());
+  t.true(ec2.isDone());
+  const params = new URLSearchParams(assumeRoleBody);
+  t.is(params.get('RoleArn'), 'arn:aws:iam::222222222222:role/JupiterOne');
+  t.is(params.get('ExternalId'), 'wire-test-external-id');
+  t.is(params.get('RoleSessionName'), 'aws-org-graph-ingestion');
+  t.regex(ec2Authorization, /Credential=ASIAIOSFODNN7EXAMPLE\//, 'EC2 is signed with the assumed role, not the base credentials');
+});
+
+test('throttled responses on the wire are retried by the SDK and counted', async (t) => {
+  nock('https://sts.localstack.test').post('/').reply(200, assumeRoleXml('333333333333'), { 'content-type': 'text/xml' });
+  const throttle = `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>x</RequestID></Response>`;
+  nock('https://ec2.localstack.test').post('/').times(2).reply(503, throttle, { 'content-type': 'text/xml' });
+  nock('https://ec2.localstack.test').post('/').reply(200, describeRegionsXml, { 'content-type': 'text/xml' });
+  const { ConfiguredRetryStrategy } = await import('@smithy/util-retry');
+  const access = new AwsAccess({
+    roleName: 'JupiterOne',
+    externalId: 'wire-test-external-id',
+    baseCredentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'base-secret' },
+    retryStrategy: () => new ConfiguredRetryStrategy(5, 1),
+  });
+  try {
+    const scope = { accountId: '333333333333', region: 'global', collector: 'regions' };
+    const regions = await access.withScope(scope, () => discoverRegions(access, '333333333333'));
+    t.deepEqual(regions.enabled, ['eu-west-1', 'us-east-1']);
+    t.deepEqual(access.countersFor(scope), { calls: 1, throttled: 2 });
+  } finally {
+    access.destroy();
+  }
+});
