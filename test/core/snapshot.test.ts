@@ -1,0 +1,104 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import test from 'ava';
+import { createEntity, createRelationship, RelationshipVerb } from '../../src/graph';
+import { diffEntities, readSnapshot, readSnapshotMetadata, SnapshotFormatError, SnapshotStore, writeSnapshotFile, type SnapshotMetadata } from '../../src/snapshot';
+import { temporaryDirectory } from '../helpers/simulate';
+
+const metadata = (endedAt: string): Omit<SnapshotMetadata, 'graphSha256'> => ({
+  format: 'aws-org-graph.snapshot/1',
+  tool: { name: 'aws-org-graph', version: 'test' },
+  startedAt: endedAt,
+  endedAt,
+  durationMs: 1,
+  mode: 'simulated',
+  accounts: [{ accountId: '111111111111' }],
+  skippedAccounts: [],
+  regions: ['us-east-1'],
+  skippedRegions: [],
+  collectors: [],
+  errors: [],
+  notRefreshed: [],
+  counts: { entities: {}, relationships: {}, totalEntities: 0, totalRelationships: 0, staleEntities: 0 },
+  apiCalls: { calls: 0, throttled: 0 },
+});
+
+function graph(count: number) {
+  const entities = Array.from({ length: count }, (_, index) =>
+    createEntity({
+      _key: `arn:aws:ec2:us-east-1:111111111111:volume/vol-${String(index).padStart(6, '0')}`,
+      _type: 'aws_ebs_volume',
+      _class: ['DataStore', 'Disk'],
+      tags: { Name: `volume "${index}",\nwith a newline` },
+      properties: { encrypted: index % 2 === 0, classification: null, size: index },
+    }),
+  );
+  const relationships = entities.slice(1).map((entity, index) => createRelationship({ from: entities[index], verb: RelationshipVerb.USES, to: entity }));
+  return { entities, relationships };
+}
+
+test('snapshots round-trip, and the hash ignores order and run metadata', async (t) => {
+  const directory = temporaryDirectory();
+  const { entities, relationships } = graph(2500);
+  const a = await writeSnapshotFile(path.join(directory, 'a.json'), entities, relationships, metadata('2026-01-01T00:00:00.000Z'));
+  const b = await writeSnapshotFile(
+    path.join(directory, 'b.json'),
+    [...entities].reverse().map((e) => Object.fromEntries(Object.entries(e).reverse()) as typeof e),
+    [...relationships].reverse(),
+    metadata('2026-02-02T00:00:00.000Z'),
+  );
+  t.is(a.graphSha256, b.graphSha256);
+  t.not(await fs.readFile(a.path, 'utf8'), await fs.readFile(b.path, 'utf8'));
+  const read = await readSnapshot(a.path);
+  t.is(read.entities.length, 2500);
+  t.is(read.relationships.length, 2499);
+  t.deepEqual(read.entities.find((e) => e._key.endsWith('vol-000007')), entities[7]);
+  t.is(read.metadata.graphSha256, a.graphSha256);
+  t.is((await readSnapshotMetadata(a.path)).graphSha256, a.graphSha256);
+  // The file is valid JSON as a whole too.
+  t.is((JSON.parse(await fs.readFile(a.path, 'utf8')) as { entities: unknown[] }).entities.length, 2500);
+  const changed = await writeSnapshotFile(path.join(directory, 'c.json'), [{ ...entities[0], encrypted: false }, ...entities.slice(1)], relationships, metadata('2026-01-01T00:00:00.000Z'));
+  t.not(changed.graphSha256, a.graphSha256);
+});
+
+test('a truncated or foreign file gets an error naming the file and line', async (t) => {
+  const directory = temporaryDirectory();
+  const { entities, relationships } = graph(10);
+  const written = await writeSnapshotFile(path.join(directory, 'a.json'), entities, relationships, metadata('2026-01-01T00:00:00.000Z'));
+  const text = await fs.readFile(written.path, 'utf8');
+  const truncated = path.join(directory, 'truncated.json');
+  await fs.writeFile(truncated, text.slice(0, text.indexOf('],"relationships"')));
+  await t.throwsAsync(readSnapshot(truncated), { instanceOf: SnapshotFormatError, message: /truncated\.json:\d+: truncated/ });
+  const foreign = path.join(directory, 'foreign.json');
+  await fs.writeFile(foreign, '{"hello": "world"}\n');
+  await t.throwsAsync(readSnapshot(foreign), { message: /foreign\.json:1: not an aws-org-graph\.snapshot\/1 snapshot/ });
+  const corrupt = path.join(directory, 'corrupt.json');
+  await fs.writeFile(corrupt, text.replace('"size":3', '"size":3,,'));
+  await t.throwsAsync(readSnapshot(corrupt), { message: /corrupt\.json:5: not a JSON object/ });
+});
+
+test('the store keeps every snapshot and moves latest only after a complete write', async (t) => {
+  const store = new SnapshotStore(temporaryDirectory());
+  t.is(await store.latest(), undefined);
+  const { entities, relationships } = graph(5);
+  const first = await store.write(entities, relationships, metadata('2026-01-01T00:00:00.000Z'));
+  t.is((await store.latest())?.graphSha256, first.graphSha256);
+  await t.throwsAsync(
+    store.write(entities.slice(1), relationships.slice(1), metadata('2026-01-02T00:00:00.000Z'), {
+      afterBytes: () => Promise.reject(new Error('power cut')),
+    }),
+  );
+  t.is((await store.latest())?.graphSha256, first.graphSha256);
+  t.deepEqual((await fs.readdir(path.join(store.directory, 'snapshots'))).length, 1);
+  const mode = (await fs.stat(first.path)).mode & 0o777;
+  t.is(mode, 0o600, 'snapshots are readable by their owner only');
+});
+
+test('entity changes are counted by key and content', (t) => {
+  const { entities } = graph(4);
+  const next = [{ ...entities[0], size: 99 }, entities[1], { ...entities[2], _stale: true }];
+  const extra = createEntity({ _key: 'arn:aws:ec2:us-east-1:111111111111:volume/vol-new', _type: 'aws_ebs_volume', _class: 'Disk' });
+  const { counts, changes } = diffEntities(entities, [...next, extra]);
+  t.deepEqual(counts, { created: 1, updated: 1, deleted: 1 });
+  t.deepEqual(changes.find((c) => c.change === 'updated')?.properties, ['size']);
+});
