@@ -1,0 +1,205 @@
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
+  GetBucketLoggingCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketReplicationCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  paginateListBuckets,
+  S3Client,
+  type Bucket,
+} from '@aws-sdk/client-s3';
+import { mapConcurrent } from '../../collectors/concurrency';
+import type { Collector, CollectorContext } from '../../collectors/types';
+import { RelationshipVerb, type Entity } from '../../graph';
+import { KMS_KEY_TYPE } from '../kms/converters';
+import {
+  convertS3Bucket,
+  convertS3BucketPolicy,
+  regionFromLocationConstraint,
+  resolveKmsKeyReference,
+  S3_BUCKET_POLICY_TYPE,
+  S3_BUCKET_TYPE,
+  s3BucketHasPolicy,
+  s3BucketUsesKmsKey,
+  s3ServiceHasBucket,
+  type S3BucketFacts,
+} from './converters';
+
+/** Buckets whose configuration is read at the same time (each bucket makes about a dozen calls at once). */
+const BUCKET_CONCURRENCY = 5;
+
+/** Thrown inside one bucket's reads when S3 says the bucket no longer exists (deleted since the listing). */
+class BucketGone extends Error {}
+
+function errorName(error: unknown): string | undefined {
+  return error && typeof error === 'object' ? (error as { name?: string }).name : undefined;
+}
+
+/**
+ * One configuration read: the value, `null` when S3 answers that it is not configured (its
+ * "not found" error names), or `undefined` when the call failed -- recorded, and the bucket is still
+ * produced without the properties that depend on it.
+ */
+async function readConfig<T>(
+  context: CollectorContext,
+  operation: string,
+  notConfigured: readonly string[],
+  call: () => Promise<T>,
+): Promise<T | null | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    const name = errorName(error);
+    if (name && notConfigured.includes(name)) return null;
+    if (name === 'NoSuchBucket') throw new BucketGone();
+    context.recordError(`s3:${operation}`, error);
+    return undefined;
+  }
+}
+
+async function bucketFacts(context: CollectorContext, bucket: Bucket, region: string): Promise<S3BucketFacts> {
+  // Bucket-level calls must go to the bucket's own region; other regions answer with a redirect.
+  const client = context.client(S3Client, region);
+  const Bucket = bucket.Name;
+  const [encryption, versioning, logging, replication, publicAccessBlock, policy, policyStatus, acl, objectLock, lifecycleRules, tags, ownership] =
+    await Promise.all([
+      readConfig(context, 'GetBucketEncryption', ['ServerSideEncryptionConfigurationNotFoundError'], async () => {
+        const output = await client.send(new GetBucketEncryptionCommand({ Bucket }));
+        return output.ServerSideEncryptionConfiguration ?? null;
+      }),
+      readConfig(context, 'GetBucketVersioning', [], async () => {
+        const { Status, MFADelete } = await client.send(new GetBucketVersioningCommand({ Bucket }));
+        return { Status, MFADelete };
+      }),
+      readConfig(context, 'GetBucketLogging', [], async () => (await client.send(new GetBucketLoggingCommand({ Bucket }))).LoggingEnabled ?? null),
+      readConfig(context, 'GetBucketReplication', ['ReplicationConfigurationNotFoundError'], async () => {
+        return (await client.send(new GetBucketReplicationCommand({ Bucket }))).ReplicationConfiguration ?? null;
+      }),
+      readConfig(context, 'GetPublicAccessBlock', ['NoSuchPublicAccessBlockConfiguration'], async () => {
+        return (await client.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration ?? null;
+      }),
+      readConfig(context, 'GetBucketPolicy', ['NoSuchBucketPolicy'], async () => (await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? null),
+      readConfig(context, 'GetBucketPolicyStatus', ['NoSuchBucketPolicy'], async () => {
+        return (await client.send(new GetBucketPolicyStatusCommand({ Bucket }))).PolicyStatus ?? null;
+      }),
+      readConfig(context, 'GetBucketAcl', [], async () => {
+        const { Owner, Grants } = await client.send(new GetBucketAclCommand({ Bucket }));
+        return { Owner, Grants };
+      }),
+      readConfig(context, 'GetObjectLockConfiguration', ['ObjectLockConfigurationNotFoundError'], async () => {
+        return (await client.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration ?? null;
+      }),
+      readConfig(context, 'GetBucketLifecycleConfiguration', ['NoSuchLifecycleConfiguration'], async () => {
+        return (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules ?? null;
+      }),
+      readConfig(context, 'GetBucketTagging', ['NoSuchTagSet'], async () => (await client.send(new GetBucketTaggingCommand({ Bucket }))).TagSet ?? null),
+      readConfig(context, 'GetBucketOwnershipControls', ['OwnershipControlsNotFoundError'], async () => {
+        return (await client.send(new GetBucketOwnershipControlsCommand({ Bucket }))).OwnershipControls ?? null;
+      }),
+    ]);
+  return {
+    bucket,
+    accountId: context.account.accountId,
+    region,
+    encryption,
+    versioning: versioning ?? undefined,
+    logging,
+    replication,
+    publicAccessBlock,
+    policy,
+    policyStatus,
+    acl: acl ?? undefined,
+    objectLock,
+    lifecycleRules,
+    tags,
+    ownership,
+  };
+}
+
+/** The bucket's region: from ListBuckets when S3 gives it, else GetBucketLocation (answered from any region). */
+async function bucketRegion(context: CollectorContext, home: S3Client, bucket: Bucket): Promise<string | undefined> {
+  if (bucket.BucketRegion) return bucket.BucketRegion;
+  const location = await readConfig(context, 'GetBucketLocation', [], () => home.send(new GetBucketLocationCommand({ Bucket: bucket.Name })));
+  return location === undefined || location === null ? undefined : regionFromLocationConstraint(location.LocationConstraint);
+}
+
+/**
+ * S3 buckets and their policies. Buckets are listed once per account (ListBuckets is global); each
+ * bucket's configuration is read from a client of the bucket's region.
+ */
+export const s3BucketsCollector: Collector = {
+  id: 's3-buckets',
+  service: 's3',
+  scope: 'global',
+  entities: [
+    { _type: S3_BUCKET_TYPE, _class: ['DataStore'], resourceName: 'S3 Bucket' },
+    { _type: S3_BUCKET_POLICY_TYPE, _class: ['AccessPolicy'], resourceName: 'Bucket Policy' },
+  ],
+  relationships: [
+    { from: 'aws_s3', verb: RelationshipVerb.HAS, to: S3_BUCKET_TYPE },
+    { from: S3_BUCKET_TYPE, verb: RelationshipVerb.HAS, to: S3_BUCKET_POLICY_TYPE },
+    { from: S3_BUCKET_TYPE, verb: RelationshipVerb.USES, to: KMS_KEY_TYPE },
+  ],
+  permissions: [
+    's3:ListAllMyBuckets',
+    's3:GetBucketLocation',
+    's3:GetEncryptionConfiguration',
+    's3:GetBucketVersioning',
+    's3:GetBucketLogging',
+    's3:GetReplicationConfiguration',
+    's3:GetBucketPublicAccessBlock',
+    's3:GetBucketPolicy',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketAcl',
+    's3:GetBucketObjectLockConfiguration',
+    's3:GetLifecycleConfiguration',
+    's3:GetBucketTagging',
+    's3:GetBucketOwnershipControls',
+  ],
+  // KMS keys (every region of the account) resolve SSE-KMS aliases to key entities.
+  dependsOn: ['account', 'kms-keys'],
+  async run(context) {
+    const home = context.client(S3Client);
+    const { accountId } = context.account;
+
+    const buckets: Bucket[] = [];
+    for await (const page of paginateListBuckets({ client: home, pageSize: 1000 }, {})) {
+      for (const bucket of page.Buckets ?? []) if (bucket.Name) buckets.push(bucket);
+    }
+    context.logger.debug(`s3-buckets ${accountId}: ${buckets.length} buckets`);
+
+    const kmsKeys = context.graph.entitiesOfType(KMS_KEY_TYPE);
+    await mapConcurrent(buckets, BUCKET_CONCURRENCY, async (bucket) => {
+      let facts: S3BucketFacts;
+      try {
+        const region = await bucketRegion(context, home, bucket);
+        facts = region ? await bucketFacts(context, bucket, region) : { bucket, accountId };
+      } catch (error) {
+        if (error instanceof BucketGone) return;
+        throw error;
+      }
+      const sse = facts.encryption?.Rules?.find((rule) => rule.ApplyServerSideEncryptionByDefault)?.ApplyServerSideEncryptionByDefault;
+      if (facts.region && (sse?.SSEAlgorithm === 'aws:kms' || sse?.SSEAlgorithm === 'aws:kms:dsse')) {
+        facts.kmsKeyArn = resolveKmsKeyReference(sse.KMSMasterKeyID, accountId, facts.region, kmsKeys);
+      }
+      const entity: Entity = context.addEntity(convertS3Bucket(facts));
+      context.addRelationship(s3ServiceHasBucket(accountId, entity));
+      const usesKey = s3BucketUsesKmsKey(entity);
+      if (usesKey) context.addRelationship(usesKey);
+      if (typeof facts.policy === 'string' && facts.region) {
+        const policy = context.addEntity(
+          convertS3BucketPolicy({ bucketName: bucket.Name ?? '', accountId, region: facts.region, policy: facts.policy, policyStatus: facts.policyStatus }),
+        );
+        context.addRelationship(s3BucketHasPolicy(entity, policy));
+      }
+    });
+  },
+};
