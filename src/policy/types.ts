@@ -1,0 +1,48 @@
+/** IAM policy document shapes, as much of the grammar as this project writes or reads. */
+
+export type StringOrList = string | string[];
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: '*' | Record<string, StringOrList>;
+  Action?: StringOrList;
+  NotAction?: StringOrList;
+  Resource?: StringOrList;
+  NotResource?: StringOrList;
+  Condition?: Record<string, Record<string, StringOrList>>;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** An AWS-managed policy kept as data in the repository (see `data/`). */
+export interface ManagedPolicyData {
+  policyArn: string;
+  policyName: string;
+  /** The policy version the document was taken from (`aws iam get-policy-version`). */
+  versionId: string;
+  createDate: string;
+  /** How to refresh the file. */
+  refresh: string;
+  document: PolicyDocument;
+}
+
+/** Errors in the policy derivation, worded for the person who has to fix a declaration or a setting. */
+export class PolicyError extends Error {
+  constructor(
+    message: string,
+    /** Collectors whose declarations caused the error, when there are any. */
+    readonly collectorIds: string[] = [],
+  ) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+export function asList(value: StringOrList | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
