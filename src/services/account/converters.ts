@@ -1,19 +1,45 @@
+import type { SummaryKeyType } from '@aws-sdk/client-iam';
 import type { AccountInfo } from '../../collectors/types';
-import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
+import { createEntity, createRelationship, RelationshipVerb, type Entity, type PropertyValue, type Relationship } from '../../graph';
 import { accountEntityKey } from '../service-entities';
 
 export const ACCOUNT_TYPE = 'aws_account';
 
-/** `aws_account`, with the organization's facts in organization mode (references §1). */
-export function convertAccount(account: AccountInfo): Entity {
+export interface AccountFacts {
+  /** Account aliases (ListAccountAliases); the first becomes the display name. */
+  aliases?: string[];
+  /** IAM account summary (GetAccountSummary). */
+  summary?: Partial<Record<SummaryKeyType, number>>;
+}
+
+/** Root-user and account-wide facts from the IAM account summary (references §2 names). */
+export function accountSummaryProperties(summary: Partial<Record<SummaryKeyType, number>> | undefined): Record<string, boolean | number | undefined> {
+  if (!summary) return {};
+  const present = (key: SummaryKeyType) => (summary[key] === undefined ? undefined : summary[key] > 0);
+  return {
+    // Root MFA: JupiterOne's `mfaEnabled` on aws_account (CIS "MFA for the root user").
+    mfaEnabled: present('AccountMFAEnabled'),
+    // Root access keys exist (active or not): CIS "no root access keys".
+    accountAccessKeysPresent: present('AccountAccessKeysPresent'),
+    accountSigningCertificatesPresent: present('AccountSigningCertificatesPresent'),
+    iamUserCount: summary.Users,
+    iamRoleCount: summary.Roles,
+    iamGroupCount: summary.Groups,
+    iamPolicyCount: summary.Policies,
+  };
+}
+
+/** `aws_account`, with the organization's facts in organization mode (references §1) and IAM's account facts. */
+export function convertAccount(account: AccountInfo, facts: AccountFacts = {}): Entity {
   const org = account.organization;
   const name = account.name ?? account.accountId;
+  const alias = facts.aliases?.[0];
   return createEntity({
     _key: accountEntityKey(account.accountId),
     _type: ACCOUNT_TYPE,
     _class: ['Account'],
     name,
-    displayName: name,
+    displayName: alias ?? name,
     properties: {
       id: account.accountId,
       accountId: account.accountId,
@@ -27,9 +53,20 @@ export function convertAccount(account: AccountInfo): Entity {
       joinedOn: org?.joinedTimestamp,
       orgAccountArn: org?.arn,
       orgAccountName: org ? account.name : undefined,
+      alias,
+      aliases: facts.aliases?.length ? [...facts.aliases] : undefined,
+      ...accountSummaryProperties(facts.summary),
       webLink: `https://console.aws.amazon.com/billing/home?#/account`,
     },
   });
+}
+
+/**
+ * Facts that IAM collectors add to the `aws_account` entity (the account collector runs first and
+ * reads no credential report). Undefined values are left alone.
+ */
+export function setAccountFacts(account: Entity, facts: Record<string, PropertyValue | undefined>): void {
+  for (const [name, value] of Object.entries(facts)) if (value !== undefined) account[name] = value;
 }
 
 export function accountHasService(account: Entity, service: Entity): Relationship {

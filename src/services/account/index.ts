@@ -1,3 +1,4 @@
+import { GetAccountSummaryCommand, IAMClient, paginateListAccountAliases } from '@aws-sdk/client-iam';
 import { RelationshipVerb } from '../../graph';
 import type { Collector } from '../../collectors/types';
 import { createServiceEntity } from '../service-entities';
@@ -5,8 +6,14 @@ import type { ServiceModule } from '../types';
 import { convertAccount, accountHasAccount, accountHasService, ACCOUNT_TYPE } from './converters';
 
 /**
- * The account collector: `aws_account` with its organization facts, the `aws_<service>` entities
- * of every service with collectors, and management `HAS` member.
+ * The account collector: `aws_account` with its organization facts, its alias and the IAM account
+ * summary (root MFA, root access keys), the `aws_<service>` entities of every service with
+ * collectors, and management `HAS` member.
+ *
+ * It runs first in every account (every other collector depends on it), so it makes only two quick
+ * calls. Facts that need the credential report (root access keys active, root password last used)
+ * are added to this entity by the `iam-users` collector, which reads the report once per account.
+ * The two calls are recorded on failure and never stop the account entity from being written.
  */
 export function createAccountService(services: readonly ServiceModule[]): ServiceModule {
   const serviceTypes = services.map((module) => `aws_${module.service}`);
@@ -22,11 +29,30 @@ export function createAccountService(services: readonly ServiceModule[]): Servic
       { from: ACCOUNT_TYPE, verb: RelationshipVerb.HAS, to: ACCOUNT_TYPE },
       { from: ACCOUNT_TYPE, verb: RelationshipVerb.HAS, to: serviceTypes },
     ],
-    permissions: [],
+    permissions: ['iam:ListAccountAliases', 'iam:GetAccountSummary'],
     dependsOn: [],
     async run(context) {
       const { account } = context;
-      const accountEntity = context.addEntity(convertAccount(account));
+      const iam = context.client(IAMClient);
+      // Both are optional facts: a failure is recorded and the account entity is still written.
+      const [aliases, summary] = await Promise.all([
+        (async () => {
+          const found: string[] = [];
+          for await (const page of paginateListAccountAliases({ client: iam }, {})) found.push(...(page.AccountAliases ?? []));
+          return found;
+        })().catch((error: unknown) => {
+          context.recordError('iam:ListAccountAliases', error);
+          return undefined;
+        }),
+        iam.send(new GetAccountSummaryCommand({})).then(
+          (output) => output.SummaryMap,
+          (error: unknown) => {
+            context.recordError('iam:GetAccountSummary', error);
+            return undefined;
+          },
+        ),
+      ]);
+      const accountEntity = context.addEntity(convertAccount(account, { aliases, summary }));
       for (const module of services) {
         const service = context.addEntity(createServiceEntity(account.accountId, module.service, module.title, module.serviceFunctions));
         context.addRelationship(accountHasService(accountEntity, service));
@@ -39,4 +65,3 @@ export function createAccountService(services: readonly ServiceModule[]): Servic
   };
   return { service: 'account', title: 'Account', serviceFunctions: [], collectors: [collector], simulators: [] };
 }
-

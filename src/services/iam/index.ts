@@ -1,9 +1,13 @@
+import * as path from 'node:path';
 import type { ServiceModule } from '../types';
+import { iamCollectors } from './collectors';
+import { iamSimulator } from './simulator';
 
 export const iamService: ServiceModule = {
   service: 'iam',
   title: 'IAM',
-  serviceFunctions: [],
-  collectors: [],
-  simulators: [],
+  serviceFunctions: ['IAM', 'access-review'],
+  collectors: iamCollectors,
+  simulators: [iamSimulator],
+  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
 };
