@@ -1,9 +1,13 @@
+import * as path from 'node:path';
 import type { ServiceModule } from '../types';
+import { ec2Collectors } from './collectors';
+import { ec2Simulator } from './simulator';
 
 export const ec2Service: ServiceModule = {
   service: 'ec2',
   title: 'EC2',
-  serviceFunctions: [],
-  collectors: [],
-  simulators: [],
+  serviceFunctions: ['compute', 'networking', 'storage'],
+  collectors: ec2Collectors,
+  simulators: [ec2Simulator],
+  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
 };

@@ -1,0 +1,512 @@
+import {
+  DescribeAddressesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeVpnGatewaysCommand,
+  EC2Client,
+  GetEbsDefaultKmsKeyIdCommand,
+  GetEbsEncryptionByDefaultCommand,
+  paginateDescribeFlowLogs,
+  paginateDescribeImages,
+  paginateDescribeInstances,
+  paginateDescribeInternetGateways,
+  paginateDescribeNatGateways,
+  paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSnapshots,
+  paginateDescribeSubnets,
+  paginateDescribeVolumes,
+  paginateDescribeVpcPeeringConnections,
+  paginateDescribeVpcs,
+  type FlowLog,
+  type VpcPeeringConnection,
+} from '@aws-sdk/client-ec2';
+import { mapConcurrent } from '../../collectors/concurrency';
+import type { Collector, CollectorContext } from '../../collectors/types';
+import { RelationshipVerb, type Entity } from '../../graph';
+import { kmsKeyKey } from '../kms/converters';
+import { serviceEntityKey } from '../service-entities';
+import {
+  convertElasticIp,
+  convertImage,
+  convertInstance,
+  convertInternetGateway,
+  convertKeyPair,
+  convertNatGateway,
+  convertNetworkAcl,
+  convertNetworkInterface,
+  convertRouteTable,
+  convertSecurityGroup,
+  convertSnapshot,
+  convertSubnet,
+  convertVolume,
+  convertVpc,
+  convertVpnGateway,
+  ec2ServiceHas,
+  elasticIpsByInstance,
+  eniUsesElasticIp,
+  instanceRelationships,
+  isPublicSubnet,
+  natGatewayUses,
+  networkAclProtectsSubnets,
+  routeTableForSubnet,
+  securityGroupProtects,
+  snapshotSharing,
+  subnetUsesRouteTable,
+  volumeHasSnapshot,
+  volumeUsesKey,
+  volumeUsesSnapshot,
+  vpcContainsSubnet,
+  vpcHas,
+  vpcLogsToBucket,
+  isAttached,
+  vpcPeering,
+  type SnapshotSharing,
+} from './converters';
+import {
+  AMI_TYPE,
+  CIDR_BLOCK_TYPE,
+  EIP_TYPE,
+  eniKey,
+  ENI_TYPE,
+  INSTANCE_TYPE,
+  internetGatewayKey,
+  INTERNET_GATEWAY_TYPE,
+  IP_ADDRESS_TYPE,
+  KEY_PAIR_TYPE,
+  natGatewayKey,
+  NAT_GATEWAY_TYPE,
+  NETWORK_ACL_TYPE,
+  PREFIX_LIST_TYPE,
+  ref,
+  routeTableKey,
+  ROUTE_TABLE_TYPE,
+  S3_BUCKET_TYPE,
+  SECURITY_GROUP_TYPE,
+  SNAPSHOT_TYPE,
+  SUBNET_TYPE,
+  VOLUME_TYPE,
+  vpnGatewayKey,
+  VPN_GATEWAY_TYPE,
+  VPC_TYPE,
+  type Ec2Scope,
+} from './keys';
+import { networkAclEntryEdges, securityGroupRuleEdges } from './rules';
+
+const EC2 = 'aws_ec2';
+const INTERNET = 'internet';
+const KMS_KEY_TYPE = 'aws_kms_key';
+
+/** EC2's largest page for each paginated call (its `MaxResults` range), so heavy calls are never unpaginated. */
+const PAGE = { default: 1000, volumes: 500, routeTables: 100, networkAcls: 100 } as const;
+
+function scopeOf(context: CollectorContext): Ec2Scope {
+  return { accountId: context.account.accountId, region: context.region };
+}
+
+function ingestedAccounts(context: CollectorContext): Set<string> {
+  return new Set(context.accounts.map((account) => account.accountId));
+}
+
+/**
+ * Whether this account should report a resource: its own, or a shared one (RAM-shared VPCs and
+ * subnets list the owner's resources too) whose owner is not being ingested.
+ */
+function reportsHere(context: CollectorContext, ownerId: string | undefined, ingested: ReadonlySet<string>): boolean {
+  return !ownerId || ownerId === context.account.accountId || !ingested.has(ownerId);
+}
+
+async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of pages) items.push(...(pick(page) ?? []));
+  return items;
+}
+
+/**
+ * Mapped entities (the Internet, CIDR blocks, foreign VPCs and groups) stand for things outside
+ * the ingested accounts, so they carry no account provenance: they are added to the graph as they
+ * are, once, and their content depends only on their key. The snapshot is then the same whichever
+ * account's collector happened to reach them first.
+ */
+function addMapped(context: CollectorContext, entities: Iterable<Entity>): void {
+  for (const entity of entities) if (!context.graph.hasEntity(entity._key)) context.graph.addEntity(entity);
+}
+
+/** Entities of a type that this account and region produced earlier in the run (dependencies' output). */
+function entitiesHere(context: CollectorContext, type: string): Entity[] {
+  return context.graph.entitiesOfType(type).filter((entity) => entity.accountId === context.account.accountId && entity.region === context.region);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The network: VPCs, subnets, route tables, internet/NAT/VPN gateways, network interfaces and
+ * Elastic IPs, with peering connections and flow logs. Runs first; the firewall and instance
+ * collectors read its interfaces and addresses.
+ */
+export const ec2NetworkCollector: Collector = {
+  id: 'ec2-network',
+  service: 'ec2',
+  scope: 'regional',
+  entities: [
+    { _type: VPC_TYPE, _class: ['Network'], resourceName: 'VPC' },
+    { _type: SUBNET_TYPE, _class: ['Network'], resourceName: 'Subnet' },
+    { _type: ROUTE_TABLE_TYPE, _class: ['Configuration'], resourceName: 'Route Table' },
+    { _type: INTERNET_GATEWAY_TYPE, _class: ['Gateway'], resourceName: 'Internet Gateway' },
+    { _type: NAT_GATEWAY_TYPE, _class: ['Gateway'], resourceName: 'NAT Gateway' },
+    { _type: VPN_GATEWAY_TYPE, _class: ['Gateway'], resourceName: 'VPN Gateway' },
+    { _type: ENI_TYPE, _class: ['NetworkInterface'], resourceName: 'Network Interface' },
+    { _type: EIP_TYPE, _class: ['IpAddress'], resourceName: 'Elastic IP' },
+  ],
+  relationships: [
+    { from: EC2, verb: RelationshipVerb.HAS, to: [VPC_TYPE, SUBNET_TYPE] },
+    { from: VPC_TYPE, verb: RelationshipVerb.CONTAINS, to: SUBNET_TYPE },
+    { from: VPC_TYPE, verb: RelationshipVerb.HAS, to: [NAT_GATEWAY_TYPE, INTERNET_GATEWAY_TYPE, VPN_GATEWAY_TYPE, ROUTE_TABLE_TYPE] },
+    { from: SUBNET_TYPE, verb: RelationshipVerb.USES, to: ROUTE_TABLE_TYPE },
+    { from: NAT_GATEWAY_TYPE, verb: RelationshipVerb.USES, to: [ENI_TYPE, EIP_TYPE] },
+    { from: ENI_TYPE, verb: RelationshipVerb.USES, to: EIP_TYPE },
+    { from: VPC_TYPE, verb: RelationshipVerb.CONNECTS, to: VPC_TYPE },
+    { from: VPC_TYPE, verb: RelationshipVerb.LOGS, to: S3_BUCKET_TYPE },
+  ],
+  permissions: [
+    'ec2:DescribeVpcs',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeRouteTables',
+    'ec2:DescribeInternetGateways',
+    'ec2:DescribeNatGateways',
+    'ec2:DescribeVpnGateways',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeAddresses',
+    'ec2:DescribeVpcPeeringConnections',
+    'ec2:DescribeFlowLogs',
+  ],
+  dependsOn: ['account'],
+  async run(context) {
+    const client = context.client(EC2Client);
+    const scope = scopeOf(context);
+    const { accountId } = scope;
+    const ingested = ingestedAccounts(context);
+    const mine = <T>(items: T[], owner: (item: T) => string | undefined) => items.filter((item) => reportsHere(context, owner(item), ingested));
+
+    // Lists whose failure would leave whole entity types out are thrown (the runner carries the
+    // previous snapshot's entities forward); peering and flow logs only add edges and properties.
+    const [vpcs, subnets, routeTables, internetGateways, natGateways, vpnGateways, interfaces, addresses] = await Promise.all([
+      collect(paginateDescribeVpcs({ client }, { MaxResults: PAGE.default }), (p) => p.Vpcs),
+      collect(paginateDescribeSubnets({ client }, { MaxResults: PAGE.default }), (p) => p.Subnets),
+      collect(paginateDescribeRouteTables({ client }, { MaxResults: PAGE.routeTables }), (p) => p.RouteTables),
+      collect(paginateDescribeInternetGateways({ client }, { MaxResults: PAGE.default }), (p) => p.InternetGateways),
+      collect(paginateDescribeNatGateways({ client }, { MaxResults: PAGE.default }), (p) => p.NatGateways),
+      client.send(new DescribeVpnGatewaysCommand({})).then((r) => r.VpnGateways ?? []),
+      collect(paginateDescribeNetworkInterfaces({ client }, { MaxResults: PAGE.default }), (p) => p.NetworkInterfaces),
+      client.send(new DescribeAddressesCommand({})).then((r) => r.Addresses ?? []),
+    ]);
+    let flowLogs: FlowLog[] = [];
+    try {
+      flowLogs = await collect(paginateDescribeFlowLogs({ client }, { MaxResults: PAGE.default }), (p) => p.FlowLogs);
+    } catch (error) {
+      context.recordError('ec2:DescribeFlowLogs', error);
+    }
+    let peerings: VpcPeeringConnection[] = [];
+    try {
+      peerings = await collect(paginateDescribeVpcPeeringConnections({ client }, { MaxResults: PAGE.default }), (p) => p.VpcPeeringConnections);
+    } catch (error) {
+      context.recordError('ec2:DescribeVpcPeeringConnections', error);
+    }
+
+    const attachedGatewayVpcs = new Set(internetGateways.flatMap((gateway) => (gateway.Attachments ?? []).filter(isAttached).map((a) => a.VpcId)));
+    for (const vpc of mine(vpcs, (v) => v.OwnerId)) {
+      const entity = context.addEntity(
+        convertVpc(vpc, scope, {
+          hasInternetGateway: attachedGatewayVpcs.has(vpc.VpcId),
+          flowLogs: flowLogs.filter((log) => log.ResourceId === vpc.VpcId),
+        }),
+      );
+      context.addRelationship(ec2ServiceHas(accountId, entity));
+    }
+    for (const log of flowLogs) {
+      const relationship = vpcLogsToBucket(log, scope);
+      if (relationship) context.addRelationship(relationship);
+    }
+
+    const ownTables = mine(routeTables, (t) => t.OwnerId);
+    for (const table of ownTables) {
+      context.addEntity(convertRouteTable(table, scope));
+      if (table.VpcId) context.addRelationship(vpcHas(scope, table.VpcId, ref(ROUTE_TABLE_TYPE, routeTableKey(scope.region, table.OwnerId ?? accountId, table.RouteTableId ?? '')), table.OwnerId));
+    }
+    for (const subnet of mine(subnets, (s) => s.OwnerId)) {
+      const used = routeTableForSubnet(subnet, routeTables);
+      const entity = context.addEntity(convertSubnet(subnet, scope, { public: isPublicSubnet(subnet, routeTables), routeTableId: used?.table.RouteTableId }));
+      context.addRelationship(ec2ServiceHas(accountId, entity));
+      context.addRelationship(vpcContainsSubnet(scope, subnet));
+      if (used) context.addRelationship(subnetUsesRouteTable(entity, used.table, scope, used.main));
+    }
+
+    for (const gateway of mine(internetGateways, (g) => g.OwnerId)) {
+      context.addEntity(convertInternetGateway(gateway, scope));
+      for (const attachment of gateway.Attachments ?? []) {
+        if (attachment.VpcId && isAttached(attachment)) {
+          context.addRelationship(vpcHas(scope, attachment.VpcId, ref(INTERNET_GATEWAY_TYPE, internetGatewayKey(scope.region, gateway.OwnerId ?? accountId, gateway.InternetGatewayId ?? ''))));
+        }
+      }
+    }
+    for (const gateway of natGateways) {
+      context.addEntity(convertNatGateway(gateway, scope));
+      if (gateway.VpcId) context.addRelationship(vpcHas(scope, gateway.VpcId, ref(NAT_GATEWAY_TYPE, natGatewayKey(scope.region, accountId, gateway.NatGatewayId ?? ''))));
+      context.addRelationships(natGatewayUses(gateway, scope));
+    }
+    for (const gateway of vpnGateways) {
+      context.addEntity(convertVpnGateway(gateway, scope));
+      for (const attachment of gateway.VpcAttachments ?? []) {
+        if (attachment.VpcId && (attachment.State === 'attached' || attachment.State === 'attaching')) {
+          context.addRelationship(vpcHas(scope, attachment.VpcId, ref(VPN_GATEWAY_TYPE, vpnGatewayKey(scope.region, accountId, gateway.VpnGatewayId ?? ''))));
+        }
+      }
+    }
+
+    for (const eni of mine(interfaces, (i) => i.OwnerId)) context.addEntity(convertNetworkInterface(eni, scope));
+    for (const address of addresses) {
+      context.addEntity(convertElasticIp(address, scope));
+      const uses = eniUsesElasticIp(address, scope);
+      if (uses) context.addRelationship(uses);
+    }
+
+    for (const connection of peerings) {
+      const peering = vpcPeering(connection, scope, ingested);
+      if (!peering) continue;
+      if (peering.mappedPeer) addMapped(context, [peering.mappedPeer]);
+      context.addRelationship(peering.relationship);
+    }
+  },
+};
+
+/**
+ * Security groups and network ACLs with their rules as ALLOWS/DENIES edges (network exposure),
+ * the subnets each ACL protects and the network interfaces each group protects.
+ */
+export const ec2FirewallsCollector: Collector = {
+  id: 'ec2-firewalls',
+  service: 'ec2',
+  scope: 'regional',
+  entities: [
+    { _type: SECURITY_GROUP_TYPE, _class: ['Firewall'], resourceName: 'Security Group' },
+    { _type: NETWORK_ACL_TYPE, _class: ['Firewall'], resourceName: 'Network ACL' },
+  ],
+  relationships: [
+    { from: EC2, verb: RelationshipVerb.HAS, to: [SECURITY_GROUP_TYPE, NETWORK_ACL_TYPE] },
+    { from: SECURITY_GROUP_TYPE, verb: RelationshipVerb.ALLOWS, to: [INTERNET, CIDR_BLOCK_TYPE, IP_ADDRESS_TYPE, SECURITY_GROUP_TYPE, PREFIX_LIST_TYPE] },
+    { from: NETWORK_ACL_TYPE, verb: RelationshipVerb.ALLOWS, to: [INTERNET, CIDR_BLOCK_TYPE, IP_ADDRESS_TYPE] },
+    { from: NETWORK_ACL_TYPE, verb: RelationshipVerb.DENIES, to: [INTERNET, CIDR_BLOCK_TYPE, IP_ADDRESS_TYPE] },
+    { from: NETWORK_ACL_TYPE, verb: RelationshipVerb.PROTECTS, to: SUBNET_TYPE },
+    { from: SECURITY_GROUP_TYPE, verb: RelationshipVerb.PROTECTS, to: ENI_TYPE },
+  ],
+  permissions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls'],
+  dependsOn: ['account', 'ec2-network'],
+  async run(context) {
+    const client = context.client(EC2Client);
+    const scope = scopeOf(context);
+    const ingested = ingestedAccounts(context);
+    const [groups, acls] = await Promise.all([
+      collect(paginateDescribeSecurityGroups({ client }, { MaxResults: PAGE.default }), (p) => p.SecurityGroups),
+      collect(paginateDescribeNetworkAcls({ client }, { MaxResults: PAGE.networkAcls }), (p) => p.NetworkAcls),
+    ]);
+    for (const group of groups.filter((g) => reportsHere(context, g.OwnerId, ingested))) {
+      const entity = context.addEntity(convertSecurityGroup(group, scope));
+      context.addRelationship(ec2ServiceHas(scope.accountId, entity));
+      const edges = securityGroupRuleEdges(group, scope, ingested);
+      addMapped(context, edges.mappedEntities);
+      context.addRelationships(edges.relationships);
+    }
+    for (const acl of acls.filter((a) => reportsHere(context, a.OwnerId, ingested))) {
+      const entity = context.addEntity(convertNetworkAcl(acl, scope));
+      context.addRelationship(ec2ServiceHas(scope.accountId, entity));
+      context.addRelationships(networkAclProtectsSubnets(entity, acl, scope));
+      const edges = networkAclEntryEdges(acl, scope);
+      addMapped(context, edges.mappedEntities);
+      context.addRelationships(edges.relationships);
+    }
+    // Groups protect the interfaces that the network collector found.
+    for (const eni of entitiesHere(context, ENI_TYPE)) {
+      const groupIds = Array.isArray(eni.securityGroupIds) ? (eni.securityGroupIds as string[]) : [];
+      for (const groupId of groupIds) {
+        context.addRelationship(securityGroupProtects(scope, groupId, ref(ENI_TYPE, eniKey(scope.region, String(eni.accountId), String(eni.networkInterfaceId)))));
+      }
+    }
+  },
+};
+
+/** Snapshots the account owns (`OwnerIds: ['self']`), with who may create volumes from them. */
+export const ec2SnapshotsCollector: Collector = {
+  id: 'ec2-snapshots',
+  service: 'ec2',
+  scope: 'regional',
+  entities: [{ _type: SNAPSHOT_TYPE, _class: ['DataStore', 'Disk', 'Image'], resourceName: 'EBS Volume Snapshot' }],
+  relationships: [],
+  permissions: ['ec2:DescribeSnapshots', 'ec2:DescribeSnapshotAttribute'],
+  dependsOn: [],
+  async run(context) {
+    const client = context.client(EC2Client);
+    const scope = scopeOf(context);
+    const snapshots = await collect(paginateDescribeSnapshots({ client }, { OwnerIds: ['self'], MaxResults: PAGE.default }), (p) => p.Snapshots);
+    await mapConcurrent(snapshots, 8, async (snapshot) => {
+      let sharing: SnapshotSharing | undefined;
+      try {
+        const attribute = await client.send(new DescribeSnapshotAttributeCommand({ SnapshotId: snapshot.SnapshotId, Attribute: 'createVolumePermission' }));
+        sharing = snapshotSharing(attribute.CreateVolumePermissions ?? []);
+      } catch (error) {
+        context.recordError('ec2:DescribeSnapshotAttribute', error);
+      }
+      context.addEntity(convertSnapshot(snapshot, scope, sharing));
+    });
+  },
+};
+
+/**
+ * EBS volumes: their KMS keys, the snapshot each was created from and the snapshots taken from
+ * it. Also reads the region's EBS encryption-by-default setting and default key, which have no
+ * entity of their own: they are recorded on the account's `aws_ec2` service entity as
+ * `ebsEncryptionByDefault.<region>` (boolean) and `ebsDefaultKmsKeyId.<region>`, and the regions
+ * where it is off are listed in `ebsEncryptionByDefaultDisabledRegions` (CIS "EBS default
+ * encryption"). A region whose setting could not be read has no property (unknown, not false).
+ */
+export const ec2VolumesCollector: Collector = {
+  id: 'ec2-volumes',
+  service: 'ec2',
+  scope: 'regional',
+  entities: [{ _type: VOLUME_TYPE, _class: ['DataStore', 'Disk'], resourceName: 'EBS Volume' }],
+  relationships: [
+    { from: EC2, verb: RelationshipVerb.HAS, to: VOLUME_TYPE },
+    { from: VOLUME_TYPE, verb: RelationshipVerb.USES, to: [KMS_KEY_TYPE, SNAPSHOT_TYPE] },
+    { from: VOLUME_TYPE, verb: RelationshipVerb.HAS, to: SNAPSHOT_TYPE },
+  ],
+  permissions: ['ec2:DescribeVolumes', 'ec2:GetEbsEncryptionByDefault', 'ec2:GetEbsDefaultKmsKeyId'],
+  dependsOn: ['account', 'kms-keys', 'ec2-snapshots'],
+  async run(context) {
+    const client = context.client(EC2Client);
+    const scope = scopeOf(context);
+    const { accountId, region } = scope;
+
+    await recordEbsDefaults(context, client);
+
+    const snapshotsByVolume = new Map<string, Entity[]>();
+    for (const snapshot of entitiesHere(context, SNAPSHOT_TYPE)) {
+      if (typeof snapshot.volumeId === 'string') snapshotsByVolume.set(snapshot.volumeId, [...(snapshotsByVolume.get(snapshot.volumeId) ?? []), snapshot]);
+    }
+    const volumes = await collect(paginateDescribeVolumes({ client }, { MaxResults: PAGE.volumes }), (p) => p.Volumes);
+    for (const volume of volumes) {
+      const entity = context.addEntity(convertVolume(volume, scope));
+      context.addRelationship(ec2ServiceHas(accountId, entity));
+      const key = kmsKeyKey(volume.KmsKeyId, accountId, region);
+      if (key) context.addRelationship(volumeUsesKey(entity, key));
+      if (volume.SnapshotId) context.addRelationship(volumeUsesSnapshot(entity, volume.SnapshotId, scope));
+      for (const snapshot of snapshotsByVolume.get(volume.VolumeId ?? '') ?? []) context.addRelationship(volumeHasSnapshot(entity, snapshot));
+    }
+  },
+};
+
+async function recordEbsDefaults(context: CollectorContext, client: EC2Client): Promise<void> {
+  const service = context.graph.getEntity(serviceEntityKey(context.account.accountId, 'ec2'));
+  let enabled: boolean | undefined;
+  let keyId: string | undefined;
+  try {
+    enabled = (await client.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault;
+  } catch (error) {
+    context.recordError('ec2:GetEbsEncryptionByDefault', error);
+  }
+  try {
+    keyId = (await client.send(new GetEbsDefaultKmsKeyIdCommand({}))).KmsKeyId;
+  } catch (error) {
+    context.recordError('ec2:GetEbsDefaultKmsKeyId', error);
+  }
+  if (!service) return;
+  if (enabled !== undefined) {
+    service[`ebsEncryptionByDefault.${context.region}`] = enabled;
+    const disabled = new Set(Array.isArray(service.ebsEncryptionByDefaultDisabledRegions) ? (service.ebsEncryptionByDefaultDisabledRegions as string[]) : []);
+    if (enabled) disabled.delete(context.region);
+    else disabled.add(context.region);
+    // Sorted, so that the value does not depend on which region finished first.
+    if (disabled.size) service.ebsEncryptionByDefaultDisabledRegions = [...disabled].sort();
+    else delete service.ebsEncryptionByDefaultDisabledRegions;
+  }
+  if (keyId) service[`ebsDefaultKmsKeyId.${context.region}`] = keyId;
+}
+
+/** AMIs owned by the account (`Owners: ['self']`; without it EC2 lists every public image). */
+export const ec2ImagesCollector: Collector = {
+  id: 'ec2-images',
+  service: 'ec2',
+  scope: 'regional',
+  entities: [{ _type: AMI_TYPE, _class: ['Image'], resourceName: 'AMI Image' }],
+  relationships: [],
+  permissions: ['ec2:DescribeImages'],
+  dependsOn: [],
+  async run(context) {
+    const client = context.client(EC2Client);
+    const scope = scopeOf(context);
+    const images = await collect(paginateDescribeImages({ client }, { Owners: ['self'], MaxResults: PAGE.default }), (p) => p.Images);
+    for (const image of images) context.addEntity(convertImage(image, scope));
+  },
+};
+
+export const ec2KeyPairsCollector: Collector = {
+  id: 'ec2-key-pairs',
+  service: 'ec2',
+  scope: 'regional',
+  entities: [{ _type: KEY_PAIR_TYPE, _class: ['AccessKey'], resourceName: 'Key Pair' }],
+  relationships: [],
+  permissions: ['ec2:DescribeKeyPairs'],
+  dependsOn: [],
+  async run(context) {
+    const client = context.client(EC2Client);
+    const scope = scopeOf(context);
+    const { KeyPairs: keys = [] } = await client.send(new DescribeKeyPairsCommand({}));
+    for (const key of keys) context.addEntity(convertKeyPair(key, scope));
+  },
+};
+
+/**
+ * Instances, with the subnet that has them, the volumes, interfaces and Elastic IPs they use and
+ * the security groups they have (and that protect them). Runs after the network (Elastic IPs are
+ * matched from its output), firewall and volume collectors.
+ */
+export const ec2InstancesCollector: Collector = {
+  id: 'ec2-instances',
+  service: 'ec2',
+  scope: 'regional',
+  entities: [{ _type: INSTANCE_TYPE, _class: ['Host'], resourceName: 'Instance' }],
+  relationships: [
+    { from: EC2, verb: RelationshipVerb.HAS, to: INSTANCE_TYPE },
+    { from: SUBNET_TYPE, verb: RelationshipVerb.HAS, to: INSTANCE_TYPE },
+    { from: INSTANCE_TYPE, verb: RelationshipVerb.USES, to: [VOLUME_TYPE, EIP_TYPE, ENI_TYPE] },
+    { from: INSTANCE_TYPE, verb: RelationshipVerb.HAS, to: SECURITY_GROUP_TYPE },
+    { from: SECURITY_GROUP_TYPE, verb: RelationshipVerb.PROTECTS, to: INSTANCE_TYPE },
+  ],
+  permissions: ['ec2:DescribeInstances'],
+  dependsOn: ['account', 'ec2-network', 'ec2-firewalls', 'ec2-volumes'],
+  async run(context) {
+    const client = context.client(EC2Client);
+    const scope = scopeOf(context);
+    const eips = elasticIpsByInstance(entitiesHere(context, EIP_TYPE));
+    for await (const page of paginateDescribeInstances({ client }, { MaxResults: PAGE.default })) {
+      for (const reservation of page.Reservations ?? []) {
+        for (const instance of reservation.Instances ?? []) {
+          const entity = context.addEntity(convertInstance(instance, scope, reservation.OwnerId));
+          context.addRelationship(ec2ServiceHas(scope.accountId, entity));
+          context.addRelationships(instanceRelationships(instance, entity, scope, eips.get(instance.InstanceId ?? '') ?? []));
+        }
+      }
+    }
+  },
+};
+
+/** In dependency order. */
+export const ec2Collectors: Collector[] = [
+  ec2NetworkCollector,
+  ec2FirewallsCollector,
+  ec2SnapshotsCollector,
+  ec2VolumesCollector,
+  ec2ImagesCollector,
+  ec2KeyPairsCollector,
+  ec2InstancesCollector,
+];
