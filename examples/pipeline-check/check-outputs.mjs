@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// Fails a pipeline job when an ingestion went wrong: errors in the run, or an entity count that
+// dropped by more than a threshold since the previous run. Reads the stack outputs of an
+// aws-org-graph stack (`pulumi stack output --json`) from a file or stdin. No dependencies.
+//
+//   pulumi stack output --json > outputs.json
+//   node check-outputs.mjs --current outputs.json --previous previous-outputs.json
+//   pulumi stack output --json | node check-outputs.mjs --previous previous-outputs.json --max-drop 20
+//
+// Exit status: 0 passed, 1 failed (the reasons are printed), 2 bad usage or unreadable outputs.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const USAGE = `usage: check-outputs.mjs [--current <file>|-] [--previous <file>] [options]
+
+  --current <file>       outputs of this run (pulumi stack output --json); "-" or omitted: stdin
+  --previous <file>      outputs of the previous run, to compare entity counts with
+  --max-drop <percent>   largest allowed drop of an entity type's count (default 10)
+  --min-drop <count>     drops smaller than this many entities are allowed (default 1)
+  --max-errors <n>       largest allowed errorCount (default 0)
+  --ignore-type <type>   do not compare this entity type (repeatable)
+  --fail-on-stale        also fail when some types could not be refreshed (typesNotRefreshed)
+  --max-age <minutes>    fail when the ingestion started longer ago than this (an update that
+                         did not re-ingest, e.g. pulumi up --target without the ingestion)
+  --json                 print the result as JSON
+`;
+
+class UsageError extends Error {}
+
+function number(value, name, { min = 0 } = {}) {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < min) throw new UsageError(`${name} must be a number >= ${min} (got ${JSON.stringify(value)})`);
+  return parsed;
+}
+
+function readOutputs(file, label) {
+  let text;
+  try {
+    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${label}: cannot read ${file === '-' ? 'stdin' : file} (${error.code ?? error.message})`);
+  }
+  let outputs;
+  try {
+    outputs = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${label}: not JSON (${error.message}); pass the output of \`pulumi stack output --json\``);
+  }
+  if (!outputs || typeof outputs !== 'object' || !outputs.entityCounts || typeof outputs.entityCounts !== 'object') {
+    throw new UsageError(`${label}: no entityCounts: not the outputs of an aws-org-graph stack (or the last update failed before any ingestion)`);
+  }
+  return outputs;
+}
+
+/** The checks, as data: every failure and warning with its reason. */
+function checkOutputs(current, previous, options) {
+  const failures = [];
+  const warnings = [];
+  const errorCount = typeof current.errorCount === 'number' ? current.errorCount : (current.errors ?? []).length;
+  if (errorCount > options.maxErrors) {
+    const sample = (current.errors ?? []).slice(0, 5).map((e) => `${e.account} ${e.region} ${e.service}${e.operation ? ` ${e.operation}` : ''}: ${e.code}: ${e.message}`);
+    failures.push({ check: 'errors', reason: `${errorCount} error(s) in the ingestion (allowed: ${options.maxErrors})`, details: sample });
+  }
+  const stale = current.typesNotRefreshed ?? [];
+  if (stale.length) {
+    const entry = { check: 'stale', reason: `${stale.length} type(s) not refreshed, carried from the previous snapshot: ${stale.join(', ')}` };
+    (options.failOnStale ? failures : warnings).push(entry);
+  }
+  if (options.maxAgeMinutes !== undefined) {
+    const started = Date.parse(current.startedAt ?? '');
+    const age = (options.now - started) / 60_000;
+    if (!Number.isFinite(started)) failures.push({ check: 'age', reason: 'no startedAt in the outputs: cannot tell when the ingestion ran' });
+    else if (age > options.maxAgeMinutes) {
+      failures.push({ check: 'age', reason: `the ingestion started ${Math.round(age)} minutes ago (${current.startedAt}), more than ${options.maxAgeMinutes}: this update did not re-ingest` });
+    }
+  }
+  const drops = [];
+  if (previous) {
+    const ignored = new Set(options.ignoreTypes);
+    for (const [type, before] of Object.entries(previous.entityCounts)) {
+      if (ignored.has(type) || typeof before !== 'number' || before <= 0) continue;
+      const after = current.entityCounts[type] ?? 0;
+      const dropped = before - after;
+      const percent = (dropped / before) * 100;
+      if (dropped >= options.minDrop && percent > options.maxDrop) {
+        drops.push({ type, before, after, percent: Math.round(percent * 10) / 10 });
+      }
+    }
+    if (drops.length) {
+      failures.push({
+        check: 'drop',
+        reason: `${drops.length} entity type(s) dropped by more than ${options.maxDrop}%`,
+        details: drops.map((d) => `${d.type}: ${d.before} -> ${d.after} (-${d.percent}%)`),
+      });
+    }
+  } else {
+    warnings.push({ check: 'drop', reason: 'no previous outputs: entity counts not compared' });
+  }
+  return { passed: failures.length === 0, failures, warnings, drops, errorCount };
+}
+
+function main(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      current: { type: 'string' },
+      previous: { type: 'string' },
+      'max-drop': { type: 'string', default: '10' },
+      'min-drop': { type: 'string', default: '1' },
+      'max-errors': { type: 'string', default: '0' },
+      'ignore-type': { type: 'string', multiple: true, default: [] },
+      'fail-on-stale': { type: 'boolean', default: false },
+      'max-age': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const options = {
+    maxDrop: number(values['max-drop'], '--max-drop'),
+    minDrop: number(values['min-drop'], '--min-drop', { min: 1 }),
+    maxErrors: number(values['max-errors'], '--max-errors'),
+    ignoreTypes: values['ignore-type'],
+    failOnStale: values['fail-on-stale'],
+    maxAgeMinutes: values['max-age'] === undefined ? undefined : number(values['max-age'], '--max-age'),
+    now: Date.now(),
+  };
+  const current = readOutputs(values.current ?? '-', 'current outputs');
+  const previous = values.previous ? readOutputs(values.previous, 'previous outputs') : undefined;
+  const result = checkOutputs(current, previous, options);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const total = current.totals?.entities;
+    process.stdout.write(`aws-org-graph outputs: ${total ?? '?'} entities, ${result.errorCount} error(s)${current.snapshot?.uri ? `, snapshot ${current.snapshot.uri}` : ''}\n`);
+    for (const warning of result.warnings) process.stdout.write(`warning: ${warning.reason}\n`);
+    for (const failure of result.failures) {
+      process.stdout.write(`FAIL: ${failure.reason}\n`);
+      for (const detail of failure.details ?? []) process.stdout.write(`  ${detail}\n`);
+    }
+    process.stdout.write(result.passed ? 'passed\n' : 'failed\n');
+  }
+  return result.passed ? 0 : 1;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  const usage = error instanceof UsageError || error?.code?.startsWith?.('ERR_PARSE_ARGS');
+  process.stderr.write(`check-outputs: ${error.message}\n${usage ? `\n${USAGE}` : ''}`);
+  process.exitCode = 2;
+}

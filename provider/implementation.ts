@@ -1,0 +1,391 @@
+/**
+ * What the GraphSnapshot dynamic provider does. This module is never serialized: the provider text
+ * (see ./provider.ts) loads it at run time, in the provider host process, from the program directory.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import type { dynamic } from '@pulumi/pulumi';
+import { loadSimulatedWorld } from '../src/cli/commands/ingest';
+import type { Logger } from '../src/collectors/types';
+import { checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, type IngestConfig } from '../src/config';
+import { ingest, IngestError, type IngestSummary } from '../src/ingest';
+import { serviceModules } from '../src/services';
+import { WorldError } from '../src/sim/world';
+import type { World } from '../src/sim/types';
+import { SnapshotStore } from '../src/snapshot/store';
+import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore } from '../src/snapshot/remote';
+import {
+  MAX_ERRORS_IN_OUTPUTS,
+  type AccountRef,
+  type GraphSnapshotInputs,
+  type GraphSnapshotOutputs,
+  type RunErrorOutput,
+} from './types';
+
+// The SDK warns about Node 20 on every client, in the provider's output; the CLI silences it the same way.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** How the engine marks a value that is not known yet (during `preview`, before a dependency exists). */
+export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+const PROVIDER_KEY = '__provider';
+const MAX_MESSAGE = 500;
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+const ACCOUNT_ID = { type: 'string', pattern: '^\\d{12}$', description: 'a 12-digit AWS account id' };
+const REGION = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', description: 'a region name such as us-east-1' };
+const SERVICE = { type: 'string', pattern: '^[a-z0-9_-]+$', description: 'a service id such as ec2 or iam' };
+const selection = (item: object) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: { include: { type: 'array', items: item }, exclude: { type: 'array', items: item } },
+});
+
+export const inputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    roleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'an IAM role name (1 to 64 letters, digits and +=,.@_-)' },
+    rolePath: { type: 'string', pattern: '^/([\\x21-\\x7E]+/)?$', description: 'an IAM path such as / or /audit/' },
+    // Checked by checkExternalId, whose messages never echo the value.
+    externalId: { type: 'string' },
+    managementAccountId: ACCOUNT_ID,
+    skipTag: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'value'],
+      properties: { key: { type: 'string', minLength: 1 }, value: { type: 'string' } },
+    },
+    accounts: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ACCOUNT_ID, name: { type: 'string' } } },
+    },
+    regions: selection(REGION),
+    services: selection(SERVICE),
+    destination: { type: 'string', minLength: 1 },
+    snapshotEncryption: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['algorithm'],
+      properties: { algorithm: { enum: ['AES256', 'aws:kms'] }, kmsKeyId: { type: 'string', minLength: 1 } },
+    },
+    snapshotRegion: REGION,
+    tags: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { accountName: { type: ['boolean', 'string'] }, production: { type: 'boolean' } },
+    },
+    concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$', description: 'an STS session name (2 to 64 letters, digits and +=,.@_-)' },
+    simulate: { type: ['boolean', 'string'] },
+    removeSnapshotsOnDelete: { type: 'boolean' },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const validateSchema = ajv.compile(inputSchema);
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Removes values the engine does not know yet, so that only known values are validated. */
+function withoutUnknowns(value: unknown): unknown {
+  if (value === UNKNOWN) return undefined;
+  if (Array.isArray(value)) return value.filter((item) => item !== UNKNOWN).map(withoutUnknowns);
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) if (item !== UNKNOWN) copy[key] = withoutUnknowns(item);
+    return copy;
+  }
+  return value;
+}
+
+function pathText(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('');
+}
+
+function schemaFailure(error: ErrorObject): CheckFailure {
+  const where = pathText(error.instancePath);
+  const property = where.split(/[.[]/)[0];
+  const known = Object.keys(inputSchema.properties).join(', ');
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      return where
+        ? { property, reason: `${where}: unknown property "${extra}"` }
+        : { property: extra, reason: `unknown input "${extra}" (inputs: ${known})` };
+    }
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return { property, reason: `${where}: "${missing}" is required` };
+    }
+    case 'pattern': {
+      const description = (error.parentSchema as { description?: string } | undefined)?.description ?? `match ${String(error.schema)}`;
+      return { property, reason: `${where}: ${JSON.stringify(error.data)} is not ${description}` };
+    }
+    case 'enum':
+      return { property, reason: `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'type':
+      return { property, reason: `${where}: must be ${String((error.params as { type: string | string[] }).type).replace(',', ' or ')}` };
+    default:
+      return { property, reason: `${where}: ${error.message ?? error.keyword}` };
+  }
+}
+
+/** Accounts may be given as ids or `{ id, name }`; validation and the engine see the object form. */
+function normalizeAccounts(accounts: unknown): unknown {
+  return Array.isArray(accounts) ? accounts.map((account) => (typeof account === 'string' ? { id: account } : account)) : accounts;
+}
+
+/** Every problem of a set of inputs, as check failures (property name and a message naming the fix). */
+export function validateInputs(raw: Record<string, unknown>, cwd = process.cwd()): CheckFailure[] {
+  const unknownTop = new Set(Object.entries(raw).filter(([, value]) => value === UNKNOWN).map(([key]) => key));
+  const inputs = withoutUnknowns(raw) as Record<string, unknown>;
+  delete inputs[PROVIDER_KEY];
+  for (const [key, value] of Object.entries(inputs)) if (value === undefined || value === null) delete inputs[key];
+  if ('accounts' in inputs) inputs.accounts = normalizeAccounts(inputs.accounts);
+
+  const failures: CheckFailure[] = [];
+  if (!validateSchema(inputs)) failures.push(...(validateSchema.errors ?? []).map(schemaFailure));
+  const failed = new Set(failures.map((f) => f.property));
+  const typed = inputs as GraphSnapshotInputs;
+
+  if (typeof typed.externalId === 'string') {
+    try {
+      checkExternalId(typed.externalId);
+    } catch (error) {
+      failures.push({ property: 'externalId', reason: `externalId: ${(error as Error).message}` });
+    }
+  }
+  const simulate = typed.simulate !== undefined && typed.simulate !== false;
+  const hasAccounts = Boolean(typed.managementAccountId) || Boolean(typed.accounts?.length);
+  if (!simulate && !hasAccounts && !['simulate', 'managementAccountId', 'accounts'].some((key) => unknownTop.has(key))) {
+    failures.push({
+      property: 'managementAccountId',
+      reason: 'no accounts to ingest: set managementAccountId (organization mode) or accounts, or simulate: true for the built-in simulated organization',
+    });
+  }
+  if (!failed.has('services')) {
+    const services = serviceModules.map((module) => module.service);
+    for (const list of ['include', 'exclude'] as const) {
+      (typed.services?.[list] ?? []).forEach((service, index) => {
+        if (!services.includes(service)) {
+          failures.push({ property: 'services', reason: `services.${list}[${index}]: unknown service "${service}" (known: ${services.join(', ')})` });
+        }
+      });
+    }
+  }
+  if (!unknownTop.has('destination') && !failed.has('destination')) {
+    const destination = typed.destination ?? DEFAULT_OUTPUT_DIR;
+    if (isS3Uri(destination)) {
+      try {
+        parseS3Uri(destination);
+      } catch (error) {
+        failures.push({ property: 'destination', reason: `destination: ${(error as Error).message}` });
+      }
+    } else {
+      for (const key of ['snapshotEncryption', 'snapshotRegion'] as const) {
+        if (typed[key] !== undefined) failures.push({ property: key, reason: `${key}: applies to s3:// destinations only (destination is the local directory ${destination})` });
+      }
+    }
+  }
+  if (typed.snapshotEncryption?.algorithm === 'AES256' && typed.snapshotEncryption.kmsKeyId) {
+    failures.push({ property: 'snapshotEncryption', reason: 'snapshotEncryption.kmsKeyId: only with algorithm "aws:kms"' });
+  }
+  if (typeof typed.simulate === 'string' && !failed.has('simulate')) {
+    try {
+      loadWorld(typed.simulate, cwd);
+    } catch (error) {
+      const hint = typed.simulate === 'true' ? ' (use the boolean true for the built-in simulated organization)' : '';
+      failures.push({ property: 'simulate', reason: `simulate: ${(error as Error).message}${hint}` });
+    }
+  }
+  return failures;
+}
+
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+  return { inputs: news, failures: validateInputs(news) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// create / update
+
+function loadWorld(simulate: true | string, cwd = process.cwd()): World {
+  return loadSimulatedWorld(simulate === true ? true : path.resolve(cwd, simulate));
+}
+
+export function ingestConfig(inputs: GraphSnapshotInputs, outputDir: string): Partial<IngestConfig> {
+  const config: Partial<IngestConfig> = {
+    roleName: inputs.roleName,
+    rolePath: inputs.rolePath,
+    organization: inputs.managementAccountId ? { managementAccountId: inputs.managementAccountId, skipTag: inputs.skipTag } : undefined,
+    accounts: normalizeAccounts(inputs.accounts) as AccountRef[] | undefined,
+    regions: inputs.regions,
+    services: inputs.services,
+    outputDir,
+    tags: inputs.tags,
+    concurrency: inputs.concurrency,
+    sessionName: inputs.sessionName,
+  };
+  // The engine's own validation too: a value it rejects is never passed on.
+  return checkConfig(JSON.parse(JSON.stringify(config)) as unknown, 'GraphSnapshot inputs');
+}
+
+const providerLogger: Logger = {
+  info: () => undefined,
+  debug: () => undefined,
+  warn: (message) => process.stderr.write(`aws-org-graph: warning: ${message}\n`),
+};
+
+function clip(message: string): string {
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+}
+
+export function toOutputs(
+  summary: IngestSummary,
+  inputs: GraphSnapshotInputs,
+  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number },
+): GraphSnapshotOutputs {
+  const errors: RunErrorOutput[] = summary.errors.slice(0, MAX_ERRORS_IN_OUTPUTS).map((e) => ({
+    account: e.account,
+    region: e.region,
+    service: e.service,
+    ...(e.operation ? { operation: e.operation } : {}),
+    code: e.code,
+    message: clip(e.message),
+  }));
+  const outputs: GraphSnapshotOutputs = {
+    destination: extra.destination,
+    ...(inputs.snapshotRegion ? { snapshotRegion: inputs.snapshotRegion } : {}),
+    removeSnapshotsOnDelete: inputs.removeSnapshotsOnDelete === true,
+    mode: extra.mode,
+    entityCounts: summary.counts.entities,
+    relationshipCounts: summary.counts.relationships,
+    totals: summary.totals,
+    accountsIngested: summary.accounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}) })),
+    accountsSkipped: summary.skippedAccounts.map((a) => ({ accountId: a.accountId, ...(a.name ? { name: a.name } : {}), reason: a.reason })),
+    regions: summary.regions,
+    errorCount: summary.errors.length,
+    errors,
+    typesNotRefreshed: [...new Set(summary.notRefreshed.flatMap((scope) => scope.types))].sort(),
+    notRefreshedScopes: summary.notRefreshed.length,
+    snapshot: { uri: extra.uri, sha256: summary.snapshot.sha256 },
+    changes: summary.changes,
+    startedAt: summary.startedAt,
+    durationMs: extra.durationMs,
+    apiCalls: summary.apiCalls,
+    throttledCalls: summary.throttledCalls,
+  };
+  // Plain JSON (no undefined) so that it converts to a protobuf Struct as is.
+  return JSON.parse(JSON.stringify(outputs)) as GraphSnapshotOutputs;
+}
+
+/** One ingestion: the engine against AWS or the simulated organization, into the destination. */
+export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutputs> {
+  const started = performance.now();
+  const failures = validateInputs(raw as Record<string, unknown>);
+  if (failures.length) throw new Error(`aws-org-graph: invalid GraphSnapshot inputs: ${failures.map((f) => f.reason).join('; ')}`);
+  const inputs = { ...raw };
+  delete (inputs as Record<string, unknown>)[PROVIDER_KEY];
+  const destination = inputs.destination ?? DEFAULT_OUTPUT_DIR;
+  let staging: string | undefined;
+  let client: ReturnType<typeof createS3Client> | undefined;
+  try {
+    const world = inputs.simulate === undefined || inputs.simulate === false ? undefined : loadWorld(inputs.simulate);
+    let remote: S3SnapshotStore | undefined;
+    let outputDir = destination;
+    if (isS3Uri(destination)) {
+      client = createS3Client({ region: inputs.snapshotRegion });
+      remote = new S3SnapshotStore(parseS3Uri(destination), client, inputs.snapshotEncryption);
+      staging = await fs.mkdtemp(path.join(tmpdir(), 'orggraph-s3-'));
+      await remote.pull(staging);
+      outputDir = staging;
+    }
+    const result = await ingest({
+      config: ingestConfig(inputs, outputDir),
+      secrets: inputs.externalId ? { externalId: inputs.externalId } : undefined,
+      simulate: world,
+      logger: providerLogger,
+    });
+    let uri: string;
+    if (remote && staging) {
+      const pointer = await new SnapshotStore(staging).latest();
+      if (!pointer) throw new Error(`the snapshot pointer was not written in ${staging}`);
+      uri = (await remote.push(result.summary.snapshot.path, pointer)).uri;
+    } else {
+      uri = path.join(destination, 'snapshots', path.basename(result.summary.snapshot.path));
+    }
+    return toOutputs(result.summary, inputs, {
+      destination,
+      uri,
+      mode: world ? 'simulated' : 'aws',
+      durationMs: Math.round(performance.now() - started),
+    });
+  } catch (error) {
+    if (error instanceof IngestError) throw new Error(`aws-org-graph: ingestion failed, no snapshot written: ${error.message}`);
+    if (error instanceof ConfigError || error instanceof WorldError || error instanceof RemoteStoreError) {
+      throw new Error(`aws-org-graph: ${error.message}`);
+    }
+    throw error;
+  } finally {
+    client?.destroy();
+    if (staging) await fs.rm(staging, { recursive: true, force: true });
+  }
+}
+
+export async function create(inputs: GraphSnapshotInputs): Promise<dynamic.CreateResult<GraphSnapshotOutputs>> {
+  return { id: `graph-snapshot-${randomUUID()}`, outs: await run(inputs) };
+}
+
+export async function update(_id: string, _olds: GraphSnapshotOutputs, news: GraphSnapshotInputs): Promise<dynamic.UpdateResult<GraphSnapshotOutputs>> {
+  return { outs: await run(news) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// read / delete
+
+export async function read(id: string, props?: GraphSnapshotOutputs): Promise<dynamic.ReadResult<GraphSnapshotOutputs>> {
+  return { id, props };
+}
+
+/** Names SnapshotStore gives snapshots: `<endedAt without separators>-<sha prefix>.json`. */
+const SNAPSHOT_NAME = /^\d{8}T\d{6,}Z(-[0-9a-f]{12,64})?\.json$/;
+
+/** Removes the snapshots and the pointer of a local store; anything else in the directory stays. */
+export async function removeLocalStore(directory: string): Promise<number> {
+  const snapshots = path.join(directory, 'snapshots');
+  const names = await fs.readdir(snapshots).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names.filter((n) => SNAPSHOT_NAME.test(n))) {
+    await fs.rm(path.join(snapshots, name), { force: true });
+    removed++;
+  }
+  await fs.rm(path.join(directory, 'latest.json'), { force: true });
+  for (const empty of [snapshots, directory]) await fs.rmdir(empty).catch(() => undefined);
+  return removed;
+}
+
+export async function remove(_id: string, props: Partial<GraphSnapshotOutputs>): Promise<void> {
+  if (props.removeSnapshotsOnDelete !== true) return;
+  const destination = props.destination ?? DEFAULT_OUTPUT_DIR;
+  if (!isS3Uri(destination)) {
+    await removeLocalStore(destination);
+    return;
+  }
+  const client = createS3Client({ region: props.snapshotRegion });
+  try {
+    await new S3SnapshotStore(parseS3Uri(destination), client).remove();
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,71 @@
+import * as pulumi from '@pulumi/pulumi';
+import { graphSnapshotProvider } from './provider';
+import {
+  OUTPUT_NAMES,
+  type GraphSnapshotOutputs,
+  type IntegrationTags,
+  type RunErrorOutput,
+  type Selection,
+  type SnapshotEncryptionInput,
+  type AccountRef,
+} from './types';
+
+/** Inputs of {@link GraphSnapshot}; see docs/pulumi.md. */
+export interface GraphSnapshotArgs {
+  roleName?: pulumi.Input<string>;
+  rolePath?: pulumi.Input<string>;
+  /** Always stored as a secret, whether or not it is given as one. */
+  externalId?: pulumi.Input<string>;
+  managementAccountId?: pulumi.Input<string>;
+  skipTag?: pulumi.Input<{ key: pulumi.Input<string>; value: pulumi.Input<string> }>;
+  accounts?: pulumi.Input<Array<pulumi.Input<string | AccountRef>>>;
+  regions?: pulumi.Input<Selection>;
+  services?: pulumi.Input<Selection>;
+  /** Local directory (default `.orggraph`, relative to the program directory) or `s3://bucket/prefix`. */
+  destination?: pulumi.Input<string>;
+  snapshotEncryption?: pulumi.Input<SnapshotEncryptionInput>;
+  snapshotRegion?: pulumi.Input<string>;
+  tags?: pulumi.Input<IntegrationTags>;
+  concurrency?: pulumi.Input<number>;
+  sessionName?: pulumi.Input<string>;
+  /** A world file, or `true` for the built-in simulated organization: no AWS account needed. */
+  simulate?: pulumi.Input<boolean | string>;
+  removeSnapshotsOnDelete?: pulumi.Input<boolean>;
+}
+
+/**
+ * One ingestion of the organization's graph, re-run on every `pulumi up`. The state keeps the run's
+ * summary (counts, errors, snapshot location and hash), never the graph; the graph is in the snapshot.
+ */
+export class GraphSnapshot extends pulumi.dynamic.Resource {
+  // `declare`: the values come from the engine; a class field would overwrite them with undefined.
+  declare readonly destination: pulumi.Output<string>;
+  declare readonly removeSnapshotsOnDelete: pulumi.Output<boolean>;
+  declare readonly mode: pulumi.Output<GraphSnapshotOutputs['mode']>;
+  declare readonly entityCounts: pulumi.Output<Record<string, number>>;
+  declare readonly relationshipCounts: pulumi.Output<Record<string, number>>;
+  declare readonly totals: pulumi.Output<GraphSnapshotOutputs['totals']>;
+  declare readonly accountsIngested: pulumi.Output<GraphSnapshotOutputs['accountsIngested']>;
+  declare readonly accountsSkipped: pulumi.Output<GraphSnapshotOutputs['accountsSkipped']>;
+  declare readonly regions: pulumi.Output<string[]>;
+  declare readonly errorCount: pulumi.Output<number>;
+  declare readonly errors: pulumi.Output<RunErrorOutput[]>;
+  declare readonly typesNotRefreshed: pulumi.Output<string[]>;
+  declare readonly notRefreshedScopes: pulumi.Output<number>;
+  declare readonly snapshot: pulumi.Output<GraphSnapshotOutputs['snapshot']>;
+  declare readonly changes: pulumi.Output<GraphSnapshotOutputs['changes']>;
+  declare readonly startedAt: pulumi.Output<string>;
+  declare readonly durationMs: pulumi.Output<number>;
+  declare readonly apiCalls: pulumi.Output<number>;
+  declare readonly throttledCalls: pulumi.Output<number>;
+
+  constructor(name: string, args: GraphSnapshotArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const { externalId, ...rest } = args;
+    const props: pulumi.Inputs = {
+      ...Object.fromEntries([...OUTPUT_NAMES, 'destination', 'removeSnapshotsOnDelete'].map((output) => [output, undefined])),
+      ...rest,
+      ...(externalId === undefined ? {} : { externalId: pulumi.secret(externalId) }),
+    };
+    super(graphSnapshotProvider, name, props, { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId'])] }, 'aws-org-graph', 'GraphSnapshot');
+  }
+}

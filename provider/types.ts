@@ -1,0 +1,118 @@
+/**
+ * Plain shapes of the ingestion resource, as the dynamic provider sees them (every Pulumi input
+ * resolved). Types only: the serialized provider imports nothing at run time.
+ */
+
+export interface AccountRef {
+  id: string;
+  name?: string;
+}
+
+export interface Selection {
+  include?: string[];
+  exclude?: string[];
+}
+
+export interface SnapshotEncryptionInput {
+  /** `AES256` (SSE-S3, the default) or `aws:kms` (SSE-KMS). */
+  algorithm: 'AES256' | 'aws:kms';
+  /** KMS key id, ARN or alias for `aws:kms` (the account's `aws/s3` key when absent). */
+  kmsKeyId?: string;
+}
+
+export interface IntegrationTags {
+  /** `tag.AccountName` on every entity: `true` for the account's name, or a fixed value. */
+  accountName?: boolean | string;
+  /** `tag.Production` on every entity. */
+  production?: boolean;
+}
+
+export interface GraphSnapshotInputs {
+  /** Audit role assumed in every account (default `JupiterOne`, or the simulated world's). */
+  roleName?: string;
+  rolePath?: string;
+  /** External ID the audit role requires. A secret: never in outputs or in the provider text. */
+  externalId?: string;
+  /** Organization mode: list the accounts from this management account. */
+  managementAccountId?: string;
+  /** Organization mode: skip accounts with this Organizations tag (default `j1-integration: SKIP`). */
+  skipTag?: { key: string; value: string };
+  /** Explicit accounts (without organization mode), or a filter on the organization's accounts. */
+  accounts?: Array<string | AccountRef>;
+  regions?: Selection;
+  services?: Selection;
+  /** Snapshot store: a local directory (relative to the program directory) or `s3://bucket/prefix`. */
+  destination?: string;
+  /** Server-side encryption of `s3://` destinations (default `AES256`). */
+  snapshotEncryption?: SnapshotEncryptionInput;
+  /** Region of the snapshot bucket (default: the AWS region of the environment). */
+  snapshotRegion?: string;
+  tags?: IntegrationTags;
+  /** Collector runs in flight at once. */
+  concurrency?: number;
+  sessionName?: string;
+  /** Ingest a simulated organization instead of AWS: a world file, or `true` for the built-in one. */
+  simulate?: boolean | string;
+  /** Delete the snapshots (and the pointer) when the resource is deleted. Default false. */
+  removeSnapshotsOnDelete?: boolean;
+}
+
+export interface RunErrorOutput {
+  account: string;
+  region: string;
+  service: string;
+  operation?: string;
+  code: string;
+  message: string;
+}
+
+/** What the resource keeps in the state: small, never the graph. */
+export interface GraphSnapshotOutputs {
+  /** Echo of the inputs `delete` needs (it only receives the outputs). */
+  destination: string;
+  snapshotRegion?: string;
+  removeSnapshotsOnDelete: boolean;
+  mode: 'aws' | 'simulated';
+  entityCounts: Record<string, number>;
+  relationshipCounts: Record<string, number>;
+  totals: { entities: number; relationships: number; staleEntities: number };
+  accountsIngested: Array<{ accountId: string; name?: string }>;
+  accountsSkipped: Array<{ accountId: string; name?: string; reason: string }>;
+  regions: string[];
+  errorCount: number;
+  /** The first errors (at most {@link MAX_ERRORS_IN_OUTPUTS}); the snapshot's metadata has all of them. */
+  errors: RunErrorOutput[];
+  /** Entity types of (account, region, collector) scopes that could not be refreshed this run. */
+  typesNotRefreshed: string[];
+  notRefreshedScopes: number;
+  snapshot: { uri: string; sha256: string };
+  /** Entities created, updated and deleted since the previous snapshot in the same destination. */
+  changes: { created: number; updated: number; deleted: number };
+  startedAt: string;
+  durationMs: number;
+  apiCalls: number;
+  throttledCalls: number;
+}
+
+export const MAX_ERRORS_IN_OUTPUTS = 20;
+
+/** Output property names, in the order they are declared on the resource. */
+export const OUTPUT_NAMES = [
+  'mode',
+  'entityCounts',
+  'relationshipCounts',
+  'totals',
+  'accountsIngested',
+  'accountsSkipped',
+  'regions',
+  'errorCount',
+  'errors',
+  'typesNotRefreshed',
+  'notRefreshedScopes',
+  'snapshot',
+  'changes',
+  'startedAt',
+  'durationMs',
+  'apiCalls',
+  'throttledCalls',
+] as const satisfies ReadonlyArray<keyof GraphSnapshotOutputs>;
