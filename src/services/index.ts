@@ -5,6 +5,7 @@ import { createAccountService } from './account';
 import { ec2Service } from './ec2';
 import { iamService } from './iam';
 import { kmsService } from './kms';
+import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from './mappings';
 import { s3Service } from './s3';
 import type { ServiceModule } from './types';
 
@@ -13,8 +14,8 @@ export type { ServiceModule } from './types';
 /** AWS services with collectors, in documentation order. Adding a service means adding it here. */
 export const awsServices: readonly ServiceModule[] = [iamService, ec2Service, s3Service, kmsService];
 
-/** All service modules, the account module (which needs to know the others) first. */
-export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices];
+/** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
+export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];
 
 export function allCollectors(): Collector[] {
   return serviceModules.flatMap((module) => module.collectors);
@@ -28,7 +29,7 @@ export function allSimulators(): ServiceSimulator[] {
  * Collectors to run for a service selection. Dependencies of selected collectors are added even when
  * their service is excluded: a collector cannot produce its relationships without them.
  */
-export function selectCollectors(selection: { include?: string[]; exclude?: string[] } = {}): Collector[] {
+export function selectCollectors(selection: { include?: string[]; exclude?: string[] } = {}, options: MappingOptions = {}): Collector[] {
   const all = allCollectors();
   const byId = new Map(all.map((collector) => [collector.id, collector]));
   const include = selection.include?.length ? new Set(selection.include) : undefined;
@@ -43,10 +44,11 @@ export function selectCollectors(selection: { include?: string[]; exclude?: stri
     }
   };
   for (const collector of all) {
+    if (collector.service === MAPPINGS_SERVICE) continue; // added below, over whatever was selected
     const wanted = collector.service === 'account' || ((!include || include.has(collector.service)) && !exclude.has(collector.service));
     if (wanted) add(collector);
   }
-  return all.filter((collector) => chosen.has(collector.id));
+  return withMappings(all.filter((collector) => chosen.has(collector.id)), awsServices, selection, options);
 }
 
 /** Validates that declarations are consistent: unique ids, known dependencies, no cycles. */
