@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import type { IngestionTags } from './collectors/types';
@@ -23,6 +24,8 @@ export interface IngestConfig {
   /** Collector runs in flight at once. */
   concurrency?: number;
   sessionName?: string;
+  /** People file (YAML list of `{ name, email }`): `aws_iam_user IS Person`. */
+  people?: string;
 }
 
 /** Secrets kept apart from the configuration so that it can be logged, stored and diffed. */
@@ -77,6 +80,7 @@ export const ingestConfigSchema = {
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
+    people: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -117,7 +121,10 @@ export function loadConfigFile(file: string): Partial<IngestConfig> {
   } catch (error) {
     throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  return checkConfig(data ?? {}, file);
+  const config = checkConfig(data ?? {}, file);
+  // Paths in a configuration file are relative to the file.
+  if (config.people) config.people = path.resolve(path.dirname(file), config.people);
+  return config;
 }
 
 /** The External ID: AWS accepts 2 to 1,224 characters of `[\w+=,.@:/-]`. */

@@ -4,6 +4,7 @@ import { AwsAccess, type AwsAccessOptions } from './aws/access';
 import { classifyError } from './aws/errors';
 import { discoverOrganization, type SkippedAccount } from './aws/organization';
 import { discoverRegions } from './aws/regions';
+import { loadPeopleFile } from './analysis/people';
 import { GLOBAL_REGION, runCollectors, silentLogger } from './collectors/runner';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
 import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
@@ -105,7 +106,7 @@ function scopeMatches(object: Entity | Relationship, record: { accountId: string
  * Carried objects are marked `_stale: true`.
  */
 export function carryForward(
-  previous: Snapshot,
+  previous: Pick<Snapshot, 'entities' | 'relationships'>,
   graph: GraphStore,
   failed: ReadonlyArray<{ accountId: string; region: string; collector: string }>,
   everGrowingTypes: ReadonlySet<string>,
@@ -116,17 +117,27 @@ export function carryForward(
   const carriedByScope = new Map<string, number>();
   const scopeKey = (r: { accountId: string; region: string; collector: string }) => `${r.accountId}|${r.region}|${r.collector}`;
   for (const entity of previous.entities) {
-    if (graph.hasEntity(entity._key)) continue;
+    // A placeholder that another account's mapping made for this entity does not replace it.
+    const existing = graph.getEntity(entity._key);
+    if (existing && existing._source !== 'system-mapper') continue;
     const failedScope = failed.find((record) => scopeMatches(entity, record));
     if (failedScope || everGrowingTypes.has(entity._type)) {
       graph.addEntity({ ...entity, _stale: true });
       if (failedScope) carriedByScope.set(scopeKey(failedScope), (carriedByScope.get(scopeKey(failedScope)) ?? 0) + 1);
     }
   }
+  const previousMapped = new Map(previous.entities.filter((e) => e._source === 'system-mapper').map((e) => [e._key, e]));
   for (const relationship of previous.relationships) {
     if (graph.getRelationship(relationship._key)) continue;
     const carry = failed.some((record) => scopeMatches(relationship, record)) || everGrowingTypes.has(relationship._type);
-    if (carry && graph.hasEntity(relationship._fromEntityKey) && graph.hasEntity(relationship._toEntityKey)) {
+    if (!carry) continue;
+    // A carried edge may point at a mapped entity (the Internet, a foreign account) that no
+    // collector recreated this time: it comes along.
+    for (const end of [relationship._fromEntityKey, relationship._toEntityKey]) {
+      const mapped = previousMapped.get(end);
+      if (mapped && !graph.hasEntity(end)) graph.addEntity({ ...mapped, _stale: true });
+    }
+    if (graph.hasEntity(relationship._fromEntityKey) && graph.hasEntity(relationship._toEntityKey)) {
       graph.addRelationship({ ...relationship, _stale: true });
     }
   }
@@ -135,6 +146,22 @@ export function carryForward(
     notRefreshed.push({ ...record, types: [...types].sort(), entitiesCarried: carriedByScope.get(scopeKey(record)) ?? 0 });
   }
   return notRefreshed;
+}
+
+/**
+ * Mapped entities (the Internet, foreign accounts, CIDR blocks, people) are shared by every account
+ * that refers to them, so whichever collector happened to add them last must not leave its
+ * provenance or its account's integration tags on them: the snapshot would depend on timing.
+ */
+function normalizeMappedEntities(graph: GraphStore): void {
+  for (const entity of graph.allEntities()) {
+    if (entity._source !== 'system-mapper') continue;
+    delete entity._accountId;
+    delete entity._region;
+    delete entity._collector;
+    delete entity['tag.AccountName'];
+    delete entity['tag.Production'];
+  }
 }
 
 /** Drops relationships whose ends are not in the graph (a target outside the data that no mapper created). */
@@ -165,6 +192,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       : {}),
     ...options.config,
   });
+  // Read before any AWS call, so a bad people file fails the run at once.
+  const people = config.people ? loadPeopleFile(config.people) : undefined;
   const externalId = options.secrets?.externalId ?? world?.organization.externalId;
   if (externalId !== undefined) checkExternalId(externalId);
 
@@ -262,7 +291,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     skippedRegions.sort((a, b) => `${a.accountId}${a.region}`.localeCompare(`${b.accountId}${b.region}`));
 
     // Collectors.
-    const collectors = options.collectors ?? selectCollectors(config.services);
+    const collectors = options.collectors ?? selectCollectors(config.services, { people });
     const graph = new GraphStore();
     const run = await runCollectors({
       access,
@@ -288,7 +317,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const latest = await store.latest();
     const previous = latest ? await readSnapshot(latest.absolutePath) : undefined;
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
-    const notRefreshed = previous ? carryForward(previous, graph, failedScopes, everGrowing, collectors) : failedScopes.map((scope) => ({ ...scope, types: [], entitiesCarried: 0 }));
+    normalizeMappedEntities(graph);
+    const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors);
     const dropped = dropDanglingRelationships(graph);
     if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
 

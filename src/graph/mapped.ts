@@ -42,18 +42,24 @@ export function everyoneEntity(): Entity {
   );
 }
 
-/** A CIDR block outside the ingested networks, as a mapped Network (or IpAddress for a /32). */
+/**
+ * A CIDR block outside the ingested networks, as a mapped Network (or IpAddress for a single
+ * address: /32 in IPv4, /128 in IPv6). The data model's `CIDR` is IPv4 only, so IPv6 blocks keep
+ * `CIDR: null` and their block in `ipv6CIDR`.
+ */
 export function cidrEntity(cidr: string): Entity {
-  const single = /\/(32|128)$/.test(cidr);
+  const ipv6 = cidr.includes(':');
+  const single = ipv6 ? cidr.endsWith('/128') : cidr.endsWith('/32');
   const address = cidr.replace(/\/(32|128)$/, '');
-  const isPrivate = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(cidr) || /^f[cd]/i.test(cidr);
+  const isPrivate = ipv6 ? /^f[cd]/i.test(cidr) : /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(cidr);
+  const network = ipv6 ? { CIDR: null, ipv6CIDR: cidr } : { CIDR: cidr };
   return mappedEntity(
     createEntity({
       _key: `cidr:${cidr}`,
       _type: single ? 'ip_address' : 'cidr_block',
       _class: single ? ['IpAddress'] : ['Network'],
       name: cidr,
-      properties: single ? { ipAddress: address, public: !isPrivate } : { CIDR: cidr, public: !isPrivate, internal: isPrivate },
+      properties: single ? { ipAddress: address, public: !isPrivate } : { ...network, public: !isPrivate, internal: isPrivate },
     }),
   );
 }

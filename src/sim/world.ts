@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node as YamlNode } from 'yaml';
-import { packageRoot } from '../paths';
 import type { ServiceSimulator, World, WorldAccount } from './types';
 
 export class WorldError extends Error {
@@ -211,7 +210,8 @@ export function loadWorldFile(file: string, simulators: readonly ServiceSimulato
   return parseWorld(text, file, simulators);
 }
 
-export const BUILTIN_WORLD_BASE = path.join(packageRoot(), 'src', 'sim', 'worlds', 'demo-base.yaml');
+// Beside this module in sources and in the compiled output (the build copies the YAML assets).
+export const BUILTIN_WORLD_BASE = path.join(__dirname, 'worlds', 'demo-base.yaml');
 
 interface WorldFragment {
   accounts?: Array<Pick<WorldAccount, 'id' | 'global' | 'regions'>>;

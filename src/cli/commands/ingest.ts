@@ -27,6 +27,7 @@ interface IngestFlags {
   json?: boolean;
   quiet?: boolean;
   progress?: boolean;
+  people?: string;
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -64,6 +65,7 @@ function configFromFlags(flags: IngestFlags): Partial<IngestConfig> {
     config.services = { include: flags.services ?? config.services?.include, exclude: flags.excludeServices ?? config.services?.exclude };
   }
   if (flags.out) config.outputDir = flags.out;
+  if (flags.people) config.people = flags.people;
   if (flags.concurrency) config.concurrency = flags.concurrency;
   if (flags.accountNameTag !== undefined || flags.production !== undefined) {
     config.tags = { ...config.tags };
@@ -156,6 +158,7 @@ export function registerIngestCommand(program: Command): void {
     .addOption(new Option('--concurrency <n>', 'collector runs in flight at once').argParser((v) => Number.parseInt(v, 10)))
     .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
     .option('--production', 'add tag.Production=true to every entity')
+    .option('--people <file>', 'people file (YAML list of { name, email }): maps IAM users to people')
     .option('--json', 'print the run summary as JSON on stdout')
     .option('-q, --quiet', 'no progress or informational messages')
     .option('--no-progress', 'no progress display')

@@ -1,6 +1,6 @@
 import type { IpPermission, NetworkAcl, NetworkAclEntry, SecurityGroup } from '@aws-sdk/client-ec2';
 import { cidrEntity, createEntity, createRelationship, internetEntity, mappedEntity, RelationshipVerb, type Entity, type RawValue, type Relationship } from '../../graph';
-import { CIDR_BLOCK_TYPE, networkAclKey, prefixListKey, PREFIX_LIST_TYPE, ref, securityGroupKey, SECURITY_GROUP_TYPE, type Ec2Scope, type EntityRef } from './keys';
+import { networkAclKey, prefixListKey, PREFIX_LIST_TYPE, ref, securityGroupKey, SECURITY_GROUP_TYPE, type Ec2Scope, type EntityRef } from './keys';
 
 /**
  * Network exposure: every security-group rule and network ACL entry as an edge from the firewall
@@ -75,20 +75,6 @@ export function portFacts(protocol: string, from: number | undefined, to: number
  */
 export function cidrTarget(cidr: string): Entity {
   if (cidr === ALL_V4 || cidr === ALL_V6) return internetEntity();
-  if (cidr.includes(':') && !cidr.endsWith('/128')) {
-    // cidrEntity takes an IPv6 /32 for a single address and puts blocks in `CIDR`, which the data
-    // model restricts to IPv4. Same key and type as cidrEntity's blocks; the IPv6 block in its own property.
-    const internal = /^f[cd]/i.test(cidr);
-    return mappedEntity(
-      createEntity({
-        _key: `cidr:${cidr}`,
-        _type: CIDR_BLOCK_TYPE,
-        _class: ['Network'],
-        name: cidr,
-        properties: { CIDR: null, ipv6CIDR: cidr, public: !internal, internal },
-      }),
-    );
-  }
   return cidrEntity(cidr);
 }
 
