@@ -15,7 +15,7 @@ import type {
 import { createEntity, createRelationship, RelationshipVerb, tagMap, toEpochMs, type Entity, type Relationship } from '../../graph';
 import { serviceEntityRef } from '../service-entities';
 import { latest, type CredentialReportRow } from './credential-report';
-import { decodePolicyDocument, isAdminPolicy } from './policy-document';
+import { decodePolicyDocument, isAdminPolicy, redactTrustDocument } from './policy-document';
 
 export const IAM_TYPES = {
   passwordPolicy: 'aws_iam_account_password_policy',
@@ -373,7 +373,7 @@ export function convertRole(detail: RoleDetail, accountId: string, listed?: Role
       instanceProfileArns: profiles.length ? profiles.map((p) => p.Arn ?? '').filter(Boolean) : undefined,
       instanceProfileNames: profiles.length ? profiles.map((p) => p.InstanceProfileName ?? '').filter(Boolean) : undefined,
       permissionsBoundaryArn: detail.PermissionsBoundary?.PermissionsBoundaryArn,
-      assumeRolePolicyDocument: decodePolicyDocument(detail.AssumeRolePolicyDocument ?? listed?.AssumeRolePolicyDocument),
+      assumeRolePolicyDocument: redactTrustDocument(decodePolicyDocument(detail.AssumeRolePolicyDocument ?? listed?.AssumeRolePolicyDocument)),
       webLink: `${CONSOLE}#/roles/${encodeURIComponent(roleName)}`,
     },
   });

@@ -87,3 +87,29 @@ export function encodePolicyDocument(document: PolicyDocument | string): string 
   const text = typeof document === 'string' ? document : JSON.stringify(document);
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
+
+/** What a redacted External ID reads as in stored documents. */
+export const REDACTED = '<redacted>';
+
+/**
+ * A trust policy with the values of its `sts:ExternalId` conditions replaced by {@link REDACTED}.
+ * External IDs are shared secrets (the role's and its trusted party's), so they never reach a
+ * snapshot; that a condition requires one stays visible.
+ */
+export function redactTrustDocument(text: string | undefined): string | undefined {
+  const document = parsePolicyDocument(text);
+  if (!document) return text;
+  let changed = false;
+  for (const statement of statementsOf(document)) {
+    for (const operands of Object.values(statement.Condition ?? {})) {
+      if (!operands || typeof operands !== 'object') continue;
+      for (const key of Object.keys(operands)) {
+        if (key.toLowerCase() !== 'sts:externalid') continue;
+        const value = operands[key];
+        operands[key] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+        changed = true;
+      }
+    }
+  }
+  return changed ? JSON.stringify(document) : text;
+}
