@@ -33,7 +33,7 @@ export function everyoneEntity(): Entity {
     createEntity({
       _key: EVERYONE._key,
       _type: EVERYONE._type,
-      _class: ['UserGroup'],
+      _class: [...EVERYONE._class],
       name: 'Everyone',
       displayName: EVERYONE.displayName,
       properties: { principal: '*', public: true },

@@ -11,6 +11,9 @@ export interface ValidationIssue {
 type ValidateFunction = NonNullable<ReturnType<typeof IntegrationSchema.getSchema>>;
 const validators = new Map<string, ValidateFunction | null>();
 
+/** Classes JupiterOne puts on its own global entities without publishing a schema for them. */
+const SCHEMALESS_CLASSES = new Set(['Everyone']);
+
 function validatorFor(schemaClass: string): ValidateFunction | null {
   if (!validators.has(schemaClass)) validators.set(schemaClass, IntegrationSchema.getSchema(`#${schemaClass}`) ?? null);
   return validators.get(schemaClass) ?? null;
@@ -23,6 +26,7 @@ function validatorFor(schemaClass: string): ValidateFunction | null {
 export function validateEntity(entity: Entity): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const schemaClass of entity._class) {
+    if (SCHEMALESS_CLASSES.has(schemaClass)) continue;
     const validate = validatorFor(schemaClass);
     if (!validate) {
       issues.push({ _key: entity._key, _type: entity._type, _class: schemaClass, message: `unknown class ${schemaClass}` });

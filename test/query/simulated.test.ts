@@ -50,3 +50,17 @@ test('the unencrypted volume of an instance is found', async (t) => {
   const result = runQuery(await index, rule('ec2-encrypted-volumes'));
   t.true((result.data as Row[]).some((row) => row['v.volumeId'] === 'vol-02221000000000306' && row['v.encrypted'] === false));
 });
+
+test('the S3 public-read rule finds the bucket whose ACL grants AllUsers READ, and not the one whose ACL is blocked', async (t) => {
+  const query = rules.find((candidate) => /ALLOWS as grant Everyone where grant.permission='READ'$/.test(candidate.queries[0].query));
+  if (!query) return t.fail('the alert pack has an S3 public-read rule');
+  const names = (runQuery(await index, query.queries[0].query).data as Entity[]).map((e) => e.bucketName).sort();
+  t.deepEqual(names, ['acme-staging-website']);
+});
+
+test('the root-MFA rule finds exactly the account whose root user has no MFA', async (t) => {
+  const query = rules.find((candidate) => /AccountMFAEnabled!=1/.test(candidate.queries[0].query));
+  if (!query) return t.fail('the alert pack has a root-MFA rule');
+  const accounts = (runQuery(await index, query.queries[0].query).data as Entity[]).map((e) => e.accountId).sort();
+  t.deepEqual(accounts, ['222222222222']);
+});

@@ -2,6 +2,7 @@ import test from 'ava';
 import { validateEntity, type Entity } from '../../src/graph';
 import { convertKmsKey } from '../../src/services/kms/converters';
 import {
+  s3BucketPublicAclGrants,
   aclGrantSummary,
   ALL_USERS_URI,
   AUTHENTICATED_USERS_URI,
@@ -366,4 +367,28 @@ test('regionFromLocationConstraint: empty is us-east-1, EU is eu-west-1', (t) =>
   t.is(regionFromLocationConstraint(''), 'us-east-1');
   t.is(regionFromLocationConstraint('EU'), 'eu-west-1');
   t.is(regionFromLocationConstraint('ap-southeast-2'), 'ap-southeast-2');
+});
+
+test('effective public ACL grants become ALLOWS edges to Everyone with their permission', (t) => {
+  const bucket = { _key: 'arn:aws:s3:::acme-staging-website', _type: 'aws_s3_bucket' } as Parameters<typeof s3BucketPublicAclGrants>[0];
+  const acl = {
+    Owner: { ID: 'owner-id' },
+    Grants: [
+      { Grantee: { Type: 'CanonicalUser' as const, ID: 'owner-id' }, Permission: 'FULL_CONTROL' as const },
+      { Grantee: { Type: 'Group' as const, URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' as const },
+      { Grantee: { Type: 'Group' as const, URI: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' }, Permission: 'WRITE' as const },
+      { Grantee: { Type: 'Group' as const, URI: 'http://acs.amazonaws.com/groups/s3/LogDelivery' }, Permission: 'WRITE' as const },
+    ],
+  };
+  const edges = s3BucketPublicAclGrants(bucket, { acl });
+  t.deepEqual(
+    edges.map((e) => [e._toEntityKey, e._class, e.grantee, e.permission]),
+    [
+      ['global:everyone', 'ALLOWS', 'AllUsers', 'READ'],
+      ['global:everyone', 'ALLOWS', 'AuthenticatedUsers', 'WRITE'],
+    ],
+  );
+  t.is(edges[0]._type, 'aws_s3_bucket_allows_everyone');
+  t.deepEqual(s3BucketPublicAclGrants(bucket, { acl, publicAccessBlock: { IgnorePublicAcls: true } }), []);
+  t.deepEqual(s3BucketPublicAclGrants(bucket, { acl, ownership: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }), []);
 });

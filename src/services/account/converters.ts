@@ -26,6 +26,9 @@ export function accountSummaryProperties(summary: Partial<Record<SummaryKeyType,
     iamRoleCount: summary.Roles,
     iamGroupCount: summary.Groups,
     iamPolicyCount: summary.Policies,
+    // The summary's own keys, as JupiterOne's alert rules query them (`AccountMFAEnabled!=1`).
+    AccountMFAEnabled: summary.AccountMFAEnabled,
+    AccountAccessKeysPresent: summary.AccountAccessKeysPresent,
   };
 }
 

@@ -124,7 +124,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
       mapped(SAML_PROVIDER_TYPE, ['Service'], 'SAML Provider (mapped)'),
       mapped(SERVICE_PRINCIPAL_TYPE, ['Service'], 'AWS service principal (mapped)'),
       mapped(WEB_IDENTITY_PROVIDER_TYPE, ['Service'], 'Web identity provider (mapped)'),
-      mapped(EVERYONE._type, ['UserGroup'], 'Everyone'),
+      mapped(EVERYONE._type, [...EVERYONE._class], 'Everyone'),
     ],
     relationships: [
       {

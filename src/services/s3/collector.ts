@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
-import { RelationshipVerb, type Entity } from '../../graph';
+import { everyoneEntity, RelationshipVerb, type Entity } from '../../graph';
 import { KMS_KEY_TYPE } from '../kms/converters';
 import {
   convertS3Bucket,
@@ -28,10 +28,13 @@ import {
   S3_BUCKET_POLICY_TYPE,
   S3_BUCKET_TYPE,
   s3BucketHasPolicy,
+  s3BucketPublicAclGrants,
   s3BucketUsesKmsKey,
   s3ServiceHasBucket,
   type S3BucketFacts,
 } from './converters';
+
+const EVERYONE_TYPE = everyoneEntity()._type;
 
 /** Buckets whose configuration is read at the same time (each bucket makes about a dozen calls at once). */
 const BUCKET_CONCURRENCY = 5;
@@ -147,6 +150,7 @@ export const s3BucketsCollector: Collector = {
     { from: 'aws_s3', verb: RelationshipVerb.HAS, to: S3_BUCKET_TYPE },
     { from: S3_BUCKET_TYPE, verb: RelationshipVerb.HAS, to: S3_BUCKET_POLICY_TYPE },
     { from: S3_BUCKET_TYPE, verb: RelationshipVerb.USES, to: KMS_KEY_TYPE },
+    { from: S3_BUCKET_TYPE, verb: RelationshipVerb.ALLOWS, to: EVERYONE_TYPE },
   ],
   permissions: [
     's3:ListAllMyBuckets',
@@ -194,6 +198,11 @@ export const s3BucketsCollector: Collector = {
       context.addRelationship(s3ServiceHasBucket(accountId, entity));
       const usesKey = s3BucketUsesKmsKey(entity);
       if (usesKey) context.addRelationship(usesKey);
+      const publicGrants = s3BucketPublicAclGrants(entity, facts);
+      if (publicGrants.length) {
+        context.graph.addEntity(everyoneEntity());
+        context.addRelationships(publicGrants);
+      }
       if (typeof facts.policy === 'string' && facts.region) {
         const policy = context.addEntity(
           convertS3BucketPolicy({ bucketName: bucket.Name ?? '', accountId, region: facts.region, policy: facts.policy, policyStatus: facts.policyStatus }),

@@ -12,7 +12,7 @@ import type {
   ServerSideEncryptionConfiguration,
   Tag,
 } from '@aws-sdk/client-s3';
-import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
+import { createEntity, createRelationship, everyoneEntity, RelationshipVerb, type Entity, type Relationship } from '../../graph';
 import { kmsKeyKey } from '../kms/converters';
 import { serviceEntityRef } from '../service-entities';
 import { analyzeBucketPolicy, type BucketPolicyAnalysis } from './policy';
@@ -281,5 +281,31 @@ export function s3BucketUsesKmsKey(bucket: Entity): Relationship | undefined {
     verb: RelationshipVerb.USES,
     to: { _key: keyArn, _type: 'aws_kms_key' },
     properties: { encryptionAlgorithm: bucket.encryptionAlgorithm ?? undefined },
+  });
+}
+
+/**
+ * `aws_s3_bucket ALLOWS everyone` for each ACL grant to AllUsers or AuthenticatedUsers that takes
+ * effect (not ignored by the public access block, ACLs not disabled), with `permission` as
+ * JupiterOne's alert rules query it (`... ALLOWS as grant Everyone where grant.permission='READ'`).
+ */
+export function s3BucketPublicAclGrants(bucket: Entity, facts: Pick<S3BucketFacts, 'acl' | 'publicAccessBlock' | 'ownership'>): Relationship[] {
+  if (!facts.acl || facts.publicAccessBlock?.IgnorePublicAcls) return [];
+  if (facts.ownership?.Rules?.some((rule) => rule.ObjectOwnership === 'BucketOwnerEnforced')) return [];
+  const everyone = everyoneEntity();
+  return (facts.acl.Grants ?? []).flatMap((grant) => {
+    const uri = grant.Grantee?.URI;
+    if (uri !== ALL_USERS_URI && uri !== AUTHENTICATED_USERS_URI) return [];
+    const grantee = uri === ALL_USERS_URI ? 'AllUsers' : 'AuthenticatedUsers';
+    const permission = grant.Permission ?? 'UNKNOWN';
+    return [
+      createRelationship({
+        from: bucket,
+        verb: RelationshipVerb.ALLOWS,
+        to: everyone,
+        keySuffix: `acl:${grantee}:${permission}`,
+        properties: { permission, grantee, source: 'acl' },
+      }),
+    ];
   });
 }
