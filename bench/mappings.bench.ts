@@ -12,22 +12,12 @@ import { parsePolicyDocument } from '../src/analysis/policy-document';
 import { ResourceIndex } from '../src/analysis/resource-index';
 import { createEntity, GraphStore, type Entity } from '../src/graph';
 import { accountEntityKey, createServiceEntity } from '../src/services/service-entities';
+import { seededRandom } from '../src/sim/random';
 
 const ACCOUNT = '111111111111';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const TEAMS = 100;
 
-function seeded(seed: number): () => number {
-  // mulberry32: integer arithmetic only, so the sequence is the same everywhere.
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const hex = (random: () => number, length: number) => Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
@@ -39,7 +29,7 @@ function resource(arn: string, type: string, name: string): Entity {
 }
 
 /** 100,000 resources: buckets, instances, volumes, security groups, roles, users, keys, functions. */
-export function generateResources(count = 100_000, random = seeded(42)): Entity[] {
+export function generateResources(count = 100_000, random = seededRandom(42)): Entity[] {
   const mix: Array<[number, (i: number) => Entity]> = [
     [0.1, (i) => resource(`arn:aws:s3:::team-${pad(i % TEAMS)}-${['prod', 'dev', 'staging'][i % 3]}-${i}`, 'aws_s3_bucket', `bucket-${i}`)],
     [0.3, (i) => resource(`arn:aws:ec2:${REGIONS[i % 3]}:${ACCOUNT}:instance/i-0${hex(random, 16)}`, 'aws_instance', `instance-${i}`)],
@@ -61,7 +51,7 @@ export function generateResources(count = 100_000, random = seeded(42)): Entity[
 }
 
 /** 5,000 policies from a dozen realistic shapes, parameterized by team so patterns differ. */
-export function generatePolicies(count: number, resources: readonly Entity[], random = seeded(7)): Entity[] {
+export function generatePolicies(count: number, resources: readonly Entity[], random = seededRandom(7)): Entity[] {
   const keys = resources.filter((r) => r._type === 'aws_kms_key').map((r) => r._key);
   const instances = resources.filter((r) => r._type === 'aws_instance').map((r) => r._key);
   const policies: Entity[] = [];

@@ -10,7 +10,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import type { dynamic } from '@pulumi/pulumi';
 import { loadSimulatedWorld } from '../src/cli/commands/ingest';
 import type { Logger } from '../src/collectors/types';
-import { checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, type IngestConfig } from '../src/config';
+import { ACCOUNTS_SCHEMA, checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, SKIP_TAG_SCHEMA, type IngestConfig } from '../src/config';
 import { ingest, IngestError, type IngestSummary } from '../src/ingest';
 import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
@@ -54,16 +54,8 @@ export const inputSchema = {
     // Checked by checkExternalId, whose messages never echo the value.
     externalId: { type: 'string' },
     managementAccountId: ACCOUNT_ID,
-    skipTag: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['key', 'value'],
-      properties: { key: { type: 'string', minLength: 1 }, value: { type: 'string' } },
-    },
-    accounts: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ACCOUNT_ID, name: { type: 'string' } } },
-    },
+    skipTag: SKIP_TAG_SCHEMA,
+    accounts: ACCOUNTS_SCHEMA,
     regions: selection(REGION),
     services: selection(SERVICE),
     destination: { type: 'string', minLength: 1 },

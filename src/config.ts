@@ -42,7 +42,20 @@ export class ConfigError extends Error {
 
 export const DEFAULT_ROLE_NAME = 'JupiterOne';
 export const DEFAULT_OUTPUT_DIR = '.orggraph';
-const ACCOUNT_ID = { type: 'string', pattern: '^\\d{12}$' };
+export const ACCOUNT_ID_SCHEMA = { type: 'string', pattern: '^\\d{12}$', description: 'a 12-digit AWS account id' } as const;
+const ACCOUNT_ID = ACCOUNT_ID_SCHEMA;
+/** `{ key, value }` of the tag that excludes an organization account. */
+export const SKIP_TAG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['key', 'value'],
+  properties: { key: { type: 'string', minLength: 1 }, value: { type: 'string' } },
+} as const;
+/** Explicit accounts, or a filter on the organization's. */
+export const ACCOUNTS_SCHEMA = {
+  type: 'array',
+  items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ACCOUNT_ID_SCHEMA, name: { type: 'string' } } },
+} as const;
 const REGION_LIST = { type: 'array', items: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' } };
 const SERVICE_LIST = { type: 'array', items: { type: 'string', pattern: '^[a-z0-9_-]+$' } };
 
@@ -58,18 +71,10 @@ export const ingestConfigSchema = {
       required: ['managementAccountId'],
       properties: {
         managementAccountId: ACCOUNT_ID,
-        skipTag: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['key', 'value'],
-          properties: { key: { type: 'string', minLength: 1 }, value: { type: 'string' } },
-        },
+        skipTag: SKIP_TAG_SCHEMA,
       },
     },
-    accounts: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ACCOUNT_ID, name: { type: 'string' } } },
-    },
+    accounts: ACCOUNTS_SCHEMA,
     regions: { type: 'object', additionalProperties: false, properties: { include: REGION_LIST, exclude: REGION_LIST } },
     services: { type: 'object', additionalProperties: false, properties: { include: SERVICE_LIST, exclude: SERVICE_LIST } },
     outputDir: { type: 'string', minLength: 1 },

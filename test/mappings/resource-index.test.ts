@@ -4,23 +4,12 @@ import { ResourceIndex } from '../../src/analysis/resource-index';
 import { createEntity, type Entity } from '../../src/graph';
 import { selectCollectors } from '../../src/services';
 import { MAPPINGS_SERVICE } from '../../src/services/mappings';
+import { seededRandom } from '../../src/sim/random';
 
 function resource(arn: string, type = 'aws_thing'): Entity {
   return createEntity({ _key: arn, _type: type, _class: ['Resource'], name: arn });
 }
 
-/** A small pseudo-random generator, so the test is the same on every run. */
-function seeded(seed: number): () => number {
-  // mulberry32: integer arithmetic only, so the sequence is the same everywhere.
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('ARN patterns: wildcards stay inside the first five fields and may cross / and : in the resource', (t) => {
   t.true(compileArnPattern('arn:aws:s3:::acme-*')('arn:aws:s3:::acme-data/some/key'));
@@ -35,7 +24,7 @@ test('ARN patterns: wildcards stay inside the first five fields and may cross / 
 });
 
 test('the index finds exactly what testing every resource would find', (t) => {
-  const random = seeded(7);
+  const random = seededRandom(7);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const regions = ['us-east-1', 'us-west-2', 'eu-west-1'];
   const accounts = ['111111111111', '222222222222'];
