@@ -332,9 +332,10 @@ test('inline policies, groups, roles, password policy and SAML providers convert
   t.is(role.description, 'App');
   t.is(role.lastUsedOn, Date.parse('2024-06-01T00:00:00Z'));
   t.deepEqual(role.instanceProfileArns, ['arn:aws:iam::222222222222:instance-profile/app-server']);
+  // The External ID is a shared secret: redacted, the condition kept.
   t.is(
     role.assumeRolePolicyDocument,
-    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:role/ci-runner"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x-1"}}}]}',
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:role/ci-runner"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"<redacted>"}}}]}',
   );
   t.false(role.serviceLinked);
   t.deepEqual(validateEntity(role), []);

@@ -194,7 +194,7 @@ test('the demo misconfigurations are visible in the graph', async (t) => {
   t.is(role('333333333333', 'old-migration')?.lastUsedOn, undefined);
   // The audit role in every account, trusting the management account with the External ID.
   for (const id of ['111111111111', '222222222222', '333333333333']) {
-    t.regex(String(role(id, 'JupiterOne')?.assumeRolePolicyDocument), /111111111111:root.*"sts:ExternalId":"demo-external-id-7f3a9c"/, id);
+    t.regex(String(role(id, 'JupiterOne')?.assumeRolePolicyDocument), /111111111111:root.*"sts:ExternalId":"<redacted>"/, id);
     t.true(now - Number(role(id, 'JupiterOne')?.lastUsedOn) < 2 * DAY);
   }
 
