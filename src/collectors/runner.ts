@@ -2,6 +2,7 @@ import type { AwsAccess, CallScope } from '../aws/access';
 import { classifyError } from '../aws/errors';
 import type { Entity, GraphStore, Relationship } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
+import { CriticalPath, fixedAdmission, LoopLagAdmission, TaskQueue, type Admission } from './scheduler';
 import type { AccountInfo, Collector, CollectorContext, IngestionTags, Logger } from './types';
 
 /** Region label of global collectors' output. */
@@ -18,8 +19,14 @@ export interface RunnerOptions {
   access: AwsAccess;
   graph: GraphStore;
   plan: RunPlan;
-  /** Collector runs in flight at once. */
+  /**
+   * Collector runs in flight at once. Default: as many as the event loop sustains (see
+   * {@link LoopLagAdmission}); the AWS buckets are paced by the access layer, so the number of
+   * tasks in flight is not what protects them.
+   */
   concurrency?: number;
+  /** How many tasks may run at once, when `concurrency` is not given (tests, benchmarks). */
+  admission?: Admission;
   tags?: IngestionTags;
   logger?: Logger;
   onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
@@ -37,6 +44,9 @@ interface Task {
   id: string;
   waitingOn: Set<string>;
   dependents: Task[];
+  upstream: Task[];
+  /** Where the task's chain of calls ended (benchmarks' lower bound; 0 unless chains are recorded). */
+  endDepth: number;
 }
 
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, debug: () => undefined };
@@ -51,9 +61,12 @@ export function failedOperation(error: unknown): string | undefined {
 }
 
 /**
- * Runs every collector in every account (and every enabled region for regional collectors) with
- * bounded concurrency. A collector starts when the collectors it depends on have finished in the
- * same account and region; failures are recorded and never stop the other collectors.
+ * Runs every collector in every account (and every enabled region for regional collectors). A
+ * collector starts when the collectors it depends on have finished in the same account and region;
+ * failures are recorded and never stop the other collectors. Ready tasks start in critical-path
+ * order (the collectors heading the longest chains of dependent work first), round-robin across
+ * accounts, then regions, and across collectors of equal priority, as many at once as the
+ * admission allows.
  */
 export async function runCollectors(options: RunnerOptions): Promise<RunnerResult> {
   const { access, graph, plan } = options;
@@ -69,7 +82,8 @@ export async function runCollectors(options: RunnerOptions): Promise<RunnerResul
     for (const collector of plan.collectors) {
       const taskRegions = collector.scope === 'global' ? [GLOBAL_REGION] : regions;
       for (const region of taskRegions) {
-        const task: Task = { account, region, collector, id: taskId(account.accountId, region, collector.id), waitingOn: new Set(), dependents: [] };
+        const id = taskId(account.accountId, region, collector.id);
+        const task: Task = { account, region, collector, id, waitingOn: new Set(), dependents: [], upstream: [], endDepth: 0 };
         tasks.set(task.id, task);
         list.push(task);
       }
@@ -87,47 +101,51 @@ export async function runCollectors(options: RunnerOptions): Promise<RunnerResul
         const upstream = tasks.get(taskId(task.account.accountId, dependencyRegion, dependencyId));
         if (upstream) {
           task.waitingOn.add(upstream.id);
+          task.upstream.push(upstream);
           upstream.dependents.push(task);
         }
       }
     }
   }
 
-  // Round-robin across accounts so one large account never starves the others.
-  const ready: Task[] = [];
-  for (let index = 0; perAccount.some((list) => index < list.length); index++) {
-    for (const list of perAccount) if (index < list.length && list[index].waitingOn.size === 0) ready.push(list[index]);
-  }
+  const priorities = new CriticalPath(plan.collectors);
+  const ready = new TaskQueue<Task>(2, (collectorId) => priorities.level(collectorId));
+  const enqueue = (task: Task) => ready.push(task.collector.id, [task.account.accountId, task.region], task);
+  for (const list of perAccount) for (const task of list) if (task.waitingOn.size === 0) enqueue(task);
 
   const records: CollectorRunRecord[] = [];
   const errors: RunError[] = [];
   const total = tasks.size;
-  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const admission = options.concurrency !== undefined ? fixedAdmission(options.concurrency) : (options.admission ?? new LoopLagAdmission());
+  // Everything before the run (organization and region discovery) happened before any task starts.
+  const rootDepth = access.chainDepth();
   let running = 0;
   let done = 0;
 
   await new Promise<void>((resolve) => {
     if (total === 0) return resolve();
     const pump = () => {
-      while (running < concurrency && ready.length) {
+      while (running < admission.limit && ready.size) {
         const task = ready.shift() as Task;
         running++;
         void runTask(task).then((record) => {
           running--;
           done++;
           records.push(record);
+          priorities.record(task.collector.id, record.durationMs);
           options.onTaskDone?.(record, done, total);
           for (const dependent of task.dependents) {
             dependent.waitingOn.delete(task.id);
-            if (dependent.waitingOn.size === 0) ready.push(dependent);
+            if (dependent.waitingOn.size === 0) enqueue(dependent);
           }
           if (done === total) resolve();
           else pump();
         });
       }
     };
+    admission.start(pump, () => ({ running, waiting: ready.size }));
     pump();
-  });
+  }).finally(() => admission.stop());
 
   async function runTask(task: Task): Promise<CollectorRunRecord> {
     const { account, region, collector } = task;
@@ -191,6 +209,7 @@ export async function runCollectors(options: RunnerOptions): Promise<RunnerResul
       },
     };
     let status: CollectorRunRecord['status'] = 'succeeded';
+    access.setChainBase(scope, task.upstream.length ? Math.max(...task.upstream.map((upstream) => upstream.endDepth)) : rootDepth);
     try {
       await access.withScope(scope, () => collector.run(context));
       if (partial) status = 'partial';
@@ -200,6 +219,7 @@ export async function runCollectors(options: RunnerOptions): Promise<RunnerResul
       logger.warn(`${collector.id} failed in ${account.accountId}/${region}: ${classified.code} ${classified.message}`);
     }
     const counters = access.countersFor(scope);
+    task.endDepth = access.chainDepth(scope);
     return {
       accountId: account.accountId,
       region,

@@ -85,7 +85,9 @@ export function createEntity(spec: EntitySpec): Entity {
   const createdOn = toEpochMs(spec.createdOn);
   if (createdOn !== undefined) entity.createdOn = createdOn;
   Object.assign(entity, tagProps);
-  return entity;
+  // Adding properties one by one leaves V8 in dictionary mode (~1.7 KB per entity); a copy is a
+  // compact fast-mode object, which matters at a million entities.
+  return { ...entity };
 }
 
 /**
@@ -126,5 +128,5 @@ export function createRelationship(spec: RelationshipSpec): Relationship {
     const value = normalizeValue(raw);
     if (value !== undefined) relationship[name] = value;
   }
-  return relationship;
+  return { ...relationship };
 }

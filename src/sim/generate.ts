@@ -4,8 +4,17 @@ import type { ServiceSimulator, World, WorldAccount } from './types';
 export interface GenerateOptions {
   accounts: number;
   regions: number;
-  /** Resources of each kind per account and region (per account for global services). */
+  /**
+   * Resources of each kind per account and region (per account for global services). With the
+   * `realistic` mix, the count in an account's busiest region.
+   */
   resourcesPerRegion: number;
+  /**
+   * `uniform` (default): every account and region gets `resourcesPerRegion` of each kind.
+   * `realistic`: accounts differ in size and most resources live in a few regions, as in real
+   * organizations (see {@link REALISTIC_MIX}).
+   */
+  mix?: 'uniform' | 'realistic';
   latencyMs?: number;
   throttling?: boolean;
   pageSize?: number;
@@ -20,6 +29,46 @@ export const COMMERCIAL_REGIONS = [
 ];
 
 /**
+ * The realistic mix. Accounts come in three sizes (a few large production accounts, many medium
+ * workload accounts, small sandbox and security accounts); within an account, the first region (the
+ * home region) holds the most resources, the next one a share of them (disaster recovery or a second
+ * market), two more a few, and the others only what AWS or a landing zone puts in every region
+ * (default VPC and network, the AWS-managed keys, a log bucket), which services generate for a size
+ * of 0.
+ */
+export const REALISTIC_MIX = {
+  /** Fraction of the accounts, and their size relative to `resourcesPerRegion`. */
+  accountSizes: [
+    { share: 0.15, scale: 1 },
+    { share: 0.5, scale: 0.5 },
+    { share: 0.35, scale: 0.15 },
+  ],
+  /** Weight of each region by its position in the account's regions; later regions get `otherRegions`. */
+  regionWeights: [1, 0.4, 0.1, 0.1],
+  otherRegions: 0,
+} as const;
+
+/** Size of one account's section (global: `region` undefined) under a mix. */
+function sectionSize(options: GenerateOptions, accountScale: number, regionIndex: number | undefined): number {
+  if ((options.mix ?? 'uniform') === 'uniform') return options.resourcesPerRegion;
+  const weight = regionIndex === undefined ? 1 : (REALISTIC_MIX.regionWeights[regionIndex] ?? REALISTIC_MIX.otherRegions);
+  return Math.round(options.resourcesPerRegion * accountScale * weight);
+}
+
+/** Deterministic size class of the account at `index` (spread evenly, not clustered). */
+function accountScale(options: GenerateOptions, index: number): number {
+  if ((options.mix ?? 'uniform') === 'uniform') return 1;
+  // Golden-ratio sequence: a low-discrepancy position in [0, 1) for each account.
+  const position = (index * 0.6180339887498949 + 0.5) % 1;
+  let cumulative = 0;
+  for (const size of REALISTIC_MIX.accountSizes) {
+    cumulative += size.share;
+    if (position < cumulative) return size.scale;
+  }
+  return REALISTIC_MIX.accountSizes[REALISTIC_MIX.accountSizes.length - 1].scale;
+}
+
+/**
  * A generated organization of N accounts x M regions x K resources, built by each service's own
  * `generate`, for benchmarks. Deterministic for a given seed.
  */
@@ -28,8 +77,11 @@ export function generateWorld(options: GenerateOptions, simulators: readonly Ser
   const random = seededRandom(options.seed ?? 42);
   const regions = COMMERCIAL_REGIONS.slice(0, options.regions);
   const generators = simulators.filter((s) => s.generate);
+  const globalGenerators = generators.filter((s) => s.scope === 'global');
+  const regionalGenerators = generators.filter((s) => s.scope === 'regional');
   const accounts: WorldAccount[] = [];
   for (let index = 0; index < options.accounts; index++) {
+    const scale = accountScale(options, index);
     const id = String(100000000000 + index * 7919).padStart(12, '0');
     const account: WorldAccount = {
       id,
@@ -40,19 +92,20 @@ export function generateWorld(options: GenerateOptions, simulators: readonly Ser
       global: {},
       regions: {},
     };
-    for (const simulator of generators.filter((s) => s.scope === 'global')) {
+    for (const simulator of globalGenerators) {
       (account.global ??= {})[simulator.service] = simulator.generate?.({
         accountId: id,
         region: 'us-east-1',
-        size: options.resourcesPerRegion,
+        size: sectionSize(options, scale, undefined),
         random,
         sections: account.global ?? {},
       });
     }
-    for (const region of regions) {
+    for (const [regionIndex, region] of regions.entries()) {
       const sections: Record<string, unknown> = {};
-      for (const simulator of generators.filter((s) => s.scope === 'regional')) {
-        sections[simulator.service] = simulator.generate?.({ accountId: id, region, size: options.resourcesPerRegion, random, sections });
+      const size = sectionSize(options, scale, regionIndex);
+      for (const simulator of regionalGenerators) {
+        sections[simulator.service] = simulator.generate?.({ accountId: id, region, size, random, sections });
       }
       (account.regions ??= {})[region] = sections;
     }

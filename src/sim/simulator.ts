@@ -1,8 +1,9 @@
 import { ServiceException } from '@smithy/smithy-client';
 import type { ClientPlugin } from '../aws/access';
+import { rateLimitRule } from '../aws/rate-limits';
 import { seededRandom } from './random';
-import { DEFAULT_BUCKET, TokenBucket } from './token-bucket';
-import type { Fault, FaultError, ServiceSimulator, SimCallContext, World, WorldAccount } from './types';
+import { TokenBucket } from './token-bucket';
+import type { Fault, FaultError, ServiceSimulator, SimCallContext, TokenBucketSpec, World, WorldAccount } from './types';
 
 /** Fake base credentials of the ingester in the simulated organization. */
 export const SIMULATED_BASE_CREDENTIALS = {
@@ -22,6 +23,43 @@ interface MiddlewareContext {
   commandName?: string;
 }
 
+/** One simulated bucket and what it served (for benchmarks' lower bound). */
+export interface BucketUsage {
+  /** `account|region or global|service:Operation`. */
+  key: string;
+  capacity: number;
+  refillPerSecond: number;
+  /** Tokens taken: calls the bucket let through. */
+  taken: number;
+  /** Calls it throttled. */
+  throttled: number;
+}
+
+interface SimBucket {
+  bucket: TokenBucket;
+  spec: TokenBucketSpec;
+  taken: number;
+  throttled: number;
+}
+
+interface Route {
+  simulator: ServiceSimulator;
+  operation: string;
+  action: string;
+  handler: (input: unknown, context: SimCallContext) => unknown;
+}
+
+const createdListeners = new Set<(simulated: SimulatedAws) => void>();
+
+/**
+ * Calls `listener` with every simulated AWS created from now on, until the returned function is
+ * called (benchmarks read the buckets' usage of the simulation an ingestion creates).
+ */
+export function onSimulatedAwsCreated(listener: (simulated: SimulatedAws) => void): () => void {
+  createdListeners.add(listener);
+  return () => createdListeners.delete(listener);
+}
+
 const ENABLED_OPT_IN = new Set(['opt-in-not-required', 'opted-in']);
 
 /**
@@ -30,10 +68,12 @@ const ENABLED_OPT_IN = new Set(['opt-in-not-required', 'opted-in']);
  */
 export class SimulatedAws {
   readonly stats: SimulatorStats = { calls: 0, throttled: 0, faults: 0, byOperation: {} };
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, SimBucket>();
   private readonly random: () => number;
   private readonly accounts = new Map<string, WorldAccount>();
   private readonly simulatorsByClient = new Map<string, ServiceSimulator[]>();
+  private readonly routes = new Map<string, Route | null>();
+  private readonly declaredRegions = new Map<string, string>();
 
   constructor(
     readonly world: World,
@@ -46,6 +86,19 @@ export class SimulatedAws {
       list.push(simulator);
       this.simulatorsByClient.set(simulator.clientName, list);
     }
+    for (const region of world.regions) this.declaredRegions.set(region.name, region.optInStatus ?? 'opt-in-not-required');
+    for (const listener of createdListeners) listener(this);
+  }
+
+  /** Every bucket used so far, with its size and what it let through. */
+  bucketUsage(): BucketUsage[] {
+    return [...this.buckets].map(([key, usage]) => ({
+      key,
+      capacity: usage.spec.capacity,
+      refillPerSecond: usage.spec.refillPerSecond,
+      taken: usage.taken,
+      throttled: usage.throttled,
+    }));
   }
 
   /** Middleware for a client of `accountId` in `region`. */
@@ -69,22 +122,41 @@ export class SimulatedAws {
   }
 
   isRegionEnabled(account: WorldAccount, region: string): boolean {
-    const declared = this.world.regions.find((r) => r.name === region);
-    if (!declared) return false;
-    return ENABLED_OPT_IN.has(declared.optInStatus ?? 'opt-in-not-required') || (account.optedInRegions ?? []).includes(region);
+    const status = this.declaredRegions.get(region);
+    if (status === undefined) return false;
+    return ENABLED_OPT_IN.has(status) || (account.optedInRegions ?? []).includes(region);
+  }
+
+  /** The simulator and handler of a command, looked up once per client and command name. */
+  private route(clientName: string, commandName: string): Route | undefined {
+    const key = `${clientName}.${commandName}`;
+    let route = this.routes.get(key);
+    if (route === undefined) {
+      const simulator = (this.simulatorsByClient.get(clientName) ?? []).find((s) => commandName in s.handlers);
+      const operation = commandName.replace(/Command$/, '');
+      route = simulator
+        ? {
+            simulator,
+            operation,
+            action: `${simulator.service}:${operation}`,
+            handler: simulator.handlers[commandName] as (input: unknown, context: SimCallContext) => unknown,
+          }
+        : null;
+      this.routes.set(key, route);
+    }
+    return route ?? undefined;
   }
 
   private async answer(accountId: string, region: string, context: MiddlewareContext, input: unknown): Promise<unknown> {
     const clientName = context.clientName ?? 'UnknownClient';
     const commandName = context.commandName ?? 'UnknownCommand';
-    const operation = commandName.replace(/Command$/, '');
-    const simulators = this.simulatorsByClient.get(clientName) ?? [];
-    const simulator = simulators.find((s) => commandName in s.handlers);
-    if (!simulator) {
+    const route = this.route(clientName, commandName);
+    if (!route) {
       throw new Error(`the simulated organization does not implement ${clientName}.${commandName}`);
     }
+    const { simulator, operation, action } = route;
     this.stats.calls++;
-    this.stats.byOperation[`${simulator.service}:${operation}`] = (this.stats.byOperation[`${simulator.service}:${operation}`] ?? 0) + 1;
+    this.stats.byOperation[action] = (this.stats.byOperation[action] ?? 0) + 1;
     const latency = this.world.behaviour?.latencyMs ?? 0;
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 
@@ -120,8 +192,7 @@ export class SimulatedAws {
         throw this.error(errorName, 404, message);
       },
     };
-    const handler = simulator.handlers[commandName] as (input: unknown, context: SimCallContext) => unknown;
-    const output = (await handler(input ?? {}, callContext)) as Record<string, unknown>;
+    const output = (await route.handler(input ?? {}, callContext)) as Record<string, unknown>;
     return {
       ...output,
       $metadata: { httpStatusCode: 200, requestId: `sim-${this.stats.calls}`, attempts: 1, totalRetryDelay: 0 },
@@ -145,9 +216,18 @@ export class SimulatedAws {
     if (behaviour.throttleRate && this.random() < behaviour.throttleRate) return true;
     if (!behaviour.throttling) return false;
     const key = `${accountId}|${simulator.scope === 'global' ? 'global' : region}|${simulator.service}:${operation}`;
-    let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(simulator.bucket?.(operation) ?? DEFAULT_BUCKET)));
-    return !bucket.tryTake();
+    let usage = this.buckets.get(key);
+    if (!usage) {
+      // A simulator that declares no buckets gets the access layer's table of AWS's buckets.
+      const spec = simulator.bucket?.(operation) ?? rateLimitRule(simulator.service, operation).limit;
+      this.buckets.set(key, (usage = { bucket: new TokenBucket(spec), spec, taken: 0, throttled: 0 }));
+    }
+    if (usage.bucket.tryTake()) {
+      usage.taken++;
+      return false;
+    }
+    usage.throttled++;
+    return true;
   }
 
   private faultError(simulator: ServiceSimulator, fault: FaultError, action: string, accountId: string): ServiceException {

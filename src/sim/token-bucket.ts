@@ -1,3 +1,4 @@
+import { DEFAULT_RATE_LIMIT } from '../aws/rate-limits';
 import type { TokenBucketSpec } from './types';
 
 /** AWS-style token bucket: starts full, refills continuously, a call takes one token or is throttled. */
@@ -23,5 +24,5 @@ export class TokenBucket {
   }
 }
 
-/** Default buckets when a service does not say: AWS's EC2 non-mutating bucket. */
-export const DEFAULT_BUCKET: TokenBucketSpec = { capacity: 100, refillPerSecond: 20 };
+/** Default buckets when a service does not say: the access layer's default (AWS's EC2 non-mutating bucket). */
+export const DEFAULT_BUCKET: TokenBucketSpec = DEFAULT_RATE_LIMIT.limit;

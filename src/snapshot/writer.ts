@@ -5,6 +5,9 @@ import type { Entity, Relationship } from '../graph';
 import { canonicalJson, SNAPSHOT_FORMAT, type SnapshotMetadata } from './format';
 
 const FLUSH_BYTES = 1 << 20;
+const NEWLINE = Buffer.from('\n');
+const COMMA = 0x2c;
+const LINE_FEED = 0x0a;
 
 export interface WrittenSnapshot {
   path: string;
@@ -17,8 +20,72 @@ export interface WriteHooks {
   afterBytes?: (bytesWritten: number) => void | Promise<void>;
 }
 
-function byKey<T extends { _key: string }>(a: T, b: T): number {
-  return a._key < b._key ? -1 : a._key > b._key ? 1 : 0;
+/** Characters JSON.stringify escapes (or may, for lone surrogates): their strings go through it. */
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function jsonString(text: string): string {
+  return NEEDS_ESCAPING.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** Property names repeat across objects: their JSON form is computed once (up to a bound). */
+const quotedKeys = new Map<string, string>();
+
+function jsonKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = jsonString(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/**
+ * The same bytes as `canonicalJson` (JSON.stringify with the sorted property names as the property
+ * list), built without JSON.stringify's slow path for property lists: graph objects are flat (values
+ * are primitives or arrays of primitives), so each property is serialized on its own, in sorted
+ * order. Anything else (a nested object, which the property list would filter too) goes through
+ * `canonicalJson` itself.
+ */
+export function canonicalLine(object: Entity | Relationship): string {
+  const record = object as Record<string, unknown>;
+  if (typeof record.toJSON === 'function') return canonicalJson(object);
+  const keys = Object.keys(object).sort();
+  let line = '{';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index];
+    const value = record[key];
+    let text: string | undefined;
+    switch (typeof value) {
+      case 'string':
+        text = jsonString(value);
+        break;
+      case 'number':
+      case 'boolean':
+        text = JSON.stringify(value);
+        break;
+      case 'object':
+        if (value === null) text = 'null';
+        else if (Array.isArray(value) && value.every((item) => item === null || typeof item !== 'object')) text = JSON.stringify(value);
+        else return canonicalJson(object);
+        break;
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        continue;
+      default:
+        return canonicalJson(object); // bigint: let JSON.stringify throw as it would
+    }
+    line += line.length === 1 ? `${jsonKey(key)}:${text}` : `,${jsonKey(key)}:${text}`;
+  }
+  return `${line}}`;
+}
+
+/** Positions of `objects` in `_key` order (a stable sort on the keys alone, read once). */
+function keyOrder(objects: ReadonlyArray<{ _key: string }>): Uint32Array {
+  const keys = objects.map((object) => object._key);
+  const order = new Uint32Array(objects.length);
+  for (let index = 0; index < order.length; index++) order[index] = index;
+  return order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
 }
 
 /**
@@ -37,37 +104,58 @@ export async function writeSnapshotFile(
   const temporaryPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${process.pid}.tmp`);
   const file = await fs.open(temporaryPath, 'w', 0o600);
   const hash = createHash('sha256');
-  let buffer: string[] = [];
-  let bufferedBytes = 0;
+  // Lines are encoded straight into one reused buffer: no string outlives its line, so the young
+  // generation absorbs the garbage and the old generation (which holds the graph) is left alone.
+  const buffer = Buffer.allocUnsafe(FLUSH_BYTES);
+  let used = 0;
   let written = 0;
   const flush = async () => {
-    if (!buffer.length) return;
-    const chunk = buffer.join('');
-    buffer = [];
-    bufferedBytes = 0;
-    await file.write(chunk);
-    written += Buffer.byteLength(chunk);
+    if (!used) return;
+    const length = used;
+    used = 0;
+    await file.write(buffer, 0, length);
+    written += length;
     await hooks.afterBytes?.(written);
   };
   const push = async (text: string) => {
-    buffer.push(text);
-    bufferedBytes += text.length;
-    if (bufferedBytes >= FLUSH_BYTES) await flush();
+    const bytes = Buffer.byteLength(text);
+    if (used + bytes > buffer.length) await flush();
+    if (bytes > buffer.length) {
+      await file.write(text);
+      written += bytes;
+      await hooks.afterBytes?.(written);
+      return;
+    }
+    used += buffer.write(text, used);
   };
-  const writeSection = async (objects: Array<Entity | Relationship>) => {
-    objects.sort(byKey);
-    for (let index = 0; index < objects.length; index++) {
-      const line = canonicalJson(objects[index]);
-      hash.update(line).update('\n');
-      await push(index < objects.length - 1 ? `${line},\n` : `${line}\n`);
+  const writeSection = async (objects: ReadonlyArray<Entity | Relationship>) => {
+    const order = keyOrder(objects);
+    const last = objects.length - 1;
+    for (let index = 0; index <= last; index++) {
+      const line = canonicalLine(objects[order[index]]);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: when that fits, encode in place (once, for
+      // the file and the hash alike); only await when the buffer is full, once per MiB.
+      if (used + 3 * line.length + 2 > buffer.length) {
+        await flush();
+        if (3 * line.length + 2 > buffer.length) {
+          hash.update(line).update(NEWLINE);
+          await push(index < last ? `${line},\n` : `${line}\n`);
+          continue;
+        }
+      }
+      const start = used;
+      used += buffer.write(line, used);
+      hash.update(buffer.subarray(start, used)).update(NEWLINE);
+      buffer[used++] = index < last ? COMMA : LINE_FEED;
+      if (index < last) buffer[used++] = LINE_FEED;
     }
   };
   try {
     await push(`{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"entities":[\n`);
-    await writeSection([...entities]);
+    await writeSection(Array.isArray(entities) ? entities : [...entities]);
     hash.update('--relationships--\n');
     await push(`],"relationships":[\n`);
-    await writeSection([...relationships]);
+    await writeSection(Array.isArray(relationships) ? relationships : [...relationships]);
     const graphSha256 = hash.digest('hex');
     await push(`],"metadata":${JSON.stringify({ ...metadata, graphSha256 })}}\n`);
     await flush();

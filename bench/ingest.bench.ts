@@ -1,0 +1,277 @@
+/**
+ * Ingestion at organization scale (not a test). Generated simulated organizations (N accounts x 16
+ * regions, every service whose simulator can `generate`, a realistic mix of resources) are ingested
+ * end to end, organization discovery to snapshot, with a per-call latency and AWS-like token buckets
+ * per account x region x action. Each size runs in its own process, so its peak RSS is its own.
+ *
+ *   npm run bench -- ingest [--sizes 10,50,200] [--regions 16] [--resources 20] [--latency 50]
+ *                           [--mix realistic|uniform] [--services kms,ec2] [--seed 42] [--json]
+ *
+ * `--services` limits the run to some services (and what they depend on), e.g. to see the scheduler
+ * against the buckets when the CPU is not what limits the run.
+ *
+ * The lower bound is computed from what the run actually did:
+ *   - chain: the longest causal chain of calls (each call issued when another completed: pages,
+ *     per-resource calls, dependencies between collectors and discovery phases) x latency;
+ *   - buckets: for every simulated bucket, (calls it served - capacity) / refill rate;
+ * and lower bound = max(chain, buckets). Neither counts CPU time, nor the STS AssumeRole call that
+ * precedes each account's first call, so the bound is below what any schedule could reach.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import * as path from 'node:path';
+import { CallChains } from '../src/aws/access';
+import { RateLimiter } from '../src/aws/rate-limits';
+import { ingest, type IngestProgress } from '../src/ingest';
+import { allSimulators } from '../src/services';
+import { generateWorld } from '../src/sim/generate';
+import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws } from '../src/sim/simulator';
+
+/** Node flags of the measured processes: a larger young generation (fewer scavenges of short-lived SDK objects). */
+export const NODE_FLAGS = ['--max-semi-space-size=64'];
+
+export interface IngestBenchCase {
+  accounts: number;
+  regions: number;
+  resources: number;
+  latencyMs: number;
+  mix: 'realistic' | 'uniform';
+  /** Services to collect (all when absent). */
+  services?: string[];
+  seed: number;
+}
+
+export interface IngestMeasurement extends IngestBenchCase {
+  entities: number;
+  relationships: number;
+  apiCalls: number;
+  throttledCalls: number;
+  /** Errors of the run whose code is `Throttled` (must be 0). */
+  throttlingErrors: number;
+  errors: number;
+  /** The distinct errors of the run (code, operation, message), with how many times each occurred. */
+  errorKinds: Array<{ code: string; operation?: string; message: string; count: number }>;
+  wallMs: number;
+  /** Time of each phase: organization discovery, region discovery, collectors, snapshot. */
+  phasesMs: Record<string, number>;
+  chainCalls: number;
+  chainMs: number;
+  deepestScope?: string;
+  bucketMs: number;
+  bindingBucket?: BucketUsage;
+  lowerBoundMs: number;
+  ratio: number;
+  cpuMs: number;
+  peakRssMb: number;
+  pacer: { granted: number; waited: number; throttled: number; buckets: number };
+}
+
+function option(args: readonly string[], name: string): string | undefined {
+  const inline = args.find((arg) => arg.startsWith(`--${name}=`));
+  if (inline) return inline.slice(name.length + 3);
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+function parseCases(args: readonly string[]): IngestBenchCase[] {
+  const sizes = (option(args, 'sizes') ?? '10,50,200').split(',').map((size) => Number(size.trim()));
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`--sizes: expected account counts such as 10,50,200`);
+  const mix = option(args, 'mix') ?? 'realistic';
+  if (mix !== 'realistic' && mix !== 'uniform') throw new Error(`--mix: realistic or uniform`);
+  return sizes.map((accounts) => ({
+    accounts,
+    regions: Number(option(args, 'regions') ?? 16),
+    resources: Number(option(args, 'resources') ?? 20),
+    latencyMs: Number(option(args, 'latency') ?? 50),
+    mix,
+    services: option(args, 'services')?.split(',').map((service) => service.trim()),
+    seed: Number(option(args, 'seed') ?? 42),
+  }));
+}
+
+/** One ingestion, in this process. */
+export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasurement> {
+  const simulators = allSimulators();
+  const world = generateWorld(
+    {
+      accounts: benchCase.accounts,
+      regions: benchCase.regions,
+      resourcesPerRegion: benchCase.resources,
+      mix: benchCase.mix,
+      latencyMs: benchCase.latencyMs,
+      throttling: true,
+      seed: benchCase.seed,
+    },
+    simulators,
+  );
+  let simulated: SimulatedAws | undefined;
+  const stopListening = onSimulatedAwsCreated((created) => (simulated = created));
+  const chains = new CallChains();
+  const limiter = new RateLimiter();
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'orggraph-bench-'));
+  const phaseStarts: Array<[IngestProgress['phase'], number]> = [];
+  try {
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const result = await ingest({
+      simulate: world,
+      config: { outputDir, ...(benchCase.services ? { services: { include: benchCase.services } } : {}) },
+      access: { callChains: chains, pacing: limiter },
+      onProgress: (progress) => {
+        if (phaseStarts[phaseStarts.length - 1]?.[0] !== progress.phase) phaseStarts.push([progress.phase, performance.now()]);
+      },
+    });
+    const ended = performance.now();
+    const cpu = process.cpuUsage(cpuBefore);
+    if (!simulated) throw new Error('the ingestion created no simulated AWS');
+    const phasesMs: Record<string, number> = {};
+    for (const [index, [phase, at]] of phaseStarts.entries()) phasesMs[phase] = (phaseStarts[index + 1]?.[1] ?? ended) - at;
+
+    let bucketMs = 0;
+    let bindingBucket: BucketUsage | undefined;
+    for (const usage of simulated.bucketUsage()) {
+      const bound = (Math.max(0, usage.taken - usage.capacity) / usage.refillPerSecond) * 1000;
+      if (!bindingBucket || bound > bucketMs || (bound === bucketMs && usage.taken > bindingBucket.taken)) {
+        bucketMs = bound;
+        bindingBucket = usage;
+      }
+    }
+    const chainMs = chains.maxDepth * benchCase.latencyMs;
+    const lowerBoundMs = Math.max(chainMs, bucketMs);
+    const wallMs = ended - started;
+    const { summary } = result;
+    return {
+      ...benchCase,
+      entities: summary.totals.entities,
+      relationships: summary.totals.relationships,
+      apiCalls: summary.apiCalls,
+      throttledCalls: summary.throttledCalls,
+      throttlingErrors: summary.errors.filter((error) => error.code === 'Throttled').length,
+      errors: summary.errors.length,
+      errorKinds: errorKinds(summary.errors),
+      wallMs,
+      phasesMs,
+      chainCalls: chains.maxDepth,
+      chainMs,
+      deepestScope: chains.deepestScope,
+      bucketMs,
+      bindingBucket,
+      lowerBoundMs,
+      ratio: wallMs / lowerBoundMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      pacer: limiter.stats(),
+    };
+  } finally {
+    stopListening();
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+}
+
+function errorKinds(errors: ReadonlyArray<{ code: string; operation?: string; message: string }>): IngestMeasurement['errorKinds'] {
+  const kinds = new Map<string, IngestMeasurement['errorKinds'][number]>();
+  for (const error of errors) {
+    const message = error.message.replace(/\d{12}/g, '<account>').slice(0, 160);
+    const key = `${error.code}|${error.operation}|${message}`;
+    const kind = kinds.get(key) ?? { code: error.code, operation: error.operation, message, count: 0 };
+    kind.count++;
+    kinds.set(key, kind);
+  }
+  return [...kinds.values()].sort((a, b) => b.count - a.count);
+}
+
+/** One ingestion in a child process (its own heap and peak RSS). */
+function measureInChild(benchCase: IngestBenchCase): Promise<IngestMeasurement> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...NODE_FLAGS, __filename, '--child', JSON.stringify(benchCase)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = output.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
+      if (code !== 0 || !line) return reject(new Error(`benchmark child exited with ${code}:\n${output}`));
+      resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as IngestMeasurement);
+    });
+  });
+}
+
+function simulatorsWithGenerate(): string[] {
+  return [...new Set(allSimulators().filter((simulator) => simulator.generate).map((simulator) => simulator.service))];
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const count = (value: number) => value.toLocaleString('en-US');
+
+export function table(measurements: readonly IngestMeasurement[]): string {
+  const lines = [
+    '| accounts x regions | entities | API calls | wall time | lower bound (chain / buckets) | wall / bound | throttled calls | throttling errors | peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const m of measurements) {
+    lines.push(
+      `| ${m.accounts} x ${m.regions} | ${count(m.entities)} | ${count(m.apiCalls)} | ${seconds(m.wallMs)} | ${seconds(m.lowerBoundMs)} (${seconds(m.chainMs)} / ${seconds(m.bucketMs)}) | ${m.ratio.toFixed(2)} | ${count(m.throttledCalls)} | ${m.throttlingErrors} | ${Math.round(m.peakRssMb)} MB |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function details(m: IngestMeasurement): string {
+  const phases = Object.entries(m.phasesMs)
+    .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
+    .join(', ');
+  const binding = m.bindingBucket
+    ? `${m.bindingBucket.key}: ${m.bindingBucket.taken} calls, ${m.bindingBucket.capacity} tokens + ${m.bindingBucket.refillPerSecond}/s`
+    : 'none';
+  return [
+    `${m.accounts} accounts: phases ${phases}`,
+    `  chain ${m.chainCalls} calls x ${m.latencyMs} ms = ${seconds(m.chainMs)} (ends in ${m.deepestScope ?? '?'})`,
+    `  busiest bucket ${binding} -> ${seconds(m.bucketMs)}`,
+    `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
+    `  pacer: ${count(m.pacer.buckets)} buckets, ${count(m.pacer.waited)} calls waited for a token, ${count(m.pacer.throttled)} throttles reported back`,
+    ...m.errorKinds.slice(0, 5).map((kind) => `  error x${kind.count}: ${kind.code} ${kind.operation ?? ''} ${kind.message}`),
+  ].join('\n');
+}
+
+export async function run(): Promise<IngestMeasurement[]> {
+  const args = process.argv.slice(2);
+  const cases = parseCases(args);
+  const first = cases[0];
+  console.log(
+    `Simulated organizations: ${first.regions} regions, ${first.mix} mix of ${first.resources} resources of each kind, ${first.latencyMs} ms per call, AWS-like buckets, ` +
+      `services: ${first.services?.join(', ') ?? 'all'} (${simulatorsWithGenerate().join(', ')} generate data); ` +
+      `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, flags ${NODE_FLAGS.join(' ')}`,
+  );
+  const measurements: IngestMeasurement[] = [];
+  for (const benchCase of cases) {
+    const measurement = await measureInChild(benchCase);
+    measurements.push(measurement);
+    console.log(details(measurement));
+  }
+  console.log(`\n${table(measurements)}`);
+  if (args.includes('--json')) console.log(JSON.stringify(measurements, null, 2));
+  return measurements;
+}
+
+if (require.main === module) {
+  const at = process.argv.indexOf('--child');
+  if (at >= 0) {
+    measure(JSON.parse(process.argv[at + 1]) as IngestBenchCase).then(
+      (measurement) => {
+        console.log(`BENCH_RESULT ${JSON.stringify(measurement)}`);
+      },
+      (error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+      },
+    );
+  } else {
+    run().catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { DescribeKeyCommand, KMSClient, paginateListKeys } from '@aws-sdk/client-kms';
+import test from 'ava';
+import { mapConcurrent } from '../../src/collectors/concurrency';
+import { allSimulators } from '../../src/services';
+import { generateWorld } from '../../src/sim/generate';
+import type { World } from '../../src/sim/types';
+import { simulate } from '../helpers/simulate';
+import { simulatedAccess } from './sim-access';
+
+const smallWorld = (): World => generateWorld({ accounts: 2, regions: 2, resourcesPerRegion: 4, seed: 3 }, allSimulators());
+
+/** One account and region with many KMS keys: hundreds of calls on one client and a few buckets. */
+function busyKmsWorld(keys: number): World {
+  const world = generateWorld({ accounts: 1, regions: 1, resourcesPerRegion: 0, seed: 5 }, allSimulators());
+  const region = world.regions[0].name;
+  const generated = generateWorld({ accounts: 1, regions: 1, resourcesPerRegion: keys, seed: 5 }, allSimulators());
+  const account = world.accounts[0];
+  (account.regions ??= {})[region] = { ...account.regions[region], kms: generated.accounts[0].regions?.[region]?.kms };
+  return world;
+}
+
+async function describeAllKeys(world: World, options: Parameters<typeof simulatedAccess>[1]) {
+  const { access, simulated } = simulatedAccess(world, options);
+  const accountId = world.accounts[0].id;
+  const scope = { accountId, region: world.regions[0].name, collector: 'kms-keys' };
+  try {
+    const client = access.client(KMSClient, accountId, scope.region);
+    const described = await access.withScope(scope, async () => {
+      const keys = [];
+      for await (const page of paginateListKeys({ client }, {})) keys.push(...(page.Keys ?? []));
+      return mapConcurrent(keys, 16, async (key) => (await client.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata?.KeyId);
+    });
+    return { described, counters: access.countersFor(scope), pacer: access.pacerStats(), simulated };
+  } finally {
+    access.destroy();
+  }
+}
+
+test('injected throttling on half of all calls: every call is retried until it succeeds, and the snapshot is identical', async (t) => {
+  const calm = await simulate(smallWorld());
+  const world = smallWorld();
+  world.behaviour = { ...world.behaviour, throttleRate: 0.5, seed: 11 };
+  const throttled = await simulate(world);
+  t.true(throttled.summary.throttledCalls > 50, `${throttled.summary.throttledCalls} throttled attempts`);
+  t.deepEqual(throttled.summary.errors, []);
+  t.is(throttled.summary.apiCalls, calm.summary.apiCalls, 'a throttled attempt is not a new call');
+  t.is(throttled.summary.snapshot.sha256, calm.summary.snapshot.sha256);
+});
+
+test("more throttles on one client than the SDK's retry quota allows are still all retried (no call lost)", async (t) => {
+  // 400 calls on one client at 60% throttling: about 600 throttled attempts. The SDK's standard
+  // strategy spends 5 of its 500 quota tokens per throttled retry and regains 1 per success, so on
+  // its own it would start failing calls after roughly 130 of them.
+  const world = busyKmsWorld(400);
+  world.behaviour = { ...world.behaviour, throttleRate: 0.6, seed: 4 };
+  const { described, counters } = await describeAllKeys(world, { pacing: false, retryStrategy: undefined });
+  t.is(described.length, 400);
+  t.true(described.every((id) => typeof id === 'string'));
+  t.true(counters.throttled > 400, `${counters.throttled} throttled attempts`);
+  t.is(counters.calls, 404, '4 pages of keys and 400 DescribeKey');
+});
+
+test('bucket throttling without the pacer is retried to completion; with the pacer the bucket is never overdrawn', async (t) => {
+  const world = busyKmsWorld(300);
+  world.behaviour = { ...world.behaviour, throttling: true };
+  const unpaced = await describeAllKeys(world, { pacing: false });
+  t.is(unpaced.described.length, 300);
+  t.true(unpaced.counters.throttled > 0, 'without pacing, 300 calls at once overdraw a 100-token bucket');
+
+  const paced = await describeAllKeys(world, {});
+  t.is(paced.described.length, 300);
+  t.is(paced.counters.throttled, 0);
+  t.true(paced.pacer.waited > 0, 'calls beyond the burst waited for tokens');
+  const usage = paced.simulated.bucketUsage().find((bucket) => bucket.key.endsWith('kms:DescribeKey'));
+  t.like(usage, { taken: 300, throttled: 0 });
+});
+
+test('a throttling fault on some calls of one operation never surfaces as an error', async (t) => {
+  const world = smallWorld();
+  world.faults = [{ service: 'kms', operation: 'DescribeKey', error: 'Throttling', probability: 0.7 }];
+  const result = await simulate(world);
+  t.deepEqual(result.summary.errors, []);
+  t.true(result.summary.throttledCalls > 0);
+});
+
+test('assuming the audit role in 150 accounts at once goes through one STS bucket without losing an account', async (t) => {
+  // Every AssumeRole is made with the ingester's credentials: in the simulated organization, one
+  // bucket of 100 tokens refilled 20/s for all of them.
+  const world = generateWorld({ accounts: 150, regions: 1, resourcesPerRegion: 0, throttling: true, seed: 8 }, allSimulators());
+  const result = await simulate(world, {
+    config: { organization: undefined, accounts: world.accounts.map((account) => ({ id: account.id })), services: { include: ['kms'] } },
+  });
+  t.deepEqual(result.summary.errors, []);
+  t.is(result.summary.accounts.length, 150);
+});
