@@ -17,7 +17,7 @@
  * and lower bound = max(chain, buckets). Neither counts CPU time, nor the STS AssumeRole call that
  * precedes each account's first call, so the bound is below what any schedule could reach.
  */
-import { spawn } from 'node:child_process';
+import { benchMain, measureInChild } from './child';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
@@ -182,21 +182,8 @@ function errorKinds(errors: ReadonlyArray<{ code: string; operation?: string; me
 }
 
 /** One ingestion in a child process (its own heap and peak RSS). */
-function measureInChild(benchCase: IngestBenchCase): Promise<IngestMeasurement> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...NODE_FLAGS, __filename, '--child', JSON.stringify(benchCase)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = output.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
-      if (code !== 0 || !line) return reject(new Error(`benchmark child exited with ${code}:\n${output}`));
-      resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as IngestMeasurement);
-    });
-  });
+function measureIngestionInChild(benchCase: IngestBenchCase): Promise<IngestMeasurement> {
+  return measureInChild<IngestMeasurement>(__filename, [JSON.stringify(benchCase)], NODE_FLAGS);
 }
 
 function simulatorsWithGenerate(): string[] {
@@ -247,7 +234,7 @@ export async function run(): Promise<IngestMeasurement[]> {
   );
   const measurements: IngestMeasurement[] = [];
   for (const benchCase of cases) {
-    const measurement = await measureInChild(benchCase);
+    const measurement = await measureIngestionInChild(benchCase);
     measurements.push(measurement);
     console.log(details(measurement));
   }
@@ -256,22 +243,4 @@ export async function run(): Promise<IngestMeasurement[]> {
   return measurements;
 }
 
-if (require.main === module) {
-  const at = process.argv.indexOf('--child');
-  if (at >= 0) {
-    measure(JSON.parse(process.argv[at + 1]) as IngestBenchCase).then(
-      (measurement) => {
-        console.log(`BENCH_RESULT ${JSON.stringify(measurement)}`);
-      },
-      (error: unknown) => {
-        console.error(error);
-        process.exitCode = 1;
-      },
-    );
-  } else {
-    run().catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
-  }
-}
+if (require.main === module) benchMain((args) => measure(JSON.parse(args[0]) as IngestBenchCase), run);

@@ -15,7 +15,7 @@
  *     them (strings built by concatenation are rope trees until something reads them, and writing
  *     the snapshot reads them all: flattening them is part of the write's memory).
  */
-import { spawn } from 'node:child_process';
+import { benchMain, measureInChild } from './child';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -153,18 +153,8 @@ export async function measure(count: number, objects: ObjectShape = 'converter')
   }
 }
 
-function measureInChild(count: number, objects: ObjectShape): Promise<SnapshotMeasurement> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--child', String(count), objects], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = output.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
-      if (code !== 0 || !line) return reject(new Error(`snapshot benchmark child exited with ${code}:\n${output}`));
-      resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as SnapshotMeasurement);
-    });
-  });
+function measureSnapshotInChild(count: number, objects: ObjectShape): Promise<SnapshotMeasurement> {
+  return measureInChild<SnapshotMeasurement>(__filename, [String(count), objects]);
 }
 
 export function table(measurements: readonly SnapshotMeasurement[]): string {
@@ -192,7 +182,7 @@ export async function run(): Promise<SnapshotMeasurement[]> {
   const measurements: SnapshotMeasurement[] = [];
   for (const count of counts) {
     for (const objects of shapes) {
-      const measurement = await measureInChild(count, objects);
+      const measurement = await measureSnapshotInChild(count, objects);
       measurements.push(measurement);
       console.log(`${count.toLocaleString('en-US')} entities (${objects} objects): generated in ${(measurement.generateMs / 1000).toFixed(1)} s, written in ${(measurement.writeMs / 1000).toFixed(1)} s`);
     }
@@ -201,20 +191,4 @@ export async function run(): Promise<SnapshotMeasurement[]> {
   return measurements;
 }
 
-if (require.main === module) {
-  const at = process.argv.indexOf('--child');
-  if (at >= 0) {
-    measure(Number(process.argv[at + 1]), (process.argv[at + 2] as ObjectShape | undefined) ?? 'converter').then(
-      (measurement) => console.log(`BENCH_RESULT ${JSON.stringify(measurement)}`),
-      (error: unknown) => {
-        console.error(error);
-        process.exitCode = 1;
-      },
-    );
-  } else {
-    run().catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
-  }
-}
+if (require.main === module) benchMain((args) => measure(Number(args[0]), (args[1] as ObjectShape | undefined) ?? 'converter'), run);
