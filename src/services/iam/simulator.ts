@@ -43,7 +43,7 @@ import { pageOf } from '../../sim/paginate';
 import { defineHandler, type GenerateInput, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../sim/types';
 import { AWS_MANAGED_POLICIES, awsManagedPolicyArn, findAwsManagedPolicy, type AwsManagedPolicy } from './aws-managed-policies';
 import { CREDENTIAL_REPORT_COLUMNS, ROOT_ACCOUNT_USER } from './credential-report';
-import { encodePolicyDocument, type PolicyDocument } from './policy-document';
+import { encodePolicyDocument, type PolicyDocument, type PolicyStatement } from './policy-document';
 
 // ---------------------------------------------------------------------------------------------
 // The world section `global.iam`
@@ -58,17 +58,8 @@ interface Dated {
   createdDaysAgo?: number;
 }
 
-export interface WorldIamStatement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Principal?: unknown;
-  NotPrincipal?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
+/** A statement of a world policy: IAM's own statement shape, with the Effect required. */
+export type WorldIamStatement = PolicyStatement & { Effect: 'Allow' | 'Deny' };
 
 export interface WorldIamDocument {
   Version?: '2012-10-17' | '2008-10-17';
