@@ -53,8 +53,12 @@ export interface IngestMeasurement extends IngestBenchCase {
   /** The distinct errors of the run (code, operation, message), with how many times each occurred. */
   errorKinds: Array<{ code: string; operation?: string; message: string; count: number }>;
   wallMs: number;
-  /** Time of each phase: organization discovery, region discovery, collectors, snapshot. */
-  phasesMs: Record<string, number>;
+  /**
+   * When each phase started and ended, ms from the start of the run: organization discovery,
+   * region discovery, collectors, snapshot. Discovery and collection overlap (accounts join the
+   * collection as they are discovered).
+   */
+  phasesMs: Record<string, { start: number; end: number }>;
   chainCalls: number;
   chainMs: number;
   deepestScope?: string;
@@ -110,7 +114,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   const chains = new CallChains();
   const limiter = new RateLimiter();
   const outputDir = mkdtempSync(path.join(tmpdir(), 'orggraph-bench-'));
-  const phaseStarts: Array<[IngestProgress['phase'], number]> = [];
+  const phases: Partial<Record<IngestProgress['phase'], { start: number; end: number }>> = {};
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -119,14 +123,18 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       config: { outputDir, ...(benchCase.services ? { services: { include: benchCase.services } } : {}) },
       access: { callChains: chains, pacing: limiter },
       onProgress: (progress) => {
-        if (phaseStarts[phaseStarts.length - 1]?.[0] !== progress.phase) phaseStarts.push([progress.phase, performance.now()]);
+        const now = performance.now();
+        const span = (phases[progress.phase] ??= { start: now, end: now });
+        span.end = now;
       },
     });
     const ended = performance.now();
     const cpu = process.cpuUsage(cpuBefore);
     if (!simulated) throw new Error('the ingestion created no simulated AWS');
-    const phasesMs: Record<string, number> = {};
-    for (const [index, [phase, at]] of phaseStarts.entries()) phasesMs[phase] = (phaseStarts[index + 1]?.[1] ?? ended) - at;
+    const phasesMs: Record<string, { start: number; end: number }> = {};
+    // The snapshot is written after its one progress event: its phase ends with the run.
+    if (phases.write) phases.write.end = ended;
+    for (const [phase, span] of Object.entries(phases)) phasesMs[phase] = { start: span.start - started, end: span.end - started };
 
     let bucketMs = 0;
     let bindingBucket: BucketUsage | undefined;
@@ -208,13 +216,13 @@ export function table(measurements: readonly IngestMeasurement[]): string {
 
 export function details(m: IngestMeasurement): string {
   const phases = Object.entries(m.phasesMs)
-    .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
+    .map(([phase, span]) => `${phase} ${seconds(span.start)}-${seconds(span.end)}`)
     .join(', ');
   const binding = m.bindingBucket
     ? `${m.bindingBucket.key}: ${m.bindingBucket.taken} calls, ${m.bindingBucket.capacity} tokens + ${m.bindingBucket.refillPerSecond}/s`
     : 'none';
   return [
-    `${m.accounts} accounts: phases ${phases}`,
+    `${m.accounts} accounts: phases (from the start) ${phases}`,
     `  chain ${m.chainCalls} calls x ${m.latencyMs} ms = ${seconds(m.chainMs)} (ends in ${m.deepestScope ?? '?'})`,
     `  busiest bucket ${binding} -> ${seconds(m.bucketMs)}`,
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,

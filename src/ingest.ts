@@ -2,10 +2,10 @@ import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { RetryStrategyV2 } from '@smithy/types';
 import { AwsAccess, type AwsAccessOptions } from './aws/access';
 import { classifyError } from './aws/errors';
-import { discoverOrganization, type SkippedAccount } from './aws/organization';
+import { streamOrganization, type OrganizationAccount, type SkippedAccount } from './aws/organization';
 import { discoverRegions } from './aws/regions';
 import { loadPeopleFile } from './analysis/people';
-import { GLOBAL_REGION, runCollectors, silentLogger } from './collectors/runner';
+import { CollectorRun, GLOBAL_REGION, silentLogger } from './collectors/runner';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
 import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
 import { GraphStore, type Entity, type Relationship } from './graph';
@@ -176,6 +176,21 @@ function dropDanglingRelationships(graph: GraphStore): number {
   return dropped;
 }
 
+function accountInfo(account: OrganizationAccount, managementAccountId: string): AccountInfo {
+  return {
+    accountId: account.id,
+    name: account.name,
+    organization: {
+      managementAccountId,
+      arn: account.arn,
+      email: account.email,
+      status: account.status,
+      joinedMethod: account.joinedMethod,
+      joinedTimestamp: account.joinedTimestamp,
+    },
+  };
+}
+
 /**
  * One ingestion run: accounts, regions, collectors, carry-forward of what could not be refreshed,
  * snapshot, changes since the previous snapshot. The snapshot store is only written when at least
@@ -218,94 +233,113 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const records: CollectorRunRecord[] = [];
 
   try {
-    // Accounts.
+    // Accounts join the collection as soon as they are discovered and their regions are known, so
+    // collecting the first accounts overlaps discovering the others.
+    const collectors = options.collectors ?? selectCollectors(config.services, { people });
+    const graph = new GraphStore();
+    const run = new CollectorRun({
+      access,
+      graph,
+      collectors,
+      concurrency: config.concurrency,
+      tags: config.tags,
+      logger,
+      onTaskDone: (record, done, total) => options.onProgress?.({ phase: 'collect', done, total, record }),
+    });
+    const regions = new Map<string, string[]>();
+    const skippedRegions: SnapshotMetadata['skippedRegions'] = [];
+    const reachable: AccountInfo[] = [];
+    const joining: Array<Promise<void>> = [];
+    let regionsDone = 0;
+    // Regions, per account; an account that cannot be reached is recorded and the others go on.
+    const joinAccount = async (account: AccountInfo, discoveredAtDepth: number): Promise<void> => {
+      const scope = { accountId: account.accountId, region: GLOBAL_REGION, collector: 'regions' };
+      access.setChainBase(scope, discoveredAtDepth);
+      try {
+        const discovered = await access.withScope(scope, () => discoverRegions(access, account.accountId, config.regions));
+        regions.set(account.accountId, discovered.enabled);
+        for (const skipped of discovered.skipped) skippedRegions.push({ accountId: account.accountId, ...skipped });
+        reachable.push(account);
+        run.addAccount(account, discovered.enabled, access.chainDepth(scope));
+      } catch (error) {
+        const classified = classifyError(error);
+        const operation = (error as { $operation?: string }).$operation;
+        errors.push({
+          account: account.accountId,
+          region: '*',
+          service: operation?.startsWith('sts:') || /AssumeRole/.test(classified.message) ? 'sts' : 'ec2',
+          operation: operation ?? 'sts:AssumeRole',
+          code: classified.code,
+          awsCode: classified.awsCode,
+          kind: classified.kind,
+          message: classified.message,
+        });
+        failedScopes.push({ accountId: account.accountId, region: '*', collector: '*' });
+        logger.warn(`account ${account.accountId} cannot be reached: ${classified.code} ${classified.message}`);
+      }
+      options.onProgress?.({ phase: 'regions', done: ++regionsDone, total: joining.length });
+    };
+    const join = (account: AccountInfo, discoveredAtDepth: number) => joining.push(joinAccount(account, discoveredAtDepth));
+
     options.onProgress?.({ phase: 'accounts', done: 0, total: 1 });
-    let accounts: AccountInfo[];
     let skippedAccounts: SkippedAccount[] = [];
     if (config.organization) {
       const management = config.organization.managementAccountId;
-      let discovery;
+      const scope = { accountId: management, region: GLOBAL_REGION, collector: 'organization' };
       try {
-        discovery = await access.withScope({ accountId: management, region: GLOBAL_REGION, collector: 'organization' }, () =>
-          discoverOrganization(access, management, { skipTag: config.organization?.skipTag, only: config.accounts?.map((a) => a.id) }),
+        const discovery = await access.withScope(scope, () =>
+          streamOrganization(
+            access,
+            management,
+            { skipTag: config.organization?.skipTag, only: config.accounts?.map((a) => a.id) },
+            {
+              onAccount: (account) => join(accountInfo(account, management), access.chainDepth(scope)),
+              onTagsFailed: (account, error) => {
+                // Its tags may say to skip it: it is not ingested, and what it had is kept.
+                const classified = classifyError(error);
+                errors.push({
+                  account: account.id,
+                  region: '*',
+                  service: 'organizations',
+                  operation: 'organizations:ListTagsForResource',
+                  code: classified.code,
+                  awsCode: classified.awsCode,
+                  kind: classified.kind,
+                  message: `the account's tags cannot be read, so whether to skip it is unknown: ${classified.message}`,
+                });
+                failedScopes.push({ accountId: account.id, region: '*', collector: '*' });
+                logger.warn(`account ${account.id}: its tags cannot be read (${classified.code}); not ingested this time`);
+              },
+            },
+          ),
         );
+        skippedAccounts = discovery.skipped;
+        const listed = discovery.accounts.length + discovery.skipped.length + discovery.unreadable.length;
+        options.onProgress?.({ phase: 'accounts', done: listed, total: listed });
       } catch (error) {
+        await Promise.all(joining);
+        await run.finish();
         const classified = classifyError(error);
         throw new IngestError(
           `cannot list the organization's accounts from the management account ${management}: ${classified.code} (${classified.message})`,
           [{ account: management, region: GLOBAL_REGION, service: 'organizations', code: classified.code, awsCode: classified.awsCode, kind: classified.kind, message: classified.message }],
         );
       }
-      skippedAccounts = discovery.skipped;
-      accounts = discovery.accounts.map((account) => ({
-        accountId: account.id,
-        name: account.name,
-        organization: {
-          managementAccountId: management,
-          arn: account.arn,
-          email: account.email,
-          status: account.status,
-          joinedMethod: account.joinedMethod,
-          joinedTimestamp: account.joinedTimestamp,
-        },
-      }));
       for (const skipped of skippedAccounts) logger.info(`skipping account ${skipped.accountId} (${skipped.name ?? ''}): ${skipped.reason}`);
     } else {
-      accounts = (config.accounts ?? []).map((account) => ({ accountId: account.id, name: account.name }));
+      for (const account of config.accounts ?? []) join({ accountId: account.id, name: account.name }, 0);
     }
-
-    // Regions, per account; an account that cannot be reached is recorded and the others go on.
-    const regions = new Map<string, string[]>();
-    const skippedRegions: SnapshotMetadata['skippedRegions'] = [];
-    const reachable: AccountInfo[] = [];
-    let regionsDone = 0;
-    await Promise.all(
-      accounts.map(async (account) => {
-        try {
-          const discovered = await access.withScope({ accountId: account.accountId, region: GLOBAL_REGION, collector: 'regions' }, () =>
-            discoverRegions(access, account.accountId, config.regions),
-          );
-          regions.set(account.accountId, discovered.enabled);
-          for (const skipped of discovered.skipped) skippedRegions.push({ accountId: account.accountId, ...skipped });
-          reachable.push(account);
-        } catch (error) {
-          const classified = classifyError(error);
-          const operation = (error as { $operation?: string }).$operation;
-          errors.push({
-            account: account.accountId,
-            region: '*',
-            service: operation?.startsWith('sts:') || /AssumeRole/.test(classified.message) ? 'sts' : 'ec2',
-            operation: operation ?? 'sts:AssumeRole',
-            code: classified.code,
-            awsCode: classified.awsCode,
-            kind: classified.kind,
-            message: classified.message,
-          });
-          failedScopes.push({ accountId: account.accountId, region: '*', collector: '*' });
-          logger.warn(`account ${account.accountId} cannot be reached: ${classified.code} ${classified.message}`);
-        }
-        options.onProgress?.({ phase: 'regions', done: ++regionsDone, total: accounts.length });
-      }),
-    );
+    await Promise.all(joining);
     reachable.sort((a, b) => a.accountId.localeCompare(b.accountId));
     skippedRegions.sort((a, b) => `${a.accountId}${a.region}`.localeCompare(`${b.accountId}${b.region}`));
+    run.setAccounts(reachable);
 
     // Collectors.
-    const collectors = options.collectors ?? selectCollectors(config.services, { people });
-    const graph = new GraphStore();
-    const run = await runCollectors({
-      access,
-      graph,
-      plan: { accounts: reachable, regions, collectors },
-      concurrency: config.concurrency,
-      tags: config.tags,
-      logger,
-      onTaskDone: (record, done, total) => options.onProgress?.({ phase: 'collect', done, total, record }),
-    });
-    records.push(...run.records);
-    errors.push(...run.errors);
-    for (const record of run.records) if (record.status === 'failed') failedScopes.push(record);
-    if (!run.records.some((record) => record.status !== 'failed')) {
+    const collected = await run.finish();
+    records.push(...collected.records);
+    errors.push(...collected.errors);
+    for (const record of collected.records) if (record.status === 'failed') failedScopes.push(record);
+    if (!collected.records.some((record) => record.status !== 'failed')) {
       throw new IngestError(
         `nothing could be ingested: ${errors.length ? errors.slice(0, 3).map((e) => `${e.account} ${e.service} ${e.code}: ${e.message}`).join('; ') : 'no account was reachable'}`,
         errors,

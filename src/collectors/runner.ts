@@ -15,10 +15,10 @@ export interface RunPlan {
   collectors: readonly Collector[];
 }
 
-export interface RunnerOptions {
+export interface CollectorRunOptions {
   access: AwsAccess;
   graph: GraphStore;
-  plan: RunPlan;
+  collectors: readonly Collector[];
   /**
    * Collector runs in flight at once. Default: as many as the event loop sustains (see
    * {@link LoopLagAdmission}); the AWS buckets are paced by the access layer, so the number of
@@ -30,6 +30,10 @@ export interface RunnerOptions {
   tags?: IngestionTags;
   logger?: Logger;
   onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
+}
+
+export interface RunnerOptions extends Omit<CollectorRunOptions, 'collectors'> {
+  plan: RunPlan;
 }
 
 export interface RunnerResult {
@@ -45,6 +49,8 @@ interface Task {
   waitingOn: Set<string>;
   dependents: Task[];
   upstream: Task[];
+  /** Chain depth at which the account's discovery ended (benchmarks' lower bound). */
+  rootDepth: number;
   /** Where the task's chain of calls ended (benchmarks' lower bound; 0 unless chains are recorded). */
   endDepth: number;
 }
@@ -61,93 +67,159 @@ export function failedOperation(error: unknown): string | undefined {
 }
 
 /**
- * Runs every collector in every account (and every enabled region for regional collectors). A
- * collector starts when the collectors it depends on have finished in the same account and region;
- * failures are recorded and never stop the other collectors. Ready tasks start in critical-path
- * order (the collectors heading the longest chains of dependent work first), round-robin across
- * accounts, then regions, and across collectors of equal priority, as many at once as the
- * admission allows.
+ * Runs every collector in every account (and every enabled region for regional collectors), with
+ * all accounts known up front. See {@link CollectorRun}.
  */
 export async function runCollectors(options: RunnerOptions): Promise<RunnerResult> {
-  const { access, graph, plan } = options;
-  const logger = options.logger ?? silentLogger;
-  const selected = new Map(plan.collectors.map((collector) => [collector.id, collector]));
-  const tasks = new Map<string, Task>();
+  const { plan, ...rest } = options;
+  const run = new CollectorRun({ ...rest, collectors: plan.collectors });
+  // Everything before the run (organization and region discovery) happened before any task starts.
+  const rootDepth = rest.access.chainDepth();
+  for (const account of plan.accounts) run.addAccount(account, plan.regions.get(account.accountId) ?? [], rootDepth);
+  run.setAccounts(plan.accounts);
+  return run.finish();
+}
 
-  // Tasks are created account by account but queued round-robin across accounts (see below).
-  const perAccount: Task[][] = [];
-  for (const account of plan.accounts) {
-    const list: Task[] = [];
-    const regions = plan.regions.get(account.accountId) ?? [];
-    for (const collector of plan.collectors) {
+/**
+ * A collection run that accounts join as they are discovered, so collection in the first accounts
+ * overlaps the discovery of the others (organization discovery is paced by the Organizations
+ * bucket: at 200 accounts it alone takes 18 s). A collector starts when the collectors it depends
+ * on have finished in the same account and region; failures are recorded and never stop the other
+ * collectors. Ready tasks start in critical-path order (the collectors heading the longest chains of
+ * dependent work first), round-robin across accounts, then regions, and across collectors of equal
+ * priority, as many at once as the admission allows. Collectors that need the whole list of
+ * ingested accounts (cross-account references) get it through `context.ingestedAccounts()`, which
+ * resolves when {@link setAccounts} is called.
+ */
+export class CollectorRun {
+  private readonly tasks = new Map<string, Task>();
+  private readonly selected: Map<string, Collector>;
+  private readonly priorities: CriticalPath;
+  private readonly ready: TaskQueue<Task>;
+  private readonly admission: Admission;
+  private readonly logger: Logger;
+  private readonly records: CollectorRunRecord[] = [];
+  private readonly errors: RunError[] = [];
+  private readonly accountIds: Promise<ReadonlySet<string>>;
+  private resolveAccounts!: (ids: ReadonlySet<string>) => void;
+  private running = 0;
+  private done = 0;
+  private closed = false;
+  private pumpScheduled = false;
+  private settle?: () => void;
+
+  constructor(private readonly options: CollectorRunOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.selected = new Map(options.collectors.map((collector) => [collector.id, collector]));
+    this.priorities = new CriticalPath(options.collectors);
+    this.ready = new TaskQueue<Task>(2, (collectorId) => this.priorities.level(collectorId));
+    this.accountIds = new Promise((resolve) => (this.resolveAccounts = resolve));
+    this.admission =
+      options.concurrency !== undefined ? fixedAdmission(options.concurrency) : (options.admission ?? new LoopLagAdmission());
+    this.admission.start(
+      () => this.pump(),
+      () => ({ running: this.running, waiting: this.ready.size }),
+    );
+  }
+
+  /** Tasks created so far. */
+  get total(): number {
+    return this.tasks.size;
+  }
+
+  /**
+   * Adds an account and its enabled regions: its tasks are queued at once. `rootDepth` is the chain
+   * depth at which its discovery ended (benchmarks); by default the deepest chain so far.
+   */
+  addAccount(account: AccountInfo, regions: readonly string[], rootDepth = this.options.access.chainDepth()): void {
+    if (this.closed) throw new Error(`account ${account.accountId} added after the run was finished`);
+    const created: Task[] = [];
+    for (const collector of this.options.collectors) {
       const taskRegions = collector.scope === 'global' ? [GLOBAL_REGION] : regions;
       for (const region of taskRegions) {
         const id = taskId(account.accountId, region, collector.id);
-        const task: Task = { account, region, collector, id, waitingOn: new Set(), dependents: [], upstream: [], endDepth: 0 };
-        tasks.set(task.id, task);
-        list.push(task);
+        if (this.tasks.has(id)) throw new Error(`account ${account.accountId} added twice`);
+        const task: Task = { account, region, collector, id, waitingOn: new Set(), dependents: [], upstream: [], rootDepth, endDepth: 0 };
+        this.tasks.set(id, task);
+        created.push(task);
       }
     }
-    perAccount.push(list);
-  }
-  for (const task of tasks.values()) {
-    for (const dependencyId of task.collector.dependsOn) {
-      const dependency = selected.get(dependencyId);
-      if (!dependency) continue;
-      // A global collector that reads a regional one waits for it in every region of the account.
-      const dependencyRegions =
-        dependency.scope === 'global' ? [GLOBAL_REGION] : task.region === GLOBAL_REGION ? (plan.regions.get(task.account.accountId) ?? []) : [task.region];
-      for (const dependencyRegion of dependencyRegions) {
-        const upstream = tasks.get(taskId(task.account.accountId, dependencyRegion, dependencyId));
-        if (upstream) {
-          task.waitingOn.add(upstream.id);
-          task.upstream.push(upstream);
-          upstream.dependents.push(task);
+    for (const task of created) {
+      for (const dependencyId of task.collector.dependsOn) {
+        const dependency = this.selected.get(dependencyId);
+        if (!dependency) continue;
+        // A global collector that reads a regional one waits for it in every region of the account.
+        const dependencyRegions = dependency.scope === 'global' ? [GLOBAL_REGION] : task.region === GLOBAL_REGION ? regions : [task.region];
+        for (const dependencyRegion of dependencyRegions) {
+          const upstream = this.tasks.get(taskId(task.account.accountId, dependencyRegion, dependencyId));
+          if (upstream) {
+            task.waitingOn.add(upstream.id);
+            task.upstream.push(upstream);
+            upstream.dependents.push(task);
+          }
         }
       }
     }
+    for (const task of created) if (task.waitingOn.size === 0) this.enqueue(task);
+    // Accounts added together (in one turn of the event loop) are queued before any task starts,
+    // so the first one added does not get all the slots.
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      queueMicrotask(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    }
   }
 
-  const priorities = new CriticalPath(plan.collectors);
-  const ready = new TaskQueue<Task>(2, (collectorId) => priorities.level(collectorId));
-  const enqueue = (task: Task) => ready.push(task.collector.id, [task.account.accountId, task.region], task);
-  for (const list of perAccount) for (const task of list) if (task.waitingOn.size === 0) enqueue(task);
+  /** The final list of the run's accounts (collectors waiting in `ingestedAccounts()` go on). */
+  setAccounts(accounts: readonly AccountInfo[]): void {
+    this.resolveAccounts(new Set(accounts.map((account) => account.accountId)));
+  }
 
-  const records: CollectorRunRecord[] = [];
-  const errors: RunError[] = [];
-  const total = tasks.size;
-  const admission = options.concurrency !== undefined ? fixedAdmission(options.concurrency) : (options.admission ?? new LoopLagAdmission());
-  // Everything before the run (organization and region discovery) happened before any task starts.
-  const rootDepth = access.chainDepth();
-  let running = 0;
-  let done = 0;
+  /** No more accounts: resolves when every task has finished. */
+  async finish(): Promise<RunnerResult> {
+    this.closed = true;
+    // Without a list, collectors that wait for it would never finish: the added accounts are all.
+    this.resolveAccounts(new Set([...this.tasks.values()].map((task) => task.account.accountId)));
+    try {
+      if (this.done < this.tasks.size) await new Promise<void>((resolve) => (this.settle = resolve));
+    } finally {
+      this.admission.stop();
+    }
+    const records = [...this.records].sort((a, b) =>
+      taskId(a.accountId, a.region, a.collector).localeCompare(taskId(b.accountId, b.region, b.collector)),
+    );
+    return { records, errors: this.errors };
+  }
 
-  await new Promise<void>((resolve) => {
-    if (total === 0) return resolve();
-    const pump = () => {
-      while (running < admission.limit && ready.size) {
-        const task = ready.shift() as Task;
-        running++;
-        void runTask(task).then((record) => {
-          running--;
-          done++;
-          records.push(record);
-          priorities.record(task.collector.id, record.durationMs);
-          options.onTaskDone?.(record, done, total);
-          for (const dependent of task.dependents) {
-            dependent.waitingOn.delete(task.id);
-            if (dependent.waitingOn.size === 0) enqueue(dependent);
-          }
-          if (done === total) resolve();
-          else pump();
-        });
-      }
-    };
-    admission.start(pump, () => ({ running, waiting: ready.size }));
-    pump();
-  }).finally(() => admission.stop());
+  private enqueue(task: Task): void {
+    this.ready.push(task.collector.id, [task.account.accountId, task.region], task);
+  }
 
-  async function runTask(task: Task): Promise<CollectorRunRecord> {
+  private pump(): void {
+    while (this.running < this.admission.limit && this.ready.size) {
+      const task = this.ready.shift() as Task;
+      this.running++;
+      void this.runTask(task).then((record) => {
+        this.running--;
+        this.done++;
+        this.records.push(record);
+        this.priorities.record(task.collector.id, record.durationMs);
+        this.options.onTaskDone?.(record, this.done, this.tasks.size);
+        for (const dependent of task.dependents) {
+          dependent.waitingOn.delete(task.id);
+          if (dependent.waitingOn.size === 0) this.enqueue(dependent);
+        }
+        if (this.closed && this.done === this.tasks.size) this.settle?.();
+        else this.pump();
+      });
+    }
+  }
+
+  private async runTask(task: Task): Promise<CollectorRunRecord> {
+    const { access, graph, tags } = this.options;
+    const { logger, errors } = this;
     const { account, region, collector } = task;
     const scope: CallScope = { accountId: account.accountId, region, collector: collector.id };
     const clientRegion = region === GLOBAL_REGION ? access.homeRegion : region;
@@ -181,12 +253,12 @@ export async function runCollectors(options: RunnerOptions): Promise<RunnerResul
       account,
       region: clientRegion,
       scope,
-      accounts: plan.accounts,
+      ingestedAccounts: () => this.accountIds,
       graph,
       logger,
       client: (clientClass, otherRegion) => access.client(clientClass, account.accountId, otherRegion ?? clientRegion),
       addEntity: (entity) => {
-        applyIntegrationTags(entity, account, options.tags);
+        applyIntegrationTags(entity, account, tags);
         graph.addEntity(stamp(entity));
         entityCount++;
         return entity;
@@ -209,7 +281,7 @@ export async function runCollectors(options: RunnerOptions): Promise<RunnerResul
       },
     };
     let status: CollectorRunRecord['status'] = 'succeeded';
-    access.setChainBase(scope, task.upstream.length ? Math.max(...task.upstream.map((upstream) => upstream.endDepth)) : rootDepth);
+    access.setChainBase(scope, task.upstream.length ? Math.max(...task.upstream.map((upstream) => upstream.endDepth)) : task.rootDepth);
     try {
       await access.withScope(scope, () => collector.run(context));
       if (partial) status = 'partial';
@@ -234,9 +306,6 @@ export async function runCollectors(options: RunnerOptions): Promise<RunnerResul
       relationships: relationshipCount,
     };
   }
-
-  records.sort((a, b) => taskId(a.accountId, a.region, a.collector).localeCompare(taskId(b.accountId, b.region, b.collector)));
-  return { records, errors };
 }
 
 /** JupiterOne's integration-level tags, added to every entity of the account. */

@@ -76,8 +76,13 @@ export interface CollectorContext {
   /** The region being collected, or the home region for a global collector. */
   readonly region: string;
   readonly scope: CallScope;
-  /** All accounts of this run, for mapping cross-account references. */
-  readonly accounts: readonly AccountInfo[];
+  /**
+   * Ids of every account this run ingests, for cross-account references (a foreign VPC or role
+   * that another account of the run will report, or a placeholder). Resolves once discovery has
+   * found every account: collectors start while other accounts are still being discovered, so
+   * make the API calls first and await this only for the conversion that needs it.
+   */
+  ingestedAccounts(): Promise<ReadonlySet<string>>;
   /** The client of a service for this account and region. */
   client<C extends SdkClient>(clientClass: SdkClientClass<C>, region?: string): C;
   /** Adds entities, stamped with this collector's provenance and the integration tags. */

@@ -107,7 +107,7 @@ export function contextFor(graph: GraphStore, accountId = ACCOUNT, accounts: str
     account: { accountId },
     region: 'us-east-1',
     scope: { accountId, region: 'global', collector },
-    accounts: accounts.map((id) => ({ accountId: id })),
+    ingestedAccounts: async () => new Set(accounts),
     graph,
     logger: silentLogger,
     client: () => {

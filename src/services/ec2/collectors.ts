@@ -106,10 +106,6 @@ function scopeOf(context: CollectorContext): Ec2Scope {
   return { accountId: context.account.accountId, region: context.region };
 }
 
-function ingestedAccounts(context: CollectorContext): Set<string> {
-  return new Set(context.accounts.map((account) => account.accountId));
-}
-
 /**
  * Whether this account should report a resource: its own, or a shared one (RAM-shared VPCs and
  * subnets list the owner's resources too) whose owner is not being ingested.
@@ -187,8 +183,6 @@ export const ec2NetworkCollector: Collector = {
     const client = context.client(EC2Client);
     const scope = scopeOf(context);
     const { accountId } = scope;
-    const ingested = ingestedAccounts(context);
-    const mine = <T>(items: T[], owner: (item: T) => string | undefined) => items.filter((item) => reportsHere(context, owner(item), ingested));
 
     // Lists whose failure would leave whole entity types out are thrown (the runner carries the
     // previous snapshot's entities forward); peering and flow logs only add edges and properties.
@@ -215,6 +209,9 @@ export const ec2NetworkCollector: Collector = {
       context.recordError('ec2:DescribeVpcPeeringConnections', error);
     }
 
+    // Whose shared resources this account reports depends on the run's whole list of accounts.
+    const ingested = await context.ingestedAccounts();
+    const mine = <T>(items: T[], owner: (item: T) => string | undefined) => items.filter((item) => reportsHere(context, owner(item), ingested));
     const attachedGatewayVpcs = new Set(internetGateways.flatMap((gateway) => (gateway.Attachments ?? []).filter(isAttached).map((a) => a.VpcId)));
     for (const vpc of mine(vpcs, (v) => v.OwnerId)) {
       const entity = context.addEntity(
@@ -306,11 +303,11 @@ export const ec2FirewallsCollector: Collector = {
   async run(context) {
     const client = context.client(EC2Client);
     const scope = scopeOf(context);
-    const ingested = ingestedAccounts(context);
     const [groups, acls] = await Promise.all([
       collect(paginateDescribeSecurityGroups({ client }, { MaxResults: PAGE.default }), (p) => p.SecurityGroups),
       collect(paginateDescribeNetworkAcls({ client }, { MaxResults: PAGE.networkAcls }), (p) => p.NetworkAcls),
     ]);
+    const ingested = await context.ingestedAccounts();
     for (const group of groups.filter((g) => reportsHere(context, g.OwnerId, ingested))) {
       const entity = context.addEntity(convertSecurityGroup(group, scope));
       context.addRelationship(ec2ServiceHas(scope.accountId, entity));

@@ -105,7 +105,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
         account: graph.getEntity(accountEntityKey(accountId)) ?? { _key: accountEntityKey(accountId), _type: ACCOUNT_TYPE },
         serviceEntities,
         graph,
-        ingestedAccounts: new Set(context.accounts.map((account) => account.accountId)),
+        ingestedAccounts: await context.ingestedAccounts(),
       });
       for (const entity of output.entities) addMappedEntity(context, entity);
       context.addRelationships(output.relationships);
@@ -141,7 +141,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
         accountId,
         roles: ofAccount(context, ROLE_TYPE),
         graph: context.graph,
-        ingestedAccounts: new Set(context.accounts.map((account) => account.accountId)),
+        ingestedAccounts: await context.ingestedAccounts(),
       });
       for (const entity of output.entities) addMappedEntity(context, entity);
       context.addRelationships(output.relationships);
