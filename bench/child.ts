@@ -6,7 +6,9 @@ const RESULT_PREFIX = 'BENCH_RESULT ';
 /** Spawns `file --child ...args` and resolves to the measurement the child printed. */
 export function measureInChild<T>(file: string, args: string[], nodeFlags: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...nodeFlags, file, '--child', ...args], {
+    // Compiled benchmarks (`npm run bench` builds first) run as plain Node, like an installed CLI.
+    const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...loader, ...nodeFlags, file, '--child', ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });

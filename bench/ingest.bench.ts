@@ -26,6 +26,7 @@ import { RateLimiter } from '../src/aws/rate-limits';
 import { ingest, type IngestProgress } from '../src/ingest';
 import { allSimulators } from '../src/services';
 import { generateWorld } from '../src/sim/generate';
+import type { WorkerDiagnostics } from '../src/parallel/protocol';
 import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws } from '../src/sim/simulator';
 
 /** Node flags of the measured processes: a larger young generation (fewer scavenges of short-lived SDK objects). */
@@ -39,6 +40,8 @@ export interface IngestBenchCase {
   mix: 'realistic' | 'uniform';
   /** Services to collect (all when absent). */
   services?: string[];
+  /** Worker threads (`auto` when absent: one per CPU from 8 accounts per worker). */
+  workers?: number;
   seed: number;
 }
 
@@ -69,6 +72,8 @@ export interface IngestMeasurement extends IngestBenchCase {
   cpuMs: number;
   peakRssMb: number;
   pacer: { granted: number; waited: number; throttled: number; buckets: number };
+  /** Worker threads that collected (0: the run collected in its own thread). */
+  workers: number;
 }
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -90,6 +95,7 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
     latencyMs: Number(option(args, 'latency') ?? 50),
     mix,
     services: option(args, 'services')?.split(',').map((service) => service.trim()),
+    workers: option(args, 'workers') === undefined ? undefined : Number(option(args, 'workers')),
     seed: Number(option(args, 'seed') ?? 42),
   }));
 }
@@ -115,13 +121,19 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   const limiter = new RateLimiter();
   const outputDir = mkdtempSync(path.join(tmpdir(), 'orggraph-bench-'));
   const phases: Partial<Record<IngestProgress['phase'], { start: number; end: number }>> = {};
+  const workers: WorkerDiagnostics[] = [];
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const result = await ingest({
       simulate: world,
-      config: { outputDir, ...(benchCase.services ? { services: { include: benchCase.services } } : {}) },
+      config: {
+        outputDir,
+        ...(benchCase.services ? { services: { include: benchCase.services } } : {}),
+        ...(benchCase.workers ? { workers: benchCase.workers } : {}),
+      },
       access: { callChains: chains, pacing: limiter },
+      onWorkerDone: (diagnostics) => workers.push(diagnostics),
       onProgress: (progress) => {
         const now = performance.now();
         const span = (phases[progress.phase] ??= { start: now, end: now });
@@ -138,14 +150,20 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
 
     let bucketMs = 0;
     let bindingBucket: BucketUsage | undefined;
-    for (const usage of simulated.bucketUsage()) {
+    // Each account's buckets live in the worker that collected it; discovery's in this thread.
+    const usages = [...simulated.bucketUsage(), ...workers.flatMap((worker) => worker.simulated?.buckets ?? [])];
+    for (const usage of usages) {
       const bound = (Math.max(0, usage.taken - usage.capacity) / usage.refillPerSecond) * 1000;
       if (!bindingBucket || bound > bucketMs || (bound === bucketMs && usage.taken > bindingBucket.taken)) {
         bucketMs = bound;
         bindingBucket = usage;
       }
     }
-    const chainMs = chains.maxDepth * benchCase.latencyMs;
+    const deepest = workers.reduce((best, worker) => (worker.chainDepth > best.depth ? { depth: worker.chainDepth, scope: worker.deepestScope } : best), {
+      depth: chains.maxDepth,
+      scope: chains.deepestScope,
+    });
+    const chainMs = deepest.depth * benchCase.latencyMs;
     const lowerBoundMs = Math.max(chainMs, bucketMs);
     const wallMs = ended - started;
     const { summary } = result;
@@ -160,16 +178,20 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       errorKinds: errorKinds(summary.errors),
       wallMs,
       phasesMs,
-      chainCalls: chains.maxDepth,
+      chainCalls: deepest.depth,
       chainMs,
-      deepestScope: chains.deepestScope,
+      deepestScope: deepest.scope,
       bucketMs,
       bindingBucket,
       lowerBoundMs,
       ratio: wallMs / lowerBoundMs,
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
-      pacer: limiter.stats(),
+      pacer: workers.reduce((total, worker) => {
+        for (const key of ['granted', 'waited', 'throttled', 'buckets'] as const) total[key] += worker.pacer[key];
+        return total;
+      }, limiter.stats()),
+      workers: workers.length,
     };
   } finally {
     stopListening();

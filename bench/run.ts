@@ -14,7 +14,8 @@ interface BenchModule {
   run?: () => unknown;
 }
 
-const SUFFIX = '.bench.ts';
+/** `.bench.ts` from source, `.bench.js` once compiled (`npm run bench` runs the compiled ones). */
+const SUFFIX = __filename.endsWith('.ts') ? '.bench.ts' : '.bench.js';
 
 async function main(): Promise<void> {
   const available = readdirSync(__dirname)
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     .sort();
   const args = process.argv.slice(2);
   const firstOption = args.findIndex((arg) => arg.startsWith('-'));
-  const names = (firstOption === -1 ? args : args.slice(0, firstOption)).map((name) => path.basename(name).replace(/\.bench(\.ts)?$/, ''));
+  const names = (firstOption === -1 ? args : args.slice(0, firstOption)).map((name) => path.basename(name).replace(/\.bench(\.[tj]s)?$/, ''));
   const unknown = names.filter((name) => !available.includes(name));
   if (unknown.length) {
     console.error(`unknown benchmark${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (available: ${available.join(', ')})`);

@@ -72,6 +72,7 @@ export const inputSchema = {
       properties: { accountName: { type: ['boolean', 'string'] }, production: { type: 'boolean' } },
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }] },
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$', description: 'an STS session name (2 to 64 letters, digits and +=,.@_-)' },
     simulate: { type: ['boolean', 'string'] },
     removeSnapshotsOnDelete: { type: 'boolean' },
@@ -227,6 +228,7 @@ export function ingestConfig(inputs: GraphSnapshotInputs, outputDir: string): Pa
     outputDir,
     tags: inputs.tags,
     concurrency: inputs.concurrency,
+    workers: inputs.workers,
     sessionName: inputs.sessionName,
   };
   // The engine's own validation too: a value it rejects is never passed on.

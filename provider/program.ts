@@ -66,6 +66,7 @@ export function settingsFromConfig(config: pulumi.Config): ProgramSettings {
     snapshotRegion: config.get('snapshotRegion'),
     tags: config.getObject<IntegrationTags>('tags'),
     concurrency: config.getNumber('concurrency'),
+    workers: config.get('workers') === 'auto' ? 'auto' : config.getNumber('workers'),
     sessionName: config.get('sessionName'),
     simulate,
     removeSnapshotsOnDelete: config.getBoolean('removeSnapshotsOnDelete'),

@@ -27,6 +27,8 @@ export interface GraphSnapshotArgs {
   snapshotRegion?: pulumi.Input<string>;
   tags?: pulumi.Input<IntegrationTags>;
   concurrency?: pulumi.Input<number>;
+  /** Worker threads collecting accounts in parallel (default `auto`: one per CPU from 8 accounts per worker). */
+  workers?: pulumi.Input<number | 'auto'>;
   sessionName?: pulumi.Input<string>;
   /** A world file, or `true` for the built-in simulated organization: no AWS account needed. */
   simulate?: pulumi.Input<boolean | string>;

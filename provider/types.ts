@@ -50,6 +50,8 @@ export interface GraphSnapshotInputs {
   tags?: IntegrationTags;
   /** Collector runs in flight at once. */
   concurrency?: number;
+  /** Worker threads collecting accounts in parallel, or `auto`. */
+  workers?: number | 'auto';
   sessionName?: string;
   /** Ingest a simulated organization instead of AWS: a world file, or `true` for the built-in one. */
   simulate?: boolean | string;

@@ -21,8 +21,13 @@ export interface IngestConfig {
   /** Snapshot directory. */
   outputDir: string;
   tags?: IngestionTags;
-  /** Collector runs in flight at once. */
+  /** Collector runs in flight at once (per worker). */
   concurrency?: number;
+  /**
+   * Worker threads that collect accounts in parallel (the AWS SDK's CPU per call makes one thread
+   * the limit of a large run). `auto` (default): one per CPU, but only from 8 accounts per worker.
+   */
+  workers?: number | 'auto';
   sessionName?: string;
   /** People file (YAML list of `{ name, email }`): `aws_iam_user IS Person`. */
   people?: string;
@@ -84,6 +89,7 @@ export const ingestConfigSchema = {
       properties: { accountName: { type: ['boolean', 'string'] }, production: { type: 'boolean' } },
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }] },
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
     people: { type: 'string', minLength: 1 },
   },

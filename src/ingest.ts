@@ -1,17 +1,20 @@
-import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import type { RetryStrategyV2 } from '@smithy/types';
 import { AwsAccess, type AwsAccessOptions } from './aws/access';
 import { classifyError } from './aws/errors';
 import { streamOrganization, type OrganizationAccount, type SkippedAccount } from './aws/organization';
 import { discoverRegions } from './aws/regions';
 import { loadPeopleFile } from './analysis/people';
+import { availableParallelism } from 'node:os';
 import { CollectorRun, GLOBAL_REGION, silentLogger } from './collectors/runner';
+import { RateLimiter } from './aws/rate-limits';
+import { WorkerPool, type Collection } from './parallel/pool';
+import type { WorkerDiagnostics } from './parallel/protocol';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
 import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
 import { GraphStore, type Entity, type Relationship } from './graph';
 import { allSimulators, selectCollectors } from './services';
 import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from './sim/simulator';
 import type { World } from './sim/types';
+import { fastRetryStrategy } from './sim/retry';
 import {
   diffEntities,
   readSnapshot,
@@ -55,8 +58,26 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Test hook: called while the snapshot is being written. */
   writeHooks?: WriteHooks;
-  /** Collectors to run instead of the registry's selection (tests). */
+  /** Collectors to run instead of the registry's selection (tests); they run in this thread. */
   collectors?: Collector[];
+  /** What each collector worker measured (benchmarks). */
+  onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+}
+
+/** What a worker's copy of the simulated organization says in place of its External ID. */
+export const WITHHELD = '<withheld from workers>';
+
+/** Accounts per worker thread below which `workers: auto` does not start one more. */
+const ACCOUNTS_PER_WORKER = 8;
+
+/**
+ * How many worker threads collect. Custom collectors, retry strategies and plugins are functions,
+ * which cannot cross to another thread: with them the run stays in this one.
+ */
+export function workerCount(setting: IngestConfig['workers'], accounts: number, options: Pick<IngestOptions, 'collectors' | 'access'>): number {
+  if (options.collectors || options.access?.retryStrategy || options.access?.plugins || options.access?.stsPlugins) return 1;
+  if (typeof setting === 'number') return setting;
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(accounts / ACCOUNTS_PER_WORKER)));
 }
 
 export interface IngestSummary {
@@ -81,10 +102,7 @@ export interface IngestResult {
   graph: GraphStore;
 }
 
-/** Retries for the simulated organization: the SDK's strategy, with short fixed delays. */
-export function fastRetryStrategy(maxAttempts = 10): () => RetryStrategyV2 {
-  return () => new ConfiguredRetryStrategy(maxAttempts, (attempt) => Math.min(5 * attempt, 50));
-}
+export { fastRetryStrategy };
 
 function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -231,21 +249,55 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const errors: RunError[] = [];
   const failedScopes: Array<{ accountId: string; region: string; collector: string }> = [];
   const records: CollectorRunRecord[] = [];
+  let collection: Collection | undefined;
 
   try {
     // Accounts join the collection as soon as they are discovered and their regions are known, so
     // collecting the first accounts overlaps discovering the others.
     const collectors = options.collectors ?? selectCollectors(config.services, { people });
     const graph = new GraphStore();
-    const run = new CollectorRun({
-      access,
-      graph,
-      collectors,
-      concurrency: config.concurrency,
-      tags: config.tags,
-      logger,
-      onTaskDone: (record, done, total) => options.onProgress?.({ phase: 'collect', done, total, record }),
-    });
+    const onTaskDone = (record: CollectorRunRecord, done: number, total: number) => options.onProgress?.({ phase: 'collect', done, total, record });
+    // The collection is set up once the number of accounts is known (it decides the workers);
+    // accounts discovered before that wait for it.
+    let collectionReady!: () => void;
+    const ready = new Promise<void>((resolve) => (collectionReady = resolve));
+    const setUpCollection = (expectedAccounts: number): Collection => {
+      if (collection) return collection;
+      const workers = workerCount(config.workers, expectedAccounts, options);
+      if (workers > 1) logger.info(`collecting with ${workers} worker threads`);
+      collection =
+        workers > 1
+          ? new WorkerPool({
+              size: workers,
+              setup: {
+                services: config.services,
+                access: {
+                  roleName: config.roleName,
+                  rolePath: config.rolePath,
+                  homeRegion: access.homeRegion,
+                  maxAttempts: options.access?.maxAttempts,
+                  throttleRetries: options.access?.throttleRetries,
+                  pacing: options.access?.pacing instanceof RateLimiter ? undefined : options.access?.pacing,
+                  recordChains: options.access?.callChains !== undefined,
+                  fastRetries: world !== undefined,
+                },
+                // The workers never assume a role: the simulated organization's External ID stays here.
+                world: world && { ...world, organization: { ...world.organization, externalId: WITHHELD } },
+                tags: config.tags,
+                concurrency: config.concurrency,
+              },
+              access,
+              graph,
+              collectors,
+              tags: config.tags,
+              logger,
+              onTaskDone,
+              onWorkerDone: options.onWorkerDone,
+            })
+          : new CollectorRun({ access, graph, collectors, concurrency: config.concurrency, tags: config.tags, logger, onTaskDone });
+      collectionReady();
+      return collection;
+    };
     const regions = new Map<string, string[]>();
     const skippedRegions: SnapshotMetadata['skippedRegions'] = [];
     const reachable: AccountInfo[] = [];
@@ -256,11 +308,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       const scope = { accountId: account.accountId, region: GLOBAL_REGION, collector: 'regions' };
       access.setChainBase(scope, discoveredAtDepth);
       try {
-        const discovered = await access.withScope(scope, () => discoverRegions(access, account.accountId, config.regions));
+        const discovered = await discoverRegions(access, account.accountId, config.regions, scope);
         regions.set(account.accountId, discovered.enabled);
         for (const skipped of discovered.skipped) skippedRegions.push({ accountId: account.accountId, ...skipped });
         reachable.push(account);
-        run.addAccount(account, discovered.enabled, access.chainDepth(scope));
+        await ready;
+        collection?.addAccount(account, discovered.enabled, access.chainDepth(scope));
       } catch (error) {
         const classified = classifyError(error);
         const operation = (error as { $operation?: string }).$operation;
@@ -287,38 +340,40 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       const management = config.organization.managementAccountId;
       const scope = { accountId: management, region: GLOBAL_REGION, collector: 'organization' };
       try {
-        const discovery = await access.withScope(scope, () =>
-          streamOrganization(
-            access,
-            management,
-            { skipTag: config.organization?.skipTag, only: config.accounts?.map((a) => a.id) },
-            {
-              onAccount: (account) => join(accountInfo(account, management), access.chainDepth(scope)),
-              onTagsFailed: (account, error) => {
-                // Its tags may say to skip it: it is not ingested, and what it had is kept.
-                const classified = classifyError(error);
-                errors.push({
-                  account: account.id,
-                  region: '*',
-                  service: 'organizations',
-                  operation: 'organizations:ListTagsForResource',
-                  code: classified.code,
-                  awsCode: classified.awsCode,
-                  kind: classified.kind,
-                  message: `the account's tags cannot be read, so whether to skip it is unknown: ${classified.message}`,
-                });
-                failedScopes.push({ accountId: account.id, region: '*', collector: '*' });
-                logger.warn(`account ${account.id}: its tags cannot be read (${classified.code}); not ingested this time`);
-              },
+        const discovery = await streamOrganization(
+          access,
+          management,
+          { skipTag: config.organization?.skipTag, only: config.accounts?.map((a) => a.id) },
+          {
+            // A first page that is not the last is enough to know the organization is large.
+            onListed: (candidates, complete) => setUpCollection(complete ? candidates : candidates + 1),
+            onAccount: (account) => join(accountInfo(account, management), access.chainDepth(scope)),
+            onTagsFailed: (account, error) => {
+              // Its tags may say to skip it: it is not ingested, and what it had is kept.
+              const classified = classifyError(error);
+              errors.push({
+                account: account.id,
+                region: '*',
+                service: 'organizations',
+                operation: 'organizations:ListTagsForResource',
+                code: classified.code,
+                awsCode: classified.awsCode,
+                kind: classified.kind,
+                message: `the account's tags cannot be read, so whether to skip it is unknown: ${classified.message}`,
+              });
+              failedScopes.push({ accountId: account.id, region: '*', collector: '*' });
+              logger.warn(`account ${account.id}: its tags cannot be read (${classified.code}); not ingested this time`);
             },
-          ),
+          },
+          scope,
         );
         skippedAccounts = discovery.skipped;
         const listed = discovery.accounts.length + discovery.skipped.length + discovery.unreadable.length;
         options.onProgress?.({ phase: 'accounts', done: listed, total: listed });
       } catch (error) {
+        setUpCollection(0);
         await Promise.all(joining);
-        await run.finish();
+        await collection?.finish();
         const classified = classifyError(error);
         throw new IngestError(
           `cannot list the organization's accounts from the management account ${management}: ${classified.code} (${classified.message})`,
@@ -327,15 +382,17 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       }
       for (const skipped of skippedAccounts) logger.info(`skipping account ${skipped.accountId} (${skipped.name ?? ''}): ${skipped.reason}`);
     } else {
+      setUpCollection(config.accounts?.length ?? 0);
       for (const account of config.accounts ?? []) join({ accountId: account.id, name: account.name }, 0);
     }
+    const running = setUpCollection(joining.length);
     await Promise.all(joining);
     reachable.sort((a, b) => a.accountId.localeCompare(b.accountId));
     skippedRegions.sort((a, b) => `${a.accountId}${a.region}`.localeCompare(`${b.accountId}${b.region}`));
-    run.setAccounts(reachable);
+    running.setAccounts(reachable);
 
     // Collectors.
-    const collected = await run.finish();
+    const collected = await running.finish();
     records.push(...collected.records);
     errors.push(...collected.errors);
     for (const record of collected.records) if (record.status === 'failed') failedScopes.push(record);
@@ -360,6 +417,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const relationships = [...graph.allRelationships()];
     const changes = previous ? diffEntities(previous.entities, entities).counts : { created: entities.length, updated: 0, deleted: 0 };
     const apiCalls = access.totals();
+    apiCalls.calls += collected.calls?.calls ?? 0;
+    apiCalls.throttled += collected.calls?.throttled ?? 0;
     const endedAt = new Date();
     errors.sort((a, b) => `${a.account}|${a.region}|${a.service}|${a.operation}`.localeCompare(`${b.account}|${b.region}|${b.service}|${b.operation}`));
     const metadata: Omit<SnapshotMetadata, 'graphSha256'> = {
@@ -392,6 +451,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const fullMetadata: SnapshotMetadata = { ...metadata, graphSha256: written.graphSha256 };
     return { summary: summarize(fullMetadata, written.path), metadata: fullMetadata, graph };
   } finally {
+    // After a failure, no worker thread may outlive the run.
+    collection?.abandon();
     access.destroy();
   }
 }

@@ -1,9 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
+  FinalizeHandler,
+  FinalizeHandlerArguments,
   FinalizeRequestMiddleware,
+  InitializeMiddleware,
   Logger,
   Pluggable,
   RetryErrorInfo,
@@ -13,6 +15,7 @@ import type {
 import { StandardRetryStrategy } from '@smithy/util-retry';
 import { isThrottlingError } from './errors';
 import { RateLimiter, serviceOfClient, type PacedBucket, type PacerOptions, type PacerStats } from './rate-limits';
+import { Sha256 } from './sha256';
 
 /**
  * Middleware for any SDK client. `any` because one plugin serves every client, and each client's
@@ -102,6 +105,11 @@ export interface AwsAccessOptions {
   plugins?: (scope: { accountId: string; region: string }) => ClientPlugin[];
   /** Extra middleware for the STS clients used to assume roles. */
   stsPlugins?: (accountId: string) => ClientPlugin[];
+  /**
+   * Each account's credentials from elsewhere (a worker gets them from its parent process) instead
+   * of AssumeRole; the provider is still shared by the account's clients and refreshed before expiry.
+   */
+  credentialsProvider?: (accountId: string) => AwsCredentialIdentityProvider;
 }
 
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -291,17 +299,62 @@ function scopeKey(scope: CallScope): string {
   return `${scope.accountId}|${scope.region}|${scope.collector}`;
 }
 
+/** What the accounting keeps per scope: its key (call chains), its counters, its views of the shared clients. */
+interface ScopeRecord {
+  readonly key: string;
+  readonly counters: CallCounters;
+  views?: Map<SdkClient, SdkClient>;
+}
+
+/**
+ * Own property of a command sent through a scoped client view: the scope's record. The SDK calls the
+ * middleware stack with the command itself as the first `args`, and every step passes its args on
+ * as they are or spread into a new object, so the pacer, inside the retry loop, reads it too.
+ */
+const CALL_SCOPE = Symbol('orggraph.callScope');
+
+type ScopedArgs = { [CALL_SCOPE]?: ScopeRecord };
+
+/** The part of an SDK client that a scoped view overrides. */
+interface SendingClient {
+  send(command: object, ...rest: unknown[]): unknown;
+}
+
+/**
+ * Makes a dictionary-mode object fast again, in place. An SDK client's resolved config ends up in
+ * V8's dictionary mode (its `credentials` data property is redefined as an accessor), and the SDK
+ * copies the whole config with a spread twice per call (endpoint resolution, signer); a spread of a
+ * fast object is about ten times cheaper. V8 turns an object back into fast mode when it is used as
+ * a prototype and a property is looked up through it; nothing else about the object changes.
+ */
+function toFastProperties(object: object): void {
+  function Receiver(): void {}
+  Receiver.prototype = object;
+  // `new` on a plain function declaration: the cast gives TypeScript a constructor type.
+  const receiver = new (Receiver as unknown as new () => { missing?: unknown })();
+  for (let i = 0; i < 2; i++) void receiver.missing;
+}
+// V8 gives a function its inline caches only after a few calls, and only a lookup through an inline
+// cache makes the prototype fast: warmed up here, it works from the first client on.
+for (let i = 0; i < 16; i++) toFastProperties({});
+
 /**
  * The single place that talks to AWS: credentials, AssumeRole with the External ID, one client per
  * account x region x service, pacing against AWS's buckets, retries, and API call accounting per
  * collector.
+ *
+ * Calls are attributed to a scope (account, region, collector) through the client they are made
+ * with: `client(..., scope)` and `withScope` hand out views of the shared clients that mark every
+ * command they send with their scope. (No AsyncLocalStorage: while one is active, Node installs
+ * promise hooks that cost every promise of the run.)
  */
 export class AwsAccess {
   private readonly credentials = new Map<string, AwsCredentialIdentityProvider>();
   private readonly clients = new Map<string, SdkClient>();
-  private readonly counters = new Map<string, CallCounters>();
+  private readonly records = new Map<string, ScopeRecord>();
   private readonly sharedSettings = new Map<string, Record<string, unknown>>();
-  private readonly scopeStore = new AsyncLocalStorage<CallScope>();
+  /** Scopes of `withScope` calls in progress, per account: the owners of calls made without a scoped client. */
+  private readonly ambient = new Map<string, ScopeRecord[]>();
   private readonly base: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   private readonly limiter?: RateLimiter;
   readonly homeRegion: string;
@@ -318,13 +371,18 @@ export class AwsAccess {
     return `arn:aws:iam::${accountId}:role${path}${this.options.roleName}`;
   }
 
-  /** Credentials for an account: the audit role assumed with the External ID. */
+  /**
+   * Credentials for an account: the audit role assumed with the External ID, or the configured
+   * `credentialsProvider`'s.
+   */
   credentialsFor(accountId: string): AwsCredentialIdentityProvider {
     let provider = this.credentials.get(accountId);
     if (!provider) {
       if (this.options.directAccountIds?.includes(accountId)) {
         const base = this.base;
         provider = typeof base === 'function' ? sharedRefreshing(base) : async () => base;
+      } else if (this.options.credentialsProvider) {
+        provider = sharedRefreshing(this.options.credentialsProvider(accountId));
       } else {
         provider = sharedRefreshing(
           fromTemporaryCredentials({
@@ -338,7 +396,7 @@ export class AwsAccess {
             // AssumeRole for every account goes through the ingester's own STS bucket: paced, and
             // retried through throttling like every other call (at organization scale the SDK's
             // three attempts run out and the account would be lost for the run).
-            clientConfig: { region: this.homeRegion, retryStrategy: this.retryStrategy(), logger: SILENT_SDK_LOGGER },
+            clientConfig: { region: this.homeRegion, retryStrategy: this.retryStrategy(), logger: SILENT_SDK_LOGGER, sha256: Sha256 },
             clientPlugins: [this.pacingPlugin(INGESTER, this.homeRegion), ...(this.options.stsPlugins?.(accountId) ?? [])],
           }),
         );
@@ -348,8 +406,24 @@ export class AwsAccess {
     return provider;
   }
 
-  /** The client of one service for one account and region, created on first use and then reused. */
-  client<C extends SdkClient>(clientClass: SdkClientClass<C>, accountId: string, region: string): C {
+  /**
+   * The client of one service for one account and region, created on first use and then shared.
+   * With a scope, a view of it whose calls are attributed to that scope (it is an instance of the
+   * client's class, works with paginators, and its `destroy` leaves the shared client alone);
+   * without one, the shared client itself, whose calls belong to the account's `withScope` in
+   * progress, if any.
+   */
+  client<C extends SdkClient>(clientClass: SdkClientClass<C>, accountId: string, region: string, scope?: CallScope): C {
+    const client = this.sharedClient(clientClass, accountId, region);
+    if (!scope) return client;
+    const record = this.recordOf(scope);
+    record.views ??= new Map();
+    let view = record.views.get(client);
+    if (!view) record.views.set(client, (view = scopedView(client, record)));
+    return view as C;
+  }
+
+  private sharedClient<C extends SdkClient>(clientClass: SdkClientClass<C>, accountId: string, region: string): C {
     const cacheKey = `${clientClass.name}|${accountId}|${region}`;
     const cached = this.clients.get(cacheKey);
     if (cached) return cached as C;
@@ -362,9 +436,12 @@ export class AwsAccess {
       retryStrategy: this.retryStrategy(),
       cacheMiddleware: !INPUT_DEPENDENT_ENDPOINTS.has(clientClass.name),
       logger: SILENT_SDK_LOGGER,
+      sha256: Sha256,
     };
     const client = new clientClass(config);
     if (!shared) this.sharedSettings.set(clientClass.name, settingsOf(client));
+    const resolved = (client as { config?: object }).config;
+    if (resolved) toFastProperties(resolved);
     client.middlewareStack.use(this.accountingPlugin(accountId, region));
     for (const plugin of this.options.plugins?.({ accountId, region }) ?? []) client.middlewareStack.use(plugin);
     this.clients.set(cacheKey, client);
@@ -377,20 +454,45 @@ export class AwsAccess {
     return new ThrottleTolerantRetryStrategy(inner, this.options.throttleRetries);
   }
 
-  /** Runs `work` with its API calls attributed to `scope`. */
-  withScope<T>(scope: CallScope, work: () => Promise<T>): Promise<T> {
-    return this.scopeStore.run(scope, work);
+  /**
+   * This access layer with every client it hands out attributed to `scope`, for code outside the
+   * collectors (organization and region discovery) that takes an `AwsAccess`.
+   */
+  scoped(scope: CallScope): AwsAccess {
+    const view = Object.create(this) as AwsAccess;
+    view.client = (clientClass, accountId, region, otherScope) => this.client(clientClass, accountId, region, otherScope ?? scope);
+    return view;
+  }
+
+  /**
+   * Runs `work` with its API calls attributed to `scope`: the calls made with the clients of the
+   * access layer `work` is given, and, while `work` runs, the calls made with the shared clients of
+   * `scope.accountId` (for callers that use the outer access layer; when several `withScope` of the
+   * same account overlap, the latest one owns those calls, so prefer the given access layer).
+   */
+  async withScope<T>(scope: CallScope, work: (access: AwsAccess) => Promise<T>): Promise<T> {
+    const record = this.recordOf(scope);
+    let active = this.ambient.get(scope.accountId);
+    if (!active) this.ambient.set(scope.accountId, (active = []));
+    active.push(record);
+    try {
+      return await work(this.scoped(scope));
+    } finally {
+      active.splice(active.lastIndexOf(record), 1);
+      if (active.length === 0) this.ambient.delete(scope.accountId);
+    }
   }
 
   countersFor(scope: CallScope): CallCounters {
-    return this.counters.get(scopeKey(scope)) ?? { calls: 0, throttled: 0 };
+    const counters = this.records.get(scopeKey(scope))?.counters;
+    return counters ? { ...counters } : { calls: 0, throttled: 0 };
   }
 
   totals(): CallCounters {
     const total = { calls: 0, throttled: 0 };
-    for (const counter of this.counters.values()) {
-      total.calls += counter.calls;
-      total.throttled += counter.throttled;
+    for (const { counters } of this.records.values()) {
+      total.calls += counters.calls;
+      total.throttled += counters.throttled;
     }
     return total;
   }
@@ -412,39 +514,57 @@ export class AwsAccess {
     this.options.callChains?.setBase(scopeKey(scope), depth);
   }
 
-  private counterFor(key: string): CallCounters {
-    let counter = this.counters.get(key);
-    if (!counter) this.counters.set(key, (counter = { calls: 0, throttled: 0 }));
-    return counter;
+  private recordOf(scope: CallScope): ScopeRecord {
+    return this.recordFor(scopeKey(scope));
+  }
+
+  private recordFor(key: string): ScopeRecord {
+    let record = this.records.get(key);
+    if (!record) this.records.set(key, (record = { key, counters: { calls: 0, throttled: 0 } }));
+    return record;
+  }
+
+  /** The scope of a call: the view's it was sent with, else the account's `withScope` in progress. */
+  private callRecord(args: ScopedArgs, accountId: string): ScopeRecord {
+    const marked = args[CALL_SCOPE];
+    if (marked) return marked;
+    const active = this.ambient.get(accountId);
+    return active ? active[active.length - 1] : this.recordFor('unscoped');
   }
 
   private accountingPlugin(accountId: string, region: string): ClientPlugin {
     const chains = this.options.callChains;
     const pacing = this.pacingPlugin(accountId, region);
+    const counter: InitializeMiddleware<object, object> = (next, context: MiddlewareContext) => (args) => {
+      let record = (args as ScopedArgs)[CALL_SCOPE];
+      if (!record) {
+        // Marked here for the pacer when the call was made with a shared client.
+        record = this.callRecord(args as ScopedArgs, accountId);
+        (args as ScopedArgs)[CALL_SCOPE] = record;
+      }
+      record.counters.calls++;
+      const key = record.key;
+      const depth = chains ? chains.issue(key) : 0;
+      return next(args).then(
+        (result) => {
+          chains?.complete(key, depth);
+          return result;
+        },
+        (error: unknown) => {
+          // Name the failed call (`ec2:DescribeInstances`) for the run's error list.
+          if (error && typeof error === 'object' && !('$operation' in error)) {
+            const service = serviceOfClient(context.clientName);
+            const operation = (context.commandName ?? '').replace(/Command$/, '');
+            Object.defineProperty(error, '$operation', { value: `${service}:${operation}`, enumerable: false });
+          }
+          chains?.complete(key, depth);
+          throw error;
+        },
+      );
+    };
     return {
       applyToStack: (stack) => {
-        stack.add(
-          (next, context: MiddlewareContext) => async (args) => {
-            const scope = this.scopeStore.getStore();
-            const key = scope ? scopeKey(scope) : 'unscoped';
-            this.counterFor(key).calls++;
-            const depth = chains?.issue(key) ?? 0;
-            try {
-              return await next(args);
-            } catch (error) {
-              // Name the failed call (`ec2:DescribeInstances`) for the run's error list.
-              if (error && typeof error === 'object' && !('$operation' in error)) {
-                const service = serviceOfClient(context.clientName);
-                const operation = (context.commandName ?? '').replace(/Command$/, '');
-                Object.defineProperty(error, '$operation', { value: `${service}:${operation}`, enumerable: false });
-              }
-              throw error;
-            } finally {
-              chains?.complete(key, depth);
-            }
-          },
-          { step: 'initialize', name: 'orggraphCallCounter', priority: 'high' },
-        );
+        stack.add(counter, { step: 'initialize', name: 'orggraphCallCounter', priority: 'high' });
         pacing.applyToStack(stack);
       },
     };
@@ -468,22 +588,25 @@ export class AwsAccess {
       }
       return bucket;
     };
-    const pacer: FinalizeRequestMiddleware<object, object> = (next, context: MiddlewareContext) => async (args) => {
+    const attempt = (next: FinalizeHandler<object, object>, args: FinalizeHandlerArguments<object>, bucket: PacedBucket | undefined) =>
+      next(args).then(
+        (result) => {
+          bucket?.onSuccess();
+          return result;
+        },
+        (error: unknown) => {
+          if (isThrottlingError(error)) {
+            bucket?.onThrottled();
+            // The STS clients that assume roles have no accounting: their throttles count as unscoped.
+            this.callRecord(args as ScopedArgs, accountId).counters.throttled++;
+          }
+          throw error;
+        },
+      );
+    const pacer: FinalizeRequestMiddleware<object, object> = (next, context: MiddlewareContext) => (args) => {
       const bucket = bucketOf(context);
       const wait = bucket?.acquire();
-      if (wait) await wait;
-      try {
-        const result = await next(args);
-        bucket?.onSuccess();
-        return result;
-      } catch (error) {
-        if (isThrottlingError(error)) {
-          bucket?.onThrottled();
-          const scope = this.scopeStore.getStore();
-          this.counterFor(scope ? scopeKey(scope) : 'unscoped').throttled++;
-        }
-        throw error;
-      }
+      return wait ? wait.then(() => attempt(next, args, bucket)) : attempt(next, args, bucket);
     };
     return {
       applyToStack: (stack) => stack.addRelativeTo(pacer, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'orggraphPacer' }),
@@ -496,10 +619,44 @@ export class AwsAccess {
   }
 }
 
-/** The shareable settings of a constructed client (providers that memoize what they resolved). */
+/**
+ * A view of a shared client for one scope: an instance of the client's class (paginators check it)
+ * whose `send` marks each command with the scope and sends it with the shared client (so the
+ * client's cache of resolved middleware is shared too).
+ */
+function scopedView<C extends SdkClient>(client: C, record: ScopeRecord): C {
+  const shared = client as unknown as SendingClient;
+  return Object.create(client, {
+    send: {
+      value: (command: object, ...rest: unknown[]) => {
+        (command as ScopedArgs)[CALL_SCOPE] = record;
+        return shared.send(command, ...rest);
+      },
+    },
+    // The shared client belongs to the access layer, which destroys it.
+    destroy: { value: () => undefined },
+  }) as C;
+}
+
+/**
+ * The shareable settings of a constructed client (providers that memoize what they resolved). The
+ * endpoint configured for the service (`AWS_ENDPOINT_URL_<SERVICE>`, the shared config files) is
+ * looked up once per client, on its first call, at the cost of two misses that build errors: when
+ * the first client of a class finds none, the clients created after it skip the lookup.
+ */
 function settingsOf(client: SdkClient): Record<string, unknown> {
   const config = (client as { config?: Record<string, unknown> }).config ?? {};
   const settings: Record<string, unknown> = {};
   for (const name of SHARED_SETTINGS) if (config[name] !== undefined) settings[name] = config[name];
+  const configuredEndpoint = config.serviceConfiguredEndpoint;
+  if (typeof configuredEndpoint === 'function' && !config.ignoreConfiguredEndpointUrls) {
+    // The client memoizes the answer, so its own first call does not look it up again.
+    void Promise.resolve((configuredEndpoint as () => Promise<unknown>)()).then(
+      (endpoint) => {
+        if (endpoint === undefined) settings.ignoreConfiguredEndpointUrls = true;
+      },
+      () => undefined, // the client's own first call reports the error
+    );
+  }
   return settings;
 }

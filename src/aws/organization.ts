@@ -1,5 +1,5 @@
 import { OrganizationsClient, paginateListAccounts, paginateListTagsForResource, type Account } from '@aws-sdk/client-organizations';
-import type { AwsAccess } from './access';
+import type { AwsAccess, CallScope } from './access';
 
 export const DEFAULT_SKIP_TAG = { key: 'j1-integration', value: 'SKIP' };
 
@@ -75,6 +75,11 @@ function skippedWithoutTags(account: OrganizationAccount, filter: AccountFilter)
 }
 
 export interface OrganizationListener {
+  /**
+   * After each page of ListAccounts: `candidates` accounts so far are having their tags read, and
+   * `complete` says whether that was the last page (an early page tells a large organization).
+   */
+  onListed?(candidates: number, complete: boolean): void;
   /** An account to ingest, as soon as its tags are known (accounts arrive in no set order). */
   onAccount?(account: OrganizationAccount): void;
   /**
@@ -102,8 +107,9 @@ export async function streamOrganization(
   managementAccountId: string,
   filter: AccountFilter = {},
   listener: OrganizationListener = {},
+  scope?: CallScope,
 ): Promise<StreamedOrganization> {
-  const client = access.client(OrganizationsClient, managementAccountId, access.homeRegion);
+  const client = access.client(OrganizationsClient, managementAccountId, access.homeRegion, scope);
   const accounts: OrganizationAccount[] = [];
   const skipped: SkippedAccount[] = [];
   const unreadable: OrganizationAccount[] = [];
@@ -135,7 +141,9 @@ export async function streamOrganization(
         if (reason) skipped.push({ accountId: account.id, name: account.name, reason });
         else pending.push(readTags(account));
       }
+      if (page.NextToken) listener.onListed?.(pending.length, false);
     }
+    listener.onListed?.(pending.length, true);
   } finally {
     // Even when listing fails, the tag reads already started settle before the caller goes on.
     await Promise.allSettled(pending);

@@ -1,5 +1,5 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { AwsAccess } from './access';
+import type { AwsAccess, CallScope } from './access';
 
 export interface RegionSelection {
   /** Only these regions (when given). */
@@ -46,9 +46,12 @@ export function selectRegions(
   return { enabled, skipped };
 }
 
-/** The regions of one account to collect, from EC2 DescribeRegions with opt-in status. */
-export async function discoverRegions(access: AwsAccess, accountId: string, selection?: RegionSelection): Promise<DiscoveredRegions> {
-  const ec2 = access.client(EC2Client, accountId, access.homeRegion);
+/**
+ * The regions of one account to collect, from EC2 DescribeRegions with opt-in status; the call is
+ * attributed to `scope` when given.
+ */
+export async function discoverRegions(access: AwsAccess, accountId: string, selection?: RegionSelection, scope?: CallScope): Promise<DiscoveredRegions> {
+  const ec2 = access.client(EC2Client, accountId, access.homeRegion, scope);
   const response = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }));
   return selectRegions(response.Regions ?? [], selection);
 }

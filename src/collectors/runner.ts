@@ -106,6 +106,12 @@ export class CollectorRun {
   private done = 0;
   private closed = false;
   private pumpScheduled = false;
+  /** Tasks not reading the whole graph that have not finished yet. */
+  private unfinishedLocal = 0;
+  private accountsFinal = false;
+  private wholeGraphReleased = false;
+  /** Whole-graph tasks whose own account is done, waiting for every other account. */
+  private readonly held: Task[] = [];
   private settle?: () => void;
 
   constructor(private readonly options: CollectorRunOptions) {
@@ -160,7 +166,10 @@ export class CollectorRun {
         }
       }
     }
-    for (const task of created) if (task.waitingOn.size === 0) this.enqueue(task);
+    for (const task of created) {
+      if (!task.collector.readsWholeGraph) this.unfinishedLocal++;
+      if (task.waitingOn.size === 0) this.enqueue(task);
+    }
     // Accounts added together (in one turn of the event loop) are queued before any task starts,
     // so the first one added does not get all the slots.
     if (!this.pumpScheduled) {
@@ -175,13 +184,23 @@ export class CollectorRun {
   /** The final list of the run's accounts (collectors waiting in `ingestedAccounts()` go on). */
   setAccounts(accounts: readonly AccountInfo[]): void {
     this.resolveAccounts(new Set(accounts.map((account) => account.accountId)));
+    this.accountsFinal = true;
+    this.releaseWholeGraphTasks();
+  }
+
+  /** Tasks in flight finish on their own; none is started after this. */
+  abandon(): void {
+    this.closed = true;
+    this.admission.stop();
+    this.held.length = 0;
+    while (this.ready.size) this.ready.shift();
   }
 
   /** No more accounts: resolves when every task has finished. */
   async finish(): Promise<RunnerResult> {
     this.closed = true;
     // Without a list, collectors that wait for it would never finish: the added accounts are all.
-    this.resolveAccounts(new Set([...this.tasks.values()].map((task) => task.account.accountId)));
+    if (!this.accountsFinal) this.setAccounts([...new Set([...this.tasks.values()].map((task) => task.account))]);
     try {
       if (this.done < this.tasks.size) await new Promise<void>((resolve) => (this.settle = resolve));
     } finally {
@@ -194,7 +213,16 @@ export class CollectorRun {
   }
 
   private enqueue(task: Task): void {
-    this.ready.push(task.collector.id, [task.account.accountId, task.region], task);
+    if (task.collector.readsWholeGraph && !this.wholeGraphReleased) this.held.push(task);
+    else this.ready.push(task.collector.id, [task.account.accountId, task.region], task);
+  }
+
+  /** Once no account can join and every other task is done, the whole graph is there to read. */
+  private releaseWholeGraphTasks(): void {
+    if (this.wholeGraphReleased || !this.accountsFinal || this.unfinishedLocal > 0) return;
+    this.wholeGraphReleased = true;
+    for (const task of this.held.splice(0)) this.enqueue(task);
+    this.pump();
   }
 
   private pump(): void {
@@ -205,6 +233,7 @@ export class CollectorRun {
         this.running--;
         this.done++;
         this.records.push(record);
+        if (!task.collector.readsWholeGraph) this.unfinishedLocal--;
         this.priorities.record(task.collector.id, record.durationMs);
         this.options.onTaskDone?.(record, this.done, this.tasks.size);
         for (const dependent of task.dependents) {
@@ -212,7 +241,10 @@ export class CollectorRun {
           if (dependent.waitingOn.size === 0) this.enqueue(dependent);
         }
         if (this.closed && this.done === this.tasks.size) this.settle?.();
-        else this.pump();
+        else {
+          this.releaseWholeGraphTasks();
+          this.pump();
+        }
       });
     }
   }
@@ -256,7 +288,8 @@ export class CollectorRun {
       ingestedAccounts: () => this.accountIds,
       graph,
       logger,
-      client: (clientClass, otherRegion) => access.client(clientClass, account.accountId, otherRegion ?? clientRegion),
+      // Views of the shared clients that attribute their calls to this task's scope.
+      client: (clientClass, otherRegion) => access.client(clientClass, account.accountId, otherRegion ?? clientRegion, scope),
       addEntity: (entity) => {
         applyIntegrationTags(entity, account, tags);
         graph.addEntity(stamp(entity));
@@ -283,7 +316,7 @@ export class CollectorRun {
     let status: CollectorRunRecord['status'] = 'succeeded';
     access.setChainBase(scope, task.upstream.length ? Math.max(...task.upstream.map((upstream) => upstream.endDepth)) : task.rootDepth);
     try {
-      await access.withScope(scope, () => collector.run(context));
+      await collector.run(context);
       if (partial) status = 'partial';
     } catch (error) {
       status = 'failed';

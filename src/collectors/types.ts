@@ -40,6 +40,11 @@ export interface CollectorDeclaration {
   permissions: string[];
   /** Collectors whose output this one reads (same account; same region, or their global run). */
   dependsOn: string[];
+  /**
+   * Reads other accounts' entities too (cross-account analysis): runs once every account's other
+   * collectors have finished, so its output does not depend on which accounts happened to be done.
+   */
+  readsWholeGraph?: boolean;
 }
 
 export interface AccountInfo {

@@ -103,13 +103,13 @@ export class SimulatedAws {
 
   /** Middleware for a client of `accountId` in `region`. */
   plugin(accountId: string, region: string): ClientPlugin {
+    // The client's buckets by route, so a call finds its bucket without building its key.
+    const buckets = new Map<Route, SimBucket>();
     return {
       applyToStack: (stack) => {
         stack.add(
-          (_next: unknown, context: MiddlewareContext) => async (args: { input: unknown }) => {
-            const output = await this.answer(accountId, region, context, args.input);
-            return { output, response: {} };
-          },
+          (_next: unknown, context: MiddlewareContext) => (args: { input: unknown }) =>
+            this.answer(accountId, region, buckets, context, args.input).then(toHandlerOutput),
           { step: 'finalizeRequest', name: 'orggraphSimulatedAws', priority: 'low' },
         );
       },
@@ -147,52 +147,39 @@ export class SimulatedAws {
     return route ?? undefined;
   }
 
-  private async answer(accountId: string, region: string, context: MiddlewareContext, input: unknown): Promise<unknown> {
+  private answer(accountId: string, region: string, buckets: Map<Route, SimBucket>, context: MiddlewareContext, input: unknown): Promise<unknown> {
     const clientName = context.clientName ?? 'UnknownClient';
     const commandName = context.commandName ?? 'UnknownCommand';
     const route = this.route(clientName, commandName);
     if (!route) {
-      throw new Error(`the simulated organization does not implement ${clientName}.${commandName}`);
+      return Promise.reject(new Error(`the simulated organization does not implement ${clientName}.${commandName}`));
     }
-    const { simulator, operation, action } = route;
     this.stats.calls++;
-    this.stats.byOperation[action] = (this.stats.byOperation[action] ?? 0) + 1;
+    this.stats.byOperation[route.action] = (this.stats.byOperation[route.action] ?? 0) + 1;
     const latency = this.world.behaviour?.latencyMs ?? 0;
-    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (latency <= 0) return this.respond(accountId, region, buckets, route, input);
+    return new Promise<void>((resolve) => setTimeout(resolve, latency)).then(() => this.respond(accountId, region, buckets, route, input));
+  }
 
+  /** The answer of a call once its latency has passed: an error, or the handler's output. */
+  private async respond(accountId: string, region: string, buckets: Map<Route, SimBucket>, route: Route, input: unknown): Promise<unknown> {
+    const { simulator, operation, action } = route;
     const account = this.accounts.get(accountId);
     if (!account) throw this.error('InvalidClientTokenId', 403, `The security token included in the request is invalid (no account ${accountId}).`);
     const globalService = simulator.scope === 'global' || simulator.service === 'sts';
     if (!globalService && !this.isRegionEnabled(account, region)) {
       throw this.error('OptInRequired', 403, `You are not subscribed to this service in ${region}. The region is not enabled for account ${accountId}.`);
     }
-    const fault = this.matchingFault(simulator.service, accountId, region, operation);
+    const fault = this.world.faults?.length ? this.matchingFault(simulator.service, accountId, region, operation) : undefined;
     if (fault) {
       this.stats.faults++;
-      throw this.faultError(simulator, fault.error, `${simulator.service}:${operation}`, accountId);
+      throw this.faultError(simulator, fault.error, action, accountId);
     }
-    if (this.isThrottled(simulator, accountId, region, operation)) {
+    if (this.isThrottled(route, accountId, region, buckets)) {
       this.stats.throttled++;
       throw this.error(simulator.throttlingName ?? 'Throttling', simulator.throttlingName === 'SlowDown' ? 503 : 400, 'Rate exceeded');
     }
-
-    const callContext: SimCallContext = {
-      world: this.world,
-      account,
-      region,
-      section: <T>() =>
-        (simulator.scope === 'global' ? account.global?.[simulator.service] : account.regions?.[region]?.[simulator.service]) as T | undefined,
-      sectionOf: <T>(service: string, otherRegion?: string) =>
-        (otherRegion === 'global' ? account.global?.[service] : (account.regions?.[otherRegion ?? region]?.[service] ?? account.global?.[service])) as
-          | T
-          | undefined,
-      pageSize: (requestedMax?: number, awsMax?: number) =>
-        Math.max(1, Math.min(this.world.behaviour?.pageSize ?? 100, requestedMax ?? Infinity, awsMax ?? Infinity)),
-      notFound: (errorName: string, message: string) => {
-        throw this.error(errorName, 404, message);
-      },
-    };
-    const output = (await route.handler(input ?? {}, callContext)) as Record<string, unknown>;
+    const output = (await route.handler(input ?? {}, new CallContext(this, simulator, account, region))) as Record<string, unknown>;
     return {
       ...output,
       $metadata: { httpStatusCode: 200, requestId: `sim-${this.stats.calls}`, attempts: 1, totalRetryDelay: 0 },
@@ -211,16 +198,21 @@ export class SimulatedAws {
     return undefined;
   }
 
-  private isThrottled(simulator: ServiceSimulator, accountId: string, region: string, operation: string): boolean {
+  private isThrottled(route: Route, accountId: string, region: string, buckets: Map<Route, SimBucket>): boolean {
     const behaviour = this.world.behaviour ?? {};
     if (behaviour.throttleRate && this.random() < behaviour.throttleRate) return true;
     if (!behaviour.throttling) return false;
-    const key = `${accountId}|${simulator.scope === 'global' ? 'global' : region}|${simulator.service}:${operation}`;
-    let usage = this.buckets.get(key);
+    let usage = buckets.get(route);
     if (!usage) {
-      // A simulator that declares no buckets gets the access layer's table of AWS's buckets.
-      const spec = simulator.bucket?.(operation) ?? rateLimitRule(simulator.service, operation).limit;
-      this.buckets.set(key, (usage = { bucket: new TokenBucket(spec), spec, taken: 0, throttled: 0 }));
+      const { simulator, operation } = route;
+      const key = `${accountId}|${simulator.scope === 'global' ? 'global' : region}|${simulator.service}:${operation}`;
+      usage = this.buckets.get(key);
+      if (!usage) {
+        // A simulator that declares no buckets gets the access layer's table of AWS's buckets.
+        const spec = simulator.bucket?.(operation) ?? rateLimitRule(simulator.service, operation).limit;
+        this.buckets.set(key, (usage = { bucket: new TokenBucket(spec), spec, taken: 0, throttled: 0 }));
+      }
+      buckets.set(route, usage);
     }
     if (usage.bucket.tryTake()) {
       usage.taken++;
@@ -250,12 +242,51 @@ export class SimulatedAws {
     }
   }
 
-  private error(name: string, status: number, message: string): ServiceException {
+  /** An AWS error as the SDK's deserializer would throw it. */
+  error(name: string, status: number, message: string): ServiceException {
     return new ServiceException({
       name,
       message,
       $fault: status >= 500 ? 'server' : 'client',
       $metadata: { httpStatusCode: status, requestId: `sim-error-${this.stats.calls}`, attempts: 1, totalRetryDelay: 0 },
     });
+  }
+}
+
+function toHandlerOutput(output: unknown): { output: unknown; response: object } {
+  return { output, response: {} };
+}
+
+/** What a handler sees of its call (one object per call, its methods shared). */
+class CallContext implements SimCallContext {
+  readonly world: World;
+
+  constructor(
+    private readonly simulated: SimulatedAws,
+    private readonly simulator: ServiceSimulator,
+    readonly account: WorldAccount,
+    readonly region: string,
+  ) {
+    this.world = simulated.world;
+  }
+
+  section<T>(): T | undefined {
+    const { account, simulator } = this;
+    return (simulator.scope === 'global' ? account.global?.[simulator.service] : account.regions?.[this.region]?.[simulator.service]) as T | undefined;
+  }
+
+  sectionOf<T>(service: string, otherRegion?: string): T | undefined {
+    const account = this.account;
+    return (otherRegion === 'global' ? account.global?.[service] : (account.regions?.[otherRegion ?? this.region]?.[service] ?? account.global?.[service])) as
+      | T
+      | undefined;
+  }
+
+  pageSize(requestedMax?: number, awsMax?: number): number {
+    return Math.max(1, Math.min(this.world.behaviour?.pageSize ?? 100, requestedMax ?? Infinity, awsMax ?? Infinity));
+  }
+
+  notFound(errorName: string, message: string): never {
+    throw this.simulated.error(errorName, 404, message);
   }
 }

@@ -1,5 +1,6 @@
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import test from 'ava';
-import { AwsAccess } from '../../src/aws/access';
+import { AwsAccess, type ClientPlugin } from '../../src/aws/access';
 
 test('credentials are shared per account, fetched once, and refreshed shortly before they expire', async (t) => {
   let calls = 0;
@@ -29,4 +30,70 @@ test('the role ARN is built from the account, the role path and the role name', 
   const access = new AwsAccess({ roleName: 'Auditor', rolePath: '/security/', baseCredentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
   t.is(access.roleArn('222222222222'), 'arn:aws:iam::222222222222:role/security/Auditor');
   t.is(new AwsAccess({ roleName: 'JupiterOne', baseCredentials: { accessKeyId: 'a', secretAccessKey: 'b' } }).roleArn('1'), 'arn:aws:iam::1:role/JupiterOne');
+});
+
+test('a credentials provider replaces AssumeRole: one provider per account, shared by its clients', async (t) => {
+  const requested: string[] = [];
+  let fetches = 0;
+  const authorizations: string[] = [];
+  // Answers every call after signing, keeping the Authorization header the signer wrote.
+  const answer: ClientPlugin = {
+    applyToStack: (stack) =>
+      stack.add(
+        () => async (args) => {
+          const { request } = args as { request?: { headers?: Record<string, string> } };
+          authorizations.push(request?.headers?.authorization ?? '');
+          return { output: { Regions: [], $metadata: {} }, response: {} };
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'answer' },
+      ),
+  };
+  const access = new AwsAccess({
+    roleName: 'JupiterOne',
+    baseCredentials: async () => {
+      throw new Error('the base credentials are not used');
+    },
+    credentialsProvider: (accountId) => {
+      requested.push(accountId);
+      return async () => {
+        fetches++;
+        return { accessKeyId: `ASIA${accountId}`, secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date(Date.now() + 3600_000) };
+      };
+    },
+    stsPlugins: () => {
+      throw new Error('no AssumeRole');
+    },
+    plugins: () => [answer],
+  });
+  try {
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      await access.client(EC2Client, '111111111111', region).send(new DescribeRegionsCommand({}));
+    }
+    await access.client(EC2Client, '222222222222', 'us-east-1').send(new DescribeRegionsCommand({}));
+    t.deepEqual(requested, ['111111111111', '222222222222'], 'one provider per account');
+    t.is(access.credentialsFor('111111111111'), access.credentialsFor('111111111111'));
+    t.is(authorizations.length, 3);
+    t.regex(authorizations[0], /Credential=ASIA111111111111\/\d{8}\/us-east-1\/ec2\/aws4_request/);
+    t.regex(authorizations[1], /Credential=ASIA111111111111\/\d{8}\/eu-west-1\/ec2\/aws4_request/);
+    t.regex(authorizations[2], /Credential=ASIA222222222222\//);
+    t.is(fetches, 2, "an account's clients share its credentials");
+  } finally {
+    access.destroy();
+  }
+});
+
+test('credentials from a credentials provider are refreshed shortly before they expire', async (t) => {
+  let fetches = 0;
+  const access = new AwsAccess({
+    roleName: 'JupiterOne',
+    credentialsProvider: () => async () => {
+      fetches++;
+      return { accessKeyId: 'ASIA', secretAccessKey: 'x', sessionToken: 'y', expiration: new Date(Date.now() + 2 * 60 * 1000) };
+    },
+  });
+  const provider = access.credentialsFor('333333333333');
+  await Promise.all([provider(), provider()]);
+  t.is(fetches, 1, 'concurrent callers share one fetch');
+  await provider();
+  t.is(fetches, 2, 'credentials within the refresh margin are fetched again');
 });

@@ -78,7 +78,7 @@ test.before(async () => {
   program = temporaryDirectory('orggraph-compiled-');
   writeFileSync(path.join(program, 'package.json'), JSON.stringify({ name: 'aws-org-graph', private: true }));
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(program, 'node_modules'), 'dir');
-  compileClosure(['provider/provider.ts', 'provider/implementation.ts'], path.join(program, 'dist'));
+  compileClosure(['provider/provider.ts', 'provider/implementation.ts', 'src/sim/generate.ts'], path.join(program, 'dist'));
   copyAssets('src', [path.join(program, 'dist'), program]);
 });
 
@@ -113,4 +113,27 @@ test('the compiled provider, serialized by plain Node, runs in the host against 
   t.deepEqual(outputs.entityCounts, engine.summary.counts.entities);
   t.deepEqual(outputs.relationshipCounts, engine.summary.counts.relationships);
   t.is(outputs.snapshot.sha256, engine.summary.snapshot.sha256);
+});
+
+test('the compiled engine collects with worker threads started from its compiled worker module, and builds the same graph', async (t) => {
+  const outputDir = temporaryDirectory('orggraph-compiled-workers-');
+  const generate = { accounts: 5, regions: 2, resourcesPerRegion: 2, mix: 'realistic', seed: 3 } as const;
+  const script = [
+    "const { ingest } = require('./dist/src/ingest.js');",
+    "const { generateWorld } = require('./dist/src/sim/generate.js');",
+    "const { allSimulators } = require('./dist/src/services/index.js');",
+    `const world = generateWorld(${JSON.stringify(generate)}, allSimulators());`,
+    'const workers = [];',
+    `ingest({ simulate: world, config: { outputDir: ${JSON.stringify(outputDir)}, workers: 2 }, onWorkerDone: (d) => workers.push(d.accounts) })`,
+    '  .then((result) => process.stdout.write(JSON.stringify({ sha256: result.summary.snapshot.sha256, workers, errors: result.summary.errors.length })));',
+  ].join('\n');
+  const { stdout } = await run(process.execPath, ['-e', script], { cwd: program, env: { ...process.env, NODE_OPTIONS: '' } });
+  const compiled = JSON.parse(stdout) as { sha256: string; workers: number[]; errors: number };
+  t.is(compiled.workers.length, 2, 'two compiled workers reported');
+  t.true(compiled.workers.every((accounts) => accounts > 0));
+  t.is(compiled.errors, 0);
+  const { generateWorld } = await import('../../src/sim/generate');
+  const { allSimulators } = await import('../../src/services');
+  const reference = await simulate(generateWorld({ ...generate }, allSimulators()), { config: { workers: 1 } });
+  t.is(compiled.sha256, reference.summary.snapshot.sha256);
 });

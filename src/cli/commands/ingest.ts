@@ -22,6 +22,7 @@ interface IngestFlags {
   out?: string;
   simulate?: string | boolean;
   concurrency?: number;
+  workers?: number | 'auto';
   accountNameTag?: string | boolean;
   production?: boolean;
   json?: boolean;
@@ -67,6 +68,7 @@ function configFromFlags(flags: IngestFlags): Partial<IngestConfig> {
   if (flags.out) config.outputDir = flags.out;
   if (flags.people) config.people = flags.people;
   if (flags.concurrency) config.concurrency = flags.concurrency;
+  if (flags.workers !== undefined) config.workers = flags.workers;
   if (flags.accountNameTag !== undefined || flags.production !== undefined) {
     config.tags = { ...config.tags };
     if (flags.accountNameTag !== undefined) config.tags.accountName = flags.accountNameTag;
@@ -155,7 +157,12 @@ export function registerIngestCommand(program: Command): void {
     .option('--exclude-services <services>', 'never these services', list)
     .option('-o, --out <dir>', 'snapshot directory (default .orggraph)')
     .option('--simulate [world]', 'run against a simulated organization: a world file, or the built-in one')
-    .addOption(new Option('--concurrency <n>', 'collector runs in flight at once').argParser((v) => Number.parseInt(v, 10)))
+    .addOption(new Option('--concurrency <n>', 'collector runs in flight at once (per worker)').argParser((v) => Number.parseInt(v, 10)))
+    .addOption(
+      new Option('--workers <n|auto>', 'worker threads collecting accounts in parallel (default auto: one per CPU, from 8 accounts per worker)').argParser((v) =>
+        v === 'auto' ? 'auto' : Number(v),
+      ),
+    )
     .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
     .option('--production', 'add tag.Production=true to every entity')
     .option('--people <file>', 'people file (YAML list of { name, email }): maps IAM users to people')

@@ -90,6 +90,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     })),
     permissions: [],
     dependsOn,
+    readsWholeGraph: true,
     async run(context) {
       const { accountId } = context.account;
       const graph = context.graph;
@@ -135,6 +136,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     ],
     permissions: [],
     dependsOn,
+    readsWholeGraph: true,
     async run(context) {
       const { accountId } = context.account;
       const output = analyzeTrusts({
@@ -158,6 +160,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     relationships: [{ from: INSTANCE_TYPE, verb: RelationshipVerb.USES, to: ROLE_TYPE }],
     permissions: [],
     dependsOn,
+    readsWholeGraph: true,
     async run(context) {
       context.addRelationships(instanceProfileEdges(ofAccount(context, INSTANCE_TYPE), ofAccount(context, ROLE_TYPE)));
     },
@@ -172,6 +175,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     relationships: [{ from: USER_TYPE, verb: RelationshipVerb.IS, to: PERSON_TYPE }],
     permissions: [],
     dependsOn,
+    readsWholeGraph: true,
     async run(context) {
       if (!people.length) return;
       // Every account adds the whole list (the lowest account id keeps them): people without an

@@ -1,0 +1,230 @@
+import { Worker } from 'node:worker_threads';
+import type { AwsAccess, CallCounters } from '../aws/access';
+import { runCollectors, silentLogger, type RunnerResult } from '../collectors/runner';
+import type { AccountInfo, Collector, IngestionTags, Logger } from '../collectors/types';
+import type { Entity, GraphStore } from '../graph';
+import type { CollectorRunRecord, RunError } from '../snapshot/format';
+import { WORKER_ENTRY } from './worker';
+import { serializeError, WORKER_KIND, type FromWorker, type ToWorker, type WorkerDiagnostics, type WorkerResult, type WorkerSetup } from './protocol';
+
+/** What an ingestion's collection looks like from the outside, in one thread or several. */
+export interface Collection {
+  addAccount(account: AccountInfo, regions: readonly string[], rootDepth?: number): void;
+  setAccounts(accounts: readonly AccountInfo[]): void;
+  finish(): Promise<RunnerResult & { calls?: CallCounters }>;
+  /** Stops whatever still runs (a run that failed); nothing after `finish()` resolved. */
+  abandon(): void;
+}
+
+export interface WorkerPoolOptions {
+  size: number;
+  /** What every worker is set up with (`index` is added). */
+  setup: Omit<WorkerSetup, 'kind' | 'index'>;
+  /** The parent's access layer: it assumes the roles and hands the workers their credentials. */
+  access: AwsAccess;
+  /** Where the workers' graphs are merged. */
+  graph: GraphStore;
+  /** Every collector of the run: those that read the whole graph run here, after the workers. */
+  collectors: readonly Collector[];
+  tags?: IngestionTags;
+  logger?: Logger;
+  onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
+  onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+}
+
+interface PoolWorker {
+  index: number;
+  thread: Worker;
+  accounts: AccountInfo[];
+  /** Tasks given and not finished: the next account goes to the least loaded worker. */
+  outstanding: number;
+  result: Promise<WorkerResult>;
+}
+
+/** Starts a worker thread on the worker module, compiled or run from source through tsx. */
+function startThread(setup: WorkerSetup): Worker {
+  if (WORKER_ENTRY.endsWith('.ts')) {
+    // From source (tests, benchmarks in a checkout): the worker registers tsx before loading.
+    const loader = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_ENTRY)});`;
+    return new Worker(loader, { eval: true, workerData: setup });
+  }
+  return new Worker(WORKER_ENTRY, { workerData: setup });
+}
+
+/** Where a placeholder (mapped entity) from one worker meets the real entity from another, the real one wins. */
+function mergeEntity(graph: GraphStore, entity: Entity): void {
+  const existing = graph.getEntity(entity._key);
+  if (existing && existing._source !== 'system-mapper' && entity._source === 'system-mapper') return;
+  if (existing && existing._source === 'system-mapper' && entity._source === 'system-mapper') return;
+  graph.addEntity(entity);
+}
+
+/**
+ * Collection spread over worker threads, one JavaScript thread being the limit of an ingestion
+ * (the AWS SDK spends a few hundred microseconds of CPU per call). Each account goes to one worker,
+ * the least loaded when it joins, so every AWS bucket (per account, region and action) is paced by
+ * exactly one pacer. The parent keeps what is shared or secret: it assumed the roles during region
+ * discovery and answers the workers' credential requests from the same cache. When every worker is
+ * done, their graphs are merged here and the collectors that read the whole graph (cross-account
+ * mappings) run here, as they would in one thread.
+ */
+export class WorkerPool implements Collection {
+  private readonly workers: PoolWorker[] = [];
+  private readonly regions = new Map<string, readonly string[]>();
+  private readonly localCollectors: readonly Collector[];
+  private readonly logger: Logger;
+  private finalAccounts?: readonly AccountInfo[];
+  private total = 0;
+  private done = 0;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.localCollectors = options.collectors.filter((collector) => !collector.readsWholeGraph);
+    for (let index = 0; index < Math.max(1, options.size); index++) this.workers.push(this.spawn(index));
+  }
+
+  private spawn(index: number): PoolWorker {
+    const thread = startThread({ ...this.options.setup, kind: WORKER_KIND, index });
+    const worker: PoolWorker = { index, thread, accounts: [], outstanding: 0, result: undefined as unknown as Promise<WorkerResult> };
+    worker.result = new Promise<WorkerResult>((resolve, reject) => {
+      let settled = false;
+      thread.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'credentials':
+            this.answerCredentials(thread, message.requestId, message.accountId);
+            break;
+          case 'tasks':
+            worker.outstanding -= message.records.length;
+            for (const record of message.records) this.options.onTaskDone?.(record, ++this.done, this.total);
+            break;
+          case 'log':
+            this.logger[message.level](message.message);
+            break;
+          case 'done':
+            settled = true;
+            resolve(message.result);
+            void thread.terminate();
+            break;
+          case 'failed':
+            settled = true;
+            reject(new Error(`collector worker ${index} failed: ${message.error.name}: ${message.error.message}`));
+            void thread.terminate();
+            break;
+        }
+      });
+      thread.on('error', (error) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      });
+      thread.on('exit', (code) => {
+        if (settled) return;
+        settled = true;
+        reject(new Error(`collector worker ${index} exited with code ${code} before finishing`));
+      });
+    });
+    // Failures are read in finish(); until then an early one must not be an unhandled rejection.
+    worker.result.catch(() => undefined);
+    return worker;
+  }
+
+  private answerCredentials(thread: Worker, requestId: number, accountId: string): void {
+    const reply = (message: ToWorker) => thread.postMessage(message);
+    this.options.access
+      .credentialsFor(accountId)()
+      .then(
+        (credentials) => reply({ type: 'credentials', requestId, credentials }),
+        (error: unknown) => reply({ type: 'credentials', requestId, error: serializeError(error) }),
+      );
+  }
+
+  private tasksOf(regions: readonly string[]): number {
+    let count = 0;
+    for (const collector of this.localCollectors) count += collector.scope === 'global' ? 1 : regions.length;
+    return count;
+  }
+
+  addAccount(account: AccountInfo, regions: readonly string[], rootDepth = this.options.access.chainDepth()): void {
+    const worker = this.workers.reduce((best, candidate) => (candidate.outstanding < best.outstanding ? candidate : best));
+    const tasks = this.tasksOf(regions);
+    worker.outstanding += tasks;
+    worker.accounts.push(account);
+    this.total += tasks;
+    this.regions.set(account.accountId, regions);
+    const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth };
+    worker.thread.postMessage(message);
+  }
+
+  setAccounts(accounts: readonly AccountInfo[]): void {
+    this.finalAccounts = accounts;
+    const message: ToWorker = { type: 'accounts', accounts: [...accounts] };
+    for (const worker of this.workers) worker.thread.postMessage(message);
+  }
+
+  abandon(): void {
+    for (const worker of this.workers) void worker.thread.terminate();
+  }
+
+  async finish(): Promise<RunnerResult & { calls: CallCounters }> {
+    if (!this.finalAccounts) this.setAccounts(this.workers.flatMap((worker) => worker.accounts));
+    const finish: ToWorker = { type: 'finish' };
+    for (const worker of this.workers) worker.thread.postMessage(finish);
+    const records: CollectorRunRecord[] = [];
+    const errors: RunError[] = [];
+    const calls: CallCounters = { calls: 0, throttled: 0 };
+    const { graph } = this.options;
+    for (const worker of this.workers) {
+      let result: WorkerResult;
+      try {
+        result = await worker.result;
+      } catch (error) {
+        // Its accounts are recorded as failed: the previous snapshot's entities are carried forward.
+        const { message } = serializeError(error);
+        this.logger.warn(`collector worker ${worker.index} failed: ${message}`);
+        for (const account of worker.accounts) {
+          errors.push({ account: account.accountId, region: '*', service: 'collectors', code: 'Unexpected', kind: 'unexpected', message });
+          records.push({
+            accountId: account.accountId,
+            region: '*',
+            collector: '*',
+            service: '*',
+            status: 'failed',
+            startedAt: new Date().toISOString(),
+            durationMs: 0,
+            apiCalls: 0,
+            throttled: 0,
+            entities: 0,
+            relationships: 0,
+          });
+        }
+        continue;
+      }
+      for (const entity of result.entities) mergeEntity(graph, entity);
+      for (const relationship of result.relationships) graph.addRelationship(relationship);
+      records.push(...result.records);
+      errors.push(...result.errors);
+      calls.calls += result.diagnostics.calls.calls;
+      calls.throttled += result.diagnostics.calls.throttled;
+      this.options.onWorkerDone?.(result.diagnostics);
+    }
+
+    // The cross-account mappings read the merged graph, here.
+    const wholeGraph = this.options.collectors.filter((collector) => collector.readsWholeGraph);
+    const collected = new Set(records.filter((record) => record.collector !== '*').map((record) => record.accountId));
+    const accounts = (this.finalAccounts ?? []).filter((account) => collected.has(account.accountId));
+    if (wholeGraph.length && accounts.length) {
+      const mapped = await runCollectors({
+        access: this.options.access,
+        graph,
+        plan: { accounts, regions: new Map(accounts.map((account) => [account.accountId, [...(this.regions.get(account.accountId) ?? [])]])), collectors: wholeGraph },
+        tags: this.options.tags,
+        logger: this.logger,
+        onTaskDone: (record) => this.options.onTaskDone?.(record, ++this.done, this.total + accounts.length * wholeGraph.length),
+      });
+      records.push(...mapped.records);
+      errors.push(...mapped.errors);
+    }
+    records.sort((a, b) => `${a.accountId}|${a.region}|${a.collector}`.localeCompare(`${b.accountId}|${b.region}|${b.collector}`));
+    return { records, errors, calls };
+  }
+}

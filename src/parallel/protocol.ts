@@ -1,0 +1,106 @@
+/**
+ * Messages between an ingestion and its collector workers (worker threads). The parent keeps
+ * everything secret or shared: the External ID, the base credentials, AssumeRole (one STS bucket
+ * for the whole run) and organization discovery. A worker gets each account's temporary
+ * credentials on request, collects the accounts it is given, and sends back their graph.
+ */
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { CallCounters, ThrottleRetryOptions } from '../aws/access';
+import type { PacerOptions, PacerStats } from '../aws/rate-limits';
+import type { AccountInfo, IngestionTags } from '../collectors/types';
+import type { Entity, Relationship } from '../graph';
+import type { BucketUsage, SimulatorStats } from '../sim/simulator';
+import type { World } from '../sim/types';
+import type { CollectorRunRecord, RunError } from '../snapshot/format';
+
+/** `workerData.kind` of a collector worker. */
+export const WORKER_KIND = 'aws-org-graph/collector-worker';
+
+export interface WorkerSetup {
+  kind: typeof WORKER_KIND;
+  index: number;
+  /** The run's service selection (the worker builds the same collectors, minus whole-graph ones). */
+  services?: { include?: string[]; exclude?: string[] };
+  access: {
+    roleName: string;
+    rolePath?: string;
+    homeRegion: string;
+    maxAttempts?: number;
+    throttleRetries?: ThrottleRetryOptions;
+    pacing?: PacerOptions | false;
+    /** Record call chains (benchmarks' lower bound). */
+    recordChains: boolean;
+    /** Short fixed retry delays (the simulated organization). */
+    fastRetries: boolean;
+  };
+  /** The simulated organization, when the run is simulated. */
+  world?: World;
+  tags?: IngestionTags;
+  concurrency?: number;
+}
+
+/** An error passed between threads with what `classifyError` reads. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: string;
+  code?: string;
+}
+
+export type ToWorker =
+  | { type: 'account'; account: AccountInfo; regions: string[]; rootDepth: number }
+  | { type: 'accounts'; accounts: AccountInfo[] }
+  | { type: 'finish' }
+  | { type: 'credentials'; requestId: number; credentials?: AwsCredentialIdentity; error?: SerializedError };
+
+/** What a worker measured, for benchmarks. */
+export interface WorkerDiagnostics {
+  index: number;
+  accounts: number;
+  calls: CallCounters;
+  chainDepth: number;
+  deepestScope?: string;
+  pacer: PacerStats & { buckets: number };
+  cpuMs: number;
+  simulated?: { buckets: BucketUsage[]; stats: SimulatorStats };
+}
+
+export interface WorkerResult {
+  entities: Entity[];
+  relationships: Relationship[];
+  records: CollectorRunRecord[];
+  errors: RunError[];
+  diagnostics: WorkerDiagnostics;
+}
+
+export type FromWorker =
+  | { type: 'credentials'; requestId: number; accountId: string }
+  | { type: 'tasks'; records: CollectorRunRecord[] }
+  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
+  | { type: 'done'; result: WorkerResult }
+  | { type: 'failed'; error: SerializedError };
+
+export function serializeError(error: unknown): SerializedError {
+  if (error && typeof error === 'object') {
+    const source = error as Partial<SerializedError> & { $metadata?: { httpStatusCode?: number } };
+    return {
+      name: typeof source.name === 'string' ? source.name : 'Error',
+      message: typeof source.message === 'string' ? source.message : String(error),
+      ...(source.$metadata ? { $metadata: { httpStatusCode: source.$metadata.httpStatusCode } } : {}),
+      ...(typeof source.$fault === 'string' ? { $fault: source.$fault } : {}),
+      ...(typeof source.code === 'string' ? { code: source.code } : {}),
+    };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+/** An Error carrying the serialized error's name and AWS metadata, so it classifies the same. */
+export function deserializeError(serialized: SerializedError): Error {
+  const error = new Error(serialized.message) as Error & Partial<SerializedError>;
+  error.name = serialized.name;
+  if (serialized.$metadata) error.$metadata = serialized.$metadata;
+  if (serialized.$fault) error.$fault = serialized.$fault;
+  if (serialized.code) error.code = serialized.code;
+  return error;
+}

@@ -1,0 +1,134 @@
+/**
+ * A collector worker (a worker thread started by {@link WorkerPool}): collects the accounts its
+ * parent hands it, with its own AWS clients and pacer (buckets are per account, and each account
+ * belongs to one worker), and sends back their graph. Credentials come from the parent, which
+ * assumes the roles; nothing secret is in the worker's setup.
+ */
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { AwsAccess, CallChains } from '../aws/access';
+import { RateLimiter } from '../aws/rate-limits';
+import { CollectorRun } from '../collectors/runner';
+import type { Logger } from '../collectors/types';
+import type { CollectorRunRecord } from '../snapshot/format';
+import { GraphStore } from '../graph';
+import { allSimulators, selectCollectors } from '../services';
+import { fastRetryStrategy } from '../sim/retry';
+import { SimulatedAws } from '../sim/simulator';
+import { deserializeError, serializeError, WORKER_KIND, type FromWorker, type ToWorker, type WorkerSetup } from './protocol';
+
+/** How often a worker reports the tasks it finished, ms. */
+const TASK_REPORT_MS = 100;
+
+function runWorker(port: MessagePort, setup: WorkerSetup): void {
+  const cpuAtStart = process.cpuUsage();
+  const post = (message: FromWorker) => port.postMessage(message);
+  const simulated = setup.world ? new SimulatedAws(setup.world, allSimulators()) : undefined;
+  const waiting = new Map<number, { resolve: (identity: AwsCredentialIdentity) => void; reject: (error: Error) => void }>();
+  let nextRequest = 0;
+  const chains = setup.access.recordChains ? new CallChains() : undefined;
+  const limiter = setup.access.pacing === false ? undefined : new RateLimiter(setup.access.pacing ?? {});
+  const access = new AwsAccess({
+    roleName: setup.access.roleName,
+    rolePath: setup.access.rolePath,
+    homeRegion: setup.access.homeRegion,
+    maxAttempts: setup.access.maxAttempts,
+    throttleRetries: setup.access.throttleRetries,
+    pacing: limiter ?? false,
+    callChains: chains,
+    credentialsProvider: (accountId) => () =>
+      new Promise<AwsCredentialIdentity>((resolve, reject) => {
+        const requestId = nextRequest++;
+        waiting.set(requestId, { resolve, reject });
+        post({ type: 'credentials', requestId, accountId });
+      }),
+    ...(setup.access.fastRetries ? { retryStrategy: fastRetryStrategy() } : {}),
+    ...(simulated ? { plugins: ({ accountId, region }) => [simulated.plugin(accountId, region)] } : {}),
+  });
+  const logger: Logger = {
+    info: (message) => post({ type: 'log', level: 'info', message }),
+    warn: (message) => post({ type: 'log', level: 'warn', message }),
+    debug: (message) => post({ type: 'log', level: 'debug', message }),
+  };
+  const graph = new GraphStore();
+  // Finished tasks are reported in batches: a message per task (thousands per run) costs more
+  // than the progress display gains from it.
+  let finishedTasks: CollectorRunRecord[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flushTasks = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (finishedTasks.length) post({ type: 'tasks', records: finishedTasks });
+    finishedTasks = [];
+  };
+  const collectors = selectCollectors(setup.services).filter((collector) => !collector.readsWholeGraph);
+  const run = new CollectorRun({
+    access,
+    graph,
+    collectors,
+    concurrency: setup.concurrency,
+    tags: setup.tags,
+    logger,
+    onTaskDone: (record) => {
+      finishedTasks.push(record);
+      flushTimer ??= setTimeout(flushTasks, TASK_REPORT_MS);
+    },
+  });
+  const accounts = new Set<string>();
+
+  const finish = async () => {
+    const { records, errors } = await run.finish();
+    flushTasks();
+    const cpu = process.cpuUsage(cpuAtStart);
+    post({
+      type: 'done',
+      result: {
+        entities: [...graph.allEntities()],
+        relationships: [...graph.allRelationships()],
+        records,
+        errors,
+        diagnostics: {
+          index: setup.index,
+          accounts: accounts.size,
+          calls: access.totals(),
+          chainDepth: access.chainDepth(),
+          deepestScope: chains?.deepestScope,
+          pacer: access.pacerStats(),
+          cpuMs: (cpu.user + cpu.system) / 1000,
+          simulated: simulated ? { buckets: simulated.bucketUsage(), stats: simulated.stats } : undefined,
+        },
+      },
+    });
+    access.destroy();
+    port.close();
+  };
+
+  port.on('message', (message: ToWorker) => {
+    switch (message.type) {
+      case 'account':
+        accounts.add(message.account.accountId);
+        run.addAccount(message.account, message.regions, message.rootDepth);
+        break;
+      case 'accounts':
+        run.setAccounts(message.accounts);
+        break;
+      case 'finish':
+        finish().catch((error: unknown) => post({ type: 'failed', error: serializeError(error) }));
+        break;
+      case 'credentials': {
+        const request = waiting.get(message.requestId);
+        waiting.delete(message.requestId);
+        if (!request) break;
+        if (message.credentials) request.resolve(message.credentials);
+        else request.reject(deserializeError(message.error ?? { name: 'CredentialsProviderError', message: 'no credentials' }));
+        break;
+      }
+    }
+  });
+}
+
+/** This module's file, to start workers from (compiled or from source). */
+export const WORKER_ENTRY = __filename;
+
+const setup = workerData as WorkerSetup | undefined;
+if (!isMainThread && parentPort && setup?.kind === WORKER_KIND) runWorker(parentPort, setup);

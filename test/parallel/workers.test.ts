@@ -1,0 +1,96 @@
+import test from 'ava';
+import { allSimulators } from '../../src/services';
+import { generateWorld } from '../../src/sim/generate';
+import type { World } from '../../src/sim/types';
+import type { WorkerDiagnostics } from '../../src/parallel/protocol';
+import { workerCount, type IngestResult } from '../../src/ingest';
+import { simulate, temporaryDirectory } from '../helpers/simulate';
+
+/** A generated organization of a few accounts with every generating service. */
+function world(faults: World['faults'] = []): World {
+  const generated = generateWorld({ accounts: 5, regions: 3, resourcesPerRegion: 3, mix: 'realistic', seed: 11 }, allSimulators());
+  return { ...generated, faults };
+}
+
+test('worker threads build the same graph as one thread: same snapshot hash, counts, records and API calls', async (t) => {
+  const single = await simulate(world(), { config: { workers: 1 } });
+  const diagnostics: WorkerDiagnostics[] = [];
+  const pooled = await simulate(world(), { config: { workers: 2 }, onWorkerDone: (d) => diagnostics.push(d) });
+  t.is(diagnostics.length, 2, 'two workers reported');
+  t.true(diagnostics.every((d) => d.accounts > 0 && d.calls.calls > 0), 'both workers collected accounts');
+  t.is(diagnostics.reduce((sum, d) => sum + d.accounts, 0), single.summary.accounts.length);
+  t.true(single.summary.totals.entities > 300, `a realistic graph (${single.summary.totals.entities} entities)`);
+  t.is(pooled.summary.snapshot.sha256, single.summary.snapshot.sha256);
+  t.deepEqual(pooled.summary.counts, single.summary.counts);
+  t.is(pooled.summary.apiCalls, single.summary.apiCalls);
+  t.deepEqual(pooled.summary.errors, []);
+  const collectors = (records: typeof single.metadata.collectors) => records.map((r) => `${r.accountId}|${r.region}|${r.collector}|${r.status}|${r.entities}|${r.relationships}`);
+  t.deepEqual(collectors(pooled.metadata.collectors), collectors(single.metadata.collectors));
+  // The cross-account mappings ran in the parent, over the merged graph.
+  t.true(pooled.metadata.collectors.some((r) => r.collector === 'mappings-allows' && r.entities + r.relationships > 0));
+});
+
+test('with workers, a failing service is recorded and its previous entities are carried forward, as in one thread', async (t) => {
+  const results: IngestResult[] = [];
+  for (const workers of [1, 2]) {
+    const outputDir = temporaryDirectory();
+    const first = await simulate(world(), { outputDir, config: { workers } });
+    // The account with the most KMS keys loses access to KMS in the second run.
+    const keysPerAccount = new Map<string, number>();
+    for (const key of first.graph.allEntities()) if (key._type === 'aws_kms_key') keysPerAccount.set(String(key._accountId), (keysPerAccount.get(String(key._accountId)) ?? 0) + 1);
+    const [victim] = [...keysPerAccount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    const faults: World['faults'] = [{ account: victim, service: 'kms', error: 'AccessDenied' }];
+    const second = await simulate(world(faults), { outputDir, config: { workers } });
+    t.true(second.summary.totals.staleEntities > 0, `${workers} worker(s): KMS keys of ${victim} kept as stale`);
+    t.true(second.summary.errors.some((error) => error.account === victim && error.service === 'kms' && error.code === 'AccessDenied'));
+    t.is(second.summary.totals.entities, first.summary.totals.entities, 'nothing lost');
+    results.push(second);
+  }
+  t.is(results[1].summary.snapshot.sha256, results[0].summary.snapshot.sha256);
+  const scopes = (result: IngestResult) =>
+    result.summary.notRefreshed.map((n) => `${n.accountId}|${n.region}|${n.collector}|${n.types.join(',')}|${n.entitiesCarried}`);
+  t.deepEqual(scopes(results[1]), scopes(results[0]));
+  t.true(scopes(results[1]).length > 0);
+});
+
+test('workers: auto uses one thread for small organizations and custom functions, and one worker per 8 accounts up to the CPUs', (t) => {
+  t.is(workerCount('auto', 5, {}), 1);
+  t.is(workerCount(undefined, 7, {}), 1);
+  t.true(workerCount('auto', 400, {}) >= 1);
+  t.is(workerCount(3, 5, {}), 3, 'an explicit number is taken as it is');
+  t.is(workerCount(4, 400, { collectors: [] }), 1, 'custom collectors are functions and stay in this thread');
+});
+
+test('a worker that dies is recorded: each of its accounts gets one failed record for every scope (which ingest carries forward) and an error', async (t) => {
+  const { WorkerPool } = await import('../../src/parallel/pool');
+  const { AwsAccess } = await import('../../src/aws/access');
+  const { GraphStore } = await import('../../src/graph');
+  const { selectCollectors } = await import('../../src/services');
+  const access = new AwsAccess({ roleName: 'audit', baseCredentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'not-a-secret' }, pacing: false });
+  const logged: string[] = [];
+  // A simulated organization the worker cannot even load: it throws while starting.
+  const broken = { organization: world().organization, regions: [], accounts: null } as unknown as World;
+  const pool = new WorkerPool({
+    size: 1,
+    setup: { access: { roleName: 'audit', homeRegion: 'us-east-1', recordChains: false, fastRetries: true }, world: broken },
+    access,
+    graph: new GraphStore(),
+    collectors: selectCollectors(),
+    logger: { info: () => undefined, debug: () => undefined, warn: (message) => logged.push(message) },
+  });
+  const accounts = [{ accountId: '111111111111' }, { accountId: '222222222222' }];
+  for (const account of accounts) pool.addAccount(account, ['us-east-1'], 0);
+  pool.setAccounts(accounts);
+  const result = await pool.finish();
+  t.deepEqual(
+    result.records.map((record) => `${record.accountId}|${record.region}|${record.collector}|${record.status}`),
+    ['111111111111|*|*|failed', '222222222222|*|*|failed'],
+  );
+  t.deepEqual(
+    result.errors.map((error) => `${error.account}|${error.code}`),
+    ['111111111111|Unexpected', '222222222222|Unexpected'],
+  );
+  t.regex(result.errors[0].message, /TypeError|not iterable|null/);
+  t.true(logged.some((message) => /collector worker 0 failed/.test(message)));
+  access.destroy();
+});
