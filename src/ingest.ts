@@ -10,14 +10,13 @@ import { WorkerPool, type Collection } from './parallel/pool';
 import type { WorkerDiagnostics } from './parallel/protocol';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
 import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
-import { GraphStore, type Entity, type Relationship } from './graph';
+import { compactCopy, GraphStore, type Entity, type Relationship } from './graph';
 import { allSimulators, selectCollectors } from './services';
 import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from './sim/simulator';
 import type { World } from './sim/types';
 import { fastRetryStrategy } from './sim/retry';
 import {
-  diffEntities,
-  readSnapshot,
+  readPreviousSnapshot,
   SnapshotStore,
   type ChangeCounts,
   type CollectorRunRecord,
@@ -140,7 +139,7 @@ export function carryForward(
     if (existing && existing._source !== 'system-mapper') continue;
     const failedScope = failed.find((record) => scopeMatches(entity, record));
     if (failedScope || everGrowingTypes.has(entity._type)) {
-      graph.addEntity({ ...entity, _stale: true });
+      graph.addEntity(compactCopy({ ...entity, _stale: true }));
       if (failedScope) carriedByScope.set(scopeKey(failedScope), (carriedByScope.get(scopeKey(failedScope)) ?? 0) + 1);
     }
   }
@@ -153,10 +152,10 @@ export function carryForward(
     // collector recreated this time: it comes along.
     for (const end of [relationship._fromEntityKey, relationship._toEntityKey]) {
       const mapped = previousMapped.get(end);
-      if (mapped && !graph.hasEntity(end)) graph.addEntity({ ...mapped, _stale: true });
+      if (mapped && !graph.hasEntity(end)) graph.addEntity(compactCopy({ ...mapped, _stale: true }));
     }
     if (graph.hasEntity(relationship._fromEntityKey) && graph.hasEntity(relationship._toEntityKey)) {
-      graph.addRelationship({ ...relationship, _stale: true });
+      graph.addRelationship(compactCopy({ ...relationship, _stale: true }));
     }
   }
   for (const record of failed) {
@@ -406,8 +405,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     // Carry forward what could not be refreshed, then write.
     const store = new SnapshotStore(config.outputDir);
     const latest = await store.latest();
-    const previous = latest ? await readSnapshot(latest.absolutePath) : undefined;
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
+    // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
+    const previous = latest ? await readPreviousSnapshot(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing }) : undefined;
     normalizeMappedEntities(graph);
     const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors);
     const dropped = dropDanglingRelationships(graph);
@@ -415,7 +415,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
     const entities = [...graph.allEntities()];
     const relationships = [...graph.allRelationships()];
-    const changes = previous ? diffEntities(previous.entities, entities).counts : { created: entities.length, updated: 0, deleted: 0 };
+    const changes = previous ? previous.digest.diff(entities) : { created: entities.length, updated: 0, deleted: 0 };
     const apiCalls = access.totals();
     apiCalls.calls += collected.calls?.calls ?? 0;
     apiCalls.throttled += collected.calls?.throttled ?? 0;

@@ -1,5 +1,5 @@
 import { EVERYONE, INTERNET } from '@jupiterone/data-model';
-import { createEntity } from './convert';
+import { compactCopy, createEntity } from './convert';
 import type { Entity } from './types';
 
 /**
@@ -8,7 +8,7 @@ import type { Entity } from './types';
  * `validated: false` until something in the ingested data confirms them.
  */
 export function mappedEntity(entity: Entity, validated = false): Entity {
-  return { ...entity, _source: 'system-mapper', validated };
+  return compactCopy({ ...entity, _source: 'system-mapper', validated });
 }
 
 /** JupiterOne's global Internet entity (`0.0.0.0/0` and `::/0`). */

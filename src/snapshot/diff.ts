@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Entity, Relationship } from '../graph';
 import { canonicalJson } from './format';
+import { canonicalLine } from './writer';
 
 export interface ChangeCounts {
   created: number;
@@ -17,12 +18,13 @@ export interface EntityChange {
 }
 
 /** Properties that change without the resource changing; excluded when comparing. */
-const VOLATILE = new Set(['_stale']);
+export const VOLATILE_PROPERTIES: readonly string[] = ['_stale'];
+const VOLATILE = new Set(VOLATILE_PROPERTIES);
 
 function fingerprint(object: Entity | Relationship): string {
   const copy: Record<string, unknown> = { ...object };
   for (const key of VOLATILE) delete copy[key];
-  return createHash('sha1').update(canonicalJson(copy as Entity)).digest('base64');
+  return crypto.createHash('sha1').update(canonicalJson(copy as Entity)).digest('base64');
 }
 
 /** Entity changes between two snapshots, by key and content. */
@@ -47,4 +49,86 @@ export function diffEntities(previous: Iterable<Entity>, current: Iterable<Entit
   const counts = { created: 0, updated: 0, deleted: 0 };
   for (const change of changes) counts[change.change]++;
   return { counts, changes };
+}
+
+const FINGERPRINT_BYTES = 20;
+
+/** `crypto.hash` (Node 20.12+) hashes a small input without a Hash object; older Nodes fall back. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
+function sha1(text: string): Buffer {
+  return oneShotHash ? oneShotHash('sha1', text, 'buffer') : crypto.createHash('sha1').update(text).digest();
+}
+
+function hasVolatile(object: Entity): boolean {
+  for (const key of VOLATILE) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  return false;
+}
+
+/** What {@link diffEntities} compares, as 20 bytes: the sha1 of the canonical JSON without `_stale`. */
+export function entityFingerprint(entity: Entity): Buffer {
+  if (!hasVolatile(entity)) return sha1(canonicalLine(entity));
+  const copy: Record<string, unknown> = { ...entity };
+  for (const key of VOLATILE) delete copy[key];
+  return sha1(canonicalLine(copy as Entity));
+}
+
+/**
+ * The previous snapshot's entities reduced to what change counts need: each key and a 20-byte
+ * fingerprint of its content (about 130 bytes per entity instead of the entity). `diff` counts
+ * exactly what {@link diffEntities} counts.
+ */
+export class EntityDigest {
+  private readonly slots = new Map<string, number>();
+  private fingerprints = Buffer.allocUnsafe(FINGERPRINT_BYTES * 1024);
+  private used = 0;
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** Adds an entity (a later one with the same key replaces an earlier one, as in `diffEntities`). */
+  add(entity: Entity): void {
+    this.addFingerprint(entity._key, entityFingerprint(entity));
+  }
+
+  /**
+   * Adds an entity by its key and canonical JSON (a snapshot line as `writeSnapshotFile` wrote it),
+   * which must not hold volatile properties: `add` the parsed entity for those.
+   */
+  addCanonical(key: string, canonical: string): void {
+    this.addFingerprint(key, sha1(canonical));
+  }
+
+  private addFingerprint(key: string, fingerprint: Buffer): void {
+    if ((this.used + 1) * FINGERPRINT_BYTES > this.fingerprints.length) {
+      const larger = Buffer.allocUnsafe(this.fingerprints.length * 2);
+      this.fingerprints.copy(larger, 0, 0, this.used * FINGERPRINT_BYTES);
+      this.fingerprints = larger;
+    }
+    this.fingerprints.set(fingerprint, this.used * FINGERPRINT_BYTES);
+    this.slots.set(key, this.used++);
+  }
+
+  /** Changes from the digested entities to `current`, counted as {@link diffEntities} counts them. */
+  diff(current: Iterable<Entity>): ChangeCounts {
+    const seen = new Uint8Array(this.used);
+    const counts = { created: 0, updated: 0, deleted: 0 };
+    let matched = 0;
+    for (const entity of current) {
+      const slot = this.slots.get(entity._key);
+      if (slot === undefined) {
+        counts.created++;
+        continue;
+      }
+      if (!seen[slot]) {
+        seen[slot] = 1;
+        matched++;
+      }
+      const start = slot * FINGERPRINT_BYTES;
+      if (entityFingerprint(entity).compare(this.fingerprints, start, start + FINGERPRINT_BYTES) !== 0) counts.updated++;
+    }
+    counts.deleted = this.slots.size - matched;
+    return counts;
+  }
 }

@@ -3,3 +3,4 @@ export * from './reader';
 export * from './writer';
 export * from './store';
 export * from './diff';
+export * from './previous';

@@ -1,5 +1,4 @@
-import { createReadStream, promises as fs } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { promises as fs } from 'node:fs';
 import type { Entity, Relationship } from '../graph';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotMetadata } from './format';
 
@@ -13,9 +12,49 @@ export class SnapshotFormatError extends Error {
 const HEADER = `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"entities":[`;
 const RELATIONSHIPS = '],"relationships":[';
 const METADATA = '],"metadata":';
+const READ_BYTES = 1 << 20;
+const LINE_FEED = 0x0a;
 
-function parseObjectLine<T>(file: string, lineNumber: number, line: string): T {
-  const text = line.endsWith(',') ? line.slice(0, -1) : line;
+/**
+ * Calls `onLine` with every line of a file (without its line break), reading 1 MiB at a time: no
+ * string larger than a line, and no per-line promise. A line feed byte never occurs inside a UTF-8
+ * sequence, so each line is decoded on its own.
+ */
+export async function scanLines(file: string, onLine: (line: string, lineNumber: number) => void): Promise<number> {
+  const handle = await fs.open(file, 'r');
+  try {
+    let chunk = Buffer.allocUnsafe(READ_BYTES);
+    let carried = 0; // bytes of an unfinished line at the start of `chunk`
+    let lineNumber = 0;
+    for (;;) {
+      if (carried === chunk.length) {
+        // A line longer than the buffer: grow it.
+        const larger = Buffer.allocUnsafe(chunk.length * 2);
+        chunk.copy(larger, 0, 0, carried);
+        chunk = larger;
+      }
+      const { bytesRead } = await handle.read(chunk, carried, chunk.length - carried, null);
+      const end = carried + bytesRead;
+      let start = 0;
+      for (let at = chunk.indexOf(LINE_FEED, carried); at >= 0 && at < end; at = chunk.indexOf(LINE_FEED, start)) {
+        const stop = at > start && chunk[at - 1] === 0x0d ? at - 1 : at;
+        onLine(chunk.toString('utf8', start, stop), ++lineNumber);
+        start = at + 1;
+      }
+      if (bytesRead === 0) {
+        if (start < end) onLine(chunk.toString('utf8', start, end), ++lineNumber);
+        return lineNumber;
+      }
+      carried = end - start;
+      if (start > 0) chunk.copy(chunk, 0, start, end);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Parses an object line's text (without its separator), naming the file and line if it is not JSON. */
+export function parseSnapshotLine<T extends Entity | Relationship>(file: string, lineNumber: number, text: string): T {
   try {
     return JSON.parse(text) as T;
   } catch (error) {
@@ -23,16 +62,25 @@ function parseObjectLine<T>(file: string, lineNumber: number, line: string): T {
   }
 }
 
-/** Reads a snapshot line by line, so its size is bounded by the objects, not by one string. */
-export async function readSnapshot(file: string): Promise<Snapshot> {
-  const entities: Entity[] = [];
-  const relationships: Relationship[] = [];
+/**
+ * What {@link scanSnapshotLines} hands over for each object: its line's text without the
+ * separator (its canonical JSON when the snapshot was written by `writeSnapshotFile`), unparsed.
+ */
+export interface SnapshotLineVisitor {
+  entity?: (text: string, lineNumber: number) => void;
+  relationship?: (text: string, lineNumber: number) => void;
+}
+
+/**
+ * Reads a snapshot line by line and hands each object's line to the visitor, keeping nothing
+ * itself: memory is what the visitor keeps, and it parses only the lines it needs
+ * ({@link parseSnapshotLine}). Checks the structure (header, sections, metadata) and returns the
+ * metadata.
+ */
+export async function scanSnapshotLines(file: string, visitor: SnapshotLineVisitor): Promise<SnapshotMetadata> {
   let metadata: SnapshotMetadata | undefined;
   let section: 'header' | 'entities' | 'relationships' | 'done' = 'header';
-  let lineNumber = 0;
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of lines) {
-    lineNumber++;
+  const lines = await scanLines(file, (line, lineNumber) => {
     if (section === 'header') {
       if (line !== HEADER) throw new SnapshotFormatError(file, lineNumber, `not an ${SNAPSHOT_FORMAT} snapshot`);
       section = 'entities';
@@ -46,15 +94,41 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
         throw new SnapshotFormatError(file, lineNumber, `metadata is not JSON (${(error as Error).message})`);
       }
       section = 'done';
-    } else if (section === 'entities') {
-      entities.push(parseObjectLine<Entity>(file, lineNumber, line));
-    } else if (section === 'relationships') {
-      relationships.push(parseObjectLine<Relationship>(file, lineNumber, line));
+    } else if (section === 'entities' || section === 'relationships') {
+      const text = line.endsWith(',') ? line.slice(0, -1) : line;
+      if (section === 'entities') visitor.entity?.(text, lineNumber);
+      else visitor.relationship?.(text, lineNumber);
     } else if (line.trim() !== '') {
       throw new SnapshotFormatError(file, lineNumber, 'unexpected content after the metadata');
     }
-  }
-  if (!metadata) throw new SnapshotFormatError(file, lineNumber, 'truncated: the metadata line is missing');
+  });
+  if (!metadata) throw new SnapshotFormatError(file, lines, 'truncated: the metadata line is missing');
+  return metadata;
+}
+
+/** Like {@link scanSnapshotLines}, with every object parsed. */
+export interface SnapshotVisitor {
+  entity?: (entity: Entity, text: string) => void;
+  relationship?: (relationship: Relationship, text: string) => void;
+}
+
+/** Reads a snapshot line by line and hands each object, parsed, to the visitor; returns the metadata. */
+export function scanSnapshot(file: string, visitor: SnapshotVisitor): Promise<SnapshotMetadata> {
+  const { entity, relationship } = visitor;
+  return scanSnapshotLines(file, {
+    entity: (text, lineNumber) => entity?.(parseSnapshotLine<Entity>(file, lineNumber, text), text),
+    relationship: (text, lineNumber) => relationship?.(parseSnapshotLine<Relationship>(file, lineNumber, text), text),
+  });
+}
+
+/** Reads a whole snapshot into memory (see {@link scanSnapshot} to keep less of it). */
+export async function readSnapshot(file: string): Promise<Snapshot> {
+  const entities: Entity[] = [];
+  const relationships: Relationship[] = [];
+  const metadata = await scanSnapshot(file, {
+    entity: (entity) => entities.push(entity),
+    relationship: (relationship) => relationships.push(relationship),
+  });
   return { entities, relationships, metadata };
 }
 

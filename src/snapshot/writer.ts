@@ -46,10 +46,8 @@ function jsonKey(key: string): string {
  * order. Anything else (a nested object, which the property list would filter too) goes through
  * `canonicalJson` itself.
  */
-export function canonicalLine(object: Entity | Relationship): string {
+function canonicalLineByProperty(object: Entity | Relationship, keys: readonly string[]): string {
   const record = object as Record<string, unknown>;
-  if (typeof record.toJSON === 'function') return canonicalJson(object);
-  const keys = Object.keys(object).sort();
   let line = '{';
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index];
@@ -80,12 +78,106 @@ export function canonicalLine(object: Entity | Relationship): string {
   return `${line}}`;
 }
 
+/**
+ * Objects with one list of property names, as the writer meets them: the names sorted, and a
+ * function that copies an object's properties into a new object in that order, or answers
+ * undefined when a value is not flat (an object, or an array holding one). `JSON.stringify` of that
+ * copy, without a property list, takes V8's fast path and gives the canonical bytes.
+ */
+interface Shape {
+  keys: string[];
+  sorted: string[];
+  /** Absent when the names rule the copy out (see {@link copyable}). */
+  copy?: (object: Record<string, unknown>) => Record<string, unknown> | undefined;
+}
+
+/** Shapes by their sorted names, so a list of names is compiled once (up to a bound). */
+const shapesBySignature = new Map<string, Shape>();
+const MAX_SHAPES = 4096;
+/** The last shapes used, searched first: objects in key order come in runs of one type. */
+const recentShapes: Shape[] = [];
+const RECENT_SHAPES = 16;
+/** Names that are array indices come first in an object whatever the order it was built in. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
+function copyable(keys: readonly string[]): boolean {
+  return keys.length <= 1000 && !keys.some((key) => key === '__proto__' || (ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1));
+}
+
+/** Whether a value (known to be a non-null object) is something other than an array of primitives. */
+function nested(value: object): boolean {
+  if (!Array.isArray(value)) return true;
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    if (typeof item === 'object' && item !== null) return true;
+  }
+  return false;
+}
+
+function compileCopy(sorted: readonly string[]): Shape['copy'] {
+  // Each property is read once, by its name (a monomorphic load in this function), checked, copied.
+  const reads = sorted.map((key, index) => `const v${index} = object[${JSON.stringify(key)}];`);
+  const checks = sorted.map((_, index) => `(typeof v${index} === 'object' && v${index} !== null && nested(v${index}))`);
+  const properties = sorted.map((key, index) => `${JSON.stringify(key)}: v${index}`);
+  const body = `return function copy(object) {\n${reads.join('\n')}\nif (${checks.join(' || ') || 'false'}) return undefined;\nreturn { ${properties.join(', ')} };\n};`;
+  return (new Function('nested', body) as (check: typeof nested) => Shape['copy'])(nested);
+}
+
+function shapeOf(object: object): Shape {
+  const keys = Object.keys(object);
+  search: for (let index = 0; index < recentShapes.length; index++) {
+    const shape = recentShapes[index];
+    if (shape.keys.length !== keys.length) continue;
+    // Property names from Object.keys are internalized: comparing them is comparing pointers.
+    for (let at = 0; at < keys.length; at++) if (shape.keys[at] !== keys[at]) continue search;
+    if (index > 0) {
+      recentShapes.splice(index, 1);
+      recentShapes.unshift(shape);
+    }
+    return shape;
+  }
+  const sorted = [...keys].sort();
+  const signature = sorted.join('\u0000');
+  let shape = shapesBySignature.get(signature);
+  if (!shape) {
+    shape = { keys, sorted, copy: copyable(sorted) ? compileCopy(sorted) : undefined };
+    if (shapesBySignature.size < MAX_SHAPES) shapesBySignature.set(signature, shape);
+  } else if (shape.keys.length !== keys.length || shape.keys.some((key, index) => key !== keys[index])) {
+    // The same names in another order: a shape of its own for the recent list.
+    shape = { ...shape, keys };
+  }
+  recentShapes.unshift(shape);
+  if (recentShapes.length > RECENT_SHAPES) recentShapes.pop();
+  return shape;
+}
+
+/**
+ * The same bytes as `canonicalJson` (JSON.stringify with the sorted property names as the property
+ * list), without JSON.stringify's slow path for property lists: graph objects are flat (values are
+ * primitives or arrays of primitives), so a copy with the properties in sorted order serializes to
+ * the same bytes on the fast path. Objects where that would differ (a nested object, which the
+ * property list would filter too; a `toJSON`; names that are array indices, which no copy can put
+ * in sorted order) take a slower path to the same bytes.
+ */
+export function canonicalLine(object: Entity | Relationship): string {
+  const record = object as Record<string, unknown>;
+  if (typeof record.toJSON === 'function') return canonicalJson(object);
+  const shape = shapeOf(object);
+  const copy = shape.copy?.(record);
+  return copy ? JSON.stringify(copy) : canonicalLineByProperty(object, shape.sorted);
+}
+
 /** Positions of `objects` in `_key` order (a stable sort on the keys alone, read once). */
 function keyOrder(objects: ReadonlyArray<{ _key: string }>): Uint32Array {
   const keys = objects.map((object) => object._key);
   const order = new Uint32Array(objects.length);
   for (let index = 0; index < order.length; index++) order[index] = index;
-  return order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+  // One comparison of contents per call: `===` on distinct keys (their hashes are known) is cheap.
+  return order.sort((a, b) => {
+    const x = keys[a];
+    const y = keys[b];
+    return x < y ? -1 : x === y ? a - b : 1;
+  });
 }
 
 /**
@@ -143,11 +235,16 @@ export async function writeSnapshotFile(
           continue;
         }
       }
+      // The hash covers the line and a line feed, the file the line, a comma and a line feed: hash
+      // `line\n` in one call, then turn that line feed into the comma.
       const start = used;
       used += buffer.write(line, used);
-      hash.update(buffer.subarray(start, used)).update(NEWLINE);
-      buffer[used++] = index < last ? COMMA : LINE_FEED;
-      if (index < last) buffer[used++] = LINE_FEED;
+      buffer[used++] = LINE_FEED;
+      hash.update(buffer.subarray(start, used));
+      if (index < last) {
+        buffer[used - 1] = COMMA;
+        buffer[used++] = LINE_FEED;
+      }
     }
   };
   try {

@@ -35,6 +35,20 @@ test('the fast canonical line is byte for byte the canonical JSON, escapes, numb
   for (const object of [...generateGraph(200).entities, ...generateGraph(200).relationships]) t.is(canonicalLine(object), canonicalJson(object));
 });
 
+test('the canonical line is the canonical JSON for objects of many shapes, interleaved', (t) => {
+  const objects: Entity[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (let shape = 0; shape < 40; shape++) {
+      // 40 lists of names, each also in reverse order, met in turns: more than the recent shapes.
+      const properties = Object.fromEntries(Array.from({ length: 1 + (shape % 7) }, (_, index) => [`p${shape}_${index}`, index % 2 ? `v${round}` : round]));
+      const object = entity({ ...properties, list: shape % 3 ? ['a', shape] : [{ nested: shape }] });
+      objects.push(object, Object.fromEntries(Object.entries(object).reverse()) as Entity);
+    }
+  }
+  objects.push(JSON.parse('{"_key":"k-0000000001","_type":"t","_class":["A"],"name":"n","displayName":"d","__proto__":"own","4294967295":"not an index","4294967294":"an index"}') as Entity);
+  for (const object of objects) t.is(canonicalLine(object), canonicalJson(object));
+});
+
 test('the snapshot file is sorted by key, one canonical object per line, and reads back', async (t) => {
   const { entities, relationships } = generateGraph(500);
   const shuffled = [...entities].reverse();

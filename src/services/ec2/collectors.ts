@@ -132,7 +132,8 @@ function addMapped(context: CollectorContext, entities: Iterable<Entity>): void 
 
 /** Entities of a type that this account and region produced earlier in the run (dependencies' output). */
 function entitiesHere(context: CollectorContext, type: string): Entity[] {
-  return context.graph.entitiesOfType(type).filter((entity) => entity.accountId === context.account.accountId && entity.region === context.region);
+  const { accountId } = context.account;
+  return context.graph.entitiesOfTypeInAccount(type, accountId).filter((entity) => entity.accountId === accountId && entity.region === context.region);
 }
 
 // ---------------------------------------------------------------------------------------------

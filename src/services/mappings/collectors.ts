@@ -12,7 +12,7 @@ import { personEntity, PERSON_TYPE, userPersonEdges, type PersonRecord } from '.
 import { ResourceIndex } from '../../analysis/resource-index';
 import { analyzeTrusts, ROLE_TYPE, USER_TYPE } from '../../analysis/trusts';
 import type { Collector, CollectorContext, EntityDeclaration } from '../../collectors/types';
-import { RelationshipVerb, type Entity } from '../../graph';
+import { compactCopy, RelationshipVerb, type Entity } from '../../graph';
 import { accountEntityKey, serviceEntityKey } from '../service-entities';
 import type { ServiceModule } from '../types';
 
@@ -35,13 +35,13 @@ export const MAPPING_COLLECTOR_IDS = {
 export function addMappedEntity(context: CollectorContext, entity: Entity): void {
   const existing = context.graph.getEntity(entity._key);
   if (existing && (existing._source !== 'system-mapper' || (existing._accountId ?? '') <= context.account.accountId)) return;
-  context.addEntity({ ...entity });
+  context.addEntity(compactCopy(entity));
 }
 
 /** Entities of the collector's account that were read from AWS (not placeholders). */
 function ofAccount(context: CollectorContext, type: string): Entity[] {
   const { accountId } = context.account;
-  return context.graph.entitiesOfType(type).filter((entity) => entity._accountId === accountId && entity._source !== 'system-mapper');
+  return context.graph.entitiesOfTypeInAccount(type, accountId).filter((entity) => entity._accountId === accountId && entity._source !== 'system-mapper');
 }
 
 function declarationsOf(services: readonly ServiceModule[]): EntityDeclaration[] {

@@ -1,0 +1,166 @@
+import type { Entity, Relationship } from '../graph';
+import { EntityDigest, VOLATILE_PROPERTIES } from './diff';
+import type { SnapshotMetadata } from './format';
+import { parseSnapshotLine, scanSnapshotLines } from './reader';
+
+/** An (account, region, collector) this run could not refresh; `*` as region or collector matches any. */
+export interface UnrefreshedScope {
+  accountId: string;
+  region: string;
+  collector: string;
+}
+
+/** What deciding whether to keep an object reads: its type and provenance. */
+type ScopeFields = Pick<Entity, '_type' | '_accountId' | '_region' | '_collector'>;
+
+/** Whether an object was read in a scope (the provenance test of carry-forward). */
+export function inScope(object: Pick<Entity, '_accountId' | '_region' | '_collector'>, scope: UnrefreshedScope): boolean {
+  return (
+    object._accountId === scope.accountId &&
+    (scope.region === '*' || object._region === scope.region) &&
+    (scope.collector === '*' || object._collector === scope.collector)
+  );
+}
+
+export interface PreviousSnapshotOptions {
+  /** Scopes of this run that failed: their objects may be carried forward. */
+  failedScopes: readonly UnrefreshedScope[];
+  /** Types that are never deleted (findings): their objects may be carried forward. */
+  everGrowingTypes: ReadonlySet<string>;
+}
+
+/**
+ * The part of the previous snapshot a run needs, read without holding the whole of it: at a
+ * million entities the previous graph would double the run's memory.
+ */
+export interface PreviousSnapshot {
+  metadata: SnapshotMetadata;
+  /**
+   * What carry-forward can use, in the snapshot's order: entities of failed scopes or ever-growing
+   * types, and every `_source: 'system-mapper'` entity (carried edges bring the mapped entities they
+   * point at); relationships of failed scopes or ever-growing types. Carrying forward from these
+   * gives the same graph as carrying forward from the whole snapshot.
+   */
+  entities: Entity[];
+  relationships: Relationship[];
+  /** Every previous entity's key and content fingerprint, for the change counts. */
+  digest: EntityDigest;
+}
+
+/**
+ * Where a top-level property's name starts in a canonical JSON line, searching backwards from
+ * `before`: `"name":` right after `{` or `,` can only be a property name (inside a string every
+ * quote is escaped), and only a top-level one when the line holds no nested object, which the
+ * caller checks. -1 when absent.
+ */
+function propertyAt(text: string, marker: string, before: number): number {
+  let at = text.lastIndexOf(marker, before);
+  while (at > 0 && text.charCodeAt(at - 1) !== 0x2c && text.charCodeAt(at - 1) !== 0x7b) at = text.lastIndexOf(marker, at - 1);
+  return at;
+}
+
+/**
+ * The string value of the top-level property whose name `marker` (`"name":"`) starts at `at`, as a
+ * fresh string (a slice would keep the whole line alive); undefined when absent.
+ */
+function stringAt(text: string, at: number, marker: string): string | undefined {
+  if (at < 0) return undefined;
+  const start = at + marker.length - 1; // the opening quote
+  let end = text.indexOf('"', start + 1);
+  // A quote preceded by an odd number of backslashes is escaped: look further.
+  for (;;) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) break;
+    end = text.indexOf('"', end + 1);
+  }
+  return end < 0 ? undefined : (JSON.parse(text.slice(start, end + 1)) as string);
+}
+
+const KEY = '"_key":"';
+const SOURCE = '"_source":"';
+const TYPE = '"_type":';
+const TYPE_STRING = '"_type":"';
+const ACCOUNT = '"_accountId":"';
+const REGION = '"_region":"';
+const COLLECTOR = '"_collector":"';
+const VOLATILE_MARKERS = VOLATILE_PROPERTIES.map((name) => `"${name}":`);
+const MAPPED = '"_source":"system-mapper"';
+
+/** Where the top-level `_type` property starts, searching forwards (it comes early in a line). */
+function typeAt(text: string): number {
+  let at = text.indexOf(TYPE);
+  while (at > 0 && text.charCodeAt(at - 1) !== 0x2c && text.charCodeAt(at - 1) !== 0x7b) at = text.indexOf(TYPE, at + 1);
+  return at;
+}
+
+/**
+ * Where the top-level `_type` of a line that can be read without parsing it starts, or -1 when the
+ * line must be parsed (it holds an object, a volatile property, or no string `_type`). Names are
+ * sorted in canonical JSON, and `_` sorts after digits and capitals and before small letters, so
+ * every property needed here comes before `_type`: searches stop there, not at the end of the line.
+ */
+function readableUpTo(text: string): number {
+  if (text.indexOf('{', 1) >= 0) return -1;
+  const at = typeAt(text);
+  if (at < 0 || !text.startsWith(TYPE_STRING, at)) return -1;
+  return VOLATILE_MARKERS.some((marker) => propertyAt(text, marker, at) >= 0) ? -1 : at;
+}
+
+/** Type and provenance of a line that {@link readableUpTo} accepts, its account already read. */
+function scopeFields(text: string, upTo: number, accountId: string | undefined): ScopeFields {
+  return {
+    _type: stringAt(text, upTo, TYPE_STRING) as string,
+    _accountId: accountId,
+    _region: stringAt(text, propertyAt(text, REGION, upTo), REGION),
+    _collector: stringAt(text, propertyAt(text, COLLECTOR, upTo), COLLECTOR),
+  };
+}
+
+/**
+ * Reads the previous snapshot in one streaming pass, keeping what {@link PreviousSnapshot} says.
+ * Lines are parsed only when kept (or when they hold a volatile property or a nested object): the
+ * digest hashes each entity line as written, which is its canonical JSON. So a line that is not
+ * kept is checked only as far as it is read (its key, type and provenance): a corrupt one shows as
+ * a change, not as an error.
+ */
+export async function readPreviousSnapshot(file: string, options: PreviousSnapshotOptions): Promise<PreviousSnapshot> {
+  const { failedScopes, everGrowingTypes } = options;
+  const carryAny = failedScopes.length > 0 || everGrowingTypes.size > 0;
+  const carried = (object: ScopeFields) => everGrowingTypes.has(object._type) || failedScopes.some((scope) => inScope(object, scope));
+  // The same test on a line that `readableUpTo` accepts, reading as little as it can: most lines
+  // are of an account that did not fail.
+  const carriedLine = (text: string, upTo: number): boolean => {
+    if (everGrowingTypes.size > 0 && everGrowingTypes.has(stringAt(text, upTo, TYPE_STRING) as string)) return true;
+    if (failedScopes.length === 0) return false;
+    const accountId = stringAt(text, propertyAt(text, ACCOUNT, upTo), ACCOUNT);
+    return failedScopes.some((scope) => scope.accountId === accountId) && carried(scopeFields(text, upTo, accountId));
+  };
+  const entities: Entity[] = [];
+  const relationships: Relationship[] = [];
+  const digest = new EntityDigest();
+  const metadata = await scanSnapshotLines(file, {
+    entity: (text, lineNumber) => {
+      const upTo = readableUpTo(text);
+      const key = upTo < 0 ? undefined : stringAt(text, propertyAt(text, KEY, upTo), KEY);
+      if (key === undefined) {
+        const entity = parseSnapshotLine<Entity>(file, lineNumber, text);
+        digest.add(entity);
+        if (entity._source === 'system-mapper' || (carryAny && carried(entity))) entities.push(entity);
+        return;
+      }
+      digest.addCanonical(key, text);
+      const sourceAt = propertyAt(text, SOURCE, upTo);
+      const mapped = sourceAt >= 0 && text.startsWith(MAPPED, sourceAt);
+      if (mapped || (carryAny && carriedLine(text, upTo))) entities.push(parseSnapshotLine<Entity>(file, lineNumber, text));
+    },
+    relationship: (text, lineNumber) => {
+      if (!carryAny) return;
+      const upTo = readableUpTo(text);
+      if (upTo >= 0 ? carriedLine(text, upTo) : carried(parseSnapshotLine<Relationship>(file, lineNumber, text))) {
+        relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, text));
+      }
+    },
+  });
+  return { metadata, entities, relationships, digest };
+}
