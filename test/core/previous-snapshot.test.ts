@@ -15,28 +15,12 @@ import {
   SnapshotFormatError,
   writeSnapshotFile,
   type Snapshot,
-  type SnapshotMetadata,
   type UnrefreshedScope,
 } from '../../src/snapshot';
+import { emptyMetadata } from '../helpers/metadata';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 
-const metadata = (): Omit<SnapshotMetadata, 'graphSha256'> => ({
-  format: 'aws-org-graph.snapshot/1',
-  tool: { name: 'aws-org-graph', version: 'test' },
-  startedAt: '2026-01-01T00:00:00.000Z',
-  endedAt: '2026-01-01T00:00:00.000Z',
-  durationMs: 1,
-  mode: 'simulated',
-  accounts: [],
-  skippedAccounts: [],
-  regions: [],
-  skippedRegions: [],
-  collectors: [],
-  errors: [],
-  notRefreshed: [],
-  counts: { entities: {}, relationships: {}, totalEntities: 0, totalRelationships: 0, staleEntities: 0 },
-  apiCalls: { calls: 0, throttled: 0 },
-});
+const metadata = () => emptyMetadata({ durationMs: 1 });
 
 /** Entities that take the parser's slow paths: escapes, a volatile property, a nested object, odd names. */
 function unusualEntities(): Entity[] {

@@ -2,26 +2,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import { createEntity, createRelationship, RelationshipVerb } from '../../src/graph';
-import { diffEntities, readSnapshot, readSnapshotMetadata, SnapshotFormatError, SnapshotStore, writeSnapshotFile, type SnapshotMetadata } from '../../src/snapshot';
+import { diffEntities, readSnapshot, readSnapshotMetadata, SnapshotFormatError, SnapshotStore, writeSnapshotFile } from '../../src/snapshot';
+import { emptyMetadata } from '../helpers/metadata';
 import { temporaryDirectory } from '../helpers/simulate';
 
-const metadata = (endedAt: string): Omit<SnapshotMetadata, 'graphSha256'> => ({
-  format: 'aws-org-graph.snapshot/1',
-  tool: { name: 'aws-org-graph', version: 'test' },
-  startedAt: endedAt,
-  endedAt,
-  durationMs: 1,
-  mode: 'simulated',
-  accounts: [{ accountId: '111111111111' }],
-  skippedAccounts: [],
-  regions: ['us-east-1'],
-  skippedRegions: [],
-  collectors: [],
-  errors: [],
-  notRefreshed: [],
-  counts: { entities: {}, relationships: {}, totalEntities: 0, totalRelationships: 0, staleEntities: 0 },
-  apiCalls: { calls: 0, throttled: 0 },
-});
+const metadata = (endedAt: string) =>
+  emptyMetadata({ startedAt: endedAt, endedAt, durationMs: 1, accounts: [{ accountId: '111111111111' }], regions: ['us-east-1'] });
 
 function graph(count: number) {
   const entities = Array.from({ length: count }, (_, index) =>

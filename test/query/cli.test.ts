@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import test from 'ava';
 import { main } from '../../src/cli/main';
 import type { QueryResult } from '../../src/query';
-import { SNAPSHOT_FORMAT } from '../../src/snapshot/format';
 import { SnapshotStore } from '../../src/snapshot/store';
 import { buildGraph } from './fixtures';
+import { emptyMetadata } from '../helpers/metadata';
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
@@ -29,23 +29,15 @@ async function snapshotDirectory(): Promise<{ directory: string; file: string }>
   const directory = mkdtempSync(path.join(tmpdir(), 'orggraph-query-'));
   const { entities, relationships } = buildGraph();
   const now = new Date().toISOString();
-  const written = await new SnapshotStore(directory).write(entities, relationships, {
-    format: SNAPSHOT_FORMAT,
-    tool: { name: 'aws-org-graph', version: 'test' },
-    startedAt: now,
-    endedAt: now,
-    durationMs: 0,
-    mode: 'simulated',
-    accounts: [],
-    skippedAccounts: [],
-    regions: [],
-    skippedRegions: [],
-    collectors: [],
-    errors: [],
-    notRefreshed: [],
-    counts: { entities: {}, relationships: {}, totalEntities: entities.length, totalRelationships: relationships.length, staleEntities: 0 },
-    apiCalls: { calls: 0, throttled: 0 },
-  });
+  const written = await new SnapshotStore(directory).write(
+    entities,
+    relationships,
+    emptyMetadata({
+      startedAt: now,
+      endedAt: now,
+      counts: { entities: {}, relationships: {}, totalEntities: entities.length, totalRelationships: relationships.length, staleEntities: 0 },
+    }),
+  );
   return { directory, file: written.path };
 }
 

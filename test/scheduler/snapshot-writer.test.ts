@@ -7,6 +7,7 @@ import { canonicalLine, writeSnapshotFile } from '../../src/snapshot/writer';
 import { readSnapshot } from '../../src/snapshot';
 import { generateGraph } from '../../bench/snapshot.bench';
 import { temporaryDirectory } from '../helpers/simulate';
+import { emptyMetadata } from '../helpers/metadata';
 
 const entity = (properties: Record<string, unknown>): Entity => ({ _key: 'arn:aws:test:::thing/1', _type: 'thing', _class: ['Resource'], name: 'n', displayName: 'd', ...properties }) as Entity;
 
@@ -53,23 +54,12 @@ test('the snapshot file is sorted by key, one canonical object per line, and rea
   const { entities, relationships } = generateGraph(500);
   const shuffled = [...entities].reverse();
   const file = path.join(temporaryDirectory(), 'snapshot.json');
-  const metadata = {
-    format: 'aws-org-graph.snapshot/1' as const,
+  const metadata = emptyMetadata({
     tool: { name: 'test', version: '0' },
     startedAt: '2024-01-01T00:00:00.000Z',
     endedAt: '2024-01-01T00:00:00.000Z',
-    durationMs: 0,
-    mode: 'simulated' as const,
-    accounts: [],
-    skippedAccounts: [],
-    regions: [],
-    skippedRegions: [],
-    collectors: [],
-    errors: [],
-    notRefreshed: [],
     counts: { entities: {}, relationships: {}, totalEntities: 500, totalRelationships: 500, staleEntities: 0 },
-    apiCalls: { calls: 0, throttled: 0 },
-  };
+  });
   const written = await writeSnapshotFile(file, shuffled, new Set(relationships), metadata);
   t.deepEqual(shuffled, [...entities].reverse(), 'the caller’s array is not reordered');
   const again = await writeSnapshotFile(path.join(path.dirname(file), 'again.json'), entities, relationships, metadata);
