@@ -5,7 +5,7 @@ import type { AccountInfo, Collector, IngestionTags, Logger } from '../collector
 import type { Entity, GraphStore } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
 import { WORKER_ENTRY } from './worker';
-import { serializeError, WORKER_KIND, type FromWorker, type ToWorker, type WorkerDiagnostics, type WorkerResult, type WorkerSetup } from './protocol';
+import { serializeError, tasksOf, WORKER_KIND, type FromWorker, type ToWorker, type WorkerDiagnostics, type WorkerResult, type WorkerSetup } from './protocol';
 
 /** What an ingestion's collection looks like from the outside, in one thread or several. */
 export interface Collection {
@@ -36,6 +36,8 @@ interface PoolWorker {
   index: number;
   thread: Worker;
   accounts: AccountInfo[];
+  /** Accounts whose graph has been merged. */
+  completed: Set<string>;
   /** Tasks given and not finished: the next account goes to the least loaded worker. */
   outstanding: number;
   result: Promise<WorkerResult>;
@@ -85,7 +87,7 @@ export class WorkerPool implements Collection {
 
   private spawn(index: number): PoolWorker {
     const thread = startThread({ ...this.options.setup, kind: WORKER_KIND, index });
-    const worker: PoolWorker = { index, thread, accounts: [], outstanding: 0, result: undefined as unknown as Promise<WorkerResult> };
+    const worker: PoolWorker = { index, thread, accounts: [], completed: new Set(), outstanding: 0, result: undefined as unknown as Promise<WorkerResult> };
     worker.result = new Promise<WorkerResult>((resolve, reject) => {
       let settled = false;
       thread.on('message', (message: FromWorker) => {
@@ -96,6 +98,12 @@ export class WorkerPool implements Collection {
           case 'tasks':
             worker.outstanding -= message.records.length;
             for (const record of message.records) this.options.onTaskDone?.(record, ++this.done, this.total);
+            break;
+          case 'account':
+            // Merged at once, while the workers go on: the end of the run has less left to do.
+            for (const entity of message.graph.entities) mergeEntity(this.options.graph, entity);
+            for (const relationship of message.graph.relationships) this.options.graph.addRelationship(relationship);
+            worker.completed.add(message.graph.accountId);
             break;
           case 'log':
             this.logger[message.level](message.message);
@@ -138,15 +146,9 @@ export class WorkerPool implements Collection {
       );
   }
 
-  private tasksOf(regions: readonly string[]): number {
-    let count = 0;
-    for (const collector of this.localCollectors) count += collector.scope === 'global' ? 1 : regions.length;
-    return count;
-  }
-
   addAccount(account: AccountInfo, regions: readonly string[], rootDepth = this.options.access.chainDepth()): void {
     const worker = this.workers.reduce((best, candidate) => (candidate.outstanding < best.outstanding ? candidate : best));
-    const tasks = this.tasksOf(regions);
+    const tasks = tasksOf(this.localCollectors, regions);
     worker.outstanding += tasks;
     worker.accounts.push(account);
     this.total += tasks;
@@ -178,10 +180,11 @@ export class WorkerPool implements Collection {
       try {
         result = await worker.result;
       } catch (error) {
-        // Its accounts are recorded as failed: the previous snapshot's entities are carried forward.
+        // Its unfinished accounts are recorded as failed: the previous snapshot's entities are
+        // carried forward.
         const { message } = serializeError(error);
         this.logger.warn(`collector worker ${worker.index} failed: ${message}`);
-        for (const account of worker.accounts) {
+        for (const account of worker.accounts.filter((account) => !worker.completed.has(account.accountId))) {
           errors.push({ account: account.accountId, region: '*', service: 'collectors', code: 'Unexpected', kind: 'unexpected', message });
           records.push({
             accountId: account.accountId,
@@ -199,8 +202,6 @@ export class WorkerPool implements Collection {
         }
         continue;
       }
-      for (const entity of result.entities) mergeEntity(graph, entity);
-      for (const relationship of result.relationships) graph.addRelationship(relationship);
       records.push(...result.records);
       errors.push(...result.errors);
       calls.calls += result.diagnostics.calls.calls;

@@ -62,13 +62,17 @@ export interface WorkerDiagnostics {
   chainDepth: number;
   deepestScope?: string;
   pacer: PacerStats & { buckets: number };
-  cpuMs: number;
   simulated?: { buckets: BucketUsage[]; stats: SimulatorStats };
 }
 
-export interface WorkerResult {
+/** What one account's collectors added, sent as soon as they have all finished. */
+export interface AccountGraph {
+  accountId: string;
   entities: Entity[];
   relationships: Relationship[];
+}
+
+export interface WorkerResult {
   records: CollectorRunRecord[];
   errors: RunError[];
   diagnostics: WorkerDiagnostics;
@@ -77,9 +81,17 @@ export interface WorkerResult {
 export type FromWorker =
   | { type: 'credentials'; requestId: number; accountId: string }
   | { type: 'tasks'; records: CollectorRunRecord[] }
+  | { type: 'account'; graph: AccountGraph }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
   | { type: 'done'; result: WorkerResult }
   | { type: 'failed'; error: SerializedError };
+
+/** How many tasks the runner makes of an account: one per global collector, one per region for the others. */
+export function tasksOf(collectors: ReadonlyArray<{ scope: 'global' | 'regional' }>, regions: readonly string[]): number {
+  let count = 0;
+  for (const collector of collectors) count += collector.scope === 'global' ? 1 : regions.length;
+  return count;
+}
 
 export function serializeError(error: unknown): SerializedError {
   if (error && typeof error === 'object') {

@@ -11,17 +11,57 @@ import { RateLimiter } from '../aws/rate-limits';
 import { CollectorRun } from '../collectors/runner';
 import type { Logger } from '../collectors/types';
 import type { CollectorRunRecord } from '../snapshot/format';
-import { GraphStore } from '../graph';
+import { GraphStore, type Entity, type Relationship } from '../graph';
 import { allSimulators, selectCollectors } from '../services';
 import { fastRetryStrategy } from '../sim/retry';
 import { SimulatedAws } from '../sim/simulator';
-import { deserializeError, serializeError, WORKER_KIND, type FromWorker, type ToWorker, type WorkerSetup } from './protocol';
+import { deserializeError, serializeError, tasksOf, WORKER_KIND, type AccountGraph, type FromWorker, type ToWorker, type WorkerSetup } from './protocol';
 
 /** How often a worker reports the tasks it finished, ms. */
 const TASK_REPORT_MS = 100;
 
+/**
+ * The worker's graph, which also keeps what each account's collectors add (by the `_accountId`
+ * the runner stamps), so an account's part can go to the parent as soon as it is complete.
+ */
+const UNOWNED = '';
+
+class AccountGraphs extends GraphStore {
+  private readonly added = new Map<string, AccountGraph>();
+
+  private of(accountId: string): AccountGraph {
+    let graph = this.added.get(accountId);
+    if (!graph) this.added.set(accountId, (graph = { accountId, entities: [], relationships: [] }));
+    return graph;
+  }
+
+  override addEntity(entity: Entity): boolean {
+    this.of(entity._accountId ?? UNOWNED).entities.push(entity);
+    return super.addEntity(entity);
+  }
+
+  override addRelationship(relationship: Relationship): boolean {
+    this.of(relationship._accountId ?? UNOWNED).relationships.push(relationship);
+    return super.addRelationship(relationship);
+  }
+
+  /**
+   * What the account's collectors added (and forgets it: each account is sent once), with the
+   * mapped entities added without provenance so far (the Internet, CIDR blocks: they depend only
+   * on their key, so whichever account's part carries them does not matter).
+   */
+  take(accountId: string): AccountGraph {
+    const graph = this.of(accountId);
+    const unowned = this.of(UNOWNED);
+    this.added.delete(accountId);
+    this.added.delete(UNOWNED);
+    graph.entities.push(...unowned.entities);
+    graph.relationships.push(...unowned.relationships);
+    return graph;
+  }
+}
+
 function runWorker(port: MessagePort, setup: WorkerSetup): void {
-  const cpuAtStart = process.cpuUsage();
   const post = (message: FromWorker) => port.postMessage(message);
   const simulated = setup.world ? new SimulatedAws(setup.world, allSimulators()) : undefined;
   const waiting = new Map<number, { resolve: (identity: AwsCredentialIdentity) => void; reject: (error: Error) => void }>();
@@ -50,7 +90,9 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
     warn: (message) => post({ type: 'log', level: 'warn', message }),
     debug: (message) => post({ type: 'log', level: 'debug', message }),
   };
-  const graph = new GraphStore();
+  const graph = new AccountGraphs();
+  /** Tasks of each account not finished yet. */
+  const unfinished = new Map<string, number>();
   // Finished tasks are reported in batches: a message per task (thousands per run) costs more
   // than the progress display gains from it.
   let finishedTasks: CollectorRunRecord[] = [];
@@ -72,6 +114,10 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
     onTaskDone: (record) => {
       finishedTasks.push(record);
       flushTimer ??= setTimeout(flushTasks, TASK_REPORT_MS);
+      const left = (unfinished.get(record.accountId) ?? 1) - 1;
+      unfinished.set(record.accountId, left);
+      // The parent merges each account while the others are still being collected.
+      if (left === 0) post({ type: 'account', graph: graph.take(record.accountId) });
     },
   });
   const accounts = new Set<string>();
@@ -79,12 +125,9 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
   const finish = async () => {
     const { records, errors } = await run.finish();
     flushTasks();
-    const cpu = process.cpuUsage(cpuAtStart);
     post({
       type: 'done',
       result: {
-        entities: [...graph.allEntities()],
-        relationships: [...graph.allRelationships()],
         records,
         errors,
         diagnostics: {
@@ -94,7 +137,6 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
           chainDepth: access.chainDepth(),
           deepestScope: chains?.deepestScope,
           pacer: access.pacerStats(),
-          cpuMs: (cpu.user + cpu.system) / 1000,
           simulated: simulated ? { buckets: simulated.bucketUsage(), stats: simulated.stats } : undefined,
         },
       },
@@ -107,6 +149,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
     switch (message.type) {
       case 'account':
         accounts.add(message.account.accountId);
+        unfinished.set(message.account.accountId, tasksOf(collectors, message.regions));
         run.addAccount(message.account, message.regions, message.rootDepth);
         break;
       case 'accounts':
