@@ -128,11 +128,6 @@ export class CollectorRun {
     );
   }
 
-  /** Tasks created so far. */
-  get total(): number {
-    return this.tasks.size;
-  }
-
   /**
    * Adds an account and its enabled regions: its tasks are queued at once. `rootDepth` is the chain
    * depth at which its discovery ended (benchmarks); by default the deepest chain so far.

@@ -53,11 +53,12 @@ function startThread(setup: WorkerSetup): Worker {
   return new Worker(WORKER_ENTRY, { workerData: setup });
 }
 
-/** Where a placeholder (mapped entity) from one worker meets the real entity from another, the real one wins. */
+/**
+ * A placeholder (mapped entity) never replaces what the graph holds: a real entity wins over it,
+ * and placeholders of one key are alike (their content depends only on the key).
+ */
 function mergeEntity(graph: GraphStore, entity: Entity): void {
-  const existing = graph.getEntity(entity._key);
-  if (existing && existing._source !== 'system-mapper' && entity._source === 'system-mapper') return;
-  if (existing && existing._source === 'system-mapper' && entity._source === 'system-mapper') return;
+  if (entity._source === 'system-mapper' && graph.hasEntity(entity._key)) return;
   graph.addEntity(entity);
 }
 

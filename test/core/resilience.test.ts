@@ -126,3 +126,26 @@ test('the second run of an unchanged world reports no changes and the same hash'
   t.deepEqual(second.summary.changes, { created: 0, updated: 0, deleted: 0 });
   t.is((await new SnapshotStore(outputDir).list()).length, 2);
 });
+
+test('an account whose tags cannot be read is not ingested (it may be tagged to be skipped): recorded, its previous entities kept, the others go on', async (t) => {
+  const outputDir = temporaryDirectory();
+  const good = await simulate(builtinWorld(), { outputDir });
+  const world = builtinWorld();
+  world.behaviour = { ...world.behaviour, seed: 3 };
+  world.faults = [{ service: 'organizations', operation: 'ListTagsForResource', error: 'AccessDenied', probability: 0.5 }];
+  const run = await simulate(world, { outputDir });
+  const unreadable = run.summary.errors.filter((error) => error.operation === 'organizations:ListTagsForResource').map((error) => error.account);
+  const ingested = run.summary.accounts.map((account) => account.accountId);
+  t.true(unreadable.length > 0 && ingested.length > 0, `some tags unreadable (${unreadable}), some accounts ingested (${ingested})`);
+  t.true(
+    unreadable.some((accountId) => good.summary.accounts.some((account) => account.accountId === accountId)),
+    'one of them was ingested by the previous run',
+  );
+  for (const accountId of unreadable) {
+    t.false(ingested.includes(accountId), `${accountId} is not ingested`);
+    t.true(run.summary.notRefreshed.some((scope) => scope.accountId === accountId && scope.region === '*'), `${accountId} is listed as not refreshed`);
+    const before = [...good.graph.allEntities()].filter((entity) => entity._accountId === accountId && entity._source !== 'system-mapper');
+    for (const entity of before) t.true(run.graph.getEntity(entity._key)?._stale === true, `${entity._key} is kept, marked stale`);
+  }
+  t.regex(run.summary.errors.find((error) => unreadable.includes(error.account))?.message ?? '', /whether to skip it is unknown/);
+});
