@@ -238,7 +238,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     ...(simulated
       ? {
           baseCredentials: SIMULATED_BASE_CREDENTIALS,
-          plugins: ({ accountId, region }) => [simulated.plugin(accountId, region)],
+          plugins: ({ region }) => [simulated.plugin(region)],
           stsPlugins: () => [simulated.stsPlugin()],
           retryStrategy: fastRetryStrategy(),
         }

@@ -12,6 +12,7 @@ import type {
   RetryStrategyV2,
   RetryToken,
 } from '@smithy/types';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { StandardRetryStrategy } from '@smithy/util-retry';
 import { isThrottlingError } from './errors';
 import { RateLimiter, serviceOfClient, type PacedBucket, type PacerOptions, type PacerStats } from './rate-limits';
@@ -101,8 +102,11 @@ export interface AwsAccessOptions {
   pacing?: PacerOptions | RateLimiter | false;
   /** Records causal chains of calls (benchmarks); see {@link CallChains}. */
   callChains?: CallChains;
-  /** Extra middleware for every client (the simulated organization answers calls this way). */
-  plugins?: (scope: { accountId: string; region: string }) => ClientPlugin[];
+  /**
+   * Extra middleware for every client (the simulated organization answers calls this way). A client
+   * serves every account in its region: a call's account is in its signature, as AWS sees it.
+   */
+  plugins?: (scope: { region: string }) => ClientPlugin[];
   /** Extra middleware for the STS clients used to assume roles. */
   stsPlugins?: (accountId: string) => ClientPlugin[];
   /**
@@ -299,11 +303,10 @@ function scopeKey(scope: CallScope): string {
   return `${scope.accountId}|${scope.region}|${scope.collector}`;
 }
 
-/** What the accounting keeps per scope: its key (call chains), its counters, its views of the shared clients. */
+/** What the accounting keeps per scope: its key (call chains) and its counters. */
 interface ScopeRecord {
   readonly key: string;
   readonly counters: CallCounters;
-  views?: Map<SdkClient, SdkClient>;
 }
 
 /**
@@ -313,7 +316,50 @@ interface ScopeRecord {
  */
 const CALL_SCOPE = Symbol('orggraph.callScope');
 
-type ScopedArgs = { [CALL_SCOPE]?: ScopeRecord };
+/** Own property of a command sent through an account's client view: the account (see {@link AccountState}). */
+const CALL_ACCOUNT = Symbol('orggraph.callAccount');
+
+type ScopedArgs = { [CALL_SCOPE]?: ScopeRecord; [CALL_ACCOUNT]?: AccountState };
+
+/** What a request signer is to the SDK's SigV4 auth scheme. */
+interface RequestSigner {
+  sign(request: unknown, options?: unknown): Promise<unknown>;
+}
+
+type RequestSignerClass = new (options: Record<string, unknown>) => RequestSigner;
+
+/** The SDK's description of how a call is signed (from the endpoint's `authSchemes`). */
+interface SigningScheme {
+  signingName?: string;
+  signingRegion?: string;
+}
+
+/** What the access layer keeps per account: its credentials, the signers made with them, its client views. */
+interface AccountState {
+  readonly accountId: string;
+  readonly credentials: AwsCredentialIdentityProvider;
+  /** Signers with the account's credentials, per client class x signing region x signing name. */
+  readonly signers: Map<string, RequestSigner>;
+  /** Its views of the shared clients, per client and scope (none: unscoped). */
+  readonly views: Map<SdkClient, Map<ScopeRecord | undefined, SdkClient>>;
+}
+
+/**
+ * The account of the call being signed. One SDK client serves every account of a region (so the
+ * SDK resolves its middleware once per region and command, not once per account), and a call's
+ * credentials are those of the account whose view sent it: the access layer's middleware sets this
+ * right before the SDK's signing middleware and clears it when that middleware's synchronous part
+ * has run, in which the SDK asks the client's `signer` factory for a signer. Anything else that
+ * asks for a signer finds no account and fails: a call is never signed with another account's keys.
+ */
+let signingAccount: AccountState | undefined;
+
+/**
+ * The identity the SDK resolves per call for a shared client. The SigV4 signers ignore it (they sign
+ * with their own credentials, the account's); it only stands where the SDK expects one.
+ */
+const PLACEHOLDER_IDENTITY: AwsCredentialIdentity = Object.freeze({ accessKeyId: 'ORGGRAPH-SIGNS-PER-ACCOUNT', secretAccessKey: '' });
+const placeholderIdentity: AwsCredentialIdentityProvider = () => Promise.resolve(PLACEHOLDER_IDENTITY);
 
 /** The part of an SDK client that a scoped view overrides. */
 interface SendingClient {
@@ -350,7 +396,9 @@ for (let i = 0; i < 16; i++) toFastProperties({});
  */
 export class AwsAccess {
   private readonly credentials = new Map<string, AwsCredentialIdentityProvider>();
+  /** The SDK clients, one per service x region, shared by every account. */
   private readonly clients = new Map<string, SdkClient>();
+  private readonly accounts = new Map<string, AccountState>();
   private readonly records = new Map<string, ScopeRecord>();
   private readonly sharedSettings = new Map<string, Record<string, unknown>>();
   /** Scopes of `withScope` calls in progress, per account: the owners of calls made without a scoped client. */
@@ -397,7 +445,7 @@ export class AwsAccess {
             // retried through throttling like every other call (at organization scale the SDK's
             // three attempts run out and the account would be lost for the run).
             clientConfig: { region: this.homeRegion, retryStrategy: this.retryStrategy(), logger: SILENT_SDK_LOGGER, sha256: Sha256 },
-            clientPlugins: [this.pacingPlugin(INGESTER, this.homeRegion), ...(this.options.stsPlugins?.(accountId) ?? [])],
+            clientPlugins: [this.pacingPlugin(this.homeRegion, INGESTER), ...(this.options.stsPlugins?.(accountId) ?? [])],
           }),
         );
       }
@@ -414,36 +462,58 @@ export class AwsAccess {
    * progress, if any.
    */
   client<C extends SdkClient>(clientClass: SdkClientClass<C>, accountId: string, region: string, scope?: CallScope): C {
-    const client = this.sharedClient(clientClass, accountId, region);
-    if (!scope) return client;
-    const record = this.recordOf(scope);
-    record.views ??= new Map();
-    let view = record.views.get(client);
-    if (!view) record.views.set(client, (view = scopedView(client, record)));
+    const client = this.sharedClient(clientClass, region);
+    const account = this.accountState(accountId);
+    const record = scope ? this.recordOf(scope) : undefined;
+    let views = account.views.get(client);
+    if (!views) account.views.set(client, (views = new Map()));
+    let view = views.get(record);
+    if (!view) views.set(record, (view = accountView(client, account, record)));
     return view as C;
   }
 
-  private sharedClient<C extends SdkClient>(clientClass: SdkClientClass<C>, accountId: string, region: string): C {
-    const cacheKey = `${clientClass.name}|${accountId}|${region}`;
+  private accountState(accountId: string): AccountState {
+    let account = this.accounts.get(accountId);
+    if (!account) this.accounts.set(accountId, (account = { accountId, credentials: this.credentialsFor(accountId), signers: new Map(), views: new Map() }));
+    return account;
+  }
+
+  /**
+   * The SDK client of one service in one region, created on first use and shared by every account:
+   * the SDK then resolves its middleware stack once per command rather than once per account (most
+   * account x region x command triples are used only a few times), and a run creates a few hundred
+   * clients instead of tens of thousands. Each call is signed with its own account's credentials
+   * (see {@link signingAccount}); the client's own credentials are a placeholder never signed with.
+   */
+  private sharedClient<C extends SdkClient>(clientClass: SdkClientClass<C>, region: string): C {
+    const cacheKey = `${clientClass.name}|${region}`;
     const cached = this.clients.get(cacheKey);
     if (cached) return cached as C;
     const shared = this.sharedSettings.get(clientClass.name);
+    let resolvedConfig: Record<string, unknown> = {};
     const config: SdkClientConfig = {
       ...shared,
       region,
-      credentials: this.credentialsFor(accountId),
+      credentials: placeholderIdentity,
+      signer: (scheme?: SigningScheme) => signerFor(signingAccount, clientClass.name, region, resolvedConfig, scheme),
       maxAttempts: this.options.maxAttempts ?? 10,
       retryStrategy: this.retryStrategy(),
       cacheMiddleware: !INPUT_DEPENDENT_ENDPOINTS.has(clientClass.name),
       logger: SILENT_SDK_LOGGER,
       sha256: Sha256,
     };
+    // S3 Express (directory bucket) sessions would be created with the placeholder identity; without
+    // them, calls to such buckets are signed with plain SigV4 and the account's credentials.
+    if (clientClass.name === 'S3Client') config.disableS3ExpressSessionAuth = true;
     const client = new clientClass(config);
     if (!shared) this.sharedSettings.set(clientClass.name, settingsOf(client));
-    const resolved = (client as { config?: object }).config;
-    if (resolved) toFastProperties(resolved);
-    client.middlewareStack.use(this.accountingPlugin(accountId, region));
-    for (const plugin of this.options.plugins?.({ accountId, region }) ?? []) client.middlewareStack.use(plugin);
+    const resolved = (client as { config?: Record<string, unknown> }).config;
+    if (resolved) {
+      toFastProperties(resolved);
+      resolvedConfig = resolved;
+    }
+    client.middlewareStack.use(this.accountingPlugin(region));
+    for (const plugin of this.options.plugins?.({ region }) ?? []) client.middlewareStack.use(plugin);
     this.clients.set(cacheKey, client);
     return client;
   }
@@ -524,28 +594,34 @@ export class AwsAccess {
     return record;
   }
 
-  /** The scope of a call: the view's it was sent with, else the account's `withScope` in progress. */
-  private callRecord(args: ScopedArgs, accountId: string): ScopeRecord {
+  /** The scope of a call: the view's it was sent with, else its account's `withScope` in progress. */
+  private callRecord(args: ScopedArgs, accountId: string | undefined): ScopeRecord {
     const marked = args[CALL_SCOPE];
     if (marked) return marked;
-    const active = this.ambient.get(accountId);
+    const active = accountId === undefined ? undefined : this.ambient.get(accountId);
     return active ? active[active.length - 1] : this.recordFor('unscoped');
   }
 
-  private accountingPlugin(accountId: string, region: string): ClientPlugin {
+  private accountingPlugin(region: string): ClientPlugin {
     const chains = this.options.callChains;
-    const pacing = this.pacingPlugin(accountId, region);
+    const pacing = this.pacingPlugin(region);
     const counter: InitializeMiddleware<object, object> = (next, context: MiddlewareContext) => (args) => {
+      const account = (args as ScopedArgs)[CALL_ACCOUNT];
+      if (!account) {
+        return Promise.reject(new Error(`${context.commandName ?? 'a command'} was sent without an account: send it with a client from AwsAccess.client()`));
+      }
       let record = (args as ScopedArgs)[CALL_SCOPE];
       if (!record) {
-        // Marked here for the pacer when the call was made with a shared client.
-        record = this.callRecord(args as ScopedArgs, accountId);
+        // Marked here for the pacer when the call was made without a scope.
+        record = this.callRecord(args as ScopedArgs, account.accountId);
         (args as ScopedArgs)[CALL_SCOPE] = record;
       }
       record.counters.calls++;
       const key = record.key;
       const depth = chains ? chains.issue(key) : 0;
-      return next(args).then(
+      // The account's credentials before the first attempt, as the SDK resolves a client's identity:
+      // a failed AssumeRole fails the call once, outside the retry loop and the pacer.
+      return account.credentials().then(() => next(args)).then(
         (result) => {
           chains?.complete(key, depth);
           return result;
@@ -566,6 +642,7 @@ export class AwsAccess {
       applyToStack: (stack) => {
         stack.add(counter, { step: 'initialize', name: 'orggraphCallCounter', priority: 'high' });
         pacing.applyToStack(stack);
+        stack.addRelativeTo(markSigningAccount, { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'orggraphSigningAccount' });
       },
     };
   }
@@ -575,20 +652,23 @@ export class AwsAccess {
    * signature is fresh when it leaves); throttled attempts are counted, even when a retry succeeds,
    * and slow the bucket down.
    */
-  private pacingPlugin(accountId: string, region: string): ClientPlugin {
+  private pacingPlugin(region: string, bucketOwner?: string): ClientPlugin {
     const limiter = this.limiter;
-    const buckets = new Map<string, PacedBucket>();
-    const bucketOf = (context: MiddlewareContext): PacedBucket | undefined => {
+    // Per account (the bucket owner), per command.
+    const buckets = new Map<string, Map<string, PacedBucket>>();
+    const bucketOf = (context: MiddlewareContext, owner: string): PacedBucket | undefined => {
       if (!limiter) return undefined;
+      let owned = buckets.get(owner);
+      if (!owned) buckets.set(owner, (owned = new Map()));
       const commandName = context.commandName ?? '';
-      let bucket = buckets.get(commandName);
+      let bucket = owned.get(commandName);
       if (!bucket) {
-        bucket = limiter.bucketFor(accountId, region, serviceOfClient(context.clientName), commandName.replace(/Command$/, ''));
-        buckets.set(commandName, bucket);
+        bucket = limiter.bucketFor(owner, region, serviceOfClient(context.clientName), commandName.replace(/Command$/, ''));
+        owned.set(commandName, bucket);
       }
       return bucket;
     };
-    const attempt = (next: FinalizeHandler<object, object>, args: FinalizeHandlerArguments<object>, bucket: PacedBucket | undefined) =>
+    const attempt = (next: FinalizeHandler<object, object>, args: FinalizeHandlerArguments<object>, bucket: PacedBucket | undefined, owner: string) =>
       next(args).then(
         (result) => {
           bucket?.onSuccess();
@@ -598,15 +678,16 @@ export class AwsAccess {
           if (isThrottlingError(error)) {
             bucket?.onThrottled();
             // The STS clients that assume roles have no accounting: their throttles count as unscoped.
-            this.callRecord(args as ScopedArgs, accountId).counters.throttled++;
+            this.callRecord(args as ScopedArgs, owner).counters.throttled++;
           }
           throw error;
         },
       );
     const pacer: FinalizeRequestMiddleware<object, object> = (next, context: MiddlewareContext) => (args) => {
-      const bucket = bucketOf(context);
+      const owner = bucketOwner ?? (args as ScopedArgs)[CALL_ACCOUNT]?.accountId ?? INGESTER;
+      const bucket = bucketOf(context, owner);
       const wait = bucket?.acquire();
-      return wait ? wait.then(() => attempt(next, args, bucket)) : attempt(next, args, bucket);
+      return wait ? wait.then(() => attempt(next, args, bucket, owner)) : attempt(next, args, bucket, owner);
     };
     return {
       applyToStack: (stack) => stack.addRelativeTo(pacer, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'orggraphPacer' }),
@@ -620,22 +701,68 @@ export class AwsAccess {
 }
 
 /**
- * A view of a shared client for one scope: an instance of the client's class (paginators check it)
- * whose `send` marks each command with the scope and sends it with the shared client (so the
- * client's cache of resolved middleware is shared too).
+ * A view of a shared client for one account (and scope): an instance of the client's class
+ * (paginators check it) whose `send` marks each command with its account and scope and sends it with
+ * the shared client, so the client's cache of resolved middleware serves every account.
  */
-function scopedView<C extends SdkClient>(client: C, record: ScopeRecord): C {
+function accountView<C extends SdkClient>(client: C, account: AccountState, record: ScopeRecord | undefined): C {
   const shared = client as unknown as SendingClient;
   return Object.create(client, {
     send: {
       value: (command: object, ...rest: unknown[]) => {
-        (command as ScopedArgs)[CALL_SCOPE] = record;
+        const marked = command as ScopedArgs;
+        marked[CALL_ACCOUNT] = account;
+        marked[CALL_SCOPE] = record;
         return shared.send(command, ...rest);
       },
     },
     // The shared client belongs to the access layer, which destroys it.
     destroy: { value: () => undefined },
   }) as C;
+}
+
+/** Right before the SDK's signing middleware: the call's account, for the `signer` factory (see {@link signingAccount}). */
+const markSigningAccount: FinalizeRequestMiddleware<object, object> = (next) => (args) => {
+  signingAccount = (args as ScopedArgs)[CALL_ACCOUNT];
+  try {
+    return next(args);
+  } finally {
+    signingAccount = undefined;
+  }
+};
+
+/**
+ * A client's `signer` factory: a signer with the credentials of the account whose call is being
+ * signed, made as the SDK makes one (its signer class, the client's settings; signing name and region
+ * from the endpoint's auth scheme), and kept per account.
+ */
+function signerFor(
+  account: AccountState | undefined,
+  clientName: string,
+  region: string,
+  config: Record<string, unknown>,
+  scheme: SigningScheme | undefined,
+): Promise<RequestSigner> {
+  if (!account) {
+    return Promise.reject(new Error(`${clientName}: a request was about to be signed outside of an account's call; refusing to sign it`));
+  }
+  const signingRegion = scheme?.signingRegion ?? (config.signingRegion as string | undefined) ?? region;
+  const signingName = scheme?.signingName ?? (config.signingName as string | undefined) ?? (config.defaultSigningName as string | undefined) ?? '';
+  const key = `${clientName}|${signingRegion}|${signingName}`;
+  let signer = account.signers.get(key);
+  if (!signer) {
+    const Signer = (config.signerConstructor as RequestSignerClass | undefined) ?? (SignatureV4 as unknown as RequestSignerClass);
+    signer = new Signer({
+      ...config,
+      credentials: account.credentials,
+      region: signingRegion,
+      service: signingName,
+      sha256: config.sha256,
+      uriEscapePath: config.signingEscapePath,
+    });
+    account.signers.set(key, signer);
+  }
+  return Promise.resolve(signer);
 }
 
 /**

@@ -83,7 +83,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
         post({ type: 'credentials', requestId, accountId });
       }),
     ...(setup.access.fastRetries ? { retryStrategy: fastRetryStrategy() } : {}),
-    ...(simulated ? { plugins: ({ accountId, region }) => [simulated.plugin(accountId, region)] } : {}),
+    ...(simulated ? { plugins: ({ region }) => [simulated.plugin(region)] } : {}),
   });
   const logger: Logger = {
     info: (message) => post({ type: 'log', level: 'info', message }),

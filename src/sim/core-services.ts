@@ -11,6 +11,7 @@ import type {
 } from '@aws-sdk/client-organizations';
 import type { AssumeRoleCommandInput, AssumeRoleCommandOutput, GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { ServiceException } from '@smithy/smithy-client';
+import { roleAccessKeyId } from './identity';
 import { pageOf } from './paginate';
 import { defineHandler, type ServiceSimulator, type SimCallContext, type WorldAccount } from './types';
 
@@ -38,7 +39,7 @@ export const stsSimulator: ServiceSimulator = {
       const expiration = new Date(Date.now() + (input.DurationSeconds ?? 3600) * 1000);
       return {
         Credentials: {
-          AccessKeyId: `ASIASIM${accountId}`,
+          AccessKeyId: roleAccessKeyId(accountId),
           SecretAccessKey: `simulated-secret-${accountId}`,
           SessionToken: `simulated-session-${accountId}`,
           Expiration: expiration,

@@ -1,21 +1,23 @@
 import { ServiceException } from '@smithy/smithy-client';
 import type { ClientPlugin } from '../aws/access';
 import { rateLimitRule } from '../aws/rate-limits';
+import { callerAccount } from './identity';
 import { seededRandom } from './random';
 import { TokenBucket } from './token-bucket';
 import type { Fault, FaultError, ServiceSimulator, SimCallContext, TokenBucketSpec, World, WorldAccount } from './types';
 
-/** Fake base credentials of the ingester in the simulated organization. */
-export const SIMULATED_BASE_CREDENTIALS = {
-  accessKeyId: 'AKIASIMULATEDINGEST0',
-  secretAccessKey: 'simulated-secret-access-key-not-real',
-};
+export { SIMULATED_BASE_CREDENTIALS } from './identity';
 
 export interface SimulatorStats {
   calls: number;
   throttled: number;
   faults: number;
   byOperation: Record<string, number>;
+}
+
+/** The part of the SDK's HttpRequest the simulator reads. */
+interface SignedRequest {
+  headers?: Record<string, string>;
 }
 
 interface MiddlewareContext {
@@ -101,24 +103,35 @@ export class SimulatedAws {
     }));
   }
 
-  /** Middleware for a client of `accountId` in `region`. */
-  plugin(accountId: string, region: string): ClientPlugin {
-    // The client's buckets by route, so a call finds its bucket without building its key.
-    const buckets = new Map<Route, SimBucket>();
+  /**
+   * Middleware for a client in `region`. Like AWS, it knows the calling account by the access key
+   * the request is signed with (role credentials it issued, or the base credentials).
+   */
+  plugin(region: string): ClientPlugin {
+    // Buckets by account, then by route, so a call finds its bucket without building its key.
+    const buckets = new Map<string, Map<Route, SimBucket>>();
+    const managementAccountId = this.world.organization.managementAccountId;
     return {
       applyToStack: (stack) => {
         stack.add(
-          (_next: unknown, context: MiddlewareContext) => (args: { input: unknown }) =>
-            this.answer(accountId, region, buckets, context, args.input).then(toHandlerOutput),
+          (_next: unknown, context: MiddlewareContext) => (args: { input: unknown; request?: unknown }) => {
+            const accountId = callerAccount((args.request as SignedRequest | undefined)?.headers?.authorization, managementAccountId);
+            if (accountId === undefined) {
+              return Promise.reject(this.error('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'));
+            }
+            let accountBuckets = buckets.get(accountId);
+            if (!accountBuckets) buckets.set(accountId, (accountBuckets = new Map()));
+            return this.answer(accountId, region, accountBuckets, context, args.input).then(toHandlerOutput);
+          },
           { step: 'finalizeRequest', name: 'orggraphSimulatedAws', priority: 'low' },
         );
       },
     };
   }
 
-  /** Middleware for the STS client that assumes roles on behalf of `accountId`'s credentials. */
+  /** Middleware for the STS client that assumes roles with the ingester's base credentials. */
   stsPlugin(): ClientPlugin {
-    return this.plugin(this.world.organization.managementAccountId, 'us-east-1');
+    return this.plugin('us-east-1');
   }
 
   isRegionEnabled(account: WorldAccount, region: string): boolean {

@@ -97,3 +97,72 @@ test('credentials from a credentials provider are refreshed shortly before they 
   await provider();
   t.is(fetches, 2, 'credentials within the refresh margin are fetched again');
 });
+
+/** Answers every call after `delayMs`, recording the access key it was signed with and the call's input. */
+function recordingAnswer(seen: Array<{ accessKeyId: string; input: unknown }>, delayMs: () => number): ClientPlugin {
+  return {
+    applyToStack: (stack) =>
+      stack.add(
+        () => async (args) => {
+          const { request, input } = args as { request?: { headers?: Record<string, string> }; input: unknown };
+          const accessKeyId = /Credential=([^/]+)\//.exec(request?.headers?.authorization ?? '')?.[1] ?? '';
+          seen.push({ accessKeyId, input });
+          await new Promise((resolve) => setTimeout(resolve, delayMs()));
+          return { output: { Regions: [], $metadata: {} }, response: {} };
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'recordingAnswer' },
+      ),
+  };
+}
+
+test('accounts share one SDK client per service and region, and every call is signed with its own account\'s credentials', async (t) => {
+  const seen: Array<{ accessKeyId: string; input: unknown }> = [];
+  const accounts = ['111111111111', '222222222222', '333333333333'];
+  const access = new AwsAccess({
+    roleName: 'JupiterOne',
+    credentialsProvider: (accountId) => async () => {
+      // Credentials arrive at different times, so the accounts' calls interleave at every step.
+      await new Promise((resolve) => setTimeout(resolve, Number(accountId[0]) * 3));
+      return { accessKeyId: `ASIA${accountId}`, secretAccessKey: `secret-${accountId}`, sessionToken: 't', expiration: new Date(Date.now() + 3600_000) };
+    },
+    plugins: () => [recordingAnswer(seen, () => Math.floor(Math.random() * 4))],
+  });
+  try {
+    const views = accounts.map((accountId) => access.client(EC2Client, accountId, 'eu-west-1', { accountId, region: 'eu-west-1', collector: 'test' }));
+    t.is(new Set(views.map((view) => Object.getPrototypeOf(view))).size, 1, 'one SDK client serves every account of the region');
+    t.not(access.client(EC2Client, accounts[0], 'us-east-1'), access.client(EC2Client, accounts[0], 'eu-west-1'), 'another region, another client');
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        const accountId = accounts[i % accounts.length];
+        return views[i % accounts.length].send(new DescribeRegionsCommand({ RegionNames: [`call-of-${accountId}-${i}`] }));
+      }),
+    );
+    t.is(seen.length, 60);
+    for (const { accessKeyId, input } of seen) {
+      const accountId = /call-of-(\d{12})-/.exec((input as { RegionNames: string[] }).RegionNames[0])?.[1];
+      t.is(accessKeyId, `ASIA${accountId}`, 'signed with the credentials of the account that sent it');
+    }
+    for (const accountId of accounts) t.is(access.countersFor({ accountId, region: 'eu-west-1', collector: 'test' }).calls, 20);
+  } finally {
+    access.destroy();
+  }
+});
+
+test('a shared client never signs outside an account\'s call: its signer factory refuses, and a bare command fails', async (t) => {
+  const access = new AwsAccess({
+    roleName: 'JupiterOne',
+    credentialsProvider: () => async () => ({ accessKeyId: 'ASIA', secretAccessKey: 'x' }),
+    plugins: () => [recordingAnswer([], () => 0)],
+  });
+  try {
+    const view = access.client(EC2Client, '111111111111', 'us-east-1');
+    const signer = (view.config as unknown as { signer: () => Promise<unknown> }).signer;
+    await t.throwsAsync(signer(), { message: /outside of an account's call; refusing to sign/ });
+    // The shared client itself (the view's prototype) knows no account.
+    const shared = Object.getPrototypeOf(view) as EC2Client;
+    await t.throwsAsync(shared.send(new DescribeRegionsCommand({})), { message: /DescribeRegionsCommand was sent without an account/ });
+    await t.notThrowsAsync(view.send(new DescribeRegionsCommand({})));
+  } finally {
+    access.destroy();
+  }
+});

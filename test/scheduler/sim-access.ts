@@ -11,7 +11,7 @@ export function simulatedAccess(world: World, options: Partial<AwsAccessOptions>
     roleName: world.organization.roleName,
     externalId: world.organization.externalId,
     baseCredentials: SIMULATED_BASE_CREDENTIALS,
-    plugins: ({ accountId, region }) => [simulated.plugin(accountId, region)],
+    plugins: ({ region }) => [simulated.plugin(region)],
     stsPlugins: () => [simulated.stsPlugin()],
     retryStrategy: fastRetryStrategy(),
     ...options,

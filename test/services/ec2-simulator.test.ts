@@ -17,13 +17,14 @@ import { buildEc2Model, ec2Simulator } from '../../src/services/ec2/simulator';
 import type { WorldEc2 } from '../../src/services/ec2/sim-world';
 import { generateWorld } from '../../src/sim/generate';
 import { SimulatedAws } from '../../src/sim/simulator';
+import { roleAccessKeyId } from '../../src/sim/identity';
 import type { World } from '../../src/sim/types';
 import { parseWorld, WorldError } from '../../src/sim/world';
 import { builtinWorld, builtinWorldData, graphIssues, simulate } from '../helpers/simulate';
 
 function clientFor(world: World, accountId: string, region: string): EC2Client {
-  const client = new EC2Client({ region, credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' }, maxAttempts: 1 });
-  client.middlewareStack.use(new SimulatedAws(world, allSimulators()).plugin(accountId, region));
+  const client = new EC2Client({ region, credentials: { accessKeyId: roleAccessKeyId(accountId), secretAccessKey: 'test' }, maxAttempts: 1 });
+  client.middlewareStack.use(new SimulatedAws(world, allSimulators()).plugin(region));
   return client;
 }
 

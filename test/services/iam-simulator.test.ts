@@ -12,7 +12,8 @@ import { allSimulators } from '../../src/services';
 import { fetchCredentialReport } from '../../src/services/iam/credential-report';
 import { generateIam, type WorldIam } from '../../src/services/iam/simulator';
 import { seededRandom } from '../../src/sim/random';
-import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from '../../src/sim/simulator';
+import { SimulatedAws } from '../../src/sim/simulator';
+import { roleAccessKeyId } from '../../src/sim/identity';
 import type { World } from '../../src/sim/types';
 import { parseWorld, WorldError } from '../../src/sim/world';
 import { builtinWorld, builtinWorldData, simulate } from '../helpers/simulate';
@@ -26,8 +27,8 @@ function iamOf(world: World, accountId: string): WorldIam {
 /** A real IAMClient of one simulated account, without the ingestion around it. */
 function iamClient(world: World, accountId: string): IAMClient {
   const simulated = new SimulatedAws(world, allSimulators());
-  const client = new IAMClient({ region: 'us-east-1', credentials: SIMULATED_BASE_CREDENTIALS, maxAttempts: 1 });
-  client.middlewareStack.use(simulated.plugin(accountId, 'us-east-1'));
+  const client = new IAMClient({ region: 'us-east-1', credentials: { accessKeyId: roleAccessKeyId(accountId), secretAccessKey: 'test' }, maxAttempts: 1 });
+  client.middlewareStack.use(simulated.plugin('us-east-1'));
   return client;
 }
 

@@ -6,7 +6,8 @@ import { relationshipType } from '../../src/graph';
 import { allSimulators, selectCollectors } from '../../src/services';
 import { s3BucketsCollector } from '../../src/services/s3/collector';
 import { s3Simulator, type WorldS3, type WorldS3Bucket } from '../../src/services/s3/simulator';
-import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from '../../src/sim/simulator';
+import { SimulatedAws } from '../../src/sim/simulator';
+import { roleAccessKeyId } from '../../src/sim/identity';
 import type { World } from '../../src/sim/types';
 import { parseWorld, WorldError } from '../../src/sim/world';
 import { seededRandom } from '../../src/sim/random';
@@ -42,8 +43,8 @@ function declaredBuckets(world: World): Array<{ accountId: string; region: strin
 /** A client of the simulated organization, as the access layer would build it. */
 function simulatedClient(world: World, accountId: string, region: string): S3Client {
   const simulated = new SimulatedAws(world, allSimulators());
-  const client = new S3Client({ region, credentials: SIMULATED_BASE_CREDENTIALS, maxAttempts: 1 });
-  client.middlewareStack.use(simulated.plugin(accountId, region));
+  const client = new S3Client({ region, credentials: { accessKeyId: roleAccessKeyId(accountId), secretAccessKey: 'test' }, maxAttempts: 1 });
+  client.middlewareStack.use(simulated.plugin(region));
   return client;
 }
 
@@ -168,7 +169,7 @@ test('without BucketRegion in the listing (older endpoints), the region comes fr
   };
   const result = await simulate(world, {
     collectors: selectCollectors({ include: ['s3'] }),
-    access: { plugins: ({ accountId, region }) => [simulated.plugin(accountId, region), withoutBucketRegion] },
+    access: { plugins: ({ region }) => [simulated.plugin(region), withoutBucketRegion] },
   });
   t.deepEqual(result.summary.errors.filter((e) => e.service === 's3'), []);
   t.is(simulated.stats.byOperation['s3:GetBucketLocation'], declaredBuckets(world).length);
