@@ -279,9 +279,49 @@ const SHARED_SETTINGS = [
 
 /**
  * Clients whose endpoint depends on a call's input (S3: the bucket), so concurrent calls must not
- * share one resolved middleware context.
+ * share one resolved middleware context: their views send through a {@link HandlerPool}.
  */
 const INPUT_DEPENDENT_ENDPOINTS = new Set(['S3Client', 'S3ControlClient']);
+
+/** A command's middleware stack resolved against a client: what `Client.send` calls. */
+type ResolvedHandler = (command: object) => Promise<{ output: unknown }>;
+
+interface ResolvableCommand {
+  resolveMiddleware(stack: unknown, config: unknown, options: undefined): ResolvedHandler;
+}
+
+/**
+ * Resolved handlers of one client, per command class, each used by one call at a time. The SDK's
+ * own cache (`cacheMiddleware`) shares one handler, and with it one mutable middleware context
+ * (endpoint, auth scheme), between concurrent calls, which is only right when the endpoint does not
+ * depend on the input; resolving the stack for every call instead costs about as much as the rest of
+ * the call. A handler is reused only once its call has settled, so each call has the context to
+ * itself, as with `cacheMiddleware` and calls in sequence. (The S3 middleware that keeps state in the
+ * context between calls, region redirects, is off: `followRegionRedirects` is never set.)
+ */
+class HandlerPool {
+  // Keyed by command class.
+  private readonly free = new Map<unknown, ResolvedHandler[]>();
+
+  constructor(private readonly client: { middlewareStack: unknown; config: unknown }) {}
+
+  send(command: object): Promise<unknown> {
+    let handlers = this.free.get(command.constructor);
+    if (!handlers) this.free.set(command.constructor, (handlers = []));
+    const handler = handlers.pop() ?? (command as ResolvableCommand).resolveMiddleware(this.client.middlewareStack, this.client.config, undefined);
+    const pool = handlers;
+    return handler(command).then(
+      (result) => {
+        pool.push(handler);
+        return result.output;
+      },
+      (error: unknown) => {
+        pool.push(handler);
+        throw error;
+      },
+    );
+  }
+}
 
 /**
  * The SDK's logger for our clients: it logs nothing, like the SDK's default, and has no `info` or
@@ -399,6 +439,7 @@ export class AwsAccess {
   /** The SDK clients, one per service x region, shared by every account. */
   private readonly clients = new Map<string, SdkClient>();
   private readonly accounts = new Map<string, AccountState>();
+  private readonly handlerPools = new Map<SdkClient, HandlerPool>();
   private readonly records = new Map<string, ScopeRecord>();
   private readonly sharedSettings = new Map<string, Record<string, unknown>>();
   /** Scopes of `withScope` calls in progress, per account: the owners of calls made without a scoped client. */
@@ -468,7 +509,7 @@ export class AwsAccess {
     let views = account.views.get(client);
     if (!views) account.views.set(client, (views = new Map()));
     let view = views.get(record);
-    if (!view) views.set(record, (view = accountView(client, account, record)));
+    if (!view) views.set(record, (view = accountView(client, account, record, this.handlerPools.get(client))));
     return view as C;
   }
 
@@ -498,7 +539,7 @@ export class AwsAccess {
       signer: (scheme?: SigningScheme) => signerFor(signingAccount, clientClass.name, region, resolvedConfig, scheme),
       maxAttempts: this.options.maxAttempts ?? 10,
       retryStrategy: this.retryStrategy(),
-      cacheMiddleware: !INPUT_DEPENDENT_ENDPOINTS.has(clientClass.name),
+      cacheMiddleware: true, // views of INPUT_DEPENDENT_ENDPOINTS clients send through a HandlerPool instead
       logger: SILENT_SDK_LOGGER,
       sha256: Sha256,
     };
@@ -512,6 +553,7 @@ export class AwsAccess {
       toFastProperties(resolved);
       resolvedConfig = resolved;
     }
+    if (INPUT_DEPENDENT_ENDPOINTS.has(clientClass.name)) this.handlerPools.set(client, new HandlerPool(client as unknown as ConstructorParameters<typeof HandlerPool>[0]));
     client.middlewareStack.use(this.accountingPlugin(region));
     for (const plugin of this.options.plugins?.({ region }) ?? []) client.middlewareStack.use(plugin);
     this.clients.set(cacheKey, client);
@@ -697,6 +739,7 @@ export class AwsAccess {
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
+    this.handlerPools.clear();
   }
 }
 
@@ -705,7 +748,7 @@ export class AwsAccess {
  * (paginators check it) whose `send` marks each command with its account and scope and sends it with
  * the shared client, so the client's cache of resolved middleware serves every account.
  */
-function accountView<C extends SdkClient>(client: C, account: AccountState, record: ScopeRecord | undefined): C {
+function accountView<C extends SdkClient>(client: C, account: AccountState, record: ScopeRecord | undefined, pool: HandlerPool | undefined): C {
   const shared = client as unknown as SendingClient;
   return Object.create(client, {
     send: {
@@ -713,7 +756,7 @@ function accountView<C extends SdkClient>(client: C, account: AccountState, reco
         const marked = command as ScopedArgs;
         marked[CALL_ACCOUNT] = account;
         marked[CALL_SCOPE] = record;
-        return shared.send(command, ...rest);
+        return pool && rest.length === 0 ? pool.send(command) : shared.send(command, ...rest);
       },
     },
     // The shared client belongs to the access layer, which destroys it.
