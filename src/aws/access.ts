@@ -425,13 +425,14 @@ function toFastProperties(object: object): void {
 for (let i = 0; i < 16; i++) toFastProperties({});
 
 /**
- * The single place that talks to AWS: credentials, AssumeRole with the External ID, one client per
- * account x region x service, pacing against AWS's buckets, retries, and API call accounting per
- * collector.
+ * The single place that talks to AWS: credentials, AssumeRole with the External ID, a client per
+ * account x region x service (a view of one SDK client per service x region, each call signed with
+ * its own account's credentials), pacing against AWS's buckets, retries, and API call accounting
+ * per collector.
  *
- * Calls are attributed to a scope (account, region, collector) through the client they are made
- * with: `client(..., scope)` and `withScope` hand out views of the shared clients that mark every
- * command they send with their scope. (No AsyncLocalStorage: while one is active, Node installs
+ * Calls are attributed to an account and a scope (account, region, collector) through the client
+ * they are made with: `client(..., scope)` and `withScope` hand out views of the shared clients that
+ * mark every command they send with their account and scope. (No AsyncLocalStorage: while one is active, Node installs
  * promise hooks that cost every promise of the run.)
  */
 export class AwsAccess {
