@@ -4,6 +4,7 @@ import { streamOrganization, type OrganizationAccount, type SkippedAccount } fro
 import { discoverRegions } from './aws/regions';
 import { loadPeopleFile } from './analysis/people';
 import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
 import { CollectorRun, GLOBAL_REGION, silentLogger } from './collectors/runner';
 import { RateLimiter } from './aws/rate-limits';
 import { WorkerPool, type Collection } from './parallel/pool';
@@ -17,7 +18,9 @@ import type { World } from './sim/types';
 import { fastRetryStrategy } from './sim/retry';
 import {
   readPreviousSnapshot,
+  SnapshotFormatError,
   SnapshotStore,
+  type PreviousSnapshot,
   type ChangeCounts,
   type CollectorRunRecord,
   type NotRefreshed,
@@ -191,6 +194,34 @@ function dropDanglingRelationships(graph: GraphStore): number {
     }
   }
   return dropped;
+}
+
+/**
+ * The previous snapshot, for carry-forward and the change counts. One that cannot be read, or whose
+ * content no longer matches its hash, is a recorded error of this run, not the end of it: the run
+ * has collected what it could and writes it as a new snapshot (the previous file stays as it is).
+ */
+async function readPrevious(file: string, options: Parameters<typeof readPreviousSnapshot>[1], errors: RunError[]): Promise<PreviousSnapshot | undefined> {
+  const name = path.basename(file);
+  const record = (code: string, message: string) => errors.push({ account: '*', region: '*', service: 'snapshot', code, kind: 'unexpected', message });
+  try {
+    const previous = await readPreviousSnapshot(file, options);
+    if (!previous.contentMatches) {
+      record(
+        'PreviousSnapshotDamaged',
+        `the previous snapshot ${name} does not match its graphSha256 (damaged or edited since it was written): what it says was still used for carry-forward and the change counts`,
+      );
+    }
+    return previous;
+  } catch (error) {
+    if (!(error instanceof SnapshotFormatError)) throw error;
+    const failed = options.failedScopes.length;
+    record(
+      'PreviousSnapshotUnreadable',
+      `the previous snapshot could not be read (${error.message}): nothing was carried forward${failed ? ` (${failed} failed scope${failed === 1 ? '' : 's'} lose their previous entities)` : ''}, and every entity counts as created`,
+    );
+    return undefined;
+  }
 }
 
 function accountInfo(account: OrganizationAccount, managementAccountId: string): AccountInfo {
@@ -407,7 +438,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const latest = await store.latest();
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
     // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
-    const previous = latest ? await readPreviousSnapshot(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing }) : undefined;
+    const previous = latest ? await readPrevious(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing }, errors) : undefined;
     normalizeMappedEntities(graph);
     const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors);
     const dropped = dropDanglingRelationships(graph);

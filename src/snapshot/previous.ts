@@ -45,6 +45,8 @@ export interface PreviousSnapshot {
   relationships: Relationship[];
   /** Every previous entity's key and content fingerprint, for the change counts. */
   digest: EntityDigest;
+  /** Whether the content still matches the `graphSha256` it was written with (not damaged or edited since). */
+  contentMatches: boolean;
 }
 
 /**
@@ -120,9 +122,9 @@ function scopeFields(text: string, upTo: number, accountId: string | undefined):
 /**
  * Reads the previous snapshot in one streaming pass, keeping what {@link PreviousSnapshot} says.
  * Lines are parsed only when kept (or when they hold a volatile property or a nested object): the
- * digest hashes each entity line as written, which is its canonical JSON. So a line that is not
- * kept is checked only as far as it is read (its key, type and provenance): a corrupt one shows as
- * a change, not as an error.
+ * digest hashes each entity line as written, which is its canonical JSON. A line that is not kept
+ * is parsed only as far as it is read (its key, type and provenance), but the whole content is
+ * checked against its `graphSha256` (`contentMatches`): damage shows, parsed or not.
  */
 export async function readPreviousSnapshot(file: string, options: PreviousSnapshotOptions): Promise<PreviousSnapshot> {
   const { failedScopes, everGrowingTypes } = options;
@@ -139,6 +141,7 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
   const entities: Entity[] = [];
   const relationships: Relationship[] = [];
   const digest = new EntityDigest();
+  let contentMatches = false;
   const metadata = await scanSnapshotLines(file, {
     entity: (text, lineNumber) => {
       const upTo = readableUpTo(text);
@@ -161,6 +164,6 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
         relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, text));
       }
     },
-  });
-  return { metadata, entities, relationships, digest };
+  }, { onContentChecked: (matches) => (contentMatches = matches) });
+  return { metadata, entities, relationships, digest, contentMatches };
 }

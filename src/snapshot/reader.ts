@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Entity, Relationship } from '../graph';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotMetadata } from './format';
@@ -20,7 +21,10 @@ const LINE_FEED = 0x0a;
  * string larger than a line, and no per-line promise. A line feed byte never occurs inside a UTF-8
  * sequence, so each line is decoded on its own.
  */
-export async function scanLines(file: string, onLine: (line: string, lineNumber: number) => void): Promise<number> {
+export async function scanLines(
+  file: string,
+  onLine: (line: string, lineNumber: number, bytes: Buffer, start: number, stop: number) => void,
+): Promise<number> {
   const handle = await fs.open(file, 'r');
   try {
     let chunk = Buffer.allocUnsafe(READ_BYTES);
@@ -38,11 +42,11 @@ export async function scanLines(file: string, onLine: (line: string, lineNumber:
       let start = 0;
       for (let at = chunk.indexOf(LINE_FEED, carried); at >= 0 && at < end; at = chunk.indexOf(LINE_FEED, start)) {
         const stop = at > start && chunk[at - 1] === 0x0d ? at - 1 : at;
-        onLine(chunk.toString('utf8', start, stop), ++lineNumber);
+        onLine(chunk.toString('utf8', start, stop), ++lineNumber, chunk, start, stop);
         start = at + 1;
       }
       if (bytesRead === 0) {
-        if (start < end) onLine(chunk.toString('utf8', start, end), ++lineNumber);
+        if (start < end) onLine(chunk.toString('utf8', start, end), ++lineNumber, chunk, start, end);
         return lineNumber;
       }
       carried = end - start;
@@ -77,14 +81,16 @@ export interface SnapshotLineVisitor {
  * ({@link parseSnapshotLine}). Checks the structure (header, sections, metadata) and returns the
  * metadata.
  */
-export async function scanSnapshotLines(file: string, visitor: SnapshotLineVisitor): Promise<SnapshotMetadata> {
+export async function scanSnapshotLines(file: string, visitor: SnapshotLineVisitor, options: ScanOptions = {}): Promise<SnapshotMetadata> {
   let metadata: SnapshotMetadata | undefined;
   let section: 'header' | 'entities' | 'relationships' | 'done' = 'header';
-  const lines = await scanLines(file, (line, lineNumber) => {
+  const content = options.onContentChecked ? new ContentHash() : undefined;
+  const lines = await scanLines(file, (line, lineNumber, bytes, start, stop) => {
     if (section === 'header') {
       if (line !== HEADER) throw new SnapshotFormatError(file, lineNumber, `not an ${SNAPSHOT_FORMAT} snapshot`);
       section = 'entities';
     } else if (line === RELATIONSHIPS && section === 'entities') {
+      content?.addText(RELATIONSHIPS_MARK);
       section = 'relationships';
     } else if (line.startsWith(METADATA) && section === 'relationships') {
       const text = line.slice(METADATA.length, -1);
@@ -95,7 +101,9 @@ export async function scanSnapshotLines(file: string, visitor: SnapshotLineVisit
       }
       section = 'done';
     } else if (section === 'entities' || section === 'relationships') {
-      const text = line.endsWith(',') ? line.slice(0, -1) : line;
+      const separated = line.endsWith(',');
+      const text = separated ? line.slice(0, -1) : line;
+      content?.addLine(bytes, start, separated ? stop - 1 : stop);
       if (section === 'entities') visitor.entity?.(text, lineNumber);
       else visitor.relationship?.(text, lineNumber);
     } else if (line.trim() !== '') {
@@ -103,7 +111,58 @@ export async function scanSnapshotLines(file: string, visitor: SnapshotLineVisit
     }
   });
   if (!metadata) throw new SnapshotFormatError(file, lines, 'truncated: the metadata line is missing');
+  if (content && options.onContentChecked) options.onContentChecked(content.digest() === metadata.graphSha256);
   return metadata;
+}
+
+export interface ScanOptions {
+  /**
+   * Also hash the content as the writer did and say whether it matches the metadata's
+   * `graphSha256`: a line damaged or edited since it was written is found even when it still
+   * parses, or is never parsed.
+   */
+  onContentChecked?: (matches: boolean) => void;
+}
+
+/** What the writer hashes between the two sections (see `writeSnapshotFile`). */
+const RELATIONSHIPS_MARK = '--relationships--\n';
+
+/**
+ * The `graphSha256` of a snapshot's content: each object line without its separator and with a line
+ * feed. Lines are gathered into one buffer and hashed a MiB at a time (one native call per line
+ * would cost more than the hashing).
+ */
+class ContentHash {
+  private readonly hash = createHash('sha256');
+  private readonly pending = Buffer.allocUnsafe(READ_BYTES);
+  private used = 0;
+
+  addLine(bytes: Buffer, start: number, stop: number): void {
+    const length = stop - start + 1;
+    if (this.used + length > this.pending.length) this.flush();
+    if (length > this.pending.length) {
+      this.hash.update(bytes.subarray(start, stop)).update('\n');
+      return;
+    }
+    bytes.copy(this.pending, this.used, start, stop);
+    this.used += length;
+    this.pending[this.used - 1] = LINE_FEED;
+  }
+
+  addText(text: string): void {
+    this.flush();
+    this.hash.update(text);
+  }
+
+  digest(): string {
+    this.flush();
+    return this.hash.digest('hex');
+  }
+
+  private flush(): void {
+    if (this.used > 0) this.hash.update(this.pending.subarray(0, this.used));
+    this.used = 0;
+  }
 }
 
 /** Like {@link scanSnapshotLines}, with every object parsed. */

@@ -147,6 +147,36 @@ test('lines are read whole: longer than the read buffer, CRLF, no final line fee
   t.deepEqual(seen, text.trimEnd().split('\n'));
   const previous = await readPreviousSnapshot(crlf, { failedScopes: [], everGrowingTypes: new Set() });
   t.deepEqual(previous.digest.diff(entities), { created: 0, updated: 0, deleted: 0 });
+  t.true(previous.contentMatches, 'line breaks are not content');
+});
+
+test('the content of a previous snapshot is checked against its graphSha256, lines longer than the read buffer included', async (t) => {
+  const directory = temporaryDirectory();
+  const entities = unusualEntities();
+  // A line of more than a MiB (the reader's buffer), before and after ordinary ones.
+  entities.push({ ...entities[0], _key: 'arn:aws:s3:::large', note: 'x'.repeat(1_500_000) } as Entity);
+  const relationships = [createRelationship({ from: entities[0], verb: RelationshipVerb.HAS, to: entities[1] })];
+  const written = await writeSnapshotFile(path.join(directory, 'a.json'), entities, relationships, metadata());
+  const options = { failedScopes: [], everGrowingTypes: new Set<string>() };
+  t.true((await readPreviousSnapshot(written.path, options)).contentMatches);
+
+  const text = await fs.readFile(written.path, 'utf8');
+  const variants = {
+    'an unparsed entity line': text.replace('"name":"n"', '"name":"m"'),
+    'the long line': text.replace('xxxxx', 'xxxxy'),
+    'a relationship line': text.replace('"_class":"HAS"', '"_class":"HAS","note":"added"'),
+    'the order of two lines': (() => {
+      const lines = text.split('\n');
+      [lines[1], lines[2]] = [lines[2], lines[1]];
+      return lines.join('\n');
+    })(),
+  };
+  for (const [change, variant] of Object.entries(variants)) {
+    t.not(variant, text, change);
+    const file = path.join(directory, 'edited.json');
+    await fs.writeFile(file, variant);
+    t.false((await readPreviousSnapshot(file, options)).contentMatches, change);
+  }
 });
 
 test('a truncated or corrupt previous snapshot is an error naming the file and line', async (t) => {

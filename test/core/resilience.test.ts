@@ -149,3 +149,45 @@ test('an account whose tags cannot be read is not ingested (it may be tagged to 
   }
   t.regex(run.summary.errors.find((error) => unreadable.includes(error.account))?.message ?? '', /whether to skip it is unknown/);
 });
+
+test('a previous snapshot that cannot be read is a recorded error: the run still writes its own, and the old file stays as it was', async (t) => {
+  const outputDir = temporaryDirectory();
+  const first = await simulate(builtinWorld(), { outputDir });
+  const text = await fs.readFile(first.summary.snapshot.path, 'utf8');
+  const truncated = text.slice(0, text.indexOf('],"relationships"'));
+  await fs.writeFile(first.summary.snapshot.path, truncated);
+
+  const world = builtinWorld();
+  world.faults = [{ account: '222222222222', service: 'kms', operation: 'ListKeys', error: 'AccessDenied' }];
+  const second = await simulate(world, { outputDir });
+  const unreadable = second.summary.errors.filter((e) => e.code === 'PreviousSnapshotUnreadable');
+  t.is(unreadable.length, 1);
+  t.regex(unreadable[0].message, /truncated: the metadata line is missing.*nothing was carried forward \(\d+ failed scopes lose their previous entities\)/);
+  t.true(second.summary.errors.some((e) => e.service === 'kms' && e.account === '222222222222'), 'the failing service is still recorded');
+  t.is(second.summary.changes.created, second.summary.totals.entities, 'nothing to compare with: every entity is new');
+  t.is(second.graph.entitiesOfType('aws_kms_key').filter((e) => e._accountId === '222222222222').length, 0, 'nothing could be carried');
+  t.is(await fs.readFile(first.summary.snapshot.path, 'utf8'), truncated, 'the damaged file is left as it is');
+  t.is((await new SnapshotStore(outputDir).latest())?.graphSha256, second.summary.snapshot.sha256);
+});
+
+test('a previous snapshot edited since it was written is used, and the run says its content no longer matches its hash', async (t) => {
+  const outputDir = temporaryDirectory();
+  const first = await simulate(builtinWorld(), { outputDir });
+  const clean = await simulate(builtinWorld(), { outputDir: temporaryDirectory() });
+  t.false(clean.summary.errors.some((e) => e.service === 'snapshot'));
+  // An entity line that the reader does not parse (nothing failed, nothing to carry) still parses
+  // after the edit: only the content hash can tell.
+  const text = await fs.readFile(first.summary.snapshot.path, 'utf8');
+  const key = first.graph.entitiesOfType('aws_kms_key')[0]._key;
+  const line = text.split('\n').find((l) => l.includes(`"_key":${JSON.stringify(key)}`)) ?? '';
+  const edited = line.replace(/"_type":/, '"description":"edited by hand","_type":');
+  t.not(edited, line);
+  await fs.writeFile(first.summary.snapshot.path, text.replace(line, edited));
+
+  const second = await simulate(builtinWorld(), { outputDir });
+  const damaged = second.summary.errors.filter((e) => e.code === 'PreviousSnapshotDamaged');
+  t.is(damaged.length, 1);
+  t.regex(damaged[0].message, /does not match its graphSha256/);
+  t.deepEqual(second.summary.changes, { created: 0, updated: 1, deleted: 0 }, 'the edited entity counts as updated');
+  t.is(second.summary.snapshot.sha256, first.summary.snapshot.sha256, 'the new snapshot is what AWS says');
+});
