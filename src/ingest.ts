@@ -122,8 +122,11 @@ function scopeMatches(object: Entity | Relationship, record: { accountId: string
 
 /**
  * Keeps what the previous snapshot knew wherever this run could not look: objects of failed
- * (account, region, collector) scopes, and ever-growing types (findings) that are never deleted.
- * Carried objects are marked `_stale: true`.
+ * (account, region, collector) scopes, ever-growing types (findings) that are never deleted, and
+ * edges that start from a carried entity (drawn by another collector, a mapping for instance, that
+ * could not draw them again from an entity it did not see). Carried objects are marked
+ * `_stale: true`; facts that failed collectors set on refreshed entities are put back too
+ * (`enriches`, named in `_staleProperties`).
  */
 export function carryForward(
   previous: Pick<Snapshot, 'entities' | 'relationships'>,
@@ -131,6 +134,8 @@ export function carryForward(
   failed: ReadonlyArray<{ accountId: string; region: string; collector: string }>,
   everGrowingTypes: ReadonlySet<string>,
   collectors: readonly Collector[],
+  /** Scopes whose enrichments may be missing: the failed ones and those that recorded errors. */
+  enriching: ReadonlyArray<{ accountId: string; region: string; collector: string }> = failed,
 ): NotRefreshed[] {
   const notRefreshed: NotRefreshed[] = [];
   const typesByCollector = new Map(collectors.map((c) => [c.id, c.entities.map((e) => e._type)]));
@@ -149,7 +154,10 @@ export function carryForward(
   const previousMapped = new Map(previous.entities.filter((e) => e._source === 'system-mapper').map((e) => [e._key, e]));
   for (const relationship of previous.relationships) {
     if (graph.getRelationship(relationship._key)) continue;
-    const carry = failed.some((record) => scopeMatches(relationship, record)) || everGrowingTypes.has(relationship._type);
+    const carry =
+      failed.some((record) => scopeMatches(relationship, record)) ||
+      everGrowingTypes.has(relationship._type) ||
+      graph.getEntity(relationship._fromEntityKey)?._stale === true;
     if (!carry) continue;
     // A carried edge may point at a mapped entity (the Internet, a foreign account) that no
     // collector recreated this time: it comes along.
@@ -161,11 +169,83 @@ export function carryForward(
       graph.addRelationship(compactCopy({ ...relationship, _stale: true }));
     }
   }
+  restoreEnrichments(previous.entities, graph, enriching, collectors);
   for (const record of failed) {
     const types = record.collector === '*' ? [...new Set(collectors.flatMap((c) => c.entities.map((e) => e._type)))] : (typesByCollector.get(record.collector) ?? []);
     notRefreshed.push({ ...record, types: [...types].sort(), entitiesCarried: carriedByScope.get(scopeKey(record)) ?? 0 });
   }
   return notRefreshed;
+}
+
+/** The collectors a failed scope stands for: one, or all of them when the whole account failed. */
+function collectorsOfScope(record: { collector: string }, collectors: readonly Collector[]): readonly Collector[] {
+  return record.collector === '*' ? collectors : collectors.filter((collector) => collector.id === record.collector);
+}
+
+/** Per account, the types of entities that its failed collectors enrich (what the previous snapshot must keep). */
+export function enrichedTypesOf(
+  failed: ReadonlyArray<{ accountId: string; collector: string }>,
+  collectors: readonly Collector[],
+): Map<string, Set<string>> {
+  const byAccount = new Map<string, Set<string>>();
+  for (const record of failed) {
+    for (const collector of collectorsOfScope(record, collectors)) {
+      for (const { _type } of collector.enriches ?? []) {
+        let types = byAccount.get(record.accountId);
+        if (!types) byAccount.set(record.accountId, (types = new Set()));
+        types.add(_type);
+      }
+    }
+  }
+  return byAccount;
+}
+
+/**
+ * Puts back, on refreshed entities, the properties that a failed collector would have set on them
+ * (`enriches`), from the previous snapshot: only those the entity lacks now, named in its
+ * `_staleProperties`. A declared `name.*` stands for one property per region (`name.eu-west-1`): a
+ * regional failure restores its own region's.
+ */
+function restoreEnrichments(
+  previousEntities: readonly Entity[],
+  graph: GraphStore,
+  failed: ReadonlyArray<{ accountId: string; region: string; collector: string }>,
+  collectors: readonly Collector[],
+): void {
+  const previousByKey = new Map(previousEntities.map((entity) => [entity._key, entity]));
+  for (const record of failed) {
+    for (const collector of collectorsOfScope(record, collectors)) {
+      for (const enrichment of collector.enriches ?? []) {
+        for (const entity of graph.entitiesOfTypeInAccount(enrichment._type, record.accountId)) {
+          const before = previousByKey.get(entity._key);
+          if (!before || entity._stale) continue;
+          const restored = enrichedProperties(enrichment.properties, before, record.region).filter((name) => entity[name] === undefined);
+          if (!restored.length) continue;
+          for (const name of restored) entity[name] = before[name];
+          entity._staleProperties = [...new Set([...(entity._staleProperties ?? []), ...restored])].sort();
+          enrichment.derived?.compute(entity);
+        }
+      }
+    }
+  }
+}
+
+/** The names a declaration's properties stand for on `entity`, for a failure in `region` (`*`: all regions). */
+function enrichedProperties(declared: readonly string[], entity: Entity, region: string): string[] {
+  const names: string[] = [];
+  for (const property of declared) {
+    if (!property.endsWith('.*')) {
+      if (entity[property] !== undefined) names.push(property);
+      continue;
+    }
+    const prefix = property.slice(0, -1);
+    if (region !== '*' && region !== GLOBAL_REGION) {
+      if (entity[prefix + region] !== undefined) names.push(prefix + region);
+      continue;
+    }
+    for (const name of Object.keys(entity)) if (name.startsWith(prefix)) names.push(name);
+  }
+  return names;
 }
 
 /**
@@ -426,6 +506,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     records.push(...collected.records);
     errors.push(...collected.errors);
     for (const record of collected.records) if (record.status === 'failed') failedScopes.push(record);
+    const unfinishedScopes = [...failedScopes, ...collected.records.filter((record) => record.status === 'partial')];
     if (!collected.records.some((record) => record.status !== 'failed')) {
       throw new IngestError(
         `nothing could be ingested: ${errors.length ? errors.slice(0, 3).map((e) => `${e.account} ${e.service} ${e.code}: ${e.message}`).join('; ') : 'no account was reachable'}`,
@@ -438,9 +519,10 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const latest = await store.latest();
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
     // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
-    const previous = latest ? await readPrevious(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing }, errors) : undefined;
+    const enrichedTypes = enrichedTypesOf(unfinishedScopes, collectors);
+    const previous = latest ? await readPrevious(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes }, errors) : undefined;
     normalizeMappedEntities(graph);
-    const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors);
+    const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors, unfinishedScopes);
     const dropped = dropDanglingRelationships(graph);
     if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
 

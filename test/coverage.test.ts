@@ -88,3 +88,39 @@ test('the README coverage table is the one generated from the declarations', (t)
   t.is(withCoverage(readme), readme, 'run `npm run docs` to regenerate the README coverage table');
   t.true(readme.includes(coverageMarkdown()));
 });
+
+test('what collectors set on entities they do not own is declared in their `enriches`, and every declared property is set', async (t) => {
+  const enriching = allCollectors().filter((collector) => collector.enriches?.length);
+  t.true(enriching.length > 0);
+  const { graph: full } = await simulate(builtinWorld());
+  const { graph: owned } = await simulate(builtinWorld(), { collectors: allCollectors().filter((collector) => !collector.enriches?.length) });
+  const declared = enriching.flatMap((collector) => (collector.enriches ?? []).map((e) => ({ ...e, collector: collector.id })));
+  const namesOf = (e: (typeof declared)[number]) => [...e.properties, ...(e.derived?.properties ?? [])];
+  const matches = (type: string, name: string) =>
+    declared.filter((e) => e._type === type && namesOf(e).some((p) => (p.endsWith('.*') ? name.startsWith(p.slice(0, -1)) : p === name)));
+  const undeclared = new Set<string>();
+  const seen = new Set<string>();
+  for (const before of owned.allEntities()) {
+    const after = full.getEntity(before._key);
+    if (!after) continue;
+    for (const name of Object.keys(after)) {
+      if (name in before) continue;
+      const declaring = matches(after._type, name);
+      if (!declaring.length) undeclared.add(`${after._type}.${name}`);
+    }
+  }
+  // Declared properties exist on the simulated organization's entities (some, like `mfaEnabled`, are
+  // the owner's too, and set by the enriching collector only when the owner could not read them).
+  for (const entity of full.allEntities()) {
+    for (const name of Object.keys(entity)) {
+      for (const e of matches(entity._type, name)) {
+        seen.add(`${e.collector} ${e._type} ${namesOf(e).find((p) => (p.endsWith('.*') ? name.startsWith(p.slice(0, -1)) : p === name))}`);
+      }
+    }
+  }
+  t.deepEqual([...undeclared].sort(), [], 'set by a collector on an entity it does not own, and declared by none');
+  const unseen = declared.flatMap((e) => namesOf(e).map((p) => `${e.collector} ${e._type} ${p}`)).filter((label) => !seen.has(label));
+  t.deepEqual(unseen, [], 'declared, but never set on the simulated organization');
+  const ownTypes = new Set(allCollectors().flatMap((collector) => collector.entities.map((e) => e._type)));
+  for (const e of declared) t.true(ownTypes.has(e._type), `${e.collector} enriches ${e._type}, which no collector declares`);
+});

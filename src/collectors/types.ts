@@ -45,6 +45,20 @@ export interface CollectorDeclaration {
    * collectors have finished, so its output does not depend on which accounts happened to be done.
    */
   readsWholeGraph?: boolean;
+  /**
+   * Properties this collector sets on entities that another collector owns (facts about the account
+   * on `aws_account`). When it fails, or records errors, carry-forward puts the previous snapshot's
+   * values of those it did not set back on the refreshed entity and names them in its `_staleProperties`.
+   */
+  enriches?: EnrichmentDeclaration[];
+}
+
+export interface EnrichmentDeclaration {
+  _type: string;
+  /** Property names; `name.*` stands for one property per region (`name.eu-west-1`). */
+  properties: string[];
+  /** Properties computed from the others (a summary over regions), recomputed after a carry-forward. */
+  derived?: { properties: string[]; compute: (entity: Entity) => void };
 }
 
 export interface AccountInfo {

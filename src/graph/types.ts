@@ -25,6 +25,11 @@ export interface Entity extends Partial<Provenance> {
   _source?: 'system-mapper';
   /** Set when the object was carried forward from a previous snapshot without being refreshed. */
   _stale?: boolean;
+  /**
+   * Properties of a refreshed entity that were carried forward: the collector that sets them
+   * failed, or could not read them, this run (see `CollectorDeclaration.enriches`).
+   */
+  _staleProperties?: string[];
   [property: string]: PropertyValue | undefined;
 }
 

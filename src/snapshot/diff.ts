@@ -18,7 +18,7 @@ export interface EntityChange {
 }
 
 /** Properties that change without the resource changing; excluded when comparing. */
-export const VOLATILE_PROPERTIES: readonly string[] = ['_stale'];
+export const VOLATILE_PROPERTIES: readonly string[] = ['_stale', '_staleProperties'];
 const VOLATILE = new Set(VOLATILE_PROPERTIES);
 
 function fingerprint(object: Entity | Relationship): string {

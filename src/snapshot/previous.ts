@@ -27,6 +27,11 @@ export interface PreviousSnapshotOptions {
   failedScopes: readonly UnrefreshedScope[];
   /** Types that are never deleted (findings): their objects may be carried forward. */
   everGrowingTypes: ReadonlySet<string>;
+  /**
+   * Per account, types of entities that a failed or partly failed collector enriches (see
+   * `CollectorDeclaration.enriches`): kept, so that carry-forward can put the enriched properties back.
+   */
+  enrichedTypes?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -37,9 +42,10 @@ export interface PreviousSnapshot {
   metadata: SnapshotMetadata;
   /**
    * What carry-forward can use, in the snapshot's order: entities of failed scopes or ever-growing
-   * types, and every `_source: 'system-mapper'` entity (carried edges bring the mapped entities they
-   * point at); relationships of failed scopes or ever-growing types. Carrying forward from these
-   * gives the same graph as carrying forward from the whole snapshot.
+   * types, entities that failed collectors enrich, and every `_source: 'system-mapper'` entity
+   * (carried edges bring the mapped entities they point at); relationships of failed scopes or
+   * ever-growing types, and those that start from an entity of a failed scope. Carrying forward from
+   * these gives the same graph as carrying forward from the whole snapshot.
    */
   entities: Entity[];
   relationships: Relationship[];
@@ -80,6 +86,7 @@ function stringAt(text: string, at: number, marker: string): string | undefined 
 }
 
 const KEY = '"_key":"';
+const FROM = '"_fromEntityKey":"';
 const SOURCE = '"_source":"';
 const TYPE = '"_type":';
 const TYPE_STRING = '"_type":"';
@@ -128,20 +135,36 @@ function scopeFields(text: string, upTo: number, accountId: string | undefined):
  */
 export async function readPreviousSnapshot(file: string, options: PreviousSnapshotOptions): Promise<PreviousSnapshot> {
   const { failedScopes, everGrowingTypes } = options;
-  const carryAny = failedScopes.length > 0 || everGrowingTypes.size > 0;
-  const carried = (object: ScopeFields) => everGrowingTypes.has(object._type) || failedScopes.some((scope) => inScope(object, scope));
-  // The same test on a line that `readableUpTo` accepts, reading as little as it can: most lines
-  // are of an account that did not fail.
-  const carriedLine = (text: string, upTo: number): boolean => {
-    if (everGrowingTypes.size > 0 && everGrowingTypes.has(stringAt(text, upTo, TYPE_STRING) as string)) return true;
-    if (failedScopes.length === 0) return false;
+  const enrichedTypes = options.enrichedTypes ?? new Map<string, ReadonlySet<string>>();
+  const carryAny = failedScopes.length > 0 || everGrowingTypes.size > 0 || enrichedTypes.size > 0;
+  const inFailedScope = (object: ScopeFields) => failedScopes.some((scope) => inScope(object, scope));
+  const enriched = (object: ScopeFields) => object._accountId !== undefined && enrichedTypes.get(object._accountId)?.has(object._type) === true;
+  /**
+   * Why an entity or relationship is kept: `failed` (in a failed scope: carried if this run did not
+   * recreate it), `kept` (an ever-growing type, an entity a failed collector enriches), or undefined.
+   */
+  const reason = (object: ScopeFields): 'failed' | 'kept' | undefined =>
+    everGrowingTypes.has(object._type) ? 'kept' : inFailedScope(object) ? 'failed' : enriched(object) ? 'kept' : undefined;
+  // The same on a line that `readableUpTo` accepts, reading as little as it can: most lines are of
+  // an account with nothing to carry.
+  const lineReason = (text: string, upTo: number): 'failed' | 'kept' | undefined => {
+    if (everGrowingTypes.size > 0 && everGrowingTypes.has(stringAt(text, upTo, TYPE_STRING) as string)) return 'kept';
+    if (failedScopes.length === 0 && enrichedTypes.size === 0) return undefined;
     const accountId = stringAt(text, propertyAt(text, ACCOUNT, upTo), ACCOUNT);
-    return failedScopes.some((scope) => scope.accountId === accountId) && carried(scopeFields(text, upTo, accountId));
+    if (accountId === undefined || !(enrichedTypes.has(accountId) || failedScopes.some((scope) => scope.accountId === accountId))) return undefined;
+    return reason(scopeFields(text, upTo, accountId));
   };
+  // Keys of the entities of failed scopes: the edges that start from them are kept too (an edge
+  // drawn from an entity this run could not refresh, by a mapping for instance, could not be drawn again).
+  const failedKeys = new Set<string>();
   const entities: Entity[] = [];
   const relationships: Relationship[] = [];
   const digest = new EntityDigest();
   let contentMatches = false;
+  const keepEntity = (entity: Entity, why: 'failed' | 'kept' | undefined) => {
+    if (why === 'failed') failedKeys.add(entity._key);
+    if (why || entity._source === 'system-mapper') entities.push(entity);
+  };
   const metadata = await scanSnapshotLines(file, {
     entity: (text, lineNumber) => {
       const upTo = readableUpTo(text);
@@ -149,20 +172,25 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
       if (key === undefined) {
         const entity = parseSnapshotLine<Entity>(file, lineNumber, text);
         digest.add(entity);
-        if (entity._source === 'system-mapper' || (carryAny && carried(entity))) entities.push(entity);
+        keepEntity(entity, carryAny ? reason(entity) : undefined);
         return;
       }
       digest.addCanonical(key, text);
       const sourceAt = propertyAt(text, SOURCE, upTo);
       const mapped = sourceAt >= 0 && text.startsWith(MAPPED, sourceAt);
-      if (mapped || (carryAny && carriedLine(text, upTo))) entities.push(parseSnapshotLine<Entity>(file, lineNumber, text));
+      const why = carryAny ? lineReason(text, upTo) : undefined;
+      if (mapped || why) keepEntity(parseSnapshotLine<Entity>(file, lineNumber, text), why);
     },
     relationship: (text, lineNumber) => {
       if (!carryAny) return;
       const upTo = readableUpTo(text);
-      if (upTo >= 0 ? carriedLine(text, upTo) : carried(parseSnapshotLine<Relationship>(file, lineNumber, text))) {
-        relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, text));
+      if (upTo < 0) {
+        const relationship = parseSnapshotLine<Relationship>(file, lineNumber, text);
+        if (reason(relationship) || failedKeys.has(relationship._fromEntityKey)) relationships.push(relationship);
+        return;
       }
+      const from = failedKeys.size ? stringAt(text, propertyAt(text, FROM, upTo), FROM) : undefined;
+      if ((from !== undefined && failedKeys.has(from)) || lineReason(text, upTo)) relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, text));
     },
   }, { onContentChecked: (matches) => (contentMatches = matches) });
   return { metadata, entities, relationships, digest, contentMatches };

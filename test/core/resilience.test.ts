@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import { IngestError } from '../../src/ingest';
+import { accountEntityKey, serviceEntityKey } from '../../src/services/service-entities';
 import { readSnapshot, SnapshotStore } from '../../src/snapshot';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 
@@ -190,4 +191,49 @@ test('a previous snapshot edited since it was written is used, and the run says 
   t.regex(damaged[0].message, /does not match its graphSha256/);
   t.deepEqual(second.summary.changes, { created: 0, updated: 1, deleted: 0 }, 'the edited entity counts as updated');
   t.is(second.summary.snapshot.sha256, first.summary.snapshot.sha256, 'the new snapshot is what AWS says');
+});
+
+test('facts a failed collector sets on entities it does not own are carried forward onto the refreshed entities, named in _staleProperties', async (t) => {
+  const outputDir = temporaryDirectory();
+  const accountId = '111111111111';
+  const first = await simulate(builtinWorld(), { outputDir });
+  const accountBefore = first.graph.getEntity(accountEntityKey(accountId)) ?? t.fail('no account entity');
+  const ec2Before = first.graph.getEntity(serviceEntityKey(accountId, 'ec2')) ?? t.fail('no ec2 entity');
+  if (!accountBefore || !ec2Before) return;
+  const rootFacts = Object.keys(accountBefore).filter((name) => name.startsWith('rootUser'));
+  t.true(rootFacts.length >= 3, 'the world has root-user facts');
+  t.is(typeof accountBefore.passwordPolicyPresent, 'boolean');
+  const disabledRegion = (ec2Before.ebsEncryptionByDefaultDisabledRegions as string[] | undefined)?.[0] ?? t.fail('no region without EBS encryption');
+  if (!disabledRegion) return;
+
+  const world = builtinWorld();
+  world.faults = [
+    { account: accountId, service: 'iam', operation: 'GetAccountAuthorizationDetails', error: 'AccessDenied' },
+    { account: accountId, service: 'iam', operation: 'GetAccountPasswordPolicy', error: 'AccessDenied' },
+    // Recorded by ec2-volumes, which goes on (partial): the region's setting is unknown this run.
+    { account: accountId, region: disabledRegion, service: 'ec2', operation: 'GetEbsEncryptionByDefault', error: 'AccessDenied' },
+  ];
+  const second = await simulate(world, { outputDir });
+  const failed = new Set(second.summary.notRefreshed.map((record) => `${record.collector}|${record.region}`));
+  t.true(failed.has('iam-users|global') && failed.has('iam-password-policy|global'), [...failed].join(', '));
+  t.is(second.metadata.collectors.find((r) => r.accountId === accountId && r.region === disabledRegion && r.collector === 'ec2-volumes')?.status, 'partial');
+
+  const account = second.graph.getEntity(accountEntityKey(accountId));
+  t.falsy(account?._stale, 'the account entity itself was refreshed');
+  for (const name of [...rootFacts, 'passwordPolicyPresent']) t.deepEqual(account?.[name], accountBefore[name], name);
+  t.deepEqual(account?._staleProperties, [...rootFacts, 'passwordPolicyPresent'].sort());
+
+  const ec2 = second.graph.getEntity(serviceEntityKey(accountId, 'ec2'));
+  t.is(ec2?.[`ebsEncryptionByDefault.${disabledRegion}`], false, "the failed region's setting is the previous one");
+  t.true((ec2?._staleProperties ?? []).includes(`ebsEncryptionByDefault.${disabledRegion}`));
+  t.false((ec2?._staleProperties ?? []).some((name) => name.endsWith('.us-east-1')), 'the regions that were read are not stale');
+  t.deepEqual(ec2?.ebsEncryptionByDefaultDisabledRegions, ec2Before.ebsEncryptionByDefaultDisabledRegions, 'the summary over regions is recomputed');
+  // Edges drawn from the IAM entities that could not be refreshed (ALLOWS and TRUSTS from the mappings) are kept.
+  const fromStale = [...first.graph.allRelationships()].filter((r) => second.graph.getEntity(r._fromEntityKey)?._stale);
+  const drawnByOthers = fromStale.filter((r) => r._collector !== first.graph.getEntity(r._fromEntityKey)?._collector);
+  t.true(drawnByOthers.some((r) => r._class === 'ALLOWS'), 'the world has ALLOWS edges from the IAM entities of the account');
+  t.deepEqual(fromStale.filter((r) => !second.graph.getRelationship(r._key)).map((r) => r._key), []);
+  t.deepEqual(second.summary.changes, { created: 0, updated: 0, deleted: 0 }, 'nothing changed in AWS');
+  const onDisk = await readSnapshot(second.summary.snapshot.path);
+  t.deepEqual(onDisk.entities.find((e) => e._key === account?._key)?._staleProperties, account?._staleProperties, 'written to the snapshot');
 });

@@ -96,6 +96,8 @@ import {
 import { networkAclEntryEdges, securityGroupRuleEdges } from './rules';
 
 const EC2 = 'aws_ec2';
+/** Prefix of the per-region EBS encryption-by-default properties on the EC2 service entity. */
+const EBS_DEFAULT = 'ebsEncryptionByDefault.';
 const INTERNET = 'internet';
 const KMS_KEY_TYPE = 'aws_kms_key';
 
@@ -380,6 +382,14 @@ export const ec2VolumesCollector: Collector = {
   ],
   permissions: ['ec2:DescribeVolumes', 'ec2:GetEbsEncryptionByDefault', 'ec2:GetEbsDefaultKmsKeyId'],
   dependsOn: ['account', 'kms-keys', 'ec2-snapshots'],
+  // Per region, on the account's EC2 service entity (see recordEbsDefaults).
+  enriches: [
+    {
+      _type: EC2,
+      properties: [`${EBS_DEFAULT}*`, 'ebsDefaultKmsKeyId.*'],
+      derived: { properties: ['ebsEncryptionByDefaultDisabledRegions'], compute: summarizeEbsDefaults },
+    },
+  ],
   async run(context) {
     const client = context.client(EC2Client);
     const scope = scopeOf(context);
@@ -420,14 +430,20 @@ async function recordEbsDefaults(context: CollectorContext, client: EC2Client): 
   if (!service) return;
   if (enabled !== undefined) {
     service[`ebsEncryptionByDefault.${context.region}`] = enabled;
-    const disabled = new Set(Array.isArray(service.ebsEncryptionByDefaultDisabledRegions) ? (service.ebsEncryptionByDefaultDisabledRegions as string[]) : []);
-    if (enabled) disabled.delete(context.region);
-    else disabled.add(context.region);
-    // Sorted, so that the value does not depend on which region finished first.
-    if (disabled.size) service.ebsEncryptionByDefaultDisabledRegions = [...disabled].sort();
-    else delete service.ebsEncryptionByDefaultDisabledRegions;
+    summarizeEbsDefaults(service);
   }
   if (keyId) service[`ebsDefaultKmsKeyId.${context.region}`] = keyId;
+}
+
+/**
+ * `ebsEncryptionByDefaultDisabledRegions` from the per-region settings on the EC2 service entity:
+ * sorted, so that it does not depend on which region finished first.
+ */
+export function summarizeEbsDefaults(service: Entity): void {
+  const disabled: string[] = [];
+  for (const name of Object.keys(service)) if (name.startsWith(EBS_DEFAULT) && service[name] === false) disabled.push(name.slice(EBS_DEFAULT.length));
+  if (disabled.length) service.ebsEncryptionByDefaultDisabledRegions = disabled.sort();
+  else delete service.ebsEncryptionByDefaultDisabledRegions;
 }
 
 /** AMIs owned by the account (`Owners: ['self']`; without it EC2 lists every public image). */

@@ -24,7 +24,7 @@ import { mapConcurrent } from '../../collectors/concurrency';
 import { failedOperation } from '../../collectors/runner';
 import type { Collector, CollectorContext } from '../../collectors/types';
 import { RelationshipVerb, type Entity } from '../../graph';
-import { setAccountFacts } from '../account/converters';
+import { ACCOUNT_TYPE, setAccountFacts } from '../account/converters';
 import { accountEntityKey } from '../service-entities';
 import { fetchCredentialReport, type CredentialReportRow } from './credential-report';
 import {
@@ -46,6 +46,7 @@ import {
   isPolicyInUse,
   principalHasInlinePolicy,
   principalHasManagedPolicy,
+  ROOT_USER_PROPERTIES,
   rootUserFacts,
   userHasAccessKey,
   userUsesMfaDevice,
@@ -273,6 +274,7 @@ export const iamUsersCollector: Collector = {
   ],
   // Groups are looked up by name for `CONTAINS` (user details name their groups, not their ARNs).
   dependsOn: ['account', 'iam-groups'],
+  enriches: [{ _type: ACCOUNT_TYPE, properties: [...ROOT_USER_PROPERTIES] }],
   async run(context) {
     const client = context.client(IAMClient);
     const { accountId } = context.account;
@@ -361,6 +363,7 @@ export const iamPasswordPolicyCollector: Collector = {
   relationships: [{ from: 'aws_iam', verb: RelationshipVerb.HAS, to: IAM_TYPES.passwordPolicy }],
   permissions: ['iam:GetAccountPasswordPolicy'],
   dependsOn: ['account'],
+  enriches: [{ _type: ACCOUNT_TYPE, properties: ['passwordPolicyPresent'] }],
   async run(context) {
     const client = context.client(IAMClient);
     const { accountId } = context.account;

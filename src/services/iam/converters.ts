@@ -471,6 +471,16 @@ export function userUsesMfaDevice(user: Ref, device: Ref): Relationship {
 // ---------------------------------------------------------------------------------------------
 // Root user facts (added to aws_account)
 
+/** What {@link rootUserFacts} sets on the `aws_account` entity (the IAM users collector's `enriches`). */
+export const ROOT_USER_PROPERTIES = [
+  'mfaEnabled',
+  'rootUserAccessKeyEnabled',
+  'rootUserAccessKeyLastUsed',
+  'rootUserPasswordLastUsed',
+  'rootUserCertificatesActive',
+  'rootUserHardwareMfaEnabled',
+] as const;
+
 /**
  * Root-user facts of the credential report's `<root_account>` row, for the `aws_account` entity.
  * `accountMfaEnabled` is what the account summary said (undefined when it could not be read): the
@@ -480,7 +490,7 @@ export function rootUserFacts(
   row: CredentialReportRow | undefined,
   rootVirtualMfa: boolean | undefined,
   accountMfaEnabled: boolean | undefined,
-): Record<string, boolean | number | undefined> {
+): Record<(typeof ROOT_USER_PROPERTIES)[number], boolean | number | undefined> {
   const mfa = accountMfaEnabled ?? row?.mfaActive;
   return {
     mfaEnabled: accountMfaEnabled === undefined ? row?.mfaActive : undefined,
