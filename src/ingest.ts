@@ -183,7 +183,7 @@ function collectorsOfScope(record: { collector: string }, collectors: readonly C
 }
 
 /** Per account, the types of entities that its failed collectors enrich (what the previous snapshot must keep). */
-export function enrichedTypesOf(
+function enrichedTypesOf(
   failed: ReadonlyArray<{ accountId: string; collector: string }>,
   collectors: readonly Collector[],
 ): Map<string, Set<string>> {
