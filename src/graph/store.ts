@@ -151,6 +151,33 @@ export class GraphStore {
     this.relationships.delete(key);
   }
 
+  /**
+   * Removes these objects (those still in the graph under their key), and their entities from the
+   * indexes: one pass over each index list they are in, however many they are.
+   */
+  remove(objects: { entities: Iterable<Entity>; relationships: Iterable<Relationship> }): void {
+    for (const relationship of objects.relationships) {
+      if (this.relationships.get(relationship._key) === relationship) this.relationships.delete(relationship._key);
+    }
+    const removed = new Set<Entity>();
+    const types = new Set<string>();
+    const accountKeys = new Set<string>();
+    for (const entity of objects.entities) {
+      if (this.entities.get(entity._key) !== entity) continue;
+      this.entities.delete(entity._key);
+      removed.add(entity);
+      types.add(entity._type);
+      accountKeys.add(accountKey(entity));
+    }
+    for (const [index, keys] of [[this.entitiesByType, types], [this.entitiesByTypeAndAccount, accountKeys]] as const) {
+      for (const key of keys) {
+        const kept = (index.get(key) ?? []).filter((entity) => !removed.has(entity));
+        if (kept.length) index.set(key, kept);
+        else index.delete(key);
+      }
+    }
+  }
+
   get entityCount(): number {
     return this.entities.size;
   }

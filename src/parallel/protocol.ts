@@ -63,6 +63,8 @@ export interface WorkerDiagnostics {
   deepestScope?: string;
   pacer: PacerStats & { buckets: number };
   simulated?: { buckets: BucketUsage[]; stats: SimulatorStats };
+  /** Entities and relationships the worker still held at its end (each account's are dropped once handed over). */
+  held: { entities: number; relationships: number };
 }
 
 /** What one account's collectors added, sent as soon as they have all finished. */

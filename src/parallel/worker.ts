@@ -116,8 +116,14 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
       flushTimer ??= setTimeout(flushTasks, TASK_REPORT_MS);
       const left = (unfinished.get(record.accountId) ?? 1) - 1;
       unfinished.set(record.accountId, left);
-      // The parent merges each account while the others are still being collected.
-      if (left === 0) post({ type: 'account', graph: graph.take(record.accountId) });
+      // The parent merges each account while the others are still being collected; this worker
+      // forgets it (its collectors read only their own account's entities), so that a large
+      // organization's graph is not held twice.
+      if (left === 0) {
+        const part = graph.take(record.accountId);
+        post({ type: 'account', graph: part });
+        graph.remove(part);
+      }
     },
   });
   const accounts = new Set<string>();
@@ -138,6 +144,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
           deepestScope: chains?.deepestScope,
           pacer: access.pacerStats(),
           simulated: simulated ? { buckets: simulated.bucketUsage(), stats: simulated.stats } : undefined,
+          held: { entities: graph.entityCount, relationships: graph.relationshipCount },
         },
       },
     });

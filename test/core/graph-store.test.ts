@@ -126,3 +126,31 @@ test('entities of a type in one account are indexed by the account they were add
   t.deepEqual(graph.entitiesOfTypeInAccount(sample._type, accountId).map((entity) => entity._key), expected.slice(1));
   t.deepEqual(graph.entitiesOfTypeInAccount(sample._type, '000000000000').map((entity) => entity._key), [sample._key]);
 });
+
+test("removing an account's objects takes them out of the graph and of both indexes, and leaves the rest and what replaced them", (t) => {
+  const { entities, relationships } = generateGraph(6000);
+  const graph = new GraphStore();
+  for (const entity of entities) graph.addEntity(entity);
+  for (const relationship of relationships) graph.addRelationship(relationship);
+  const accountId = String(entities[0]._accountId);
+  const ofAccount = { entities: entities.filter((e) => e._accountId === accountId), relationships: relationships.filter((r) => r._accountId === accountId) };
+  t.true(ofAccount.entities.length > 10 && ofAccount.relationships.length > 10);
+  // One of them was replaced by another object under the same key: the replacement stays.
+  const replaced = ofAccount.entities[1];
+  const replacement = { ...replaced, name: 'replacement' };
+  graph.addEntity(replacement);
+
+  graph.remove(ofAccount);
+  const left = entities.filter((e) => e._accountId !== accountId);
+  t.is(graph.entityCount, left.length + 1);
+  t.is(graph.getEntity(replaced._key), replacement);
+  t.false(graph.hasEntity(ofAccount.entities[0]._key));
+  t.is(graph.relationshipCount, relationships.length - ofAccount.relationships.length);
+  for (const type of new Set(entities.map((e) => e._type))) {
+    const expected = [...left.filter((e) => e._type === type), ...(replacement._type === type ? [replacement] : [])].map((e) => e._key).sort();
+    t.deepEqual(graph.entitiesOfType(type).map((e) => e._key).sort(), expected, type);
+    t.deepEqual(graph.entitiesOfTypeInAccount(type, accountId).map((e) => e._key), replacement._type === type ? [replacement._key] : [], type);
+  }
+  const other = left[0];
+  t.true(graph.entitiesOfTypeInAccount(other._type, String(other._accountId)).includes(other));
+});

@@ -28,6 +28,8 @@ test('worker threads build the same graph as one thread: same snapshot hash, cou
   t.deepEqual(collectors(pooled.metadata.collectors), collectors(single.metadata.collectors));
   // The cross-account mappings ran in the parent, over the merged graph.
   t.true(pooled.metadata.collectors.some((r) => r.collector === 'mappings-allows' && r.entities + r.relationships > 0));
+  // Each account's graph was handed over and dropped: the graph is held once, by the parent.
+  t.deepEqual(diagnostics.map((d) => d.held), [{ entities: 0, relationships: 0 }, { entities: 0, relationships: 0 }]);
 });
 
 test('with workers, a failing service is recorded and its previous entities are carried forward, as in one thread', async (t) => {
