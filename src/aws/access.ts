@@ -257,6 +257,21 @@ export class CallChains {
     this.state(key).lastCompleted = depth;
     this.lastCompleted = depth;
   }
+
+  /** Per account (the first part of a scope's key), the deepest chain of its scopes. */
+  maxDepthByAccount(): Map<string, number> {
+    const depths = new Map<string, number>();
+    for (const [key, state] of this.scopes) {
+      const accountId = key.slice(0, key.indexOf('|'));
+      depths.set(accountId, Math.max(depths.get(accountId) ?? 0, state.max));
+    }
+    return depths;
+  }
+
+  /** The base a scope's chain was given ({@link setBase}), if any. */
+  baseOf(key: string): number | undefined {
+    return this.scopes.get(key)?.base;
+  }
 }
 
 /**

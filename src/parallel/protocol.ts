@@ -61,6 +61,8 @@ export interface WorkerDiagnostics {
   calls: CallCounters;
   chainDepth: number;
   deepestScope?: string;
+  /** Per account, the deepest chain of calls of its scopes (benchmarks). */
+  accountDepths?: Record<string, number>;
   pacer: PacerStats & { buckets: number };
   simulated?: { buckets: BucketUsage[]; stats: SimulatorStats };
   /** Entities and relationships the worker still held at its end (each account's are dropped once handed over). */

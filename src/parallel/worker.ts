@@ -142,6 +142,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
           calls: access.totals(),
           chainDepth: access.chainDepth(),
           deepestScope: chains?.deepestScope,
+          accountDepths: chains ? Object.fromEntries(chains.maxDepthByAccount()) : undefined,
           pacer: access.pacerStats(),
           simulated: simulated ? { buckets: simulated.bucketUsage(), stats: simulated.stats } : undefined,
           held: { entities: graph.entityCount, relationships: graph.relationshipCount },
