@@ -226,7 +226,7 @@ function errorKinds(errors: ReadonlyArray<{ code: string; operation?: string; me
  * is taken as its deepest call minus the depth its discovery started from (the organization's
  * deepest call when the account was listed: at least its tag call's), so it is never overestimated.
  */
-function discoveryBound(chains: CallChains, workers: readonly WorkerDiagnostics[], usages: readonly BucketUsage[], latencyMs: number): number {
+export function discoveryBound(chains: CallChains, workers: readonly WorkerDiagnostics[], usages: readonly BucketUsage[], latencyMs: number): number {
   const tags = usages.find((usage) => usage.key.endsWith('|organizations:ListTagsForResource'));
   if (!tags) return 0;
   const deepest = chains.maxDepthByAccount();
