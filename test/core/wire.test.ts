@@ -1,3 +1,4 @@
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import test from 'ava';
 import nock from 'nock';
 import { AwsAccess } from '../../src/aws/access';
@@ -25,13 +26,13 @@ const describeRegionsXml = `<?xml version="1.0" encoding="UTF-8"?>
   </regionInfo>
 </DescribeRegionsResponse>`;
 
-const assumeRoleXml = (accountId: string) => `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+const assumeRoleXml = (accountId: string, accessKeyId = 'ASIAIOSFODNN7EXAMPLE', sessionToken = 'FwoGZXIvYXdzEXAMPLETOKEN') => `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
     <AssumedRoleUser><AssumedRoleId>AROA3XFRBF535PLBIFPI4:aws-org-graph-ingestion</AssumedRoleId><Arn>arn:aws:sts::${accountId}:assumed-role/JupiterOne/aws-org-graph-ingestion</Arn></AssumedRoleUser>
     <Credentials>
-      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+      <AccessKeyId>${accessKeyId}</AccessKeyId>
       <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>
-      <SessionToken>FwoGZXIvYXdzEXAMPLETOKEN</SessionToken>
+      <SessionToken>${sessionToken}</SessionToken>
       <Expiration>${new Date(Date.now() + 3600_000).toISOString()}</Expiration>
     </Credentials>
   </AssumeRoleResult>
@@ -94,5 +95,48 @@ test('throttled responses on the wire are retried by the SDK and counted', async
     t.deepEqual(access.countersFor(scope), { calls: 1, throttled: 2 });
   } finally {
     access.destroy();
+  }
+});
+
+// Serial: its interceptors answer any EC2 call, which the concurrent tests' must not meet.
+test.serial('on the wire, concurrent calls of two accounts through one shared client carry each its own role credentials', async (t) => {
+  const accounts = ['444444444444', '555555555555'];
+  nock('https://sts.localstack.test')
+    .post('/', (body: Record<string, string>) => body.Action === 'AssumeRole')
+    .times(2)
+    .reply((_uri, body) => {
+      const accountId = /arn:aws:iam::(\d{12}):role/.exec(new URLSearchParams(body as Record<string, string>).get('RoleArn') ?? '')?.[1] ?? '';
+      return [200, assumeRoleXml(accountId, `ASIAWIRE${accountId}`, `token-of-${accountId}`), { 'content-type': 'text/xml' }];
+    });
+  const seen: Array<{ marker: string; authorization: string; token: string }> = [];
+  nock('https://ec2.localstack.test')
+    .post('/', (body: Record<string, string>) => body.Action === 'DescribeRegions')
+    .times(20)
+    .delay(5)
+    .reply(function (_uri, body) {
+      const marker = new URLSearchParams(body as Record<string, string>).get('RegionName.1') ?? '';
+      seen.push({ marker, authorization: String(this.req.headers.authorization), token: String(this.req.headers['x-amz-security-token']) });
+      return [200, describeRegionsXml, { 'content-type': 'text/xml' }];
+    });
+  const access = new AwsAccess({
+    roleName: 'JupiterOne',
+    externalId: 'wire-test-external-id',
+    baseCredentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'base-secret' },
+  });
+  try {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => {
+        const accountId = accounts[i % 2];
+        return access.client(EC2Client, accountId, 'us-east-1').send(new DescribeRegionsCommand({ RegionNames: [`call-of-${accountId}-${i}`] }));
+      }),
+    );
+  } finally {
+    access.destroy();
+  }
+  t.is(seen.length, 20);
+  for (const { marker, authorization, token } of seen) {
+    const accountId = /call-of-(\d{12})-/.exec(marker)?.[1];
+    t.regex(authorization, new RegExp(`Credential=ASIAWIRE${accountId}/`), marker);
+    t.is(token, `token-of-${accountId}`, marker);
   }
 });
