@@ -1,7 +1,7 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import test from 'ava';
 import nock from 'nock';
-import { AwsAccess } from '../../src/aws/access';
+import { AwsAccess, type AwsAccessOptions } from '../../src/aws/access';
 import { discoverRegions } from '../../src/aws/regions';
 
 // Wire-level: the real SDK clients, real HTTP requests, intercepted by nock at the endpoints that the
@@ -39,6 +39,16 @@ const assumeRoleXml = (accountId: string, accessKeyId = 'ASIAIOSFODNN7EXAMPLE', 
   <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
 </AssumeRoleResponse>`;
 
+/** The access layer as a real run builds it: base credentials, the audit role, the External ID. */
+function wireAccess(options: Partial<AwsAccessOptions> = {}): AwsAccess {
+  return new AwsAccess({
+    roleName: 'JupiterOne',
+    externalId: 'wire-test-external-id',
+    baseCredentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'base-secret' },
+    ...options,
+  });
+}
+
 test('AssumeRole sends the External ID and session name, and the assumed credentials sign the EC2 call', async (t) => {
   let assumeRoleBody = '';
   let ec2Authorization = '';
@@ -55,11 +65,7 @@ test('AssumeRole sends the External ID and session name, and the assumed credent
       return [200, describeRegionsXml, { 'content-type': 'text/xml' }];
     });
 
-  const access = new AwsAccess({
-    roleName: 'JupiterOne',
-    externalId: 'wire-test-external-id',
-    baseCredentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'base-secret' },
-  });
+  const access = wireAccess();
   try {
     const regions = await discoverRegions(access, '222222222222');
     t.deepEqual(regions.enabled, ['eu-west-1', 'us-east-1']);
@@ -82,12 +88,7 @@ test('throttled responses on the wire are retried by the SDK and counted', async
   nock('https://ec2.localstack.test').post('/').times(2).reply(503, throttle, { 'content-type': 'text/xml' });
   nock('https://ec2.localstack.test').post('/').reply(200, describeRegionsXml, { 'content-type': 'text/xml' });
   const { ConfiguredRetryStrategy } = await import('@smithy/util-retry');
-  const access = new AwsAccess({
-    roleName: 'JupiterOne',
-    externalId: 'wire-test-external-id',
-    baseCredentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'base-secret' },
-    retryStrategy: () => new ConfiguredRetryStrategy(5, 1),
-  });
+  const access = wireAccess({ retryStrategy: () => new ConfiguredRetryStrategy(5, 1) });
   try {
     const scope = { accountId: '333333333333', region: 'global', collector: 'regions' };
     const regions = await access.withScope(scope, () => discoverRegions(access, '333333333333'));
@@ -118,11 +119,7 @@ test.serial('on the wire, concurrent calls of two accounts through one shared cl
       seen.push({ marker, authorization: String(this.req.headers.authorization), token: String(this.req.headers['x-amz-security-token']) });
       return [200, describeRegionsXml, { 'content-type': 'text/xml' }];
     });
-  const access = new AwsAccess({
-    roleName: 'JupiterOne',
-    externalId: 'wire-test-external-id',
-    baseCredentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'base-secret' },
-  });
+  const access = wireAccess();
   try {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
