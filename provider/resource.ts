@@ -27,7 +27,7 @@ export interface GraphSnapshotArgs {
   snapshotRegion?: pulumi.Input<string>;
   tags?: pulumi.Input<IntegrationTags>;
   concurrency?: pulumi.Input<number>;
-  /** Threads collecting accounts in parallel, the main one included (default `auto`: one per CPU from 8 accounts per thread). */
+  /** Worker threads collecting accounts in parallel (default `auto`: one per CPU from 8 accounts per worker). */
   workers?: pulumi.Input<number | 'auto'>;
   sessionName?: pulumi.Input<string>;
   /** A world file, or `true` for the built-in simulated organization: no AWS account needed. */

@@ -50,7 +50,7 @@ export interface GraphSnapshotInputs {
   tags?: IntegrationTags;
   /** Collector runs in flight at once. */
   concurrency?: number;
-  /** Threads collecting accounts in parallel (the main one included), or `auto`. */
+  /** Worker threads collecting accounts in parallel, or `auto`. */
   workers?: number | 'auto';
   sessionName?: string;
   /** Ingest a simulated organization instead of AWS: a world file, or `true` for the built-in one. */
