@@ -69,14 +69,13 @@ function mergeEntity(graph: GraphStore, entity: Entity): void {
 }
 
 /**
- * Collection spread over worker threads (and this one, with `collectHere`), one JavaScript thread
- * being the limit of an ingestion (the AWS SDK spends a few hundred microseconds of CPU per call).
- * Each account goes to one thread, the least loaded when it joins, so every AWS bucket (per account,
- * region and action) is paced by exactly one pacer. The parent keeps what is shared or secret: it
- * assumed the roles during region discovery and answers the workers' credential requests from the
- * same cache. Each account's graph is merged here as soon as its worker has finished it, and once
- * every thread is done the collectors that read the whole graph (cross-account mappings) run here,
- * as they would in one thread.
+ * Collection spread over worker threads, one JavaScript thread being the limit of an ingestion
+ * (the AWS SDK spends a few hundred microseconds of CPU per call). Each account goes to one worker,
+ * the least loaded when it joins, so every AWS bucket (per account, region and action) is paced by
+ * exactly one pacer. The parent keeps what is shared or secret: it assumed the roles during region
+ * discovery and answers the workers' credential requests from the same cache. When every worker is
+ * done, their graphs are merged here and the collectors that read the whole graph (cross-account
+ * mappings) run here, as they would in one thread.
  */
 export class WorkerPool implements Collection {
   private readonly workers: PoolWorker[] = [];
@@ -93,7 +92,8 @@ export class WorkerPool implements Collection {
     this.logger = options.logger ?? silentLogger;
     this.localCollectors = options.collectors.filter((collector) => !collector.readsWholeGraph);
     if (options.collectHere) {
-      const run = new CollectorRun({
+      const here = { accounts: [] as AccountInfo[], outstanding: 0 } as { run: CollectorRun; accounts: AccountInfo[]; outstanding: number };
+      here.run = new CollectorRun({
         access: options.access,
         graph: options.graph,
         collectors: this.localCollectors,
@@ -101,11 +101,11 @@ export class WorkerPool implements Collection {
         tags: options.tags,
         logger: this.logger,
         onTaskDone: (record) => {
-          if (this.here) this.here.outstanding--;
+          here.outstanding--;
           this.options.onTaskDone?.(record, ++this.done, this.total);
         },
       });
-      this.here = { run, accounts: [], outstanding: 0 };
+      this.here = here;
     }
     for (let index = 0; index < options.size; index++) this.workers.push(this.spawn(index));
   }
