@@ -24,9 +24,8 @@ export interface IngestConfig {
   /** Collector runs in flight at once (per worker). */
   concurrency?: number;
   /**
-   * Threads that collect accounts in parallel, the main one included (the AWS SDK's CPU per call
-   * makes one thread the limit of a large run): `1` collects in the main thread alone, `n` in it and
-   * `n - 1` worker threads. `auto` (default): one per CPU, but only from 8 accounts per thread.
+   * Worker threads that collect accounts in parallel (the AWS SDK's CPU per call makes one thread
+   * the limit of a large run). `auto` (default): one per CPU, but only from 8 accounts per worker.
    */
   workers?: number | 'auto';
   sessionName?: string;

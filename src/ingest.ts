@@ -69,13 +69,12 @@ export interface IngestOptions {
 /** What a worker's copy of the simulated organization says in place of its External ID. */
 export const WITHHELD = '<withheld from workers>';
 
-/** Accounts per collecting thread below which `workers: auto` does not start one more. */
+/** Accounts per worker thread below which `workers: auto` does not start one more. */
 const ACCOUNTS_PER_WORKER = 8;
 
 /**
- * How many threads collect: this one, and the rest worker threads. Custom collectors, retry
- * strategies and plugins are functions, which cannot cross to another thread: with them the run
- * stays in this one.
+ * How many worker threads collect. Custom collectors, retry strategies and plugins are functions,
+ * which cannot cross to another thread: with them the run stays in this one.
  */
 export function workerCount(setting: IngestConfig['workers'], accounts: number, options: Pick<IngestOptions, 'collectors' | 'access'>): number {
   if (options.collectors || options.access?.retryStrategy || options.access?.plugins || options.access?.stsPlugins) return 1;
@@ -374,13 +373,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const ready = new Promise<void>((resolve) => (collectionReady = resolve));
     const setUpCollection = (expectedAccounts: number): Collection => {
       if (collection) return collection;
-      const threads = workerCount(config.workers, expectedAccounts, options);
-      if (threads > 1) logger.info(`collecting in ${threads} threads (this one and ${threads - 1} worker${threads > 2 ? 's' : ''})`);
+      const workers = workerCount(config.workers, expectedAccounts, options);
+      if (workers > 1) logger.info(`collecting with ${workers} worker threads`);
       collection =
-        threads > 1
+        workers > 1
           ? new WorkerPool({
-              size: threads - 1,
-              collectHere: true,
+              size: workers,
               setup: {
                 services: config.services,
                 access: {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { AwsAccess, CallCounters } from '../aws/access';
-import { CollectorRun, runCollectors, silentLogger, type RunnerResult } from '../collectors/runner';
+import { runCollectors, silentLogger, type RunnerResult } from '../collectors/runner';
 import type { AccountInfo, Collector, IngestionTags, Logger } from '../collectors/types';
 import type { Entity, GraphStore } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
@@ -17,13 +17,7 @@ export interface Collection {
 }
 
 export interface WorkerPoolOptions {
-  /** Worker threads. */
   size: number;
-  /**
-   * This thread collects accounts too, beside the workers: it is mostly idle otherwise (discovery,
-   * credentials, merging), and starts at once while the workers load.
-   */
-  collectHere?: boolean;
   /** What every worker is set up with (`index` is added). */
   setup: Omit<WorkerSetup, 'kind' | 'index'>;
   /** The parent's access layer: it assumes the roles and hands the workers their credentials. */
@@ -85,29 +79,11 @@ export class WorkerPool implements Collection {
   private finalAccounts?: readonly AccountInfo[];
   private total = 0;
   private done = 0;
-  /** The collection in this thread, when it collects too (`collectHere`). */
-  private readonly here?: { run: CollectorRun; accounts: AccountInfo[]; outstanding: number };
 
   constructor(private readonly options: WorkerPoolOptions) {
     this.logger = options.logger ?? silentLogger;
     this.localCollectors = options.collectors.filter((collector) => !collector.readsWholeGraph);
-    if (options.collectHere) {
-      const here = { accounts: [] as AccountInfo[], outstanding: 0 } as { run: CollectorRun; accounts: AccountInfo[]; outstanding: number };
-      here.run = new CollectorRun({
-        access: options.access,
-        graph: options.graph,
-        collectors: this.localCollectors,
-        concurrency: options.setup.concurrency,
-        tags: options.tags,
-        logger: this.logger,
-        onTaskDone: (record) => {
-          here.outstanding--;
-          this.options.onTaskDone?.(record, ++this.done, this.total);
-        },
-      });
-      this.here = here;
-    }
-    for (let index = 0; index < options.size; index++) this.workers.push(this.spawn(index));
+    for (let index = 0; index < Math.max(1, options.size); index++) this.workers.push(this.spawn(index));
   }
 
   private spawn(index: number): PoolWorker {
@@ -172,21 +148,12 @@ export class WorkerPool implements Collection {
   }
 
   addAccount(account: AccountInfo, regions: readonly string[], rootDepth = this.options.access.chainDepth()): void {
+    const worker = this.workers.reduce((best, candidate) => (candidate.outstanding < best.outstanding ? candidate : best));
     const tasks = tasksOf(this.localCollectors, regions);
-    this.total += tasks;
-    this.regions.set(account.accountId, regions);
-    // The least loaded collects it; this thread first on a tie (it has nothing to load).
-    const worker = this.workers.reduce<PoolWorker | undefined>((best, candidate) => (!best || candidate.outstanding < best.outstanding ? candidate : best), undefined);
-    const here = this.here;
-    if (here && (!worker || here.outstanding <= worker.outstanding)) {
-      here.outstanding += tasks;
-      here.accounts.push(account);
-      here.run.addAccount(account, regions, rootDepth);
-      return;
-    }
-    if (!worker) throw new Error('a worker pool without workers or a collection of its own');
     worker.outstanding += tasks;
     worker.accounts.push(account);
+    this.total += tasks;
+    this.regions.set(account.accountId, regions);
     const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth };
     worker.thread.postMessage(message);
   }
@@ -195,28 +162,20 @@ export class WorkerPool implements Collection {
     this.finalAccounts = accounts;
     const message: ToWorker = { type: 'accounts', accounts: [...accounts] };
     for (const worker of this.workers) worker.thread.postMessage(message);
-    this.here?.run.setAccounts(accounts);
   }
 
   abandon(): void {
     for (const worker of this.workers) void worker.thread.terminate();
-    this.here?.run.abandon();
   }
 
   async finish(): Promise<RunnerResult & { calls: CallCounters }> {
-    if (!this.finalAccounts) this.setAccounts([...(this.here?.accounts ?? []), ...this.workers.flatMap((worker) => worker.accounts)]);
+    if (!this.finalAccounts) this.setAccounts(this.workers.flatMap((worker) => worker.accounts));
     const finish: ToWorker = { type: 'finish' };
     for (const worker of this.workers) worker.thread.postMessage(finish);
     const records: CollectorRunRecord[] = [];
     const errors: RunError[] = [];
-    // The workers' calls; this thread's are in the parent's access layer already.
     const calls: CallCounters = { calls: 0, throttled: 0 };
     const { graph } = this.options;
-    if (this.here) {
-      const collectedHere = await this.here.run.finish();
-      records.push(...collectedHere.records);
-      errors.push(...collectedHere.errors);
-    }
     for (const worker of this.workers) {
       let result: WorkerResult;
       try {

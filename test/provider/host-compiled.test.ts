@@ -124,7 +124,7 @@ test('the compiled engine collects with worker threads started from its compiled
     "const { allSimulators } = require('./dist/src/services/index.js');",
     `const world = generateWorld(${JSON.stringify(generate)}, allSimulators());`,
     'const workers = [];',
-    `ingest({ simulate: world, config: { outputDir: ${JSON.stringify(outputDir)}, workers: 3 }, onWorkerDone: (d) => workers.push(d.accounts) })`,
+    `ingest({ simulate: world, config: { outputDir: ${JSON.stringify(outputDir)}, workers: 2 }, onWorkerDone: (d) => workers.push(d.accounts) })`,
     '  .then((result) => process.stdout.write(JSON.stringify({ sha256: result.summary.snapshot.sha256, workers, errors: result.summary.errors.length })));',
   ].join('\n');
   const { stdout } = await run(process.execPath, ['-e', script], { cwd: program, env: { ...process.env, NODE_OPTIONS: '' } });

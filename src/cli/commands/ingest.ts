@@ -159,7 +159,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--simulate [world]', 'run against a simulated organization: a world file, or the built-in one')
     .addOption(new Option('--concurrency <n>', 'collector runs in flight at once (per worker)').argParser((v) => Number.parseInt(v, 10)))
     .addOption(
-      new Option('--workers <n|auto>', 'threads collecting accounts in parallel, this one included (default auto: one per CPU, from 8 accounts per thread)').argParser((v) =>
+      new Option('--workers <n|auto>', 'worker threads collecting accounts in parallel (default auto: one per CPU, from 8 accounts per worker)').argParser((v) =>
         v === 'auto' ? 'auto' : Number(v),
       ),
     )
