@@ -31,8 +31,8 @@ import { generateWorld } from '../src/sim/generate';
 import type { WorkerDiagnostics } from '../src/parallel/protocol';
 import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws } from '../src/sim/simulator';
 
-/** Node flags of the measured processes: a larger young generation (fewer scavenges of short-lived SDK objects). */
-export const NODE_FLAGS = ['--max-semi-space-size=64'];
+/** Node flags of the measured processes: none, as the CLI and the Pulumi provider run. */
+export const NODE_FLAGS: string[] = [];
 
 export interface IngestBenchCase {
   accounts: number;
@@ -297,7 +297,7 @@ export async function run(): Promise<IngestMeasurement[]> {
   console.log(
     `Simulated organizations: ${first.regions} regions, ${first.mix} mix of ${first.resources} resources of each kind, ${first.latencyMs} ms per call, AWS-like buckets, ` +
       `services: ${first.services?.join(', ') ?? 'all'} (${simulatorsWithGenerate().join(', ')} generate data); ` +
-      `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, flags ${NODE_FLAGS.join(' ')}`,
+      `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, flags ${NODE_FLAGS.join(' ') || 'none'}`,
   );
   const measurements: IngestMeasurement[] = [];
   for (const benchCase of cases) {

@@ -43,14 +43,23 @@ interface PoolWorker {
   result: Promise<WorkerResult>;
 }
 
+/**
+ * Young generation of each worker, in MB (V8's default is a few tens). Nearly everything the AWS
+ * SDK allocates per call dies young; in a larger young generation fewer of those objects live long
+ * enough to be copied, and scavenges are rarer: at 200 accounts on two workers, 52 s of CPU and
+ * 28.7 s of wall time with the default, 46-47 s and 25.5-26 s with this.
+ */
+const WORKER_YOUNG_GENERATION_MB = 384;
+
 /** Starts a worker thread on the worker module, compiled or run from source through tsx. */
 function startThread(setup: WorkerSetup): Worker {
+  const options = { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
   if (WORKER_ENTRY.endsWith('.ts')) {
     // From source (tests, benchmarks in a checkout): the worker registers tsx before loading.
     const loader = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_ENTRY)});`;
-    return new Worker(loader, { eval: true, workerData: setup });
+    return new Worker(loader, { ...options, eval: true });
   }
-  return new Worker(WORKER_ENTRY, { workerData: setup });
+  return new Worker(WORKER_ENTRY, options);
 }
 
 /**
