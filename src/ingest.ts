@@ -11,12 +11,13 @@ import { WorkerPool, type Collection } from './parallel/pool';
 import type { WorkerDiagnostics } from './parallel/protocol';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
 import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
-import { compactCopy, GraphStore, type Entity, type Relationship } from './graph';
+import { compactCopy, GraphStore, type Entity } from './graph';
 import { allSimulators, selectCollectors } from './services';
 import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from './sim/simulator';
 import type { World } from './sim/types';
 import { fastRetryStrategy } from './sim/retry';
 import {
+  inScope,
   readPreviousSnapshot,
   SnapshotFormatError,
   SnapshotStore,
@@ -112,14 +113,6 @@ function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function scopeMatches(object: Entity | Relationship, record: { accountId: string; region: string; collector: string }): boolean {
-  return (
-    object._accountId === record.accountId &&
-    (record.region === '*' || object._region === record.region) &&
-    (record.collector === '*' || object._collector === record.collector)
-  );
-}
-
 /**
  * Keeps what the previous snapshot knew wherever this run could not look: objects of failed
  * (account, region, collector) scopes, ever-growing types (findings) that are never deleted, and
@@ -145,7 +138,7 @@ export function carryForward(
     // A placeholder that another account's mapping made for this entity does not replace it.
     const existing = graph.getEntity(entity._key);
     if (existing && existing._source !== 'system-mapper') continue;
-    const failedScope = failed.find((record) => scopeMatches(entity, record));
+    const failedScope = failed.find((record) => inScope(entity, record));
     if (failedScope || everGrowingTypes.has(entity._type)) {
       graph.addEntity(compactCopy({ ...entity, _stale: true }));
       if (failedScope) carriedByScope.set(scopeKey(failedScope), (carriedByScope.get(scopeKey(failedScope)) ?? 0) + 1);
@@ -155,7 +148,7 @@ export function carryForward(
   for (const relationship of previous.relationships) {
     if (graph.getRelationship(relationship._key)) continue;
     const carry =
-      failed.some((record) => scopeMatches(relationship, record)) ||
+      failed.some((record) => inScope(relationship, record)) ||
       everGrowingTypes.has(relationship._type) ||
       graph.getEntity(relationship._fromEntityKey)?._stale === true;
     if (!carry) continue;
