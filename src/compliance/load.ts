@@ -180,10 +180,18 @@ class Locator {
     return `${this.file}:${position ? `${position.line}:${position.col}` : '?'}: ${readablePath(pointer)}`;
   }
 
-  /** The line where a query string starts, so a query error's own line can be added to it. */
-  line(pointer: string): number | undefined {
-    const node = nodeAt(this.document.contents, pointer) as { range?: [number, number, number] } | undefined;
-    return node?.range ? this.lines.linePos(node.range[0]).line : undefined;
+  /**
+   * The file line of a line of a query string: block scalars start on the line after their `|` or
+   * `>`; a literal block (`|`) keeps the query's lines, a folded one (`>`) joins them, so only its
+   * first line is known.
+   */
+  line(pointer: string, queryLine: number): number | undefined {
+    const node = nodeAt(this.document.contents, pointer) as { range?: [number, number, number]; type?: string } | undefined;
+    if (!node?.range) return undefined;
+    const start = this.lines.linePos(node.range[0]).line;
+    if (node.type === 'BLOCK_LITERAL') return start + queryLine;
+    if (node.type === 'BLOCK_FOLDED') return start + 1;
+    return start + queryLine - 1;
   }
 }
 
@@ -197,8 +205,8 @@ function checkQuery(text: string, where: string, locator: Locator, pointer: stri
     runQuery(EMPTY_INDEX, parsed);
   } catch (error) {
     if (error instanceof QueryError) {
-      const start = locator.line(pointer);
-      const line = start !== undefined ? ` (file line ${start + error.line - 1})` : '';
+      const fileLine = locator.line(pointer, error.line);
+      const line = fileLine !== undefined ? ` (file line ${fileLine})` : '';
       throw new FrameworkError(`${where}: bad J1QL${line}: ${error.message}`);
     }
     throw error;
@@ -229,7 +237,12 @@ export function parseFramework(text: string, file: string, resolve: FrameworkRes
   const locator = new Locator(file, document, lines);
   const data = document.toJS() as unknown;
   if (!validate(data)) {
-    const problems = (validate.errors ?? []).slice(0, 10).map((error) => `${locator.at(error.instancePath)}: ${describe(error)}`);
+    // An alternative that matched none of its forms: one message, not one per form tried.
+    const alternatives = (validate.errors ?? []).filter((error) => error.keyword === 'anyOf').map((error) => error.instancePath);
+    const errors = (validate.errors ?? []).filter(
+      (error) => error.keyword === 'anyOf' || !alternatives.some((pointer) => error.instancePath === pointer || error.instancePath.startsWith(`${pointer}/`)),
+    );
+    const problems = errors.slice(0, 10).map((error) => `${locator.at(error.instancePath)}: ${describe(error)}`);
     throw new FrameworkError(`invalid framework file\n  ${problems.join('\n  ')}`);
   }
 

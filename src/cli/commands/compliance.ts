@@ -54,10 +54,14 @@ function frameworksOf(flags: ComplianceFlags): Framework[] {
   }
 }
 
-function gateTrips(reports: readonly ComplianceReport[], failOn: FailOn | undefined): boolean {
-  if (!failOn) return false;
+/** `cis-aws-7.0 2.5, 2.14` for the controls that trip the gate, or undefined. */
+function gateTrips(reports: readonly ComplianceReport[], failOn: FailOn | undefined): string | undefined {
+  if (!failOn) return undefined;
   const tripping = new Set<ControlResult['status']>(failOn === 'FAIL' ? ['FAIL'] : ['FAIL', 'NOT_EVALUATED']);
-  return reports.some((report) => report.controls.some((control) => tripping.has(control.status)));
+  const hits = reports
+    .map((report) => ({ id: report.framework.id, controls: report.controls.filter((control) => tripping.has(control.status)).map((control) => control.id) }))
+    .filter((hit) => hit.controls.length > 0);
+  return hits.length ? hits.map((hit) => `${hit.id} ${hit.controls.join(', ')}`).join('; ') : undefined;
 }
 
 export function registerComplianceCommand(program: Command): void {
@@ -104,6 +108,7 @@ export function registerComplianceCommand(program: Command): void {
       const reports = frameworks.map((framework) => evaluateCompliance(graph, framework, { accounts: flags.account, maxEvidence, cache }));
       if (flags.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
       else process.stdout.write(reports.map((report) => (flags.table ? formatComplianceTable(report) : formatComplianceReport(report))).join('\n'));
-      if (gateTrips(reports, failOn)) process.exitCode = COMPLIANCE_GATE_EXIT;
+      const tripped = gateTrips(reports, failOn);
+      if (tripped) throw new CliError(`--fail-on ${failOn}: ${tripped}`, COMPLIANCE_GATE_EXIT);
     });
 }
