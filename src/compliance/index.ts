@@ -11,4 +11,4 @@ export * from './types';
 export { complianceGraph, evaluateCompliance, type ComplianceGraph, type EvaluateOptions } from './evaluate';
 export { builtinFramework, builtinFrameworkIds, DEFAULT_FRAMEWORK, FrameworkError, loadFrameworkFile, parseFramework, requireFramework } from './load';
 export { complianceLine, formatComplianceReport, formatComplianceTable } from './format';
-export { complianceSummary, type ComplianceSummary } from './summary';
+export { complianceSummary, formatComplianceLines, runCompliance, type ComplianceSummary } from './summary';

@@ -43,3 +43,24 @@ export function complianceSummary(
     };
   });
 }
+
+/**
+ * Compliance of an ingestion's result (`ingest()`'s graph and metadata), for the CLI summary and
+ * the Pulumi outputs. A framework that cannot be evaluated is reported, never fatal to the run.
+ */
+export function runCompliance(
+  result: { graph: { allEntities(): Iterable<Entity>; allRelationships(): Iterable<Relationship> }; metadata: ComplianceGraph['metadata'] },
+  frameworks: ReadonlyArray<string | Framework> = [DEFAULT_FRAMEWORK],
+): ComplianceSummary[] | { error: string } {
+  try {
+    return complianceSummary({ entities: [...result.graph.allEntities()], relationships: [...result.graph.allRelationships()], metadata: result.metadata }, frameworks);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** `Compliance` lines of the CLI's run summary. */
+export function formatComplianceLines(compliance: ComplianceSummary[] | { error: string }): string {
+  if (!Array.isArray(compliance)) return `Compliance not evaluated: ${compliance.error}\n`;
+  return compliance.map((summary) => `Compliance ${summary.line}\n`).join('');
+}
