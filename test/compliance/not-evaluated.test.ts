@@ -92,3 +92,17 @@ test('--account restricts the evaluation and the evidence to the accounts named'
     ['222222222222'],
   );
 });
+
+test('a per-region property that could not be read in one region: NOT_EVALUATED naming the region, unless another fails', async (t) => {
+  const broken = world('passing.yaml');
+  broken.faults = [{ region: 'eu-west-1', service: 'ec2', operation: 'GetEbsEncryptionByDefault', error: 'AccessDenied' }];
+  const report = await reportOf((await simulate(broken)).summary.snapshot.path);
+  const ebs = control(report, '6.1.1');
+  t.is(ebs.status, 'NOT_EVALUATED');
+  t.deepEqual(ebs.reasons, ['input incomplete: 1 aws_ec2 in 444444444444 lack ebsEncryptionByDefault.eu-west-1']);
+
+  const failing = world('failing.yaml');
+  failing.faults = [{ region: 'us-east-1', service: 'ec2', operation: 'GetEbsEncryptionByDefault', error: 'AccessDenied' }];
+  const known = control(await reportOf((await simulate(failing)).summary.snapshot.path), '6.1.1');
+  t.is(known.status, 'FAIL', 'eu-west-1 was read and is off: a known failure stands');
+});
