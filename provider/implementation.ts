@@ -16,10 +16,12 @@ import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
 import type { World } from '../src/sim/types';
 import { SnapshotStore } from '../src/snapshot/store';
+import { runCompliance } from '../src/compliance';
 import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore } from '../src/snapshot/remote';
 import {
   MAX_ERRORS_IN_OUTPUTS,
   type AccountRef,
+  type ComplianceOutput,
   type GraphSnapshotInputs,
   type GraphSnapshotOutputs,
   type RunErrorOutput,
@@ -248,7 +250,7 @@ function clip(message: string): string {
 export function toOutputs(
   summary: IngestSummary,
   inputs: GraphSnapshotInputs,
-  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number },
+  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number; compliance?: ComplianceOutput[] },
 ): GraphSnapshotOutputs {
   const errors: RunErrorOutput[] = summary.errors.slice(0, MAX_ERRORS_IN_OUTPUTS).map((e) => ({
     account: e.account,
@@ -279,9 +281,20 @@ export function toOutputs(
     durationMs: extra.durationMs,
     apiCalls: summary.apiCalls,
     throttledCalls: summary.throttledCalls,
+    ...(extra.compliance ? { compliance: extra.compliance } : {}),
   };
   // Plain JSON (no undefined) so that it converts to a protobuf Struct as is.
   return JSON.parse(JSON.stringify(outputs)) as GraphSnapshotOutputs;
+}
+
+/** The `compliance` output: CIS (src/compliance) on the new snapshot; a failure to evaluate is a warning, not a failed update. */
+function complianceOutputs(result: Parameters<typeof runCompliance>[0]): ComplianceOutput[] {
+  const compliance = runCompliance(result);
+  if (!Array.isArray(compliance)) {
+    providerLogger.warn(`compliance not evaluated: ${compliance.error}`);
+    return [];
+  }
+  return compliance.map(({ framework, score, coverage, pass, fail, notEvaluated, failing }) => ({ framework, score, coverage, pass, fail, notEvaluated, failing }));
 }
 
 /** One ingestion: the engine against AWS or the simulated organization, into the destination. */
@@ -324,6 +337,7 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       uri,
       mode: world ? 'simulated' : 'aws',
       durationMs: Math.round(performance.now() - started),
+      compliance: complianceOutputs(result),
     });
   } catch (error) {
     if (error instanceof IngestError) throw new Error(`aws-org-graph: ingestion failed, no snapshot written: ${error.message}`);

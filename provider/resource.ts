@@ -60,6 +60,7 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
   declare readonly durationMs: pulumi.Output<number>;
   declare readonly apiCalls: pulumi.Output<number>;
   declare readonly throttledCalls: pulumi.Output<number>;
+  declare readonly compliance: pulumi.Output<GraphSnapshotOutputs['compliance']>;
 
   constructor(name: string, args: GraphSnapshotArgs, opts: pulumi.CustomResourceOptions = {}) {
     const { externalId, ...rest } = args;

@@ -94,6 +94,21 @@ export interface GraphSnapshotOutputs {
   durationMs: number;
   apiCalls: number;
   throttledCalls: number;
+  /** Compliance of the new snapshot per framework (docs/compliance.md). */
+  compliance?: ComplianceOutput[];
+}
+
+/** One framework's result in the outputs: the score and the ids of the failing controls. */
+export interface ComplianceOutput {
+  framework: string;
+  /** PASS / (PASS + FAIL) in percent; null when nothing could be evaluated. */
+  score: number | null;
+  /** Evaluated / automated controls, in percent. */
+  coverage: number | null;
+  pass: number;
+  fail: number;
+  notEvaluated: number;
+  failing: string[];
 }
 
 export const MAX_ERRORS_IN_OUTPUTS = 20;
@@ -117,4 +132,5 @@ export const OUTPUT_NAMES = [
   'durationMs',
   'apiCalls',
   'throttledCalls',
+  'compliance',
 ] as const satisfies ReadonlyArray<keyof GraphSnapshotOutputs>;

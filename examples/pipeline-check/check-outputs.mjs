@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Fails a pipeline job when an ingestion went wrong: errors in the run, or an entity count that
-// dropped by more than a threshold since the previous run. Reads the stack outputs of an
+// Fails a pipeline job when an ingestion went wrong: errors in the run, an entity count that
+// dropped by more than a threshold since the previous run, or compliance controls that newly fail. Reads the stack outputs of an
 // aws-org-graph stack (`pulumi stack output --json`) from a file or stdin. No dependencies.
 //
 //   pulumi stack output --json > outputs.json
@@ -22,6 +22,10 @@ const USAGE = `usage: check-outputs.mjs [--current <file>|-] [--previous <file>]
   --fail-on-stale        also fail when some types could not be refreshed (typesNotRefreshed)
   --max-age <minutes>    fail when the ingestion started longer ago than this (an update that
                          did not re-ingest, e.g. pulumi up --target without the ingestion)
+  --min-compliance-score <percent>
+                         fail when a framework's compliance score is below this
+  --allow-compliance-regression
+                         only warn when controls that passed before now fail
   --json                 print the result as JSON
 `;
 
@@ -96,7 +100,46 @@ function checkOutputs(current, previous, options) {
   } else {
     warnings.push({ check: 'drop', reason: 'no previous outputs: entity counts not compared' });
   }
-  return { passed: failures.length === 0, failures, warnings, drops, errorCount };
+  const compliance = checkCompliance(current, previous, options);
+  failures.push(...compliance.failures);
+  warnings.push(...compliance.warnings);
+  return { passed: failures.length === 0, failures, warnings, drops, errorCount, complianceRegressions: compliance.regressions };
+}
+
+/**
+ * Compliance gate (the `compliance` output: per framework, score and failing control ids). A
+ * regression is a control failing now that did not fail in the previous outputs.
+ */
+function checkCompliance(current, previous, options) {
+  const failures = [];
+  const warnings = [];
+  const regressions = [];
+  const frameworks = Array.isArray(current.compliance) ? current.compliance : [];
+  const before = new Map((Array.isArray(previous?.compliance) ? previous.compliance : []).map((entry) => [entry.framework, entry]));
+  for (const entry of frameworks) {
+    if (options.minComplianceScore !== undefined && (entry.score === null || entry.score < options.minComplianceScore)) {
+      failures.push({ check: 'compliance-score', reason: `${entry.framework} compliance score ${entry.score ?? 'n/a'}% is below ${options.minComplianceScore}%` });
+    }
+    const old = before.get(entry.framework);
+    if (!previous) continue;
+    if (!old) {
+      warnings.push({ check: 'compliance', reason: `${entry.framework}: not in the previous outputs, failing controls not compared` });
+      continue;
+    }
+    const failedBefore = new Set(old.failing ?? []);
+    const newlyFailing = (entry.failing ?? []).filter((id) => !failedBefore.has(id));
+    if (newlyFailing.length) {
+      regressions.push({ framework: entry.framework, controls: newlyFailing, scoreBefore: old.score ?? null, scoreAfter: entry.score ?? null });
+      const item = {
+        check: 'compliance',
+        reason: `${entry.framework}: ${newlyFailing.length} control(s) newly failing (score ${old.score ?? 'n/a'}% -> ${entry.score ?? 'n/a'}%)`,
+        details: newlyFailing,
+      };
+      (options.allowComplianceRegression ? warnings : failures).push(item);
+    }
+  }
+  if (previous && frameworks.length === 0) warnings.push({ check: 'compliance', reason: 'no compliance output: compliance not compared' });
+  return { failures, warnings, regressions };
 }
 
 function main(argv) {
@@ -111,6 +154,8 @@ function main(argv) {
       'ignore-type': { type: 'string', multiple: true, default: [] },
       'fail-on-stale': { type: 'boolean', default: false },
       'max-age': { type: 'string' },
+      'min-compliance-score': { type: 'string' },
+      'allow-compliance-regression': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -128,6 +173,8 @@ function main(argv) {
     failOnStale: values['fail-on-stale'],
     maxAgeMinutes: values['max-age'] === undefined ? undefined : number(values['max-age'], '--max-age'),
     now: Date.now(),
+    minComplianceScore: values['min-compliance-score'] === undefined ? undefined : number(values['min-compliance-score'], '--min-compliance-score'),
+    allowComplianceRegression: values['allow-compliance-regression'],
   };
   const current = readOutputs(values.current ?? '-', 'current outputs');
   const previous = values.previous ? readOutputs(values.previous, 'previous outputs') : undefined;

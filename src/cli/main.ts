@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerComplianceCommand } from './commands/compliance';
 import { registerIngestCommand } from './commands/ingest';
 import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerQueryCommand(program);
   registerPolicyCommand(program);
   registerWorldCommand(program);
+  registerComplianceCommand(program);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { allSimulators, serviceModules } from '../../services';
 import { WorldError, builtinWorldText, loadWorldFile, parseWorld } from '../../sim/world';
 import type { World } from '../../sim/types';
 import { CliError } from '../errors';
+import { formatComplianceLines, runCompliance } from '../../compliance';
 
 interface IngestFlags {
   config?: string;
@@ -190,8 +191,10 @@ export function registerIngestCommand(program: Command): void {
           onProgress: progress.onProgress,
         });
         progress.stop();
-        if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
-        else process.stdout.write(formatSummary(result.summary));
+        // Compliance of the new snapshot (src/compliance): one summary per framework.
+        const compliance = runCompliance(result);
+        if (flags.json) process.stdout.write(`${JSON.stringify({ ...result.summary, compliance }, null, 2)}\n`);
+        else process.stdout.write(formatSummary(result.summary) + formatComplianceLines(compliance));
       } catch (error) {
         progress.stop();
         if (error instanceof IngestError) throw new CliError(error.message, 1);
