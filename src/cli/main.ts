@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerIngestCommand } from './commands/ingest';
 import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
+import { registerReportCommand } from './commands/report';
 import { registerWorldCommand } from './commands/world';
 import { CliError } from './errors';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerQueryCommand(program);
   registerPolicyCommand(program);
   registerWorldCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

@@ -15,7 +15,7 @@ interface QueryFlags {
 }
 
 /** The snapshot to query: the one named, or the directory's latest. */
-async function snapshotPath(flags: QueryFlags): Promise<string> {
+export async function snapshotPath(flags: Pick<QueryFlags, 'snapshot' | 'dir'>): Promise<string> {
   if (flags.snapshot) {
     if (!existsSync(flags.snapshot)) throw new CliError(`--snapshot ${flags.snapshot}: no such file`);
     return flags.snapshot;
