@@ -280,10 +280,14 @@
     var members = new Set(evidence.entities);
     evidence.entities.slice(0, MAX_SHOWN).forEach(addEntity);
     evidence.relationships.forEach(function (j) { if (room() > 0) { addRelationship(j); members.add(G.from[j]); members.add(G.to[j]); } });
-    members.forEach(function (i) {
-      var edges = edgesOf(i, 'out');
-      for (var k = 0; k < edges.length; k++) if (members.has(G.to[edges[k]])) addRelationship(edges[k]);
-    });
+    // Evidence given as entities only: show how they connect. Evidence with its relationships is
+    // shown as given (another edge between the same entities is not evidence).
+    if (evidence.relationships.length === 0) {
+      members.forEach(function (i) {
+        var edges = edgesOf(i, 'out');
+        for (var k = 0; k < edges.length; k++) if (members.has(G.to[edges[k]]) && room() > 0) addRelationship(edges[k]);
+      });
+    }
     cy.endBatch();
     layout();
     var missing = evidence.missing && evidence.missing.length ? ' (' + evidence.missing.length + ' keys not in this snapshot)' : '';
