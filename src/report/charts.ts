@@ -44,7 +44,7 @@ export function lineChart(
   const left = 60;
   const right = 20;
   const top = 28;
-  const bottom = 30;
+  const bottom = 40;
   const top_ = Math.max(1, ...series.flatMap((s) => s.values));
   const x = (i: number) => (labels.length <= 1 ? left + (width - left - right) / 2 : left + (i * (width - left - right)) / (labels.length - 1));
   const y = (value: number) => top + (1 - value / top_) * (height - top - bottom);
@@ -57,13 +57,18 @@ export function lineChart(
       return `<polyline points="${points}" class="line ${s.className}"/>${dots}`;
     })
     .join('');
+  // The first and last times under the axis (the dots' tooltips give every one).
+  const ends = labels.length
+    ? `<text x="${left}" y="${height - bottom + 12}">${escapeHtml(labels[0])}</text>` +
+      (labels.length > 1 ? `<text x="${width - right}" y="${height - bottom + 12}" text-anchor="end">${escapeHtml(labels[labels.length - 1])}</text>` : '')
+    : '';
   const legend = series.map((s, i) => `<text x="${left + i * 150}" y="${height - 6}" class="${s.className}-text">■ ${escapeHtml(s.name)}</text>`).join('');
   return (
     `<figure class="chart"><svg role="img" aria-label="${escapeHtml(title)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<text x="0" y="14" class="chart-title">${escapeHtml(title)}</text>` +
     `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" class="axis"/>` +
     `<text x="${left - 6}" y="${top + 4}" text-anchor="end">${formatNumber(top_)}</text><text x="${left - 6}" y="${height - bottom}" text-anchor="end">0</text>` +
-    `${lines}${legend}</svg></figure>`
+    `${lines}${ends}${legend}</svg></figure>`
   );
 }
 

@@ -2,7 +2,7 @@
  * The demo report in headless Chromium (Debian's package, driven by playwright-core): the sections
  * render, the explorer finds a security group, expands it to the Internet, opens a failing
  * control's evidence, and draws on its canvas. Screenshots go to .orggraph/screenshots/; with
- * ORGGRAPH_UPDATE_DOCS=1 the README's screenshot (docs/images/report-demo.png) is rewritten too.
+ * ORGGRAPH_UPDATE_DOCS=1 the README's screenshots (docs/images/report-*.png) are rewritten too.
  */
 import test from 'ava';
 import { copyFileSync, mkdirSync, promises as fs } from 'node:fs';
@@ -23,7 +23,7 @@ if (!chromiumAvailable()) {
 }
 
 const SCREENSHOTS = path.join(ROOT, '.orggraph', 'screenshots');
-const DOCS_SCREENSHOT = path.join(ROOT, 'docs', 'images', 'report-demo.png');
+const DOCS_IMAGES = path.join(ROOT, 'docs', 'images');
 
 let store: DemoStore;
 let inputs: ReportInputs;
@@ -155,15 +155,25 @@ browserTest('a failing control\'s evidence opens as a subgraph; a saved query op
   t.deepEqual(pageErrors, []);
 });
 
-browserTest('screenshot of the demo report for the README', async (t) => {
+browserTest('screenshots of the demo report for the README: the explorer on a failing control, and the overview', async (t) => {
+  // The failing control's evidence, then what the security group protects and who holds it.
   await page.click('button.open-evidence[data-evidence="control:0:0"]');
+  const group = inputs.compliance?.[0].controls[0].evidenceKeys.find((key) => key.includes(':security-group/'));
+  if (!group) throw new Error('no security group in the evidence');
+  await page.fill('#search', group);
+  await page.click(`#search-results li[title="${group}"]`);
+  await page.click('.expand-button[data-verb="PROTECTS"][data-direction="out"]');
+  await page.click('.expand-button[data-verb="HAS"][data-direction="in"]');
+  t.true((await shownEntities()).length >= 4);
+  const explorer = path.join(SCREENSHOTS, 'report-demo.png');
+  await page.locator('#explorer').screenshot({ path: explorer });
   await page.evaluate('window.scrollTo(0, 0)');
-  const file = path.join(SCREENSHOTS, 'report-demo.png');
-  await page.screenshot({ path: file, fullPage: true });
-  const png = await fs.readFile(file);
-  t.is(png.subarray(1, 4).toString(), 'PNG');
+  const overview = path.join(SCREENSHOTS, 'report-overview.png');
+  await page.screenshot({ path: overview });
+  for (const file of [explorer, overview]) t.is((await fs.readFile(file)).subarray(1, 4).toString(), 'PNG');
   if (process.env.ORGGRAPH_UPDATE_DOCS === '1') {
-    mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
-    copyFileSync(file, DOCS_SCREENSHOT);
+    mkdirSync(DOCS_IMAGES, { recursive: true });
+    copyFileSync(explorer, path.join(DOCS_IMAGES, 'report-demo.png'));
+    copyFileSync(overview, path.join(DOCS_IMAGES, 'report-overview.png'));
   }
 });

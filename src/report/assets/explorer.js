@@ -133,22 +133,33 @@
     cy.on('tap', 'edge', function (event) { selectRelationship(Number(event.target.id().slice(1))); });
   }
 
-  function addEntity(i) {
+  // New nodes start on a circle around the node they were reached from, so that the layout (which
+  // keeps the positions it has) unfolds them outwards instead of from one point.
+  var placed = 0;
+  function positionNear(anchor) {
+    var node = anchor === undefined ? cy.collection() : cy.getElementById('n' + anchor);
+    var center = node.nonempty() ? node.position() : { x: 0, y: 0 };
+    var angle = placed++ * 2.39996; // the golden angle: successive nodes spread evenly
+    var radius = 90 + 6 * Math.sqrt(placed);
+    return { x: center.x + radius * Math.cos(angle), y: center.y + radius * Math.sin(angle) };
+  }
+
+  function addEntity(i, anchor) {
     var id = 'n' + i;
     if (cy.getElementById(id).nonempty()) return false;
     var type = typeOf(i);
     var classes = [];
     if (type === 'internet') classes.push('internet');
     if (staleSet.has(i)) classes.push('stale');
-    cy.add({ group: 'nodes', data: { id: id, label: G.names[i], color: colorOf(type) }, classes: classes.join(' ') });
+    cy.add({ group: 'nodes', data: { id: id, label: G.names[i], color: colorOf(type) }, classes: classes.join(' '), position: positionNear(anchor) });
     return true;
   }
 
-  function addRelationship(j) {
+  function addRelationship(j, anchor) {
     var id = 'e' + j;
     if (cy.getElementById(id).nonempty()) return false;
-    addEntity(G.from[j]);
-    addEntity(G.to[j]);
+    addEntity(G.from[j], anchor);
+    addEntity(G.to[j], anchor);
     cy.add({ group: 'edges', data: { id: id, source: 'n' + G.from[j], target: 'n' + G.to[j], label: G.verbTable[G.verbs[j]] } });
     return true;
   }
@@ -157,7 +168,7 @@
     var count = cy.nodes().length;
     if (count === 0) return;
     var options = count <= 300
-      ? { name: 'cose', animate: false, randomize: false, nodeRepulsion: function () { return 6000; }, idealEdgeLength: function () { return 70; }, numIter: 600, fit: true, padding: 30 }
+      ? { name: 'cose', animate: false, randomize: false, nodeRepulsion: function () { return 400000; }, idealEdgeLength: function () { return 120; }, edgeElasticity: function () { return 60; }, nodeOverlap: 40, gravity: 0.3, numIter: 1000, fit: true, padding: 30 }
       : { name: 'concentric', animate: false, fit: true, padding: 20, concentric: function (node) { return node.degree(); }, levelWidth: function () { return 4; } };
     cy.layout(options).run();
     // A handful of nodes fitted to the canvas would be drawn huge.
@@ -254,7 +265,7 @@
         if (!passes(other)) { skipped++; continue; }
         matching++;
         if (added >= MAX_EXPAND || room() <= 0) continue;
-        if (addRelationship(j)) added++;
+        if (addRelationship(j, i)) added++;
       }
     });
     layout();
