@@ -182,7 +182,7 @@ test('html: text from the graph and the inputs cannot break out of the page', as
   t.is(html.match(/<script[\s>]/g)?.length, html.match(/<\/script>/g)?.length);
 });
 
-test('cli: report writes one file; bad inputs exit 2 naming the file and field before the snapshot is read', async (t) => {
+test.serial('cli: report writes one file; bad inputs exit 2 naming the file and field before the snapshot is read', async (t) => {
   const out = path.join(temporaryDirectory(), 'nested', 'report.html');
   const write = process.stdout.write.bind(process.stdout);
   const errors: string[] = [];
@@ -205,4 +205,33 @@ test('cli: report writes one file; bad inputs exit 2 naming the file and field b
   t.regex(errors[0], /--inputs .*inputs\.json: alerts\[0\]\.level: must be one of INFO, LOW, MEDIUM, HIGH, CRITICAL/);
   t.regex(errors[1], /--snapshot and --dir cannot be combined/);
   t.regex(errors[2], /no snapshot in .* yet/);
+});
+
+test.serial('cli: --snapshot reports on that snapshot with its store\'s older ones; --queries adds saved queries and rejects bad ones by index', async (t) => {
+  const directory = temporaryDirectory();
+  const out = path.join(directory, 'first.html');
+  const queries = path.join(directory, 'queries.yaml');
+  await fs.writeFile(queries, '- title: Volumes of every instance\n  query: FIND aws_instance THAT USES aws_ebs_volume RETURN TREE\n');
+  const badQueries = path.join(directory, 'bad.yaml');
+  await fs.writeFile(badQueries, '- title: fine\n  query: FIND aws_instance\n- title: broken\n  query: FIND aws_instance WITH\n');
+  const write = process.stdout.write.bind(process.stdout);
+  const errorWrite = process.stderr.write.bind(process.stderr);
+  const errors: string[] = [];
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
+  try {
+    const first = store.first.summary.snapshot.path;
+    t.is(await main(['node', 'orggraph', 'report', '--snapshot', first, '--queries', queries, '--no-default-queries', '--out', out]), 0);
+    t.is(await main(['node', 'orggraph', 'report', '--snapshot', first, '--queries', badQueries, '--out', path.join(directory, 'never.html')]), 2);
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = errorWrite;
+  }
+  const html = await fs.readFile(out, 'utf8');
+  t.regex(html, /No previous snapshot in this store: this is the first one/);
+  t.regex(html, /Trend over 1 retained snapshot</);
+  t.regex(html, /<button class="run-query" data-query="0" title="FIND aws_instance THAT USES aws_ebs_volume RETURN TREE">Volumes of every instance<\/button>/);
+  t.notRegex(html, /Security groups that allow ingress from the Internet/, 'the built-in queries were left out');
+  t.regex(errors[0], /--queries .*bad\.yaml: \[1\]\.query: /);
+  await t.throwsAsync(fs.access(path.join(directory, 'never.html')));
 });
