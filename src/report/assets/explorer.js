@@ -289,7 +289,7 @@
     cy.elements().remove();
     cy.startBatch();
     var members = new Set(evidence.entities);
-    evidence.entities.slice(0, MAX_SHOWN).forEach(addEntity);
+    evidence.entities.slice(0, MAX_SHOWN).forEach(function (i) { addEntity(i); });
     evidence.relationships.forEach(function (j) { if (room() > 0) { addRelationship(j); members.add(G.from[j]); members.add(G.to[j]); } });
     // Evidence given as entities only: show how they connect. Evidence with its relationships is
     // shown as given (another edge between the same entities is not evidence).
