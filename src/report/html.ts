@@ -124,6 +124,9 @@ ${health.errorsByCode.length ? barChart('Errors by code', health.errorsByCode) :
 function changesSection(model: ReportModel, present: (key: string) => boolean): string {
   const { changes } = model;
   if (!changes.previous) return `<section id="changes"><h2>Changes</h2><p class="not-evaluated">No previous snapshot in this store: this is the first one.</p></section>`;
+  if (changes.previousUnreadable) {
+    return `<section id="changes"><h2>Changes</h2><p class="not-evaluated">The previous snapshot, <code>${escapeHtml(changes.previous.file)}</code>, could not be read: ${escapeHtml(changes.previousUnreadable)}</p></section>`;
+  }
   const e = changes.entities;
   const r = changes.relationships;
   const listed = changes.listed.map((change) => [

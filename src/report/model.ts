@@ -60,6 +60,8 @@ export interface Health {
 export interface Changes {
   /** The snapshot compared with, absent on the first snapshot. */
   previous?: { file: string; endedAt: string };
+  /** Why the previous snapshot could not be compared with (damaged, unreadable): no changes are listed. */
+  previousUnreadable?: string;
   entities: { created: number; updated: number; deleted: number };
   relationships: { created: number; deleted: number; updated: number };
   /** Entity changes (up to MAX_LISTED_CHANGES), by key. */
@@ -281,7 +283,8 @@ export async function buildModel(options: ModelOptions): Promise<ReportModel> {
     } catch (error) {
       // An unreadable previous snapshot: the report still shows this one, and says why there are no changes.
       changes = changesBetween(undefined, snapshot);
-      changes.previous = { file: `${path.basename(previous.file)} (unreadable: ${(error as Error).message})`, endedAt: previous.endedAt };
+      changes.previous = { file: path.basename(previous.file), endedAt: previous.endedAt };
+      changes.previousUnreadable = (error as Error).message;
     }
   } else {
     changes = changesBetween(undefined, snapshot);

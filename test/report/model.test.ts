@@ -235,3 +235,22 @@ test.serial('cli: --snapshot reports on that snapshot with its store\'s older on
   t.regex(errors[0], /--queries .*bad\.yaml: \[1\]\.query: /);
   await t.throwsAsync(fs.access(path.join(directory, 'never.html')));
 });
+
+test('changes: a damaged previous snapshot is named with the reason, and the report is still made', async (t) => {
+  const directory = temporaryDirectory();
+  const snapshots = path.join(directory, 'snapshots');
+  await fs.mkdir(snapshots);
+  const previous = path.join(snapshots, path.basename(store.first.summary.snapshot.path));
+  const current = path.join(snapshots, path.basename(store.latest));
+  const text = await fs.readFile(store.first.summary.snapshot.path, 'utf8');
+  // The metadata line stays (the trend reads it); an entity line is cut in half.
+  const lines = text.split('\n');
+  lines[1] = lines[1].slice(0, 40);
+  await fs.writeFile(previous, lines.join('\n'));
+  await fs.copyFile(store.latest, current);
+  const { model, html } = await buildReport({ snapshotFile: current, retained: [previous, current] });
+  t.is(model.changes.previous?.file, path.basename(previous));
+  t.regex(model.changes.previousUnreadable ?? '', /:2: not a JSON object/);
+  t.regex(html, /The previous snapshot, <code>[^<]+<\/code>, could not be read: .*:2: not a JSON object/);
+  t.is(model.overview.trend.length, 2);
+});

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -75,7 +75,7 @@ export function registerReportCommand(program: Command): void {
       if (flags.snapshot && flags.dir) throw new CliError('--snapshot and --dir cannot be combined');
       const inputs = flags.inputs ? loadReportInputs(flags.inputs) : undefined;
       const savedQueries = [...(flags.defaultQueries ? DEFAULT_SAVED_QUERIES : []), ...(flags.queries ? loadSavedQueries(flags.queries) : [])];
-      if (flags.out.endsWith(path.sep) || (existsSync(flags.out) && !path.extname(flags.out))) throw new CliError(`--out ${flags.out}: expected a file name such as report.html`);
+      if (existsSync(flags.out) && statSync(flags.out).isDirectory()) throw new CliError(`--out ${flags.out}: is a directory; expected a file name such as report.html`);
       const file = await snapshotPath(flags);
       // The trend and the previous snapshot come from the snapshot's own store.
       const retained = await new SnapshotStore(flags.snapshot ? path.dirname(path.dirname(path.resolve(file))) : (flags.dir ?? DEFAULT_OUTPUT_DIR)).list();
