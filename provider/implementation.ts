@@ -18,6 +18,7 @@ import type { World } from '../src/sim/types';
 import { SnapshotStore } from '../src/snapshot/store';
 import { runCompliance } from '../src/compliance';
 import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore } from '../src/snapshot/remote';
+import { writeSnapshotReport } from './report-hook';
 import {
   MAX_ERRORS_IN_OUTPUTS,
   type AccountRef,
@@ -78,6 +79,7 @@ export const inputSchema = {
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$', description: 'an STS session name (2 to 64 letters, digits and +=,.@_-)' },
     simulate: { type: ['boolean', 'string'] },
     removeSnapshotsOnDelete: { type: 'boolean' },
+    report: { type: 'boolean' },
   },
 } as const;
 
@@ -332,6 +334,8 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
     } else {
       uri = path.join(destination, 'snapshots', path.basename(result.summary.snapshot.path));
     }
+    // --- report option: the HTML report next to the snapshot (provider/report-hook.ts) ---
+    if (inputs.report === true) await writeSnapshotReport(result.summary.snapshot.path, outputDir, providerLogger, remote);
     return toOutputs(result.summary, inputs, {
       destination,
       uri,
@@ -366,8 +370,8 @@ export async function read(id: string, props?: GraphSnapshotOutputs): Promise<dy
   return { id, props };
 }
 
-/** Names SnapshotStore gives snapshots: `<endedAt without separators>-<sha prefix>.json`. */
-const SNAPSHOT_NAME = /^\d{8}T\d{6,}Z(-[0-9a-f]{12,64})?\.json$/;
+/** Names SnapshotStore gives snapshots: `<endedAt without separators>-<sha prefix>.json` (and their reports, `.html`). */
+const SNAPSHOT_NAME = /^\d{8}T\d{6,}Z(-[0-9a-f]{12,64})?\.(json|html)$/;
 
 /** Removes the snapshots and the pointer of a local store; anything else in the directory stays. */
 export async function removeLocalStore(directory: string): Promise<number> {

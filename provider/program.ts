@@ -70,6 +70,7 @@ export function settingsFromConfig(config: pulumi.Config): ProgramSettings {
     sessionName: config.get('sessionName'),
     simulate,
     removeSnapshotsOnDelete: config.getBoolean('removeSnapshotsOnDelete'),
+    report: config.getBoolean('report'),
   };
   // Unset keys are left out rather than passed as undefined inputs.
   for (const key of Object.keys(args) as Array<keyof GraphSnapshotArgs>) if (args[key] === undefined) delete args[key];

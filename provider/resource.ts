@@ -33,6 +33,8 @@ export interface GraphSnapshotArgs {
   /** A world file, or `true` for the built-in simulated organization: no AWS account needed. */
   simulate?: pulumi.Input<boolean | string>;
   removeSnapshotsOnDelete?: pulumi.Input<boolean>;
+  /** Write the HTML report of each snapshot next to it (`snapshots/<name>.html`, locally or in S3). */
+  report?: pulumi.Input<boolean>;
 }
 
 /**

@@ -57,6 +57,8 @@ export interface GraphSnapshotInputs {
   simulate?: boolean | string;
   /** Delete the snapshots (and the pointer) when the resource is deleted. Default false. */
   removeSnapshotsOnDelete?: boolean;
+  /** Write the HTML report of each snapshot next to it (`snapshots/<name>.html`). Default false. */
+  report?: boolean;
 }
 
 export interface RunErrorOutput {

@@ -1,12 +1,13 @@
-// Copies the YAML assets (built-in world, service demo fragments) next to the compiled code.
+// Copies the non-TypeScript assets next to the compiled code: YAML (built-in world, service demo
+// fragments) and whatever is in an `assets` directory (the report page's script and styles).
 const fs = require('node:fs');
 const path = require('node:path');
 const root = path.join(__dirname, '..');
-function copy(directory) {
+function copy(directory, everything = false) {
   for (const entry of fs.readdirSync(path.join(root, directory), { withFileTypes: true })) {
     const relative = path.join(directory, entry.name);
-    if (entry.isDirectory()) copy(relative);
-    else if (entry.name.endsWith('.yaml')) {
+    if (entry.isDirectory()) copy(relative, everything || entry.name === 'assets');
+    else if (everything || entry.name.endsWith('.yaml')) {
       fs.mkdirSync(path.join(root, 'dist', directory), { recursive: true });
       fs.copyFileSync(path.join(root, relative), path.join(root, 'dist', relative));
     }

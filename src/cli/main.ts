@@ -3,6 +3,7 @@ import { registerComplianceCommand } from './commands/compliance';
 import { registerIngestCommand } from './commands/ingest';
 import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
+import { registerReportCommand } from './commands/report';
 import { registerWorldCommand } from './commands/world';
 import { CliError } from './errors';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerPolicyCommand(program);
   registerWorldCommand(program);
   registerComplianceCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

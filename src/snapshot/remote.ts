@@ -176,6 +176,20 @@ export class S3SnapshotStore {
     return { uri: this.uri(relative), key };
   }
 
+  /** Uploads a file that accompanies the snapshots (e.g. a report), encrypted as they are. */
+  async pushFile(file: string, relative: string, contentType: string): Promise<{ uri: string; key: string }> {
+    const key = this.key(relative);
+    const { size } = await fs.stat(file);
+    try {
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.location.bucket, Key: key, Body: createReadStream(file), ContentLength: size, ContentType: contentType, ...this.encryptionParameters() }),
+      );
+    } catch (error) {
+      throw new RemoteStoreError(`cannot upload ${path.basename(file)} to ${this.uri(relative)}: ${describe(error)}`);
+    }
+    return { uri: this.uri(relative), key };
+  }
+
   /** Deletes every snapshot and the pointer; other objects under the prefix are left alone. */
   async remove(): Promise<number> {
     const keys: string[] = [];

@@ -1,0 +1,95 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_OUTPUT_DIR } from '../../config';
+import { parseQuery, QueryError } from '../../query';
+import { checkReportInputs, DEFAULT_SAVED_QUERIES, writeReport, type ReportInputs, type SavedQuery } from '../../report';
+import { SnapshotFormatError } from '../../snapshot/reader';
+import { SnapshotStore } from '../../snapshot/store';
+import { CliError } from '../errors';
+import { snapshotPath } from './query';
+
+interface ReportFlags {
+  snapshot?: string;
+  dir?: string;
+  out: string;
+  inputs?: string;
+  queries?: string;
+  defaultQueries: boolean;
+  title?: string;
+}
+
+/** Compliance and alert results to show, from a JSON file of `ReportInputs` (checked before any work). */
+export function loadReportInputs(file: string): ReportInputs {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`--inputs ${file}: ${code ? `cannot read it (${code})` : `not JSON (${(error as Error).message})`}`);
+  }
+  const problems = checkReportInputs(value);
+  if (problems.length) throw new CliError(`--inputs ${file}: ${problems.join('; ')}`);
+  return value as ReportInputs;
+}
+
+/** Saved queries from a YAML list of `{ title, query }`, each parsed now so a typo fails before the snapshot is read. */
+export function loadSavedQueries(file: string): SavedQuery[] {
+  let value: unknown;
+  try {
+    value = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`--queries ${file}: ${code ? `cannot read it (${code})` : `not YAML (${(error as Error).message})`}`);
+  }
+  if (!Array.isArray(value)) throw new CliError(`--queries ${file}: expected a list of { title, query }`);
+  return value.map((item: unknown, index) => {
+    const entry = item as Partial<SavedQuery> | null;
+    if (!entry || typeof entry.title !== 'string' || typeof entry.query !== 'string') {
+      throw new CliError(`--queries ${file}: [${index}]: expected { title: string, query: string }`);
+    }
+    try {
+      parseQuery(entry.query);
+    } catch (error) {
+      if (error instanceof QueryError) throw new CliError(`--queries ${file}: [${index}].query: ${error.message}`);
+      throw error;
+    }
+    return { title: entry.title, query: entry.query };
+  });
+}
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('Write a self-contained HTML report of a snapshot: overview, health, changes, compliance, alerts and a graph explorer.')
+    .requiredOption('--out <file>', 'the HTML file to write, e.g. report.html')
+    .option('--snapshot <file>', 'snapshot file to report on')
+    .option('--dir <directory>', `snapshot directory whose latest snapshot is reported on, with its retained ones for trends (default ${DEFAULT_OUTPUT_DIR})`)
+    .option('--inputs <file.json>', 'compliance and alert results to show (ReportInputs JSON, see docs/report.md)')
+    .option('--queries <file.yaml>', 'saved J1QL queries to answer in the explorer: a list of { title, query }')
+    .option('--no-default-queries', 'leave out the built-in saved queries')
+    .option('--title <text>', 'the report title')
+    .addHelpText('after', '\nWhat the report holds, and how it stays fast on large organizations: docs/report.md')
+    .action(async (flags: ReportFlags) => {
+      if (flags.snapshot && flags.dir) throw new CliError('--snapshot and --dir cannot be combined');
+      const inputs = flags.inputs ? loadReportInputs(flags.inputs) : undefined;
+      const savedQueries = [...(flags.defaultQueries ? DEFAULT_SAVED_QUERIES : []), ...(flags.queries ? loadSavedQueries(flags.queries) : [])];
+      if (existsSync(flags.out) && statSync(flags.out).isDirectory()) throw new CliError(`--out ${flags.out}: is a directory; expected a file name such as report.html`);
+      const file = await snapshotPath(flags);
+      // The trend and the previous snapshot come from the snapshot's own store.
+      const retained = await new SnapshotStore(flags.snapshot ? path.dirname(path.dirname(path.resolve(file))) : (flags.dir ?? DEFAULT_OUTPUT_DIR)).list();
+      try {
+        const built = await writeReport(flags.out, { snapshotFile: file, retained, inputs, savedQueries, title: flags.title });
+        const { stats } = built;
+        process.stdout.write(
+          `wrote ${flags.out}: ${(stats.bytes / 1e6).toFixed(1)} MB, ${stats.entities.toLocaleString('en-US')} entities, ${stats.relationships.toLocaleString('en-US')} relationships\n`,
+        );
+      } catch (error) {
+        if (error instanceof SnapshotFormatError) throw new CliError(error.message);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code && (error as NodeJS.ErrnoException).path) throw new CliError(`${(error as NodeJS.ErrnoException).path}: ${code}`);
+        throw error;
+      }
+    });
+}
