@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readSnapshot } from '../snapshot/reader';
 import { writeFileAtomic } from '../snapshot/writer';
+import { evaluateForReport } from './compliance';
 import { encodeGraph } from './graph-data';
 import { renderReport } from './html';
 import type { ReportInputs } from './inputs';
@@ -28,6 +29,8 @@ export interface BuildReportOptions {
   savedQueries?: readonly SavedQuery[];
   title?: string;
   now?: () => Date;
+  /** Frameworks to evaluate on the snapshot for the compliance section, unless `inputs` has one. */
+  frameworks?: readonly string[];
 }
 
 export interface BuiltReport {
@@ -38,11 +41,13 @@ export interface BuiltReport {
 
 export async function buildReport(options: BuildReportOptions): Promise<BuiltReport> {
   const snapshot = await readSnapshot(options.snapshotFile);
+  const inputs: ReportInputs | undefined =
+    options.inputs?.compliance || !options.frameworks?.length ? options.inputs : { ...options.inputs, compliance: evaluateForReport(snapshot, options.frameworks) };
   const model = await buildModel({
     snapshot,
     snapshotFile: options.snapshotFile,
     retained: options.retained ?? [],
-    inputs: options.inputs,
+    inputs,
     savedQueries: options.savedQueries ?? DEFAULT_SAVED_QUERIES,
     now: options.now,
   });

@@ -7,6 +7,7 @@ import type { Entity, Relationship } from '../../src/graph';
 import { buildReport, checkReportInputs } from '../../src/report';
 import { encodeGraph, type GraphIndexPayload } from '../../src/report/graph-data';
 import { renderReport } from '../../src/report/html';
+import { evaluateForReport } from '../../src/report/compliance';
 import { buildModel, runSavedQueries } from '../../src/report/model';
 import { readSnapshot } from '../../src/snapshot/reader';
 import { temporaryDirectory } from '../helpers/simulate';
@@ -253,4 +254,25 @@ test('changes: a damaged previous snapshot is named with the reason, and the rep
   t.regex(model.changes.previousUnreadable ?? '', /:2: not a JSON object/);
   t.regex(html, /The previous snapshot, <code>[^<]+<\/code>, could not be read: .*:2: not a JSON object/);
   t.is(model.overview.trend.length, 2);
+});
+
+test('compliance: without --inputs the report evaluates CIS on the snapshot; failing controls carry their evidence keys', async (t) => {
+  const snapshot = await readSnapshot(store.latest);
+  const [cis] = evaluateForReport(snapshot, ['cis-aws-7.0']);
+  t.is(cis.framework, 'cis-aws-7.0');
+  const failing = cis.controls.filter((control) => control.status === 'FAIL');
+  t.true(failing.length > 0, 'the demo organization fails some controls on purpose');
+  const keys = new Set(snapshot.entities.map((entity) => entity._key));
+  for (const control of failing) {
+    t.true(control.evidenceKeys.length > 0, `${control.id} fails with evidence`);
+    t.true(control.evidenceKeys.every((key) => keys.has(key)), `${control.id}: evidence is in the snapshot`);
+  }
+  t.true(cis.controls.some((control) => control.status === 'NOT_EVALUATED' && (control.reason ?? '').length > 0), 'not-evaluated controls say why');
+  t.true(cis.controls.some((control) => control.status === 'MANUAL'));
+
+  const { html } = await buildReport({ snapshotFile: store.latest, retained: store.retained, frameworks: ['cis-aws-7.0'], now: fixedNow });
+  t.notRegex(html, /Compliance: not evaluated in this report\./);
+  t.regex(html, /Alerts: not evaluated in this report\./);
+  const given = await buildReport({ snapshotFile: store.latest, retained: store.retained, frameworks: ['cis-aws-7.0'], inputs: { compliance: [] }, now: fixedNow });
+  t.notRegex(given.html, /cis-aws-7\.0/, 'results given with --inputs win over evaluation');
 });

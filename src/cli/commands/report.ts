@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { builtinFrameworkIds, DEFAULT_FRAMEWORK } from '../../compliance';
 import { DEFAULT_OUTPUT_DIR } from '../../config';
 import { parseQuery, QueryError } from '../../query';
 import { checkReportInputs, DEFAULT_SAVED_QUERIES, writeReport, type ReportInputs, type SavedQuery } from '../../report';
@@ -18,6 +19,7 @@ interface ReportFlags {
   queries?: string;
   defaultQueries: boolean;
   title?: string;
+  framework: string[];
 }
 
 /** Compliance and alert results to show, from a JSON file of `ReportInputs` (checked before any work). */
@@ -59,6 +61,10 @@ export function loadSavedQueries(file: string): SavedQuery[] {
   });
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
@@ -70,17 +76,22 @@ export function registerReportCommand(program: Command): void {
     .option('--queries <file.yaml>', 'saved J1QL queries to answer in the explorer: a list of { title, query }')
     .option('--no-default-queries', 'leave out the built-in saved queries')
     .option('--title <text>', 'the report title')
+    .option('--framework <id>', `compliance framework evaluated for the compliance section (repeatable; default ${DEFAULT_FRAMEWORK}; ignored when --inputs has compliance results)`, collect, [])
     .addHelpText('after', '\nWhat the report holds, and how it stays fast on large organizations: docs/report.md')
     .action(async (flags: ReportFlags) => {
       if (flags.snapshot && flags.dir) throw new CliError('--snapshot and --dir cannot be combined');
       const inputs = flags.inputs ? loadReportInputs(flags.inputs) : undefined;
+      const frameworks = flags.framework.length ? flags.framework : [DEFAULT_FRAMEWORK];
+      for (const id of frameworks) {
+        if (!builtinFrameworkIds().includes(id)) throw new CliError(`--framework ${id}: unknown framework; known: ${builtinFrameworkIds().join(', ')}`);
+      }
       const savedQueries = [...(flags.defaultQueries ? DEFAULT_SAVED_QUERIES : []), ...(flags.queries ? loadSavedQueries(flags.queries) : [])];
       if (existsSync(flags.out) && statSync(flags.out).isDirectory()) throw new CliError(`--out ${flags.out}: is a directory; expected a file name such as report.html`);
       const file = await snapshotPath(flags);
       // The trend and the previous snapshot come from the snapshot's own store.
       const retained = await new SnapshotStore(flags.snapshot ? path.dirname(path.dirname(path.resolve(file))) : (flags.dir ?? DEFAULT_OUTPUT_DIR)).list();
       try {
-        const built = await writeReport(flags.out, { snapshotFile: file, retained, inputs, savedQueries, title: flags.title });
+        const built = await writeReport(flags.out, { snapshotFile: file, retained, inputs, savedQueries, title: flags.title, frameworks });
         const { stats } = built;
         process.stdout.write(
           `wrote ${flags.out}: ${(stats.bytes / 1e6).toFixed(1)} MB, ${stats.entities.toLocaleString('en-US')} entities, ${stats.relationships.toLocaleString('en-US')} relationships\n`,
