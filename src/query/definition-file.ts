@@ -42,6 +42,13 @@ export class LocatedYaml {
 
   /** The line of the value at a path (keys and indexes), or of the nearest parent that exists. */
   lineOf(path: Array<string | number>): number {
+    // A map field: the line of its key, where a reader looks for it.
+    const parent = path.length ? this.document.getIn(path.slice(0, -1), true) : undefined;
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === path[path.length - 1]);
+      const offset = (pair?.key as { range?: [number, number, number] } | null)?.range?.[0];
+      if (offset !== undefined) return this.lines.linePos(offset).line;
+    }
     for (let length = path.length; length >= 0; length--) {
       const node = this.document.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
       if (node && (isMap(node) || isSeq(node) || node.range)) {

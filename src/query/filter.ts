@@ -220,17 +220,3 @@ export function equalityOf(
   if (expected.values.some((value) => value instanceof RegExp)) return undefined;
   return { property: expression.left.name, values: expected.values as Array<Scalar | undefined>, all: expected.all };
 }
-
-/** Full-text search: the text, case-insensitively, inside any property value. */
-export function textMatcher(text: string): (object: Record<string, Value>) => boolean {
-  const needle = text.toLowerCase();
-  const contains = (value: unknown) =>
-    (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && String(value).toLowerCase().includes(needle);
-  return (object) => {
-    for (const key in object) {
-      const value = object[key];
-      if (Array.isArray(value) ? value.some(contains) : contains(value)) return true;
-    }
-    return false;
-  };
-}

@@ -32,6 +32,10 @@ export {
 export { GraphIndex } from './graph-index';
 export { parseQuery } from './parser';
 export { formatResult } from './format';
+export { bindParameters, parameterNames, type ParameterValue, type Parameters } from './parameters';
+export { builtInSmartClasses, loadSmartClasses, readSmartClasses, type SmartClassDefinition, type SmartClasses } from './smart-classes';
+export { DefinitionFileError } from './definition-file';
+export { TextIndex } from './text-index';
 
 /** Parses (when given text) and runs a query. Throws QueryError subclasses for bad queries. */
 export function runQuery(index: GraphIndex, query: string | Query, options: RunOptions = {}): QueryResult {
