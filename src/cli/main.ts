@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAskCommand } from './commands/ask';
 import { registerIngestCommand } from './commands/ingest';
 import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerIngestCommand(program);
   registerQueryCommand(program);
+  registerAskCommand(program);
   registerPolicyCommand(program);
   registerWorldCommand(program);
   return program;
