@@ -1,19 +1,43 @@
 import type { Entity } from '../graph/types';
 
-/** The properties full-text search reads: names, display names, ids and ARNs. */
+/** The properties full-text search reads: names, display names, ids, keys and ARNs. */
 export const SEARCHED_PROPERTIES = ['name', 'displayName', 'id', '_key', 'arn'] as const;
 
-const TOKEN = /[\p{L}\p{N}]+/gu;
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
-/** 32-bit FNV-1a of a token: the index keeps hashes, not strings, so its size is a few bytes per token. */
-function hash(token: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < token.length; i++) {
-    h ^= token.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+/** The lower-case form of a UTF-16 code unit that is part of a word (a letter or digit), or -1. */
+function wordUnit(code: number): number {
+  if (code < 128) {
+    if (code >= 97 && code <= 122) return code;
+    if (code >= 65 && code <= 90) return code + 32;
+    if (code >= 48 && code <= 57) return code;
+    return -1;
   }
-  return h >>> 0;
+  const character = String.fromCharCode(code);
+  return WORD_CHARACTER.test(character) ? character.toLowerCase().charCodeAt(0) : -1;
+}
+
+/**
+ * Calls `emit` with the 32-bit FNV-1a hash of each word (run of letters and digits, lower-cased)
+ * of a text. No strings are made, so indexing a million entities leaves no garbage behind.
+ */
+function forEachTokenHash(text: string, emit: (hash: number) => void): void {
+  let h = FNV_OFFSET;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const unit = wordUnit(text.charCodeAt(i));
+    if (unit >= 0) {
+      h = Math.imul(h ^ unit, FNV_PRIME);
+      inWord = true;
+    } else if (inWord) {
+      emit(h >>> 0);
+      h = FNV_OFFSET;
+      inWord = false;
+    }
+  }
+  if (inWord) emit(h >>> 0);
 }
 
 function searchedValues(entity: Entity): string[] {
@@ -38,53 +62,58 @@ function containsWord(value: string, word: string): boolean {
   return false;
 }
 
+const BUCKET_BITS = 20;
+
 /**
  * Full-text search over names, display names, ids, `_key`s and ARNs, as `FIND 'text'` does. The
  * text is split into words at spaces; an entity matches when every word occurs, case-insensitively,
  * as whole words in one of those properties (`web-1` matches `web-1` and `old web-1 host`, not
- * `web-10`). Each word's letter-and-digit runs are looked up in the index, and the entities of the
- * rarest run are checked against the words.
+ * `web-10`). The index finds the entities holding the rarest of the query's letter-and-digit runs;
+ * those are then checked against the words.
  *
- * The index holds hashes of the tokens: per entity, one 32-bit hash and one 32-bit id per
- * distinct token, grouped by hash in 2^20 buckets (a count-then-fill pass, no sort), about 8 bytes
- * per token plus 4 MB. It is built the first time a query searches text.
+ * The index keeps hashes, not strings: one 32-bit hash and one 32-bit entity id per distinct token
+ * of an entity, grouped by hash into 2^20 buckets (a count-then-fill pass, no sort), so about
+ * 8 bytes per token plus 4 MB. It is built the first time a query searches text.
  */
 export class TextIndex {
   private readonly bucketStart: Int32Array;
   private readonly hashes: Uint32Array;
   private readonly ids: Int32Array;
-  private static readonly BUCKET_BITS = 20;
 
   constructor(private readonly entities: readonly Entity[]) {
     // First pass: the (hash, id) pairs, in growable typed arrays.
     let pairHashes = new Uint32Array(Math.max(1024, entities.length * 4));
     let pairIds = new Int32Array(pairHashes.length);
     let count = 0;
-    const seen = new Set<number>();
-    for (let id = 0; id < entities.length; id++) {
-      seen.clear();
-      for (const value of searchedValues(entities[id])) {
-        for (const match of value.matchAll(TOKEN)) {
-          const h = hash(match[0]);
-          if (seen.has(h)) continue;
-          seen.add(h);
-          if (count === pairHashes.length) {
-            const grownHashes = new Uint32Array(count * 2);
-            grownHashes.set(pairHashes);
-            pairHashes = grownHashes;
-            const grownIds = new Int32Array(count * 2);
-            grownIds.set(pairIds);
-            pairIds = grownIds;
-          }
-          pairHashes[count] = h;
-          pairIds[count] = id;
-          count++;
-        }
+    let current = 0;
+    // The tokens of the current entity, to add each once: a few per entity, so a scan is cheapest.
+    let first = 0;
+    const add = (h: number) => {
+      for (let i = first; i < count; i++) if (pairHashes[i] === h) return;
+      if (count === pairHashes.length) {
+        const grownHashes = new Uint32Array(count * 2);
+        grownHashes.set(pairHashes);
+        pairHashes = grownHashes;
+        const grownIds = new Int32Array(count * 2);
+        grownIds.set(pairIds);
+        pairIds = grownIds;
+      }
+      pairHashes[count] = h;
+      pairIds[count] = current;
+      count++;
+    };
+    for (; current < entities.length; current++) {
+      first = count;
+      const entity = entities[current];
+      for (const property of SEARCHED_PROPERTIES) {
+        const value = entity[property];
+        if (typeof value === 'string') forEachTokenHash(value, add);
+        else if (Array.isArray(value)) for (const element of value) if (typeof element === 'string') forEachTokenHash(element, add);
       }
     }
     // Second pass: group by bucket (the hash's top bits); within a bucket, ids stay ascending.
-    const shift = 32 - TextIndex.BUCKET_BITS;
-    const start = new Int32Array((1 << TextIndex.BUCKET_BITS) + 1);
+    const shift = 32 - BUCKET_BITS;
+    const start = new Int32Array((1 << BUCKET_BITS) + 1);
     for (let i = 0; i < count; i++) start[(pairHashes[i] >>> shift) + 1]++;
     for (let b = 1; b < start.length; b++) start[b] += start[b - 1];
     const fill = start.slice(0, start.length - 1);
@@ -103,38 +132,38 @@ export class TextIndex {
     return this.bucketStart.byteLength + this.hashes.byteLength + this.ids.byteLength;
   }
 
-  /** Entity ids whose tokens include one with this token's hash (a superset: hashes may collide). */
-  private postings(token: string): number[] {
-    const h = hash(token);
-    const bucket = h >>> (32 - TextIndex.BUCKET_BITS);
-    const list: number[] = [];
-    for (let i = this.bucketStart[bucket]; i < this.bucketStart[bucket + 1]; i++) if (this.hashes[i] === h) list.push(this.ids[i]);
-    return list;
+  /** Calls `visit` with the ids of the entities holding a token with this hash (hashes may collide). */
+  private forEachPosting(h: number, visit: (id: number) => void): void {
+    const bucket = h >>> (32 - BUCKET_BITS);
+    const end = this.bucketStart[bucket + 1];
+    for (let i = this.bucketStart[bucket]; i < end; i++) if (this.hashes[i] === h) visit(this.ids[i]);
   }
 
   /** The ids of the entities matching the text, ascending. */
   search(text: string): number[] {
     const words = text.toLowerCase().split(/\s+/).filter(Boolean);
     if (words.length === 0) return [];
-    const tokens = words.flatMap((word) => [...word.matchAll(TOKEN)].map((match) => match[0]));
+    const hashes: number[] = [];
+    for (const word of words) forEachTokenHash(word, (h) => hashes.push(h));
     let candidates: Iterable<number>;
-    if (tokens.length === 0) {
-      // Only punctuation: no token to look up, so every entity is a candidate.
+    if (hashes.length === 0) {
+      // Only punctuation: no word to look up, so every entity is a candidate.
       candidates = this.entities.keys();
     } else {
-      let best: number[] | undefined;
-      for (const token of tokens) {
-        const list = this.postings(token);
-        if (!best || list.length < best.length) best = list;
-        if (best.length === 0) return [];
+      let rarest = hashes[0];
+      let size = Infinity;
+      for (const h of hashes) {
+        let count = 0;
+        this.forEachPosting(h, () => count++);
+        if (count < size) [rarest, size] = [h, count];
+        if (size === 0) return [];
       }
-      candidates = best as number[];
+      const list: number[] = [];
+      this.forEachPosting(rarest, (id) => list.push(id));
+      candidates = list;
     }
     const matches: number[] = [];
-    let last = -1;
     for (const id of candidates) {
-      if (id === last) continue;
-      last = id;
       const values = searchedValues(this.entities[id]);
       if (words.every((word) => values.some((value) => containsWord(value, word)))) matches.push(id);
     }
