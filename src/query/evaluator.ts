@@ -3,7 +3,7 @@ import type { Direction, EntityStep, FilterExpr, Hop, Position, PropertyRef, Que
 import { layoutQuery, type SlotLayout } from './aliases';
 import { QuerySemanticError } from './errors';
 import { compileFilter, conjuncts, equalityOf, objectAccessor, referencedAliases, type Accessor, type Scalar } from './filter';
-import { bindParameters, type Parameters } from './parameters';
+import { bindParameters, usesParameters, type Parameters } from './parameters';
 import { parseQuery } from './parser';
 import { builtInSmartClasses, type SmartClasses } from './smart-classes';
 import { valueKey, type GraphIndex, type Scope } from './graph-index';
@@ -256,7 +256,8 @@ class Evaluation {
       for (const entity of (result as ListResult).data) members.add(this.index.idOf(entity._key) as number);
     }
     const ids = Int32Array.from([...members].sort((a, b) => a - b));
-    cache.set(name, ids);
+    // Members that depend on parameter values are not kept: the next query may give others.
+    if (!queries.some(usesParameters)) cache.set(name, ids);
     return ids;
   }
 

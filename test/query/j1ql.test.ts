@@ -278,6 +278,11 @@ test('smart classes from a user file: added to the shipped ones, checked with fi
   t.throws(() => readSmartClasses(file), { message: /classes\.yaml:2: Ok\.querys: unknown field/ });
   writeFileSync(file, ['Loop:', '  queries:', "    - 'FIND #Loop'"].join('\n'));
   t.throws(() => runQuery(assets, 'FIND #Loop', { smartClasses: loadSmartClasses(file) }), { message: /#Loop -> #Loop/ });
+  // A class whose definition takes a parameter is recomputed for each value.
+  writeFileSync(file, ['Classified:', '  queries:', '    - FIND DataStore WITH classification = ${ param.level }'].join('\n'));
+  const parameterized = loadSmartClasses(file);
+  t.deepEqual(names(runQuery(assets, 'FIND #Classified', { smartClasses: parameterized, params: { level: 'critical' } })), ['prod-db', 'prod-bucket', 'dev-bucket']);
+  t.deepEqual(names(runQuery(assets, 'FIND #Classified', { smartClasses: parameterized, params: { level: 'internal' } })), []);
 });
 
 // ---- 7. metadata ----------------------------------------------------------------------------

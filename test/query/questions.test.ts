@@ -10,6 +10,7 @@ import {
   GraphIndex,
   missingParameters,
   readQuestions,
+  runQuery,
   type Question,
 } from '../../src/query';
 import { readSnapshot } from '../../src/snapshot/reader';
@@ -60,6 +61,17 @@ test('a few answers checked against the demo world files', async (t) => {
     askQuestion(index, questions.find((question) => question.id === 'aws-admin-ports-open-to-internet') as Question, { now, params }).queries[0].result.total;
   t.true(ports() > ports({ adminPorts: [22] }));
   t.is(ports({ adminPorts: [2] }), 0);
+});
+
+test("the issue's two queries on the demo organization: distinct VPC ids, and the ALLOWS verb alias", async (t) => {
+  const { index, now } = await demo;
+  const vpcIds = new Set(index.entities.filter((entity) => entity._type === 'aws_instance' && entity.vpcId).map((entity) => entity.vpcId));
+  const instances = index.entities.filter((entity) => entity._type === 'aws_instance').length;
+  t.true(vpcIds.size > 1 && vpcIds.size < instances, `${vpcIds.size} VPCs for ${instances} instances`);
+  const count = runQuery(index, 'FIND aws_instance AS i RETURN count(i.vpcId), count(i)', { now });
+  t.deepEqual(count.data, [{ 'count(i.vpcId)': vpcIds.size, 'count(i)': instances }]);
+  const read = runQuery(index, "FIND aws_s3_bucket THAT ALLOWS Everyone WHERE ALLOWS.permission = 'READ'", { now });
+  t.deepEqual(read.type === 'list' ? read.data.map((bucket) => bucket.bucketName) : [], ['acme-staging-website']);
 });
 
 test('findQuestions: by id, by whole title in any case, by a unique part of a title', (t) => {
