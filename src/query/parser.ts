@@ -573,9 +573,9 @@ class J1qlParser extends EmbeddedActionsParser {
     this.OR([
       {
         ALT: () => {
-          const minus = this.CONSUME(t.Minus);
+          this.CONSUME(t.Minus);
           const operand = this.SUBRULE(this.returnUnary);
-          return this.ACTION(() => ({ kind: 'negate', operand: asExpression(operand, minus) }) as ParsedExpression);
+          return this.ACTION(() => ({ kind: 'negate', operand: asExpression(operand) }) as ParsedExpression);
         },
       },
       { ALT: () => this.SUBRULE(this.returnPrimary) },
@@ -724,16 +724,15 @@ type ParsedExpression =
   | { kind: 'object'; alias: string; position: Position }
   | { kind: 'all'; alias: string; position: Position };
 
-function asExpression(parsed: ParsedExpression, at: IToken): Expression {
+function asExpression(parsed: ParsedExpression): Expression {
   if (parsed.kind === 'aggregateCall') throw new QuerySemanticError(parsed.item.position, `${parsed.item.label} cannot be part of an expression: aggregates stand alone in RETURN`);
   if (parsed.kind === 'object') throw new QuerySemanticError(parsed.position, `${parsed.alias} is a whole entity or relationship; an expression needs ${parsed.alias}.property`);
   if (parsed.kind === 'all') throw new QuerySemanticError(parsed.position, `${parsed.alias}.* cannot be part of an expression`);
-  void at;
   return parsed;
 }
 
 function binary(operator: IToken, left: ParsedExpression, right: ParsedExpression): ParsedExpression {
-  return { kind: 'binary', operator: operator.image as '+' | '-' | '*' | '/', left: asExpression(left, operator), right: asExpression(right, operator) };
+  return { kind: 'binary', operator: operator.image as '+' | '-' | '*' | '/', left: asExpression(left), right: asExpression(right) };
 }
 
 function callExpression(fn: IToken, args: ParsedExpression[], star: IToken | undefined): ParsedExpression {
@@ -741,7 +740,7 @@ function callExpression(fn: IToken, args: ParsedExpression[], star: IToken | und
   const position = positionOf(fn);
   if (name === 'concat') {
     if (star) throw syntaxErrorAt(star, 'values to concatenate');
-    return { kind: 'concat', args: args.map((arg) => asExpression(arg, fn)) };
+    return { kind: 'concat', args: args.map((arg) => asExpression(arg)) };
   }
   if (!AGGREGATES.includes(name as AggregateFunction)) throw syntaxErrorAt(fn, 'a function: count, min, max, avg, sum or CONCAT');
   const aggregate = name as AggregateFunction;
