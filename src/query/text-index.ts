@@ -72,8 +72,8 @@ const BUCKET_BITS = 20;
  * those are then checked against the words.
  *
  * The index keeps hashes, not strings: one 32-bit hash and one 32-bit entity id per distinct token
- * of an entity, grouped by hash into 2^20 buckets (a count-then-fill pass, no sort), so about
- * 8 bytes per token plus 4 MB. It is built the first time a query searches text.
+ * of an entity, grouped by hash into 2^20 buckets (a count pass, then a fill pass; no sort), so
+ * about 8 bytes per token plus 4 MB. It is built the first time a query searches text.
  */
 export class TextIndex {
   private readonly bucketStart: Int32Array;
@@ -81,48 +81,49 @@ export class TextIndex {
   private readonly ids: Int32Array;
 
   constructor(private readonly entities: readonly Entity[]) {
-    // First pass: the (hash, id) pairs, in growable typed arrays.
-    let pairHashes = new Uint32Array(Math.max(1024, entities.length * 4));
-    let pairIds = new Int32Array(pairHashes.length);
-    let count = 0;
-    let current = 0;
-    // The tokens of the current entity, to add each once: a few per entity, so a scan is cheapest.
-    let first = 0;
+    // The distinct token hashes of one entity, gathered into a reused buffer.
+    let tokens = new Uint32Array(256);
+    let size = 0;
     const add = (h: number) => {
-      for (let i = first; i < count; i++) if (pairHashes[i] === h) return;
-      if (count === pairHashes.length) {
-        const grownHashes = new Uint32Array(count * 2);
-        grownHashes.set(pairHashes);
-        pairHashes = grownHashes;
-        const grownIds = new Int32Array(count * 2);
-        grownIds.set(pairIds);
-        pairIds = grownIds;
+      for (let i = 0; i < size; i++) if (tokens[i] === h) return;
+      if (size === tokens.length) {
+        const grown = new Uint32Array(size * 2);
+        grown.set(tokens);
+        tokens = grown;
       }
-      pairHashes[count] = h;
-      pairIds[count] = current;
-      count++;
+      tokens[size++] = h;
     };
-    for (; current < entities.length; current++) {
-      first = count;
-      const entity = entities[current];
+    const gather = (entity: Entity) => {
+      size = 0;
       for (const property of SEARCHED_PROPERTIES) {
         const value = entity[property];
         if (typeof value === 'string') forEachTokenHash(value, add);
         else if (Array.isArray(value)) for (const element of value) if (typeof element === 'string') forEachTokenHash(element, add);
       }
-    }
-    // Second pass: group by bucket (the hash's top bits); within a bucket, ids stay ascending.
+    };
+    // Two passes over the entities, so that nothing but the final arrays is allocated: the
+    // first counts the tokens of each bucket (the hash's top bits), the second places them.
+    // Tokenizing twice costs less than growing buffers the size of the index (on a large heap,
+    // big allocations trigger full garbage collections).
     const shift = 32 - BUCKET_BITS;
     const start = new Int32Array((1 << BUCKET_BITS) + 1);
-    for (let i = 0; i < count; i++) start[(pairHashes[i] >>> shift) + 1]++;
+    for (let id = 0; id < entities.length; id++) {
+      gather(entities[id]);
+      for (let i = 0; i < size; i++) start[(tokens[i] >>> shift) + 1]++;
+    }
     for (let b = 1; b < start.length; b++) start[b] += start[b - 1];
+    const total = start[start.length - 1];
+    this.hashes = new Uint32Array(total);
+    this.ids = new Int32Array(total);
     const fill = start.slice(0, start.length - 1);
-    this.hashes = new Uint32Array(count);
-    this.ids = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      const at = fill[pairHashes[i] >>> shift]++;
-      this.hashes[at] = pairHashes[i];
-      this.ids[at] = pairIds[i];
+    // Within a bucket the ids stay ascending, as the entities are visited in order.
+    for (let id = 0; id < entities.length; id++) {
+      gather(entities[id]);
+      for (let i = 0; i < size; i++) {
+        const at = fill[tokens[i] >>> shift]++;
+        this.hashes[at] = tokens[i];
+        this.ids[at] = id;
+      }
     }
     this.bucketStart = start;
   }
