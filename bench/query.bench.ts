@@ -158,6 +158,12 @@ const QUERIES: Array<[label: string, query: string]> = [
     'FIND aws_subnet WITH public = true AS s THAT HAS aws_instance WITH active = true AS i THAT USES aws_ebs_volume WITH encrypted = false AS v RETURN s.subnetId, i.instanceId, v.volumeId',
   ],
   ['aggregate over a type', 'FIND aws_ebs_volume WITH encrypted = false AS v RETURN v.region, count(v), sum(v.size)'],
+  // The first run builds the full-text index (names, display names, ids, keys and ARNs of every entity).
+  ['full-text search', "FIND 'aws_instance-0123456'"],
+  [
+    'three hops, RETURN TREE',
+    'FIND aws_vpc WITH defaultVpc = true THAT CONTAINS aws_subnet WITH public = true THAT HAS aws_instance WITH active = true THAT USES aws_ebs_volume WITH encrypted = false RETURN TREE',
+  ],
 ];
 
 function ms(start: number): number {
@@ -221,7 +227,10 @@ export async function run(total = 1_000_000): Promise<void> {
     );
   }
   const peak = process.resourceUsage().maxRSS * 1024;
-  lines.push('', `Peak RSS: ${megabytes(peak)} (generated objects, snapshot-sized, plus the index)`);
+  lines.push(
+    '',
+    `Peak RSS: ${megabytes(peak)} (generated objects, snapshot-sized, plus the index); the full-text index holds ${megabytes(index.textIndex().byteSize)}`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerComplianceCommand } from './commands/compliance';
+import { registerAskCommand } from './commands/ask';
 import { registerIngestCommand } from './commands/ingest';
 import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerIngestCommand(program);
   registerQueryCommand(program);
+  registerAskCommand(program);
   registerPolicyCommand(program);
   registerWorldCommand(program);
   registerComplianceCommand(program);

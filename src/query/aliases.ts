@@ -1,4 +1,4 @@
-import type { EntityStep, Hop, OptionalGroup, Position, Query, TraversalItem } from './ast';
+import type { EntityStep, Expression, Hop, OptionalGroup, Position, Query, TraversalItem } from './ast';
 import { QuerySemanticError } from './errors';
 
 /**
@@ -28,6 +28,9 @@ export interface SlotLayout {
 export function layoutQuery(query: Query): SlotLayout {
   const layout: SlotLayout = { slotCount: 0, stepSlots: new Map(), hopSlots: new Map(), groupSlots: new Map(), aliases: new Map() };
   const implicit = new Map<string, { step: EntityStep; slot: number; always: boolean } | 'ambiguous'>();
+  // J1QL lets a relationship be named by its verb (`WHERE ALLOWS.permission = 'READ'`) when the
+  // verb appears in one hop only.
+  const verbAliases = new Map<string, { slot: number; always: boolean; positions: Position[] }>();
 
   const define = (name: string, kind: AliasBinding['kind'], slot: number, always: boolean, position: Position) => {
     if (layout.aliases.has(name)) throw new QuerySemanticError(position, `the alias ${name} is defined twice`);
@@ -57,6 +60,11 @@ export function layoutQuery(query: Query): SlotLayout {
         const slot = layout.slotCount++;
         layout.hopSlots.set(item, slot);
         if (item.relationshipAlias) define(item.relationshipAlias, 'relationship', slot, always, item.position);
+        for (const verb of item.verbs ?? []) {
+          const known = verbAliases.get(verb);
+          if (known) known.positions.push(item.position);
+          else verbAliases.set(verb, { slot, always, positions: [item.position] });
+        }
         addStep(item.target, always);
       } else {
         addItems(item.items, false);
@@ -76,8 +84,20 @@ export function layoutQuery(query: Query): SlotLayout {
     }
   }
 
-  const check = (alias: string, position: Position) => {
-    if (layout.aliases.has(alias)) return;
+  const check = (alias: string | undefined, position: Position) => {
+    if (alias === undefined || layout.aliases.has(alias)) return;
+    const verb = verbAliases.get(alias.toUpperCase());
+    if (verb && verb.positions.length > 1) {
+      const where = verb.positions.map((at) => `line ${at.line}, column ${at.column}`).join(' and ');
+      throw new QuerySemanticError(
+        position,
+        `${alias} is ambiguous: the verb ${alias.toUpperCase()} appears in more than one hop (${where}); name the relationship you mean with THAT ${alias.toUpperCase()} AS r and use r`,
+      );
+    }
+    if (verb) {
+      layout.aliases.set(alias, { name: alias, kind: 'relationship', slot: verb.slot, always: verb.always, implicit: true });
+      return;
+    }
     const known = [...layout.aliases.keys()];
     const hint = implicit.get(alias) === 'ambiguous' ? `; ${alias} names more than one selector, give each an alias with AS` : '';
     throw new QuerySemanticError(
@@ -93,7 +113,28 @@ export function layoutQuery(query: Query): SlotLayout {
     };
     visit(query.where);
   }
-  if (query.return?.kind === 'columns') for (const item of query.return.items) check(item.alias, item.position);
+  if (query.return?.kind === 'columns') {
+    for (const item of query.return.items) {
+      if (item.kind === 'expression') for (const ref of expressionProperties(item.expression)) check(ref.alias, ref.position);
+      else check(item.alias, item.position);
+    }
+  }
   for (const key of query.orderBy) check(key.alias, key.position);
   return layout;
+}
+
+/** The property references inside a RETURN expression. */
+export function expressionProperties(expression: Expression): Array<Extract<Expression, { kind: 'property' }>> {
+  switch (expression.kind) {
+    case 'property':
+      return [expression];
+    case 'binary':
+      return [...expressionProperties(expression.left), ...expressionProperties(expression.right)];
+    case 'negate':
+      return expressionProperties(expression.operand);
+    case 'concat':
+      return expression.args.flatMap(expressionProperties);
+    default:
+      return [];
+  }
 }

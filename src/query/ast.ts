@@ -22,7 +22,11 @@ export type Literal =
   /** `date(2024-01-31)`: epoch milliseconds, resolved when parsed. */
   | { kind: 'date'; value: number; text: string }
   /** `date.now - 90 days`: resolved against the evaluation's clock. `amount` is signed. */
-  | { kind: 'relativeDate'; amount: number; unit: DateUnit };
+  | { kind: 'relativeDate'; amount: number; unit: DateUnit }
+  /** `/pattern/flags`: a regular expression, matched against string values. */
+  | { kind: 'regex'; source: string; flags: string }
+  /** `${ param.name }`: replaced by the parameter's value before evaluation. */
+  | { kind: 'param'; name: string; position: Position };
 
 /** `= ('a' OR 'b')`: one comparison per value, combined with OR (any) or AND (all). */
 export interface ValueSet {
@@ -65,6 +69,8 @@ export interface SelectorName {
 export type Selector =
   | { kind: 'any' }
   | { kind: 'names'; names: SelectorName[] }
+  /** `#CriticalAsset`, `#CriticalAsset DataStore`: a smart class's members (of those classes or types). */
+  | { kind: 'smartClass'; name: string; names?: SelectorName[] }
   /** A quoted string: full-text search over property values. */
   | { kind: 'text'; text: string };
 
@@ -103,13 +109,25 @@ export type TraversalItem = Hop | OptionalGroup;
 
 export type AggregateFunction = 'count' | 'min' | 'max' | 'avg' | 'sum';
 
+/** An expression in RETURN: arithmetic on numbers and dates, CONCAT, literals and properties. */
+export type Expression =
+  | { kind: 'literal'; value: Literal }
+  /** `30 days`: a duration in milliseconds, to add to or subtract from dates. */
+  | { kind: 'duration'; amount: number; unit: DateUnit }
+  | { kind: 'property'; alias: string; name: string; position: Position }
+  | { kind: 'binary'; operator: '+' | '-' | '*' | '/'; left: Expression; right: Expression }
+  | { kind: 'negate'; operand: Expression }
+  | { kind: 'concat'; args: Expression[] };
+
 export type ReturnItem =
   | { kind: 'property'; alias: string; name: string; label: string; position: Position }
   /** `alias.*`: every property, as `alias.<property>` columns. */
   | { kind: 'all'; alias: string; label: string; position: Position }
   /** A bare alias: the whole entity or relationship. */
   | { kind: 'object'; alias: string; label: string; position: Position }
-  | { kind: 'aggregate'; fn: AggregateFunction; alias: string; name?: string; label: string; position: Position };
+  /** `count(*)` has neither alias nor name: it counts matches. */
+  | { kind: 'aggregate'; fn: AggregateFunction; alias?: string; name?: string; label: string; position: Position }
+  | { kind: 'expression'; expression: Expression; label: string; position: Position };
 
 export type ReturnClause = { kind: 'tree'; position: Position } | { kind: 'columns'; items: ReturnItem[]; position: Position };
 

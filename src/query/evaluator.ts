@@ -1,7 +1,11 @@
 import type { Entity, Relationship } from '../graph/types';
-import type { Direction, EntityStep, FilterExpr, Hop, PropertyRef, Query, TraversalItem } from './ast';
+import type { Direction, EntityStep, FilterExpr, Hop, Position, PropertyRef, Query, TraversalItem } from './ast';
 import { layoutQuery, type SlotLayout } from './aliases';
-import { compileFilter, conjuncts, equalityOf, objectAccessor, referencedAliases, textMatcher, type Accessor, type Scalar, type Value } from './filter';
+import { QuerySemanticError } from './errors';
+import { compileFilter, conjuncts, equalityOf, objectAccessor, referencedAliases, type Accessor, type Scalar } from './filter';
+import { bindParameters, usesParameters, type Parameters } from './parameters';
+import { parseQuery } from './parser';
+import { builtInSmartClasses, type SmartClasses } from './smart-classes';
 import { valueKey, type GraphIndex, type Scope } from './graph-index';
 import { compareKeys, DEFAULT_LIMIT, NONE, Results, sortBy, type ListResult, type Path, type QueryResult } from './results';
 
@@ -10,6 +14,12 @@ export interface RunOptions {
   now?: number;
   /** Rows returned when the query has no LIMIT (default 250, as J1QL). */
   defaultLimit?: number;
+  /** Values of `${ param.name }` (default: none; a query that uses one without a value fails). */
+  params?: Parameters;
+  /** Smart class definitions for `#Name` (default: the shipped ones, see smart-classes.yaml). */
+  smartClasses?: SmartClasses;
+  /** Smart classes being resolved, outermost first: a definition that refers to itself is an error. */
+  resolving?: readonly string[];
 }
 
 /**
@@ -67,6 +77,8 @@ interface StepPlan {
   equalities: Equality[];
   /** The type and class scopes of the selector, or null when it covers every entity. */
   scopes: Scope[] | null;
+  /** The entities the selector allows, when known as a list (smart classes, full-text search). */
+  fixed?: ArrayLike<number>;
   /** Match results already computed in this query, for steps tested once per path. */
   cache: Map<number, boolean>;
 }
@@ -104,12 +116,12 @@ class Evaluation {
   constructor(
     private readonly index: GraphIndex,
     private readonly query: Query,
-    options: RunOptions,
+    private readonly options: RunOptions,
   ) {
     this.layout = layoutQuery(query);
     this.now = options.now ?? Date.now();
     this.relationshipSlots = [...this.layout.hopSlots.values()];
-    this.results = new Results(index, query, this.layout, query.skip ?? 0, query.limit ?? options.defaultLimit ?? DEFAULT_LIMIT);
+    this.results = new Results(index, query, this.layout, query.skip ?? 0, query.limit ?? options.defaultLimit ?? DEFAULT_LIMIT, this.now);
   }
 
   run(): QueryResult {
@@ -196,12 +208,57 @@ class Evaluation {
       plan.selector = (id) => types[entityType[id]] === 1 || classSets[entityClassSet[id]] === 1;
       plan.scopes = selector.names.map(({ name, field }) => ({ field, name }));
     } else if (selector.kind === 'text') {
-      const matches = textMatcher(selector.text);
-      plan.selector = (id) => matches(this.index.entities[id] as Record<string, Value>);
+      this.restrictTo(plan, this.index.textIndex().search(selector.text));
+    } else if (selector.kind === 'smartClass') {
+      this.restrictTo(plan, this.smartClassMembers(selector.name, step.position));
+      if (selector.names) {
+        const { entityType, entityClassSet } = this.index;
+        const types = new Set(selector.names.filter((name) => name.field === '_type').map((name) => this.index.typeId(name.name)));
+        const classes = selector.names.filter((name) => name.field === '_class').map((name) => name.name);
+        const inClass = this.index.classSets.map((set) => classes.some((name) => set.includes(name)));
+        const member = plan.selector;
+        plan.selector = (id) => member(id) && (types.has(entityType[id]) || inClass[entityClassSet[id]]);
+      }
     }
     if (step.filter) this.addEntityFilter(plan, step.filter);
     if (slot !== NONE) this.stepBySlot.set(slot, plan);
     return plan;
+  }
+
+  /** Limits a step to a known list of entities. */
+  private restrictTo(plan: StepPlan, ids: ArrayLike<number>): void {
+    const mask = new Uint8Array(this.index.entityCount);
+    for (let i = 0; i < ids.length; i++) mask[ids[i]] = 1;
+    plan.selector = (id) => mask[id] === 1;
+    plan.fixed = ids;
+  }
+
+  /**
+   * The members of a smart class: the union of its definition queries' starting entities,
+   * computed once per snapshot and definition set. A name without a definition selects the
+   * entities tagged with it (`tag.Name = true`, or the name in `tags`), as in JupiterOne.
+   */
+  private smartClassMembers(name: string, position: Position): Int32Array {
+    const definitions = this.options.smartClasses ?? builtInSmartClasses();
+    let cache = this.index.smartClassMembers.get(definitions);
+    if (!cache) this.index.smartClassMembers.set(definitions, (cache = new Map()));
+    const cached = cache.get(name);
+    if (cached) return cached;
+    const resolving = this.options.resolving ?? [];
+    if (resolving.includes(name)) {
+      throw new QuerySemanticError(position, `the smart class #${name} is defined through itself (${[...resolving, name].map((n) => `#${n}`).join(' -> ')})`);
+    }
+    const definition = definitions.get(name);
+    const queries = definition ? definition.queries : [parseQuery(`FIND * WITH [tag.${name}] = (true OR 'true') OR tags = '${name.replace(/'/g, "\\'")}'`)];
+    const members = new Set<number>();
+    for (const query of queries) {
+      const result = evaluate(this.index, query, { ...this.options, defaultLimit: Number.MAX_SAFE_INTEGER, resolving: [...resolving, name] });
+      for (const entity of (result as ListResult).data) members.add(this.index.idOf(entity._key) as number);
+    }
+    const ids = Int32Array.from([...members].sort((a, b) => a - b));
+    // Members that depend on parameter values are not kept: the next query may give others.
+    if (!queries.some(usesParameters)) cache.set(name, ids);
+    return ids;
   }
 
   private addEntityFilter(plan: StepPlan, filter: FilterExpr): void {
@@ -330,6 +387,8 @@ class Evaluation {
   private estimate(step: StepPlan, allowFullScanIndex: boolean): { size: number; candidates: () => Iterable<number> } {
     const index = this.index;
     const scopes = step.scopes;
+    const fixed = step.fixed;
+    if (fixed) return { size: fixed.length, candidates: () => Array.from(fixed) };
     const scopeSize = scopes ? scopes.reduce((sum, scope) => sum + index.scopeSize(scope), 0) : index.entityCount;
     const scan = {
       size: scopeSize,
@@ -421,7 +480,7 @@ class Evaluation {
   private matchChain(steps: StepPlan[], hops: HopPlan[]): IdSet[] {
     const m = steps.length - 1;
     const capacity = this.index.entityCount;
-    const noFiniteScope = steps.every((step) => step.scopes === null);
+    const noFiniteScope = steps.every((step) => step.scopes === null && step.fixed === undefined);
     const estimates = steps.map((step) => this.estimate(step, noFiniteScope));
     let seed = 0;
     estimates.forEach((estimate, i) => estimate.size < estimates[seed].size && (seed = i));
@@ -614,5 +673,5 @@ function* unionOf(lists: Array<ArrayLike<number>>): Iterable<number> {
 
 /** Runs a parsed query against an index. */
 export function evaluate(index: GraphIndex, query: Query, options: RunOptions = {}): QueryResult {
-  return new Evaluation(index, query, options).run();
+  return new Evaluation(index, bindParameters(query, options.params), options).run();
 }

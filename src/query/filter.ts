@@ -24,7 +24,23 @@ export function isMissing(value: Value): boolean {
   return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
 }
 
-function testScalar(actual: Scalar, operator: PositiveOperator, expected: Scalar): boolean {
+/** Regular expressions anchored for `^=` (starts with) and `$=` (ends with), made once each. */
+const anchored = new WeakMap<RegExp, { start: RegExp; end: RegExp }>();
+
+function testPattern(actual: Scalar, operator: PositiveOperator, pattern: RegExp): boolean {
+  if (typeof actual !== 'string') return false;
+  if (operator === '=' || operator === '~=') return pattern.test(actual);
+  if (operator !== '^=' && operator !== '$=') return false;
+  let forms = anchored.get(pattern);
+  if (!forms) {
+    forms = { start: new RegExp(`^(?:${pattern.source})`, pattern.flags), end: new RegExp(`(?:${pattern.source})$`, pattern.flags) };
+    anchored.set(pattern, forms);
+  }
+  return (operator === '^=' ? forms.start : forms.end).test(actual);
+}
+
+function testScalar(actual: Scalar, operator: PositiveOperator, expected: Scalar | RegExp): boolean {
+  if (expected instanceof RegExp) return testPattern(actual, operator, expected);
   switch (operator) {
     case '=':
       return actual === expected;
@@ -46,7 +62,7 @@ function testScalar(actual: Scalar, operator: PositiveOperator, expected: Scalar
   }
 }
 
-function testValue(actual: Value, operator: PositiveOperator, expected: Scalar | undefined): boolean {
+function testValue(actual: Value, operator: PositiveOperator, expected: Scalar | RegExp | undefined): boolean {
   if (expected === undefined) return operator === '=' && isMissing(actual);
   if (isMissing(actual)) return false;
   if (Array.isArray(actual)) return (actual as Array<Scalar | null>).some((element) => element !== null && testScalar(element, operator, expected));
@@ -59,7 +75,8 @@ function hasString(actual: Value): boolean {
 
 /** The expected side of a comparison once literals are resolved: one value, or a set. */
 export interface Expected {
-  values: Array<Scalar | undefined>;
+  /** A regular expression (`= /admin/i`) matches string values, never others. */
+  values: Array<Scalar | RegExp | undefined>;
   all: boolean;
 }
 
@@ -77,8 +94,19 @@ export function compare(actual: Value, operator: ComparisonOperator, expected: E
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** A literal's value for comparisons: a scalar, a regular expression, or undefined (`undefined`). */
+export function resolveComparand(literal: Literal, now: number): Scalar | RegExp | undefined {
+  if (literal.kind === 'regex') return new RegExp(literal.source, literal.flags);
+  return resolveLiteral(literal, now);
+}
+
 export function resolveLiteral(literal: Literal, now: number): Scalar | undefined {
   switch (literal.kind) {
+    case 'regex':
+      throw new Error(`a regular expression (/${literal.source}/) is only a comparison's right side`);
+    case 'param':
+      // bindParameters replaces every parameter before evaluation.
+      throw new Error(`parameter ${literal.name} was not bound`);
     case 'string':
     case 'number':
     case 'boolean':
@@ -99,8 +127,8 @@ export function resolveLiteral(literal: Literal, now: number): Scalar | undefine
 }
 
 export function resolveExpected(right: Literal | ValueSet, now: number): Expected {
-  if (right.kind === 'set') return { values: right.values.map((value) => resolveLiteral(value, now)), all: right.combinator === 'and' };
-  return { values: [resolveLiteral(right, now)], all: false };
+  if (right.kind === 'set') return { values: right.values.map((value) => resolveComparand(value, now)), all: right.combinator === 'and' };
+  return { values: [resolveComparand(right, now)], all: false };
 }
 
 /** A property on the right (`a.x = b.y`) is a set of its values: any element, or `undefined`. */
@@ -117,6 +145,7 @@ function expectedFromValue(value: Value): Expected {
 function equalityTest(operator: ComparisonOperator, expected: Expected): ((value: Value) => boolean) | undefined {
   if (expected.values.length !== 1 || (operator !== '=' && operator !== '!=')) return undefined;
   const wanted = expected.values[0];
+  if (wanted instanceof RegExp) return undefined;
   const equal =
     wanted === undefined
       ? isMissing
@@ -187,19 +216,7 @@ export function equalityOf(
 ): { property: string; values: Array<Scalar | undefined>; all: boolean } | undefined {
   if (expression.kind !== 'comparison' || expression.operator !== '=' || expression.right.kind === 'property') return undefined;
   const expected = resolveExpected(expression.right, now);
-  return { property: expression.left.name, values: expected.values, all: expected.all };
-}
-
-/** Full-text search: the text, case-insensitively, inside any property value. */
-export function textMatcher(text: string): (object: Record<string, Value>) => boolean {
-  const needle = text.toLowerCase();
-  const contains = (value: unknown) =>
-    (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && String(value).toLowerCase().includes(needle);
-  return (object) => {
-    for (const key in object) {
-      const value = object[key];
-      if (Array.isArray(value) ? value.some(contains) : contains(value)) return true;
-    }
-    return false;
-  };
+  // A regular expression is no equality: an index of values cannot answer it.
+  if (expected.values.some((value) => value instanceof RegExp)) return undefined;
+  return { property: expression.left.name, values: expected.values as Array<Scalar | undefined>, all: expected.all };
 }

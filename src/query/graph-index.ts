@@ -1,4 +1,5 @@
 import type { Entity, PropertyValue, Relationship } from '../graph/types';
+import { TextIndex } from './text-index';
 
 const EMPTY = new Int32Array(0);
 
@@ -53,6 +54,9 @@ export class GraphIndex {
   readonly inStart: Int32Array;
   readonly inEdges: Int32Array;
   private readonly postings = new Map<string, Map<string, number[]>>();
+  private text: TextIndex | undefined;
+  /** Members of smart classes, per definition set, computed once per snapshot. */
+  readonly smartClassMembers = new WeakMap<object, Map<string, Int32Array>>();
 
   static fromSnapshot(snapshot: { entities: readonly Entity[]; relationships: readonly Relationship[] }): GraphIndex {
     return new GraphIndex(snapshot.entities, snapshot.relationships);
@@ -225,6 +229,12 @@ export class GraphIndex {
       else high = mid;
     }
     return low;
+  }
+
+  /** The full-text index, built on first use (most snapshots are never searched by text). */
+  textIndex(): TextIndex {
+    this.text ??= new TextIndex(this.entities);
+    return this.text;
   }
 
   /** Entities a scope covers. */

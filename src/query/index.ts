@@ -32,6 +32,20 @@ export {
 export { GraphIndex } from './graph-index';
 export { parseQuery } from './parser';
 export { formatResult } from './format';
+export { bindParameters, parameterNames, type ParameterValue, type Parameters } from './parameters';
+export { builtInSmartClasses, loadSmartClasses, readSmartClasses, type SmartClassDefinition, type SmartClasses } from './smart-classes';
+export { DefinitionFileError } from './definition-file';
+export { TextIndex } from './text-index';
+export {
+  askQuestion,
+  builtInQuestions,
+  BUILT_IN_QUESTIONS_FILE,
+  findQuestions,
+  missingParameters,
+  readQuestions,
+  type Question,
+  type QuestionAnswer,
+} from './questions';
 
 /** Parses (when given text) and runs a query. Throws QueryError subclasses for bad queries. */
 export function runQuery(index: GraphIndex, query: string | Query, options: RunOptions = {}): QueryResult {

@@ -1,4 +1,4 @@
-import { createToken, Lexer, type TokenType } from './chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from './chevrotain';
 
 /**
  * Tokens of J1QL. Chevrotain tries patterns in the order of `allTokens` and takes the first that
@@ -61,6 +61,33 @@ export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /date\([^
 export const DateNow = createToken({ name: 'DateNow', pattern: /date\.now/i, longer_alt: Identifier, label: 'date.now' });
 /** No sign: `date.now-24hours` must lex as date.now, `-`, 24, hours. */
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?/, label: 'a number' });
+/** `${ param.name }`: a parameter, replaced by its value when the query runs. */
+export const ParamRef = createToken({ name: 'ParamRef', pattern: /\$\{\s*param\.[A-Za-z_][A-Za-z0-9_.-]*\s*\}/, label: '${ param.name }' });
+/** `#CriticalAsset`: a smart class. */
+export const SmartClass = createToken({ name: 'SmartClass', pattern: /#[A-Za-z_][A-Za-z0-9_]*/, label: '#SmartClass' });
+
+const REGEX_BODY = /\/((?:[^/\\\r\n]|\\.)+)\/([a-z]*)/y;
+/** Tokens after which a `/` opens a regular expression rather than dividing. */
+const BEFORE_REGEX = new Set(['Equals', 'NotEquals', 'Contains', 'StartsWith', 'EndsWith', 'NotContains', 'NotStartsWith', 'NotEndsWith', 'LParen', 'Or', 'And']);
+/**
+ * `/pattern/flags` after a comparison operator (or inside a value set). Elsewhere `/` divides, so
+ * the token looks at the token before it: `RETURN a.x / 2, b.y / 3` holds no regular expression.
+ */
+export const RegexLiteral = createToken({
+  name: 'RegexLiteral',
+  pattern: {
+    exec: (text: string, offset: number, matched: IToken[]) => {
+      const previous = matched[matched.length - 1];
+      if (!previous || !BEFORE_REGEX.has(previous.tokenType.name)) return null;
+      REGEX_BODY.lastIndex = offset;
+      return REGEX_BODY.exec(text);
+    },
+  },
+  line_breaks: false,
+  start_chars_hint: ['/'],
+  label: 'a /regular expression/',
+});
+
 /** `[tag.my-key]`: a property name with characters a plain name cannot hold. */
 export const Bracketed = createToken({ name: 'Bracketed', pattern: /\[[^\]\r\n]+\]/, label: 'a [bracketed] property name' });
 
@@ -91,12 +118,16 @@ export const Dot = operator('Dot', '.');
 export const Star = operator('Star', '*');
 export const Question = operator('Question', '?');
 export const Plus = operator('Plus', '+');
+export const Slash = operator('Slash', '/');
 export const Minus = operator('Minus', '-');
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
+  RegexLiteral,
+  ParamRef,
+  SmartClass,
   StringLiteral,
   DateLiteral,
   DateNow,
@@ -150,6 +181,7 @@ export const allTokens: TokenType[] = [
   Question,
   Plus,
   Minus,
+  Slash,
 ];
 
 export const queryLexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: 'full' });

@@ -1,6 +1,7 @@
 import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken, type TokenType } from './chevrotain';
 import type {
   AggregateFunction,
+  Expression,
   Comparison,
   ComparisonOperator,
   DateUnit,
@@ -208,6 +209,29 @@ class J1qlParser extends EmbeddedActionsParser {
         ALT: () => {
           const token = this.CONSUME(t.StringLiteral);
           return { kind: 'text', text: unquote(token.image) } as Selector;
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(t.SmartClass);
+          const within: SelectorName[] = [];
+          this.OPTION(() => {
+            this.OR2([
+              { ALT: () => within.push(this.SUBRULE4(this.selectorName)) },
+              {
+                ALT: () => {
+                  this.CONSUME2(t.LParen);
+                  within.push(this.SUBRULE5(this.selectorName));
+                  this.MANY2(() => {
+                    this.CONSUME2(t.Pipe);
+                    within.push(this.SUBRULE6(this.selectorName));
+                  });
+                  this.CONSUME2(t.RParen);
+                },
+              },
+            ]);
+          });
+          return { kind: 'smartClass', name: token.image.slice(1), names: within.length ? within : undefined } as Selector;
         },
       },
     ]);
@@ -444,6 +468,18 @@ class J1qlParser extends EmbeddedActionsParser {
       { ALT: () => (this.CONSUME(t.Undefined), { kind: 'undefined' } as Literal) },
       {
         ALT: () => {
+          const token = this.CONSUME(t.RegexLiteral);
+          return this.ACTION(() => regexLiteral(token));
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(t.ParamRef);
+          return this.ACTION(() => paramLiteral(token));
+        },
+      },
+      {
+        ALT: () => {
           const token = this.CONSUME(t.DateLiteral);
           return this.ACTION(() => {
             const text = token.image.slice(token.image.indexOf('(') + 1, -1).trim();
@@ -495,49 +531,131 @@ class J1qlParser extends EmbeddedActionsParser {
   });
 
   private returnItem = this.RULE('returnItem', (): ReturnItem => {
-    const item = this.OR([{ ALT: () => this.SUBRULE(this.aggregate) }, { ALT: () => this.SUBRULE(this.returnRef) }]);
+    const first = this.LA(1);
+    const parsed = this.SUBRULE(this.returnExpression);
+    let label: string | undefined;
     this.OPTION(() => {
       this.CONSUME(t.As);
-      const label = this.OR2([
+      label = this.OR2([
         { ALT: () => this.CONSUME(t.Identifier).image },
         { ALT: () => unquote(this.CONSUME(t.StringLiteral).image) },
       ]);
-      this.ACTION(() => (item.label = label));
     });
-    return item;
+    return this.ACTION(() => {
+      const item = toReturnItem(parsed, positionOf(first));
+      if (label !== undefined) item.label = label;
+      return item;
+    });
   });
 
-  private aggregate = this.RULE('aggregate', (): ReturnItem => {
+  /** `a + b`, `a - b`: left-associative, below `*` and `/`. */
+  private returnExpression = this.RULE('returnExpression', (): ParsedExpression => {
+    let left = this.SUBRULE(this.returnTerm);
+    this.MANY(() => {
+      const operator = this.OR([{ ALT: () => this.CONSUME(t.Plus) }, { ALT: () => this.CONSUME(t.Minus) }]);
+      const right = this.SUBRULE2(this.returnTerm);
+      left = this.ACTION(() => binary(operator, left, right));
+    });
+    return left;
+  });
+
+  private returnTerm = this.RULE('returnTerm', (): ParsedExpression => {
+    let left = this.SUBRULE(this.returnUnary);
+    this.MANY(() => {
+      const operator = this.OR([{ ALT: () => this.CONSUME(t.Star) }, { ALT: () => this.CONSUME(t.Slash) }]);
+      const right = this.SUBRULE2(this.returnUnary);
+      left = this.ACTION(() => binary(operator, left, right));
+    });
+    return left;
+  });
+
+  private returnUnary = this.RULE('returnUnary', (): ParsedExpression =>
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.Minus);
+          const operand = this.SUBRULE(this.returnUnary);
+          return this.ACTION(() => ({ kind: 'negate', operand: asExpression(operand) }) as ParsedExpression);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.returnPrimary) },
+    ]),
+  );
+
+  private returnPrimary = this.RULE('returnPrimary', (): ParsedExpression =>
+    this.OR([
+      {
+        ALT: () => {
+          const number = this.CONSUME(t.NumberLiteral);
+          let unit: IToken | undefined;
+          this.OPTION(() => (unit = this.CONSUME(t.Identifier)));
+          return this.ACTION(() => {
+            const amount = Number(number.image);
+            if (!unit) return { kind: 'literal', value: { kind: 'number', value: amount } } as ParsedExpression;
+            const normalized = DATE_UNITS[unit.image.toLowerCase()];
+            if (!normalized) throw syntaxErrorAt(unit, 'a date unit: hour(s), hr(s), day(s), month(s), mo(s), year(s), yr(s)');
+            return { kind: 'duration', amount, unit: normalized } as ParsedExpression;
+          });
+        },
+      },
+      { ALT: () => ({ kind: 'literal', value: { kind: 'string', value: unquote(this.CONSUME(t.StringLiteral).image) } }) as ParsedExpression },
+      { ALT: () => (this.CONSUME(t.True), { kind: 'literal', value: { kind: 'boolean', value: true } } as ParsedExpression) },
+      { ALT: () => (this.CONSUME(t.False), { kind: 'literal', value: { kind: 'boolean', value: false } } as ParsedExpression) },
+      { ALT: () => (this.CONSUME(t.DateNow), { kind: 'literal', value: { kind: 'relativeDate', amount: 0, unit: 'day' } } as ParsedExpression) },
+      {
+        ALT: () => {
+          const token = this.CONSUME(t.DateLiteral);
+          return this.ACTION(() => {
+            const text = token.image.slice(token.image.indexOf('(') + 1, -1).trim();
+            const value = parseIsoDate(text);
+            if (value === undefined) throw syntaxErrorAt(token, 'an ISO 8601 date such as date(2024-01-31) or date(2024-01-31T12:00:00Z)');
+            return { kind: 'literal', value: { kind: 'date', value, text } } as ParsedExpression;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(t.ParamRef);
+          return this.ACTION(() => ({ kind: 'literal', value: paramLiteral(token) }) as ParsedExpression);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.LParen);
+          const inner = this.SUBRULE(this.returnExpression);
+          this.CONSUME(t.RParen);
+          return inner;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.returnCall) },
+      { ALT: () => this.SUBRULE(this.returnRef) },
+    ]),
+  );
+
+  /** `count(x)`, `count(*)`, `sum(x.size)`, `CONCAT(a, ' ', b)`. */
+  private returnCall = this.RULE('returnCall', (): ParsedExpression => {
     const fn = this.CONSUME(t.Identifier);
     this.CONSUME(t.LParen);
-    const argument = this.LA(1);
-    let bracketed: IToken | undefined;
-    const head = this.CONSUME2(t.Identifier);
-    this.OPTION(() => {
-      this.CONSUME(t.Dot);
-      bracketed = this.CONSUME(t.Bracketed);
-    });
+    const args: ParsedExpression[] = [];
+    let star: IToken | undefined;
+    this.OR([
+      { ALT: () => (star = this.CONSUME(t.Star)) },
+      {
+        ALT: () => {
+          args.push(this.SUBRULE(this.returnExpression));
+          this.MANY(() => {
+            this.CONSUME(t.Comma);
+            args.push(this.SUBRULE2(this.returnExpression));
+          });
+        },
+      },
+    ]);
     this.CONSUME(t.RParen);
-    return this.ACTION(() => {
-      const name = fn.image.toLowerCase() as AggregateFunction;
-      if (!AGGREGATES.includes(name)) throw syntaxErrorAt(fn, 'an aggregate function: count, min, max, avg or sum');
-      const [alias, ...rest] = head.image.split('.');
-      const property = bracketed ? [...rest, unbracket(bracketed.image)].join('.') : rest.join('.');
-      if (name !== 'count' && !property) throw syntaxErrorAt(argument, `alias.property in ${name}()`);
-      const inner = property ? `${alias}.${property}` : alias;
-      return {
-        kind: 'aggregate',
-        fn: name,
-        alias,
-        name: property || undefined,
-        label: `${name}(${inner})`,
-        position: positionOf(fn),
-      } as ReturnItem;
-    });
+    return this.ACTION(() => callExpression(fn, args, star));
   });
 
   /** `alias`, `alias.property`, `alias.[odd-name]`, `alias.*`. */
-  private returnRef = this.RULE('returnRef', (): ReturnItem => {
+  private returnRef = this.RULE('returnRef', (): ParsedExpression => {
     const head = this.CONSUME(t.Identifier);
     let star = false;
     let bracketed: IToken | undefined;
@@ -549,11 +667,11 @@ class J1qlParser extends EmbeddedActionsParser {
       const position = positionOf(head);
       if (star) {
         if (head.image.includes('.')) throw syntaxErrorAt(head, 'an alias before .*');
-        return { kind: 'all', alias: head.image, label: `${head.image}.*`, position } as ReturnItem;
+        return { kind: 'all', alias: head.image, position } as ParsedExpression;
       }
-      if (!head.image.includes('.') && !bracketed) return { kind: 'object', alias: head.image, label: head.image, position } as ReturnItem;
+      if (!head.image.includes('.') && !bracketed) return { kind: 'object', alias: head.image, position } as ParsedExpression;
       const ref = propertyRef(head, bracketed, true, position);
-      return { kind: 'property', alias: ref.alias as string, name: ref.name, label: `${ref.alias}.${ref.name}`, position } as ReturnItem;
+      return { kind: 'property', alias: ref.alias as string, name: ref.name, position } as ParsedExpression;
     });
   });
 
@@ -594,6 +712,117 @@ function propertyRef(head: IToken, bracketed: IToken | undefined, qualified: boo
   if (bracketed) rest.push(unbracket(bracketed.image));
   if (rest.length === 0) throw syntaxErrorAt(head, 'alias.property');
   return { kind: 'property', alias, name: rest.join('.'), position };
+}
+
+/**
+ * What a RETURN item parses to before it is classified: an expression, or one of the forms that
+ * can only stand alone (an aggregate, a whole object, `alias.*`).
+ */
+type ParsedExpression =
+  | Expression
+  | { kind: 'aggregateCall'; item: Extract<ReturnItem, { kind: 'aggregate' }> }
+  | { kind: 'object'; alias: string; position: Position }
+  | { kind: 'all'; alias: string; position: Position };
+
+function asExpression(parsed: ParsedExpression): Expression {
+  if (parsed.kind === 'aggregateCall') throw new QuerySemanticError(parsed.item.position, `${parsed.item.label} cannot be part of an expression: aggregates stand alone in RETURN`);
+  if (parsed.kind === 'object') throw new QuerySemanticError(parsed.position, `${parsed.alias} is a whole entity or relationship; an expression needs ${parsed.alias}.property`);
+  if (parsed.kind === 'all') throw new QuerySemanticError(parsed.position, `${parsed.alias}.* cannot be part of an expression`);
+  return parsed;
+}
+
+function binary(operator: IToken, left: ParsedExpression, right: ParsedExpression): ParsedExpression {
+  return { kind: 'binary', operator: operator.image as '+' | '-' | '*' | '/', left: asExpression(left), right: asExpression(right) };
+}
+
+function callExpression(fn: IToken, args: ParsedExpression[], star: IToken | undefined): ParsedExpression {
+  const name = fn.image.toLowerCase();
+  const position = positionOf(fn);
+  if (name === 'concat') {
+    if (star) throw syntaxErrorAt(star, 'values to concatenate');
+    return { kind: 'concat', args: args.map((arg) => asExpression(arg)) };
+  }
+  if (!AGGREGATES.includes(name as AggregateFunction)) throw syntaxErrorAt(fn, 'a function: count, min, max, avg, sum or CONCAT');
+  const aggregate = name as AggregateFunction;
+  if (star) {
+    if (aggregate !== 'count') throw syntaxErrorAt(star, `alias.property in ${aggregate}()`);
+    return { kind: 'aggregateCall', item: { kind: 'aggregate', fn: 'count', label: 'count(*)', position } };
+  }
+  const [argument] = args;
+  const valid = args.length === 1 && (argument.kind === 'object' || argument.kind === 'property');
+  if (!valid || (aggregate !== 'count' && argument.kind !== 'property')) {
+    throw new QuerySemanticError(position, `${aggregate}() takes ${aggregate === 'count' ? 'an alias, alias.property or *' : 'one alias.property'}`);
+  }
+  const alias = (argument as { alias: string }).alias;
+  const property = argument.kind === 'property' ? argument.name : undefined;
+  return {
+    kind: 'aggregateCall',
+    item: { kind: 'aggregate', fn: aggregate, alias, name: property, label: `${aggregate}(${property ? `${alias}.${property}` : alias})`, position },
+  };
+}
+
+function toReturnItem(parsed: ParsedExpression, position: Position): ReturnItem {
+  switch (parsed.kind) {
+    case 'aggregateCall':
+      return parsed.item;
+    case 'object':
+      return { kind: 'object', alias: parsed.alias, label: parsed.alias, position };
+    case 'all':
+      return { kind: 'all', alias: parsed.alias, label: `${parsed.alias}.*`, position };
+    case 'property':
+      return { kind: 'property', alias: parsed.alias, name: parsed.name, label: `${parsed.alias}.${parsed.name}`, position };
+    default:
+      return { kind: 'expression', expression: parsed, label: expressionText(parsed), position };
+  }
+}
+
+const PRECEDENCE = { '+': 1, '-': 1, '*': 2, '/': 2 } as const;
+
+/** The column label of an expression: its canonical text. */
+export function expressionText(expression: Expression, parent = 0): string {
+  switch (expression.kind) {
+    case 'literal': {
+      const literal = expression.value;
+      if (literal.kind === 'string') return `'${literal.value.replace(/'/g, "\\'")}'`;
+      if (literal.kind === 'relativeDate') return 'date.now';
+      if (literal.kind === 'date') return `date(${literal.text})`;
+      if (literal.kind === 'param') return `\${param.${literal.name}}`;
+      if (literal.kind === 'number' || literal.kind === 'boolean') return String(literal.value);
+      return literal.kind;
+    }
+    case 'duration':
+      return `${expression.amount} ${expression.unit}s`;
+    case 'property':
+      return `${expression.alias}.${expression.name}`;
+    case 'negate':
+      return `-${expressionText(expression.operand, 3)}`;
+    case 'concat':
+      return `CONCAT(${expression.args.map((arg) => expressionText(arg)).join(', ')})`;
+    case 'binary': {
+      const own = PRECEDENCE[expression.operator];
+      // The right operand of - and / keeps parentheses at the same level: a - (b - c).
+      const text = `${expressionText(expression.left, own)} ${expression.operator} ${expressionText(expression.right, own + 0.5)}`;
+      return own < parent ? `(${text})` : text;
+    }
+  }
+}
+
+function paramLiteral(token: IToken): Literal {
+  const name = /param\.([A-Za-z0-9_.-]+)/.exec(token.image)?.[1] as string;
+  return { kind: 'param', name, position: positionOf(token) };
+}
+
+function regexLiteral(token: IToken): Literal {
+  const close = token.image.lastIndexOf('/');
+  const source = token.image.slice(1, close);
+  const flags = token.image.slice(close + 1);
+  if (/[^imsu]/.test(flags)) throw syntaxErrorAt(token, 'regular expression flags among i, m, s, u');
+  try {
+    new RegExp(source, flags);
+  } catch (error) {
+    throw new QuerySyntaxError(positionOf(token).line, positionOf(token).column, `'${token.image}'`, [], `not a valid regular expression: ${(error as Error).message}`);
+  }
+  return { kind: 'regex', source, flags };
 }
 
 function describeToken(token: IToken): string {

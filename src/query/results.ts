@@ -3,7 +3,8 @@ import type { OrderKey, Query, ReturnItem } from './ast';
 import type { SlotLayout } from './aliases';
 import { QuerySemanticError } from './errors';
 import { isMissing, type Scalar, type Value } from './filter';
-import type { GraphIndex } from './graph-index';
+import { compileExpression } from './expressions';
+import { valueKey, type GraphIndex } from './graph-index';
 
 /** Rows returned when a query has no LIMIT, as in J1QL. */
 export const DEFAULT_LIMIT = 250;
@@ -66,6 +67,7 @@ export class Results {
     private readonly layout: SlotLayout,
     private readonly skip: number,
     private readonly limit: number,
+    private readonly now: number = Date.now(),
   ) {
     this.slotKind = new Array(layout.slotCount).fill('entity');
     for (const slot of layout.hopSlots.values()) this.slotKind[slot] = 'relationship';
@@ -161,6 +163,13 @@ export class Results {
   }
 
   private columnReader(item: ReturnItem): (path: Path, row: Row) => void {
+    if (item.kind === 'expression') {
+      const value = compileExpression<Path>(item.expression, this.now, (alias, name) => this.pathReader(alias, name));
+      return (path, row) => {
+        row[item.label] = value(path);
+      };
+    }
+    if (item.kind === 'aggregate') throw new Error('aggregates are not columns');
     const object = this.objectReader(item.alias);
     if (item.kind === 'property') {
       return (path, row) => {
@@ -179,14 +188,22 @@ export class Results {
     };
   }
 
+  /**
+   * One aggregate over a group's paths. Each entity or relationship counts once per group;
+   * `count(x.prop)` counts the distinct values they hold (list elements one by one, missing values
+   * not at all), as J1QL documents; `count(*)` counts the matches; min, max, sum and avg take every
+   * numeric value of each entity once (list elements one by one).
+   */
   private aggregate(item: Extract<ReturnItem, { kind: 'aggregate' }>, paths: Path[]): number | null {
+    if (item.alias === undefined) return paths.length;
     const slot = (this.layout.aliases.get(item.alias) as { slot: number }).slot;
     const objects: readonly (Entity | Relationship)[] = this.slotKind[slot] === 'relationship' ? this.index.relationships : this.index.entities;
     const ids = distinct(paths.map((path) => path.slots[slot]).filter((id) => id !== NONE));
     if (item.fn === 'count' && item.name === undefined) return ids.length;
     const values: Value[] = ids.map((id) => objects[id][item.name as string]);
-    if (item.fn === 'count') return values.reduce((sum: number, value) => sum + (isMissing(value) ? 0 : Array.isArray(value) ? value.length : 1), 0);
-    const numbers = values.flatMap((value) => (Array.isArray(value) ? value : [value])).filter((value): value is number => typeof value === 'number');
+    const elements = values.flatMap((value) => (isMissing(value) ? [] : Array.isArray(value) ? value.filter((element) => element !== null) : [value]));
+    if (item.fn === 'count') return new Set(elements.map((element) => valueKey(element as Scalar))).size;
+    const numbers = elements.filter((value): value is number => typeof value === 'number');
     if (numbers.length === 0) return null;
     // A loop, not Math.min(...numbers): a spread of many values overflows the stack.
     if (item.fn === 'min') return numbers.reduce((a, b) => (b < a ? b : a));

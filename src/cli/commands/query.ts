@@ -2,16 +2,91 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_OUTPUT_DIR } from '../../config';
-import { formatResult, GraphIndex, parseQuery, QueryError, runQuery, type Query, type QueryResult } from '../../query';
+import {
+  DefinitionFileError,
+  formatResult,
+  GraphIndex,
+  loadSmartClasses,
+  parameterNames,
+  parseQuery,
+  QueryError,
+  runQuery,
+  type ParameterValue,
+  type Parameters,
+  type Query,
+  type QueryResult,
+  type SmartClasses,
+} from '../../query';
 import { readSnapshot, SnapshotFormatError } from '../../snapshot/reader';
 import { SnapshotStore } from '../../snapshot/store';
 import { CliError } from '../errors';
 
-interface QueryFlags {
+export interface SnapshotFlags {
   snapshot?: string;
   dir?: string;
+}
+
+interface QueryFlags extends SnapshotFlags {
   json?: boolean;
   table?: boolean;
+  param: string[];
+  smartClasses: string[];
+}
+
+/** Commander collects a repeated option into a list. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/**
+ * `--param name=value`, repeatable. The value is read as JSON when it is a number, `true`,
+ * `false`, a quoted string or a list (`--param ports=[22,3389]`); otherwise it is the text as
+ * written (`--param env=prod`).
+ */
+export function parseParamFlags(values: string[]): Record<string, ParameterValue> {
+  const params: Record<string, ParameterValue> = {};
+  for (const flag of values) {
+    const match = /^([A-Za-z_][A-Za-z0-9_.-]*)=([\s\S]*)$/.exec(flag);
+    if (!match) throw new CliError(`--param ${flag}: expected name=value`);
+    const [, name, text] = match;
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Not JSON: the text itself.
+    }
+    const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+    if (!scalar(value) && !(Array.isArray(value) && value.length > 0 && value.every(scalar))) {
+      throw new CliError(`--param ${name}: expected text, a number, true, false or a non-empty list of them`);
+    }
+    params[name] = value as ParameterValue;
+  }
+  return params;
+}
+
+/** The shipped smart classes plus those of `--smart-classes` files (read before any snapshot). */
+export function smartClassesFrom(files: string[]): SmartClasses {
+  try {
+    return loadSmartClasses(...files);
+  } catch (error) {
+    if (error instanceof DefinitionFileError) throw new CliError(`--smart-classes ${error.message}`);
+    throw error;
+  }
+}
+
+/** Reads the snapshot the flags name (or the directory's latest) and indexes it. */
+export async function loadIndex(flags: SnapshotFlags): Promise<{ index: GraphIndex; file: string }> {
+  const file = await snapshotPath(flags);
+  let snapshot: Awaited<ReturnType<typeof readSnapshot>>;
+  try {
+    snapshot = await readSnapshot(file);
+  } catch (error) {
+    if (error instanceof SnapshotFormatError) throw new CliError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) throw new CliError(`${file}: cannot read it (${code})`);
+    throw error;
+  }
+  return { index: GraphIndex.fromSnapshot(snapshot), file };
 }
 
 /** The snapshot to query: the one named, or the directory's latest. */
@@ -48,6 +123,8 @@ export function registerQueryCommand(program: Command): void {
     .option('--dir <directory>', `snapshot directory whose latest snapshot is queried (default ${DEFAULT_OUTPUT_DIR})`)
     .option('--json', 'print the result as JSON: { type, data, total }')
     .option('--table', 'print the result as a text table (the default)')
+    .option('--param <name=value>', 'a value for ${ param.name } (repeatable; lists as JSON: ports=[22,3389])', collect, [])
+    .option('--smart-classes <file>', 'more smart class definitions (YAML, as src/query/smart-classes.yaml; repeatable)', collect, [])
     .addHelpText('after', '\nJ1QL supported here: docs/query.md')
     .action(async (text: string, flags: QueryFlags) => {
       if (flags.json && flags.table) throw new CliError('--json and --table cannot be combined');
@@ -60,19 +137,14 @@ export function registerQueryCommand(program: Command): void {
         if (error instanceof QueryError) throw new CliError(`bad query: ${error.message}`);
         throw error;
       }
-      const file = await snapshotPath(flags);
-      let snapshot: Awaited<ReturnType<typeof readSnapshot>>;
-      try {
-        snapshot = await readSnapshot(file);
-      } catch (error) {
-        if (error instanceof SnapshotFormatError) throw new CliError(error.message);
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code) throw new CliError(`${file}: cannot read it (${code})`);
-        throw error;
-      }
+      const params: Parameters = parseParamFlags(flags.param);
+      const missing = parameterNames(query).filter((name) => !Object.hasOwn(params, name));
+      if (missing.length) throw new CliError(`the query needs ${missing.map((name) => `--param ${name}=<value>`).join(' ')}`);
+      const smartClasses = smartClassesFrom(flags.smartClasses);
+      const { index } = await loadIndex(flags);
       let result: QueryResult;
       try {
-        result = runQuery(GraphIndex.fromSnapshot(snapshot), query);
+        result = runQuery(index, query, { params, smartClasses });
       } catch (error) {
         if (error instanceof QueryError) throw new CliError(`bad query: ${error.message}`);
         throw error;
