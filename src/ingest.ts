@@ -6,6 +6,7 @@ import { loadPeopleFile } from './analysis/people';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { CollectorRun, GLOBAL_REGION, silentLogger } from './collectors/runner';
+import { failedOptionalCalls, optionalTypesOf, restoreOptionalProperties } from './collectors/optional';
 import { RateLimiter } from './aws/rate-limits';
 import { WorkerPool, type Collection } from './parallel/pool';
 import type { WorkerDiagnostics } from './parallel/protocol';
@@ -78,7 +79,9 @@ const ACCOUNTS_PER_WORKER = 8;
  * which cannot cross to another thread: with them the run stays in this one.
  */
 export function workerCount(setting: IngestConfig['workers'], accounts: number, options: Pick<IngestOptions, 'collectors' | 'access'>): number {
-  if (options.collectors || options.access?.retryStrategy || options.access?.plugins || options.access?.stsPlugins) return 1;
+  const access = options.access;
+  const pacingClock = access?.pacing && typeof access.pacing === 'object' && 'clock' in access.pacing && access.pacing.clock !== undefined;
+  if (options.collectors || access?.retryStrategy || access?.plugins || access?.stsPlugins || access?.credentialsClock || access?.throttleRetries?.clock || pacingClock) return 1;
   if (typeof setting === 'number') return setting;
   return Math.max(1, Math.min(availableParallelism(), Math.floor(accounts / ACCOUNTS_PER_WORKER)));
 }
@@ -333,7 +336,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const externalId = options.secrets?.externalId ?? world?.organization.externalId;
   if (externalId !== undefined) checkExternalId(externalId);
 
-  const simulated = world ? new SimulatedAws(world, allSimulators()) : undefined;
+  // A virtual clock given for the credentials is the simulated organization's clock too (tests).
+  const credentialsClock = options.access?.credentialsClock;
+  const simulated = world ? new SimulatedAws(world, allSimulators(), { now: credentialsClock && (() => credentialsClock.now()) }) : undefined;
   const access = new AwsAccess({
     roleName: config.roleName,
     rolePath: config.rolePath,
@@ -412,6 +417,22 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       access.setChainBase(scope, discoveredAtDepth);
       try {
         const discovered = await discoverRegions(access, account.accountId, config.regions, scope);
+        if (discovered.fallbackFrom !== undefined) {
+          // Region discovery denied: the account is still collected, in the regions it surely has.
+          const classified = classifyError(discovered.fallbackFrom);
+          const where = config.regions?.include?.length ? 'the configured regions' : "AWS's default-enabled regions";
+          errors.push({
+            account: account.accountId,
+            region: GLOBAL_REGION,
+            service: 'ec2',
+            operation: 'ec2:DescribeRegions',
+            code: classified.code,
+            awsCode: classified.awsCode,
+            kind: classified.kind,
+            message: `${classified.message} (regions not discovered: collected in ${where}, ${discovered.enabled.join(', ')}; opt-in regions are not collected)`,
+          });
+          logger.warn(`account ${account.accountId}: DescribeRegions ${classified.code}; collecting in ${where}`);
+        }
         regions.set(account.accountId, discovered.enabled);
         for (const skipped of discovered.skipped) skippedRegions.push({ accountId: account.accountId, ...skipped });
         reachable.push(account);
@@ -513,9 +534,17 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
     // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
     const enrichedTypes = enrichedTypesOf(unfinishedScopes, collectors);
+    const failedCalls = failedOptionalCalls(collected.errors, collectors);
+    for (const [accountId, types] of optionalTypesOf(failedCalls, collectors)) {
+      const known = enrichedTypes.get(accountId) ?? new Set<string>();
+      for (const type of types) known.add(type);
+      enrichedTypes.set(accountId, known);
+    }
     const previous = latest ? await readPrevious(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes }, errors) : undefined;
     normalizeMappedEntities(graph);
     const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors, unfinishedScopes);
+    // What failed optional calls would have set comes back from the previous snapshot too.
+    if (previous && failedCalls.length) restoreOptionalProperties(new Map(previous.entities.map((e) => [e._key, e])), graph, failedCalls, collectors);
     const dropped = dropDanglingRelationships(graph);
     if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
 
