@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerDiffCommand } from './commands/diff';
+import { registerHistoryCommand } from './commands/history';
 import { registerIngestCommand } from './commands/ingest';
 import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
   registerQueryCommand(program);
   registerPolicyCommand(program);
   registerWorldCommand(program);
+  registerDiffCommand(program);
+  registerHistoryCommand(program);
   return program;
 }
 
