@@ -12,14 +12,17 @@ import { loadSimulatedWorld } from '../src/cli/commands/ingest';
 import type { Logger } from '../src/collectors/types';
 import { ACCOUNTS_SCHEMA, checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, SKIP_TAG_SCHEMA, type IngestConfig } from '../src/config';
 import { ingest, IngestError, type IngestSummary } from '../src/ingest';
+import { ALERTS_CONFIG_SCHEMA, alertsAfterIngest, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../src/alerts';
 import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
 import type { World } from '../src/sim/types';
 import { SnapshotStore } from '../src/snapshot/store';
 import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore } from '../src/snapshot/remote';
 import {
+  CHANGED_KEYS_IN_OUTPUTS,
   MAX_ERRORS_IN_OUTPUTS,
   type AccountRef,
+  type AlertsOutput,
   type GraphSnapshotInputs,
   type GraphSnapshotOutputs,
   type RunErrorOutput,
@@ -76,6 +79,7 @@ export const inputSchema = {
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$', description: 'an STS session name (2 to 64 letters, digits and +=,.@_-)' },
     simulate: { type: ['boolean', 'string'] },
     removeSnapshotsOnDelete: { type: 'boolean' },
+    alertRules: ALERTS_CONFIG_SCHEMA,
   },
 } as const;
 
@@ -230,6 +234,10 @@ export function ingestConfig(inputs: GraphSnapshotInputs, outputDir: string): Pa
     concurrency: inputs.concurrency,
     workers: inputs.workers,
     sessionName: inputs.sessionName,
+    alerts: inputs.alertRules && {
+      ...inputs.alertRules,
+      ...(inputs.alertRules.rules ? { rules: inputs.alertRules.rules.map((file) => path.resolve(file)) } : {}),
+    },
   };
   // The engine's own validation too: a value it rejects is never passed on.
   return checkConfig(JSON.parse(JSON.stringify(config)) as unknown, 'GraphSnapshot inputs');
@@ -248,7 +256,7 @@ function clip(message: string): string {
 export function toOutputs(
   summary: IngestSummary,
   inputs: GraphSnapshotInputs,
-  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number },
+  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number; alerts?: AlertsOutcome },
 ): GraphSnapshotOutputs {
   const errors: RunErrorOutput[] = summary.errors.slice(0, MAX_ERRORS_IN_OUTPUTS).map((e) => ({
     account: e.account,
@@ -274,7 +282,16 @@ export function toOutputs(
     typesNotRefreshed: [...new Set(summary.notRefreshed.flatMap((scope) => scope.types))].sort(),
     notRefreshedScopes: summary.notRefreshed.length,
     snapshot: { uri: extra.uri, sha256: summary.snapshot.sha256 },
-    changes: summary.changes,
+    changes: {
+      ...summary.changes,
+      relationships: summary.relationshipChanges,
+      keys: {
+        created: summary.changedKeys?.entities.created.slice(0, CHANGED_KEYS_IN_OUTPUTS) ?? [],
+        updated: summary.changedKeys?.entities.updated.slice(0, CHANGED_KEYS_IN_OUTPUTS) ?? [],
+        deleted: summary.changedKeys?.entities.deleted.slice(0, CHANGED_KEYS_IN_OUTPUTS) ?? [],
+      },
+    },
+    ...(extra.alerts ? { alerts: alertsOutput(extra.alerts) } : {}),
     startedAt: summary.startedAt,
     durationMs: extra.durationMs,
     apiCalls: summary.apiCalls,
@@ -282,6 +299,22 @@ export function toOutputs(
   };
   // Plain JSON (no undefined) so that it converts to a protobuf Struct as is.
   return JSON.parse(JSON.stringify(outputs)) as GraphSnapshotOutputs;
+}
+
+/** The `alerts` output: counts and the first new alerts (the state file beside the snapshots has all). */
+function alertsOutput(outcome: AlertsOutcome): AlertsOutput {
+  if ('error' in outcome) {
+    return { rules: 0, counts: { NEW: 0, ONGOING: 0, RESOLVED: 0 }, newByLevel: {}, openByLevel: {}, new: [], ruleErrors: 0, error: clip(outcome.error) };
+  }
+  return {
+    rules: outcome.rules,
+    counts: outcome.counts,
+    newByLevel: outcome.newByLevel,
+    openByLevel: outcome.openByLevel,
+    new: outcome.new.map((alert) => ({ ...alert, key: clip(alert.key) })),
+    ruleErrors: outcome.errors.length,
+    ...(outcome.delivery ? { delivery: { messages: outcome.delivery.messages, delivered: outcome.delivery.delivered, failed: outcome.delivery.failed } } : {}),
+  };
 }
 
 /** One ingestion: the engine against AWS or the simulated organization, into the destination. */
@@ -296,6 +329,9 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
   let client: ReturnType<typeof createS3Client> | undefined;
   try {
     const world = inputs.simulate === undefined || inputs.simulate === false ? undefined : loadWorld(inputs.simulate);
+    const config = ingestConfig(inputs, destination);
+    // Rules are read and checked before any AWS call.
+    const alertRules: AlertRule[] = config.alerts?.enabled === false ? [] : loadAlertRules(config.alerts);
     let remote: S3SnapshotStore | undefined;
     let outputDir = destination;
     if (isS3Uri(destination)) {
@@ -311,6 +347,8 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       simulate: world,
       logger: providerLogger,
     });
+    // After the snapshot is written (and before it is pushed, so that the state goes with it).
+    const alerts = await alertsAfterIngest(result, alertRules, config.alerts);
     let uri: string;
     if (remote && staging) {
       const pointer = await new SnapshotStore(staging).latest();
@@ -324,10 +362,11 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       uri,
       mode: world ? 'simulated' : 'aws',
       durationMs: Math.round(performance.now() - started),
+      alerts,
     });
   } catch (error) {
     if (error instanceof IngestError) throw new Error(`aws-org-graph: ingestion failed, no snapshot written: ${error.message}`);
-    if (error instanceof ConfigError || error instanceof WorldError || error instanceof RemoteStoreError) {
+    if (error instanceof ConfigError || error instanceof WorldError || error instanceof RemoteStoreError || error instanceof RuleError) {
       throw new Error(`aws-org-graph: ${error.message}`);
     }
     throw error;

@@ -1,3 +1,4 @@
+import type { AlertsConfig } from '../src/alerts/config';
 import * as pulumi from '@pulumi/pulumi';
 import { graphSnapshotProvider } from './provider';
 import {
@@ -33,6 +34,8 @@ export interface GraphSnapshotArgs {
   /** A world file, or `true` for the built-in simulated organization: no AWS account needed. */
   simulate?: pulumi.Input<boolean | string>;
   removeSnapshotsOnDelete?: pulumi.Input<boolean>;
+  /** Alert rules and actions (the configuration file's `alerts` section): see docs/alerts.md. */
+  alertRules?: pulumi.Input<AlertsConfig>;
 }
 
 /**
@@ -56,6 +59,7 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
   declare readonly notRefreshedScopes: pulumi.Output<number>;
   declare readonly snapshot: pulumi.Output<GraphSnapshotOutputs['snapshot']>;
   declare readonly changes: pulumi.Output<GraphSnapshotOutputs['changes']>;
+  declare readonly alerts: pulumi.Output<GraphSnapshotOutputs['alerts']>;
   declare readonly startedAt: pulumi.Output<string>;
   declare readonly durationMs: pulumi.Output<number>;
   declare readonly apiCalls: pulumi.Output<number>;

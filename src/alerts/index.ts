@@ -5,3 +5,4 @@ export * from './state';
 export * from './actions';
 export * from './run';
 export { evaluateCondition, renderTemplate, TemplateError } from './template';
+export * from './after-ingest';

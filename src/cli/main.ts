@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAlertsCommand } from './commands/alerts';
 import { registerDiffCommand } from './commands/diff';
 import { registerHistoryCommand } from './commands/history';
 import { registerIngestCommand } from './commands/ingest';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerQueryCommand(program);
   registerPolicyCommand(program);
   registerWorldCommand(program);
+  registerAlertsCommand(program);
   registerDiffCommand(program);
   registerHistoryCommand(program);
   return program;

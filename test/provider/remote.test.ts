@@ -66,7 +66,7 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
     graphSha256: first.snapshot.sha256,
     endedAt: JSON.parse(bucket.objects.get('acme/graph/latest.json')!.body).endedAt,
   });
-  t.deepEqual(first.changes, { created: first.totals.entities, updated: 0, deleted: 0 });
+  t.like(first.changes, { created: first.totals.entities, updated: 0, deleted: 0 });
 
   // The next run reads the previous snapshot from the bucket: nothing changed.
   bucket.requests.length = 0;
@@ -75,13 +75,13 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
     bucket.requests.filter((r) => r.method === 'GET').map((r) => r.key),
     ['acme/graph/latest.json', snapshotKey],
   );
-  t.deepEqual(second.changes, { created: 0, updated: 0, deleted: 0 });
+  t.like(second.changes, { created: 0, updated: 0, deleted: 0 });
   t.not(second.snapshot.uri, first.snapshot.uri);
 
   // SSE-S3 by default.
   bucket.requests.length = 0;
   const third = await run({ simulate: true, destination });
-  t.deepEqual(third.changes, { created: 0, updated: 0, deleted: 0 });
+  t.like(third.changes, { created: 0, updated: 0, deleted: 0 });
   for (const put of bucket.requests.filter((r) => r.method === 'PUT')) {
     t.is(put.headers['x-amz-server-side-encryption'], 'AES256');
     t.false('x-amz-server-side-encryption-aws-kms-key-id' in put.headers);
