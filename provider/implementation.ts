@@ -12,7 +12,7 @@ import { loadSimulatedWorld } from '../src/cli/commands/ingest';
 import type { Logger } from '../src/collectors/types';
 import { ACCOUNTS_SCHEMA, checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, SKIP_TAG_SCHEMA, type IngestConfig } from '../src/config';
 import { ingest, IngestError, type IngestSummary } from '../src/ingest';
-import { ALERTS_CONFIG_SCHEMA, alertsAfterIngest, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../src/alerts';
+import { ALERT_STATE_FILE, ALERTS_CONFIG_SCHEMA, alertsAfterIngest, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../src/alerts';
 import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
 import type { World } from '../src/sim/types';
@@ -339,6 +339,8 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       remote = new S3SnapshotStore(parseS3Uri(destination), client, inputs.snapshotEncryption);
       staging = await fs.mkdtemp(path.join(tmpdir(), 'orggraph-s3-'));
       await remote.pull(staging);
+      // The alert state travels with the snapshots (NEW, ONGOING, RESOLVED across runs).
+      await remote.pullSidecar(staging, ALERT_STATE_FILE);
       outputDir = staging;
     }
     const result = await ingest({
@@ -354,6 +356,7 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       const pointer = await new SnapshotStore(staging).latest();
       if (!pointer) throw new Error(`the snapshot pointer was not written in ${staging}`);
       uri = (await remote.push(result.summary.snapshot.path, pointer)).uri;
+      if (alerts && !('error' in alerts)) await remote.pushSidecar(staging, ALERT_STATE_FILE);
     } else {
       uri = path.join(destination, 'snapshots', path.basename(result.summary.snapshot.path));
     }

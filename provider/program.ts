@@ -2,6 +2,7 @@
  * The stack the root program (index.ts) builds: optional onboarding of the organization's accounts,
  * then the ingestion resource, which depends on the audit roles.
  */
+import type { AlertsConfig } from '../src/alerts/config';
 import * as pulumi from '@pulumi/pulumi';
 import { GraphSnapshot, type GraphSnapshotArgs } from './resource';
 import type { AccountRef, IntegrationTags, Selection, SnapshotEncryptionInput } from './types';
@@ -70,6 +71,7 @@ export function settingsFromConfig(config: pulumi.Config): ProgramSettings {
     sessionName: config.get('sessionName'),
     simulate,
     removeSnapshotsOnDelete: config.getBoolean('removeSnapshotsOnDelete'),
+    alertRules: config.getObject<AlertsConfig>('alerts'),
   };
   // Unset keys are left out rather than passed as undefined inputs.
   for (const key of Object.keys(args) as Array<keyof GraphSnapshotArgs>) if (args[key] === undefined) delete args[key];
