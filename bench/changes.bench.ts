@@ -55,19 +55,29 @@ function metadata(entities: number, relationships: number, at: number): Omit<Sna
 }
 
 /** Writes run `generation` of the graph into the store, stamped against the previous snapshot as `ingest` does. */
-async function writeRun(directory: string, count: number, generation: number): Promise<{ path: string; writeMs: number }> {
+interface WriteMeasurement {
+  path: string;
+  /** Reading the previous snapshot (streaming: carry-forward and digests) and stamping the timestamps. */
+  readAndStampMs: number;
+  writeMs: number;
+  peakRssMb: number;
+}
+
+async function writeRun(directory: string, count: number, generation: number): Promise<WriteMeasurement> {
   const store = new SnapshotStore(directory);
   const graph = buildGraph(count, generation);
   const latest = await store.latest();
+  const readStarted = performance.now();
   const previous = latest ? await readPreviousSnapshot(latest.absolutePath, { failedScopes: [], everGrowingTypes: new Set() }) : undefined;
   const entities = [...graph.allEntities()];
   const relationships = [...graph.allRelationships()];
   const at = generation === 0 ? T1 : T2;
   (previous?.digest ?? new EntityDigest()).stamp(entities, at);
   (previous?.relationshipDigest ?? new EntityDigest()).stamp(relationships, at);
+  const readAndStampMs = performance.now() - readStarted;
   const started = performance.now();
   const written = await store.write(entities, relationships, metadata(entities.length, relationships.length, at));
-  return { path: written.path, writeMs: performance.now() - started };
+  return { path: written.path, readAndStampMs, writeMs: performance.now() - started, peakRssMb: peakRssMb() };
 }
 
 interface DiffMeasurement {
@@ -155,8 +165,11 @@ export async function run(): Promise<void> {
   if (only !== 'alerts') {
     const directory = mkdtempSync(path.join(tmpdir(), 'orggraph-changes-bench-'));
     try {
-      const first = await measureInChild<{ path: string; writeMs: number }>(__filename, ['write', String(count), directory, '0']);
-      const second = await measureInChild<{ path: string; writeMs: number }>(__filename, ['write', String(count), directory, '1']);
+      const first = await measureInChild<WriteMeasurement>(__filename, ['write', String(count), directory, '0']);
+      const second = await measureInChild<WriteMeasurement>(__filename, ['write', String(count), directory, '1']);
+      for (const [name, run] of [['first run', first], ['second run', second]] as const) {
+        console.log(`${name}: previous read and stamped in ${(run.readAndStampMs / 1000).toFixed(1)} s, written in ${(run.writeMs / 1000).toFixed(1)} s, peak RSS ${Math.round(run.peakRssMb)} MB`);
+      }
       const diff = await measureInChild<DiffMeasurement>(__filename, ['diff', String(count), first.path, second.path]);
       console.log(JSON.stringify(diff, null, 2));
       console.log(`diff of two ${count.toLocaleString('en')}-entity snapshots: ${(diff.diffMs / 1000).toFixed(1)} s wall, ${(diff.diffCpuMs / 1000).toFixed(1)} s CPU, peak RSS ${Math.round(diff.peakRssMb)} MB`);

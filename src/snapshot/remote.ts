@@ -203,7 +203,7 @@ export class S3SnapshotStore {
     }
   }
 
-  /** Deletes every snapshot and the pointer; other objects under the prefix are left alone. */
+  /** Deletes every snapshot, the pointer and the alert state; other objects under the prefix are left alone. */
   async remove(): Promise<number> {
     const keys: string[] = [];
     let token: string | undefined;
@@ -215,6 +215,9 @@ export class S3SnapshotStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     keys.push(this.key('latest.json'));
+    // The alert state, when the store has one (`pullSidecar`).
+    const state = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.key('alert-state.json') }));
+    if (state.Contents?.some((object) => object.Key === this.key('alert-state.json'))) keys.push(this.key('alert-state.json'));
     for (let start = 0; start < keys.length; start += 1000) {
       const batch = keys.slice(start, start + 1000);
       const result = await this.client.send(

@@ -49,8 +49,8 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
   const puts = bucket.requests.filter((r) => r.method === 'PUT');
   t.deepEqual(
     puts.map((r) => r.key),
-    [snapshotKey, 'acme/graph/latest.json'],
-    'the pointer moves only after the snapshot is stored',
+    [snapshotKey, 'acme/graph/latest.json', 'acme/graph/alert-state.json'],
+    'the pointer moves only after the snapshot is stored; the alert state last',
   );
   for (const put of puts) {
     t.is(put.headers['x-amz-server-side-encryption'], 'aws:kms');
@@ -73,9 +73,12 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
   const second = (await update(created.id, first, inputs)).outs!;
   t.deepEqual(
     bucket.requests.filter((r) => r.method === 'GET').map((r) => r.key),
-    ['acme/graph/latest.json', snapshotKey],
+    ['acme/graph/latest.json', snapshotKey, 'acme/graph/alert-state.json'],
   );
   t.like(second.changes, { created: 0, updated: 0, deleted: 0 });
+  // The alert state came back from the bucket: what the first run raised is ONGOING, not NEW again.
+  t.true((first.alerts?.counts.NEW ?? 0) > 0);
+  t.like(second.alerts, { counts: { NEW: 0, ONGOING: first.alerts?.counts.NEW, RESOLVED: 0 } });
   t.not(second.snapshot.uri, first.snapshot.uri);
 
   // SSE-S3 by default.
@@ -87,7 +90,7 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
     t.false('x-amz-server-side-encryption-aws-kms-key-id' in put.headers);
   }
 
-  // Delete keeps the snapshots unless asked; then removes them and the pointer, nothing else.
+  // Delete keeps the snapshots unless asked; then removes them, the pointer and the alert state, nothing else.
   bucket.objects.set('acme/graph/README.txt', { body: 'kept', headers: {} });
   await remove(created.id, third);
   t.is([...bucket.objects.keys()].filter((key) => key.startsWith('acme/graph/snapshots/')).length, 3);
