@@ -21,6 +21,8 @@ import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore 
 import {
   CHANGED_KEYS_IN_OUTPUTS,
   MAX_ERRORS_IN_OUTPUTS,
+  MAX_KEY_IN_OUTPUTS,
+  NEW_ALERTS_IN_OUTPUTS,
   type AccountRef,
   type AlertsOutput,
   type GraphSnapshotInputs,
@@ -286,9 +288,9 @@ export function toOutputs(
       ...summary.changes,
       relationships: summary.relationshipChanges,
       keys: {
-        created: summary.changedKeys?.entities.created.slice(0, CHANGED_KEYS_IN_OUTPUTS) ?? [],
-        updated: summary.changedKeys?.entities.updated.slice(0, CHANGED_KEYS_IN_OUTPUTS) ?? [],
-        deleted: summary.changedKeys?.entities.deleted.slice(0, CHANGED_KEYS_IN_OUTPUTS) ?? [],
+        created: (summary.changedKeys?.entities.created ?? []).slice(0, CHANGED_KEYS_IN_OUTPUTS).map(shortKey),
+        updated: (summary.changedKeys?.entities.updated ?? []).slice(0, CHANGED_KEYS_IN_OUTPUTS).map(shortKey),
+        deleted: (summary.changedKeys?.entities.deleted ?? []).slice(0, CHANGED_KEYS_IN_OUTPUTS).map(shortKey),
       },
     },
     ...(extra.alerts ? { alerts: alertsOutput(extra.alerts) } : {}),
@@ -301,6 +303,8 @@ export function toOutputs(
   return JSON.parse(JSON.stringify(outputs)) as GraphSnapshotOutputs;
 }
 
+const shortKey = (key: string) => (key.length > MAX_KEY_IN_OUTPUTS ? `${key.slice(0, MAX_KEY_IN_OUTPUTS - 1)}…` : key);
+
 /** The `alerts` output: counts and the first new alerts (the state file beside the snapshots has all). */
 function alertsOutput(outcome: AlertsOutcome): AlertsOutput {
   if ('error' in outcome) {
@@ -311,7 +315,7 @@ function alertsOutput(outcome: AlertsOutcome): AlertsOutput {
     counts: outcome.counts,
     newByLevel: outcome.newByLevel,
     openByLevel: outcome.openByLevel,
-    new: outcome.new.map((alert) => ({ ...alert, key: clip(alert.key) })),
+    new: outcome.new.slice(0, NEW_ALERTS_IN_OUTPUTS).map((alert) => ({ ...alert, key: shortKey(alert.key) })),
     ruleErrors: outcome.errors.length,
     ...(outcome.delivery ? { delivery: { messages: outcome.delivery.messages, delivered: outcome.delivery.delivered, failed: outcome.delivery.failed } } : {}),
   };

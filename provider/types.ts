@@ -125,8 +125,11 @@ export interface AlertsOutput {
   error?: string;
 }
 
-/** Changed keys of each kind in the `changes` output. */
-export const CHANGED_KEYS_IN_OUTPUTS = 10;
+/** Changed keys of each kind in the `changes` output, and new alerts in the `alerts` output (outputs stay small). */
+export const CHANGED_KEYS_IN_OUTPUTS = 5;
+export const NEW_ALERTS_IN_OUTPUTS = 5;
+/** Longest key in these lists (longer ones are cut, ending with …). */
+export const MAX_KEY_IN_OUTPUTS = 120;
 
 export const MAX_ERRORS_IN_OUTPUTS = 20;
 

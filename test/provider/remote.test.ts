@@ -66,7 +66,10 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
     graphSha256: first.snapshot.sha256,
     endedAt: JSON.parse(bucket.objects.get('acme/graph/latest.json')!.body).endedAt,
   });
-  t.like(first.changes, { created: first.totals.entities, updated: 0, deleted: 0 });
+  t.like(first.changes, { created: first.totals.entities, updated: 0, deleted: 0, relationships: { created: first.totals.relationships, updated: 0, deleted: 0 } });
+  // The first changed keys, in key order.
+  t.is(first.changes.keys.created.length, 5);
+  t.deepEqual(first.changes.keys.created, [...first.changes.keys.created].sort());
 
   // The next run reads the previous snapshot from the bucket: nothing changed.
   bucket.requests.length = 0;
