@@ -21,6 +21,7 @@ export const typesNotRefreshed = graph.typesNotRefreshed;
 export const notRefreshedScopes = graph.notRefreshedScopes;
 export const snapshot = graph.snapshot;
 export const changes = graph.changes;
+export const alerts = graph.alerts;
 export const startedAt = graph.startedAt;
 export const durationMs = graph.durationMs;
 export const apiCalls = graph.apiCalls;

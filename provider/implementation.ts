@@ -12,6 +12,7 @@ import { loadSimulatedWorld } from '../src/cli/commands/ingest';
 import type { Logger } from '../src/collectors/types';
 import { ACCOUNTS_SCHEMA, checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, SKIP_TAG_SCHEMA, type IngestConfig } from '../src/config';
 import { ingest, IngestError, type IngestSummary } from '../src/ingest';
+import { ALERT_STATE_FILE, ALERTS_CONFIG_SCHEMA, alertsAfterIngest, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../src/alerts';
 import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
 import type { World } from '../src/sim/types';
@@ -20,9 +21,13 @@ import { runCompliance } from '../src/compliance';
 import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore } from '../src/snapshot/remote';
 import { writeSnapshotReport } from './report-hook';
 import {
+  CHANGED_KEYS_IN_OUTPUTS,
   MAX_ERRORS_IN_OUTPUTS,
+  MAX_KEY_IN_OUTPUTS,
+  NEW_ALERTS_IN_OUTPUTS,
   type AccountRef,
   type ComplianceOutput,
+  type AlertsOutput,
   type GraphSnapshotInputs,
   type GraphSnapshotOutputs,
   type RunErrorOutput,
@@ -80,6 +85,7 @@ export const inputSchema = {
     simulate: { type: ['boolean', 'string'] },
     removeSnapshotsOnDelete: { type: 'boolean' },
     report: { type: 'boolean' },
+    alertRules: ALERTS_CONFIG_SCHEMA,
   },
 } as const;
 
@@ -234,6 +240,10 @@ export function ingestConfig(inputs: GraphSnapshotInputs, outputDir: string): Pa
     concurrency: inputs.concurrency,
     workers: inputs.workers,
     sessionName: inputs.sessionName,
+    alerts: inputs.alertRules && {
+      ...inputs.alertRules,
+      ...(inputs.alertRules.rules ? { rules: inputs.alertRules.rules.map((file) => path.resolve(file)) } : {}),
+    },
   };
   // The engine's own validation too: a value it rejects is never passed on.
   return checkConfig(JSON.parse(JSON.stringify(config)) as unknown, 'GraphSnapshot inputs');
@@ -252,7 +262,7 @@ function clip(message: string): string {
 export function toOutputs(
   summary: IngestSummary,
   inputs: GraphSnapshotInputs,
-  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number; compliance?: ComplianceOutput[] },
+  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number; compliance?: ComplianceOutput[]; alerts?: AlertsOutcome },
 ): GraphSnapshotOutputs {
   const errors: RunErrorOutput[] = summary.errors.slice(0, MAX_ERRORS_IN_OUTPUTS).map((e) => ({
     account: e.account,
@@ -278,7 +288,16 @@ export function toOutputs(
     typesNotRefreshed: [...new Set(summary.notRefreshed.flatMap((scope) => scope.types))].sort(),
     notRefreshedScopes: summary.notRefreshed.length,
     snapshot: { uri: extra.uri, sha256: summary.snapshot.sha256 },
-    changes: summary.changes,
+    changes: {
+      ...summary.changes,
+      relationships: summary.relationshipChanges,
+      keys: {
+        created: (summary.changedKeys?.entities.created ?? []).slice(0, CHANGED_KEYS_IN_OUTPUTS).map(shortKey),
+        updated: (summary.changedKeys?.entities.updated ?? []).slice(0, CHANGED_KEYS_IN_OUTPUTS).map(shortKey),
+        deleted: (summary.changedKeys?.entities.deleted ?? []).slice(0, CHANGED_KEYS_IN_OUTPUTS).map(shortKey),
+      },
+    },
+    ...(extra.alerts ? { alerts: alertsOutput(extra.alerts) } : {}),
     startedAt: summary.startedAt,
     durationMs: extra.durationMs,
     apiCalls: summary.apiCalls,
@@ -299,6 +318,24 @@ function complianceOutputs(result: Parameters<typeof runCompliance>[0]): Complia
   return compliance.map(({ framework, score, coverage, pass, fail, notEvaluated, failing }) => ({ framework, score, coverage, pass, fail, notEvaluated, failing }));
 }
 
+const shortKey = (key: string) => (key.length > MAX_KEY_IN_OUTPUTS ? `${key.slice(0, MAX_KEY_IN_OUTPUTS - 1)}…` : key);
+
+/** The `alerts` output: counts and the first new alerts (the state file beside the snapshots has all). */
+function alertsOutput(outcome: AlertsOutcome): AlertsOutput {
+  if ('error' in outcome) {
+    return { rules: 0, counts: { NEW: 0, ONGOING: 0, RESOLVED: 0 }, newByLevel: {}, openByLevel: {}, new: [], ruleErrors: 0, error: clip(outcome.error) };
+  }
+  return {
+    rules: outcome.rules,
+    counts: outcome.counts,
+    newByLevel: outcome.newByLevel,
+    openByLevel: outcome.openByLevel,
+    new: outcome.new.slice(0, NEW_ALERTS_IN_OUTPUTS).map((alert) => ({ ...alert, key: shortKey(alert.key) })),
+    ruleErrors: outcome.errors.length,
+    ...(outcome.delivery ? { delivery: { messages: outcome.delivery.messages, delivered: outcome.delivery.delivered, failed: outcome.delivery.failed } } : {}),
+  };
+}
+
 /** One ingestion: the engine against AWS or the simulated organization, into the destination. */
 export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutputs> {
   const started = performance.now();
@@ -311,6 +348,9 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
   let client: ReturnType<typeof createS3Client> | undefined;
   try {
     const world = inputs.simulate === undefined || inputs.simulate === false ? undefined : loadWorld(inputs.simulate);
+    const config = ingestConfig(inputs, destination);
+    // Rules are read and checked before any AWS call.
+    const alertRules: AlertRule[] = config.alerts?.enabled === false ? [] : loadAlertRules(config.alerts);
     let remote: S3SnapshotStore | undefined;
     let outputDir = destination;
     if (isS3Uri(destination)) {
@@ -318,6 +358,8 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       remote = new S3SnapshotStore(parseS3Uri(destination), client, inputs.snapshotEncryption);
       staging = await fs.mkdtemp(path.join(tmpdir(), 'orggraph-s3-'));
       await remote.pull(staging);
+      // The alert state travels with the snapshots (NEW, ONGOING, RESOLVED across runs).
+      await remote.pullSidecar(staging, ALERT_STATE_FILE);
       outputDir = staging;
     }
     const result = await ingest({
@@ -326,11 +368,14 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       simulate: world,
       logger: providerLogger,
     });
+    // After the snapshot is written (and before it is pushed, so that the state goes with it).
+    const alerts = await alertsAfterIngest(result, alertRules, config.alerts);
     let uri: string;
     if (remote && staging) {
       const pointer = await new SnapshotStore(staging).latest();
       if (!pointer) throw new Error(`the snapshot pointer was not written in ${staging}`);
       uri = (await remote.push(result.summary.snapshot.path, pointer)).uri;
+      if (alerts && !('error' in alerts)) await remote.pushSidecar(staging, ALERT_STATE_FILE);
     } else {
       uri = path.join(destination, 'snapshots', path.basename(result.summary.snapshot.path));
     }
@@ -342,10 +387,11 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       mode: world ? 'simulated' : 'aws',
       durationMs: Math.round(performance.now() - started),
       compliance: complianceOutputs(result),
+      alerts,
     });
   } catch (error) {
     if (error instanceof IngestError) throw new Error(`aws-org-graph: ingestion failed, no snapshot written: ${error.message}`);
-    if (error instanceof ConfigError || error instanceof WorldError || error instanceof RemoteStoreError) {
+    if (error instanceof ConfigError || error instanceof WorldError || error instanceof RemoteStoreError || error instanceof RuleError) {
       throw new Error(`aws-org-graph: ${error.message}`);
     }
     throw error;

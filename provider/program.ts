@@ -2,6 +2,7 @@
  * The stack the root program (index.ts) builds: optional onboarding of the organization's accounts,
  * then the ingestion resource, which depends on the audit roles.
  */
+import type { AlertsConfig } from '../src/alerts/config';
 import * as pulumi from '@pulumi/pulumi';
 import { GraphSnapshot, type GraphSnapshotArgs } from './resource';
 import type { AccountRef, IntegrationTags, Selection, SnapshotEncryptionInput } from './types';
@@ -71,6 +72,7 @@ export function settingsFromConfig(config: pulumi.Config): ProgramSettings {
     simulate,
     removeSnapshotsOnDelete: config.getBoolean('removeSnapshotsOnDelete'),
     report: config.getBoolean('report'),
+    alertRules: config.getObject<AlertsConfig>('alerts'),
   };
   // Unset keys are left out rather than passed as undefined inputs.
   for (const key of Object.keys(args) as Array<keyof GraphSnapshotArgs>) if (args[key] === undefined) delete args[key];

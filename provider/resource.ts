@@ -1,3 +1,4 @@
+import type { AlertsConfig } from '../src/alerts/config';
 import * as pulumi from '@pulumi/pulumi';
 import { graphSnapshotProvider } from './provider';
 import {
@@ -35,6 +36,8 @@ export interface GraphSnapshotArgs {
   removeSnapshotsOnDelete?: pulumi.Input<boolean>;
   /** Write the HTML report of each snapshot next to it (`snapshots/<name>.html`, locally or in S3). */
   report?: pulumi.Input<boolean>;
+  /** Alert rules and actions (the configuration file's `alerts` section): see docs/alerts.md. */
+  alertRules?: pulumi.Input<AlertsConfig>;
 }
 
 /**
@@ -58,6 +61,7 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
   declare readonly notRefreshedScopes: pulumi.Output<number>;
   declare readonly snapshot: pulumi.Output<GraphSnapshotOutputs['snapshot']>;
   declare readonly changes: pulumi.Output<GraphSnapshotOutputs['changes']>;
+  declare readonly alerts: pulumi.Output<GraphSnapshotOutputs['alerts']>;
   declare readonly startedAt: pulumi.Output<string>;
   declare readonly durationMs: pulumi.Output<number>;
   declare readonly apiCalls: pulumi.Output<number>;

@@ -2,6 +2,7 @@
  * Plain shapes of the ingestion resource, as the dynamic provider sees them (every Pulumi input
  * resolved). Types only: the serialized provider imports nothing at run time.
  */
+import type { AlertsConfig } from '../src/alerts/config';
 
 export interface AccountRef {
   id: string;
@@ -59,6 +60,8 @@ export interface GraphSnapshotInputs {
   removeSnapshotsOnDelete?: boolean;
   /** Write the HTML report of each snapshot next to it (`snapshots/<name>.html`). Default false. */
   report?: boolean;
+  /** Alert rules and actions (the configuration file's `alerts` section; rule files relative to the program directory). */
+  alertRules?: AlertsConfig;
 }
 
 export interface RunErrorOutput {
@@ -90,8 +93,14 @@ export interface GraphSnapshotOutputs {
   typesNotRefreshed: string[];
   notRefreshedScopes: number;
   snapshot: { uri: string; sha256: string };
-  /** Entities created, updated and deleted since the previous snapshot in the same destination. */
-  changes: { created: number; updated: number; deleted: number };
+  /**
+   * Entities created, updated and deleted since the previous snapshot in the same destination,
+   * the same for relationships, and the first changed entity keys of each kind (`orggraph diff`
+   * lists every change).
+   */
+  changes: ChangesOutput;
+  /** The alert rules on this snapshot: counts by status and level, the first new alerts, delivery. Absent when disabled. */
+  alerts?: AlertsOutput;
   startedAt: string;
   durationMs: number;
   apiCalls: number;
@@ -113,6 +122,32 @@ export interface ComplianceOutput {
   failing: string[];
 }
 
+export interface ChangesOutput {
+  created: number;
+  updated: number;
+  deleted: number;
+  relationships: { created: number; updated: number; deleted: number };
+  keys: { created: string[]; updated: string[]; deleted: string[] };
+}
+
+export interface AlertsOutput {
+  rules: number;
+  counts: { NEW: number; ONGOING: number; RESOLVED: number };
+  newByLevel: Record<string, number>;
+  openByLevel: Record<string, number>;
+  new: Array<{ rule: string; alertLevel: string; key: string; displayName?: string }>;
+  ruleErrors: number;
+  delivery?: { messages: number; delivered: number; failed: number };
+  /** The evaluation failed as a whole (the snapshot is written all the same). */
+  error?: string;
+}
+
+/** Changed keys of each kind in the `changes` output, and new alerts in the `alerts` output (outputs stay small). */
+export const CHANGED_KEYS_IN_OUTPUTS = 5;
+export const NEW_ALERTS_IN_OUTPUTS = 5;
+/** Longest key in these lists (longer ones are cut, ending with …). */
+export const MAX_KEY_IN_OUTPUTS = 120;
+
 export const MAX_ERRORS_IN_OUTPUTS = 20;
 
 /** Output property names, in the order they are declared on the resource. */
@@ -130,6 +165,7 @@ export const OUTPUT_NAMES = [
   'notRefreshedScopes',
   'snapshot',
   'changes',
+  'alerts',
   'startedAt',
   'durationMs',
   'apiCalls',

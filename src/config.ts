@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import type { IngestionTags } from './collectors/types';
+import { ALERTS_CONFIG_SCHEMA, type AlertsConfig } from './alerts/config';
 
 /** What an ingestion run reads and where it writes. Secrets are not part of it (see {@link IngestSecrets}). */
 export interface IngestConfig {
@@ -31,6 +32,8 @@ export interface IngestConfig {
   sessionName?: string;
   /** People file (YAML list of `{ name, email }`): `aws_iam_user IS Person`. */
   people?: string;
+  /** Alert rules evaluated after every ingestion, and where their alerts are sent (docs/alerts.md). */
+  alerts?: AlertsConfig;
 }
 
 /** Secrets kept apart from the configuration so that it can be logged, stored and diffed. */
@@ -92,6 +95,7 @@ export const ingestConfigSchema = {
     workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }] },
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
     people: { type: 'string', minLength: 1 },
+    alerts: ALERTS_CONFIG_SCHEMA,
   },
 } as const;
 
@@ -135,6 +139,7 @@ export function loadConfigFile(file: string): Partial<IngestConfig> {
   const config = checkConfig(data ?? {}, file);
   // Paths in a configuration file are relative to the file.
   if (config.people) config.people = path.resolve(path.dirname(file), config.people);
+  if (config.alerts?.rules) config.alerts.rules = config.alerts.rules.map((rules) => path.resolve(path.dirname(file), rules));
   return config;
 }
 

@@ -12,14 +12,16 @@ import { WorkerPool, type Collection } from './parallel/pool';
 import type { WorkerDiagnostics } from './parallel/protocol';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
 import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
-import { compactCopy, GraphStore, type Entity } from './graph';
+import { compactCopy, GraphStore, type Entity, type Relationship } from './graph';
 import { allSimulators, selectCollectors } from './services';
 import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from './sim/simulator';
 import type { World } from './sim/types';
 import { fastRetryStrategy } from './sim/retry';
 import {
+  EntityDigest,
   inScope,
   readPreviousSnapshot,
+  type ChangedKeys,
   SnapshotFormatError,
   SnapshotStore,
   type PreviousSnapshot,
@@ -58,6 +60,8 @@ export interface IngestOptions {
   simulate?: World;
   /** Overrides of the access layer (tests: short retry delays). */
   access?: Partial<AwsAccessOptions>;
+  /** The clock for the run's start and end and the `_createdOn`/`_updatedOn` it stamps (tests). */
+  clock?: () => Date;
   logger?: Logger;
   onProgress?: (progress: IngestProgress) => void;
   /** Test hook: called while the snapshot is being written. */
@@ -96,6 +100,9 @@ export interface IngestSummary {
   errors: Array<Pick<RunError, 'account' | 'region' | 'service' | 'code' | 'message'> & { operation?: string }>;
   notRefreshed: NotRefreshed[];
   changes: ChangeCounts;
+  /** Relationship changes, and the first changed keys of each kind (key order). */
+  relationshipChanges: ChangeCounts;
+  changedKeys?: { entities: ChangedKeys; relationships: ChangedKeys };
   startedAt: string;
   durationMs: number;
   apiCalls: number;
@@ -322,7 +329,8 @@ function accountInfo(account: OrganizationAccount, managementAccountId: string):
  */
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const logger = options.logger ?? silentLogger;
-  const startedAt = new Date();
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock();
   const started = performance.now();
   const world = options.simulate;
   const config = completeConfig({
@@ -550,11 +558,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
     const entities = [...graph.allEntities()];
     const relationships = [...graph.allRelationships()];
-    const changes = previous ? previous.digest.diff(entities) : { created: entities.length, updated: 0, deleted: 0 };
+    // Change tracking: counts, and `_createdOn`/`_updatedOn` carried from the previous snapshot.
+    const stamped = stampChanges(previous, entities, relationships, startedAt.getTime());
+    const changes = stamped.entities.counts;
     const apiCalls = access.totals();
     apiCalls.calls += collected.calls?.calls ?? 0;
     apiCalls.throttled += collected.calls?.throttled ?? 0;
-    const endedAt = new Date();
+    const endedAt = clock();
     errors.sort((a, b) => `${a.account}|${a.region}|${a.service}|${a.operation}`.localeCompare(`${b.account}|${b.region}|${b.service}|${b.operation}`));
     const metadata: Omit<SnapshotMetadata, 'graphSha256'> = {
       format: 'aws-org-graph.snapshot/1',
@@ -580,16 +590,31 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       apiCalls,
       previous: latest && previous ? { path: latest.absolutePath, graphSha256: previous.metadata.graphSha256 } : undefined,
       changes,
+      relationshipChanges: stamped.relationships.counts,
     };
     options.onProgress?.({ phase: 'write', done: 0, total: 1 });
     const written = await store.write(entities, relationships, metadata, options.writeHooks);
     const fullMetadata: SnapshotMetadata = { ...metadata, graphSha256: written.graphSha256 };
-    return { summary: summarize(fullMetadata, written.path), metadata: fullMetadata, graph };
+    const summary = summarize(fullMetadata, written.path);
+    summary.changedKeys = { entities: stamped.entities.keys, relationships: stamped.relationships.keys };
+    return { summary, metadata: fullMetadata, graph };
   } finally {
     // After a failure, no worker thread may outlive the run.
     collection?.abandon();
     access.destroy();
   }
+}
+
+/**
+ * Change counts against the previous snapshot, and the change-tracking timestamps set on every
+ * object (see `EntityDigest.stamp`); without a previous snapshot everything is created `now`.
+ */
+function stampChanges(previous: PreviousSnapshot | undefined, entities: Entity[], relationships: Relationship[], now: number) {
+  const knownSince = previous ? Date.parse(previous.metadata.startedAt) || now : now;
+  return {
+    entities: (previous?.digest ?? new EntityDigest()).stamp(entities, now, knownSince),
+    relationships: (previous?.relationshipDigest ?? new EntityDigest()).stamp(relationships, now, knownSince),
+  };
 }
 
 export function summarize(metadata: SnapshotMetadata, snapshotPath: string): IngestSummary {
@@ -607,6 +632,7 @@ export function summarize(metadata: SnapshotMetadata, snapshotPath: string): Ing
     errors: metadata.errors.map((e) => ({ account: e.account, region: e.region, service: e.service, code: e.code, message: e.message, operation: e.operation })),
     notRefreshed: metadata.notRefreshed,
     changes: metadata.changes ?? { created: 0, updated: 0, deleted: 0 },
+    relationshipChanges: metadata.relationshipChanges ?? { created: 0, updated: 0, deleted: 0 },
     startedAt: metadata.startedAt,
     durationMs: metadata.durationMs,
     apiCalls: metadata.apiCalls.calls,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Fails a pipeline job when an ingestion went wrong: errors in the run, an entity count that
-// dropped by more than a threshold since the previous run, or compliance controls that newly fail. Reads the stack outputs of an
+// dropped by more than a threshold since the previous run, new alerts of the levels that gate
+// (HIGH and CRITICAL by default), or compliance controls that newly fail. Reads the stack outputs of an
 // aws-org-graph stack (`pulumi stack output --json`) from a file or stdin. No dependencies.
 //
 //   pulumi stack output --json > outputs.json
@@ -20,6 +21,7 @@ const USAGE = `usage: check-outputs.mjs [--current <file>|-] [--previous <file>]
   --max-errors <n>       largest allowed errorCount (default 0)
   --ignore-type <type>   do not compare this entity type (repeatable)
   --fail-on-stale        also fail when some types could not be refreshed (typesNotRefreshed)
+  --alert-levels <list>  fail on NEW alerts of these levels (default HIGH,CRITICAL; "none": never)
   --max-age <minutes>    fail when the ingestion started longer ago than this (an update that
                          did not re-ingest, e.g. pulumi up --target without the ingestion)
   --min-compliance-score <percent>
@@ -35,6 +37,14 @@ function number(value, name, { min = 0 } = {}) {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < min) throw new UsageError(`${name} must be a number >= ${min} (got ${JSON.stringify(value)})`);
   return parsed;
+}
+
+function alertLevels(value) {
+  if (value.trim().toLowerCase() === 'none') return [];
+  const levels = value.split(',').map((level) => level.trim().toUpperCase()).filter(Boolean);
+  const unknown = levels.filter((level) => !LEVELS.includes(level));
+  if (unknown.length || !levels.length) throw new UsageError(`--alert-levels: ${unknown.join(', ') || '(empty)'} is not a level (${LEVELS.join(', ')}, or none)`);
+  return levels;
 }
 
 function readOutputs(file, label) {
@@ -100,10 +110,11 @@ function checkOutputs(current, previous, options) {
   } else {
     warnings.push({ check: 'drop', reason: 'no previous outputs: entity counts not compared' });
   }
+  const newAlerts = checkAlerts(current, options, failures, warnings);
   const compliance = checkCompliance(current, previous, options);
   failures.push(...compliance.failures);
   warnings.push(...compliance.warnings);
-  return { passed: failures.length === 0, failures, warnings, drops, errorCount, complianceRegressions: compliance.regressions };
+  return { passed: failures.length === 0, failures, warnings, drops, errorCount, newAlerts, complianceRegressions: compliance.regressions };
 }
 
 /**
@@ -142,6 +153,33 @@ function checkCompliance(current, previous, options) {
   return { failures, warnings, regressions };
 }
 
+const LEVELS = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+/** New alerts of the gating levels (the `alerts` output: counts by level and the first new ones). */
+function checkAlerts(current, options, failures, warnings) {
+  const alerts = current.alerts;
+  if (!options.alertLevels.length) return 0;
+  if (!alerts) {
+    warnings.push({ check: 'alerts', reason: 'no alerts in the outputs: alert rules not evaluated' });
+    return 0;
+  }
+  if (alerts.error) {
+    warnings.push({ check: 'alerts', reason: `alert rules could not be evaluated: ${alerts.error}` });
+    return 0;
+  }
+  const count = options.alertLevels.reduce((sum, level) => sum + (alerts.newByLevel?.[level] ?? 0), 0);
+  if (count > 0) {
+    failures.push({
+      check: 'alerts',
+      reason: `${count} new ${options.alertLevels.join('/')} alert(s)`,
+      details: (alerts.new ?? [])
+        .filter((alert) => options.alertLevels.includes(alert.alertLevel))
+        .map((alert) => `${alert.alertLevel} ${alert.rule}: ${alert.displayName ?? alert.key}`),
+    });
+  }
+  return count;
+}
+
 function main(argv) {
   const { values } = parseArgs({
     args: argv,
@@ -153,6 +191,7 @@ function main(argv) {
       'max-errors': { type: 'string', default: '0' },
       'ignore-type': { type: 'string', multiple: true, default: [] },
       'fail-on-stale': { type: 'boolean', default: false },
+      'alert-levels': { type: 'string', default: 'HIGH,CRITICAL' },
       'max-age': { type: 'string' },
       'min-compliance-score': { type: 'string' },
       'allow-compliance-regression': { type: 'boolean', default: false },
@@ -171,6 +210,7 @@ function main(argv) {
     maxErrors: number(values['max-errors'], '--max-errors'),
     ignoreTypes: values['ignore-type'],
     failOnStale: values['fail-on-stale'],
+    alertLevels: alertLevels(values['alert-levels']),
     maxAgeMinutes: values['max-age'] === undefined ? undefined : number(values['max-age'], '--max-age'),
     now: Date.now(),
     minComplianceScore: values['min-compliance-score'] === undefined ? undefined : number(values['min-compliance-score'], '--min-compliance-score'),

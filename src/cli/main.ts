@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerComplianceCommand } from './commands/compliance';
 import { registerAskCommand } from './commands/ask';
+import { registerAlertsCommand } from './commands/alerts';
+import { registerDiffCommand } from './commands/diff';
+import { registerHistoryCommand } from './commands/history';
 import { registerIngestCommand } from './commands/ingest';
 import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
@@ -20,6 +23,9 @@ export function buildProgram(): Command {
   registerWorldCommand(program);
   registerComplianceCommand(program);
   registerReportCommand(program);
+  registerAlertsCommand(program);
+  registerDiffCommand(program);
+  registerHistoryCommand(program);
   return program;
 }
 

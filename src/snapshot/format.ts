@@ -1,4 +1,5 @@
 import type { Entity, Relationship } from '../graph';
+import { isTimestampProperty } from './timestamps';
 
 export const SNAPSHOT_FORMAT = 'aws-org-graph.snapshot/1';
 
@@ -68,6 +69,8 @@ export interface SnapshotMetadata {
   /** The previous snapshot this one was compared with. */
   previous?: { path: string; graphSha256: string };
   changes?: { created: number; updated: number; deleted: number };
+  /** Relationship changes since the previous snapshot (same rules as `changes`). */
+  relationshipChanges?: { created: number; updated: number; deleted: number };
 }
 
 export interface Snapshot {
@@ -76,7 +79,10 @@ export interface Snapshot {
   metadata: SnapshotMetadata;
 }
 
-/** Stable serialization: sorted property names, so identical objects give identical bytes. */
+/**
+ * Stable serialization: sorted property names, so identical objects give identical bytes. The
+ * change-tracking timestamps are not content and are left out (see `timestamps.ts`).
+ */
 export function canonicalJson(object: Entity | Relationship): string {
-  return JSON.stringify(object, Object.keys(object).sort());
+  return JSON.stringify(object, Object.keys(object).filter((name) => !isTimestampProperty(name)).sort());
 }

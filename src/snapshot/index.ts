@@ -4,3 +4,4 @@ export * from './writer';
 export * from './store';
 export * from './diff';
 export * from './previous';
+export * from './timestamps';

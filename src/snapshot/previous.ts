@@ -2,6 +2,7 @@ import type { Entity, Relationship } from '../graph';
 import { EntityDigest, VOLATILE_PROPERTIES } from './diff';
 import type { SnapshotMetadata } from './format';
 import { parseSnapshotLine, scanSnapshotLines } from './reader';
+import { splitTimestamps } from './timestamps';
 
 /** An (account, region, collector) this run could not refresh; `*` as region or collector matches any. */
 export interface UnrefreshedScope {
@@ -49,8 +50,10 @@ export interface PreviousSnapshot {
    */
   entities: Entity[];
   relationships: Relationship[];
-  /** Every previous entity's key and content fingerprint, for the change counts. */
+  /** Every previous entity's key, content fingerprint and timestamps, for the change counts and `_createdOn`. */
   digest: EntityDigest;
+  /** The same for every previous relationship. */
+  relationshipDigest: EntityDigest;
   /** Whether the content still matches the `graphSha256` it was written with (not damaged or edited since). */
   contentMatches: boolean;
 }
@@ -160,38 +163,45 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
   const entities: Entity[] = [];
   const relationships: Relationship[] = [];
   const digest = new EntityDigest();
+  const relationshipDigest = new EntityDigest();
   let contentMatches = false;
   const keepEntity = (entity: Entity, why: 'failed' | 'kept' | undefined) => {
     if (why === 'failed') failedKeys.add(entity._key);
     if (why || entity._source === 'system-mapper') entities.push(entity);
   };
   const metadata = await scanSnapshotLines(file, {
-    entity: (text, lineNumber) => {
+    entity: (line, lineNumber) => {
+      // The timestamps after the content are digested on their own; kept entities keep them.
+      const { content: text, timestamps } = splitTimestamps(line);
       const upTo = readableUpTo(text);
       const key = upTo < 0 ? undefined : stringAt(text, propertyAt(text, KEY, upTo), KEY);
       if (key === undefined) {
-        const entity = parseSnapshotLine<Entity>(file, lineNumber, text);
+        const entity = parseSnapshotLine<Entity>(file, lineNumber, line);
         digest.add(entity);
         keepEntity(entity, carryAny ? reason(entity) : undefined);
         return;
       }
-      digest.addCanonical(key, text);
+      digest.addCanonical(key, text, timestamps);
       const sourceAt = propertyAt(text, SOURCE, upTo);
       const mapped = sourceAt >= 0 && text.startsWith(MAPPED, sourceAt);
       const why = carryAny ? lineReason(text, upTo) : undefined;
-      if (mapped || why) keepEntity(parseSnapshotLine<Entity>(file, lineNumber, text), why);
+      if (mapped || why) keepEntity(parseSnapshotLine<Entity>(file, lineNumber, line), why);
     },
-    relationship: (text, lineNumber) => {
-      if (!carryAny) return;
+    relationship: (line, lineNumber) => {
+      const { content: text, timestamps } = splitTimestamps(line);
       const upTo = readableUpTo(text);
-      if (upTo < 0) {
-        const relationship = parseSnapshotLine<Relationship>(file, lineNumber, text);
-        if (reason(relationship) || failedKeys.has(relationship._fromEntityKey)) relationships.push(relationship);
+      const key = upTo < 0 ? undefined : stringAt(text, propertyAt(text, KEY, upTo), KEY);
+      if (key === undefined) {
+        const relationship = parseSnapshotLine<Relationship>(file, lineNumber, line);
+        relationshipDigest.add(relationship);
+        if (carryAny && (reason(relationship) || failedKeys.has(relationship._fromEntityKey))) relationships.push(relationship);
         return;
       }
+      relationshipDigest.addCanonical(key, text, timestamps);
+      if (!carryAny) return;
       const from = failedKeys.size ? stringAt(text, propertyAt(text, FROM, upTo), FROM) : undefined;
-      if ((from !== undefined && failedKeys.has(from)) || lineReason(text, upTo)) relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, text));
+      if ((from !== undefined && failedKeys.has(from)) || lineReason(text, upTo)) relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, line));
     },
   }, { onContentChecked: (matches) => (contentMatches = matches) });
-  return { metadata, entities, relationships, digest, contentMatches };
+  return { metadata, entities, relationships, digest, relationshipDigest, contentMatches };
 }

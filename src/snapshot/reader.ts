@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Entity, Relationship } from '../graph';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotMetadata } from './format';
+import { timestampSuffixAt } from './timestamps';
 
 export class SnapshotFormatError extends Error {
   constructor(file: string, line: number, problem: string) {
@@ -15,6 +16,7 @@ const RELATIONSHIPS = '],"relationships":[';
 const METADATA = '],"metadata":';
 const READ_BYTES = 1 << 20;
 const LINE_FEED = 0x0a;
+const CLOSE_BRACE = 0x7d;
 
 /**
  * Calls `onLine` with every line of a file (without its line break), reading 1 MiB at a time: no
@@ -138,14 +140,19 @@ class ContentHash {
   private used = 0;
 
   addLine(bytes: Buffer, start: number, stop: number): void {
-    const length = stop - start + 1;
+    // The change-tracking timestamps after the content are not hashed: cut them and close the
+    // object again, as the writer hashed it.
+    const suffixAt = timestampSuffixAt(bytes, start, stop);
+    const end = suffixAt >= 0 ? suffixAt : stop;
+    const length = end - start + (suffixAt >= 0 ? 2 : 1);
     if (this.used + length > this.pending.length) this.flush();
     if (length > this.pending.length) {
-      this.hash.update(bytes.subarray(start, stop)).update('\n');
+      this.hash.update(bytes.subarray(start, end)).update(suffixAt >= 0 ? '}\n' : '\n');
       return;
     }
-    bytes.copy(this.pending, this.used, start, stop);
+    bytes.copy(this.pending, this.used, start, end);
     this.used += length;
+    if (suffixAt >= 0) this.pending[this.used - 2] = CLOSE_BRACE;
     this.pending[this.used - 1] = LINE_FEED;
   }
 

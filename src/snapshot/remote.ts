@@ -190,7 +190,34 @@ export class S3SnapshotStore {
     return { uri: this.uri(relative), key };
   }
 
-  /** Deletes every snapshot and the pointer; other objects under the prefix are left alone. */
+  /**
+   * A small file kept beside the snapshots (the alert state, `alert-state.json`), fetched into the
+   * staging directory when there is one. Missing is not an error: false.
+   */
+  async pullSidecar(directory: string, name: string): Promise<boolean> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.key(name) }));
+      const text = (await response.Body?.transformToString('utf8')) ?? '';
+      await fs.writeFile(path.join(directory, name), text, { mode: 0o600 });
+      return true;
+    } catch (error) {
+      if (notFound(error)) return false;
+      throw new RemoteStoreError(`cannot read ${this.uri(name)}: ${describe(error)}`);
+    }
+  }
+
+  /** Uploads a sidecar file written in the staging directory (after the snapshot and its pointer). */
+  async pushSidecar(directory: string, name: string): Promise<void> {
+    const body = await fs.readFile(path.join(directory, name), 'utf8').catch(() => undefined);
+    if (body === undefined) return;
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.key(name), Body: body, ContentType: 'application/json', ...this.encryptionParameters() }));
+    } catch (error) {
+      throw new RemoteStoreError(`cannot upload ${this.uri(name)}: ${describe(error)}`);
+    }
+  }
+
+  /** Deletes every snapshot, the pointer and the alert state; other objects under the prefix are left alone. */
   async remove(): Promise<number> {
     const keys: string[] = [];
     let token: string | undefined;
@@ -202,6 +229,9 @@ export class S3SnapshotStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     keys.push(this.key('latest.json'));
+    // The alert state, when the store has one (`pullSidecar`).
+    const state = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.key('alert-state.json') }));
+    if (state.Contents?.some((object) => object.Key === this.key('alert-state.json'))) keys.push(this.key('alert-state.json'));
     for (let start = 0; start < keys.length; start += 1000) {
       const batch = keys.slice(start, start + 1000);
       const result = await this.client.send(

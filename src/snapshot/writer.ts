@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Entity, Relationship } from '../graph';
 import { canonicalJson, SNAPSHOT_FORMAT, type SnapshotMetadata } from './format';
+import { isTimestampProperty, timestampSuffix } from './timestamps';
 
 const FLUSH_BYTES = 1 << 20;
 const NEWLINE = Buffer.from('\n');
@@ -136,7 +137,8 @@ function shapeOf(object: object): Shape {
     }
     return shape;
   }
-  const sorted = [...keys].sort();
+  // The change-tracking timestamps are not content: the line carries them after it (see writeSection).
+  const sorted = keys.filter((key) => !isTimestampProperty(key)).sort();
   const signature = sorted.join('\u0000');
   let shape = shapesBySignature.get(signature);
   if (!shape) {
@@ -153,7 +155,7 @@ function shapeOf(object: object): Shape {
 
 /**
  * The same bytes as `canonicalJson` (JSON.stringify with the sorted property names as the property
- * list), without JSON.stringify's slow path for property lists: graph objects are flat (values are
+ * list, the change-tracking timestamps left out), without JSON.stringify's slow path for property lists: graph objects are flat (values are
  * primitives or arrays of primitives), so a copy with the properties in sorted order serializes to
  * the same bytes on the fast path. Objects where that would differ (a nested object, which the
  * property list would filter too; a `toJSON`; names that are array indices, which no copy can put
@@ -224,14 +226,19 @@ export async function writeSnapshotFile(
     const order = keyOrder(objects);
     const last = objects.length - 1;
     for (let index = 0; index <= last; index++) {
-      const line = canonicalLine(objects[order[index]]);
+      const object = objects[order[index]];
+      const line = canonicalLine(object);
+      // The timestamps follow the content, outside the hash (see timestamps.ts).
+      const suffix = timestampSuffix(object);
+      const extra = suffix === undefined ? 0 : suffix.length;
       // UTF-8 takes at most 3 bytes per UTF-16 unit: when that fits, encode in place (once, for
       // the file and the hash alike); only await when the buffer is full, once per MiB.
-      if (used + 3 * line.length + 2 > buffer.length) {
+      if (used + 3 * line.length + extra + 2 > buffer.length) {
         await flush();
-        if (3 * line.length + 2 > buffer.length) {
+        if (3 * line.length + extra + 2 > buffer.length) {
           hash.update(line).update(NEWLINE);
-          await push(index < last ? `${line},\n` : `${line}\n`);
+          const written = suffix === undefined ? line : `${line.slice(0, -1)}${suffix}`;
+          await push(index < last ? `${written},\n` : `${written}\n`);
           continue;
         }
       }
@@ -241,6 +248,12 @@ export async function writeSnapshotFile(
       used += buffer.write(line, used);
       buffer[used++] = LINE_FEED;
       hash.update(buffer.subarray(start, used));
+      // Timestamps replace the closing brace and line feed (the suffix closes the object again).
+      if (suffix !== undefined) {
+        used -= 2;
+        used += buffer.write(suffix, used, 'latin1');
+        buffer[used++] = LINE_FEED;
+      }
       if (index < last) {
         buffer[used - 1] = COMMA;
         buffer[used++] = LINE_FEED;

@@ -132,7 +132,7 @@ test.serial('Create, Update, Read and Delete against the simulated organization'
   // The same errors as the CLI (the simulated organization may not implement every call yet).
   t.is(first.errorCount, cli.errors.length);
   t.deepEqual(first.errors, cli.errors.slice(0, 20));
-  t.deepEqual(first.changes, { created: cli.totals.entities, updated: 0, deleted: 0 });
+  t.like(first.changes, { created: cli.totals.entities, updated: 0, deleted: 0 });
   t.true(existsSync(first.snapshot.uri), first.snapshot.uri);
   t.is(path.dirname(first.snapshot.uri), path.join(destination, 'snapshots'));
   t.false(JSON.stringify(first).includes(BUILTIN_EXTERNAL_ID), 'no External ID in the outputs');
@@ -143,7 +143,7 @@ test.serial('Create, Update, Read and Delete against the simulated organization'
 
   // Update with the same inputs: a new snapshot, nothing changed.
   const second = outputsOf(await host.update(created.id, created.properties, inputs(base)));
-  t.deepEqual(second.changes, { created: 0, updated: 0, deleted: 0 });
+  t.like(second.changes, { created: 0, updated: 0, deleted: 0 });
   t.is(second.snapshot.sha256, first.snapshot.sha256);
   t.true(second.startedAt >= first.startedAt);
 

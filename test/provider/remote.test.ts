@@ -49,8 +49,8 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
   const puts = bucket.requests.filter((r) => r.method === 'PUT');
   t.deepEqual(
     puts.map((r) => r.key),
-    [snapshotKey, 'acme/graph/latest.json'],
-    'the pointer moves only after the snapshot is stored',
+    [snapshotKey, 'acme/graph/latest.json', 'acme/graph/alert-state.json'],
+    'the pointer moves only after the snapshot is stored; the alert state last',
   );
   for (const put of puts) {
     t.is(put.headers['x-amz-server-side-encryption'], 'aws:kms');
@@ -66,28 +66,34 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
     graphSha256: first.snapshot.sha256,
     endedAt: JSON.parse(bucket.objects.get('acme/graph/latest.json')!.body).endedAt,
   });
-  t.deepEqual(first.changes, { created: first.totals.entities, updated: 0, deleted: 0 });
+  t.like(first.changes, { created: first.totals.entities, updated: 0, deleted: 0, relationships: { created: first.totals.relationships, updated: 0, deleted: 0 } });
+  // The first changed keys, in key order.
+  t.is(first.changes.keys.created.length, 5);
+  t.deepEqual(first.changes.keys.created, [...first.changes.keys.created].sort());
 
   // The next run reads the previous snapshot from the bucket: nothing changed.
   bucket.requests.length = 0;
   const second = (await update(created.id, first, inputs)).outs!;
   t.deepEqual(
     bucket.requests.filter((r) => r.method === 'GET').map((r) => r.key),
-    ['acme/graph/latest.json', snapshotKey],
+    ['acme/graph/latest.json', snapshotKey, 'acme/graph/alert-state.json'],
   );
-  t.deepEqual(second.changes, { created: 0, updated: 0, deleted: 0 });
+  t.like(second.changes, { created: 0, updated: 0, deleted: 0 });
+  // The alert state came back from the bucket: what the first run raised is ONGOING, not NEW again.
+  t.true((first.alerts?.counts.NEW ?? 0) > 0);
+  t.like(second.alerts, { counts: { NEW: 0, ONGOING: first.alerts?.counts.NEW, RESOLVED: 0 } });
   t.not(second.snapshot.uri, first.snapshot.uri);
 
   // SSE-S3 by default.
   bucket.requests.length = 0;
   const third = await run({ simulate: true, destination });
-  t.deepEqual(third.changes, { created: 0, updated: 0, deleted: 0 });
+  t.like(third.changes, { created: 0, updated: 0, deleted: 0 });
   for (const put of bucket.requests.filter((r) => r.method === 'PUT')) {
     t.is(put.headers['x-amz-server-side-encryption'], 'AES256');
     t.false('x-amz-server-side-encryption-aws-kms-key-id' in put.headers);
   }
 
-  // Delete keeps the snapshots unless asked; then removes them and the pointer, nothing else.
+  // Delete keeps the snapshots unless asked; then removes them, the pointer and the alert state, nothing else.
   bucket.objects.set('acme/graph/README.txt', { body: 'kept', headers: {} });
   await remove(created.id, third);
   t.is([...bucket.objects.keys()].filter((key) => key.startsWith('acme/graph/snapshots/')).length, 3);

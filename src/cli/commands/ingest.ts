@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import type { Logger } from '../../collectors/types';
 import { ConfigError, checkConfig, loadConfigFile, type IngestConfig } from '../../config';
 import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../../ingest';
+import { alertsAfterIngest, formatAlertCounts, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../../alerts';
 import { allSimulators, serviceModules } from '../../services';
 import { WorldError, builtinWorldText, loadWorldFile, parseWorld } from '../../sim/world';
 import type { World } from '../../sim/types';
@@ -30,6 +31,7 @@ interface IngestFlags {
   quiet?: boolean;
   progress?: boolean;
   people?: string;
+  alerts?: boolean;
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -126,7 +128,7 @@ export function formatSummary(summary: IngestSummary): string {
     `Graph    ${summary.totals.entities} entities, ${summary.totals.relationships} relationships` +
       (summary.totals.staleEntities ? ` (${summary.totals.staleEntities} carried forward, not refreshed)` : ''),
   );
-  lines.push(`Changes  +${summary.changes.created} created, ~${summary.changes.updated} updated, -${summary.changes.deleted} deleted`);
+  lines.push(...formatChanges(summary));
   lines.push(`API      ${summary.apiCalls} calls, ${summary.throttledCalls} throttled and retried, ${summary.durationMs} ms`);
   lines.push('');
   const width = Math.max(...Object.keys(summary.counts.entities).map((t) => t.length), 10);
@@ -141,6 +143,33 @@ export function formatSummary(summary: IngestSummary): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Change counts, and the first changed keys (`orggraph diff` lists them all). */
+export function formatChanges(summary: IngestSummary): string[] {
+  const { changes, relationshipChanges, changedKeys } = summary;
+  const lines = [
+    `Changes  entities +${changes.created} created, ~${changes.updated} updated, -${changes.deleted} deleted; ` +
+      `relationships +${relationshipChanges.created} ~${relationshipChanges.updated} -${relationshipChanges.deleted}`,
+  ];
+  const shown = 5;
+  for (const kind of ['created', 'updated', 'deleted'] as const) {
+    const keys = changedKeys?.entities[kind] ?? [];
+    if (!keys.length || changes[kind] === 0) continue;
+    const more = changes[kind] > Math.min(keys.length, shown) ? ` (and ${changes[kind] - Math.min(keys.length, shown)} more: orggraph diff)` : '';
+    lines.push(`  ${kind}: ${keys.slice(0, shown).join(', ')}${more}`);
+  }
+  return lines;
+}
+
+/** The alerts of the run, as printed for people. */
+export function formatAlertsOutcome(outcome: AlertsOutcome): string[] {
+  if ('error' in outcome) return [`Alerts   ${outcome.error}`];
+  const lines = [`Alerts   ${formatAlertCounts({ ...outcome, alerts: [] })}`];
+  for (const alert of outcome.new.slice(0, 10)) lines.push(`  NEW ${alert.alertLevel.padEnd(8)} ${alert.rule}: ${alert.displayName ?? alert.key}`);
+  for (const failure of outcome.delivery?.failures.slice(0, 5) ?? []) lines.push(`  not delivered to ${failure.target} (${failure.rule}, ${failure.attempts} attempts): ${failure.error}`);
+  for (const error of outcome.errors.slice(0, 5)) lines.push(`  rule ${error.rule} not evaluated: ${error.message}`);
+  return lines;
 }
 
 export function registerIngestCommand(program: Command): void {
@@ -168,16 +197,20 @@ export function registerIngestCommand(program: Command): void {
     .option('--production', 'add tag.Production=true to every entity')
     .option('--people <file>', 'people file (YAML list of { name, email }): maps IAM users to people')
     .option('--json', 'print the run summary as JSON on stdout')
+    .option('--no-alerts', 'do not evaluate the alert rules after the run')
     .option('-q, --quiet', 'no progress or informational messages')
     .option('--no-progress', 'no progress display')
     .action(async (flags: IngestFlags) => {
       let world: World | undefined;
       let config: Partial<IngestConfig>;
+      let alertRules: AlertRule[] = [];
       try {
         world = flags.simulate ? loadSimulatedWorld(flags.simulate === true ? true : flags.simulate) : undefined;
         config = configFromFlags(flags);
+        // Rules are read and checked before any AWS call: a bad rule file fails the run at once.
+        if (flags.alerts !== false && config.alerts?.enabled !== false) alertRules = loadAlertRules(config.alerts);
       } catch (error) {
-        if (error instanceof WorldError || error instanceof ConfigError) throw new CliError(error.message);
+        if (error instanceof WorldError || error instanceof ConfigError || error instanceof RuleError) throw new CliError(error.message);
         throw error;
       }
       const externalId = readExternalId(flags);
@@ -191,10 +224,12 @@ export function registerIngestCommand(program: Command): void {
           onProgress: progress.onProgress,
         });
         progress.stop();
-        // Compliance of the new snapshot (src/compliance): one summary per framework.
+        // After the snapshot is written: compliance of the new snapshot (src/compliance), then alerts
+        // and their delivery with this process's own credentials.
         const compliance = runCompliance(result);
-        if (flags.json) process.stdout.write(`${JSON.stringify({ ...result.summary, compliance }, null, 2)}\n`);
-        else process.stdout.write(formatSummary(result.summary) + formatComplianceLines(compliance));
+        const alerts = await alertsAfterIngest(result, alertRules, config.alerts);
+        if (flags.json) process.stdout.write(`${JSON.stringify({ ...result.summary, compliance, ...(alerts ? { alerts } : {}) }, null, 2)}\n`);
+        else process.stdout.write(formatSummary(result.summary) + formatComplianceLines(compliance) + (alerts ? `${formatAlertsOutcome(alerts).join('\n')}\n` : ''));
       } catch (error) {
         progress.stop();
         if (error instanceof IngestError) throw new CliError(error.message, 1);

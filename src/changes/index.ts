@@ -1,0 +1,3 @@
+export * from './diff';
+export * from './history';
+export { SnapshotCursor, lineKey } from './lines';
