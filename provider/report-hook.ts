@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Logger } from '../src/collectors/types';
+import { DEFAULT_FRAMEWORK } from '../src/compliance';
 import { writeReport } from '../src/report';
 import type { S3SnapshotStore } from '../src/snapshot/remote';
 import { SnapshotStore } from '../src/snapshot/store';
@@ -23,7 +24,7 @@ export function reportPathOf(snapshotFile: string): string {
 export async function writeSnapshotReport(snapshotFile: string, directory: string, logger: Logger, remote?: S3SnapshotStore): Promise<string | undefined> {
   const file = reportPathOf(snapshotFile);
   try {
-    await writeReport(file, { snapshotFile, retained: await new SnapshotStore(directory).list() });
+    await writeReport(file, { snapshotFile, retained: await new SnapshotStore(directory).list(), frameworks: [DEFAULT_FRAMEWORK], alertStateDirectory: directory });
     if (!remote) return file;
     return (await remote.pushFile(file, `snapshots/${path.basename(file)}`, 'text/html; charset=utf-8')).uri;
   } catch (error) {

@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readSnapshot } from '../snapshot/reader';
 import { writeFileAtomic } from '../snapshot/writer';
+import { storedAlertsFor } from './alerts';
 import { evaluateForReport } from './compliance';
 import { encodeGraph } from './graph-data';
 import { renderReport } from './html';
@@ -31,6 +32,8 @@ export interface BuildReportOptions {
   now?: () => Date;
   /** Frameworks to evaluate on the snapshot for the compliance section, unless `inputs` has one. */
   frameworks?: readonly string[];
+  /** The store directory whose alert state feeds the alerts section, unless `inputs` has alerts. */
+  alertStateDirectory?: string;
 }
 
 export interface BuiltReport {
@@ -41,8 +44,12 @@ export interface BuiltReport {
 
 export async function buildReport(options: BuildReportOptions): Promise<BuiltReport> {
   const snapshot = await readSnapshot(options.snapshotFile);
-  const inputs: ReportInputs | undefined =
-    options.inputs?.compliance || !options.frameworks?.length ? options.inputs : { ...options.inputs, compliance: evaluateForReport(snapshot, options.frameworks) };
+  let inputs: ReportInputs | undefined = options.inputs;
+  if (!inputs?.compliance && options.frameworks?.length) inputs = { ...inputs, compliance: evaluateForReport(snapshot, options.frameworks) };
+  if (!inputs?.alerts && options.alertStateDirectory) {
+    const alerts = await storedAlertsFor(options.snapshotFile, options.alertStateDirectory);
+    if (alerts) inputs = { ...inputs, alerts };
+  }
   const model = await buildModel({
     snapshot,
     snapshotFile: options.snapshotFile,

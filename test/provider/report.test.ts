@@ -56,8 +56,9 @@ test.serial('S3 store: the report is uploaded beside the snapshot, encrypted as 
   const snapshotKey = outs.snapshot.uri.slice('s3://report-bucket/'.length);
   const reportKey = snapshotKey.replace(/\.json$/, '.html');
   const puts = bucket.requests.filter((r) => r.method === 'PUT');
-  t.deepEqual(puts.map((r) => r.key), [snapshotKey, 'acme/latest.json', reportKey]);
-  const report = puts[2];
+  // The alert state is stored after the pointer, then the report (which shows those alerts).
+  t.deepEqual(puts.map((r) => r.key), [snapshotKey, 'acme/latest.json', 'acme/alert-state.json', reportKey]);
+  const report = puts[3];
   t.is(report.headers['x-amz-server-side-encryption'], 'aws:kms');
   t.is(report.headers['x-amz-server-side-encryption-aws-kms-key-id'], 'alias/orggraph');
   t.is(report.headers['content-type'], 'text/html; charset=utf-8');

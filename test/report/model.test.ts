@@ -7,6 +7,7 @@ import type { Entity, Relationship } from '../../src/graph';
 import { buildReport, checkReportInputs } from '../../src/report';
 import { encodeGraph, type GraphIndexPayload } from '../../src/report/graph-data';
 import { renderReport } from '../../src/report/html';
+import { storedAlertsFor } from '../../src/report/alerts';
 import { evaluateForReport } from '../../src/report/compliance';
 import { buildModel, runSavedQueries } from '../../src/report/model';
 import { readSnapshot } from '../../src/snapshot/reader';
@@ -275,4 +276,28 @@ test('compliance: without --inputs the report evaluates CIS on the snapshot; fai
   t.regex(html, /Alerts: not evaluated in this report\./);
   const given = await buildReport({ snapshotFile: store.latest, retained: store.retained, frameworks: ['cis-aws-7.0'], inputs: { compliance: [] }, now: fixedNow });
   t.notRegex(given.html, /cis-aws-7\.0/, 'results given with --inputs win over evaluation');
+});
+
+test('alerts: the store\'s alert state of the reported snapshot becomes one row per rule and status; a state of another snapshot is ignored', async (t) => {
+  const directory = temporaryDirectory();
+  const snapshotFile = path.join(directory, 'snapshots', '20261201T000000000Z-0123456789ab.json');
+  const evidence = (key: string) => ({ key, query: 'query0', _key: key, _type: 'aws_s3_bucket' });
+  const record = (rule: string, status: 'NEW' | 'ONGOING' | 'RESOLVED', key: string) => ({
+    rule, pack: 'aws', alertLevel: 'HIGH' as const, status, firstSeenOn: '2026-11-30T00:00:00.000Z', lastSeenOn: '2026-12-01T00:00:00.000Z', evidence: evidence(key),
+  });
+  const state = {
+    format: 'aws-org-graph.alert-state/1' as const,
+    snapshot: { name: path.basename(snapshotFile), graphSha256: 'f'.repeat(64), endedAt: '2026-12-01T00:00:00.000Z' },
+    alerts: [record('public-bucket', 'NEW', 'arn:aws:s3:::a'), record('public-bucket', 'NEW', 'arn:aws:s3:::b'), record('public-bucket', 'RESOLVED', 'arn:aws:s3:::c')],
+    baseline: [],
+  };
+  await fs.mkdir(directory, { recursive: true });
+  await fs.writeFile(path.join(directory, 'alert-state.json'), JSON.stringify(state));
+  const rows = await storedAlertsFor(snapshotFile, directory);
+  t.deepEqual(rows?.map((row) => [row.rule, row.state, row.evidenceKeys]), [
+    ['public-bucket', 'NEW', ['arn:aws:s3:::a', 'arn:aws:s3:::b']],
+    ['public-bucket', 'RESOLVED', ['arn:aws:s3:::c']],
+  ]);
+  t.is(await storedAlertsFor(path.join(directory, 'snapshots', 'another.json'), directory), undefined);
+  t.is(await storedAlertsFor(snapshotFile, temporaryDirectory()), undefined);
 });

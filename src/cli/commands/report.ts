@@ -89,9 +89,10 @@ export function registerReportCommand(program: Command): void {
       if (existsSync(flags.out) && statSync(flags.out).isDirectory()) throw new CliError(`--out ${flags.out}: is a directory; expected a file name such as report.html`);
       const file = await snapshotPath(flags);
       // The trend and the previous snapshot come from the snapshot's own store.
-      const retained = await new SnapshotStore(flags.snapshot ? path.dirname(path.dirname(path.resolve(file))) : (flags.dir ?? DEFAULT_OUTPUT_DIR)).list();
+      const storeDirectory = flags.snapshot ? path.dirname(path.dirname(path.resolve(file))) : (flags.dir ?? DEFAULT_OUTPUT_DIR);
+      const retained = await new SnapshotStore(storeDirectory).list();
       try {
-        const built = await writeReport(flags.out, { snapshotFile: file, retained, inputs, savedQueries, title: flags.title, frameworks });
+        const built = await writeReport(flags.out, { snapshotFile: file, retained, inputs, savedQueries, title: flags.title, frameworks, alertStateDirectory: storeDirectory });
         const { stats } = built;
         process.stdout.write(
           `wrote ${flags.out}: ${(stats.bytes / 1e6).toFixed(1)} MB, ${stats.entities.toLocaleString('en-US')} entities, ${stats.relationships.toLocaleString('en-US')} relationships\n`,
