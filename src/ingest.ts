@@ -78,7 +78,7 @@ const ACCOUNTS_PER_WORKER = 8;
  * which cannot cross to another thread: with them the run stays in this one.
  */
 export function workerCount(setting: IngestConfig['workers'], accounts: number, options: Pick<IngestOptions, 'collectors' | 'access'>): number {
-  if (options.collectors || options.access?.retryStrategy || options.access?.plugins || options.access?.stsPlugins) return 1;
+  if (options.collectors || options.access?.retryStrategy || options.access?.plugins || options.access?.stsPlugins || options.access?.credentialsClock) return 1;
   if (typeof setting === 'number') return setting;
   return Math.max(1, Math.min(availableParallelism(), Math.floor(accounts / ACCOUNTS_PER_WORKER)));
 }
@@ -333,7 +333,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const externalId = options.secrets?.externalId ?? world?.organization.externalId;
   if (externalId !== undefined) checkExternalId(externalId);
 
-  const simulated = world ? new SimulatedAws(world, allSimulators()) : undefined;
+  // A virtual clock given for the credentials is the simulated organization's clock too (tests).
+  const credentialsClock = options.access?.credentialsClock;
+  const simulated = world ? new SimulatedAws(world, allSimulators(), { now: credentialsClock && (() => credentialsClock.now()) }) : undefined;
   const access = new AwsAccess({
     roleName: config.roleName,
     rolePath: config.rolePath,

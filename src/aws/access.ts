@@ -14,7 +14,7 @@ import type {
 } from '@smithy/types';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { StandardRetryStrategy } from '@smithy/util-retry';
-import { isThrottlingError } from './errors';
+import { isExpiredCredentialsError, isThrottlingError } from './errors';
 import { RateLimiter, serviceOfClient, type PacedBucket, type PacerOptions, type PacerStats } from './rate-limits';
 import { Sha256 } from './sha256';
 
@@ -114,23 +114,56 @@ export interface AwsAccessOptions {
    * of AssumeRole; the provider is still shared by the account's clients and refreshed before expiry.
    */
   credentialsProvider?: (accountId: string) => AwsCredentialIdentityProvider;
+  /** The clock that credentials' expiration is compared with (tests: a virtual one). */
+  credentialsClock?: CredentialsClock;
 }
 
+/** Refresh credentials this long before they expire (at most half their lifetime: see {@link refreshMarginMs}). */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** Calls that AWS rejected because their credentials had expired, retried with fresh ones. */
+const EXPIRED_CREDENTIALS_RETRIES = 4;
+
+/** Wall-clock time of the credentials' world (epoch ms), injectable so tests can expire credentials at will. */
+export interface CredentialsClock {
+  now(): number;
+}
+
+export const systemCredentialsClock: CredentialsClock = { now: () => Date.now() };
+
+/**
+ * How long before expiry credentials are refreshed: 5 minutes, or half their lifetime when they
+ * live less than 10 minutes (AssumeRole may return credentials that live only seconds: with a fixed
+ * 5-minute margin every call would assume the role again).
+ */
+function refreshMarginMs(identity: AwsCredentialIdentity, obtainedAt: number): number {
+  if (!identity.expiration) return 0;
+  return Math.min(REFRESH_MARGIN_MS, Math.max(0, identity.expiration.getTime() - obtainedAt) / 2);
+}
+
+/** An account's shared credentials provider, which can be told that AWS found its credentials expired. */
+export interface RefreshingCredentials extends AwsCredentialIdentityProvider {
+  /** Drops the cached credentials if they were obtained before `since` (epoch ms): the next call fetches new ones. */
+  expire(since: number): void;
+  /** Drops the cached credentials if they are those of `accessKeyId` (another holder of them found them stale). */
+  replace(accessKeyId: string): void;
+}
 
 /**
  * One provider per account shared by all of that account's clients, so a role is assumed once and
- * refreshed once, shortly before it expires, rather than once per client.
+ * refreshed once, shortly before it expires, rather than once per client. Concurrent callers during
+ * a refresh share it.
  */
-function sharedRefreshing(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
-  let current: AwsCredentialIdentity | undefined;
+function sharedRefreshing(provider: AwsCredentialIdentityProvider, clock: CredentialsClock): RefreshingCredentials {
+  let current: { identity: AwsCredentialIdentity; obtainedAt: number; refreshAt: number } | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
-  return async () => {
-    const fresh = current && (!current.expiration || current.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS);
-    if (fresh && current) return current;
+  const get = async (): Promise<AwsCredentialIdentity> => {
+    if (current && clock.now() < current.refreshAt) return current.identity;
     pending ??= provider().then(
       (identity) => {
-        current = identity;
+        const obtainedAt = clock.now();
+        const expiresAt = identity.expiration?.getTime() ?? Infinity;
+        current = { identity, obtainedAt, refreshAt: expiresAt - refreshMarginMs(identity, obtainedAt) };
         pending = undefined;
         return identity;
       },
@@ -140,6 +173,30 @@ function sharedRefreshing(provider: AwsCredentialIdentityProvider): AwsCredentia
       },
     );
     return pending;
+  };
+  return Object.assign(get, {
+    expire(since: number) {
+      if (current && current.obtainedAt <= since) current = undefined;
+    },
+    replace(accessKeyId: string) {
+      if (current?.identity.accessKeyId === accessKeyId) current = undefined;
+    },
+  });
+}
+
+/**
+ * A plugin applied at most once per middleware stack. `fromTemporaryCredentials` applies its
+ * `clientPlugins` to its cached STS client on every refresh, and a second `add` of a named
+ * middleware throws ("Duplicate middleware name").
+ */
+export function applyOnce(plugin: ClientPlugin): ClientPlugin {
+  const applied = new WeakSet<object>();
+  return {
+    applyToStack: (stack) => {
+      if (applied.has(stack)) return;
+      applied.add(stack);
+      plugin.applyToStack(stack);
+    },
   };
 }
 
@@ -392,7 +449,7 @@ interface SigningScheme {
 /** What the access layer keeps per account: its credentials, the signers made with them, its client views. */
 interface AccountState {
   readonly accountId: string;
-  readonly credentials: AwsCredentialIdentityProvider;
+  readonly credentials: RefreshingCredentials;
   /** Signers with the account's credentials, per client class x signing region x signing name. */
   readonly signers: Map<string, RequestSigner>;
   /** Its views of the shared clients, per client and scope (none: unscoped). */
@@ -451,7 +508,7 @@ for (let i = 0; i < 16; i++) toFastProperties({});
  * active, Node installs promise hooks that cost every promise of the run.)
  */
 export class AwsAccess {
-  private readonly credentials = new Map<string, AwsCredentialIdentityProvider>();
+  private readonly credentials = new Map<string, RefreshingCredentials>();
   /** The SDK clients, one per service x region, shared by every account. */
   private readonly clients = new Map<string, SdkClient>();
   private readonly accounts = new Map<string, AccountState>();
@@ -463,8 +520,10 @@ export class AwsAccess {
   private readonly base: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   private readonly limiter?: RateLimiter;
   readonly homeRegion: string;
+  private readonly credentialsClock: CredentialsClock;
 
   constructor(private readonly options: AwsAccessOptions) {
+    this.credentialsClock = options.credentialsClock ?? systemCredentialsClock;
     this.base = options.baseCredentials ?? fromNodeProviderChain();
     this.homeRegion = options.homeRegion ?? 'us-east-1';
     if (options.pacing instanceof RateLimiter) this.limiter = options.pacing;
@@ -480,14 +539,15 @@ export class AwsAccess {
    * Credentials for an account: the audit role assumed with the External ID, or the configured
    * `credentialsProvider`'s.
    */
-  credentialsFor(accountId: string): AwsCredentialIdentityProvider {
+  credentialsFor(accountId: string): RefreshingCredentials {
     let provider = this.credentials.get(accountId);
     if (!provider) {
+      const clock = this.options.credentialsClock ?? systemCredentialsClock;
       if (this.options.directAccountIds?.includes(accountId)) {
         const base = this.base;
-        provider = typeof base === 'function' ? sharedRefreshing(base) : async () => base;
+        provider = sharedRefreshing(typeof base === 'function' ? base : async () => base, clock);
       } else if (this.options.credentialsProvider) {
-        provider = sharedRefreshing(this.options.credentialsProvider(accountId));
+        provider = sharedRefreshing(this.options.credentialsProvider(accountId), clock);
       } else {
         provider = sharedRefreshing(
           fromTemporaryCredentials({
@@ -502,8 +562,10 @@ export class AwsAccess {
             // retried through throttling like every other call (at organization scale the SDK's
             // three attempts run out and the account would be lost for the run).
             clientConfig: { region: this.homeRegion, retryStrategy: this.retryStrategy(), logger: SILENT_SDK_LOGGER, sha256: Sha256 },
-            clientPlugins: [this.pacingPlugin(this.homeRegion, INGESTER), ...(this.options.stsPlugins?.(accountId) ?? [])],
+            // Applied once: the provider re-applies its plugins to the same STS client on every refresh.
+            clientPlugins: [this.pacingPlugin(this.homeRegion, INGESTER), ...(this.options.stsPlugins?.(accountId) ?? [])].map(applyOnce),
           }),
+          clock,
         );
       }
       this.credentials.set(accountId, provider);
@@ -678,8 +740,17 @@ export class AwsAccess {
       const key = record.key;
       const depth = chains ? chains.issue(key) : 0;
       // The account's credentials before the first attempt, as the SDK resolves a client's identity:
-      // a failed AssumeRole fails the call once, outside the retry loop and the pacer.
-      return account.credentials().then(() => next(args)).then(
+      // a failed AssumeRole fails the call once, outside the retry loop and the pacer. Credentials
+      // that AWS found expired (they lived less than the call took, or clocks differ) are dropped
+      // and the call is sent again: every attempt is signed with the account's current credentials.
+      const startedAt = this.credentialsClock.now();
+      const send = (retriesLeft: number): ReturnType<typeof next> =>
+        next(args).catch((error: unknown) => {
+          if (retriesLeft <= 0 || !isExpiredCredentialsError(error)) throw error;
+          account.credentials.expire(startedAt);
+          return account.credentials().then(() => send(retriesLeft - 1));
+        });
+      return account.credentials().then(() => send(EXPIRED_CREDENTIALS_RETRIES)).then(
         (result) => {
           chains?.complete(key, depth);
           return result;

@@ -86,6 +86,13 @@ function errorCodeOf(error: unknown): { awsCode: string; message: string; status
   return { awsCode: 'Error', message: String(error) };
 }
 
+/** AWS's answers to a call signed with credentials that have expired. */
+const EXPIRED_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired']);
+
+export function isExpiredCredentialsError(error: unknown): boolean {
+  return EXPIRED_CREDENTIALS.has(errorCodeOf(error).awsCode);
+}
+
 export function isThrottlingError(error: unknown): boolean {
   const { awsCode, status } = errorCodeOf(error);
   return THROTTLING_CODES.has(awsCode) || status === 429;

@@ -103,7 +103,7 @@ export class WorkerPool implements Collection {
       thread.on('message', (message: FromWorker) => {
         switch (message.type) {
           case 'credentials':
-            this.answerCredentials(thread, message.requestId, message.accountId);
+            this.answerCredentials(thread, message.requestId, message.accountId, message.replacing);
             break;
           case 'tasks':
             worker.outstanding -= message.records.length;
@@ -146,11 +146,12 @@ export class WorkerPool implements Collection {
     return worker;
   }
 
-  private answerCredentials(thread: Worker, requestId: number, accountId: string): void {
+  private answerCredentials(thread: Worker, requestId: number, accountId: string, replacing: string | undefined): void {
     const reply = (message: ToWorker) => thread.postMessage(message);
-    this.options.access
-      .credentialsFor(accountId)()
-      .then(
+    const provider = this.options.access.credentialsFor(accountId);
+    // The worker asks again because its copy is stale: never hand the same credentials back.
+    if (replacing !== undefined) provider.replace(replacing);
+    provider().then(
         (credentials) => reply({ type: 'credentials', requestId, credentials }),
         (error: unknown) => reply({ type: 'credentials', requestId, error: serializeError(error) }),
       );

@@ -83,7 +83,11 @@ export interface WorkerResult {
 }
 
 export type FromWorker =
-  | { type: 'credentials'; requestId: number; accountId: string }
+  /**
+   * An account's credentials. `replacing`: the access key id of the credentials the worker holds and
+   * found stale (near expiry, or refused by AWS as expired), so the parent does not hand them back.
+   */
+  | { type: 'credentials'; requestId: number; accountId: string; replacing?: string }
   | { type: 'tasks'; records: CollectorRunRecord[] }
   | { type: 'account'; graph: AccountGraph }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }

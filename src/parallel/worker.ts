@@ -76,12 +76,18 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
     throttleRetries: setup.access.throttleRetries,
     pacing: limiter ?? false,
     callChains: chains,
-    credentialsProvider: (accountId) => () =>
-      new Promise<AwsCredentialIdentity>((resolve, reject) => {
-        const requestId = nextRequest++;
-        waiting.set(requestId, { resolve, reject });
-        post({ type: 'credentials', requestId, accountId });
-      }),
+    // Asked again when the account's credentials are near expiry or AWS refused them as expired:
+    // the parent assumes the role again (the External ID never comes here).
+    credentialsProvider: (accountId) => {
+      let held: AwsCredentialIdentity | undefined;
+      return () =>
+        new Promise<AwsCredentialIdentity>((resolve, reject) => {
+          const requestId = nextRequest++;
+          const keep = (identity: AwsCredentialIdentity) => resolve((held = identity));
+          waiting.set(requestId, { resolve: keep, reject });
+          post({ type: 'credentials', requestId, accountId, replacing: held?.accessKeyId });
+        });
+    },
     ...(setup.access.fastRetries ? { retryStrategy: fastRetryStrategy() } : {}),
     ...(simulated ? { plugins: ({ region }) => [simulated.plugin(region)] } : {}),
   });

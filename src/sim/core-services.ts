@@ -11,7 +11,7 @@ import type {
 } from '@aws-sdk/client-organizations';
 import type { AssumeRoleCommandInput, AssumeRoleCommandOutput, GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { ServiceException } from '@smithy/smithy-client';
-import { roleAccessKeyId } from './identity';
+import { roleAccessKeyId, roleSessionToken } from './identity';
 import { pageOf } from './paginate';
 import { defineHandler, type ServiceSimulator, type SimCallContext, type WorldAccount } from './types';
 
@@ -36,12 +36,13 @@ export const stsSimulator: ServiceSimulator = {
       if (!target || (target.status ?? 'ACTIVE') !== 'ACTIVE' || target.auditRole === false) return denied();
       if (roleName !== context.world.organization.roleName) return denied();
       if (input.ExternalId !== context.world.organization.externalId) return denied();
-      const expiration = new Date(Date.now() + (input.DurationSeconds ?? 3600) * 1000);
+      const lifetimeSeconds = context.world.behaviour?.credentialLifetimeSeconds ?? input.DurationSeconds ?? 3600;
+      const expiration = new Date(context.now() + lifetimeSeconds * 1000);
       return {
         Credentials: {
           AccessKeyId: roleAccessKeyId(accountId),
           SecretAccessKey: `simulated-secret-${accountId}`,
-          SessionToken: `simulated-session-${accountId}`,
+          SessionToken: roleSessionToken(accountId, expiration),
           Expiration: expiration,
         },
         AssumedRoleUser: {

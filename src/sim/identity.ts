@@ -32,3 +32,19 @@ export function callerAccount(authorization: string | undefined, managementAccou
   if (accessKeyId.startsWith(ROLE_KEY_PREFIX)) return accessKeyId.slice(ROLE_KEY_PREFIX.length);
   return undefined;
 }
+
+const SESSION_TOKEN = /^simulated-session-(\d{12})-expires-(\d+)$/;
+
+/**
+ * The session token of role credentials the simulated STS issues. It carries its expiry, so any
+ * simulated AWS (a worker thread's too) can refuse a call signed with expired credentials.
+ */
+export function roleSessionToken(accountId: string, expiration: Date): string {
+  return `simulated-session-${accountId}-expires-${expiration.getTime()}`;
+}
+
+/** When the credentials of a session token expire (epoch ms), or undefined for a token the simulator did not issue. */
+export function sessionTokenExpiry(token: string | undefined): number | undefined {
+  const match = SESSION_TOKEN.exec(token ?? '');
+  return match ? Number(match[2]) : undefined;
+}

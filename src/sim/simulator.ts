@@ -1,7 +1,7 @@
 import { ServiceException } from '@smithy/smithy-client';
 import type { ClientPlugin } from '../aws/access';
 import { rateLimitRule } from '../aws/rate-limits';
-import { callerAccount } from './identity';
+import { callerAccount, sessionTokenExpiry } from './identity';
 import { seededRandom } from './random';
 import { TokenBucket } from './token-bucket';
 import type { Fault, FaultError, ServiceSimulator, SimCallContext, TokenBucketSpec, World, WorldAccount } from './types';
@@ -12,6 +12,8 @@ export interface SimulatorStats {
   calls: number;
   throttled: number;
   faults: number;
+  /** Calls refused because their credentials had expired. */
+  expired: number;
   byOperation: Record<string, number>;
 }
 
@@ -69,7 +71,7 @@ const ENABLED_OPT_IN = new Set(['opt-in-not-required', 'opted-in']);
  * middleware, inside the SDK's retry loop), so paginators, retries and error handling run for real.
  */
 export class SimulatedAws {
-  readonly stats: SimulatorStats = { calls: 0, throttled: 0, faults: 0, byOperation: {} };
+  readonly stats: SimulatorStats = { calls: 0, throttled: 0, faults: 0, expired: 0, byOperation: {} };
   private readonly buckets = new Map<string, SimBucket>();
   private readonly random: () => number;
   private readonly accounts = new Map<string, WorldAccount>();
@@ -77,10 +79,15 @@ export class SimulatedAws {
   private readonly routes = new Map<string, Route | null>();
   private readonly declaredRegions = new Map<string, string>();
 
+  /** The organization's wall clock (epoch ms): credentials' expiry is checked against it. */
+  readonly now: () => number;
+
   constructor(
     readonly world: World,
     simulators: readonly ServiceSimulator[],
+    options: { now?: () => number } = {},
   ) {
+    this.now = options.now ?? Date.now;
     this.random = seededRandom(world.behaviour?.seed ?? 1);
     for (const account of world.accounts) this.accounts.set(account.id, account);
     for (const simulator of simulators) {
@@ -115,9 +122,15 @@ export class SimulatedAws {
       applyToStack: (stack) => {
         stack.add(
           (_next: unknown, context: MiddlewareContext) => (args: { input: unknown; request?: unknown }) => {
-            const accountId = callerAccount((args.request as SignedRequest | undefined)?.headers?.authorization, managementAccountId);
+            const headers = (args.request as SignedRequest | undefined)?.headers;
+            const accountId = callerAccount(headers?.authorization, managementAccountId);
             if (accountId === undefined) {
               return Promise.reject(this.error('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'));
+            }
+            const expiresAt = sessionTokenExpiry(headers?.['x-amz-security-token']);
+            if (expiresAt !== undefined && this.now() >= expiresAt) {
+              this.stats.expired++;
+              return Promise.reject(this.error('ExpiredToken', 400, 'The security token included in the request is expired'));
             }
             let accountBuckets = buckets.get(accountId);
             if (!accountBuckets) buckets.set(accountId, (accountBuckets = new Map()));
@@ -273,6 +286,10 @@ function toHandlerOutput(output: unknown): { output: unknown; response: object }
 /** What a handler sees of its call (one object per call, its methods shared). */
 class CallContext implements SimCallContext {
   readonly world: World;
+
+  now(): number {
+    return this.simulated.now();
+  }
 
   constructor(
     private readonly simulated: SimulatedAws,

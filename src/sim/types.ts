@@ -51,6 +51,12 @@ export interface Behaviour {
   throttleRate?: number;
   /** Seed for the random choices (throttling, probabilistic faults). */
   seed?: number;
+  /**
+   * Lifetime of the role credentials STS issues, in seconds, whatever the caller asked for (AWS's
+   * own minimum is 900 s; shorter ones test refreshes). Calls signed with expired credentials are
+   * answered `ExpiredToken`, as AWS does.
+   */
+  credentialLifetimeSeconds?: number;
 }
 
 export interface World {
@@ -71,6 +77,8 @@ export interface World {
 /** Context of one simulated call, given to a service's handlers. */
 export interface SimCallContext {
   readonly world: World;
+  /** The simulated organization's wall clock (epoch ms). */
+  now(): number;
   readonly account: WorldAccount;
   readonly region: string;
   /** This service's section for the call's account and region (global section for global services). */

@@ -78,6 +78,7 @@ function coreSchema(globalSections: Record<string, object>, regionalSections: Re
           throttling: { type: 'boolean' },
           throttleRate: { type: 'number', minimum: 0, maximum: 0.95 },
           seed: { type: 'integer' },
+          credentialLifetimeSeconds: { type: 'number', exclusiveMinimum: 0 },
         },
       },
       faults: {

@@ -1,29 +1,40 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import test from 'ava';
 import { AwsAccess, type ClientPlugin } from '../../src/aws/access';
+import { ManualClock } from '../helpers/clock';
 
-test('credentials are shared per account, fetched once, and refreshed shortly before they expire', async (t) => {
+test('credentials are shared per account, fetched once, and refreshed 5 minutes before they expire (half their lifetime when shorter)', async (t) => {
+  const clock = new ManualClock();
   let calls = 0;
   let lifetimeMs = 60 * 60 * 1000;
   const base = async () => {
     calls++;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    return { accessKeyId: `ASIA${calls}`, secretAccessKey: 'x', sessionToken: 'y', expiration: new Date(Date.now() + lifetimeMs) };
+    await new Promise((resolve) => setImmediate(resolve));
+    return { accessKeyId: `ASIA${calls}`, secretAccessKey: 'x', sessionToken: 'y', expiration: new Date(clock.now() + lifetimeMs) };
   };
-  const access = new AwsAccess({ roleName: 'JupiterOne', baseCredentials: base, directAccountIds: ['111111111111'] });
+  const access = new AwsAccess({ roleName: 'JupiterOne', baseCredentials: base, directAccountIds: ['111111111111'], credentialsClock: clock });
   const provider = access.credentialsFor('111111111111');
   t.is(access.credentialsFor('111111111111'), provider, 'one provider per account');
   const [a, b] = await Promise.all([provider(), provider()]);
   t.is(calls, 1, 'concurrent callers share one fetch');
   t.is(a.accessKeyId, b.accessKeyId);
+  clock.advance(54 * 60 * 1000);
   await provider();
   t.is(calls, 1, 'fresh credentials are reused');
-  lifetimeMs = 2 * 60 * 1000; // the next credentials expire within the refresh margin
-  const access2 = new AwsAccess({ roleName: 'JupiterOne', baseCredentials: base, directAccountIds: ['111111111111'] });
-  const expiring = access2.credentialsFor('111111111111');
-  await expiring();
-  await expiring();
-  t.is(calls, 3, 'credentials close to expiry are fetched again');
+  clock.advance(2 * 60 * 1000); // 4 minutes left: within the 5-minute margin
+  await provider();
+  t.is(calls, 2, 'credentials close to expiry are fetched again');
+
+  lifetimeMs = 2000; // short-lived: refreshed when half their lifetime is left
+  clock.advance(60 * 60 * 1000);
+  await provider();
+  t.is(calls, 3);
+  clock.advance(900);
+  await provider();
+  t.is(calls, 3, 'still more than half of their 2 s left');
+  clock.advance(200);
+  await provider();
+  t.is(calls, 4, 'less than half of their 2 s left');
 });
 
 test('the role ARN is built from the account, the role path and the role name', (t) => {
@@ -83,17 +94,23 @@ test('a credentials provider replaces AssumeRole: one provider per account, shar
 });
 
 test('credentials from a credentials provider are refreshed shortly before they expire', async (t) => {
+  const clock = new ManualClock();
   let fetches = 0;
   const access = new AwsAccess({
     roleName: 'JupiterOne',
+    credentialsClock: clock,
     credentialsProvider: () => async () => {
       fetches++;
-      return { accessKeyId: 'ASIA', secretAccessKey: 'x', sessionToken: 'y', expiration: new Date(Date.now() + 2 * 60 * 1000) };
+      return { accessKeyId: 'ASIA', secretAccessKey: 'x', sessionToken: 'y', expiration: new Date(clock.now() + 15 * 60 * 1000) };
     },
   });
   const provider = access.credentialsFor('333333333333');
   await Promise.all([provider(), provider()]);
   t.is(fetches, 1, 'concurrent callers share one fetch');
+  clock.advance(9 * 60 * 1000);
+  await provider();
+  t.is(fetches, 1);
+  clock.advance(2 * 60 * 1000);
   await provider();
   t.is(fetches, 2, 'credentials within the refresh margin are fetched again');
 });

@@ -6,7 +6,8 @@ import type { World } from '../../src/sim/types';
 
 /** An access layer answered by a simulated organization, as `ingest --simulate` builds it. */
 export function simulatedAccess(world: World, options: Partial<AwsAccessOptions> = {}): { access: AwsAccess; simulated: SimulatedAws } {
-  const simulated = new SimulatedAws(world, allSimulators());
+  const clock = options.credentialsClock;
+  const simulated = new SimulatedAws(world, allSimulators(), { now: clock && (() => clock.now()) });
   const access = new AwsAccess({
     roleName: world.organization.roleName,
     externalId: world.organization.externalId,
