@@ -173,17 +173,21 @@ test('2-second credentials: refreshed during the run, and the graph is the one o
     // proven by the AssumeRole count.
     expiryGraceMs: 600_000,
     // The account collector's first call is held back past the credentials' lifetime, so every
-    // later call needs fresh credentials however fast the machine is; a page of DescribeVpcs too,
-    // so credentials expire between a collector's pages.
+    // later call needs fresh credentials however fast the machine is; the first page of
+    // DescribeSubnets too, so credentials expire between a collector's pages.
     delays: [
       { operation: 'iam:GetAccountSummary', ms: 2500 },
-      { operation: 'ec2:DescribeVpcs', ms: 2500 },
+      { operation: 'ec2:DescribeSubnets', region: 'us-east-1', ms: 2500 },
     ],
   });
   const [run, quiet] = await Promise.all([runIngest(short, ['--accounts', PRODUCTION]), calm()]);
   assertCleanRun(t, run);
   t.deepEqual(run.summary!.errors, []);
   t.true(run.server.assumeRoleCount(PRODUCTION) >= 2, `AssumeRole was called ${run.server.assumeRoleCount(PRODUCTION)} time(s)`);
+  // The second page was asked for with other credentials than the first, whose answer came after they expired.
+  const pages = run.server.calls().filter((c) => c.action === 'ec2:DescribeSubnets' && c.region === 'us-east-1' && c.status === 200);
+  t.is(pages.length, 2);
+  t.not(pages[0].accessKeyId, pages[1].accessKeyId);
   t.is(run.summary!.snapshot.sha256, quiet.summary!.snapshot.sha256);
 });
 

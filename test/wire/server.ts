@@ -66,6 +66,7 @@ export interface DelayRule {
   /** `service:Operation`. */
   operation: string;
   account?: string;
+  region?: string;
   ms: number;
   /** How many answers of the operation (per account) are held back; default 1, the first. */
   times?: number;
@@ -260,7 +261,7 @@ export class WireServer {
 
     const op = fixture.operations[operation];
     if (!op) return fail(key.accountId, 'unknownOperation', operation);
-    await this.delay(action, key.accountId);
+    await this.delay(action, key.accountId, scope.region);
     const values = {
       // An hour old: recent enough that IAM would not generate a new one.
       credentialReportTime: new Date(Date.now() - 3600_000).toISOString(),
@@ -292,10 +293,10 @@ export class WireServer {
     return encodeSuccess(fixture, operation, op, body, answer.raw, requestId);
   }
 
-  private async delay(action: string, accountId: string): Promise<void> {
-    const rule = this.scenario.delays?.find((r) => r.operation === action && (!r.account || r.account === accountId));
+  private async delay(action: string, accountId: string, region: string): Promise<void> {
+    const rule = this.scenario.delays?.find((r) => r.operation === action && (!r.account || r.account === accountId) && (!r.region || r.region === region));
     if (!rule) return;
-    const counter = `delay|${accountId}|${action}`;
+    const counter = `delay|${accountId}|${rule.region ?? '*'}|${action}`;
     const seen = (this.attempts.get(counter) ?? 0) + 1;
     this.attempts.set(counter, seen);
     if (seen <= (rule.times ?? 1)) await new Promise((resolve) => setTimeout(resolve, rule.ms));
