@@ -191,6 +191,17 @@ test('2-second credentials: refreshed during the run, and the graph is the one o
   t.is(run.summary!.snapshot.sha256, quiet.summary!.snapshot.sha256);
 });
 
+test('credentials refused as expired before their Expiration: the calls are sent again with new ones', async (t) => {
+  // Every key stops working after 50 calls (more than a collector has in flight): about three times in a run, at whatever call, in whatever protocol.
+  const [run, quiet] = await Promise.all([runIngest(scenario({ revokeAfterCalls: 50 }), ['--accounts', PRODUCTION]), calm()]);
+  assertCleanRun(t, run);
+  t.deepEqual(run.summary!.errors, []);
+  const refused = run.server.calls().filter((c) => ['ExpiredToken', 'RequestExpired', 'ExpiredTokenException'].includes(c.error ?? ''));
+  t.true(refused.length > 0);
+  t.true(run.server.assumeRoleCount(PRODUCTION) >= 3, `AssumeRole was called ${run.server.assumeRoleCount(PRODUCTION)} time(s)`);
+  t.is(run.summary!.snapshot.sha256, quiet.summary!.snapshot.sha256);
+});
+
 test('a partly denied role: the denied calls are recorded, the primary entities are all there', async (t) => {
   const denied = scenario({
     deny: [

@@ -47,6 +47,12 @@ export interface WireScenario {
    * then told by the AssumeRole count, not by timing.
    */
   expiryGraceMs?: number;
+  /**
+   * Each key AssumeRole issues is refused as expired after this many calls signed with it, whatever
+   * its Expiration says (as when clocks differ, or a session is revoked): the ingester must notice
+   * the refusal and assume the role again. Counts calls, so it is the same on any machine.
+   */
+  revokeAfterCalls?: number;
   /** Items per page of paginated operations (default 2, so that every paginated list has several pages). */
   pageSize?: number;
   deny?: DenyRule[];
@@ -100,6 +106,8 @@ interface IssuedCredentials {
   /** The ARN the key acts as (GetCallerIdentity, denial messages). */
   arn: string;
   userId: string;
+  /** Calls signed with the key so far (see `revokeAfterCalls`). */
+  calls: number;
 }
 
 interface SigV4Scope {
@@ -150,6 +158,7 @@ export class WireServer {
       secretAccessKey: base.secretAccessKey,
       arn: `arn:aws:iam::${base.accountId}:user/${base.userName}`,
       userId: 'AIDACKCEVSQ6C2EXAMPLE',
+      calls: 0,
     });
   }
 
@@ -236,6 +245,9 @@ export class WireServer {
     const key = this.keys.get(scope.accessKeyId);
     if (!key || (key.sessionToken !== undefined && request.headers['x-amz-security-token'] !== key.sessionToken)) return fail('unknown', 'unknownKey');
     if (key.expiresAt !== undefined && Date.now() > key.expiresAt + (this.scenario.expiryGraceMs ?? 0)) return fail(key.accountId, 'expiredToken');
+    if (key.sessionToken !== undefined && this.scenario.revokeAfterCalls !== undefined && ++key.calls > this.scenario.revokeAfterCalls) {
+      return fail(key.accountId, 'expiredToken');
+    }
     if (this.scenario.verifySignatures !== false && !(await this.signatureMatches(request, scope, key))) {
       const error = { code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided.' };
       record(key.accountId, error.status, error.code);
@@ -373,6 +385,7 @@ export class WireServer {
       expiresAt,
       arn: `arn:aws:sts::${accountId}:assumed-role/${target[2]}/${sessionName}`,
       userId: `${roleId}:${sessionName}`,
+      calls: 0,
     };
     this.keys.set(accessKeyId, issued);
     this.assumeRoles.set(accountId, (this.assumeRoles.get(accountId) ?? 0) + 1);
