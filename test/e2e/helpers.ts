@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { IngestSummary } from '../../src/ingest';
@@ -44,6 +44,15 @@ export interface CliRun {
   /** Every file the run wrote, by path relative to the output directory, with its content. */
   files: Map<string, string>;
   server: WireServer;
+  /** The output directory, when the caller keeps it (see {@link IngestOptions.keepOutput}). */
+  outDir?: string;
+}
+
+export interface IngestOptions {
+  /** Start from a copy of this directory (a previous run's output: its snapshots are the previous ones). */
+  previousOutput?: string;
+  /** Keep the output directory for a later run; the caller removes it. */
+  keepOutput?: boolean;
 }
 
 async function readTree(dir: string, prefix = ''): Promise<Map<string, string>> {
@@ -61,9 +70,10 @@ async function readTree(dir: string, prefix = ''): Promise<Map<string, string>> 
  * user would: the endpoint in AWS_ENDPOINT_URL, the ingester's keys in the environment, the External
  * ID in ORGGRAPH_EXTERNAL_ID (never on the command line).
  */
-export async function runIngest(wireScenario: WireScenario, args: string[]): Promise<CliRun> {
+export async function runIngest(wireScenario: WireScenario, args: string[], options: IngestOptions = {}): Promise<CliRun> {
   const server = await new WireServer(wireScenario).start();
   const out = await mkdtemp(path.join(tmpdir(), 'orggraph-e2e-'));
+  if (options.previousOutput) await cp(options.previousOutput, out, { recursive: true });
   try {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -98,10 +108,10 @@ export async function runIngest(wireScenario: WireScenario, args: string[]): Pro
     }
     const snapshotText = summary ? files.get(path.relative(out, summary.snapshot.path)) : undefined;
     const snapshot = snapshotText ? (JSON.parse(snapshotText) as Snapshot) : undefined;
-    return { code, stdout, stderr, summary, snapshot, files, server };
+    return { code, stdout, stderr, summary, snapshot, files, server, outDir: options.keepOutput ? out : undefined };
   } finally {
     await server.stop();
-    await rm(out, { recursive: true, force: true });
+    if (!options.keepOutput) await rm(out, { recursive: true, force: true });
   }
 }
 
