@@ -47,6 +47,7 @@ function assertCleanRun(t: ExecutionContext, run: CliRun): void {
   t.truthy(run.summary, 'the summary is printed as JSON on stdout');
   t.truthy(run.snapshot, 'the snapshot named in the summary was written');
   t.deepEqual(secretLeaks(run, [...run.server.secrets(), BASE_CREDENTIALS.secretAccessKey]), []);
+  t.deepEqual(run.server.unanswered(), [], 'every request was answered from the fixtures');
   // Every request was signed with the keys of the account it was for (the server checks signatures).
   t.deepEqual(
     run.server.calls().filter((c) => ['SignatureDoesNotMatch', 'InvalidClientTokenId', 'AuthFailure', 'UnrecognizedClientException', 'InvalidAccessKeyId'].includes(c.error ?? '')),

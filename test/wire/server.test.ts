@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { ListAccountsCommand, OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { GetBucketEncryptionCommand, GetBucketPolicyCommand, S3Client, type ServiceInputTypes as S3Input, type ServiceOutputTypes as S3Output } from '@aws-sdk/client-s3';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -153,6 +153,31 @@ test('throttling and access denied come back in each protocol’s own shape', as
     const member = new OrganizationsClient(config(credentials));
     t.like(await errorOf(member.send(new ListAccountsCommand({}))), { name: 'TooManyRequestsException' });
     t.like(await errorOf(member.send(new ListAccountsCommand({}))), { name: 'AWSOrganizationsNotInUseException' });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('requests the fixtures cannot answer are reported, not passed off as AWS errors', async (t) => {
+  // A KMS fixture that knows one key only, with no answer for the others.
+  const fixtures = loadFixtures().map((fixture) =>
+    fixture.service !== 'kms'
+      ? fixture
+      : { ...fixture, operations: { ...fixture.operations, DescribeKey: { match: 'KeyId', cases: { 'known-key': { body: { KeyMetadata: { KeyId: 'known-key' } } } } } } },
+  );
+  const { server, config, assume } = await serverWith({}, fixtures);
+  try {
+    const credentials = await assume(PRODUCTION);
+    const kms = new KMSClient(config(credentials));
+    t.is((await kms.send(new DescribeKeyCommand({ KeyId: 'known-key' }))).KeyMetadata?.KeyId, 'known-key');
+    t.deepEqual(server.unanswered(), []);
+    t.like(await errorOf(kms.send(new DescribeKeyCommand({ KeyId: 'other-key' }))), { status: 500 });
+    // A service without a fixture.
+    t.like(await errorOf(new SQSClient(config(credentials)).send(new ListQueuesCommand({}))), { status: 400 });
+    t.deepEqual(server.unanswered(), [
+      'POST /: kms.yaml DescribeKey: no answer for KeyId=other-key',
+      'POST /: wire server: no SigV4 scope or no fixture for sqs',
+    ]);
   } finally {
     await server.stop();
   }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '../../src/aws/sha256';
 import { encodeMarked, fillTemplate, getPath, loadFixtures, resolveAnswer, setPath, type FixtureError, type OperationFixture, type PaginationFields, type ServiceFixture } from './fixtures';
@@ -138,7 +139,12 @@ export class WireServer {
   readonly fixtures: ServiceFixture[];
   private readonly bySigningName = new Map<string, ServiceFixture>();
   private readonly keys = new Map<string, IssuedCredentials>();
+  /** Attempts per distinct request (throttling storms). */
   private readonly attempts = new Map<string, number>();
+  /** Answers of an operation held back so far, per account (delays). */
+  private readonly delayed = new Map<string, number>();
+  /** Requests the fixtures could not answer: a missing operation, case or template value. */
+  private readonly problems: string[] = [];
   private readonly recorded: CallRecord[] = [];
   private readonly assumeRoles = new Map<string, number>();
   private server?: Server;
@@ -184,6 +190,15 @@ export class WireServer {
     return this.recorded;
   }
 
+  /**
+   * Requests the server could not answer from its fixtures: an operation without a fixture or the
+   * request of an unknown protocol shape, a value no `match` case covers. Empty in a good test.
+   */
+  unanswered(): string[] {
+    const unknown = this.recorded.filter((c) => c.operation === '(unknown)' || ['InvalidAction', 'NotImplemented', 'UnknownOperationException'].includes(c.error ?? ''));
+    return [...this.problems, ...unknown.map((c) => `${c.action} (${c.error})`)];
+  }
+
   /** Successful AssumeRole calls per target account. */
   assumeRoleCount(accountId: string): number {
     return this.assumeRoles.get(accountId) ?? 0;
@@ -215,8 +230,10 @@ export class WireServer {
           response.end(reply.body);
         },
         (error: unknown) => {
+          // A fixture that cannot answer (no case for a value, an unknown template name): a test failure, not AWS's.
+          this.problems.push(`${raw.method} ${raw.url.pathname}${raw.url.search}: ${(error as Error).message}`);
           response.writeHead(500, { 'content-type': 'text/plain' });
-          response.end(`wire server: ${(error as Error).stack ?? String(error)}`);
+          response.end(`wire server: ${(error as Error).message}`);
         },
       );
     });
@@ -227,7 +244,9 @@ export class WireServer {
     const scope = parseAuthorization(request.headers.authorization as string | undefined);
     const fixture = scope && this.bySigningName.get(scope.service);
     if (!scope || !fixture) {
-      return { status: 400, headers: { 'content-type': 'text/plain' }, body: `wire server: no SigV4 scope or no fixture for ${scope?.service ?? 'the request'}` };
+      const problem = `wire server: no SigV4 scope or no fixture for ${scope?.service ?? 'the request'}`;
+      this.problems.push(`${request.method} ${request.url.pathname}: ${problem}`);
+      return { status: 400, headers: { 'content-type': 'text/plain' }, body: problem };
     }
     const call = parseCall(fixture, request);
     const operation = call?.operation ?? '(unknown)';
@@ -286,7 +305,7 @@ export class WireServer {
       externalId: this.scenario.externalId,
     };
     // Filled in first: `match` cases may name templated values (`{{accountId}}-app-data`).
-    const answer = resolveAnswer(fillTemplate(op, values), scope.region, call.param, `${fixture.file} ${operation}`);
+    const answer = resolveAnswer(fillTemplate(op, values), scope.region, call.param, `${path.basename(fixture.file)} ${operation}`);
     if (answer.error) {
       const error = { status: fixture.protocol === 'restXml' ? 404 : 400, message: '', ...answer.error };
       record(key.accountId, error.status, error.code);
@@ -308,9 +327,9 @@ export class WireServer {
   private async delay(action: string, accountId: string, region: string): Promise<void> {
     const rule = this.scenario.delays?.find((r) => r.operation === action && (!r.account || r.account === accountId) && (!r.region || r.region === region));
     if (!rule) return;
-    const counter = `delay|${accountId}|${rule.region ?? '*'}|${action}`;
-    const seen = (this.attempts.get(counter) ?? 0) + 1;
-    this.attempts.set(counter, seen);
+    const counter = `${accountId}|${rule.region ?? '*'}|${action}`;
+    const seen = (this.delayed.get(counter) ?? 0) + 1;
+    this.delayed.set(counter, seen);
     if (seen <= (rule.times ?? 1)) await new Promise((resolve) => setTimeout(resolve, rule.ms));
   }
 
