@@ -132,8 +132,11 @@ test('the calls made are exactly the IAM actions the collectors declare (plus di
   t.deepEqual([...declared].filter((action) => !called.has(action)).sort(), [], 'declared but never called by a full run');
 });
 
+let organizationRun: Promise<CliRun> | undefined;
+const organization = () => (organizationRun ??= runIngest(scenario(), ['--organization', MANAGEMENT]));
+
 test('organization mode: the tagged account and the suspended one are skipped and never entered', async (t) => {
-  const run = await runIngest(scenario(), ['--organization', MANAGEMENT]);
+  const run = await organization();
   assertCleanRun(t, run);
   const summary = run.summary!;
   t.deepEqual(summary.errors, []);
@@ -196,6 +199,23 @@ test('2-second credentials: refreshed during the run, and the graph is the one o
   t.is(pages.length, 2);
   t.not(pages[0].accessKeyId, pages[1].accessKeyId);
   t.is(run.summary!.snapshot.sha256, quiet.summary!.snapshot.sha256);
+});
+
+test('worker threads with 2-second credentials: each worker gets fresh credentials from the parent, same graph', async (t) => {
+  const short = scenario({
+    credentialLifetimeSeconds: 2,
+    expiryGraceMs: 600_000,
+    delays: [{ operation: 'iam:GetAccountSummary', ms: 2500 }],
+  });
+  const [run, single] = await Promise.all([runIngest(short, ['--organization', MANAGEMENT, '--workers', '2']), organization()]);
+  assertCleanRun(t, run);
+  t.deepEqual(run.summary!.errors, []);
+  for (const account of [MANAGEMENT, PRODUCTION]) {
+    t.true(run.server.assumeRoleCount(account) >= 2, `${account}: AssumeRole was called ${run.server.assumeRoleCount(account)} time(s)`);
+  }
+  // Only the parent assumes roles: every AssumeRole is signed with the ingester's own key.
+  t.true(run.server.calls().filter((c) => c.action === 'sts:AssumeRole').every((c) => c.accessKeyId === BASE_CREDENTIALS.accessKeyId));
+  t.is(run.summary!.snapshot.sha256, single.summary!.snapshot.sha256);
 });
 
 test('credentials refused as expired before their Expiration: the calls are sent again with new ones', async (t) => {
