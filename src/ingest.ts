@@ -6,6 +6,7 @@ import { loadPeopleFile } from './analysis/people';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { CollectorRun, GLOBAL_REGION, silentLogger } from './collectors/runner';
+import { failedOptionalCalls, optionalTypesOf, restoreOptionalProperties } from './collectors/optional';
 import { RateLimiter } from './aws/rate-limits';
 import { WorkerPool, type Collection } from './parallel/pool';
 import type { WorkerDiagnostics } from './parallel/protocol';
@@ -414,6 +415,22 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       access.setChainBase(scope, discoveredAtDepth);
       try {
         const discovered = await discoverRegions(access, account.accountId, config.regions, scope);
+        if (discovered.fallbackFrom !== undefined) {
+          // Region discovery denied: the account is still collected, in the regions it surely has.
+          const classified = classifyError(discovered.fallbackFrom);
+          const where = config.regions?.include?.length ? 'the configured regions' : "AWS's default-enabled regions";
+          errors.push({
+            account: account.accountId,
+            region: GLOBAL_REGION,
+            service: 'ec2',
+            operation: 'ec2:DescribeRegions',
+            code: classified.code,
+            awsCode: classified.awsCode,
+            kind: classified.kind,
+            message: `${classified.message} (regions not discovered: collected in ${where}, ${discovered.enabled.join(', ')}; opt-in regions are not collected)`,
+          });
+          logger.warn(`account ${account.accountId}: DescribeRegions ${classified.code}; collecting in ${where}`);
+        }
         regions.set(account.accountId, discovered.enabled);
         for (const skipped of discovered.skipped) skippedRegions.push({ accountId: account.accountId, ...skipped });
         reachable.push(account);
@@ -515,9 +532,17 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
     // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
     const enrichedTypes = enrichedTypesOf(unfinishedScopes, collectors);
+    const failedCalls = failedOptionalCalls(collected.errors, collectors);
+    for (const [accountId, types] of optionalTypesOf(failedCalls, collectors)) {
+      const known = enrichedTypes.get(accountId) ?? new Set<string>();
+      for (const type of types) known.add(type);
+      enrichedTypes.set(accountId, known);
+    }
     const previous = latest ? await readPrevious(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes }, errors) : undefined;
     normalizeMappedEntities(graph);
     const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors, unfinishedScopes);
+    // What failed optional calls would have set comes back from the previous snapshot too.
+    if (previous && failedCalls.length) restoreOptionalProperties(new Map(previous.entities.map((e) => [e._key, e])), graph, failedCalls, collectors);
     const dropped = dropDanglingRelationships(graph);
     if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
 

@@ -2,6 +2,7 @@ import type { AwsAccess, CallScope } from '../aws/access';
 import { classifyError } from '../aws/errors';
 import type { Entity, GraphStore, Relationship } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
+import { optionalCaller } from './optional';
 import { CriticalPath, fixedAdmission, LoopLagAdmission, TaskQueue, type Admission } from './scheduler';
 import type { AccountInfo, Collector, CollectorContext, IngestionTags, Logger } from './types';
 
@@ -307,6 +308,7 @@ export class CollectorRun {
         const classified = recordError(operation, error);
         logger.warn(`${collector.id} ${account.accountId}/${region}: ${operation}: ${classified.code} ${classified.message}`);
       },
+      optional: optionalCaller(collector, (operation, error) => context.recordError(operation, error)),
     };
     let status: CollectorRunRecord['status'] = 'succeeded';
     access.setChainBase(scope, task.upstream.length ? Math.max(...task.upstream.map((upstream) => upstream.endDepth)) : task.rootDepth);

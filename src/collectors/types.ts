@@ -51,6 +51,33 @@ export interface CollectorDeclaration {
    * values of those it did not set back on the refreshed entity and names them in its `_staleProperties`.
    */
   enriches?: EnrichmentDeclaration[];
+  /**
+   * Enriching calls, made through `context.optional`: when one fails the error is recorded and the
+   * collector's entities are still produced, without what that call would have added. The docs'
+   * permissions table is derived from these.
+   */
+  optionalCalls?: OptionalCallDeclaration[];
+}
+
+export interface OptionalCallDeclaration {
+  /** The call, as `context.optional` names it and the run's errors report it: `kms:ListAliases`. */
+  operation: string;
+  /** The IAM action that allows the call, when its name differs from the operation's (S3). */
+  action?: string;
+  /**
+   * Properties the call sets, per entity type. When it fails, carry-forward puts the previous
+   * snapshot's values back on the refreshed entities of the same scope and names them in
+   * `_staleProperties`. A name ending in `*` stands for every property that starts with the rest
+   * (`tag.*`).
+   */
+  properties?: Array<{ _type: string; properties: string[] }>;
+  /**
+   * `scope`: one call (or one list) for the whole scope, so a failure leaves every entity without
+   * its properties. `resource` (default): a call per resource, which may fail for some only.
+   */
+  per?: 'scope' | 'resource';
+  /** What is missing from the graph when the call is denied, in a few words (docs). */
+  cost: string;
 }
 
 export interface EnrichmentDeclaration {
@@ -116,6 +143,13 @@ export interface CollectorContext {
    * bucket whose policy cannot be read). The collector's other results are kept.
    */
   recordError(operation: string, error: unknown): void;
+  /**
+   * Runs an enriching call (declared in `optionalCalls`): its result, or `undefined` when it failed,
+   * the error recorded once per operation and error code. After an access denial the operation is
+   * not tried again in this scope, so a missing permission costs one call and one error, not one
+   * per resource.
+   */
+  optional<T>(operation: string, call: () => Promise<T>): Promise<T | undefined>;
   readonly logger: Logger;
 }
 

@@ -130,6 +130,9 @@ export function contextFor(graph: GraphStore, accountId = ACCOUNT, accounts: str
     recordError: (operation, error) => {
       throw new Error(`${operation}: ${String(error)}`);
     },
+    optional: () => {
+      throw new Error('mapping collectors make no optional call');
+    },
   };
   return context;
 }

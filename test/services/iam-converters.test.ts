@@ -125,9 +125,18 @@ function named(name: string): Error {
   return error;
 }
 
-test('fetchCredentialReport polls GenerateCredentialReport until COMPLETE, retries a report still in progress, then parses it', async (t) => {
+test('fetchCredentialReport reads the existing report first, and generates none while it is younger than 4 hours', async (t) => {
+  const now = Date.parse('2024-06-01T03:59:00Z');
+  const { client, calls } = fakeIam([() => ({ Content: new Uint8Array(Buffer.from(REPORT)), GeneratedTime: new Date('2024-06-01T00:00:00Z') })]);
+  const report = await fetchCredentialReport(client, { now: () => now });
+  t.deepEqual(calls, ['GetCredentialReportCommand']);
+  t.is(report.rows.length, 3);
+});
+
+test('fetchCredentialReport generates a report when none exists: polls GenerateCredentialReport until COMPLETE, retries a report still in progress, then parses it', async (t) => {
   const waits: number[] = [];
   const { client, calls } = fakeIam([
+    () => named('CredentialReportNotPresentException'),
     () => ({ State: 'STARTED' }),
     () => ({ State: 'INPROGRESS' }),
     () => ({ State: 'COMPLETE' }),
@@ -135,8 +144,9 @@ test('fetchCredentialReport polls GenerateCredentialReport until COMPLETE, retri
     () => ({ State: 'COMPLETE' }),
     () => ({ Content: new Uint8Array(Buffer.from(REPORT)), GeneratedTime: new Date('2024-06-01T00:00:00Z') }),
   ]);
-  const report = await fetchCredentialReport(client, { sleep: async (ms) => void waits.push(ms), initialDelayMs: 10 });
+  const report = await fetchCredentialReport(client, { sleep: async (ms) => void waits.push(ms), initialDelayMs: 10, now: () => Date.parse('2024-06-01T00:01:00Z') });
   t.deepEqual(calls, [
+    'GetCredentialReportCommand',
     'GenerateCredentialReportCommand',
     'GenerateCredentialReportCommand',
     'GenerateCredentialReportCommand',
@@ -149,11 +159,25 @@ test('fetchCredentialReport polls GenerateCredentialReport until COMPLETE, retri
   t.deepEqual(report.generatedTime, new Date('2024-06-01T00:00:00Z'));
 });
 
+test('fetchCredentialReport generates a new report when the existing one is older than 4 hours (or AWS says it expired)', async (t) => {
+  const fresh = () => ({ Content: new Uint8Array(Buffer.from(REPORT)), GeneratedTime: new Date('2024-06-01T05:00:00Z') });
+  const old = fakeIam([() => ({ Content: new Uint8Array(Buffer.from(REPORT)), GeneratedTime: new Date('2024-06-01T00:00:00Z') }), () => ({ State: 'COMPLETE' }), fresh]);
+  const report = await fetchCredentialReport(old.client, { now: () => Date.parse('2024-06-01T05:00:00Z') });
+  t.deepEqual(old.calls, ['GetCredentialReportCommand', 'GenerateCredentialReportCommand', 'GetCredentialReportCommand']);
+  t.deepEqual(report.generatedTime, new Date('2024-06-01T05:00:00Z'));
+  const expired = fakeIam([() => named('CredentialReportExpiredException'), () => ({ State: 'COMPLETE' }), fresh]);
+  await fetchCredentialReport(expired.client, { now: () => Date.parse('2024-06-01T05:00:00Z') });
+  t.deepEqual(expired.calls, ['GetCredentialReportCommand', 'GenerateCredentialReportCommand', 'GetCredentialReportCommand']);
+});
+
 test('fetchCredentialReport gives up after its timeout and passes other errors through', async (t) => {
-  const never = fakeIam(Array.from({ length: 50 }, () => () => ({ State: 'INPROGRESS' })));
+  const never = fakeIam([() => named('CredentialReportNotPresentException'), ...Array.from({ length: 50 }, () => () => ({ State: 'INPROGRESS' }))]);
   await t.throwsAsync(fetchCredentialReport(never.client, { sleep: async () => undefined, timeoutMs: 0 }), { name: 'CredentialReportTimeout' });
-  const denied = fakeIam([() => ({ State: 'COMPLETE' }), () => named('AccessDenied')]);
+  const denied = fakeIam([() => named('AccessDenied')]);
   await t.throwsAsync(fetchCredentialReport(denied.client, { sleep: async () => undefined }), { name: 'AccessDenied' });
+  const generateDenied = fakeIam([() => named('CredentialReportNotPresentException'), () => named('AccessDenied')]);
+  await t.throwsAsync(fetchCredentialReport(generateDenied.client, { sleep: async () => undefined }), { name: 'AccessDenied' });
+  t.deepEqual(generateDenied.calls, ['GetCredentialReportCommand', 'GenerateCredentialReportCommand']);
 });
 
 test('userEmails takes the Email tag (any case) and an email user name, and drops what is not an address', (t) => {

@@ -251,9 +251,11 @@ test('a denied GetAccountAuthorizationDetails fails the collectors that need it 
 
 test('without the credential report, users keep what the per-user calls tell and the error is recorded', async (t) => {
   const world = builtinWorld();
+  // No report exists, and the role may not generate one.
   world.faults = [{ account: '111111111111', service: 'iam', operation: 'GenerateCredentialReport', error: 'AccessDenied' }];
   const result = await simulate(world);
-  t.deepEqual(iamErrors(result).map((e) => [e.account, e.operation, e.code]), [['111111111111', 'iam:GenerateCredentialReport', 'AccessDenied']]);
+  t.deepEqual(iamErrors(result).map((e) => [e.account, e.operation, e.code]), [['111111111111', 'iam:GetCredentialReport', 'AccessDenied']]);
+  t.regex(iamErrors(result)[0].message, /iam:GenerateCredentialReport/);
   const bob = byName(result.graph, 'aws_iam_user', '111111111111', 'bob');
   t.is(bob?.mfaEnabled, true);
   t.is(bob?.passwordEnabled, undefined);
@@ -262,4 +264,24 @@ test('without the credential report, users keep what the per-user calls tell and
   t.is(account?.rootUserAccessKeyEnabled, undefined);
   t.is(account?.rootUserHardwareMfaEnabled, true); // from ListVirtualMFADevices: no virtual root device
   t.is(result.graph.getEntity('aws:account:222222222222')?.rootUserAccessKeyEnabled, false);
+});
+
+test('GenerateCredentialReport denied: a report younger than 4 hours is still read, and none is generated', async (t) => {
+  const world = builtinWorld();
+  const account = world.accounts.find((a) => a.id === '111111111111');
+  (account?.global?.iam as { credentialReportAgeHours?: number }).credentialReportAgeHours = 1;
+  world.faults = [{ account: '111111111111', service: 'iam', operation: 'GenerateCredentialReport', error: 'AccessDenied' }];
+  const result = await simulate(world);
+  t.deepEqual(iamErrors(result), []);
+  const bob = byName(result.graph, 'aws_iam_user', '111111111111', 'bob');
+  t.is(typeof bob?.passwordEnabled, 'boolean', 'password facts from the existing report');
+  t.is(typeof result.graph.getEntity('aws:account:111111111111')?.rootUserAccessKeyEnabled, 'boolean');
+
+  // Older than 4 hours: AWS no longer serves it, and a new one cannot be generated.
+  const older = builtinWorld();
+  (older.accounts.find((a) => a.id === '111111111111')?.global?.iam as { credentialReportAgeHours?: number }).credentialReportAgeHours = 5;
+  older.faults = world.faults;
+  const stale = await simulate(older);
+  t.deepEqual(iamErrors(stale).map((e) => [e.account, e.operation, e.code]), [['111111111111', 'iam:GetCredentialReport', 'AccessDenied']]);
+  t.is(byName(stale.graph, 'aws_iam_user', '111111111111', 'bob')?.passwordEnabled, undefined);
 });

@@ -213,7 +213,8 @@ test('access denied on GetBucketPolicy in one account is recorded, and its bucke
   const { graph, metadata, errors } = await ingestS3(world);
 
   const production = declaredBuckets(world).filter((d) => d.accountId === '222222222222');
-  t.is(errors.length, production.length, 'one error per bucket of the account');
+  t.true(production.length > 1);
+  t.is(errors.length, 1, 'one error for the account: once denied, the call is not made again for its other buckets');
   for (const error of errors) {
     t.is(error.account, '222222222222');
     t.is(error.code, 'AccessDenied');

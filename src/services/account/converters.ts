@@ -12,6 +12,19 @@ export interface AccountFacts {
   summary?: Partial<Record<SummaryKeyType, number>>;
 }
 
+/** The `aws_account` properties that come from the IAM account summary. */
+export const SUMMARY_PROPERTIES = [
+  'mfaEnabled',
+  'accountAccessKeysPresent',
+  'accountSigningCertificatesPresent',
+  'iamUserCount',
+  'iamRoleCount',
+  'iamGroupCount',
+  'iamPolicyCount',
+  'AccountMFAEnabled',
+  'AccountAccessKeysPresent',
+] as const;
+
 /** Root-user and account-wide facts from the IAM account summary (references §2 names). */
 export function accountSummaryProperties(summary: Partial<Record<SummaryKeyType, number>> | undefined): Record<string, boolean | number | undefined> {
   if (!summary) return {};

@@ -3,7 +3,7 @@ import { RelationshipVerb } from '../../graph';
 import type { Collector } from '../../collectors/types';
 import { createServiceEntity } from '../service-entities';
 import type { ServiceModule } from '../types';
-import { convertAccount, accountHasAccount, accountHasService, ACCOUNT_TYPE } from './converters';
+import { convertAccount, accountHasAccount, accountHasService, ACCOUNT_TYPE, SUMMARY_PROPERTIES } from './converters';
 
 /**
  * The account collector: `aws_account` with its organization facts, its alias and the IAM account
@@ -30,27 +30,32 @@ export function createAccountService(services: readonly ServiceModule[]): Servic
       { from: ACCOUNT_TYPE, verb: RelationshipVerb.HAS, to: serviceTypes },
     ],
     permissions: ['iam:ListAccountAliases', 'iam:GetAccountSummary'],
+    optionalCalls: [
+      {
+        operation: 'iam:ListAccountAliases',
+        per: 'scope',
+        properties: [{ _type: ACCOUNT_TYPE, properties: ['alias', 'aliases', 'displayName'] }],
+        cost: 'the account has no `alias`; its display name is its name',
+      },
+      {
+        operation: 'iam:GetAccountSummary',
+        // Filled where missing only: the IAM users collector may have set `mfaEnabled` meanwhile.
+        properties: [{ _type: ACCOUNT_TYPE, properties: [...SUMMARY_PROPERTIES] }],
+        cost: 'the account has no root MFA or root access-key facts from the summary (CIS 1.4, 1.5), nor IAM counts',
+      },
+    ],
     dependsOn: [],
     async run(context) {
       const { account } = context;
       const iam = context.client(IAMClient);
       // Both are optional facts: a failure is recorded and the account entity is still written.
       const [aliases, summary] = await Promise.all([
-        (async () => {
+        context.optional('iam:ListAccountAliases', async () => {
           const found: string[] = [];
           for await (const page of paginateListAccountAliases({ client: iam }, {})) found.push(...(page.AccountAliases ?? []));
           return found;
-        })().catch((error: unknown) => {
-          context.recordError('iam:ListAccountAliases', error);
-          return undefined;
         }),
-        iam.send(new GetAccountSummaryCommand({})).then(
-          (output) => output.SummaryMap,
-          (error: unknown) => {
-            context.recordError('iam:GetAccountSummary', error);
-            return undefined;
-          },
-        ),
+        context.optional('iam:GetAccountSummary', async () => (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap),
       ]);
       const accountEntity = context.addEntity(convertAccount(account, { aliases, summary }));
       for (const module of services) {

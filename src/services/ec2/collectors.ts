@@ -20,7 +20,6 @@ import {
   paginateDescribeVolumes,
   paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs,
-  type FlowLog,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { mapConcurrent } from '../../collectors/concurrency';
@@ -181,6 +180,15 @@ export const ec2NetworkCollector: Collector = {
     'ec2:DescribeVpcPeeringConnections',
     'ec2:DescribeFlowLogs',
   ],
+  optionalCalls: [
+    {
+      operation: 'ec2:DescribeFlowLogs',
+      per: 'scope',
+      properties: [{ _type: VPC_TYPE, properties: ['flowLogsEnabled', 'flowLogIds', 'flowLogDestinations'] }],
+      cost: 'VPCs have no flow-log facts (CIS 3.9) and no LOGS edges to buckets',
+    },
+    { operation: 'ec2:DescribeVpcPeeringConnections', per: 'scope', cost: 'no CONNECTS edges between peered VPCs' },
+  ],
   dependsOn: ['account'],
   async run(context) {
     const client = context.client(EC2Client);
@@ -199,18 +207,13 @@ export const ec2NetworkCollector: Collector = {
       collect(paginateDescribeNetworkInterfaces({ client }, { MaxResults: PAGE.default }), (p) => p.NetworkInterfaces),
       client.send(new DescribeAddressesCommand({})).then((r) => r.Addresses ?? []),
     ]);
-    let flowLogs: FlowLog[] = [];
-    try {
-      flowLogs = await collect(paginateDescribeFlowLogs({ client }, { MaxResults: PAGE.default }), (p) => p.FlowLogs);
-    } catch (error) {
-      context.recordError('ec2:DescribeFlowLogs', error);
-    }
-    let peerings: VpcPeeringConnection[] = [];
-    try {
-      peerings = await collect(paginateDescribeVpcPeeringConnections({ client }, { MaxResults: PAGE.default }), (p) => p.VpcPeeringConnections);
-    } catch (error) {
-      context.recordError('ec2:DescribeVpcPeeringConnections', error);
-    }
+    const flowLogs = await context.optional('ec2:DescribeFlowLogs', () =>
+      collect(paginateDescribeFlowLogs({ client }, { MaxResults: PAGE.default }), (p) => p.FlowLogs),
+    );
+    const peerings: VpcPeeringConnection[] =
+      (await context.optional('ec2:DescribeVpcPeeringConnections', () =>
+        collect(paginateDescribeVpcPeeringConnections({ client }, { MaxResults: PAGE.default }), (p) => p.VpcPeeringConnections),
+      )) ?? [];
 
     // Whose shared resources this account reports depends on the run's whole list of accounts.
     const ingested = await context.ingestedAccounts();
@@ -220,12 +223,12 @@ export const ec2NetworkCollector: Collector = {
       const entity = context.addEntity(
         convertVpc(vpc, scope, {
           hasInternetGateway: attachedGatewayVpcs.has(vpc.VpcId),
-          flowLogs: flowLogs.filter((log) => log.ResourceId === vpc.VpcId),
+          flowLogs: flowLogs?.filter((log) => log.ResourceId === vpc.VpcId),
         }),
       );
       context.addRelationship(ec2ServiceHas(accountId, entity));
     }
-    for (const log of flowLogs) {
+    for (const log of flowLogs ?? []) {
       const relationship = vpcLogsToBucket(log, scope);
       if (relationship) context.addRelationship(relationship);
     }
@@ -344,19 +347,23 @@ export const ec2SnapshotsCollector: Collector = {
   entities: [{ _type: SNAPSHOT_TYPE, _class: ['DataStore', 'Disk', 'Image'], resourceName: 'EBS Volume Snapshot' }],
   relationships: [],
   permissions: ['ec2:DescribeSnapshots', 'ec2:DescribeSnapshotAttribute'],
+  optionalCalls: [
+    {
+      operation: 'ec2:DescribeSnapshotAttribute',
+      properties: [{ _type: SNAPSHOT_TYPE, properties: ['public', 'shared', 'sharedWithAccounts'] }],
+      cost: 'snapshots have no `public` or `shared` facts',
+    },
+  ],
   dependsOn: [],
   async run(context) {
     const client = context.client(EC2Client);
     const scope = scopeOf(context);
     const snapshots = await collect(paginateDescribeSnapshots({ client }, { OwnerIds: ['self'], MaxResults: PAGE.default }), (p) => p.Snapshots);
     await mapConcurrent(snapshots, 8, async (snapshot) => {
-      let sharing: SnapshotSharing | undefined;
-      try {
+      const sharing: SnapshotSharing | undefined = await context.optional('ec2:DescribeSnapshotAttribute', async () => {
         const attribute = await client.send(new DescribeSnapshotAttributeCommand({ SnapshotId: snapshot.SnapshotId, Attribute: 'createVolumePermission' }));
-        sharing = snapshotSharing(attribute.CreateVolumePermissions ?? []);
-      } catch (error) {
-        context.recordError('ec2:DescribeSnapshotAttribute', error);
-      }
+        return snapshotSharing(attribute.CreateVolumePermissions ?? []);
+      });
       context.addEntity(convertSnapshot(snapshot, scope, sharing));
     });
   },
@@ -381,6 +388,11 @@ export const ec2VolumesCollector: Collector = {
     { from: VOLUME_TYPE, verb: RelationshipVerb.HAS, to: SNAPSHOT_TYPE },
   ],
   permissions: ['ec2:DescribeVolumes', 'ec2:GetEbsEncryptionByDefault', 'ec2:GetEbsDefaultKmsKeyId'],
+  // Their properties are on the EC2 service entity, put back through `enriches`.
+  optionalCalls: [
+    { operation: 'ec2:GetEbsEncryptionByDefault', per: 'scope', cost: 'no `ebsEncryptionByDefault.<region>` on `aws_ec2` (CIS 2.2.1)' },
+    { operation: 'ec2:GetEbsDefaultKmsKeyId', per: 'scope', cost: 'no `ebsDefaultKmsKeyId.<region>` on `aws_ec2`' },
+  ],
   dependsOn: ['account', 'kms-keys', 'ec2-snapshots'],
   // Per region, on the account's EC2 service entity (see recordEbsDefaults).
   enriches: [
@@ -415,18 +427,10 @@ export const ec2VolumesCollector: Collector = {
 
 async function recordEbsDefaults(context: CollectorContext, client: EC2Client): Promise<void> {
   const service = context.graph.getEntity(serviceEntityKey(context.account.accountId, 'ec2'));
-  let enabled: boolean | undefined;
-  let keyId: string | undefined;
-  try {
-    enabled = (await client.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault;
-  } catch (error) {
-    context.recordError('ec2:GetEbsEncryptionByDefault', error);
-  }
-  try {
-    keyId = (await client.send(new GetEbsDefaultKmsKeyIdCommand({}))).KmsKeyId;
-  } catch (error) {
-    context.recordError('ec2:GetEbsDefaultKmsKeyId', error);
-  }
+  const enabled = await context.optional('ec2:GetEbsEncryptionByDefault', async () => {
+    return (await client.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault;
+  });
+  const keyId = await context.optional('ec2:GetEbsDefaultKmsKeyId', async () => (await client.send(new GetEbsDefaultKmsKeyIdCommand({}))).KmsKeyId);
   if (!service) return;
   if (enabled !== undefined) {
     service[`ebsEncryptionByDefault.${context.region}`] = enabled;

@@ -120,15 +120,15 @@ export function isPublicSubnet(subnet: Subnet, tables: readonly RouteTable[] | u
 export interface VpcFacts {
   /** An internet gateway is attached to the VPC. */
   hasInternetGateway: boolean;
-  /** Flow logs whose resource is this VPC. */
-  flowLogs: readonly FlowLog[];
+  /** Flow logs whose resource is this VPC; undefined when they could not be listed. */
+  flowLogs?: readonly FlowLog[];
 }
 
 /** `aws_vpc`. `public` means an internet gateway is attached; a VPC is always an internal network. */
 export function convertVpc(vpc: Vpc, scope: Ec2Scope, facts: VpcFacts): Entity {
   const id = vpc.VpcId ?? '';
   const owner = vpc.OwnerId ?? scope.accountId;
-  const activeLogs = facts.flowLogs.filter((log) => (log.FlowLogStatus ?? 'ACTIVE') === 'ACTIVE');
+  const activeLogs = (facts.flowLogs ?? []).filter((log) => (log.FlowLogStatus ?? 'ACTIVE') === 'ACTIVE');
   const ipv6Blocks = unique((vpc.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlockState?.State !== 'disassociated').map((a) => a.Ipv6CidrBlock));
   return createEntity({
     _key: vpcKey(scope.region, owner, id),
@@ -154,7 +154,7 @@ export function convertVpc(vpc: Vpc, scope: Ec2Scope, facts: VpcFacts): Entity {
       dhcpOptionsId: vpc.DhcpOptionsId,
       public: facts.hasInternetGateway,
       internal: true,
-      flowLogsEnabled: activeLogs.length > 0,
+      flowLogsEnabled: facts.flowLogs ? activeLogs.length > 0 : undefined,
       flowLogIds: listOrUndefined(unique(activeLogs.map((log) => log.FlowLogId))),
       flowLogDestinations: listOrUndefined(unique(activeLogs.map((log) => log.LogDestination ?? log.LogGroupName)).sort()),
       webLink: consoleLink('vpc', scope.region, `VpcDetails:VpcId=${id}`),

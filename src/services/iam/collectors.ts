@@ -19,9 +19,7 @@ import {
   type UserDetail,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
-import { classifyError } from '../../aws/errors';
 import { mapConcurrent } from '../../collectors/concurrency';
-import { failedOperation } from '../../collectors/runner';
 import type { Collector, CollectorContext } from '../../collectors/types';
 import { RelationshipVerb, type Entity } from '../../graph';
 import { ACCOUNT_TYPE, setAccountFacts } from '../account/converters';
@@ -88,30 +86,19 @@ function isNoSuchEntity(error: unknown): boolean {
 }
 
 /**
- * Optional calls of a collector: a failure is recorded (once per operation and error code) and the
- * collector goes on without that part. After an access denial the operation is not tried again in
- * this run, so a missing permission gives one error rather than one per user. A resource that
- * disappeared during the run (NoSuchEntity) is not an error.
+ * `context.optional`, where a resource that disappeared during the run (NoSuchEntity) is not an
+ * error: that part is simply absent.
  */
 function optionalCalls(context: CollectorContext) {
-  const denied = new Set<string>();
-  const recorded = new Set<string>();
-  return async function attempt<T>(operation: string, work: () => Promise<T>): Promise<T | undefined> {
-    if (denied.has(operation)) return undefined;
-    try {
-      return await work();
-    } catch (error) {
-      if (isNoSuchEntity(error)) return undefined;
-      const { code } = classifyError(error);
-      if (code === 'AccessDenied' || code === 'ScpDenied') denied.add(operation);
-      const failed = failedOperation(error) ?? operation;
-      if (!recorded.has(`${failed}|${code}`)) {
-        recorded.add(`${failed}|${code}`);
-        context.recordError(failed, error);
+  return <T>(operation: string, work: () => Promise<T>): Promise<T | undefined> =>
+    context.optional(operation, async () => {
+      try {
+        return await work();
+      } catch (error) {
+        if (isNoSuchEntity(error)) return undefined;
+        throw error;
       }
-      return undefined;
-    }
-  };
+    });
 }
 
 /**
@@ -216,6 +203,14 @@ export const iamRolesCollector: Collector = {
   ],
   relationships: [{ from: 'aws_iam', verb: RelationshipVerb.HAS, to: IAM_TYPES.role }, ...inlineDeclarations('role', IAM_TYPES.role, IAM_TYPES.rolePolicy)],
   permissions: ['iam:GetAccountAuthorizationDetails', 'iam:ListRoles'],
+  optionalCalls: [
+    {
+      operation: 'iam:ListRoles',
+      per: 'scope',
+      properties: [{ _type: IAM_TYPES.role, properties: ['description', 'maxSessionDuration'] }],
+      cost: 'roles have no `description` or `maxSessionDuration`',
+    },
+  ],
   dependsOn: ['account'],
   async run(context) {
     const client = context.client(IAMClient);
@@ -272,6 +267,34 @@ export const iamUsersCollector: Collector = {
     'iam:ListMFADevices',
     'iam:ListVirtualMFADevices',
   ],
+  optionalCalls: [
+    {
+      operation: 'iam:GetCredentialReport',
+      per: 'scope',
+      properties: [{ _type: IAM_TYPES.user, properties: ['passwordEnabled', 'passwordLastUsed', 'passwordLastChanged', 'passwordNextRotation'] }],
+      cost:
+        'users have no password facts (CIS 1.10-1.12) and the account no root-user facts from the report; iam:GenerateCredentialReport is needed only when no report younger than 4 hours exists',
+    },
+    { operation: 'iam:ListVirtualMFADevices', per: 'scope', cost: 'the account has no `rootVirtualMfa` fact (CIS 1.6)' },
+    {
+      operation: 'iam:ListAccessKeys',
+      properties: [{ _type: IAM_TYPES.user, properties: ['accessKeyEnabled', 'accessKeyLastUsed'] }],
+      cost: 'no `aws_iam_access_key` entities; users take their key facts from the credential report',
+    },
+    {
+      operation: 'iam:GetAccessKeyLastUsed',
+      properties: [
+        { _type: IAM_TYPES.accessKey, properties: ['lastUsedOn', 'lastUsedService', 'lastUsedRegion'] },
+        { _type: IAM_TYPES.user, properties: ['accessKeyLastUsed'] },
+      ],
+      cost: 'access keys have no last-use facts (CIS 1.12)',
+    },
+    {
+      operation: 'iam:ListMFADevices',
+      properties: [{ _type: IAM_TYPES.user, properties: ['mfaEnabled'] }],
+      cost: 'no `aws_iam_mfa_device` entities; users take `mfaEnabled` from the credential report',
+    },
+  ],
   // Groups are looked up by name for `CONTAINS` (user details name their groups, not their ARNs).
   dependsOn: ['account', 'iam-groups'],
   enriches: [{ _type: ACCOUNT_TYPE, properties: [...ROOT_USER_PROPERTIES] }],
@@ -282,7 +305,7 @@ export const iamUsersCollector: Collector = {
 
     const [{ users }, report, virtualDevices] = await settleAll(
       readAuthorizationDetails(client, ['User']),
-      attempt('iam:GenerateCredentialReport', () => fetchCredentialReport(client)),
+      attempt('iam:GetCredentialReport', () => fetchCredentialReport(client)),
       attempt('iam:ListVirtualMFADevices', async () => {
         const devices: VirtualMFADevice[] = [];
         for await (const page of paginateListVirtualMFADevices({ client, pageSize: IAM_PAGE }, { AssignmentStatus: 'Assigned' })) {

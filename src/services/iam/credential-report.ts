@@ -163,6 +163,8 @@ export interface CredentialReportOptions {
   /** Give up after this long. */
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Wall clock (epoch ms), for the report's age and the timeout. */
+  now?: () => number;
 }
 
 export interface CredentialReport {
@@ -170,26 +172,42 @@ export interface CredentialReport {
   generatedTime?: Date;
 }
 
+/** AWS keeps a credential report this long; GenerateCredentialReport makes a new one after it. */
+export const CREDENTIAL_REPORT_LIFETIME_MS = 4 * 60 * 60 * 1000;
+
+async function readReport(client: IAMClient): Promise<CredentialReport> {
+  const report = await client.send(new GetCredentialReportCommand({}));
+  return { rows: report.Content ? parseCredentialReport(report.Content) : [], generatedTime: report.GeneratedTime };
+}
+
 /**
- * Asks IAM for a credential report and waits until it is ready. `GenerateCredentialReport` starts a
- * report (or returns COMPLETE at once when one younger than four hours exists); it is called again
- * until COMPLETE, as AWS documents, then the report is read and parsed.
+ * The account's credential report. The existing one is read first (GetCredentialReport): a role
+ * allowed to read reports but not to generate them still gets one, and no report is generated while
+ * a recent one exists. Only when there is none, or it is older than four hours, is one generated
+ * (`GenerateCredentialReport`, called again until COMPLETE, as AWS documents) and read.
  */
 export async function fetchCredentialReport(client: IAMClient, options: CredentialReportOptions = {}): Promise<CredentialReport> {
+  const now = options.now ?? Date.now;
+  try {
+    const existing = await readReport(client);
+    const age = existing.generatedTime ? now() - existing.generatedTime.getTime() : 0;
+    if (age <= CREDENTIAL_REPORT_LIFETIME_MS) return existing;
+  } catch (error) {
+    if (!isNotReady(error)) throw error;
+  }
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const deadline = now() + (options.timeoutMs ?? 120_000);
   let delay = options.initialDelayMs ?? 100;
   for (;;) {
     const { State } = await client.send(new GenerateCredentialReportCommand({}));
     if (State === 'COMPLETE') {
       try {
-        const report = await client.send(new GetCredentialReportCommand({}));
-        return { rows: report.Content ? parseCredentialReport(report.Content) : [], generatedTime: report.GeneratedTime };
+        return await readReport(client);
       } catch (error) {
         if (!isNotReady(error)) throw error;
       }
     }
-    if (Date.now() + delay > deadline) {
+    if (now() + delay > deadline) {
       const error = new Error(`the IAM credential report was not ready after ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s`);
       error.name = 'CredentialReportTimeout';
       throw error;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  CredentialReportExpiredException,
   CredentialReportNotPresentException,
   CredentialReportNotReadyException,
   type AccessKeyMetadata,
@@ -168,6 +169,11 @@ export interface WorldIamRoot {
 
 export interface WorldIam {
   alias?: string;
+  /**
+   * Hours since the account's last credential report was generated (by another tool, or the last
+   * run); none exists when absent. AWS keeps a report 4 hours.
+   */
+  credentialReportAgeHours?: number;
   root?: WorldIamRoot;
   passwordPolicy?: WorldIamPasswordPolicy;
   users?: WorldIamUser[];
@@ -263,6 +269,7 @@ export const iamWorldSchema = {
         createdAt: DATE,
       },
     },
+    credentialReportAgeHours: { type: 'number', minimum: 0 },
     passwordPolicy: {
       type: 'object',
       additionalProperties: false,
@@ -869,9 +876,16 @@ function credentialReportCsv(iam: IamModel, passwordPolicy: WorldIamPasswordPoli
 /** Report generation per world and account: STARTED on the first request, COMPLETE on the next. */
 const reports = new WeakMap<World, Map<string, { state: 'STARTED' | 'COMPLETE'; generatedAt?: Date }>>();
 
+const REPORT_LIFETIME_MS = 4 * 60 * 60 * 1000;
+
+/** The account's credential report: one the world says exists already, or one this simulation generated. */
 function reportState(context: SimCallContext): Map<string, { state: 'STARTED' | 'COMPLETE'; generatedAt?: Date }> {
   let states = reports.get(context.world);
   if (!states) reports.set(context.world, (states = new Map()));
+  const ageHours = sectionOf(context).credentialReportAgeHours;
+  if (!states.has(context.account.id) && ageHours !== undefined) {
+    states.set(context.account.id, { state: 'COMPLETE', generatedAt: new Date(context.now() - ageHours * 60 * 60 * 1000) });
+  }
   return states;
 }
 
@@ -935,11 +949,12 @@ export const iamSimulator: ServiceSimulator = {
     GenerateCredentialReportCommand: defineHandler<GenerateCredentialReportCommandInput, GenerateCredentialReportCommandOutput>((_input, context) => {
       const states = reportState(context);
       const current = states.get(context.account.id);
-      if (!current) {
+      // AWS starts a new report when none exists or the last one is older than 4 hours.
+      if (!current || (current.generatedAt && context.now() - current.generatedAt.getTime() > REPORT_LIFETIME_MS)) {
         states.set(context.account.id, { state: 'STARTED' });
         return { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' };
       }
-      if (current.state === 'STARTED') states.set(context.account.id, { state: 'COMPLETE', generatedAt: new Date() });
+      if (current.state === 'STARTED') states.set(context.account.id, { state: 'COMPLETE', generatedAt: new Date(context.now()) });
       return { State: 'COMPLETE' };
     }),
     GetCredentialReportCommand: defineHandler<GetCredentialReportCommandInput, GetCredentialReportCommandOutput>((_input, context) => {
@@ -949,6 +964,12 @@ export const iamSimulator: ServiceSimulator = {
       }
       if (current.state !== 'COMPLETE') {
         throw new CredentialReportNotReadyException({ message: 'Credential report is still being generated.', $metadata: { httpStatusCode: 404 } });
+      }
+      if (current.generatedAt && context.now() - current.generatedAt.getTime() > REPORT_LIFETIME_MS) {
+        throw new CredentialReportExpiredException({
+          message: 'Credential report is expired. Use GenerateCredentialReport to generate a new report.',
+          $metadata: { httpStatusCode: 410 },
+        });
       }
       const csv = credentialReportCsv(model(context), sectionOf(context).passwordPolicy);
       return { Content: new Uint8Array(Buffer.from(csv, 'utf8')), ReportFormat: 'text/csv', GeneratedTime: current.generatedAt };

@@ -19,18 +19,40 @@ export const kmsKeysCollector: Collector = {
   entities: [{ _type: KMS_KEY_TYPE, _class: ['CryptoKey'], resourceName: 'KMS Key' }],
   relationships: [{ from: 'aws_kms', verb: RelationshipVerb.HAS, to: KMS_KEY_TYPE }],
   permissions: ['kms:ListKeys', 'kms:ListAliases', 'kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+  optionalCalls: [
+    {
+      operation: 'kms:ListAliases',
+      per: 'scope',
+      properties: [{ _type: KMS_KEY_TYPE, properties: ['aliases', 'name', 'displayName'] }],
+      cost: "keys keep their id as name and have no `aliases`; S3 buckets and EBS volumes that name a key by alias don't reach it",
+    },
+    {
+      operation: 'kms:GetKeyRotationStatus',
+      properties: [{ _type: KMS_KEY_TYPE, properties: ['keyRotationEnabled'] }],
+      cost: 'customer keys have no `keyRotationEnabled` (CIS 3.6)',
+    },
+    {
+      operation: 'kms:ListResourceTags',
+      properties: [{ _type: KMS_KEY_TYPE, properties: ['tag.*', 'classification', 'owner', 'email'] }],
+      cost: 'customer keys have no `tag.*` properties',
+    },
+  ],
   dependsOn: ['account'],
   async run(context) {
     const client = context.client(KMSClient);
     const { accountId } = context.account;
 
-    const aliasesByKey = new Map<string, string[]>();
-    for await (const page of paginateListAliases({ client }, {})) {
-      for (const alias of page.Aliases ?? []) {
-        if (!alias.TargetKeyId || !alias.AliasName) continue;
-        aliasesByKey.set(alias.TargetKeyId, [...(aliasesByKey.get(alias.TargetKeyId) ?? []), alias.AliasName]);
+    // Aliases name the keys; without them the keys are still collected.
+    const aliasesByKey = await context.optional('kms:ListAliases', async () => {
+      const byKey = new Map<string, string[]>();
+      for await (const page of paginateListAliases({ client }, {})) {
+        for (const alias of page.Aliases ?? []) {
+          if (!alias.TargetKeyId || !alias.AliasName) continue;
+          byKey.set(alias.TargetKeyId, [...(byKey.get(alias.TargetKeyId) ?? []), alias.AliasName]);
+        }
       }
-    }
+      return byKey;
+    });
 
     const keyIds: string[] = [];
     for await (const page of paginateListKeys({ client }, {})) {
@@ -46,21 +68,15 @@ export const kmsKeysCollector: Collector = {
       let tags: Tag[] | undefined;
       if (metadata.KeyManager === 'AWS') rotationEnabled = true; // AWS rotates its managed keys every year.
       if (customerSymmetric && !pendingDeletion) {
-        try {
-          rotationEnabled = (await client.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled;
-        } catch (error) {
-          context.recordError('kms:GetKeyRotationStatus', error);
-        }
+        rotationEnabled = await context.optional('kms:GetKeyRotationStatus', async () => {
+          return (await client.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled;
+        });
       }
       if (metadata.KeyManager === 'CUSTOMER') {
-        try {
-          tags = (await client.send(new ListResourceTagsCommand({ KeyId: keyId }))).Tags;
-        } catch (error) {
-          context.recordError('kms:ListResourceTags', error);
-        }
+        tags = await context.optional('kms:ListResourceTags', async () => (await client.send(new ListResourceTagsCommand({ KeyId: keyId }))).Tags);
       }
       const key = context.addEntity(
-        convertKmsKey({ metadata, rotationEnabled, tags, aliases: aliasesByKey.get(keyId), accountId, region: context.region }),
+        convertKmsKey({ metadata, rotationEnabled, tags, aliases: aliasesByKey?.get(keyId), accountId, region: context.region }),
       );
       context.addRelationship(kmsServiceHasKey(accountId, key));
     });

@@ -46,10 +46,13 @@ function errorName(error: unknown): string | undefined {
   return error && typeof error === 'object' ? (error as { name?: string }).name : undefined;
 }
 
+/** What a configuration read returns when S3 says the bucket no longer exists. */
+const GONE = Symbol('bucket gone');
+
 /**
- * One configuration read: the value, `null` when S3 answers that it is not configured (its
- * "not found" error names), or `undefined` when the call failed -- recorded, and the bucket is still
- * produced without the properties that depend on it.
+ * One configuration read, an optional call: the value, `null` when S3 answers that it is not
+ * configured (its "not found" error names), or `undefined` when the call failed -- recorded, and the
+ * bucket is still produced without the properties that depend on it.
  */
 async function readConfig<T>(
   context: CollectorContext,
@@ -57,16 +60,51 @@ async function readConfig<T>(
   notConfigured: readonly string[],
   call: () => Promise<T>,
 ): Promise<T | null | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    const name = errorName(error);
-    if (name && notConfigured.includes(name)) return null;
-    if (name === 'NoSuchBucket') throw new BucketGone();
-    context.recordError(`s3:${operation}`, error);
-    return undefined;
-  }
+  const value = await context.optional(`s3:${operation}`, async (): Promise<T | null | typeof GONE> => {
+    try {
+      return await call();
+    } catch (error) {
+      const name = errorName(error);
+      if (name && notConfigured.includes(name)) return null;
+      if (name === 'NoSuchBucket') return GONE;
+      throw error;
+    }
+  });
+  if (value === GONE) throw new BucketGone();
+  return value;
 }
+
+/** Bucket properties per configuration read (what a failed read leaves out, and carry-forward puts back). */
+const BUCKET_PROPERTIES: Record<string, string[]> = {
+  GetBucketEncryption: ['encrypted', 'defaultEncryptionEnabled', 'encryptionAlgorithm', 'kmsKeyId', 'encryptionKeyRef', 'bucketKeyEnabled'],
+  GetBucketVersioning: ['versioningEnabled', 'versioningStatus', 'mfaDelete'],
+  GetBucketLogging: ['loggingEnabled', 'loggingTargetBucket', 'loggingTargetPrefix'],
+  GetBucketReplication: ['replicationEnabled', 'destinationBuckets'],
+  GetPublicAccessBlock: ['blockPublicAcls', 'ignorePublicAcls', 'blockPublicPolicy', 'restrictPublicBuckets'],
+  GetBucketPolicy: ['hasPolicy', 'secureTransport'],
+  GetBucketPolicyStatus: [],
+  GetBucketAcl: ['aclGrants'],
+  GetObjectLockConfiguration: ['objectLockEnabled', 'objectLockMode', 'objectLockRetentionDays'],
+  GetBucketLifecycleConfiguration: ['lifecycleEnabled', 'lifecycleRuleCount'],
+  GetBucketTagging: ['tag.*', 'classification', 'owner', 'email'],
+  GetBucketOwnershipControls: ['objectOwnership', 'aclsEnabled'],
+};
+
+/** The bucket's configuration calls: the API operation, its IAM action, and what a denial costs. */
+const CONFIGURATION_CALLS: Array<{ operation: string; action: string; cost: string }> = [
+  { operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', cost: 'buckets have no default-encryption facts and no USES edge to their KMS key' },
+  { operation: 'GetBucketVersioning', action: 's3:GetBucketVersioning', cost: 'buckets have no versioning or MFA-delete facts' },
+  { operation: 'GetBucketLogging', action: 's3:GetBucketLogging', cost: 'buckets have no access-logging facts' },
+  { operation: 'GetBucketReplication', action: 's3:GetReplicationConfiguration', cost: 'buckets have no replication facts' },
+  { operation: 'GetPublicAccessBlock', action: 's3:GetBucketPublicAccessBlock', cost: 'buckets have no public-access-block facts; `public` may be unknown' },
+  { operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', cost: 'no `aws_s3_bucket_policy` entity, no ALLOWS edges from it, no `secureTransport`' },
+  { operation: 'GetBucketPolicyStatus', action: 's3:GetBucketPolicyStatus', cost: '`public` comes from the policy analysis alone' },
+  { operation: 'GetBucketAcl', action: 's3:GetBucketAcl', cost: 'no `aclGrants`, no ALLOWS edges to Everyone from public ACLs' },
+  { operation: 'GetObjectLockConfiguration', action: 's3:GetBucketObjectLockConfiguration', cost: 'buckets have no object-lock facts' },
+  { operation: 'GetBucketLifecycleConfiguration', action: 's3:GetLifecycleConfiguration', cost: 'buckets have no lifecycle facts' },
+  { operation: 'GetBucketTagging', action: 's3:GetBucketTagging', cost: 'buckets have no `tag.*` properties' },
+  { operation: 'GetBucketOwnershipControls', action: 's3:GetBucketOwnershipControls', cost: 'buckets have no object-ownership facts' },
+];
 
 async function bucketFacts(context: CollectorContext, bucket: Bucket, region: string): Promise<S3BucketFacts> {
   // Bucket-level calls must go to the bucket's own region; other regions answer with a redirect.
@@ -167,6 +205,19 @@ export const s3BucketsCollector: Collector = {
     's3:GetLifecycleConfiguration',
     's3:GetBucketTagging',
     's3:GetBucketOwnershipControls',
+  ],
+  optionalCalls: [
+    {
+      operation: 's3:GetBucketLocation',
+      cost: 'a bucket whose region ListBuckets does not give is listed without its region and configuration',
+      properties: [{ _type: S3_BUCKET_TYPE, properties: ['region', ...Object.values(BUCKET_PROPERTIES).flat()] }],
+    },
+    ...CONFIGURATION_CALLS.map(({ operation, action, cost }) => ({
+      operation: `s3:${operation}`,
+      action,
+      cost,
+      properties: BUCKET_PROPERTIES[operation].length ? [{ _type: S3_BUCKET_TYPE, properties: BUCKET_PROPERTIES[operation] }] : undefined,
+    })),
   ],
   // KMS keys (every region of the account) resolve SSE-KMS aliases to key entities.
   dependsOn: ['account', 'kms-keys'],

@@ -1,0 +1,85 @@
+import { cpSync } from 'node:fs';
+import test from 'ava';
+import type { Entity } from '../../src/graph';
+import { selectCollectors } from '../../src/services';
+import { onSimulatedAwsCreated, type SimulatedAws } from '../../src/sim/simulator';
+import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
+
+/** Every collector's optional calls, with the collector's primary entity type. */
+const OPTIONAL_CALLS = selectCollectors(undefined).flatMap((collector) =>
+  (collector.optionalCalls ?? []).map((declaration) => ({ collector, declaration, primary: collector.entities[0]._type })),
+);
+
+const calmDir = temporaryDirectory();
+const calm = simulate(builtinWorld(), { outputDir: calmDir });
+
+test('every collector that makes enriching calls declares them', (t) => {
+  const declared = new Set(OPTIONAL_CALLS.map(({ declaration }) => declaration.operation));
+  for (const operation of ['kms:ListAliases', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 's3:GetBucketPolicy', 's3:GetBucketTagging', 'iam:GetCredentialReport', 'iam:ListRoles', 'iam:ListAccountAliases', 'iam:GetAccountSummary', 'ec2:DescribeFlowLogs', 'ec2:DescribeSnapshotAttribute']) {
+    t.true(declared.has(operation), operation);
+  }
+  for (const { collector, declaration } of OPTIONAL_CALLS) {
+    const action = declaration.action ?? declaration.operation;
+    t.true(collector.permissions.includes(action), `${collector.id}: ${action} is among its permissions`);
+    t.true(declaration.cost.length > 10, `${declaration.operation}: says what a denial costs`);
+  }
+});
+
+for (const { collector, declaration, primary } of OPTIONAL_CALLS) {
+  test(`${collector.id}: ${declaration.operation} denied -- recorded once, ${primary} still produced, its properties put back from the previous snapshot`, async (t) => {
+    const previous = await calm;
+    // The account with the most entities of the collector's primary type.
+    const counts = new Map<string, number>();
+    for (const entity of previous.graph.entitiesOfType(primary)) counts.set(String(entity._accountId), (counts.get(String(entity._accountId)) ?? 0) + 1);
+    const [victim] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+
+    const outputDir = temporaryDirectory();
+    cpSync(calmDir, outputDir, { recursive: true });
+    const world = builtinWorld();
+    const [service, operation] = declaration.operation.split(':');
+    world.faults = [{ account: victim, service: service === 'iam' && collector.service === 'account' ? 'iam' : service, operation, error: 'AccessDenied' }];
+    const simulations: SimulatedAws[] = [];
+    const stop = onSimulatedAwsCreated((simulated) => simulations.push(simulated));
+    const denied = await simulate(world, { outputDir }).finally(stop);
+    if (simulations[0].stats.faults === 0) {
+      t.log(`${declaration.operation} is not called in account ${victim} of the built-in organization`);
+      t.deepEqual(denied.summary.errors, []);
+      return;
+    }
+
+    const errors = denied.summary.errors;
+    t.true(errors.length >= 1 && errors.every((error) => error.account === victim && error.operation === declaration.operation && error.code === 'AccessDenied'), JSON.stringify(errors));
+    t.true(errors.length <= denied.summary.regions.length, 'at most one error per scope: a denied call is not made again');
+    t.false(denied.summary.notRefreshed.some((scope) => scope.collector === collector.id), 'the collector did not fail');
+    const keys = (entities: readonly Entity[]) => entities.filter((e) => e._accountId === victim).map((e) => e._key).sort();
+    t.deepEqual(keys(denied.graph.entitiesOfType(primary)), keys(previous.graph.entitiesOfType(primary)), `every ${primary} is produced`);
+    t.false(denied.graph.entitiesOfType(primary).some((e) => e._stale), 'refreshed, not carried');
+
+    // Each declared property the previous snapshot knew is back, with its previous value.
+    let restored = 0;
+    for (const { _type, properties } of declaration.properties ?? []) {
+      for (const before of previous.graph.entitiesOfType(_type)) {
+        if (before._accountId !== victim) continue;
+        const after = denied.graph.getEntity(before._key);
+        if (!after) continue;
+        for (const pattern of properties) {
+          const names = pattern.endsWith('*') ? Object.keys(before).filter((name) => name.startsWith(pattern.slice(0, -1))) : [pattern];
+          for (const name of names) {
+            if (before[name] === undefined) continue;
+            t.deepEqual(after[name], before[name], `${before._key} ${name}`);
+            if (after._staleProperties?.includes(name)) restored++;
+          }
+        }
+      }
+    }
+    // Per resource, a fallback (the credential report for a user's MFA) may have given the value.
+    if (declaration.properties?.length && declaration.per === 'scope') t.true(restored > 0, 'some properties were put back and named in _staleProperties');
+    const declared = (declaration.properties ?? []).flatMap((entry) => entry.properties);
+    const stale = [...denied.graph.allEntities()].flatMap((entity) => entity._staleProperties ?? []);
+    const undeclared = stale.filter((name) => !declared.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern)));
+    // Facts another collector sets on the account or EC2 service entity come back through `enriches`.
+    const enriched = (collector.enriches ?? []).flatMap((entry) => entry.properties);
+    t.deepEqual(undeclared.filter((name) => !enriched.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern))), []);
+    t.log(`${restored} properties put back`);
+  });
+}
