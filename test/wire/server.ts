@@ -254,11 +254,11 @@ export class WireServer {
     const record = (account: string, status: number, error?: string): void => {
       this.recorded.push({ account, region: scope.region, service: fixture.service, operation, action: `${fixture.service}:${operation}`, iamAction, input: call?.input ?? {}, status, error, accessKeyId: scope.accessKeyId });
     };
-    const fail = (account: string, kind: StandardErrorKind, detail?: string): Reply => {
-      const error = standardError(fixture, kind, detail);
+    const refuse = (account: string, error: Required<FixtureError>): Reply => {
       record(account, error.status, error.code);
       return encodeError(fixture, error, requestId);
     };
+    const fail = (account: string, kind: StandardErrorKind, detail?: string): Reply => refuse(account, standardError(fixture, kind, detail));
 
     // Who is calling: the key must be known, unexpired, carry its session token, and sign correctly.
     const key = this.keys.get(scope.accessKeyId);
@@ -268,9 +268,7 @@ export class WireServer {
       return fail(key.accountId, 'expiredToken');
     }
     if (this.scenario.verifySignatures !== false && !(await this.signatureMatches(request, scope, key))) {
-      const error = { code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided.' };
-      record(key.accountId, error.status, error.code);
-      return encodeError(fixture, error, requestId);
+      return refuse(key.accountId, { code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided.' });
     }
     if (!call) return fail(key.accountId, 'unknownOperation', request.url.pathname);
     const action = `${fixture.service}:${operation}`;
@@ -285,9 +283,7 @@ export class WireServer {
       return encodeSuccess(fixture, operation, {}, { Arn: key.arn, UserId: key.userId, Account: key.accountId }, undefined, requestId);
     }
     if (fixture.service === 'organizations' && key.accountId !== this.scenario.managementAccountId) {
-      const error = { code: 'AWSOrganizationsNotInUseException', status: 400, message: 'Your account is not a member of an organization.' };
-      record(key.accountId, error.status, error.code);
-      return encodeError(fixture, error, requestId);
+      return refuse(key.accountId, { code: 'AWSOrganizationsNotInUseException', status: 400, message: 'Your account is not a member of an organization.' });
     }
 
     const op = fixture.operations[operation];
@@ -306,18 +302,11 @@ export class WireServer {
     };
     // Filled in first: `match` cases may name templated values (`{{accountId}}-app-data`).
     const answer = resolveAnswer(fillTemplate(op, values), scope.region, call.param, `${path.basename(fixture.file)} ${operation}`);
-    if (answer.error) {
-      const error = { status: fixture.protocol === 'restXml' ? 404 : 400, message: '', ...answer.error };
-      record(key.accountId, error.status, error.code);
-      return encodeError(fixture, error, requestId);
-    }
+    if (answer.error) return refuse(key.accountId, { status: fixture.protocol === 'restXml' ? 404 : 400, message: '', ...answer.error });
     let body: unknown = encodeMarked(answer.body ?? {});
     if (op.paginate) {
       const page = this.page(fixture, op, body, call, key.accountId, scope.region, operation);
-      if ('error' in page) {
-        record(key.accountId, 400, page.error.code);
-        return encodeError(fixture, { status: 400, message: '', ...page.error }, requestId);
-      }
+      if ('error' in page) return refuse(key.accountId, { status: 400, message: '', ...page.error });
       body = page.body;
     }
     record(key.accountId, 200);
