@@ -79,7 +79,9 @@ const ACCOUNTS_PER_WORKER = 8;
  * which cannot cross to another thread: with them the run stays in this one.
  */
 export function workerCount(setting: IngestConfig['workers'], accounts: number, options: Pick<IngestOptions, 'collectors' | 'access'>): number {
-  if (options.collectors || options.access?.retryStrategy || options.access?.plugins || options.access?.stsPlugins || options.access?.credentialsClock) return 1;
+  const access = options.access;
+  const pacingClock = access?.pacing && typeof access.pacing === 'object' && 'clock' in access.pacing && access.pacing.clock !== undefined;
+  if (options.collectors || access?.retryStrategy || access?.plugins || access?.stsPlugins || access?.credentialsClock || access?.throttleRetries?.clock || pacingClock) return 1;
   if (typeof setting === 'number') return setting;
   return Math.max(1, Math.min(availableParallelism(), Math.floor(accounts / ACCOUNTS_PER_WORKER)));
 }

@@ -62,13 +62,23 @@ export interface CallCounters {
 }
 
 export interface ThrottleRetryOptions {
-  /** Throttled attempts retried per call before the throttle is reported (default 60). */
+  /** Throttled attempts retried per call before the throttle is reported (default: no limit but the deadline). */
   maxRetries?: number;
   /** Base of the exponential backoff with full jitter, in ms (default 20). */
   baseDelayMs?: number;
   /** Ceiling of one backoff, in ms (default 2000). */
   maxDelayMs?: number;
+  /**
+   * How long after the run started throttled calls are still retried, in ms (default one hour): a
+   * throttle never loses a call while the run has time; past it, the throttle is reported.
+   */
+  deadlineMs?: number;
+  /** Monotonic milliseconds the deadline is measured in (tests: a virtual clock). */
+  clock?: { now(): number };
 }
+
+/** Throttled calls are retried for this long after the run started (see {@link ThrottleRetryOptions.deadlineMs}). */
+export const DEFAULT_THROTTLE_DEADLINE_MS = 60 * 60 * 1000;
 
 export interface AwsAccessOptions {
   /** Name of the audit role assumed in every account. */
@@ -222,22 +232,27 @@ class ThrottleAwareToken implements RetryToken {
  * other error to the wrapped strategy. Throttling therefore never spends the wrapped strategy's
  * attempts nor its retry quota (the SDK's standard strategy allows 100 throttled retries per client
  * without a success in between, then gives up on every call of that client): a throttled call is
- * retried until it succeeds, up to `maxRetries` throttles of that one call. The pace itself comes
- * from the bucket pacer, which slows down on throttling.
+ * retried, with capped exponential backoff, until it succeeds or the run's deadline passes. The pace
+ * itself comes from the bucket pacer, which slows down on throttling.
  */
 export class ThrottleTolerantRetryStrategy implements RetryStrategyV2 {
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly clock: { now(): number };
+  /** When throttled calls stop being retried (the clock's milliseconds). */
+  private readonly deadline: number;
 
   constructor(
     private readonly inner: RetryStrategyV2,
-    options: ThrottleRetryOptions = {},
+    options: ThrottleRetryOptions & { deadline?: number } = {},
     private readonly random: () => number = Math.random,
   ) {
-    this.maxRetries = options.maxRetries ?? 60;
+    this.maxRetries = options.maxRetries ?? Infinity;
     this.baseDelayMs = options.baseDelayMs ?? 20;
     this.maxDelayMs = options.maxDelayMs ?? 2000;
+    this.clock = options.clock ?? performance;
+    this.deadline = options.deadline ?? this.clock.now() + (options.deadlineMs ?? DEFAULT_THROTTLE_DEADLINE_MS);
   }
 
   async acquireInitialRetryToken(retryTokenScope: string): Promise<RetryToken> {
@@ -248,8 +263,11 @@ export class ThrottleTolerantRetryStrategy implements RetryStrategyV2 {
     const current = token as ThrottleAwareToken;
     if (errorInfo.errorType === 'THROTTLING' || isThrottlingError(errorInfo.error)) {
       if (current.throttles >= this.maxRetries) throw new Error('No retry token available: still throttled');
-      const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** current.throttles);
-      return new ThrottleAwareToken(current.inner, current.getRetryCount() + 1, Math.floor(this.random() * ceiling), current.throttles + 1);
+      const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(current.throttles, 30));
+      const delay = Math.floor(this.random() * ceiling);
+      // Past the run's deadline the throttle is reported (the SDK then throws the throttling error).
+      if (this.clock.now() + delay > this.deadline) throw new Error('No retry token available: still throttled at the run deadline');
+      return new ThrottleAwareToken(current.inner, current.getRetryCount() + 1, delay, current.throttles + 1);
     }
     const next = await this.inner.refreshRetryTokenForRetry(current.inner, errorInfo);
     return new ThrottleAwareToken(next, current.getRetryCount() + 1, next.getRetryDelay(), current.throttles);
@@ -521,9 +539,13 @@ export class AwsAccess {
   private readonly limiter?: RateLimiter;
   readonly homeRegion: string;
   private readonly credentialsClock: CredentialsClock;
+  /** One deadline for the whole run's throttle retries, on the retry clock. */
+  private readonly throttleDeadline: number;
 
   constructor(private readonly options: AwsAccessOptions) {
     this.credentialsClock = options.credentialsClock ?? systemCredentialsClock;
+    const retryClock = options.throttleRetries?.clock ?? performance;
+    this.throttleDeadline = retryClock.now() + (options.throttleRetries?.deadlineMs ?? DEFAULT_THROTTLE_DEADLINE_MS);
     this.base = options.baseCredentials ?? fromNodeProviderChain();
     this.homeRegion = options.homeRegion ?? 'us-east-1';
     if (options.pacing instanceof RateLimiter) this.limiter = options.pacing;
@@ -641,7 +663,7 @@ export class AwsAccess {
   /** A client's retry strategy: the configured one (or the SDK's standard one) for errors, ours for throttling. */
   private retryStrategy(): RetryStrategyV2 {
     const inner = this.options.retryStrategy?.() ?? new StandardRetryStrategy(this.options.maxAttempts ?? 10);
-    return new ThrottleTolerantRetryStrategy(inner, this.options.throttleRetries);
+    return new ThrottleTolerantRetryStrategy(inner, { ...this.options.throttleRetries, deadline: this.throttleDeadline });
   }
 
   /**

@@ -62,8 +62,8 @@ export interface CollectorDeclaration {
 export interface OptionalCallDeclaration {
   /** The call, as `context.optional` names it and the run's errors report it: `kms:ListAliases`. */
   operation: string;
-  /** The IAM action that allows the call, when its name differs from the operation's (S3). */
-  action?: string;
+  /** The IAM actions the call needs, when they differ from the operation (S3's names; the credential report's two). */
+  actions?: string[];
   /**
    * Properties the call sets, per entity type. When it fails, carry-forward puts the previous
    * snapshot's values back on the refreshed entities of the same scope and names them in

@@ -81,13 +81,16 @@ export class SimulatedAws {
 
   /** The organization's wall clock (epoch ms): credentials' expiry is checked against it. */
   readonly now: () => number;
+  /** Monotonic milliseconds that the token buckets refill with. */
+  private readonly bucketClock?: () => number;
 
   constructor(
     readonly world: World,
     simulators: readonly ServiceSimulator[],
-    options: { now?: () => number } = {},
+    options: { now?: () => number; bucketClock?: () => number } = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.bucketClock = options.bucketClock;
     this.random = seededRandom(world.behaviour?.seed ?? 1);
     for (const account of world.accounts) this.accounts.set(account.id, account);
     for (const simulator of simulators) {
@@ -236,7 +239,7 @@ export class SimulatedAws {
       if (!usage) {
         // A simulator that declares no buckets gets the access layer's table of AWS's buckets.
         const spec = simulator.bucket?.(operation) ?? rateLimitRule(simulator.service, operation).limit;
-        this.buckets.set(key, (usage = { bucket: new TokenBucket(spec), spec, taken: 0, throttled: 0 }));
+        this.buckets.set(key, (usage = { bucket: new TokenBucket(spec, this.bucketClock), spec, taken: 0, throttled: 0 }));
       }
       buckets.set(route, usage);
     }

@@ -3,6 +3,7 @@ import test from 'ava';
 import { mapConcurrent } from '../../src/collectors/concurrency';
 import { allSimulators } from '../../src/services';
 import { generateWorld } from '../../src/sim/generate';
+import { VirtualTime } from '../../src/sim/virtual-time';
 import type { World } from '../../src/sim/types';
 import { simulate } from '../helpers/simulate';
 import { simulatedAccess } from './sim-access';
@@ -19,8 +20,8 @@ function busyKmsWorld(keys: number): World {
   return world;
 }
 
-async function describeAllKeys(world: World, options: Parameters<typeof simulatedAccess>[1]) {
-  const { access, simulated } = simulatedAccess(world, options);
+async function describeAllKeys(world: World, options: Parameters<typeof simulatedAccess>[1], bucketClock?: { now(): number }) {
+  const { access, simulated } = simulatedAccess(world, options, bucketClock);
   const accountId = world.accounts[0].id;
   const scope = { accountId, region: world.regions[0].name, collector: 'kms-keys' };
   try {
@@ -63,11 +64,15 @@ test("more throttles on one client than the SDK's retry quota allows are still a
 test('bucket throttling without the pacer is retried to completion; with the pacer the bucket is never overdrawn', async (t) => {
   const world = busyKmsWorld(300);
   world.behaviour = { ...world.behaviour, throttling: true };
-  const unpaced = await describeAllKeys(world, { pacing: false });
+  // Virtual time that moves 10 ms per reading (about one per attempt): 300 first attempts take 3 s,
+  // in which a 100-token bucket refilled 50/s gives 250 tokens, however fast the machine is.
+  const unpaced = await describeAllKeys(world, { pacing: false, throttleRetries: { baseDelayMs: 1, maxDelayMs: 4 } }, new VirtualTime({ msPerRead: 10 }));
   t.is(unpaced.described.length, 300);
-  t.true(unpaced.counters.throttled > 0, 'without pacing, 300 calls at once overdraw a 100-token bucket');
+  t.true(unpaced.counters.throttled >= 50, `without pacing, 300 calls overdraw a 100-token bucket: ${unpaced.counters.throttled} throttled attempts`);
 
-  const paced = await describeAllKeys(world, {});
+  // The pacer and the simulated bucket on one virtual clock that only moves when the pacer waits.
+  const clock = new VirtualTime();
+  const paced = await describeAllKeys(world, { pacing: { clock } }, clock);
   t.is(paced.described.length, 300);
   t.is(paced.counters.throttled, 0);
   t.true(paced.pacer.waited > 0, 'calls beyond the burst waited for tokens');
@@ -92,4 +97,29 @@ test('assuming the audit role in 150 accounts at once goes through one STS bucke
   });
   t.deepEqual(result.summary.errors, []);
   t.is(result.summary.accounts.length, 150);
+});
+
+test('at a throttle rate of 0.9 no call is lost: the snapshot is the calm run\'s', async (t) => {
+  const calm = await simulate(smallWorld());
+  const world = smallWorld();
+  world.behaviour = { ...world.behaviour, throttleRate: 0.9, seed: 13 };
+  // Nine attempts in ten are throttled: each call takes about ten, many take thirty or more. The
+  // pacer waits in virtual time and backoffs are short, so this runs in seconds.
+  const stormy = await simulate(world, { access: { pacing: { clock: new VirtualTime() }, throttleRetries: { baseDelayMs: 1, maxDelayMs: 4 } } });
+  t.deepEqual(stormy.summary.errors, []);
+  t.true(stormy.summary.throttledCalls > 5 * stormy.summary.apiCalls, `${stormy.summary.throttledCalls} throttled attempts for ${stormy.summary.apiCalls} calls`);
+  t.is(stormy.summary.snapshot.sha256, calm.summary.snapshot.sha256);
+});
+
+test('past the run\'s deadline, a call still throttled is reported as throttled; the run goes on', async (t) => {
+  const world = smallWorld();
+  world.faults = [{ service: 'kms', operation: 'DescribeKey', error: 'Throttling' }];
+  // The retry clock moves 100 ms each time a throttled call asks to be retried: the 2-second
+  // deadline passes after about twenty throttles, whatever the machine's speed.
+  const result = await simulate(world, {
+    access: { throttleRetries: { baseDelayMs: 1, maxDelayMs: 2, deadlineMs: 2000, clock: new VirtualTime({ msPerRead: 100 }) } },
+  });
+  t.true(result.summary.errors.length > 0);
+  t.true(result.summary.errors.every((error) => error.service === 'kms' && error.code === 'Throttled'), JSON.stringify(result.summary.errors.slice(0, 2)));
+  t.true(result.summary.counts.entities.aws_iam_user > 0, 'the other services were collected');
 });

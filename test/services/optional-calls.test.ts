@@ -1,7 +1,9 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import test from 'ava';
 import type { Entity } from '../../src/graph';
-import { selectCollectors } from '../../src/services';
+import { withPermissionsTable } from '../../src/collectors/optional';
+import { allCollectors, selectCollectors } from '../../src/services';
 import { onSimulatedAwsCreated, type SimulatedAws } from '../../src/sim/simulator';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 
@@ -19,8 +21,9 @@ test('every collector that makes enriching calls declares them', (t) => {
     t.true(declared.has(operation), operation);
   }
   for (const { collector, declaration } of OPTIONAL_CALLS) {
-    const action = declaration.action ?? declaration.operation;
-    t.true(collector.permissions.includes(action), `${collector.id}: ${action} is among its permissions`);
+    for (const action of declaration.actions ?? [declaration.operation]) {
+      t.true(collector.permissions.includes(action), `${collector.id}: ${action} is among its permissions`);
+    }
     t.true(declaration.cost.length > 10, `${declaration.operation}: says what a denial costs`);
   }
 });
@@ -83,3 +86,9 @@ for (const { collector, declaration, primary } of OPTIONAL_CALLS) {
     t.log(`${restored} properties put back`);
   });
 }
+
+test('docs/permissions.md shows the table generated from the declarations (npm run docs)', (t) => {
+  const document = readFileSync(path.join(__dirname, '..', '..', 'docs', 'permissions.md'), 'utf8');
+  t.is(withPermissionsTable(document, allCollectors()), document);
+  for (const { declaration } of OPTIONAL_CALLS) t.true(document.includes(`\`${declaration.operation}\``), declaration.operation);
+});

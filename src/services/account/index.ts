@@ -41,7 +41,7 @@ export function createAccountService(services: readonly ServiceModule[]): Servic
         operation: 'iam:GetAccountSummary',
         // Filled where missing only: the IAM users collector may have set `mfaEnabled` meanwhile.
         properties: [{ _type: ACCOUNT_TYPE, properties: [...SUMMARY_PROPERTIES] }],
-        cost: 'the account has no root MFA or root access-key facts from the summary (CIS 1.4, 1.5), nor IAM counts',
+        cost: 'the account has no root MFA or root access-key facts from the summary, nor IAM counts',
       },
     ],
     dependsOn: [],

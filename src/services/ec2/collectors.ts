@@ -185,7 +185,7 @@ export const ec2NetworkCollector: Collector = {
       operation: 'ec2:DescribeFlowLogs',
       per: 'scope',
       properties: [{ _type: VPC_TYPE, properties: ['flowLogsEnabled', 'flowLogIds', 'flowLogDestinations'] }],
-      cost: 'VPCs have no flow-log facts (CIS 3.9) and no LOGS edges to buckets',
+      cost: 'VPCs have no flow-log facts and no LOGS edges to buckets',
     },
     { operation: 'ec2:DescribeVpcPeeringConnections', per: 'scope', cost: 'no CONNECTS edges between peered VPCs' },
   ],
@@ -390,7 +390,7 @@ export const ec2VolumesCollector: Collector = {
   permissions: ['ec2:DescribeVolumes', 'ec2:GetEbsEncryptionByDefault', 'ec2:GetEbsDefaultKmsKeyId'],
   // Their properties are on the EC2 service entity, put back through `enriches`.
   optionalCalls: [
-    { operation: 'ec2:GetEbsEncryptionByDefault', per: 'scope', cost: 'no `ebsEncryptionByDefault.<region>` on `aws_ec2` (CIS 2.2.1)' },
+    { operation: 'ec2:GetEbsEncryptionByDefault', per: 'scope', cost: 'no `ebsEncryptionByDefault.<region>` on `aws_ec2`' },
     { operation: 'ec2:GetEbsDefaultKmsKeyId', per: 'scope', cost: 'no `ebsDefaultKmsKeyId.<region>` on `aws_ec2`' },
   ],
   dependsOn: ['account', 'kms-keys', 'ec2-snapshots'],

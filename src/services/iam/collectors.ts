@@ -270,12 +270,13 @@ export const iamUsersCollector: Collector = {
   optionalCalls: [
     {
       operation: 'iam:GetCredentialReport',
+      actions: ['iam:GetCredentialReport', 'iam:GenerateCredentialReport'],
       per: 'scope',
       properties: [{ _type: IAM_TYPES.user, properties: ['passwordEnabled', 'passwordLastUsed', 'passwordLastChanged', 'passwordNextRotation'] }],
       cost:
-        'users have no password facts (CIS 1.10-1.12) and the account no root-user facts from the report; iam:GenerateCredentialReport is needed only when no report younger than 4 hours exists',
+        'users have no password facts and the account no root-user facts from the report; `iam:GenerateCredentialReport` is needed only when no report younger than 4 hours exists',
     },
-    { operation: 'iam:ListVirtualMFADevices', per: 'scope', cost: 'the account has no `rootVirtualMfa` fact (CIS 1.6)' },
+    { operation: 'iam:ListVirtualMFADevices', per: 'scope', cost: 'the account has no root virtual-MFA fact (`rootUserHardwareMfaEnabled` unknown)' },
     {
       operation: 'iam:ListAccessKeys',
       properties: [{ _type: IAM_TYPES.user, properties: ['accessKeyEnabled', 'accessKeyLastUsed'] }],
@@ -287,7 +288,7 @@ export const iamUsersCollector: Collector = {
         { _type: IAM_TYPES.accessKey, properties: ['lastUsedOn', 'lastUsedService', 'lastUsedRegion'] },
         { _type: IAM_TYPES.user, properties: ['accessKeyLastUsed'] },
       ],
-      cost: 'access keys have no last-use facts (CIS 1.12)',
+      cost: 'access keys have no last-use facts',
     },
     {
       operation: 'iam:ListMFADevices',

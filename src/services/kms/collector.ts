@@ -29,7 +29,7 @@ export const kmsKeysCollector: Collector = {
     {
       operation: 'kms:GetKeyRotationStatus',
       properties: [{ _type: KMS_KEY_TYPE, properties: ['keyRotationEnabled'] }],
-      cost: 'customer keys have no `keyRotationEnabled` (CIS 3.6)',
+      cost: 'customer keys have no `keyRotationEnabled`',
     },
     {
       operation: 'kms:ListResourceTags',

@@ -214,7 +214,7 @@ export const s3BucketsCollector: Collector = {
     },
     ...CONFIGURATION_CALLS.map(({ operation, action, cost }) => ({
       operation: `s3:${operation}`,
-      action,
+      actions: [action],
       cost,
       properties: BUCKET_PROPERTIES[operation].length ? [{ _type: S3_BUCKET_TYPE, properties: BUCKET_PROPERTIES[operation] }] : undefined,
     })),
