@@ -126,6 +126,21 @@ test('unknown keys, expired credentials and bad signatures are refused as each p
   }
 });
 
+test('revokeAfterCalls: an issued key is refused as expired after N calls, whatever its Expiration says', async (t) => {
+  const { server, config, assume } = await serverWith({ revokeAfterCalls: 2 });
+  try {
+    const iam = new IAMClient(config(await assume(PRODUCTION)));
+    await iam.send(new GetAccountSummaryCommand({}));
+    await iam.send(new GetAccountSummaryCommand({}));
+    t.like(await errorOf(iam.send(new GetAccountSummaryCommand({}))), { name: 'ExpiredToken', status: 403 });
+    // A new key works again; the ingester's own long-term key is never revoked.
+    t.truthy((await new IAMClient(config(await assume(PRODUCTION))).send(new GetAccountSummaryCommand({}))).SummaryMap);
+    t.is(server.assumeRoleCount(PRODUCTION), 2);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('throttling and access denied come back in each protocol’s own shape', async (t) => {
   const { server, config, assume } = await serverWith({
     throttle: { attempts: 1, operations: ['iam:GetAccountSummary', 'ec2:DescribeVpcs', 'kms:ListKeys', 's3:GetBucketEncryption', 'organizations:ListAccounts'] },
