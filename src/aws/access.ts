@@ -765,13 +765,16 @@ export class AwsAccess {
       // a failed AssumeRole fails the call once, outside the retry loop and the pacer. Credentials
       // that AWS found expired (they lived less than the call took, or clocks differ) are dropped
       // and the call is sent again: every attempt is signed with the account's current credentials.
-      const startedAt = this.credentialsClock.now();
-      const send = (retriesLeft: number): ReturnType<typeof next> =>
-        next(args).catch((error: unknown) => {
+      // Per attempt: credentials obtained before it began are those it was signed with (or older),
+      // so a retry refused again drops the credentials it got after the call began.
+      const send = (retriesLeft: number): ReturnType<typeof next> => {
+        const attemptedAt = this.credentialsClock.now();
+        return next(args).catch((error: unknown) => {
           if (retriesLeft <= 0 || !isExpiredCredentialsError(error)) throw error;
-          account.credentials.expire(startedAt);
+          account.credentials.expire(attemptedAt);
           return account.credentials().then(() => send(retriesLeft - 1));
         });
+      };
       return account.credentials().then(() => send(EXPIRED_CREDENTIALS_RETRIES)).then(
         (result) => {
           chains?.complete(key, depth);

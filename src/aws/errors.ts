@@ -86,8 +86,11 @@ function errorCodeOf(error: unknown): { awsCode: string; message: string; status
   return { awsCode: 'Error', message: String(error) };
 }
 
-/** AWS's answers to a call signed with credentials that have expired. */
-const EXPIRED_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired']);
+/**
+ * AWS's answers to a call signed with credentials that have expired. EC2 answers `RequestExpired`
+ * (its error list: "this error can also occur if the credentials have expired").
+ */
+const EXPIRED_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired', 'RequestExpired']);
 
 export function isExpiredCredentialsError(error: unknown): boolean {
   return EXPIRED_CREDENTIALS.has(errorCodeOf(error).awsCode);
