@@ -30,6 +30,7 @@ import {
   type SnapshotMetadata,
 } from './snapshot';
 import type { WriteHooks } from './snapshot/writer';
+import { appendAll } from './util/arrays';
 
 export const TOOL = { name: 'aws-org-graph', version: '0.1.0' };
 
@@ -496,8 +497,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
     // Collectors.
     const collected = await running.finish();
-    records.push(...collected.records);
-    errors.push(...collected.errors);
+    appendAll(records, collected.records);
+    appendAll(errors, collected.errors);
     for (const record of collected.records) if (record.status === 'failed') failedScopes.push(record);
     const unfinishedScopes = [...failedScopes, ...collected.records.filter((record) => record.status === 'partial')];
     if (!collected.records.some((record) => record.status !== 'failed')) {

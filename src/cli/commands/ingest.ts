@@ -8,6 +8,7 @@ import { allSimulators, serviceModules } from '../../services';
 import { WorldError, builtinWorldText, loadWorldFile, parseWorld } from '../../sim/world';
 import type { World } from '../../sim/types';
 import { CliError } from '../errors';
+import { maxOf } from '../../util/arrays';
 
 interface IngestFlags {
   config?: string;
@@ -128,7 +129,7 @@ export function formatSummary(summary: IngestSummary): string {
   lines.push(`Changes  +${summary.changes.created} created, ~${summary.changes.updated} updated, -${summary.changes.deleted} deleted`);
   lines.push(`API      ${summary.apiCalls} calls, ${summary.throttledCalls} throttled and retried, ${summary.durationMs} ms`);
   lines.push('');
-  const width = Math.max(...Object.keys(summary.counts.entities).map((t) => t.length), 10);
+  const width = Math.max(maxOf(Object.keys(summary.counts.entities).map((t) => t.length), 0), 10);
   lines.push('Entities by type');
   for (const [type, count] of Object.entries(summary.counts.entities)) lines.push(`  ${type.padEnd(width)} ${String(count).padStart(6)}`);
   lines.push(`Relationship types: ${Object.keys(summary.counts.relationships).length}`);
