@@ -10,9 +10,9 @@ import { RateLimiter } from './aws/rate-limits';
 import { WorkerPool, type Collection } from './parallel/pool';
 import type { WorkerDiagnostics } from './parallel/protocol';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
-import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
+import { checkExternalId, completeConfig, InputError, serviceNameProblems, type IngestConfig, type IngestSecrets, type InputProblem } from './config';
 import { compactCopy, GraphStore, type Entity } from './graph';
-import { allSimulators, selectCollectors } from './services';
+import { allSimulators, selectCollectors, serviceModules } from './services';
 import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from './sim/simulator';
 import type { World } from './sim/types';
 import { fastRetryStrategy } from './sim/retry';
@@ -21,6 +21,7 @@ import {
   readPreviousSnapshot,
   SnapshotFormatError,
   SnapshotStore,
+  SnapshotStoreError,
   type PreviousSnapshot,
   type ChangeCounts,
   type CollectorRunRecord,
@@ -31,6 +32,7 @@ import {
 } from './snapshot';
 import type { WriteHooks } from './snapshot/writer';
 import { appendAll } from './util/arrays';
+import { readablePath } from './util/yaml-position';
 
 export const TOOL = { name: 'aws-org-graph', version: '0.1.0' };
 
@@ -271,31 +273,87 @@ function dropDanglingRelationships(graph: GraphStore): number {
 }
 
 /**
- * The previous snapshot, for carry-forward and the change counts. One that cannot be read, or whose
- * content no longer matches its hash, is a recorded error of this run, not the end of it: the run
- * has collected what it could and writes it as a new snapshot (the previous file stays as it is).
+ * The previous snapshot, for carry-forward and the change counts: the first of the candidates (best
+ * first: the latest, then older ones) that reads whole and matches its `graphSha256`. Those passed
+ * over are said in one recorded error of this run, not the end of it. When none is intact, a damaged
+ * one whose content still reads is used, and the run says so; when none reads, nothing is carried.
  */
-async function readPrevious(file: string, options: Parameters<typeof readPreviousSnapshot>[1], errors: RunError[]): Promise<PreviousSnapshot | undefined> {
-  const name = path.basename(file);
-  const record = (code: string, message: string) => errors.push({ account: '*', region: '*', service: 'snapshot', code, kind: 'unexpected', message });
-  try {
-    const previous = await readPreviousSnapshot(file, options);
-    if (!previous.contentMatches) {
-      record(
-        'PreviousSnapshotDamaged',
-        `the previous snapshot ${name} does not match its graphSha256 (damaged or edited since it was written): what it says was still used for carry-forward and the change counts`,
-      );
+async function readPrevious(
+  candidates: readonly string[],
+  passedOver: string[],
+  options: Parameters<typeof readPreviousSnapshot>[1],
+  errors: RunError[],
+  logger: Logger,
+): Promise<{ previous: PreviousSnapshot; file: string } | undefined> {
+  const record = (code: string, message: string) => {
+    errors.push({ account: '*', region: '*', service: 'snapshot', code, kind: 'unexpected', message });
+    logger.warn(message);
+  };
+  let damaged: { previous: PreviousSnapshot; file: string } | undefined;
+  let chosen: { previous: PreviousSnapshot; file: string } | undefined;
+  // Each candidate is a whole read: a few damaged ones are passed over, not the whole history.
+  for (const file of candidates.slice(0, MAX_PREVIOUS_READS)) {
+    try {
+      const previous = await readPreviousSnapshot(file, options);
+      if (previous.contentMatches) {
+        chosen = { previous, file };
+        break;
+      }
+      damaged ??= { previous, file };
+      passedOver.push(`${file}: does not match its graphSha256 (damaged or edited since it was written)`);
+    } catch (error) {
+      if (!(error instanceof SnapshotFormatError) && !(error as NodeJS.ErrnoException).code) throw error;
+      passedOver.push(error instanceof SnapshotFormatError ? error.message : `${file}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
     }
-    return previous;
-  } catch (error) {
-    if (!(error instanceof SnapshotFormatError)) throw error;
+  }
+  if (chosen) {
+    if (passedOver.length) {
+      record('PreviousSnapshotFallback', `the latest snapshot could not be used (${passedOver.join('; ')}): compared with the newest intact one instead, ${chosen.file}`);
+    }
+    return chosen;
+  }
+  if (damaged) {
+    record(
+      'PreviousSnapshotDamaged',
+      `the previous snapshot ${path.basename(damaged.file)} does not match its graphSha256 (damaged or edited since it was written) and no intact older one exists: what it says was still used for carry-forward and the change counts`,
+    );
+    return damaged;
+  }
+  if (passedOver.length) {
     const failed = options.failedScopes.length;
     record(
       'PreviousSnapshotUnreadable',
-      `the previous snapshot could not be read (${error.message}): nothing was carried forward${failed ? ` (${failed} failed scope${failed === 1 ? '' : 's'} lose their previous entities)` : ''}, and every entity counts as created`,
+      `the previous snapshot could not be read (${passedOver.join('; ')}): nothing was carried forward${failed ? ` (${failed} failed scope${failed === 1 ? '' : 's'} lose their previous entities)` : ''}, and every entity counts as created`,
     );
-    return undefined;
   }
+  return undefined;
+}
+
+/** Snapshots read in full, at most, looking for an intact previous one. */
+const MAX_PREVIOUS_READS = 3;
+
+/**
+ * Input checks that need the file system or the service registry, made before the first AWS call:
+ * the services exist, the snapshot directory can be written, and `latest.json` can be read. Throws
+ * an {@link InputError} naming every problem; resolves to the previous snapshots to compare with.
+ */
+async function preflight(config: IngestConfig, store: SnapshotStore): Promise<{ candidates: string[]; passedOver: string[] }> {
+  const problems: InputProblem[] = [];
+  const known = serviceModules.map((module) => module.service);
+  for (const bad of serviceNameProblems(config.services, known)) {
+    problems.push({ source: 'configuration', field: readablePath(bad.pointer), message: bad.message });
+  }
+  const writeProblem = await store.writeProblem();
+  if (writeProblem) problems.push({ source: path.resolve(config.outputDir), field: 'outputDir', message: writeProblem });
+  let found = { candidates: [] as Array<{ path: string }>, passedOver: [] as string[] };
+  try {
+    if (!writeProblem) found = await store.previousCandidates();
+  } catch (error) {
+    if (!(error instanceof SnapshotStoreError)) throw error;
+    problems.push({ source: error.file, message: error.problem });
+  }
+  if (problems.length) throw new InputError(problems);
+  return { candidates: found.candidates.map((candidate) => candidate.path), passedOver: found.passedOver };
 }
 
 function accountInfo(account: OrganizationAccount, managementAccountId: string): AccountInfo {
@@ -333,6 +391,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const people = config.people ? loadPeopleFile(config.people) : undefined;
   const externalId = options.secrets?.externalId ?? world?.organization.externalId;
   if (externalId !== undefined) checkExternalId(externalId);
+  const store = new SnapshotStore(config.outputDir);
+  const previousSnapshots = await preflight(config, store);
 
   const simulated = world ? new SimulatedAws(world, allSimulators()) : undefined;
   const access = new AwsAccess({
@@ -509,12 +569,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
 
     // Carry forward what could not be refreshed, then write.
-    const store = new SnapshotStore(config.outputDir);
-    const latest = await store.latest();
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
     // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
     const enrichedTypes = enrichedTypesOf(unfinishedScopes, collectors);
-    const previous = latest ? await readPrevious(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes }, errors) : undefined;
+    const read = await readPrevious(previousSnapshots.candidates, previousSnapshots.passedOver, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes }, errors, logger);
+    const previous = read?.previous;
     normalizeMappedEntities(graph);
     const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors, unfinishedScopes);
     const dropped = dropDanglingRelationships(graph);
@@ -550,7 +609,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         staleEntities: entities.filter((e) => e._stale).length,
       },
       apiCalls,
-      previous: latest && previous ? { path: latest.absolutePath, graphSha256: previous.metadata.graphSha256 } : undefined,
+      previous: read ? { path: read.file, graphSha256: read.previous.metadata.graphSha256 } : undefined,
       changes,
     };
     options.onProgress?.({ phase: 'write', done: 0, total: 1 });

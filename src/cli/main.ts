@@ -4,10 +4,12 @@ import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
 import { registerWorldCommand } from './commands/world';
 import { CliError } from './errors';
+import { TOOL } from '../ingest';
 
 export function buildProgram(): Command {
   const program = new Command('orggraph')
     .description('Security graph of an AWS organization: ingest, query, check.')
+    .version(TOOL.version, '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
   registerIngestCommand(program);
@@ -20,11 +22,17 @@ export function buildProgram(): Command {
 /** Runs the CLI and resolves to the process exit code; errors are printed, never thrown. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // Bare `orggraph` is a question, not a mistake: the help, on stdout, and success.
+  if (argv.length <= 2) {
+    process.stdout.write(program.helpInformation());
+    return 0;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // A usage mistake (unknown option, missing or bad argument) is bad input: exit 2, like the others.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof CliError) {
       process.stderr.write(`orggraph: ${error.message}\n`);
       return error.exitCode;

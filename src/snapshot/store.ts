@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Entity, Relationship } from '../graph';
 import type { SnapshotMetadata } from './format';
+import { readSnapshotMetadata } from './reader';
 import { writeFileAtomic, writeSnapshotFile, type WriteHooks, type WrittenSnapshot } from './writer';
 
 export interface LatestPointer {
@@ -9,6 +10,17 @@ export interface LatestPointer {
   path: string;
   graphSha256: string;
   endedAt: string;
+}
+
+/** The store's own records are damaged (`latest.json`): the message names the file and the fix. */
+export class SnapshotStoreError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = 'SnapshotStoreError';
+  }
 }
 
 /**
@@ -34,9 +46,58 @@ export class SnapshotStore {
     try {
       pointer = JSON.parse(text) as LatestPointer;
     } catch {
-      throw new Error(`${this.latestFile}: not valid JSON; remove it or point it at a snapshot in ${this.directory}/snapshots`);
+      throw new SnapshotStoreError(this.latestFile, `not valid JSON; remove it (the newest intact snapshot is used then) or point it at a snapshot in ${path.join(this.directory, 'snapshots')}`);
+    }
+    if (!pointer || typeof pointer.path !== 'string') {
+      throw new SnapshotStoreError(this.latestFile, `path: missing; remove the file (the newest intact snapshot is used then) or point it at a snapshot in ${path.join(this.directory, 'snapshots')}`);
     }
     return { ...pointer, absolutePath: path.resolve(this.directory, pointer.path) };
+  }
+
+  /**
+   * Checks, before a run does any work, that its snapshot can be written: the directories can be
+   * created, and a temporary file of `bytes` can be written there and removed. Resolves to the
+   * problem (the system's code and message) or undefined.
+   */
+  async writeProblem(bytes = 64 * 1024): Promise<string | undefined> {
+    const directory = path.join(this.directory, 'snapshots');
+    const probe = path.join(directory, `.write-check.${process.pid}.tmp`);
+    try {
+      await fs.mkdir(directory, { recursive: true });
+      await fs.writeFile(probe, Buffer.alloc(bytes), { mode: 0o600 });
+      await fs.unlink(probe);
+      return undefined;
+    } catch (error) {
+      await fs.unlink(probe).catch(() => undefined);
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'ENOSPC' ? 'no space left for the snapshot' : code === 'ENOTDIR' ? 'a file is in the way of the directory' : 'cannot write there';
+      return `${reason} (${code ?? (error as Error).message})`;
+    }
+  }
+
+  /**
+   * Snapshots that a run can compare with, best first, checked cheaply (the file is there and its
+   * metadata line is whole, read from the end): the one `latest.json` names, then the others,
+   * newest first, up to `limit` of them. What is wrong with the ones passed over is in `passedOver`. `latest.json` that is
+   * not JSON throws: it is the store's own record, and only a person can say what to do with it.
+   */
+  async previousCandidates(limit = 3): Promise<{ candidates: Array<{ path: string; metadata: SnapshotMetadata }>; passedOver: string[] }> {
+    const pointer = await this.latest();
+    const files = (await this.list()).reverse();
+    const ordered = pointer ? [pointer.absolutePath, ...files.filter((file) => file !== pointer.absolutePath)] : files;
+    const candidates: Array<{ path: string; metadata: SnapshotMetadata }> = [];
+    const passedOver: string[] = [];
+    for (const file of ordered) {
+      if (candidates.length >= limit) break;
+      try {
+        candidates.push({ path: file, metadata: await readSnapshotMetadata(file) });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason = code === 'ENOENT' ? 'does not exist' : code ? `cannot be read (${code})` : (error as Error).message.replace(`${file}:0: `, '');
+        passedOver.push(`${file}${pointer?.absolutePath === file ? ' (named by latest.json)' : ''}: ${reason}`);
+      }
+    }
+    return { candidates, passedOver };
   }
 
   async list(): Promise<string[]> {

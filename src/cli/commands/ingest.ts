@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import type { Logger } from '../../collectors/types';
-import { ConfigError, checkConfig, loadConfigFile, type IngestConfig } from '../../config';
+import { ConfigError, configProblems, InputError, loadConfigFile, type IngestConfig, type InputProblem } from '../../config';
 import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../../ingest';
 import { allSimulators, serviceModules } from '../../services';
 import { WorldError, builtinWorldText, loadWorldFile, parseWorld } from '../../sim/world';
@@ -22,8 +22,8 @@ interface IngestFlags {
   excludeServices?: string[];
   out?: string;
   simulate?: string | boolean;
-  concurrency?: number;
-  workers?: number | 'auto';
+  concurrency?: number | string;
+  workers?: number | string;
   accountNameTag?: string | boolean;
   production?: boolean;
   json?: boolean;
@@ -55,28 +55,85 @@ function readExternalId(flags: IngestFlags): string | undefined {
   return process.env.ORGGRAPH_EXTERNAL_ID || undefined;
 }
 
-function configFromFlags(flags: IngestFlags): Partial<IngestConfig> {
-  const config: Partial<IngestConfig> = flags.config ? loadConfigFile(flags.config) : {};
+/** How each configuration field is spelled on the command line, for messages about flags. */
+const FLAG_OF_FIELD: Array<[RegExp, string]> = [
+  [/^\/roleName/, '--role-name'],
+  [/^\/organization/, '--organization'],
+  [/^\/accounts/, '--accounts'],
+  [/^\/regions\/include/, '--regions'],
+  [/^\/regions\/exclude/, '--exclude-regions'],
+  [/^\/services\/include/, '--services'],
+  [/^\/services\/exclude/, '--exclude-services'],
+  [/^\/outputDir/, '--out'],
+  [/^\/people/, '--people'],
+  [/^\/concurrency/, '--concurrency'],
+  [/^\/workers/, '--workers'],
+  [/^\/tags\/accountName/, '--account-name-tag'],
+  [/^\/tags\/production/, '--production'],
+];
+
+function flagOf(pointer: string): string | undefined {
+  const flag = FLAG_OF_FIELD.find(([pattern]) => pattern.test(pointer))?.[1];
+  const index = /\/(\d+)(?:\/|$)/.exec(pointer)?.[1];
+  return flag && index !== undefined ? `${flag} (item ${Number(index) + 1})` : flag;
+}
+
+/** Service names a configuration may select. */
+export function knownServiceNames(): string[] {
+  return serviceModules.map((module) => module.service);
+}
+
+/** The flags as a configuration of their own (only the fields they set). */
+function flagsAsConfig(flags: IngestFlags): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
   if (flags.roleName) config.roleName = flags.roleName;
-  if (flags.organization) config.organization = { ...config.organization, managementAccountId: flags.organization };
+  if (flags.organization) config.organization = { managementAccountId: flags.organization };
   if (flags.accounts?.length) config.accounts = flags.accounts.map((id) => ({ id }));
-  if (flags.regions?.length || flags.excludeRegions?.length) {
-    config.regions = { include: flags.regions ?? config.regions?.include, exclude: flags.excludeRegions ?? config.regions?.exclude };
-  }
-  if (flags.services?.length || flags.excludeServices?.length) {
-    config.services = { include: flags.services ?? config.services?.include, exclude: flags.excludeServices ?? config.services?.exclude };
-  }
+  if (flags.regions?.length || flags.excludeRegions?.length) config.regions = { include: flags.regions, exclude: flags.excludeRegions };
+  if (flags.services?.length || flags.excludeServices?.length) config.services = { include: flags.services, exclude: flags.excludeServices };
   if (flags.out) config.outputDir = flags.out;
   if (flags.people) config.people = flags.people;
-  if (flags.concurrency) config.concurrency = flags.concurrency;
+  if (flags.concurrency !== undefined) config.concurrency = flags.concurrency;
   if (flags.workers !== undefined) config.workers = flags.workers;
   if (flags.accountNameTag !== undefined || flags.production !== undefined) {
-    config.tags = { ...config.tags };
-    if (flags.accountNameTag !== undefined) config.tags.accountName = flags.accountNameTag;
-    if (flags.production !== undefined) config.tags.production = flags.production;
+    config.tags = { accountName: flags.accountNameTag, production: flags.production };
   }
-  // Flags are checked like a configuration file, so a bad value gets the same precise message.
-  return checkConfig(JSON.parse(JSON.stringify(config)) as unknown, flags.config ?? 'command line');
+  return JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+}
+
+/**
+ * The configuration file with the flags over it. Each is checked on its own, so that every problem
+ * names its file and line, or its flag; all problems are reported at once.
+ */
+function configFromFlags(flags: IngestFlags): Partial<IngestConfig> {
+  const knownServices = knownServiceNames();
+  const problems: InputProblem[] = [];
+  let config: Partial<IngestConfig> = {};
+  if (flags.config) {
+    try {
+      config = loadConfigFile(flags.config, knownServices);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  const fromFlags = flagsAsConfig(flags);
+  problems.push(...configProblems(fromFlags, { name: 'command line', field: flagOf, knownServices }));
+  if (problems.length) throw new InputError(problems);
+  const overrides = fromFlags as Partial<IngestConfig>;
+  return {
+    ...config,
+    ...overrides,
+    ...(overrides.organization ? { organization: { ...config.organization, ...overrides.organization } } : {}),
+    ...(overrides.regions ? { regions: { ...config.regions, ...overrides.regions } } : {}),
+    ...(overrides.services ? { services: { ...config.services, ...overrides.services } } : {}),
+    ...(overrides.tags ? { tags: { ...config.tags, ...overrides.tags } } : {}),
+  };
+}
+
+/** An integer flag: kept as typed when it is not one, so the check can say what was given. */
+function integerFlag(value: string): number | string {
+  return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
 function stderrLogger(quiet: boolean): Logger {
@@ -158,11 +215,9 @@ export function registerIngestCommand(program: Command): void {
     .option('--exclude-services <services>', 'never these services', list)
     .option('-o, --out <dir>', 'snapshot directory (default .orggraph)')
     .option('--simulate [world]', 'run against a simulated organization: a world file, or the built-in one')
-    .addOption(new Option('--concurrency <n>', 'collector runs in flight at once (per worker)').argParser((v) => Number.parseInt(v, 10)))
+    .addOption(new Option('--concurrency <n>', 'collector runs in flight at once (per worker)').argParser(integerFlag))
     .addOption(
-      new Option('--workers <n|auto>', 'worker threads collecting accounts in parallel (default auto: one per CPU, from 8 accounts per worker)').argParser((v) =>
-        v === 'auto' ? 'auto' : Number(v),
-      ),
+      new Option('--workers <n|auto>', 'worker threads collecting accounts in parallel (default auto: one per CPU, from 8 accounts per worker)').argParser((v) => (v === 'auto' ? 'auto' : integerFlag(v))),
     )
     .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
     .option('--production', 'add tag.Production=true to every entity')
@@ -171,15 +226,20 @@ export function registerIngestCommand(program: Command): void {
     .option('-q, --quiet', 'no progress or informational messages')
     .option('--no-progress', 'no progress display')
     .action(async (flags: IngestFlags) => {
-      let world: World | undefined;
-      let config: Partial<IngestConfig>;
-      try {
-        world = flags.simulate ? loadSimulatedWorld(flags.simulate === true ? true : flags.simulate) : undefined;
-        config = configFromFlags(flags);
-      } catch (error) {
-        if (error instanceof WorldError || error instanceof ConfigError) throw new CliError(error.message);
-        throw error;
-      }
+      // Every input is checked before the first AWS call, and all problems are reported together.
+      const problems: string[] = [];
+      const attempt = <T>(read: () => T): T | undefined => {
+        try {
+          return read();
+        } catch (error) {
+          if (!(error instanceof WorldError || error instanceof ConfigError)) throw error;
+          problems.push(error.message);
+          return undefined;
+        }
+      };
+      const world = flags.simulate ? attempt(() => loadSimulatedWorld(flags.simulate === true ? true : (flags.simulate as string))) : undefined;
+      const config = attempt(() => configFromFlags(flags));
+      if (problems.length || !config) throw new CliError(problems.join('\n'));
       const externalId = readExternalId(flags);
       const progress = progressReporter(Boolean(process.stderr.isTTY) && flags.progress !== false && !flags.quiet);
       try {
