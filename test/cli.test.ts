@@ -56,7 +56,7 @@ test('bad input gets a clear message and exit code 2', async (t) => {
   writeFileSync(config, 'roleName: JupiterOne\nregions:\n  include: [us-east-1, Europe]\ncolour: blue\n');
   const badConfig = await orggraph(['ingest', '--config', config]);
   t.is(badConfig.code, 2);
-  t.regex(badConfig.stderr, /orggraph\.yaml:3:22: regions\.include\[1\]: must match pattern .* \(it is "Europe"\)/);
+  t.regex(badConfig.stderr, /orggraph\.yaml:3:24: regions\.include\[1\]: must match pattern .* \(it is "Europe"\)/);
   t.regex(badConfig.stderr, /orggraph\.yaml:4:9: colour: unknown property/);
 
   const badId = await orggraph(['ingest', '--simulate', '--out', directory], { ORGGRAPH_EXTERNAL_ID: 'has spaces in it' });
