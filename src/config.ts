@@ -32,6 +32,11 @@ export interface IngestConfig {
   sessionName?: string;
   /** People file (YAML list of `{ name, email }`): `aws_iam_user IS Person`. */
   people?: string;
+  /**
+   * A run narrowed by `services`, `accounts` (organization mode) or `regions` carries the rest of
+   * the previous graph unchanged; `replace: true` writes only what the run read.
+   */
+  replace?: boolean;
 }
 
 /** Secrets kept apart from the configuration so that it can be logged, stored and diffed. */
@@ -93,6 +98,7 @@ export const ingestConfigSchema = {
     workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }] },
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
     people: { type: 'string', minLength: 1 },
+    replace: { type: 'boolean' },
   },
 } as const;
 

@@ -12,7 +12,7 @@ import type { WorkerDiagnostics } from './parallel/protocol';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
 import { checkExternalId, completeConfig, InputError, serviceNameProblems, type IngestConfig, type IngestSecrets, type InputProblem } from './config';
 import { compactCopy, GraphStore, type Entity } from './graph';
-import { allSimulators, selectCollectors, serviceModules } from './services';
+import { allCollectors, allSimulators, selectCollectors, serviceModules } from './services';
 import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from './sim/simulator';
 import type { World } from './sim/types';
 import { fastRetryStrategy } from './sim/retry';
@@ -23,6 +23,7 @@ import {
   SnapshotStore,
   SnapshotStoreError,
   type PreviousSnapshot,
+  type ScopeFields,
   type ChangeCounts,
   type CollectorRunRecord,
   type NotRefreshed,
@@ -95,6 +96,9 @@ export interface IngestSummary {
   regions: string[];
   errors: Array<Pick<RunError, 'account' | 'region' | 'service' | 'code' | 'message'> & { operation?: string }>;
   notRefreshed: NotRefreshed[];
+  /** A narrowed run's scope and what it carried from outside it; absent for a whole run. */
+  scope?: RunScope;
+  skippedRegions: SnapshotMetadata['skippedRegions'];
   changes: ChangeCounts;
   startedAt: string;
   durationMs: number;
@@ -132,6 +136,8 @@ export function carryForward(
   collectors: readonly Collector[],
   /** Scopes whose enrichments may be missing: the failed ones and those that recorded errors. */
   enriching: ReadonlyArray<{ accountId: string; region: string; collector: string }> = failed,
+  /** A narrowed run's scope: what is outside it is carried unchanged (not stale: it was not attempted), and counted here. */
+  scope?: { outside: (object: ScopeFields) => boolean; carried: { entities: number; relationships: number }; carriedKeys: Set<string> },
 ): NotRefreshed[] {
   const notRefreshed: NotRefreshed[] = [];
   const typesByCollector = new Map(collectors.map((c) => [c.id, c.entities.map((e) => e._type)]));
@@ -141,6 +147,12 @@ export function carryForward(
     // A placeholder that another account's mapping made for this entity does not replace it.
     const existing = graph.getEntity(entity._key);
     if (existing && existing._source !== 'system-mapper') continue;
+    if (scope?.outside(entity)) {
+      graph.addEntity(compactCopy(entity));
+      scope.carriedKeys.add(entity._key);
+      scope.carried.entities++;
+      continue;
+    }
     const failedScope = failed.find((record) => inScope(entity, record));
     if (failedScope || everGrowingTypes.has(entity._type)) {
       graph.addEntity(compactCopy({ ...entity, _stale: true }));
@@ -150,6 +162,21 @@ export function carryForward(
   const previousMapped = new Map(previous.entities.filter((e) => e._source === 'system-mapper').map((e) => [e._key, e]));
   for (const relationship of previous.relationships) {
     if (graph.getRelationship(relationship._key)) continue;
+    // Outside the scope, or touching an entity outside it: a mapping over the whole graph drew it,
+    // and this run saw only part of that graph.
+    const outside =
+      scope && (scope.outside(relationship) || scope.carriedKeys.has(relationship._fromEntityKey) || scope.carriedKeys.has(relationship._toEntityKey));
+    if (outside) {
+      for (const end of [relationship._fromEntityKey, relationship._toEntityKey]) {
+        const mapped = previousMapped.get(end);
+        if (mapped && !graph.hasEntity(end)) graph.addEntity(compactCopy(mapped));
+      }
+      if (graph.hasEntity(relationship._fromEntityKey) && graph.hasEntity(relationship._toEntityKey)) {
+        graph.addRelationship(compactCopy(relationship));
+        scope.carried.relationships++;
+      }
+      continue;
+    }
     const carry =
       failed.some((record) => inScope(relationship, record)) ||
       everGrowingTypes.has(relationship._type) ||
@@ -207,6 +234,8 @@ function restoreEnrichments(
   graph: GraphStore,
   failed: ReadonlyArray<{ accountId: string; region: string; collector: string }>,
   collectors: readonly Collector[],
+  /** Name what was put back in `_staleProperties`: not for facts outside a narrowed run's scope, which it did not attempt. */
+  markStale = true,
 ): void {
   const previousByKey = new Map(previousEntities.map((entity) => [entity._key, entity]));
   for (const record of failed) {
@@ -218,7 +247,7 @@ function restoreEnrichments(
           const restored = enrichedProperties(enrichment.properties, before, record.region).filter((name) => entity[name] === undefined);
           if (!restored.length) continue;
           for (const name of restored) entity[name] = before[name];
-          entity._staleProperties = [...new Set([...(entity._staleProperties ?? []), ...restored])].sort();
+          if (markStale) entity._staleProperties = [...new Set([...(entity._staleProperties ?? []), ...restored])].sort();
           enrichment.derived?.compute(entity);
         }
       }
@@ -327,6 +356,59 @@ async function readPrevious(
     );
   }
   return undefined;
+}
+
+/** What a run narrowed by services, accounts or regions refreshes; the rest of the graph is carried. */
+export interface RunScope {
+  services?: { include?: string[]; exclude?: string[] };
+  accounts?: string[];
+  regions?: { include?: string[]; exclude?: string[] };
+  /** Entities and relationships outside the scope, carried from the previous snapshot unchanged. */
+  carried: { entities: number; relationships: number };
+}
+
+/**
+ * The scope of a narrowed run, or undefined for a whole run (or `replace`, where the snapshot holds
+ * only what the run read). Accounts narrow only in organization mode: there the organization is the
+ * whole, and `accounts` a part of it; without it, the accounts listed are the whole.
+ */
+export function runScope(config: IngestConfig): RunScope | undefined {
+  if (config.replace) return undefined;
+  const listed = (selection?: { include?: string[]; exclude?: string[] }) =>
+    selection && (selection.include?.length || selection.exclude?.length) ? selection : undefined;
+  const scope: RunScope = {
+    services: listed(config.services),
+    accounts: config.organization && config.accounts?.length ? config.accounts.map((account) => account.id) : undefined,
+    regions: listed(config.regions),
+    carried: { entities: 0, relationships: 0 },
+  };
+  return scope.services || scope.accounts || scope.regions ? scope : undefined;
+}
+
+/** Whether an object of the previous snapshot lies outside a narrowed run's scope (`collectors`: those the run selected). */
+function outsideOf(scope: RunScope, collectors: readonly Collector[]): (object: ScopeFields) => boolean {
+  const accounts = scope.accounts && new Set(scope.accounts);
+  const collectorIds = new Set(collectors.map((collector) => collector.id));
+  const include = scope.regions?.include?.length ? new Set(scope.regions.include) : undefined;
+  const exclude = new Set(scope.regions?.exclude ?? []);
+  return (object) => {
+    // Mapped entities belong to no account: carried edges bring those they point at.
+    if (object._accountId === undefined) return false;
+    if (accounts && !accounts.has(object._accountId)) return true;
+    if (scope.services && object._collector !== undefined && !collectorIds.has(object._collector)) return true;
+    const region = object._region;
+    if (scope.regions && region !== undefined && region !== GLOBAL_REGION && ((include && !include.has(region)) || exclude.has(region))) return true;
+    return false;
+  };
+}
+
+/** Per reachable account, the collectors whose enrichments a narrowed run did not attempt. */
+function enrichmentsOutside(scope: RunScope, selected: readonly Collector[], accounts: readonly AccountInfo[]): Array<{ accountId: string; region: string; collector: string }> {
+  const selectedIds = new Set(selected.map((collector) => collector.id));
+  const outside = allCollectors().filter(
+    (collector) => collector.enriches?.length && ((scope.services && !selectedIds.has(collector.id)) || (scope.regions && selectedIds.has(collector.id) && collector.scope === 'regional')),
+  );
+  return accounts.flatMap((account) => outside.map((collector) => ({ accountId: account.accountId, region: '*', collector: collector.id })));
 }
 
 /** Snapshots read in full, at most, looking for an intact previous one. */
@@ -572,10 +654,30 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
     // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
     const enrichedTypes = enrichedTypesOf(unfinishedScopes, collectors);
-    const read = await readPrevious(previousSnapshots.candidates, previousSnapshots.passedOver, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes }, errors, logger);
+    const scope = runScope(config);
+    const outsideScope = scope && outsideOf(scope, collectors);
+    // Facts that collectors outside the scope set on refreshed entities (an unselected service's, or
+    // a selected one's in unselected regions) are kept as they were.
+    const outsideEnriching = scope ? enrichmentsOutside(scope, collectors, reachable) : [];
+    const registry = allCollectors();
+    for (const [accountId, types] of enrichedTypesOf(outsideEnriching, registry)) {
+      const known = enrichedTypes.get(accountId);
+      if (known) for (const type of types) known.add(type);
+      else enrichedTypes.set(accountId, types);
+    }
+    const read = await readPrevious(previousSnapshots.candidates, previousSnapshots.passedOver, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes, outsideScope }, errors, logger);
     const previous = read?.previous;
     normalizeMappedEntities(graph);
-    const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors, unfinishedScopes);
+    const notRefreshed = carryForward(
+      previous ?? { entities: [], relationships: [] },
+      graph,
+      failedScopes,
+      everGrowing,
+      collectors,
+      unfinishedScopes,
+      scope && outsideScope && { outside: outsideScope, carried: scope.carried, carriedKeys: new Set() },
+    );
+    if (previous && outsideEnriching.length) restoreEnrichments(previous.entities, graph, outsideEnriching, registry, false);
     const dropped = dropDanglingRelationships(graph);
     if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
 
@@ -609,6 +711,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         staleEntities: entities.filter((e) => e._stale).length,
       },
       apiCalls,
+      scope,
       previous: read ? { path: read.file, graphSha256: read.previous.metadata.graphSha256 } : undefined,
       changes,
     };
@@ -637,6 +740,8 @@ export function summarize(metadata: SnapshotMetadata, snapshotPath: string): Ing
     regions: metadata.regions,
     errors: metadata.errors.map((e) => ({ account: e.account, region: e.region, service: e.service, code: e.code, message: e.message, operation: e.operation })),
     notRefreshed: metadata.notRefreshed,
+    ...(metadata.scope ? { scope: metadata.scope } : {}),
+    skippedRegions: metadata.skippedRegions,
     changes: metadata.changes ?? { created: 0, updated: 0, deleted: 0 },
     startedAt: metadata.startedAt,
     durationMs: metadata.durationMs,

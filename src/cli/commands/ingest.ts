@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import type { Logger } from '../../collectors/types';
 import { ConfigError, configProblems, InputError, loadConfigFile, type IngestConfig, type InputProblem } from '../../config';
-import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../../ingest';
+import { ingest, IngestError, type IngestProgress, type IngestSummary, type RunScope } from '../../ingest';
 import { allSimulators, serviceModules } from '../../services';
 import { WorldError, builtinWorldText, loadWorldFile, parseWorld } from '../../sim/world';
 import type { World } from '../../sim/types';
@@ -30,6 +30,7 @@ interface IngestFlags {
   quiet?: boolean;
   progress?: boolean;
   people?: string;
+  replace?: boolean;
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -70,6 +71,7 @@ const FLAG_OF_FIELD: Array<[RegExp, string]> = [
   [/^\/workers/, '--workers'],
   [/^\/tags\/accountName/, '--account-name-tag'],
   [/^\/tags\/production/, '--production'],
+  [/^\/replace/, '--replace'],
 ];
 
 function flagOf(pointer: string): string | undefined {
@@ -93,6 +95,7 @@ function flagsAsConfig(flags: IngestFlags): Record<string, unknown> {
   if (flags.services?.length || flags.excludeServices?.length) config.services = { include: flags.services, exclude: flags.excludeServices };
   if (flags.out) config.outputDir = flags.out;
   if (flags.people) config.people = flags.people;
+  if (flags.replace) config.replace = true;
   if (flags.concurrency !== undefined) config.concurrency = flags.concurrency;
   if (flags.workers !== undefined) config.workers = flags.workers;
   if (flags.accountNameTag !== undefined || flags.production !== undefined) {
@@ -169,6 +172,14 @@ function progressReporter(enabled: boolean): { onProgress?: (progress: IngestPro
   };
 }
 
+/** A narrowed run's scope in one line: what it refreshed, and what it carried unchanged. */
+export function describeScope(scope: RunScope): string {
+  const selection = (name: string, value?: { include?: string[]; exclude?: string[] }) =>
+    value ? [value.include?.length ? `${name} ${value.include.join(',')}` : '', value.exclude?.length ? `${name} except ${value.exclude.join(',')}` : ''].filter(Boolean) : [];
+  const parts = [...selection('services', scope.services), ...(scope.accounts ? [`accounts ${scope.accounts.join(',')}`] : []), ...selection('regions', scope.regions)];
+  return `${parts.join('; ')} only. Outside it, ${scope.carried.entities} entities and ${scope.carried.relationships} relationships were carried unchanged from the previous snapshot (--replace drops them)`;
+}
+
 /** The run summary as printed for people. */
 export function formatSummary(summary: IngestSummary): string {
   const lines: string[] = [];
@@ -179,6 +190,8 @@ export function formatSummary(summary: IngestSummary): string {
   );
   for (const skipped of summary.skippedAccounts) lines.push(`  skipped ${skipped.accountId}${skipped.name ? ` (${skipped.name})` : ''}: ${skipped.reason}`);
   lines.push(`Regions  ${summary.regions.join(', ') || 'none'}`);
+  for (const skipped of summary.skippedRegions) lines.push(`  skipped ${skipped.region} in ${skipped.accountId}: ${skipped.reason}`);
+  if (summary.scope) lines.push(`Scope    ${describeScope(summary.scope)}`);
   lines.push(
     `Graph    ${summary.totals.entities} entities, ${summary.totals.relationships} relationships` +
       (summary.totals.staleEntities ? ` (${summary.totals.staleEntities} carried forward, not refreshed)` : ''),
@@ -222,6 +235,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
     .option('--production', 'add tag.Production=true to every entity')
     .option('--people <file>', 'people file (YAML list of { name, email }): maps IAM users to people')
+    .option('--replace', 'with --services, --accounts or --regions: write only what this run read (by default the rest of the previous graph is carried unchanged)')
     .option('--json', 'print the run summary as JSON on stdout')
     .option('-q, --quiet', 'no progress or informational messages')
     .option('--no-progress', 'no progress display')
