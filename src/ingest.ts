@@ -35,7 +35,8 @@ import type { WriteHooks } from './snapshot/writer';
 import { appendAll } from './util/arrays';
 import { readablePath } from './util/yaml-position';
 
-export const TOOL = { name: 'aws-org-graph', version: '0.1.0' };
+export { TOOL } from './version';
+import { TOOL } from './version';
 
 export class IngestError extends Error {
   constructor(

@@ -4,7 +4,7 @@ import { registerPolicyCommand } from './commands/policy';
 import { registerQueryCommand } from './commands/query';
 import { registerWorldCommand } from './commands/world';
 import { CliError } from './errors';
-import { TOOL } from '../ingest';
+import { TOOL } from '../version';
 
 export function buildProgram(): Command {
   const program = new Command('orggraph')

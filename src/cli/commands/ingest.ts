@@ -3,12 +3,19 @@ import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import type { Logger } from '../../collectors/types';
 import { ConfigError, configProblems, InputError, loadConfigFile, type IngestConfig, type InputProblem } from '../../config';
-import { ingest, IngestError, type IngestProgress, type IngestSummary, type RunScope } from '../../ingest';
-import { allSimulators, serviceModules } from '../../services';
-import { WorldError, builtinWorldText, loadWorldFile, parseWorld } from '../../sim/world';
+import type { IngestProgress, IngestSummary, RunScope } from '../../ingest';
+import { WorldError } from '../../sim/world';
 import type { World } from '../../sim/types';
 import { CliError } from '../errors';
 import { maxOf } from '../../util/arrays';
+
+// Loaded when a command needs them: the AWS SDK clients behind them take about a second to load,
+// which `orggraph --help`, `--version` or `query` should not pay.
+const lazy = {
+  ingest: () => require('../../ingest') as typeof import('../../ingest'),
+  services: () => require('../../services') as typeof import('../../services'),
+  world: () => require('../../sim/world') as typeof import('../../sim/world'),
+};
 
 interface IngestFlags {
   config?: string;
@@ -37,12 +44,14 @@ const list = (value: string, previous: string[] = []) => [...previous, ...value.
 
 /** The simulated organization: a world file, or the built-in one. */
 export function loadSimulatedWorld(file: string | true): World {
+  const { allSimulators } = lazy.services();
+  const { builtinWorldText, loadWorldFile, parseWorld } = lazy.world();
   if (file === true) return parseWorld(builtinWorldText(builtinFragments()), '(built-in world)', allSimulators());
   return loadWorldFile(file, allSimulators());
 }
 
 export function builtinFragments(): string[] {
-  return serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
+  return lazy.services().serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
 }
 
 function readExternalId(flags: IngestFlags): string | undefined {
@@ -82,7 +91,7 @@ function flagOf(pointer: string): string | undefined {
 
 /** Service names a configuration may select. */
 export function knownServiceNames(): string[] {
-  return serviceModules.map((module) => module.service);
+  return lazy.services().serviceModules.map((module) => module.service);
 }
 
 /** The flags as a configuration of their own (only the fields they set). */
@@ -257,6 +266,7 @@ export function registerIngestCommand(program: Command): void {
       const externalId = readExternalId(flags);
       const progress = progressReporter(Boolean(process.stderr.isTTY) && flags.progress !== false && !flags.quiet);
       try {
+        const { ingest } = lazy.ingest();
         const result = await ingest({
           config,
           secrets: { externalId },
@@ -269,7 +279,7 @@ export function registerIngestCommand(program: Command): void {
         else process.stdout.write(formatSummary(result.summary));
       } catch (error) {
         progress.stop();
-        if (error instanceof IngestError) throw new CliError(error.message, 1);
+        if (error instanceof lazy.ingest().IngestError) throw new CliError(error.message, 1);
         if (error instanceof ConfigError) throw new CliError(error.message);
         throw error;
       }
