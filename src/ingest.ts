@@ -68,9 +68,17 @@ export interface IngestOptions {
   writeHooks?: WriteHooks;
   /** Collectors to run instead of the registry's selection (tests); they run in this thread. */
   collectors?: Collector[];
+  /** What happens as it happens, for logs that machines read (`--log-format json`). */
+  onEvent?: (event: IngestEvent) => void;
   /** What each collector worker measured (benchmarks). */
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
 }
+
+/** A step of the run worth a line in a machine-read log. */
+export type IngestEvent =
+  | { event: 'account-discovered'; accountId: string; name?: string; regions: number }
+  | { event: 'account-skipped'; accountId: string; name?: string; reason: string }
+  | { event: 'scope-failed'; accountId: string; region: string; collector: string; code?: string; message?: string };
 
 /** What a worker's copy of the simulated organization says in place of its External ID. */
 export const WITHHELD = '<withheld from workers>';
@@ -503,7 +511,10 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     // collecting the first accounts overlaps discovering the others.
     const collectors = options.collectors ?? selectCollectors(config.services, { people });
     const graph = new GraphStore();
-    const onTaskDone = (record: CollectorRunRecord, done: number, total: number) => options.onProgress?.({ phase: 'collect', done, total, record });
+    const onTaskDone = (record: CollectorRunRecord, done: number, total: number) => {
+      if (record.status === 'failed') options.onEvent?.({ event: 'scope-failed', accountId: record.accountId, region: record.region, collector: record.collector });
+      options.onProgress?.({ phase: 'collect', done, total, record });
+    };
     // The collection is set up once the number of accounts is known (it decides the workers);
     // accounts discovered before that wait for it.
     let collectionReady!: () => void;
@@ -559,6 +570,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         regions.set(account.accountId, discovered.enabled);
         for (const skipped of discovered.skipped) skippedRegions.push({ accountId: account.accountId, ...skipped });
         reachable.push(account);
+        options.onEvent?.({ event: 'account-discovered', accountId: account.accountId, name: account.name, regions: discovered.enabled.length });
         await ready;
         collection?.addAccount(account, discovered.enabled, access.chainDepth(scope));
       } catch (error) {
@@ -575,6 +587,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           message: classified.message,
         });
         failedScopes.push({ accountId: account.accountId, region: '*', collector: '*' });
+        options.onEvent?.({ event: 'scope-failed', accountId: account.accountId, region: '*', collector: '*', code: classified.code, message: classified.message });
         logger.warn(`account ${account.accountId} cannot be reached: ${classified.code} ${classified.message}`);
       }
       options.onProgress?.({ phase: 'regions', done: ++regionsDone, total: joining.length });
@@ -609,6 +622,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
                 message: `the account's tags cannot be read, so whether to skip it is unknown: ${classified.message}`,
               });
               failedScopes.push({ accountId: account.id, region: '*', collector: '*' });
+              options.onEvent?.({ event: 'account-skipped', accountId: account.id, name: account.name, reason: `its tags cannot be read (${classified.code})` });
               logger.warn(`account ${account.id}: its tags cannot be read (${classified.code}); not ingested this time`);
             },
           },
@@ -627,6 +641,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           [{ account: management, region: GLOBAL_REGION, service: 'organizations', code: classified.code, awsCode: classified.awsCode, kind: classified.kind, message: classified.message }],
         );
       }
+      for (const skipped of skippedAccounts) options.onEvent?.({ event: 'account-skipped', accountId: skipped.accountId, name: skipped.name, reason: skipped.reason });
       for (const skipped of skippedAccounts) logger.info(`skipping account ${skipped.accountId} (${skipped.name ?? ''}): ${skipped.reason}`);
     } else {
       setUpCollection(config.accounts?.length ?? 0);

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import type { Logger } from '../../collectors/types';
 import { ConfigError, configProblems, InputError, loadConfigFile, type IngestConfig, type InputProblem } from '../../config';
-import type { IngestProgress, IngestSummary, RunScope } from '../../ingest';
+import type { IngestSummary, RunScope } from '../../ingest';
 import { WorldError } from '../../sim/world';
 import type { World } from '../../sim/types';
 import { CliError } from '../errors';
+import { BarReporter, JsonLineReporter, LineReporter, type RunReporter } from '../progress';
+import { TOOL } from '../../version';
 import { maxOf } from '../../util/arrays';
 
 // Loaded when a command needs them: the AWS SDK clients behind them take about a second to load,
@@ -38,6 +39,7 @@ interface IngestFlags {
   progress?: boolean;
   people?: string;
   replace?: boolean;
+  logFormat?: 'text' | 'json';
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -148,36 +150,21 @@ function integerFlag(value: string): number | string {
   return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
-function stderrLogger(quiet: boolean): Logger {
-  return {
-    info: (message) => (quiet ? undefined : process.stderr.write(`${message}\n`)),
-    warn: (message) => process.stderr.write(`warning: ${message}\n`),
-    debug: (message) => (process.env.ORGGRAPH_DEBUG ? process.stderr.write(`debug: ${message}\n`) : undefined),
-  };
+/** Where this run's progress and messages go: a bar on a terminal, plain lines without one, or JSON lines. */
+export function chooseReporter(flags: Pick<IngestFlags, 'logFormat' | 'quiet' | 'json' | 'progress'>, stderr: NodeJS.WriteStream = process.stderr): RunReporter {
+  const write = (text: string) => void stderr.write(text);
+  if (flags.logFormat === 'json') return new JsonLineReporter(write);
+  const quiet = Boolean(flags.quiet || flags.json);
+  const progress = flags.progress !== false && !flags.quiet;
+  if (stderr.isTTY && progress) return new BarReporter(stderr, quiet);
+  return new LineReporter(write, { quiet, progress });
 }
 
-function progressReporter(enabled: boolean): { onProgress?: (progress: IngestProgress) => void; stop: () => void } {
-  if (!enabled) return { stop: () => undefined };
-  const bar = new SingleBar({
-    format: ' {phase} [{bar}] {value}/{total} {detail}',
-    stream: process.stderr,
-    hideCursor: true,
-    clearOnComplete: true,
-  });
-  let started = false;
+function reporterLogger(reporter: RunReporter): Logger {
   return {
-    onProgress: (progress) => {
-      const detail = progress.record ? `${progress.record.accountId} ${progress.record.region} ${progress.record.collector}` : '';
-      if (!started) {
-        bar.start(progress.total, progress.done, { phase: progress.phase, detail });
-        started = true;
-      }
-      bar.setTotal(progress.total);
-      bar.update(progress.done, { phase: progress.phase.padEnd(7), detail });
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
+    info: (message) => reporter.message('info', message),
+    warn: (message) => reporter.message('warn', message),
+    debug: (message) => (process.env.ORGGRAPH_DEBUG ? reporter.message('debug', message) : undefined),
   };
 }
 
@@ -246,6 +233,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--people <file>', 'people file (YAML list of { name, email }): maps IAM users to people')
     .option('--replace', 'with --services, --accounts or --regions: write only what this run read (by default the rest of the previous graph is carried unchanged)')
     .option('--json', 'print the run summary as JSON on stdout')
+    .addOption(new Option('--log-format <format>', 'stderr: text (a bar on a terminal, a progress line every 10 s without one) or json (one event per line)').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'no progress or informational messages')
     .option('--no-progress', 'no progress display')
     .action(async (flags: IngestFlags) => {
@@ -264,21 +252,35 @@ export function registerIngestCommand(program: Command): void {
       const config = attempt(() => configFromFlags(flags));
       if (problems.length || !config) throw new CliError(problems.join('\n'));
       const externalId = readExternalId(flags);
-      const progress = progressReporter(Boolean(process.stderr.isTTY) && flags.progress !== false && !flags.quiet);
+      const reporter = chooseReporter(flags);
+      reporter.onEvent({ event: 'start', tool: TOOL, mode: world ? 'simulated' : 'aws', outputDir: config.outputDir ?? '.orggraph' });
       try {
         const { ingest } = lazy.ingest();
         const result = await ingest({
           config,
           secrets: { externalId },
           simulate: world,
-          logger: stderrLogger(Boolean(flags.quiet || flags.json)),
-          onProgress: progress.onProgress,
+          logger: reporterLogger(reporter),
+          onProgress: (progress) => reporter.onProgress(progress),
+          onEvent: (event) => reporter.onEvent(event),
         });
-        progress.stop();
-        if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
-        else process.stdout.write(formatSummary(result.summary));
+        const summary = result.summary;
+        reporter.onEvent({
+          event: 'snapshot-written',
+          path: summary.snapshot.path,
+          graphSha256: summary.snapshot.sha256,
+          entities: summary.totals.entities,
+          relationships: summary.totals.relationships,
+          changes: summary.changes,
+          errors: summary.errors.length,
+          ...(summary.scope ? { scope: summary.scope } : {}),
+        });
+        reporter.stop();
+        if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        else process.stdout.write(formatSummary(summary));
       } catch (error) {
-        progress.stop();
+        reporter.onEvent({ event: 'failed', message: (error as Error).message });
+        reporter.stop();
         if (error instanceof lazy.ingest().IngestError) throw new CliError(error.message, 1);
         if (error instanceof ConfigError) throw new CliError(error.message);
         throw error;
