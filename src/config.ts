@@ -37,6 +37,8 @@ export interface IngestConfig {
    * the previous graph unchanged; `replace: true` writes only what the run read.
    */
   replace?: boolean;
+  /** Snapshots kept in the output directory after a run (see `orggraph prune`); all when absent. */
+  retention?: { keep: number };
 }
 
 /** Secrets kept apart from the configuration so that it can be logged, stored and diffed. */
@@ -99,6 +101,7 @@ export const ingestConfigSchema = {
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
     people: { type: 'string', minLength: 1 },
     replace: { type: 'boolean' },
+    retention: { type: 'object', additionalProperties: false, required: ['keep'], properties: { keep: { type: 'integer', minimum: 1 } } },
   },
 } as const;
 

@@ -734,6 +734,15 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     options.onProgress?.({ phase: 'write', done: 0, total: 1 });
     const written = await store.write(entities, relationships, metadata, options.writeHooks);
     const fullMetadata: SnapshotMetadata = { ...metadata, graphSha256: written.graphSha256 };
+    if (config.retention) {
+      // Retention is housekeeping: the snapshot is written, and a failure here does not undo that.
+      try {
+        const pruned = await store.prune(config.retention.keep);
+        if (pruned.removed.length) logger.info(`retention: removed ${pruned.removed.length} snapshot(s), kept ${pruned.kept.length}`);
+      } catch (error) {
+        logger.warn(`retention: could not remove old snapshots: ${(error as Error).message}`);
+      }
+    }
     return { summary: summarize(fullMetadata, written.path), metadata: fullMetadata, graph };
   } finally {
     // After a failure, no worker thread may outlive the run.

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerIngestCommand } from './commands/ingest';
 import { registerPolicyCommand } from './commands/policy';
+import { registerPruneCommand } from './commands/prune';
 import { registerQueryCommand } from './commands/query';
 import { registerWorldCommand } from './commands/world';
 import { CliError } from './errors';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerQueryCommand(program);
   registerPolicyCommand(program);
   registerWorldCommand(program);
+  registerPruneCommand(program);
   return program;
 }
 

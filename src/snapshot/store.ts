@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Entity, Relationship } from '../graph';
 import type { SnapshotMetadata } from './format';
-import { readSnapshotMetadata } from './reader';
+import { readSnapshotMetadata, scanSnapshotLines } from './reader';
 import { writeFileAtomic, writeSnapshotFile, type WriteHooks, type WrittenSnapshot } from './writer';
 
 export interface LatestPointer {
@@ -98,6 +98,38 @@ export class SnapshotStore {
       }
     }
     return { candidates, passedOver };
+  }
+
+  /** Whether a snapshot reads whole and its content matches its `graphSha256`. */
+  async intact(file: string): Promise<boolean> {
+    let matches = false;
+    try {
+      await scanSnapshotLines(file, {}, { onContentChecked: (checked) => (matches = checked) });
+    } catch {
+      return false;
+    }
+    return matches;
+  }
+
+  /**
+   * Removes all but the `keep` newest snapshots. Never removes the one `latest.json` names, nor the
+   * newest intact one (the one a run would compare with if the latest were damaged).
+   */
+  async prune(keep: number, options: { dryRun?: boolean } = {}): Promise<{ removed: string[]; kept: string[] }> {
+    if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep must be a whole number from 1 (it is ${keep})`);
+    const files = await this.list();
+    const kept = new Set(files.slice(-keep));
+    const pointer = await this.latest().catch(() => undefined);
+    if (pointer) kept.add(pointer.absolutePath);
+    for (const file of [...files].reverse()) {
+      if (await this.intact(file)) {
+        kept.add(file);
+        break;
+      }
+    }
+    const removed = files.filter((file) => !kept.has(file));
+    if (!options.dryRun) for (const file of removed) await fs.unlink(file);
+    return { removed, kept: files.filter((file) => kept.has(file)) };
   }
 
   async list(): Promise<string[]> {
