@@ -596,6 +596,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
     options.onProgress?.({ phase: 'accounts', done: 0, total: 1 });
     let skippedAccounts: SkippedAccount[] = [];
+    const unreadableTags: SkippedAccount[] = [];
     if (config.organization) {
       const management = config.organization.managementAccountId;
       const scope = { accountId: management, region: GLOBAL_REGION, collector: 'organization' };
@@ -622,13 +623,16 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
                 message: `the account's tags cannot be read, so whether to skip it is unknown: ${classified.message}`,
               });
               failedScopes.push({ accountId: account.id, region: '*', collector: '*' });
-              options.onEvent?.({ event: 'account-skipped', accountId: account.id, name: account.name, reason: `its tags cannot be read (${classified.code})` });
+              const reason = `its tags cannot be read (${classified.code}), so whether it is tagged to be skipped is unknown`;
+              unreadableTags.push({ accountId: account.id, name: account.name, reason });
+              options.onEvent?.({ event: 'account-skipped', accountId: account.id, name: account.name, reason });
               logger.warn(`account ${account.id}: its tags cannot be read (${classified.code}); not ingested this time`);
             },
           },
           scope,
         );
-        skippedAccounts = discovery.skipped;
+        // The same rule as the onboarding: not ingested, listed with the reason (and its error recorded).
+        skippedAccounts = [...discovery.skipped, ...unreadableTags].sort((a, b) => a.accountId.localeCompare(b.accountId));
         const listed = discovery.accounts.length + discovery.skipped.length + discovery.unreadable.length;
         options.onProgress?.({ phase: 'accounts', done: listed, total: listed });
       } catch (error) {
