@@ -428,7 +428,7 @@ const MAX_PREVIOUS_READS = 3;
  * the services exist, the snapshot directory can be written, and `latest.json` can be read. Throws
  * an {@link InputError} naming every problem; resolves to the previous snapshots to compare with.
  */
-async function preflight(config: IngestConfig, store: SnapshotStore): Promise<{ candidates: string[]; passedOver: string[] }> {
+export async function preflight(config: IngestConfig, store: SnapshotStore): Promise<{ candidates: string[]; passedOver: string[] }> {
   const problems: InputProblem[] = [];
   const known = serviceModules.map((module) => module.service);
   for (const bad of serviceNameProblems(config.services, known)) {

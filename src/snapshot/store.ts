@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Entity, Relationship } from '../graph';
 import type { SnapshotMetadata } from './format';
-import { readSnapshotMetadata, scanSnapshotLines } from './reader';
+import { scanSnapshotLines, SnapshotFormatError } from './reader';
 import { writeFileAtomic, writeSnapshotFile, type WriteHooks, type WrittenSnapshot } from './writer';
 
 export interface LatestPointer {
@@ -10,6 +10,35 @@ export interface LatestPointer {
   path: string;
   graphSha256: string;
   endedAt: string;
+}
+
+const METADATA_MARK = Buffer.from('\n],"metadata":');
+const CHECK_BYTES = 1 << 20;
+
+/**
+ * Checks that a snapshot ends with its metadata line (the writer puts it last, so a truncated file
+ * has none), searching backwards for its start without parsing it: at 200 accounts the metadata is
+ * about 10 MB of collector records, and this check runs before every run.
+ */
+async function checkMetadataLine(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(Math.min(size, 2));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    if (!/}\s?$/.test(tail.toString('latin1'))) throw new SnapshotFormatError(file, 0, 'truncated: the metadata line is missing');
+    const buffer = Buffer.alloc(CHECK_BYTES + METADATA_MARK.length);
+    for (let end = size; end > 0; end -= CHECK_BYTES) {
+      const start = Math.max(0, end - CHECK_BYTES);
+      // Overlap the next chunk by the mark's length, so a mark across the boundary is found.
+      const length = Math.min(size, end + METADATA_MARK.length) - start;
+      await handle.read(buffer, 0, length, start);
+      if (buffer.subarray(0, length).lastIndexOf(METADATA_MARK) >= 0) return;
+    }
+    throw new SnapshotFormatError(file, 0, 'truncated: the metadata line is missing');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The store's own records are damaged (`latest.json`): the message names the file and the fix. */
@@ -81,16 +110,17 @@ export class SnapshotStore {
    * newest first, up to `limit` of them. What is wrong with the ones passed over is in `passedOver`. `latest.json` that is
    * not JSON throws: it is the store's own record, and only a person can say what to do with it.
    */
-  async previousCandidates(limit = 3): Promise<{ candidates: Array<{ path: string; metadata: SnapshotMetadata }>; passedOver: string[] }> {
+  async previousCandidates(limit = 3): Promise<{ candidates: Array<{ path: string }>; passedOver: string[] }> {
     const pointer = await this.latest();
     const files = (await this.list()).reverse();
     const ordered = pointer ? [pointer.absolutePath, ...files.filter((file) => file !== pointer.absolutePath)] : files;
-    const candidates: Array<{ path: string; metadata: SnapshotMetadata }> = [];
+    const candidates: Array<{ path: string }> = [];
     const passedOver: string[] = [];
     for (const file of ordered) {
       if (candidates.length >= limit) break;
       try {
-        candidates.push({ path: file, metadata: await readSnapshotMetadata(file) });
+        await checkMetadataLine(file);
+        candidates.push({ path: file });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const reason = code === 'ENOENT' ? 'does not exist' : code ? `cannot be read (${code})` : (error as Error).message.replace(`${file}:0: `, '');
