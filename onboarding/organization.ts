@@ -4,7 +4,7 @@ import { DEFAULT_SKIP_TAG, filterAccounts, type OrganizationAccount } from '../s
 import { checkExternalId, ConfigError } from '../src/config';
 import { buildAuditPolicy, normalizePrincipals, PolicyError, type AuditPolicy } from '../src/policy';
 import { AuditRole, checkAuditRoleSettings } from './audit-role';
-import { checkOnboardingArgs, DEFAULT_BOOTSTRAP_ROLE_NAME, type OnboardingArgs } from './config';
+import { checkOnboardingArgs, CONFIG_NAMESPACE, DEFAULT_BOOTSTRAP_ROLE_NAME, type OnboardingArgs } from './config';
 import { GeneratedExternalId } from './external-id';
 
 export const ORGANIZATION_TYPE = 'aws-org-graph:onboarding:Organization';
@@ -114,7 +114,14 @@ export class OrganizationOnboarding extends pulumi.ComponentResource {
     checkAuditRoleSettings(args);
     const partition = args.partition ?? 'aws';
     // Fail early, at construction, on settings known now.
-    if (args.trustedPrincipals) normalizePrincipals(args.trustedPrincipals, partition);
+    if (args.trustedPrincipals) {
+      try {
+        normalizePrincipals(args.trustedPrincipals, partition);
+      } catch (error) {
+        // Every configuration error starts with its full key.
+        throw new ConfigError(`${CONFIG_NAMESPACE}:trustedPrincipals: ${(error as Error).message}`);
+      }
+    }
     if (typeof args.externalId === 'string') checkExternalId(args.externalId);
 
     this.externalId = pulumi.secret(this.externalIdSource(name, args).apply((value) => checkExternalId(value)));
