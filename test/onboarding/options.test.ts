@@ -52,7 +52,8 @@ test('a generated External ID: created once by the dynamic resource, valid, secr
   await valueOf(component.roleArns);
   const generated = recorded('generated-external-id');
   t.is(generated.length, 1);
-  t.regex(generated[0]?.type ?? '', /^pulumi-nodejs:dynamic\/orggraph:ExternalId$/);
+  // One module for both dynamic types: GraphSnapshot is pulumi-nodejs:dynamic/aws-org-graph:GraphSnapshot.
+  t.regex(generated[0]?.type ?? '', /^pulumi-nodejs:dynamic\/aws-org-graph:ExternalId$/);
   const value = await valueOf(component.externalId);
   t.notThrows(() => policy.buildTrustPolicy({ principals: [MANAGEMENT], externalId: value }));
   t.true(value.length >= 32);
