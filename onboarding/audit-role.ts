@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError, DEFAULT_ROLE_NAME } from '../src/config';
+import { CONFIG_NAMESPACE } from './config';
 import { awsManagedPolicyArn, buildTrustPolicy, DEFAULT_EXTRA_POLICY_NAME, SECURITY_AUDIT, splitPolicyNames, type PolicyDocument } from '../src/policy';
 
 export const AUDIT_ROLE_TYPE = 'aws-org-graph:onboarding:AuditRole';
@@ -34,20 +35,20 @@ export interface AuditRoleArgs {
   retainOnDelete?: boolean;
 }
 
-/** Checks the plain settings of an audit role; the error names the setting. */
+/** Checks the plain settings of an audit role; each error starts with the setting's full configuration key. */
 export function checkAuditRoleSettings(args: Pick<AuditRoleArgs, 'roleName' | 'rolePath' | 'policyName' | 'maxSessionDuration'>): void {
   if (args.roleName !== undefined && !ROLE_NAME.test(args.roleName)) {
-    throw new ConfigError(`roleName "${args.roleName}" is not a valid IAM role name (1 to 64 of letters, digits and +=,.@_-)`);
+    throw new ConfigError(`${CONFIG_NAMESPACE}:roleName: "${args.roleName}" is not a valid IAM role name (1 to 64 of letters, digits and +=,.@_-)`);
   }
   if (args.rolePath !== undefined && !ROLE_PATH.test(args.rolePath)) {
-    throw new ConfigError(`rolePath "${args.rolePath}" is not a valid IAM path (/ or /segments/ ending with a slash)`);
+    throw new ConfigError(`${CONFIG_NAMESPACE}:rolePath: "${args.rolePath}" is not a valid IAM path (/ or /segments/ ending with a slash)`);
   }
   if (args.policyName !== undefined && !POLICY_NAME.test(args.policyName)) {
-    throw new ConfigError(`policyName "${args.policyName}" is not a valid IAM policy name (1 to 128 of letters, digits and +=,.@_-)`);
+    throw new ConfigError(`${CONFIG_NAMESPACE}:policyName: "${args.policyName}" is not a valid IAM policy name (1 to 128 of letters, digits and +=,.@_-)`);
   }
   const duration = args.maxSessionDuration;
   if (duration !== undefined && (!Number.isInteger(duration) || duration < 3600 || duration > 43200)) {
-    throw new ConfigError(`maxSessionDuration must be a whole number of seconds from 3,600 to 43,200 (it is ${duration})`);
+    throw new ConfigError(`${CONFIG_NAMESPACE}:maxSessionDuration: must be a whole number of seconds from 3,600 to 43,200 (it is ${duration})`);
   }
 }
 

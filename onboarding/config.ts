@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { PermissionDeclarations } from '../src/policy/actions';
 import type { AuditPolicy } from '../src/policy/audit-policy';
 import { checkExternalId, ConfigError } from '../src/config';
+import { closest } from '../src/util/yaml-position';
 
 /** The Pulumi configuration namespace of the program (`aws-org-graph:<key>`). */
 export const CONFIG_NAMESPACE = 'aws-org-graph';
@@ -145,4 +146,21 @@ export function onboardingArgsFromConfig(config: pulumi.Config = new pulumi.Conf
   // Unset keys stay out of the object, so spreading it over defaults keeps the defaults.
   for (const key of Object.keys(args) as Array<keyof OnboardingArgs>) if (args[key] === undefined) delete args[key];
   return checkOnboardingArgs(args);
+}
+
+/**
+ * Problems with the `aws-org-graph:*` keys of the stack configuration (`pulumi.runtime.allConfig()`):
+ * a key the program does not read is a typo until proven otherwise (`roleNmae` would silently leave
+ * the default in place). Each message starts with the full key, and suggests the nearest known one.
+ */
+export function unknownConfigKeys(all: Record<string, string>, known: readonly string[], namespace = CONFIG_NAMESPACE): string[] {
+  const problems: string[] = [];
+  for (const fullKey of Object.keys(all).sort()) {
+    if (!fullKey.startsWith(`${namespace}:`)) continue;
+    const key = fullKey.slice(namespace.length + 1);
+    if (known.includes(key)) continue;
+    const suggestion = closest(key, known);
+    problems.push(`${fullKey}: unknown configuration key${suggestion ? `; did you mean "${namespace}:${suggestion}"?` : ''} (known: ${known.join(', ')})`);
+  }
+  return problems;
 }

@@ -37,6 +37,9 @@ export const externalIdProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** A random External ID generated on the first `up` and stable afterwards; `value` is a secret. */
+/** The module of both dynamic resource types (`pulumi-nodejs:dynamic/aws-org-graph:<Type>`). */
+export const DYNAMIC_RESOURCE_MODULE = 'aws-org-graph';
+
 export class GeneratedExternalId extends pulumi.dynamic.Resource {
   declare readonly value: pulumi.Output<string>;
   declare readonly bytes: pulumi.Output<number>;
@@ -47,6 +50,9 @@ export class GeneratedExternalId extends pulumi.dynamic.Resource {
     super(externalIdProvider, name, inputs, {
       ...opts,
       additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), 'value'],
-    }, 'orggraph', 'ExternalId');
+      // The type was `dynamic/orggraph:ExternalId` before both dynamic resources shared one module:
+      // the alias keeps existing stacks' External ID (a new type would replace it, and every role's trust).
+      aliases: [...(opts.aliases ?? []), { type: 'pulumi-nodejs:dynamic/orggraph:ExternalId' }],
+    }, DYNAMIC_RESOURCE_MODULE, 'ExternalId');
   }
 }

@@ -4,7 +4,7 @@ import { DEFAULT_SKIP_TAG, filterAccounts, type OrganizationAccount } from '../s
 import { checkExternalId, ConfigError } from '../src/config';
 import { buildAuditPolicy, normalizePrincipals, PolicyError, type AuditPolicy } from '../src/policy';
 import { AuditRole, checkAuditRoleSettings } from './audit-role';
-import { checkOnboardingArgs, DEFAULT_BOOTSTRAP_ROLE_NAME, type OnboardingArgs } from './config';
+import { checkOnboardingArgs, CONFIG_NAMESPACE, DEFAULT_BOOTSTRAP_ROLE_NAME, type OnboardingArgs } from './config';
 import { GeneratedExternalId } from './external-id';
 
 export const ORGANIZATION_TYPE = 'aws-org-graph:onboarding:Organization';
@@ -57,21 +57,37 @@ export async function discoverOrganization(parent: pulumi.Resource, args: Onboar
     joinedMethod: account.joinedMethod || undefined,
     tags: {},
   }));
-  // Only ACTIVE accounts can be onboarded; the others are skipped for their status without a tag lookup.
+  // Accounts that `accountIds` leaves out are skipped before any call about them; only ACTIVE
+  // accounts can be onboarded, and the others are skipped for their status without a tag lookup.
+  const wanted = args.accountIds?.length ? new Set(args.accountIds) : undefined;
+  const unreadable: SkippedAccountOutput[] = [];
   await Promise.all(
     accounts
-      .filter((account) => (account.status ?? 'ACTIVE') === 'ACTIVE')
+      .filter((account) => (!wanted || wanted.has(account.id)) && (account.status ?? 'ACTIVE') === 'ACTIVE')
       .map(async (account) => {
-        const result = await aws.organizations.getResourceTags({ resourceId: account.id }, invokeOpts);
-        account.tags = result.tags ?? {};
+        try {
+          const result = await aws.organizations.getResourceTags({ resourceId: account.id }, invokeOpts);
+          account.tags = result.tags ?? {};
+        } catch (error) {
+          // Its tags may say to skip it: it is not onboarded, and the rest of the organization is.
+          unreadable.push({
+            id: account.id,
+            ...(account.name ? { name: account.name } : {}),
+            reason: `its tags cannot be read, so whether it is tagged to be skipped is unknown${detailOf(error)}`,
+          });
+        }
       }),
   );
-  const filtered = filterAccounts(accounts, { skipTag: args.skipTag ?? DEFAULT_SKIP_TAG, only: args.accountIds });
+  const readable = accounts.filter((account) => !unreadable.some((skipped) => skipped.id === account.id));
+  const filtered = filterAccounts(readable, { skipTag: args.skipTag ?? DEFAULT_SKIP_TAG, only: args.accountIds });
   return {
     callerAccountId: caller.accountId,
     managementAccountId: organization.masterAccountId,
     accounts: filtered.accounts,
-    skipped: filtered.skipped.map((skipped) => ({ id: skipped.accountId, ...(skipped.name ? { name: skipped.name } : {}), reason: skipped.reason })),
+    skipped: [
+      ...filtered.skipped.map((skipped) => ({ id: skipped.accountId, ...(skipped.name ? { name: skipped.name } : {}), reason: skipped.reason })),
+      ...unreadable,
+    ].sort((a, b) => a.id.localeCompare(b.id)),
   };
 }
 
@@ -98,7 +114,14 @@ export class OrganizationOnboarding extends pulumi.ComponentResource {
     checkAuditRoleSettings(args);
     const partition = args.partition ?? 'aws';
     // Fail early, at construction, on settings known now.
-    if (args.trustedPrincipals) normalizePrincipals(args.trustedPrincipals, partition);
+    if (args.trustedPrincipals) {
+      try {
+        normalizePrincipals(args.trustedPrincipals, partition);
+      } catch (error) {
+        // Every configuration error starts with its full key.
+        throw new ConfigError(`${CONFIG_NAMESPACE}:trustedPrincipals: ${(error as Error).message}`);
+      }
+    }
     if (typeof args.externalId === 'string') checkExternalId(args.externalId);
 
     this.externalId = pulumi.secret(this.externalIdSource(name, args).apply((value) => checkExternalId(value)));
@@ -169,4 +192,10 @@ export class OrganizationOnboarding extends pulumi.ComponentResource {
     const generated = new GeneratedExternalId(`${name}-external-id`, { rotation: args.externalIdRotation }, { parent: this });
     return generated.value;
   }
+}
+
+/** `: <the first line that says something>` of an error, or nothing (the engine's errors may have no message). */
+function detailOf(error: unknown): string {
+  const line = String((error as Error | undefined)?.message ?? '').split('\n').map((text) => text.trim()).find(Boolean);
+  return line ? `: ${line}` : '';
 }

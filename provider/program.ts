@@ -4,6 +4,8 @@
  */
 import type { AlertsConfig } from '../src/alerts/config';
 import * as pulumi from '@pulumi/pulumi';
+import { ConfigError } from '../src/config';
+import { ONBOARDING_CONFIG_KEYS, unknownConfigKeys } from '../onboarding/config';
 import { GraphSnapshot, type GraphSnapshotArgs } from './resource';
 import type { AccountRef, IntegrationTags, Selection, SnapshotEncryptionInput } from './types';
 
@@ -38,6 +40,15 @@ export interface ProgramSettings {
   onboard: boolean;
   args: GraphSnapshotArgs;
 }
+
+/** Every `aws-org-graph:*` key the program reads: its own, and the onboarding's. */
+export const PROGRAM_CONFIG_KEYS: readonly string[] = [
+  ...new Set([
+    'simulate', 'onboard', 'roleName', 'rolePath', 'externalId', 'managementAccountId', 'skipTag', 'accounts', 'accountIds', 'regions',
+    'services', 'destination', 'snapshotEncryption', 'snapshotRegion', 'tags', 'concurrency', 'workers', 'sessionName', 'removeSnapshotsOnDelete',
+    ...ONBOARDING_CONFIG_KEYS,
+  ]),
+];
 
 /** `simulate` as a config value: `true`, `false`/absent, or a world file path. */
 function simulateSetting(value: string | undefined): true | string | undefined {
@@ -103,6 +114,11 @@ export function createStack(
   options: { config?: pulumi.Config; loadOnboarding?: () => OnboardingModule; name?: string } = {},
 ): StackResources {
   const config = options.config ?? new pulumi.Config(CONFIG_NAMESPACE);
+  if (!options.config) {
+    // A misspelled key would otherwise be ignored: every aws-org-graph:* key must be one the program reads.
+    const problems = unknownConfigKeys(pulumi.runtime.allConfig(), PROGRAM_CONFIG_KEYS);
+    if (problems.length) throw new ConfigError(problems.join('\n'));
+  }
   const settings = settingsFromConfig(config);
   let onboarding: OnboardingResult | undefined;
   const opts: pulumi.CustomResourceOptions = {};

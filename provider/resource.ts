@@ -1,5 +1,6 @@
 import type { AlertsConfig } from '../src/alerts/config';
 import * as pulumi from '@pulumi/pulumi';
+import { DYNAMIC_RESOURCE_MODULE } from '../onboarding/external-id';
 import { graphSnapshotProvider } from './provider';
 import {
   OUTPUT_NAMES,
@@ -75,6 +76,6 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
       ...rest,
       ...(externalId === undefined ? {} : { externalId: pulumi.secret(externalId) }),
     };
-    super(graphSnapshotProvider, name, props, { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId'])] }, 'aws-org-graph', 'GraphSnapshot');
+    super(graphSnapshotProvider, name, props, { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId'])] }, DYNAMIC_RESOURCE_MODULE, 'GraphSnapshot');
   }
 }

@@ -14,3 +14,5 @@ function copy(directory, everything = false) {
   }
 }
 copy('src');
+// The CLI runs this build only while no source under src/ is newer than this stamp (bin/orggraph.js).
+fs.writeFileSync(path.join(root, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);

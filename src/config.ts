@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
-import { parse } from 'yaml';
+import Ajv, { type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument } from 'yaml';
 import type { IngestionTags } from './collectors/types';
 import { ALERTS_CONFIG_SCHEMA, type AlertsConfig } from './alerts/config';
+import { closest, positionOf, readablePath, valueAt } from './util/yaml-position';
 
 /** What an ingestion run reads and where it writes. Secrets are not part of it (see {@link IngestSecrets}). */
 export interface IngestConfig {
@@ -34,6 +35,13 @@ export interface IngestConfig {
   people?: string;
   /** Alert rules evaluated after every ingestion, and where their alerts are sent (docs/alerts.md). */
   alerts?: AlertsConfig;
+  /**
+   * A run narrowed by `services`, `accounts` (organization mode) or `regions` carries the rest of
+   * the previous graph unchanged; `replace: true` writes only what the run read.
+   */
+  replace?: boolean;
+  /** Snapshots kept in the output directory after a run (see `orggraph prune`); all when absent. */
+  retention?: { keep: number };
 }
 
 /** Secrets kept apart from the configuration so that it can be logged, stored and diffed. */
@@ -96,47 +104,146 @@ export const ingestConfigSchema = {
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
     people: { type: 'string', minLength: 1 },
     alerts: ALERTS_CONFIG_SCHEMA,
+    replace: { type: 'boolean' },
+    retention: { type: 'object', additionalProperties: false, required: ['keep'], properties: { keep: { type: 'integer', minimum: 1 } } },
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry their schema, for the names an unknown property could have meant.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateConfig = ajv.compile(ingestConfigSchema);
 
-/** Validates a configuration object; the error names each bad property and the problem. */
-export function checkConfig(value: unknown, source: string): Partial<IngestConfig> {
-  if (value && typeof value === 'object' && 'externalId' in value) {
-    throw new ConfigError(
-      `${source}: externalId must not be stored in the configuration; pass it in ORGGRAPH_EXTERNAL_ID or --external-id-file`,
-    );
+/** Where a configuration came from and how to name its fields, so each problem points at its line or flag. */
+export interface ConfigSource {
+  /** A file name, `command line`, or the resource whose inputs these are. */
+  name: string;
+  /** `line:column` of a field (a JSON pointer) in the source, when it is a file. */
+  position?: (pointer: string) => string;
+  /** How the user spells a field (a JSON pointer): its flag on the command line. */
+  field?: (pointer: string) => string | undefined;
+  /** Service names that `services` may list (default: not checked). */
+  knownServices?: readonly string[];
+}
+
+/** One problem with an input: where it is (file and line, or flag) and what is wrong. */
+export interface InputProblem {
+  source: string;
+  position?: string;
+  /** The field, or undefined when the problem is with the whole file. */
+  field?: string;
+  message: string;
+}
+
+export function formatProblem(problem: InputProblem): string {
+  return `${problem.source}${problem.position ? `:${problem.position}` : ''}: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`;
+}
+
+/** Bad input, one line per problem: the run stops before its first AWS call (CLI exit code 2). */
+export class InputError extends ConfigError {
+  constructor(readonly problems: readonly InputProblem[]) {
+    super(problems.length === 1 ? formatProblem(problems[0]) : `${problems.length} problems with the input:\n  ${problems.map(formatProblem).join('\n  ')}`);
+    this.name = 'InputError';
   }
-  if (!validateConfig(value)) {
-    const problems = (validateConfig.errors ?? []).map((error) => {
-      const where = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
-      const detail =
-        error.keyword === 'additionalProperties'
-          ? `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`
-          : error.message;
-      return `${where}: ${detail}`;
+}
+
+function describeSchemaError(error: ErrorObject, data: unknown): string {
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const name = (error.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const suggestion = closest(name, known);
+      return `unknown property${suggestion ? `; did you mean "${suggestion}"?` : ` (known: ${known.join(', ')})`}`;
+    }
+    case 'required':
+      return `missing required property "${(error.params as { missingProperty: string }).missingProperty}"`;
+    default: {
+      const value = valueAt(data, error.instancePath);
+      return `${error.message ?? 'is not valid'}${value === undefined || typeof value === 'object' ? '' : ` (it is ${JSON.stringify(value)})`}`;
+    }
+  }
+}
+
+/** Problems with the service names of a selection: unknown ones, each with the nearest known name. */
+export function serviceNameProblems(
+  services: { include?: string[]; exclude?: string[] } | undefined,
+  known: readonly string[],
+): Array<{ pointer: string; message: string }> {
+  const problems: Array<{ pointer: string; message: string }> = [];
+  for (const list of ['include', 'exclude'] as const) {
+    (services?.[list] ?? []).forEach((service, index) => {
+      if (known.includes(service)) return;
+      const suggestion = closest(service, known);
+      problems.push({
+        pointer: `/services/${list}/${index}`,
+        message: `unknown service "${service}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (known: ${known.join(', ')})`,
+      });
     });
-    throw new ConfigError(`${source}: invalid configuration: ${problems.join('; ')}`);
   }
+  return problems;
+}
+
+/** Every problem of a configuration object, each naming its place (file and line, or flag) and field. */
+export function configProblems(value: unknown, source: ConfigSource): InputProblem[] {
+  const problem = (pointer: string, message: string): InputProblem => ({
+    source: source.name,
+    position: source.position?.(pointer) || undefined,
+    field: source.field?.(pointer) ?? readablePath(pointer),
+    message,
+  });
+  if (value && typeof value === 'object' && 'externalId' in value) {
+    return [problem('/externalId', 'must not be stored in the configuration; pass it in ORGGRAPH_EXTERNAL_ID or --external-id-file')];
+  }
+  const problems: InputProblem[] = [];
+  if (!validateConfig(value)) {
+    for (const error of validateConfig.errors ?? []) {
+      // A oneOf reports each branch's failure, then its own: the branches say it better.
+      if (error.keyword === 'oneOf') continue;
+      if (error.instancePath === '/workers') {
+        const workers = valueAt(value, '/workers');
+        problems.push(problem('/workers', `must be a whole number from 1 to 64, or "auto" (it is ${JSON.stringify(workers)})`));
+        continue;
+      }
+      // An unknown property is pointed at by its own name (its line, not its parent's).
+      const pointer =
+        error.keyword === 'additionalProperties'
+          ? `${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}`
+          : error.instancePath;
+      problems.push(problem(pointer, describeSchemaError(error, value)));
+    }
+  }
+  if (source.knownServices && value && typeof value === 'object') {
+    const services = (value as Partial<IngestConfig>).services;
+    if (services && typeof services === 'object') {
+      const lists = { include: Array.isArray(services.include) ? services.include : [], exclude: Array.isArray(services.exclude) ? services.exclude : [] };
+      for (const bad of serviceNameProblems(lists, source.knownServices)) problems.push(problem(bad.pointer, bad.message));
+    }
+  }
+  // The same problem twice (a oneOf's branches on one value) is said once.
+  return problems.filter((item, index) => problems.findIndex((other) => formatProblem(other) === formatProblem(item)) === index);
+}
+
+/** Validates a configuration object; the error names each bad property and the problem. */
+export function checkConfig(value: unknown, source: string | ConfigSource): Partial<IngestConfig> {
+  const problems = configProblems(value, typeof source === 'string' ? { name: source } : source);
+  if (problems.length) throw new InputError(problems);
   return value as Partial<IngestConfig>;
 }
 
-export function loadConfigFile(file: string): Partial<IngestConfig> {
+export function loadConfigFile(file: string, knownServices?: readonly string[]): Partial<IngestConfig> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError(`${file}: cannot read the configuration (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  if (document.errors.length) {
+    const position = document.errors[0].linePos?.[0];
+    throw new ConfigError(`${file}${position ? `:${position.line}:${position.col}` : ''}: not valid YAML: ${document.errors[0].message.split('\n')[0]}`);
   }
-  const config = checkConfig(data ?? {}, file);
+  const data: unknown = document.toJS() ?? {};
+  const config = checkConfig(data, { name: file, position: (pointer) => positionOf(document.contents, pointer, lineCounter), knownServices });
   // Paths in a configuration file are relative to the file.
   if (config.people) config.people = path.resolve(path.dirname(file), config.people);
   if (config.alerts?.rules) config.alerts.rules = config.alerts.rules.map((rules) => path.resolve(path.dirname(file), rules));

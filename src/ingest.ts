@@ -11,9 +11,9 @@ import { RateLimiter } from './aws/rate-limits';
 import { WorkerPool, type Collection } from './parallel/pool';
 import type { WorkerDiagnostics } from './parallel/protocol';
 import type { AccountInfo, Collector, Logger } from './collectors/types';
-import { checkExternalId, completeConfig, type IngestConfig, type IngestSecrets } from './config';
+import { checkExternalId, completeConfig, InputError, serviceNameProblems, type IngestConfig, type IngestSecrets, type InputProblem } from './config';
 import { compactCopy, GraphStore, type Entity, type Relationship } from './graph';
-import { allSimulators, selectCollectors } from './services';
+import { allCollectors, allSimulators, selectCollectors, serviceModules } from './services';
 import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from './sim/simulator';
 import type { World } from './sim/types';
 import { fastRetryStrategy } from './sim/retry';
@@ -24,7 +24,9 @@ import {
   type ChangedKeys,
   SnapshotFormatError,
   SnapshotStore,
+  SnapshotStoreError,
   type PreviousSnapshot,
+  type ScopeFields,
   type ChangeCounts,
   type CollectorRunRecord,
   type NotRefreshed,
@@ -33,8 +35,11 @@ import {
   type SnapshotMetadata,
 } from './snapshot';
 import type { WriteHooks } from './snapshot/writer';
+import { appendAll } from './util/arrays';
+import { readablePath } from './util/yaml-position';
 
-export const TOOL = { name: 'aws-org-graph', version: '0.1.0' };
+export { TOOL } from './version';
+import { TOOL } from './version';
 
 export class IngestError extends Error {
   constructor(
@@ -68,9 +73,17 @@ export interface IngestOptions {
   writeHooks?: WriteHooks;
   /** Collectors to run instead of the registry's selection (tests); they run in this thread. */
   collectors?: Collector[];
+  /** What happens as it happens, for logs that machines read (`--log-format json`). */
+  onEvent?: (event: IngestEvent) => void;
   /** What each collector worker measured (benchmarks). */
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
 }
+
+/** A step of the run worth a line in a machine-read log. */
+export type IngestEvent =
+  | { event: 'account-discovered'; accountId: string; name?: string; regions: number }
+  | { event: 'account-skipped'; accountId: string; name?: string; reason: string }
+  | { event: 'scope-failed'; accountId: string; region: string; collector: string; code?: string; message?: string };
 
 /** What a worker's copy of the simulated organization says in place of its External ID. */
 export const WITHHELD = '<withheld from workers>';
@@ -99,6 +112,9 @@ export interface IngestSummary {
   regions: string[];
   errors: Array<Pick<RunError, 'account' | 'region' | 'service' | 'code' | 'message'> & { operation?: string }>;
   notRefreshed: NotRefreshed[];
+  /** A narrowed run's scope and what it carried from outside it; absent for a whole run. */
+  scope?: RunScope;
+  skippedRegions: SnapshotMetadata['skippedRegions'];
   changes: ChangeCounts;
   /** Relationship changes, and the first changed keys of each kind (key order). */
   relationshipChanges: ChangeCounts;
@@ -139,6 +155,8 @@ export function carryForward(
   collectors: readonly Collector[],
   /** Scopes whose enrichments may be missing: the failed ones and those that recorded errors. */
   enriching: ReadonlyArray<{ accountId: string; region: string; collector: string }> = failed,
+  /** A narrowed run's scope: what is outside it is carried unchanged (not stale: it was not attempted), and counted here. */
+  scope?: { outside: (object: ScopeFields) => boolean; carried: { entities: number; relationships: number }; carriedKeys: Set<string> },
 ): NotRefreshed[] {
   const notRefreshed: NotRefreshed[] = [];
   const typesByCollector = new Map(collectors.map((c) => [c.id, c.entities.map((e) => e._type)]));
@@ -148,6 +166,12 @@ export function carryForward(
     // A placeholder that another account's mapping made for this entity does not replace it.
     const existing = graph.getEntity(entity._key);
     if (existing && existing._source !== 'system-mapper') continue;
+    if (scope?.outside(entity)) {
+      graph.addEntity(compactCopy(entity));
+      scope.carriedKeys.add(entity._key);
+      scope.carried.entities++;
+      continue;
+    }
     const failedScope = failed.find((record) => inScope(entity, record));
     if (failedScope || everGrowingTypes.has(entity._type)) {
       graph.addEntity(compactCopy({ ...entity, _stale: true }));
@@ -157,6 +181,21 @@ export function carryForward(
   const previousMapped = new Map(previous.entities.filter((e) => e._source === 'system-mapper').map((e) => [e._key, e]));
   for (const relationship of previous.relationships) {
     if (graph.getRelationship(relationship._key)) continue;
+    // Outside the scope, or touching an entity outside it: a mapping over the whole graph drew it,
+    // and this run saw only part of that graph.
+    const outside =
+      scope && (scope.outside(relationship) || scope.carriedKeys.has(relationship._fromEntityKey) || scope.carriedKeys.has(relationship._toEntityKey));
+    if (outside) {
+      for (const end of [relationship._fromEntityKey, relationship._toEntityKey]) {
+        const mapped = previousMapped.get(end);
+        if (mapped && !graph.hasEntity(end)) graph.addEntity(compactCopy(mapped));
+      }
+      if (graph.hasEntity(relationship._fromEntityKey) && graph.hasEntity(relationship._toEntityKey)) {
+        graph.addRelationship(compactCopy(relationship));
+        scope.carried.relationships++;
+      }
+      continue;
+    }
     const carry =
       failed.some((record) => inScope(relationship, record)) ||
       everGrowingTypes.has(relationship._type) ||
@@ -214,6 +253,8 @@ function restoreEnrichments(
   graph: GraphStore,
   failed: ReadonlyArray<{ accountId: string; region: string; collector: string }>,
   collectors: readonly Collector[],
+  /** Name what was put back in `_staleProperties`: not for facts outside a narrowed run's scope, which it did not attempt. */
+  markStale = true,
 ): void {
   const previousByKey = new Map(previousEntities.map((entity) => [entity._key, entity]));
   for (const record of failed) {
@@ -225,7 +266,7 @@ function restoreEnrichments(
           const restored = enrichedProperties(enrichment.properties, before, record.region).filter((name) => entity[name] === undefined);
           if (!restored.length) continue;
           for (const name of restored) entity[name] = before[name];
-          entity._staleProperties = [...new Set([...(entity._staleProperties ?? []), ...restored])].sort();
+          if (markStale) entity._staleProperties = [...new Set([...(entity._staleProperties ?? []), ...restored])].sort();
           enrichment.derived?.compute(entity);
         }
       }
@@ -280,31 +321,140 @@ function dropDanglingRelationships(graph: GraphStore): number {
 }
 
 /**
- * The previous snapshot, for carry-forward and the change counts. One that cannot be read, or whose
- * content no longer matches its hash, is a recorded error of this run, not the end of it: the run
- * has collected what it could and writes it as a new snapshot (the previous file stays as it is).
+ * The previous snapshot, for carry-forward and the change counts: the first of the candidates (best
+ * first: the latest, then older ones) that reads whole and matches its `graphSha256`. Those passed
+ * over are said in one recorded error of this run, not the end of it. When none is intact, a damaged
+ * one whose content still reads is used, and the run says so; when none reads, nothing is carried.
  */
-async function readPrevious(file: string, options: Parameters<typeof readPreviousSnapshot>[1], errors: RunError[]): Promise<PreviousSnapshot | undefined> {
-  const name = path.basename(file);
-  const record = (code: string, message: string) => errors.push({ account: '*', region: '*', service: 'snapshot', code, kind: 'unexpected', message });
-  try {
-    const previous = await readPreviousSnapshot(file, options);
-    if (!previous.contentMatches) {
-      record(
-        'PreviousSnapshotDamaged',
-        `the previous snapshot ${name} does not match its graphSha256 (damaged or edited since it was written): what it says was still used for carry-forward and the change counts`,
-      );
+async function readPrevious(
+  candidates: readonly string[],
+  passedOver: string[],
+  options: Parameters<typeof readPreviousSnapshot>[1],
+  errors: RunError[],
+  logger: Logger,
+): Promise<{ previous: PreviousSnapshot; file: string } | undefined> {
+  const record = (code: string, message: string) => {
+    errors.push({ account: '*', region: '*', service: 'snapshot', code, kind: 'unexpected', message });
+    logger.warn(message);
+  };
+  let damaged: { previous: PreviousSnapshot; file: string } | undefined;
+  let chosen: { previous: PreviousSnapshot; file: string } | undefined;
+  // Each candidate is a whole read: a few damaged ones are passed over, not the whole history.
+  for (const file of candidates.slice(0, MAX_PREVIOUS_READS)) {
+    try {
+      const previous = await readPreviousSnapshot(file, options);
+      if (previous.contentMatches) {
+        chosen = { previous, file };
+        break;
+      }
+      damaged ??= { previous, file };
+      passedOver.push(`${file}: does not match its graphSha256 (damaged or edited since it was written)`);
+    } catch (error) {
+      if (!(error instanceof SnapshotFormatError) && !(error as NodeJS.ErrnoException).code) throw error;
+      passedOver.push(error instanceof SnapshotFormatError ? error.message : `${file}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
     }
-    return previous;
-  } catch (error) {
-    if (!(error instanceof SnapshotFormatError)) throw error;
+  }
+  if (chosen) {
+    if (passedOver.length) {
+      record('PreviousSnapshotFallback', `the latest snapshot could not be used (${passedOver.join('; ')}): compared with the newest intact one instead, ${chosen.file}`);
+    }
+    return chosen;
+  }
+  if (damaged) {
+    record(
+      'PreviousSnapshotDamaged',
+      `the previous snapshot ${path.basename(damaged.file)} does not match its graphSha256 (damaged or edited since it was written) and no intact older one exists: what it says was still used for carry-forward and the change counts`,
+    );
+    return damaged;
+  }
+  if (passedOver.length) {
     const failed = options.failedScopes.length;
     record(
       'PreviousSnapshotUnreadable',
-      `the previous snapshot could not be read (${error.message}): nothing was carried forward${failed ? ` (${failed} failed scope${failed === 1 ? '' : 's'} lose their previous entities)` : ''}, and every entity counts as created`,
+      `the previous snapshot could not be read (${passedOver.join('; ')}): nothing was carried forward${failed ? ` (${failed} failed scope${failed === 1 ? '' : 's'} lose their previous entities)` : ''}, and every entity counts as created`,
     );
-    return undefined;
   }
+  return undefined;
+}
+
+/** What a run narrowed by services, accounts or regions refreshes; the rest of the graph is carried. */
+export interface RunScope {
+  services?: { include?: string[]; exclude?: string[] };
+  accounts?: string[];
+  regions?: { include?: string[]; exclude?: string[] };
+  /** Entities and relationships outside the scope, carried from the previous snapshot unchanged. */
+  carried: { entities: number; relationships: number };
+}
+
+/**
+ * The scope of a narrowed run, or undefined for a whole run (or `replace`, where the snapshot holds
+ * only what the run read). Accounts narrow only in organization mode: there the organization is the
+ * whole, and `accounts` a part of it; without it, the accounts listed are the whole.
+ */
+export function runScope(config: IngestConfig): RunScope | undefined {
+  if (config.replace) return undefined;
+  const listed = (selection?: { include?: string[]; exclude?: string[] }) =>
+    selection && (selection.include?.length || selection.exclude?.length) ? selection : undefined;
+  const scope: RunScope = {
+    services: listed(config.services),
+    accounts: config.organization && config.accounts?.length ? config.accounts.map((account) => account.id) : undefined,
+    regions: listed(config.regions),
+    carried: { entities: 0, relationships: 0 },
+  };
+  return scope.services || scope.accounts || scope.regions ? scope : undefined;
+}
+
+/** Whether an object of the previous snapshot lies outside a narrowed run's scope (`collectors`: those the run selected). */
+function outsideOf(scope: RunScope, collectors: readonly Collector[]): (object: ScopeFields) => boolean {
+  const accounts = scope.accounts && new Set(scope.accounts);
+  const collectorIds = new Set(collectors.map((collector) => collector.id));
+  const include = scope.regions?.include?.length ? new Set(scope.regions.include) : undefined;
+  const exclude = new Set(scope.regions?.exclude ?? []);
+  return (object) => {
+    // Mapped entities belong to no account: carried edges bring those they point at.
+    if (object._accountId === undefined) return false;
+    if (accounts && !accounts.has(object._accountId)) return true;
+    if (scope.services && object._collector !== undefined && !collectorIds.has(object._collector)) return true;
+    const region = object._region;
+    if (scope.regions && region !== undefined && region !== GLOBAL_REGION && ((include && !include.has(region)) || exclude.has(region))) return true;
+    return false;
+  };
+}
+
+/** Per reachable account, the collectors whose enrichments a narrowed run did not attempt. */
+function enrichmentsOutside(scope: RunScope, selected: readonly Collector[], accounts: readonly AccountInfo[]): Array<{ accountId: string; region: string; collector: string }> {
+  const selectedIds = new Set(selected.map((collector) => collector.id));
+  const outside = allCollectors().filter(
+    (collector) => collector.enriches?.length && ((scope.services && !selectedIds.has(collector.id)) || (scope.regions && selectedIds.has(collector.id) && collector.scope === 'regional')),
+  );
+  return accounts.flatMap((account) => outside.map((collector) => ({ accountId: account.accountId, region: '*', collector: collector.id })));
+}
+
+/** Snapshots read in full, at most, looking for an intact previous one. */
+const MAX_PREVIOUS_READS = 3;
+
+/**
+ * Input checks that need the file system or the service registry, made before the first AWS call:
+ * the services exist, the snapshot directory can be written, and `latest.json` can be read. Throws
+ * an {@link InputError} naming every problem; resolves to the previous snapshots to compare with.
+ */
+export async function preflight(config: IngestConfig, store: SnapshotStore): Promise<{ candidates: string[]; passedOver: string[] }> {
+  const problems: InputProblem[] = [];
+  const known = serviceModules.map((module) => module.service);
+  for (const bad of serviceNameProblems(config.services, known)) {
+    problems.push({ source: 'configuration', field: readablePath(bad.pointer), message: bad.message });
+  }
+  const writeProblem = await store.writeProblem();
+  if (writeProblem) problems.push({ source: path.resolve(config.outputDir), field: 'outputDir', message: writeProblem });
+  let found = { candidates: [] as Array<{ path: string }>, passedOver: [] as string[] };
+  try {
+    if (!writeProblem) found = await store.previousCandidates();
+  } catch (error) {
+    if (!(error instanceof SnapshotStoreError)) throw error;
+    problems.push({ source: error.file, message: error.problem });
+  }
+  if (problems.length) throw new InputError(problems);
+  return { candidates: found.candidates.map((candidate) => candidate.path), passedOver: found.passedOver };
 }
 
 function accountInfo(account: OrganizationAccount, managementAccountId: string): AccountInfo {
@@ -343,6 +493,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const people = config.people ? loadPeopleFile(config.people) : undefined;
   const externalId = options.secrets?.externalId ?? world?.organization.externalId;
   if (externalId !== undefined) checkExternalId(externalId);
+  const store = new SnapshotStore(config.outputDir);
+  const previousSnapshots = await preflight(config, store);
 
   // A virtual clock given for the credentials is the simulated organization's clock too (tests).
   const credentialsClock = options.access?.credentialsClock;
@@ -372,7 +524,10 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     // collecting the first accounts overlaps discovering the others.
     const collectors = options.collectors ?? selectCollectors(config.services, { people });
     const graph = new GraphStore();
-    const onTaskDone = (record: CollectorRunRecord, done: number, total: number) => options.onProgress?.({ phase: 'collect', done, total, record });
+    const onTaskDone = (record: CollectorRunRecord, done: number, total: number) => {
+      if (record.status === 'failed') options.onEvent?.({ event: 'scope-failed', accountId: record.accountId, region: record.region, collector: record.collector });
+      options.onProgress?.({ phase: 'collect', done, total, record });
+    };
     // The collection is set up once the number of accounts is known (it decides the workers);
     // accounts discovered before that wait for it.
     let collectionReady!: () => void;
@@ -444,6 +599,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         regions.set(account.accountId, discovered.enabled);
         for (const skipped of discovered.skipped) skippedRegions.push({ accountId: account.accountId, ...skipped });
         reachable.push(account);
+        options.onEvent?.({ event: 'account-discovered', accountId: account.accountId, name: account.name, regions: discovered.enabled.length });
         await ready;
         collection?.addAccount(account, discovered.enabled, access.chainDepth(scope));
       } catch (error) {
@@ -460,6 +616,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           message: classified.message,
         });
         failedScopes.push({ accountId: account.accountId, region: '*', collector: '*' });
+        options.onEvent?.({ event: 'scope-failed', accountId: account.accountId, region: '*', collector: '*', code: classified.code, message: classified.message });
         logger.warn(`account ${account.accountId} cannot be reached: ${classified.code} ${classified.message}`);
       }
       options.onProgress?.({ phase: 'regions', done: ++regionsDone, total: joining.length });
@@ -468,6 +625,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
     options.onProgress?.({ phase: 'accounts', done: 0, total: 1 });
     let skippedAccounts: SkippedAccount[] = [];
+    const unreadableTags: SkippedAccount[] = [];
     if (config.organization) {
       const management = config.organization.managementAccountId;
       const scope = { accountId: management, region: GLOBAL_REGION, collector: 'organization' };
@@ -494,12 +652,16 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
                 message: `the account's tags cannot be read, so whether to skip it is unknown: ${classified.message}`,
               });
               failedScopes.push({ accountId: account.id, region: '*', collector: '*' });
+              const reason = `its tags cannot be read (${classified.code}), so whether it is tagged to be skipped is unknown`;
+              unreadableTags.push({ accountId: account.id, name: account.name, reason });
+              options.onEvent?.({ event: 'account-skipped', accountId: account.id, name: account.name, reason });
               logger.warn(`account ${account.id}: its tags cannot be read (${classified.code}); not ingested this time`);
             },
           },
           scope,
         );
-        skippedAccounts = discovery.skipped;
+        // The same rule as the onboarding: not ingested, listed with the reason (and its error recorded).
+        skippedAccounts = [...discovery.skipped, ...unreadableTags].sort((a, b) => a.accountId.localeCompare(b.accountId));
         const listed = discovery.accounts.length + discovery.skipped.length + discovery.unreadable.length;
         options.onProgress?.({ phase: 'accounts', done: listed, total: listed });
       } catch (error) {
@@ -512,6 +674,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           [{ account: management, region: GLOBAL_REGION, service: 'organizations', code: classified.code, awsCode: classified.awsCode, kind: classified.kind, message: classified.message }],
         );
       }
+      for (const skipped of skippedAccounts) options.onEvent?.({ event: 'account-skipped', accountId: skipped.accountId, name: skipped.name, reason: skipped.reason });
       for (const skipped of skippedAccounts) logger.info(`skipping account ${skipped.accountId} (${skipped.name ?? ''}): ${skipped.reason}`);
     } else {
       setUpCollection(config.accounts?.length ?? 0);
@@ -525,8 +688,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
     // Collectors.
     const collected = await running.finish();
-    records.push(...collected.records);
-    errors.push(...collected.errors);
+    appendAll(records, collected.records);
+    appendAll(errors, collected.errors);
     for (const record of collected.records) if (record.status === 'failed') failedScopes.push(record);
     const unfinishedScopes = [...failedScopes, ...collected.records.filter((record) => record.status === 'partial')];
     if (!collected.records.some((record) => record.status !== 'failed')) {
@@ -537,8 +700,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
 
     // Carry forward what could not be refreshed, then write.
-    const store = new SnapshotStore(config.outputDir);
-    const latest = await store.latest();
     const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
     // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
     const enrichedTypes = enrichedTypesOf(unfinishedScopes, collectors);
@@ -548,9 +709,30 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       for (const type of types) known.add(type);
       enrichedTypes.set(accountId, known);
     }
-    const previous = latest ? await readPrevious(latest.absolutePath, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes }, errors) : undefined;
+    const scope = runScope(config);
+    const outsideScope = scope && outsideOf(scope, collectors);
+    // Facts that collectors outside the scope set on refreshed entities (an unselected service's, or
+    // a selected one's in unselected regions) are kept as they were.
+    const outsideEnriching = scope ? enrichmentsOutside(scope, collectors, reachable) : [];
+    const registry = allCollectors();
+    for (const [accountId, types] of enrichedTypesOf(outsideEnriching, registry)) {
+      const known = enrichedTypes.get(accountId);
+      if (known) for (const type of types) known.add(type);
+      else enrichedTypes.set(accountId, types);
+    }
+    const read = await readPrevious(previousSnapshots.candidates, previousSnapshots.passedOver, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes, outsideScope }, errors, logger);
+    const previous = read?.previous;
     normalizeMappedEntities(graph);
-    const notRefreshed = carryForward(previous ?? { entities: [], relationships: [] }, graph, failedScopes, everGrowing, collectors, unfinishedScopes);
+    const notRefreshed = carryForward(
+      previous ?? { entities: [], relationships: [] },
+      graph,
+      failedScopes,
+      everGrowing,
+      collectors,
+      unfinishedScopes,
+      scope && outsideScope && { outside: outsideScope, carried: scope.carried, carriedKeys: new Set() },
+    );
+    if (previous && outsideEnriching.length) restoreEnrichments(previous.entities, graph, outsideEnriching, registry, false);
     // What failed optional calls would have set comes back from the previous snapshot too.
     if (previous && failedCalls.length) restoreOptionalProperties(new Map(previous.entities.map((e) => [e._key, e])), graph, failedCalls, collectors);
     const dropped = dropDanglingRelationships(graph);
@@ -588,13 +770,23 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         staleEntities: entities.filter((e) => e._stale).length,
       },
       apiCalls,
-      previous: latest && previous ? { path: latest.absolutePath, graphSha256: previous.metadata.graphSha256 } : undefined,
+      scope,
+      previous: read ? { path: read.file, graphSha256: read.previous.metadata.graphSha256 } : undefined,
       changes,
       relationshipChanges: stamped.relationships.counts,
     };
     options.onProgress?.({ phase: 'write', done: 0, total: 1 });
     const written = await store.write(entities, relationships, metadata, options.writeHooks);
     const fullMetadata: SnapshotMetadata = { ...metadata, graphSha256: written.graphSha256 };
+    if (config.retention) {
+      // Retention is housekeeping: the snapshot is written, and a failure here does not undo that.
+      try {
+        const pruned = await store.prune(config.retention.keep);
+        if (pruned.removed.length) logger.info(`retention: removed ${pruned.removed.length} snapshot(s), kept ${pruned.kept.length}`);
+      } catch (error) {
+        logger.warn(`retention: could not remove old snapshots: ${(error as Error).message}`);
+      }
+    }
     const summary = summarize(fullMetadata, written.path);
     summary.changedKeys = { entities: stamped.entities.keys, relationships: stamped.relationships.keys };
     return { summary, metadata: fullMetadata, graph };
@@ -631,6 +823,8 @@ export function summarize(metadata: SnapshotMetadata, snapshotPath: string): Ing
     regions: metadata.regions,
     errors: metadata.errors.map((e) => ({ account: e.account, region: e.region, service: e.service, code: e.code, message: e.message, operation: e.operation })),
     notRefreshed: metadata.notRefreshed,
+    ...(metadata.scope ? { scope: metadata.scope } : {}),
+    skippedRegions: metadata.skippedRegions,
     changes: metadata.changes ?? { created: 0, updated: 0, deleted: 0 },
     relationshipChanges: metadata.relationshipChanges ?? { created: 0, updated: 0, deleted: 0 },
     startedAt: metadata.startedAt,

@@ -50,14 +50,14 @@ test('bad input gets a clear message and exit code 2', async (t) => {
   writeFileSync(config, 'roleName: JupiterOne\nregions:\n  include: [us-east-1, Europe]\nexternalId: oops\n');
   const secretInConfig = await orggraph(['ingest', '--config', config]);
   t.is(secretInConfig.code, 2);
-  t.regex(secretInConfig.stderr, /externalId must not be stored in the configuration/);
+  t.regex(secretInConfig.stderr, /orggraph\.yaml:4:13: externalId: must not be stored in the configuration/);
   t.false(secretInConfig.stderr.includes('oops'));
 
   writeFileSync(config, 'roleName: JupiterOne\nregions:\n  include: [us-east-1, Europe]\ncolour: blue\n');
   const badConfig = await orggraph(['ingest', '--config', config]);
   t.is(badConfig.code, 2);
-  t.regex(badConfig.stderr, /regions\.include\.1: must match pattern/);
-  t.regex(badConfig.stderr, /unknown property "colour"/);
+  t.regex(badConfig.stderr, /orggraph\.yaml:3:24: regions\.include\[1\]: must match pattern .* \(it is "Europe"\)/);
+  t.regex(badConfig.stderr, /orggraph\.yaml:4:9: colour: unknown property/);
 
   const badId = await orggraph(['ingest', '--simulate', '--out', directory], { ORGGRAPH_EXTERNAL_ID: 'has spaces in it' });
   t.is(badId.code, 2);

@@ -6,6 +6,7 @@ import type { Entity, GraphStore } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
 import { WORKER_ENTRY } from './worker';
 import { serializeError, tasksOf, WORKER_KIND, type FromWorker, type ToWorker, type WorkerDiagnostics, type WorkerResult, type WorkerSetup } from './protocol';
+import { appendAll } from '../util/arrays';
 
 /** What an ingestion's collection looks like from the outside, in one thread or several. */
 export interface Collection {
@@ -213,8 +214,8 @@ export class WorkerPool implements Collection {
         }
         continue;
       }
-      records.push(...result.records);
-      errors.push(...result.errors);
+      appendAll(records, result.records);
+      appendAll(errors, result.errors);
       calls.calls += result.diagnostics.calls.calls;
       calls.throttled += result.diagnostics.calls.throttled;
       this.options.onWorkerDone?.(result.diagnostics);
@@ -233,8 +234,8 @@ export class WorkerPool implements Collection {
         logger: this.logger,
         onTaskDone: (record) => this.options.onTaskDone?.(record, ++this.done, this.total + accounts.length * wholeGraph.length),
       });
-      records.push(...mapped.records);
-      errors.push(...mapped.errors);
+      appendAll(records, mapped.records);
+      appendAll(errors, mapped.errors);
     }
     records.sort((a, b) => `${a.accountId}|${a.region}|${a.collector}`.localeCompare(`${b.accountId}|${b.region}|${b.collector}`));
     return { records, errors, calls };

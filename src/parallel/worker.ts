@@ -16,6 +16,7 @@ import { allSimulators, selectCollectors } from '../services';
 import { fastRetryStrategy } from '../sim/retry';
 import { SimulatedAws } from '../sim/simulator';
 import { deserializeError, serializeError, tasksOf, WORKER_KIND, type AccountGraph, type FromWorker, type ToWorker, type WorkerSetup } from './protocol';
+import { appendAll } from '../util/arrays';
 
 /** How often a worker reports the tasks it finished, ms. */
 const TASK_REPORT_MS = 100;
@@ -55,8 +56,8 @@ class AccountGraphs extends GraphStore {
     const unowned = this.of(UNOWNED);
     this.added.delete(accountId);
     this.added.delete(UNOWNED);
-    graph.entities.push(...unowned.entities);
-    graph.relationships.push(...unowned.relationships);
+    appendAll(graph.entities, unowned.entities);
+    appendAll(graph.relationships, unowned.relationships);
     return graph;
   }
 }

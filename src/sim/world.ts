@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
-import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, stringify, type Document } from 'yaml';
+import { positionOf, readablePath } from '../util/yaml-position';
 import type { ServiceSimulator, World, WorldAccount } from './types';
 
 export class WorldError extends Error {
@@ -132,30 +133,6 @@ function describeError(error: ErrorObject): string {
   }
 }
 
-/** `accounts[2].regions.us-east-1.ec2` from `/accounts/2/regions/us-east-1/ec2`. */
-function readablePath(pointer: string): string {
-  if (!pointer) return '(top level)';
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((text, part) => (/^\d+$/.test(part) ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
-}
-
-function lineOf(root: YamlNode | null, pointer: string, lineCounter: LineCounter): string {
-  let node: unknown = root;
-  for (const part of pointer.split('/').slice(1)) {
-    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (isMap(node)) node = node.get(key, true);
-    else if (isSeq(node)) node = node.get(Number(key), true);
-    else break;
-  }
-  const range = (node as { range?: [number, number, number] } | undefined)?.range;
-  if (!range) return '';
-  const { line, col } = lineCounter.linePos(range[0]);
-  return `${line}:${col}`;
-}
-
 /**
  * Parses and validates a world description. Errors name the file, the line, the path inside the
  * document and the problem, e.g. `world.yaml:14:9: accounts[1].regions.us-east-1.ec2.instances[0].state: must be one of ...`.
@@ -175,12 +152,13 @@ export function parseWorld(text: string, file: string, simulators: readonly Serv
     const errors = (validate.errors ?? []).filter((error) => error.propertyName === undefined);
     const problems = errors.slice(0, 10).map((error) => {
       const pointer = error.instancePath;
-      const position = lineOf(document.contents, pointer, lineCounter);
+      const position = positionOf(document.contents, pointer, lineCounter);
       return `${file}:${position || '?'}: ${readablePath(pointer)}: ${describeError(error)}`;
     });
     throw new WorldError(`invalid world description\n  ${problems.join('\n  ')}`);
   }
   checkReferences(data, file);
+  checkResourceReferences(data, file, document, lineCounter);
   return data;
 }
 
@@ -199,6 +177,50 @@ function checkReferences(world: World, file: string): void {
       if (!regionNames.has(region)) throw new WorldError(`${file}: accounts[${index}].regions.${region}: region is not declared in regions`);
     }
   });
+}
+
+/**
+ * AWS resource ids a world refers to (`subnet-...`, `sg-...`): each must be the `id` (or
+ * `allocationId`) of a resource somewhere in the world, or the simulated AWS answers with data that
+ * names nothing and the ingestion reports it as unexpected errors, far from the typo.
+ * Not checked: ids AWS owns (public AMIs, managed prefix lists), ids in an object that names an
+ * account outside the world (a partner's VPC), and the network interface a NAT gateway creates.
+ */
+const RESOURCE_ID = /^(vpc|subnet|igw|eigw|vgw|cgw|nat|rtb|acl|sg|eni|i|vol|snap|pcx|eipalloc|fl|key|vpce|tgw|lt|dopt)-[0-9a-f]{8,17}$/;
+const DEFINING_KEYS = new Set(['id', 'allocationId']);
+
+export function resourceReferenceProblems(world: World): Array<{ pointer: string; id: string }> {
+  const accounts = new Set(world.accounts.map((account) => account.id));
+  const defined = new Set<string>();
+  const references: Array<{ pointer: string; id: string }> = [];
+  const walk = (value: unknown, pointer: string, key: string | undefined, parentKey: string | undefined): void => {
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) walk(value[index], `${pointer}/${index}`, key, parentKey);
+    } else if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      // A partner's resources are outside the world by design.
+      if (typeof record.account === 'string' && !accounts.has(record.account)) return;
+      for (const [name, child] of Object.entries(record)) walk(child, `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, name, key);
+    } else if (typeof value === 'string' && RESOURCE_ID.test(value)) {
+      if (DEFINING_KEYS.has(key ?? '') || (key === 'eni' && parentKey === 'natGateways')) defined.add(value);
+      else references.push({ pointer, id: value });
+    }
+  };
+  world.accounts.forEach((account, index) => {
+    walk(account.global, `/accounts/${index}/global`, undefined, undefined);
+    walk(account.regions, `/accounts/${index}/regions`, undefined, undefined);
+  });
+  return references.filter((reference) => !defined.has(reference.id));
+}
+
+function checkResourceReferences(world: World, file: string, document: Document, lineCounter: LineCounter): void {
+  const problems = resourceReferenceProblems(world);
+  if (!problems.length) return;
+  const lines = problems
+    .slice(0, 20)
+    .map(({ pointer, id }) => `${file}:${positionOf(document.contents, pointer, lineCounter) || '?'}: ${readablePath(pointer)}: ${id} is not the id of any resource in this world`);
+  if (problems.length > 20) lines.push(`... and ${problems.length - 20} more`);
+  throw new WorldError(`invalid world description\n  ${lines.join('\n  ')}`);
 }
 
 export function loadWorldFile(file: string, simulators: readonly ServiceSimulator[]): World {

@@ -66,6 +66,16 @@ export interface SnapshotMetadata {
   apiCalls: { calls: number; throttled: number };
   /** sha256 of the graph content (entity and relationship lines), independent of timing. */
   graphSha256: string;
+  /**
+   * A run narrowed by services, accounts or regions: what it refreshed. Everything outside it was
+   * carried from the previous snapshot unchanged (counted in `carried`). Absent for a whole run.
+   */
+  scope?: {
+    services?: { include?: string[]; exclude?: string[] };
+    accounts?: string[];
+    regions?: { include?: string[]; exclude?: string[] };
+    carried: { entities: number; relationships: number };
+  };
   /** The previous snapshot this one was compared with. */
   previous?: { path: string; graphSha256: string };
   changes?: { created: number; updated: number; deleted: number };

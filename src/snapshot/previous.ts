@@ -12,7 +12,7 @@ export interface UnrefreshedScope {
 }
 
 /** What deciding whether to keep an object reads: its type and provenance. */
-type ScopeFields = Pick<Entity, '_type' | '_accountId' | '_region' | '_collector'>;
+export type ScopeFields = Pick<Entity, '_type' | '_accountId' | '_region' | '_collector'>;
 
 /** Whether an object was read in a scope (the provenance test of carry-forward). */
 export function inScope(object: Pick<Entity, '_accountId' | '_region' | '_collector'>, scope: UnrefreshedScope): boolean {
@@ -33,6 +33,11 @@ export interface PreviousSnapshotOptions {
    * `CollectorDeclaration.enriches`): kept, so that carry-forward can put the enriched properties back.
    */
   enrichedTypes?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Objects outside a narrowed run's scope (`--services`, `--accounts`, `--regions`): kept, to be
+   * carried into the new snapshot unchanged. Called with their type and provenance.
+   */
+  outsideScope?: (object: ScopeFields) => boolean;
 }
 
 /**
@@ -90,6 +95,7 @@ function stringAt(text: string, at: number, marker: string): string | undefined 
 
 const KEY = '"_key":"';
 const FROM = '"_fromEntityKey":"';
+const TO = '"_toEntityKey":"';
 const SOURCE = '"_source":"';
 const TYPE = '"_type":';
 const TYPE_STRING = '"_type":"';
@@ -137,23 +143,25 @@ function scopeFields(text: string, upTo: number, accountId: string | undefined):
  * checked against its `graphSha256` (`contentMatches`): damage shows, parsed or not.
  */
 export async function readPreviousSnapshot(file: string, options: PreviousSnapshotOptions): Promise<PreviousSnapshot> {
-  const { failedScopes, everGrowingTypes } = options;
+  const { failedScopes, everGrowingTypes, outsideScope } = options;
   const enrichedTypes = options.enrichedTypes ?? new Map<string, ReadonlySet<string>>();
-  const carryAny = failedScopes.length > 0 || everGrowingTypes.size > 0 || enrichedTypes.size > 0;
+  const carryAny = failedScopes.length > 0 || everGrowingTypes.size > 0 || enrichedTypes.size > 0 || outsideScope !== undefined;
   const inFailedScope = (object: ScopeFields) => failedScopes.some((scope) => inScope(object, scope));
   const enriched = (object: ScopeFields) => object._accountId !== undefined && enrichedTypes.get(object._accountId)?.has(object._type) === true;
   /**
    * Why an entity or relationship is kept: `failed` (in a failed scope: carried if this run did not
-   * recreate it), `kept` (an ever-growing type, an entity a failed collector enriches), or undefined.
+   * recreate it), `kept` (an ever-growing type, outside a narrowed run's scope, an entity a failed
+   * collector enriches), or undefined.
    */
   const reason = (object: ScopeFields): 'failed' | 'kept' | undefined =>
-    everGrowingTypes.has(object._type) ? 'kept' : inFailedScope(object) ? 'failed' : enriched(object) ? 'kept' : undefined;
+    everGrowingTypes.has(object._type) || outsideScope?.(object) ? 'kept' : inFailedScope(object) ? 'failed' : enriched(object) ? 'kept' : undefined;
   // The same on a line that `readableUpTo` accepts, reading as little as it can: most lines are of
   // an account with nothing to carry.
   const lineReason = (text: string, upTo: number): 'failed' | 'kept' | undefined => {
     if (everGrowingTypes.size > 0 && everGrowingTypes.has(stringAt(text, upTo, TYPE_STRING) as string)) return 'kept';
-    if (failedScopes.length === 0 && enrichedTypes.size === 0) return undefined;
+    if (failedScopes.length === 0 && enrichedTypes.size === 0 && !outsideScope) return undefined;
     const accountId = stringAt(text, propertyAt(text, ACCOUNT, upTo), ACCOUNT);
+    if (outsideScope) return reason(scopeFields(text, upTo, accountId));
     if (accountId === undefined || !(enrichedTypes.has(accountId) || failedScopes.some((scope) => scope.accountId === accountId))) return undefined;
     return reason(scopeFields(text, upTo, accountId));
   };
@@ -165,8 +173,12 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
   const digest = new EntityDigest();
   const relationshipDigest = new EntityDigest();
   let contentMatches = false;
+  // Keys of the entities outside a narrowed run's scope: edges that touch them (drawn by a mapping
+  // over the whole graph, which this run saw only part of) are kept too.
+  const outsideKeys = new Set<string>();
   const keepEntity = (entity: Entity, why: 'failed' | 'kept' | undefined) => {
     if (why === 'failed') failedKeys.add(entity._key);
+    if (why === 'kept' && outsideScope?.(entity)) outsideKeys.add(entity._key);
     if (why || entity._source === 'system-mapper') entities.push(entity);
   };
   const metadata = await scanSnapshotLines(file, {
@@ -194,13 +206,16 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
       if (key === undefined) {
         const relationship = parseSnapshotLine<Relationship>(file, lineNumber, line);
         relationshipDigest.add(relationship);
-        if (carryAny && (reason(relationship) || failedKeys.has(relationship._fromEntityKey))) relationships.push(relationship);
+        const touchesOutside = outsideKeys.has(relationship._fromEntityKey) || outsideKeys.has(relationship._toEntityKey);
+        if (carryAny && (reason(relationship) || failedKeys.has(relationship._fromEntityKey) || touchesOutside)) relationships.push(relationship);
         return;
       }
       relationshipDigest.addCanonical(key, text, timestamps);
       if (!carryAny) return;
-      const from = failedKeys.size ? stringAt(text, propertyAt(text, FROM, upTo), FROM) : undefined;
-      if ((from !== undefined && failedKeys.has(from)) || lineReason(text, upTo)) relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, line));
+      const from = failedKeys.size || outsideKeys.size ? stringAt(text, propertyAt(text, FROM, upTo), FROM) : undefined;
+      const to = outsideKeys.size ? stringAt(text, propertyAt(text, TO, upTo), TO) : undefined;
+      const touchesOutside = (from !== undefined && outsideKeys.has(from)) || (to !== undefined && outsideKeys.has(to));
+      if ((from !== undefined && failedKeys.has(from)) || touchesOutside || lineReason(text, upTo)) relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, line));
     },
   }, { onContentChecked: (matches) => (contentMatches = matches) });
   return { metadata, entities, relationships, digest, relationshipDigest, contentMatches };

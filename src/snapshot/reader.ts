@@ -178,23 +178,51 @@ export interface SnapshotVisitor {
   relationship?: (relationship: Relationship, text: string) => void;
 }
 
-/** Reads a snapshot line by line and hands each object, parsed, to the visitor; returns the metadata. */
-export function scanSnapshot(file: string, visitor: SnapshotVisitor): Promise<SnapshotMetadata> {
-  const { entity, relationship } = visitor;
-  return scanSnapshotLines(file, {
-    entity: (text, lineNumber) => entity?.(parseSnapshotLine<Entity>(file, lineNumber, text), text),
-    relationship: (text, lineNumber) => relationship?.(parseSnapshotLine<Relationship>(file, lineNumber, text), text),
-  });
+/** A snapshot whose content no longer matches the `graphSha256` it was written with. */
+export class SnapshotIntegrityError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: the content does not match its graphSha256 (damaged or edited since it was written); --no-verify reads it anyway`);
+    this.name = 'SnapshotIntegrityError';
+  }
 }
 
-/** Reads a whole snapshot into memory (see {@link scanSnapshot} to keep less of it). */
-export async function readSnapshot(file: string): Promise<Snapshot> {
+export interface ReadOptions {
+  /**
+   * Check the content against the metadata's `graphSha256` and throw a
+   * {@link SnapshotIntegrityError} when it does not match (default true): a reader must not answer
+   * from a damaged or hand-edited graph without saying so.
+   */
+  verify?: boolean;
+}
+
+/** Reads a snapshot line by line and hands each object, parsed, to the visitor; returns the metadata. */
+export async function scanSnapshot(file: string, visitor: SnapshotVisitor, options: ReadOptions = {}): Promise<SnapshotMetadata> {
+  const { entity, relationship } = visitor;
+  let matches = true;
+  const metadata = await scanSnapshotLines(
+    file,
+    {
+      entity: (text, lineNumber) => entity?.(parseSnapshotLine<Entity>(file, lineNumber, text), text),
+      relationship: (text, lineNumber) => relationship?.(parseSnapshotLine<Relationship>(file, lineNumber, text), text),
+    },
+    options.verify === false ? {} : { onContentChecked: (checked) => (matches = checked) },
+  );
+  if (!matches) throw new SnapshotIntegrityError(file);
+  return metadata;
+}
+
+/** Reads a whole snapshot into memory, verified unless told not to (see {@link scanSnapshot} to keep less of it). */
+export async function readSnapshot(file: string, options: ReadOptions = {}): Promise<Snapshot> {
   const entities: Entity[] = [];
   const relationships: Relationship[] = [];
-  const metadata = await scanSnapshot(file, {
-    entity: (entity) => entities.push(entity),
-    relationship: (relationship) => relationships.push(relationship),
-  });
+  const metadata = await scanSnapshot(
+    file,
+    {
+      entity: (entity) => entities.push(entity),
+      relationship: (relationship) => relationships.push(relationship),
+    },
+    options,
+  );
   return { entities, relationships, metadata };
 }
 

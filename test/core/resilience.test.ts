@@ -149,6 +149,10 @@ test('an account whose tags cannot be read is not ingested (it may be tagged to 
     for (const entity of before) t.true(run.graph.getEntity(entity._key)?._stale === true, `${entity._key} is kept, marked stale`);
   }
   t.regex(run.summary.errors.find((error) => unreadable.includes(error.account))?.message ?? '', /whether to skip it is unknown/);
+  // Listed with the reason among the skipped accounts, as the onboarding lists them.
+  for (const accountId of unreadable) {
+    t.regex(run.summary.skippedAccounts.find((skipped) => skipped.accountId === accountId)?.reason ?? '', /^its tags cannot be read \(AccessDenied\), so whether it is tagged to be skipped is unknown$/);
+  }
 });
 
 test('a previous snapshot that cannot be read is a recorded error: the run still writes its own, and the old file stays as it was', async (t) => {

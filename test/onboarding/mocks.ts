@@ -52,6 +52,8 @@ export interface RecordedCall {
 
 export const resources: RecordedResource[] = [];
 export const calls: RecordedCall[] = [];
+/** Accounts whose tags the mocked Organizations refuses to return. */
+export const UNREADABLE_TAGS = new Set<string>();
 
 /** Pulumi's marker for a secret value in serialized properties. */
 export const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -125,6 +127,9 @@ pulumi.runtime.setMocks(
           };
         case 'aws:organizations/getResourceTags:getResourceTags': {
           const resourceId = String((args.inputs as { resourceId?: unknown }).resourceId);
+          if (UNREADABLE_TAGS.has(resourceId)) {
+            throw new Error(`AccessDeniedException: User is not authorized to perform: organizations:ListTagsForResource on resource: ${resourceId}`);
+          }
           return { id: resourceId, resourceId, tags: ACCOUNT_TAGS[resourceId] ?? {} };
         }
         default:

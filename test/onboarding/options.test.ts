@@ -52,7 +52,8 @@ test('a generated External ID: created once by the dynamic resource, valid, secr
   await valueOf(component.roleArns);
   const generated = recorded('generated-external-id');
   t.is(generated.length, 1);
-  t.regex(generated[0]?.type ?? '', /^pulumi-nodejs:dynamic\/orggraph:ExternalId$/);
+  // One module for both dynamic types: GraphSnapshot is pulumi-nodejs:dynamic/aws-org-graph:GraphSnapshot.
+  t.regex(generated[0]?.type ?? '', /^pulumi-nodejs:dynamic\/aws-org-graph:ExternalId$/);
   const value = await valueOf(component.externalId);
   t.notThrows(() => policy.buildTrustPolicy({ principals: [MANAGEMENT], externalId: value }));
   t.true(value.length >= 32);
@@ -185,16 +186,16 @@ test('bad External IDs are rejected with a message naming the problem, not the v
 
 test('bad settings are rejected with the setting named', (t) => {
   t.throws(() => new onboarding.OrganizationOnboarding('bad-principal', { externalId: 'ok-id', trustedPrincipals: ['someone'] }), {
-    message: /trusted principal "someone" is neither a 12-digit account id/,
+    message: /^aws-org-graph:trustedPrincipals: trusted principal "someone" is neither a 12-digit account id/,
   });
   t.throws(() => new onboarding.OrganizationOnboarding('bad-duration', { externalId: 'ok-id', maxSessionDuration: 60 }), {
-    message: /maxSessionDuration must be a whole number of seconds from 3,600 to 43,200/,
+    message: /^aws-org-graph:maxSessionDuration: must be a whole number of seconds from 3,600 to 43,200/,
   });
   t.throws(() => new onboarding.OrganizationOnboarding('bad-role', { externalId: 'ok-id', roleName: 'no spaces allowed' }), {
-    message: /roleName "no spaces allowed" is not a valid IAM role name/,
+    message: /^aws-org-graph:roleName: "no spaces allowed" is not a valid IAM role name/,
   });
   t.throws(() => new onboarding.OrganizationOnboarding('bad-bootstrap', { externalId: 'ok-id', bootstrapRoles: { '12345': 'Admin' } }), {
-    message: /aws-org-graph:bootstrapRoles: key "12345" is not a 12-digit account id/,
+    message: /^aws-org-graph:bootstrapRoles: key "12345" is not a 12-digit account id/,
   });
 });
 

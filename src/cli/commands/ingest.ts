@@ -1,15 +1,25 @@
 import { readFileSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import type { Logger } from '../../collectors/types';
-import { ConfigError, checkConfig, loadConfigFile, type IngestConfig } from '../../config';
-import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../../ingest';
-import { alertsAfterIngest, formatAlertCounts, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../../alerts';
-import { allSimulators, serviceModules } from '../../services';
-import { WorldError, builtinWorldText, loadWorldFile, parseWorld } from '../../sim/world';
+import { ConfigError, configProblems, InputError, loadConfigFile, type IngestConfig, type InputProblem } from '../../config';
+import type { IngestSummary, RunScope } from '../../ingest';
+import { WorldError } from '../../sim/world';
 import type { World } from '../../sim/types';
+import type { AlertRule, AlertsOutcome } from '../../alerts';
 import { CliError } from '../errors';
-import { formatComplianceLines, runCompliance } from '../../compliance';
+import { BarReporter, JsonLineReporter, LineReporter, type RunReporter } from '../progress';
+import { TOOL } from '../../version';
+import { maxOf } from '../../util/arrays';
+
+// Loaded when a command needs them: the AWS SDK clients behind them take about a second to load,
+// which `orggraph --help`, `--version` or `query` should not pay.
+const lazy = {
+  ingest: () => require('../../ingest') as typeof import('../../ingest'),
+  services: () => require('../../services') as typeof import('../../services'),
+  world: () => require('../../sim/world') as typeof import('../../sim/world'),
+  alerts: () => require('../../alerts') as typeof import('../../alerts'),
+  compliance: () => require('../../compliance') as typeof import('../../compliance'),
+};
 
 interface IngestFlags {
   config?: string;
@@ -23,8 +33,8 @@ interface IngestFlags {
   excludeServices?: string[];
   out?: string;
   simulate?: string | boolean;
-  concurrency?: number;
-  workers?: number | 'auto';
+  concurrency?: number | string;
+  workers?: number | string;
   accountNameTag?: string | boolean;
   production?: boolean;
   json?: boolean;
@@ -32,18 +42,22 @@ interface IngestFlags {
   progress?: boolean;
   people?: string;
   alerts?: boolean;
+  replace?: boolean;
+  logFormat?: 'text' | 'json';
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 /** The simulated organization: a world file, or the built-in one. */
 export function loadSimulatedWorld(file: string | true): World {
+  const { allSimulators } = lazy.services();
+  const { builtinWorldText, loadWorldFile, parseWorld } = lazy.world();
   if (file === true) return parseWorld(builtinWorldText(builtinFragments()), '(built-in world)', allSimulators());
   return loadWorldFile(file, allSimulators());
 }
 
 export function builtinFragments(): string[] {
-  return serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
+  return lazy.services().serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
 }
 
 function readExternalId(flags: IngestFlags): string | undefined {
@@ -57,61 +71,113 @@ function readExternalId(flags: IngestFlags): string | undefined {
   return process.env.ORGGRAPH_EXTERNAL_ID || undefined;
 }
 
-function configFromFlags(flags: IngestFlags): Partial<IngestConfig> {
-  const config: Partial<IngestConfig> = flags.config ? loadConfigFile(flags.config) : {};
+/** How each configuration field is spelled on the command line, for messages about flags. */
+const FLAG_OF_FIELD: Array<[RegExp, string]> = [
+  [/^\/roleName/, '--role-name'],
+  [/^\/organization/, '--organization'],
+  [/^\/accounts/, '--accounts'],
+  [/^\/regions\/include/, '--regions'],
+  [/^\/regions\/exclude/, '--exclude-regions'],
+  [/^\/services\/include/, '--services'],
+  [/^\/services\/exclude/, '--exclude-services'],
+  [/^\/outputDir/, '--out'],
+  [/^\/people/, '--people'],
+  [/^\/concurrency/, '--concurrency'],
+  [/^\/workers/, '--workers'],
+  [/^\/tags\/accountName/, '--account-name-tag'],
+  [/^\/tags\/production/, '--production'],
+  [/^\/replace/, '--replace'],
+];
+
+function flagOf(pointer: string): string | undefined {
+  const flag = FLAG_OF_FIELD.find(([pattern]) => pattern.test(pointer))?.[1];
+  const index = /\/(\d+)(?:\/|$)/.exec(pointer)?.[1];
+  return flag && index !== undefined ? `${flag} (item ${Number(index) + 1})` : flag;
+}
+
+/** Service names a configuration may select. */
+export function knownServiceNames(): string[] {
+  return lazy.services().serviceModules.map((module) => module.service);
+}
+
+/** The flags as a configuration of their own (only the fields they set). */
+function flagsAsConfig(flags: IngestFlags): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
   if (flags.roleName) config.roleName = flags.roleName;
-  if (flags.organization) config.organization = { ...config.organization, managementAccountId: flags.organization };
+  if (flags.organization) config.organization = { managementAccountId: flags.organization };
   if (flags.accounts?.length) config.accounts = flags.accounts.map((id) => ({ id }));
-  if (flags.regions?.length || flags.excludeRegions?.length) {
-    config.regions = { include: flags.regions ?? config.regions?.include, exclude: flags.excludeRegions ?? config.regions?.exclude };
-  }
-  if (flags.services?.length || flags.excludeServices?.length) {
-    config.services = { include: flags.services ?? config.services?.include, exclude: flags.excludeServices ?? config.services?.exclude };
-  }
+  if (flags.regions?.length || flags.excludeRegions?.length) config.regions = { include: flags.regions, exclude: flags.excludeRegions };
+  if (flags.services?.length || flags.excludeServices?.length) config.services = { include: flags.services, exclude: flags.excludeServices };
   if (flags.out) config.outputDir = flags.out;
   if (flags.people) config.people = flags.people;
-  if (flags.concurrency) config.concurrency = flags.concurrency;
+  if (flags.replace) config.replace = true;
+  if (flags.concurrency !== undefined) config.concurrency = flags.concurrency;
   if (flags.workers !== undefined) config.workers = flags.workers;
   if (flags.accountNameTag !== undefined || flags.production !== undefined) {
-    config.tags = { ...config.tags };
-    if (flags.accountNameTag !== undefined) config.tags.accountName = flags.accountNameTag;
-    if (flags.production !== undefined) config.tags.production = flags.production;
+    config.tags = { accountName: flags.accountNameTag, production: flags.production };
   }
-  // Flags are checked like a configuration file, so a bad value gets the same precise message.
-  return checkConfig(JSON.parse(JSON.stringify(config)) as unknown, flags.config ?? 'command line');
+  return JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
 }
 
-function stderrLogger(quiet: boolean): Logger {
+/**
+ * The configuration file with the flags over it. Each is checked on its own, so that every problem
+ * names its file and line, or its flag; all problems are reported at once.
+ */
+function configFromFlags(flags: IngestFlags): Partial<IngestConfig> {
+  const knownServices = knownServiceNames();
+  const problems: InputProblem[] = [];
+  let config: Partial<IngestConfig> = {};
+  if (flags.config) {
+    try {
+      config = loadConfigFile(flags.config, knownServices);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  const fromFlags = flagsAsConfig(flags);
+  problems.push(...configProblems(fromFlags, { name: 'command line', field: flagOf, knownServices }));
+  if (problems.length) throw new InputError(problems);
+  const overrides = fromFlags as Partial<IngestConfig>;
   return {
-    info: (message) => (quiet ? undefined : process.stderr.write(`${message}\n`)),
-    warn: (message) => process.stderr.write(`warning: ${message}\n`),
-    debug: (message) => (process.env.ORGGRAPH_DEBUG ? process.stderr.write(`debug: ${message}\n`) : undefined),
+    ...config,
+    ...overrides,
+    ...(overrides.organization ? { organization: { ...config.organization, ...overrides.organization } } : {}),
+    ...(overrides.regions ? { regions: { ...config.regions, ...overrides.regions } } : {}),
+    ...(overrides.services ? { services: { ...config.services, ...overrides.services } } : {}),
+    ...(overrides.tags ? { tags: { ...config.tags, ...overrides.tags } } : {}),
   };
 }
 
-function progressReporter(enabled: boolean): { onProgress?: (progress: IngestProgress) => void; stop: () => void } {
-  if (!enabled) return { stop: () => undefined };
-  const bar = new SingleBar({
-    format: ' {phase} [{bar}] {value}/{total} {detail}',
-    stream: process.stderr,
-    hideCursor: true,
-    clearOnComplete: true,
-  });
-  let started = false;
+/** An integer flag: kept as typed when it is not one, so the check can say what was given. */
+function integerFlag(value: string): number | string {
+  return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
+/** Where this run's progress and messages go: a bar on a terminal, plain lines without one, or JSON lines. */
+export function chooseReporter(flags: Pick<IngestFlags, 'logFormat' | 'quiet' | 'json' | 'progress'>, stderr: NodeJS.WriteStream = process.stderr): RunReporter {
+  const write = (text: string) => void stderr.write(text);
+  if (flags.logFormat === 'json') return new JsonLineReporter(write);
+  const quiet = Boolean(flags.quiet || flags.json);
+  const progress = flags.progress !== false && !flags.quiet;
+  if (stderr.isTTY && progress) return new BarReporter(stderr, quiet);
+  return new LineReporter(write, { quiet, progress });
+}
+
+function reporterLogger(reporter: RunReporter): Logger {
   return {
-    onProgress: (progress) => {
-      const detail = progress.record ? `${progress.record.accountId} ${progress.record.region} ${progress.record.collector}` : '';
-      if (!started) {
-        bar.start(progress.total, progress.done, { phase: progress.phase, detail });
-        started = true;
-      }
-      bar.setTotal(progress.total);
-      bar.update(progress.done, { phase: progress.phase.padEnd(7), detail });
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
+    info: (message) => reporter.message('info', message),
+    warn: (message) => reporter.message('warn', message),
+    debug: (message) => (process.env.ORGGRAPH_DEBUG ? reporter.message('debug', message) : undefined),
   };
+}
+
+/** A narrowed run's scope in one line: what it refreshed, and what it carried unchanged. */
+export function describeScope(scope: RunScope): string {
+  const selection = (name: string, value?: { include?: string[]; exclude?: string[] }) =>
+    value ? [value.include?.length ? `${name} ${value.include.join(',')}` : '', value.exclude?.length ? `${name} except ${value.exclude.join(',')}` : ''].filter(Boolean) : [];
+  const parts = [...selection('services', scope.services), ...(scope.accounts ? [`accounts ${scope.accounts.join(',')}`] : []), ...selection('regions', scope.regions)];
+  return `${parts.join('; ')} only. Outside it, ${scope.carried.entities} entities and ${scope.carried.relationships} relationships were carried unchanged from the previous snapshot (--replace drops them)`;
 }
 
 /** The run summary as printed for people. */
@@ -124,6 +190,8 @@ export function formatSummary(summary: IngestSummary): string {
   );
   for (const skipped of summary.skippedAccounts) lines.push(`  skipped ${skipped.accountId}${skipped.name ? ` (${skipped.name})` : ''}: ${skipped.reason}`);
   lines.push(`Regions  ${summary.regions.join(', ') || 'none'}`);
+  for (const skipped of summary.skippedRegions) lines.push(`  skipped ${skipped.region} in ${skipped.accountId}: ${skipped.reason}`);
+  if (summary.scope) lines.push(`Scope    ${describeScope(summary.scope)}`);
   lines.push(
     `Graph    ${summary.totals.entities} entities, ${summary.totals.relationships} relationships` +
       (summary.totals.staleEntities ? ` (${summary.totals.staleEntities} carried forward, not refreshed)` : ''),
@@ -131,7 +199,7 @@ export function formatSummary(summary: IngestSummary): string {
   lines.push(...formatChanges(summary));
   lines.push(`API      ${summary.apiCalls} calls, ${summary.throttledCalls} throttled and retried, ${summary.durationMs} ms`);
   lines.push('');
-  const width = Math.max(...Object.keys(summary.counts.entities).map((t) => t.length), 10);
+  const width = Math.max(maxOf(Object.keys(summary.counts.entities).map((t) => t.length), 0), 10);
   lines.push('Entities by type');
   for (const [type, count] of Object.entries(summary.counts.entities)) lines.push(`  ${type.padEnd(width)} ${String(count).padStart(6)}`);
   lines.push(`Relationship types: ${Object.keys(summary.counts.relationships).length}`);
@@ -165,7 +233,7 @@ export function formatChanges(summary: IngestSummary): string[] {
 /** The alerts of the run, as printed for people. */
 export function formatAlertsOutcome(outcome: AlertsOutcome): string[] {
   if ('error' in outcome) return [`Alerts   ${outcome.error}`];
-  const lines = [`Alerts   ${formatAlertCounts({ ...outcome, alerts: [] })}`];
+  const lines = [`Alerts   ${lazy.alerts().formatAlertCounts({ ...outcome, alerts: [] })}`];
   for (const alert of outcome.new.slice(0, 10)) lines.push(`  NEW ${alert.alertLevel.padEnd(8)} ${alert.rule}: ${alert.displayName ?? alert.key}`);
   for (const failure of outcome.delivery?.failures.slice(0, 5) ?? []) lines.push(`  not delivered to ${failure.target} (${failure.rule}, ${failure.attempts} attempts): ${failure.error}`);
   for (const error of outcome.errors.slice(0, 5)) lines.push(`  rule ${error.rule} not evaluated: ${error.message}`);
@@ -187,52 +255,73 @@ export function registerIngestCommand(program: Command): void {
     .option('--exclude-services <services>', 'never these services', list)
     .option('-o, --out <dir>', 'snapshot directory (default .orggraph)')
     .option('--simulate [world]', 'run against a simulated organization: a world file, or the built-in one')
-    .addOption(new Option('--concurrency <n>', 'collector runs in flight at once (per worker)').argParser((v) => Number.parseInt(v, 10)))
+    .addOption(new Option('--concurrency <n>', 'collector runs in flight at once (per worker)').argParser(integerFlag))
     .addOption(
-      new Option('--workers <n|auto>', 'worker threads collecting accounts in parallel (default auto: one per CPU, from 8 accounts per worker)').argParser((v) =>
-        v === 'auto' ? 'auto' : Number(v),
-      ),
+      new Option('--workers <n|auto>', 'worker threads collecting accounts in parallel (default auto: one per CPU, from 8 accounts per worker)').argParser((v) => (v === 'auto' ? 'auto' : integerFlag(v))),
     )
     .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
     .option('--production', 'add tag.Production=true to every entity')
     .option('--people <file>', 'people file (YAML list of { name, email }): maps IAM users to people')
+    .option('--replace', 'with --services, --accounts or --regions: write only what this run read (by default the rest of the previous graph is carried unchanged)')
     .option('--json', 'print the run summary as JSON on stdout')
+    .addOption(new Option('--log-format <format>', 'stderr: text (a bar on a terminal, a progress line every 10 s without one) or json (one event per line)').choices(['text', 'json']).default('text'))
     .option('--no-alerts', 'do not evaluate the alert rules after the run')
     .option('-q, --quiet', 'no progress or informational messages')
     .option('--no-progress', 'no progress display')
     .action(async (flags: IngestFlags) => {
-      let world: World | undefined;
-      let config: Partial<IngestConfig>;
-      let alertRules: AlertRule[] = [];
-      try {
-        world = flags.simulate ? loadSimulatedWorld(flags.simulate === true ? true : flags.simulate) : undefined;
-        config = configFromFlags(flags);
-        // Rules are read and checked before any AWS call: a bad rule file fails the run at once.
-        if (flags.alerts !== false && config.alerts?.enabled !== false) alertRules = loadAlertRules(config.alerts);
-      } catch (error) {
-        if (error instanceof WorldError || error instanceof ConfigError || error instanceof RuleError) throw new CliError(error.message);
-        throw error;
-      }
+      // Every input is checked before the first AWS call, and all problems are reported together.
+      const problems: string[] = [];
+      const attempt = <T>(read: () => T): T | undefined => {
+        try {
+          return read();
+        } catch (error) {
+          if (!(error instanceof WorldError || error instanceof ConfigError || error instanceof lazy.alerts().RuleError)) throw error;
+          problems.push(error.message);
+          return undefined;
+        }
+      };
+      const world = flags.simulate ? attempt(() => loadSimulatedWorld(flags.simulate === true ? true : (flags.simulate as string))) : undefined;
+      const config = attempt(() => configFromFlags(flags));
+      // Alert rules are read and checked before any AWS call too: a bad rule file fails the run at once.
+      const alertRules: AlertRule[] =
+        config && flags.alerts !== false && config.alerts?.enabled !== false ? (attempt(() => lazy.alerts().loadAlertRules(config.alerts)) ?? []) : [];
+      if (problems.length || !config) throw new CliError(problems.join('\n'));
       const externalId = readExternalId(flags);
-      const progress = progressReporter(Boolean(process.stderr.isTTY) && flags.progress !== false && !flags.quiet);
+      const reporter = chooseReporter(flags);
+      reporter.onEvent({ event: 'start', tool: TOOL, mode: world ? 'simulated' : 'aws', outputDir: config.outputDir ?? '.orggraph' });
       try {
+        const { ingest } = lazy.ingest();
         const result = await ingest({
           config,
           secrets: { externalId },
           simulate: world,
-          logger: stderrLogger(Boolean(flags.quiet || flags.json)),
-          onProgress: progress.onProgress,
+          logger: reporterLogger(reporter),
+          onProgress: (progress) => reporter.onProgress(progress),
+          onEvent: (event) => reporter.onEvent(event),
         });
-        progress.stop();
+        const summary = result.summary;
+        reporter.onEvent({
+          event: 'snapshot-written',
+          path: summary.snapshot.path,
+          graphSha256: summary.snapshot.sha256,
+          entities: summary.totals.entities,
+          relationships: summary.totals.relationships,
+          changes: summary.changes,
+          errors: summary.errors.length,
+          ...(summary.scope ? { scope: summary.scope } : {}),
+        });
         // After the snapshot is written: compliance of the new snapshot (src/compliance), then alerts
         // and their delivery with this process's own credentials.
+        const { runCompliance, formatComplianceLines } = lazy.compliance();
         const compliance = runCompliance(result);
-        const alerts = await alertsAfterIngest(result, alertRules, config.alerts);
-        if (flags.json) process.stdout.write(`${JSON.stringify({ ...result.summary, compliance, ...(alerts ? { alerts } : {}) }, null, 2)}\n`);
-        else process.stdout.write(formatSummary(result.summary) + formatComplianceLines(compliance) + (alerts ? `${formatAlertsOutcome(alerts).join('\n')}\n` : ''));
+        const alerts: AlertsOutcome | undefined = await lazy.alerts().alertsAfterIngest(result, alertRules, config.alerts);
+        reporter.stop();
+        if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, compliance, ...(alerts ? { alerts } : {}) }, null, 2)}\n`);
+        else process.stdout.write(formatSummary(summary) + formatComplianceLines(compliance) + (alerts ? `${formatAlertsOutcome(alerts).join('\n')}\n` : ''));
       } catch (error) {
-        progress.stop();
-        if (error instanceof IngestError) throw new CliError(error.message, 1);
+        reporter.onEvent({ event: 'failed', message: (error as Error).message });
+        reporter.stop();
+        if (error instanceof lazy.ingest().IngestError) throw new CliError(error.message, 1);
         if (error instanceof ConfigError) throw new CliError(error.message);
         throw error;
       }

@@ -1,6 +1,11 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_ROLE_NAME } from '../../config';
-import { buildAuditPolicy, cloudFormationYaml, DEFAULT_EXTRA_POLICY_NAME, PolicyError, type AuditPolicy } from '../../policy';
+// The policy module loads IAM's action catalog (about a second): loaded when the command runs.
+import type { AuditPolicy } from '../../policy';
+
+// The same as src/policy/audit-policy.ts's DEFAULT_EXTRA_POLICY_NAME (test/cli-start.test.ts checks it).
+const DEFAULT_EXTRA_POLICY_NAME = 'JupiterOneSecurityAudit';
+const policyModule = () => require('../../policy') as typeof import('../../policy');
 import { CliError } from '../errors';
 
 interface PolicyOptions {
@@ -51,13 +56,13 @@ export function registerPolicyCommand(program: Command): void {
     .action(async (options: PolicyOptions) => {
       let policy: AuditPolicy;
       try {
-        policy = await buildAuditPolicy({ policyName: options.policyName });
+        policy = await policyModule().buildAuditPolicy({ policyName: options.policyName });
       } catch (error) {
-        if (error instanceof PolicyError) throw new CliError(error.message, 1);
+        if (error instanceof policyModule().PolicyError) throw new CliError(error.message, 1);
         throw error;
       }
       if (options.cloudformation) {
-        process.stdout.write(cloudFormationYaml(policy, { roleName: options.roleName, policyName: options.policyName }));
+        process.stdout.write(policyModule().cloudFormationYaml(policy, { roleName: options.roleName, policyName: options.policyName }));
       } else if (options.json) {
         process.stdout.write(`${JSON.stringify(policyJson(policy), null, 2)}\n`);
       } else {

@@ -17,8 +17,8 @@ import {
   type QueryResult,
   type SmartClasses,
 } from '../../query';
-import { readSnapshot, SnapshotFormatError } from '../../snapshot/reader';
-import { SnapshotStore } from '../../snapshot/store';
+import { readSnapshot, SnapshotFormatError, SnapshotIntegrityError } from '../../snapshot/reader';
+import { SnapshotStore, SnapshotStoreError } from '../../snapshot/store';
 import { CliError } from '../errors';
 
 export interface SnapshotFlags {
@@ -31,6 +31,7 @@ interface QueryFlags extends SnapshotFlags {
   table?: boolean;
   param: string[];
   smartClasses: string[];
+  verify?: boolean;
 }
 
 /** Commander collects a repeated option into a list. */
@@ -75,13 +76,13 @@ export function smartClassesFrom(files: string[]): SmartClasses {
 }
 
 /** Reads the snapshot the flags name (or the directory's latest) and indexes it. */
-export async function loadIndex(flags: SnapshotFlags): Promise<{ index: GraphIndex; file: string }> {
+export async function loadIndex(flags: SnapshotFlags & { verify?: boolean }): Promise<{ index: GraphIndex; file: string }> {
   const file = await snapshotPath(flags);
   let snapshot: Awaited<ReturnType<typeof readSnapshot>>;
   try {
-    snapshot = await readSnapshot(file);
+    snapshot = await readSnapshot(file, { verify: flags.verify !== false });
   } catch (error) {
-    if (error instanceof SnapshotFormatError) throw new CliError(error.message);
+    if (error instanceof SnapshotFormatError || error instanceof SnapshotIntegrityError) throw new CliError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code) throw new CliError(`${file}: cannot read it (${code})`);
     throw error;
@@ -100,7 +101,8 @@ export async function snapshotPath(flags: { snapshot?: string; dir?: string }): 
   try {
     latest = await new SnapshotStore(directory).latest();
   } catch (error) {
-    throw new CliError((error as Error).message);
+    if (error instanceof SnapshotStoreError) throw new CliError(error.message);
+    throw error;
   }
   if (!latest) {
     // `npm run demo` writes to .orggraph/demo: point there when that is where the snapshot is.
@@ -125,6 +127,7 @@ export function registerQueryCommand(program: Command): void {
     .option('--table', 'print the result as a text table (the default)')
     .option('--param <name=value>', 'a value for ${ param.name } (repeatable; lists as JSON: ports=[22,3389])', collect, [])
     .option('--smart-classes <file>', 'more smart class definitions (YAML, as src/query/smart-classes.yaml; repeatable)', collect, [])
+    .option('--no-verify', 'read the snapshot even if its content does not match its graphSha256')
     .addHelpText('after', '\nJ1QL supported here: docs/query.md')
     .action(async (text: string, flags: QueryFlags) => {
       if (flags.json && flags.table) throw new CliError('--json and --table cannot be combined');

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { allSimulators } from '../../services';
 import { builtinWorldText, loadWorldFile, WorldError } from '../../sim/world';
 import { CliError } from '../errors';
 import { builtinFragments } from './ingest';
@@ -17,7 +16,7 @@ export function registerWorldCommand(program: Command): void {
     .description('Validate a world file.')
     .action((file: string) => {
       try {
-        const loaded = loadWorldFile(file, allSimulators());
+        const loaded = loadWorldFile(file, (require('../../services') as typeof import('../../services')).allSimulators());
         process.stdout.write(`${file}: valid (${loaded.accounts.length} accounts, ${loaded.regions.length} regions)\n`);
       } catch (error) {
         if (error instanceof WorldError) throw new CliError(error.message);
