@@ -25,6 +25,8 @@ export interface IngestConfig {
   tags?: IngestionTags;
   /** Collector runs in flight at once (per worker). */
   concurrency?: number;
+  /** How long after the run's start throttled calls are still retried (default 60 minutes); then the error is recorded. */
+  throttleRetryMinutes?: number;
   /**
    * Worker threads that collect accounts in parallel (the AWS SDK's CPU per call makes one thread
    * the limit of a large run). `auto` (default): one per CPU, but only from 8 accounts per worker.
@@ -100,6 +102,7 @@ export const ingestConfigSchema = {
       properties: { accountName: { type: ['boolean', 'string'] }, production: { type: 'boolean' } },
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    throttleRetryMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
     workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }] },
     sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
     people: { type: 'string', minLength: 1 },

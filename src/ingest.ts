@@ -499,6 +499,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   // A virtual clock given for the credentials is the simulated organization's clock too (tests).
   const credentialsClock = options.access?.credentialsClock;
   const simulated = world ? new SimulatedAws(world, allSimulators(), { now: credentialsClock && (() => credentialsClock.now()) }) : undefined;
+  // Throttled calls are retried until this run's deadline (config `throttleRetryMinutes`), then recorded.
+  const throttleRetries = {
+    ...options.access?.throttleRetries,
+    ...(options.access?.throttleRetries?.deadlineMs === undefined && config.throttleRetryMinutes ? { deadlineMs: config.throttleRetryMinutes * 60_000 } : {}),
+  };
   const access = new AwsAccess({
     roleName: config.roleName,
     rolePath: config.rolePath,
@@ -513,6 +518,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         }
       : {}),
     ...options.access,
+    throttleRetries,
   });
   const errors: RunError[] = [];
   const failedScopes: Array<{ accountId: string; region: string; collector: string }> = [];
@@ -547,7 +553,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
                   rolePath: config.rolePath,
                   homeRegion: access.homeRegion,
                   maxAttempts: options.access?.maxAttempts,
-                  throttleRetries: options.access?.throttleRetries,
+                  throttleRetries,
                   pacing: options.access?.pacing instanceof RateLimiter ? undefined : options.access?.pacing,
                   recordChains: options.access?.callChains !== undefined,
                   fastRetries: world !== undefined,

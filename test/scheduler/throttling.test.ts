@@ -5,7 +5,7 @@ import { allSimulators } from '../../src/services';
 import { generateWorld } from '../../src/sim/generate';
 import { VirtualTime } from '../../src/sim/virtual-time';
 import type { World } from '../../src/sim/types';
-import { simulate } from '../helpers/simulate';
+import { simulate, temporaryDirectory } from '../helpers/simulate';
 import { simulatedAccess } from './sim-access';
 
 const smallWorld = (): World => generateWorld({ accounts: 2, regions: 2, resourcesPerRegion: 4, seed: 3 }, allSimulators());
@@ -122,4 +122,20 @@ test('past the run\'s deadline, a call still throttled is reported as throttled;
   t.true(result.summary.errors.length > 0);
   t.true(result.summary.errors.every((error) => error.service === 'kms' && error.code === 'Throttled'), JSON.stringify(result.summary.errors.slice(0, 2)));
   t.true(result.summary.counts.entities.aws_iam_user > 0, 'the other services were collected');
+});
+
+test('the configuration sets the deadline: throttleRetryMinutes', async (t) => {
+  const world = smallWorld();
+  world.faults = [{ service: 'kms', operation: 'DescribeKey', error: 'Throttling' }];
+  // Each retry moves the clock 10 s: a 1-minute deadline passes after about six throttles, a
+  // 10-minute one after about sixty, so the two runs differ in throttled attempts, not in outcome.
+  const run = (minutes: number) =>
+    simulate(world, {
+      config: { outputDir: temporaryDirectory(), throttleRetryMinutes: minutes },
+      access: { throttleRetries: { baseDelayMs: 1, maxDelayMs: 2, clock: new VirtualTime({ msPerRead: 10_000 }) } },
+    });
+  const short = await run(1);
+  const long = await run(10);
+  for (const result of [short, long]) t.true(result.summary.errors.length > 0 && result.summary.errors.every((error) => error.code === 'Throttled'));
+  t.true(long.summary.throttledCalls > 3 * short.summary.throttledCalls, `${short.summary.throttledCalls} then ${long.summary.throttledCalls} throttled attempts`);
 });
