@@ -78,7 +78,7 @@ export function evaluateRule(index: GraphIndex, rule: AlertRule, options: Evalua
     const evidence: AlertEvidence[] = [];
     rule.parsed.forEach((query, queryIndex) => {
       const name = rule.queries[queryIndex].name;
-      const result = runQuery(index, query, { now: options.now, defaultLimit: limit });
+      const result = runQuery(index, query, { now: options.now, defaultLimit: limit, params: rule.params });
       queries[name] = { total: result.total, data: result.data as unknown[] };
       evaluation.totals[name] = result.total;
       if (result.total > 0) evidence.push(...evidenceOf(name, result, limit));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { parseQuery, QueryError, type Query } from '../query';
+import { parameterNames, parseQuery, QueryError, type Parameters, type Query } from '../query';
 import { ALERT_LEVELS, SNS_ACTION_SCHEMA, SQS_ACTION_SCHEMA, type AlertLevel, type AlertsConfig, type DeliveryAction } from './config';
 import { checkCondition, checkTemplate, TemplateError } from './template';
 import Ajv from 'ajv';
@@ -36,6 +36,8 @@ export interface AlertRule {
   deliveries: DeliveryAction[];
   /** The level its operations set (`SET_PROPERTY alertLevel`), HIGH when none does. */
   alertLevel: AlertLevel;
+  /** Values of the `${ param.name }` its queries use, from the rule's `params`. */
+  params?: Parameters;
 }
 
 /** A rule file that cannot be used: names the file, line and field. Exit code 2 on the command line. */
@@ -69,7 +71,7 @@ function publishedDefaults(): PackDefaults {
 /** Our AWS pack, shipped beside this file (copied to dist/ by the build). */
 export const AWS_PACK_FILE = path.join(__dirname, 'packs', 'aws.yaml');
 
-const KNOWN = new Set(['name', 'description', 'queries', 'question', 'operations', 'alertLevel', 'specVersion', 'pollingInterval', 'outputs', 'templates', 'tags', 'id', 'version', 'notifyOnFailure', 'triggerActionsOnNewEntitiesOnly', 'ignorePreviousResults']);
+const KNOWN = new Set(['name', 'description', 'params', 'queries', 'question', 'operations', 'alertLevel', 'specVersion', 'pollingInterval', 'outputs', 'templates', 'tags', 'id', 'version', 'notifyOnFailure', 'triggerActionsOnNewEntitiesOnly', 'ignorePreviousResults']);
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const checkSns = ajv.compile(SNS_ACTION_SCHEMA);
@@ -130,6 +132,17 @@ export function loadRuleFile(file: string, pack: string, defaults?: PackDefaults
         throw error;
       }
       ruleQueries.push({ name, query: text, ...(version ? { version } : {}) });
+    });
+    // `${ param.name }` in a query takes its value from the rule's `params`; one left without a value fails now.
+    const params = raw.params as Record<string, unknown> | undefined;
+    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) fail([...at, 'params'], 'a map of parameter names to values');
+    const scalar = (value: unknown) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    for (const [name, value] of Object.entries(params ?? {})) {
+      if (!scalar(value) && !(Array.isArray(value) && value.length > 0 && value.every(scalar))) fail([...at, 'params', name], 'text, a number, true, false or a non-empty list of them');
+    }
+    parsed.forEach((query, queryIndex) => {
+      const missing = parameterNames(query).filter((name) => !Object.hasOwn(params ?? {}, name));
+      if (missing.length) fail([...queriesField, queryIndex, 'query'], `uses ${missing.map((name) => `\${ param.${name} }`).join(', ')}: give ${missing.length > 1 ? 'them values' : 'it a value'} in the rule's params`);
     });
     if (raw.alertLevel !== undefined && !ALERT_LEVELS.includes(raw.alertLevel as AlertLevel)) fail([...at, 'alertLevel'], `one of ${ALERT_LEVELS.join(', ')}`);
     let operations: RuleOperation[];
@@ -194,7 +207,17 @@ export function loadRuleFile(file: string, pack: string, defaults?: PackDefaults
     const level = operations
       .flatMap((operation) => operation.actions)
       .find((action) => action.type === 'SET_PROPERTY' && action.targetProperty === 'alertLevel' && ALERT_LEVELS.includes(action.targetValue as AlertLevel))?.targetValue as AlertLevel | undefined;
-    return { name: raw.name, ...(raw.description ? { description: raw.description as string } : {}), pack, queries: ruleQueries, operations, parsed, deliveries, alertLevel: level ?? 'HIGH' };
+    return {
+      name: raw.name,
+      ...(raw.description ? { description: raw.description as string } : {}),
+      pack,
+      queries: ruleQueries,
+      operations,
+      parsed,
+      deliveries,
+      alertLevel: level ?? 'HIGH',
+      ...(params ? { params: params as Parameters } : {}),
+    };
   });
 }
 

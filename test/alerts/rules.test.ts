@@ -65,3 +65,23 @@ test('a rule of our own: several queries, a templated level, SNS and SQS actions
   const error = t.throws(() => loadRuleFile(file, 'mine'), { instanceOf: RuleError });
   t.regex(error?.message ?? '', /rules\.json:\d+: \[0\]\.operations\[0\]\.actions\[0\]\.queueUrl: must match pattern/);
 });
+
+test('rule params: ${ param.x } in a rule\'s queries takes the rule\'s params; a query left without a value fails at load, naming the field', (t) => {
+  const directory = temporaryDirectory();
+  const file = path.join(directory, 'params.yaml');
+  const rule = (params: string) =>
+    `- name: subnets-by-visibility\n${params}  queries:\n    - name: query0\n      query: FIND aws_subnet WITH public = \${ param.public }\n`;
+  writeFileSync(file, rule('  params: { public: true }\n'));
+  const [publicRule] = loadRuleFile(file, 'test');
+  const publicSubnets = evaluateRule(buildGraph().index, publicRule, { now: NOW });
+  t.is(publicSubnets.totals.query0, 1);
+  t.deepEqual(publicSubnets.evidence.map((item) => item.displayName), ['public-a']);
+  writeFileSync(file, rule('  params: { public: [true, false] }\n'));
+  t.is(evaluateRule(buildGraph().index, loadRuleFile(file, 'test')[0], { now: NOW }).totals.query0, 2, 'a list means any of its values');
+
+  writeFileSync(file, rule(''));
+  const missing = t.throws(() => loadRuleFile(file, 'test'), { instanceOf: RuleError });
+  t.regex(missing?.message ?? '', /params\.yaml:4: \[0\]\.queries\[0\]\.query: uses \$\{ param\.public \}: give it a value in the rule's params/);
+  writeFileSync(file, rule('  params: { public: { yes: 1 } }\n'));
+  t.regex(t.throws(() => loadRuleFile(file, 'test'))?.message ?? '', /params\.yaml:2: \[0\]\.params\.public: text, a number/);
+});
