@@ -2,25 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import type { AlertMessage, AlertRunSummary } from '../../src/alerts';
-import { main } from '../../src/cli/main';
 import { temporaryDirectory } from '../helpers/simulate';
 import { AwsLoopback, internalError } from './aws-loopback';
+import { runCli as cli } from '../helpers/cli';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'orggraph', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
 
 /** The environment of the ingesting process: its own credentials, and endpoints pointing at the loopback AWS. */
 async function withEnvironment<T>(variables: Record<string, string>, run: () => Promise<T>): Promise<T> {
@@ -63,8 +48,8 @@ test.serial("after an ingestion, new HIGH and CRITICAL alerts go to SNS and SQS 
       },
       () => cli(['ingest', '--simulate', '--config', path.join(directory, 'orggraph.yaml'), '--quiet', '--no-progress', '--json']),
     );
-    t.is(run.code, 0, run.err);
-    const summary = JSON.parse(run.out) as { alerts: Omit<AlertRunSummary, 'alerts'> };
+    t.is(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { alerts: Omit<AlertRunSummary, 'alerts'> };
     const { delivery } = summary.alerts;
     t.truthy(delivery);
     t.is(delivery?.failed, 0);
@@ -83,7 +68,7 @@ test.serial("after an ingestion, new HIGH and CRITICAL alerts go to SNS and SQS 
       summary.alerts.newByLevel.HIGH + summary.alerts.newByLevel.CRITICAL,
     );
     // Nothing secret in what was printed or stored.
-    t.false(run.out.includes('ingesting-process-secret'));
+    t.false(run.stdout.includes('ingesting-process-secret'));
     t.false(readFileSync(path.join(directory, 'out', 'alert-state.json'), 'utf8').includes('ingesting-process-secret'));
   } finally {
     await server.stop();
@@ -101,9 +86,9 @@ test.serial('a delivery that fails is reported in the summary; the run and its s
       { AWS_ACCESS_KEY_ID: 'AKIDINGESTINGPROCESS', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL_SQS: server.url },
       () => cli(['ingest', '--simulate', '--config', path.join(directory, 'orggraph.yaml'), '--quiet', '--no-progress']),
     );
-    t.is(run.code, 0, run.err);
-    t.regex(run.out, /^Alerts .* FAILED$/m);
-    t.regex(run.out, /not delivered to http:\/\/127\.0\.0\.1:\d+\/123456789012\/down/);
+    t.is(run.code, 0, run.stderr);
+    t.regex(run.stdout, /^Alerts .* FAILED$/m);
+    t.regex(run.stdout, /not delivered to http:\/\/127\.0\.0\.1:\d+\/123456789012\/down/);
     t.true(existsSync(path.join(directory, 'out', 'latest.json')));
     t.true(server.requests.length >= 3);
   } finally {

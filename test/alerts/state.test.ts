@@ -2,9 +2,9 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import { alertsAfterIngest, loadAlertRules, readAlertState, type AlertRecord, type AlertsOutcome, type AlertRunSummary } from '../../src/alerts';
-import { main } from '../../src/cli/main';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
+import { runCli as cli } from '../helpers/cli';
 
 const DAY = 86_400_000;
 const T1 = Date.parse('2026-03-01T08:00:00.000Z');
@@ -92,40 +92,25 @@ test('alert state moves NEW -> ONGOING -> RESOLVED across three runs, kept besid
   t.deepEqual(readdirSync(directory).filter((name) => name.startsWith('.')), []);
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'orggraph', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
 
 test.serial('orggraph ingest prints the alerts and changes; orggraph alerts shows the same statuses', async (t) => {
   const directory = temporaryDirectory('orggraph-alerts-cli-');
   const first = await cli(['ingest', '--simulate', '--out', directory, '--quiet', '--no-progress', '--json']);
-  t.is(first.code, 0, first.err);
-  const summary = JSON.parse(first.out) as { alerts: AlertRunSummary; changes: { created: number }; relationshipChanges: { created: number } };
+  t.is(first.code, 0, first.stderr);
+  const summary = JSON.parse(first.stdout) as { alerts: AlertRunSummary; changes: { created: number }; relationshipChanges: { created: number } };
   t.true(summary.alerts.counts.NEW > 0);
   t.true(summary.changes.created > 0 && summary.relationshipChanges.created > 0);
   const text = await cli(['ingest', '--simulate', '--out', directory, '--quiet', '--no-progress']);
-  t.regex(text.out, /^Changes {2}entities \+0 created, ~0 updated, -0 deleted; relationships \+0 ~0 -0$/m);
-  t.regex(text.out, /^Alerts {3}0 new, \d+ ongoing, 0 resolved \(open: \d+ CRITICAL, /m);
+  t.regex(text.stdout, /^Changes {2}entities \+0 created, ~0 updated, -0 deleted; relationships \+0 ~0 -0$/m);
+  t.regex(text.stdout, /^Alerts {3}0 new, \d+ ongoing, 0 resolved \(open: \d+ CRITICAL, /m);
   const listed = await cli(['alerts', '--dir', directory, '--json']);
-  t.is(listed.code, 0, listed.err);
-  const alerts = JSON.parse(listed.out) as AlertRunSummary;
+  t.is(listed.code, 0, listed.stderr);
+  const alerts = JSON.parse(listed.stdout) as AlertRunSummary;
   t.is(alerts.counts.NEW, 0);
   t.is(alerts.counts.ONGOING, summary.alerts.counts.NEW);
   const table = await cli(['alerts', '--dir', directory]);
-  t.regex(table.out, /^ONGOING \(\d+\)$/m);
-  t.regex(table.out, /CRITICAL aws-root-without-mfa: acme-prod/);
+  t.regex(table.stdout, /^ONGOING \(\d+\)$/m);
+  t.regex(table.stdout, /CRITICAL aws-root-without-mfa: acme-prod/);
 });
 
 test.serial('a bad rule file stops the run before any AWS call, naming file, line and field', async (t) => {
@@ -136,14 +121,14 @@ test.serial('a bad rule file stops the run before any AWS call, naming file, lin
   writeFileSync(config, `outputDir: ${JSON.stringify(path.join(directory, 'out'))}\nalerts:\n  rules: [my-rules.yaml]\n`);
   const run = await cli(['ingest', '--simulate', '--config', config, '--quiet', '--no-progress']);
   t.is(run.code, 2);
-  t.regex(run.err, /my-rules\.yaml:8: \[1\]\.queries\[0\]\.query: bad J1QL/);
+  t.regex(run.stderr, /my-rules\.yaml:8: \[1\]\.queries\[0\]\.query: bad J1QL/);
   t.false(existsSync(path.join(directory, 'out')));
   writeFileSync(rulesFile, ['- name: level', '  alertLevel: URGENT', '  queries: [{ query: "FIND aws_s3_bucket" }]', ''].join('\n'));
   const level = await cli(['alerts', '--config', config]);
   t.is(level.code, 2);
-  t.regex(level.err, /my-rules\.yaml:2: \[0\]\.alertLevel: one of INFO, LOW, MEDIUM, HIGH, CRITICAL/);
+  t.regex(level.stderr, /my-rules\.yaml:2: \[0\]\.alertLevel: one of INFO, LOW, MEDIUM, HIGH, CRITICAL/);
   writeFileSync(rulesFile, ['- name: cond', '  queries: [{ query: "FIND aws_s3_bucket" }]', '  operations:', '    - when: { type: FILTER, condition: "{{queries.query0.total >}}" }', '      actions: [{ type: CREATE_ALERT }]', ''].join('\n'));
   const condition = await cli(['alerts', '--config', config]);
   t.is(condition.code, 2);
-  t.regex(condition.err, /my-rules\.yaml:4: \[0\]\.operations\[0\]\.when\.condition: template/);
+  t.regex(condition.stderr, /my-rules\.yaml:4: \[0\]\.operations\[0\]\.when\.condition: template/);
 });

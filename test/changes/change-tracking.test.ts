@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import test from 'ava';
 import { diffSnapshots, objectHistory } from '../../src/changes';
-import { main } from '../../src/cli/main';
 import type { Entity, Relationship } from '../../src/graph';
 import type { IngestResult } from '../../src/ingest';
 import { readSnapshot, SnapshotStore } from '../../src/snapshot';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
+import { runCli as cli } from '../helpers/cli';
 
 const T1 = Date.parse('2026-03-01T08:00:00.000Z');
 const T2 = Date.parse('2026-03-02T08:00:00.000Z');
@@ -172,38 +172,23 @@ test('history shows one entity across the retained snapshots', async (t) => {
   t.deepEqual(absent.events, []);
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'orggraph', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
 
 test.serial('orggraph diff and history on the command line', async (t) => {
   const { directory, files } = await threeRuns();
   // Default: the previous and the latest snapshot (runs 2 and 3).
   const text = await cli(['diff', '--dir', directory]);
-  t.is(text.code, 0, text.err);
-  t.regex(text.out, new RegExp(`- entity aws_iam_role ${NEW_ROLE.replace(/[/]/g, '\\/')}`));
-  t.regex(text.out, /~ entity aws_s3_bucket arn:aws:s3:::acme-prod-legacy-exports {2}\[222222222222\]\n( {4}.*\n)* {4}encrypted: false -> true\n/);
-  t.regex(text.out, /entities: \+0 ~3 -2; relationships: \+0 ~0 -3\n$/);
+  t.is(text.code, 0, text.stderr);
+  t.regex(text.stdout, new RegExp(`- entity aws_iam_role ${NEW_ROLE.replace(/[/]/g, '\\/')}`));
+  t.regex(text.stdout, /~ entity aws_s3_bucket arn:aws:s3:::acme-prod-legacy-exports {2}\[222222222222\]\n( {4}.*\n)* {4}encrypted: false -> true\n/);
+  t.regex(text.stdout, /entities: \+0 ~3 -2; relationships: \+0 ~0 -3\n$/);
   const json = await cli(['diff', '--dir', directory, '--json', '--type', 'aws_iam_user', path.basename(files[0]), files[1]]);
-  t.is(json.code, 0, json.err);
-  const parsed = JSON.parse(json.out) as { changes: Array<{ _key: string; change: string }> };
+  t.is(json.code, 0, json.stderr);
+  const parsed = JSON.parse(json.stdout) as { changes: Array<{ _key: string; change: string }> };
   t.deepEqual(parsed.changes.map((c) => [c.change, c._key]), [['deleted', AUDITOR]]);
   t.is((await cli(['diff', '--dir', directory, files[0]])).code, 2);
   t.is((await cli(['diff', '--dir', directory, '--account', '12', ])).code, 2);
   t.is((await cli(['diff', '--dir', temporaryDirectory()])).code, 2);
   const history = await cli(['history', '--dir', directory, BUCKET]);
-  t.is(history.code, 0, history.err);
-  t.regex(history.out, /updated entity aws_s3_bucket .*\n {4}versioningEnabled: false -> true/);
+  t.is(history.code, 0, history.stderr);
+  t.regex(history.stdout, /updated entity aws_s3_bucket .*\n {4}versioningEnabled: false -> true/);
 });

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
-import { main } from '../../src/cli/main';
 import type { ComplianceReport } from '../../src/compliance';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
+import { runCli } from '../helpers/cli';
 
 /**
  * `orggraph compliance` on the demo organization (`npm run demo`'s world), which deliberately
@@ -11,24 +11,9 @@ import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate'
  */
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run('compliance', ...args);
+  return runCli(['compliance', ...args]);
 }
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'orggraph', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
 
 const demo = (async () => {
   const directory = temporaryDirectory('orggraph-compliance-');
@@ -145,12 +130,12 @@ test.serial('bad framework names and files exit 2 before any snapshot is read', 
 
 test.serial('the ingest summary has a compliance line (text) and entry (--json) per framework', async (t) => {
   const world = path.join(__dirname, 'worlds', 'failing.yaml');
-  const json = await run('ingest', '--simulate', world, '--out', temporaryDirectory(), '--json', '--quiet');
+  const json = await runCli(['ingest', '--simulate', world, '--out', temporaryDirectory(), '--json', '--quiet']);
   t.is(json.code, 0, json.stderr);
   const summary = JSON.parse(json.stdout) as { compliance: Array<{ framework: string; score: number; failing: string[]; notEvaluated: number }> };
   t.is(summary.compliance.length, 1);
   t.like(summary.compliance[0], { framework: 'cis-aws-7.0', score: 0, notEvaluated: 12 });
   t.deepEqual(summary.compliance[0].failing.slice(0, 3), ['2.4', '2.5', '2.8']);
-  const text = await run('ingest', '--simulate', path.join(__dirname, 'worlds', 'passing.yaml'), '--out', temporaryDirectory(), '--quiet', '--no-progress');
+  const text = await runCli(['ingest', '--simulate', path.join(__dirname, 'worlds', 'passing.yaml'), '--out', temporaryDirectory(), '--quiet', '--no-progress']);
   t.regex(text.stdout, /^Compliance cis-aws-7\.0: 100% \(coverage 64\.7%\), 22 PASS, 0 FAIL, 12 NOT_EVALUATED, 36 MANUAL$/m);
 });

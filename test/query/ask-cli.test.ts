@@ -2,43 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import test from 'ava';
-import { main } from '../../src/cli/main';
 import type { QuestionAnswer, QueryResult } from '../../src/query';
-import { SnapshotStore } from '../../src/snapshot/store';
-import { emptyMetadata } from '../helpers/metadata';
-import { buildGraph } from './fixtures';
+import { exampleSnapshotDirectory, runCli } from '../helpers/cli';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'orggraph', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
 
-const snapshot = (async () => {
-  const directory = mkdtempSync(path.join(tmpdir(), 'orggraph-ask-'));
-  const { entities, relationships } = buildGraph();
-  const now = new Date().toISOString();
-  const written = await new SnapshotStore(directory).write(
-    entities,
-    relationships,
-    emptyMetadata({
-      startedAt: now,
-      endedAt: now,
-      counts: { entities: {}, relationships: {}, totalEntities: entities.length, totalRelationships: relationships.length, staleEntities: 0 },
-    }),
-  );
-  return { directory, file: written.path };
-})();
+const cli = (...args: string[]) => runCli(args);
+const snapshot = exampleSnapshotDirectory('orggraph-ask-');
 
 test.serial('query --param fills ${ param.x }; a missing one fails before the snapshot is read', async (t) => {
   const { file } = await snapshot;

@@ -2,44 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import test from 'ava';
-import { main } from '../../src/cli/main';
 import type { QueryResult } from '../../src/query';
-import { SnapshotStore } from '../../src/snapshot/store';
-import { buildGraph } from './fixtures';
-import { emptyMetadata } from '../helpers/metadata';
+import { exampleSnapshotDirectory, runCli } from '../helpers/cli';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'orggraph', 'query', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
 
-/** A snapshot directory holding the example organization. */
-async function snapshotDirectory(): Promise<{ directory: string; file: string }> {
-  const directory = mkdtempSync(path.join(tmpdir(), 'orggraph-query-'));
-  const { entities, relationships } = buildGraph();
-  const now = new Date().toISOString();
-  const written = await new SnapshotStore(directory).write(
-    entities,
-    relationships,
-    emptyMetadata({
-      startedAt: now,
-      endedAt: now,
-      counts: { entities: {}, relationships: {}, totalEntities: entities.length, totalRelationships: relationships.length, staleEntities: 0 },
-    }),
-  );
-  return { directory, file: written.path };
-}
+
+const cli = (...args: string[]) => runCli(['query', ...args]);
+const snapshotDirectory = () => exampleSnapshotDirectory('orggraph-query-');
 
 test.serial('queries the latest snapshot of a directory and prints a table', async (t) => {
   const { directory } = await snapshotDirectory();
