@@ -3,6 +3,7 @@
  * resolved). Types only: the serialized provider imports nothing at run time.
  */
 import type { AlertsConfig } from '../src/alerts/config';
+import type { ComplianceSummary } from '../src/compliance/summary';
 
 export interface AccountRef {
   id: string;
@@ -109,18 +110,8 @@ export interface GraphSnapshotOutputs {
   compliance?: ComplianceOutput[];
 }
 
-/** One framework's result in the outputs: the score and the ids of the failing controls. */
-export interface ComplianceOutput {
-  framework: string;
-  /** PASS / (PASS + FAIL) in percent; null when nothing could be evaluated. */
-  score: number | null;
-  /** Evaluated / automated controls, in percent. */
-  coverage: number | null;
-  pass: number;
-  fail: number;
-  notEvaluated: number;
-  failing: string[];
-}
+/** One framework's result in the outputs: the run summary's, less its line of text. */
+export type ComplianceOutput = Omit<ComplianceSummary, 'line'>;
 
 export interface ChangesOutput {
   created: number;

@@ -1,26 +1,14 @@
-import { execFile } from 'node:child_process';
 import { existsSync, promises as fs, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import test from 'ava';
 import { stringify } from 'yaml';
 import { builtinWorldData, temporaryDirectory } from './helpers/simulate';
 import { ingest } from '../src/ingest';
 import { onSimulatedAwsCreated } from '../src/sim/simulator';
 import { loadSimulatedWorld } from '../src/cli/commands/ingest';
+import { runBinary } from './helpers/cli';
 
-const run = promisify(execFile);
-const bin = path.join(__dirname, '..', 'bin', 'orggraph.js');
-
-async function orggraph(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const orggraph = runBinary;
 
 test('unknown services, on the command line or in a configuration file, exit 2 with a suggestion and write nothing', async (t) => {
   const out = temporaryDirectory();

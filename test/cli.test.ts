@@ -1,22 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import test from 'ava';
 import { temporaryDirectory } from './helpers/simulate';
+import { runBinary } from './helpers/cli';
 
-const run = promisify(execFile);
-const bin = path.join(__dirname, '..', 'bin', 'orggraph.js');
-
-async function orggraph(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const orggraph = runBinary;
 
 test('ingest --simulate --json prints the run summary and never echoes the External ID', async (t) => {
   const out = temporaryDirectory();

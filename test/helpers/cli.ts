@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
 import { SnapshotStore } from '../../src/snapshot/store';
 import { buildGraph } from '../query/fixtures';
@@ -42,4 +45,18 @@ export async function exampleSnapshotDirectory(prefix: string): Promise<{ direct
     }),
   );
   return { directory, file: written.path };
+}
+
+const execFileAsync = promisify(execFile);
+const BIN = path.join(__dirname, '..', '..', 'bin', 'orggraph.js');
+
+/** Runs `bin/orggraph.js` in a child process, as a user does; a non-zero exit is returned, not thrown. */
+export async function runBinary(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
 }
