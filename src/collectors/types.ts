@@ -1,27 +1,11 @@
 import type { CallScope, SdkClient, SdkClientClass } from '../aws/access';
-import type { Entity, GraphStore, Relationship, RelationshipVerb } from '../graph';
+import type { Entity, EntitySchema, GraphStore, Relationship, RelationshipSchema } from '../graph';
 
-/** An entity type a collector produces. */
-export interface EntityDeclaration {
-  _type: string;
-  _class: string[];
-  /** JupiterOne's data-model resource label, for the docs table. */
-  resourceName: string;
-  /**
-   * Types whose previous entities must never be deleted (findings): they are carried forward even
-   * when the collector succeeds.
-   */
-  everGrowing?: boolean;
-}
+/** An entity type a collector produces: a constant of the service's `schema.ts`. */
+export type EntityDeclaration = EntitySchema;
 
-/** A relationship type a collector produces. `to` may name several target types. */
-export interface RelationshipDeclaration {
-  from: string;
-  verb: RelationshipVerb;
-  to: string | string[];
-  /** Overrides the derived `_type` (one target only). */
-  _type?: string;
-}
+/** A relationship type a collector produces: a constant of the service's `schema.ts`. */
+export type RelationshipDeclaration = RelationshipSchema;
 
 /**
  * What a collector produces and needs. This is the single source of truth from which the docs

@@ -1,3 +1,4 @@
+import type { EntitySchema } from './schema';
 import type { Entity, PropertyValue, Relationship, RelationshipVerb } from './types';
 
 /**
@@ -89,10 +90,14 @@ export function tagProperties(tags: TagInput): { properties: Record<string, stri
   return { properties, nameTag };
 }
 
-export interface EntitySpec {
+/**
+ * The entity's type: a service's schema constant, or `_type` and `_class` spelled out (only for
+ * types that are not known until run time, such as mapped entities).
+ */
+export type EntitySpec = EntitySpecFields & ({ schema: EntitySchema } | { _type: string; _class: string | readonly string[] });
+
+interface EntitySpecFields {
   _key: string;
-  _type: string;
-  _class: string | string[];
   /** Resource name; the `Name` tag overrides the display name and fills an empty name. */
   name?: string;
   displayName?: string;
@@ -109,10 +114,12 @@ export function createEntity(spec: EntitySpec): Entity {
   if (spec._key.length < 10) throw new Error(`entity _key "${spec._key}" is shorter than 10 characters`);
   const { properties: tagProps, nameTag } = tagProperties(spec.tags);
   const name = spec.name || nameTag || spec._key;
+  const _type = 'schema' in spec ? spec.schema._type : spec._type;
+  const _class = 'schema' in spec ? spec.schema._class : spec._class;
   const entity: Entity = {
     _key: spec._key,
-    _type: spec._type,
-    _class: Array.isArray(spec._class) ? [...spec._class] : [spec._class],
+    _type,
+    _class: typeof _class === 'string' ? [_class] : [..._class],
     name,
     displayName: nameTag || spec.displayName || name,
   };

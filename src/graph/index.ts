@@ -1,5 +1,6 @@
 export * from './types';
 export * from './convert';
+export * from './schema';
 export * from './validate';
 export * from './store';
 export * from './mapped';

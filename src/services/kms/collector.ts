@@ -9,15 +9,17 @@ import {
 } from '@aws-sdk/client-kms';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector } from '../../collectors/types';
-import { RelationshipVerb } from '../../graph';
-import { convertKmsKey, KMS_KEY_TYPE, kmsServiceHasKey } from './converters';
+import { convertKmsKey, kmsServiceHasKey } from './converters';
+import { KmsEntities, KmsRelationships } from './schema';
+
+const KMS_KEY_TYPE = KmsEntities.KEY._type;
 
 export const kmsKeysCollector: Collector = {
   id: 'kms-keys',
   service: 'kms',
   scope: 'regional',
-  entities: [{ _type: KMS_KEY_TYPE, _class: ['CryptoKey'], resourceName: 'KMS Key' }],
-  relationships: [{ from: 'aws_kms', verb: RelationshipVerb.HAS, to: KMS_KEY_TYPE }],
+  entities: [KmsEntities.KEY],
+  relationships: [KmsRelationships.SERVICE_HAS_KEY],
   permissions: ['kms:ListKeys', 'kms:ListAliases', 'kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
   optionalCalls: [
     {

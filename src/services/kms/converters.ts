@@ -1,8 +1,10 @@
 import type { KeyMetadata, Tag } from '@aws-sdk/client-kms';
 import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
 import { serviceEntityRef } from '../service-entities';
+import { KmsEntities } from './schema';
 
-export const KMS_KEY_TYPE = 'aws_kms_key';
+/** @deprecated use `KmsEntities.KEY._type` from `./schema`. */
+export const KMS_KEY_TYPE = KmsEntities.KEY._type;
 
 export interface KmsKeyFacts {
   metadata: KeyMetadata;
@@ -22,8 +24,7 @@ export function convertKmsKey(facts: KmsKeyFacts): Entity {
   const alias = facts.aliases?.[0];
   return createEntity({
     _key: arn,
-    _type: KMS_KEY_TYPE,
-    _class: ['CryptoKey'],
+    schema: KmsEntities.KEY,
     name: alias?.replace(/^alias\//, '') ?? keyId,
     tags: facts.tags?.map((tag) => ({ Key: tag.TagKey, Value: tag.TagValue })),
     createdOn: metadata.CreationDate,
