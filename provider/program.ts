@@ -3,6 +3,7 @@
  * then the ingestion resource, which depends on the audit roles.
  */
 import type { AlertsConfig } from '../src/alerts/config';
+import type { SavedQuestionsConfig } from '../src/query/saved-questions';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../src/config';
 import { ONBOARDING_CONFIG_KEYS, unknownConfigKeys } from '../onboarding/config';
@@ -45,7 +46,8 @@ export interface ProgramSettings {
 export const PROGRAM_CONFIG_KEYS: readonly string[] = [
   ...new Set([
     'simulate', 'onboard', 'roleName', 'rolePath', 'externalId', 'managementAccountId', 'skipTag', 'accounts', 'accountIds', 'regions',
-    'services', 'destination', 'snapshotEncryption', 'snapshotRegion', 'tags', 'concurrency', 'workers', 'sessionName', 'removeSnapshotsOnDelete',
+    'services', 'destination', 'snapshotEncryption', 'snapshotRegion', 'tags', 'concurrency', 'throttleRetryMinutes', 'workers', 'sessionName',
+    'retention', 'removeSnapshotsOnDelete', 'report', 'alerts', 'questions',
     ...ONBOARDING_CONFIG_KEYS,
   ]),
 ];
@@ -78,12 +80,15 @@ export function settingsFromConfig(config: pulumi.Config): ProgramSettings {
     snapshotRegion: config.get('snapshotRegion'),
     tags: config.getObject<IntegrationTags>('tags'),
     concurrency: config.getNumber('concurrency'),
+    throttleRetryMinutes: config.getNumber('throttleRetryMinutes'),
+    retention: config.getObject<{ keep: number }>('retention'),
     workers: config.get('workers') === 'auto' ? 'auto' : config.getNumber('workers'),
     sessionName: config.get('sessionName'),
     simulate,
     removeSnapshotsOnDelete: config.getBoolean('removeSnapshotsOnDelete'),
     report: config.getBoolean('report'),
     alertRules: config.getObject<AlertsConfig>('alerts'),
+    questions: config.getObject<SavedQuestionsConfig>('questions'),
   };
   // Unset keys are left out rather than passed as undefined inputs.
   for (const key of Object.keys(args) as Array<keyof GraphSnapshotArgs>) if (args[key] === undefined) delete args[key];
