@@ -11,7 +11,7 @@ import type { dynamic } from '@pulumi/pulumi';
 import { loadSimulatedWorld } from '../src/cli/commands/ingest';
 import type { Logger } from '../src/collectors/types';
 import { ACCOUNT_ID_SCHEMA, checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, ingestConfigSchema, REGION_SCHEMA, SKIP_TAG_SCHEMA, type IngestConfig } from '../src/config';
-import { ingest, IngestError, type IngestSummary } from '../src/ingest';
+import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../src/ingest';
 import { ALERT_STATE_FILE, alertsAfterIngest, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../src/alerts';
 import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
@@ -21,6 +21,8 @@ import { runCompliance } from '../src/compliance';
 import { askSavedQuestions, DefinitionFileError, GraphIndex, loadSavedQuestions, SAVED_QUESTIONS_SCHEMA, SavedQuestionsError } from '../src/query';
 import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore } from '../src/snapshot/remote';
 import { writeSnapshotReport } from './report-hook';
+import { connectEngineLog, type EngineLog } from './engine-log';
+import { ProgressTally, systemTicker, type Ticker } from '../src/cli/progress';
 import {
   CHANGED_KEYS_IN_OUTPUTS,
   MAX_ERRORS_IN_OUTPUTS,
@@ -280,6 +282,44 @@ const providerLogger: Logger = {
   warn: (message) => process.stderr.write(`aws-org-graph: warning: ${message}\n`),
 };
 
+/** How often `pulumi up` hears where a long run is, besides each change of phase. */
+export const ENGINE_PROGRESS_INTERVAL_MS = 10_000;
+
+/**
+ * The run's logger and progress: warnings to stderr and, in Pulumi's host, to the engine's log
+ * (which `pulumi up` shows), with a progress line at each phase and every ten seconds.
+ */
+function runReporting(engine: EngineLog | undefined, ticker: Ticker = systemTicker) {
+  const tally = new ProgressTally();
+  let phase: IngestProgress['phase'] | undefined;
+  const say = (text: string) => engine?.info(`aws-org-graph: ${text}`);
+  const stopTicking = engine ? ticker.every(ENGINE_PROGRESS_INTERVAL_MS, () => say(tally.line())) : () => undefined;
+  const logger: Logger = {
+    info: () => undefined,
+    debug: () => undefined,
+    warn: (message) => {
+      providerLogger.warn(message);
+      engine?.warn(`aws-org-graph: ${message}`);
+    },
+  };
+  return {
+    logger,
+    say,
+    onProgress(progress: IngestProgress) {
+      tally.update(progress);
+      if (progress.phase !== phase) {
+        phase = progress.phase;
+        say(tally.line());
+      }
+    },
+    async stop() {
+      stopTicking();
+      await engine?.flush();
+      engine?.close();
+    },
+  };
+}
+
 function clip(message: string): string {
   return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
 }
@@ -335,10 +375,10 @@ export function toOutputs(
 }
 
 /** The `compliance` output: CIS (src/compliance) on the new snapshot; a failure to evaluate is a warning, not a failed update. */
-function complianceOutputs(result: Parameters<typeof runCompliance>[0]): ComplianceOutput[] {
+function complianceOutputs(result: Parameters<typeof runCompliance>[0], logger: Logger): ComplianceOutput[] {
   const compliance = runCompliance(result);
   if (!Array.isArray(compliance)) {
-    providerLogger.warn(`compliance not evaluated: ${compliance.error}`);
+    logger.warn(`compliance not evaluated: ${compliance.error}`);
     return [];
   }
   return compliance.map(({ framework, score, coverage, pass, fail, notEvaluated, failing }) => ({ framework, score, coverage, pass, fail, notEvaluated, failing }));
@@ -363,10 +403,17 @@ function alertsOutput(outcome: AlertsOutcome): AlertsOutput {
 }
 
 /** One ingestion: the engine against AWS or the simulated organization, into the destination. */
-export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutputs> {
+export interface RunOptions {
+  /** Where `pulumi up` messages go (default: the engine, when running in Pulumi's host; `null`: nowhere). */
+  engineLog?: EngineLog | null;
+  ticker?: Ticker;
+}
+
+export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): Promise<GraphSnapshotOutputs> {
   const started = performance.now();
   const failures = validateInputs(raw as Record<string, unknown>);
   if (failures.length) throw new Error(`aws-org-graph: invalid GraphSnapshot inputs: ${failures.map((f) => f.reason).join('; ')}`);
+  const reporting = runReporting(options.engineLog === undefined ? connectEngineLog() : (options.engineLog ?? undefined), options.ticker);
   const inputs = { ...raw };
   delete (inputs as Record<string, unknown>)[PROVIDER_KEY];
   const destination = inputs.destination ?? DEFAULT_OUTPUT_DIR;
@@ -393,7 +440,8 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       config: ingestConfig(inputs, outputDir),
       secrets: inputs.externalId ? { externalId: inputs.externalId } : undefined,
       simulate: world,
-      logger: providerLogger,
+      logger: reporting.logger,
+      onProgress: reporting.onProgress,
     });
     // After the snapshot is written (and before it is pushed, so that the state goes with it).
     const alerts = await alertsAfterIngest(result, alertRules, config.alerts);
@@ -407,13 +455,15 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       uri = path.join(destination, 'snapshots', path.basename(result.summary.snapshot.path));
     }
     // --- report option: the HTML report next to the snapshot (provider/report-hook.ts) ---
-    if (inputs.report === true) await writeSnapshotReport(result.summary.snapshot.path, outputDir, providerLogger, remote);
+    if (inputs.report === true) await writeSnapshotReport(result.summary.snapshot.path, outputDir, reporting.logger, remote);
+    const { totals, errors } = result.summary;
+    reporting.say(`snapshot ${uri}: ${totals.entities} entities, ${totals.relationships} relationships, ${errors.length} errors`);
     return toOutputs(result.summary, inputs, {
       destination,
       uri,
       mode: world ? 'simulated' : 'aws',
       durationMs: Math.round(performance.now() - started),
-      compliance: complianceOutputs(result),
+      compliance: complianceOutputs(result, reporting.logger),
       alerts,
       questions: questions && askSavedQuestions(new GraphIndex([...result.graph.allEntities()], [...result.graph.allRelationships()]), questions, inputs.questions?.params),
     });
@@ -426,6 +476,7 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
   } finally {
     client?.destroy();
     if (staging) await fs.rm(staging, { recursive: true, force: true });
+    await reporting.stop();
   }
 }
 
