@@ -19,6 +19,9 @@ export interface OnboardingResult {
   skippedAccounts: pulumi.Input<unknown>;
   /** The External ID the roles trust (a secret). */
   externalId: pulumi.Input<string>;
+  /** With event streaming: the central event bus and the queue `orggraph watch` reads. */
+  eventBusArn?: pulumi.Input<string | undefined>;
+  eventQueueUrl?: pulumi.Input<string | undefined>;
   /** The audit roles: resources, a record of them, or a promise or output of either. */
   roles: unknown;
   /** The component holding the roles, when the module gives it; `ready` tells the management account. */

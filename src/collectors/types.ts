@@ -1,4 +1,5 @@
 import type { CallScope, SdkClient, SdkClientClass } from '../aws/access';
+import type { EventDeclaration } from '../events/declarations';
 import type { Entity, EntitySchema, GraphStore, Relationship, RelationshipSchema } from '../graph';
 
 /** An entity type a collector produces: a constant of the service's `schema.ts`. */
@@ -41,6 +42,11 @@ export interface CollectorDeclaration {
    * permissions table is derived from these.
    */
   optionalCalls?: OptionalCallDeclaration[];
+  /**
+   * The CloudTrail events of write operations that change what this collector reads: the
+   * onboarding's EventBridge patterns and `orggraph watch`'s refreshes derive from them.
+   */
+  events?: readonly EventDeclaration[];
 }
 
 export interface OptionalCallDeclaration {
