@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadSimulatedWorld } from '../src/cli/commands/ingest';
+import { loadSimulatedWorld } from '../src/sim/load-world';
 import { ingest } from '../src/ingest';
 import { writeReport } from '../src/report';
 import { allSimulators } from '../src/services';

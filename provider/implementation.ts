@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import type { dynamic } from '@pulumi/pulumi';
-import { loadSimulatedWorld } from '../src/cli/commands/ingest';
+import { loadSimulatedWorld } from '../src/sim/load-world';
 import type { Logger } from '../src/collectors/types';
 import { ACCOUNT_ID_SCHEMA, checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, ingestConfigSchema, REGION_SCHEMA, SKIP_TAG_SCHEMA, type IngestConfig } from '../src/config';
 import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../src/ingest';

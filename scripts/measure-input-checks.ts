@@ -1,4 +1,4 @@
-// Measures the input checks a run makes before its first AWS call (`preflight` in src/ingest.ts:
+// Measures the input checks a run makes before its first AWS call (`preflight` in src/ingest/preflight.ts:
 // services, output directory, latest.json and the previous snapshot's metadata, plus the
 // configuration's schema) against a previous snapshot shaped like a 200-account run's: 87,519
 // entities and 200 x 16 x 15 collector records in its metadata. Usage:

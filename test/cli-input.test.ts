@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { builtinWorldData, temporaryDirectory } from './helpers/simulate';
 import { ingest } from '../src/ingest';
 import { onSimulatedAwsCreated } from '../src/sim/simulator';
-import { loadSimulatedWorld } from '../src/cli/commands/ingest';
+import { loadSimulatedWorld } from '../src/sim/load-world';
 import { runBinary } from './helpers/cli';
 
 const orggraph = runBinary;

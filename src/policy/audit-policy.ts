@@ -1,6 +1,6 @@
 import { allCollectors } from '../services';
 import { READ_ACCESS_LEVELS, resolveDeclaredActions, type DeclaredAction, type PermissionDeclarations } from './actions';
-import { grantsAction } from './coverage';
+import { grantsAction } from './granted-actions';
 import { SECURITY_AUDIT } from './security-audit';
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_SIZE, policySize, splitIntoDocuments, splitPolicyNames } from './split';
 import { PolicyError, type ManagedPolicyData, type PolicyDocument } from './types';

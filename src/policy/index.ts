@@ -1,6 +1,6 @@
 export * from './types';
 export * from './actions';
-export * from './coverage';
+export * from './granted-actions';
 export * from './split';
 export * from './security-audit';
 export * from './audit-policy';

@@ -5,7 +5,7 @@ import { createAccountService } from './account';
 import { ec2Service } from './ec2';
 import { iamService } from './iam';
 import { kmsService } from './kms';
-import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from './mappings';
+import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
 import { s3Service } from './s3';
 import type { ServiceModule } from './types';
 

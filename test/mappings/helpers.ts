@@ -3,7 +3,7 @@ import type { Collector, CollectorContext } from '../../src/collectors/types';
 import { createEntity, GraphStore, type Entity, type Relationship } from '../../src/graph';
 import { awsServices } from '../../src/services';
 import { convertAccount } from '../../src/services/account/converters';
-import { createMappingCollectors, MAPPING_COLLECTOR_IDS, type MappingOptions } from '../../src/services/mappings';
+import { createMappingCollectors, MAPPING_COLLECTOR_IDS, type MappingOptions } from '../../src/analysis/mappings';
 import { accountEntityKey, createServiceEntity } from '../../src/services/service-entities';
 
 export const ACCOUNT = '111111111111';

@@ -3,7 +3,7 @@ import { compileArnPattern, literalPrefix, parseArn } from '../../src/analysis/a
 import { ResourceIndex } from '../../src/analysis/resource-index';
 import { createEntity, type Entity } from '../../src/graph';
 import { selectCollectors } from '../../src/services';
-import { MAPPINGS_SERVICE } from '../../src/services/mappings';
+import { MAPPINGS_SERVICE } from '../../src/analysis/mappings';
 import { seededRandom } from '../../src/sim/random';
 
 function resource(arn: string, type = 'aws_thing'): Entity {

@@ -119,7 +119,7 @@ test('the compiled engine collects with worker threads started from its compiled
   const outputDir = temporaryDirectory('orggraph-compiled-workers-');
   const generate = { accounts: 5, regions: 2, resourcesPerRegion: 2, mix: 'realistic', seed: 3 } as const;
   const script = [
-    "const { ingest } = require('./dist/src/ingest.js');",
+    "const { ingest } = require('./dist/src/ingest/index.js');",
     "const { generateWorld } = require('./dist/src/sim/generate.js');",
     "const { allSimulators } = require('./dist/src/services/index.js');",
     `const world = generateWorld(${JSON.stringify(generate)}, allSimulators());`,

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { ClientPlugin } from '../../src/aws/access';
 import { relationshipType } from '../../src/graph';
 import { allSimulators, selectCollectors } from '../../src/services';
-import { s3BucketsCollector } from '../../src/services/s3/collector';
+import { s3BucketsCollector } from '../../src/services/s3/collectors';
 import { s3Simulator, type WorldS3, type WorldS3Bucket } from '../../src/services/s3/simulator';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';

@@ -4,7 +4,6 @@ import type { Logger } from '../../collectors/types';
 import { ConfigError, configProblems, InputError, loadConfigFile, type IngestConfig, type InputProblem } from '../../config';
 import type { IngestSummary, RunScope } from '../../ingest';
 import { WorldError } from '../../sim/world';
-import type { World } from '../../sim/types';
 import type { AlertRule, AlertsOutcome } from '../../alerts';
 import { CliError } from '../errors';
 import { BarReporter, JsonLineReporter, LineReporter, type RunReporter } from '../progress';
@@ -16,7 +15,7 @@ import { maxOf } from '../../util/arrays';
 const lazy = {
   ingest: () => require('../../ingest') as typeof import('../../ingest'),
   services: () => require('../../services') as typeof import('../../services'),
-  world: () => require('../../sim/world') as typeof import('../../sim/world'),
+  simulatedWorld: () => require('../../sim/load-world') as typeof import('../../sim/load-world'),
   alerts: () => require('../../alerts') as typeof import('../../alerts'),
   compliance: () => require('../../compliance') as typeof import('../../compliance'),
 };
@@ -47,18 +46,6 @@ interface IngestFlags {
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-
-/** The simulated organization: a world file, or the built-in one. */
-export function loadSimulatedWorld(file: string | true): World {
-  const { allSimulators } = lazy.services();
-  const { builtinWorldText, loadWorldFile, parseWorld } = lazy.world();
-  if (file === true) return parseWorld(builtinWorldText(builtinFragments()), '(built-in world)', allSimulators());
-  return loadWorldFile(file, allSimulators());
-}
-
-export function builtinFragments(): string[] {
-  return lazy.services().serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
-}
 
 function readExternalId(flags: IngestFlags): string | undefined {
   if (flags.externalIdFile) {
@@ -280,7 +267,7 @@ export function registerIngestCommand(program: Command): void {
           return undefined;
         }
       };
-      const world = flags.simulate ? attempt(() => loadSimulatedWorld(flags.simulate === true ? true : (flags.simulate as string))) : undefined;
+      const world = flags.simulate ? attempt(() => lazy.simulatedWorld().loadSimulatedWorld(flags.simulate === true ? true : (flags.simulate as string))) : undefined;
       const config = attempt(() => configFromFlags(flags));
       // Alert rules are read and checked before any AWS call too: a bad rule file fails the run at once.
       const alertRules: AlertRule[] =

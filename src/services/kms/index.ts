@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ServiceModule } from '../types';
-import { kmsKeysCollector } from './collector';
+import { kmsKeysCollector } from './collectors';
 import { kmsSimulator } from './simulator';
 
 export const kmsService: ServiceModule = {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { ServiceModule } from '../types';
-import { s3BucketsCollector } from './collector';
+import { s3BucketsCollector } from './collectors';
 import { s3Simulator } from './simulator';
 
 export const s3Service: ServiceModule = {

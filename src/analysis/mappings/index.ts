@@ -1,9 +1,9 @@
 import type { Collector } from '../../collectors/types';
-import type { ServiceModule } from '../types';
+import type { ServiceModule } from '../../services/types';
 import { createMappingCollectors, MAPPINGS_SERVICE, type MappingOptions } from './collectors';
 
 export { addMappedEntity, createMappingCollectors, MAPPING_COLLECTOR_IDS, MAPPINGS_SERVICE, type MappingOptions } from './collectors';
-export { loadPeopleFile, checkPeople, type PersonRecord } from '../../analysis/people';
+export { loadPeopleFile, checkPeople, type PersonRecord } from '../people';
 
 /**
  * The advanced mappings (IAM permissions and trusts, instance profiles, people) as a module of the

@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import { parse } from 'yaml';
-import { coverageMarkdown, withCoverage } from '../src/coverage';
-import { allCollectors, serviceModules } from '../src/services';
-import { builtinWorld, graphIssues, simulate } from './helpers/simulate';
+import { coverageMarkdown, withCoverage } from '../../src/docs/coverage-table';
+import { allCollectors, serviceModules } from '../../src/services';
+import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
 
 /** The seed's data model, normalized (a copy of the project specification). */
 interface DataModel {
   entities: Array<{ service: string; _type: string; _class: string[] }>;
   relationships: Array<{ kind: string; from: string; verb: string; to: string }>;
 }
-const model = parse(readFileSync(path.join(__dirname, '..', 'docs', 'spec', 'data-model.yaml'), 'utf8')) as DataModel;
+const model = parse(readFileSync(path.join(__dirname, '..', '..', 'docs', 'spec', 'data-model.yaml'), 'utf8')) as DataModel;
 
 const implementedServices = new Set(serviceModules.map((m) => m.service));
 const serviceEntityTypes = serviceModules.filter((m) => m.service !== 'account').map((m) => `aws_${m.service}`);
@@ -84,7 +84,7 @@ test('every relationship in the simulated snapshot is declared by its collector'
 });
 
 test('the README coverage table is the one generated from the declarations', (t) => {
-  const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   t.is(withCoverage(readme), readme, 'run `npm run docs` to regenerate the README coverage table');
   t.true(readme.includes(coverageMarkdown()));
 });

@@ -1,5 +1,5 @@
-import type { Collector } from './collectors/types';
-import { serviceModules, type ServiceModule } from './services';
+import type { Collector } from '../collectors/types';
+import { serviceModules, type ServiceModule } from '../services';
 
 export interface CoverageRow {
   service: string;

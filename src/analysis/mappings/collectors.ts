@@ -13,8 +13,8 @@ import { ResourceIndex } from '../../analysis/resource-index';
 import { analyzeTrusts, ROLE_TYPE, USER_TYPE } from '../../analysis/trusts';
 import type { Collector, CollectorContext, EntityDeclaration } from '../../collectors/types';
 import { compactCopy, RelationshipVerb, type Entity } from '../../graph';
-import { accountEntityKey, serviceEntityKey } from '../service-entities';
-import type { ServiceModule } from '../types';
+import { accountEntityKey, serviceEntityKey } from '../../services/service-entities';
+import type { ServiceModule } from '../../services/types';
 
 export const MAPPINGS_SERVICE = 'mappings';
 export const INSTANCE_TYPE = 'aws_instance';
