@@ -2,7 +2,7 @@ import type { CollectorDeclaration } from '../collectors/types';
 import type { Entity, Relationship } from '../graph/types';
 import { GraphIndex, parseQuery, runQuery, type ListResult, type Query } from '../query';
 import { allCollectors } from '../services';
-import { MAPPINGS_SERVICE } from '../services/mappings/collectors';
+import { MAPPINGS_SERVICE } from '../services/mappings';
 import type { CollectorRunRecord, SnapshotMetadata } from '../snapshot/format';
 import type {
   AccountResult,
