@@ -19,7 +19,7 @@ function entitySchemasOf(module: Record<string, unknown>): EntitySchema[] {
 
 /** Every service's `schema.ts`, the graph's mapped types and the analysis' mapped types, by `_type`. */
 async function allEntitySchemas(): Promise<Map<string, EntitySchema>> {
-  const schemas = [...Object.values(MappedEntities), ...Object.values(AnalysisEntities)];
+  const schemas: EntitySchema[] = [...Object.values(MappedEntities), ...Object.values(AnalysisEntities)];
   for (const service of readdirSync(SERVICES, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
     if (service.name === 'mappings') continue; // analysis, not a service: its types are the analysis' schemas
     const module = (await import(path.join(SERVICES, service.name, 'schema.ts'))) as Record<string, unknown>;
