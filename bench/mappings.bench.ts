@@ -11,7 +11,8 @@ import { compileArnPattern } from '../src/analysis/arn';
 import { parsePolicyDocument } from '../src/analysis/policy-document';
 import { ResourceIndex } from '../src/analysis/resource-index';
 import { createEntity, GraphStore, type Entity } from '../src/graph';
-import { accountEntityKey, createServiceEntity } from '../src/services/service-entities';
+import { serviceEntitySchema } from '../src/graph/schema';
+import { accountEntityKey, createServiceEntity } from '../src/graph/service-entities';
 import { seededRandom } from '../src/sim/random';
 
 const ACCOUNT = '111111111111';
@@ -150,13 +151,13 @@ export async function run(options: { policies?: number; resources?: number; quie
   const resources = generateResources(resourceCount);
   const policies = generatePolicies(policyCount, resources);
   const graph = new GraphStore();
-  const account = createServiceEntity(ACCOUNT, 'account', 'Account', []);
+  const account = createServiceEntity(ACCOUNT, serviceEntitySchema('account', 'Account'), 'Account', []);
   account._key = accountEntityKey(ACCOUNT);
   account._type = 'aws_account';
   graph.addEntity(account);
   const serviceEntities = new Map<string, Entity>();
   for (const service of ['iam', 'ec2', 's3', 'kms']) {
-    const entity = createServiceEntity(ACCOUNT, service, service, ['other']);
+    const entity = createServiceEntity(ACCOUNT, serviceEntitySchema(service, service), service, ['other']);
     graph.addEntity(entity);
     serviceEntities.set(service, entity);
   }

@@ -31,7 +31,8 @@ import * as path from 'node:path';
 import { createEntity, createRelationship } from '../src/graph/convert';
 import { GraphStore } from '../src/graph/store';
 import { RelationshipVerb, type Entity, type Relationship } from '../src/graph/types';
-import { createServiceEntity, serviceEntityRef } from '../src/services/service-entities';
+import { serviceEntitySchema } from '../src/graph/schema';
+import { createServiceEntity, serviceEntityRef } from '../src/graph/service-entities';
 import { diffEntities, inScope, readPreviousSnapshot, readSnapshot, SnapshotStore, type ChangeCounts, type UnrefreshedScope } from '../src/snapshot';
 import type { SnapshotMetadata } from '../src/snapshot/format';
 import { seededRandom } from '../src/sim/random';
@@ -145,7 +146,7 @@ export function buildGraph(count: number, generation = 0, failed?: UnrefreshedSc
   const graph = new GraphStore();
   for (let index = 0; index < ACCOUNTS; index++) {
     for (const service of SERVICES) {
-      const entity = createServiceEntity(accountIdOf(index), service, service.toUpperCase(), ['infrastructure']);
+      const entity = createServiceEntity(accountIdOf(index), serviceEntitySchema(service, service.toUpperCase()), service.toUpperCase(), ['infrastructure']);
       graph.addEntity(stamp(entity, { _accountId: accountIdOf(index), _region: 'global', _collector: 'account' }));
     }
   }

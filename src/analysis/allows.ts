@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createRelationship, RelationshipVerb, type Entity, type Relationship } from '../graph';
-import { accountEntityKey } from '../services/service-entities';
+import { accountEntityKey, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../graph';
 import { ACCESS_LEVELS, sharedActionCatalog, type AccessLevel, type ActionCatalog, type ServiceActions } from './actions';
 import { compileArnPattern, hasWildcard, isAccountId, parseArn, type Matcher } from './arn';
 import { mappedAccount, mappedResource, type AnalysisOutput, type GraphView } from './mapped-entities';

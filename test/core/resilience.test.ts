@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import { IngestError } from '../../src/ingest';
-import { accountEntityKey, serviceEntityKey } from '../../src/services/service-entities';
+import { accountEntityKey, serviceEntityKey } from '../../src/graph/service-entities';
 import { readSnapshot, SnapshotStore } from '../../src/snapshot';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 

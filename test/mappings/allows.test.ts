@@ -1,7 +1,7 @@
 import test from 'ava';
 import { GraphStore } from '../../src/graph';
 import { accessLevelOf } from '../../src/analysis/actions';
-import { serviceEntityKey } from '../../src/services/service-entities';
+import { serviceEntityKey } from '../../src/graph/service-entities';
 import {
   ACCOUNT,
   accountGraph,

@@ -4,7 +4,8 @@ import { createEntity, GraphStore, type Entity, type Relationship } from '../../
 import { awsServices } from '../../src/services';
 import { convertAccount } from '../../src/services/account/converters';
 import { createMappingCollectors, MAPPING_COLLECTOR_IDS, type MappingOptions } from '../../src/analysis/mappings';
-import { accountEntityKey, createServiceEntity } from '../../src/services/service-entities';
+import { serviceEntitySchema } from '../../src/graph/schema';
+import { accountEntityKey, createServiceEntity } from '../../src/graph/service-entities';
 
 export const ACCOUNT = '111111111111';
 
@@ -20,7 +21,7 @@ export function put(graph: GraphStore, entity: Entity, accountId = ACCOUNT): Ent
 /** An account with its `aws_account` and the service entities of iam, ec2, s3 and kms. */
 export function accountGraph(graph = new GraphStore(), accountId = ACCOUNT): GraphStore {
   put(graph, convertAccount({ accountId, name: `account-${accountId}` }), accountId);
-  for (const service of ['iam', 'ec2', 's3', 'kms']) put(graph, createServiceEntity(accountId, service, service.toUpperCase(), ['other']), accountId);
+  for (const service of ['iam', 'ec2', 's3', 'kms']) put(graph, createServiceEntity(accountId, serviceEntitySchema(service, service.toUpperCase()), service.toUpperCase(), ['other']), accountId);
   return graph;
 }
 

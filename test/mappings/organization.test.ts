@@ -2,7 +2,7 @@ import test from 'ava';
 import type { GraphStore, Relationship } from '../../src/graph';
 import { selectCollectors } from '../../src/services';
 import { MAPPINGS_SERVICE } from '../../src/analysis/mappings';
-import { accountEntityKey, serviceEntityKey } from '../../src/services/service-entities';
+import { accountEntityKey, serviceEntityKey } from '../../src/graph/service-entities';
 import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
 
 const PROD = '222222222222';

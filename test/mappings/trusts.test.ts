@@ -2,7 +2,7 @@ import test from 'ava';
 import { EVERYONE } from '@jupiterone/data-model';
 import { requiresExternalId, requiresMfa } from '../../src/analysis/trusts';
 import { createEntity } from '../../src/graph';
-import { serviceEntityKey } from '../../src/services/service-entities';
+import { serviceEntityKey } from '../../src/graph/service-entities';
 import { ACCOUNT, accountGraph, accountKey, edgesFrom, edgeTo, instance, put, role, runMapping, user } from './helpers';
 
 const assumeRole = (principal: unknown, condition?: unknown) => ({

@@ -1,23 +1,22 @@
-import { EVERYONE } from '@jupiterone/data-model';
 import { analyzeAllows } from '../../analysis/allows';
 import { instanceProfileEdges } from '../../analysis/instance-profiles';
-import {
-  ACCOUNT_TYPE,
-  FOREIGN_RESOURCE_DECLARATIONS,
-  SAML_PROVIDER_TYPE,
-  SERVICE_PRINCIPAL_TYPE,
-  WEB_IDENTITY_PROVIDER_TYPE,
-} from '../../analysis/mapped-entities';
-import { personEntity, PERSON_TYPE, userPersonEdges, type PersonRecord } from '../../analysis/people';
+import { FOREIGN_RESOURCE_SCHEMAS } from '../../analysis/mapped-entities';
+import { personEntity, userPersonEdges, type PersonRecord } from '../../analysis/people';
 import { ResourceIndex } from '../../analysis/resource-index';
-import { analyzeTrusts, ROLE_TYPE, USER_TYPE } from '../../analysis/trusts';
+import { AnalysisEntities } from '../../analysis/schema';
+import { analyzeTrusts } from '../../analysis/trusts';
 import type { Collector, CollectorContext, EntityDeclaration } from '../../collectors/types';
-import { compactCopy, RelationshipVerb, type Entity } from '../../graph';
-import { accountEntityKey, serviceEntityKey } from '../../services/service-entities';
+import { accountEntityKey, compactCopy, MappedEntities, RelationshipVerb, serviceEntityKey, type Entity, type EntitySchema } from '../../graph';
+import { AccountEntities } from '../../services/account/schema';
+import { Ec2Entities } from '../../services/ec2/schema';
+import { IamEntities } from '../../services/iam/schema';
 import type { ServiceModule } from '../../services/types';
 
 export const MAPPINGS_SERVICE = 'mappings';
-export const INSTANCE_TYPE = 'aws_instance';
+const ACCOUNT_TYPE = AccountEntities.ACCOUNT._type;
+const ROLE_TYPE = IamEntities.ROLE._type;
+const USER_TYPE = IamEntities.USER._type;
+const INSTANCE_TYPE = Ec2Entities.INSTANCE._type;
 
 export const MAPPING_COLLECTOR_IDS = {
   allows: 'mappings-allows',
@@ -50,8 +49,9 @@ function declarationsOf(services: readonly ServiceModule[]): EntityDeclaration[]
   return [...seen.values()];
 }
 
-function mapped(_type: string, _class: string[], resourceName: string): EntityDeclaration {
-  return { _type, _class, resourceName };
+/** A type's schema, described as the mapped entities of these collectors. */
+function mapped(schema: EntitySchema, resourceName: string): EntityDeclaration {
+  return { ...schema, resourceName };
 }
 
 export interface MappingOptions {
@@ -72,8 +72,8 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
   const resourceTypes = declared.map((entity) => entity._type);
   const serviceIds = services.map((module) => module.service);
   const serviceTypes = serviceIds.map((service) => `aws_${service}`);
-  const foreignTypes = FOREIGN_RESOURCE_DECLARATIONS.map((entity) => entity._type);
-  const accountDeclaration = mapped(ACCOUNT_TYPE, ['Account'], 'Account (mapped: not ingested, or not yet)');
+  const foreignTypes = FOREIGN_RESOURCE_SCHEMAS.map((entity) => entity._type);
+  const accountDeclaration = mapped(AccountEntities.ACCOUNT, 'Account (mapped: not ingested, or not yet)');
 
   const allows: Collector = {
     id: MAPPING_COLLECTOR_IDS.allows,
@@ -81,7 +81,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     scope: 'global',
     entities: [
       accountDeclaration,
-      ...FOREIGN_RESOURCE_DECLARATIONS.map((entity) => mapped(entity._type, entity._class, `${entity._type} in another account (mapped)`)),
+      ...FOREIGN_RESOURCE_SCHEMAS.map((entity) => mapped(entity, `${entity._type} in another account (mapped)`)),
     ],
     relationships: policyTypes.map((from) => ({
       from,
@@ -120,18 +120,18 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     scope: 'global',
     entities: [
       accountDeclaration,
-      mapped(ROLE_TYPE, ['AccessRole'], 'IAM Role in another account (mapped)'),
-      mapped(USER_TYPE, ['User'], 'IAM User in another account (mapped)'),
-      mapped(SAML_PROVIDER_TYPE, ['Service'], 'SAML Provider (mapped)'),
-      mapped(SERVICE_PRINCIPAL_TYPE, ['Service'], 'AWS service principal (mapped)'),
-      mapped(WEB_IDENTITY_PROVIDER_TYPE, ['Service'], 'Web identity provider (mapped)'),
-      mapped(EVERYONE._type, [...EVERYONE._class], 'Everyone'),
+      mapped(IamEntities.ROLE, 'IAM Role in another account (mapped)'),
+      mapped(IamEntities.USER, 'IAM User in another account (mapped)'),
+      mapped(IamEntities.SAML_PROVIDER, 'SAML Provider (mapped)'),
+      mapped(AnalysisEntities.SERVICE_PRINCIPAL, 'AWS service principal (mapped)'),
+      mapped(AnalysisEntities.WEB_IDENTITY_PROVIDER, 'Web identity provider (mapped)'),
+      mapped(MappedEntities.EVERYONE, 'Everyone'),
     ],
     relationships: [
       {
         from: ROLE_TYPE,
         verb: RelationshipVerb.TRUSTS,
-        to: [ROLE_TYPE, USER_TYPE, ACCOUNT_TYPE, ...serviceTypes, SERVICE_PRINCIPAL_TYPE, SAML_PROVIDER_TYPE, WEB_IDENTITY_PROVIDER_TYPE, EVERYONE._type],
+        to: [ROLE_TYPE, USER_TYPE, ACCOUNT_TYPE, ...serviceTypes, AnalysisEntities.SERVICE_PRINCIPAL._type, IamEntities.SAML_PROVIDER._type, AnalysisEntities.WEB_IDENTITY_PROVIDER._type, MappedEntities.EVERYONE._type],
       },
     ],
     permissions: [],
@@ -171,8 +171,8 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     id: MAPPING_COLLECTOR_IDS.people,
     service: MAPPINGS_SERVICE,
     scope: 'global',
-    entities: [mapped(PERSON_TYPE, ['Person'], 'Person (people file)')],
-    relationships: [{ from: USER_TYPE, verb: RelationshipVerb.IS, to: PERSON_TYPE }],
+    entities: [mapped(AnalysisEntities.PERSON, 'Person (people file)')],
+    relationships: [{ from: USER_TYPE, verb: RelationshipVerb.IS, to: AnalysisEntities.PERSON._type }],
     permissions: [],
     dependsOn,
     readsWholeGraph: true,

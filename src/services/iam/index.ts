@@ -1,11 +1,13 @@
 import * as path from 'node:path';
-import type { ServiceModule } from '../types';
+import type { AwsServiceModule } from '../types';
 import { iamCollectors } from './collectors';
 import { iamSimulator } from './simulator';
+import { IamEntities } from './schema';
 
-export const iamService: ServiceModule = {
+export const iamService: AwsServiceModule = {
   service: 'iam',
   title: 'IAM',
+  serviceEntity: IamEntities.SERVICE,
   serviceFunctions: ['IAM', 'access-review'],
   collectors: iamCollectors,
   simulators: [iamSimulator],

@@ -12,8 +12,6 @@ import type { Collector } from '../../collectors/types';
 import { convertKmsKey, kmsServiceHasKey } from './converters';
 import { KmsEntities, KmsRelationships } from './schema';
 
-const KMS_KEY_TYPE = KmsEntities.KEY._type;
-
 export const kmsKeysCollector: Collector = {
   id: 'kms-keys',
   service: 'kms',
@@ -25,17 +23,17 @@ export const kmsKeysCollector: Collector = {
     {
       operation: 'kms:ListAliases',
       per: 'scope',
-      properties: [{ _type: KMS_KEY_TYPE, properties: ['aliases', 'name', 'displayName'] }],
+      properties: [{ _type: KmsEntities.KEY._type, properties: ['aliases', 'name', 'displayName'] }],
       cost: "keys keep their id as name and have no `aliases`; S3 buckets and EBS volumes that name a key by alias don't reach it",
     },
     {
       operation: 'kms:GetKeyRotationStatus',
-      properties: [{ _type: KMS_KEY_TYPE, properties: ['keyRotationEnabled'] }],
+      properties: [{ _type: KmsEntities.KEY._type, properties: ['keyRotationEnabled'] }],
       cost: 'customer keys have no `keyRotationEnabled`',
     },
     {
       operation: 'kms:ListResourceTags',
-      properties: [{ _type: KMS_KEY_TYPE, properties: ['tag.*', 'classification', 'owner', 'email'] }],
+      properties: [{ _type: KmsEntities.KEY._type, properties: ['tag.*', 'classification', 'owner', 'email'] }],
       cost: 'customer keys have no `tag.*` properties',
     },
   ],

@@ -1,11 +1,13 @@
 import * as path from 'node:path';
-import type { ServiceModule } from '../types';
+import type { AwsServiceModule } from '../types';
 import { kmsKeysCollector } from './collectors';
 import { kmsSimulator } from './simulator';
+import { KmsEntities } from './schema';
 
-export const kmsService: ServiceModule = {
+export const kmsService: AwsServiceModule = {
   service: 'kms',
   title: 'KMS',
+  serviceEntity: KmsEntities.SERVICE,
   serviceFunctions: ['key-management', 'encryption'],
   collectors: [kmsKeysCollector],
   simulators: [kmsSimulator],

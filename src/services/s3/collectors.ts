@@ -18,23 +18,20 @@ import {
 } from '@aws-sdk/client-s3';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
-import { everyoneEntity, RelationshipVerb, type Entity } from '../../graph';
-import { KMS_KEY_TYPE } from '../kms/converters';
+import { everyoneEntity, type Entity } from '../../graph';
+import { KmsEntities } from '../kms/schema';
 import {
   convertS3Bucket,
   convertS3BucketPolicy,
   regionFromLocationConstraint,
   resolveKmsKeyReference,
-  S3_BUCKET_POLICY_TYPE,
-  S3_BUCKET_TYPE,
   s3BucketHasPolicy,
   s3BucketPublicAclGrants,
   s3BucketUsesKmsKey,
   s3ServiceHasBucket,
   type S3BucketFacts,
 } from './converters';
-
-const EVERYONE_TYPE = everyoneEntity()._type;
+import { S3Entities, S3Relationships } from './schema';
 
 /** Buckets whose configuration is read at the same time (each bucket makes about a dozen calls at once). */
 const BUCKET_CONCURRENCY = 5;
@@ -181,14 +178,14 @@ export const s3BucketsCollector: Collector = {
   service: 's3',
   scope: 'global',
   entities: [
-    { _type: S3_BUCKET_TYPE, _class: ['DataStore'], resourceName: 'S3 Bucket' },
-    { _type: S3_BUCKET_POLICY_TYPE, _class: ['AccessPolicy'], resourceName: 'Bucket Policy' },
+    S3Entities.BUCKET,
+    S3Entities.BUCKET_POLICY,
   ],
   relationships: [
-    { from: 'aws_s3', verb: RelationshipVerb.HAS, to: S3_BUCKET_TYPE },
-    { from: S3_BUCKET_TYPE, verb: RelationshipVerb.HAS, to: S3_BUCKET_POLICY_TYPE },
-    { from: S3_BUCKET_TYPE, verb: RelationshipVerb.USES, to: KMS_KEY_TYPE },
-    { from: S3_BUCKET_TYPE, verb: RelationshipVerb.ALLOWS, to: EVERYONE_TYPE },
+    S3Relationships.SERVICE_HAS_BUCKET,
+    S3Relationships.BUCKET_HAS_POLICY,
+    S3Relationships.BUCKET_USES_KEY,
+    S3Relationships.BUCKET_ALLOWS_EVERYONE,
   ],
   permissions: [
     's3:ListAllMyBuckets',
@@ -210,13 +207,13 @@ export const s3BucketsCollector: Collector = {
     {
       operation: 's3:GetBucketLocation',
       cost: 'a bucket whose region ListBuckets does not give is listed without its region and configuration',
-      properties: [{ _type: S3_BUCKET_TYPE, properties: ['region', ...Object.values(BUCKET_PROPERTIES).flat()] }],
+      properties: [{ _type: S3Entities.BUCKET._type, properties: ['region', ...Object.values(BUCKET_PROPERTIES).flat()] }],
     },
     ...CONFIGURATION_CALLS.map(({ operation, action, cost }) => ({
       operation: `s3:${operation}`,
       actions: [action],
       cost,
-      properties: BUCKET_PROPERTIES[operation].length ? [{ _type: S3_BUCKET_TYPE, properties: BUCKET_PROPERTIES[operation] }] : undefined,
+      properties: BUCKET_PROPERTIES[operation].length ? [{ _type: S3Entities.BUCKET._type, properties: BUCKET_PROPERTIES[operation] }] : undefined,
     })),
   ],
   // KMS keys (every region of the account) resolve SSE-KMS aliases to key entities.
@@ -231,7 +228,7 @@ export const s3BucketsCollector: Collector = {
     }
     context.logger.debug(`s3-buckets ${accountId}: ${buckets.length} buckets`);
 
-    const kmsKeys = context.graph.entitiesOfType(KMS_KEY_TYPE);
+    const kmsKeys = context.graph.entitiesOfType(KmsEntities.KEY._type);
     await mapConcurrent(buckets, BUCKET_CONCURRENCY, async (bucket) => {
       let facts: S3BucketFacts;
       try {

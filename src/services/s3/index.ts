@@ -1,11 +1,13 @@
 import * as path from 'node:path';
-import type { ServiceModule } from '../types';
+import type { AwsServiceModule } from '../types';
 import { s3BucketsCollector } from './collectors';
 import { s3Simulator } from './simulator';
+import { S3Entities } from './schema';
 
-export const s3Service: ServiceModule = {
+export const s3Service: AwsServiceModule = {
   service: 's3',
   title: 'S3',
+  serviceEntity: S3Entities.SERVICE,
   serviceFunctions: ['storage'],
   collectors: [s3BucketsCollector],
   simulators: [s3Simulator],
