@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRelationship, everyoneEntity, RelationshipVerb, type Entity, type Relationship } from '../graph';
+import { conditionEntries, isRecord, parsePolicyDocument, strings, type Statement } from '../policy/document';
 import { accountEntityKey, serviceEntityKey } from '../services/service-entities';
 import { isAccountId, parseArn } from './arn';
 import {
@@ -13,7 +14,6 @@ import {
   type AnalysisOutput,
   type GraphView,
 } from './mapped-entities';
-import { conditionEntries, isRecord, parsePolicyDocument, strings, type Statement } from './policy-document';
 
 export const ROLE_TYPE = 'aws_iam_role';
 export const USER_TYPE = 'aws_iam_user';

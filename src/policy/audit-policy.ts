@@ -3,7 +3,8 @@ import { READ_ACCESS_LEVELS, resolveDeclaredActions, type DeclaredAction, type P
 import { grantsAction } from './coverage';
 import { SECURITY_AUDIT } from './security-audit';
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_SIZE, policySize, splitIntoDocuments, splitPolicyNames } from './split';
-import { PolicyError, type ManagedPolicyData, type PolicyDocument } from './types';
+import type { PolicyDocument } from './document';
+import { PolicyError, type ManagedPolicyData } from './types';
 
 export const DEFAULT_EXTRA_POLICY_NAME = 'JupiterOneSecurityAudit';
 

@@ -13,9 +13,10 @@ import type {
   UserDetail,
 } from '@aws-sdk/client-iam';
 import { createEntity, createRelationship, RelationshipVerb, tagMap, toEpochMs, type Entity, type Relationship } from '../../graph';
+import { policyDocumentText } from '../../policy/document';
 import { serviceEntityRef } from '../service-entities';
 import { latest, type CredentialReportRow } from './credential-report';
-import { decodePolicyDocument, isAdminPolicy, redactTrustDocument } from './policy-document';
+import { isAdminPolicy, redactTrustDocument } from './policy-document';
 
 export const IAM_TYPES = {
   passwordPolicy: 'aws_iam_account_password_policy',
@@ -116,7 +117,7 @@ export function convertManagedPolicy(detail: ManagedPolicyDetail, accountId: str
   const arn = detail.Arn ?? `arn:aws:iam::${accountId}:policy${detail.Path ?? '/'}${detail.PolicyName}`;
   const versions = detail.PolicyVersionList ?? [];
   const defaultVersion = versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === detail.DefaultVersionId);
-  const document = decodePolicyDocument(defaultVersion?.Document);
+  const document = policyDocumentText(defaultVersion?.Document);
   const vendorManaged = isAwsManagedPolicyArn(arn);
   return createEntity({
     _key: policyKey(arn, accountId),
@@ -162,7 +163,7 @@ export interface PolicyOwner {
 /** `aws_iam_user_policy`, `aws_iam_group_policy` or `aws_iam_role_policy`. */
 export function convertInlinePolicy(owner: PolicyOwner, detail: PolicyDetail, accountId: string): Entity {
   const name = detail.PolicyName ?? 'unnamed';
-  const document = decodePolicyDocument(detail.PolicyDocument);
+  const document = policyDocumentText(detail.PolicyDocument);
   const consoleKind = owner.kind === 'user' ? 'users' : owner.kind === 'group' ? 'groups' : 'roles';
   return createEntity({
     _key: inlinePolicyKey(owner.arn, name),
@@ -373,7 +374,7 @@ export function convertRole(detail: RoleDetail, accountId: string, listed?: Role
       instanceProfileArns: profiles.length ? profiles.map((p) => p.Arn ?? '').filter(Boolean) : undefined,
       instanceProfileNames: profiles.length ? profiles.map((p) => p.InstanceProfileName ?? '').filter(Boolean) : undefined,
       permissionsBoundaryArn: detail.PermissionsBoundary?.PermissionsBoundaryArn,
-      assumeRolePolicyDocument: redactTrustDocument(decodePolicyDocument(detail.AssumeRolePolicyDocument ?? listed?.AssumeRolePolicyDocument)),
+      assumeRolePolicyDocument: redactTrustDocument(policyDocumentText(detail.AssumeRolePolicyDocument ?? listed?.AssumeRolePolicyDocument)),
       webLink: `${CONSOLE}#/roles/${encodeURIComponent(roleName)}`,
     },
   });
