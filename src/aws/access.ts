@@ -14,6 +14,7 @@ import type {
 } from '@smithy/types';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { StandardRetryStrategy } from '@smithy/util-retry';
+import { tagCollector } from './collector-user-agent';
 import { isExpiredCredentialsError, isThrottlingError } from './errors';
 import { RateLimiter, serviceOfClient, type PacedBucket, type PacerOptions, type PacerStats } from './rate-limits';
 import { Sha256 } from './sha256';
@@ -437,6 +438,8 @@ function scopeKey(scope: CallScope): string {
 interface ScopeRecord {
   readonly key: string;
   readonly counters: CallCounters;
+  /** The collector of the scope, named in its calls' `User-Agent` (see `collector-user-agent.ts`). */
+  readonly collector?: string;
 }
 
 /**
@@ -727,12 +730,12 @@ export class AwsAccess {
   }
 
   private recordOf(scope: CallScope): ScopeRecord {
-    return this.recordFor(scopeKey(scope));
+    return this.recordFor(scopeKey(scope), scope.collector);
   }
 
-  private recordFor(key: string): ScopeRecord {
+  private recordFor(key: string, collector?: string): ScopeRecord {
     let record = this.records.get(key);
-    if (!record) this.records.set(key, (record = { key, counters: { calls: 0, throttled: 0 } }));
+    if (!record) this.records.set(key, (record = { key, counters: { calls: 0, throttled: 0 }, collector }));
     return record;
   }
 
@@ -876,9 +879,14 @@ function accountView<C extends SdkClient>(client: C, account: AccountState, reco
   }) as C;
 }
 
-/** Right before the SDK's signing middleware: the call's account, for the `signer` factory (see {@link signingAccount}). */
+/**
+ * Right before the SDK's signing middleware: the call's account, for the `signer` factory (see
+ * {@link signingAccount}), and its collector in the (unsigned) `User-Agent`.
+ */
 const markSigningAccount: FinalizeRequestMiddleware<object, object> = (next) => (args) => {
   signingAccount = (args as ScopedArgs)[CALL_ACCOUNT];
+  const collector = (args as ScopedArgs)[CALL_SCOPE]?.collector;
+  if (collector) tagCollector(args.request, collector);
   try {
     return next(args);
   } finally {
