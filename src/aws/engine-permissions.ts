@@ -13,6 +13,8 @@ export interface EngineCallDeclaration {
   principal: 'audit-role' | 'ingester';
   /** What the calls are for (docs, `orggraph policy`). */
   purpose: string;
+  /** Made only in this case (the permissions check accepts them uncalled otherwise). */
+  when?: string;
 }
 
 export const ENGINE_CALLS: readonly EngineCallDeclaration[] = [
@@ -20,7 +22,8 @@ export const ENGINE_CALLS: readonly EngineCallDeclaration[] = [
     id: 'organization',
     permissions: ['organizations:ListAccounts', 'organizations:ListTagsForResource'],
     principal: 'audit-role',
-    purpose: "organization mode: the organization's accounts and their tags, read with the management account's audit role",
+    purpose: "the organization's accounts and their tags, read with the management account's audit role",
+    when: 'organization mode (`organization.managementAccountId`)',
   },
   {
     id: 'regions',

@@ -1,3 +1,4 @@
+import { ENGINE_CALLS, engineAuditRoleDeclarations } from '../aws/engine-permissions';
 import { allCollectors } from '../services';
 import { READ_ACCESS_LEVELS, resolveDeclaredActions, type DeclaredAction, type PermissionDeclarations } from './actions';
 import { grantsAction } from './coverage';
@@ -9,7 +10,7 @@ import { PolicyError, type ManagedPolicyData } from './types';
 export const DEFAULT_EXTRA_POLICY_NAME = 'JupiterOneSecurityAudit';
 
 export interface AuditPolicyOptions {
-  /** Defaults to every collector of the engine (`allCollectors()`). */
+  /** Defaults to the engine's own calls with the audit role (`src/aws/engine-permissions.ts`) and every collector (`allCollectors()`). */
   collectors?: PermissionDeclarations;
   /** The AWS-managed baseline; defaults to SecurityAudit from `data/`. */
   baseline?: ManagedPolicyData;
@@ -40,6 +41,8 @@ export interface AuditPolicy {
   policies: ExtraPolicy[];
   /** Size limit the policies were split for. */
   maxPolicySize: number;
+  /** What the ingester's own identity needs (not the audit role): AssumeRole of the role in every account. */
+  ingesterActions: string[];
 }
 
 /**
@@ -53,7 +56,7 @@ export async function buildAuditPolicy(options: AuditPolicyOptions = {}): Promis
   const maxPolicySize = options.maxPolicySize ?? MANAGED_POLICY_MAX_SIZE;
   const maxManagedPolicies = options.maxManagedPolicies ?? DEFAULT_MANAGED_POLICIES_PER_ROLE;
   const policyName = options.policyName ?? DEFAULT_EXTRA_POLICY_NAME;
-  const declared = await resolveDeclaredActions(options.collectors ?? allCollectors());
+  const declared = await resolveDeclaredActions(options.collectors ?? [...engineAuditRoleDeclarations(), ...allCollectors()]);
 
   const grantedByBaseline: string[] = [];
   const extra: DeclaredAction[] = [];
@@ -86,5 +89,6 @@ export async function buildAuditPolicy(options: AuditPolicyOptions = {}): Promis
     extraActions,
     policies: documents.map((document, index) => ({ name: names[index] ?? policyName, size: policySize(document), document })),
     maxPolicySize,
+    ingesterActions: ENGINE_CALLS.filter((call) => call.principal === 'ingester').flatMap((call) => call.permissions),
   };
 }
