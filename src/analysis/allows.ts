@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { accountEntityKey, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../graph';
+import { parsePolicyDocument, principalEntries, type ActionSpec, type Effect, type Statement } from '../policy/document';
 import { ACCESS_LEVELS, sharedActionCatalog, type AccessLevel, type ActionCatalog, type ServiceActions } from './actions';
 import { compileArnPattern, hasWildcard, isAccountId, parseArn, type Matcher } from './arn';
 import { mappedAccount, mappedResource, type AnalysisOutput, type GraphView } from './mapped-entities';
-import { isRecord, parsePolicyDocument, strings, type ActionSpec, type Effect, type Statement } from './policy-document';
 import type { ResourceIndex } from './resource-index';
 
 export interface EntityRef {
@@ -77,10 +77,7 @@ function matcherFor(pattern: string): Matcher {
 
 /** Principal values of a resource policy statement, as written. */
 function principalValues(principal: unknown): string[] {
-  if (principal === undefined) return [];
-  if (typeof principal === 'string') return [principal];
-  if (!isRecord(principal)) return [];
-  return Object.values(principal).flatMap((value) => strings(value));
+  return principalEntries(principal).map((entry) => entry.value);
 }
 
 function shortHash(text: string): string {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { accountEntityKey, createRelationship, everyoneEntity, RelationshipVerb, serviceEntityKey, type Entity, type Relationship } from '../graph';
+import { conditionEntries, isRecord, parsePolicyDocument, strings, type Statement } from '../policy/document';
 import { IamEntities } from '../services/iam/schema';
 import { isAccountId, parseArn } from './arn';
 import {
@@ -13,7 +14,6 @@ import {
   type AnalysisOutput,
   type GraphView,
 } from './mapped-entities';
-import { conditionEntries, isRecord, parsePolicyDocument, strings, type Statement } from './policy-document';
 
 const ROLE_TYPE = IamEntities.ROLE._type;
 const USER_TYPE = IamEntities.USER._type;

@@ -300,12 +300,12 @@ export class AwsAccess {
   }
 
   private recordOf(scope: CallScope): ScopeRecord {
-    return this.recordFor(scopeKey(scope));
+    return this.recordFor(scopeKey(scope), scope.collector);
   }
 
-  private recordFor(key: string): ScopeRecord {
+  private recordFor(key: string, collector?: string): ScopeRecord {
     let record = this.records.get(key);
-    if (!record) this.records.set(key, (record = { key, counters: { calls: 0, throttled: 0 } }));
+    if (!record) this.records.set(key, (record = { key, counters: { calls: 0, throttled: 0 }, collector }));
     return record;
   }
 

@@ -32,6 +32,8 @@ export function scopeKey(scope: CallScope): string {
 export interface ScopeRecord {
   readonly key: string;
   readonly counters: CallCounters;
+  /** The collector of the scope, named in its calls' `User-Agent` (see `collector-user-agent.ts`). */
+  readonly collector?: string;
 }
 
 /**

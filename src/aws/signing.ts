@@ -1,6 +1,7 @@
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { CALL_ACCOUNT, type AccountState, type ScopedArgs } from './call-scope';
+import { CALL_ACCOUNT, CALL_SCOPE, type AccountState, type ScopedArgs } from './call-scope';
+import { tagCollector } from './collector-user-agent';
 
 /** What a request signer is to the SDK's SigV4 auth scheme. */
 export interface RequestSigner {
@@ -25,9 +26,14 @@ export interface SigningScheme {
  */
 let signingAccount: AccountState | undefined;
 
-/** Right before the SDK's signing middleware: the call's account, for the `signer` factory (see {@link signingAccount}). */
+/**
+ * Right before the SDK's signing middleware: the call's account, for the `signer` factory (see
+ * {@link signingAccount}), and its collector in the (unsigned) `User-Agent`.
+ */
 export const markSigningAccount: FinalizeRequestMiddleware<object, object> = (next) => (args) => {
   signingAccount = (args as ScopedArgs)[CALL_ACCOUNT];
+  const collector = (args as ScopedArgs)[CALL_SCOPE]?.collector;
+  if (collector) tagCollector(args.request, collector);
   try {
     return next(args);
   } finally {

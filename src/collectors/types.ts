@@ -23,6 +23,13 @@ export interface CollectorDeclaration {
   relationships: RelationshipDeclaration[];
   /** Every IAM action the collector calls, e.g. `ec2:DescribeInstances`. */
   permissions: string[];
+  /**
+   * Permissions of `permissions` that a run calls only in some state of an account, each with that
+   * state (`iam:GenerateCredentialReport`: when no recent credential report exists). The permissions
+   * check (test/policy/calls.test.ts) accepts these uncalled; every other declared permission must
+   * be called by a run over the demo organization, and every call must be declared.
+   */
+  conditionalPermissions?: ConditionalPermission[];
   /** Collectors whose output this one reads (same account; same region, or their global run). */
   dependsOn: string[];
   /**
@@ -47,6 +54,12 @@ export interface CollectorDeclaration {
    * onboarding's EventBridge patterns and `orggraph watch`'s refreshes derive from them.
    */
   events?: readonly EventDeclaration[];
+}
+
+export interface ConditionalPermission {
+  action: string;
+  /** The state in which the call is made, in a few words (docs). */
+  when: string;
 }
 
 export interface OptionalCallDeclaration {

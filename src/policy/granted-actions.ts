@@ -1,5 +1,5 @@
 import { actionMatchesPattern } from '@cloud-copilot/iam-expand';
-import { asList, type PolicyDocument, type PolicyStatement } from './types';
+import { asList, type PolicyDocument, type PolicyStatement } from './document';
 
 function matchesAny(action: string, patterns: string[]): boolean {
   return patterns.some((pattern) => actionMatchesPattern(action, pattern));

@@ -1,4 +1,5 @@
 export * from './types';
+export * from './document';
 export * from './actions';
 export * from './granted-actions';
 export * from './split';

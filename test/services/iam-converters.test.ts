@@ -19,7 +19,8 @@ import {
   rootUserFacts,
   userEmails,
 } from '../../src/services/iam/converters';
-import { decodePolicyDocument, encodePolicyDocument, isAdminPolicy } from '../../src/services/iam/policy-document';
+import { encodePolicyDocument, policyDocumentText as decodePolicyDocument } from '../../src/policy/document';
+import { isAdminPolicy } from '../../src/services/iam/policy-document';
 
 const ACCOUNT = '222222222222';
 

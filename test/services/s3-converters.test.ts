@@ -14,7 +14,8 @@ import {
   s3BucketUsesKmsKey,
   type S3BucketFacts,
 } from '../../src/services/s3/converters';
-import { analyzeBucketPolicy, isSecureTransportDeny, type PolicyStatement } from '../../src/services/s3/policy';
+import { parseStatement, type PolicyStatement } from '../../src/policy/document';
+import { analyzeBucketPolicy, isSecureTransportDeny as secureTransportDeny } from '../../src/services/s3/policy';
 
 const OWNER = '7f1c0f3b9a2e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a69788776';
 
@@ -289,6 +290,12 @@ const deny = (overrides: Partial<PolicyStatement>): PolicyStatement => ({
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   ...overrides,
 });
+
+/** The check over the statement as the policy-document model reads it. */
+const isSecureTransportDeny = (statement: PolicyStatement, bucketName: string): boolean => {
+  const parsed = parseStatement({ ...statement });
+  return parsed !== undefined && secureTransportDeny(parsed, bucketName);
+};
 
 test('secureTransport: realistic deny statements that count', (t) => {
   t.true(isSecureTransportDeny(deny({}), 'acme-reports'), 'Bool with the string "false"');

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { collectorOfUserAgent } from '../../src/aws/collector-user-agent';
 import { Sha256 } from '../../src/aws/sha256';
 import { encodeMarked, fillTemplate, getPath, loadFixtures, resolveAnswer, setPath, type FixtureError, type OperationFixture, type PaginationFields, type ServiceFixture } from './fixtures';
 import { encodeError, encodeSuccess, parseCall, standardError, type ParsedCall, type RawRequest, type Reply, type StandardErrorKind } from './protocols';
@@ -90,6 +91,8 @@ export interface CallRecord {
   action: string;
   /** The IAM action that authorizes the call (S3's differ from its operation names). */
   iamAction: string;
+  /** The collector the call's User-Agent names; undefined for calls outside a collector (AssumeRole). */
+  collector?: string;
   /** The input's top-level scalar parameters (query parameters, JSON fields, S3's bucket); empty when unparsed. */
   input: Record<string, string>;
   status: number;
@@ -252,7 +255,19 @@ export class WireServer {
     const operation = call?.operation ?? '(unknown)';
     const iamAction = fixture.operations[operation]?.iamAction ?? `${fixture.service}:${operation}`;
     const record = (account: string, status: number, error?: string): void => {
-      this.recorded.push({ account, region: scope.region, service: fixture.service, operation, action: `${fixture.service}:${operation}`, iamAction, input: call?.input ?? {}, status, error, accessKeyId: scope.accessKeyId });
+      this.recorded.push({
+        account,
+        region: scope.region,
+        service: fixture.service,
+        operation,
+        action: `${fixture.service}:${operation}`,
+        iamAction,
+        collector: collectorOfUserAgent(request.headers['user-agent'] as string | undefined),
+        input: call?.input ?? {},
+        status,
+        error,
+        accessKeyId: scope.accessKeyId,
+      });
     };
     const refuse = (account: string, error: Required<FixtureError>): Reply => {
       record(account, error.status, error.code);

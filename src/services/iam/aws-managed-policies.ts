@@ -1,4 +1,4 @@
-import type { PolicyDocument } from './policy-document';
+import type { PolicyDocument, StringOrList } from '../../policy/document';
 
 /**
  * AWS-managed policies known to the simulated organization. A world attaches them by name. Their
@@ -16,7 +16,7 @@ export interface AwsManagedPolicy {
   document: PolicyDocument;
 }
 
-const allow = (Action: string | string[], Resource: string | string[] = '*') => ({ Effect: 'Allow', Action, Resource });
+const allow = (Action: StringOrList, Resource: StringOrList = '*') => ({ Effect: 'Allow' as const, Action, Resource });
 
 export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
   {

@@ -263,6 +263,7 @@ export const iamUsersCollector: Collector = {
     'iam:ListMFADevices',
     'iam:ListVirtualMFADevices',
   ],
+  conditionalPermissions: [{ action: 'iam:GenerateCredentialReport', when: 'the account has no credential report younger than 4 hours' }],
   optionalCalls: [
     {
       operation: 'iam:GetCredentialReport',

@@ -25,7 +25,8 @@ import {
   type RelationshipSchema,
 } from '../../graph';
 import { latest, type CredentialReportRow } from './credential-report';
-import { decodePolicyDocument, isAdminPolicy, redactTrustDocument } from './policy-document';
+import { policyDocumentText } from '../../policy/document';
+import { isAdminPolicy, redactTrustDocument } from './policy-document';
 import { IamEntities, IamRelationships } from './schema';
 
 export type PrincipalKind = 'user' | 'group' | 'role';
@@ -104,7 +105,7 @@ export function convertManagedPolicy(detail: ManagedPolicyDetail, accountId: str
   const arn = detail.Arn ?? `arn:aws:iam::${accountId}:policy${detail.Path ?? '/'}${detail.PolicyName}`;
   const versions = detail.PolicyVersionList ?? [];
   const defaultVersion = versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === detail.DefaultVersionId);
-  const document = decodePolicyDocument(defaultVersion?.Document);
+  const document = policyDocumentText(defaultVersion?.Document);
   const vendorManaged = isAwsManagedPolicyArn(arn);
   return createEntity({
     _key: policyKey(arn, accountId),
@@ -149,7 +150,7 @@ export interface PolicyOwner {
 /** `aws_iam_user_policy`, `aws_iam_group_policy` or `aws_iam_role_policy`. */
 export function convertInlinePolicy(owner: PolicyOwner, detail: PolicyDetail, accountId: string): Entity {
   const name = detail.PolicyName ?? 'unnamed';
-  const document = decodePolicyDocument(detail.PolicyDocument);
+  const document = policyDocumentText(detail.PolicyDocument);
   const consoleKind = owner.kind === 'user' ? 'users' : owner.kind === 'group' ? 'groups' : 'roles';
   return createEntity({
     _key: inlinePolicyKey(owner.arn, name),
@@ -354,7 +355,7 @@ export function convertRole(detail: RoleDetail, accountId: string, listed?: Role
       instanceProfileArns: profiles.length ? profiles.map((p) => p.Arn ?? '').filter(Boolean) : undefined,
       instanceProfileNames: profiles.length ? profiles.map((p) => p.InstanceProfileName ?? '').filter(Boolean) : undefined,
       permissionsBoundaryArn: detail.PermissionsBoundary?.PermissionsBoundaryArn,
-      assumeRolePolicyDocument: redactTrustDocument(decodePolicyDocument(detail.AssumeRolePolicyDocument ?? listed?.AssumeRolePolicyDocument)),
+      assumeRolePolicyDocument: redactTrustDocument(policyDocumentText(detail.AssumeRolePolicyDocument ?? listed?.AssumeRolePolicyDocument)),
       webLink: `${CONSOLE}#/roles/${encodeURIComponent(roleName)}`,
     },
   });

@@ -40,11 +40,11 @@ import {
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { ServiceException } from '@smithy/smithy-client';
+import { encodePolicyDocument, policyDocumentSchema, type PolicyDocument } from '../../policy/document';
 import { pageOf } from '../../sim/paginate';
 import { defineHandler, type GenerateInput, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../sim/types';
 import { AWS_MANAGED_POLICIES, awsManagedPolicyArn, findAwsManagedPolicy, type AwsManagedPolicy } from './aws-managed-policies';
 import { CREDENTIAL_REPORT_COLUMNS, ROOT_ACCOUNT_USER } from './credential-report';
-import { encodePolicyDocument, type PolicyDocument, type PolicyStatement } from './policy-document';
 
 // ---------------------------------------------------------------------------------------------
 // The world section `global.iam`
@@ -59,14 +59,8 @@ interface Dated {
   createdDaysAgo?: number;
 }
 
-/** A statement of a world policy: IAM's own statement shape, with the Effect required. */
-export type WorldIamStatement = PolicyStatement & { Effect: 'Allow' | 'Deny' };
-
-export interface WorldIamDocument {
-  Version?: '2012-10-17' | '2008-10-17';
-  Id?: string;
-  Statement: WorldIamStatement[];
-}
+/** A policy of the world: IAM's own document shape (`src/policy/document.ts`). */
+export type WorldIamDocument = PolicyDocument;
 
 export interface WorldIamInlinePolicy {
   name: string;
@@ -183,7 +177,6 @@ export interface WorldIam {
   samlProviders?: WorldIamSamlProvider[];
 }
 
-const STRING_OR_LIST = { type: ['string', 'array'], items: { type: 'string' }, minItems: 1 };
 const DAYS = { type: 'integer', minimum: 0, maximum: 36500 };
 const DATE = { type: 'string', format: 'date-time' };
 const TAGS = { type: 'object', additionalProperties: { type: 'string', maxLength: 256 }, maxProperties: 50 };
@@ -191,34 +184,7 @@ const PATH = { type: 'string', pattern: '^/([\\x21-\\x7E]*/)?$', maxLength: 512 
 const NAME = (max: number) => ({ type: 'string', pattern: `^[\\w+=,.@-]{1,${max}}$` });
 const POLICY_REFERENCE = { type: 'string', pattern: '^([\\w+=,.@-]{1,128}|arn:aws:iam::(aws|\\d{12}):policy/([\\x21-\\x7E]*/)?[\\w+=,.@-]{1,128})$' };
 
-const STATEMENT = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['Effect'],
-  anyOf: [{ required: ['Action'] }, { required: ['NotAction'] }],
-  properties: {
-    Sid: { type: 'string', pattern: '^[A-Za-z0-9]*$' },
-    Effect: { enum: ['Allow', 'Deny'] },
-    Action: STRING_OR_LIST,
-    NotAction: STRING_OR_LIST,
-    Resource: STRING_OR_LIST,
-    NotResource: STRING_OR_LIST,
-    Principal: { type: ['string', 'object'] },
-    NotPrincipal: { type: ['string', 'object'] },
-    Condition: { type: 'object', additionalProperties: { type: 'object' } },
-  },
-};
-
-const DOCUMENT = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['Statement'],
-  properties: {
-    Version: { enum: ['2012-10-17', '2008-10-17'] },
-    Id: { type: 'string' },
-    Statement: { type: 'array', minItems: 1, items: STATEMENT },
-  },
-};
+const DOCUMENT = policyDocumentSchema({ identity: true });
 
 const INLINE_POLICIES = {
   type: 'array',

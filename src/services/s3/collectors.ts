@@ -203,6 +203,7 @@ export const s3BucketsCollector: Collector = {
     's3:GetBucketTagging',
     's3:GetBucketOwnershipControls',
   ],
+  conditionalPermissions: [{ action: 's3:GetBucketLocation', when: 'ListBuckets gives a bucket without its region (`BucketRegion`)' }],
   optionalCalls: [
     {
       operation: 's3:GetBucketLocation',

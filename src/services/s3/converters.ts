@@ -142,7 +142,7 @@ export function bucketPublicity(facts: S3BucketFacts, analysis: BucketPolicyAnal
   else if (policyPublic) {
     // RestrictPublicBuckets lets only AWS services and principals of the owning account through.
     if (!block?.RestrictPublicBuckets) {
-      const sids = (analysis?.publicStatements ?? []).map((s) => s.Sid).filter((sid): sid is string => !!sid);
+      const sids = (analysis?.publicStatements ?? []).map((s) => s.sid).filter((sid): sid is string => !!sid);
       reasons.push(`bucket policy allows public access${sids.length ? ` (${sids.join(', ')})` : ''}`);
     }
   }
@@ -251,7 +251,7 @@ export function convertS3BucketPolicy(facts: S3BucketPolicyFacts): Entity {
       accountId: facts.accountId,
       region: facts.region,
       document: analysis.compact,
-      statementCount: analysis.parsed ? analysis.statements.length : undefined,
+      statementCount: analysis.parsed ? analysis.statementCount : undefined,
       public: facts.policyStatus?.IsPublic ?? (analysis.parsed ? analysis.public : undefined),
       secureTransport: analysis.parsed ? analysis.secureTransport : undefined,
       webLink: `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(facts.bucketName)}?region=${facts.region}&tab=permissions`,

@@ -34,6 +34,7 @@ import type {
   TransitionStorageClass,
 } from '@aws-sdk/client-s3';
 import { ServiceException } from '@smithy/smithy-client';
+import { policyDocumentSchema, type PolicyDocument, type PolicyStatement } from '../../policy/document';
 import { pageOf } from '../../sim/paginate';
 import { defineHandler, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../sim/types';
 import { ALL_USERS_URI, AUTHENTICATED_USERS_URI, LOG_DELIVERY_URI, s3BucketArn } from './converters';
@@ -78,11 +79,7 @@ export interface WorldS3ReplicationRule {
 }
 
 /** A bucket policy document, written as YAML in the world file and answered as JSON text. */
-export interface WorldPolicyDocument {
-  Version?: string;
-  Id?: string;
-  Statement: Array<Record<string, unknown>>;
-}
+export type WorldPolicyDocument = PolicyDocument;
 
 /** An S3 bucket in the world file, declared in the region where it lives. */
 export interface WorldS3Bucket {
@@ -114,8 +111,6 @@ export interface WorldS3 {
 }
 
 const BUCKET_NAME = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
-const STRINGS = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
-const PRINCIPAL = { anyOf: [{ const: '*' }, { type: 'object', additionalProperties: STRINGS }] };
 
 export const s3WorldSchema = {
   type: 'object',
@@ -182,35 +177,7 @@ export const s3WorldSchema = {
               },
             ],
           },
-          policy: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['Statement'],
-            properties: {
-              Version: { enum: ['2012-10-17', '2008-10-17'] },
-              Id: { type: 'string' },
-              Statement: {
-                type: 'array',
-                minItems: 1,
-                items: {
-                  type: 'object',
-                  additionalProperties: false,
-                  required: ['Effect'],
-                  properties: {
-                    Sid: { type: 'string' },
-                    Effect: { enum: ['Allow', 'Deny'] },
-                    Principal: PRINCIPAL,
-                    NotPrincipal: PRINCIPAL,
-                    Action: STRINGS,
-                    NotAction: STRINGS,
-                    Resource: STRINGS,
-                    NotResource: STRINGS,
-                    Condition: { type: 'object', additionalProperties: { type: 'object' } },
-                  },
-                },
-              },
-            },
-          },
+          policy: policyDocumentSchema(),
           acl: {
             type: 'array',
             items: {
@@ -545,7 +512,7 @@ export const s3Simulator: ServiceSimulator = {
       if (random() < 0.8) bucket.publicAccessBlock = true;
       if (random() < 0.3) bucket.logging = { targetBucket: logBucket, targetPrefix: `${name}/` };
       if (random() < 0.4) bucket.lifecycle = [{ id: 'expire-old', expirationDays: 365 }];
-      const statements: Array<Record<string, unknown>> = [];
+      const statements: PolicyStatement[] = [];
       if (random() < 0.5) {
         statements.push({
           Sid: 'DenyInsecureTransport',
