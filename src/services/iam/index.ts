@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ServiceModule } from '../types';
 import { iamCollectors } from './collectors';
-import { iamSimulator } from './simulator';
+import { iamSimulator } from './sim/simulator';
 
 export const iamService: ServiceModule = {
   service: 'iam',
@@ -9,5 +9,5 @@ export const iamService: ServiceModule = {
   serviceFunctions: ['IAM', 'access-review'],
   collectors: iamCollectors,
   simulators: [iamSimulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

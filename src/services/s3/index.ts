@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ServiceModule } from '../types';
 import { s3BucketsCollector } from './collector';
-import { s3Simulator } from './simulator';
+import { s3Simulator } from './sim/simulator';
 
 export const s3Service: ServiceModule = {
   service: 's3',
@@ -9,5 +9,5 @@ export const s3Service: ServiceModule = {
   serviceFunctions: ['storage'],
   collectors: [s3BucketsCollector],
   simulators: [s3Simulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };
