@@ -14,6 +14,15 @@ import type { GenerateInput, ServiceSimulator, SimCallContext, SimHandler, Token
 export type WorldRecord = Record<string, unknown>;
 export type TagMap = Record<string, string>;
 
+/** An SDK output type as the world file writes it: its `Date` fields as ISO strings (see `dates`). */
+export type InWorld<T> = T extends Date
+  ? string
+  : T extends ReadonlyArray<infer U>
+    ? Array<InWorld<U>>
+    : T extends object
+      ? { [K in keyof T]: InWorld<T[K]> }
+      : T;
+
 /** A JSON schema fragment (the world loader checks sections with Ajv). */
 export type JsonSchema = Record<string, unknown>;
 
