@@ -1,5 +1,6 @@
 import { ServiceException } from '@smithy/smithy-client';
 import { pageOf } from './paginate';
+import { seededRandom } from './random';
 import type { GenerateInput, ServiceSimulator, SimCallContext, SimHandler, TokenBucketSpec } from './types';
 
 /**
@@ -283,6 +284,17 @@ interface RecordIndex {
   records: WorldRecord[];
   length: number;
   byKey: Map<string, WorldRecord>;
+}
+
+/**
+ * A generator's own random stream, seeded by service, account and region. Generators that use it
+ * instead of `input.random` leave the other services' generated data unchanged when they are added
+ * (the shared stream is consumed in service order).
+ */
+export function ownRandom(input: Pick<GenerateInput, 'accountId' | 'region'>, service: string): () => number {
+  let hash = 0x811c9dc5; // FNV-1a
+  for (const char of `${service}|${input.accountId}|${input.region}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return seededRandom(hash);
 }
 
 /** Builds a `ServiceSimulator` that serves the declared operations from the world's records. */

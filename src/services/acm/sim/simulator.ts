@@ -9,7 +9,7 @@ import type {
   ListTagsForCertificateCommandOutput,
   Tag,
 } from '@aws-sdk/client-acm';
-import { collection, defineSimulatedService, get, list, tags, type InWorld } from '../../../sim/service-kit';
+import { collection, defineSimulatedService, get, list, tags, type InWorld, ownRandom } from '../../../sim/service-kit';
 
 /** A certificate in the world: DescribeCertificate's `CertificateDetail`, with its tags. */
 type WorldCertificate = InWorld<CertificateDetail> & { Tags?: Tag[] };
@@ -61,25 +61,28 @@ export const acmSimulator = defineSimulatedService({
     DescribeCertificate: get<DescribeCertificateCommandInput, DescribeCertificateCommandOutput>('certificates', { id: 'CertificateArn', output: 'Certificate' }),
     ListTagsForCertificate: tags<ListTagsForCertificateCommandInput, ListTagsForCertificateCommandOutput>('certificates', { id: 'CertificateArn' }),
   },
-  generate: ({ accountId, region, size, random }) => ({
-    certificates: Array.from({ length: size }, (_, index): WorldCertificate => {
-      const hex = (n: number) => Math.floor(random() * 16 ** n).toString(16).padStart(n, '0');
-      const issued = Date.UTC(2024, 0, 1) + Math.floor(random() * 365) * 86_400_000;
-      const domain = `service-${index}.generated.example`;
-      return {
-        CertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
-        DomainName: domain,
-        SubjectAlternativeNames: [domain],
-        Status: 'ISSUED',
-        Type: 'AMAZON_ISSUED',
-        KeyAlgorithm: random() < 0.8 ? 'RSA_2048' : 'EC_prime256v1',
-        Issuer: 'Amazon',
-        RenewalEligibility: 'ELIGIBLE',
-        CreatedAt: new Date(issued).toISOString(),
-        IssuedAt: new Date(issued).toISOString(),
-        NotBefore: new Date(issued).toISOString(),
-        NotAfter: new Date(issued + 395 * 86_400_000).toISOString(),
-      };
-    }),
-  }),
+  generate: ({ accountId, region, size }) => {
+    const random = ownRandom({ accountId, region }, 'acm');
+    return {
+      certificates: Array.from({ length: size }, (_, index): WorldCertificate => {
+        const hex = (n: number) => Math.floor(random() * 16 ** n).toString(16).padStart(n, '0');
+        const issued = Date.UTC(2024, 0, 1) + Math.floor(random() * 365) * 86_400_000;
+        const domain = `service-${index}.generated.example`;
+        return {
+          CertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
+          DomainName: domain,
+          SubjectAlternativeNames: [domain],
+          Status: 'ISSUED',
+          Type: 'AMAZON_ISSUED',
+          KeyAlgorithm: random() < 0.8 ? 'RSA_2048' : 'EC_prime256v1',
+          Issuer: 'Amazon',
+          RenewalEligibility: 'ELIGIBLE',
+          CreatedAt: new Date(issued).toISOString(),
+          IssuedAt: new Date(issued).toISOString(),
+          NotBefore: new Date(issued).toISOString(),
+          NotAfter: new Date(issued + 395 * 86_400_000).toISOString(),
+        };
+      }),
+    };
+  },
 });
