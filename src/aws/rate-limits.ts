@@ -77,6 +77,23 @@ export const RATE_LIMITS: readonly RateLimitRule[] = [
     source: 'KMS request quotas (paced well below them)',
   },
   {
+    service: 'acm',
+    actionClass: 'ListCertificates',
+    operations: ['ListCertificates'],
+    limit: { capacity: 2, refillPerSecond: 1 },
+    scope: 'region',
+    perOperation: true,
+    source: 'ACM API rate quotas: ListCertificates 1 request per second (aws-api-limits.md: quoted copy, may be dated)',
+  },
+  {
+    service: 'acm',
+    actionClass: 'certificate-reads',
+    limit: { capacity: 10, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'ACM API rate quotas: DescribeCertificate and ListTagsForCertificate 10 requests per second',
+  },
+  {
     service: 'organizations',
     actionClass: 'all',
     limit: { capacity: 20, refillPerSecond: 10 },

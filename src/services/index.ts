@@ -4,6 +4,7 @@ import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
 import { ec2Service } from './ec2';
 import { iamService } from './iam';
+import { acmService } from './acm';
 import { kmsService } from './kms';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
 import { s3Service } from './s3';
@@ -12,7 +13,7 @@ import type { AwsServiceModule, ServiceModule } from './types';
 export type { AwsServiceModule, ServiceModule } from './types';
 
 /** AWS services with collectors, in documentation order. Adding a service means adding it here. */
-export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService];
+export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService, acmService];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
 export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];

@@ -13,8 +13,8 @@ import {
 import test from 'ava';
 import { stringify } from 'yaml';
 import { allSimulators, selectCollectors } from '../../src/services';
-import { buildEc2Model, ec2Simulator } from '../../src/services/ec2/simulator';
-import type { WorldEc2 } from '../../src/services/ec2/sim-world';
+import { buildEc2Model, ec2Simulator } from '../../src/services/ec2/sim/simulator';
+import type { WorldEc2 } from '../../src/services/ec2/sim/world';
 import { generateWorld } from '../../src/sim/generate';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';

@@ -4,7 +4,7 @@ import { createEntity, type Entity, type GraphStore, type Relationship } from '.
 import type { IngestResult } from '../../src/ingest';
 import { selectCollectors } from '../../src/services';
 import { ec2Collectors } from '../../src/services/ec2/collectors';
-import type { WorldEc2 } from '../../src/services/ec2/sim-world';
+import type { WorldEc2 } from '../../src/services/ec2/sim/world';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, graphIssues, simulate, temporaryDirectory } from '../helpers/simulate';
 

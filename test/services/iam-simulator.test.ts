@@ -10,7 +10,7 @@ import test from 'ava';
 import { stringify } from 'yaml';
 import { allSimulators } from '../../src/services';
 import { fetchCredentialReport } from '../../src/services/iam/credential-report';
-import { generateIam, type WorldIam } from '../../src/services/iam/simulator';
+import { generateIam, type WorldIam } from '../../src/services/iam/sim/simulator';
 import { seededRandom } from '../../src/sim/random';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';

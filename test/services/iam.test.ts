@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Entity, GraphStore } from '../../src/graph';
 import { iamCollectors } from '../../src/services/iam/collectors';
-import type { WorldIam } from '../../src/services/iam/simulator';
+import type { WorldIam } from '../../src/services/iam/sim/simulator';
 import type { IngestResult } from '../../src/ingest';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';

@@ -5,7 +5,7 @@ import type { ClientPlugin } from '../../src/aws/access';
 import { relationshipType } from '../../src/graph';
 import { allSimulators, selectCollectors } from '../../src/services';
 import { s3BucketsCollector } from '../../src/services/s3/collectors';
-import { s3Simulator, type WorldS3, type WorldS3Bucket } from '../../src/services/s3/simulator';
+import { s3Simulator, type WorldS3, type WorldS3Bucket } from '../../src/services/s3/sim/simulator';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';
 import type { World } from '../../src/sim/types';

@@ -21,7 +21,7 @@ const SRC = path.join(__dirname, '..', '..', 'src');
 function engineFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) return engineFiles(file);
+    if (statSync(file).isDirectory()) return name === 'sim' ? [] : engineFiles(file);
     return name.endsWith('.ts') && !/simulator|^sim-/.test(name) ? [file] : [];
   });
 }

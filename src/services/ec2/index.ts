@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
 import { ec2Collectors } from './collectors';
-import { ec2Simulator } from './simulator';
+import { ec2Simulator } from './sim/simulator';
 import { Ec2Entities } from './schema';
 
 export const ec2Service: AwsServiceModule = {
@@ -11,5 +11,5 @@ export const ec2Service: AwsServiceModule = {
   serviceFunctions: ['compute', 'networking', 'storage'],
   collectors: ec2Collectors,
   simulators: [ec2Simulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

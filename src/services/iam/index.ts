@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
 import { iamCollectors } from './collectors';
-import { iamSimulator } from './simulator';
+import { iamSimulator } from './sim/simulator';
 import { IamEntities } from './schema';
 
 export const iamService: AwsServiceModule = {
@@ -11,5 +11,5 @@ export const iamService: AwsServiceModule = {
   serviceFunctions: ['IAM', 'access-review'],
   collectors: iamCollectors,
   simulators: [iamSimulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
 import { kmsKeysCollector } from './collectors';
-import { kmsSimulator } from './simulator';
+import { kmsSimulator } from './sim/simulator';
 import { KmsEntities } from './schema';
 
 export const kmsService: AwsServiceModule = {
@@ -11,5 +11,5 @@ export const kmsService: AwsServiceModule = {
   serviceFunctions: ['key-management', 'encryption'],
   collectors: [kmsKeysCollector],
   simulators: [kmsSimulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
 import { s3BucketsCollector } from './collectors';
-import { s3Simulator } from './simulator';
+import { s3Simulator } from './sim/simulator';
 import { S3Entities } from './schema';
 
 export const s3Service: AwsServiceModule = {
@@ -11,5 +11,5 @@ export const s3Service: AwsServiceModule = {
   serviceFunctions: ['storage'],
   collectors: [s3BucketsCollector],
   simulators: [s3Simulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

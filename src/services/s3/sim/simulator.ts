@@ -34,11 +34,11 @@ import type {
   TransitionStorageClass,
 } from '@aws-sdk/client-s3';
 import { ServiceException } from '@smithy/smithy-client';
-import { policyDocumentSchema, type PolicyDocument, type PolicyStatement } from '../../policy/document';
-import { pageOf } from '../../sim/paginate';
-import { defineHandler, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../sim/types';
-import { ALL_USERS_URI, AUTHENTICATED_USERS_URI, LOG_DELIVERY_URI, s3BucketArn } from './converters';
-import { analyzeBucketPolicy } from './policy';
+import { policyDocumentSchema, type PolicyDocument, type PolicyStatement } from '../../../policy/document';
+import { pageOf } from '../../../sim/paginate';
+import { defineHandler, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../../sim/types';
+import { ALL_USERS_URI, AUTHENTICATED_USERS_URI, LOG_DELIVERY_URI, s3BucketArn } from '../converters';
+import { analyzeBucketPolicy } from '../policy';
 
 type Permission = 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
 

@@ -40,11 +40,11 @@ import {
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { ServiceException } from '@smithy/smithy-client';
-import { encodePolicyDocument, policyDocumentSchema, type PolicyDocument } from '../../policy/document';
-import { pageOf } from '../../sim/paginate';
-import { defineHandler, type GenerateInput, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../sim/types';
+import { encodePolicyDocument, policyDocumentSchema, type PolicyDocument } from '../../../policy/document';
+import { pageOf } from '../../../sim/paginate';
+import { defineHandler, type GenerateInput, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../../sim/types';
 import { AWS_MANAGED_POLICIES, awsManagedPolicyArn, findAwsManagedPolicy, type AwsManagedPolicy } from './aws-managed-policies';
-import { CREDENTIAL_REPORT_COLUMNS, ROOT_ACCOUNT_USER } from './credential-report';
+import { CREDENTIAL_REPORT_COLUMNS, ROOT_ACCOUNT_USER } from '../credential-report';
 
 // ---------------------------------------------------------------------------------------------
 // The world section `global.iam`

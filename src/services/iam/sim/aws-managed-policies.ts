@@ -1,4 +1,4 @@
-import type { PolicyDocument, StringOrList } from '../../policy/document';
+import type { PolicyDocument, StringOrList } from '../../../policy/document';
 
 /**
  * AWS-managed policies known to the simulated organization. A world attaches them by name. Their

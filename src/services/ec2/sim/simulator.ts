@@ -67,10 +67,10 @@ import type {
   VpnGateway,
 } from '@aws-sdk/client-ec2';
 import { ServiceException } from '@smithy/smithy-client';
-import { pageOf } from '../../sim/paginate';
-import { defineHandler, type ServiceSimulator, type SimCallContext, type World } from '../../sim/types';
-import type { WorldKms } from '../kms/simulator';
-import { generateEc2Section } from './sim-generate';
+import { pageOf } from '../../../sim/paginate';
+import { defineHandler, type ServiceSimulator, type SimCallContext, type World } from '../../../sim/types';
+import type { WorldKms } from '../../kms/sim/simulator';
+import { generateEc2Section } from './generate';
 import {
   ec2WorldSchema,
   type Tags,
@@ -82,7 +82,7 @@ import {
   type WorldSecurityGroupRule,
   type WorldSubnet,
   type WorldVolume,
-} from './sim-world';
+} from './world';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
