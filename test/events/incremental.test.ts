@@ -10,7 +10,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { narrowedConfig } from '../../src/events/refresh';
 import { SqsEventQueue } from '../../src/events/sqs-queue';
 import { watchBatch } from '../../src/events/watch';
-import type { RoutableCollector } from '../../src/events/route';
 import { allCollectors } from '../../src/services';
 import { withStoreLock } from '../../src/snapshot/lock';
 import type { World } from '../../src/sim/types';
@@ -18,15 +17,6 @@ import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate'
 import { LoopbackSqs } from './helpers/loopback-sqs';
 
 const PRODUCTION = '222222222222';
-
-/** The security groups' collector declares the calls that change their rules (as the EC2 collectors will). */
-function collectorsWithEvents(): RoutableCollector[] {
-  return allCollectors().map((collector) =>
-    collector.id === 'ec2-firewalls'
-      ? { ...collector, events: [{ source: 'ec2.amazonaws.com', names: ['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress'], resourceIds: ['requestParameters.groupId'] }] }
-      : collector,
-  );
-}
 
 interface WorldGroup {
   id: string;
@@ -88,7 +78,7 @@ test('a watched change gives the graph a full run gives, and a replay changes no
   };
   const queue = new SqsEventQueue(client, sqs.queueUrl);
   let now = Date.parse('2026-12-06T10:04:50Z');
-  const outcome = await watchBatch({ queue, collectors: collectorsWithEvents(), refresh, windowMs: 10_000, now: () => (now += 1000) });
+  const outcome = await watchBatch({ queue, collectors: allCollectors(), refresh, windowMs: 10_000, now: () => (now += 1000) });
   t.is(outcome.applied, 2);
   t.deepEqual(runs, [{ accounts: [PRODUCTION], regions: ['us-east-1'], services: ['ec2'] }], 'one narrowed run: the account, region and service of the events');
   t.is(written[0], full.summary.snapshot.sha256, 'incremental equals full');
@@ -97,6 +87,6 @@ test('a watched change gives the graph a full run gives, and a replay changes no
   // At-least-once delivery: the same events again change nothing.
   sqs.send(event('e-1', 'AuthorizeSecurityGroupIngress', 'sg-02221000000000104', '2026-12-06T10:00:30Z'));
   sqs.send(event('e-2', 'RevokeSecurityGroupIngress', 'sg-02221000000000102', '2026-12-06T10:01:00Z'));
-  await watchBatch({ queue, collectors: collectorsWithEvents(), refresh, windowMs: 10_000, now: () => (now += 1000) });
+  await watchBatch({ queue, collectors: allCollectors(), refresh, windowMs: 10_000, now: () => (now += 1000) });
   t.is(written[1], written[0]);
 });

@@ -21,6 +21,10 @@ export function createAccountService(services: readonly AwsServiceModule[]): Ser
     id: 'account',
     service: 'account',
     scope: 'global',
+    // Write calls that change what it reads (docs/event-streaming.md).
+    events: [
+      { source: 'iam.amazonaws.com', names: ['CreateAccountAlias', 'DeleteAccountAlias', 'EnableMFADevice', 'DeactivateMFADevice'] },
+    ],
     entities: [
       AccountEntities.ACCOUNT,
       ...services.map((module) => module.serviceEntity),

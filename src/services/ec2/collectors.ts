@@ -126,6 +126,10 @@ export const ec2NetworkCollector: Collector = {
   id: 'ec2-network',
   service: 'ec2',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'ec2.amazonaws.com', names: ['CreateVpc', 'DeleteVpc', 'ModifyVpcAttribute', 'CreateSubnet', 'DeleteSubnet', 'ModifySubnetAttribute', 'CreateInternetGateway', 'AttachInternetGateway', 'DetachInternetGateway', 'DeleteInternetGateway', 'CreateNatGateway', 'DeleteNatGateway', 'CreateRouteTable', 'DeleteRouteTable', 'CreateRoute', 'DeleteRoute', 'ReplaceRoute', 'AssociateRouteTable', 'DisassociateRouteTable', 'CreateFlowLogs', 'DeleteFlowLogs', 'CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection', 'DeleteVpcPeeringConnection', 'AllocateAddress', 'ReleaseAddress', 'AssociateAddress', 'DisassociateAddress', 'CreateNetworkInterface', 'DeleteNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'CreateVpcEndpoint', 'DeleteVpcEndpoints'], resourceIds: ['requestParameters.vpcId', 'requestParameters.subnetId'] },
+  ],
   entities: [
     Ec2Entities.VPC,
     Ec2Entities.SUBNET,
@@ -270,6 +274,10 @@ export const ec2FirewallsCollector: Collector = {
   id: 'ec2-firewalls',
   service: 'ec2',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'ec2.amazonaws.com', names: ['CreateSecurityGroup', 'DeleteSecurityGroup', 'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress', 'ModifySecurityGroupRules', 'UpdateSecurityGroupRuleDescriptionsIngress', 'UpdateSecurityGroupRuleDescriptionsEgress', 'CreateNetworkAcl', 'DeleteNetworkAcl', 'CreateNetworkAclEntry', 'DeleteNetworkAclEntry', 'ReplaceNetworkAclEntry', 'ReplaceNetworkAclAssociation'], resourceIds: ['requestParameters.groupId', 'responseElements.groupId', 'requestParameters.networkAclId'] },
+  ],
   entities: [
     Ec2Entities.SECURITY_GROUP,
     Ec2Entities.NETWORK_ACL,
@@ -322,6 +330,10 @@ export const ec2SnapshotsCollector: Collector = {
   id: 'ec2-snapshots',
   service: 'ec2',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'ec2.amazonaws.com', names: ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot', 'DeleteSnapshot', 'ModifySnapshotAttribute', 'ResetSnapshotAttribute'], resourceIds: ['requestParameters.snapshotId', 'responseElements.snapshotId'] },
+  ],
   entities: [Ec2Entities.SNAPSHOT],
   relationships: [],
   permissions: ['ec2:DescribeSnapshots', 'ec2:DescribeSnapshotAttribute'],
@@ -359,6 +371,10 @@ export const ec2VolumesCollector: Collector = {
   id: 'ec2-volumes',
   service: 'ec2',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'ec2.amazonaws.com', names: ['CreateVolume', 'DeleteVolume', 'AttachVolume', 'DetachVolume', 'ModifyVolume', 'EnableEbsEncryptionByDefault', 'DisableEbsEncryptionByDefault', 'ModifyEbsDefaultKmsKeyId', 'ResetEbsDefaultKmsKeyId'], resourceIds: ['requestParameters.volumeId', 'responseElements.volumeId'] },
+  ],
   entities: [Ec2Entities.VOLUME],
   relationships: [
     Ec2Relationships.SERVICE_HAS_VOLUME,
@@ -433,6 +449,10 @@ export const ec2ImagesCollector: Collector = {
   id: 'ec2-images',
   service: 'ec2',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'ec2.amazonaws.com', names: ['RegisterImage', 'DeregisterImage', 'CreateImage', 'CopyImage', 'ModifyImageAttribute', 'ResetImageAttribute'], resourceIds: ['requestParameters.imageId', 'responseElements.imageId'] },
+  ],
   entities: [Ec2Entities.AMI],
   relationships: [],
   permissions: ['ec2:DescribeImages'],
@@ -449,6 +469,10 @@ export const ec2KeyPairsCollector: Collector = {
   id: 'ec2-key-pairs',
   service: 'ec2',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'ec2.amazonaws.com', names: ['CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair'], resourceIds: ['requestParameters.keyName'] },
+  ],
   entities: [Ec2Entities.KEY_PAIR],
   relationships: [],
   permissions: ['ec2:DescribeKeyPairs'],
@@ -470,6 +494,10 @@ export const ec2InstancesCollector: Collector = {
   id: 'ec2-instances',
   service: 'ec2',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'ec2.amazonaws.com', names: ['RunInstances', 'TerminateInstances', 'StartInstances', 'StopInstances', 'RebootInstances', 'ModifyInstanceAttribute', 'ModifyInstanceMetadataOptions', 'AssociateIamInstanceProfile', 'DisassociateIamInstanceProfile', 'ReplaceIamInstanceProfileAssociation', 'ModifyNetworkInterfaceAttribute'], resourceIds: ['responseElements.instancesSet.items[].instanceId', 'requestParameters.instanceId'] },
+  ],
   entities: [Ec2Entities.INSTANCE],
   relationships: [
     Ec2Relationships.SERVICE_HAS_INSTANCE,

@@ -143,6 +143,10 @@ export const iamPoliciesCollector: Collector = {
   id: 'iam-policies',
   service: 'iam',
   scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'iam.amazonaws.com', names: ['CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'TagPolicy', 'UntagPolicy'], resourceIds: ['requestParameters.policyArn', 'responseElements.policy.arn'] },
+  ],
   entities: [IamEntities.POLICY],
   relationships: [IamRelationships.SERVICE_HAS_POLICY],
   permissions: ['iam:GetAccountAuthorizationDetails'],
@@ -164,6 +168,10 @@ export const iamGroupsCollector: Collector = {
   id: 'iam-groups',
   service: 'iam',
   scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'iam.amazonaws.com', names: ['CreateGroup', 'DeleteGroup', 'UpdateGroup', 'AttachGroupPolicy', 'DetachGroupPolicy', 'PutGroupPolicy', 'DeleteGroupPolicy', 'AddUserToGroup', 'RemoveUserFromGroup'], resourceIds: ['requestParameters.groupName'] },
+  ],
   entities: [
     IamEntities.GROUP,
     IamEntities.GROUP_POLICY,
@@ -193,6 +201,10 @@ export const iamRolesCollector: Collector = {
   id: 'iam-roles',
   service: 'iam',
   scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'iam.amazonaws.com', names: ['CreateRole', 'DeleteRole', 'UpdateRole', 'UpdateRoleDescription', 'UpdateAssumeRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy', 'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary', 'TagRole', 'UntagRole', 'CreateInstanceProfile', 'DeleteInstanceProfile', 'AddRoleToInstanceProfile', 'RemoveRoleFromInstanceProfile', 'CreateServiceLinkedRole', 'DeleteServiceLinkedRole'], resourceIds: ['requestParameters.roleName'] },
+  ],
   entities: [
     IamEntities.ROLE,
     IamEntities.ROLE_POLICY,
@@ -241,6 +253,10 @@ export const iamUsersCollector: Collector = {
   id: 'iam-users',
   service: 'iam',
   scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'iam.amazonaws.com', names: ['CreateUser', 'DeleteUser', 'UpdateUser', 'AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'PutUserPermissionsBoundary', 'DeleteUserPermissionsBoundary', 'AddUserToGroup', 'RemoveUserFromGroup', 'CreateAccessKey', 'DeleteAccessKey', 'UpdateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile', 'EnableMFADevice', 'DeactivateMFADevice', 'CreateVirtualMFADevice', 'DeleteVirtualMFADevice', 'UploadSSHPublicKey', 'DeleteSSHPublicKey', 'TagUser', 'UntagUser'], resourceIds: ['requestParameters.userName'] },
+  ],
   entities: [
     IamEntities.USER,
     IamEntities.USER_POLICY,
@@ -380,6 +396,10 @@ export const iamPasswordPolicyCollector: Collector = {
   id: 'iam-password-policy',
   service: 'iam',
   scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'iam.amazonaws.com', names: ['UpdateAccountPasswordPolicy', 'DeleteAccountPasswordPolicy'] },
+  ],
   entities: [IamEntities.PASSWORD_POLICY],
   relationships: [IamRelationships.SERVICE_HAS_PASSWORD_POLICY],
   permissions: ['iam:GetAccountPasswordPolicy'],
@@ -409,6 +429,10 @@ export const iamSamlProvidersCollector: Collector = {
   id: 'iam-saml-providers',
   service: 'iam',
   scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'iam.amazonaws.com', names: ['CreateSAMLProvider', 'UpdateSAMLProvider', 'DeleteSAMLProvider', 'CreateOpenIDConnectProvider', 'DeleteOpenIDConnectProvider'] },
+  ],
   entities: [IamEntities.SAML_PROVIDER],
   relationships: [IamRelationships.SERVICE_HAS_SAML_PROVIDER],
   permissions: ['iam:ListSAMLProviders'],

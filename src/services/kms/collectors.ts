@@ -16,6 +16,10 @@ export const kmsKeysCollector: Collector = {
   id: 'kms-keys',
   service: 'kms',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 'kms.amazonaws.com', names: ['CreateKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisableKey', 'EnableKeyRotation', 'DisableKeyRotation', 'CreateAlias', 'DeleteAlias', 'UpdateAlias', 'TagResource', 'UntagResource', 'PutKeyPolicy', 'UpdateKeyDescription'], resourceIds: ['requestParameters.keyId', 'responseElements.keyMetadata.keyId'] },
+  ],
   entities: [KmsEntities.KEY],
   relationships: [KmsRelationships.SERVICE_HAS_KEY],
   permissions: ['kms:ListKeys', 'kms:ListAliases', 'kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],

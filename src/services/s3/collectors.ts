@@ -177,6 +177,10 @@ export const s3BucketsCollector: Collector = {
   id: 's3-buckets',
   service: 's3',
   scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    { source: 's3.amazonaws.com', names: ['CreateBucket', 'DeleteBucket', 'PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketAcl', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutBucketVersioning', 'PutBucketLogging', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock', 'PutBucketReplication', 'DeleteBucketReplication', 'PutBucketTagging', 'DeleteBucketTagging', 'PutBucketLifecycle', 'DeleteBucketLifecycle', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls', 'PutObjectLockConfiguration'], resourceIds: ['requestParameters.bucketName'] },
+  ],
   entities: [
     S3Entities.BUCKET,
     S3Entities.BUCKET_POLICY,
