@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { IngestEvent, IngestProgress } from '../ingest';
+import { skippedAccountLine } from '../ingest/messages';
 
 /** Repeats a callback; injected so tests step time instead of waiting for it. */
 export interface Ticker {
@@ -94,7 +95,9 @@ export class BarReporter implements RunReporter {
     this.bar.update(progress.done, payload);
   }
 
-  onEvent(): void {}
+  onEvent(event: IngestEvent | ({ event: string } & Record<string, unknown>)): void {
+    if (event.event === 'account-skipped') this.message('info', skippedAccountLine(event as Extract<IngestEvent, { event: 'account-skipped' }>));
+  }
 
   message(level: 'info' | 'warn' | 'debug', text: string): void {
     if (level === 'info' && this.quiet) return;
@@ -129,7 +132,9 @@ export class LineReporter implements RunReporter {
     this.tally.update(progress);
   }
 
-  onEvent(): void {}
+  onEvent(event: IngestEvent | ({ event: string } & Record<string, unknown>)): void {
+    if (event.event === 'account-skipped') this.message('info', skippedAccountLine(event as Extract<IngestEvent, { event: 'account-skipped' }>));
+  }
 
   message(level: 'info' | 'warn' | 'debug', text: string): void {
     if (level === 'info' && this.options.quiet) return;

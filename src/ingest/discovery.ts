@@ -1,3 +1,4 @@
+import { skippedAccountLine } from './messages';
 import type { AwsAccess } from '../aws/access';
 import { classifyError } from '../aws/errors';
 import { streamOrganization, type OrganizationAccount, type SkippedAccount } from '../aws/organization';
@@ -137,7 +138,6 @@ export async function discoverAccounts(run: {
             failedScopes.push({ accountId: account.id, region: '*', collector: '*' });
             const reason = `its tags cannot be read (${classified.code}), so whether it is tagged to be skipped is unknown`;
             unreadableTags.push({ accountId: account.id, name: account.name, reason });
-            options.onEvent?.({ event: 'account-skipped', accountId: account.id, name: account.name, reason });
             logger.warn(`account ${account.id}: its tags cannot be read (${classified.code}); not ingested this time`);
           },
         },
@@ -157,8 +157,9 @@ export async function discoverAccounts(run: {
         [{ account: management, region: GLOBAL_REGION, service: 'organizations', code: classified.code, awsCode: classified.awsCode, kind: classified.kind, message: classified.message }],
       );
     }
+    // Each skipped account is told once: as an event, which the CLI's text output prints as a line.
     for (const skipped of skippedAccounts) options.onEvent?.({ event: 'account-skipped', accountId: skipped.accountId, name: skipped.name, reason: skipped.reason });
-    for (const skipped of skippedAccounts) logger.info(`skipping account ${skipped.accountId} (${skipped.name ?? ''}): ${skipped.reason}`);
+    if (!options.onEvent) for (const skipped of skippedAccounts) logger.info(skippedAccountLine(skipped));
   } else {
     collection.setUp(config.accounts?.length ?? 0);
     for (const account of config.accounts ?? []) join({ accountId: account.id, name: account.name }, 0);
@@ -170,3 +171,4 @@ export async function discoverAccounts(run: {
   running.setAccounts(reachable);
   return { reachable, regions, skippedRegions, skippedAccounts, running };
 }
+
