@@ -57,7 +57,12 @@ export class SnapshotStoreError extends Error {
  * The pointer moves only after the new snapshot is completely on disk.
  */
 export class SnapshotStore {
-  constructor(readonly directory: string) {}
+  /** Absolute: file lists and the pointer's path are compared as absolute paths (a relative `.orggraph` too). */
+  readonly directory: string;
+
+  constructor(directory: string) {
+    this.directory = path.resolve(directory);
+  }
 
   private get latestFile(): string {
     return path.join(this.directory, 'latest.json');
