@@ -278,14 +278,21 @@ export function registerIngestCommand(program: Command): void {
       reporter.onEvent({ event: 'start', tool: TOOL, mode: world ? 'simulated' : 'aws', outputDir: config.outputDir ?? '.orggraph' });
       try {
         const { ingest } = lazy.ingest();
-        const result = await ingest({
-          config,
-          secrets: { externalId },
-          simulate: world,
-          logger: reporterLogger(reporter),
-          onProgress: (progress) => reporter.onProgress(progress),
-          onEvent: (event) => reporter.onEvent(event),
-        });
+        // One writer per snapshot directory: a running `orggraph watch` finishes its batch first.
+        const { withStoreLock } = require('../../snapshot/lock') as typeof import('../../snapshot/lock');
+        const result = await withStoreLock(
+          config.outputDir ?? '.orggraph',
+          () =>
+            ingest({
+              config,
+              secrets: { externalId },
+              simulate: world,
+              logger: reporterLogger(reporter),
+              onProgress: (progress) => reporter.onProgress(progress),
+              onEvent: (event) => reporter.onEvent(event),
+            }),
+          { waitMs: 15 * 60_000 },
+        );
         const summary = result.summary;
         reporter.onEvent({
           event: 'snapshot-written',
