@@ -1,0 +1,14 @@
+import * as path from 'node:path';
+import type { ServiceModule } from '../types';
+import { elasticsearchDomainsCollector } from './collectors';
+import { openSearchSimulator } from './sim/simulator';
+
+/** OpenSearch Service, under the name JupiterOne's data model gives it (`aws_elasticsearch_domain`). */
+export const elasticsearchService: ServiceModule = {
+  service: 'elasticsearch',
+  title: 'OpenSearch Service',
+  serviceFunctions: ['database', 'indexing'],
+  collectors: [elasticsearchDomainsCollector],
+  simulators: [openSearchSimulator],
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
+};
