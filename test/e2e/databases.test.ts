@@ -61,3 +61,50 @@ test('RDS over awsQuery: instances, the Aurora cluster, snapshots and their shar
   // Automated snapshots cannot be shared: their attributes are not asked for.
   t.false(run.server.calls().some((c) => c.operation === 'DescribeDBSnapshotAttributes' && c.input.DBSnapshotIdentifier?.startsWith('rds:')));
 });
+
+test('DynamoDB over JSON 1.0: tables with point-in-time recovery, encryption and their key', async (t) => {
+  const run = await databases();
+  const table = (name: string) => `arn:aws:dynamodb:us-east-1:${PRODUCTION}:table/${name}`;
+  t.like(entity(run, table('Music')), { pointInTimeRecoveryEnabled: true, encrypted: true, encryptionType: 'AWS_OWNED', 'tag.Owner': 'blueTeam', createdOn: 1421866952062 });
+  t.like(entity(run, table('Orders')), { pointInTimeRecoveryEnabled: false, encrypted: true, encryptionType: 'KMS', billingMode: 'PAY_PER_REQUEST', deletionProtection: true });
+  t.true(edge(run, table('Orders'), 'USES', APP_KEY));
+  t.true(edge(run, `aws:${PRODUCTION}:service:dynamodb`, 'HAS', table('Music')));
+});
+
+test('ElastiCache over awsQuery: the Redis group, its nodes and the memcached cluster, with their security groups', async (t) => {
+  const run = await databases();
+  const redis = `arn:aws:elasticache:us-east-1:${PRODUCTION}:replicationgroup:my-redis`;
+  const memcached = `arn:aws:elasticache:us-east-1:${PRODUCTION}:cluster:my-memcached`;
+  t.like(entity(run, redis), { encrypted: true, transitEncryptionEnabled: true, multiAZ: true, backupEnabled: false, 'tag.classification': 'confidential' });
+  t.like(entity(run, memcached), { encrypted: false, transitEncryptionEnabled: false, numCacheNodes: 2 });
+  const primary = `arn:aws:elasticache:us-east-1:${PRODUCTION}:cluster:my-redis-001:node:0001`;
+  t.like(entity(run, primary), { role: 'primary', endpoint: 'my-redis-001.xxxxxx.0001.use1.cache.amazonaws.com', port: 6379 });
+  t.true(edge(run, redis, 'HAS', primary));
+  t.true(edge(run, redis, 'HAS', `arn:aws:elasticache:us-east-1:${PRODUCTION}:cluster:my-redis-002:node:0001`));
+  t.true(edge(run, redis, 'HAS', DB_SG));
+  t.true(edge(run, memcached, 'HAS', DB_SG));
+  t.true(edge(run, redis, 'USES', APP_KEY));
+});
+
+test('Redshift over awsQuery: the cluster in its VPC, behind its security group, with its logging', async (t) => {
+  const run = await databases();
+  const cluster = `arn:aws:redshift:us-east-1:${PRODUCTION}:cluster:examplecluster`;
+  t.like(entity(run, cluster), { public: true, encrypted: false, loggingEnabled: true, loggingBucketName: 'amzn-s3-demo-bucket', numberOfNodes: 2, 'tag.Name': 'analytics' });
+  t.true(edge(run, VPC, 'HAS', cluster));
+  t.true(edge(run, cluster, 'HAS', DB_SG));
+  t.true(edge(run, DB_SG, 'PROTECTS', cluster));
+});
+
+test('OpenSearch over REST-JSON: domains, their network placement and what their access policies allow', async (t) => {
+  const run = await databases();
+  const logs = `arn:aws:es:us-east-1:${PRODUCTION}:domain/logs`;
+  const legacy = `arn:aws:es:us-east-1:${PRODUCTION}:domain/legacy-search`;
+  t.like(entity(run, logs), { engine: 'OpenSearch', engineVersion: '2.11', encrypted: true, public: false, crossAccountAccess: true, vpcId: 'vpc-0e9801d129EXAMPLE', 'tag.classification': 'internal' });
+  t.like(entity(run, legacy), { engine: 'Elasticsearch', engineVersion: '6.8', encrypted: false, public: true, accessPolicyAllowsEveryone: true });
+  t.true(edge(run, logs, 'HAS', DB_SG));
+  t.true(edge(run, VPC, 'HAS', logs));
+  t.true(edge(run, logs, 'USES', APP_KEY));
+  t.true(edge(run, logs, 'ALLOWS', 'aws:account:210987654321'));
+  t.false(edge(run, logs, 'ALLOWS', `aws:account:${PRODUCTION}`), "the domain's own account is reached through its IAM policies");
+  t.true(edge(run, legacy, 'ALLOWS', 'global:everyone'));
+});
