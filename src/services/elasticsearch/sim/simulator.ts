@@ -47,7 +47,8 @@ const domains = collection<WorldDomain>({
 });
 
 export const openSearchSimulator = defineSimulatedService({
-  service: 'opensearch',
+  // The fault and world-section id is the IAM prefix (`es`), as the optional-call declarations name it.
+  service: 'es',
   clientName: 'OpenSearchClient',
   scope: 'regional',
   collections: { domains },
