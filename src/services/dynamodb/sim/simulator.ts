@@ -60,15 +60,15 @@ export const dynamoDbSimulator = defineSimulatedService({
     DescribeTable: get<DescribeTableCommandInput, DescribeTableCommandOutput>('tables', { id: 'TableName', output: 'Table' }),
     DescribeContinuousBackups: get<DescribeContinuousBackupsCommandInput, DescribeContinuousBackupsCommandOutput, WorldDynamoDbTable>('tables', {
       id: 'TableName',
-      item: (_view, table, context) => ({
+      // Restorable times from the table's creation, not the clock: the same world gives the same graph.
+      item: (_view, table) => ({
         ContinuousBackupsDescription: {
           ContinuousBackupsStatus: 'ENABLED',
           PointInTimeRecoveryDescription: table.PointInTimeRecovery
             ? {
                 PointInTimeRecoveryStatus: 'ENABLED',
                 RecoveryPeriodInDays: 35,
-                EarliestRestorableDateTime: new Date(context.now() - 35 * 86_400_000),
-                LatestRestorableDateTime: new Date(context.now() - 300_000),
+                EarliestRestorableDateTime: new Date(table.CreationDateTime ?? '2020-01-01T00:00:00Z'),
               }
             : { PointInTimeRecoveryStatus: 'DISABLED' },
         },
