@@ -7,7 +7,7 @@ import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type Cl
 // REST-JSON), from fixtures shaped as their API References document them.
 
 let databasesRun: Promise<CliRun> | undefined;
-const databases = () => (databasesRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'rds,dynamodb,elasticache,redshift,elasticsearch']));
+const databases = () => (databasesRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'rds,dynamodb,elasticache,redshift,elasticsearch,ec2,kms']));
 
 function entity(run: CliRun, key: string): Entity {
   const found = run.snapshot?.entities.find((e) => e._key === key);

@@ -57,7 +57,7 @@ test('OpenSearch access policy: everyone, restricted wildcards and other account
 test('the simulated organization yields the DynamoDB, ElastiCache, Redshift and OpenSearch demo cases, all valid', async (t) => {
   const world = builtinWorld();
   world.behaviour = { ...world.behaviour, pageSize: 1 };
-  const { graph, summary } = await simulate(world, { config: { services: { include: ['dynamodb', 'elasticache', 'redshift', 'elasticsearch'] } } });
+  const { graph, summary } = await simulate(world, { config: { services: { include: ['dynamodb', 'elasticache', 'redshift', 'elasticsearch', 'ec2', 'kms'] } } });
   t.deepEqual(summary.errors, []);
   t.like(summary.counts.entities, {
     aws_dynamodb_table: 2,

@@ -8,7 +8,7 @@ const APP_KEY = `arn:aws:kms:us-east-1:${PROD}:key/0a1b2c3d-2222-4aaa-8bbb-00000
 test('the simulated organization yields RDS clusters, instances and snapshots with their edges, all valid', async (t) => {
   const world = builtinWorld();
   world.behaviour = { ...world.behaviour, pageSize: 1 };
-  const { graph, summary } = await simulate(world, { config: { services: { include: ['rds'] } } });
+  const { graph, summary } = await simulate(world, { config: { services: { include: ['rds', 'ec2', 'kms'] } } });
   t.deepEqual(summary.errors, []);
   t.like(summary.counts.entities, { aws_db_instance: 4, aws_rds_cluster: 1, aws_db_snapshot: 3, aws_db_cluster_snapshot: 1 });
 
@@ -48,7 +48,7 @@ test('the simulated organization yields RDS clusters, instances and snapshots wi
 test('a denied DescribeDBSnapshotAttributes leaves sharing unknown and costs one recorded error', async (t) => {
   const world = builtinWorld();
   world.faults = [{ account: PROD, service: 'rds', operation: 'DescribeDBSnapshotAttributes', error: 'AccessDenied' }];
-  const { graph, summary } = await simulate(world, { config: { services: { include: ['rds'] } } });
+  const { graph, summary } = await simulate(world, { config: { services: { include: ['rds', 'ec2', 'kms'] } } });
   const errors = summary.errors.filter((e) => e.account === PROD);
   t.is(errors.length, 1);
   t.is(graph.getEntity(`arn:aws:rds:us-east-1:${PROD}:snapshot:legacy-reporting-export`)?.public, undefined);

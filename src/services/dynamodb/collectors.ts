@@ -33,7 +33,7 @@ export const dynamoDbTablesCollector: Collector = {
       cost: 'tables have no `tag.*` properties',
     },
   ],
-  dependsOn: ['account', 'kms-keys'],
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(DynamoDBClient);
     const scope: ResourceScope = { accountId: context.account.accountId, region: context.region };

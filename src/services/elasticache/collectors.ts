@@ -46,7 +46,7 @@ export const elastiCacheClustersCollector: Collector = {
       cost: 'clusters have no `tag.*` properties',
     },
   ],
-  dependsOn: ['account', 'ec2-firewalls', 'kms-keys'],
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(ElastiCacheClient);
     const scope: ResourceScope = { accountId: context.account.accountId, region: context.region };

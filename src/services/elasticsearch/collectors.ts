@@ -28,7 +28,7 @@ export const elasticsearchDomainsCollector: Collector = {
       cost: 'domains have no `tag.*` properties',
     },
   ],
-  dependsOn: ['account', 'ec2-network', 'ec2-firewalls', 'kms-keys'],
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(OpenSearchClient);
     const scope: ResourceScope = { accountId: context.account.accountId, region: context.region };

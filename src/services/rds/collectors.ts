@@ -54,8 +54,9 @@ export const rdsDatabasesCollector: Collector = {
     R.SUBNET_HAS_INSTANCE,
   ],
   permissions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
-  // The EC2 and KMS collectors produce the targets of the edges (keys are computed, not looked up).
-  dependsOn: ['account', 'ec2-network', 'ec2-firewalls', 'kms-keys'],
+  // Edge targets (EC2, KMS) are named by computed keys, not looked up: no dependency, so excluding
+  // those services does not pull them back in; edges to targets not collected are dropped.
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(RDSClient);
     const scope: ResourceScope = { accountId: context.account.accountId, region: context.region };
@@ -113,7 +114,7 @@ export const rdsSnapshotsCollector: Collector = {
       cost: 'manual cluster snapshots have no `public`/`shared` and no ALLOWS edges to the accounts or Everyone they are shared with',
     },
   ],
-  dependsOn: ['account', 'kms-keys'],
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(RDSClient);
     const scope: ResourceScope = { accountId: context.account.accountId, region: context.region };

@@ -22,7 +22,7 @@ export const redshiftClustersCollector: Collector = {
       cost: 'clusters have no `loggingEnabled`',
     },
   ],
-  dependsOn: ['account', 'ec2-network', 'ec2-firewalls', 'kms-keys'],
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(RedshiftClient);
     const scope: ResourceScope = { accountId: context.account.accountId, region: context.region };
