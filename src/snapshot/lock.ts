@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 
 export const LOCK_FILE = '.orggraph.lock';
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'ENOSPC']);
 
 export class StoreLockedError extends Error {
   constructor(readonly file: string, readonly owner: string) {
@@ -44,14 +45,23 @@ export async function withStoreLock<T>(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pollMs = options.pollMs ?? 1000;
   let waited = 0;
-  await fs.mkdir(directory, { recursive: true });
   for (;;) {
     const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    try {
+      await fs.mkdir(directory, { recursive: true });
+    } catch {
+      // Not a directory, or not one we can create: the run's own checks say so, before any AWS call.
+      return work();
+    }
     try {
       await fs.writeFile(file, JSON.stringify(owner), { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // A directory that cannot be written is the run's own input problem: its checks report it
+      // (file and reason) before any AWS call, and no other writer can use it either.
+      if (code && UNWRITABLE.has(code)) return work();
+      if (code !== 'EEXIST') throw error;
     }
     let holder: Owner | undefined;
     try {

@@ -58,3 +58,6 @@ export const Ec2Relationships = defineRelationships({
   INSTANCE_HAS_SECURITY_GROUP: { from: E.INSTANCE._type, verb: HAS, to: E.SECURITY_GROUP._type },
   SECURITY_GROUP_PROTECTS_INSTANCE: { from: E.SECURITY_GROUP._type, verb: PROTECTS, to: E.INSTANCE._type },
 });
+
+// How EC2 resources' keys are spelled (ARNs), for the services whose resources sit in VPCs.
+export { eniKey, instanceKey, securityGroupKey, subnetKey, volumeKey, vpcKey } from './keys';
