@@ -10,121 +10,90 @@ import type {
   ListTagsCommandInput,
   ListTagsCommandOutput,
 } from '@aws-sdk/client-lambda';
-import { pageOf } from '../../../sim/paginate';
-import { defineHandler, type GenerateInput, type ServiceSimulator, type SimCallContext } from '../../../sim/types';
+import { collection, custom, defineSimulatedService, list, tags } from '../../../sim/service-kit';
+import type { GenerateInput } from '../../../sim/types';
 import type { WorldEc2 } from '../../ec2/sim-world';
 
-/** A function in the world: its FunctionConfiguration (SDK shape), tags and resource policy. */
-export interface WorldLambdaFunction {
-  /** ListFunctions' FunctionConfiguration; `FunctionArn` defaults to the function's ARN in the account and region. */
-  configuration: FunctionConfiguration;
-  tags?: Record<string, string>;
-  /** The resource-based policy document (GetPolicy answers it as text); none when absent. */
-  policy?: Record<string, unknown>;
-}
+/** A function of the world: its FunctionConfiguration, with the tags ListTags serves and the resource policy GetPolicy serves. */
+export type WorldFunction = FunctionConfiguration & { Tags?: Record<string, string>; Policy?: Record<string, unknown> };
 
-export interface WorldLambda {
-  functions?: WorldLambdaFunction[];
-  /** ListEventSourceMappings' items (SDK shape). */
-  eventSourceMappings?: EventSourceMappingConfiguration[];
-}
+const functionArn = (region: string, accountId: string, name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 
-const object = { type: 'object' };
-export const lambdaWorldSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    functions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['configuration'],
-        properties: {
-          configuration: { type: 'object', required: ['FunctionName'], properties: { FunctionName: { type: 'string', pattern: '^[\\w-]{1,64}$' } } },
-          tags: { type: 'object', additionalProperties: { type: 'string' } },
-          policy: object,
-        },
-      },
-    },
-    eventSourceMappings: { type: 'array', items: { type: 'object', required: ['UUID', 'FunctionArn', 'EventSourceArn'] } },
-  },
-};
-
-const section = (context: SimCallContext) => context.section<WorldLambda>() ?? {};
-const functionArn = (context: SimCallContext, name: string) => `arn:aws:lambda:${context.region}:${context.account.id}:function:${name}`;
-
-function configurationOf(context: SimCallContext, fn: WorldLambdaFunction): FunctionConfiguration {
-  const name = fn.configuration.FunctionName ?? '';
-  return { FunctionArn: functionArn(context, name), ...fn.configuration };
-}
-
-function findFunction(context: SimCallContext, nameOrArn: string | undefined): WorldLambdaFunction {
-  const name = nameOrArn?.replace(/^arn:[^:]+:lambda:[^:]+:\d{12}:function:/, '').split(':')[0];
-  const fn = (section(context).functions ?? []).find((f) => f.configuration.FunctionName === name);
-  if (!fn) return context.notFound('ResourceNotFoundException', `Function not found: ${functionArn(context, name ?? '')}`);
-  return fn;
-}
-
-export const lambdaSimulator: ServiceSimulator = {
+export const lambdaSimulator = defineSimulatedService({
   service: 'lambda',
   clientName: 'LambdaClient',
   scope: 'regional',
-  schema: lambdaWorldSchema,
-  accessDeniedName: 'AccessDeniedException',
-  throttlingName: 'TooManyRequestsException',
-  handlers: {
-    ListFunctionsCommand: defineHandler<ListFunctionsCommandInput, ListFunctionsCommandOutput>((input, context) => {
-      const page = pageOf(section(context).functions ?? [], input.Marker, context.pageSize(input.MaxItems, 50));
-      return { Functions: page.items.map((fn) => configurationOf(context, fn)), NextMarker: page.nextToken };
+  errors: { accessDenied: 'AccessDeniedException', throttling: 'TooManyRequestsException', invalidToken: 'InvalidParameterValueException' },
+  collections: {
+    functions: collection<WorldFunction>({
+      id: 'FunctionName',
+      fields: { FunctionName: { type: 'string', pattern: '^[\\w-]{1,64}$' }, Runtime: { type: 'string' }, MemorySize: { type: 'integer', minimum: 128 }, Policy: { type: 'object' } },
+      arn: (fn, context) => functionArn(context.region, context.account.id, fn.FunctionName ?? ''),
+      arnField: 'FunctionArn',
+      worldOnly: ['Tags', 'Policy'],
+      notFound: { error: 'ResourceNotFoundException', message: (id, context) => `Function not found: ${functionArn(context.region, context.account.id, id)}` },
     }),
-    ListTagsCommand: defineHandler<ListTagsCommandInput, ListTagsCommandOutput>((input, context) => ({ Tags: { ...findFunction(context, input.Resource).tags } })),
-    GetPolicyCommand: defineHandler<GetPolicyCommandInput, GetPolicyCommandOutput>((input, context) => {
-      const fn = findFunction(context, input.FunctionName);
-      if (!fn.policy) return context.notFound('ResourceNotFoundException', 'The resource you requested does not exist.');
-      return { Policy: JSON.stringify(fn.policy), RevisionId: '00000000-0000-4000-8000-000000000001' };
+    eventSourceMappings: collection<EventSourceMappingConfiguration>({
+      id: 'UUID',
+      required: ['FunctionArn', 'EventSourceArn'],
+      notFound: { error: 'ResourceNotFoundException', message: (id) => `The resource you requested does not exist. (Service: Lambda, UUID: ${id})` },
     }),
-    ListEventSourceMappingsCommand: defineHandler<ListEventSourceMappingsCommandInput, ListEventSourceMappingsCommandOutput>((input, context) => {
-      const page = pageOf(section(context).eventSourceMappings ?? [], input.Marker, context.pageSize(input.MaxItems, 100));
-      return { EventSourceMappings: page.items, NextMarker: page.nextToken };
+  },
+  operations: {
+    ListFunctions: list<ListFunctionsCommandInput, ListFunctionsCommandOutput>('functions', {
+      items: 'Functions',
+      token: { input: 'Marker', output: 'NextMarker' },
+      maxResults: 'MaxItems',
+      awsMax: 50,
+    }),
+    ListTags: tags<ListTagsCommandInput, ListTagsCommandOutput>('functions', { id: 'Resource', shape: 'map' }),
+    // A function without a resource policy answers 404, as Lambda does.
+    GetPolicy: custom<GetPolicyCommandInput, GetPolicyCommandOutput>((input, context, kit) => {
+      const fn = kit.find('functions', input.FunctionName, context) as WorldFunction;
+      if (!fn.Policy) throw kit.error('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+      return { Policy: JSON.stringify(fn.Policy), RevisionId: '00000000-0000-4000-8000-000000000001' };
+    }),
+    ListEventSourceMappings: list<ListEventSourceMappingsCommandInput, ListEventSourceMappingsCommandOutput>('eventSourceMappings', {
+      items: 'EventSourceMappings',
+      token: { input: 'Marker', output: 'NextMarker' },
+      maxResults: 'MaxItems',
+      awsMax: 100,
     }),
   },
   generate: generateLambdaSection,
-};
+});
 
 /**
  * `size / 10` functions (none for an empty region): every third in the region's first VPC with its
  * app security group, every fourth with a policy that lets an EventBridge rule invoke it, every
  * fifth fed by an SQS queue. Deterministic from the index (no draw on the shared random stream).
  */
-export function generateLambdaSection({ accountId, region, size, sections }: GenerateInput): WorldLambda {
+export function generateLambdaSection({ accountId, region, size, sections }: GenerateInput): { functions?: WorldFunction[]; eventSourceMappings?: EventSourceMappingConfiguration[] } {
   const count = Math.ceil(size / 10);
   if (!count) return {};
   const ec2 = sections.ec2 as WorldEc2 | undefined;
   const subnet = ec2?.subnets?.find((s) => !s.mapPublicIpOnLaunch);
   const group = ec2?.securityGroups?.find((g) => g.vpc === subnet?.vpc);
-  const functions: WorldLambdaFunction[] = [];
+  const functions: WorldFunction[] = [];
   const eventSourceMappings: EventSourceMappingConfiguration[] = [];
   for (let index = 0; index < count; index++) {
     const name = `generated-function-${index}`;
     const arn = `arn:aws:lambda:${region}:${accountId}:function:${name}`;
     const inVpc = index % 3 === 0 && subnet && group;
     functions.push({
-      configuration: {
-        FunctionName: name,
-        Runtime: index % 7 === 0 ? 'python3.8' : 'nodejs20.x',
-        Role: `arn:aws:iam::${accountId}:role/generated-role-0`,
-        Handler: 'index.handler',
-        CodeSize: 1024 + index,
-        MemorySize: 128,
-        Timeout: 30,
-        LastModified: '2024-01-15T10:00:00.000+0000',
-        PackageType: 'Zip',
-        VpcConfig: inVpc ? { VpcId: subnet.vpc, SubnetIds: [subnet.id], SecurityGroupIds: [group.id] } : undefined,
-        LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
-      },
-      tags: { Name: name },
-      policy:
+      FunctionName: name,
+      Runtime: index % 7 === 0 ? 'python3.8' : 'nodejs20.x',
+      Role: `arn:aws:iam::${accountId}:role/generated-role-0`,
+      Handler: 'index.handler',
+      CodeSize: 1024 + index,
+      MemorySize: 128,
+      Timeout: 30,
+      LastModified: '2024-01-15T10:00:00.000+0000',
+      PackageType: 'Zip',
+      VpcConfig: inVpc ? { VpcId: subnet.vpc, SubnetIds: [subnet.id], SecurityGroupIds: [group.id] } : undefined,
+      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
+      Tags: { Name: name },
+      Policy:
         index % 4 === 1
           ? {
               Version: '2012-10-17',
