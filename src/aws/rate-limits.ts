@@ -181,6 +181,25 @@ export const RATE_LIMITS: readonly RateLimitRule[] = [
     perOperation: true,
     source: 'OpenSearch Service publishes no per-second quota for its configuration API (conservative default: 20 tokens, 5/s per action)',
   },
+  // Lambda (references: Lambda quotas page): GetPolicy 15 rps; the other control-plane calls
+  // (ListFunctions, ListTags, ListEventSourceMappings, ...) share 15 rps, per account and Region.
+  {
+    service: 'lambda',
+    actionClass: 'GetPolicy',
+    operations: ['GetPolicy'],
+    limit: { capacity: 15, refillPerSecond: 15 },
+    scope: 'region',
+    perOperation: true,
+    source: 'Lambda quotas: GetPolicy 15 requests per second',
+  },
+  {
+    service: 'lambda',
+    actionClass: 'control-plane',
+    limit: { capacity: 15, refillPerSecond: 15 },
+    scope: 'region',
+    perOperation: false,
+    source: 'Lambda quotas: other control-plane API requests 15 per second combined',
+  },
 ];
 
 /** Services without a row: paced like EC2's non-mutating actions, per operation and region. */

@@ -9,6 +9,7 @@ import { elasticsearchService } from './elasticsearch';
 import { iamService } from './iam';
 import { acmService } from './acm';
 import { kmsService } from './kms';
+import { lambdaService } from './lambda';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
 import { rdsService } from './rds';
 import { redshiftService } from './redshift';
@@ -18,7 +19,7 @@ import type { AwsServiceModule, ServiceModule } from './types';
 export type { AwsServiceModule, ServiceModule } from './types';
 
 /** AWS services with collectors, in documentation order. Adding a service means adding it here. */
-export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService, acmService, rdsService, dynamoDbService, elastiCacheService, redshiftService, elasticsearchService];
+export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService, acmService, lambdaService, rdsService, dynamoDbService, elastiCacheService, redshiftService, elasticsearchService];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
 export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];
