@@ -407,9 +407,7 @@ function noop(): void {}
 export class RateLimiter {
   private readonly buckets = new Map<string, PacedBucket>();
 
-  constructor(
-    private readonly options: PacerOptions & { rules?: (service: string, operation: string) => RateLimitRule } = {},
-  ) {}
+  constructor(private readonly options: PacerOptions & { rules?: (service: string, operation: string) => RateLimitRule } = {}) {}
 
   /** The bucket a call of `operation` on `service` in this account and region draws from. */
   bucketFor(accountId: string, region: string, service: string, operation: string): PacedBucket {

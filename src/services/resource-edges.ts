@@ -46,7 +46,11 @@ export function vpcHasResource(vpcId: string | undefined, resource: Entity, scop
 }
 
 export function subnetHasResource(subnetId: string, resource: Entity, scope: ResourceScope): Relationship {
-  return createRelationship({ from: { _type: SUBNET_TYPE, _key: subnetKey(scope.region, scope.accountId, subnetId) }, verb: RelationshipVerb.HAS, to: resource });
+  return createRelationship({
+    from: { _type: SUBNET_TYPE, _key: subnetKey(scope.region, scope.accountId, subnetId) },
+    verb: RelationshipVerb.HAS,
+    to: resource,
+  });
 }
 
 /**

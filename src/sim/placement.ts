@@ -34,7 +34,8 @@ export function generatedChoices(accountId: string, region: string, service: str
   return {
     /** True with probability `p`. */
     chance: (kind: string, index: number, p: number) => digest(kind, index).readUInt32BE(0) / 0x1_0000_0000 < p,
-    pick: <T>(kind: string, index: number, items: readonly T[]): T | undefined => (items.length ? items[digest(kind, index).readUInt32BE(4) % items.length] : undefined),
+    pick: <T>(kind: string, index: number, items: readonly T[]): T | undefined =>
+      items.length ? items[digest(kind, index).readUInt32BE(4) % items.length] : undefined,
     hex: (kind: string, index: number, length: number) => digest(kind, index).toString('hex').slice(0, length),
   };
 }

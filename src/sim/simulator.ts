@@ -332,8 +332,7 @@ class CallContext implements SimCallContext {
   sectionOf<T>(service: string, otherRegion?: string): T | undefined {
     const account = this.account;
     return (otherRegion === 'global' ? account.global?.[service] : (account.regions?.[otherRegion ?? this.region]?.[service] ?? account.global?.[service])) as
-      | T
-      | undefined;
+      T | undefined;
   }
 
   pageSize(requestedMax?: number, awsMax?: number): number {

@@ -11,7 +11,10 @@ export const LOCK_FILE = '.orggraph.lock';
 const UNWRITABLE = new Set(['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'ENOSPC']);
 
 export class StoreLockedError extends Error {
-  constructor(readonly file: string, readonly owner: string) {
+  constructor(
+    readonly file: string,
+    readonly owner: string,
+  ) {
     super(`${file} is held by ${owner}: another ingestion or watch writes to this directory`);
     this.name = 'StoreLockedError';
   }
@@ -73,7 +76,8 @@ export async function withStoreLock<T>(
       await fs.rm(file, { force: true });
       continue;
     }
-    if (waited >= (options.waitMs ?? 0)) throw new StoreLockedError(file, holder ? `pid ${holder.pid} on ${holder.host} since ${holder.since}` : 'another process');
+    if (waited >= (options.waitMs ?? 0))
+      throw new StoreLockedError(file, holder ? `pid ${holder.pid} on ${holder.host} since ${holder.since}` : 'another process');
     await sleep(pollMs);
     waited += pollMs;
   }

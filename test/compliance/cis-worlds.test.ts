@@ -123,7 +123,10 @@ test('CIS v6.0 2.12 (one active access key per user, dropped in v7) passes, and 
   const fail = control((await failing).get('cis-aws-6.0'), '2.12');
   t.is(fail.status, 'FAIL');
   t.is(fail.evidenceTotal, 2);
-  t.true(fail.evidence.every((entity) => entity._type === 'aws_iam_access_key' && entity.displayName.startsWith('two-keys/')), JSON.stringify(fail.evidence));
+  t.true(
+    fail.evidence.every((entity) => entity._type === 'aws_iam_access_key' && entity.displayName.startsWith('two-keys/')),
+    JSON.stringify(fail.evidence),
+  );
 });
 
 test('CIS v6.0 and v5.0 controls give the result of the v7.0 check they map onto, under their own ids', async (t) => {

@@ -30,7 +30,10 @@ function file(content: unknown): string {
 
 function check(current: GraphSnapshotOutputs, args: string[]) {
   // Alerts gate separately (test/alerts/pipeline-gate.test.ts): here only compliance and counts.
-  const result = spawnSync(process.execPath, [SCRIPT, '--current', file(current), '--alert-levels', 'none', ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const result = spawnSync(process.execPath, [SCRIPT, '--current', file(current), '--alert-levels', 'none', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -23,7 +23,13 @@ test('lambda: the function, its network, role, policy and triggers', async (t) =
   t.deepEqual(result.summary?.errors, []);
   t.deepEqual(result.server.unanswered(), []);
   const fn = `arn:aws:lambda:us-east-1:${PRODUCTION}:function:my-function`;
-  t.like(entity(result, fn), { runtime: 'nodejs20.x', vpcId: 'vpc-0e9801d129EXAMPLE', loggingEnabled: true, 'tag.Team': 'payments', updatedOn: Date.parse('2019-09-24T18:20:35.054Z') });
+  t.like(entity(result, fn), {
+    runtime: 'nodejs20.x',
+    vpcId: 'vpc-0e9801d129EXAMPLE',
+    loggingEnabled: true,
+    'tag.Team': 'payments',
+    updatedOn: Date.parse('2019-09-24T18:20:35.054Z'),
+  });
   const all = edges(result);
   t.true(all.has(`${fn} HAS arn:aws:ec2:us-east-1:${PRODUCTION}:vpc/vpc-0e9801d129EXAMPLE`));
   t.true(all.has(`${fn} HAS arn:aws:ec2:us-east-1:${PRODUCTION}:security-group/sg-0a1b2c3d4eEXAMPLE`));

@@ -7,7 +7,8 @@ import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type Cl
 // REST-JSON), from fixtures shaped as their API References document them.
 
 let databasesRun: Promise<CliRun> | undefined;
-const databases = () => (databasesRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'rds,dynamodb,elasticache,redshift,elasticsearch,ec2,kms']));
+const databases = () =>
+  (databasesRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'rds,dynamodb,elasticache,redshift,elasticsearch,ec2,kms']));
 
 function entity(run: CliRun, key: string): Entity {
   const found = run.snapshot?.entities.find((e) => e._key === key);
@@ -45,7 +46,12 @@ test('RDS over awsQuery: instances, the Aurora cluster, snapshots and their shar
     displayName: 'reporting',
     createdOn: Date.parse('2019-06-06T17:41:27.106Z'),
   });
-  t.like(entity(run, rds('cluster', 'payments')), { encrypted: true, deletionProtection: true, iamDatabaseAuthenticationEnabled: true, vpcId: 'vpc-0e9801d129EXAMPLE' });
+  t.like(entity(run, rds('cluster', 'payments')), {
+    encrypted: true,
+    deletionProtection: true,
+    iamDatabaseAuthenticationEnabled: true,
+    vpcId: 'vpc-0e9801d129EXAMPLE',
+  });
   t.true(edge(run, rds('cluster', 'payments'), 'CONTAINS', rds('db', 'payments-1')));
   t.true(edge(run, rds('cluster', 'payments'), 'USES', APP_KEY));
   t.true(edge(run, rds('db', 'mydbinstance-1'), 'HAS', DB_SG));
@@ -65,8 +71,20 @@ test('RDS over awsQuery: instances, the Aurora cluster, snapshots and their shar
 test('DynamoDB over JSON 1.0: tables with point-in-time recovery, encryption and their key', async (t) => {
   const run = await databases();
   const table = (name: string) => `arn:aws:dynamodb:us-east-1:${PRODUCTION}:table/${name}`;
-  t.like(entity(run, table('Music')), { pointInTimeRecoveryEnabled: true, encrypted: true, encryptionType: 'AWS_OWNED', 'tag.Owner': 'blueTeam', createdOn: 1421866952062 });
-  t.like(entity(run, table('Orders')), { pointInTimeRecoveryEnabled: false, encrypted: true, encryptionType: 'KMS', billingMode: 'PAY_PER_REQUEST', deletionProtection: true });
+  t.like(entity(run, table('Music')), {
+    pointInTimeRecoveryEnabled: true,
+    encrypted: true,
+    encryptionType: 'AWS_OWNED',
+    'tag.Owner': 'blueTeam',
+    createdOn: 1421866952062,
+  });
+  t.like(entity(run, table('Orders')), {
+    pointInTimeRecoveryEnabled: false,
+    encrypted: true,
+    encryptionType: 'KMS',
+    billingMode: 'PAY_PER_REQUEST',
+    deletionProtection: true,
+  });
   t.true(edge(run, table('Orders'), 'USES', APP_KEY));
   t.true(edge(run, `aws:${PRODUCTION}:service:dynamodb`, 'HAS', table('Music')));
 });
@@ -89,7 +107,14 @@ test('ElastiCache over awsQuery: the Redis group, its nodes and the memcached cl
 test('Redshift over awsQuery: the cluster in its VPC, behind its security group, with its logging', async (t) => {
   const run = await databases();
   const cluster = `arn:aws:redshift:us-east-1:${PRODUCTION}:cluster:examplecluster`;
-  t.like(entity(run, cluster), { public: true, encrypted: false, loggingEnabled: true, loggingBucketName: 'amzn-s3-demo-bucket', numberOfNodes: 2, 'tag.Name': 'analytics' });
+  t.like(entity(run, cluster), {
+    public: true,
+    encrypted: false,
+    loggingEnabled: true,
+    loggingBucketName: 'amzn-s3-demo-bucket',
+    numberOfNodes: 2,
+    'tag.Name': 'analytics',
+  });
   t.true(edge(run, VPC, 'HAS', cluster));
   t.true(edge(run, cluster, 'HAS', DB_SG));
   t.true(edge(run, DB_SG, 'PROTECTS', cluster));
@@ -99,7 +124,15 @@ test('OpenSearch over REST-JSON: domains, their network placement and what their
   const run = await databases();
   const logs = `arn:aws:es:us-east-1:${PRODUCTION}:domain/logs`;
   const legacy = `arn:aws:es:us-east-1:${PRODUCTION}:domain/legacy-search`;
-  t.like(entity(run, logs), { engine: 'OpenSearch', engineVersion: '2.11', encrypted: true, public: false, crossAccountAccess: true, vpcId: 'vpc-0e9801d129EXAMPLE', 'tag.classification': 'internal' });
+  t.like(entity(run, logs), {
+    engine: 'OpenSearch',
+    engineVersion: '2.11',
+    encrypted: true,
+    public: false,
+    crossAccountAccess: true,
+    vpcId: 'vpc-0e9801d129EXAMPLE',
+    'tag.classification': 'internal',
+  });
   t.like(entity(run, legacy), { engine: 'Elasticsearch', engineVersion: '6.8', encrypted: false, public: true, accessPolicyAllowsEveryone: true });
   t.true(edge(run, logs, 'HAS', DB_SG));
   t.true(edge(run, VPC, 'HAS', logs));

@@ -30,7 +30,15 @@ function event(id: string, name: string, requestParameters: Record<string, unkno
     time,
     region: 'us-east-1',
     resources: [],
-    detail: { eventTime: time, eventSource: 'kms.amazonaws.com', eventName: name, awsRegion: 'us-east-1', requestParameters, readOnly: false, eventType: 'AwsApiCall' },
+    detail: {
+      eventTime: time,
+      eventSource: 'kms.amazonaws.com',
+      eventName: name,
+      awsRegion: 'us-east-1',
+      requestParameters,
+      readOnly: false,
+      eventType: 'AwsApiCall',
+    },
   });
 }
 
@@ -55,14 +63,20 @@ test('watch applies a batch from the queue and writes the graph a full run would
   t.teardown(() => sqs.stop());
   sqs.send(event('e-1', 'DisableKeyRotation', { keyId: String(keys[0]!.id) }, '2026-12-06T10:00:00Z'));
   sqs.send(event('e-2', 'CreateKey', { description: 'created between runs' }, '2026-12-06T10:00:01Z'));
-  const watched = await runBinary(['watch', '--queue', sqs.queueUrl, '--simulate', afterFile, '--out', directory, '--batches', '1', '--window', '2', '--log-format', 'json'], {
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    AWS_REGION: 'us-east-1',
-  });
+  const watched = await runBinary(
+    ['watch', '--queue', sqs.queueUrl, '--simulate', afterFile, '--out', directory, '--batches', '1', '--window', '2', '--log-format', 'json'],
+    {
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_REGION: 'us-east-1',
+    },
+  );
   t.is(watched.code, 0, watched.stderr);
-  const lines = watched.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = watched.stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   const batch = lines.find((line) => line.event === 'batch') as { scope: { accounts: string[]; regions: string[]; services: string[] } };
   t.deepEqual(batch.scope.accounts, [PRODUCTION]);
   t.deepEqual(batch.scope.regions, ['us-east-1']);

@@ -63,10 +63,22 @@ test('a customer key and PITR off; PITR unknown when continuous backups were not
   const table = {
     ...musicTable,
     BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' as const },
-    SSEDescription: { Status: 'ENABLED' as const, SSEType: 'KMS' as const, KMSMasterKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+    SSEDescription: {
+      Status: 'ENABLED' as const,
+      SSEType: 'KMS' as const,
+      KMSMasterKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    },
   };
-  const off = convertDynamoDbTable({ table, backups: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' } } }, scope);
-  t.like(off, { encryptionType: 'KMS', kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', pointInTimeRecoveryEnabled: false, billingMode: 'PAY_PER_REQUEST' });
+  const off = convertDynamoDbTable(
+    { table, backups: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' } } },
+    scope,
+  );
+  t.like(off, {
+    encryptionType: 'KMS',
+    kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    pointInTimeRecoveryEnabled: false,
+    billingMode: 'PAY_PER_REQUEST',
+  });
   const unknown = convertDynamoDbTable({ table }, scope);
   t.false('pointInTimeRecoveryEnabled' in unknown);
 });

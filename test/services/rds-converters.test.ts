@@ -49,7 +49,10 @@ const mydbinstance: DBInstance = {
   DeletionProtection: false,
   IAMDatabaseAuthenticationEnabled: false,
   DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:mydbinstance-1',
-  TagList: [{ Key: 'Name', Value: 'reporting' }, { Key: 'owner', Value: 'data-team' }],
+  TagList: [
+    { Key: 'Name', Value: 'reporting' },
+    { Key: 'owner', Value: 'data-team' },
+  ],
 };
 
 test('convertDbInstance maps the properties CIS and JupiterOne queries read', (t) => {
@@ -87,7 +90,12 @@ test('an instance runs in the subnets of its group in its zones', (t) => {
 
 test('backups off and encryption are read from the response', (t) => {
   const entity = convertDbInstance(
-    { ...mydbinstance, BackupRetentionPeriod: 0, StorageEncrypted: true, KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111' },
+    {
+      ...mydbinstance,
+      BackupRetentionPeriod: 0,
+      StorageEncrypted: true,
+      KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+    },
     scope,
   );
   t.is(entity.backupEnabled, false);
@@ -127,7 +135,15 @@ test('convertDbCluster maps an Aurora cluster', (t) => {
   const entity = convertDbCluster(aurora, scope, 'vpc-6594f31c');
   t.is(entity._key, 'arn:aws:rds:us-east-1:123456789012:cluster:mydbcluster');
   t.deepEqual(entity._class, ['DataStore', 'Database', 'Cluster']);
-  t.like(entity, { engine: 'aurora-mysql', encrypted: true, multiAZ: false, backupRetentionPeriod: 1, deletionProtection: false, vpcId: 'vpc-6594f31c', port: 3306 });
+  t.like(entity, {
+    engine: 'aurora-mysql',
+    encrypted: true,
+    multiAZ: false,
+    backupRetentionPeriod: 1,
+    deletionProtection: false,
+    vpcId: 'vpc-6594f31c',
+    port: 3306,
+  });
   t.is(entity.public, undefined, 'Aurora clusters have no PubliclyAccessible of their own');
   t.deepEqual(entity.memberIds, ['dbinstance3']);
   t.deepEqual(entity.writerIds, ['dbinstance3']);
@@ -164,11 +180,14 @@ test('snapshots: sharing from the restore attribute, unknown when not read, neve
   t.is(automated.public, false);
 
   const edges = sharingEdges(shared, ['444455556666', 'all'], new Set(['123456789012']), { attribute: 'restore' });
-  t.deepEqual(
-    edges.relationships.map((r) => `${r._type} ${r._toEntityKey}`).sort(),
-    ['aws_db_snapshot_allows_account aws:account:444455556666', 'aws_db_snapshot_allows_everyone global:everyone'],
-  );
-  t.deepEqual(edges.mappedEntities.map((e) => `${e._type} ${e._key} ${e._source}`).sort(), ['aws_account aws:account:444455556666 system-mapper', 'everyone global:everyone system-mapper']);
+  t.deepEqual(edges.relationships.map((r) => `${r._type} ${r._toEntityKey}`).sort(), [
+    'aws_db_snapshot_allows_account aws:account:444455556666',
+    'aws_db_snapshot_allows_everyone global:everyone',
+  ]);
+  t.deepEqual(edges.mappedEntities.map((e) => `${e._type} ${e._key} ${e._source}`).sort(), [
+    'aws_account aws:account:444455556666 system-mapper',
+    'everyone global:everyone system-mapper',
+  ]);
   const ingested = sharingEdges(shared, ['444455556666'], new Set(['123456789012', '444455556666']), {});
   t.deepEqual(ingested.mappedEntities, [], 'an ingested account is its own entity, not a placeholder');
 });

@@ -15,7 +15,14 @@ test('the simulated organization yields RDS clusters, instances and snapshots wi
   const legacy = graph.getEntity(db('legacy-reporting-db'));
   t.like(legacy, { public: true, encrypted: false, backupRetentionPeriod: 0, autoMinorVersionUpgrade: false, multiAZ: false, engine: 'mysql' });
   const orders = graph.getEntity(db('orders-db'));
-  t.like(orders, { public: false, encrypted: true, multiAZ: true, deletionProtection: true, iamDatabaseAuthenticationEnabled: true, 'tag.classification': 'confidential' });
+  t.like(orders, {
+    public: false,
+    encrypted: true,
+    multiAZ: true,
+    deletionProtection: true,
+    iamDatabaseAuthenticationEnabled: true,
+    'tag.classification': 'confidential',
+  });
 
   const has = (from: string, verb: string, to: string) =>
     [...graph.allRelationships()].some((r) => r._fromEntityKey === from && r._class === verb && r._toEntityKey === to);
@@ -54,5 +61,8 @@ test('a denied DescribeDBSnapshotAttributes leaves sharing unknown and costs one
   t.is(graph.getEntity(`arn:aws:rds:us-east-1:${PROD}:snapshot:legacy-reporting-export`)?.public, undefined);
   t.truthy(graph.getEntity(db('orders-db')));
   t.false([...graph.allRelationships()].some((r) => r._type === 'aws_db_snapshot_allows_everyone'));
-  t.true([...graph.allRelationships()].some((r) => r._type === 'aws_db_cluster_snapshot_allows_account'), 'cluster snapshots are read with their own call');
+  t.true(
+    [...graph.allRelationships()].some((r) => r._type === 'aws_db_cluster_snapshot_allows_account'),
+    'cluster snapshots are read with their own call',
+  );
 });

@@ -24,7 +24,12 @@ export const dynamoDbTablesCollector: Collector = {
   optionalCalls: [
     {
       operation: 'dynamodb:DescribeContinuousBackups',
-      properties: [{ _type: TABLE._type, properties: ['pointInTimeRecoveryEnabled', 'continuousBackupsEnabled', 'pointInTimeRecoveryPeriodInDays', 'earliestRestorableDateTime'] }],
+      properties: [
+        {
+          _type: TABLE._type,
+          properties: ['pointInTimeRecoveryEnabled', 'continuousBackupsEnabled', 'pointInTimeRecoveryPeriodInDays', 'earliestRestorableDateTime'],
+        },
+      ],
       cost: 'tables have no `pointInTimeRecoveryEnabled`',
     },
     {

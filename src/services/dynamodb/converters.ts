@@ -54,7 +54,11 @@ export function convertDynamoDbTable(facts: DynamoDbTableFacts, scope: ResourceS
       streamViewType: table.StreamSpecification?.StreamViewType,
       latestStreamArn: table.LatestStreamArn,
       globalTableVersion: table.GlobalTableVersion,
-      replicaRegions: table.Replicas?.length ? table.Replicas.map((r) => r.RegionName ?? '').filter(Boolean).sort() : undefined,
+      replicaRegions: table.Replicas?.length
+        ? table.Replicas.map((r) => r.RegionName ?? '')
+            .filter(Boolean)
+            .sort()
+        : undefined,
       deletionProtection: table.DeletionProtectionEnabled ?? false,
       encrypted: true,
       encryptionType: sse?.Status === 'ENABLED' || sse?.Status === 'UPDATING' ? (sse.SSEType ?? 'KMS') : 'AWS_OWNED',

@@ -34,7 +34,11 @@ export const Ec2Relationships = defineRelationships({
   // The network
   SERVICE_HAS_NETWORK: { from: SERVICE, verb: HAS, to: [E.VPC._type, E.SUBNET._type] },
   VPC_CONTAINS_SUBNET: { from: E.VPC._type, verb: CONTAINS, to: E.SUBNET._type },
-  VPC_HAS_GATEWAY_OR_ROUTE_TABLE: { from: E.VPC._type, verb: HAS, to: [E.NAT_GATEWAY._type, E.INTERNET_GATEWAY._type, E.VPN_GATEWAY._type, E.ROUTE_TABLE._type] },
+  VPC_HAS_GATEWAY_OR_ROUTE_TABLE: {
+    from: E.VPC._type,
+    verb: HAS,
+    to: [E.NAT_GATEWAY._type, E.INTERNET_GATEWAY._type, E.VPN_GATEWAY._type, E.ROUTE_TABLE._type],
+  },
   SUBNET_USES_ROUTE_TABLE: { from: E.SUBNET._type, verb: USES, to: E.ROUTE_TABLE._type },
   NAT_GATEWAY_USES_ADDRESS: { from: E.NAT_GATEWAY._type, verb: USES, to: [E.ENI._type, E.EIP._type] },
   ENI_USES_EIP: { from: E.ENI._type, verb: USES, to: E.EIP._type },

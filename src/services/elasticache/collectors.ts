@@ -34,7 +34,14 @@ export const elastiCacheClustersCollector: Collector = {
   service: 'elasticache',
   scope: 'regional',
   entities: [MEMCACHED_CLUSTER, REDIS_CLUSTER, CLUSTER_NODE],
-  relationships: [R.SERVICE_HAS_CLUSTER, R.REDIS_HAS_NODE, R.MEMCACHED_HAS_SECURITY_GROUP, R.REDIS_HAS_SECURITY_GROUP, R.SECURITY_GROUP_PROTECTS, R.REDIS_USES_KEY],
+  relationships: [
+    R.SERVICE_HAS_CLUSTER,
+    R.REDIS_HAS_NODE,
+    R.MEMCACHED_HAS_SECURITY_GROUP,
+    R.REDIS_HAS_SECURITY_GROUP,
+    R.SECURITY_GROUP_PROTECTS,
+    R.REDIS_USES_KEY,
+  ],
   permissions: ['elasticache:DescribeCacheClusters', 'elasticache:DescribeReplicationGroups', 'elasticache:ListTagsForResource'],
   optionalCalls: [
     {
@@ -51,7 +58,8 @@ export const elastiCacheClustersCollector: Collector = {
     const client = context.client(ElastiCacheClient);
     const scope: ResourceScope = { accountId: context.account.accountId, region: context.region };
     const clusters: CacheCluster[] = [];
-    for await (const page of paginateDescribeCacheClusters({ client, pageSize: 100 }, { ShowCacheNodeInfo: true })) clusters.push(...(page.CacheClusters ?? []));
+    for await (const page of paginateDescribeCacheClusters({ client, pageSize: 100 }, { ShowCacheNodeInfo: true }))
+      clusters.push(...(page.CacheClusters ?? []));
     const groups: ReplicationGroup[] = [];
     for await (const page of paginateDescribeReplicationGroups({ client, pageSize: 100 }, {})) groups.push(...(page.ReplicationGroups ?? []));
     const ingested = await context.ingestedAccounts();
@@ -59,7 +67,13 @@ export const elastiCacheClustersCollector: Collector = {
     for (const cluster of clusters.filter((c) => c.Engine === 'memcached')) {
       const entity = context.addEntity(convertMemcachedCluster(cluster, scope, await tagsOf(context, client, cluster.ARN)));
       context.addRelationship(elastiCacheServiceHas(scope.accountId, entity));
-      context.addRelationships(securityGroupEdges(entity, (cluster.SecurityGroups ?? []).map((g) => g.SecurityGroupId), scope));
+      context.addRelationships(
+        securityGroupEdges(
+          entity,
+          (cluster.SecurityGroups ?? []).map((g) => g.SecurityGroupId),
+          scope,
+        ),
+      );
     }
 
     const redisClusters = clusters.filter((c) => isRedisLike(c.Engine));
@@ -74,7 +88,9 @@ export const elastiCacheClustersCollector: Collector = {
       const key = kmsKeyEdge(entity, group.AtRestEncryptionEnabled ? group.KmsKeyId : undefined, scope, ingested);
       addMappedEntities(context.graph, key.mappedEntities);
       context.addRelationships(key.relationships);
-      const roles = new Map((group.NodeGroups ?? []).flatMap((ng) => (ng.NodeGroupMembers ?? []).map((m) => [`${m.CacheClusterId}:${m.CacheNodeId}`, m.CurrentRole] as const)));
+      const roles = new Map(
+        (group.NodeGroups ?? []).flatMap((ng) => (ng.NodeGroupMembers ?? []).map((m) => [`${m.CacheClusterId}:${m.CacheNodeId}`, m.CurrentRole] as const)),
+      );
       for (const member of members) {
         for (const node of member.CacheNodes ?? []) {
           const nodeEntity = context.addEntity(convertCacheNode(member, node, scope, roles.get(`${member.CacheClusterId}:${node.CacheNodeId}`)));

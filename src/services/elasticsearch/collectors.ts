@@ -58,7 +58,12 @@ export const elasticsearchDomainsCollector: Collector = {
         const everyone = everyoneEntity();
         mapped.push(everyone);
         context.addRelationship(
-          createRelationship({ from: entity, verb: RelationshipVerb.ALLOWS, to: everyone, properties: { actions: grants.everyoneActions, source: 'access-policy', vpc: Boolean(domain.VPCOptions?.VPCId) } }),
+          createRelationship({
+            from: entity,
+            verb: RelationshipVerb.ALLOWS,
+            to: everyone,
+            properties: { actions: grants.everyoneActions, source: 'access-policy', vpc: Boolean(domain.VPCOptions?.VPCId) },
+          }),
         );
       }
       for (const grant of grants.accounts) {

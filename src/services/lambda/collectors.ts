@@ -14,14 +14,7 @@ import { edgeTarget, placeholderEntity, type EntityRef } from '../cross-service'
 import { securityGroupKey, vpcKey } from '../ec2/schema';
 import { kmsKeyKey } from '../kms/schema';
 import { KmsEntities } from '../kms/schema';
-import {
-  convertLambdaFunction,
-  convertLambdaFunctionPolicy,
-  eventSourceRef,
-  lambdaEdge,
-  lambdaServiceHasFunction,
-  policyEventSources,
-} from './converters';
+import { convertLambdaFunction, convertLambdaFunctionPolicy, eventSourceRef, lambdaEdge, lambdaServiceHasFunction, policyEventSources } from './converters';
 import { LambdaEntities, LambdaRelationships, LambdaTargets } from './schema';
 
 const FUNCTION = LambdaEntities.FUNCTION._type;
@@ -94,9 +87,13 @@ export const lambdaFunctionsCollector: Collector = {
       entities.set(arn, fn);
       context.addRelationship(lambdaServiceHasFunction(accountId, fn));
 
-      if (configuration.Role) context.addRelationship(lambdaEdge(fn, RelationshipVerb.HAS, await target(context, { _key: configuration.Role, _type: LambdaTargets.ROLE })));
+      if (configuration.Role)
+        context.addRelationship(lambdaEdge(fn, RelationshipVerb.HAS, await target(context, { _key: configuration.Role, _type: LambdaTargets.ROLE })));
       const vpc = configuration.VpcConfig;
-      if (vpc?.VpcId) context.addRelationship(lambdaEdge(fn, RelationshipVerb.HAS, await target(context, { _key: vpcKey(context.region, accountId, vpc.VpcId), _type: LambdaTargets.VPC })));
+      if (vpc?.VpcId)
+        context.addRelationship(
+          lambdaEdge(fn, RelationshipVerb.HAS, await target(context, { _key: vpcKey(context.region, accountId, vpc.VpcId), _type: LambdaTargets.VPC })),
+        );
       for (const groupId of vpc?.SecurityGroupIds ?? []) {
         const group = await target(context, { _key: securityGroupKey(context.region, accountId, groupId), _type: LambdaTargets.SECURITY_GROUP });
         context.addRelationship(lambdaEdge(fn, RelationshipVerb.HAS, group));
@@ -125,12 +122,18 @@ export const lambdaFunctionsCollector: Collector = {
       const source = eventSourceRef(mapping);
       if (!fn || !source) continue;
       context.addRelationship(
-        lambdaEdge(await target(context, source), RelationshipVerb.TRIGGERS, fn, {
-          eventSourceMappingId: mapping.UUID,
-          state: mapping.State,
-          batchSize: mapping.BatchSize,
-          eventSourceArn: mapping.EventSourceArn,
-        }, mapping.UUID),
+        lambdaEdge(
+          await target(context, source),
+          RelationshipVerb.TRIGGERS,
+          fn,
+          {
+            eventSourceMappingId: mapping.UUID,
+            state: mapping.State,
+            batchSize: mapping.BatchSize,
+            eventSourceArn: mapping.EventSourceArn,
+          },
+          mapping.UUID,
+        ),
       );
     }
   },

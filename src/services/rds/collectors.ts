@@ -13,7 +13,16 @@ import {
 } from '@aws-sdk/client-rds';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
-import { addMappedEntities, kmsKeyEdge, securityGroupEdges, sharingEdges, subnetHasResource, vpcHasResource, type EdgeResult, type ResourceScope } from '../resource-edges';
+import {
+  addMappedEntities,
+  kmsKeyEdge,
+  securityGroupEdges,
+  sharingEdges,
+  subnetHasResource,
+  vpcHasResource,
+  type EdgeResult,
+  type ResourceScope,
+} from '../resource-edges';
 import {
   contains,
   convertDbCluster,
@@ -70,7 +79,13 @@ export const rdsDatabasesCollector: Collector = {
     for (const instance of instances) {
       const entity = context.addEntity(convertDbInstance(instance, scope));
       context.addRelationship(rdsServiceHas(scope.accountId, entity));
-      context.addRelationships(securityGroupEdges(entity, (instance.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId), scope));
+      context.addRelationships(
+        securityGroupEdges(
+          entity,
+          (instance.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId),
+          scope,
+        ),
+      );
       for (const subnetId of dbInstanceSubnetIds(instance)) context.addRelationship(subnetHasResource(subnetId, entity, scope));
       // Aurora members report the cluster's key; the cluster draws that edge.
       if (!instance.DBClusterIdentifier) addEdges(context, kmsKeyEdge(entity, instance.StorageEncrypted ? instance.KmsKeyId : undefined, scope, ingested));
@@ -80,7 +95,13 @@ export const rdsDatabasesCollector: Collector = {
       const vpcId = members.map((m) => vpcOfInstance.get(m.DBInstanceIdentifier)).find(Boolean);
       const entity = context.addEntity(convertDbCluster(cluster, scope, vpcId));
       context.addRelationship(rdsServiceHas(scope.accountId, entity));
-      context.addRelationships(securityGroupEdges(entity, (cluster.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId), scope));
+      context.addRelationships(
+        securityGroupEdges(
+          entity,
+          (cluster.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId),
+          scope,
+        ),
+      );
       const inVpc = vpcHasResource(vpcId, entity, scope);
       if (inVpc) context.addRelationship(inVpc);
       addEdges(context, kmsKeyEdge(entity, cluster.StorageEncrypted ? cluster.KmsKeyId : undefined, scope, ingested));
@@ -100,7 +121,14 @@ export const rdsSnapshotsCollector: Collector = {
   service: 'rds',
   scope: 'regional',
   entities: [SNAPSHOT, CLUSTER_SNAPSHOT],
-  relationships: [R.INSTANCE_CONTAINS_SNAPSHOT, R.CLUSTER_CONTAINS_SNAPSHOT, R.SNAPSHOT_USES_KEY, R.CLUSTER_SNAPSHOT_USES_KEY, R.SNAPSHOT_ALLOWS, R.CLUSTER_SNAPSHOT_ALLOWS],
+  relationships: [
+    R.INSTANCE_CONTAINS_SNAPSHOT,
+    R.CLUSTER_CONTAINS_SNAPSHOT,
+    R.SNAPSHOT_USES_KEY,
+    R.CLUSTER_SNAPSHOT_USES_KEY,
+    R.SNAPSHOT_ALLOWS,
+    R.CLUSTER_SNAPSHOT_ALLOWS,
+  ],
   permissions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots', 'rds:DescribeDBSnapshotAttributes', 'rds:DescribeDBClusterSnapshotAttributes'],
   optionalCalls: [
     {
@@ -135,9 +163,14 @@ export const rdsSnapshotsCollector: Collector = {
             })
           : undefined;
       const entity = context.addEntity(convertDbSnapshot(snapshot, scope, shared));
-      if (snapshot.DBInstanceIdentifier) context.addRelationship(contains({ _type: INSTANCE._type, _key: rdsArn(scope, 'db', snapshot.DBInstanceIdentifier) }, entity));
+      if (snapshot.DBInstanceIdentifier)
+        context.addRelationship(contains({ _type: INSTANCE._type, _key: rdsArn(scope, 'db', snapshot.DBInstanceIdentifier) }, entity));
       addEdges(context, kmsKeyEdge(entity, snapshot.Encrypted ? snapshot.KmsKeyId : undefined, scope, ingested));
-      if (shared) addEdges(context, sharingEdges(entity, shared, ingested, { actions: ['rds:RestoreDBInstanceFromDBSnapshot', 'rds:CopyDBSnapshot'], attribute: 'restore' }));
+      if (shared)
+        addEdges(
+          context,
+          sharingEdges(entity, shared, ingested, { actions: ['rds:RestoreDBInstanceFromDBSnapshot', 'rds:CopyDBSnapshot'], attribute: 'restore' }),
+        );
     });
     await mapConcurrent(clusterSnapshots, 4, async (snapshot) => {
       const id = snapshot.DBClusterSnapshotIdentifier ?? '';
@@ -149,9 +182,14 @@ export const rdsSnapshotsCollector: Collector = {
             })
           : undefined;
       const entity = context.addEntity(convertDbClusterSnapshot(snapshot, scope, shared));
-      if (snapshot.DBClusterIdentifier) context.addRelationship(contains({ _type: CLUSTER._type, _key: rdsArn(scope, 'cluster', snapshot.DBClusterIdentifier) }, entity));
+      if (snapshot.DBClusterIdentifier)
+        context.addRelationship(contains({ _type: CLUSTER._type, _key: rdsArn(scope, 'cluster', snapshot.DBClusterIdentifier) }, entity));
       addEdges(context, kmsKeyEdge(entity, snapshot.StorageEncrypted ? snapshot.KmsKeyId : undefined, scope, ingested));
-      if (shared) addEdges(context, sharingEdges(entity, shared, ingested, { actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CopyDBClusterSnapshot'], attribute: 'restore' }));
+      if (shared)
+        addEdges(
+          context,
+          sharingEdges(entity, shared, ingested, { actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CopyDBClusterSnapshot'], attribute: 'restore' }),
+        );
     });
   },
 };

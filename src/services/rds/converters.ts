@@ -81,7 +81,9 @@ export function convertDbInstance(instance: DBInstance, scope: ResourceScope): E
 export function dbInstanceSubnetIds(instance: DBInstance): string[] {
   const zones = new Set(defined([instance.AvailabilityZone, instance.SecondaryAvailabilityZone]));
   return defined(
-    (instance.DBSubnetGroup?.Subnets ?? []).filter((s) => s.SubnetAvailabilityZone?.Name && zones.has(s.SubnetAvailabilityZone.Name)).map((s) => s.SubnetIdentifier),
+    (instance.DBSubnetGroup?.Subnets ?? [])
+      .filter((s) => s.SubnetAvailabilityZone?.Name && zones.has(s.SubnetAvailabilityZone.Name))
+      .map((s) => s.SubnetIdentifier),
   ).sort();
 }
 

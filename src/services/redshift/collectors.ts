@@ -36,7 +36,13 @@ export const redshiftClustersCollector: Collector = {
       context.addRelationship(redshiftServiceHasCluster(scope.accountId, entity));
       const inVpc = vpcHasResource(cluster.VpcId, entity, scope);
       if (inVpc) context.addRelationship(inVpc);
-      context.addRelationships(securityGroupEdges(entity, (cluster.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId), scope));
+      context.addRelationships(
+        securityGroupEdges(
+          entity,
+          (cluster.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId),
+          scope,
+        ),
+      );
       const key = kmsKeyEdge(entity, cluster.Encrypted ? cluster.KmsKeyId : undefined, scope, ingested);
       addMappedEntities(context.graph, key.mappedEntities);
       context.addRelationships(key.relationships);

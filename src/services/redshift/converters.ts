@@ -50,8 +50,18 @@ export function convertRedshiftCluster(cluster: Cluster, scope: ResourceScope, l
       backupRetentionPeriod: cluster.AutomatedSnapshotRetentionPeriod,
       backupEnabled: cluster.AutomatedSnapshotRetentionPeriod === undefined ? undefined : cluster.AutomatedSnapshotRetentionPeriod > 0,
       manualSnapshotRetentionPeriod: cluster.ManualSnapshotRetentionPeriod,
-      iamRoleArns: listOrUndefined((cluster.IamRoles ?? []).map((r) => r.IamRoleArn ?? '').filter(Boolean).sort()),
-      securityGroupIds: listOrUndefined((cluster.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean).sort()),
+      iamRoleArns: listOrUndefined(
+        (cluster.IamRoles ?? [])
+          .map((r) => r.IamRoleArn ?? '')
+          .filter(Boolean)
+          .sort(),
+      ),
+      securityGroupIds: listOrUndefined(
+        (cluster.VpcSecurityGroups ?? [])
+          .map((g) => g.VpcSecurityGroupId ?? '')
+          .filter(Boolean)
+          .sort(),
+      ),
       // Unknown (not false) when DescribeLoggingStatus could not be read.
       loggingEnabled: logging?.LoggingEnabled,
       loggingBucketName: logging?.BucketName,

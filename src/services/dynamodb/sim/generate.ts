@@ -13,7 +13,10 @@ export function generateDynamoDbSection({ accountId, region, size, sections }: G
       const key = chance('cmk', index, 0.4) ? pick('key', index, keyArns) : undefined;
       return {
         TableName: `generated-table-${index}`,
-        TableId: `${accountId.slice(0, 8)}-${index.toString(16).padStart(4, '0')}-4000-8000-${region.replace(/[^a-z0-9]/g, '').padEnd(12, '0').slice(0, 12)}`,
+        TableId: `${accountId.slice(0, 8)}-${index.toString(16).padStart(4, '0')}-4000-8000-${region
+          .replace(/[^a-z0-9]/g, '')
+          .padEnd(12, '0')
+          .slice(0, 12)}`,
         CreationDateTime: new Date(Date.UTC(2022, index % 12, 1)).toISOString(),
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
         AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],

@@ -50,7 +50,10 @@ export const dynamoDbSimulator = defineSimulatedService({
   operations: {
     // ListTables pages by table name (the last one returned), not by an opaque token.
     ListTables: custom<ListTablesCommandInput, ListTablesCommandOutput>((input, context, kit) => {
-      const names = kit.records('tables', context).map((t) => String(t.TableName)).sort();
+      const names = kit
+        .records('tables', context)
+        .map((t) => String(t.TableName))
+        .sort();
       const start = input.ExclusiveStartTableName ? names.findIndex((n) => n > (input.ExclusiveStartTableName ?? '')) : 0;
       const from = start < 0 ? names.length : start;
       const page = names.slice(from, from + context.pageSize(input.Limit, 100));

@@ -27,7 +27,14 @@ export function generateElastiCacheSection({ accountId, region, size, sections }
     SecurityGroups: securityGroups,
     AtRestEncryptionEnabled: encrypted,
     TransitEncryptionEnabled: encrypted,
-    CacheNodes: [{ CacheNodeId: '0001', CacheNodeStatus: 'available', CacheNodeCreateTime: '2023-02-01T00:00:00Z', Endpoint: { Address: `${groupId}-00${n}.abc123.0001.${region.replace(/-/g, '')}.cache.amazonaws.com`, Port: 6379 } }],
+    CacheNodes: [
+      {
+        CacheNodeId: '0001',
+        CacheNodeStatus: 'available',
+        CacheNodeCreateTime: '2023-02-01T00:00:00Z',
+        Endpoint: { Address: `${groupId}-00${n}.abc123.0001.${region.replace(/-/g, '')}.cache.amazonaws.com`, Port: 6379 },
+      },
+    ],
   }));
   const section: Required<WorldElastiCache> = {
     cacheClusters: [...members],

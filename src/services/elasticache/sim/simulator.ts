@@ -64,7 +64,10 @@ export const elastiCacheSimulator = defineSimulatedService({
       const page = kit.page(views, input.Marker, context.pageSize(input.MaxRecords, 100));
       return { CacheClusters: page.items as CacheCluster[], Marker: page.nextToken };
     }),
-    DescribeReplicationGroups: list<DescribeReplicationGroupsMessage, DescribeReplicationGroupsCommandOutput>('replicationGroups', { items: 'ReplicationGroups', ...PAGE }),
+    DescribeReplicationGroups: list<DescribeReplicationGroupsMessage, DescribeReplicationGroupsCommandOutput>('replicationGroups', {
+      items: 'ReplicationGroups',
+      ...PAGE,
+    }),
     ListTagsForResource: custom<ListTagsForResourceMessage, ListTagsForResourceCommandOutput>((input, context, kit) => {
       const name = input.ResourceName ?? '';
       const kind = name.includes(':replicationgroup:') ? 'replicationGroups' : 'cacheClusters';

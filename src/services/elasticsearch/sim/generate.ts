@@ -18,7 +18,9 @@ export function generateOpenSearchSection({ accountId, region, size, sections }:
         EngineVersion: 'OpenSearch_2.11',
         ClusterConfig: { InstanceType: 'r6g.large.search', InstanceCount: 2, ZoneAwarenessEnabled: true, DedicatedMasterEnabled: false },
         EBSOptions: { EBSEnabled: true, VolumeType: 'gp3', VolumeSize: 100 },
-        VPCOptions: inVpc ? { VPCId: place.vpcId, SubnetIds: place.subnets.slice(0, 2).map((s) => s.id), SecurityGroupIds: place.securityGroupIds.slice(0, 1) } : undefined,
+        VPCOptions: inVpc
+          ? { VPCId: place.vpcId, SubnetIds: place.subnets.slice(0, 2).map((s) => s.id), SecurityGroupIds: place.securityGroupIds.slice(0, 1) }
+          : undefined,
         EncryptionAtRestOptions: key ? { Enabled: true, KmsKeyId: key } : { Enabled: false },
         NodeToNodeEncryptionOptions: { Enabled: true },
         DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
@@ -27,7 +29,13 @@ export function generateOpenSearchSection({ accountId, region, size, sections }:
           Statement: [
             inVpc
               ? { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'es:ESHttp*', Resource: resource }
-              : { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'es:ESHttp*', Resource: resource, Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } } },
+              : {
+                  Effect: 'Allow',
+                  Principal: { AWS: '*' },
+                  Action: 'es:ESHttp*',
+                  Resource: resource,
+                  Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } },
+                },
           ],
         },
         Tags: [{ Key: 'Name', Value: name }],

@@ -55,7 +55,10 @@ export const openSearchSimulator = defineSimulatedService({
   errors: { accessDenied: 'AccessDeniedException', throttling: 'LimitExceededException' },
   operations: {
     ListDomainNames: custom<ListDomainNamesCommandInput, ListDomainNamesCommandOutput>((_input, context, kit) => ({
-      DomainNames: kit.records('domains', context).map((d) => ({ DomainName: String(d.DomainName), EngineType: String(d.EngineVersion ?? '').startsWith('Elasticsearch') ? 'Elasticsearch' : 'OpenSearch' })),
+      DomainNames: kit.records('domains', context).map((d) => ({
+        DomainName: String(d.DomainName),
+        EngineType: String(d.EngineVersion ?? '').startsWith('Elasticsearch') ? 'Elasticsearch' : 'OpenSearch',
+      })),
     })),
     // At most five names a call, as AWS enforces; unknown names are left out, not an error.
     DescribeDomains: custom<DescribeDomainsCommandInput, DescribeDomainsCommandOutput>((input, context, kit) => {

@@ -69,7 +69,9 @@ export function generateRdsSection({ accountId, region, size, sections }: Genera
   if (size >= 10) {
     const clusterId = 'generated-aurora';
     const key = pick('cluster-key', 0, place.keyArns);
-    const members = [0, 1].map((m) => instance(`${clusterId}-${m}`, 100 + m, { Engine: 'aurora-postgresql', DBClusterIdentifier: clusterId, StorageEncrypted: Boolean(key), KmsKeyId: key }));
+    const members = [0, 1].map((m) =>
+      instance(`${clusterId}-${m}`, 100 + m, { Engine: 'aurora-postgresql', DBClusterIdentifier: clusterId, StorageEncrypted: Boolean(key), KmsKeyId: key }),
+    );
     section.dbInstances.push(...members);
     section.dbClusters.push({
       DBClusterIdentifier: clusterId,

@@ -38,7 +38,12 @@ export interface WorldRds {
 
 const arn = (kind: string, id: unknown, context: SimCallContext) => `arn:aws:rds:${context.region}:${context.account.id}:${kind}:${String(id)}`;
 /** RDS resource ids (`db-...`, `cluster-...`) are stable per resource: derived from the ARN. */
-const resourceId = (prefix: string, text: string) => `${prefix}-${Buffer.from(text).toString('base64url').replace(/[^A-Za-z0-9]/g, '').slice(-26).toUpperCase()}`;
+const resourceId = (prefix: string, text: string) =>
+  `${prefix}-${Buffer.from(text)
+    .toString('base64url')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(-26)
+    .toUpperCase()}`;
 const PAGE = { token: 'Marker', maxResults: 'MaxRecords', awsMax: 100 } as const;
 
 const dbInstances = collection<WorldDbInstance>({
@@ -50,7 +55,10 @@ const dbInstances = collection<WorldDbInstance>({
   derive: (i, context) => ({
     DbiResourceId: i.DbiResourceId ?? resourceId('db', arn('db', i.DBInstanceIdentifier, context)),
     DBInstanceStatus: i.DBInstanceStatus ?? 'available',
-    Endpoint: i.Endpoint ?? { Address: `${i.DBInstanceIdentifier}.c9akciq32.${context.region}.rds.amazonaws.com`, Port: i.Engine?.includes('postgres') ? 5432 : 3306 },
+    Endpoint: i.Endpoint ?? {
+      Address: `${i.DBInstanceIdentifier}.c9akciq32.${context.region}.rds.amazonaws.com`,
+      Port: i.Engine?.includes('postgres') ? 5432 : 3306,
+    },
   }),
   tags: (i) => Object.fromEntries((i.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
   notFound: { error: 'DBInstanceNotFound', message: (id) => `DBInstance ${id} not found.` },
@@ -113,17 +121,21 @@ export const rdsSimulator = defineSimulatedService({
     }),
     DescribeDBSnapshotAttributes: custom<DescribeDBSnapshotAttributesCommandInput, DescribeDBSnapshotAttributesCommandOutput>((input, context, kit) => {
       const snapshot = kit.find('dbSnapshots', input.DBSnapshotIdentifier, context) as WorldDbSnapshot;
-      return { DBSnapshotAttributesResult: { DBSnapshotIdentifier: snapshot.DBSnapshotIdentifier, DBSnapshotAttributes: restoreAttribute(snapshot.SharedWith) } };
-    }),
-    DescribeDBClusterSnapshotAttributes: custom<DescribeDBClusterSnapshotAttributesCommandInput, DescribeDBClusterSnapshotAttributesCommandOutput>((input, context, kit) => {
-      const snapshot = kit.find('dbClusterSnapshots', input.DBClusterSnapshotIdentifier, context) as WorldDbClusterSnapshot;
       return {
-        DBClusterSnapshotAttributesResult: {
-          DBClusterSnapshotIdentifier: snapshot.DBClusterSnapshotIdentifier,
-          DBClusterSnapshotAttributes: restoreAttribute(snapshot.SharedWith),
-        },
+        DBSnapshotAttributesResult: { DBSnapshotIdentifier: snapshot.DBSnapshotIdentifier, DBSnapshotAttributes: restoreAttribute(snapshot.SharedWith) },
       };
     }),
+    DescribeDBClusterSnapshotAttributes: custom<DescribeDBClusterSnapshotAttributesCommandInput, DescribeDBClusterSnapshotAttributesCommandOutput>(
+      (input, context, kit) => {
+        const snapshot = kit.find('dbClusterSnapshots', input.DBClusterSnapshotIdentifier, context) as WorldDbClusterSnapshot;
+        return {
+          DBClusterSnapshotAttributesResult: {
+            DBClusterSnapshotIdentifier: snapshot.DBClusterSnapshotIdentifier,
+            DBClusterSnapshotAttributes: restoreAttribute(snapshot.SharedWith),
+          },
+        };
+      },
+    ),
   },
   generate: generateRdsSection,
 });

@@ -44,7 +44,12 @@ export const redshiftSimulator = defineSimulatedService({
       id: 'ClusterIdentifier',
       item: (_view, cluster) =>
         cluster.Logging
-          ? { LoggingEnabled: true, BucketName: cluster.Logging.BucketName, S3KeyPrefix: cluster.Logging.S3KeyPrefix, LogDestinationType: cluster.Logging.LogDestinationType ?? 's3' }
+          ? {
+              LoggingEnabled: true,
+              BucketName: cluster.Logging.BucketName,
+              S3KeyPrefix: cluster.Logging.S3KeyPrefix,
+              LogDestinationType: cluster.Logging.LogDestinationType ?? 's3',
+            }
           : { LoggingEnabled: false },
     }),
   },
