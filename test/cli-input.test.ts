@@ -12,9 +12,9 @@ const orggraph = runBinary;
 
 test('unknown services, on the command line or in a configuration file, exit 2 with a suggestion and write nothing', async (t) => {
   const out = temporaryDirectory();
-  const flags = await orggraph(['ingest', '--simulate', '--services', 'lambda,ec3', '--out', out]);
+  const flags = await orggraph(['ingest', '--simulate', '--services', 'appstream,ec3', '--out', out]);
   t.is(flags.code, 2, flags.stderr);
-  t.regex(flags.stderr, /command line: --services \(item 1\): unknown service "lambda" \(known: [a-z0-9, ]*ec2/);
+  t.regex(flags.stderr, /command line: --services \(item 1\): unknown service "appstream" \(known: [a-z0-9, ]*ec2/);
   t.regex(flags.stderr, /command line: --services \(item 2\): unknown service "ec3"; did you mean "ec2"\?/);
   t.false(existsSync(path.join(out, 'latest.json')), 'no snapshot written');
 

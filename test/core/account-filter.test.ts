@@ -13,7 +13,7 @@ test('organization mode with configured accounts reads only their tags', async (
   const stop = onSimulatedAwsCreated((created) => (simulated = created));
   try {
     const run = await simulate(world, { config: { accounts: [{ id: active[1] }] } });
-    const tagCalls = Object.entries(simulated?.stats.byOperation ?? {}).filter(([action]) => /ListTagsForResource/.test(action));
+    const tagCalls = Object.entries(simulated?.stats.byOperation ?? {}).filter(([action]) => action === 'organizations:ListTagsForResource');
     t.deepEqual(
       tagCalls.map(([, count]) => count),
       [1],

@@ -91,7 +91,7 @@ test('the simulated organization yields the DynamoDB, ElastiCache, Redshift and 
   });
   t.deepEqual(summary.errors, []);
   t.like(summary.counts.entities, {
-    aws_dynamodb_table: 2,
+    aws_dynamodb_table: 3, // orders and sessions, and the orders replica in eu-west-1
     aws_elasticache_redis_cluster: 1,
     aws_elasticache_memcached_cluster: 1,
     aws_elasticache_cluster_node: 2,

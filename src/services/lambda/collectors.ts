@@ -63,7 +63,8 @@ export const lambdaFunctionsCollector: Collector = {
     { operation: 'lambda:ListEventSourceMappings', per: 'scope', cost: 'no TRIGGERS edges from queues, tables and streams' },
   ],
   // Edge targets are looked up in the graph: roles, networks, keys and buckets are collected first.
-  dependsOn: ['account', 'iam-roles', 'ec2-network', 'ec2-firewalls', 'kms-keys', 's3-buckets'],
+  // Only the account: its edges to roles, VPCs, groups, keys and buckets are named by key (see edgeTarget).
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(LambdaClient);
     const { accountId } = context.account;
