@@ -2,11 +2,13 @@ import type { Collector } from '../collectors/types';
 import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
+import { accessAnalyzerService } from './accessanalyzer';
 import { cloudWatchService } from './cloudwatch';
 import { configService } from './config';
 import { ec2Service } from './ec2';
 import { guardDutyService } from './guardduty';
 import { iamService } from './iam';
+import { inspectorService } from './inspector';
 import { kmsService } from './kms';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from './mappings';
 import { s3Service } from './s3';
@@ -15,7 +17,7 @@ import type { ServiceModule } from './types';
 export type { ServiceModule } from './types';
 
 /** AWS services with collectors, in documentation order. Adding a service means adding it here. */
-export const awsServices: readonly ServiceModule[] = [iamService, ec2Service, s3Service, kmsService, cloudWatchService, configService, guardDutyService];
+export const awsServices: readonly ServiceModule[] = [iamService, ec2Service, s3Service, kmsService, cloudWatchService, configService, guardDutyService, inspectorService, accessAnalyzerService];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
 export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];

@@ -1,0 +1,35 @@
+import { defineEntities, defineRelationships, RelationshipVerb, type RelationshipSchema } from '../../graph';
+
+/** IAM Access Analyzer's entity types: the one place they are spelled. */
+export const AccessAnalyzerEntities = defineEntities({
+  ANALYZER: { _type: 'aws_accessanalyzer_analyzer', _class: ['Assessment', 'Scanner'], resourceName: 'Access Analyzer' },
+  /** Ever-growing: resolved and archived findings stay with `open: false`. */
+  FINDING: { _type: 'aws_accessanalyzer_finding', _class: ['Finding'], resourceName: 'Finding', everGrowing: true },
+});
+
+/**
+ * Types of the resources external-access findings name, by ARN: the graph's entities (S3, IAM, KMS,
+ * EC2 snapshots; SNS, SQS and Lambda once collected) or placeholders.
+ */
+export const FINDING_RESOURCE_TYPES = [
+  'aws_s3_bucket',
+  'aws_iam_role',
+  'aws_kms_key',
+  'aws_ebs_snapshot',
+  'aws_lambda_function',
+  'aws_sns_topic',
+  'aws_sqs_queue',
+  'aws_resource',
+] as const;
+
+const resourceHasFinding = Object.fromEntries(
+  FINDING_RESOURCE_TYPES.map((type) => [type, { from: type, verb: RelationshipVerb.HAS, to: AccessAnalyzerEntities.FINDING._type } satisfies RelationshipSchema]),
+) as Record<(typeof FINDING_RESOURCE_TYPES)[number], RelationshipSchema>;
+
+export const AccessAnalyzerRelationships = defineRelationships({
+  SERVICE_HAS_ANALYZER: { from: 'aws_accessanalyzer', verb: RelationshipVerb.HAS, to: AccessAnalyzerEntities.ANALYZER._type },
+  ANALYZER_IDENTIFIED_FINDING: { from: AccessAnalyzerEntities.ANALYZER._type, verb: RelationshipVerb.IDENTIFIED, to: AccessAnalyzerEntities.FINDING._type },
+});
+
+/** `<resource> HAS aws_accessanalyzer_finding`, one declaration per resource type. */
+export const RESOURCE_HAS_FINDING: readonly RelationshipSchema[] = Object.values(defineRelationships(resourceHasFinding));
