@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GenerateInput } from '../../sim/types';
-import type { WorldKms } from '../kms/simulator';
+import type { WorldKms } from '../kms/sim/simulator';
 import type { WorldEc2, WorldInstance, WorldSecurityGroup, WorldSnapshot, WorldVolume } from './sim-world';
 
 /**

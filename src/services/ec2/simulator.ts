@@ -69,7 +69,7 @@ import type {
 import { ServiceException } from '@smithy/smithy-client';
 import { pageOf } from '../../sim/paginate';
 import { defineHandler, type ServiceSimulator, type SimCallContext, type World } from '../../sim/types';
-import type { WorldKms } from '../kms/simulator';
+import type { WorldKms } from '../kms/sim/simulator';
 import { generateEc2Section } from './sim-generate';
 import {
   ec2WorldSchema,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ServiceModule } from '../types';
 import { kmsKeysCollector } from './collector';
-import { kmsSimulator } from './simulator';
+import { kmsSimulator } from './sim/simulator';
 
 export const kmsService: ServiceModule = {
   service: 'kms',
@@ -9,5 +9,5 @@ export const kmsService: ServiceModule = {
   serviceFunctions: ['key-management', 'encryption'],
   collectors: [kmsKeysCollector],
   simulators: [kmsSimulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };
