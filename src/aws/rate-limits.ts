@@ -120,6 +120,86 @@ export const RATE_LIMITS: readonly RateLimitRule[] = [
     perOperation: true,
     source: 'S3 publishes no quota for configuration reads (assumed: 200 tokens, 100/s per action)',
   },
+  // --- CloudWatch, CloudWatch Logs, EventBridge (issue 18) ---
+  {
+    service: 'cloudwatch',
+    actionClass: 'DescribeAlarms',
+    operations: ['DescribeAlarms'],
+    limit: { capacity: 9, refillPerSecond: 9 },
+    scope: 'region',
+    perOperation: true,
+    source: 'CloudWatch service quotas: DescribeAlarms 9 TPS per account and region',
+  },
+  {
+    service: 'cloudwatch',
+    actionClass: 'read',
+    // Not published for ListTagsForResource; paced like the fixed 3-10 TPS alarm APIs' upper end.
+    limit: { capacity: 10, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'CloudWatch publishes no quota for these reads (assumed: 10 TPS per action)',
+  },
+  {
+    service: 'cloudwatchlogs',
+    actionClass: 'DescribeMetricFilters',
+    operations: ['DescribeMetricFilters'],
+    limit: { capacity: 5, refillPerSecond: 5 },
+    scope: 'region',
+    perOperation: true,
+    source: 'CloudWatch Logs quotas: DescribeMetricFilters 5 TPS per account and region',
+  },
+  {
+    service: 'cloudwatchlogs',
+    actionClass: 'read',
+    // DescribeLogGroups is 10 TPS; ListTagsForResource is not published and paced the same.
+    limit: { capacity: 10, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'CloudWatch Logs quotas: DescribeLogGroups 10 TPS (ListTagsForResource assumed the same)',
+  },
+  {
+    service: 'eventbridge',
+    actionClass: 'read',
+    // No published per-action quota for ListRules/ListTargetsByRule/ListTagsForResource.
+    limit: { capacity: 20, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'EventBridge publishes no quota for its List calls (assumed: 10 TPS per action)',
+  },
+  // --- Config (issue 18) ---
+  {
+    service: 'configservice',
+    actionClass: 'read',
+    limit: { capacity: 20, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'Config publishes no per-second quota (assumed: 10 TPS per action)',
+  },
+  // --- GuardDuty, Inspector2, IAM Access Analyzer (issue 18) ---
+  {
+    service: 'guardduty',
+    actionClass: 'read',
+    limit: { capacity: 20, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'GuardDuty publishes no per-second quota (assumed: 10 TPS per action)',
+  },
+  {
+    service: 'inspector2',
+    actionClass: 'read',
+    limit: { capacity: 20, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'Inspector2 publishes no per-second quota (assumed: 10 TPS per action)',
+  },
+  {
+    service: 'accessanalyzer',
+    actionClass: 'read',
+    limit: { capacity: 20, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'IAM Access Analyzer publishes no per-second quota (assumed: 10 TPS per action)',
+  },
 ];
 
 /** Services without a row: paced like EC2's non-mutating actions, per operation and region. */

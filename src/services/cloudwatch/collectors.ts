@@ -59,7 +59,6 @@ export const logGroupsCollector: Collector = {
     {
       operation: 'logs:DescribeMetricFilters',
       per: 'scope',
-      properties: [{ _type: LOG_GROUP._type, properties: [] }],
       cost: 'no metric filters, so the CIS monitoring chain (filter, alarm, topic) cannot be followed',
     },
     {
