@@ -63,7 +63,9 @@ export function validateEntity(entity: Entity): ValidationIssue[] {
 function conflictingClassType(issue: ValidationIssue, entity: Entity, typeErrorsByClass: Map<string, Set<string>>): boolean {
   const path = /^(\/[A-Za-z0-9]+) must be /.exec(issue.message)?.[1];
   if (!path || !typeErrorsByClass.get(issue._class ?? '')?.has(path)) return false;
-  return entity._class.some((other) => other !== issue._class && typeErrorsByClass.has(other) && !typeErrorsByClass.get(other)?.has(path) && definesProperty(other, path.slice(1)));
+  return entity._class.some(
+    (other) => other !== issue._class && typeErrorsByClass.has(other) && !typeErrorsByClass.get(other)?.has(path) && definesProperty(other, path.slice(1)),
+  );
 }
 
 function definesProperty(schemaClass: string, property: string): boolean {

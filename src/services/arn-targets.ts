@@ -1,7 +1,8 @@
 import { mappedResource } from '../analysis/mapped-entities';
 import { parseArn } from '../analysis/arn';
-import { compactCopy, createEntity, mappedEntity, type Entity } from '../graph';
+import { createEntity, mappedEntity, type Entity } from '../graph';
 import type { CollectorContext } from '../collectors/types';
+import { edgeTarget, type EntityRef } from './cross-service';
 
 /**
  * Types of the resources that event-rule targets, alarm actions and findings name by ARN. Their
@@ -47,20 +48,13 @@ export function mappedArnTarget(arn: string): Entity {
 }
 
 /**
- * The entity an ARN names, for an edge: the graph's own when it is there, else a placeholder added
- * to the graph. A real entity ingested later replaces the placeholder (same key). Undefined when the
- * text is not an ARN.
+ * The entity an ARN names, for an edge: the graph's own, the key when its collector or another
+ * ingested account reports it (see `edgeTarget`), else a placeholder added to the graph. Undefined
+ * when the text is not an ARN.
  */
-export function resolveArnTarget(context: CollectorContext, arn: string): { _key: string; _type: string } | undefined {
+export async function resolveArnTarget(context: CollectorContext, arn: string): Promise<EntityRef | undefined> {
   const key = arnTargetKey(arn);
   if (!key) return undefined;
-  const existing = context.graph.getEntity(key);
-  // A real entity wins; among placeholders that several accounts create, the lowest account's is
-  // kept, so the snapshot does not depend on the order in which accounts finish.
-  if (existing && (existing._source !== 'system-mapper' || (existing._accountId ?? '') <= context.account.accountId)) {
-    return { _key: existing._key, _type: existing._type };
-  }
   const placeholder = mappedArnTarget(arn);
-  context.addEntity(compactCopy(placeholder));
-  return { _key: placeholder._key, _type: placeholder._type };
+  return edgeTarget(context, { _key: key, _type: placeholder._type }, () => placeholder);
 }

@@ -1,6 +1,6 @@
 import type { CollectorContext, EnrichmentDeclaration } from '../collectors/types';
 import type { Entity } from '../graph';
-import { serviceEntityKey, serviceEntityType } from './service-entities';
+import { serviceEntityKey, serviceEntityType } from '../graph';
 
 /**
  * A per-region fact on a service entity (`enabled.us-east-1` on `aws_guardduty`), with a sorted

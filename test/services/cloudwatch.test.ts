@@ -1,5 +1,13 @@
 import test from 'ava';
-import { alarmMetrics, alarmNotificationTargets, convertEventRule, convertLogGroup, convertMetricAlarm, convertMetricFilter, flowLogGroupKey } from '../../src/services/cloudwatch/converters';
+import {
+  alarmMetrics,
+  alarmNotificationTargets,
+  convertEventRule,
+  convertLogGroup,
+  convertMetricAlarm,
+  convertMetricFilter,
+  flowLogGroupKey,
+} from '../../src/services/cloudwatch/converters';
 import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
 
 const scope = { accountId: '111111111111', region: 'us-east-1' };
@@ -114,7 +122,12 @@ test('the simulated organization: log groups, filters, alarms, rules and their e
   t.is(topic?._source, 'system-mapper');
   t.is(counts.aws_cloudwatch_metric_alarm_notifies_sns_topic, 3);
   t.is(counts.aws_vpc_logs_cloudwatch_log_group, 1);
-  t.is(counts.aws_cloudwatch_event_rule_triggers_lambda_function, 1);
+  // nightly-orders targets orders-api: one edge from the rule's target, one from the function's
+  // invoke grant (Lambda's collector), each with its own key.
+  t.is(counts.aws_cloudwatch_event_rule_triggers_lambda_function, 2);
+  const nightly = graph.getEntity('arn:aws:events:us-east-1:222222222222:rule/nightly-orders');
+  t.is(nightly?._source === 'system-mapper', false);
+  t.deepEqual(nightly?.targetArns, ['arn:aws:lambda:us-east-1:222222222222:function:orders-api']);
   t.is(counts.aws_cloudwatch_event_rule_triggers_sns_topic, 1);
   t.is(counts.aws_cloudwatch_event_rule_triggers_sqs_queue, 1);
   t.is(counts.aws_cloudwatch_event_rule_triggers_log_group, 1);

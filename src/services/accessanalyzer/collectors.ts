@@ -45,7 +45,7 @@ export const accessAnalyzerCollector: Collector = {
         const findingEntity = context.addEntity(convertAnalyzerFinding(finding, analyzerArn, scope));
         context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.IDENTIFIED, to: findingEntity }));
         const key = findingResourceKey(finding.resource);
-        const resource = key ? (context.graph.getEntity(key) ?? resolveArnTarget(context, key)) : undefined;
+        const resource = key ? (context.graph.getEntity(key) ?? await resolveArnTarget(context, key)) : undefined;
         if (resource) context.addRelationship(createRelationship({ from: resource, verb: RelationshipVerb.HAS, to: findingEntity }));
       }
     }

@@ -1,6 +1,6 @@
 import type { AnalyzerSummary, FindingSummary } from '@aws-sdk/client-accessanalyzer';
 import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../service-entities';
+import { serviceEntityRef } from '../../graph';
 import { AccessAnalyzerEntities } from './schema';
 
 export interface AnalyzerScope {

@@ -1,7 +1,8 @@
-import { defineEntities, defineRelationships, RelationshipVerb, type RelationshipSchema } from '../../graph';
+import { defineEntities, defineRelationships, RelationshipVerb, type RelationshipSchema, serviceEntitySchema } from '../../graph';
 
 /** IAM Access Analyzer's entity types: the one place they are spelled. */
 export const AccessAnalyzerEntities = defineEntities({
+  SERVICE: serviceEntitySchema('accessanalyzer', 'IAM Access Analyzer'),
   ANALYZER: { _type: 'aws_accessanalyzer_analyzer', _class: ['Assessment', 'Scanner'], resourceName: 'Access Analyzer' },
   /** Ever-growing: resolved and archived findings stay with `open: false`. */
   FINDING: { _type: 'aws_accessanalyzer_finding', _class: ['Finding'], resourceName: 'Finding', everGrowing: true },

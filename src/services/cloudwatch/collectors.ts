@@ -55,6 +55,28 @@ export const logGroupsCollector: Collector = {
     CloudWatchRelationships.VPC_LOGS_LOG_GROUP,
   ],
   permissions: ['logs:DescribeLogGroups', 'logs:DescribeMetricFilters', 'logs:ListTagsForResource'],
+  events: [
+    {
+      source: 'logs.amazonaws.com',
+      names: [
+        'CreateLogGroup',
+        'DeleteLogGroup',
+        'PutRetentionPolicy',
+        'DeleteRetentionPolicy',
+        'AssociateKmsKey',
+        'DisassociateKmsKey',
+        'PutMetricFilter',
+        'DeleteMetricFilter',
+        'TagLogGroup',
+        'UntagLogGroup',
+        'TagResource',
+        'UntagResource',
+      ],
+      resourceIds: ['requestParameters.logGroupName'],
+    },
+    // A new or deleted flow log moves the VPC LOGS edge.
+    { source: 'ec2.amazonaws.com', names: ['CreateFlowLogs', 'DeleteFlowLogs'] },
+  ],
   optionalCalls: [
     {
       operation: 'logs:DescribeMetricFilters',
@@ -67,7 +89,8 @@ export const logGroupsCollector: Collector = {
       cost: 'log groups have no `tag.*` properties',
     },
   ],
-  dependsOn: ['account', 'kms-keys', 'ec2-network'],
+  // Reads the VPCs' flow-log destinations; KMS keys are named by ARN (edgeTarget), not read.
+  dependsOn: ['account', 'ec2-network'],
   async run(context) {
     const client = context.client(CloudWatchLogsClient);
     const scope = scopeOf(context);
@@ -81,11 +104,13 @@ export const logGroupsCollector: Collector = {
 
     await mapConcurrent(groups, 4, async (group) => {
       const arn = group.logGroupArn ?? group.arn?.replace(/:\*$/, '');
-      const tags = arn ? await context.optional('logs:ListTagsForResource', async () => (await client.send(new ListLogGroupTagsCommand({ resourceArn: arn }))).tags) : undefined;
+      const tags = arn
+        ? await context.optional('logs:ListTagsForResource', async () => (await client.send(new ListLogGroupTagsCommand({ resourceArn: arn }))).tags)
+        : undefined;
       const entity = context.addEntity(convertLogGroup(group, scope, tags));
       context.addRelationship(cloudWatchServiceHas(scope.accountId, entity));
       const keyArn = logGroupKmsKey(entity, scope);
-      const key = keyArn ? resolveArnTarget(context, keyArn) : undefined;
+      const key = keyArn ? await resolveArnTarget(context, keyArn) : undefined;
       if (key) context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.USES, to: key }));
     });
 
@@ -104,7 +129,7 @@ export const logGroupsCollector: Collector = {
         if (!key) continue;
         // A group of this account and region that is not listed is gone; another account's is a placeholder.
         const local = key.startsWith(`arn:aws:logs:${scope.region}:${scope.accountId}:`);
-        const target = context.graph.getEntity(key) ?? (local ? undefined : resolveArnTarget(context, key));
+        const target = context.graph.getEntity(key) ?? (local ? undefined : await resolveArnTarget(context, key));
         if (target) context.addRelationship(createRelationship({ from: vpc, verb: RelationshipVerb.LOGS, to: target }));
       }
     }
@@ -121,8 +146,19 @@ export const alarmsCollector: Collector = {
   service: 'cloudwatch',
   scope: 'regional',
   entities: [METRIC_ALARM],
-  relationships: [CloudWatchRelationships.SERVICE_HAS_ALARM, CloudWatchRelationships.ALARM_MONITORS_METRIC_FILTER, CloudWatchRelationships.ALARM_NOTIFIES_TARGET],
+  relationships: [
+    CloudWatchRelationships.SERVICE_HAS_ALARM,
+    CloudWatchRelationships.ALARM_MONITORS_METRIC_FILTER,
+    CloudWatchRelationships.ALARM_NOTIFIES_TARGET,
+  ],
   permissions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+  events: [
+    {
+      source: 'monitoring.amazonaws.com',
+      names: ['PutMetricAlarm', 'DeleteAlarms', 'EnableAlarmActions', 'DisableAlarmActions', 'TagResource', 'UntagResource'],
+      resourceIds: ['requestParameters.alarmName', 'requestParameters.alarmNames[]'],
+    },
+  ],
   optionalCalls: [
     {
       operation: 'cloudwatch:ListTagsForResource',
@@ -149,15 +185,19 @@ export const alarmsCollector: Collector = {
     for await (const page of paginateDescribeAlarms({ client }, { AlarmTypes: ['MetricAlarm'], MaxRecords: 100 })) alarms.push(...(page.MetricAlarms ?? []));
     await mapConcurrent(alarms, 4, async (alarm) => {
       const tags = alarm.AlarmArn
-        ? await context.optional('cloudwatch:ListTagsForResource', async () => (await client.send(new ListAlarmTagsCommand({ ResourceARN: alarm.AlarmArn }))).Tags)
+        ? await context.optional(
+            'cloudwatch:ListTagsForResource',
+            async () => (await client.send(new ListAlarmTagsCommand({ ResourceARN: alarm.AlarmArn }))).Tags,
+          )
         : undefined;
       const entity = context.addEntity(convertMetricAlarm(alarm, scope, tags));
       context.addRelationship(cloudWatchServiceHas(scope.accountId, entity));
       for (const metric of alarmMetrics(alarm)) {
-        for (const filter of filtersByMetric.get(metric) ?? []) context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.MONITORS, to: filter }));
+        for (const filter of filtersByMetric.get(metric) ?? [])
+          context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.MONITORS, to: filter }));
       }
       for (const action of alarmNotificationTargets(alarm)) {
-        const target = resolveArnTarget(context, action);
+        const target = await resolveArnTarget(context, action);
         if (target) context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.NOTIFIES, to: target }));
       }
     });
@@ -184,6 +224,24 @@ export const eventRulesCollector: Collector = {
   entities: [EVENT_RULE],
   relationships: [CloudWatchRelationships.SERVICE_HAS_EVENT_RULE, CloudWatchRelationships.EVENT_RULE_TRIGGERS_TARGET],
   permissions: ['events:ListEventBuses', 'events:ListRules', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+  events: [
+    {
+      source: 'events.amazonaws.com',
+      names: [
+        'PutRule',
+        'DeleteRule',
+        'EnableRule',
+        'DisableRule',
+        'PutTargets',
+        'RemoveTargets',
+        'CreateEventBus',
+        'DeleteEventBus',
+        'TagResource',
+        'UntagResource',
+      ],
+      resourceIds: ['requestParameters.name', 'requestParameters.rule'],
+    },
+  ],
   optionalCalls: [
     {
       operation: 'events:ListEventBuses',
@@ -205,13 +263,12 @@ export const eventRulesCollector: Collector = {
   async run(context) {
     const client = context.client(EventBridgeClient);
     const scope = scopeOf(context);
-    const buses =
-      (await context.optional('events:ListEventBuses', () =>
-        listAll(async (NextToken) => {
-          const page = await client.send(new ListEventBusesCommand({ NextToken, Limit: 100 }));
-          return { items: page.EventBuses?.map((bus) => bus.Name ?? 'default'), NextToken: page.NextToken };
-        }),
-      )) ?? ['default'];
+    const buses = (await context.optional('events:ListEventBuses', () =>
+      listAll(async (NextToken) => {
+        const page = await client.send(new ListEventBusesCommand({ NextToken, Limit: 100 }));
+        return { items: page.EventBuses?.map((bus) => bus.Name ?? 'default'), NextToken: page.NextToken };
+      }),
+    )) ?? ['default'];
     const rules: Rule[] = [];
     for (const bus of buses) {
       rules.push(
@@ -228,12 +285,23 @@ export const eventRulesCollector: Collector = {
           return { items: page.Targets, NextToken: page.NextToken };
         }),
       );
-      const tags = rule.Arn ? await context.optional('events:ListTagsForResource', async () => (await client.send(new ListRuleTagsCommand({ ResourceARN: rule.Arn }))).Tags) : undefined;
+      const tags = rule.Arn
+        ? await context.optional('events:ListTagsForResource', async () => (await client.send(new ListRuleTagsCommand({ ResourceARN: rule.Arn }))).Tags)
+        : undefined;
       const entity = context.addEntity(convertEventRule(rule, scope, targets, tags));
       context.addRelationship(cloudWatchServiceHas(scope.accountId, entity));
       for (const target of targets ?? []) {
-        const to = target.Arn ? resolveArnTarget(context, target.Arn) : undefined;
-        if (to) context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.TRIGGERS, to, keySuffix: target.Id, properties: { targetId: target.Id, roleArn: target.RoleArn } }));
+        const to = target.Arn ? await resolveArnTarget(context, target.Arn) : undefined;
+        if (to)
+          context.addRelationship(
+            createRelationship({
+              from: entity,
+              verb: RelationshipVerb.TRIGGERS,
+              to,
+              keySuffix: target.Id,
+              properties: { targetId: target.Id, roleArn: target.RoleArn },
+            }),
+          );
       }
     });
   },

@@ -2,8 +2,8 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { LogGroup, MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
 import type { Rule, Target } from '@aws-sdk/client-eventbridge';
 import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship, type TagInput } from '../../graph';
-import { kmsKeyKey } from '../kms/converters';
-import { serviceEntityRef } from '../service-entities';
+import { serviceEntityRef } from '../../graph';
+import { kmsKeyKey } from '../kms/schema';
 import { CloudWatchEntities, logGroupKey } from './schema';
 
 export interface CloudWatchScope {

@@ -7,7 +7,7 @@ import type {
   EvaluationResult,
 } from '@aws-sdk/client-config-service';
 import { createEntity, createRelationship, mappedEntity, RelationshipVerb, type Entity, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../service-entities';
+import { serviceEntityRef } from '../../graph';
 import { CONFIG_RESOURCE_PLACEHOLDER_TYPE, configResourcePlaceholderKey } from './resources';
 import { ConfigEntities } from './schema';
 

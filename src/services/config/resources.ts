@@ -1,4 +1,4 @@
-import { accountEntityKey } from '../service-entities';
+import { accountEntityKey } from '../../graph';
 
 /**
  * Where a Config evaluation's resource (`ResourceType`, `ResourceId`) is in the graph. Config names

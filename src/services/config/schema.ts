@@ -1,8 +1,9 @@
-import { defineEntities, defineRelationships, RelationshipVerb } from '../../graph';
+import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
 import { CONFIG_RESOURCE_TARGET_TYPES } from './resources';
 
 /** AWS Config's entity types: the one place they are spelled. */
 export const ConfigEntities = defineEntities({
+  SERVICE: serviceEntitySchema('config', 'Config'),
   RULE: { _type: 'aws_config_rule', _class: ['ControlPolicy'], resourceName: 'Config Rule' },
   /** Not in JupiterOne's data model: CIS 4.3 reads whether each region records (all resources, global types). */
   RECORDER: { _type: 'aws_config_recorder', _class: ['Configuration'], resourceName: 'Configuration Recorder' },

@@ -61,7 +61,7 @@ export const guardDutyCollector: Collector = {
         for (const key of affectedResourceKeys(finding, scope)) {
           // A resource of this account that is not in the graph is gone; another account's (a member
           // seen from the administrator) is a placeholder until that account's collectors report it.
-          const resource = context.graph.getEntity(key) ?? (foreign ? resolveArnTarget(context, key) : undefined);
+          const resource = context.graph.getEntity(key) ?? (foreign ? await resolveArnTarget(context, key) : undefined);
           if (resource) context.addRelationship(createRelationship({ from: resource, verb: RelationshipVerb.HAS, to: entity }));
         }
       }

@@ -1,6 +1,6 @@
 import type { Finding, GetDetectorResponse } from '@aws-sdk/client-guardduty';
 import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../service-entities';
+import { serviceEntityRef } from '../../graph';
 import { GuardDutyEntities } from './schema';
 
 export interface GuardDutyScope {

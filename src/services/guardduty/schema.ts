@@ -1,7 +1,8 @@
-import { defineEntities, defineRelationships, RelationshipVerb } from '../../graph';
+import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
 
 /** GuardDuty's entity types: the one place they are spelled. */
 export const GuardDutyEntities = defineEntities({
+  SERVICE: serviceEntitySchema('guardduty', 'GuardDuty'),
   DETECTOR: { _type: 'aws_guardduty_detector', _class: ['Assessment', 'Scanner'], resourceName: 'GuardDuty Detector' },
   /** Ever-growing: archived and aged-out findings stay in the graph. */
   FINDING: { _type: 'aws_guardduty_finding', _class: ['Finding'], resourceName: 'Finding', everGrowing: true },

@@ -64,7 +64,7 @@ export const inspectorCollector: Collector = {
       for (const { key, kind } of findingResourceKeys(finding, scope)) {
         // An instance of this account that is not in the graph is gone; functions are keyed by ARN
         // (Lambda's entities when collected, placeholders otherwise), as are other accounts' resources.
-        const resource = context.graph.getEntity(key) ?? (kind === 'function' || foreign ? resolveArnTarget(context, key) : undefined);
+        const resource = context.graph.getEntity(key) ?? (kind === 'function' || foreign ? await resolveArnTarget(context, key) : undefined);
         if (resource) context.addRelationship(createRelationship({ from: resource, verb: RelationshipVerb.HAS, to: entity }));
       }
     }

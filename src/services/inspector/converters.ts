@@ -1,6 +1,6 @@
 import type { AccountState, CoveredResource, Finding } from '@aws-sdk/client-inspector2';
 import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../service-entities';
+import { serviceEntityRef } from '../../graph';
 import { InspectorEntities } from './schema';
 
 export interface InspectorScope {

@@ -1,9 +1,11 @@
-import type { ServiceModule } from '../types';
+import type { AwsServiceModule } from '../types';
+import { InspectorEntities } from './schema';
 import { inspectorCollector } from './collectors';
 
-export const inspectorService: ServiceModule = {
+export const inspectorService: AwsServiceModule = {
   service: 'inspector',
   title: 'Inspector',
+  serviceEntity: InspectorEntities.SERVICE,
   serviceFunctions: ['vulnerability-scanning'],
   collectors: [inspectorCollector],
   simulators: [],

@@ -1,4 +1,4 @@
-import { defineEntities, defineRelationships, RelationshipVerb } from '../../graph';
+import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
 
 /**
  * Inspector's entity types: the one place they are spelled. Inspector Classic (assessment runs) is
@@ -6,6 +6,7 @@ import { defineEntities, defineRelationships, RelationshipVerb } from '../../gra
  * one assessment per account and region (Inspector2's continuous scanning) and its findings.
  */
 export const InspectorEntities = defineEntities({
+  SERVICE: serviceEntitySchema('inspector', 'Inspector'),
   ASSESSMENT: { _type: 'aws_inspector_assessment', _class: ['Assessment'], resourceName: 'Inspector Assessment Run' },
   /** Ever-growing: closed findings stay in the graph with `open: false`. */
   FINDING: { _type: 'aws_inspector_finding', _class: ['Finding'], resourceName: 'Finding', everGrowing: true },

@@ -28,8 +28,7 @@ import type {
   Rule,
   Target,
 } from '@aws-sdk/client-eventbridge';
-import { rateLimitRule } from '../../../aws/rate-limits';
-import { collection, defineSimulatedService, list, tags } from '../../../sim/service-kit';
+import { collection, defineSimulatedService, list, ownRandom, tags } from '../../../sim/service-kit';
 import type { SimCallContext } from '../../../sim/types';
 
 type WorldLogGroup = LogGroup & { tags?: Record<string, string> };
@@ -40,7 +39,6 @@ const logGroupArn = (group: WorldLogGroup, context: SimCallContext) => `arn:aws:
 /** CloudWatch Logs: log groups (epoch-ms `creationTime`, as the API returns it) and metric filters. */
 export const cloudWatchLogsSimulator = defineSimulatedService({
   service: 'logs',
-  bucket: (operation) => rateLimitRule('cloudwatchlogs', operation).limit,
   clientName: 'CloudWatchLogsClient',
   scope: 'regional',
   errors: { accessDenied: 'AccessDeniedException', throttling: 'ThrottlingException', invalidToken: 'InvalidParameterException' },
@@ -54,7 +52,8 @@ export const cloudWatchLogsSimulator = defineSimulatedService({
       fields: { retentionInDays: { type: 'integer', minimum: 1 }, kmsKeyId: { type: 'string', pattern: '^arn:aws:kms:' } },
       derive: (group, context) => ({
         arn: `${logGroupArn(group, context)}:*`,
-        metricFilterCount: (context.section<{ metricFilters?: MetricFilter[] }>()?.metricFilters ?? []).filter((f) => f.logGroupName === group.logGroupName).length,
+        metricFilterCount: (context.section<{ metricFilters?: MetricFilter[] }>()?.metricFilters ?? []).filter((f) => f.logGroupName === group.logGroupName)
+          .length,
       }),
       notFound: { error: 'ResourceNotFoundException', message: () => 'The specified log group does not exist.' },
     }),
@@ -65,7 +64,12 @@ export const cloudWatchLogsSimulator = defineSimulatedService({
     }),
   },
   operations: {
-    DescribeLogGroups: list<DescribeLogGroupsCommandInput, DescribeLogGroupsCommandOutput>('logGroups', { items: 'logGroups', token: 'nextToken', maxResults: 'limit', awsMax: 50 }),
+    DescribeLogGroups: list<DescribeLogGroupsCommandInput, DescribeLogGroupsCommandOutput>('logGroups', {
+      items: 'logGroups',
+      token: 'nextToken',
+      maxResults: 'limit',
+      awsMax: 50,
+    }),
     DescribeMetricFilters: list<DescribeMetricFiltersCommandInput, DescribeMetricFiltersCommandOutput, MetricFilter>('metricFilters', {
       items: 'metricFilters',
       token: 'nextToken',
@@ -75,15 +79,30 @@ export const cloudWatchLogsSimulator = defineSimulatedService({
     }),
     ListTagsForResource: tags<LogTagsInput, LogTagsOutput>('logGroups', { id: 'resourceArn', output: 'tags', shape: 'map' }),
   },
-  generate: ({ size, random }) => ({
-    logGroups: Array.from({ length: Math.ceil(size / 4) }, (_, index) => ({
-      logGroupName: `/aws/lambda/generated-${index}`,
-      creationTime: Date.UTC(2023, 0, 1) + index * 86_400_000,
+  // A group per generated Lambda function, and the trail's group with the CIS root-usage filter.
+  generate: ({ accountId, region, size }) => {
+    const random = ownRandom({ accountId, region }, 'logs');
+    if (!size) return {};
+    const functions = Array.from({ length: Math.ceil(size / 10) }, (_, index) => ({
+      logGroupName: `/aws/lambda/generated-function-${index}`,
+      creationTime: Date.UTC(2024, 0, 15) + index * 86_400_000,
       retentionInDays: random() < 0.6 ? 30 : undefined,
       storedBytes: Math.floor(random() * 1e9),
       tags: { team: `team-${index % 5}` },
-    })),
-  }),
+    }));
+    return {
+      logGroups: [{ logGroupName: 'generated-trail-logs', creationTime: Date.UTC(2023, 0, 1), retentionInDays: 365 }, ...functions],
+      metricFilters: [
+        {
+          filterName: 'root-account-usage',
+          logGroupName: 'generated-trail-logs',
+          creationTime: Date.UTC(2023, 0, 2),
+          filterPattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+          metricTransformations: [{ metricName: 'RootAccountUsage', metricNamespace: 'CISBenchmark', metricValue: '1' }],
+        },
+      ],
+    };
+  },
 });
 
 /** CloudWatch metric alarms (JSON 1.0 on the wire; the simulator answers at the SDK boundary). */
@@ -106,21 +125,35 @@ export const cloudWatchSimulator = defineSimulatedService({
     DescribeAlarms: list<DescribeAlarmsCommandInput, DescribeAlarmsCommandOutput>('alarms', { items: 'MetricAlarms', maxResults: 'MaxRecords', awsMax: 100 }),
     ListTagsForResource: tags<AlarmTagsInput, AlarmTagsOutput>('alarms', { id: 'ResourceARN' }),
   },
-  generate: ({ accountId, region, size }) => ({
-    alarms: Array.from({ length: Math.ceil(size / 10) }, (_, index) => ({
+  // The root-usage alarm on the generated trail filter, and CPU alarms; all notify a topic.
+  generate: ({ accountId, region, size }) => {
+    if (!size) return {};
+    const topic = `arn:aws:sns:${region}:${accountId}:generated-alerts`;
+    const common = { Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', StateValue: 'OK' };
+    const cpu = Array.from({ length: Math.ceil(size / 10) }, (_, index) => ({
+      ...common,
       AlarmName: `generated-cpu-${index}`,
       Namespace: 'AWS/EC2',
       MetricName: 'CPUUtilization',
       Statistic: 'Average',
-      Period: 300,
-      EvaluationPeriods: 2,
       Threshold: 80,
-      ComparisonOperator: 'GreaterThanThreshold',
-      StateValue: 'OK',
       ActionsEnabled: true,
-      AlarmActions: [`arn:aws:sns:${region}:${accountId}:generated-alerts`],
-    })),
-  }),
+      AlarmActions: [topic],
+    }));
+    return {
+      alarms: [
+        {
+          ...common,
+          AlarmName: 'generated-root-usage',
+          Namespace: 'CISBenchmark',
+          MetricName: 'RootAccountUsage',
+          ActionsEnabled: true,
+          AlarmActions: [topic],
+        },
+        ...cpu,
+      ],
+    };
+  },
 });
 
 const ruleArn = (rule: WorldRule, context: SimCallContext) => {
@@ -131,7 +164,6 @@ const ruleArn = (rule: WorldRule, context: SimCallContext) => {
 /** EventBridge: the default bus (always there) and custom ones, rules and their targets. */
 export const eventBridgeSimulator = defineSimulatedService({
   service: 'events',
-  bucket: (operation) => rateLimitRule('eventbridge', operation).limit,
   clientName: 'EventBridgeClient',
   scope: 'regional',
   errors: { accessDenied: 'AccessDeniedException', throttling: 'ThrottlingException', invalidToken: 'ValidationException' },
@@ -151,7 +183,8 @@ export const eventBridgeSimulator = defineSimulatedService({
       items: 'EventBuses',
       maxResults: 'Limit',
       awsMax: 100,
-      source: (buses, _input, context) => [{ Name: 'default' }, ...buses].map((bus) => ({ ...bus, Arn: `arn:aws:events:${context.region}:${context.account.id}:event-bus/${bus.Name}` })),
+      source: (buses, _input, context) =>
+        [{ Name: 'default' }, ...buses].map((bus) => ({ ...bus, Arn: `arn:aws:events:${context.region}:${context.account.id}:event-bus/${bus.Name}` })),
     }),
     ListRules: list<ListRulesCommandInput, ListRulesCommandOutput, WorldRule>('rules', {
       items: 'Rules',
@@ -163,16 +196,21 @@ export const eventBridgeSimulator = defineSimulatedService({
       items: 'Targets',
       maxResults: 'Limit',
       awsMax: 100,
-      source: (rules, input) => rules.find((rule) => rule.Name === input.Rule && (rule.EventBusName ?? 'default') === (input.EventBusName ?? 'default'))?.Targets ?? [],
+      source: (rules, input) =>
+        rules.find((rule) => rule.Name === input.Rule && (rule.EventBusName ?? 'default') === (input.EventBusName ?? 'default'))?.Targets ?? [],
     }),
     ListTagsForResource: tags<RuleTagsInput, RuleTagsOutput>('rules', { id: 'ResourceARN' }),
   },
-  generate: ({ accountId, region, size }) => ({
-    rules: Array.from({ length: Math.ceil(size / 20) }, (_, index) => ({
-      Name: `generated-schedule-${index}`,
-      ScheduleExpression: 'rate(1 hour)',
-      State: 'ENABLED',
-      Targets: [{ Id: 'lambda', Arn: `arn:aws:lambda:${region}:${accountId}:function:generated-${index}` }],
-    })),
-  }),
+  // The rules whose invoke grants the Lambda generator writes (every fourth function, from the second).
+  generate: ({ accountId, region, size }) => {
+    const rules = Array.from({ length: Math.ceil(size / 10) }, (_, index) => index)
+      .filter((index) => index % 4 === 1)
+      .map((index) => ({
+        Name: `generated-rule-${index}`,
+        ScheduleExpression: 'rate(1 hour)',
+        State: 'ENABLED',
+        Targets: [{ Id: 'function', Arn: `arn:aws:lambda:${region}:${accountId}:function:generated-function-${index}` }],
+      }));
+    return rules.length ? { rules } : {};
+  },
 });

@@ -1,0 +1,63 @@
+import test from 'ava';
+import type { Entity } from '../../src/graph';
+import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type CliRun } from './helpers';
+
+// End to end through the CLI and the loopback AWS of test/wire: the monitoring and security
+// services over their own wire protocols (CloudWatch JSON 1.0, CloudWatch Logs and EventBridge
+// JSON 1.1), from fixtures shaped as their API References document them.
+
+let monitoringRun: Promise<CliRun> | undefined;
+const monitoring = () => (monitoringRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudwatch,lambda,kms,ec2']));
+
+function entity(run: CliRun, key: string): Entity {
+  const found = run.snapshot?.entities.find((e) => e._key === key);
+  if (!found) throw new Error(`no entity ${key} in the snapshot`);
+  return found;
+}
+
+function edge(run: CliRun, from: string, verb: string, to: string): boolean {
+  return run.snapshot?.relationships.some((r) => r._fromEntityKey === from && r._class === verb && r._toEntityKey === to) ?? false;
+}
+
+const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${PRODUCTION}:${resource}`;
+
+test('the run is clean: every request answered from the fixtures, signed, no secret written', async (t) => {
+  const run = await monitoring();
+  t.is(run.code, 0, run.stderr);
+  t.deepEqual(run.summary?.errors, []);
+  t.deepEqual(run.server.unanswered(), []);
+  t.deepEqual(secretLeaks(run, [...run.server.secrets(), BASE_CREDENTIALS.secretAccessKey]), []);
+});
+
+test('CloudWatch Logs over JSON 1.1: log groups with retention, KMS key and metric filters', async (t) => {
+  const run = await monitoring();
+  const trail = arn('logs', 'log-group:trail-logs');
+  t.like(entity(run, trail), { retentionInDays: 365, neverExpires: false, kmsEncrypted: true, 'tag.Team': 'security', createdOn: 1393545600000 });
+  t.like(entity(run, arn('logs', 'log-group:/aws/lambda/my-function')), { neverExpires: true, kmsEncrypted: false });
+  t.true(edge(run, trail, 'USES', arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab')));
+  const filter = `${trail}:metric-filter:root-account-usage`;
+  t.like(entity(run, filter), { metricName: 'RootAccountUsage', metricNamespace: 'CISBenchmark' });
+  t.true(edge(run, trail, 'HAS', filter));
+});
+
+test('CloudWatch over JSON 1.0: alarms, the metric filter they watch and the SNS topics they notify', async (t) => {
+  const run = await monitoring();
+  const root = arn('cloudwatch', 'alarm:cis-root-account-usage');
+  t.like(entity(run, root), { stateValue: 'OK', threshold: 1, 'tag.control': 'CIS-4.3', updatedOn: 1396310400000 });
+  t.true(edge(run, root, 'MONITORS', `${arn('logs', 'log-group:trail-logs')}:metric-filter:root-account-usage`));
+  const topic = arn('sns', 'security-alerts');
+  t.true(edge(run, root, 'NOTIFIES', topic));
+  t.like(entity(run, topic), { _type: 'aws_sns_topic', _source: 'system-mapper' });
+  // The EC2 reboot action stays a property.
+  t.deepEqual(entity(run, arn('cloudwatch', 'alarm:web-high-cpu')).alarmActions, [arn('sns', 'ops'), 'arn:aws:automate:us-east-1:ec2:reboot']);
+});
+
+test('EventBridge over JSON 1.1: rules of every bus and what they trigger', async (t) => {
+  const run = await monitoring();
+  const nightly = arn('events', 'rule/nightly');
+  t.like(entity(run, nightly), { enabled: true, scheduleExpression: 'cron(0 2 * * ? *)', 'tag.Team': 'payments', targetCount: 1 });
+  t.true(edge(run, nightly, 'TRIGGERS', arn('lambda', 'function:my-function')));
+  const orders = arn('events', 'rule/orders/order-created');
+  t.like(entity(run, orders), { enabled: false, eventBusName: 'orders' });
+  t.true(edge(run, orders, 'TRIGGERS', arn('sqs', 'orders')));
+});
