@@ -8,6 +8,7 @@ import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
 import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
+import { guardDutyService } from './guardduty';
 import { iamService } from './iam';
 import { acmService } from './acm';
 import { kmsService } from './kms';
@@ -34,6 +35,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   redshiftService,
   elasticsearchService,
   cloudWatchService,
+  guardDutyService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -7,7 +7,7 @@ import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type Cl
 // JSON 1.1), from fixtures shaped as their API References document them.
 
 let monitoringRun: Promise<CliRun> | undefined;
-const monitoring = () => (monitoringRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudwatch,lambda,kms,ec2']));
+const monitoring = () => (monitoringRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudwatch,guardduty,lambda,kms,ec2,s3']));
 
 function entity(run: CliRun, key: string): Entity {
   const found = run.snapshot?.entities.find((e) => e._key === key);
@@ -60,4 +60,20 @@ test('EventBridge over JSON 1.1: rules of every bus and what they trigger', asyn
   const orders = arn('events', 'rule/orders/order-created');
   t.like(entity(run, orders), { enabled: false, eventBusName: 'orders' });
   t.true(edge(run, orders, 'TRIGGERS', arn('sqs', 'orders')));
+});
+
+test('GuardDuty over REST-JSON: detector IDENTIFIED findings, the instance and bucket HAS them, regions without it recorded', async (t) => {
+  const run = await monitoring();
+  const detector = arn('guardduty', 'detector/12abc34d567e8fa901bc2d34e56789f0');
+  const ssh = `${detector}/finding/7ec2f1a0b3d94e58a6c7b8d9e0f1a2b3`;
+  const s3 = `${detector}/finding/9a1b2c3d4e5f60718293a4b5c6d7e8f9`;
+  t.like(entity(run, detector), { enabled: true, 'tag.Team': 'security', enabledFeatures: ['S3_DATA_EVENTS'] });
+  t.like(entity(run, ssh), { severity: 'high', numericSeverity: 8, open: true, createdOn: Date.parse('2025-11-20T08:14:02.117Z') });
+  t.like(entity(run, s3), { severity: 'low', open: false });
+  t.true(edge(run, detector, 'IDENTIFIED', ssh));
+  t.true(edge(run, arn('ec2', 'instance/i-1234567890abcdef0'), 'HAS', ssh));
+  t.true(edge(run, `arn:aws:s3:::${PRODUCTION}-app-data`, 'HAS', s3));
+  const service = entity(run, `aws:${PRODUCTION}:service:guardduty`);
+  // eu-west-1's detector is suspended: not enabled, recorded on the service entity, not as an error.
+  t.like(service, { 'enabled.us-east-1': true, 'enabled.eu-west-1': false, disabledRegions: ['eu-west-1'] });
 });

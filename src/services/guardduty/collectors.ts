@@ -32,6 +32,21 @@ export const guardDutyCollector: Collector = {
     GuardDutyRelationships.RESOURCE_HAS_FINDING,
   ],
   permissions: ['guardduty:ListDetectors', 'guardduty:GetDetector', 'guardduty:ListFindings', 'guardduty:GetFindings'],
+  events: [
+    {
+      source: 'guardduty.amazonaws.com',
+      names: [
+        'CreateDetector',
+        'DeleteDetector',
+        'UpdateDetector',
+        'ArchiveFindings',
+        'UnarchiveFindings',
+        'UpdateFindingsFeedback',
+        'TagResource',
+        'UntagResource',
+      ],
+    },
+  ],
   dependsOn: ['account', 'ec2-instances', 's3-buckets', 'iam-users'],
   enriches: [regionalFlagEnrichment(GUARDDUTY_ENABLED)],
   async run(context) {
@@ -52,7 +67,11 @@ export const guardDutyCollector: Collector = {
       const batches: string[][] = [];
       for (let i = 0; i < findingIds.length; i += FINDINGS_PER_CALL) batches.push(findingIds.slice(i, i + FINDINGS_PER_CALL));
       const findings: Finding[] = (
-        await mapConcurrent(batches, 2, async (FindingIds) => (await client.send(new GetFindingsCommand({ DetectorId: detectorId, FindingIds }))).Findings ?? [])
+        await mapConcurrent(
+          batches,
+          2,
+          async (FindingIds) => (await client.send(new GetFindingsCommand({ DetectorId: detectorId, FindingIds }))).Findings ?? [],
+        )
       ).flat();
       for (const finding of findings) {
         const entity = context.addEntity(convertFinding(finding, scope));

@@ -1,6 +1,5 @@
 import type { Finding, GetDetectorResponse } from '@aws-sdk/client-guardduty';
-import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../../graph';
+import { createEntity, createRelationship, RelationshipVerb, serviceEntityRef, toEpochMs, type Entity, type Relationship } from '../../graph';
 import { GuardDutyEntities } from './schema';
 
 export interface GuardDutyScope {
@@ -33,7 +32,7 @@ export function convertDetector(detectorId: string, detector: Omit<GetDetectorRe
       active: detector.Status === 'ENABLED',
       findingPublishingFrequency: detector.FindingPublishingFrequency,
       serviceRole: detector.ServiceRole,
-      updatedOn: detector.UpdatedAt,
+      updatedOn: toEpochMs(detector.UpdatedAt),
       enabledFeatures: features.filter((f) => f.Status === 'ENABLED').map((f) => f.Name ?? ''),
       disabledFeatures: features.filter((f) => f.Status === 'DISABLED').map((f) => f.Name ?? ''),
       // Assessment and Scanner (JupiterOne's classes) type `category` differently; an array satisfies Scanner.
@@ -86,9 +85,9 @@ export function convertFinding(finding: Finding, scope: GuardDutyScope): Entity 
       bucketNames: resource?.S3BucketDetails?.map((bucket) => bucket.Name ?? ''),
       accessKeyId: resource?.AccessKeyDetails?.AccessKeyId,
       userName: resource?.AccessKeyDetails?.UserName,
-      firstSeenOn: finding.Service?.EventFirstSeen,
-      lastSeenOn: finding.Service?.EventLastSeen,
-      updatedOn: finding.UpdatedAt,
+      firstSeenOn: toEpochMs(finding.Service?.EventFirstSeen),
+      lastSeenOn: toEpochMs(finding.Service?.EventLastSeen),
+      updatedOn: toEpochMs(finding.UpdatedAt),
       webLink: `https://console.aws.amazon.com/guardduty/home?region=${finding.Region ?? scope.region}#/findings?search=id%3D${finding.Id}`,
     },
   });

@@ -1,12 +1,17 @@
+import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
-import { GuardDutyEntities } from './schema';
 import { guardDutyCollector } from './collectors';
+import { GUARDDUTY_RATE_LIMITS } from './rate-limits';
+import { GuardDutyEntities } from './schema';
+import { guardDutySimulator } from './sim/simulator';
 
 export const guardDutyService: AwsServiceModule = {
   service: 'guardduty',
   title: 'GuardDuty',
   serviceEntity: GuardDutyEntities.SERVICE,
   serviceFunctions: ['threat-detection'],
+  rateLimits: GUARDDUTY_RATE_LIMITS,
   collectors: [guardDutyCollector],
-  simulators: [],
+  simulators: [guardDutySimulator],
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

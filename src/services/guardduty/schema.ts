@@ -1,4 +1,8 @@
 import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
+import { Ec2Entities } from '../ec2/schema';
+import { IamEntities } from '../iam/schema';
+import { S3Entities } from '../s3/schema';
+import { AnalysisEntities } from '../../analysis/schema';
 
 /** GuardDuty's entity types: the one place they are spelled. */
 export const GuardDutyEntities = defineEntities({
@@ -9,10 +13,10 @@ export const GuardDutyEntities = defineEntities({
 });
 
 export const GuardDutyRelationships = defineRelationships({
-  SERVICE_HAS_DETECTOR: { from: 'aws_guardduty', verb: RelationshipVerb.HAS, to: GuardDutyEntities.DETECTOR._type },
+  SERVICE_HAS_DETECTOR: { from: GuardDutyEntities.SERVICE._type, verb: RelationshipVerb.HAS, to: GuardDutyEntities.DETECTOR._type },
   DETECTOR_IDENTIFIED_FINDING: { from: GuardDutyEntities.DETECTOR._type, verb: RelationshipVerb.IDENTIFIED, to: GuardDutyEntities.FINDING._type },
-  INSTANCE_HAS_FINDING: { from: 'aws_instance', verb: RelationshipVerb.HAS, to: GuardDutyEntities.FINDING._type },
-  BUCKET_HAS_FINDING: { from: 'aws_s3_bucket', verb: RelationshipVerb.HAS, to: GuardDutyEntities.FINDING._type },
-  ACCESS_KEY_HAS_FINDING: { from: 'aws_iam_access_key', verb: RelationshipVerb.HAS, to: GuardDutyEntities.FINDING._type },
-  RESOURCE_HAS_FINDING: { from: 'aws_resource', verb: RelationshipVerb.HAS, to: GuardDutyEntities.FINDING._type },
+  INSTANCE_HAS_FINDING: { from: Ec2Entities.INSTANCE._type, verb: RelationshipVerb.HAS, to: GuardDutyEntities.FINDING._type },
+  BUCKET_HAS_FINDING: { from: S3Entities.BUCKET._type, verb: RelationshipVerb.HAS, to: GuardDutyEntities.FINDING._type },
+  ACCESS_KEY_HAS_FINDING: { from: IamEntities.ACCESS_KEY._type, verb: RelationshipVerb.HAS, to: GuardDutyEntities.FINDING._type },
+  RESOURCE_HAS_FINDING: { from: AnalysisEntities.RESOURCE._type, verb: RelationshipVerb.HAS, to: GuardDutyEntities.FINDING._type },
 });
