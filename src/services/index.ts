@@ -4,6 +4,7 @@ import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
 import { cloudWatchService } from './cloudwatch';
+import { configService } from './config';
 import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
 import { elastiCacheService } from './elasticache';
@@ -35,6 +36,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   redshiftService,
   elasticsearchService,
   cloudWatchService,
+  configService,
   guardDutyService,
 ];
 

@@ -7,7 +7,8 @@ import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type Cl
 // JSON 1.1), from fixtures shaped as their API References document them.
 
 let monitoringRun: Promise<CliRun> | undefined;
-const monitoring = () => (monitoringRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudwatch,guardduty,lambda,kms,ec2,s3']));
+const monitoring = () =>
+  (monitoringRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudwatch,guardduty,config,lambda,kms,ec2,s3,iam']));
 
 function entity(run: CliRun, key: string): Entity {
   const found = run.snapshot?.entities.find((e) => e._key === key);
@@ -76,4 +77,22 @@ test('GuardDuty over REST-JSON: detector IDENTIFIED findings, the instance and b
   const service = entity(run, `aws:${PRODUCTION}:service:guardduty`);
   // eu-west-1's detector is suspended: not enabled, recorded on the service entity, not as an error.
   t.like(service, { 'enabled.us-east-1': true, 'enabled.eu-west-1': false, disabledRegions: ['eu-west-1'] });
+});
+
+test('Config over JSON 1.1: rules EVALUATE the account and resources with their compliance; the recorder as CIS reads it', async (t) => {
+  const run = await monitoring();
+  const mfa = arn('config', 'config-rule/config-rule-a1b2c3');
+  const volumes = arn('config', 'config-rule/config-rule-d4e5f6');
+  t.like(entity(run, mfa), { complianceState: 'COMPLIANT', sourceIdentifier: 'ROOT_ACCOUNT_MFA_ENABLED' });
+  t.like(entity(run, volumes), { complianceState: 'NON_COMPLIANT', nonCompliantResourceCount: 1 });
+  t.true(edge(run, mfa, 'EVALUATES', `aws:account:${PRODUCTION}`));
+  const evaluation = run.snapshot?.relationships.find((r) => r._fromEntityKey === volumes && r._class === 'EVALUATES');
+  t.like(evaluation, { _toEntityKey: arn('ec2', 'volume/vol-049df61146c4d7901'), complianceState: 'NON_COMPLIANT' });
+  t.like(entity(run, arn('config', 'configuration-recorder/default/a1b2c3d4e5f6a7b8')), {
+    recording: true,
+    allSupported: true,
+    includeGlobalResourceTypes: true,
+  });
+  t.like(entity(run, arn('config', 'delivery-channel/default')), { s3BucketName: `${PRODUCTION}-app-data` });
+  t.like(entity(run, `aws:${PRODUCTION}:service:config`), { 'recording.us-east-1': true, 'recording.eu-west-1': false, notRecordingRegions: ['eu-west-1'] });
 });

@@ -14,7 +14,15 @@ import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
 import type { Entity } from '../../graph';
 import { regionalFlagEnrichment, setRegionalFlag, type RegionalFlag } from '../regional-flags';
-import { configServiceHas, convertConfigRule, convertDeliveryChannel, convertRecorder, mappedConfigResource, ruleEvaluates, type ConfigScope } from './converters';
+import {
+  configServiceHas,
+  convertConfigRule,
+  convertDeliveryChannel,
+  convertRecorder,
+  mappedConfigResource,
+  ruleEvaluates,
+  type ConfigScope,
+} from './converters';
 import { CONFIG_RESOURCE_TYPES } from './resources';
 import { ConfigEntities, ConfigRelationships } from './schema';
 
@@ -72,11 +80,34 @@ export const configCollector: Collector = {
     'config:DescribeComplianceByConfigRule',
     'config:GetComplianceDetailsByConfigRule',
   ],
+  events: [
+    {
+      source: 'config.amazonaws.com',
+      names: [
+        'PutConfigurationRecorder',
+        'DeleteConfigurationRecorder',
+        'StartConfigurationRecorder',
+        'StopConfigurationRecorder',
+        'PutDeliveryChannel',
+        'DeleteDeliveryChannel',
+        'PutConfigRule',
+        'DeleteConfigRule',
+        'PutEvaluations',
+        'StartConfigRulesEvaluation',
+        'DeleteEvaluationResults',
+      ],
+    },
+  ],
   optionalCalls: [
     {
       operation: 'config:DescribeConfigurationRecorderStatus',
       per: 'scope',
-      properties: [{ _type: ConfigEntities.RECORDER._type, properties: ['recording', 'lastStatus', 'lastErrorCode', 'lastStartedOn', 'lastStoppedOn', 'lastStatusChangedOn', 'active'] }],
+      properties: [
+        {
+          _type: ConfigEntities.RECORDER._type,
+          properties: ['recording', 'lastStatus', 'lastErrorCode', 'lastStartedOn', 'lastStoppedOn', 'lastStatusChangedOn', 'active'],
+        },
+      ],
       cost: 'recorders have no `recording` status (CIS 4.3 cannot be answered)',
     },
     { operation: 'config:DescribeDeliveryChannels', per: 'scope', cost: 'no delivery channels' },
@@ -88,7 +119,19 @@ export const configCollector: Collector = {
     },
     { operation: 'config:GetComplianceDetailsByConfigRule', cost: 'rules have no EVALUATES edges to the resources they evaluate' },
   ],
-  dependsOn: ['account', 'iam-users', 'iam-roles', 'iam-groups', 'iam-policies', 'ec2-instances', 'ec2-volumes', 'ec2-firewalls', 's3-buckets', 'kms-keys', 'cloudwatch-alarms'],
+  dependsOn: [
+    'account',
+    'iam-users',
+    'iam-roles',
+    'iam-groups',
+    'iam-policies',
+    'ec2-instances',
+    'ec2-volumes',
+    'ec2-firewalls',
+    's3-buckets',
+    'kms-keys',
+    'cloudwatch-alarms',
+  ],
   enriches: [regionalFlagEnrichment(CONFIG_RECORDING)],
   async run(context) {
     const client = context.client(ConfigServiceClient);
@@ -108,7 +151,10 @@ export const configCollector: Collector = {
     // Without the status, a region with a recorder is not known to record; one without is known not to.
     if (recorders.length === 0 || statuses) setRegionalFlag(context, CONFIG_RECORDING, recording);
 
-    const channels = await context.optional('config:DescribeDeliveryChannels', async () => (await client.send(new DescribeDeliveryChannelsCommand({}))).DeliveryChannels ?? []);
+    const channels = await context.optional(
+      'config:DescribeDeliveryChannels',
+      async () => (await client.send(new DescribeDeliveryChannelsCommand({}))).DeliveryChannels ?? [],
+    );
     for (const channel of channels ?? []) context.addRelationship(configServiceHas(scope.accountId, context.addEntity(convertDeliveryChannel(channel, scope))));
 
     const rules: ConfigRule[] = [];

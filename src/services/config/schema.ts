@@ -11,9 +11,9 @@ export const ConfigEntities = defineEntities({
 });
 
 export const ConfigRelationships = defineRelationships({
-  SERVICE_HAS_RULE: { from: 'aws_config', verb: RelationshipVerb.HAS, to: ConfigEntities.RULE._type },
-  SERVICE_HAS_RECORDER: { from: 'aws_config', verb: RelationshipVerb.HAS, to: ConfigEntities.RECORDER._type },
-  SERVICE_HAS_DELIVERY_CHANNEL: { from: 'aws_config', verb: RelationshipVerb.HAS, to: ConfigEntities.DELIVERY_CHANNEL._type },
+  SERVICE_HAS_RULE: { from: ConfigEntities.SERVICE._type, verb: RelationshipVerb.HAS, to: ConfigEntities.RULE._type },
+  SERVICE_HAS_RECORDER: { from: ConfigEntities.SERVICE._type, verb: RelationshipVerb.HAS, to: ConfigEntities.RECORDER._type },
+  SERVICE_HAS_DELIVERY_CHANNEL: { from: ConfigEntities.SERVICE._type, verb: RelationshipVerb.HAS, to: ConfigEntities.DELIVERY_CHANNEL._type },
   /** The account itself (`AWS::::Account` evaluations) or a resource of the graph, or a placeholder. */
   RULE_EVALUATES_RESOURCE: { from: ConfigEntities.RULE._type, verb: RelationshipVerb.EVALUATES, to: CONFIG_RESOURCE_TARGET_TYPES },
 });
