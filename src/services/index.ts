@@ -3,6 +3,7 @@ import type { Collector } from '../collectors/types';
 import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
+import { accessAnalyzerService } from './accessanalyzer';
 import { cloudWatchService } from './cloudwatch';
 import { configService } from './config';
 import { dynamoDbService } from './dynamodb';
@@ -38,6 +39,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   cloudWatchService,
   configService,
   guardDutyService,
+  accessAnalyzerService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -8,7 +8,7 @@ import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type Cl
 
 let monitoringRun: Promise<CliRun> | undefined;
 const monitoring = () =>
-  (monitoringRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudwatch,guardduty,config,lambda,kms,ec2,s3,iam']));
+  (monitoringRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudwatch,guardduty,config,accessanalyzer,lambda,kms,ec2,s3,iam']));
 
 function entity(run: CliRun, key: string): Entity {
   const found = run.snapshot?.entities.find((e) => e._key === key);
@@ -95,4 +95,20 @@ test('Config over JSON 1.1: rules EVALUATE the account and resources with their 
   });
   t.like(entity(run, arn('config', 'delivery-channel/default')), { s3BucketName: `${PRODUCTION}-app-data` });
   t.like(entity(run, `aws:${PRODUCTION}:service:config`), { 'recording.us-east-1': true, 'recording.eu-west-1': false, notRecordingRegions: ['eu-west-1'] });
+});
+
+test('IAM Access Analyzer over REST-JSON: findings linked to the bucket, role and key they name; CIS analyzer per region', async (t) => {
+  const run = await monitoring();
+  const analyzer = `arn:aws:access-analyzer:us-east-1:${PRODUCTION}:analyzer/account-analyzer`;
+  const finding = (id: string) => `${analyzer}/finding/${id}`;
+  t.like(entity(run, analyzer), { type: 'ACCOUNT', active: true, 'tag.Team': 'security' });
+  t.like(entity(run, finding('0d7c7b7e-5a91-4c3e-9b1a-2f1c7a9d4e01')), { public: true, open: true, severity: 'high' });
+  t.like(entity(run, finding('9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a503')), { open: false, status: 'RESOLVED' });
+  for (const id of ['0d7c7b7e-5a91-4c3e-9b1a-2f1c7a9d4e01', '6a2f0c1e-93b4-4d8a-8e5f-7c3b2a1d0e02', '9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a503'])
+    t.true(edge(run, analyzer, 'IDENTIFIED', finding(id)));
+  t.true(edge(run, `arn:aws:s3:::${PRODUCTION}-public-site`, 'HAS', finding('0d7c7b7e-5a91-4c3e-9b1a-2f1c7a9d4e01')));
+  t.true(edge(run, `arn:aws:iam::${PRODUCTION}:role/app-ec2`, 'HAS', finding('6a2f0c1e-93b4-4d8a-8e5f-7c3b2a1d0e02')));
+  t.true(edge(run, arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'), 'HAS', finding('9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a503')));
+  // eu-west-1's unused-access analyzer does not analyze external access.
+  t.like(entity(run, `aws:${PRODUCTION}:service:accessanalyzer`), { 'enabled.us-east-1': true, 'enabled.eu-west-1': false, disabledRegions: ['eu-west-1'] });
 });

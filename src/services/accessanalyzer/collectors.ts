@@ -22,6 +22,21 @@ export const accessAnalyzerCollector: Collector = {
   relationships: [AccessAnalyzerRelationships.SERVICE_HAS_ANALYZER, AccessAnalyzerRelationships.ANALYZER_IDENTIFIED_FINDING, ...RESOURCE_HAS_FINDING],
   permissions: ['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'],
   optionalCalls: [{ operation: 'access-analyzer:ListFindings', cost: 'analyzers have no findings' }],
+  events: [
+    {
+      source: 'access-analyzer.amazonaws.com',
+      names: [
+        'CreateAnalyzer',
+        'DeleteAnalyzer',
+        'UpdateAnalyzer',
+        'UpdateFindings',
+        'StartResourceScan',
+        'CreateArchiveRule',
+        'DeleteArchiveRule',
+        'ApplyArchiveRule',
+      ],
+    },
+  ],
   dependsOn: ['account', 's3-buckets', 'iam-roles', 'kms-keys', 'ec2-snapshots'],
   enriches: [regionalFlagEnrichment(ANALYZER_ENABLED)],
   async run(context) {
@@ -29,7 +44,11 @@ export const accessAnalyzerCollector: Collector = {
     const scope = { accountId: context.account.accountId, region: context.region };
     const analyzers: AnalyzerSummary[] = [];
     for await (const page of paginateListAnalyzers({ client }, { maxResults: 100 })) analyzers.push(...(page.analyzers ?? []));
-    setRegionalFlag(context, ANALYZER_ENABLED, analyzers.some((a) => isExternalAccessAnalyzer(a.type) && a.status === 'ACTIVE'));
+    setRegionalFlag(
+      context,
+      ANALYZER_ENABLED,
+      analyzers.some((a) => isExternalAccessAnalyzer(a.type) && a.status === 'ACTIVE'),
+    );
 
     for (const analyzer of analyzers) {
       const entity = context.addEntity(convertAnalyzer(analyzer, scope));
@@ -45,7 +64,7 @@ export const accessAnalyzerCollector: Collector = {
         const findingEntity = context.addEntity(convertAnalyzerFinding(finding, analyzerArn, scope));
         context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.IDENTIFIED, to: findingEntity }));
         const key = findingResourceKey(finding.resource);
-        const resource = key ? (context.graph.getEntity(key) ?? await resolveArnTarget(context, key)) : undefined;
+        const resource = key ? (context.graph.getEntity(key) ?? (await resolveArnTarget(context, key))) : undefined;
         if (resource) context.addRelationship(createRelationship({ from: resource, verb: RelationshipVerb.HAS, to: findingEntity }));
       }
     }

@@ -45,7 +45,9 @@ export function convertAnalyzer(analyzer: AnalyzerSummary, scope: AnalyzerScope)
 /** Principals of a finding (`{ AWS: '123456789012' }`, `{ Federated: ... }`) as `Type:value` strings. */
 function principalList(principal: Record<string, string> | undefined): string[] | undefined {
   if (!principal) return undefined;
-  return Object.entries(principal).map(([type, value]) => `${type}:${value}`).sort();
+  return Object.entries(principal)
+    .map(([type, value]) => `${type}:${value}`)
+    .sort();
 }
 
 /**

@@ -1,4 +1,10 @@
+import { AnalysisEntities } from '../../analysis/schema';
 import { defineEntities, defineRelationships, RelationshipVerb, type RelationshipSchema, serviceEntitySchema } from '../../graph';
+import { Ec2Entities } from '../ec2/schema';
+import { IamEntities } from '../iam/schema';
+import { KmsEntities } from '../kms/schema';
+import { LambdaEntities, LambdaTargets } from '../lambda/schema';
+import { S3Entities } from '../s3/schema';
 
 /** IAM Access Analyzer's entity types: the one place they are spelled. */
 export const AccessAnalyzerEntities = defineEntities({
@@ -13,22 +19,25 @@ export const AccessAnalyzerEntities = defineEntities({
  * EC2 snapshots; SNS, SQS and Lambda once collected) or placeholders.
  */
 export const FINDING_RESOURCE_TYPES = [
-  'aws_s3_bucket',
-  'aws_iam_role',
-  'aws_kms_key',
-  'aws_ebs_snapshot',
-  'aws_lambda_function',
-  'aws_sns_topic',
-  'aws_sqs_queue',
-  'aws_resource',
+  S3Entities.BUCKET._type,
+  IamEntities.ROLE._type,
+  KmsEntities.KEY._type,
+  Ec2Entities.SNAPSHOT._type,
+  LambdaEntities.FUNCTION._type,
+  LambdaTargets.SNS_TOPIC,
+  LambdaTargets.SQS_QUEUE,
+  AnalysisEntities.RESOURCE._type,
 ] as const;
 
 const resourceHasFinding = Object.fromEntries(
-  FINDING_RESOURCE_TYPES.map((type) => [type, { from: type, verb: RelationshipVerb.HAS, to: AccessAnalyzerEntities.FINDING._type } satisfies RelationshipSchema]),
+  FINDING_RESOURCE_TYPES.map((type) => [
+    type,
+    { from: type, verb: RelationshipVerb.HAS, to: AccessAnalyzerEntities.FINDING._type } satisfies RelationshipSchema,
+  ]),
 ) as Record<(typeof FINDING_RESOURCE_TYPES)[number], RelationshipSchema>;
 
 export const AccessAnalyzerRelationships = defineRelationships({
-  SERVICE_HAS_ANALYZER: { from: 'aws_accessanalyzer', verb: RelationshipVerb.HAS, to: AccessAnalyzerEntities.ANALYZER._type },
+  SERVICE_HAS_ANALYZER: { from: AccessAnalyzerEntities.SERVICE._type, verb: RelationshipVerb.HAS, to: AccessAnalyzerEntities.ANALYZER._type },
   ANALYZER_IDENTIFIED_FINDING: { from: AccessAnalyzerEntities.ANALYZER._type, verb: RelationshipVerb.IDENTIFIED, to: AccessAnalyzerEntities.FINDING._type },
 });
 
