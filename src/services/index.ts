@@ -3,10 +3,14 @@ import type { Collector } from '../collectors/types';
 import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
+import { accessAnalyzerService } from './accessanalyzer';
+import { cloudWatchService } from './cloudwatch';
+import { configService } from './config';
 import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
 import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
+import { guardDutyService } from './guardduty';
 import { iamService } from './iam';
 import { acmService } from './acm';
 import { kmsService } from './kms';
@@ -32,6 +36,10 @@ export const awsServices: readonly AwsServiceModule[] = [
   elastiCacheService,
   redshiftService,
   elasticsearchService,
+  cloudWatchService,
+  configService,
+  guardDutyService,
+  accessAnalyzerService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
