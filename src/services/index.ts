@@ -4,6 +4,7 @@ import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
 import { ec2Service } from './ec2';
 import { iamService } from './iam';
+import { ecsService } from './ecs';
 import { kmsService } from './kms';
 import { lambdaService } from './lambda';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from './mappings';
@@ -13,7 +14,7 @@ import type { ServiceModule } from './types';
 export type { ServiceModule } from './types';
 
 /** AWS services with collectors, in documentation order. Adding a service means adding it here. */
-export const awsServices: readonly ServiceModule[] = [iamService, ec2Service, s3Service, kmsService, lambdaService];
+export const awsServices: readonly ServiceModule[] = [iamService, ec2Service, s3Service, kmsService, lambdaService, ecsService];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
 export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];
