@@ -1,7 +1,7 @@
 import { mappedResource } from '../analysis/mapped-entities';
 import type { CollectorContext } from '../collectors/types';
 import { createEntity, mappedEntity, type Entity, type RawValue } from '../graph';
-import { addMappedEntity } from './mappings/collectors';
+import { addMappedEntity } from '../analysis/mappings/collectors';
 
 export interface EntityRef {
   _key: string;
@@ -30,13 +30,27 @@ export async function edgeTarget(
   const existing = context.graph.getEntity(target._key);
   if (existing) return { _key: existing._key, _type: existing._type };
   const owner = arnAccount(target._key);
+  // A type some collector produces, in this account: its collector reports it (edges to what it
+  // did not find are dropped when the snapshot is written). Collectors need not depend on every
+  // service they point at, so excluding a service never pulls it back in.
+  if (owner === context.account.accountId && collectedTypes().has(target._type)) return target;
   if (owner && owner !== context.account.accountId && (await context.ingestedAccounts()).has(owner)) return target;
   const stand = placeholder();
   addMappedEntity(context, stand);
   return { _key: stand._key, _type: stand._type };
 }
 
-/** A mapped placeholder of a given type and class, named after the last part of its ARN. */
+let collected: Set<string> | undefined;
+
+/** Entity types the registered collectors declare (loaded on first use: the registry imports this module). */
+function collectedTypes(): Set<string> {
+  if (!collected) {
+    const registry = require('./index') as typeof import('./index');
+    collected = new Set(registry.allCollectors().flatMap((collector) => collector.entities.map((entity) => entity._type)));
+  }
+  return collected;
+}
+
 /** Properties the data model requires of a class, unknown for a placeholder. */
 const REQUIRED_UNKNOWN: Record<string, Record<string, RawValue>> = {
   DataStore: { classification: null, encrypted: null },

@@ -1,9 +1,12 @@
 /**
  * Resource-based policies of the compute services (Lambda function policies, ECR repository
- * policies), read with the policy helpers that exist today (S3's). Each service calls this behind
- * one small function of its own, so the unified policy model can replace it in one place.
+ * policies), read through the shared policy-document model (src/policy/document.ts).
  */
-import { isPublicStatement, type PolicyStatement } from './s3/policy';
+import { isPublicStatement as isPublic, isRecord, type PolicyStatement } from '../policy/document';
+
+function isPublicStatement(statement: PolicyStatement): boolean {
+  return isPublic({ effect: statement.Effect, principal: statement.Principal, notPrincipal: statement.NotPrincipal, condition: statement.Condition });
+}
 
 export interface ResourcePolicyFacts {
   /** False when the text is not a JSON policy document. */
@@ -15,10 +18,6 @@ export interface ResourcePolicyFacts {
   public: boolean;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function readResourcePolicy(text: string): ResourcePolicyFacts {
   let document: unknown;
   try {
@@ -28,7 +27,7 @@ export function readResourcePolicy(text: string): ResourcePolicyFacts {
   }
   if (!isRecord(document)) return { parsed: false, compact: text, statements: [], public: false };
   const raw = document.Statement;
-  const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(isRecord) as PolicyStatement[];
+  const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(isRecord) as unknown as PolicyStatement[];
   return { parsed: true, compact: JSON.stringify(document), statements, public: statements.some(isPublicStatement) };
 }
 

@@ -1,5 +1,6 @@
 import { ServiceException } from '@smithy/smithy-client';
 import { pageOf } from './paginate';
+import { seededRandom } from './random';
 import type { GenerateInput, ServiceSimulator, SimCallContext, SimHandler, TokenBucketSpec } from './types';
 
 /**
@@ -13,6 +14,15 @@ import type { GenerateInput, ServiceSimulator, SimCallContext, SimHandler, Token
 /** A record of the world: an object in the SDK's output shape (or a service's own short format). */
 export type WorldRecord = Record<string, unknown>;
 export type TagMap = Record<string, string>;
+
+/** An SDK output type as the world file writes it: its `Date` fields as ISO strings (see `dates`). */
+export type InWorld<T> = T extends Date
+  ? string
+  : T extends ReadonlyArray<infer U>
+    ? Array<InWorld<U>>
+    : T extends object
+      ? { [K in keyof T]: InWorld<T[K]> }
+      : T;
 
 /** A JSON schema fragment (the world loader checks sections with Ajv). */
 export type JsonSchema = Record<string, unknown>;
@@ -126,8 +136,8 @@ type Operation = { build: (kit: Kit) => SimHandler };
  */
 export function list<I = Loose, O = Loose, R = WorldRecord>(collectionName: string, typedSpec: ListSpec<I, O, R>): Operation {
   const spec = typedSpec as unknown as ListSpec<I, O>;
-  const tokenIn = typeof spec.token === 'object' ? spec.token.input : (spec.token || 'NextToken');
-  const tokenOut = typeof spec.token === 'object' ? spec.token.output : (spec.token || 'NextToken');
+  const tokenIn = typeof spec.token === 'object' ? spec.token.input : spec.token || 'NextToken';
+  const tokenOut = typeof spec.token === 'object' ? spec.token.output : spec.token || 'NextToken';
   return {
     build: (kit) => (rawInput: never, context: SimCallContext) => {
       const input = (rawInput ?? {}) as I & Loose;
@@ -274,6 +284,17 @@ interface RecordIndex {
   records: WorldRecord[];
   length: number;
   byKey: Map<string, WorldRecord>;
+}
+
+/**
+ * A generator's own random stream, seeded by service, account and region. Generators that use it
+ * instead of `input.random` leave the other services' generated data unchanged when they are added
+ * (the shared stream is consumed in service order).
+ */
+export function ownRandom(input: Pick<GenerateInput, 'accountId' | 'region'>, service: string): () => number {
+  let hash = 0x811c9dc5; // FNV-1a
+  for (const char of `${service}|${input.accountId}|${input.region}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return seededRandom(hash);
 }
 
 /** Builds a `ServiceSimulator` that serves the declared operations from the world's records. */

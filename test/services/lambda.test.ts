@@ -21,7 +21,13 @@ const configuration: FunctionConfiguration = {
   Environment: { Variables: { DB_PASSWORD: 'hunter2', TABLE: 'orders' } },
   TracingConfig: { Mode: 'PassThrough' },
   RevisionId: '28f0fb31-5c5c-43d3-8955-03e76c5c1075',
-  Layers: [{ Arn: 'arn:aws:lambda:us-west-2:123456789012:layer:my-layer:2', CodeSize: 169, SigningProfileVersionArn: 'arn:aws:signer:us-west-2:123456789012:/signing-profiles/p/1' }],
+  Layers: [
+    {
+      Arn: 'arn:aws:lambda:us-west-2:123456789012:layer:my-layer:2',
+      CodeSize: 169,
+      SigningProfileVersionArn: 'arn:aws:signer:us-west-2:123456789012:/signing-profiles/p/1',
+    },
+  ],
   State: 'Active',
   PackageType: 'Zip',
   Architectures: ['x86_64'],
@@ -41,12 +47,15 @@ test('convertLambdaFunction maps the configuration, without environment values',
   t.deepEqual(fn.layers, ['arn:aws:lambda:us-west-2:123456789012:layer:my-layer:2']);
   t.deepEqual(fn.layerSigningProfileVersionArns, ['arn:aws:signer:us-west-2:123456789012:/signing-profiles/p/1']);
   t.is(fn['tag.Team'], 'payments');
-  const legacy = convertLambdaFunction({ ...configuration, LoggingConfig: undefined, VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: '' } }, { accountId: '123456789012', region: 'us-west-2' });
+  const legacy = convertLambdaFunction(
+    { ...configuration, LoggingConfig: undefined, VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: '' } },
+    { accountId: '123456789012', region: 'us-west-2' },
+  );
   t.is(legacy.loggingEnabled, false);
   t.is(legacy.vpcId, undefined);
 });
 
-test('lambdaTimestamp reads Lambda\'s +0000 offsets', (t) => {
+test("lambdaTimestamp reads Lambda's +0000 offsets", (t) => {
   t.is(lambdaTimestamp('2019-08-14T22:26:11.234+0000'), Date.parse('2019-08-14T22:26:11.234Z'));
   t.is(lambdaTimestamp('2019-08-14T22:26:11.234-0130'), Date.parse('2019-08-14T23:56:11.234Z'));
   t.is(lambdaTimestamp('yesterday'), undefined);
@@ -105,7 +114,10 @@ test('function policies become an AccessPolicy with the document, and name their
 });
 
 test('event-source mappings point at the queue, the table of a stream, or the stream', (t) => {
-  t.deepEqual(eventSourceRef({ EventSourceArn: 'arn:aws:sqs:us-east-2:123456789012:my-queue' }), { _key: 'arn:aws:sqs:us-east-2:123456789012:my-queue', _type: 'aws_sqs_queue' });
+  t.deepEqual(eventSourceRef({ EventSourceArn: 'arn:aws:sqs:us-east-2:123456789012:my-queue' }), {
+    _key: 'arn:aws:sqs:us-east-2:123456789012:my-queue',
+    _type: 'aws_sqs_queue',
+  });
   t.deepEqual(eventSourceRef({ EventSourceArn: 'arn:aws:dynamodb:us-east-2:123456789012:table/orders/stream/2024-01-01T00:00:00.000' }), {
     _key: 'arn:aws:dynamodb:us-east-2:123456789012:table/orders',
     _type: 'aws_dynamodb_table',

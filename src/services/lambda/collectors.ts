@@ -11,17 +11,10 @@ import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
 import { RelationshipVerb, type Entity } from '../../graph';
 import { edgeTarget, placeholderEntity, type EntityRef } from '../cross-service';
-import { securityGroupKey, vpcKey } from '../ec2/keys';
-import { kmsKeyKey } from '../kms/converters';
+import { securityGroupKey, vpcKey } from '../ec2/schema';
+import { kmsKeyKey } from '../kms/schema';
 import { KmsEntities } from '../kms/schema';
-import {
-  convertLambdaFunction,
-  convertLambdaFunctionPolicy,
-  eventSourceRef,
-  lambdaEdge,
-  lambdaServiceHasFunction,
-  policyEventSources,
-} from './converters';
+import { convertLambdaFunction, convertLambdaFunctionPolicy, eventSourceRef, lambdaEdge, lambdaServiceHasFunction, policyEventSources } from './converters';
 import { LambdaEntities, LambdaRelationships, LambdaTargets } from './schema';
 
 const FUNCTION = LambdaEntities.FUNCTION._type;
@@ -70,7 +63,8 @@ export const lambdaFunctionsCollector: Collector = {
     { operation: 'lambda:ListEventSourceMappings', per: 'scope', cost: 'no TRIGGERS edges from queues, tables and streams' },
   ],
   // Edge targets are looked up in the graph: roles, networks, keys and buckets are collected first.
-  dependsOn: ['account', 'iam-roles', 'ec2-network', 'ec2-firewalls', 'kms-keys', 's3-buckets'],
+  // Only the account: its edges to roles, VPCs, groups, keys and buckets are named by key (see edgeTarget).
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(LambdaClient);
     const { accountId } = context.account;
@@ -94,9 +88,13 @@ export const lambdaFunctionsCollector: Collector = {
       entities.set(arn, fn);
       context.addRelationship(lambdaServiceHasFunction(accountId, fn));
 
-      if (configuration.Role) context.addRelationship(lambdaEdge(fn, RelationshipVerb.HAS, await target(context, { _key: configuration.Role, _type: LambdaTargets.ROLE })));
+      if (configuration.Role)
+        context.addRelationship(lambdaEdge(fn, RelationshipVerb.HAS, await target(context, { _key: configuration.Role, _type: LambdaTargets.ROLE })));
       const vpc = configuration.VpcConfig;
-      if (vpc?.VpcId) context.addRelationship(lambdaEdge(fn, RelationshipVerb.HAS, await target(context, { _key: vpcKey(context.region, accountId, vpc.VpcId), _type: LambdaTargets.VPC })));
+      if (vpc?.VpcId)
+        context.addRelationship(
+          lambdaEdge(fn, RelationshipVerb.HAS, await target(context, { _key: vpcKey(context.region, accountId, vpc.VpcId), _type: LambdaTargets.VPC })),
+        );
       for (const groupId of vpc?.SecurityGroupIds ?? []) {
         const group = await target(context, { _key: securityGroupKey(context.region, accountId, groupId), _type: LambdaTargets.SECURITY_GROUP });
         context.addRelationship(lambdaEdge(fn, RelationshipVerb.HAS, group));
@@ -125,12 +123,18 @@ export const lambdaFunctionsCollector: Collector = {
       const source = eventSourceRef(mapping);
       if (!fn || !source) continue;
       context.addRelationship(
-        lambdaEdge(await target(context, source), RelationshipVerb.TRIGGERS, fn, {
-          eventSourceMappingId: mapping.UUID,
-          state: mapping.State,
-          batchSize: mapping.BatchSize,
-          eventSourceArn: mapping.EventSourceArn,
-        }, mapping.UUID),
+        lambdaEdge(
+          await target(context, source),
+          RelationshipVerb.TRIGGERS,
+          fn,
+          {
+            eventSourceMappingId: mapping.UUID,
+            state: mapping.State,
+            batchSize: mapping.BatchSize,
+            eventSourceArn: mapping.EventSourceArn,
+          },
+          mapping.UUID,
+        ),
       );
     }
   },

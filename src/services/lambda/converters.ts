@@ -2,7 +2,7 @@ import type { EventSourceMappingConfiguration, FunctionConfiguration } from '@aw
 import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
 import type { EntityRef } from '../cross-service';
 import { readResourcePolicy, servicePrincipals, sourceArns } from '../resource-policy';
-import { serviceEntityRef } from '../service-entities';
+import { serviceEntityRef } from '../../graph';
 import { LambdaEntities, LambdaTargets } from './schema';
 
 export interface LambdaScope {

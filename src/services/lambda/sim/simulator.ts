@@ -12,7 +12,7 @@ import type {
 } from '@aws-sdk/client-lambda';
 import { collection, custom, defineSimulatedService, list, tags } from '../../../sim/service-kit';
 import type { GenerateInput } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim-world';
+import type { WorldEc2 } from '../../ec2/sim/world';
 
 /** A function of the world: its FunctionConfiguration, with the tags ListTags serves and the resource policy GetPolicy serves. */
 export type WorldFunction = FunctionConfiguration & { Tags?: Record<string, string>; Policy?: Record<string, unknown> };
@@ -27,7 +27,12 @@ export const lambdaSimulator = defineSimulatedService({
   collections: {
     functions: collection<WorldFunction>({
       id: 'FunctionName',
-      fields: { FunctionName: { type: 'string', pattern: '^[\\w-]{1,64}$' }, Runtime: { type: 'string' }, MemorySize: { type: 'integer', minimum: 128 }, Policy: { type: 'object' } },
+      fields: {
+        FunctionName: { type: 'string', pattern: '^[\\w-]{1,64}$' },
+        Runtime: { type: 'string' },
+        MemorySize: { type: 'integer', minimum: 128 },
+        Policy: { type: 'object' },
+      },
       arn: (fn, context) => functionArn(context.region, context.account.id, fn.FunctionName ?? ''),
       arnField: 'FunctionArn',
       worldOnly: ['Tags', 'Policy'],
@@ -68,7 +73,10 @@ export const lambdaSimulator = defineSimulatedService({
  * app security group, every fourth with a policy that lets an EventBridge rule invoke it, every
  * fifth fed by an SQS queue. Deterministic from the index (no draw on the shared random stream).
  */
-export function generateLambdaSection({ accountId, region, size, sections }: GenerateInput): { functions?: WorldFunction[]; eventSourceMappings?: EventSourceMappingConfiguration[] } {
+export function generateLambdaSection({ accountId, region, size, sections }: GenerateInput): {
+  functions?: WorldFunction[];
+  eventSourceMappings?: EventSourceMappingConfiguration[];
+} {
   const count = Math.ceil(size / 10);
   if (!count) return {};
   const ec2 = sections.ec2 as WorldEc2 | undefined;
