@@ -1,5 +1,12 @@
 import test from 'ava';
-import { convertEcsContainerInstance, convertEcsService, convertEcsTask, convertEcsTaskDefinition, convertEcsCluster, taskServiceName } from '../../src/services/ecs/converters';
+import {
+  convertEcsContainerInstance,
+  convertEcsService,
+  convertEcsTask,
+  convertEcsTaskDefinition,
+  convertEcsCluster,
+  taskServiceName,
+} from '../../src/services/ecs/converters';
 import { taskDefinitionsToDescribe } from '../../src/services/ecs/collectors';
 import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
 
@@ -44,7 +51,14 @@ test('convertEcsContainerInstance is a Host with the agent facts', (t) => {
     scope,
   );
   t.deepEqual(instance._class, ['Host', 'Container']);
-  t.like(instance, { name: 'i-042f39dc', ec2InstanceId: 'i-042f39dc', agentConnected: true, dockerVersion: 'DockerVersion: 1.5.0', osType: 'linux', createdOn: Date.parse('2024-01-01T00:00:00Z') });
+  t.like(instance, {
+    name: 'i-042f39dc',
+    ec2InstanceId: 'i-042f39dc',
+    agentConnected: true,
+    dockerVersion: 'DockerVersion: 1.5.0',
+    osType: 'linux',
+    createdOn: Date.parse('2024-01-01T00:00:00Z'),
+  });
 });
 
 test('convertEcsService and convertEcsTask, and the service that started a task', (t) => {
@@ -105,7 +119,11 @@ test('convertEcsTaskDefinition keeps images, privilege and logging but not envir
 
 test('taskDefinitionsToDescribe keeps the newest revision per family and every referenced one', (t) => {
   const arn = (family: string, revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${revision}`;
-  t.deepEqual(taskDefinitionsToDescribe([arn('web', 9), arn('web', 8), arn('web', 7), arn('job', 2), arn('job', 1)], [arn('web', 7)]), [arn('job', 2), arn('web', 7), arn('web', 9)]);
+  t.deepEqual(taskDefinitionsToDescribe([arn('web', 9), arn('web', 8), arn('web', 7), arn('job', 2), arn('job', 1)], [arn('web', 7)]), [
+    arn('job', 2),
+    arn('web', 7),
+    arn('web', 9),
+  ]);
 });
 
 test('the simulated organization yields ECS with its hosts, services, tasks, definitions and roles', async (t) => {
@@ -116,10 +134,18 @@ test('the simulated organization yields ECS with its hosts, services, tasks, def
   t.is(graph.entitiesOfType('aws_ecs_container_instance').length, 2);
   t.is(graph.entitiesOfType('aws_ecs_task').length, 4);
   // The newest orders-web revision (3) and db-migrate:1 are described; revision 2 only if referenced (it is not).
-  t.deepEqual(graph.entitiesOfType('aws_ecs_task_definition').map((d) => d.name).sort(), ['db-migrate:1', 'orders-web:3']);
+  t.deepEqual(
+    graph
+      .entitiesOfType('aws_ecs_task_definition')
+      .map((d) => d.name)
+      .sort(),
+    ['db-migrate:1', 'orders-web:3'],
+  );
   const edges = new Set([...graph.allRelationships()].map((r) => `${r._fromEntityKey} ${r._class} ${r._toEntityKey}`));
   const prefix = 'arn:aws:ecs:us-east-1:222222222222';
-  t.true(edges.has(`arn:aws:ec2:us-east-1:222222222222:instance/i-02221000000000202 RUNS ${prefix}:container-instance/prod-apps/4b6d45ea4b2f4d3a8c1e9b0a1f2e3d41`));
+  t.true(
+    edges.has(`arn:aws:ec2:us-east-1:222222222222:instance/i-02221000000000202 RUNS ${prefix}:container-instance/prod-apps/4b6d45ea4b2f4d3a8c1e9b0a1f2e3d41`),
+  );
   t.true(edges.has(`${prefix}:container-instance/prod-apps/4b6d45ea4b2f4d3a8c1e9b0a1f2e3d41 RUNS ${prefix}:task/prod-apps/0a1b2c3d4e5f4a6b8c9d0e1f2a3b4c01`));
   t.true(edges.has(`${prefix}:service/prod-apps/orders-web TRIGGERS ${prefix}:task/prod-apps/0a1b2c3d4e5f4a6b8c9d0e1f2a3b4c01`));
   t.true(edges.has(`${prefix}:task-definition/orders-web:3 DEFINES ${prefix}:service/prod-apps/orders-web`));
@@ -130,4 +156,13 @@ test('the simulated organization yields ECS with its hosts, services, tasks, def
   t.is(graph.getEntity(`${prefix}:task-definition/db-migrate:1`)?.privileged, true);
   t.deepEqual(summary.errors, []);
   t.deepEqual(graphIssues(graph), []);
+});
+
+test('collection.ecsTasksPerCluster keeps the first listed tasks of a cluster and the summary counts the rest', async (t) => {
+  const { graph, summary } = await simulate(builtinWorld(), { config: { services: { include: ['ecs'] }, collection: { ecsTasksPerCluster: 2 } } });
+  const tasks = graph.entitiesOfType('aws_ecs_task').map((task) => task._key);
+  // prod-apps runs three tasks, batch-fargate one.
+  t.is(tasks.filter((key) => key.includes(':task/prod-apps/')).length, 2);
+  t.is(tasks.filter((key) => key.includes(':task/batch-fargate/')).length, 1);
+  t.deepEqual(summary.limited, [{ limit: 'ecsTasksPerCluster', _type: 'aws_ecs_task', value: 2, parents: 1, skipped: 1 }]);
 });

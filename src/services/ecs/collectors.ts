@@ -14,10 +14,12 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { mapConcurrent } from '../../collectors/concurrency';
+import { collectionLimits } from '../../collectors/limits';
 import type { Collector, CollectorContext } from '../../collectors/types';
 import { RelationshipVerb, type Entity } from '../../graph';
 import { edgeTarget, placeholderEntity } from '../cross-service';
-import { instanceKey } from '../ec2/keys';
+import { Ec2Entities, instanceKey } from '../ec2/schema';
+import { IamEntities } from '../iam/schema';
 import {
   convertEcsCluster,
   convertEcsContainerInstance,
@@ -28,7 +30,10 @@ import {
   ecsServiceHas,
   taskServiceName,
 } from './converters';
-import { EcsEntities, EcsRelationships, EcsTargets } from './schema';
+import { EcsEntities, EcsRelationships } from './schema';
+
+const ROLE = IamEntities.ROLE._type;
+const INSTANCE = Ec2Entities.INSTANCE._type;
 
 /** Chunks of at most `size` (ECS's describe calls take 100 ARNs, DescribeServices 10). */
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -44,7 +49,7 @@ async function collectPages<P>(pages: AsyncIterable<P>, pick: (page: P) => strin
 }
 
 function roleTarget(context: CollectorContext, arn: string) {
-  return edgeTarget(context, { _key: arn, _type: EcsTargets.ROLE });
+  return edgeTarget(context, { _key: arn, _type: ROLE });
 }
 
 /**
@@ -69,7 +74,31 @@ export const ecsCollector: Collector = {
   id: 'ecs-clusters',
   service: 'ecs',
   scope: 'regional',
-  entities: Object.values(EcsEntities),
+  // Write calls that change what it reads (docs/event-streaming.md); tasks come and go too often to follow.
+  events: [
+    {
+      source: 'ecs.amazonaws.com',
+      names: [
+        'CreateCluster',
+        'DeleteCluster',
+        'UpdateCluster',
+        'UpdateClusterSettings',
+        'PutClusterCapacityProviders',
+        'RegisterContainerInstance',
+        'DeregisterContainerInstance',
+        'UpdateContainerInstancesState',
+        'CreateService',
+        'UpdateService',
+        'DeleteService',
+        'RegisterTaskDefinition',
+        'DeregisterTaskDefinition',
+        'DeleteTaskDefinitions',
+        'TagResource',
+        'UntagResource',
+      ],
+    },
+  ],
+  entities: [EcsEntities.CLUSTER, EcsEntities.CONTAINER_INSTANCE, EcsEntities.ECS_SERVICE, EcsEntities.TASK_DEFINITION, EcsEntities.TASK],
   relationships: Object.values(EcsRelationships),
   permissions: [
     'ecs:ListClusters',
@@ -90,11 +119,13 @@ export const ecsCollector: Collector = {
       cost: 'only the task definitions that services and tasks run; not the newest revision of other families',
     },
   ],
-  dependsOn: ['account', 'iam-roles', 'ec2-instances'],
+  // Only the account: roles and instances are named by key (see edgeTarget), so excluding IAM or EC2 does not pull them back in.
+  dependsOn: ['account'],
   async run(context) {
     const client = context.client(ECSClient);
     const { accountId } = context.account;
     const scope = { accountId, region: context.region };
+    const { ecsTasksPerCluster } = collectionLimits(context.limits);
 
     const clusterArns = await collectPages(paginateListClusters({ client }, {}), (page) => page.clusterArns);
     const clusters: Cluster[] = [];
@@ -118,9 +149,8 @@ export const ecsCollector: Collector = {
           containerInstances.set(entity._key, entity);
           context.addRelationship(ecsEdge(cluster, RelationshipVerb.HAS, entity));
           if (instance.ec2InstanceId) {
-            const host = await edgeTarget(context, { _key: instanceKey(context.region, accountId, instance.ec2InstanceId), _type: EcsTargets.INSTANCE }, () =>
-              placeholderEntity({ _key: instanceKey(context.region, accountId, instance.ec2InstanceId ?? ''), _type: EcsTargets.INSTANCE }, ['Host'], HOST_UNKNOWN),
-            );
+            const ref = { _key: instanceKey(context.region, accountId, instance.ec2InstanceId), _type: INSTANCE };
+            const host = await edgeTarget(context, ref, () => placeholderEntity(ref, Ec2Entities.INSTANCE._class, HOST_UNKNOWN));
             context.addRelationship(ecsEdge(host, RelationshipVerb.RUNS, entity));
           }
         }
@@ -141,10 +171,14 @@ export const ecsCollector: Collector = {
         }
       }
 
-      // Running tasks (ListTasks' default): stopped tasks are gone from ECS within an hour.
-      const taskArns = await collectPages(paginateListTasks({ client }, { cluster: clusterArn }), (page) => page.taskArns);
+      // Running tasks (ListTasks' default; stopped tasks are gone from ECS within an hour), at most
+      // `collection.ecsTasksPerCluster` of them: a busy cluster runs thousands, each a DescribeTasks share.
+      const listed = await collectPages(paginateListTasks({ client }, { cluster: clusterArn }), (page) => page.taskArns);
+      const taskArns = listed.slice(0, ecsTasksPerCluster);
+      if (listed.length > taskArns.length) context.noteLimited?.('ecsTasksPerCluster', EcsEntities.TASK._type, listed.length - taskArns.length);
       const tasks: Task[] = [];
-      for (const batch of chunks(taskArns, 100)) tasks.push(...((await client.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: batch, include: ['TAGS'] }))).tasks ?? []));
+      for (const batch of chunks(taskArns, 100))
+        tasks.push(...((await client.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: batch, include: ['TAGS'] }))).tasks ?? []));
       for (const task of tasks) {
         const entity = context.addEntity(convertEcsTask(task, scope));
         context.addRelationship(ecsEdge(cluster, RelationshipVerb.RUNS, entity));
@@ -170,8 +204,10 @@ export const ecsCollector: Collector = {
       const definition = context.addEntity(convertEcsTaskDefinition(taskDefinition, tags, scope));
       definitions.set(arn, definition);
       context.addRelationship(ecsServiceHas(accountId, definition));
-      if (taskDefinition.taskRoleArn) context.addRelationship(ecsEdge(definition, RelationshipVerb.ASSIGNED, await roleTarget(context, taskDefinition.taskRoleArn)));
-      if (taskDefinition.executionRoleArn) context.addRelationship(ecsEdge(definition, RelationshipVerb.USES, await roleTarget(context, taskDefinition.executionRoleArn)));
+      if (taskDefinition.taskRoleArn)
+        context.addRelationship(ecsEdge(definition, RelationshipVerb.ASSIGNED, await roleTarget(context, taskDefinition.taskRoleArn)));
+      if (taskDefinition.executionRoleArn)
+        context.addRelationship(ecsEdge(definition, RelationshipVerb.USES, await roleTarget(context, taskDefinition.executionRoleArn)));
     });
     for (const edge of definitionEdges) {
       const definition = definitions.get(edge.from);

@@ -1,7 +1,6 @@
 import type { Cluster, ContainerInstance, Service, Tag, Task, TaskDefinition } from '@aws-sdk/client-ecs';
-import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
+import { createEntity, createRelationship, RelationshipVerb, serviceEntityRef, type Entity, type Relationship } from '../../graph';
 import type { EntityRef } from '../cross-service';
-import { serviceEntityRef } from '../service-entities';
 import { EcsEntities } from './schema';
 
 export interface EcsScope {
@@ -100,7 +99,7 @@ export function convertEcsService(service: Service, scope: EcsScope): Entity {
   const network = service.networkConfiguration?.awsvpcConfiguration;
   return createEntity({
     _key: arn,
-    schema: EcsEntities.SERVICE,
+    schema: EcsEntities.ECS_SERVICE,
     name: service.serviceName ?? ecsArnName(arn),
     tags: tagsOf(service.tags),
     createdOn: service.createdAt,

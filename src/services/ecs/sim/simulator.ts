@@ -28,7 +28,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { collection, custom, defineSimulatedService, list, type WorldRecord } from '../../../sim/service-kit';
 import type { GenerateInput, SimCallContext } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim-world';
+import type { WorldEc2 } from '../../ec2/sim/world';
 
 /** Records of a cluster's resources name their cluster (world only: ECS serves its ARN). */
 type InCluster = { cluster: string };
@@ -38,7 +38,10 @@ export type WorldTask = Task & InCluster & { id: string };
 export type WorldTaskDefinition = TaskDefinition & { tags?: Tag[] };
 
 const ecsArn = (context: SimCallContext, resource: string) => `arn:aws:ecs:${context.region}:${context.account.id}:${resource}`;
-const lastPart = (arnOrName: unknown) => String(arnOrName ?? 'default').split('/').pop() ?? '';
+const lastPart = (arnOrName: unknown) =>
+  String(arnOrName ?? 'default')
+    .split('/')
+    .pop() ?? '';
 const notFound = (what: string) => ({ error: 'ClientException', message: (id: string) => `${what} ${id} not found.` });
 const inCluster = (record: InCluster, input: { cluster?: string }) => record.cluster === lastPart(input.cluster);
 const arnOf = (field: string) => (view: WorldRecord) => view[field];
@@ -97,7 +100,13 @@ export const ecsSimulator = defineSimulatedService({
     }),
   },
   operations: {
-    ListClusters: list<ListClustersCommandInput, ListClustersCommandOutput>('clusters', { items: 'clusterArns', token: 'nextToken', maxResults: 'maxResults', awsMax: 100, item: arnOf('clusterArn') }),
+    ListClusters: list<ListClustersCommandInput, ListClustersCommandOutput>('clusters', {
+      items: 'clusterArns',
+      token: 'nextToken',
+      maxResults: 'maxResults',
+      awsMax: 100,
+      item: arnOf('clusterArn'),
+    }),
     DescribeClusters: list<DescribeClustersCommandInput, DescribeClustersCommandOutput>('clusters', { items: 'clusters', ids: 'clusters', token: false }),
     ListContainerInstances: list<ListContainerInstancesCommandInput, ListContainerInstancesCommandOutput, WorldContainerInstance>('containerInstances', {
       items: 'containerInstanceArns',
@@ -121,7 +130,14 @@ export const ecsSimulator = defineSimulatedService({
       item: arnOf('serviceArn'),
     }),
     DescribeServices: list<DescribeServicesCommandInput, DescribeServicesCommandOutput>('services', { items: 'services', ids: 'services', token: false }),
-    ListTasks: list<ListTasksCommandInput, ListTasksCommandOutput, WorldTask>('tasks', { items: 'taskArns', token: 'nextToken', maxResults: 'maxResults', awsMax: 100, filter: inCluster, item: arnOf('taskArn') }),
+    ListTasks: list<ListTasksCommandInput, ListTasksCommandOutput, WorldTask>('tasks', {
+      items: 'taskArns',
+      token: 'nextToken',
+      maxResults: 'maxResults',
+      awsMax: 100,
+      filter: inCluster,
+      item: arnOf('taskArn'),
+    }),
     DescribeTasks: list<DescribeTasksCommandInput, DescribeTasksCommandOutput>('tasks', { items: 'tasks', ids: 'tasks', token: false }),
     ListTaskDefinitions: list<ListTaskDefinitionsCommandInput, ListTaskDefinitionsCommandOutput, WorldTaskDefinition>('taskDefinitions', {
       items: 'taskDefinitionArns',
@@ -131,13 +147,18 @@ export const ecsSimulator = defineSimulatedService({
       source: (records, input) => {
         const arns = records.filter((d) => (d.status ?? 'ACTIVE') === (input.status ?? 'ACTIVE')).map((d) => d.taskDefinitionArn ?? '');
         // Ordered by family and revision, as ECS lists them; DESC reverses.
-        const ordered = arns.sort((a, b) => a.replace(/:(\d+)$/, '').localeCompare(b.replace(/:(\d+)$/, '')) || Number(a.split(':').pop()) - Number(b.split(':').pop()));
+        const ordered = arns.sort(
+          (a, b) => a.replace(/:(\d+)$/, '').localeCompare(b.replace(/:(\d+)$/, '')) || Number(a.split(':').pop()) - Number(b.split(':').pop()),
+        );
         return input.sort === 'DESC' ? ordered.reverse() : ordered;
       },
     }),
     DescribeTaskDefinition: custom<DescribeTaskDefinitionCommandInput, DescribeTaskDefinitionCommandOutput>((input, context, kit) => {
       const record = kit.find('taskDefinitions', input.taskDefinition, context);
-      return { taskDefinition: kit.view('taskDefinitions', record, context), tags: input.include?.includes('TAGS') ? ((record as WorldTaskDefinition).tags ?? []) : undefined };
+      return {
+        taskDefinition: kit.view('taskDefinitions', record, context),
+        tags: input.include?.includes('TAGS') ? ((record as WorldTaskDefinition).tags ?? []) : undefined,
+      };
     }),
   },
   generate: generateEcsSection,
@@ -160,13 +181,27 @@ export function generateEcsSection({ accountId, region, size, sections }: Genera
     revision,
     taskRoleArn: `arn:aws:iam::${accountId}:role/generated-role-0`,
     networkMode: 'bridge',
-    containerDefinitions: [{ name: 'app', image: `${accountId}.dkr.ecr.${region}.amazonaws.com/generated-repo-0:latest`, privileged: revision === 1, logConfiguration: { logDriver: 'awslogs' } }],
+    containerDefinitions: [
+      {
+        name: 'app',
+        image: `${accountId}.dkr.ecr.${region}.amazonaws.com/generated-repo-0:latest`,
+        privileged: revision === 1,
+        logConfiguration: { logDriver: 'awslogs' },
+      },
+    ],
     registeredAt: '2024-01-01T00:00:00Z',
   }));
   return {
     clusters: [{ clusterName: 'generated-cluster', tags: [{ key: 'Name', value: 'generated-cluster' }] }],
-    containerInstances: instances.map((instance, index) => ({ id: `generated${String(index).padStart(8, '0')}`, cluster: 'generated-cluster', ec2InstanceId: instance.id, runningTasksCount: 1 })),
-    services: [{ serviceName: 'generated-service', cluster: 'generated-cluster', taskDefinition: definitionArn(2), desiredCount: instances.length, launchType: 'EC2' }],
+    containerInstances: instances.map((instance, index) => ({
+      id: `generated${String(index).padStart(8, '0')}`,
+      cluster: 'generated-cluster',
+      ec2InstanceId: instance.id,
+      runningTasksCount: 1,
+    })),
+    services: [
+      { serviceName: 'generated-service', cluster: 'generated-cluster', taskDefinition: definitionArn(2), desiredCount: instances.length, launchType: 'EC2' },
+    ],
     tasks: instances.map((_, index) => ({
       id: `generatedtask${String(index).padStart(8, '0')}`,
       cluster: 'generated-cluster',
