@@ -56,14 +56,15 @@ export function totalLimited(records: ReadonlyArray<{ limited?: LimitedRecord }>
 export function describeLimited(limited: ReadonlyArray<LimitedCount & { limit: CollectionLimitName }>): string[] {
   return limited.map(
     (count) =>
-      `  ${count._type}: ${count.skipped} not collected in ${count.parents} ${PARENTS[count.limit]} beyond collection.${count.limit} = ${count.value} (${ORDER[count.limit]})`,
+      `  ${count._type}: ${count.skipped} not collected in ${count.parents} ${PARENTS[count.limit][count.parents === 1 ? 0 : 1]} beyond collection.${count.limit} = ${count.value} (${ORDER[count.limit]})`,
   );
 }
 
-const PARENTS: Record<CollectionLimitName, string> = {
-  ecrImagesPerRepository: 'repositories',
-  ecsTasksPerCluster: 'clusters',
-  batchJobsPerQueue: 'job queues',
+/** What a limit's parents are called, one and many. */
+const PARENTS: Record<CollectionLimitName, [string, string]> = {
+  ecrImagesPerRepository: ['repository', 'repositories'],
+  ecsTasksPerCluster: ['cluster', 'clusters'],
+  batchJobsPerQueue: ['job queue', 'job queues'],
 };
 const ORDER: Record<CollectionLimitName, string> = {
   ecrImagesPerRepository: 'the most recently pushed are kept',

@@ -8,6 +8,7 @@ import { ec2Service } from './ec2';
 import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
 import { iamService } from './iam';
+import { ecrService } from './ecr';
 import { ecsService } from './ecs';
 import { acmService } from './acm';
 import { kmsService } from './kms';
@@ -34,6 +35,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   redshiftService,
   elasticsearchService,
   ecsService,
+  ecrService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

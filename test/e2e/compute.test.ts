@@ -8,12 +8,12 @@ import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
 // ECR, EKS, Batch) read from fixtures shaped as their API References document them.
 
 // With the services its edges reach: a function's network, role and key come from their own collectors.
-const SERVICES = 'lambda,ecs,ec2,iam,kms,s3';
+const SERVICES = 'lambda,ecs,ecr,ec2,iam,kms,s3';
 
-/** A configuration file with collection limits the fixtures exceed (one task per cluster). */
+/** A configuration file with collection limits the fixtures exceed (one task per cluster, two images per repository). */
 function limitsConfig(): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'orggraph-e2e-config-')), 'orggraph.yaml');
-  writeFileSync(file, 'collection:\n  ecsTasksPerCluster: 1\n');
+  writeFileSync(file, 'collection:\n  ecsTasksPerCluster: 1\n  ecrImagesPerRepository: 2\n');
   return file;
 }
 
@@ -81,5 +81,38 @@ test('ecs: cluster, container instance on its EC2 host, service, task and task d
   t.true(all.has(`${definition} USES arn:aws:iam::${PRODUCTION}:role/app-ec2`));
   // collection.ecsTasksPerCluster: 1 keeps the first listed task and says so in the summary.
   t.is(result.snapshot?.entities.filter((e) => e._type === 'aws_ecs_task').length, 1);
-  t.deepEqual(result.summary?.limited, [{ limit: 'ecsTasksPerCluster', _type: 'aws_ecs_task', value: 1, parents: 1, skipped: 1 }]);
+  t.deepEqual(
+    result.summary?.limited?.find((limited) => limited.limit === 'ecsTasksPerCluster'),
+    { limit: 'ecsTasksPerCluster', _type: 'aws_ecs_task', value: 1, parents: 1, skipped: 1 },
+  );
+});
+
+test('ecr: repositories, the two most recent images, their scan findings and the repository policy ALLOWS', async (t) => {
+  const result = await run();
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.summary?.errors, []);
+  const repository = `arn:aws:ecr:us-east-1:${PRODUCTION}:repository/ubuntu`;
+  const jammy = `${repository}@sha256:1e4b5d0a7c3f6e9b2a5d8c1f4e7b0a3d6c9f2e5b8a1d4c7f0e3b6a9d2c5f8e1b`;
+  t.like(entity(result, repository), { _type: 'aws_ecr_repository', scanOnPush: true, public: false, imageCount: 3, 'tag.team': 'platform' });
+  t.like(entity(result, `arn:aws:ecr:us-east-1:${PRODUCTION}:repository/empty`), { public: false, encryptionType: 'KMS', imageCount: 0 });
+  t.like(entity(result, jammy), { _type: 'aws_ecr_image', name: 'ubuntu:jammy', mediumFindings: 1, createdOn: 1714000000000 });
+  // The two most recently pushed of three: jammy (2024) and focal (2022), not precise (2019).
+  const images = (result.snapshot?.entities ?? []).filter((e) => e._type === 'aws_ecr_image').map((e) => e.name);
+  t.deepEqual(images.sort(), ['ubuntu:focal', 'ubuntu:jammy']);
+  t.deepEqual(
+    result.summary?.limited?.find((limited) => limited.limit === 'ecrImagesPerRepository'),
+    { limit: 'ecrImagesPerRepository', _type: 'aws_ecr_image', value: 2, parents: 1, skipped: 1 },
+  );
+  const inspector = `arn:aws:inspector2:us-east-1:${PRODUCTION}:finding/0a1b2c3d4e5f60718293a4b5c6d7e8f9`;
+  t.like(entity(result, `${jammy}|finding/CVE-2019-5188`), { _type: 'aws_ecr_image_scan_finding', severity: 'medium', open: true, packageName: 'e2fsprogs' });
+  t.like(entity(result, inspector), { severity: 'high', open: true, vulnerabilityId: 'CVE-2023-4911' });
+  const all = edges(result);
+  t.true(all.has(`aws:${PRODUCTION}:service:ecr HAS ${repository}`));
+  t.true(all.has(`${repository} HAS ${jammy}`));
+  t.true(all.has(`${jammy} HAS ${inspector}`));
+  t.true(all.has(`${repository} HAS ${repository}|policy`));
+  const allows = (result.snapshot?.relationships ?? []).find((r) => r._fromEntityKey === `${repository}|policy` && r._class === 'ALLOWS');
+  t.is(allows?._toEntityKey, repository);
+  t.true(String(allows?.principals).includes('210987654321'));
+  t.true(result.stdout.includes('"limited"'));
 });
