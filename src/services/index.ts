@@ -10,6 +10,7 @@ import { elasticsearchService } from './elasticsearch';
 import { iamService } from './iam';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
+import { eksService } from './eks';
 import { acmService } from './acm';
 import { kmsService } from './kms';
 import { lambdaService } from './lambda';
@@ -36,6 +37,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   elasticsearchService,
   ecsService,
   ecrService,
+  eksService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
