@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
+import { COLLECTION_LIMITS_SCHEMA, type CollectionLimits } from './collectors/limits';
 import type { IngestionTags } from './collectors/types';
 import { ALERTS_CONFIG_SCHEMA, type AlertsConfig } from './alerts/config';
 import { closest, positionOf, readablePath, valueAt } from './util/yaml-position';
@@ -44,6 +45,8 @@ export interface IngestConfig {
   replace?: boolean;
   /** Snapshots kept in the output directory after a run (see `orggraph prune`); all when absent. */
   retention?: { keep: number };
+  /** Limits on resources that grow without bound: ECR images per repository, ECS tasks per cluster, Batch jobs per queue (docs/containers.md). */
+  collection?: Partial<CollectionLimits>;
 }
 
 /** Secrets kept apart from the configuration so that it can be logged, stored and diffed. */
@@ -116,6 +119,7 @@ export const ingestConfigSchema = {
     alerts: ALERTS_CONFIG_SCHEMA,
     replace: { type: 'boolean' },
     retention: { type: 'object', additionalProperties: false, required: ['keep'], properties: { keep: { type: 'integer', minimum: 1 } } },
+    collection: COLLECTION_LIMITS_SCHEMA,
   },
 } as const;
 

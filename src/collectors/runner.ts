@@ -2,6 +2,7 @@ import type { AwsAccess, CallScope } from '../aws/access';
 import { classifyError } from '../aws/errors';
 import type { Entity, GraphStore, Relationship } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
+import { collectionLimits, type CollectionLimits, type LimitedRecord } from './limits';
 import { optionalCaller } from './optional';
 import { CriticalPath, fixedAdmission, LoopLagAdmission, TaskQueue, type Admission } from './scheduler';
 import type { AccountInfo, Collector, CollectorContext, IngestionTags, Logger } from './types';
@@ -29,6 +30,8 @@ export interface CollectorRunOptions {
   /** How many tasks may run at once, when `concurrency` is not given (tests, benchmarks). */
   admission?: Admission;
   tags?: IngestionTags;
+  /** The configuration's collection limits (defaults for those it does not set). */
+  limits?: Partial<CollectionLimits>;
   logger?: Logger;
   onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
 }
@@ -272,6 +275,7 @@ export class CollectorRun {
     let entityCount = 0;
     let relationshipCount = 0;
     let partial = false;
+    const limited: LimitedRecord = {};
     const recordError = (operation: string | undefined, error: unknown) => {
       const classified = classifyError(error);
       errors.push({
@@ -325,6 +329,12 @@ export class CollectorRun {
         logger.warn(`${collector.id} ${account.accountId}/${region}: ${operation}: ${classified.code} ${classified.message}`);
       },
       optional: optionalCaller(collector, (operation, error) => context.recordError(operation, error)),
+      limits: collectionLimits(this.options.limits),
+      noteLimited: (limit, _type, skipped) => {
+        const entry = (limited[limit] ??= { _type, value: context.limits?.[limit] ?? 0, parents: 0, skipped: 0 });
+        entry.parents++;
+        entry.skipped += skipped;
+      },
     };
     let status: CollectorRunRecord['status'] = 'succeeded';
     access.setChainBase(scope, task.upstream.length ? Math.max(...task.upstream.map((upstream) => upstream.endDepth)) : task.rootDepth);
@@ -350,6 +360,7 @@ export class CollectorRun {
       throttled: counters.throttled,
       entities: entityCount,
       relationships: relationshipCount,
+      ...(Object.keys(limited).length ? { limited } : {}),
     };
   }
 }

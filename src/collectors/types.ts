@@ -1,6 +1,7 @@
 import type { CallScope, SdkClient, SdkClientClass } from '../aws/access';
 import type { EventDeclaration } from '../events/declarations';
 import type { Entity, EntitySchema, GraphStore, Relationship, RelationshipSchema } from '../graph';
+import type { CollectionLimitName, CollectionLimits } from './limits';
 
 /** An entity type a collector produces: a constant of the service's `schema.ts`. */
 export type EntityDeclaration = EntitySchema;
@@ -153,6 +154,10 @@ export interface CollectorContext {
    * per resource.
    */
   optional<T>(operation: string, call: () => Promise<T>): Promise<T | undefined>;
+  /** The run's collection limits (`collectionLimits(context.limits)` gives the defaults where a test's context has none). */
+  readonly limits?: CollectionLimits;
+  /** Says that a collection limit left `skipped` items of `_type` out under one parent: the run summary counts them. */
+  noteLimited?(limit: CollectionLimitName, _type: string, skipped: number): void;
   readonly logger: Logger;
 }
 

@@ -70,6 +70,8 @@ export function carryForward(
     const carry =
       failed.some((record) => inScope(relationship, record)) ||
       everGrowingTypes.has(relationship._type) ||
+      // An edge to an ever-growing entity (the image HAS a finding) stays while both ends are in the graph.
+      everGrowingTypes.has(graph.getEntity(relationship._toEntityKey)?._type ?? '') ||
       graph.getEntity(relationship._fromEntityKey)?._stale === true;
     if (!carry) continue;
     // A carried edge may point at a mapped entity (the Internet, a foreign account) that no

@@ -92,17 +92,19 @@ export function collectionFactory(
             // The workers never assume a role: the simulated organization's External ID stays here.
             world: world && { ...world, organization: { ...world.organization, externalId: WITHHELD } },
             tags: config.tags,
+            limits: config.collection,
             concurrency: config.concurrency,
           },
           access,
           graph,
           collectors,
           tags: config.tags,
+          limits: config.collection,
           logger,
           onTaskDone,
           onWorkerDone: options.onWorkerDone,
         })
-      : new CollectorRun({ access, graph, collectors, concurrency: config.concurrency, tags: config.tags, logger, onTaskDone });
+      : new CollectorRun({ access, graph, collectors, concurrency: config.concurrency, tags: config.tags, limits: config.collection, logger, onTaskDone });
   };
 }
 

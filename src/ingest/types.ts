@@ -1,5 +1,6 @@
 import type { AwsAccessOptions } from '../aws/access';
 import type { SkippedAccount } from '../aws/organization';
+import type { CollectionLimitName, LimitedCount } from '../collectors/limits';
 import type { Collector, Logger } from '../collectors/types';
 import type { IngestConfig, IngestSecrets } from '../config';
 import type { GraphStore } from '../graph';
@@ -73,6 +74,8 @@ export interface IngestSummary {
   durationMs: number;
   apiCalls: number;
   throttledCalls: number;
+  /** What collection limits (the configuration's `collection`) left out; absent when they left nothing out. */
+  limited?: Array<LimitedCount & { limit: CollectionLimitName }>;
 }
 
 export interface IngestResult {

@@ -1,5 +1,6 @@
 import type { AwsAccess } from '../aws/access';
 import type { SkippedAccount } from '../aws/organization';
+import { totalLimited } from '../collectors/limits';
 import type { AccountInfo, Logger } from '../collectors/types';
 import type { IngestConfig } from '../config';
 import type { GraphStore } from '../graph';
@@ -101,6 +102,7 @@ export async function writeSnapshot(run: {
 }
 
 export function summarize(metadata: SnapshotMetadata, snapshotPath: string): IngestSummary {
+  const limited = totalLimited(metadata.collectors);
   return {
     snapshot: { path: snapshotPath, sha256: metadata.graphSha256 },
     counts: { entities: metadata.counts.entities, relationships: metadata.counts.relationships },
@@ -129,5 +131,6 @@ export function summarize(metadata: SnapshotMetadata, snapshotPath: string): Ing
     durationMs: metadata.durationMs,
     apiCalls: metadata.apiCalls.calls,
     throttledCalls: metadata.apiCalls.throttled,
+    ...(limited.length ? { limited } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AwsAccess, CallCounters } from '../aws/access';
 import { runCollectors, silentLogger, type RunnerResult } from '../collectors/runner';
+import type { CollectionLimits } from '../collectors/limits';
 import type { AccountInfo, Collector, IngestionTags, Logger } from '../collectors/types';
 import type { Entity, GraphStore } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
@@ -28,6 +29,7 @@ export interface WorkerPoolOptions {
   /** Every collector of the run: those that read the whole graph run here, after the workers. */
   collectors: readonly Collector[];
   tags?: IngestionTags;
+  limits?: Partial<CollectionLimits>;
   logger?: Logger;
   onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
@@ -237,6 +239,7 @@ export class WorkerPool implements Collection {
           collectors: wholeGraph,
         },
         tags: this.options.tags,
+        limits: this.options.limits,
         logger: this.logger,
         onTaskDone: (record) => this.options.onTaskDone?.(record, ++this.done, this.total + accounts.length * wholeGraph.length),
       });

@@ -7,6 +7,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CallCounters, ThrottleRetryOptions } from '../aws/access';
 import type { PacerOptions, PacerStats } from '../aws/rate-limits';
+import type { CollectionLimits } from '../collectors/limits';
 import type { AccountInfo, IngestionTags } from '../collectors/types';
 import type { Entity, Relationship } from '../graph';
 import type { BucketUsage, SimulatorStats } from '../sim/simulator';
@@ -36,6 +37,7 @@ export interface WorkerSetup {
   /** The simulated organization, when the run is simulated. */
   world?: World;
   tags?: IngestionTags;
+  limits?: Partial<CollectionLimits>;
   concurrency?: number;
 }
 

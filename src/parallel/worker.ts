@@ -117,6 +117,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
     collectors,
     concurrency: setup.concurrency,
     tags: setup.tags,
+    limits: setup.limits,
     logger,
     onTaskDone: (record) => {
       finishedTasks.push(record);

@@ -12,6 +12,9 @@ import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
 import { guardDutyService } from './guardduty';
 import { iamService } from './iam';
+import { ecrService } from './ecr';
+import { ecsService } from './ecs';
+import { eksService } from './eks';
 import { acmService } from './acm';
 import { kmsService } from './kms';
 import { lambdaService } from './lambda';
@@ -36,6 +39,9 @@ export const awsServices: readonly AwsServiceModule[] = [
   elastiCacheService,
   redshiftService,
   elasticsearchService,
+  ecsService,
+  ecrService,
+  eksService,
   cloudWatchService,
   configService,
   guardDutyService,

@@ -1,3 +1,4 @@
+import type { LimitedRecord } from '../collectors/limits';
 import type { Entity, Relationship } from '../graph';
 import { isTimestampProperty } from './timestamps';
 
@@ -16,6 +17,8 @@ export interface CollectorRunRecord {
   throttled: number;
   entities: number;
   relationships: number;
+  /** What collection limits (the configuration's `collection`) left out in this scope. */
+  limited?: LimitedRecord;
 }
 
 export interface RunError {

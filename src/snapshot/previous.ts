@@ -176,8 +176,12 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
   // Keys of the entities outside a narrowed run's scope: edges that touch them (drawn by a mapping
   // over the whole graph, which this run saw only part of) are kept too.
   const outsideKeys = new Set<string>();
+  // Keys of the ever-growing entities (findings): the edges to them are kept too, so a finding
+  // keeps its `HAS` from the image or host it was found on while both are in the graph.
+  const everGrowingKeys = new Set<string>();
   const keepEntity = (entity: Entity, why: 'failed' | 'kept' | undefined) => {
     if (why === 'failed') failedKeys.add(entity._key);
+    if (everGrowingTypes.has(entity._type)) everGrowingKeys.add(entity._key);
     if (why === 'kept' && outsideScope?.(entity)) outsideKeys.add(entity._key);
     if (why || entity._source === 'system-mapper') entities.push(entity);
   };
@@ -209,15 +213,18 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
           const relationship = parseSnapshotLine<Relationship>(file, lineNumber, line);
           relationshipDigest.add(relationship);
           const touchesOutside = outsideKeys.has(relationship._fromEntityKey) || outsideKeys.has(relationship._toEntityKey);
-          if (carryAny && (reason(relationship) || failedKeys.has(relationship._fromEntityKey) || touchesOutside)) relationships.push(relationship);
+          const toEverGrowing = everGrowingKeys.has(relationship._toEntityKey);
+          if (carryAny && (reason(relationship) || failedKeys.has(relationship._fromEntityKey) || touchesOutside || toEverGrowing))
+            relationships.push(relationship);
           return;
         }
         relationshipDigest.addCanonical(key, text, timestamps);
         if (!carryAny) return;
         const from = failedKeys.size || outsideKeys.size ? stringAt(text, propertyAt(text, FROM, upTo), FROM) : undefined;
-        const to = outsideKeys.size ? stringAt(text, propertyAt(text, TO, upTo), TO) : undefined;
+        const to = outsideKeys.size || everGrowingKeys.size ? stringAt(text, propertyAt(text, TO, upTo), TO) : undefined;
         const touchesOutside = (from !== undefined && outsideKeys.has(from)) || (to !== undefined && outsideKeys.has(to));
-        if ((from !== undefined && failedKeys.has(from)) || touchesOutside || lineReason(text, upTo))
+        const toEverGrowing = to !== undefined && everGrowingKeys.has(to);
+        if ((from !== undefined && failedKeys.has(from)) || touchesOutside || toEverGrowing || lineReason(text, upTo))
           relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, line));
       },
     },

@@ -73,7 +73,9 @@ test('the streaming read keeps exactly what carry-forward uses, and carrying for
   const failedKeys = new Set(
     snapshot.entities.filter((e) => !everGrowingTypes.has(e._type) && failedScopes.some((scope) => inScope(e, scope))).map((e) => e._key),
   );
-  const expectedRelationships = snapshot.relationships.filter((r) => carried(r) || failedKeys.has(r._fromEntityKey));
+  // And edges to an ever-growing entity (a finding keeps the HAS from what it was found on).
+  const everGrowingKeys = new Set(snapshot.entities.filter((e) => everGrowingTypes.has(e._type)).map((e) => e._key));
+  const expectedRelationships = snapshot.relationships.filter((r) => carried(r) || failedKeys.has(r._fromEntityKey) || everGrowingKeys.has(r._toEntityKey));
   t.true(
     expectedRelationships.some((r) => !carried(r)),
     'edges of other scopes that start from a failed one',

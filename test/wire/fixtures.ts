@@ -50,6 +50,12 @@ export interface OperationFixture extends Answer {
   paginate?: string[];
   /** Overrides of the service's pagination fields. */
   pagination?: Partial<PaginationFields>;
+  /**
+   * Describe-by-ids calls (ECS DescribeTasks, ECR DescribeImages): only the items of the body's
+   * `items` list whose `key` is among the values of the input list `input` (or of its objects'
+   * `field`) are answered; all of them when the call sends no such list.
+   */
+  select?: { input: string; field?: string; items: string; key: string };
   /** Answered by the server's own code (STS: it issues and describes keys), not from this fixture. */
   builtIn?: boolean;
   /** The IAM action that authorizes the call, when it is not `<service>:<Operation>`. */

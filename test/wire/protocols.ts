@@ -9,6 +9,8 @@ export interface ParsedCall {
   param(name: string): string | undefined;
   /** The input's top-level scalar parameters (the server records them). */
   input: Record<string, string>;
+  /** JSON protocols: a top-level list parameter's values, or `field` of each of its objects (`select`). */
+  values?(name: string, field?: string): string[] | undefined;
   /** S3: the bucket, from the path (path-style) or the host name (virtual-hosted style). */
   bucket?: string;
 }
@@ -89,6 +91,14 @@ function jsonParams(body: string): Record<string, unknown> {
 
 const scalar = (value: unknown): string | undefined => (value === undefined || value === null || typeof value === 'object' ? undefined : String(value));
 
+/** A list parameter's values (or each object's `field`), as strings; undefined when it is not a list. */
+function listValues(value: unknown, field?: string): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value
+    .map((item) => scalar(field && item && typeof item === 'object' ? (item as Record<string, unknown>)[field] : item))
+    .filter((item) => item !== undefined);
+}
+
 function scalars(input: Record<string, unknown>): Record<string, string> {
   const found: Record<string, string> = {};
   for (const [name, value] of Object.entries(input)) {
@@ -114,7 +124,12 @@ export function parseCall(fixture: ServiceFixture, request: RawRequest): ParsedC
       const dot = target.lastIndexOf('.');
       if (dot < 0) return undefined;
       const input = jsonParams(request.body);
-      return { operation: target.slice(dot + 1), param: (name) => scalar(input[name]), input: scalars(input) };
+      return {
+        operation: target.slice(dot + 1),
+        param: (name) => scalar(input[name]),
+        input: scalars(input),
+        values: (name, field) => listValues(input[name], field),
+      };
     }
     case 'restXml': {
       const { bucket } = s3Bucket(request);
@@ -137,6 +152,7 @@ export function parseCall(fixture: ServiceFixture, request: RawRequest): ParsedC
           operation,
           param: (name) => labels[name] ?? request.url.searchParams.get(name) ?? scalar(input[name]),
           input: { ...scalars(input), ...Object.fromEntries(request.url.searchParams), ...labels },
+          values: (name, field) => listValues(input[name], field),
         };
       }
       return undefined;

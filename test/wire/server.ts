@@ -337,6 +337,17 @@ export class WireServer {
     const answer = resolveAnswer(fillTemplate(op, values), scope.region, call.param, `${path.basename(fixture.file)} ${operation}`);
     if (answer.error) return refuse(key.accountId, { status: fixture.protocol === 'restXml' ? 404 : 400, message: '', ...answer.error });
     let body: unknown = encodeMarked(answer.body ?? {});
+    const wanted = op.select && call.values?.(op.select.input, op.select.field);
+    if (op.select && wanted) {
+      const { items, key } = op.select;
+      const listed = getPath(body, items);
+      if (Array.isArray(listed))
+        setPath(
+          body,
+          items,
+          listed.filter((item) => wanted.includes(String((item as Record<string, unknown>)[key]))),
+        );
+    }
     if (op.paginate) {
       const page = this.page(fixture, op, body, call, key.accountId, scope.region, operation);
       if ('error' in page) return refuse(key.accountId, { status: 400, message: '', ...page.error });

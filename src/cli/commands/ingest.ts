@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { describeLimited } from '../../collectors/limits';
 import type { Logger } from '../../collectors/types';
 import { ConfigError, configProblems, InputError, loadConfigFile, type IngestConfig, type InputProblem } from '../../config';
 import type { IngestSummary, RunScope } from '../../ingest';
@@ -200,6 +201,7 @@ export function formatSummary(summary: IngestSummary): string {
   );
   lines.push(...formatChanges(summary));
   lines.push(`API      ${summary.apiCalls} calls, ${summary.throttledCalls} throttled and retried, ${summary.durationMs} ms`);
+  if (summary.limited?.length) lines.push('Limited  collection limits left out:', ...describeLimited(summary.limited));
   lines.push('');
   const width = Math.max(
     maxOf(
