@@ -12,6 +12,7 @@ import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
 import { guardDutyService } from './guardduty';
 import { iamService } from './iam';
+import { inspectorService } from './inspector';
 import { acmService } from './acm';
 import { kmsService } from './kms';
 import { lambdaService } from './lambda';
@@ -39,6 +40,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   cloudWatchService,
   configService,
   guardDutyService,
+  inspectorService,
   accessAnalyzerService,
 ];
 
