@@ -15,6 +15,7 @@ import { iamService } from './iam';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
 import { eksService } from './eks';
+import { inspectorService } from './inspector';
 import { acmService } from './acm';
 import { kmsService } from './kms';
 import { lambdaService } from './lambda';
@@ -45,6 +46,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   cloudWatchService,
   configService,
   guardDutyService,
+  inspectorService,
   accessAnalyzerService,
 ];
 

@@ -8,7 +8,12 @@ import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type Cl
 
 let monitoringRun: Promise<CliRun> | undefined;
 const monitoring = () =>
-  (monitoringRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudwatch,guardduty,config,accessanalyzer,lambda,kms,ec2,s3,iam']));
+  (monitoringRun ??= runIngest(scenario(), [
+    '--accounts',
+    PRODUCTION,
+    '--services',
+    'cloudwatch,guardduty,config,accessanalyzer,inspector,lambda,kms,ec2,s3,iam',
+  ]));
 
 function entity(run: CliRun, key: string): Entity {
   const found = run.snapshot?.entities.find((e) => e._key === key);
@@ -111,4 +116,18 @@ test('IAM Access Analyzer over REST-JSON: findings linked to the bucket, role an
   t.true(edge(run, arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'), 'HAS', finding('9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a503')));
   // eu-west-1's unused-access analyzer does not analyze external access.
   t.like(entity(run, `aws:${PRODUCTION}:service:accessanalyzer`), { 'enabled.us-east-1': true, 'enabled.eu-west-1': false, disabledRegions: ['eu-west-1'] });
+});
+
+test('Inspector (Inspector2) over REST-JSON: the assessment of a region IDENTIFIED findings, the instance HAS them', async (t) => {
+  const run = await monitoring();
+  const assessment = `aws-inspector2:${PRODUCTION}:us-east-1:assessment`;
+  const critical = arn('inspector2', 'finding/4bcd9e8f7a6b5c4d3e2f1a0b9c8d7e6f');
+  const closed = arn('inspector2', 'finding/0a1b2c3d4e5f60718293a4b5c6d7e8f9');
+  t.like(entity(run, assessment), { active: true, ec2ScanStatus: 'ENABLED', coveredInstanceCount: 1, activelyScannedCount: 1, findingCount: 2 });
+  t.like(entity(run, critical), { severity: 'critical', numericSeverity: 9.8, open: true, createdOn: 1719907200000, vulnerabilityId: 'CVE-2024-6387' });
+  t.like(entity(run, closed), { open: false, numericSeverity: 7 });
+  t.true(edge(run, assessment, 'IDENTIFIED', critical));
+  t.true(edge(run, arn('ec2', 'instance/i-1234567890abcdef0'), 'HAS', critical));
+  t.true(edge(run, arn('ec2', 'instance/i-1234567890abcdef0'), 'HAS', closed));
+  t.like(entity(run, `aws:${PRODUCTION}:service:inspector`), { 'enabled.us-east-1': true, 'enabled.eu-west-1': false, disabledRegions: ['eu-west-1'] });
 });

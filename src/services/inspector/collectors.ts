@@ -1,4 +1,11 @@
-import { BatchGetAccountStatusCommand, Inspector2Client, paginateListCoverage, paginateListFindings, type CoveredResource, type Finding } from '@aws-sdk/client-inspector2';
+import {
+  BatchGetAccountStatusCommand,
+  Inspector2Client,
+  paginateListCoverage,
+  paginateListFindings,
+  type CoveredResource,
+  type Finding,
+} from '@aws-sdk/client-inspector2';
 import type { Collector } from '../../collectors/types';
 import { createRelationship, RelationshipVerb } from '../../graph';
 import { resolveArnTarget } from '../arn-targets';
@@ -31,8 +38,16 @@ export const inspectorCollector: Collector = {
     {
       operation: 'inspector2:ListCoverage',
       per: 'scope',
-      properties: [{ _type: InspectorEntities.ASSESSMENT._type, properties: ['coveredResourceCount', 'coveredInstanceCount', 'activelyScannedCount', 'notScannedCount'] }],
+      properties: [
+        { _type: InspectorEntities.ASSESSMENT._type, properties: ['coveredResourceCount', 'coveredInstanceCount', 'activelyScannedCount', 'notScannedCount'] },
+      ],
       cost: 'assessments have no coverage counts',
+    },
+  ],
+  events: [
+    {
+      source: 'inspector2.amazonaws.com',
+      names: ['Enable', 'Disable', 'CreateFilter', 'UpdateFilter', 'DeleteFilter', 'UpdateConfiguration', 'UpdateEc2DeepInspectionConfiguration'],
     },
   ],
   dependsOn: ['account', 'ec2-instances'],

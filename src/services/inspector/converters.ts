@@ -1,6 +1,5 @@
 import type { AccountState, CoveredResource, Finding } from '@aws-sdk/client-inspector2';
-import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../../graph';
+import { createEntity, createRelationship, RelationshipVerb, serviceEntityRef, type Entity, type Relationship } from '../../graph';
 import { InspectorEntities } from './schema';
 
 export interface InspectorScope {
@@ -17,7 +16,12 @@ export function assessmentKey(scope: InspectorScope): string {
  * `aws_inspector_assessment`: Inspector2's continuous scanning of one account in one region, from
  * BatchGetAccountStatus (what is scanned) and ListCoverage (what is covered, and how well).
  */
-export function convertAssessment(state: AccountState | undefined, coverage: readonly CoveredResource[] | undefined, scope: InspectorScope, findingCount: number): Entity {
+export function convertAssessment(
+  state: AccountState | undefined,
+  coverage: readonly CoveredResource[] | undefined,
+  scope: InspectorScope,
+  findingCount: number,
+): Entity {
   const status = state?.state?.status;
   const resources = state?.resourceState;
   const count = (predicate: (resource: CoveredResource) => boolean) => (coverage ? coverage.filter(predicate).length : undefined);
@@ -97,7 +101,8 @@ export function findingResourceKeys(finding: Finding, scope: InspectorScope): Ar
       const id = resource.id.replace(/^arn:.*:instance\//, '');
       keys.push({ key: `arn:aws:ec2:${resource.region ?? scope.region}:${accountId}:instance/${id}`, kind: 'instance' });
     } else if (resource.type === 'AWS_LAMBDA_FUNCTION' && resource.id.startsWith('arn:')) {
-      keys.push({ key: resource.id, kind: 'function' });
+      // The id may name a version (`...:function:name:$LATEST`); the function entity is the unqualified ARN.
+      keys.push({ key: resource.id.split(':').slice(0, 7).join(':'), kind: 'function' });
     }
   }
   return keys;

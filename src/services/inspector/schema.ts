@@ -1,8 +1,11 @@
+import { AnalysisEntities } from '../../analysis/schema';
 import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
+import { Ec2Entities } from '../ec2/schema';
+import { LambdaEntities } from '../lambda/schema';
 
 /**
  * Inspector's entity types: the one place they are spelled. Inspector Classic (assessment runs) is
- * retired; these types carry Amazon Inspector (Inspector2) data, mapped as docs/inspector.md says:
+ * retired; these types carry Amazon Inspector (Inspector2) data, mapped as docs/security-monitoring.md says:
  * one assessment per account and region (Inspector2's continuous scanning) and its findings.
  */
 export const InspectorEntities = defineEntities({
@@ -13,11 +16,11 @@ export const InspectorEntities = defineEntities({
 });
 
 export const InspectorRelationships = defineRelationships({
-  SERVICE_HAS_ASSESSMENT: { from: 'aws_inspector', verb: RelationshipVerb.HAS, to: InspectorEntities.ASSESSMENT._type },
+  SERVICE_HAS_ASSESSMENT: { from: InspectorEntities.SERVICE._type, verb: RelationshipVerb.HAS, to: InspectorEntities.ASSESSMENT._type },
   ASSESSMENT_IDENTIFIED_FINDING: { from: InspectorEntities.ASSESSMENT._type, verb: RelationshipVerb.IDENTIFIED, to: InspectorEntities.FINDING._type },
-  INSTANCE_HAS_FINDING: { from: 'aws_instance', verb: RelationshipVerb.HAS, to: InspectorEntities.FINDING._type },
+  INSTANCE_HAS_FINDING: { from: Ec2Entities.INSTANCE._type, verb: RelationshipVerb.HAS, to: InspectorEntities.FINDING._type },
   /** Lambda functions by ARN: Lambda's entities when collected, placeholders otherwise. */
-  FUNCTION_HAS_FINDING: { from: 'aws_lambda_function', verb: RelationshipVerb.HAS, to: InspectorEntities.FINDING._type },
+  FUNCTION_HAS_FINDING: { from: LambdaEntities.FUNCTION._type, verb: RelationshipVerb.HAS, to: InspectorEntities.FINDING._type },
   /** Other accounts' instances (a delegated administrator sees its members'): placeholders. */
-  RESOURCE_HAS_FINDING: { from: 'aws_resource', verb: RelationshipVerb.HAS, to: InspectorEntities.FINDING._type },
+  RESOURCE_HAS_FINDING: { from: AnalysisEntities.RESOURCE._type, verb: RelationshipVerb.HAS, to: InspectorEntities.FINDING._type },
 });
