@@ -29,7 +29,8 @@ import { ingest, type IngestProgress } from '../src/ingest';
 import { allSimulators } from '../src/services';
 import { generateWorld } from '../src/sim/generate';
 import type { WorkerDiagnostics } from '../src/parallel/protocol';
-import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws } from '../src/sim/simulator';
+import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws, type SimulatorStats } from '../src/sim/simulator';
+import { captureWireCalls, measureFloors, weightFloors } from './sdk-floor';
 
 /** Node flags of the measured processes: none, as the CLI and the Pulumi provider run. */
 export const NODE_FLAGS: string[] = [];
@@ -45,6 +46,26 @@ export interface IngestBenchCase {
   /** Worker threads (`auto` when absent: one per CPU from 8 accounts per worker). */
   workers?: number;
   seed: number;
+  /** Measure the SDK's floor after the run (default); `--no-floor` skips it. */
+  floor?: boolean;
+}
+
+/**
+ * The run's CPU per call divided between the simulator, the part of the SDK a simulated run pays,
+ * and ours; and the production estimate (ours plus the whole SDK) as a ratio to the SDK's floor.
+ */
+export interface CpuPerCall {
+  runMs: number;
+  simulatorMs: number;
+  sdkInSimulationMs: number;
+  oursMs: number;
+  sdkFloorMs: number;
+  productionEstimateMs: number;
+  /** productionEstimateMs / sdkFloorMs: 1 would be an ingester that costs nothing beyond the SDK. */
+  ratio: number;
+  /** Share of the run's calls whose operation the floor measured. */
+  coveredShare: number;
+  uncovered: string[];
 }
 
 export interface IngestMeasurement extends IngestBenchCase {
@@ -78,6 +99,7 @@ export interface IngestMeasurement extends IngestBenchCase {
   pacer: { granted: number; waited: number; throttled: number; buckets: number };
   /** Worker threads that collected (0: the run collected in its own thread). */
   workers: number;
+  cpuPerCall?: CpuPerCall;
 }
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -103,6 +125,7 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
       .map((service) => service.trim()),
     workers: option(args, 'workers') === undefined ? undefined : Number(option(args, 'workers')),
     seed: Number(option(args, 'seed') ?? 42),
+    floor: !args.includes('--no-floor'),
   }));
 }
 
@@ -174,6 +197,9 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     const discoveryBoundMs = Math.max(lowerBoundMs, discoveryBound(chains, workers, usages, benchCase.latencyMs));
     const wallMs = ended - started;
     const { summary } = result;
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const simulatorStats = [simulated.stats, ...workers.flatMap((worker) => (worker.simulated ? [worker.simulated.stats] : []))];
+    const cpuPerCall = benchCase.floor === false ? undefined : await divideCpu(cpuMs, simulatorStats);
     return {
       ...benchCase,
       entities: summary.totals.entities,
@@ -193,7 +219,8 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       lowerBoundMs,
       ratio: wallMs / lowerBoundMs,
       discoveryBoundMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
+      cpuMs,
+      cpuPerCall,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       pacer: workers.reduce((total, worker) => {
         for (const key of ['granted', 'waited', 'throttled', 'buckets'] as const) total[key] += worker.pacer[key];
@@ -205,6 +232,34 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     stopListening();
     rmSync(outputDir, { recursive: true, force: true });
   }
+}
+
+/** Measures the SDK's floor in this process, after the run, weighted by the run's mix of operations. */
+async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[]): Promise<CpuPerCall> {
+  const mix: Record<string, number> = {};
+  let calls = 0;
+  let simulatorBusyMs = 0;
+  for (const stat of stats) {
+    calls += stat.calls;
+    simulatorBusyMs += stat.busyMs;
+    for (const [action, n] of Object.entries(stat.byOperation)) mix[action] = (mix[action] ?? 0) + n;
+  }
+  const floor = weightFloors(await measureFloors(await captureWireCalls()), mix);
+  const runMs = runCpuMs / calls;
+  const simulatorMs = simulatorBusyMs / calls;
+  const oursMs = runMs - simulatorMs - floor.simulatedFloorMs;
+  const productionEstimateMs = oursMs + floor.fullFloorMs;
+  return {
+    runMs,
+    simulatorMs,
+    sdkInSimulationMs: floor.simulatedFloorMs,
+    oursMs,
+    sdkFloorMs: floor.fullFloorMs,
+    productionEstimateMs,
+    ratio: productionEstimateMs / floor.fullFloorMs,
+    coveredShare: floor.coveredCalls / floor.totalCalls,
+    uncovered: floor.uncovered,
+  };
 }
 
 function errorKinds(errors: ReadonlyArray<{ code: string; operation?: string; message: string }>): IngestMeasurement['errorKinds'] {
@@ -294,8 +349,34 @@ export function details(m: IngestMeasurement): string {
     `  discovery-aware bound (each account's tags through that bucket, then its own chain): ${seconds(m.discoveryBoundMs)}, wall / it ${(m.wallMs / m.discoveryBoundMs).toFixed(2)}`,
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
     `  pacer: ${count(m.pacer.buckets)} buckets, ${count(m.pacer.waited)} calls waited for a token, ${count(m.pacer.throttled)} throttles reported back`,
+    ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall)] : []),
     ...m.errorKinds.slice(0, 5).map((kind) => `  error x${kind.count}: ${kind.code} ${kind.operation ?? ''} ${kind.message}`),
   ].join('\n');
+}
+
+/** CPU per call, divided (issue 22): what a real run would pay beyond the SDK's own work. */
+export function cpuTable(measurements: readonly IngestMeasurement[]): string {
+  const lines = [
+    '| accounts x regions | CPU per call | simulator | SDK as simulated | ours | SDK floor | production estimate | / SDK floor |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const m of measurements) {
+    const c = m.cpuPerCall!;
+    lines.push(
+      `| ${m.accounts} x ${m.regions} | ${ms(c.runMs)} | ${ms(c.simulatorMs)} | ${ms(c.sdkInSimulationMs)} | ${ms(c.oursMs)} | ${ms(c.sdkFloorMs)} | ${ms(c.productionEstimateMs)} | ${c.ratio.toFixed(2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const ms = (value: number) => `${value.toFixed(3)} ms`;
+
+function cpuLine(c: CpuPerCall): string {
+  return (
+    `  CPU per call ${ms(c.runMs)} = simulator ${ms(c.simulatorMs)} + SDK as simulated ${ms(c.sdkInSimulationMs)} + ours ${ms(c.oursMs)}; ` +
+    `SDK floor (bytes parsed) ${ms(c.sdkFloorMs)}; production estimate (ours + SDK floor) ${ms(c.productionEstimateMs)} = ${c.ratio.toFixed(2)}x the SDK floor ` +
+    `(floor measured for ${(100 * c.coveredShare).toFixed(1)}% of the calls${c.uncovered.length ? `; not: ${c.uncovered.slice(0, 8).join(', ')}` : ''})`
+  );
 }
 
 export async function run(): Promise<IngestMeasurement[]> {
@@ -314,6 +395,8 @@ export async function run(): Promise<IngestMeasurement[]> {
     console.log(details(measurement));
   }
   console.log(`\n${table(measurements)}`);
+  const divided = measurements.filter((m) => m.cpuPerCall);
+  if (divided.length) console.log(`\n${cpuTable(divided)}`);
   if (args.includes('--json')) console.log(JSON.stringify(measurements, null, 2));
   return measurements;
 }

@@ -14,5 +14,7 @@ function copy(directory, everything = false) {
   }
 }
 copy('src');
+// The loopback AWS's answers, which the ingestion benchmark's SDK floor replays (bench/sdk-floor.ts).
+copy('test/wire');
 // The CLI runs this build only while no source under src/ is newer than this stamp (bin/orggraph.js).
 fs.writeFileSync(path.join(root, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);

@@ -68,3 +68,17 @@ test('the summary says what the scope was, and lists skipped regions with their 
     [{ accountId: '111111111111', region: 'ap-east-1', reason: 'not enabled for the account (opt-in region)' }],
   );
 });
+
+test('a run narrowed by --regions leaves the graph as the whole run made it, keys named by alias in other regions included', async (t) => {
+  const out = temporaryDirectory();
+  const full = await ingestJson(['--out', out]);
+  const regionsOnly = await ingestJson(['--out', out, '--regions', 'us-east-1']);
+  t.deepEqual(regionsOnly.scope?.regions, { include: ['us-east-1'] });
+  t.deepEqual(regionsOnly.changes, { created: 0, updated: 0, deleted: 0 });
+  // The staging bucket (global S3 collector, refreshed) names its us-west-2 key by alias; that
+  // region's keys are not collected in this run, so the collector asks KMS for the alias.
+  const snapshot = await readSnapshot(regionsOnly.snapshot.path);
+  const staging = snapshot.entities.find((entity) => entity._type === 'aws_s3_bucket' && entity.name === 'acme-staging-app-data');
+  t.is(staging?.encryptionKeyRef, 'arn:aws:kms:us-west-2:333333333333:key/0a1b2c3d-3333-4aaa-8bbb-000000000001');
+  t.is(regionsOnly.snapshot.sha256, full.snapshot.sha256, 'the same graph as the whole run');
+});

@@ -112,6 +112,8 @@ export class CollectorRun {
   private pumpScheduled = false;
   /** Tasks not reading the whole graph that have not finished yet. */
   private unfinishedLocal = 0;
+  /** Tasks of each account not finished yet (those that read the whole graph aside). */
+  private readonly unfinishedByAccount = new Map<string, number>();
   private accountsFinal = false;
   private wholeGraphReleased = false;
   /** Whole-graph tasks whose own account is done, waiting for every other account. */
@@ -165,7 +167,10 @@ export class CollectorRun {
       }
     }
     for (const task of created) {
-      if (!task.collector.readsWholeGraph) this.unfinishedLocal++;
+      if (!task.collector.readsWholeGraph) {
+        this.unfinishedLocal++;
+        this.unfinishedByAccount.set(account.accountId, (this.unfinishedByAccount.get(account.accountId) ?? 0) + 1);
+      }
       if (task.waitingOn.size === 0) this.enqueue(task);
     }
     // Accounts added together (in one turn of the event loop) are queued before any task starts,
@@ -229,7 +234,10 @@ export class CollectorRun {
         this.running--;
         this.done++;
         this.records.push(record);
-        if (!task.collector.readsWholeGraph) this.unfinishedLocal--;
+        if (!task.collector.readsWholeGraph) {
+          this.unfinishedLocal--;
+          this.accountTaskDone(task.account.accountId);
+        }
         this.priorities.record(task.collector.id, record.durationMs);
         this.options.onTaskDone?.(record, this.done, this.tasks.size);
         for (const dependent of task.dependents) {
@@ -243,6 +251,17 @@ export class CollectorRun {
         }
       });
     }
+  }
+
+  /** After an account's last task, the access layer forgets what it holds for the account. */
+  private accountTaskDone(accountId: string): void {
+    const left = (this.unfinishedByAccount.get(accountId) ?? 1) - 1;
+    if (left > 0) {
+      this.unfinishedByAccount.set(accountId, left);
+      return;
+    }
+    this.unfinishedByAccount.delete(accountId);
+    this.options.access.releaseAccount(accountId);
   }
 
   private async runTask(task: Task): Promise<CollectorRunRecord> {

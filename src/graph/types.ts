@@ -65,6 +65,8 @@ export const RelationshipVerb = {
   IDENTIFIED: 'IDENTIFIED',
   IS: 'IS',
   LOGS: 'LOGS',
+  MONITORS: 'MONITORS',
+  NOTIFIES: 'NOTIFIES',
   PROTECTS: 'PROTECTS',
   RUNS: 'RUNS',
   TRIGGERS: 'TRIGGERS',

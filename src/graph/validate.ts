@@ -11,8 +11,11 @@ export interface ValidationIssue {
 type ValidateFunction = NonNullable<ReturnType<typeof IntegrationSchema.getSchema>>;
 const validators = new Map<string, ValidateFunction | null>();
 
-/** Classes JupiterOne puts on its own global entities without publishing a schema for them. */
-const SCHEMALESS_CLASSES = new Set(['Everyone']);
+/**
+ * Classes JupiterOne uses without publishing a schema for them: its global Everyone entity, and
+ * the Monitor class of CloudWatch alarms (the seed data model's `aws_cloudwatch_metric_alarm`).
+ */
+const SCHEMALESS_CLASSES = new Set(['Everyone', 'Monitor']);
 
 function validatorFor(schemaClass: string): ValidateFunction | null {
   if (!validators.has(schemaClass)) validators.set(schemaClass, IntegrationSchema.getSchema(`#${schemaClass}`) ?? null);
@@ -25,6 +28,7 @@ function validatorFor(schemaClass: string): ValidateFunction | null {
  */
 export function validateEntity(entity: Entity): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  const typeErrorsByClass = new Map<string, Set<string>>();
   for (const schemaClass of entity._class) {
     if (SCHEMALESS_CLASSES.has(schemaClass)) continue;
     const validate = validatorFor(schemaClass);
@@ -32,8 +36,11 @@ export function validateEntity(entity: Entity): ValidationIssue[] {
       issues.push({ _key: entity._key, _type: entity._type, _class: schemaClass, message: `unknown class ${schemaClass}` });
       continue;
     }
+    const typeErrors = new Set<string>();
+    typeErrorsByClass.set(schemaClass, typeErrors);
     if (!validate(entity)) {
       for (const error of validate.errors ?? []) {
+        if (error.keyword === 'type' && error.instancePath) typeErrors.add(error.instancePath);
         issues.push({
           _key: entity._key,
           _type: entity._type,
@@ -45,7 +52,25 @@ export function validateEntity(entity: Entity): ValidationIssue[] {
       }
     }
   }
-  return issues;
+  return issues.filter((issue) => !conflictingClassType(issue, entity, typeErrorsByClass));
+}
+
+/**
+ * Some class pairs of JupiterOne's model type the same property differently (`category` is a string
+ * for Assessment, an array for Scanner, and GuardDuty detectors are both). A type error on such a
+ * property is not an issue when another class of the entity defines the property and accepts it.
+ */
+function conflictingClassType(issue: ValidationIssue, entity: Entity, typeErrorsByClass: Map<string, Set<string>>): boolean {
+  const path = /^(\/[A-Za-z0-9]+) must be /.exec(issue.message)?.[1];
+  if (!path || !typeErrorsByClass.get(issue._class ?? '')?.has(path)) return false;
+  return entity._class.some(
+    (other) => other !== issue._class && typeErrorsByClass.has(other) && !typeErrorsByClass.get(other)?.has(path) && definesProperty(other, path.slice(1)),
+  );
+}
+
+function definesProperty(schemaClass: string, property: string): boolean {
+  const schema = validatorFor(schemaClass)?.schema as { allOf?: Array<{ properties?: Record<string, unknown> }> } | undefined;
+  return (schema?.allOf ?? []).some((part) => part.properties !== undefined && property in part.properties);
 }
 
 const PROPERTY_NAME = /^(_|tag\.)?[A-Za-z0-9. -]+$/;

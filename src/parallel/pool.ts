@@ -117,6 +117,8 @@ export class WorkerPool implements Collection {
             for (const entity of message.graph.entities) mergeEntity(this.options.graph, entity);
             for (const relationship of message.graph.relationships) this.options.graph.addRelationship(relationship);
             worker.completed.add(message.graph.accountId);
+            // The worker is done with the account: the credentials this thread kept for it can go.
+            this.options.access.releaseAccount(message.graph.accountId);
             break;
           case 'log':
             this.logger[message.level](message.message);

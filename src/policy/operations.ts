@@ -14,6 +14,11 @@ export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   // OpenSearch Service keeps the IAM prefix of its former name.
   opensearch: 'es',
   email: 'ses',
+  // SDK package names of the monitoring and security services (wire fixtures are named by them).
+  'cloudwatch-logs': 'logs',
+  eventbridge: 'events',
+  'config-service': 'config',
+  accessanalyzer: 'access-analyzer',
 };
 
 /**

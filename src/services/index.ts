@@ -3,11 +3,15 @@ import type { Collector } from '../collectors/types';
 import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
+import { accessAnalyzerService } from './accessanalyzer';
 import { batchService } from './batch';
+import { cloudWatchService } from './cloudwatch';
+import { configService } from './config';
 import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
 import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
+import { guardDutyService } from './guardduty';
 import { iamService } from './iam';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
@@ -40,6 +44,10 @@ export const awsServices: readonly AwsServiceModule[] = [
   ecrService,
   eksService,
   batchService,
+  cloudWatchService,
+  configService,
+  guardDutyService,
+  accessAnalyzerService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

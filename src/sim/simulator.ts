@@ -16,6 +16,11 @@ export interface SimulatorStats {
   /** Calls refused because their credentials had expired. */
   expired: number;
   byOperation: Record<string, number>;
+  /**
+   * Milliseconds spent in the simulator's own code (the middleware, faults, buckets and handlers;
+   * not the latency it waits): benchmarks subtract it, since a real run never pays it.
+   */
+  busyMs: number;
 }
 
 /** The part of the SDK's HttpRequest the simulator reads. */
@@ -72,7 +77,7 @@ const ENABLED_OPT_IN = new Set(['opt-in-not-required', 'opted-in']);
  * middleware, inside the SDK's retry loop), so paginators, retries and error handling run for real.
  */
 export class SimulatedAws {
-  readonly stats: SimulatorStats = { calls: 0, throttled: 0, faults: 0, expired: 0, byOperation: {} };
+  readonly stats: SimulatorStats = { calls: 0, throttled: 0, faults: 0, expired: 0, byOperation: {}, busyMs: 0 };
   private readonly buckets = new Map<string, SimBucket>();
   private readonly random: () => number;
   private readonly accounts = new Map<string, WorldAccount>();
@@ -128,25 +133,40 @@ export class SimulatedAws {
       applyToStack: (stack) => {
         stack.add(
           (_next: unknown, context: MiddlewareContext) => (args: { input: unknown; request?: unknown }) => {
-            const headers = (args.request as SignedRequest | undefined)?.headers;
-            const accountId = callerAccount(headers?.authorization, managementAccountId);
-            if (accountId === undefined) {
-              return Promise.reject(this.error('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'));
+            const started = performance.now();
+            try {
+              return this.intercept(region, buckets, managementAccountId, context, args);
+            } finally {
+              this.stats.busyMs += performance.now() - started;
             }
-            const expiresAt = sessionTokenExpiry(headers?.['x-amz-security-token']);
-            if (expiresAt !== undefined && this.now() >= expiresAt) {
-              this.stats.expired++;
-              return Promise.reject(this.error('ExpiredToken', 400, 'The security token included in the request is expired'));
-            }
-            let accountBuckets = buckets.get(accountId);
-            if (!accountBuckets) buckets.set(accountId, (accountBuckets = new Map()));
-            if (this.operationsByCollector) this.record(collectorOfUserAgent(headers?.['user-agent']) ?? '', context);
-            return this.answer(accountId, region, accountBuckets, context, args.input).then(toHandlerOutput);
           },
           { step: 'finalizeRequest', name: 'orggraphSimulatedAws', priority: 'low' },
         );
       },
     };
+  }
+
+  private intercept(
+    region: string,
+    buckets: Map<string, Map<Route, SimBucket>>,
+    managementAccountId: string,
+    context: MiddlewareContext,
+    args: { input: unknown; request?: unknown },
+  ): Promise<{ output: unknown; response: object }> {
+    const headers = (args.request as SignedRequest | undefined)?.headers;
+    const accountId = callerAccount(headers?.authorization, managementAccountId);
+    if (accountId === undefined) {
+      return Promise.reject(this.error('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'));
+    }
+    const expiresAt = sessionTokenExpiry(headers?.['x-amz-security-token']);
+    if (expiresAt !== undefined && this.now() >= expiresAt) {
+      this.stats.expired++;
+      return Promise.reject(this.error('ExpiredToken', 400, 'The security token included in the request is expired'));
+    }
+    let accountBuckets = buckets.get(accountId);
+    if (!accountBuckets) buckets.set(accountId, (accountBuckets = new Map()));
+    if (this.operationsByCollector) this.record(collectorOfUserAgent(headers?.['user-agent']) ?? '', context);
+    return this.answer(accountId, region, accountBuckets, context, args.input).then(toHandlerOutput);
   }
 
   /**
@@ -208,7 +228,14 @@ export class SimulatedAws {
     this.stats.byOperation[route.action] = (this.stats.byOperation[route.action] ?? 0) + 1;
     const latency = this.world.behaviour?.latencyMs ?? 0;
     if (latency <= 0) return this.respond(accountId, region, buckets, route, input);
-    return new Promise<void>((resolve) => setTimeout(resolve, latency)).then(() => this.respond(accountId, region, buckets, route, input));
+    return new Promise<void>((resolve) => setTimeout(resolve, latency)).then(() => {
+      const started = performance.now();
+      try {
+        return this.respond(accountId, region, buckets, route, input);
+      } finally {
+        this.stats.busyMs += performance.now() - started;
+      }
+    });
   }
 
   /** The answer of a call once its latency has passed: an error, or the handler's output. */

@@ -4,6 +4,7 @@ import { allSimulators, serviceModules } from '../../src/services';
 import { seededRandom } from '../../src/sim/random';
 import { TokenBucket } from '../../src/sim/token-bucket';
 import { FakeClock, settle } from './fake-clock';
+import { builtinWorld, simulate } from '../helpers/simulate';
 
 /** Grants `arrivals.length` calls arriving at the given times; returns the time each one was let through. */
 async function grantTimes(bucket: PacedBucket, clock: FakeClock, arrivals: readonly number[]): Promise<number[]> {
@@ -167,4 +168,23 @@ test("the pacer's table never allows more than a simulated bucket: every simulat
       if (simulator.scope === 'global' && simulator.service !== 'ec2') t.is(rule.scope, 'account', where);
     }
   }
+});
+
+test('an account whose collection is over gives its buckets back; the run totals keep their counts', async (t) => {
+  const limiter = new RateLimiter({ clock: new FakeClock() });
+  const world = builtinWorld();
+  const result = await simulate(world, { access: { pacing: limiter } });
+  const collected = result.summary.accounts.map((account) => account.accountId);
+  t.true(collected.length >= 3);
+  // Discovery's calls (Organizations, STS) and whole-graph collectors may still hold the management
+  // account's or the ingester's buckets; no collected account keeps hundreds of them.
+  const held = limiter.heldAccounts().filter((accountId) => collected.includes(accountId) && accountId !== world.organization.managementAccountId);
+  t.deepEqual(held, []);
+  const stats = limiter.stats();
+  t.true(stats.buckets > 100, `${stats.buckets} buckets counted, released ones included`);
+  t.true(stats.granted >= result.summary.apiCalls - result.summary.throttledCalls, 'every call drew a token, released buckets counted');
+
+  const bucket = limiter.bucketFor('999999999999', 'us-east-1', 'ec2', 'DescribeVpcs');
+  limiter.release('999999999999');
+  t.not(limiter.bucketFor('999999999999', 'us-east-1', 'ec2', 'DescribeVpcs'), bucket, 'a later call starts a fresh bucket');
 });

@@ -56,7 +56,7 @@ export const acmCertificatesCollector: Collector = {
     const client = context.client(ACMClient);
     const { accountId } = context.account;
     const summaries: CertificateSummary[] = [];
-    for await (const page of paginateListCertificates({ client }, { Includes: { keyTypes: ALL_KEY_TYPES } })) {
+    for await (const page of paginateListCertificates({ client, pageSize: 1000 }, { Includes: { keyTypes: ALL_KEY_TYPES } })) {
       for (const summary of page.CertificateSummaryList ?? []) if (summary.CertificateArn) summaries.push(summary);
     }
     await mapConcurrent(summaries, 4, async (summary) => {

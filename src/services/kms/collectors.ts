@@ -68,7 +68,7 @@ export const kmsKeysCollector: Collector = {
     // Aliases name the keys; without them the keys are still collected.
     const aliasesByKey = await context.optional('kms:ListAliases', async () => {
       const byKey = new Map<string, string[]>();
-      for await (const page of paginateListAliases({ client }, {})) {
+      for await (const page of paginateListAliases({ client, pageSize: 100 }, {})) {
         for (const alias of page.Aliases ?? []) {
           if (!alias.TargetKeyId || !alias.AliasName) continue;
           byKey.set(alias.TargetKeyId, [...(byKey.get(alias.TargetKeyId) ?? []), alias.AliasName]);
@@ -78,7 +78,7 @@ export const kmsKeysCollector: Collector = {
     });
 
     const keyIds: string[] = [];
-    for await (const page of paginateListKeys({ client }, {})) {
+    for await (const page of paginateListKeys({ client, pageSize: 1000 }, {})) {
       for (const key of page.Keys ?? []) if (key.KeyId) keyIds.push(key.KeyId);
     }
 

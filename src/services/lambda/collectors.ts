@@ -71,11 +71,11 @@ export const lambdaFunctionsCollector: Collector = {
     const scope = { accountId, region: context.region };
 
     const functions: FunctionConfiguration[] = [];
-    for await (const page of paginateListFunctions({ client }, {})) functions.push(...(page.Functions ?? []));
+    for await (const page of paginateListFunctions({ client, pageSize: 50 }, {})) functions.push(...(page.Functions ?? []));
 
     const mappings = await context.optional('lambda:ListEventSourceMappings', async () => {
       const all: EventSourceMappingConfiguration[] = [];
-      for await (const page of paginateListEventSourceMappings({ client }, {})) all.push(...(page.EventSourceMappings ?? []));
+      for await (const page of paginateListEventSourceMappings({ client, pageSize: 100 }, {})) all.push(...(page.EventSourceMappings ?? []));
       return all;
     });
 

@@ -1,3 +1,4 @@
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
@@ -232,9 +233,17 @@ export const s3BucketsCollector: Collector = {
     's3:GetLifecycleConfiguration',
     's3:GetBucketTagging',
     's3:GetBucketOwnershipControls',
+    'kms:DescribeKey',
   ],
-  conditionalPermissions: [{ action: 's3:GetBucketLocation', when: 'ListBuckets gives a bucket without its region (`BucketRegion`)' }],
+  conditionalPermissions: [
+    { action: 's3:GetBucketLocation', when: 'ListBuckets gives a bucket without its region (`BucketRegion`)' },
+    { action: 'kms:DescribeKey', when: "a bucket's default encryption names a KMS alias in a region whose keys the run did not collect (a `--regions` run)" },
+  ],
   optionalCalls: [
+    {
+      operation: 'kms:DescribeKey',
+      cost: "a bucket encrypted through an alias in a region outside the run's regions has no `encryptionKeyRef` edge until a run that covers that region",
+    },
     {
       operation: 's3:GetBucketLocation',
       cost: 'a bucket whose region ListBuckets does not give is listed without its region and configuration',
@@ -271,7 +280,9 @@ export const s3BucketsCollector: Collector = {
       }
       const sse = facts.encryption?.Rules?.find((rule) => rule.ApplyServerSideEncryptionByDefault)?.ApplyServerSideEncryptionByDefault;
       if (facts.region && (sse?.SSEAlgorithm === 'aws:kms' || sse?.SSEAlgorithm === 'aws:kms:dsse')) {
-        facts.kmsKeyArn = resolveKmsKeyReference(sse.KMSMasterKeyID, accountId, facts.region, kmsKeys);
+        facts.kmsKeyArn =
+          resolveKmsKeyReference(sse.KMSMasterKeyID, accountId, facts.region, kmsKeys) ??
+          (await describeAliasOutsideRun(context, sse.KMSMasterKeyID, accountId, facts.region, kmsKeys));
       }
       const entity: Entity = context.addEntity(convertS3Bucket(facts));
       context.addRelationship(s3ServiceHasBucket(accountId, entity));
@@ -291,3 +302,24 @@ export const s3BucketsCollector: Collector = {
     });
   },
 };
+
+/**
+ * The key ARN of a customer alias in a region whose keys this run did not collect (no key of the
+ * account and region in the graph: a run narrowed by `--regions`), asked of KMS itself. AWS-managed
+ * aliases (`alias/aws/*`) are never asked: DescribeKey creates an AWS-managed key that does not exist yet.
+ */
+async function describeAliasOutsideRun(
+  context: CollectorContext,
+  reference: string | undefined,
+  accountId: string,
+  bucketRegion: string,
+  kmsKeys: readonly Entity[],
+): Promise<string | undefined> {
+  const alias = reference ? /^(?:arn:aws[\w-]*:kms:([^:]+):(\d{12}):)?(alias\/.+)$/.exec(reference) : null;
+  if (!alias || alias[3].startsWith('alias/aws/')) return undefined;
+  const region = alias[1] ?? bucketRegion;
+  const owner = alias[2] ?? accountId;
+  if (owner !== accountId || kmsKeys.some((key) => key.accountId === accountId && key.region === region)) return undefined;
+  const described = await context.optional('kms:DescribeKey', () => context.client(KMSClient, region).send(new DescribeKeyCommand({ KeyId: reference })));
+  return described?.KeyMetadata?.Arn;
+}

@@ -11,7 +11,7 @@ import type {
   ListResourceTagsCommandInput,
   ListResourceTagsCommandOutput,
 } from '@aws-sdk/client-kms';
-import { collection, defineSimulatedService, get, list, tags } from '../../../sim/service-kit';
+import { collection, custom, defineSimulatedService, get, list, tags } from '../../../sim/service-kit';
 import type { SimCallContext } from '../../../sim/types';
 
 /**
@@ -118,7 +118,15 @@ export const kmsSimulator = defineSimulatedService({
           })),
         ),
     }),
-    DescribeKey: get<DescribeKeyCommandInput, DescribeKeyCommandOutput>('keys', { id: 'KeyId', output: 'KeyMetadata' }),
+    // KeyId may also be an alias name or alias ARN (the API Reference's DescribeKey), as S3 names keys.
+    DescribeKey: custom<DescribeKeyCommandInput, DescribeKeyCommandOutput>((input, context, kit) => {
+      const alias = /^(?:arn:aws[\w-]*:kms:[^:]+:\d{12}:)?(alias\/.+)$/.exec(input.KeyId ?? '')?.[1];
+      const key = alias
+        ? kit.records('keys', context).find((record) => ((record as unknown as WorldKmsKey).aliases ?? []).includes(alias))
+        : kit.find('keys', input.KeyId, context);
+      if (!key) throw kit.error('NotFoundException', `Alias ${input.KeyId} is not found.`);
+      return { KeyMetadata: kit.view('keys', key, context) as unknown as KeyMetadata };
+    }),
     GetKeyRotationStatus: get<GetKeyRotationStatusCommandInput, GetKeyRotationStatusCommandOutput, WorldKmsKey>('keys', {
       id: 'KeyId',
       item: (_view, key) => ({ KeyRotationEnabled: key.rotation ?? false, KeyId: key.id }),

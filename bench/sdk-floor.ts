@@ -1,0 +1,228 @@
+/**
+ * The AWS SDK's own CPU per call, as a floor for the ingester's (issue 22, point 2).
+ *
+ * A real run pays, per call, the SDK (build the request, sign it, send it, parse the answer) and
+ * what is ours (pacing, retries, accounting, converters, graph, snapshot). A simulated run pays part
+ * of the SDK (up to signing: the simulator answers in `finalizeRequest` with an output object, so no
+ * bytes are sent or parsed), the simulator, and ours. To compare with the SDK on any machine:
+ *
+ *  1. capture: the fixtures' organization is ingested over HTTP from the loopback AWS of the end-to-end tests
+ *     (test/wire, answers shaped as the API Reference documents them); each operation's input and
+ *     its answer's bytes are kept;
+ *  2. full floor: each operation is sent again and again through its real SDK client whose HTTP
+ *     handler hands back the captured bytes at once (no socket), so only the SDK's work is timed;
+ *  3. simulated floor: the same, but answered like the simulator answers (an output object in
+ *     `finalizeRequest`): what the SDK costs inside a simulated run.
+ *
+ * Both floors are weighted by the run's own mix of operations. Then, per call:
+ *   ours = run CPU - simulator handlers - simulated floor, and
+ *   production estimate = ours + full floor; ratio = production estimate / full floor.
+ * Operations of the mix without a capture (none today) are weighted out and reported.
+ */
+import { Readable } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { MiddlewareStack } from '@smithy/types';
+import { ingest } from '../src/ingest';
+import { allSimulators } from '../src/services';
+import { BASE_CREDENTIALS, EXTERNAL_ID, MANAGEMENT, ROLE_NAME, scenario } from '../test/e2e/helpers';
+import { WireServer } from '../test/wire/server';
+
+/** One operation as the capture saw it: the SDK input, and the answer's bytes. */
+export interface CannedCall {
+  clientName: string;
+  commandName: string;
+  input: unknown;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** The SDK's HttpResponse as the deserializers duck-type it (statusCode, headers, body). */
+interface CapturedResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+interface SdkClient {
+  send(command: unknown): Promise<unknown>;
+  middlewareStack: MiddlewareStack<object, object>;
+  destroy(): void;
+}
+type SdkModule = Record<string, new (input: unknown) => unknown>;
+
+const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_EC2_METADATA_DISABLED'] as const;
+
+async function bufferOf(body: unknown): Promise<Buffer> {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === 'string' || body instanceof Uint8Array) return Buffer.from(body);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** Ingests the wire fixtures' organization over loopback HTTP and keeps the first successful call of each operation. */
+export async function captureWireCalls(): Promise<CannedCall[]> {
+  const server = await new WireServer(scenario({ verifySignatures: false })).start();
+  const saved = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'orggraph-sdk-floor-'));
+  const canned = new Map<string, CannedCall>();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: server.url,
+    AWS_ACCESS_KEY_ID: BASE_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: BASE_CREDENTIALS.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  const capture = {
+    applyToStack(stack: MiddlewareStack<object, object>) {
+      stack.add(
+        (next, context) => async (args) => {
+          const result = await next(args);
+          const key = `${context.clientName}.${context.commandName}`;
+          const response = result.response as CapturedResponse;
+          // The body is a stream the deserializer reads next: read it here and hand on a copy.
+          const body = await bufferOf(response.body);
+          response.body = Readable.from([body]);
+          if (!canned.has(key) && response.statusCode < 300) {
+            canned.set(key, {
+              clientName: context.clientName ?? '',
+              commandName: context.commandName ?? '',
+              input: structuredClone((args as { input: unknown }).input),
+              status: response.statusCode,
+              headers: { ...response.headers },
+              body,
+            });
+          }
+          return result;
+        },
+        { step: 'deserialize', priority: 'low', name: 'orggraphBenchCapture' },
+      );
+    },
+  };
+  try {
+    await ingest({
+      config: { roleName: ROLE_NAME, organization: { managementAccountId: MANAGEMENT }, outputDir },
+      secrets: { externalId: EXTERNAL_ID },
+      access: { plugins: () => [capture], stsPlugins: () => [capture] },
+    });
+  } finally {
+    for (const key of ENV_KEYS) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    await server.stop();
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+  return [...canned.values()];
+}
+
+/** The SDK client and command classes of a capture (`EC2Client` lives in `@aws-sdk/client-ec2`). */
+function sdkClasses(call: CannedCall): { Client: new (config: unknown) => SdkClient; Command: new (input: unknown) => unknown } {
+  const packageName = `@aws-sdk/client-${call.clientName.replace(/Client$/, '').toLowerCase()}`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is chosen by the captured client's name
+  const sdk = require(packageName) as SdkModule;
+  return {
+    Client: sdk[call.clientName] as unknown as new (config: unknown) => SdkClient,
+    Command: sdk[call.commandName],
+  };
+}
+
+const CREDENTIALS = { accessKeyId: 'ASIAFLOORBENCH000000', secretAccessKey: 'floor-bench-secret', sessionToken: 'floor-bench-session' };
+
+/** Mean CPU milliseconds of one `send`, over `iterations` after a warm-up. */
+async function cpuPerSend(client: SdkClient, Command: new (input: unknown) => unknown, input: unknown, iterations: number): Promise<number> {
+  for (let i = 0; i < Math.min(50, iterations); i++) await client.send(new Command(structuredClone(input)));
+  const before = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) await client.send(new Command(structuredClone(input)));
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / iterations;
+}
+
+export interface OperationFloor {
+  action: string;
+  /** CPU ms per call through the whole SDK, answer parsed from bytes. */
+  fullMs: number;
+  /** CPU ms per call of the part of the SDK a simulated run pays (answered with an object in `finalizeRequest`). */
+  simulatedMs: number;
+}
+
+/** Each captured operation's floors, measured in this process. */
+export async function measureFloors(canned: readonly CannedCall[], iterations = 300): Promise<OperationFloor[]> {
+  const floors: OperationFloor[] = [];
+  for (const call of canned) {
+    const { Client, Command } = sdkClasses(call);
+    const handler = {
+      handle: async (): Promise<{ response: CapturedResponse }> => ({
+        response: { statusCode: call.status, headers: { ...call.headers }, body: Readable.from([call.body]) },
+      }),
+    };
+    const full = new Client({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: handler, maxAttempts: 1 });
+    const output = await full.send(new Command(structuredClone(call.input)));
+    const fullMs = await cpuPerSend(full, Command, call.input, iterations);
+    full.destroy();
+    // As src/sim/simulator.ts answers: the output object, in finalizeRequest, after signing.
+    const simulated = new Client({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: handler, maxAttempts: 1 });
+    simulated.middlewareStack.add(() => async () => ({ output: { ...(output as object) }, response: undefined }), {
+      step: 'finalizeRequest',
+      priority: 'low',
+      name: 'orggraphBenchSimulatedAnswer',
+    });
+    const simulatedMs = await cpuPerSend(simulated, Command, call.input, iterations);
+    simulated.destroy();
+    floors.push({ action: `${call.clientName}.${call.commandName}`, fullMs, simulatedMs });
+  }
+  return floors;
+}
+
+export interface SdkFloorReport {
+  /** Calls of the run whose operation was measured, of all its calls. */
+  coveredCalls: number;
+  totalCalls: number;
+  /** Operations of the run without a capture. */
+  uncovered: string[];
+  /** Weighted by the run's mix: CPU ms per call. */
+  fullFloorMs: number;
+  simulatedFloorMs: number;
+}
+
+/**
+ * The floors weighted by a run's mix. `mix` counts the run's calls by simulator action
+ * (`ec2:DescribeVpcs`, as SimulatorStats.byOperation does); simulators map actions to client commands.
+ */
+export function weightFloors(floors: readonly OperationFloor[], mix: Readonly<Record<string, number>>): SdkFloorReport {
+  const byClientCommand = new Map(floors.map((floor) => [floor.action, floor]));
+  const byAction = new Map<string, OperationFloor>();
+  for (const simulator of allSimulators()) {
+    for (const commandName of Object.keys(simulator.handlers)) {
+      const floor = byClientCommand.get(`${simulator.clientName}.${commandName}`);
+      if (floor) byAction.set(`${simulator.service}:${commandName.replace(/Command$/, '')}`, floor);
+    }
+  }
+  let covered = 0;
+  let total = 0;
+  let full = 0;
+  let simulated = 0;
+  const uncovered: string[] = [];
+  for (const [action, count] of Object.entries(mix)) {
+    total += count;
+    const floor = byAction.get(action);
+    if (!floor) {
+      uncovered.push(action);
+      continue;
+    }
+    covered += count;
+    full += floor.fullMs * count;
+    simulated += floor.simulatedMs * count;
+  }
+  return {
+    coveredCalls: covered,
+    totalCalls: total,
+    uncovered: uncovered.sort(),
+    fullFloorMs: covered ? full / covered : 0,
+    simulatedFloorMs: covered ? simulated / covered : 0,
+  };
+}

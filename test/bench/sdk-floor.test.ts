@@ -1,0 +1,36 @@
+import test from 'ava';
+import { captureWireCalls, measureFloors, weightFloors, type OperationFloor } from '../../bench/sdk-floor';
+
+// The SDK floor of the ingestion benchmark (issue 22): what it captures and how it weights.
+
+test('floors are weighted by the run mix, by simulator action (OpenSearch is `es`), and unknown actions are reported', (t) => {
+  const floors: OperationFloor[] = [
+    { action: 'EC2Client.DescribeVpcsCommand', fullMs: 0.6, simulatedMs: 0.3 },
+    { action: 'OpenSearchClient.ListDomainNamesCommand', fullMs: 0.3, simulatedMs: 0.2 },
+  ];
+  const report = weightFloors(floors, { 'ec2:DescribeVpcs': 3, 'es:ListDomainNames': 1, 'ec2:DescribeNothing': 4 });
+  t.is(report.totalCalls, 8);
+  t.is(report.coveredCalls, 4);
+  t.deepEqual(report.uncovered, ['ec2:DescribeNothing']);
+  t.is(report.fullFloorMs.toFixed(3), ((3 * 0.6 + 0.3) / 4).toFixed(3));
+  t.is(report.simulatedFloorMs.toFixed(3), ((3 * 0.3 + 0.2) / 4).toFixed(3));
+});
+
+test('the capture replays real answers: every collected operation of the wire fixtures, parsed again by its SDK client', async (t) => {
+  const canned = await captureWireCalls();
+  const names = canned.map((call) => `${call.clientName}.${call.commandName}`);
+  for (const expected of [
+    'STSClient.AssumeRoleCommand',
+    'OrganizationsClient.ListAccountsCommand',
+    'EC2Client.DescribeVpcsCommand',
+    'S3Client.GetBucketPolicyCommand',
+  ]) {
+    t.true(names.includes(expected), expected);
+  }
+  t.is(new Set(names).size, names.length, 'one capture per operation');
+  // The body is the server's bytes (EC2 speaks XML), kept after the SDK read it.
+  const vpcs = canned.find((call) => call.commandName === 'DescribeVpcsCommand')!;
+  t.regex(vpcs.body.toString('utf8'), /<DescribeVpcsResponse[^>]*>/);
+  const [floor] = await measureFloors([vpcs], 5);
+  t.true(floor.fullMs > 0 && floor.simulatedMs > 0);
+});
