@@ -4,6 +4,7 @@ import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
 import { accessAnalyzerService } from './accessanalyzer';
+import { batchService } from './batch';
 import { cloudWatchService } from './cloudwatch';
 import { configService } from './config';
 import { dynamoDbService } from './dynamodb';
@@ -43,6 +44,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   ecsService,
   ecrService,
   eksService,
+  batchService,
   cloudWatchService,
   configService,
   guardDutyService,

@@ -8,7 +8,7 @@ import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
 // ECR, EKS, Batch) read from fixtures shaped as their API References document them.
 
 // With the services its edges reach: a function's network, role and key come from their own collectors.
-const SERVICES = 'lambda,ecs,ecr,eks,ec2,iam,kms,s3';
+const SERVICES = 'lambda,ecs,ecr,eks,batch,ec2,iam,kms,s3';
 
 /** A configuration file with collection limits the fixtures exceed (one task per cluster, two images per repository). */
 function limitsConfig(): string {
@@ -140,4 +140,26 @@ test('eks: the cluster with vpcEndpointPublicAccess and its security groups', as
   const made = `arn:aws:ec2:us-east-1:${PRODUCTION}:security-group/sg-0e1d2c3b4aEKSCLUSTER`;
   t.false(all.has(`${cluster} HAS ${made}`));
   t.falsy(entity(result, made));
+});
+
+test('batch: compute environment in its ECS cluster with its role, queue, jobs and job definitions with roles', async (t) => {
+  const result = await run();
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.summary?.errors, []);
+  const batch = `arn:aws:batch:us-east-1:${PRODUCTION}`;
+  const environment = `${batch}:compute-environment/P2OnDemand`;
+  const queue = `${batch}:job-queue/HighPriority`;
+  const job = `${batch}:job/24fa2d7a-64c4-49d2-8b47-f8da4fbde8e9`;
+  t.like(entity(result, environment), { _type: 'aws_batch_compute_environment', resourceType: 'EC2', enabled: true, 'tag.team': 'ml' });
+  t.like(entity(result, job), { _type: 'aws_batch_job', state: 'RUNNING', createdOn: 1716249600000 });
+  t.like(entity(result, `${batch}:job-definition/sleep60:2`), { privileged: true, loggingEnabled: true });
+  t.false(JSON.stringify(result.snapshot?.entities).includes('example-token-value'));
+  const all = edges(result);
+  t.true(all.has(`${environment} USES arn:aws:ecs:us-east-1:${PRODUCTION}:cluster/default`));
+  t.true(all.has(`${environment} USES arn:aws:iam::${PRODUCTION}:role/app-ec2`));
+  t.true(all.has(`${queue} USES ${environment}`));
+  t.true(all.has(`${queue} HAS ${job}`));
+  t.true(all.has(`${batch}:job-definition/sleep60:1 DEFINES ${job}`));
+  t.true(all.has(`${batch}:job-definition/sleep60:2 ASSIGNED arn:aws:iam::${PRODUCTION}:role/app-ec2`));
+  t.true(all.has(`aws:${PRODUCTION}:service:batch HAS ${queue}`));
 });
