@@ -6,10 +6,9 @@ import { CliError } from '../errors';
 // Heavy modules are loaded when the command runs, not when the CLI starts.
 const lazy = {
   config: () => require('../../config') as typeof import('../../config'),
-  ingest: () => require('../../ingest') as typeof import('../../ingest'),
   services: () => require('../../services') as typeof import('../../services'),
   watch: () => require('../../events/watch') as typeof import('../../events/watch'),
-  refresh: () => require('../../events/refresh') as typeof import('../../events/refresh'),
+  apply: () => require('../../events/apply') as typeof import('../../events/apply'),
   queue: () => require('../../events/sqs-queue') as typeof import('../../events/sqs-queue'),
   lock: () => require('../../snapshot/lock') as typeof import('../../snapshot/lock'),
   sqs: () => require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs'),
@@ -128,15 +127,18 @@ export function registerWatchCommand(program: Command): void {
             windowMs: flags.window * 1000,
             log: (event) => write({ ...event }),
             refresh: async (scope) => {
-              const narrowed = lazy.refresh().narrowedConfig(config, scope);
-              const result = await lazy
+              // The resources the events name, read alone where their collectors can; else a narrowed run.
+              const { result, mode, fallback } = await lazy
                 .lock()
-                .withStoreLock(outputDir, () => lazy.ingest().ingest({ config: narrowed, secrets: { externalId }, simulate: world }), {
+                .withStoreLock(outputDir, () => lazy.apply().applyRefresh({ config, secrets: { externalId }, simulate: world }, scope), {
                   waitMs: flags.lockWait * 1000,
                 });
               const { summary } = result;
               write({
                 event: 'snapshot-written',
+                refresh: mode,
+                ...(fallback ? { fallback } : {}),
+                apiCalls: summary.apiCalls,
                 path: summary.snapshot.path,
                 graphSha256: summary.snapshot.sha256,
                 changes: summary.changes,
