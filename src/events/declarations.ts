@@ -18,6 +18,11 @@ import type { Entity } from '../graph/types';
  */
 export interface ResourceRefresh {
   /**
+   * `read` updates facts of entities already in the graph (the account's alias and IAM counts),
+   * rather than replacing the resources' entities and edges: nothing is removed first.
+   */
+  updatesInPlace?: boolean;
+  /**
    * The resource id an entity of the collector stands for (a bucket policy: its bucket's name),
    * undefined for entities that belong to no single resource. The previous snapshot's entities
    * of the refreshed ids, and the relationships the collector drew from them, are replaced by

@@ -32,13 +32,91 @@ export function resourceRefreshOf(collector: Pick<Collector, 'events'>): Resourc
   return collector.events?.find((declaration) => declaration.resource)?.resource;
 }
 
-/** Whether every target of the scope names resources that its collector can read one by one. */
-export function refreshableByResource(scope: RefreshScope, collectors: readonly Collector[] = allCollectors()): boolean {
+/** Collectors that cannot be read again over a snapshot: the account's needs what only discovery knows (its organization). */
+const NEEDS_DISCOVERY = new Set(['account']);
+
+/** Whether a target is read resource by resource. */
+function byResource(target: RefreshTarget, collector: Collector | undefined): boolean {
+  return Boolean(target.resourceIds?.length && collector && resourceRefreshOf(collector));
+}
+
+/**
+ * Whether a batch can be refreshed over the latest snapshot: every target is a resource its
+ * collector reads alone, or a collector (and those that read its output) that needs no discovery.
+ */
+export function refreshableOverSnapshot(scope: RefreshScope, collectors: readonly Collector[] = allCollectors()): boolean {
   const byId = new Map(collectors.map((collector) => [collector.id, collector]));
   return (
     scope.targets.length > 0 &&
-    scope.targets.every((target) => target.resourceIds?.length && byId.has(target.collector) && resourceRefreshOf(byId.get(target.collector)!))
+    scope.targets.every((target) => byId.has(target.collector) && (!NEEDS_DISCOVERY.has(target.collector) || byResource(target, byId.get(target.collector))))
   );
+}
+
+/** Whether every target of the scope names resources that its collector can read one by one. */
+export function refreshableByResource(scope: RefreshScope, collectors: readonly Collector[] = allCollectors()): boolean {
+  const byId = new Map(collectors.map((collector) => [collector.id, collector]));
+  return scope.targets.length > 0 && scope.targets.every((target) => byResource(target, byId.get(target.collector)));
+}
+
+/**
+ * The collectors to run again for a target refreshed whole, in dependency order: the collector,
+ * then those that read its output in the same account (same region, or their global run), and so
+ * on. A refresh that only resources' reads make changes nothing another collector reads (events
+ * that do, KMS aliases for instance, are declared without a resource refresh).
+ */
+function withDependents(targets: readonly RefreshTarget[], registry: readonly Collector[]): RefreshTarget[] {
+  const byId = new Map(registry.map((collector) => [collector.id, collector]));
+  const dependents = (id: string) => registry.filter((collector) => collector.service !== MAPPINGS_SERVICE && collector.dependsOn.includes(id));
+  const found = new Map<string, RefreshTarget>();
+  const visit = (target: RefreshTarget) => {
+    const key = `${target.account}|${target.region}|${target.collector}`;
+    const known = found.get(key);
+    if (known && !known.resourceIds) return;
+    found.set(key, target);
+    if (target.resourceIds) return;
+    for (const dependent of dependents(target.collector)) {
+      const upstream = byId.get(target.collector)!;
+      if (dependent.scope === 'regional' && upstream.scope === 'global')
+        throw new ResourceRefreshUnavailable(`${dependent.id} reads the global ${upstream.id} in every region`);
+      visit({ account: target.account, region: dependent.scope === 'global' ? GLOBAL_REGION : target.region, collector: dependent.id });
+    }
+  };
+  for (const target of targets) visit(byResource(target, byId.get(target.collector)) ? target : { ...target, resourceIds: undefined });
+  // Dependency order: a collector after every collector it depends on.
+  const depth = new Map<string, number>();
+  const depthOf = (id: string): number => {
+    if (depth.has(id)) return depth.get(id)!;
+    depth.set(id, 0);
+    const value = 1 + Math.max(-1, ...(byId.get(id)?.dependsOn ?? []).map(depthOf));
+    depth.set(id, value);
+    return value;
+  };
+  return [...found.entries()]
+    .sort(([a, first], [b, second]) => depthOf(first.collector) - depthOf(second.collector) || a.localeCompare(b))
+    .map(([, target]) => (target.resourceIds ? target : { account: target.account, region: target.region, collector: target.collector }));
+}
+
+/** Everything a collector drew in one account and region (it is run again there). */
+function collectorObjects(graph: GraphStore, target: RefreshTarget) {
+  const mine = (object: Entity | Relationship) =>
+    object._collector === target.collector && object._accountId === target.account && object._region === target.region;
+  return { entities: [...graph.allEntities()].filter(mine), relationships: [...graph.allRelationships()].filter(mine) };
+}
+
+/**
+ * Facts a collector run again sets on others' entities (`enriches`: the account's, the service
+ * entity's per region) are removed first, so one it no longer sets does not linger.
+ */
+function clearEnrichments(graph: GraphStore, target: RefreshTarget, collector: Collector): void {
+  for (const enrichment of collector.enriches ?? []) {
+    for (const entity of graph.entitiesOfTypeInAccount(enrichment._type, target.account)) {
+      for (const property of enrichment.properties) {
+        if (!property.endsWith('.*')) delete entity[property];
+        else if (target.region !== GLOBAL_REGION) delete entity[property.slice(0, -1) + target.region];
+        else for (const name of Object.keys(entity)) if (name.startsWith(property.slice(0, -1))) delete entity[name];
+      }
+    }
+  }
 }
 
 /**
@@ -79,20 +157,23 @@ function orphanedMappedEntities(graph: GraphStore, candidates: ReadonlySet<strin
   });
 }
 
-/** A collector that reads only a target's resources (its declaration otherwise, for the run's records and stamps). */
-function resourceCollector(collector: Collector, refresh: ResourceRefresh, ids: readonly string[]): Collector {
-  return { ...collector, dependsOn: [], readsWholeGraph: false, run: (context) => refresh.read(context, ids) };
+/** The collector as run for a target: its resources' reads only, or its whole run (its dependencies are in the graph already). */
+function targetCollector(collector: Collector, target: RefreshTarget): Collector {
+  const refresh = target.resourceIds && resourceRefreshOf(collector);
+  return { ...collector, dependsOn: [], readsWholeGraph: false, ...(refresh ? { run: (context) => refresh.read(context, target.resourceIds!) } : {}) };
 }
 
 /**
- * Refreshes the resources the scope's targets name over the latest snapshot and writes the new
- * snapshot (changes, `_updatedOn` and alerts as after a full run). Throws
- * {@link ResourceRefreshUnavailable} when that cannot give a full run's graph (a target without a
- * resource refresh, no intact previous snapshot, a read that failed): nothing is written then.
+ * Refreshes what the scope's targets name over the latest snapshot and writes the new snapshot
+ * (changes, `_updatedOn` and alerts as after a full run): resources their collectors read alone,
+ * else the collector in that account and region, with the collectors that read its output. Throws
+ * {@link ResourceRefreshUnavailable} when that cannot give a full run's graph (the account
+ * collector, no intact previous snapshot, a read that failed): nothing is written then.
  */
-export async function refreshResources(options: IngestOptions, scope: RefreshScope): Promise<IngestResult> {
+export async function refreshOverSnapshot(options: IngestOptions, scope: RefreshScope): Promise<IngestResult> {
   const registry = allCollectors();
-  if (!refreshableByResource(scope, registry)) throw new ResourceRefreshUnavailable('some events name no resource their collector can read alone');
+  if (!refreshableOverSnapshot(scope, registry)) throw new ResourceRefreshUnavailable('an event asks for the account collector, which needs discovery');
+  const targets = withDependents(scope.targets, registry);
   const run = await setUpRun(options);
   const { config, access, logger } = run;
   try {
@@ -123,15 +204,20 @@ export async function refreshResources(options: IngestOptions, scope: RefreshSco
       graph.remove(objects);
     };
 
-    // Every target's old objects go first, then each is read again.
-    const runs: Array<{ target: RefreshTarget; collector: Collector; account: AccountInfo; refresh: ResourceRefresh }> = [];
-    for (const target of scope.targets) {
+    // Every target's old objects go first, then each is read again, in dependency order.
+    const runs: Array<{ target: RefreshTarget; collector: Collector; account: AccountInfo }> = [];
+    for (const target of targets) {
       const collector = byId.get(target.collector)!;
-      const refresh = resourceRefreshOf(collector)!;
+      const refresh = target.resourceIds && resourceRefreshOf(collector);
       const account = accountById.get(target.account);
       if (!account) throw new ResourceRefreshUnavailable(`account ${target.account} is not in the previous snapshot`);
-      removeAll(replacedObjects(graph, target, collector, refresh));
-      runs.push({ target, collector, account, refresh });
+      if (refresh) {
+        if (!refresh.updatesInPlace) removeAll(replacedObjects(graph, target, collector, refresh));
+      } else {
+        removeAll(collectorObjects(graph, target));
+        clearEnrichments(graph, target, collector);
+      }
+      runs.push({ target, collector, account });
     }
     const records: CollectorRunRecord[] = [];
     const collect = async (collectors: Collector[], account: AccountInfo | undefined, region: string) => {
@@ -142,12 +228,11 @@ export async function refreshResources(options: IngestOptions, scope: RefreshSco
       records.push(...result.records);
       errors.push(...result.errors);
     };
-    for (const { target, collector, account, refresh } of runs)
-      await collect([resourceCollector(collector, refresh, target.resourceIds!)], account, target.region);
+    for (const { target, collector, account } of runs) await collect([targetCollector(collector, target)], account, target.region);
     const unfinished = records.filter((record) => record.status !== 'succeeded');
     if (unfinished.length)
       throw new ResourceRefreshUnavailable(
-        `the resource reads did not all succeed (${unfinished.map((record) => `${record.collector} ${record.accountId}/${record.region}: ${record.status}`).join('; ')})`,
+        `the reads did not all succeed (${unfinished.map((record) => `${record.collector} ${record.accountId}/${record.region}: ${record.status}`).join('; ')})`,
       );
 
     // The mappings read the whole graph: drawn again over the patched one, as a full run draws them.

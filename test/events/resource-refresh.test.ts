@@ -65,7 +65,9 @@ const cases: Case[] = [
       );
     },
     events: [
-      cloudTrail('k-1', 'kms', 'DisableKeyRotation', { requestParameters: { keyId: 'arn:aws:kms:us-east-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000001' } }),
+      cloudTrail('k-1', 'kms', 'DisableKeyRotation', {
+        requestParameters: { keyId: 'arn:aws:kms:us-east-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000001' },
+      }),
       cloudTrail('k-2', 'kms', 'CreateKey', {
         requestParameters: { description: 'orders', keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' },
         responseElements: { keyMetadata: { keyId: '0a1b2c3d-2222-4aaa-8bbb-0000000000f1', keyState: 'Enabled' } },
@@ -95,6 +97,33 @@ const cases: Case[] = [
     ],
     expectedCalls: 3,
   },
+  {
+    title: 'S3 buckets: a policy removed, a bucket created, a bucket deleted',
+    change(world) {
+      const s3 = section<{ buckets: Array<Record<string, unknown>> }>(world, 's3');
+      delete s3.buckets.find((bucket) => bucket.name === 'acme-prod-public-assets')!.policy;
+      s3.buckets.push({
+        name: 'acme-prod-reports',
+        createdAt: '2026-12-06T10:00:30Z',
+        publicAccessBlock: true,
+        acl: [{ grantee: 'AllUsers', permission: 'READ' }],
+      });
+      s3.buckets.splice(
+        s3.buckets.findIndex((bucket) => bucket.name === 'acme-prod-legacy-exports'),
+        1,
+      );
+    },
+    events: [
+      cloudTrail('b-1', 's3', 'DeleteBucketPolicy', {
+        requestParameters: { bucketName: 'acme-prod-public-assets', Host: 'acme-prod-public-assets.s3.amazonaws.com', policy: '' },
+      }),
+      cloudTrail('b-2', 's3', 'CreateBucket', { requestParameters: { bucketName: 'acme-prod-reports', Host: 's3.amazonaws.com' } }),
+      cloudTrail('b-3', 's3', 'PutBucketAcl', { requestParameters: { bucketName: 'acme-prod-reports', AccessControlPolicy: {} } }),
+      cloudTrail('b-4', 's3', 'DeleteBucket', { requestParameters: { bucketName: 'acme-prod-legacy-exports', Host: 's3.amazonaws.com' } }),
+    ],
+    // Per bucket: ListBuckets (prefix) and its configuration reads; a gone bucket: ListBuckets alone.
+    expectedCalls: 27,
+  },
 ];
 
 for (const each of cases) {
@@ -119,18 +148,63 @@ for (const each of cases) {
     const resourceCalls = applied.result.metadata.collectors.reduce((sum, record) => sum + record.apiCalls, 0);
     t.is(resourceCalls, each.expectedCalls, 'the resource reads, and nothing else');
 
-    // The same batch as a narrowed run: the same graph, at the cost of the collectors' whole scope.
+    // The same batch as a narrowed run (before per-resource refresh): the collectors' whole services.
     const narrowed = await ingest({
       config: narrowedConfig({ ...config, outputDir: narrowDirectory }, scope as RefreshScope),
       simulate: after,
       clock: at('2026-12-06T10:05:00Z'),
     });
-    t.is(narrowed.summary.snapshot.sha256, full.summary.snapshot.sha256);
     const narrowedCalls = narrowed.metadata.collectors.reduce((sum, record) => sum + record.apiCalls, 0);
     t.true(narrowedCalls > resourceCalls, `narrowed run: ${narrowedCalls} calls, per resource: ${resourceCalls}`);
     t.log(`${each.events.length} events: ${resourceCalls} calls per resource, ${narrowedCalls} in a narrowed run`);
   });
 }
+
+test('events without a resource to read alone run their collectors again over the snapshot, with those that read them', async (t) => {
+  const before = builtinWorld();
+  const directory = temporaryDirectory();
+  await simulate(before, { outputDir: directory, clock: at('2026-12-06T10:00:00Z') });
+  const after = builtinWorld();
+  // An alias moved to another key (S3 buckets and EBS volumes resolve aliases), a role created, an instance launched.
+  const kms = section<{ keys: Array<{ id: string; aliases?: string[] }> }>(after, 'kms');
+  kms.keys.find((key) => key.id === '0a1b2c3d-2222-4aaa-8bbb-000000000001')!.aliases = [];
+  kms.keys.find((key) => key.id === '0a1b2c3d-2222-4aaa-8bbb-000000000002')!.aliases = ['alias/legacy', 'alias/app-data'];
+  const iam = after.accounts.find((account) => account.id === PRODUCTION)!.global!.iam as { roles: Array<Record<string, unknown>> };
+  iam.roles.push({
+    name: 'batch-runner',
+    createdAt: '2026-12-06T10:00:40Z',
+    trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+    managedPolicies: ['SecurityAudit'],
+  });
+  const ec2 = section<{ instances: Array<Record<string, unknown>> }>(after, 'ec2');
+  ec2.instances.push({
+    id: 'i-022210000000002f1',
+    type: 't3.small',
+    subnet: 'subnet-02221000000000013',
+    securityGroups: ['sg-02221000000000104'],
+    launchTime: '2026-12-06T10:00:50Z',
+  });
+  const fullDirectory = temporaryDirectory();
+  cpSync(directory, fullDirectory, { recursive: true });
+  const full = await simulate(after, { outputDir: fullDirectory, clock: at('2026-12-06T10:05:00Z') });
+
+  const events = [
+    cloudTrail('c-1', 'kms', 'UpdateAlias', { requestParameters: { aliasName: 'alias/app-data', targetKeyId: '0a1b2c3d-2222-4aaa-8bbb-000000000002' } }),
+    cloudTrail('c-2', 'iam', 'CreateRole', { requestParameters: { roleName: 'batch-runner' } }, 'us-east-1'),
+    cloudTrail('c-4', 'iam', 'AttachRolePolicy', { requestParameters: { roleName: 'batch-runner', policyArn: 'arn:aws:iam::aws:policy/SecurityAudit' } }),
+    cloudTrail('c-3', 'ec2', 'RunInstances', { responseElements: { instancesSet: { items: [{ instanceId: 'i-022210000000002f1' }] } } }),
+  ];
+  const { scope } = scopeOfEvents(events.map(parseEvent), allCollectors());
+  const config = { outputDir: directory, organization: { managementAccountId: after.organization.managementAccountId } };
+  const applied = await applyRefresh({ config, simulate: after, clock: at('2026-12-06T10:05:00Z') }, scope!);
+  t.is(applied.mode, 'collector');
+  t.is(applied.result.summary.snapshot.sha256, full.summary.snapshot.sha256, 'incremental equals full');
+  const ran = [...new Set(applied.result.metadata.collectors.map((record) => record.collector))].sort();
+  t.true(
+    ['kms-keys', 's3-buckets', 'ec2-volumes', 'ec2-instances', 'iam-roles'].every((id) => ran.includes(id)),
+    ran.join(', '),
+  );
+});
 
 test('a batch with an event its collector cannot read alone refreshes the collector in scope', (t) => {
   const { scope } = scopeOfEvents(

@@ -160,6 +160,9 @@ export const ec2NetworkCollector: Collector = {
         'DetachNetworkInterface',
         'CreateVpcEndpoint',
         'DeleteVpcEndpoints',
+        // Instances bring and take their network interfaces (and a subnet's free addresses).
+        'RunInstances',
+        'TerminateInstances',
       ],
       resourceIds: ['requestParameters.vpcId', 'requestParameters.subnetId'],
     },
