@@ -13,10 +13,16 @@ const lazy = {
   lock: () => require('../../snapshot/lock') as typeof import('../../snapshot/lock'),
   sqs: () => require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs'),
   world: () => require('../../sim/load-world') as typeof import('../../sim/load-world'),
+  simulatedWatch: () => require('../../events/simulated-watch') as typeof import('../../events/simulated-watch'),
+  ingest: () => require('../../ingest') as typeof import('../../ingest'),
+  store: () => require('../../snapshot/store') as typeof import('../../snapshot/store'),
 };
 
 interface WatchFlags {
-  queue: string;
+  queue?: string;
+  changes?: number;
+  changesPerBatch: number;
+  seed: number;
   config?: string;
   organization?: string;
   roleName?: string;
@@ -62,7 +68,7 @@ export function registerWatchCommand(program: Command): void {
     .description(
       'Follow the organization between full runs: read CloudTrail events from the event-streaming queue and refresh what they change (docs/event-streaming.md).',
     )
-    .requiredOption('--queue <url>', 'SQS queue URL (the onboarding output eventQueueUrl)')
+    .option('--queue <url>', 'SQS queue URL (the onboarding output eventQueueUrl); with --simulate and no queue, a simulated one')
     .option('-c, --config <file>', 'configuration file (YAML), as for ingest')
     .option('--organization <managementAccountId>', 'organization mode: the management account')
     .option('--role-name <name>', 'audit role to assume in every account (default JupiterOne)')
@@ -74,9 +80,21 @@ export function registerWatchCommand(program: Command): void {
       new Option('--lock-wait <seconds>', 'how long to wait for a full run that holds the snapshot directory').default(900).argParser(positive('--lock-wait')),
     )
     .addOption(new Option('--log-format <format>', 'stderr: text or json (one event per line)').choices(['text', 'json']).default('text'))
-    .option('--simulate [world]', 'refresh from a simulated organization (a world file, or the built-in one) instead of AWS; the queue is still read')
+    .option(
+      '--simulate [world]',
+      'refresh from a simulated organization (a world file, or the built-in one) instead of AWS; without --queue, its changes (--changes) reach a simulated queue as CloudTrail events',
+    )
+    .addOption(
+      new Option('--changes <n>', 'with --simulate and no --queue: changes to make to the simulated organization (default 100)').argParser(
+        positive('--changes'),
+      ),
+    )
+    .addOption(new Option('--changes-per-batch <n>', 'changes whose events each batch reads').default(10).argParser(positive('--changes-per-batch')))
+    .addOption(new Option('--seed <n>', 'seed of the simulated changes').default(1).argParser(positive('--seed')))
     .action(async (flags: WatchFlags) => {
-      if (!QUEUE_URL.test(flags.queue))
+      if (flags.queue === undefined && !flags.simulate) throw new CliError('--queue: required (or --simulate, to watch a simulated organization change)');
+      if (flags.queue !== undefined && flags.changes !== undefined) throw new CliError('--changes: only with --simulate and no --queue');
+      if (flags.queue !== undefined && !QUEUE_URL.test(flags.queue))
         throw new CliError(`--queue: "${flags.queue}" is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)`);
       let config: Partial<IngestConfig>;
       // Loaded once: the simulated organization does not change under a running watch.
@@ -109,16 +127,21 @@ export function registerWatchCommand(program: Command): void {
               .join(' ')}\n`,
           );
       };
+      if (flags.queue === undefined && world) {
+        await watchSimulated(flags, config, world, write);
+        return;
+      }
+      const queueUrl = flags.queue!;
       const { SQSClient } = lazy.sqs();
-      const client = new SQSClient({ region: queueRegion(flags.queue) ?? process.env.AWS_REGION ?? 'us-east-1' });
-      const queue = new (lazy.queue().SqsEventQueue)(client, flags.queue);
+      const client = new SQSClient({ region: queueRegion(queueUrl) ?? process.env.AWS_REGION ?? 'us-east-1' });
+      const queue = new (lazy.queue().SqsEventQueue)(client, queueUrl);
       const collectors = lazy.services().allCollectors();
       const outputDir = config.outputDir ?? '.orggraph';
       let stopping = false;
       const stop = () => (stopping = true);
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      write({ event: 'watch-start', queue: flags.queue, outputDir, window: flags.window });
+      write({ event: 'watch-start', queue: queueUrl, outputDir, window: flags.window });
       try {
         for (let batch = 0; !stopping && (flags.batches === undefined || batch < flags.batches); batch++) {
           await lazy.watch().watchBatch({
@@ -153,4 +176,42 @@ export function registerWatchCommand(program: Command): void {
         process.off('SIGTERM', stop);
       }
     });
+}
+
+/**
+ * `watch --simulate` without a queue: the simulated organization changes, its CloudTrail events
+ * reach a simulated queue (out of order, a few twice), and each batch refreshes the snapshot
+ * directory; a first full run is made when it holds no snapshot.
+ */
+async function watchSimulated(
+  flags: WatchFlags,
+  config: Partial<IngestConfig>,
+  world: import('../../sim/types').World,
+  write: (event: Record<string, unknown>) => void,
+): Promise<void> {
+  const outputDir = config.outputDir ?? '.orggraph';
+  if (!(await new (lazy.store().SnapshotStore)(outputDir).latest())) {
+    const first = await lazy.lock().withStoreLock(outputDir, () => lazy.ingest().ingest({ config, simulate: world }), { waitMs: flags.lockWait * 1000 });
+    write({ event: 'snapshot-written', refresh: 'full', path: first.summary.snapshot.path, graphSha256: first.summary.snapshot.sha256 });
+  }
+  write({ event: 'watch-start', queue: 'simulated', outputDir, changes: flags.changes ?? 100 });
+  const result = await lazy.simulatedWatch().runSimulatedWatch({
+    world,
+    config,
+    mutations: flags.changes ?? 100,
+    perBatch: flags.changesPerBatch,
+    seed: flags.seed,
+    duplicates: 0.05,
+    delayed: 0.05,
+    log: (event) => write({ ...event }),
+  });
+  write({
+    event: 'watch-end',
+    changes: result.changes,
+    events: result.events,
+    batches: result.batches,
+    refreshes: result.refreshes,
+    apiCalls: result.apiCalls,
+    graphSha256: result.graphSha256,
+  });
 }
