@@ -108,9 +108,10 @@ test('watch --simulate without a queue: the simulated organization changes and e
   const events = run.stderr
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { event: string; refresh?: string; changes?: number; graphSha256?: string });
+    .map((line) => JSON.parse(line) as { event: string; refresh?: string; changes?: number; graphSha256?: string; uncovered?: number });
   t.is(events[0]?.event, 'snapshot-written', 'a first full run, the directory being empty');
   t.is(events[0]?.refresh, 'full');
+  t.is(events.find((event) => event.event === 'trail-check')?.uncovered, 0, 'the organization trail records every watched account and region');
   const refreshes = events.filter((event) => event.event === 'snapshot-written' && event.refresh !== 'full');
   t.true(refreshes.length >= 3, `one snapshot per batch: ${refreshes.length}`);
   const end = events.at(-1)!;

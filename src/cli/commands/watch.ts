@@ -15,10 +15,12 @@ const lazy = {
   world: () => require('../../sim/load-world') as typeof import('../../sim/load-world'),
   simulatedWatch: () => require('../../events/simulated-watch') as typeof import('../../events/simulated-watch'),
   ingest: () => require('../../ingest') as typeof import('../../ingest'),
+  trails: () => require('../../events/trail-check') as typeof import('../../events/trail-check'),
   store: () => require('../../snapshot/store') as typeof import('../../snapshot/store'),
 };
 
 interface WatchFlags {
+  trailCheck: boolean;
   queue?: string;
   changes?: number;
   changesPerBatch: number;
@@ -90,6 +92,7 @@ export function registerWatchCommand(program: Command): void {
       ),
     )
     .addOption(new Option('--changes-per-batch <n>', 'changes whose events each batch reads').default(10).argParser(positive('--changes-per-batch')))
+    .option('--no-trail-check', 'do not check, at start, that a logging CloudTrail trail records every watched account and region')
     .addOption(new Option('--seed <n>', 'seed of the simulated changes').default(1).argParser(positive('--seed')))
     .action(async (flags: WatchFlags) => {
       if (flags.queue === undefined && !flags.simulate) throw new CliError('--queue: required (or --simulate, to watch a simulated organization change)');
@@ -128,7 +131,7 @@ export function registerWatchCommand(program: Command): void {
           );
       };
       if (flags.queue === undefined && world) {
-        await watchSimulated(flags, config, world, write);
+        await watchSimulated(flags, config, world, write, () => reportTrails(flags, config, externalId, world, write));
         return;
       }
       const queueUrl = flags.queue!;
@@ -142,6 +145,7 @@ export function registerWatchCommand(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       write({ event: 'watch-start', queue: queueUrl, outputDir, window: flags.window });
+      await reportTrails(flags, config, externalId, world, write);
       try {
         for (let batch = 0; !stopping && (flags.batches === undefined || batch < flags.batches); batch++) {
           await lazy.watch().watchBatch({
@@ -188,6 +192,7 @@ async function watchSimulated(
   config: Partial<IngestConfig>,
   world: import('../../sim/types').World,
   write: (event: Record<string, unknown>) => void,
+  checkTrails: () => Promise<void>,
 ): Promise<void> {
   const outputDir = config.outputDir ?? '.orggraph';
   if (!(await new (lazy.store().SnapshotStore)(outputDir).latest())) {
@@ -195,6 +200,7 @@ async function watchSimulated(
     write({ event: 'snapshot-written', refresh: 'full', path: first.summary.snapshot.path, graphSha256: first.summary.snapshot.sha256 });
   }
   write({ event: 'watch-start', queue: 'simulated', outputDir, changes: flags.changes ?? 100 });
+  await checkTrails();
   const result = await lazy.simulatedWatch().runSimulatedWatch({
     world,
     config,
@@ -214,4 +220,30 @@ async function watchSimulated(
     apiCalls: result.apiCalls,
     graphSha256: result.graphSha256,
   });
+}
+
+/**
+ * Says which watched accounts and regions send no events: no trail, a trail not logging, or one
+ * that records no management write events (docs/event-streaming.md). A failed check is said, not fatal.
+ */
+async function reportTrails(
+  flags: WatchFlags,
+  config: Partial<IngestConfig>,
+  externalId: string | undefined,
+  world: import('../../sim/types').World | undefined,
+  write: (event: Record<string, unknown>) => void,
+): Promise<void> {
+  if (!flags.trailCheck) return;
+  try {
+    const checks = await lazy.trails().checkWatchedTrails({ config, secrets: { externalId }, simulate: world });
+    if (!checks) {
+      write({ event: 'trail-check', skipped: 'no snapshot yet: the accounts and regions to check are not known' });
+      return;
+    }
+    const uncovered = checks.filter((check) => check.coverage !== 'covered');
+    for (const check of uncovered) write({ event: 'trail-missing', ...check });
+    write({ event: 'trail-check', checked: checks.length, covered: checks.length - uncovered.length, uncovered: uncovered.length });
+  } catch (error) {
+    write({ event: 'trail-check', failed: (error as Error).message });
+  }
 }
