@@ -52,7 +52,11 @@ function recordsWrites(selectors: {
 /** Checks one account and region. */
 export async function checkTrail(access: AwsAccess, account: string, region: string): Promise<TrailCheck> {
   const scope = { accountId: account, region, collector: 'trail-check' };
-  const client = access.client(CloudTrailClient, account, region, scope);
+  return checkTrailWith(access.client(CloudTrailClient, account, region, scope), account, region);
+}
+
+/** Checks one account and region through this client (of that account and region). */
+export async function checkTrailWith(client: CloudTrailClient, account: string, region: string): Promise<TrailCheck> {
   let trails: Trail[];
   try {
     trails = (await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
