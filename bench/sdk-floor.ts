@@ -122,7 +122,8 @@ export async function captureWireCalls(): Promise<CannedCall[]> {
 
 /** The SDK client and command classes of a capture (`EC2Client` lives in `@aws-sdk/client-ec2`). */
 function sdkClasses(call: CannedCall): { Client: new (config: unknown) => SdkClient; Command: new (input: unknown) => unknown } {
-  const packageName = `@aws-sdk/client-${call.clientName.replace(/Client$/, '').toLowerCase()}`;
+  // Most packages are the client's name in lower case; a few are hyphenated.
+  const packageName = HYPHENATED_PACKAGES[call.clientName] ?? `@aws-sdk/client-${call.clientName.replace(/Client$/, '').toLowerCase()}`;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is chosen by the captured client's name
   const sdk = require(packageName) as SdkModule;
   return {
@@ -130,6 +131,11 @@ function sdkClasses(call: CannedCall): { Client: new (config: unknown) => SdkCli
     Command: sdk[call.commandName],
   };
 }
+
+const HYPHENATED_PACKAGES: Record<string, string> = {
+  CloudWatchLogsClient: '@aws-sdk/client-cloudwatch-logs',
+  ConfigServiceClient: '@aws-sdk/client-config-service',
+};
 
 const CREDENTIALS = { accessKeyId: 'ASIAFLOORBENCH000000', secretAccessKey: 'floor-bench-secret', sessionToken: 'floor-bench-session' };
 

@@ -7,8 +7,10 @@ import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
 // End to end through the CLI and the loopback AWS (test/wire): the compute services (Lambda, ECS,
 // ECR, EKS, Batch) read from fixtures shaped as their API References document them.
 
-// With the services its edges reach: a function's network, role and key come from their own collectors.
-const SERVICES = 'lambda,ecs,ecr,eks,batch,ec2,iam,kms,s3';
+// With the services its edges reach: a function's network, role and key come from their own collectors,
+// the EventBridge rule that triggers it from CloudWatch's (a collected type named by key: without its
+// collector the edge would be dropped at write).
+const SERVICES = 'lambda,ecs,ecr,eks,batch,cloudwatch,ec2,iam,kms,s3';
 
 /** A configuration file with collection limits the fixtures exceed (one task per cluster, two images per repository). */
 function limitsConfig(): string {
