@@ -14,6 +14,7 @@ import { lambdaService } from './lambda';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
 import { rdsService } from './rds';
 import { redshiftService } from './redshift';
+import { route53Service } from './route53';
 import { s3Service } from './s3';
 import type { AwsServiceModule, ServiceModule } from './types';
 
@@ -32,6 +33,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   elastiCacheService,
   redshiftService,
   elasticsearchService,
+  route53Service,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

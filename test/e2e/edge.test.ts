@@ -1,0 +1,58 @@
+import test from 'ava';
+import type { Entity } from '../../src/graph';
+import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type CliRun } from './helpers';
+
+// End to end through the CLI and the loopback AWS of test/wire: the edge and DNS services (Route 53
+// REST-XML and Route 53 Domains JSON 1.1), from fixtures shaped as their API References document them.
+
+const SERVICES = 'route53,ec2';
+
+let edgeRun: Promise<CliRun> | undefined;
+const run = () => (edgeRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));
+
+function entity(result: CliRun, key: string): Entity {
+  const found = result.snapshot?.entities.find((e) => e._key === key);
+  if (!found) throw new Error(`no entity ${key} in the snapshot`);
+  return found;
+}
+
+function edge(result: CliRun, from: string, verb: string, to: string): boolean {
+  return result.snapshot?.relationships.some((r) => r._fromEntityKey === from && r._class === verb && r._toEntityKey === to) ?? false;
+}
+
+test('the run is clean: every request answered from the fixtures, signed, no secret written', async (t) => {
+  const result = await run();
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.summary?.errors, []);
+  t.deepEqual(result.server.unanswered(), []);
+  t.deepEqual(secretLeaks(result, [...result.server.secrets(), BASE_CREDENTIALS.secretAccessKey]), []);
+});
+
+test('Route 53 over REST-XML and JSON 1.1: domains, zones, records and the hosts they name', async (t) => {
+  const result = await run();
+  t.like(result.summary?.counts.entities, { aws_route53_domain: 2, aws_route53_zone: 2, aws_route53_record: 7 });
+  const zone = 'arn:aws:route53:::hostedzone/Z1D633PJN98FT9';
+  const domain = `aws:${PRODUCTION}:route53-domain:example.com`;
+  t.like(entity(result, zone), { domainName: 'example.com', privateZone: false, 'tag.owner': 'dns-team', recordCount: 6 });
+  t.like(entity(result, domain), { autoRenew: true, transferLock: true, privacyProtected: true, expiresOn: 1803643200_000, 'tag.owner': 'web' });
+  t.like(entity(result, `aws:${PRODUCTION}:route53-domain:example.net`), { autoRenew: false, privacyProtected: false });
+  t.false(JSON.stringify(result.snapshot).includes('john@example.com'), 'registrant contacts are not stored');
+  t.true(edge(result, domain, 'HAS', zone));
+  t.true(edge(result, zone, 'HAS', `${zone}|app.example.com|A|Seattle data center`));
+  t.true(edge(result, zone, 'HAS', `${zone}|app.example.com|A|Portland data center`));
+  // The bastion's record names the EC2 fixture's instance and its Elastic IP.
+  const bastion = `${zone}|bastion.example.com|A`;
+  t.true(edge(result, bastion, 'CONNECTS', `arn:aws:ec2:us-east-1:${PRODUCTION}:instance/i-1234567890abcdef0`));
+  t.true(edge(result, bastion, 'CONNECTS', `arn:aws:ec2:us-east-1:${PRODUCTION}:elastic-ip/eipalloc-0f2e3d4c5bEXAMPLE`));
+  // CloudFront is not collected in this run: its distribution is a mapped stand-in.
+  t.like(entity(result, 'dns:d111111abcdef8.cloudfront.net'), { _type: 'aws_cloudfront_distribution', _source: 'system-mapper' });
+  t.true(edge(result, `${zone}|www.example.com|A`, 'CONNECTS', 'dns:d111111abcdef8.cloudfront.net'));
+  const listed = result.server.calls().filter((c) => c.operation === 'ListResourceRecordSets');
+  t.deepEqual(listed.map((c) => c.input.Id).sort(), ['Z1D633PJN98FT9', 'Z2INTERNAL0001']);
+  t.true(
+    result.server
+      .calls()
+      .filter((c) => c.service === 'route53domains')
+      .every((c) => c.region === 'us-east-1'),
+  );
+});
