@@ -78,13 +78,15 @@ export function targetAddresses(target: Entity): string[] {
 }
 
 /** The names a record points at: its values (A, AAAA, CNAME) and its alias target. */
-function recordPointsTo(record: Entity): string[] {
+export function recordPointsTo(record: Entity): string[] {
   return [
     ...new Set([...values(record.value), ...values(record.values), ...values(record.aliasTarget)].map((name) => stripDot(name).replace(/^dualstack\./, ''))),
   ];
 }
 
 export interface RecordConnectionOptions {
+  /** The names an entity points at (default: a record's values and alias target). */
+  pointsTo?: (entity: Entity) => string[];
   /** S3 buckets by name, for records that name a bucket's endpoint. */
   bucketByName?: (name: string) => Entity | undefined;
   /** A stand-in for an AWS endpoint that no target answers to (not collected, or outside the organization). */
@@ -117,7 +119,7 @@ export function recordConnections(records: Iterable<Entity>, targets: Iterable<E
       seen.add(target._key);
       relationships.push(createRelationship({ from: record, verb: RelationshipVerb.CONNECTS, to: target }));
     };
-    for (const address of recordPointsTo(record)) {
+    for (const address of (options.pointsTo ?? recordPointsTo)(record)) {
       const found = byAddress.get(address);
       if (found) {
         found.forEach(connect);

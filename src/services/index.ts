@@ -15,6 +15,7 @@ import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOpti
 import { rdsService } from './rds';
 import { redshiftService } from './redshift';
 import { route53Service } from './route53';
+import { cloudFrontService } from './cloudfront';
 import { s3Service } from './s3';
 import type { AwsServiceModule, ServiceModule } from './types';
 
@@ -34,6 +35,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   redshiftService,
   elasticsearchService,
   route53Service,
+  cloudFrontService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

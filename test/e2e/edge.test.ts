@@ -3,9 +3,10 @@ import type { Entity } from '../../src/graph';
 import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type CliRun } from './helpers';
 
 // End to end through the CLI and the loopback AWS of test/wire: the edge and DNS services (Route 53
-// REST-XML and Route 53 Domains JSON 1.1), from fixtures shaped as their API References document them.
+// REST-XML and Route 53 Domains JSON 1.1, CloudFront REST-XML), from fixtures shaped as their API References document them.
 
-const SERVICES = 'route53,ec2';
+// With the services the edges reach: instances, buckets, certificates and functions come from their own collectors.
+const SERVICES = 'route53,cloudfront,ec2,s3,acm,lambda';
 
 let edgeRun: Promise<CliRun> | undefined;
 const run = () => (edgeRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));
@@ -28,6 +29,29 @@ test('the run is clean: every request answered from the fixtures, signed, no sec
   t.deepEqual(secretLeaks(result, [...result.server.secrets(), BASE_CREDENTIALS.secretAccessKey]), []);
 });
 
+const DISTRIBUTION = `arn:aws:cloudfront::${PRODUCTION}:distribution/EDFDVBD6EXAMPLE`;
+
+test('CloudFront over REST-XML: the distribution, its origins and what they are, certificate, Lambda@Edge', async (t) => {
+  const result = await run();
+  t.like(result.summary?.counts.entities, { aws_cloudfront_distribution: 1, aws_cloudfront_distribution_origin: 2 });
+  t.like(entity(result, DISTRIBUTION), {
+    domainName: 'd111111abcdef8.cloudfront.net',
+    httpsOnly: true,
+    loggingEnabled: true,
+    defaultRootObject: 'index.html',
+    wafEnabled: true,
+    minimumProtocolVersion: 'TLSv1.2_2021',
+    'tag.team': 'web',
+    updatedOn: Date.parse('2019-12-04T23:35:41.433Z'),
+  });
+  t.deepEqual(entity(result, DISTRIBUTION).aliases, ['www.example.com']);
+  t.true(edge(result, DISTRIBUTION, 'HAS', `${DISTRIBUTION}|origin|api`));
+  t.true(edge(result, DISTRIBUTION, 'CONNECTS', `arn:aws:s3:::${PRODUCTION}-app-data`));
+  t.true(edge(result, DISTRIBUTION, 'USES', `arn:aws:acm:us-east-1:${PRODUCTION}:certificate/12345678-1234-1234-1234-123456789012`));
+  t.true(edge(result, DISTRIBUTION, 'TRIGGERS', `arn:aws:lambda:us-east-1:${PRODUCTION}:function:my-function`));
+  t.false(JSON.stringify(result.snapshot).includes('wire-secret-origin-header'), 'origin header values are never stored');
+});
+
 test('Route 53 over REST-XML and JSON 1.1: domains, zones, records and the hosts they name', async (t) => {
   const result = await run();
   t.like(result.summary?.counts.entities, { aws_route53_domain: 2, aws_route53_zone: 2, aws_route53_record: 7 });
@@ -44,9 +68,9 @@ test('Route 53 over REST-XML and JSON 1.1: domains, zones, records and the hosts
   const bastion = `${zone}|bastion.example.com|A`;
   t.true(edge(result, bastion, 'CONNECTS', `arn:aws:ec2:us-east-1:${PRODUCTION}:instance/i-1234567890abcdef0`));
   t.true(edge(result, bastion, 'CONNECTS', `arn:aws:ec2:us-east-1:${PRODUCTION}:elastic-ip/eipalloc-0f2e3d4c5bEXAMPLE`));
-  // CloudFront is not collected in this run: its distribution is a mapped stand-in.
-  t.like(entity(result, 'dns:d111111abcdef8.cloudfront.net'), { _type: 'aws_cloudfront_distribution', _source: 'system-mapper' });
-  t.true(edge(result, `${zone}|www.example.com|A`, 'CONNECTS', 'dns:d111111abcdef8.cloudfront.net'));
+  t.true(edge(result, `${zone}|www.example.com|A`, 'CONNECTS', DISTRIBUTION), 'the alias finds the distribution by its domain name');
+  // API Gateway is not collected in this run: the API is a mapped stand-in.
+  t.like(entity(result, 'dns:a1b2c3d4e5.execute-api.us-east-1.amazonaws.com'), { _type: 'aws_api_gateway_rest_api', _source: 'system-mapper' });
   const listed = result.server.calls().filter((c) => c.operation === 'ListResourceRecordSets');
   t.deepEqual(listed.map((c) => c.input.Id).sort(), ['Z1D633PJN98FT9', 'Z2INTERNAL0001']);
   t.true(

@@ -21,6 +21,7 @@ import {
 import { AccountEntities } from '../../services/account/schema';
 import { Ec2Entities } from '../../services/ec2/schema';
 import { IamEntities } from '../../services/iam/schema';
+import { CloudFrontEntities, CloudFrontOriginTargets, CloudFrontRelationships } from '../../services/cloudfront/schema';
 import { Route53Entities, Route53Relationships, Route53TargetPlaceholders, Route53Targets } from '../../services/route53/schema';
 import { S3Entities } from '../../services/s3/schema';
 import type { ServiceModule } from '../../services/types';
@@ -214,23 +215,34 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     service: MAPPINGS_SERVICE,
     scope: 'global',
     entities: DNS_PLACEHOLDERS.map(({ schema }) => mapped(schema, `${schema._type} named by a DNS record, not ingested (mapped)`)),
-    relationships: [Route53Relationships.RECORD_CONNECTS_TARGET],
+    relationships: [Route53Relationships.RECORD_CONNECTS_TARGET, CloudFrontRelationships.DISTRIBUTION_CONNECTS_ORIGIN_TARGET],
     permissions: [],
     dependsOn,
     // Records point at hosts and gateways of every account (a shared DNS account names production's).
     readsWholeGraph: true,
     async run(context) {
+      const ingested = (types: readonly string[]) =>
+        types.flatMap((type) => context.graph.entitiesOfType(type).filter((entity) => entity._source !== 'system-mapper'));
+      const bucketByName = (name: string) => context.graph.getEntity(s3BucketKey(name));
       const records = ofAccount(context, Route53Entities.RECORD._type);
-      if (!records.length) return;
-      const targets = Object.values(Route53Targets)
-        .filter((type) => type !== Route53Targets.S3_BUCKET)
-        .flatMap((type) => context.graph.entitiesOfType(type).filter((entity) => entity._source !== 'system-mapper'));
-      const output = recordConnections(records, targets, {
-        bucketByName: (name) => context.graph.getEntity(s3BucketKey(name)),
-        placeholder: dnsPlaceholder,
-      });
-      for (const entity of output.entities) addMappedEntity(context, entity);
-      context.addRelationships(output.relationships);
+      const recordTargets = Object.values(Route53Targets).filter((type) => type !== Route53Targets.S3_BUCKET);
+      const dnsOutput = records.length ? recordConnections(records, ingested(recordTargets), { bucketByName, placeholder: dnsPlaceholder }) : undefined;
+      // A distribution's origins, by their domain names (buckets by name).
+      const distributions = ofAccount(context, CloudFrontEntities.DISTRIBUTION._type);
+      const originTargets = Object.values(CloudFrontOriginTargets).filter((type) => type !== CloudFrontOriginTargets.S3_BUCKET);
+      const originOutput = distributions.length
+        ? recordConnections(distributions, ingested(originTargets), {
+            pointsTo: (distribution) => (Array.isArray(distribution.originDomainNames) ? (distribution.originDomainNames as string[]) : []),
+            bucketByName,
+            // A distribution in front of another is not an origin edge of the data model.
+            placeholder: (endpoint) => (endpoint.service === 'cloudfront' ? undefined : dnsPlaceholder(endpoint)),
+          })
+        : undefined;
+      for (const output of [dnsOutput, originOutput]) {
+        if (!output) continue;
+        for (const entity of output.entities) addMappedEntity(context, entity);
+        context.addRelationships(output.relationships);
+      }
     },
   };
 

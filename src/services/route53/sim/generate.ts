@@ -62,6 +62,16 @@ export function generateRoute53Section(input: GenerateInput): { hostedZones: Wor
         ResourceRecordSets: [
           { Name: name, Type: 'NS', TTL: 172800, ResourceRecords: [{ Value: 'ns-1.awsdns-01.org.' }, { Value: 'ns-2.awsdns-02.com.' }] },
           { Name: name, Type: 'SOA', TTL: 900, ResourceRecords: [{ Value: 'ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400' }] },
+          // The account's first generated CloudFront distribution (services/cloudfront/sim).
+          ...(index === 0
+            ? [
+                {
+                  Name: `www.${name}`,
+                  Type: 'A' as const,
+                  AliasTarget: { HostedZoneId: 'Z2FDTNDATAQYW2', DNSName: `d${input.accountId}0.cloudfront.net.`, EvaluateTargetHealth: false },
+                },
+              ]
+            : []),
           ...Array.from({ length: hosts }, (_, host): NonNullable<WorldHostedZone['ResourceRecordSets']>[number] =>
             host % 2 === 0
               ? { Name: `host-${host}.${name}`, Type: 'A', TTL: 300, ResourceRecords: [{ Value: `${privateZone ? 10 : 198}.51.${index % 250}.${host + 1}` }] }
