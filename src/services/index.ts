@@ -16,6 +16,7 @@ import { rdsService } from './rds';
 import { redshiftService } from './redshift';
 import { route53Service } from './route53';
 import { cloudFrontService } from './cloudfront';
+import { apiGatewayService } from './apigateway';
 import { s3Service } from './s3';
 import type { AwsServiceModule, ServiceModule } from './types';
 
@@ -36,6 +37,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   elasticsearchService,
   route53Service,
   cloudFrontService,
+  apiGatewayService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -6,7 +6,7 @@ import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type Cl
 // REST-XML and Route 53 Domains JSON 1.1, CloudFront REST-XML), from fixtures shaped as their API References document them.
 
 // With the services the edges reach: instances, buckets, certificates and functions come from their own collectors.
-const SERVICES = 'route53,cloudfront,ec2,s3,acm,lambda';
+const SERVICES = 'route53,cloudfront,apigateway,ec2,s3,acm,lambda';
 
 let edgeRun: Promise<CliRun> | undefined;
 const run = () => (edgeRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));
@@ -27,6 +27,39 @@ test('the run is clean: every request answered from the fixtures, signed, no sec
   t.deepEqual(result.summary?.errors, []);
   t.deepEqual(result.server.unanswered(), []);
   t.deepEqual(secretLeaks(result, [...result.server.secrets(), BASE_CREDENTIALS.secretAccessKey]), []);
+});
+
+const ORDERS_API = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5';
+const WEB_API = 'arn:aws:apigateway:us-east-1::/apis/h7g8f9e0d1';
+
+test('API Gateway over REST-JSON (v1 and v2): APIs, the policy, routes and what they reach', async (t) => {
+  const result = await run();
+  t.like(result.summary?.counts.entities, {
+    aws_api_gateway_rest_api: 1,
+    aws_api_gateway_rest_api_policy: 1,
+    aws_api_gateway_v2_api: 1,
+    aws_api_gateway_v2_route: 2,
+    aws_api_gateway_v2_integration: 2,
+    aws_api_gateway_v2_authorizer: 1,
+  });
+  const fn = `arn:aws:lambda:us-east-1:${PRODUCTION}:function:my-function`;
+  t.like(entity(result, ORDERS_API), { name: 'orders-api', 'tag.team': 'orders', createdOn: 1683709200_000, resourcePolicyPublic: false });
+  t.like(entity(result, `${ORDERS_API}|policy`), { public: false });
+  t.true(edge(result, ORDERS_API, 'TRIGGERS', fn));
+  t.true(edge(result, `${WEB_API}/routes/rt1`, 'HAS', `${WEB_API}/integrations/in1`));
+  t.true(edge(result, `${WEB_API}/routes/rt1`, 'HAS', `${WEB_API}/authorizers/au1`));
+  t.true(edge(result, `${WEB_API}/integrations/in1`, 'CONNECTS', fn));
+  t.true(
+    edge(
+      result,
+      `${WEB_API}/integrations/in2`,
+      'CONNECTS',
+      `arn:aws:elasticloadbalancing:us-east-1:${PRODUCTION}:loadbalancer/app/my-load-balancer/50dc6c495c0c9188`,
+    ),
+  );
+  t.like(entity(result, `${WEB_API}/routes/rt2`), { public: true });
+  // The distribution's API origin is the REST API.
+  t.true(edge(result, DISTRIBUTION, 'CONNECTS', ORDERS_API));
 });
 
 const DISTRIBUTION = `arn:aws:cloudfront::${PRODUCTION}:distribution/EDFDVBD6EXAMPLE`;
@@ -69,8 +102,7 @@ test('Route 53 over REST-XML and JSON 1.1: domains, zones, records and the hosts
   t.true(edge(result, bastion, 'CONNECTS', `arn:aws:ec2:us-east-1:${PRODUCTION}:instance/i-1234567890abcdef0`));
   t.true(edge(result, bastion, 'CONNECTS', `arn:aws:ec2:us-east-1:${PRODUCTION}:elastic-ip/eipalloc-0f2e3d4c5bEXAMPLE`));
   t.true(edge(result, `${zone}|www.example.com|A`, 'CONNECTS', DISTRIBUTION), 'the alias finds the distribution by its domain name');
-  // API Gateway is not collected in this run: the API is a mapped stand-in.
-  t.like(entity(result, 'dns:a1b2c3d4e5.execute-api.us-east-1.amazonaws.com'), { _type: 'aws_api_gateway_rest_api', _source: 'system-mapper' });
+  t.true(edge(result, `${zone}|api.example.com|CNAME`, 'CONNECTS', ORDERS_API), 'the CNAME finds the API by its execute-api host');
   const listed = result.server.calls().filter((c) => c.operation === 'ListResourceRecordSets');
   t.deepEqual(listed.map((c) => c.input.Id).sort(), ['Z1D633PJN98FT9', 'Z2INTERNAL0001']);
   t.true(
