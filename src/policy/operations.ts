@@ -19,6 +19,8 @@ export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   eventbridge: 'events',
   'config-service': 'config',
   accessanalyzer: 'access-analyzer',
+  // API Gateway's v2 (HTTP and WebSocket) API is authorized in the same prefix.
+  apigatewayv2: 'apigateway',
 };
 
 /**
@@ -43,6 +45,13 @@ export const OPERATION_ACTIONS: Readonly<Record<string, string | null>> = {
   's3:GetBucketMetricsConfiguration': 's3:GetMetricsConfiguration',
   's3:GetBucketIntelligentTieringConfiguration': 's3:GetIntelligentTieringConfiguration',
   's3control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
+  // API Gateway authorizes reads by HTTP method on the resource's path: every Get* is apigateway:GET.
+  'apigateway:GetRestApis': 'apigateway:GET',
+  'apigateway:GetResources': 'apigateway:GET',
+  'apigatewayv2:GetApis': 'apigateway:GET',
+  'apigatewayv2:GetRoutes': 'apigateway:GET',
+  'apigatewayv2:GetIntegrations': 'apigateway:GET',
+  'apigatewayv2:GetAuthorizers': 'apigateway:GET',
   // STS answers these for any caller.
   'sts:GetCallerIdentity': null,
 };

@@ -23,6 +23,9 @@ import { lambdaService } from './lambda';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
 import { rdsService } from './rds';
 import { redshiftService } from './redshift';
+import { route53Service } from './route53';
+import { cloudFrontService } from './cloudfront';
+import { apiGatewayService } from './apigateway';
 import { s3Service } from './s3';
 import type { AwsServiceModule, ServiceModule } from './types';
 
@@ -50,6 +53,9 @@ export const awsServices: readonly AwsServiceModule[] = [
   guardDutyService,
   inspectorService,
   accessAnalyzerService,
+  route53Service,
+  cloudFrontService,
+  apiGatewayService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -150,7 +150,7 @@ test('Route 53 hooks: Domain HAS zone, record CONNECTS host (not wired until the
     properties: { publicIpAddress: '203.0.113.10' },
   });
   t.deepEqual(
-    recordConnections([record], [host]).map((r) => [r._class, r._toEntityKey]),
+    recordConnections([record], [host]).relationships.map((r) => [r._class, r._toEntityKey]),
     [['CONNECTS', host._key]],
   );
 });

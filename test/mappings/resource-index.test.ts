@@ -82,7 +82,7 @@ test('the index finds exactly what testing every resource would find', (t) => {
 test('mapping collectors follow the selection instead of pulling excluded services back in', (t) => {
   const all = selectCollectors();
   const mappings = all.filter((c) => c.service === MAPPINGS_SERVICE);
-  t.deepEqual(mappings.map((c) => c.id).sort(), ['mappings-allows', 'mappings-instance-profiles', 'mappings-people', 'mappings-trusts']);
+  t.deepEqual(mappings.map((c) => c.id).sort(), ['mappings-allows', 'mappings-dns', 'mappings-instance-profiles', 'mappings-people', 'mappings-trusts']);
   t.true(mappings.every((c) => c.permissions.length === 0 && c.scope === 'global' && c.dependsOn.includes('account')));
 
   const withoutEc2 = selectCollectors({ exclude: ['ec2'] });

@@ -60,7 +60,7 @@ export interface OperationFixture extends Answer {
   builtIn?: boolean;
   /** The IAM action that authorizes the call, when it is not `<service>:<Operation>`. */
   iamAction?: string;
-  /** REST protocols (restJson): the route, e.g. `{ method: GET, path: /2015-03-31/functions/{FunctionName} }`. */
+  /** REST protocols (restJson, and restXml services other than S3): the route, e.g. `{ method: GET, path: /2015-03-31/functions/{FunctionName} }`. */
   http?: { method: string; path: string };
 }
 

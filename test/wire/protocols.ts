@@ -132,6 +132,8 @@ export function parseCall(fixture: ServiceFixture, request: RawRequest): ParsedC
       };
     }
     case 'restXml': {
+      // REST-XML services other than S3 (Route 53, CloudFront) name their operations by route.
+      if (Object.values(fixture.operations).some((op) => op.http)) return routeCall(fixture, request, {});
       const { bucket } = s3Bucket(request);
       const query = request.url.searchParams;
       let operation: string | undefined;
@@ -142,22 +144,25 @@ export function parseCall(fixture: ServiceFixture, request: RawRequest): ParsedC
       const input = { ...Object.fromEntries(query), ...(bucket ? { Bucket: bucket } : {}) };
       return { operation, bucket, param: (name) => (name === 'Bucket' ? bucket : (query.get(name) ?? undefined)), input };
     }
-    case 'restJson': {
-      const input = jsonParams(request.body);
-      for (const [operation, op] of Object.entries(fixture.operations)) {
-        if (!op.http || op.http.method !== request.method) continue;
-        const labels = matchRoute(op.http.path, request.url.pathname);
-        if (!labels) continue;
-        return {
-          operation,
-          param: (name) => labels[name] ?? request.url.searchParams.get(name) ?? scalar(input[name]),
-          input: { ...scalars(input), ...Object.fromEntries(request.url.searchParams), ...labels },
-          values: (name, field) => listValues(input[name], field),
-        };
-      }
-      return undefined;
-    }
+    case 'restJson':
+      return routeCall(fixture, request, jsonParams(request.body));
   }
+}
+
+/** A REST call by its route (`http` of the fixture's operations): labels, query and body members are its input. */
+function routeCall(fixture: ServiceFixture, request: RawRequest, body: Record<string, unknown>): ParsedCall | undefined {
+  for (const [operation, op] of Object.entries(fixture.operations)) {
+    if (!op.http || op.http.method !== request.method) continue;
+    const labels = matchRoute(op.http.path, request.url.pathname);
+    if (!labels) continue;
+    return {
+      operation,
+      param: (name) => labels[name] ?? request.url.searchParams.get(name) ?? scalar(body[name]),
+      input: { ...scalars(body), ...Object.fromEntries(request.url.searchParams), ...labels },
+      values: (name, field) => listValues(body[name], field),
+    };
+  }
+  return undefined;
 }
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';

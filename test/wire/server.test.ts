@@ -53,7 +53,8 @@ test('every operation the engine calls has a fixture (or is answered by the serv
   const called = operationsCalled();
   t.true(called.length > 50, `found ${called.length} operations`);
   const missing = called
-    .filter(({ service, operation }) => !fixtures.get(service)?.operations[operation])
+    // Packages named with hyphens (`client-route-53`) answer as their service id (`route53`).
+    .filter(({ service, operation }) => !(fixtures.get(service) ?? fixtures.get(service.replace(/-/g, '')))?.operations[operation])
     .map((c) => `${c.service}:${c.operation} (${c.file})`);
   t.deepEqual(missing, []);
 });

@@ -152,7 +152,8 @@ function parseAuthorization(header: string | undefined): SigV4Scope | undefined 
  */
 export class WireServer {
   readonly fixtures: ServiceFixture[];
-  private readonly bySigningName = new Map<string, ServiceFixture>();
+  /** Fixtures by SigV4 signing name: API Gateway's v1 and v2 APIs share one, told apart by their routes. */
+  private readonly bySigningName = new Map<string, ServiceFixture[]>();
   private readonly keys = new Map<string, IssuedCredentials>();
   /** Attempts per distinct request (throttling storms). */
   private readonly attempts = new Map<string, number>();
@@ -172,7 +173,10 @@ export class WireServer {
     fixtures: ServiceFixture[] = loadFixtures(),
   ) {
     this.fixtures = fixtures;
-    for (const fixture of fixtures) this.bySigningName.set(fixture.signingName ?? fixture.service, fixture);
+    for (const fixture of fixtures) {
+      const name = fixture.signingName ?? fixture.service;
+      this.bySigningName.set(name, [...(this.bySigningName.get(name) ?? []), fixture]);
+    }
     const base = scenario.baseCredentials;
     this.keys.set(base.accessKeyId, {
       accountId: base.accountId,
@@ -259,13 +263,19 @@ export class WireServer {
   private async answer(request: RawRequest): Promise<Reply> {
     const requestId = `${(++this.requestCounter).toString(16).padStart(8, '0')}-a1b2-4c3d-9e8f-0123456789ab`;
     const scope = parseAuthorization(request.headers.authorization as string | undefined);
-    const fixture = scope && this.bySigningName.get(scope.service);
+    const candidates = (scope && this.bySigningName.get(scope.service)) || [];
+    // The fixture whose protocol understands the request (the first one when none does).
+    const parsed = candidates.map((candidate) => ({ fixture: candidate, call: parseCall(candidate, request) })).find((found) => found.call) ?? {
+      fixture: candidates[0],
+      call: undefined,
+    };
+    const fixture = parsed.fixture;
     if (!scope || !fixture) {
       const problem = `wire server: no SigV4 scope or no fixture for ${scope?.service ?? 'the request'}`;
       this.problems.push(`${request.method} ${request.url.pathname}: ${problem}`);
       return { status: 400, headers: { 'content-type': 'text/plain' }, body: problem };
     }
-    const call = parseCall(fixture, request);
+    const call = parsed.call;
     const operation = call?.operation ?? '(unknown)';
     const iamAction = fixture.operations[operation]?.iamAction ?? `${fixture.service}:${operation}`;
     const record = (account: string, status: number, error?: string): void => {
@@ -429,7 +439,7 @@ export class WireServer {
     record: (account: string, status: number, error?: string) => void,
     fail: (account: string, kind: StandardErrorKind, detail?: string) => Reply,
   ): Reply {
-    const sts = this.bySigningName.get('sts') as ServiceFixture;
+    const sts = this.bySigningName.get('sts')?.[0] as ServiceFixture;
     const roleArn = call.param('RoleArn') ?? '';
     const target = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn);
     const notAuthorized = `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`;

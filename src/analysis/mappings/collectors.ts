@@ -1,4 +1,5 @@
 import { analyzeAllows } from '../../analysis/allows';
+import { recordConnections, type AwsEndpoint } from '../../analysis/domains';
 import { instanceProfileEdges } from '../../analysis/instance-profiles';
 import { FOREIGN_RESOURCE_SCHEMAS } from '../../analysis/mapped-entities';
 import { personEntity, userPersonEdges, type PersonRecord } from '../../analysis/people';
@@ -6,10 +7,23 @@ import { ResourceIndex } from '../../analysis/resource-index';
 import { AnalysisEntities } from '../../analysis/schema';
 import { analyzeTrusts } from '../../analysis/trusts';
 import type { Collector, CollectorContext, EntityDeclaration } from '../../collectors/types';
-import { accountEntityKey, compactCopy, MappedEntities, RelationshipVerb, serviceEntityKey, type Entity, type EntitySchema } from '../../graph';
+import {
+  accountEntityKey,
+  compactCopy,
+  createEntity,
+  mappedEntity,
+  MappedEntities,
+  RelationshipVerb,
+  serviceEntityKey,
+  type Entity,
+  type EntitySchema,
+} from '../../graph';
 import { AccountEntities } from '../../services/account/schema';
 import { Ec2Entities } from '../../services/ec2/schema';
 import { IamEntities } from '../../services/iam/schema';
+import { CloudFrontEntities, CloudFrontOriginTargets, CloudFrontRelationships } from '../../services/cloudfront/schema';
+import { Route53Entities, Route53Relationships, Route53TargetPlaceholders, Route53Targets } from '../../services/route53/schema';
+import { S3Entities } from '../../services/s3/schema';
 import type { ServiceModule } from '../../services/types';
 
 export const MAPPINGS_SERVICE = 'mappings';
@@ -23,6 +37,7 @@ export const MAPPING_COLLECTOR_IDS = {
   trusts: 'mappings-trusts',
   instanceProfiles: 'mappings-instance-profiles',
   people: 'mappings-people',
+  dns: 'mappings-dns',
 } as const;
 
 /**
@@ -195,5 +210,76 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     },
   };
 
-  return [allows, trusts, instanceProfiles, peopleCollector];
+  const dns: Collector = {
+    id: MAPPING_COLLECTOR_IDS.dns,
+    service: MAPPINGS_SERVICE,
+    scope: 'global',
+    entities: DNS_PLACEHOLDERS.map(({ schema }) => mapped(schema, `${schema._type} named by a DNS record, not ingested (mapped)`)),
+    relationships: [Route53Relationships.RECORD_CONNECTS_TARGET, CloudFrontRelationships.DISTRIBUTION_CONNECTS_ORIGIN_TARGET],
+    permissions: [],
+    dependsOn,
+    // Records point at hosts and gateways of every account (a shared DNS account names production's).
+    readsWholeGraph: true,
+    async run(context) {
+      const ingested = (types: readonly string[]) =>
+        types.flatMap((type) => context.graph.entitiesOfType(type).filter((entity) => entity._source !== 'system-mapper'));
+      const bucketByName = (name: string) => context.graph.getEntity(s3BucketKey(name));
+      const records = ofAccount(context, Route53Entities.RECORD._type);
+      const recordTargets = Object.values(Route53Targets).filter((type) => type !== Route53Targets.S3_BUCKET);
+      const dnsOutput = records.length ? recordConnections(records, ingested(recordTargets), { bucketByName, placeholder: dnsPlaceholder }) : undefined;
+      // A distribution's origins, by their domain names (buckets by name).
+      const distributions = ofAccount(context, CloudFrontEntities.DISTRIBUTION._type);
+      const originTargets = Object.values(CloudFrontOriginTargets).filter((type) => type !== CloudFrontOriginTargets.S3_BUCKET);
+      const originOutput = distributions.length
+        ? recordConnections(distributions, ingested(originTargets), {
+            pointsTo: (distribution) => (Array.isArray(distribution.originDomainNames) ? (distribution.originDomainNames as string[]) : []),
+            bucketByName,
+            // A distribution in front of another is not an origin edge of the data model.
+            placeholder: (endpoint) => (endpoint.service === 'cloudfront' ? undefined : dnsPlaceholder(endpoint)),
+          })
+        : undefined;
+      for (const output of [dnsOutput, originOutput]) {
+        if (!output) continue;
+        for (const entity of output.entities) addMappedEntity(context, entity);
+        context.addRelationships(output.relationships);
+      }
+    },
+  };
+
+  return [allows, trusts, instanceProfiles, peopleCollector, dns];
+}
+
+/** S3's bucket key (its ARN: services/s3 `s3BucketArn`). */
+function s3BucketKey(name: string): string {
+  return `arn:aws:s3:::${name}`;
+}
+
+/**
+ * Stand-ins for the AWS endpoints a record names when no ingested entity answers to them: another
+ * organization's distribution, API or bucket, or a service not collected. Load balancers are
+ * matched by `dnsName` only: their DNS name does not say whether they are Application or Classic.
+ */
+const DNS_PLACEHOLDERS: Array<{ service: AwsEndpoint['service']; schema: EntitySchema }> = [
+  { service: 'cloudfront', schema: Route53TargetPlaceholders.CLOUDFRONT_DISTRIBUTION },
+  { service: 'apigateway', schema: Route53TargetPlaceholders.REST_API },
+  { service: 's3', schema: S3Entities.BUCKET },
+];
+
+function dnsPlaceholder(endpoint: AwsEndpoint): Entity | undefined {
+  const schema = DNS_PLACEHOLDERS.find((placeholder) => placeholder.service === endpoint.service)?.schema;
+  if (!schema) return undefined;
+  if (endpoint.service === 's3') {
+    if (!endpoint.bucket) return undefined;
+    const key = s3BucketKey(endpoint.bucket);
+    return mappedEntity(createEntity({ _key: key, schema, name: endpoint.bucket, properties: { arn: key, classification: null, encrypted: null } }));
+  }
+  return mappedEntity(
+    createEntity({
+      _key: `dns:${endpoint.hostname}`,
+      schema,
+      name: endpoint.hostname,
+      // Nothing is known of the gateway's exposure but its DNS name.
+      properties: { hostname: endpoint.hostname, category: ['network'], function: ['routing'], public: false },
+    }),
+  );
 }
