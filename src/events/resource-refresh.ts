@@ -171,7 +171,8 @@ function targetCollector(collector: Collector, target: RefreshTarget): Collector
  * collector, no intact previous snapshot, a read that failed): nothing is written then.
  */
 export async function refreshOverSnapshot(options: IngestOptions, scope: RefreshScope): Promise<IngestResult> {
-  const registry = allCollectors();
+  // The deployment's own selection: a collector of an excluded service is neither run nor waited for.
+  const registry = options.config.services ? selectCollectors(options.config.services) : allCollectors();
   if (!refreshableOverSnapshot(scope, registry)) throw new ResourceRefreshUnavailable('an event asks for the account collector, which needs discovery');
   const targets = withDependents(scope.targets, registry);
   const run = await setUpRun(options);
