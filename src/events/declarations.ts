@@ -6,6 +6,42 @@
  * `permissions`.
  */
 
+import type { CollectorContext } from '../collectors/types';
+import type { Entity } from '../graph/types';
+
+/**
+ * How a collector reads the single resources an event names, where the API allows it (one KMS key
+ * through DescribeKey, one security group through DescribeSecurityGroups with its id), instead of
+ * everything it collects in the event's account and region. `orggraph watch` uses it for the
+ * events whose declaration carries it and whose ids it finds; any other event of the batch
+ * refreshes its collector in scope (docs/event-streaming.md).
+ */
+export interface ResourceRefresh {
+  /**
+   * `read` updates facts of entities already in the graph (the account's alias and IAM counts),
+   * rather than replacing the resources' entities and edges: nothing is removed first.
+   */
+  updatesInPlace?: boolean;
+  /**
+   * The resource id an entity of the collector stands for (a bucket policy: its bucket's name),
+   * undefined for entities that belong to no single resource. The previous snapshot's entities
+   * of the refreshed ids, and the relationships the collector drew from them, are replaced by
+   * what {@link read} adds.
+   */
+  idOf(entity: Entity): string | undefined;
+  /**
+   * An id found in the event as the resource id `idOf` gives (an ARN to a key id); undefined when
+   * the event names the resource in a way this refresh cannot read (an alias): the collector is
+   * then refreshed in scope.
+   */
+  normalize?(id: string): string | undefined;
+  /**
+   * Reads these resources and adds what the collector's run would add for them; a resource that
+   * no longer exists adds nothing (the API's not-found answer is not an error here).
+   */
+  read(context: CollectorContext, ids: readonly string[]): Promise<void>;
+}
+
 /** The events of one AWS service that affect a collector. */
 export interface EventDeclaration {
   /** CloudTrail `eventSource`: `ec2.amazonaws.com`. */
@@ -18,6 +54,11 @@ export interface EventDeclaration {
    * in the event's account and region as a whole.
    */
   resourceIds?: readonly string[];
+  /**
+   * These events' resources can be refreshed one by one (needs `resourceIds`); one collector
+   * declares at most one.
+   */
+  resource?: ResourceRefresh;
 }
 
 /** The `detail-type` EventBridge gives CloudTrail's management events. */
@@ -33,7 +74,11 @@ const EVENT_NAME = /^[A-Z][A-Za-z0-9]+$/;
 export function checkEventDeclarations(collectors: ReadonlyArray<{ id: string; events?: readonly EventDeclaration[] }>): string[] {
   const problems: string[] = [];
   for (const collector of collectors) {
+    const refreshes = new Set((collector.events ?? []).flatMap((declaration) => (declaration.resource ? [declaration.resource] : [])));
+    if (refreshes.size > 1) problems.push(`${collector.id}: declares ${refreshes.size} resource refreshes; one collector reads one kind of resource`);
     for (const declaration of collector.events ?? []) {
+      if (declaration.resource && !declaration.resourceIds?.length)
+        problems.push(`${collector.id}: ${declaration.source} declares a resource refresh but no resourceIds to find the ids with`);
       if (!EVENT_SOURCE.test(declaration.source)) problems.push(`${collector.id}: event source "${declaration.source}" is not <service>.amazonaws.com`);
       if (declaration.names.length === 0) problems.push(`${collector.id}: ${declaration.source} declares no event names`);
       for (const name of declaration.names) {

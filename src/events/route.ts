@@ -3,6 +3,7 @@
  * `AWS API Call via CloudTrail` (the CloudTrail record in `detail`); the collectors whose `events`
  * declarations name its source and operation are refreshed in its account and region.
  */
+import { GLOBAL_REGION } from '../collectors/runner';
 import { CLOUDTRAIL_DETAIL_TYPE, valuesAt, type EventDeclaration } from './declarations';
 
 /** The facts of one CloudTrail event that routing needs. */
@@ -71,8 +72,23 @@ export interface RefreshScope {
   regions: string[];
   services: string[];
   collectors: string[];
-  /** Resource ids the events name, per collector (for the log and a future per-resource refresh). */
+  /** Resource ids the events name, per collector (for the log). */
   resourceIds: Record<string, string[]>;
+  /** Each collector to refresh, in each account and region (`global` for global collectors), in key order. */
+  targets: RefreshTarget[];
+}
+
+/** One collector to refresh in one account and region. */
+export interface RefreshTarget {
+  account: string;
+  /** The event's region, or `global` for a global collector. */
+  region: string;
+  collector: string;
+  /**
+   * The resources to read one by one (the collector's `resource` refresh), when every event for
+   * this target allows it; absent: the collector is refreshed in that account and region.
+   */
+  resourceIds?: string[];
 }
 
 /**
@@ -97,6 +113,8 @@ export function scopeOfEvents(
   const services = new Set<string>();
   const chosen = new Set<string>();
   const resourceIds: Record<string, Set<string>> = {};
+  // Per target key: the ids to read one by one, or null once an event asks for the whole collector.
+  const byTarget = new Map<string, { target: Omit<RefreshTarget, 'resourceIds'>; ids: Set<string> | null }>();
   const unmatched: CloudTrailEvent[] = [];
   for (const event of [...events].sort((a, b) => a.time - b.time || a.id.localeCompare(b.id))) {
     const targets = byOperation.get(`${event.eventSource} ${event.eventName}`);
@@ -110,7 +128,15 @@ export function scopeOfEvents(
       chosen.add(collector.id);
       if (collector.scope === 'regional') regions.add(event.region);
       const ids = (resourceIds[collector.id] ??= new Set());
-      for (const path of declaration.resourceIds ?? []) for (const id of valuesAt(event.detail, path)) ids.add(id);
+      const found = (declaration.resourceIds ?? []).flatMap((path) => valuesAt(event.detail, path));
+      for (const id of found) ids.add(id);
+      const region = collector.scope === 'global' ? GLOBAL_REGION : event.region;
+      const key = `${event.account}|${region}|${collector.id}`;
+      const target = byTarget.get(key) ?? { target: { account: event.account, region, collector: collector.id }, ids: new Set<string>() };
+      byTarget.set(key, target);
+      const normalized = found.map((id) => (declaration.resource?.normalize ? declaration.resource.normalize(id) : id));
+      if (!declaration.resource || normalized.length === 0 || normalized.some((id) => id === undefined)) target.ids = null;
+      else for (const id of normalized) target.ids?.add(id!);
     }
   }
   if (chosen.size === 0) return { unmatched };
@@ -122,6 +148,10 @@ export function scopeOfEvents(
       services: sorted(services),
       collectors: sorted(chosen),
       resourceIds: Object.fromEntries(Object.entries(resourceIds).map(([id, ids]) => [id, sorted(ids)])),
+      targets: [...byTarget.keys()].sort().map((key) => {
+        const { target, ids } = byTarget.get(key)!;
+        return ids ? { ...target, resourceIds: sorted(ids) } : target;
+      }),
     },
     unmatched,
   };

@@ -166,7 +166,7 @@ function enrichedProperties(declared: readonly string[], entity: Entity, region:
  * that refers to them, so whichever collector happened to add them last must not leave its
  * provenance or its account's integration tags on them: the snapshot would depend on timing.
  */
-function normalizeMappedEntities(graph: GraphStore): void {
+export function normalizeMappedEntities(graph: GraphStore): void {
   for (const entity of graph.allEntities()) {
     if (entity._source !== 'system-mapper') continue;
     delete entity._accountId;
@@ -178,7 +178,7 @@ function normalizeMappedEntities(graph: GraphStore): void {
 }
 
 /** Drops relationships whose ends are not in the graph (a target outside the data that no mapper created). */
-function dropDanglingRelationships(graph: GraphStore): number {
+export function dropDanglingRelationships(graph: GraphStore): number {
   let dropped = 0;
   for (const relationship of [...graph.allRelationships()]) {
     if (!graph.hasEntity(relationship._fromEntityKey) || !graph.hasEntity(relationship._toEntityKey)) {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { allSimulators, serviceModules } from '../services';
 import type { World } from './types';
 import { builtinWorldText, loadWorldFile, parseWorld } from './world';
@@ -8,7 +9,10 @@ export function loadSimulatedWorld(file: string | true): World {
   return loadWorldFile(file, allSimulators());
 }
 
-/** The services' parts of the built-in world, in registry order. */
+/** Parts of the built-in world that the core simulators serve (CloudTrail's trails). */
+const CORE_FRAGMENTS = [path.join(__dirname, 'worlds', 'cloudtrail.yaml')];
+
+/** The services' parts of the built-in world, in registry order, then the core's. */
 export function builtinFragments(): string[] {
-  return serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
+  return [...serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : [])), ...CORE_FRAGMENTS];
 }

@@ -87,3 +87,44 @@ test('watch applies a batch from the queue and writes the graph a full run would
   t.is(sqs.depth, 0, 'both messages deleted after the snapshot was written');
   t.false(watched.stderr.includes('wJalrXUtnFEMI'), 'no secret in the log');
 });
+
+test('watch --simulate without a queue: the simulated organization changes and each batch of its events is applied', async (t) => {
+  const directory = temporaryDirectory();
+  const run = await runBinary([
+    'watch',
+    '--simulate',
+    '--changes',
+    '12',
+    '--changes-per-batch',
+    '4',
+    '--seed',
+    '3',
+    '--out',
+    directory,
+    '--log-format',
+    'json',
+  ]);
+  t.is(run.code, 0, run.stderr);
+  const events = run.stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; refresh?: string; changes?: number; graphSha256?: string; uncovered?: number });
+  t.is(events[0]?.event, 'snapshot-written', 'a first full run, the directory being empty');
+  t.is(events[0]?.refresh, 'full');
+  t.is(events.find((event) => event.event === 'trail-check')?.uncovered, 0, 'the organization trail records every watched account and region');
+  const refreshes = events.filter((event) => event.event === 'snapshot-written' && event.refresh !== 'full');
+  t.true(refreshes.length >= 3, `one snapshot per batch: ${refreshes.length}`);
+  const end = events.at(-1)!;
+  t.is(end.event, 'watch-end');
+  t.is(end.changes, 12);
+  t.is(end.graphSha256, refreshes.at(-1)?.graphSha256);
+});
+
+test('watch needs a queue unless it simulates, and --changes only simulates', async (t) => {
+  const none = await runBinary(['watch']);
+  t.is(none.code, 2);
+  t.regex(none.stderr, /--queue: required/);
+  const both = await runBinary(['watch', '--simulate', '--queue', 'https://sqs.us-east-1.amazonaws.com/111111111111/q', '--changes', '3']);
+  t.is(both.code, 2);
+  t.regex(both.stderr, /--changes: only with --simulate and no --queue/);
+});

@@ -134,6 +134,10 @@ test('a batch: one refresh for the events collectors declare, duplicates once, t
         services: ['ec2', 'iam'],
         collectors: ['ec2-security-groups', 'iam-roles'],
         resourceIds: { 'ec2-security-groups': ['sg-0aa'], 'iam-roles': ['deploy'] },
+        targets: [
+          { account: '222222222222', region: 'eu-west-1', collector: 'ec2-security-groups' },
+          { account: '333333333333', region: 'global', collector: 'iam-roles' },
+        ],
       },
     ],
   );

@@ -9,6 +9,7 @@ const policyModule = () => require('../../policy') as typeof import('../../polic
 import { CliError } from '../errors';
 
 interface PolicyOptions {
+  eventStreaming?: 'hub' | 'forwarder';
   json?: boolean;
   cloudformation?: boolean;
   policyName: string;
@@ -53,9 +54,23 @@ export function registerPolicyCommand(program: Command): void {
     )
     .addOption(new Option('--json', 'print the derivation and the policy documents as JSON').conflicts('cloudformation'))
     .addOption(new Option('--cloudformation', 'print a CloudFormation template (YAML) that creates the audit role'))
+    .addOption(
+      new Option(
+        '--event-streaming <part>',
+        'print the event-streaming CloudFormation template: hub (ingesting account) or forwarder (every account and region)',
+      )
+        .choices(['hub', 'forwarder'])
+        .conflicts(['json', 'cloudformation']),
+    )
     .option('--policy-name <name>', 'name of the extra policy (split ones get -1, -2, ...)', DEFAULT_EXTRA_POLICY_NAME)
     .option('--role-name <name>', 'default role name in the CloudFormation template', DEFAULT_ROLE_NAME)
     .action(async (options: PolicyOptions) => {
+      if (options.eventStreaming) {
+        const templates = require('../../events/cloudformation') as typeof import('../../events/cloudformation');
+        const template = options.eventStreaming === 'hub' ? templates.eventHubTemplate() : templates.eventForwarderTemplate();
+        process.stdout.write(templates.templateYaml(template, templates.DEPLOY_COMMENTS[options.eventStreaming]));
+        return;
+      }
       let policy: AuditPolicy;
       try {
         policy = await policyModule().buildAuditPolicy({ policyName: options.policyName });

@@ -1,5 +1,6 @@
 import {
   DescribeAddressesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeKeyPairsCommand,
   DescribeSnapshotAttributeCommand,
   DescribeVpnGatewaysCommand,
@@ -20,10 +21,12 @@ import {
   paginateDescribeVolumes,
   paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs,
+  type SecurityGroup,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
+import type { ResourceRefresh } from '../../events/declarations';
 import { serviceEntityKey, type Entity } from '../../graph';
 import { kmsKeyKey } from '../kms/schema';
 import {
@@ -157,6 +160,9 @@ export const ec2NetworkCollector: Collector = {
         'DetachNetworkInterface',
         'CreateVpcEndpoint',
         'DeleteVpcEndpoints',
+        // Instances bring and take their network interfaces (and a subnet's free addresses).
+        'RunInstances',
+        'TerminateInstances',
       ],
       resourceIds: ['requestParameters.vpcId', 'requestParameters.subnetId'],
     },
@@ -316,6 +322,57 @@ export const ec2NetworkCollector: Collector = {
   },
 };
 
+/** A security group, its HAS edge and its rules' ALLOWS edges, when this account reports it. */
+function addSecurityGroup(context: CollectorContext, group: SecurityGroup, ingested: ReadonlySet<string>): void {
+  if (!reportsHere(context, group.OwnerId, ingested)) return;
+  const scope = scopeOf(context);
+  const entity = context.addEntity(convertSecurityGroup(group, scope));
+  context.addRelationship(ec2ServiceHas(scope.accountId, entity));
+  const edges = securityGroupRuleEdges(group, scope, ingested);
+  addMapped(context, edges.mappedEntities);
+  context.addRelationships(edges.relationships);
+}
+
+/** Groups protect the interfaces that the network collector found (`only`: of these groups). */
+function addSecurityGroupProtects(context: CollectorContext, only?: ReadonlySet<string>): void {
+  const scope = scopeOf(context);
+  for (const eni of entitiesHere(context, Ec2Entities.ENI._type)) {
+    const groupIds = Array.isArray(eni.securityGroupIds) ? (eni.securityGroupIds as string[]) : [];
+    for (const groupId of groupIds) {
+      if (only && !only.has(groupId)) continue;
+      context.addRelationship(
+        securityGroupProtects(scope, groupId, ref(Ec2Entities.ENI._type, eniKey(scope.region, String(eni.accountId), String(eni.networkInterfaceId)))),
+      );
+    }
+  }
+}
+
+/**
+ * One security group read alone (`orggraph watch`): DescribeSecurityGroups with its id (a group
+ * that is gone answers InvalidGroup.NotFound, and adds nothing), its rules, and the interfaces
+ * of the graph it protects.
+ */
+const securityGroupRefresh: ResourceRefresh = {
+  idOf: (entity) => (entity._type === Ec2Entities.SECURITY_GROUP._type && typeof entity.groupId === 'string' ? entity.groupId : undefined),
+  normalize: (id) => (/^sg-[0-9a-f]+$/.test(id) ? id : undefined),
+  async read(context, groupIds) {
+    const client = context.client(EC2Client);
+    const ingested = await context.ingestedAccounts();
+    // One call per group: a batch of ids fails whole when one of them is gone.
+    await mapConcurrent(groupIds, 4, async (groupId) => {
+      let groups: SecurityGroup[];
+      try {
+        groups = (await client.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups ?? [];
+      } catch (error) {
+        if ((error as Error).name === 'InvalidGroup.NotFound') return;
+        throw error;
+      }
+      for (const group of groups) addSecurityGroup(context, group, ingested);
+    });
+    addSecurityGroupProtects(context, new Set(groupIds));
+  },
+};
+
 /**
  * Security groups and network ACLs with their rules as ALLOWS/DENIES edges (network exposure),
  * the subnets each ACL protects and the network interfaces each group protects.
@@ -338,6 +395,14 @@ export const ec2FirewallsCollector: Collector = {
         'ModifySecurityGroupRules',
         'UpdateSecurityGroupRuleDescriptionsIngress',
         'UpdateSecurityGroupRuleDescriptionsEgress',
+      ],
+      // A group named only by `groupName` (a default VPC's) has no id here: the collector is refreshed.
+      resourceIds: ['requestParameters.groupId', 'responseElements.groupId', 'requestParameters.ModifySecurityGroupRulesRequest.GroupId'],
+      resource: securityGroupRefresh,
+    },
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
         'CreateNetworkAcl',
         'DeleteNetworkAcl',
         'CreateNetworkAclEntry',
@@ -345,7 +410,7 @@ export const ec2FirewallsCollector: Collector = {
         'ReplaceNetworkAclEntry',
         'ReplaceNetworkAclAssociation',
       ],
-      resourceIds: ['requestParameters.groupId', 'responseElements.groupId', 'requestParameters.networkAclId'],
+      resourceIds: ['requestParameters.networkAclId'],
     },
   ],
   entities: [Ec2Entities.SECURITY_GROUP, Ec2Entities.NETWORK_ACL],
@@ -367,13 +432,7 @@ export const ec2FirewallsCollector: Collector = {
       collect(paginateDescribeNetworkAcls({ client }, { MaxResults: PAGE.networkAcls }), (p) => p.NetworkAcls),
     ]);
     const ingested = await context.ingestedAccounts();
-    for (const group of groups.filter((g) => reportsHere(context, g.OwnerId, ingested))) {
-      const entity = context.addEntity(convertSecurityGroup(group, scope));
-      context.addRelationship(ec2ServiceHas(scope.accountId, entity));
-      const edges = securityGroupRuleEdges(group, scope, ingested);
-      addMapped(context, edges.mappedEntities);
-      context.addRelationships(edges.relationships);
-    }
+    for (const group of groups) addSecurityGroup(context, group, ingested);
     for (const acl of acls.filter((a) => reportsHere(context, a.OwnerId, ingested))) {
       const entity = context.addEntity(convertNetworkAcl(acl, scope));
       context.addRelationship(ec2ServiceHas(scope.accountId, entity));
@@ -382,15 +441,7 @@ export const ec2FirewallsCollector: Collector = {
       addMapped(context, edges.mappedEntities);
       context.addRelationships(edges.relationships);
     }
-    // Groups protect the interfaces that the network collector found.
-    for (const eni of entitiesHere(context, Ec2Entities.ENI._type)) {
-      const groupIds = Array.isArray(eni.securityGroupIds) ? (eni.securityGroupIds as string[]) : [];
-      for (const groupId of groupIds) {
-        context.addRelationship(
-          securityGroupProtects(scope, groupId, ref(Ec2Entities.ENI._type, eniKey(scope.region, String(eni.accountId), String(eni.networkInterfaceId)))),
-        );
-      }
-    }
+    addSecurityGroupProtects(context);
   },
 };
 

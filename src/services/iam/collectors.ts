@@ -147,7 +147,26 @@ export const iamPoliciesCollector: Collector = {
   events: [
     {
       source: 'iam.amazonaws.com',
-      names: ['CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'TagPolicy', 'UntagPolicy'],
+      names: [
+        'CreatePolicy',
+        'DeletePolicy',
+        'CreatePolicyVersion',
+        'DeletePolicyVersion',
+        'SetDefaultPolicyVersion',
+        'TagPolicy',
+        'UntagPolicy',
+        // A policy's attachment and boundary counts.
+        'AttachRolePolicy',
+        'DetachRolePolicy',
+        'AttachUserPolicy',
+        'DetachUserPolicy',
+        'AttachGroupPolicy',
+        'DetachGroupPolicy',
+        'PutRolePermissionsBoundary',
+        'DeleteRolePermissionsBoundary',
+        'PutUserPermissionsBoundary',
+        'DeleteUserPermissionsBoundary',
+      ],
       resourceIds: ['requestParameters.policyArn', 'responseElements.policy.arn'],
     },
   ],

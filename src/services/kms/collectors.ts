@@ -8,9 +8,80 @@ import {
   type Tag,
 } from '@aws-sdk/client-kms';
 import { mapConcurrent } from '../../collectors/concurrency';
-import type { Collector } from '../../collectors/types';
+import type { Collector, CollectorContext } from '../../collectors/types';
+import type { ResourceRefresh } from '../../events/declarations';
 import { convertKmsKey, kmsServiceHasKey } from './converters';
 import { KmsEntities, KmsRelationships } from './schema';
+
+/** DescribeKey's answer for a key that does not exist (deleted, or never did). */
+const KEY_NOT_FOUND = 'NotFoundException';
+
+/** One key: its metadata, rotation and tags, as the entity and the service's HAS edge. */
+async function collectKey(
+  context: CollectorContext,
+  client: KMSClient,
+  keyId: string,
+  aliasesOf: () => Promise<string[] | undefined>,
+  options: { goneIsFine?: boolean } = {},
+): Promise<void> {
+  const { accountId } = context.account;
+  let metadata;
+  try {
+    metadata = (await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
+  } catch (error) {
+    // Read alone because an event named it: a key that is gone is no error.
+    if (options.goneIsFine && (error as Error).name === KEY_NOT_FOUND) return;
+    throw error;
+  }
+  if (!metadata) return;
+  const aliases = await aliasesOf();
+  const customerSymmetric = metadata.KeyManager === 'CUSTOMER' && metadata.KeySpec === 'SYMMETRIC_DEFAULT';
+  const pendingDeletion = metadata.KeyState === 'PendingDeletion';
+  let rotationEnabled: boolean | undefined;
+  let tags: Tag[] | undefined;
+  if (metadata.KeyManager === 'AWS') rotationEnabled = true; // AWS rotates its managed keys every year.
+  if (customerSymmetric && !pendingDeletion) {
+    rotationEnabled = await context.optional('kms:GetKeyRotationStatus', async () => {
+      return (await client.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled;
+    });
+  }
+  if (metadata.KeyManager === 'CUSTOMER') {
+    tags = await context.optional('kms:ListResourceTags', async () => (await client.send(new ListResourceTagsCommand({ KeyId: keyId }))).Tags);
+  }
+  const key = context.addEntity(convertKmsKey({ metadata, rotationEnabled, tags, aliases, accountId, region: context.region }));
+  context.addRelationship(kmsServiceHasKey(accountId, key));
+}
+
+/**
+ * One key read alone (`orggraph watch`): DescribeKey, its aliases through ListAliases' `KeyId`,
+ * rotation and tags; a key that is gone adds nothing. Its events name it by id or ARN.
+ */
+const kmsKeyRefresh: ResourceRefresh = {
+  idOf: (entity) => (entity._type === KmsEntities.KEY._type && typeof entity.keyId === 'string' ? entity.keyId : undefined),
+  // `keyId` in a request is a key id or ARN (an alias name only where DescribeKey-like reads take one).
+  normalize: (id) => /^arn:aws[\w-]*:kms:[^:]+:\d{12}:key\/(.+)$/.exec(id)?.[1] ?? (id.startsWith('alias/') || id.includes(':') ? undefined : id),
+  async read(context, keyIds) {
+    const client = context.client(KMSClient);
+    await mapConcurrent(keyIds, 8, (keyId) =>
+      collectKey(
+        context,
+        client,
+        keyId,
+        async () => {
+          const names = await context.optional('kms:ListAliases', async () => {
+            const found: string[] = [];
+            for await (const page of paginateListAliases({ client }, { KeyId: keyId })) {
+              for (const alias of page.Aliases ?? []) if (alias.AliasName && alias.TargetKeyId === keyId) found.push(alias.AliasName);
+            }
+            return found;
+          });
+          return names?.length ? names : undefined;
+        },
+        { goneIsFine: true },
+      ),
+    );
+  },
+};
 
 export const kmsKeysCollector: Collector = {
   id: 'kms-keys',
@@ -18,6 +89,11 @@ export const kmsKeysCollector: Collector = {
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
+    {
+      // Aliases name keys for S3 and EBS too: their events refresh the collector, not one key.
+      source: 'kms.amazonaws.com',
+      names: ['CreateAlias', 'DeleteAlias', 'UpdateAlias'],
+    },
     {
       source: 'kms.amazonaws.com',
       names: [
@@ -28,15 +104,13 @@ export const kmsKeysCollector: Collector = {
         'DisableKey',
         'EnableKeyRotation',
         'DisableKeyRotation',
-        'CreateAlias',
-        'DeleteAlias',
-        'UpdateAlias',
         'TagResource',
         'UntagResource',
         'PutKeyPolicy',
         'UpdateKeyDescription',
       ],
       resourceIds: ['requestParameters.keyId', 'responseElements.keyMetadata.keyId'],
+      resource: kmsKeyRefresh,
     },
   ],
   entities: [KmsEntities.KEY],
@@ -63,7 +137,6 @@ export const kmsKeysCollector: Collector = {
   dependsOn: ['account'],
   async run(context) {
     const client = context.client(KMSClient);
-    const { accountId } = context.account;
 
     // Aliases name the keys; without them the keys are still collected.
     const aliasesByKey = await context.optional('kms:ListAliases', async () => {
@@ -82,24 +155,6 @@ export const kmsKeysCollector: Collector = {
       for (const key of page.Keys ?? []) if (key.KeyId) keyIds.push(key.KeyId);
     }
 
-    await mapConcurrent(keyIds, 8, async (keyId) => {
-      const { KeyMetadata: metadata } = await client.send(new DescribeKeyCommand({ KeyId: keyId }));
-      if (!metadata) return;
-      const customerSymmetric = metadata.KeyManager === 'CUSTOMER' && metadata.KeySpec === 'SYMMETRIC_DEFAULT';
-      const pendingDeletion = metadata.KeyState === 'PendingDeletion';
-      let rotationEnabled: boolean | undefined;
-      let tags: Tag[] | undefined;
-      if (metadata.KeyManager === 'AWS') rotationEnabled = true; // AWS rotates its managed keys every year.
-      if (customerSymmetric && !pendingDeletion) {
-        rotationEnabled = await context.optional('kms:GetKeyRotationStatus', async () => {
-          return (await client.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled;
-        });
-      }
-      if (metadata.KeyManager === 'CUSTOMER') {
-        tags = await context.optional('kms:ListResourceTags', async () => (await client.send(new ListResourceTagsCommand({ KeyId: keyId }))).Tags);
-      }
-      const key = context.addEntity(convertKmsKey({ metadata, rotationEnabled, tags, aliases: aliasesByKey?.get(keyId), accountId, region: context.region }));
-      context.addRelationship(kmsServiceHasKey(accountId, key));
-    });
+    await mapConcurrent(keyIds, 8, (keyId) => collectKey(context, client, keyId, async () => aliasesByKey?.get(keyId)));
   },
 };

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
+import type { ResourceRefresh } from '../../events/declarations';
 import { everyoneEntity, type Entity } from '../../graph';
 import { KmsEntities } from '../kms/schema';
 import {
@@ -174,6 +175,62 @@ async function bucketRegion(context: CollectorContext, home: S3Client, bucket: B
   return location === undefined || location === null ? undefined : regionFromLocationConstraint(location.LocationConstraint);
 }
 
+/** One bucket: its region and configuration, the entity, its policy and its edges (a bucket gone meanwhile adds nothing). */
+async function collectBucket(context: CollectorContext, home: S3Client, bucket: Bucket, kmsKeys: readonly Entity[]): Promise<void> {
+  const { accountId } = context.account;
+  let facts: S3BucketFacts;
+  try {
+    const region = await bucketRegion(context, home, bucket);
+    facts = region ? await bucketFacts(context, bucket, region) : { bucket, accountId };
+  } catch (error) {
+    if (error instanceof BucketGone) return;
+    throw error;
+  }
+  const sse = facts.encryption?.Rules?.find((rule) => rule.ApplyServerSideEncryptionByDefault)?.ApplyServerSideEncryptionByDefault;
+  if (facts.region && (sse?.SSEAlgorithm === 'aws:kms' || sse?.SSEAlgorithm === 'aws:kms:dsse')) {
+    facts.kmsKeyArn =
+      resolveKmsKeyReference(sse.KMSMasterKeyID, accountId, facts.region, kmsKeys) ??
+      (await describeAliasOutsideRun(context, sse.KMSMasterKeyID, accountId, facts.region, kmsKeys));
+  }
+  const entity: Entity = context.addEntity(convertS3Bucket(facts));
+  context.addRelationship(s3ServiceHasBucket(accountId, entity));
+  const usesKey = s3BucketUsesKmsKey(entity);
+  if (usesKey) context.addRelationship(usesKey);
+  const publicGrants = s3BucketPublicAclGrants(entity, facts);
+  if (publicGrants.length) {
+    context.graph.addEntity(everyoneEntity());
+    context.addRelationships(publicGrants);
+  }
+  if (typeof facts.policy === 'string' && facts.region) {
+    const policy = context.addEntity(
+      convertS3BucketPolicy({ bucketName: bucket.Name ?? '', accountId, region: facts.region, policy: facts.policy, policyStatus: facts.policyStatus }),
+    );
+    context.addRelationship(s3BucketHasPolicy(entity, policy));
+  }
+}
+
+/**
+ * One bucket read alone (`orggraph watch`): ListBuckets with the name as `Prefix` gives its
+ * creation date and region (no bucket of that exact name: it is gone), then its configuration as
+ * in a full run. Its events name it by `bucketName`.
+ */
+const bucketRefresh: ResourceRefresh = {
+  idOf: (entity) =>
+    (entity._type === S3Entities.BUCKET._type || entity._type === S3Entities.BUCKET_POLICY._type) && typeof entity.bucketName === 'string'
+      ? entity.bucketName
+      : undefined,
+  async read(context, names) {
+    const home = context.client(S3Client);
+    const kmsKeys = context.graph.entitiesOfType(KmsEntities.KEY._type);
+    await mapConcurrent(names, BUCKET_CONCURRENCY, async (name) => {
+      for await (const page of paginateListBuckets({ client: home, pageSize: 1000 }, { Prefix: name })) {
+        const bucket = page.Buckets?.find((listed) => listed.Name === name);
+        if (bucket) return collectBucket(context, home, bucket, kmsKeys);
+      }
+    });
+  },
+};
+
 /**
  * S3 buckets and their policies. Buckets are listed once per account (ListBuckets is global); each
  * bucket's configuration is read from a client of the bucket's region.
@@ -209,6 +266,7 @@ export const s3BucketsCollector: Collector = {
         'PutObjectLockConfiguration',
       ],
       resourceIds: ['requestParameters.bucketName'],
+      resource: bucketRefresh,
     },
   ],
   entities: [S3Entities.BUCKET, S3Entities.BUCKET_POLICY],
@@ -269,37 +327,7 @@ export const s3BucketsCollector: Collector = {
     context.logger.debug(`s3-buckets ${accountId}: ${buckets.length} buckets`);
 
     const kmsKeys = context.graph.entitiesOfType(KmsEntities.KEY._type);
-    await mapConcurrent(buckets, BUCKET_CONCURRENCY, async (bucket) => {
-      let facts: S3BucketFacts;
-      try {
-        const region = await bucketRegion(context, home, bucket);
-        facts = region ? await bucketFacts(context, bucket, region) : { bucket, accountId };
-      } catch (error) {
-        if (error instanceof BucketGone) return;
-        throw error;
-      }
-      const sse = facts.encryption?.Rules?.find((rule) => rule.ApplyServerSideEncryptionByDefault)?.ApplyServerSideEncryptionByDefault;
-      if (facts.region && (sse?.SSEAlgorithm === 'aws:kms' || sse?.SSEAlgorithm === 'aws:kms:dsse')) {
-        facts.kmsKeyArn =
-          resolveKmsKeyReference(sse.KMSMasterKeyID, accountId, facts.region, kmsKeys) ??
-          (await describeAliasOutsideRun(context, sse.KMSMasterKeyID, accountId, facts.region, kmsKeys));
-      }
-      const entity: Entity = context.addEntity(convertS3Bucket(facts));
-      context.addRelationship(s3ServiceHasBucket(accountId, entity));
-      const usesKey = s3BucketUsesKmsKey(entity);
-      if (usesKey) context.addRelationship(usesKey);
-      const publicGrants = s3BucketPublicAclGrants(entity, facts);
-      if (publicGrants.length) {
-        context.graph.addEntity(everyoneEntity());
-        context.addRelationships(publicGrants);
-      }
-      if (typeof facts.policy === 'string' && facts.region) {
-        const policy = context.addEntity(
-          convertS3BucketPolicy({ bucketName: bucket.Name ?? '', accountId, region: facts.region, policy: facts.policy, policyStatus: facts.policyStatus }),
-        );
-        context.addRelationship(s3BucketHasPolicy(entity, policy));
-      }
-    });
+    await mapConcurrent(buckets, BUCKET_CONCURRENCY, (bucket) => collectBucket(context, home, bucket, kmsKeys));
   },
 };
 

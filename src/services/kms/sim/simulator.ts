@@ -109,14 +109,17 @@ export const kmsSimulator = defineSimulatedService({
       maxResults: 'Limit',
       awsMax: 100,
       truncated: 'Truncated',
-      source: (records, _input, context) =>
-        records.flatMap((key) =>
-          (key.aliases ?? []).map((alias) => ({
-            AliasName: alias,
-            AliasArn: `arn:aws:kms:${context.region}:${context.account.id}:${alias}`,
-            TargetKeyId: key.id,
-          })),
-        ),
+      // `KeyId` (an id or ARN) lists only that key's aliases.
+      source: (records, input, context) =>
+        records
+          .filter((key) => !input.KeyId || input.KeyId === key.id || input.KeyId === keyArn(key, context))
+          .flatMap((key) =>
+            (key.aliases ?? []).map((alias) => ({
+              AliasName: alias,
+              AliasArn: `arn:aws:kms:${context.region}:${context.account.id}:${alias}`,
+              TargetKeyId: key.id,
+            })),
+          ),
     }),
     // KeyId may also be an alias name or alias ARN (the API Reference's DescribeKey), as S3 names keys.
     DescribeKey: custom<DescribeKeyCommandInput, DescribeKeyCommandOutput>((input, context, kit) => {

@@ -1,0 +1,221 @@
+/**
+ * Per-resource refresh: a batch whose events all name resources their collector can read alone
+ * (KMS keys, security groups) reads only those, and the snapshot has a full run's graph; the same
+ * batch through a narrowed run (the collector's whole scope) costs many more calls.
+ */
+import { cpSync } from 'node:fs';
+import test from 'ava';
+import { applyRefresh } from '../../src/events/apply';
+import { narrowedConfig } from '../../src/events/refresh';
+import { refreshableByResource } from '../../src/events/resource-refresh';
+import { parseEvent, scopeOfEvents, type RefreshScope } from '../../src/events/route';
+import { ingest } from '../../src/ingest';
+import { allCollectors } from '../../src/services';
+import type { World } from '../../src/sim/types';
+import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
+
+const PRODUCTION = '222222222222';
+const at = (iso: string) => () => new Date(iso);
+
+function cloudTrail(id: string, source: string, name: string, detail: Record<string, unknown>, region = 'us-east-1'): string {
+  return JSON.stringify({
+    version: '0',
+    id,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: `aws.${source}`,
+    account: PRODUCTION,
+    time: '2026-12-06T10:01:00Z',
+    region,
+    resources: [],
+    detail: {
+      eventVersion: '1.08',
+      eventTime: '2026-12-06T10:01:00Z',
+      eventSource: `${source}.amazonaws.com`,
+      eventName: name,
+      awsRegion: region,
+      recipientAccountId: PRODUCTION,
+      eventType: 'AwsApiCall',
+      readOnly: false,
+      ...detail,
+    },
+  });
+}
+
+function section<T>(world: World, service: string, region = 'us-east-1'): T {
+  return world.accounts.find((account) => account.id === PRODUCTION)!.regions![region]![service] as T;
+}
+
+interface Case {
+  title: string;
+  change(world: World): void;
+  events: string[];
+  expectedCalls: number;
+}
+
+const cases: Case[] = [
+  {
+    title: 'KMS keys: rotation turned off, a key created, a key deleted',
+    change(world) {
+      const kms = section<{ keys: Array<Record<string, unknown>> }>(world, 'kms');
+      kms.keys[0]!.rotation = false;
+      kms.keys.push({ id: '0a1b2c3d-2222-4aaa-8bbb-0000000000f1', description: 'orders', createdAt: '2026-12-06T10:00:00Z', aliases: ['alias/orders'] });
+      kms.keys.splice(
+        kms.keys.findIndex((key) => key.id === '0a1b2c3d-2222-4aaa-8bbb-000000000003'),
+        1,
+      );
+    },
+    events: [
+      cloudTrail('k-1', 'kms', 'DisableKeyRotation', {
+        requestParameters: { keyId: 'arn:aws:kms:us-east-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000001' },
+      }),
+      cloudTrail('k-2', 'kms', 'CreateKey', {
+        requestParameters: { description: 'orders', keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' },
+        responseElements: { keyMetadata: { keyId: '0a1b2c3d-2222-4aaa-8bbb-0000000000f1', keyState: 'Enabled' } },
+      }),
+      cloudTrail('k-3', 'kms', 'TagResource', { requestParameters: { keyId: '0a1b2c3d-2222-4aaa-8bbb-0000000000f1', tags: [] } }),
+      // The key pending deletion is gone: DescribeKey answers NotFoundException.
+      cloudTrail('k-4', 'kms', 'ScheduleKeyDeletion', { requestParameters: { keyId: '0a1b2c3d-2222-4aaa-8bbb-000000000003', pendingWindowInDays: 7 } }),
+    ],
+    // Existing key: DescribeKey, ListAliases, GetKeyRotationStatus, ListResourceTags; new key the same; gone key: DescribeKey.
+    expectedCalls: 9,
+  },
+  {
+    title: 'security groups: SSH opened on one, a rule revoked on another, a group created',
+    change(world) {
+      const ec2 = section<{ securityGroups: Array<{ id: string; name: string; vpc: string; ingress?: unknown[] }> }>(world, 'ec2');
+      ec2.securityGroups.find((group) => group.id === 'sg-02221000000000104')!.ingress!.push({ protocol: 'tcp', ports: 22, cidrs: ['0.0.0.0/0'] });
+      ec2.securityGroups.find((group) => group.id === 'sg-02221000000000102')!.ingress = [];
+      ec2.securityGroups.push({ id: 'sg-022210000000001f1', name: 'batch', vpc: 'vpc-02221000000000001', ingress: [] });
+    },
+    events: [
+      cloudTrail('s-1', 'ec2', 'AuthorizeSecurityGroupIngress', { requestParameters: { groupId: 'sg-02221000000000104' } }),
+      cloudTrail('s-2', 'ec2', 'RevokeSecurityGroupIngress', { requestParameters: { groupId: 'sg-02221000000000102' } }),
+      cloudTrail('s-3', 'ec2', 'CreateSecurityGroup', {
+        requestParameters: { groupName: 'batch', groupDescription: 'batch', vpcId: 'vpc-02221000000000001' },
+        responseElements: { _return: true, groupId: 'sg-022210000000001f1' },
+      }),
+    ],
+    expectedCalls: 3,
+  },
+  {
+    title: 'S3 buckets: a policy removed, a bucket created, a bucket deleted',
+    change(world) {
+      const s3 = section<{ buckets: Array<Record<string, unknown>> }>(world, 's3');
+      delete s3.buckets.find((bucket) => bucket.name === 'acme-prod-public-assets')!.policy;
+      s3.buckets.push({
+        name: 'acme-prod-reports',
+        createdAt: '2026-12-06T10:00:30Z',
+        publicAccessBlock: true,
+        acl: [{ grantee: 'AllUsers', permission: 'READ' }],
+      });
+      s3.buckets.splice(
+        s3.buckets.findIndex((bucket) => bucket.name === 'acme-prod-legacy-exports'),
+        1,
+      );
+    },
+    events: [
+      cloudTrail('b-1', 's3', 'DeleteBucketPolicy', {
+        requestParameters: { bucketName: 'acme-prod-public-assets', Host: 'acme-prod-public-assets.s3.amazonaws.com', policy: '' },
+      }),
+      cloudTrail('b-2', 's3', 'CreateBucket', { requestParameters: { bucketName: 'acme-prod-reports', Host: 's3.amazonaws.com' } }),
+      cloudTrail('b-3', 's3', 'PutBucketAcl', { requestParameters: { bucketName: 'acme-prod-reports', AccessControlPolicy: {} } }),
+      cloudTrail('b-4', 's3', 'DeleteBucket', { requestParameters: { bucketName: 'acme-prod-legacy-exports', Host: 's3.amazonaws.com' } }),
+    ],
+    // Per bucket: ListBuckets (prefix) and its configuration reads; a gone bucket: ListBuckets alone.
+    expectedCalls: 27,
+  },
+];
+
+for (const each of cases) {
+  test(`${each.title}: read alone, the graph a full run gives`, async (t) => {
+    const before = builtinWorld();
+    const directory = temporaryDirectory();
+    await simulate(before, { outputDir: directory, clock: at('2026-12-06T10:00:00Z') });
+    const after = builtinWorld();
+    each.change(after);
+    const fullDirectory = temporaryDirectory();
+    cpSync(directory, fullDirectory, { recursive: true });
+    const full = await simulate(after, { outputDir: fullDirectory, clock: at('2026-12-06T10:05:00Z') });
+    const narrowDirectory = temporaryDirectory();
+    cpSync(directory, narrowDirectory, { recursive: true });
+
+    const { scope } = scopeOfEvents(each.events.map(parseEvent), allCollectors());
+    t.true(refreshableByResource(scope!), 'every event names a resource its collector reads alone');
+    const config = { outputDir: directory, organization: { managementAccountId: after.organization.managementAccountId } };
+    const applied = await applyRefresh({ config, simulate: after, clock: at('2026-12-06T10:05:00Z') }, scope!);
+    t.is(applied.mode, 'resource');
+    t.is(applied.result.summary.snapshot.sha256, full.summary.snapshot.sha256, 'incremental equals full');
+    const resourceCalls = applied.result.metadata.collectors.reduce((sum, record) => sum + record.apiCalls, 0);
+    t.is(resourceCalls, each.expectedCalls, 'the resource reads, and nothing else');
+
+    // The same batch as a narrowed run (before per-resource refresh): the collectors' whole services.
+    const narrowed = await ingest({
+      config: narrowedConfig({ ...config, outputDir: narrowDirectory }, scope as RefreshScope),
+      simulate: after,
+      clock: at('2026-12-06T10:05:00Z'),
+    });
+    const narrowedCalls = narrowed.metadata.collectors.reduce((sum, record) => sum + record.apiCalls, 0);
+    t.true(narrowedCalls > resourceCalls, `narrowed run: ${narrowedCalls} calls, per resource: ${resourceCalls}`);
+    t.log(`${each.events.length} events: ${resourceCalls} calls per resource, ${narrowedCalls} in a narrowed run`);
+  });
+}
+
+test('events without a resource to read alone run their collectors again over the snapshot, with those that read them', async (t) => {
+  const before = builtinWorld();
+  const directory = temporaryDirectory();
+  await simulate(before, { outputDir: directory, clock: at('2026-12-06T10:00:00Z') });
+  const after = builtinWorld();
+  // An alias moved to another key (S3 buckets and EBS volumes resolve aliases), a role created, an instance launched.
+  const kms = section<{ keys: Array<{ id: string; aliases?: string[] }> }>(after, 'kms');
+  kms.keys.find((key) => key.id === '0a1b2c3d-2222-4aaa-8bbb-000000000001')!.aliases = [];
+  kms.keys.find((key) => key.id === '0a1b2c3d-2222-4aaa-8bbb-000000000002')!.aliases = ['alias/legacy', 'alias/app-data'];
+  const iam = after.accounts.find((account) => account.id === PRODUCTION)!.global!.iam as { roles: Array<Record<string, unknown>> };
+  iam.roles.push({
+    name: 'batch-runner',
+    createdAt: '2026-12-06T10:00:40Z',
+    trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+    managedPolicies: ['SecurityAudit'],
+  });
+  const ec2 = section<{ instances: Array<Record<string, unknown>> }>(after, 'ec2');
+  ec2.instances.push({
+    id: 'i-022210000000002f1',
+    type: 't3.small',
+    subnet: 'subnet-02221000000000013',
+    securityGroups: ['sg-02221000000000104'],
+    launchTime: '2026-12-06T10:00:50Z',
+  });
+  const fullDirectory = temporaryDirectory();
+  cpSync(directory, fullDirectory, { recursive: true });
+  const full = await simulate(after, { outputDir: fullDirectory, clock: at('2026-12-06T10:05:00Z') });
+
+  const events = [
+    cloudTrail('c-1', 'kms', 'UpdateAlias', { requestParameters: { aliasName: 'alias/app-data', targetKeyId: '0a1b2c3d-2222-4aaa-8bbb-000000000002' } }),
+    cloudTrail('c-2', 'iam', 'CreateRole', { requestParameters: { roleName: 'batch-runner' } }, 'us-east-1'),
+    cloudTrail('c-4', 'iam', 'AttachRolePolicy', { requestParameters: { roleName: 'batch-runner', policyArn: 'arn:aws:iam::aws:policy/SecurityAudit' } }),
+    cloudTrail('c-3', 'ec2', 'RunInstances', { responseElements: { instancesSet: { items: [{ instanceId: 'i-022210000000002f1' }] } } }),
+  ];
+  const { scope } = scopeOfEvents(events.map(parseEvent), allCollectors());
+  const config = { outputDir: directory, organization: { managementAccountId: after.organization.managementAccountId } };
+  const applied = await applyRefresh({ config, simulate: after, clock: at('2026-12-06T10:05:00Z') }, scope!);
+  t.is(applied.mode, 'collector');
+  t.is(applied.result.summary.snapshot.sha256, full.summary.snapshot.sha256, 'incremental equals full');
+  const ran = [...new Set(applied.result.metadata.collectors.map((record) => record.collector))].sort();
+  t.true(
+    ['kms-keys', 's3-buckets', 'ec2-volumes', 'ec2-instances', 'iam-roles'].every((id) => ran.includes(id)),
+    ran.join(', '),
+  );
+});
+
+test('a batch with an event its collector cannot read alone refreshes the collector in scope', (t) => {
+  const { scope } = scopeOfEvents(
+    [
+      cloudTrail('a-1', 'kms', 'EnableKeyRotation', { requestParameters: { keyId: '0a1b2c3d-2222-4aaa-8bbb-000000000001' } }),
+      cloudTrail('a-2', 'kms', 'CreateAlias', { requestParameters: { aliasName: 'alias/x', targetKeyId: '0a1b2c3d-2222-4aaa-8bbb-000000000001' } }),
+    ].map(parseEvent),
+    allCollectors(),
+  );
+  t.deepEqual(scope!.targets, [{ account: PRODUCTION, region: 'us-east-1', collector: 'kms-keys' }]);
+  t.false(refreshableByResource(scope!));
+  const named = scopeOfEvents([cloudTrail('a-3', 'ec2', 'DeleteSecurityGroup', { requestParameters: { groupName: 'old' } })].map(parseEvent), allCollectors());
+  t.deepEqual(named.scope!.targets, [{ account: PRODUCTION, region: 'us-east-1', collector: 'ec2-firewalls' }], 'a group named only by name');
+});
