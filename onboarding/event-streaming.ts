@@ -7,6 +7,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { EventPattern } from '../src/events/declarations';
+import { hubQueuePolicy } from '../src/events/hub-policy';
 
 export const EVENT_HUB_TYPE = 'aws-org-graph:onboarding:EventHub';
 export const EVENT_FORWARDING_TYPE = 'aws-org-graph:onboarding:EventForwarding';
@@ -105,21 +106,7 @@ export class EventHub extends pulumi.ComponentResource {
       `${name}-queue-policy`,
       {
         queueUrl: this.queue.url,
-        policy: pulumi.all([this.queue.arn, this.rule.arn]).apply(([queueArn, ruleArn]) =>
-          JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Sid: 'OnlyTheHubRule',
-                Effect: 'Allow',
-                Principal: { Service: 'events.amazonaws.com' },
-                Action: 'sqs:SendMessage',
-                Resource: queueArn,
-                Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
-              },
-            ],
-          }),
-        ),
+        policy: pulumi.all([this.queue.arn, this.rule.arn]).apply(([queueArn, ruleArn]) => JSON.stringify(hubQueuePolicy(queueArn, ruleArn))),
       },
       child,
     );

@@ -9,6 +9,7 @@
  *   organization's units deploys it to accounts as they join): the role EventBridge assumes to put
  *   events on the bus, and one rule per event pattern derived from the collectors' declarations.
  */
+import { hubQueuePolicy } from './hub-policy';
 import { Document, isScalar, visit } from 'yaml';
 import { CLOUDTRAIL_DETAIL_TYPE, eventPatterns, type EventPattern } from './declarations';
 
@@ -94,19 +95,7 @@ export function eventHubTemplate(options: { busName?: string; maxReceiveCount?: 
         Type: 'AWS::SQS::QueuePolicy',
         Properties: {
           Queues: [{ Ref: HUB_IDS.queue }],
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Sid: 'OnlyTheHubRule',
-                Effect: 'Allow',
-                Principal: { Service: 'events.amazonaws.com' },
-                Action: 'sqs:SendMessage',
-                Resource: { 'Fn::GetAtt': [HUB_IDS.queue, 'Arn'] },
-                Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [HUB_IDS.rule, 'Arn'] } } },
-              },
-            ],
-          },
+          PolicyDocument: hubQueuePolicy({ 'Fn::GetAtt': [HUB_IDS.queue, 'Arn'] }, { 'Fn::GetAtt': [HUB_IDS.rule, 'Arn'] }),
         },
       },
     },

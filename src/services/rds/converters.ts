@@ -11,6 +11,38 @@ function consoleLink(region: string, fragment: string): string {
   return `https://console.aws.amazon.com/rds/home?region=${region}#${fragment}`;
 }
 
+/** The storage, backup and access facts DB instances and clusters report alike (CIS 3.2.x reads `encrypted`). */
+function storageAndBackupProperties(
+  source: Pick<
+    DBInstance & DBCluster,
+    | 'StorageEncrypted'
+    | 'KmsKeyId'
+    | 'StorageType'
+    | 'AllocatedStorage'
+    | 'BackupRetentionPeriod'
+    | 'DeletionProtection'
+    | 'IAMDatabaseAuthenticationEnabled'
+    | 'AutoMinorVersionUpgrade'
+    | 'EnabledCloudwatchLogsExports'
+  >,
+) {
+  return {
+    encrypted: source.StorageEncrypted ?? false,
+    kmsKeyId: source.KmsKeyId,
+    classification: null,
+    storageType: source.StorageType,
+    allocatedStorage: source.AllocatedStorage,
+    backupRetentionPeriod: source.BackupRetentionPeriod,
+    // Automated backups are off when the retention period is 0.
+    backupEnabled: source.BackupRetentionPeriod === undefined ? undefined : source.BackupRetentionPeriod > 0,
+    deletionProtection: source.DeletionProtection ?? false,
+    iamDatabaseAuthenticationEnabled: source.IAMDatabaseAuthenticationEnabled ?? false,
+    autoMinorVersionUpgrade: source.AutoMinorVersionUpgrade,
+    enabledCloudwatchLogsExports: listOrUndefined([...(source.EnabledCloudwatchLogsExports ?? [])]),
+    loggingEnabled: (source.EnabledCloudwatchLogsExports ?? []).length > 0,
+  };
+}
+
 /** `arn:aws:rds:<region>:<account>:<kind>:<id>`, for resources whose response lacks their ARN. */
 export function rdsArn(scope: ResourceScope, kind: 'db' | 'cluster' | 'snapshot' | 'cluster-snapshot', id: string): string {
   return `arn:aws:rds:${scope.region}:${scope.accountId}:${kind}:${id}`;
@@ -48,21 +80,9 @@ export function convertDbInstance(instance: DBInstance, scope: ResourceScope): E
       secondaryAvailabilityZone: instance.SecondaryAvailabilityZone,
       multiAZ: instance.MultiAZ ?? false,
       public: instance.PubliclyAccessible ?? false,
-      encrypted: instance.StorageEncrypted ?? false,
-      kmsKeyId: instance.KmsKeyId,
-      classification: null,
-      storageType: instance.StorageType,
-      allocatedStorage: instance.AllocatedStorage,
-      backupRetentionPeriod: instance.BackupRetentionPeriod,
-      // Automated backups are off when the retention period is 0.
-      backupEnabled: instance.BackupRetentionPeriod === undefined ? undefined : instance.BackupRetentionPeriod > 0,
-      deletionProtection: instance.DeletionProtection ?? false,
-      iamDatabaseAuthenticationEnabled: instance.IAMDatabaseAuthenticationEnabled ?? false,
-      autoMinorVersionUpgrade: instance.AutoMinorVersionUpgrade,
+      ...storageAndBackupProperties(instance),
       performanceInsightsEnabled: instance.PerformanceInsightsEnabled,
       caCertificateIdentifier: instance.CACertificateIdentifier,
-      enabledCloudwatchLogsExports: listOrUndefined([...(instance.EnabledCloudwatchLogsExports ?? [])]),
-      loggingEnabled: (instance.EnabledCloudwatchLogsExports ?? []).length > 0,
       dbClusterIdentifier: instance.DBClusterIdentifier,
       dbSubnetGroupName: subnetGroup?.DBSubnetGroupName,
       vpcId: subnetGroup?.VpcId,
@@ -119,18 +139,7 @@ export function convertDbCluster(cluster: DBCluster, scope: ResourceScope, vpcId
       multiAZ: cluster.MultiAZ ?? false,
       // Only Multi-AZ DB clusters report `PubliclyAccessible`; Aurora's is per instance.
       public: cluster.PubliclyAccessible,
-      encrypted: cluster.StorageEncrypted ?? false,
-      kmsKeyId: cluster.KmsKeyId,
-      classification: null,
-      storageType: cluster.StorageType,
-      allocatedStorage: cluster.AllocatedStorage,
-      backupRetentionPeriod: cluster.BackupRetentionPeriod,
-      backupEnabled: cluster.BackupRetentionPeriod === undefined ? undefined : cluster.BackupRetentionPeriod > 0,
-      deletionProtection: cluster.DeletionProtection ?? false,
-      iamDatabaseAuthenticationEnabled: cluster.IAMDatabaseAuthenticationEnabled ?? false,
-      autoMinorVersionUpgrade: cluster.AutoMinorVersionUpgrade,
-      enabledCloudwatchLogsExports: listOrUndefined([...(cluster.EnabledCloudwatchLogsExports ?? [])]),
-      loggingEnabled: (cluster.EnabledCloudwatchLogsExports ?? []).length > 0,
+      ...storageAndBackupProperties(cluster),
       dbSubnetGroupName: cluster.DBSubnetGroup,
       vpcId,
       memberIds: listOrUndefined(defined((cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier)).sort()),
