@@ -14,6 +14,10 @@ export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   // OpenSearch Service keeps the IAM prefix of its former name.
   opensearch: 'es',
   email: 'ses',
+  // Elastic Load Balancing's two APIs (the v2 client, the classic package) share one prefix.
+  elasticloadbalancingv2: 'elasticloadbalancing',
+  'elastic-load-balancing': 'elasticloadbalancing',
+  'elastic-load-balancing-v2': 'elasticloadbalancing',
 };
 
 /**

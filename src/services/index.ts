@@ -7,6 +7,7 @@ import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
 import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
+import { elasticLoadBalancingService } from './elasticloadbalancing';
 import { iamService } from './iam';
 import { acmService } from './acm';
 import { kmsService } from './kms';
@@ -32,6 +33,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   elastiCacheService,
   redshiftService,
   elasticsearchService,
+  elasticLoadBalancingService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

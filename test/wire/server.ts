@@ -152,7 +152,7 @@ function parseAuthorization(header: string | undefined): SigV4Scope | undefined 
  */
 export class WireServer {
   readonly fixtures: ServiceFixture[];
-  private readonly bySigningName = new Map<string, ServiceFixture>();
+  private readonly bySigningName = new Map<string, ServiceFixture[]>();
   private readonly keys = new Map<string, IssuedCredentials>();
   /** Attempts per distinct request (throttling storms). */
   private readonly attempts = new Map<string, number>();
@@ -172,7 +172,10 @@ export class WireServer {
     fixtures: ServiceFixture[] = loadFixtures(),
   ) {
     this.fixtures = fixtures;
-    for (const fixture of fixtures) this.bySigningName.set(fixture.signingName ?? fixture.service, fixture);
+    for (const fixture of fixtures) {
+      const name = fixture.signingName ?? fixture.service;
+      this.bySigningName.set(name, [...(this.bySigningName.get(name) ?? []), fixture]);
+    }
     const base = scenario.baseCredentials;
     this.keys.set(base.accessKeyId, {
       accountId: base.accountId,
@@ -256,10 +259,23 @@ export class WireServer {
     });
   }
 
+  /**
+   * The fixture of a request's signing name. Two APIs may share one (Elastic Load Balancing's
+   * classic and v2 APIs both sign as `elasticloadbalancing`): the awsQuery `Version` parameter
+   * then picks the fixture of that API version.
+   */
+  private fixtureOf(signingName: string, request: RawRequest): ServiceFixture | undefined {
+    const candidates = this.bySigningName.get(signingName) ?? [];
+    const versioned = candidates.filter((fixture) => fixture.apiVersion !== undefined);
+    if (versioned.length === 0) return candidates.at(-1); // a later fixture of the name replaces an earlier one
+    const version = new URLSearchParams(request.body).get('Version') ?? request.url.searchParams.get('Version');
+    return versioned.find((fixture) => fixture.apiVersion === version);
+  }
+
   private async answer(request: RawRequest): Promise<Reply> {
     const requestId = `${(++this.requestCounter).toString(16).padStart(8, '0')}-a1b2-4c3d-9e8f-0123456789ab`;
     const scope = parseAuthorization(request.headers.authorization as string | undefined);
-    const fixture = scope && this.bySigningName.get(scope.service);
+    const fixture = scope && this.fixtureOf(scope.service, request);
     if (!scope || !fixture) {
       const problem = `wire server: no SigV4 scope or no fixture for ${scope?.service ?? 'the request'}`;
       this.problems.push(`${request.method} ${request.url.pathname}: ${problem}`);
@@ -418,7 +434,7 @@ export class WireServer {
     record: (account: string, status: number, error?: string) => void,
     fail: (account: string, kind: StandardErrorKind, detail?: string) => Reply,
   ): Reply {
-    const sts = this.bySigningName.get('sts') as ServiceFixture;
+    const sts = this.bySigningName.get('sts')?.[0] as ServiceFixture;
     const roleArn = call.param('RoleArn') ?? '';
     const target = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn);
     const notAuthorized = `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`;

@@ -1,0 +1,66 @@
+import test from 'ava';
+import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
+
+// End to end through the CLI and the loopback AWS (test/wire): Elastic Load Balancing (both APIs,
+// which share a signing name), Auto Scaling, EFS, Transfer Family and WorkSpaces, read from
+// fixtures shaped as their API References document them, with the EC2, ACM, IAM, KMS and S3
+// resources their edges reach.
+
+const SERVICES = 'elasticloadbalancing,ec2,acm';
+
+let networkRun: Promise<CliRun> | undefined;
+const run = () => (networkRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));
+
+function edges(result: CliRun): Set<string> {
+  return new Set((result.snapshot?.relationships ?? []).map((r) => `${r._fromEntityKey} ${r._class} ${r._toEntityKey}`));
+}
+
+function entity(result: CliRun, key: string) {
+  return result.snapshot?.entities.find((e) => e._key === key);
+}
+
+test('elastic load balancing: v2 and classic load balancers, listener, rule, targets, certificate and exposure', async (t) => {
+  const result = await run();
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.summary?.errors, []);
+  t.deepEqual(result.server.unanswered(), []);
+  const arn = (resource: string) => `arn:aws:elasticloadbalancing:us-east-1:${PRODUCTION}:${resource}`;
+  const alb = arn('loadbalancer/app/my-load-balancer/50dc6c495c0c9188');
+  t.like(entity(result, alb), {
+    _type: 'aws_alb',
+    scheme: 'internet-facing',
+    dropInvalidHeaders: false,
+    internetReachable: true,
+    'tag.project': 'lima',
+    createdOn: Date.parse('2016-03-25T21:26:12.920Z'),
+  });
+  t.deepEqual(entity(result, alb)?.exposedPorts, [443]);
+  const listener = arn('listener/app/my-load-balancer/50dc6c495c0c9188/f2f7dc8efc522ab2');
+  t.like(entity(result, listener), { protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+  const certificate = `arn:aws:acm:us-east-1:${PRODUCTION}:certificate/12345678-1234-1234-1234-123456789012`;
+  const group = arn('targetgroup/my-targets/73e2d6bc24d8a067');
+  const all = edges(result);
+  for (const edge of [
+    `${alb} CONNECTS ${listener}`,
+    `${alb} CONNECTS ${group}`,
+    `${listener} USES ${certificate}`,
+    `${alb} USES ${certificate}`,
+    `${listener} HAS ${arn('listener-rule/app/my-load-balancer/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee')}`,
+    `${group} HAS arn:aws:ec2:us-east-1:${PRODUCTION}:instance/i-1234567890abcdef0`,
+    `${alb} HAS arn:aws:ec2:us-east-1:${PRODUCTION}:security-group/sg-0a1b2c3d4eEXAMPLE`,
+  ])
+    t.true(all.has(edge), edge);
+  t.true([...all].some((edge) => edge.startsWith(`${alb} ALLOWS `)));
+  const classic = arn('loadbalancer/my-classic-load-balancer');
+  // Internet-facing, but its security group opens nothing to the Internet.
+  t.like(entity(result, classic), { _type: 'aws_elb', public: true, internetReachable: false, crossZoneLoadBalancing: true, 'tag.project': 'lima' });
+  t.true(all.has(`${classic} CONNECTS arn:aws:ec2:us-east-1:${PRODUCTION}:instance/i-1234567890abcdef0`));
+  t.true(all.has(`${classic} USES ${certificate}`));
+  const versions = new Set(
+    result.server
+      .calls()
+      .filter((c) => c.action === 'elastic-load-balancing:DescribeLoadBalancers' || c.action === 'elastic-load-balancing-v2:DescribeLoadBalancers')
+      .map((c) => c.action),
+  );
+  t.is(versions.size, 2, 'both APIs were reached through one signing name');
+});
