@@ -18,6 +18,7 @@ export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   elasticloadbalancingv2: 'elasticloadbalancing',
   'elastic-load-balancing': 'elasticloadbalancing',
   'elastic-load-balancing-v2': 'elasticloadbalancing',
+  'auto-scaling': 'autoscaling',
 };
 
 /**

@@ -3,6 +3,7 @@ import type { Collector } from '../collectors/types';
 import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
 import { createAccountService } from './account';
+import { autoScalingService } from './autoscaling';
 import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
 import { elastiCacheService } from './elasticache';
@@ -34,6 +35,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   redshiftService,
   elasticsearchService,
   elasticLoadBalancingService,
+  autoScalingService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

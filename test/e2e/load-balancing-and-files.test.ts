@@ -6,7 +6,7 @@ import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
 // fixtures shaped as their API References document them, with the EC2, ACM, IAM, KMS and S3
 // resources their edges reach.
 
-const SERVICES = 'elasticloadbalancing,ec2,acm';
+const SERVICES = 'elasticloadbalancing,autoscaling,ec2,acm';
 
 let networkRun: Promise<CliRun> | undefined;
 const run = () => (networkRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));
@@ -63,4 +63,14 @@ test('elastic load balancing: v2 and classic load balancers, listener, rule, tar
       .map((c) => c.action),
   );
   t.is(versions.size, 2, 'both APIs were reached through one signing name');
+});
+
+test('auto scaling: the group has its instance and uses the target group', async (t) => {
+  const result = await run();
+  t.is(result.code, 0, result.stderr);
+  const group = `arn:aws:autoscaling:us-east-1:${PRODUCTION}:autoScalingGroup:930d940e-891e-4781-a11a-7b0acd480f03:autoScalingGroupName/my-asg`;
+  t.like(entity(result, group), { _type: 'aws_autoscaling_group', desiredCapacity: 1, healthCheckType: 'ELB', 'tag.environment': 'production' });
+  const all = edges(result);
+  t.true(all.has(`${group} HAS arn:aws:ec2:us-east-1:${PRODUCTION}:instance/i-1234567890abcdef0`));
+  t.true(all.has(`${group} USES arn:aws:elasticloadbalancing:us-east-1:${PRODUCTION}:targetgroup/my-targets/73e2d6bc24d8a067`));
 });
