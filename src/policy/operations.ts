@@ -19,6 +19,7 @@ export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   'elastic-load-balancing': 'elasticloadbalancing',
   'elastic-load-balancing-v2': 'elasticloadbalancing',
   'auto-scaling': 'autoscaling',
+  efs: 'elasticfilesystem',
 };
 
 /**

@@ -6,6 +6,7 @@ import { createAccountService } from './account';
 import { autoScalingService } from './autoscaling';
 import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
+import { efsService } from './efs';
 import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
 import { elasticLoadBalancingService } from './elasticloadbalancing';
@@ -36,6 +37,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   elasticsearchService,
   elasticLoadBalancingService,
   autoScalingService,
+  efsService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -6,7 +6,7 @@ import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
 // fixtures shaped as their API References document them, with the EC2, ACM, IAM, KMS and S3
 // resources their edges reach.
 
-const SERVICES = 'elasticloadbalancing,autoscaling,ec2,acm';
+const SERVICES = 'elasticloadbalancing,autoscaling,efs,ec2,acm,kms';
 
 let networkRun: Promise<CliRun> | undefined;
 const run = () => (networkRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));
@@ -73,4 +73,23 @@ test('auto scaling: the group has its instance and uses the target group', async
   const all = edges(result);
   t.true(all.has(`${group} HAS arn:aws:ec2:us-east-1:${PRODUCTION}:instance/i-1234567890abcdef0`));
   t.true(all.has(`${group} USES arn:aws:elasticloadbalancing:us-east-1:${PRODUCTION}:targetgroup/my-targets/73e2d6bc24d8a067`));
+});
+
+test('efs: the encrypted file system, its mount target in the subnet behind the group, and its policy', async (t) => {
+  const result = await run();
+  t.is(result.code, 0, result.stderr);
+  const fs = `arn:aws:elasticfilesystem:us-east-1:${PRODUCTION}:file-system/fs-0123456789abcdef0`;
+  t.like(entity(result, fs), { _type: 'aws_efs_file_system', encrypted: true, createdOn: Date.parse('2023-12-10T18:53:34Z'), 'tag.Name': 'my-file-system' });
+  const target = `${fs}/mount-target/fsmt-0123456789abcdef0`;
+  t.like(entity(result, target), { ipAddress: '10.0.1.120' });
+  t.like(entity(result, `${fs}|policy`), { public: true, statementCount: 1 });
+  const all = edges(result);
+  for (const edge of [
+    `${fs} HAS ${target}`,
+    `arn:aws:ec2:us-east-1:${PRODUCTION}:subnet/subnet-0bb1c79de3EXAMPLE HAS ${target}`,
+    `${target} HAS arn:aws:ec2:us-east-1:${PRODUCTION}:security-group/sg-0a1b2c3d4eEXAMPLE`,
+    `${fs} USES arn:aws:kms:us-east-1:${PRODUCTION}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    `${fs}|policy ALLOWS ${fs}`,
+  ])
+    t.true(all.has(edge), edge);
 });
