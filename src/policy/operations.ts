@@ -15,7 +15,6 @@ export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   opensearch: 'es',
   email: 'ses',
   // Elastic Load Balancing's two APIs (the v2 client, the classic package) share one prefix.
-  elasticloadbalancingv2: 'elasticloadbalancing',
   'elastic-load-balancing': 'elasticloadbalancing',
   'elastic-load-balancing-v2': 'elasticloadbalancing',
   'auto-scaling': 'autoscaling',

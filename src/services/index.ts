@@ -18,6 +18,7 @@ import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOpti
 import { rdsService } from './rds';
 import { redshiftService } from './redshift';
 import { s3Service } from './s3';
+import { workspacesService } from './workspaces';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -38,6 +39,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   elasticLoadBalancingService,
   autoScalingService,
   efsService,
+  workspacesService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -6,7 +6,7 @@ import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
 // fixtures shaped as their API References document them, with the EC2, ACM, IAM, KMS and S3
 // resources their edges reach.
 
-const SERVICES = 'elasticloadbalancing,autoscaling,efs,ec2,acm,kms';
+const SERVICES = 'elasticloadbalancing,autoscaling,efs,workspaces,ec2,acm,kms';
 
 let networkRun: Promise<CliRun> | undefined;
 const run = () => (networkRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));
@@ -92,4 +92,17 @@ test('efs: the encrypted file system, its mount target in the subnet behind the 
     `${fs}|policy ALLOWS ${fs}`,
   ])
     t.true(all.has(edge), edge);
+});
+
+test('workspaces: the workspace in its subnet, on its bundle, encrypted with the key', async (t) => {
+  const result = await run();
+  t.is(result.code, 0, result.stderr);
+  const workspace = `arn:aws:workspaces:us-east-1:${PRODUCTION}:workspace/ws-dk1xzr417`;
+  const bundle = `arn:aws:workspaces:us-east-1:${PRODUCTION}:workspacebundle/wsb-0abc12def`;
+  t.like(entity(result, workspace), { _type: 'aws_workspace', encrypted: true, userName: 'jdoe', 'tag.Department': 'Finance' });
+  t.like(entity(result, bundle), { _type: 'aws_workspaces_bundle', updatedOn: Date.parse('2023-05-15T18:00:00Z') });
+  const all = edges(result);
+  t.true(all.has(`arn:aws:ec2:us-east-1:${PRODUCTION}:subnet/subnet-0bb1c79de3EXAMPLE HAS ${workspace}`));
+  t.true(all.has(`${workspace} USES ${bundle}`));
+  t.true(all.has(`${workspace} USES arn:aws:kms:us-east-1:${PRODUCTION}:key/1234abcd-12ab-34cd-56ef-1234567890ab`));
 });

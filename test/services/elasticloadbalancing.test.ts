@@ -286,8 +286,8 @@ test('the simulated organization: load balancers, listeners, rules, targets, cer
 test('denied listener and attribute calls are recorded once per region; the load balancers are still produced', async (t) => {
   const world = builtinWorld();
   world.faults = [
-    { service: 'elasticloadbalancingv2', operation: 'DescribeListeners', error: 'AccessDenied' },
-    { service: 'elasticloadbalancingv2', operation: 'DescribeLoadBalancerAttributes', error: 'AccessDenied' },
+    { service: 'elasticloadbalancing', operation: 'DescribeListeners', error: 'AccessDenied' },
+    { service: 'elasticloadbalancing', operation: 'DescribeLoadBalancerAttributes', error: 'AccessDenied' },
   ];
   const { graph, summary } = await simulate(world);
   t.is(graph.entitiesOfType('aws_lb_listener').length, 0);

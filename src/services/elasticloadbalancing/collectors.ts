@@ -77,12 +77,20 @@ function addExposure(context: CollectorContext, loadBalancer: Entity, listening:
   }
 }
 
+/**
+ * Load balancers of both APIs (ELBv2: ALBs, NLBs, target groups, listeners, rules; classic) in one
+ * collector: IAM names both APIs' reads alike (`elasticloadbalancing:DescribeTags` grants both).
+ */
 export const elbLoadBalancersCollector: Collector = {
   id: 'elb-load-balancers',
   service: 'elasticloadbalancing',
   scope: 'regional',
-  entities: [ElbEntities.ALB, ElbEntities.NLB, ElbEntities.TARGET_GROUP, ElbEntities.LISTENER, ElbEntities.LISTENER_RULE],
+  entities: [ElbEntities.ALB, ElbEntities.NLB, ElbEntities.ELB, ElbEntities.TARGET_GROUP, ElbEntities.LISTENER, ElbEntities.LISTENER_RULE],
   relationships: [
+    ElbRelationships.ELB_CONNECTS_INSTANCE,
+    ElbRelationships.ELB_USES_CERTIFICATE,
+    ElbRelationships.ELB_HAS_SECURITY_GROUP,
+    ElbRelationships.ELB_ALLOWS_INTERNET,
     ElbRelationships.SERVICE_HAS_LOAD_BALANCER,
     ElbRelationships.ALB_CONNECTS,
     ElbRelationships.NLB_CONNECTS,
@@ -125,8 +133,12 @@ export const elbLoadBalancersCollector: Collector = {
           ],
         },
         { _type: ElbEntities.NLB._type, properties: ['accessLogsEnabled', 'accessLogsBucket', 'deletionProtection', 'crossZoneLoadBalancing'] },
+        {
+          _type: ElbEntities.ELB._type,
+          properties: ['accessLogsEnabled', 'accessLogsBucket', 'crossZoneLoadBalancing', 'connectionDraining', 'idleTimeoutSeconds'],
+        },
       ],
-      cost: 'load balancers have no `dropInvalidHeaders`, access-log or deletion-protection facts',
+      cost: 'load balancers have no `dropInvalidHeaders`, access-log, deletion-protection, cross-zone or draining facts',
     },
     {
       operation: 'elasticloadbalancing:DescribeListeners',
@@ -141,6 +153,7 @@ export const elbLoadBalancersCollector: Collector = {
         { _type: ElbEntities.ALB._type, properties: ['tag.*', 'classification', 'owner', 'email'] },
         { _type: ElbEntities.NLB._type, properties: ['tag.*', 'classification', 'owner', 'email'] },
         { _type: ElbEntities.TARGET_GROUP._type, properties: ['tag.*', 'classification', 'owner', 'email'] },
+        { _type: ElbEntities.ELB._type, properties: ['tag.*', 'classification', 'owner', 'email'] },
       ],
       cost: 'load balancers and target groups have no `tag.*` properties',
     },
@@ -171,6 +184,15 @@ export const elbLoadBalancersCollector: Collector = {
         'DeregisterTargets',
         'AddTags',
         'RemoveTags',
+        // The classic API's own writes.
+        'CreateLoadBalancerListeners',
+        'DeleteLoadBalancerListeners',
+        'SetLoadBalancerListenerSSLCertificate',
+        'RegisterInstancesWithLoadBalancer',
+        'DeregisterInstancesFromLoadBalancer',
+        'ApplySecurityGroupsToLoadBalancer',
+        'AttachLoadBalancerToSubnets',
+        'DetachLoadBalancerFromSubnets',
       ],
     },
   ],
@@ -271,6 +293,7 @@ export const elbLoadBalancersCollector: Collector = {
         );
       }
     });
+    await collectClassicLoadBalancers(context);
   },
 };
 
@@ -311,106 +334,53 @@ async function targetRef(
   return undefined;
 }
 
-export const elbClassicLoadBalancersCollector: Collector = {
-  id: 'elb-classic-load-balancers',
-  service: 'elasticloadbalancing',
-  scope: 'regional',
-  entities: [ElbEntities.ELB],
-  relationships: [
-    ElbRelationships.SERVICE_HAS_LOAD_BALANCER,
-    ElbRelationships.ELB_CONNECTS_INSTANCE,
-    ElbRelationships.ELB_USES_CERTIFICATE,
-    ElbRelationships.ELB_HAS_SECURITY_GROUP,
-    ElbRelationships.SECURITY_GROUP_PROTECTS_LOAD_BALANCER,
-    ElbRelationships.ELB_ALLOWS_INTERNET,
-  ],
-  permissions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes', 'elasticloadbalancing:DescribeTags'],
-  optionalCalls: [
-    {
-      operation: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
-      properties: [
-        {
-          _type: ElbEntities.ELB._type,
-          properties: ['accessLogsEnabled', 'accessLogsBucket', 'crossZoneLoadBalancing', 'connectionDraining', 'idleTimeoutSeconds'],
-        },
-      ],
-      cost: 'classic load balancers have no access-log, cross-zone or draining facts',
-    },
-    {
-      operation: 'elasticloadbalancing:DescribeTags',
-      per: 'scope',
-      properties: [{ _type: ElbEntities.ELB._type, properties: ['tag.*', 'classification', 'owner', 'email'] }],
-      cost: 'classic load balancers have no `tag.*` properties',
-    },
-  ],
-  events: [
-    {
-      source: ELB_EVENT_SOURCE,
-      names: [
-        'CreateLoadBalancer',
-        'DeleteLoadBalancer',
-        'CreateLoadBalancerListeners',
-        'DeleteLoadBalancerListeners',
-        'SetLoadBalancerListenerSSLCertificate',
-        'RegisterInstancesWithLoadBalancer',
-        'DeregisterInstancesFromLoadBalancer',
-        'ApplySecurityGroupsToLoadBalancer',
-        'AttachLoadBalancerToSubnets',
-        'DetachLoadBalancerFromSubnets',
-        'ModifyLoadBalancerAttributes',
-        'AddTags',
-        'RemoveTags',
-      ],
-    },
-  ],
-  dependsOn: ['account', 'ec2-firewalls'],
-  async run(context) {
-    const client = context.client(ElasticLoadBalancingClient);
-    const { accountId } = context.account;
-    const scope = { accountId, region: context.region };
-    const descriptions: LoadBalancerDescription[] = [];
-    for await (const page of paginateDescribeClassicLoadBalancers({ client }, {})) descriptions.push(...(page.LoadBalancerDescriptions ?? []));
-    const names = descriptions.map((d) => d.LoadBalancerName).filter((name): name is string => Boolean(name));
-    const tags = await context.optional('elasticloadbalancing:DescribeTags', async () => {
-      const byName = new Map<string, ClassicTag[]>();
-      for (const batch of chunks(names, TAGS_PER_CALL)) {
-        const output = await client.send(new DescribeClassicTagsCommand({ LoadBalancerNames: batch }));
-        for (const description of output.TagDescriptions ?? [])
-          if (description.LoadBalancerName) byName.set(description.LoadBalancerName, description.Tags ?? []);
-      }
-      return byName;
-    });
-    await mapConcurrent(descriptions, 4, async (description) => {
-      const LoadBalancerName = description.LoadBalancerName;
-      if (!LoadBalancerName) return;
-      const attributes = await context.optional(
-        'elasticloadbalancing:DescribeLoadBalancerAttributes',
-        async () => (await client.send(new DescribeClassicAttributesCommand({ LoadBalancerName }))).LoadBalancerAttributes,
+/** The classic API's load balancers (their listeners are properties), in the same collector: IAM grants both APIs' reads alike. */
+async function collectClassicLoadBalancers(context: CollectorContext): Promise<void> {
+  const client = context.client(ElasticLoadBalancingClient);
+  const { accountId } = context.account;
+  const scope = { accountId, region: context.region };
+  const descriptions: LoadBalancerDescription[] = [];
+  for await (const page of paginateDescribeClassicLoadBalancers({ client }, {})) descriptions.push(...(page.LoadBalancerDescriptions ?? []));
+  const names = descriptions.map((d) => d.LoadBalancerName).filter((name): name is string => Boolean(name));
+  const tags = await context.optional('elasticloadbalancing:DescribeTags', async () => {
+    const byName = new Map<string, ClassicTag[]>();
+    for (const batch of chunks(names, TAGS_PER_CALL)) {
+      const output = await client.send(new DescribeClassicTagsCommand({ LoadBalancerNames: batch }));
+      for (const description of output.TagDescriptions ?? [])
+        if (description.LoadBalancerName) byName.set(description.LoadBalancerName, description.Tags ?? []);
+    }
+    return byName;
+  });
+  await mapConcurrent(descriptions, 4, async (description) => {
+    const LoadBalancerName = description.LoadBalancerName;
+    if (!LoadBalancerName) return;
+    const attributes = await context.optional(
+      'elasticloadbalancing:DescribeLoadBalancerAttributes',
+      async () => (await client.send(new DescribeClassicAttributesCommand({ LoadBalancerName }))).LoadBalancerAttributes,
+    );
+    const loadBalancer = convertClassicLoadBalancer(description, scope, { attributes, tags: tags?.get(LoadBalancerName) });
+    const listeners = (description.ListenerDescriptions ?? []).flatMap((d) => (d.Listener ? [d.Listener] : []));
+    addExposure(
+      context,
+      loadBalancer,
+      listeningPorts(listeners.map((l) => ({ port: l.LoadBalancerPort, protocol: l.Protocol }))),
+      description.SecurityGroups ?? [],
+    );
+    context.addRelationship(elbServiceHasLoadBalancer(accountId, loadBalancer));
+    context.addRelationships(securityGroupEdges(loadBalancer, description.SecurityGroups ?? [], scope));
+    for (const instance of description.Instances ?? []) {
+      if (!instance.InstanceId) continue;
+      context.addRelationship(
+        elbEdge(loadBalancer, RelationshipVerb.CONNECTS, {
+          _key: instanceKey(context.region, accountId, instance.InstanceId),
+          _type: Ec2Entities.INSTANCE._type,
+        }),
       );
-      const loadBalancer = convertClassicLoadBalancer(description, scope, { attributes, tags: tags?.get(LoadBalancerName) });
-      const listeners = (description.ListenerDescriptions ?? []).flatMap((d) => (d.Listener ? [d.Listener] : []));
-      addExposure(
-        context,
-        loadBalancer,
-        listeningPorts(listeners.map((l) => ({ port: l.LoadBalancerPort, protocol: l.Protocol }))),
-        description.SecurityGroups ?? [],
-      );
-      context.addRelationship(elbServiceHasLoadBalancer(accountId, loadBalancer));
-      context.addRelationships(securityGroupEdges(loadBalancer, description.SecurityGroups ?? [], scope));
-      for (const instance of description.Instances ?? []) {
-        if (!instance.InstanceId) continue;
-        context.addRelationship(
-          elbEdge(loadBalancer, RelationshipVerb.CONNECTS, {
-            _key: instanceKey(context.region, accountId, instance.InstanceId),
-            _type: Ec2Entities.INSTANCE._type,
-          }),
-        );
-      }
-      const certificates = new Set(listeners.map((l) => l.SSLCertificateId ?? '').filter(Boolean));
-      for (const arn of certificates) {
-        const target = await certificateTarget(context, arn);
-        if (target) context.addRelationship(elbEdge(loadBalancer, RelationshipVerb.USES, target));
-      }
-    });
-  },
-};
+    }
+    const certificates = new Set(listeners.map((l) => l.SSLCertificateId ?? '').filter(Boolean));
+    for (const arn of certificates) {
+      const target = await certificateTarget(context, arn);
+      if (target) context.addRelationship(elbEdge(loadBalancer, RelationshipVerb.USES, target));
+    }
+  });
+}

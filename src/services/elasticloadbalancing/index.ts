@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
-import { elbClassicLoadBalancersCollector, elbLoadBalancersCollector } from './collectors';
+import { elbLoadBalancersCollector } from './collectors';
 import { ELB_RATE_LIMITS } from './rate-limits';
 import { ElbEntities } from './schema';
 import { elbClassicSimulator, elbSimulator } from './sim/simulator';
@@ -11,7 +11,7 @@ export const elasticLoadBalancingService: AwsServiceModule = {
   serviceEntity: ElbEntities.SERVICE,
   serviceFunctions: ['load-balancing', 'networking'],
   rateLimits: ELB_RATE_LIMITS,
-  collectors: [elbLoadBalancersCollector, elbClassicLoadBalancersCollector],
+  collectors: [elbLoadBalancersCollector],
   simulators: [elbSimulator, elbClassicSimulator],
   demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

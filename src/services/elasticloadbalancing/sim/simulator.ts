@@ -43,45 +43,59 @@ const PAGING = { token: { input: 'Marker', output: 'NextMarker' }, maxResults: '
 const ERRORS = { accessDenied: 'AccessDenied', throttling: 'Throttling', invalidToken: 'ValidationError' };
 const arnPattern = (resource: string) => ({ type: 'string', pattern: `^arn:aws:elasticloadbalancing:[a-z0-9-]+:\\d{12}:${resource}/` });
 
+/**
+ * One world section, `elasticloadbalancing`, for both APIs (they share IAM's prefix, so a denial
+ * or fault of `elasticloadbalancing:DescribeTags` reaches both, as in AWS): ELBv2's collections and
+ * the classic API's `classicLoadBalancers`. Each client's simulator serves its own operations.
+ */
+const COLLECTIONS = {
+  loadBalancers: collection<WorldLoadBalancer>({
+    id: 'LoadBalancerArn',
+    required: ['LoadBalancerName', 'Type', 'Scheme'],
+    fields: {
+      LoadBalancerArn: arnPattern('loadbalancer/(app|net|gwy)'),
+      Type: { enum: ['application', 'network', 'gateway'] },
+      Scheme: { enum: ['internet-facing', 'internal'] },
+    },
+    dates: ['CreatedTime'],
+    worldOnly: ['Attributes', 'Tags'],
+    notFound: { error: 'LoadBalancerNotFoundException', message: (arn) => `One or more load balancers not found: '${arn}'` },
+  }),
+  listeners: collection<Listener>({
+    id: 'ListenerArn',
+    required: ['LoadBalancerArn', 'Port', 'Protocol'],
+    fields: { ListenerArn: arnPattern('listener/(app|net)') },
+    notFound: { error: 'ListenerNotFoundException', message: (arn) => `One or more listeners not found: '${arn}'` },
+  }),
+  rules: collection<WorldRule>({
+    id: 'RuleArn',
+    required: ['ListenerArn'],
+    fields: { RuleArn: arnPattern('listener-rule/(app|net)') },
+    worldOnly: ['ListenerArn'],
+    notFound: { error: 'RuleNotFoundException', message: (arn) => `One or more rules not found: '${arn}'` },
+  }),
+  targetGroups: collection<WorldTargetGroup>({
+    id: 'TargetGroupArn',
+    required: ['TargetGroupName', 'TargetType'],
+    fields: { TargetGroupArn: arnPattern('targetgroup'), TargetType: { enum: ['instance', 'ip', 'lambda', 'alb'] } },
+    worldOnly: ['Targets', 'Tags'],
+    notFound: { error: 'TargetGroupNotFoundException', message: (arn) => `One or more target groups not found: '${arn}'` },
+  }),
+  classicLoadBalancers: collection<WorldClassicLoadBalancer>({
+    id: 'LoadBalancerName',
+    required: ['Scheme'],
+    dates: ['CreatedTime'],
+    worldOnly: ['Attributes', 'Tags'],
+    notFound: { error: 'AccessPointNotFoundException', message: (name) => `There is no ACTIVE Load Balancer named '${name}'` },
+  }),
+};
+
 export const elbSimulator = defineSimulatedService({
-  service: 'elasticloadbalancingv2',
+  service: 'elasticloadbalancing',
   clientName: 'ElasticLoadBalancingV2Client',
   scope: 'regional',
   errors: ERRORS,
-  collections: {
-    loadBalancers: collection<WorldLoadBalancer>({
-      id: 'LoadBalancerArn',
-      required: ['LoadBalancerName', 'Type', 'Scheme'],
-      fields: {
-        LoadBalancerArn: arnPattern('loadbalancer/(app|net|gwy)'),
-        Type: { enum: ['application', 'network', 'gateway'] },
-        Scheme: { enum: ['internet-facing', 'internal'] },
-      },
-      dates: ['CreatedTime'],
-      worldOnly: ['Attributes', 'Tags'],
-      notFound: { error: 'LoadBalancerNotFoundException', message: (arn) => `One or more load balancers not found: '${arn}'` },
-    }),
-    listeners: collection<Listener>({
-      id: 'ListenerArn',
-      required: ['LoadBalancerArn', 'Port', 'Protocol'],
-      fields: { ListenerArn: arnPattern('listener/(app|net)') },
-      notFound: { error: 'ListenerNotFoundException', message: (arn) => `One or more listeners not found: '${arn}'` },
-    }),
-    rules: collection<WorldRule>({
-      id: 'RuleArn',
-      required: ['ListenerArn'],
-      fields: { RuleArn: arnPattern('listener-rule/(app|net)') },
-      worldOnly: ['ListenerArn'],
-      notFound: { error: 'RuleNotFoundException', message: (arn) => `One or more rules not found: '${arn}'` },
-    }),
-    targetGroups: collection<WorldTargetGroup>({
-      id: 'TargetGroupArn',
-      required: ['TargetGroupName', 'TargetType'],
-      fields: { TargetGroupArn: arnPattern('targetgroup'), TargetType: { enum: ['instance', 'ip', 'lambda', 'alb'] } },
-      worldOnly: ['Targets', 'Tags'],
-      notFound: { error: 'TargetGroupNotFoundException', message: (arn) => `One or more target groups not found: '${arn}'` },
-    }),
-  },
+  collections: COLLECTIONS,
   operations: {
     DescribeLoadBalancers: list<DescribeLoadBalancersCommandInput, DescribeLoadBalancersCommandOutput>('loadBalancers', {
       items: 'LoadBalancers',
@@ -126,7 +140,11 @@ export const elbSimulator = defineSimulatedService({
       };
     }),
   },
-  generate: (input) => generateElbSections(input).v2,
+  // The section of both APIs (the classic simulator generates nothing of its own).
+  generate: (input) => {
+    const { v2, classic } = generateElbSections(input);
+    return { ...v2, classicLoadBalancers: classic.loadBalancers };
+  },
 });
 
 export const elbClassicSimulator = defineSimulatedService({
@@ -134,22 +152,14 @@ export const elbClassicSimulator = defineSimulatedService({
   clientName: 'ElasticLoadBalancingClient',
   scope: 'regional',
   errors: ERRORS,
-  collections: {
-    loadBalancers: collection<WorldClassicLoadBalancer>({
-      id: 'LoadBalancerName',
-      required: ['Scheme'],
-      dates: ['CreatedTime'],
-      worldOnly: ['Attributes', 'Tags'],
-      notFound: { error: 'AccessPointNotFoundException', message: (name) => `There is no ACTIVE Load Balancer named '${name}'` },
-    }),
-  },
+  collections: COLLECTIONS,
   operations: {
-    DescribeLoadBalancers: list<ClassicLoadBalancersInput, ClassicLoadBalancersOutput>('loadBalancers', {
+    DescribeLoadBalancers: list<ClassicLoadBalancersInput, ClassicLoadBalancersOutput>('classicLoadBalancers', {
       items: 'LoadBalancerDescriptions',
       ...PAGING,
       ids: 'LoadBalancerNames',
     }),
-    DescribeLoadBalancerAttributes: get<ClassicAttributesInput, ClassicAttributesOutput, WorldClassicLoadBalancer>('loadBalancers', {
+    DescribeLoadBalancerAttributes: get<ClassicAttributesInput, ClassicAttributesOutput, WorldClassicLoadBalancer>('classicLoadBalancers', {
       id: 'LoadBalancerName',
       output: 'LoadBalancerAttributes',
       item: (_view, lb) => lb.Attributes ?? {},
@@ -160,10 +170,12 @@ export const elbClassicSimulator = defineSimulatedService({
       return {
         TagDescriptions: names.map((name) => ({
           LoadBalancerName: name,
-          Tags: Object.entries(kit.tagsOf('loadBalancers', kit.find('loadBalancers', name, context), context)).map(([Key, Value]) => ({ Key, Value })),
+          Tags: Object.entries(kit.tagsOf('classicLoadBalancers', kit.find('classicLoadBalancers', name, context), context)).map(([Key, Value]) => ({
+            Key,
+            Value,
+          })),
         })),
       };
     }),
   },
-  generate: (input) => generateElbSections(input).classic,
 });
