@@ -21,6 +21,11 @@ export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   accessanalyzer: 'access-analyzer',
   // API Gateway's v2 (HTTP and WebSocket) API is authorized in the same prefix.
   apigatewayv2: 'apigateway',
+  // Elastic Load Balancing's two APIs (the v2 client, the classic package) share one prefix.
+  'elastic-load-balancing': 'elasticloadbalancing',
+  'elastic-load-balancing-v2': 'elasticloadbalancing',
+  'auto-scaling': 'autoscaling',
+  efs: 'elasticfilesystem',
 };
 
 /**

@@ -7,11 +7,14 @@ import { accessAnalyzerService } from './accessanalyzer';
 import { batchService } from './batch';
 import { cloudWatchService } from './cloudwatch';
 import { configService } from './config';
+import { autoScalingService } from './autoscaling';
 import { dynamoDbService } from './dynamodb';
 import { ec2Service } from './ec2';
+import { efsService } from './efs';
 import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
 import { guardDutyService } from './guardduty';
+import { elasticLoadBalancingService } from './elasticloadbalancing';
 import { iamService } from './iam';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
@@ -27,6 +30,7 @@ import { route53Service } from './route53';
 import { cloudFrontService } from './cloudfront';
 import { apiGatewayService } from './apigateway';
 import { s3Service } from './s3';
+import { workspacesService } from './workspaces';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -56,6 +60,10 @@ export const awsServices: readonly AwsServiceModule[] = [
   route53Service,
   cloudFrontService,
   apiGatewayService,
+  elasticLoadBalancingService,
+  autoScalingService,
+  efsService,
+  workspacesService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -69,6 +69,8 @@ export interface ServiceFixture {
   service: string;
   /** Name in the SigV4 credential scope, when it differs from `service`. */
   signingName?: string;
+  /** The API version (awsQuery `Version`), when several fixtures share a signing name. */
+  apiVersion?: string;
   protocol: Protocol;
   /** XML namespace of responses (awsQuery, ec2, restXml). */
   xmlns?: string;

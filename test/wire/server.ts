@@ -260,10 +260,23 @@ export class WireServer {
     });
   }
 
+  /**
+   * The fixtures of a request's signing name. Two APIs may share one: Elastic Load Balancing's
+   * classic and v2 APIs both sign as `elasticloadbalancing`, and the awsQuery `Version` parameter
+   * picks the fixture of that API version; API Gateway's v1 and v2 are told apart by their routes.
+   */
+  private candidatesOf(signingName: string, request: RawRequest): ServiceFixture[] {
+    const candidates = this.bySigningName.get(signingName) ?? [];
+    const versioned = candidates.filter((fixture) => fixture.apiVersion !== undefined);
+    if (versioned.length === 0) return candidates;
+    const version = new URLSearchParams(request.body).get('Version') ?? request.url.searchParams.get('Version');
+    return versioned.filter((fixture) => fixture.apiVersion === version);
+  }
+
   private async answer(request: RawRequest): Promise<Reply> {
     const requestId = `${(++this.requestCounter).toString(16).padStart(8, '0')}-a1b2-4c3d-9e8f-0123456789ab`;
     const scope = parseAuthorization(request.headers.authorization as string | undefined);
-    const candidates = (scope && this.bySigningName.get(scope.service)) || [];
+    const candidates = scope ? this.candidatesOf(scope.service, request) : [];
     // The fixture whose protocol understands the request (the first one when none does).
     const parsed = candidates.map((candidate) => ({ fixture: candidate, call: parseCall(candidate, request) })).find((found) => found.call) ?? {
       fixture: candidates[0],
