@@ -8,12 +8,14 @@ import { acmService } from './acm';
 import { kmsService } from './kms';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
 import { s3Service } from './s3';
+import { snsService } from './sns';
+import { sqsService } from './sqs';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
 
 /** AWS services with collectors, in documentation order. Adding a service means adding it here. */
-export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService, acmService];
+export const awsServices: readonly AwsServiceModule[] = [iamService, ec2Service, s3Service, kmsService, acmService, snsService, sqsService];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
 export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];
