@@ -19,7 +19,6 @@ const ACCOUNT = '111111111111';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const TEAMS = 100;
 
-
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const hex = (random: () => number, length: number) => Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
 
@@ -38,7 +37,15 @@ export function generateResources(count = 100_000, random = seededRandom(42)): E
     [0.1, (i) => resource(`arn:aws:ec2:${REGIONS[i % 3]}:${ACCOUNT}:security-group/sg-0${hex(random, 16)}`, 'aws_security_group', `sg-${i}`)],
     [0.05, (i) => resource(`arn:aws:iam::${ACCOUNT}:role/team-${pad(i % TEAMS)}-role-${i}`, 'aws_iam_role', `role-${i}`)],
     [0.05, (i) => resource(`arn:aws:iam::${ACCOUNT}:user/user-${i}@acme.example`, 'aws_iam_user', `user-${i}`)],
-    [0.05, (i) => resource(`arn:aws:kms:${REGIONS[i % 3]}:${ACCOUNT}:key/${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`, 'aws_kms_key', `key-${i}`)],
+    [
+      0.05,
+      (i) =>
+        resource(
+          `arn:aws:kms:${REGIONS[i % 3]}:${ACCOUNT}:key/${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`,
+          'aws_kms_key',
+          `key-${i}`,
+        ),
+    ],
     [0.05, (i) => resource(`arn:aws:lambda:${REGIONS[i % 3]}:${ACCOUNT}:function:team-${pad(i % TEAMS)}-fn-${i}`, 'aws_lambda_function', `fn-${i}`)],
   ];
   const resources: Entity[] = [];
@@ -64,7 +71,11 @@ export function generatePolicies(count: number, resources: readonly Entity[], ra
         statements.push({ Effect: 'Allow', Action: ['s3:Get*', 's3:List*', 'ec2:Describe*', 'kms:List*', 'kms:Describe*'], Resource: '*' });
         break;
       case 1:
-        statements.push({ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::team-${team}-*`, `arn:aws:s3:::team-${team}-*/*`] });
+        statements.push({
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+          Resource: [`arn:aws:s3:::team-${team}-*`, `arn:aws:s3:::team-${team}-*/*`],
+        });
         break;
       case 2:
         statements.push(
@@ -87,13 +98,25 @@ export function generatePolicies(count: number, resources: readonly Entity[], ra
         statements.push({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: [keys[i % keys.length], keys[(i * 7) % keys.length]] });
         break;
       case 6:
-        statements.push({ Effect: 'Allow', Action: ['lambda:InvokeFunction', 'lambda:GetFunction'], Resource: `arn:aws:lambda:*:${ACCOUNT}:function:team-${team}-*` });
+        statements.push({
+          Effect: 'Allow',
+          Action: ['lambda:InvokeFunction', 'lambda:GetFunction'],
+          Resource: `arn:aws:lambda:*:${ACCOUNT}:function:team-${team}-*`,
+        });
         break;
       case 7:
-        statements.push({ Effect: 'Allow', Action: ['ec2:AttachVolume', 'ec2:DetachVolume'], Resource: [`arn:aws:ec2:*:*:volume/vol-0${hex(random, 3)}*`, instances[i % instances.length]] });
+        statements.push({
+          Effect: 'Allow',
+          Action: ['ec2:AttachVolume', 'ec2:DetachVolume'],
+          Resource: [`arn:aws:ec2:*:*:volume/vol-0${hex(random, 3)}*`, instances[i % instances.length]],
+        });
         break;
       case 8:
-        statements.push({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [`arn:aws:iam::${222222222222 + (i % 5)}:role/deployer`, `arn:aws:iam::${ACCOUNT}:role/team-${team}-role-*`] });
+        statements.push({
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: [`arn:aws:iam::${222222222222 + (i % 5)}:role/deployer`, `arn:aws:iam::${ACCOUNT}:role/team-${team}-role-*`],
+        });
         break;
       case 9:
         statements.push(
@@ -102,10 +125,18 @@ export function generatePolicies(count: number, resources: readonly Entity[], ra
         );
         break;
       case 10:
-        statements.push({ Effect: 'Allow', Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'], Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0${hex(random, 2)}*` });
+        statements.push({
+          Effect: 'Allow',
+          Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+          Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0${hex(random, 2)}*`,
+        });
         break;
       default:
-        statements.push(i % 120 === 11 ? { Effect: 'Allow', Action: '*', Resource: '*' } : { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::team-${team}-dev-*/*` });
+        statements.push(
+          i % 120 === 11
+            ? { Effect: 'Allow', Action: '*', Resource: '*' }
+            : { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::team-${team}-dev-*/*` },
+        );
     }
     const entity = createEntity({
       _key: `arn:aws:iam::${ACCOUNT}:policy/bench-${i}`,
@@ -162,11 +193,21 @@ export async function run(options: { policies?: number; resources?: number; quie
     serviceEntities.set(service, entity);
   }
   for (const entity of [...resources, ...policies]) graph.addEntity(entity);
-  rows.push({ scenario: 'generate data', seconds: seconds(started), cpuSeconds: cpuSeconds(), detail: `${resources.length.toLocaleString('en')} resources, ${policies.length.toLocaleString('en')} policies` });
+  rows.push({
+    scenario: 'generate data',
+    seconds: seconds(started),
+    cpuSeconds: cpuSeconds(),
+    detail: `${resources.length.toLocaleString('en')} resources, ${policies.length.toLocaleString('en')} policies`,
+  });
 
   started = performance.now();
   const index = new ResourceIndex(resources);
-  rows.push({ scenario: 'build the resource index', seconds: seconds(started), cpuSeconds: cpuSeconds(), detail: `${index.size.toLocaleString('en')} ARNs in ${index.services().length} services` });
+  rows.push({
+    scenario: 'build the resource index',
+    seconds: seconds(started),
+    cpuSeconds: cpuSeconds(),
+    detail: `${index.size.toLocaleString('en')} ARNs in ${index.services().length} services`,
+  });
 
   // A fresh catalog, so the IAM reference is read (and patterns expanded) inside the measurement.
   const catalog = new ActionCatalog();
@@ -199,8 +240,22 @@ export async function run(options: { policies?: number; resources?: number; quie
   output = undefined; // let the first result go before measuring the second run
 
   started = performance.now();
-  await analyzeAllows({ accountId: ACCOUNT, policies, index: new ResourceIndex(resources), account, serviceEntities, graph, ingestedAccounts: new Set([ACCOUNT]), catalog });
-  rows.push({ scenario: 'same again (a second account: new index, IAM reference and expansions cached)', seconds: seconds(started), cpuSeconds: cpuSeconds(), detail: 'index build included' });
+  await analyzeAllows({
+    accountId: ACCOUNT,
+    policies,
+    index: new ResourceIndex(resources),
+    account,
+    serviceEntities,
+    graph,
+    ingestedAccounts: new Set([ACCOUNT]),
+    catalog,
+  });
+  rows.push({
+    scenario: 'same again (a second account: new index, IAM reference and expansions cached)',
+    seconds: seconds(started),
+    cpuSeconds: cpuSeconds(),
+    detail: 'index build included',
+  });
 
   // What the index saves: the matching alone, through the index for every policy, and testing every
   // resource pattern against every resource for a sample. `*` is left out: both approaches turn it into
@@ -248,7 +303,10 @@ export async function run(options: { policies?: number; resources?: number; quie
     '| --- | ---: | ---: | --- |',
     ...rows.map((row) => `| ${row.scenario} | ${row.seconds.toFixed(2)} | ${row.cpuSeconds.toFixed(2)} | ${row.detail} |`),
   ].join('\n');
-  if (!options.quiet) process.stdout.write(`\n## ALLOWS analysis: ${policyCount.toLocaleString('en')} policies over ${resourceCount.toLocaleString('en')} resources\n\n${markdown}\n\n`);
+  if (!options.quiet)
+    process.stdout.write(
+      `\n## ALLOWS analysis: ${policyCount.toLocaleString('en')} policies over ${resourceCount.toLocaleString('en')} resources\n\n${markdown}\n\n`,
+    );
   return { rows, markdown };
 }
 

@@ -54,7 +54,10 @@ async function measure(args: string[]): Promise<ReportMeasurement> {
     const world =
       size === 'demo'
         ? loadSimulatedWorld(true)
-        : generateWorld({ accounts: Number(size), regions: 16, resourcesPerRegion: 20, mix: 'realistic', latencyMs: 0, throttling: false, seed: 42 }, allSimulators());
+        : generateWorld(
+            { accounts: Number(size), regions: 16, resourcesPerRegion: 20, mix: 'realistic', latencyMs: 0, throttling: false, seed: 42 },
+            allSimulators(),
+          );
     await ingest({ simulate: world, config: { outputDir: directory } });
     const store = new SnapshotStore(directory);
     const latest = (await store.latest())?.absolutePath;

@@ -90,7 +90,10 @@ interface GeneratedPair {
  */
 function* generatePairs(count: number, generation = 0): Generator<GeneratedPair> {
   const random = seededRandom(1);
-  const hex = (n: number) => Math.floor(random() * 16 ** Math.min(n, 12)).toString(16).padStart(n, '0');
+  const hex = (n: number) =>
+    Math.floor(random() * 16 ** Math.min(n, 12))
+      .toString(16)
+      .padStart(n, '0');
   const total = generation === 0 ? count : count + Math.floor(count / 100);
   for (let index = 0; index < total; index++) {
     const kind = TYPES[index % TYPES.length];
@@ -336,7 +339,8 @@ export async function run(): Promise<SnapshotMeasurement[]> {
   if (!['run', 'arrays', 'flat', 'all'].includes(objects)) throw new Error('--objects: run, arrays, flat or all');
   const shapes: ObjectShape[] = objects === 'all' ? ['run', 'arrays', 'flat'] : [objects as ObjectShape];
   const previousOption = args.find((arg) => arg === '--previous' || arg.startsWith('--previous='));
-  if (previousOption && !['--previous', '--previous=whole'].includes(previousOption)) throw new Error('--previous: streaming (the default) or --previous=whole');
+  if (previousOption && !['--previous', '--previous=whole'].includes(previousOption))
+    throw new Error('--previous: streaming (the default) or --previous=whole');
   const secondRun: Case | undefined = previousOption ? (previousOption === '--previous=whole' ? 'second-run-whole' : 'second-run') : undefined;
   const measurements: SnapshotMeasurement[] = [];
   const report = (m: SnapshotMeasurement) => {
@@ -344,7 +348,9 @@ export async function run(): Promise<SnapshotMeasurement[]> {
     const previous = m.previous
       ? `, previous read in ${seconds(m.previous.readMs)} (kept ${m.previous.keptEntities} entities, carried ${m.previous.carried}, changes ${JSON.stringify(m.previous.changes)})`
       : '';
-    console.log(`${m.entities.toLocaleString('en-US')} entities (${m.case}): built in ${seconds(m.buildMs)}${previous}, written in ${seconds(m.writeMs)}, peak RSS ${mb(m.peakRssMb)}`);
+    console.log(
+      `${m.entities.toLocaleString('en-US')} entities (${m.case}): built in ${seconds(m.buildMs)}${previous}, written in ${seconds(m.writeMs)}, peak RSS ${mb(m.peakRssMb)}`,
+    );
   };
   for (const count of counts) {
     for (const shape of shapes) {

@@ -98,7 +98,8 @@ export function checkOnboardingArgs(args: OnboardingArgs): OnboardingArgs {
   }
   if (args.accountIds !== undefined) {
     if (!Array.isArray(args.accountIds)) fail('accountIds', 'must be a list of 12-digit account ids');
-    for (const id of args.accountIds) if (typeof id !== 'string' || !ACCOUNT_ID.test(id)) fail('accountIds', `"${id}" is not a 12-digit account id (quote it in YAML)`);
+    for (const id of args.accountIds)
+      if (typeof id !== 'string' || !ACCOUNT_ID.test(id)) fail('accountIds', `"${id}" is not a 12-digit account id (quote it in YAML)`);
   }
   if (args.roleTags !== undefined && !isStringRecord(args.roleTags)) fail('roleTags', 'must be a map of tag keys to string values');
   if (args.bootstrapRoles !== undefined) {
@@ -107,21 +108,24 @@ export function checkOnboardingArgs(args: OnboardingArgs): OnboardingArgs {
   }
   if (args.skipTag !== undefined) {
     const tag = args.skipTag as { key?: unknown; value?: unknown };
-    if (!tag || typeof tag.key !== 'string' || tag.key === '' || typeof tag.value !== 'string') fail('skipTag', 'must be { key: <tag key>, value: <tag value> }');
+    if (!tag || typeof tag.key !== 'string' || tag.key === '' || typeof tag.value !== 'string')
+      fail('skipTag', 'must be { key: <tag key>, value: <tag value> }');
   }
   if (args.bootstrapRoleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(args.bootstrapRoleName)) {
     fail('bootstrapRoleName', `"${args.bootstrapRoleName}" is not a valid IAM role name`);
   }
   if (args.eventStreaming !== undefined && typeof args.eventStreaming !== 'boolean') {
     const options = args.eventStreaming as Record<string, unknown> | null;
-    if (!options || typeof options !== 'object' || Array.isArray(options)) fail('eventStreaming', 'must be true, false or { regions, busName, maxReceiveCount }');
+    if (!options || typeof options !== 'object' || Array.isArray(options))
+      fail('eventStreaming', 'must be true, false or { regions, busName, maxReceiveCount }');
     const known = ['regions', 'busName', 'maxReceiveCount'];
     for (const key of Object.keys(options ?? {})) if (!known.includes(key)) fail('eventStreaming', `unknown option "${key}" (options: ${known.join(', ')})`);
     const { regions, busName, maxReceiveCount } = options as EventStreamingArgs;
     if (regions !== undefined && (!Array.isArray(regions) || regions.some((region) => typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)))) {
       fail('eventStreaming', 'regions must be a list of region names such as us-east-1');
     }
-    if (busName !== undefined && (typeof busName !== 'string' || !/^[\w.-]{1,64}$/.test(busName))) fail('eventStreaming', `busName "${String(busName)}" is not a valid event bus name`);
+    if (busName !== undefined && (typeof busName !== 'string' || !/^[\w.-]{1,64}$/.test(busName)))
+      fail('eventStreaming', `busName "${String(busName)}" is not a valid event bus name`);
     if (maxReceiveCount !== undefined && (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)) {
       fail('eventStreaming', 'maxReceiveCount must be a whole number from 1 to 1000');
     }

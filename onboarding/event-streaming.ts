@@ -72,7 +72,11 @@ export class EventHub extends pulumi.ComponentResource {
       },
       child,
     );
-    this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, { name: `${busName}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 }, child);
+    this.deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dlq`,
+      { name: `${busName}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
+      child,
+    );
     this.queue = new aws.sqs.Queue(
       `${name}-queue`,
       {
@@ -119,7 +123,11 @@ export class EventHub extends pulumi.ComponentResource {
       },
       child,
     );
-    this.queueTarget = new aws.cloudwatch.EventTarget(`${name}-queue-target`, { rule: this.rule.name, eventBusName: this.bus.name, arn: this.queue.arn }, child);
+    this.queueTarget = new aws.cloudwatch.EventTarget(
+      `${name}-queue-target`,
+      { rule: this.rule.name, eventBusName: this.bus.name, arn: this.queue.arn },
+      child,
+    );
     this.busArn = this.bus.arn;
     this.queueUrl = this.queue.url;
     this.registerOutputs({ busArn: this.busArn, queueUrl: this.queueUrl });
@@ -177,9 +185,9 @@ export class EventForwarding extends pulumi.ComponentResource {
       `${name}-put-events`,
       {
         role: this.role.name,
-        policy: pulumi.output(args.busArn).apply((busArn) =>
-          JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }] }),
-        ),
+        policy: pulumi
+          .output(args.busArn)
+          .apply((busArn) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }] })),
       },
       home,
     );

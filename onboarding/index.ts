@@ -8,7 +8,14 @@ import type { OnboardingArgs } from './config';
 import { OrganizationOnboarding, type SkippedAccountOutput } from './organization';
 
 export { AuditRole, AUDIT_ROLE_TYPE, checkAuditRoleSettings, type AuditRoleArgs } from './audit-role';
-export { CONFIG_NAMESPACE, DEFAULT_BOOTSTRAP_ROLE_NAME, ONBOARDING_CONFIG_KEYS, checkOnboardingArgs, onboardingArgsFromConfig, type OnboardingArgs } from './config';
+export {
+  CONFIG_NAMESPACE,
+  DEFAULT_BOOTSTRAP_ROLE_NAME,
+  ONBOARDING_CONFIG_KEYS,
+  checkOnboardingArgs,
+  onboardingArgsFromConfig,
+  type OnboardingArgs,
+} from './config';
 export { EventForwarding, EventHub, DEFAULT_EVENT_BUS_NAME, DEFAULT_MAX_RECEIVE_COUNT, type EventStreamingArgs } from './event-streaming';
 export { GeneratedExternalId, externalIdProvider, DEFAULT_EXTERNAL_ID_BYTES } from './external-id';
 export {

@@ -140,61 +140,62 @@ export class OrganizationOnboarding extends pulumi.ComponentResource {
     const region = args.region ?? aws.config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const policy = args.auditPolicy ? Promise.resolve(args.auditPolicy) : buildAuditPolicy({ collectors: args.collectors, policyName: args.policyName });
 
-    this.ready = Promise.all([policy, discoverOrganization(this, args)]).then(([auditPolicy, view]) => {
-      const principals = args.trustedPrincipals?.length ? args.trustedPrincipals : [`arn:${partition}:iam::${view.callerAccountId}:root`];
-      const roles: Record<string, AuditRole> = {};
-      const providers: Record<string, aws.Provider> = {};
-      for (const account of view.accounts) {
-        let provider: aws.Provider | undefined;
-        if (account.id !== view.callerAccountId) {
-          provider = new aws.Provider(
+    this.ready = Promise.all([policy, discoverOrganization(this, args)]).then(
+      ([auditPolicy, view]) => {
+        const principals = args.trustedPrincipals?.length ? args.trustedPrincipals : [`arn:${partition}:iam::${view.callerAccountId}:root`];
+        const roles: Record<string, AuditRole> = {};
+        const providers: Record<string, aws.Provider> = {};
+        for (const account of view.accounts) {
+          let provider: aws.Provider | undefined;
+          if (account.id !== view.callerAccountId) {
+            provider = new aws.Provider(
+              `${name}-${account.id}`,
+              {
+                region,
+                profile: aws.config.profile,
+                assumeRoles: [{ roleArn: bootstrapRoleArn(account.id, args), sessionName: BOOTSTRAP_SESSION_NAME }],
+                // The provider refuses to act if the assumed credentials are not in this account.
+                allowedAccountIds: [account.id],
+              },
+              { parent: this },
+            );
+            providers[account.id] = provider;
+          }
+          roles[account.id] = new AuditRole(
             `${name}-${account.id}`,
             {
-              region,
-              profile: aws.config.profile,
-              assumeRoles: [{ roleArn: bootstrapRoleArn(account.id, args), sessionName: BOOTSTRAP_SESSION_NAME }],
-              // The provider refuses to act if the assumed credentials are not in this account.
-              allowedAccountIds: [account.id],
+              roleName: args.roleName,
+              rolePath: args.rolePath,
+              policyName: args.policyName,
+              policyDocuments: auditPolicy.policies.map((extra) => extra.document),
+              trustedPrincipals: principals,
+              externalId: this.externalId,
+              trustJupiterOne: args.trustJupiterOne,
+              maxSessionDuration: args.maxSessionDuration,
+              tags: args.roleTags,
+              partition,
+              retainOnDelete: args.retainOnDelete,
             },
-            { parent: this },
+            { parent: this, provider },
           );
-          providers[account.id] = provider;
         }
-        roles[account.id] = new AuditRole(
-          `${name}-${account.id}`,
-          {
-            roleName: args.roleName,
-            rolePath: args.rolePath,
-            policyName: args.policyName,
-            policyDocuments: auditPolicy.policies.map((extra) => extra.document),
-            trustedPrincipals: principals,
-            externalId: this.externalId,
-            trustJupiterOne: args.trustJupiterOne,
-            maxSessionDuration: args.maxSessionDuration,
-            tags: args.roleTags,
-            partition,
-            retainOnDelete: args.retainOnDelete,
-          },
-          { parent: this, provider },
-        );
-      }
-      const events = args.eventStreaming ? this.eventStreaming(name, args, view, providers, region, partition) : undefined;
-      return { view, policy: auditPolicy, roles, providers, events };
-    }, (error: unknown) => {
-      // Errors in the declarations or settings are for the user to fix: reported on this
-      // component, without a stack trace.
-      if (error instanceof PolicyError || error instanceof ConfigError) throw new pulumi.ResourceError(error.message, this, true);
-      throw error;
-    });
+        const events = args.eventStreaming ? this.eventStreaming(name, args, view, providers, region, partition) : undefined;
+        return { view, policy: auditPolicy, roles, providers, events };
+      },
+      (error: unknown) => {
+        // Errors in the declarations or settings are for the user to fix: reported on this
+        // component, without a stack trace.
+        if (error instanceof PolicyError || error instanceof ConfigError) throw new pulumi.ResourceError(error.message, this, true);
+        throw error;
+      },
+    );
     this.roles = this.ready.then((data) => data.roles);
     // Errors surface through the outputs below (and to whoever awaits these promises); this only
     // keeps Node from also reporting them as unhandled rejections.
     this.ready.catch(() => undefined);
     this.roles.catch(() => undefined);
 
-    this.roleArns = pulumi.output(
-      this.ready.then((data) => Object.fromEntries(Object.entries(data.roles).map(([accountId, role]) => [accountId, role.arn]))),
-    );
+    this.roleArns = pulumi.output(this.ready.then((data) => Object.fromEntries(Object.entries(data.roles).map(([accountId, role]) => [accountId, role.arn]))));
     this.skippedAccounts = pulumi.output(this.ready.then((data) => data.view.skipped));
     this.eventBusArn = pulumi.output(this.ready.then((data) => data.events?.hub.busArn));
     this.eventQueueUrl = pulumi.output(this.ready.then((data) => data.events?.hub.queueUrl));
@@ -221,7 +222,12 @@ export class OrganizationOnboarding extends pulumi.ComponentResource {
         return new aws.Provider(
           `${name}-${account.id}-${region}`,
           home
-            ? { region, profile: aws.config.profile, assumeRoles: [{ roleArn: bootstrapRoleArn(account.id, args), sessionName: BOOTSTRAP_SESSION_NAME }], allowedAccountIds: [account.id] }
+            ? {
+                region,
+                profile: aws.config.profile,
+                assumeRoles: [{ roleArn: bootstrapRoleArn(account.id, args), sessionName: BOOTSTRAP_SESSION_NAME }],
+                allowedAccountIds: [account.id],
+              }
             : { region, profile: aws.config.profile, allowedAccountIds: [account.id] },
           { parent: this },
         );
@@ -244,6 +250,9 @@ export class OrganizationOnboarding extends pulumi.ComponentResource {
 
 /** `: <the first line that says something>` of an error, or nothing (the engine's errors may have no message). */
 function detailOf(error: unknown): string {
-  const line = String((error as Error | undefined)?.message ?? '').split('\n').map((text) => text.trim()).find(Boolean);
+  const line = String((error as Error | undefined)?.message ?? '')
+    .split('\n')
+    .map((text) => text.trim())
+    .find(Boolean);
   return line ? `: ${line}` : '';
 }

@@ -10,7 +10,17 @@ import Ajv, { type ErrorObject } from 'ajv';
 import type { dynamic } from '@pulumi/pulumi';
 import { loadSimulatedWorld } from '../src/sim/load-world';
 import type { Logger } from '../src/collectors/types';
-import { ACCOUNT_ID_SCHEMA, checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, ingestConfigSchema, REGION_SCHEMA, SKIP_TAG_SCHEMA, type IngestConfig } from '../src/config';
+import {
+  ACCOUNT_ID_SCHEMA,
+  checkConfig,
+  checkExternalId,
+  ConfigError,
+  DEFAULT_OUTPUT_DIR,
+  ingestConfigSchema,
+  REGION_SCHEMA,
+  SKIP_TAG_SCHEMA,
+  type IngestConfig,
+} from '../src/config';
 import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../src/ingest';
 import { ALERT_STATE_FILE, alertsAfterIngest, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../src/alerts';
 import { serviceModules } from '../src/services';
@@ -128,9 +138,7 @@ function schemaFailure(error: ErrorObject): CheckFailure {
   switch (error.keyword) {
     case 'additionalProperties': {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
-      return where
-        ? { property, reason: `${where}: unknown property "${extra}"` }
-        : { property: extra, reason: `unknown input "${extra}" (inputs: ${known})` };
+      return where ? { property, reason: `${where}: unknown property "${extra}"` } : { property: extra, reason: `unknown input "${extra}" (inputs: ${known})` };
     }
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
@@ -145,7 +153,10 @@ function schemaFailure(error: ErrorObject): CheckFailure {
       return { property, reason: `${where}: ${JSON.stringify(error.data)} is not ${description}` };
     }
     case 'enum':
-      return { property, reason: `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        property,
+        reason: `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'type':
       return { property, reason: `${where}: must be ${String((error.params as { type: string | string[] }).type).replace(',', ' or ')}` };
     default:
@@ -160,7 +171,11 @@ function normalizeAccounts(accounts: unknown): unknown {
 
 /** Every problem of a set of inputs, as check failures (property name and a message naming the fix). */
 export function validateInputs(raw: Record<string, unknown>, cwd = process.cwd()): CheckFailure[] {
-  const unknownTop = new Set(Object.entries(raw).filter(([, value]) => value === UNKNOWN).map(([key]) => key));
+  const unknownTop = new Set(
+    Object.entries(raw)
+      .filter(([, value]) => value === UNKNOWN)
+      .map(([key]) => key),
+  );
   const inputs = withoutUnknowns(raw) as Record<string, unknown>;
   delete inputs[PROVIDER_KEY];
   for (const [key, value] of Object.entries(inputs)) if (value === undefined || value === null) delete inputs[key];
@@ -211,11 +226,15 @@ export function validateInputs(raw: Record<string, unknown>, cwd = process.cwd()
       }
       if (typed.retention !== undefined) {
         // The staging directory holds one snapshot; the bucket's history is the bucket's to expire.
-        failures.push({ property: 'retention', reason: `retention: applies to local destinations only (for ${destination}, expire old snapshots with an S3 lifecycle rule)` });
+        failures.push({
+          property: 'retention',
+          reason: `retention: applies to local destinations only (for ${destination}, expire old snapshots with an S3 lifecycle rule)`,
+        });
       }
     } else {
       for (const key of ['snapshotEncryption', 'snapshotRegion'] as const) {
-        if (typed[key] !== undefined) failures.push({ property: key, reason: `${key}: applies to s3:// destinations only (destination is the local directory ${destination})` });
+        if (typed[key] !== undefined)
+          failures.push({ property: key, reason: `${key}: applies to s3:// destinations only (destination is the local directory ${destination})` });
       }
     }
   }
@@ -327,7 +346,15 @@ function clip(message: string): string {
 export function toOutputs(
   summary: IngestSummary,
   inputs: GraphSnapshotInputs,
-  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number; compliance?: ComplianceOutput[]; alerts?: AlertsOutcome; questions?: QuestionsOutput },
+  extra: {
+    destination: string;
+    uri: string;
+    mode: 'aws' | 'simulated';
+    durationMs: number;
+    compliance?: ComplianceOutput[];
+    alerts?: AlertsOutcome;
+    questions?: QuestionsOutput;
+  },
 ): GraphSnapshotOutputs {
   const errors: RunErrorOutput[] = summary.errors.slice(0, MAX_ERRORS_IN_OUTPUTS).map((e) => ({
     account: e.account,
@@ -381,7 +408,15 @@ function complianceOutputs(result: Parameters<typeof runCompliance>[0], logger: 
     logger.warn(`compliance not evaluated: ${compliance.error}`);
     return [];
   }
-  return compliance.map(({ framework, score, coverage, pass, fail, notEvaluated, failing }) => ({ framework, score, coverage, pass, fail, notEvaluated, failing }));
+  return compliance.map(({ framework, score, coverage, pass, fail, notEvaluated, failing }) => ({
+    framework,
+    score,
+    coverage,
+    pass,
+    fail,
+    notEvaluated,
+    failing,
+  }));
 }
 
 const shortKey = (key: string) => (key.length > MAX_KEY_IN_OUTPUTS ? `${key.slice(0, MAX_KEY_IN_OUTPUTS - 1)}…` : key);
@@ -465,11 +500,20 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
       durationMs: Math.round(performance.now() - started),
       compliance: complianceOutputs(result, reporting.logger),
       alerts,
-      questions: questions && askSavedQuestions(new GraphIndex([...result.graph.allEntities()], [...result.graph.allRelationships()]), questions, inputs.questions?.params),
+      questions:
+        questions &&
+        askSavedQuestions(new GraphIndex([...result.graph.allEntities()], [...result.graph.allRelationships()]), questions, inputs.questions?.params),
     });
   } catch (error) {
     if (error instanceof IngestError) throw new Error(`aws-org-graph: ingestion failed, no snapshot written: ${error.message}`);
-    if (error instanceof ConfigError || error instanceof WorldError || error instanceof RemoteStoreError || error instanceof RuleError || error instanceof SavedQuestionsError || error instanceof DefinitionFileError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof WorldError ||
+      error instanceof RemoteStoreError ||
+      error instanceof RuleError ||
+      error instanceof SavedQuestionsError ||
+      error instanceof DefinitionFileError
+    ) {
       throw new Error(`aws-org-graph: ${error.message}`);
     }
     throw error;

@@ -48,9 +48,30 @@ export interface ProgramSettings {
 /** Every `aws-org-graph:*` key the program reads: its own, and the onboarding's. */
 export const PROGRAM_CONFIG_KEYS: readonly string[] = [
   ...new Set([
-    'simulate', 'onboard', 'roleName', 'rolePath', 'externalId', 'managementAccountId', 'skipTag', 'accounts', 'accountIds', 'regions',
-    'services', 'destination', 'snapshotEncryption', 'snapshotRegion', 'tags', 'concurrency', 'throttleRetryMinutes', 'workers', 'sessionName',
-    'retention', 'removeSnapshotsOnDelete', 'report', 'alerts', 'questions',
+    'simulate',
+    'onboard',
+    'roleName',
+    'rolePath',
+    'externalId',
+    'managementAccountId',
+    'skipTag',
+    'accounts',
+    'accountIds',
+    'regions',
+    'services',
+    'destination',
+    'snapshotEncryption',
+    'snapshotRegion',
+    'tags',
+    'concurrency',
+    'throttleRetryMinutes',
+    'workers',
+    'sessionName',
+    'retention',
+    'removeSnapshotsOnDelete',
+    'report',
+    'alerts',
+    'questions',
     ...ONBOARDING_CONFIG_KEYS,
   ]),
 ];
@@ -118,9 +139,7 @@ export interface StackResources {
   snapshot: GraphSnapshot;
 }
 
-export function createStack(
-  options: { config?: pulumi.Config; loadOnboarding?: () => OnboardingModule; name?: string } = {},
-): StackResources {
+export function createStack(options: { config?: pulumi.Config; loadOnboarding?: () => OnboardingModule; name?: string } = {}): StackResources {
   const config = options.config ?? new pulumi.Config(CONFIG_NAMESPACE);
   if (!options.config) {
     // A misspelled key would otherwise be ignored: every aws-org-graph:* key must be one the program reads.

@@ -87,6 +87,13 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
       ...rest,
       ...(externalId === undefined ? {} : { externalId: pulumi.secret(externalId) }),
     };
-    super(graphSnapshotProvider, name, props, { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId'])] }, DYNAMIC_RESOURCE_MODULE, 'GraphSnapshot');
+    super(
+      graphSnapshotProvider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId'])] },
+      DYNAMIC_RESOURCE_MODULE,
+      'GraphSnapshot',
+    );
   }
 }

@@ -45,7 +45,10 @@ const SDK_DIRECTORY = option('sdk') ?? '/tmp/sdkcore';
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 
-type Kind = { kind: 'instance'; input: Instance } | { kind: 'volume'; input: Volume } | { kind: 'key'; input: KeyMetadata; tags: Array<{ TagKey: string; TagValue: string }> };
+type Kind =
+  | { kind: 'instance'; input: Instance }
+  | { kind: 'volume'; input: Volume }
+  | { kind: 'key'; input: KeyMetadata; tags: Array<{ TagKey: string; TagValue: string }> };
 
 /** SDK-shaped inputs, deterministic. */
 function generateInputs(count: number): Kind[] {
@@ -83,7 +86,9 @@ function generateInputs(count: number): Kind[] {
           SubnetId: subnet,
           VpcId: vpc,
           Architecture: 'x86_64',
-          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { AttachTime: launched, DeleteOnTermination: true, Status: 'attached', VolumeId: `vol-${hex(17)}` } }],
+          BlockDeviceMappings: [
+            { DeviceName: '/dev/xvda', Ebs: { AttachTime: launched, DeleteOnTermination: true, Status: 'attached', VolumeId: `vol-${hex(17)}` } },
+          ],
           EbsOptimized: false,
           Hypervisor: 'xen',
           IamInstanceProfile: { Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/app`, Id: `AIPA${hex(16).toUpperCase()}` },
@@ -104,7 +109,12 @@ function generateInputs(count: number): Kind[] {
           SourceDestCheck: true,
           Tags: tags(index, `app-${index}`),
           VirtualizationType: 'hvm',
-          MetadataOptions: { HttpTokens: index % 4 ? 'required' : 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2, InstanceMetadataTags: 'disabled' },
+          MetadataOptions: {
+            HttpTokens: index % 4 ? 'required' : 'optional',
+            HttpEndpoint: 'enabled',
+            HttpPutResponseHopLimit: 2,
+            InstanceMetadataTags: 'disabled',
+          },
           PlatformDetails: 'Linux/UNIX',
         },
       });
@@ -177,7 +187,8 @@ interface BuilderInput {
 }
 
 function builderInput(item: Kind, entity: Entity): BuilderInput {
-  const tags = item.kind === 'key' ? item.tags.map((tag) => ({ Key: tag.TagKey, Value: tag.TagValue })) : (item.input.Tags as Array<{ Key: string; Value: string }>);
+  const tags =
+    item.kind === 'key' ? item.tags.map((tag) => ({ Key: tag.TagKey, Value: tag.TagValue })) : (item.input.Tags as Array<{ Key: string; Value: string }>);
   const promoted = new Set(['classification', 'owner', 'email']);
   const properties: Record<string, RawValue> = {};
   for (const [name, value] of Object.entries(entity)) {
@@ -202,7 +213,11 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-function measure<T>(label: string, items: readonly T[], build: (item: T) => unknown): { label: string; ms: number; perEntityUs: number; heapPerEntity: number } {
+function measure<T>(
+  label: string,
+  items: readonly T[],
+  build: (item: T) => unknown,
+): { label: string; ms: number; perEntityUs: number; heapPerEntity: number } {
   const before = heapUsed();
   const kept: unknown[] = new Array(items.length);
   const started = performance.now();
@@ -243,7 +258,12 @@ async function main(): Promise<void> {
   for (const item of inputs.slice(0, 3000)) {
     const entity = convert(item);
     const input = builderInput(item, entity);
-    sdk.createIntegrationEntity({ entityData: { source: input.source, assign: { _key: input._key, _type: input.schema._type, _class: [...input.schema._class], name: input.name, ...input.properties } } });
+    sdk.createIntegrationEntity({
+      entityData: {
+        source: input.source,
+        assign: { _key: input._key, _type: input.schema._type, _class: [...input.schema._class], name: input.name, ...input.properties },
+      },
+    });
   }
 
   const converted = inputs.map(convert);
@@ -252,7 +272,14 @@ async function main(): Promise<void> {
     sdk.createIntegrationEntity({
       entityData: {
         source: input.source,
-        assign: { _key: input._key, _type: input.schema._type, _class: [...input.schema._class], name: input.name, createdOn: input.createdOn, ...input.properties },
+        assign: {
+          _key: input._key,
+          _type: input.schema._type,
+          _class: [...input.schema._class],
+          name: input.name,
+          createdOn: input.createdOn,
+          ...input.properties,
+        },
       },
     });
   // Three rounds, the three paths in turn, the median of each: the machine is shared.
@@ -296,11 +323,16 @@ async function main(): Promise<void> {
   console.log(`@jupiterone/integration-sdk-core ${version}, ${COUNT.toLocaleString('en')} entities (instances, volumes, KMS keys), Node ${process.version}\n`);
   console.log('| path | time | per entity | heap per entity |');
   console.log('|---|---:|---:|---:|');
-  for (const row of rows) console.log(`| ${row.label} | ${(row.ms / 1000).toFixed(2)} s | ${row.perEntityUs.toFixed(2)} µs | ${Math.round(row.heapPerEntity)} B |`);
+  for (const row of rows)
+    console.log(`| ${row.label} | ${(row.ms / 1000).toFixed(2)} s | ${row.perEntityUs.toFixed(2)} µs | ${Math.round(row.heapPerEntity)} B |`);
   const extra = theirs.perEntityUs - createEntityOnly.perEntityUs;
   const extraValidated = validated.perEntityUs - createEntityOnly.perEntityUs;
-  console.log(`\nAdoption costs ${extra.toFixed(2)} µs more per entity than createEntity: ${((100 * extra) / ours.perEntityUs).toFixed(0)}% of our converters' time`);
-  console.log(`(${((extra * 1_000_000) / 1e6).toFixed(1)} s more per 1,000,000 entities); with schema validation ${((100 * extraValidated) / ours.perEntityUs).toFixed(0)}% (${((extraValidated * 1_000_000) / 1e6).toFixed(1)} s per 1,000,000).`);
+  console.log(
+    `\nAdoption costs ${extra.toFixed(2)} µs more per entity than createEntity: ${((100 * extra) / ours.perEntityUs).toFixed(0)}% of our converters' time`,
+  );
+  console.log(
+    `(${((extra * 1_000_000) / 1e6).toFixed(1)} s more per 1,000,000 entities); with schema validation ${((100 * extraValidated) / ours.perEntityUs).toFixed(0)}% (${((extraValidated * 1_000_000) / 1e6).toFixed(1)} s per 1,000,000).`,
+  );
   const reasons = new Map<string, number>();
   for (const reason of rejected) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   console.log(`\nSchema validation rejected ${rejected.length} of ${tenth.length}:`);
@@ -319,7 +351,9 @@ async function main(): Promise<void> {
       else differentRelationships.push(`  ${a}\n  ${b}`);
     }
   }
-  console.log(`\nRelationships: ${sameRelationships} declared types built the same by createRelationship and createDirectRelationship, ${differentRelationships.length} differently`);
+  console.log(
+    `\nRelationships: ${sameRelationships} declared types built the same by createRelationship and createDirectRelationship, ${differentRelationships.length} differently`,
+  );
   if (differentRelationships.length) console.log(differentRelationships.join('\n'));
   console.log('\nDifferences on the first instance (ours vs the SDK, same inputs):');
   console.log(differences(converted[0], integrationEntity(builderInputs[0])).join('\n'));

@@ -11,10 +11,16 @@ test('--log-format json: one account-skipped event per skipped account, and no i
   const out = temporaryDirectory();
   const run = await runBinary(['ingest', '--simulate', '--out', out, '--log-format', 'json', '-q']);
   t.is(run.code, 0, run.stderr);
-  const events = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; accountId?: string; message?: string });
+  const events = run.stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; accountId?: string; message?: string });
   const skipped = events.filter((e) => e.event === 'account-skipped').map((e) => e.accountId);
   t.deepEqual(skipped, ['444444444444', '555555555555']);
-  t.false(events.some((e) => /skipping account/.test(e.message ?? '')), 'no info line repeats the events');
+  t.false(
+    events.some((e) => /skipping account/.test(e.message ?? '')),
+    'no info line repeats the events',
+  );
 });
 
 test('text output: a line per skipped account, including one whose tags cannot be read', async (t) => {

@@ -217,7 +217,9 @@ class PolicyAnalyzer {
       const actions = this.catalog.resolveForResource(statement.actions, parts.service);
       if (!actions.length) return;
       const target = hasWildcard(pattern) ? this.foreignAccount(parts.account) : this.foreignResource(pattern, parts.account);
-      const grant = hasWildcard(pattern) ? this.grant(grants, target, 'foreign-account', statement) : this.grant(grants, target, 'resource', statement, pattern);
+      const grant = hasWildcard(pattern)
+        ? this.grant(grants, target, 'foreign-account', statement)
+        : this.grant(grants, target, 'resource', statement, pattern);
       for (const serviceActions of actions) this.add(grant, serviceActions);
       grant.resources.add(pattern);
       return;

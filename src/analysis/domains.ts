@@ -16,9 +16,7 @@ function stripDot(name: string): string {
 /** A mapped `Domain` (the data model requires `domainName`). */
 export function domainEntity(domainName: string): Entity {
   const name = stripDot(domainName);
-  return mappedEntity(
-    createEntity({ _key: `domain:${name}`, schema: AnalysisEntities.DOMAIN, name, properties: { domainName: name } }),
-  );
+  return mappedEntity(createEntity({ _key: `domain:${name}`, schema: AnalysisEntities.DOMAIN, name, properties: { domainName: name } }));
 }
 
 /**

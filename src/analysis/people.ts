@@ -118,7 +118,9 @@ function stringValues(value: unknown): string[] {
  */
 export function userAddresses(user: Entity): Array<{ email: string; matchedBy: 'email' | 'username' }> {
   const found = new Map<string, 'email' | 'username'>();
-  const tagged = Object.entries(user).filter(([key]) => key.toLowerCase() === 'tag.email').flatMap(([, value]) => stringValues(value));
+  const tagged = Object.entries(user)
+    .filter(([key]) => key.toLowerCase() === 'tag.email')
+    .flatMap(([, value]) => stringValues(value));
   for (const value of [...stringValues(user.email), ...tagged]) {
     const email = value.trim().toLowerCase();
     if (EMAIL.test(email) && !found.has(email)) found.set(email, 'email');

@@ -317,7 +317,6 @@ export class AwsAccess {
     return active ? active[active.length - 1] : this.recordFor('unscoped');
   }
 
-
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();

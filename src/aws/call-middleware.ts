@@ -47,22 +47,25 @@ export function accountingPlugin(calls: CallAccounting, region: string): ClientP
         return account.credentials().then(() => send(retriesLeft - 1));
       });
     };
-    return account.credentials().then(() => send(EXPIRED_CREDENTIALS_RETRIES)).then(
-      (result) => {
-        chains?.complete(key, depth);
-        return result;
-      },
-      (error: unknown) => {
-        // Name the failed call (`ec2:DescribeInstances`) for the run's error list.
-        if (error && typeof error === 'object' && !('$operation' in error)) {
-          const service = serviceOfClient(context.clientName);
-          const operation = (context.commandName ?? '').replace(/Command$/, '');
-          Object.defineProperty(error, '$operation', { value: `${service}:${operation}`, enumerable: false });
-        }
-        chains?.complete(key, depth);
-        throw error;
-      },
-    );
+    return account
+      .credentials()
+      .then(() => send(EXPIRED_CREDENTIALS_RETRIES))
+      .then(
+        (result) => {
+          chains?.complete(key, depth);
+          return result;
+        },
+        (error: unknown) => {
+          // Name the failed call (`ec2:DescribeInstances`) for the run's error list.
+          if (error && typeof error === 'object' && !('$operation' in error)) {
+            const service = serviceOfClient(context.clientName);
+            const operation = (context.commandName ?? '').replace(/Command$/, '');
+            Object.defineProperty(error, '$operation', { value: `${service}:${operation}`, enumerable: false });
+          }
+          chains?.complete(key, depth);
+          throw error;
+        },
+      );
   };
   return {
     applyToStack: (stack) => {

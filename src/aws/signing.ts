@@ -76,6 +76,11 @@ function signerFor(
 }
 
 /** A shared client's `signer` factory: a signer for the account whose call is being signed (see {@link signingAccount}). */
-export function callAccountSigner(clientName: string, region: string, config: Record<string, unknown>, scheme: SigningScheme | undefined): Promise<RequestSigner> {
+export function callAccountSigner(
+  clientName: string,
+  region: string,
+  config: Record<string, unknown>,
+  scheme: SigningScheme | undefined,
+): Promise<RequestSigner> {
   return signerFor(signingAccount, clientName, region, config, scheme);
 }

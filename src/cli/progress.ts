@@ -125,7 +125,9 @@ export class LineReporter implements RunReporter {
     private readonly write: Write,
     private readonly options: { quiet: boolean; progress: boolean; ticker?: Ticker; intervalMs?: number },
   ) {
-    this.cancel = options.progress ? (options.ticker ?? systemTicker).every(options.intervalMs ?? PROGRESS_INTERVAL_MS, () => this.write(`${this.tally.line()}\n`)) : () => undefined;
+    this.cancel = options.progress
+      ? (options.ticker ?? systemTicker).every(options.intervalMs ?? PROGRESS_INTERVAL_MS, () => this.write(`${this.tally.line()}\n`))
+      : () => undefined;
   }
 
   onProgress(progress: IngestProgress): void {
@@ -159,7 +161,9 @@ export class JsonLineReporter implements RunReporter {
     private readonly write: Write,
     private readonly options: { ticker?: Ticker; intervalMs?: number; now?: () => Date } = {},
   ) {
-    this.cancel = (options.ticker ?? systemTicker).every(options.intervalMs ?? PROGRESS_INTERVAL_MS, () => this.emit({ event: 'progress', ...this.tally.snapshot() }));
+    this.cancel = (options.ticker ?? systemTicker).every(options.intervalMs ?? PROGRESS_INTERVAL_MS, () =>
+      this.emit({ event: 'progress', ...this.tally.snapshot() }),
+    );
   }
 
   private emit(fields: { event: string } & Record<string, unknown>): void {

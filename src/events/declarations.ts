@@ -100,7 +100,8 @@ export function eventPatterns(
       if (sources.length && JSON.stringify(patternOf(sources, [...names, name])).length > maxLength) flush();
       sources = [source];
       names.push(name);
-      if (JSON.stringify(patternOf(sources, names)).length > maxLength) throw new Error(`the event name ${name} alone makes a pattern over ${maxLength} characters`);
+      if (JSON.stringify(patternOf(sources, names)).length > maxLength)
+        throw new Error(`the event name ${name} alone makes a pattern over ${maxLength} characters`);
     }
   }
   flush();

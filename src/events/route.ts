@@ -35,7 +35,8 @@ export function parseEvent(body: string): CloudTrailEvent {
     throw new PoisonEventError(`not JSON: ${body.slice(0, 80)}`);
   }
   if (!event || typeof event !== 'object') throw new PoisonEventError('not an object');
-  if (event['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) throw new PoisonEventError(`detail-type is ${JSON.stringify(event['detail-type'])}, not "${CLOUDTRAIL_DETAIL_TYPE}"`);
+  if (event['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE)
+    throw new PoisonEventError(`detail-type is ${JSON.stringify(event['detail-type'])}, not "${CLOUDTRAIL_DETAIL_TYPE}"`);
   const detail = event.detail as Record<string, unknown> | undefined;
   const missing = [
     ...['id', 'account', 'region'].filter((field) => typeof event[field] !== 'string'),
@@ -78,7 +79,10 @@ export interface RefreshScope {
  * The scope a batch of events asks for, and the events no collector declares (they change nothing
  * the graph holds). Events are taken in event-time order.
  */
-export function scopeOfEvents(events: readonly CloudTrailEvent[], collectors: readonly RoutableCollector[]): { scope?: RefreshScope; unmatched: CloudTrailEvent[] } {
+export function scopeOfEvents(
+  events: readonly CloudTrailEvent[],
+  collectors: readonly RoutableCollector[],
+): { scope?: RefreshScope; unmatched: CloudTrailEvent[] } {
   const byOperation = new Map<string, Array<{ collector: RoutableCollector; declaration: EventDeclaration }>>();
   for (const collector of collectors) {
     for (const declaration of collector.events ?? []) {

@@ -1,9 +1,4 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventQueue, QueueMessage } from './watch';
 
 /** SQS's limit of entries per batch call. */
@@ -48,7 +43,10 @@ export class SqsEventQueue implements EventQueue {
   async delete(messages: readonly QueueMessage[]): Promise<void> {
     for (const batch of chunks(messages, BATCH)) {
       const output = await this.client.send(
-        new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.receiptHandle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.receiptHandle })),
+        }),
       );
       // A failed delete means the message comes back: the refresh is idempotent, so that is safe, but say so.
       if (output.Failed?.length) throw new Error(`SQS did not delete ${output.Failed.length} message(s): ${output.Failed.map((f) => f.Code).join(', ')}`);

@@ -84,7 +84,8 @@ export function carryForward(
   }
   restoreEnrichments(previous.entities, graph, enriching, collectors);
   for (const record of failed) {
-    const types = record.collector === '*' ? [...new Set(collectors.flatMap((c) => c.entities.map((e) => e._type)))] : (typesByCollector.get(record.collector) ?? []);
+    const types =
+      record.collector === '*' ? [...new Set(collectors.flatMap((c) => c.entities.map((e) => e._type)))] : (typesByCollector.get(record.collector) ?? []);
     notRefreshed.push({ ...record, types: [...types].sort(), entitiesCarried: carriedByScope.get(scopeKey(record)) ?? 0 });
   }
   return notRefreshed;
@@ -96,10 +97,7 @@ function collectorsOfScope(record: { collector: string }, collectors: readonly C
 }
 
 /** Per account, the types of entities that its failed collectors enrich (what the previous snapshot must keep). */
-function enrichedTypesOf(
-  failed: ReadonlyArray<{ accountId: string; collector: string }>,
-  collectors: readonly Collector[],
-): Map<string, Set<string>> {
+function enrichedTypesOf(failed: ReadonlyArray<{ accountId: string; collector: string }>, collectors: readonly Collector[]): Map<string, Set<string>> {
   const byAccount = new Map<string, Set<string>>();
   for (const record of failed) {
     for (const collector of collectorsOfScope(record, collectors)) {
@@ -229,7 +227,13 @@ export async function carryForwardPrevious(run: {
     if (known) for (const type of types) known.add(type);
     else enrichedTypes.set(accountId, types);
   }
-  const read = await readPrevious(previousSnapshots.candidates, previousSnapshots.passedOver, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes, outsideScope }, errors, logger);
+  const read = await readPrevious(
+    previousSnapshots.candidates,
+    previousSnapshots.passedOver,
+    { failedScopes, everGrowingTypes: everGrowing, enrichedTypes, outsideScope },
+    errors,
+    logger,
+  );
   const previous = read?.previous;
   normalizeMappedEntities(graph);
   const notRefreshed = carryForward(

@@ -23,7 +23,16 @@ const ACCOUNTS_PER_WORKER = 8;
 export function workerCount(setting: IngestConfig['workers'], accounts: number, options: Pick<IngestOptions, 'collectors' | 'access'>): number {
   const access = options.access;
   const pacingClock = access?.pacing && typeof access.pacing === 'object' && 'clock' in access.pacing && access.pacing.clock !== undefined;
-  if (options.collectors || access?.retryStrategy || access?.plugins || access?.stsPlugins || access?.credentialsClock || access?.throttleRetries?.clock || pacingClock) return 1;
+  if (
+    options.collectors ||
+    access?.retryStrategy ||
+    access?.plugins ||
+    access?.stsPlugins ||
+    access?.credentialsClock ||
+    access?.throttleRetries?.clock ||
+    pacingClock
+  )
+    return 1;
   if (typeof setting === 'number') return setting;
   return Math.max(1, Math.min(availableParallelism(), Math.floor(accounts / ACCOUNTS_PER_WORKER)));
 }
@@ -58,7 +67,8 @@ export function collectionFactory(
 ): (expectedAccounts: number) => Collection {
   const { config, access, world, throttleRetries, logger } = run;
   const onTaskDone = (record: CollectorRunRecord, done: number, total: number) => {
-    if (record.status === 'failed') options.onEvent?.({ event: 'scope-failed', accountId: record.accountId, region: record.region, collector: record.collector });
+    if (record.status === 'failed')
+      options.onEvent?.({ event: 'scope-failed', accountId: record.accountId, region: record.region, collector: record.collector });
     options.onProgress?.({ phase: 'collect', done, total, record });
   };
   return (expectedAccounts) => {
@@ -112,7 +122,14 @@ export async function finishCollection(
   const unfinishedScopes = [...failedScopes, ...collected.records.filter((record) => record.status === 'partial')];
   if (!collected.records.some((record) => record.status !== 'failed')) {
     throw new IngestError(
-      `nothing could be ingested: ${errors.length ? errors.slice(0, 3).map((e) => `${e.account} ${e.service} ${e.code}: ${e.message}`).join('; ') : 'no account was reachable'}`,
+      `nothing could be ingested: ${
+        errors.length
+          ? errors
+              .slice(0, 3)
+              .map((e) => `${e.account} ${e.service} ${e.code}: ${e.message}`)
+              .join('; ')
+          : 'no account was reachable'
+      }`,
       errors,
     );
   }

@@ -100,7 +100,14 @@ export async function discoverAccounts(run: {
         message: classified.message,
       });
       failedScopes.push({ accountId: account.accountId, region: '*', collector: '*' });
-      options.onEvent?.({ event: 'scope-failed', accountId: account.accountId, region: '*', collector: '*', code: classified.code, message: classified.message });
+      options.onEvent?.({
+        event: 'scope-failed',
+        accountId: account.accountId,
+        region: '*',
+        collector: '*',
+        code: classified.code,
+        message: classified.message,
+      });
       logger.warn(`account ${account.accountId} cannot be reached: ${classified.code} ${classified.message}`);
     }
     options.onProgress?.({ phase: 'regions', done: ++regionsDone, total: joining.length });
@@ -152,13 +159,21 @@ export async function discoverAccounts(run: {
       await Promise.all(joining);
       await collection.current?.finish();
       const classified = classifyError(error);
-      throw new IngestError(
-        `cannot list the organization's accounts from the management account ${management}: ${classified.code} (${classified.message})`,
-        [{ account: management, region: GLOBAL_REGION, service: 'organizations', code: classified.code, awsCode: classified.awsCode, kind: classified.kind, message: classified.message }],
-      );
+      throw new IngestError(`cannot list the organization's accounts from the management account ${management}: ${classified.code} (${classified.message})`, [
+        {
+          account: management,
+          region: GLOBAL_REGION,
+          service: 'organizations',
+          code: classified.code,
+          awsCode: classified.awsCode,
+          kind: classified.kind,
+          message: classified.message,
+        },
+      ]);
     }
     // Each skipped account is told once: as an event, which the CLI's text output prints as a line.
-    for (const skipped of skippedAccounts) options.onEvent?.({ event: 'account-skipped', accountId: skipped.accountId, name: skipped.name, reason: skipped.reason });
+    for (const skipped of skippedAccounts)
+      options.onEvent?.({ event: 'account-skipped', accountId: skipped.accountId, name: skipped.name, reason: skipped.reason });
     if (!options.onEvent) for (const skipped of skippedAccounts) logger.info(skippedAccountLine(skipped));
   } else {
     collection.setUp(config.accounts?.length ?? 0);
@@ -171,4 +186,3 @@ export async function discoverAccounts(run: {
   running.setAccounts(reachable);
   return { reachable, regions, skippedRegions, skippedAccounts, running };
 }
-

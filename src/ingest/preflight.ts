@@ -61,9 +61,7 @@ export async function setUpRun(options: IngestOptions): Promise<RunSetup> {
   const started = performance.now();
   const world = options.simulate;
   const config = completeConfig({
-    ...(world
-      ? { roleName: world.organization.roleName, organization: { managementAccountId: world.organization.managementAccountId } }
-      : {}),
+    ...(world ? { roleName: world.organization.roleName, organization: { managementAccountId: world.organization.managementAccountId } } : {}),
     ...options.config,
   });
   // Read before any AWS call, so a bad people file fails the run at once.

@@ -42,7 +42,10 @@ export async function readPrevious(
   }
   if (chosen) {
     if (passedOver.length) {
-      record('PreviousSnapshotFallback', `the latest snapshot could not be used (${passedOver.join('; ')}): compared with the newest intact one instead, ${chosen.file}`);
+      record(
+        'PreviousSnapshotFallback',
+        `the latest snapshot could not be used (${passedOver.join('; ')}): compared with the newest intact one instead, ${chosen.file}`,
+      );
     }
     return chosen;
   }

@@ -49,10 +49,16 @@ export function outsideOf(scope: RunScope, collectors: readonly Collector[]): (o
 }
 
 /** Per reachable account, the collectors whose enrichments a narrowed run did not attempt. */
-export function enrichmentsOutside(scope: RunScope, selected: readonly Collector[], accounts: readonly AccountInfo[]): Array<{ accountId: string; region: string; collector: string }> {
+export function enrichmentsOutside(
+  scope: RunScope,
+  selected: readonly Collector[],
+  accounts: readonly AccountInfo[],
+): Array<{ accountId: string; region: string; collector: string }> {
   const selectedIds = new Set(selected.map((collector) => collector.id));
   const outside = allCollectors().filter(
-    (collector) => collector.enriches?.length && ((scope.services && !selectedIds.has(collector.id)) || (scope.regions && selectedIds.has(collector.id) && collector.scope === 'regional')),
+    (collector) =>
+      collector.enriches?.length &&
+      ((scope.services && !selectedIds.has(collector.id)) || (scope.regions && selectedIds.has(collector.id) && collector.scope === 'regional')),
   );
   return accounts.flatMap((account) => outside.map((collector) => ({ accountId: account.accountId, region: '*', collector: collector.id })));
 }

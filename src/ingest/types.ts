@@ -53,7 +53,6 @@ export type IngestEvent =
   | { event: 'account-skipped'; accountId: string; name?: string; reason: string }
   | { event: 'scope-failed'; accountId: string; region: string; collector: string; code?: string; message?: string };
 
-
 export interface IngestSummary {
   snapshot: { path: string; sha256: string };
   counts: { entities: Record<string, number>; relationships: Record<string, number> };

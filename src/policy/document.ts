@@ -260,7 +260,10 @@ export function isPublicStatement(statement: Pick<Statement, 'effect' | 'princip
 
 /** Matches an IAM pattern with `*` and `?` wildcards. */
 export function matchesPattern(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 

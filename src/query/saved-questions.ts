@@ -45,7 +45,7 @@ export class SavedQuestionsError extends Error {
  */
 export function loadSavedQuestions(config: SavedQuestionsConfig, cwd = process.cwd()): Question[] {
   const files = config.files ?? [];
-  const questions = [...(config.builtIn ?? files.length === 0 ? builtInQuestions() : []), ...files.flatMap((file) => readQuestions(path.resolve(cwd, file)))];
+  const questions = [...((config.builtIn ?? files.length === 0) ? builtInQuestions() : []), ...files.flatMap((file) => readQuestions(path.resolve(cwd, file)))];
   const tags = config.tags ?? [];
   const chosen = questions.filter((question) => tags.every((tag) => question.tags.includes(tag)));
   const problems = chosen.flatMap((question) => {

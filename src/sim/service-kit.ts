@@ -136,8 +136,8 @@ type Operation = { build: (kit: Kit) => SimHandler };
  */
 export function list<I = Loose, O = Loose, R = WorldRecord>(collectionName: string, typedSpec: ListSpec<I, O, R>): Operation {
   const spec = typedSpec as unknown as ListSpec<I, O>;
-  const tokenIn = typeof spec.token === 'object' ? spec.token.input : (spec.token || 'NextToken');
-  const tokenOut = typeof spec.token === 'object' ? spec.token.output : (spec.token || 'NextToken');
+  const tokenIn = typeof spec.token === 'object' ? spec.token.input : spec.token || 'NextToken';
+  const tokenOut = typeof spec.token === 'object' ? spec.token.output : spec.token || 'NextToken';
   return {
     build: (kit) => (rawInput: never, context: SimCallContext) => {
       const input = (rawInput ?? {}) as I & Loose;

@@ -158,7 +158,13 @@ export function parseWorld(text: string, file: string, simulators: readonly Serv
     throw new WorldError(`invalid world description\n  ${problems.join('\n  ')}`);
   }
   checkReferences(data, file);
-  checkResourceReferences(data, file, document, lineCounter, simulators.flatMap((simulator) => simulator.idFields ?? []));
+  checkResourceReferences(
+    data,
+    file,
+    document,
+    lineCounter,
+    simulators.flatMap((simulator) => simulator.idFields ?? []),
+  );
   return data;
 }
 
@@ -220,7 +226,10 @@ function checkResourceReferences(world: World, file: string, document: Document,
   if (!problems.length) return;
   const lines = problems
     .slice(0, 20)
-    .map(({ pointer, id }) => `${file}:${positionOf(document.contents, pointer, lineCounter) || '?'}: ${readablePath(pointer)}: ${id} is not the id of any resource in this world`);
+    .map(
+      ({ pointer, id }) =>
+        `${file}:${positionOf(document.contents, pointer, lineCounter) || '?'}: ${readablePath(pointer)}: ${id} is not the id of any resource in this world`,
+    );
   if (problems.length > 20) lines.push(`... and ${problems.length - 20} more`);
   throw new WorldError(`invalid world description\n  ${lines.join('\n  ')}`);
 }

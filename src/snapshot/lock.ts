@@ -8,9 +8,13 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 
 export const LOCK_FILE = '.orggraph.lock';
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'ENOSPC']);
 
 export class StoreLockedError extends Error {
-  constructor(readonly file: string, readonly owner: string) {
+  constructor(
+    readonly file: string,
+    readonly owner: string,
+  ) {
     super(`${file} is held by ${owner}: another ingestion or watch writes to this directory`);
     this.name = 'StoreLockedError';
   }
@@ -44,14 +48,23 @@ export async function withStoreLock<T>(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pollMs = options.pollMs ?? 1000;
   let waited = 0;
-  await fs.mkdir(directory, { recursive: true });
   for (;;) {
     const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    try {
+      await fs.mkdir(directory, { recursive: true });
+    } catch {
+      // Not a directory, or not one we can create: the run's own checks say so, before any AWS call.
+      return work();
+    }
     try {
       await fs.writeFile(file, JSON.stringify(owner), { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // A directory that cannot be written is the run's own input problem: its checks report it
+      // (file and reason) before any AWS call, and no other writer can use it either.
+      if (code && UNWRITABLE.has(code)) return work();
+      if (code !== 'EEXIST') throw error;
     }
     let holder: Owner | undefined;
     try {
@@ -63,7 +76,8 @@ export async function withStoreLock<T>(
       await fs.rm(file, { force: true });
       continue;
     }
-    if (waited >= (options.waitMs ?? 0)) throw new StoreLockedError(file, holder ? `pid ${holder.pid} on ${holder.host} since ${holder.since}` : 'another process');
+    if (waited >= (options.waitMs ?? 0))
+      throw new StoreLockedError(file, holder ? `pid ${holder.pid} on ${holder.host} since ${holder.since}` : 'another process');
     await sleep(pollMs);
     waited += pollMs;
   }

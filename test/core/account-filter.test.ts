@@ -13,9 +13,16 @@ test('organization mode with configured accounts reads only their tags', async (
   const stop = onSimulatedAwsCreated((created) => (simulated = created));
   try {
     const run = await simulate(world, { config: { accounts: [{ id: active[1] }] } });
-    const tagCalls = Object.entries(simulated?.stats.byOperation ?? {}).filter(([action]) => /ListTagsForResource/.test(action));
-    t.deepEqual(tagCalls.map(([, count]) => count), [1], 'one tag read, for the configured account');
-    t.deepEqual(run.summary.accounts.map((account) => account.accountId), [active[1]]);
+    const tagCalls = Object.entries(simulated?.stats.byOperation ?? {}).filter(([action]) => action === 'organizations:ListTagsForResource');
+    t.deepEqual(
+      tagCalls.map(([, count]) => count),
+      [1],
+      'one tag read, for the configured account',
+    );
+    t.deepEqual(
+      run.summary.accounts.map((account) => account.accountId),
+      [active[1]],
+    );
     const notConfigured = run.summary.skippedAccounts.filter((skipped) => skipped.reason === 'not in the configured accounts').map((s) => s.accountId);
     t.deepEqual(notConfigured.sort(), active.filter((id) => id !== active[1]).sort());
   } finally {

@@ -56,8 +56,14 @@ test('the simulated organization produces every seed type and seed relationship 
   );
   for (const seed of seedLines) {
     const combos = seed.from.flatMap((from) => seed.to.flatMap((to) => seed.verbs.map((verb) => `${from} ${verb} ${to}`)));
-    t.true(combos.some((combo) => present.has(combo)), `seed relationship "${seed.line}" is missing from the simulated snapshot`);
-    t.true(combos.some((combo) => declared.has(combo)), `seed relationship "${seed.line}" is not declared by any collector`);
+    t.true(
+      combos.some((combo) => present.has(combo)),
+      `seed relationship "${seed.line}" is missing from the simulated snapshot`,
+    );
+    t.true(
+      combos.some((combo) => declared.has(combo)),
+      `seed relationship "${seed.line}" is not declared by any collector`,
+    );
   }
   t.deepEqual(graphIssues(graph), []);
 });
@@ -80,7 +86,10 @@ test('every relationship in the simulated snapshot is declared by its collector'
   t.deepEqual([...undeclared].sort(), []);
   const declaredTypes = new Map(allCollectors().map((c) => [c.id, new Set(c.entities.map((e) => e._type))]));
   const strays = [...graph.allEntities()].filter((e) => e._source !== 'system-mapper' && !declaredTypes.get(e._collector ?? '')?.has(e._type));
-  t.deepEqual(strays.map((e) => `${e._collector}: ${e._type}`), []);
+  t.deepEqual(
+    strays.map((e) => `${e._collector}: ${e._type}`),
+    [],
+  );
 });
 
 test('the README coverage table is the one generated from the declarations', (t) => {

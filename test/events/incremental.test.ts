@@ -38,7 +38,15 @@ function event(id: string, name: string, groupId: string, time: string): string 
     time,
     region: 'us-east-1',
     resources: [],
-    detail: { eventTime: time, eventSource: 'ec2.amazonaws.com', eventName: name, awsRegion: 'us-east-1', requestParameters: { groupId }, eventType: 'AwsApiCall', readOnly: false },
+    detail: {
+      eventTime: time,
+      eventSource: 'ec2.amazonaws.com',
+      eventName: name,
+      awsRegion: 'us-east-1',
+      requestParameters: { groupId },
+      eventType: 'AwsApiCall',
+      readOnly: false,
+    },
   });
 }
 

@@ -34,7 +34,10 @@ test('one writer at a time: a second waits for the first, then runs', async (t) 
 test('without waiting, a held lock is an error naming its holder; a dead holder’s lock is taken over', async (t) => {
   const directory = temporaryDirectory();
   await withStoreLock(directory, async () => {
-    await t.throwsAsync(withStoreLock(directory, async () => undefined), { instanceOf: StoreLockedError, message: new RegExp(`held by pid ${process.pid} on `) });
+    await t.throwsAsync(
+      withStoreLock(directory, async () => undefined),
+      { instanceOf: StoreLockedError, message: new RegExp(`held by pid ${process.pid} on `) },
+    );
   });
   // A crashed writer's lock: a pid that is not running on this host.
   writeFileSync(path.join(directory, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2026-12-06T00:00:00Z' }));

@@ -29,7 +29,8 @@ test('patterns stay under EventBridge’s size limit: services are split over ru
   for (const pattern of patterns) t.true(JSON.stringify(pattern).length <= EVENT_PATTERN_MAX_LENGTH, `${JSON.stringify(pattern).length} characters`);
   // Every declared (source, name) is matched by some pattern, and no pattern matches a name under another service's source only.
   const matched = new Set(patterns.flatMap((p) => p.detail.eventSource.flatMap((source) => p.detail.eventName.map((name) => `${source} ${name}`))));
-  for (const collector of collectors) for (const d of collector.events) for (const name of d.names) t.true(matched.has(`${d.source} ${name}`), `${d.source} ${name}`);
+  for (const collector of collectors)
+    for (const d of collector.events) for (const name of d.names) t.true(matched.has(`${d.source} ${name}`), `${d.source} ${name}`);
   const hugePatterns = patterns.filter((p) => p.detail.eventSource.includes('huge.amazonaws.com'));
   t.true(hugePatterns.length >= 2, 'the big service is split');
   for (const p of hugePatterns) t.deepEqual(p.detail.eventSource, ['huge.amazonaws.com'], 'a split service shares its patterns with no other');

@@ -16,14 +16,29 @@ const collectors: RoutableCollector[] = [
     id: 'ec2-security-groups',
     service: 'ec2',
     scope: 'regional',
-    events: [{ source: 'ec2.amazonaws.com', names: ['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress'], resourceIds: ['requestParameters.groupId'] }],
+    events: [
+      { source: 'ec2.amazonaws.com', names: ['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress'], resourceIds: ['requestParameters.groupId'] },
+    ],
   },
-  { id: 'iam-roles', service: 'iam', scope: 'global', events: [{ source: 'iam.amazonaws.com', names: ['CreateRole', 'DeleteRole'], resourceIds: ['requestParameters.roleName'] }] },
+  {
+    id: 'iam-roles',
+    service: 'iam',
+    scope: 'global',
+    events: [{ source: 'iam.amazonaws.com', names: ['CreateRole', 'DeleteRole'], resourceIds: ['requestParameters.roleName'] }],
+  },
   { id: 's3-buckets', service: 's3', scope: 'global' },
 ];
 
 /** An EventBridge event carrying a CloudTrail record, shaped as EventBridge delivers it to SQS. */
-function cloudTrailEvent(id: string, account: string, region: string, source: string, name: string, time: string, requestParameters: Record<string, unknown>): string {
+function cloudTrailEvent(
+  id: string,
+  account: string,
+  region: string,
+  source: string,
+  name: string,
+  time: string,
+  requestParameters: Record<string, unknown>,
+): string {
   return JSON.stringify({
     version: '0',
     id,
@@ -71,7 +86,11 @@ function virtualClock() {
 }
 
 /** The queue on a virtual clock: an empty receive takes its whole wait. */
-function onClock(queue: EventQueue, clock: ReturnType<typeof virtualClock>, arrivals: (call: number) => void = () => undefined): EventQueue & { waits: number[] } {
+function onClock(
+  queue: EventQueue,
+  clock: ReturnType<typeof virtualClock>,
+  arrivals: (call: number) => void = () => undefined,
+): EventQueue & { waits: number[] } {
   const waits: number[] = [];
   return {
     waits,
@@ -89,7 +108,9 @@ function onClock(queue: EventQueue, clock: ReturnType<typeof virtualClock>, arri
 
 test('a batch: one refresh for the events collectors declare, duplicates once, the rest deleted, poison released', async (t) => {
   const { sqs, queue, clock } = await setUp(t);
-  const first = cloudTrailEvent('e-1', '222222222222', 'eu-west-1', 'ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', '2026-12-06T11:59:58Z', { groupId: 'sg-0aa' });
+  const first = cloudTrailEvent('e-1', '222222222222', 'eu-west-1', 'ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', '2026-12-06T11:59:58Z', {
+    groupId: 'sg-0aa',
+  });
   sqs.send(first);
   sqs.send(first); // EventBridge delivers at least once
   sqs.send(cloudTrailEvent('e-2', '333333333333', 'us-east-1', 'iam.amazonaws.com', 'CreateRole', '2026-12-06T11:59:59Z', { roleName: 'deploy' }));
@@ -104,9 +125,18 @@ test('a batch: one refresh for the events collectors declare, duplicates once, t
     refresh: async (scope, events) => void refreshed.push({ scope, events: events.map((e) => e.id), depthDuringRefresh: sqs.depth }),
     log: (event) => log.push(event),
   });
-  t.deepEqual(refreshed.map((r) => r.scope), [
-    { accounts: ['222222222222', '333333333333'], regions: ['eu-west-1'], services: ['ec2', 'iam'], collectors: ['ec2-security-groups', 'iam-roles'], resourceIds: { 'ec2-security-groups': ['sg-0aa'], 'iam-roles': ['deploy'] } },
-  ]);
+  t.deepEqual(
+    refreshed.map((r) => r.scope),
+    [
+      {
+        accounts: ['222222222222', '333333333333'],
+        regions: ['eu-west-1'],
+        services: ['ec2', 'iam'],
+        collectors: ['ec2-security-groups', 'iam-roles'],
+        resourceIds: { 'ec2-security-groups': ['sg-0aa'], 'iam-roles': ['deploy'] },
+      },
+    ],
+  );
   t.deepEqual(refreshed[0]?.events.sort(), ['e-1', 'e-2', 'e-3']);
   t.is(refreshed[0]?.depthDuringRefresh, 5, 'nothing is deleted before the refresh is done');
   t.like(outcome, { messages: 5, applied: 2, unmatched: 1, poison: 1, failed: false });
@@ -122,7 +152,9 @@ test('a batch: one refresh for the events collectors declare, duplicates once, t
 
 test('a failed refresh releases its messages; the next batch applies them and deletes them', async (t) => {
   const { sqs, queue, clock } = await setUp(t);
-  sqs.send(cloudTrailEvent('e-9', '222222222222', 'us-east-1', 'ec2.amazonaws.com', 'RevokeSecurityGroupIngress', '2026-12-06T11:00:00Z', { groupId: 'sg-0bb' }));
+  sqs.send(
+    cloudTrailEvent('e-9', '222222222222', 'us-east-1', 'ec2.amazonaws.com', 'RevokeSecurityGroupIngress', '2026-12-06T11:00:00Z', { groupId: 'sg-0bb' }),
+  );
   const failed = await watchBatch({ queue, collectors, now: clock.now, refresh: async () => Promise.reject(new Error('ThrottlingException')) });
   t.true(failed.failed);
   t.is(sqs.depth, 1);
@@ -137,7 +169,8 @@ test('a batch gathers until its window closes (virtual time): the first receive 
   const { sqs, clock, sqsQueue } = await setUp(t);
   // Nothing arrives during the first window; an event arrives in the second.
   const timed = onClock(sqsQueue, clock, (call) => {
-    if (call === 2) sqs.send(cloudTrailEvent('e-late', '222222222222', 'us-east-1', 'iam.amazonaws.com', 'DeleteRole', '2026-12-06T12:00:04Z', { roleName: 'old' }));
+    if (call === 2)
+      sqs.send(cloudTrailEvent('e-late', '222222222222', 'us-east-1', 'iam.amazonaws.com', 'DeleteRole', '2026-12-06T12:00:04Z', { roleName: 'old' }));
   });
   let scope: RefreshScope | undefined;
   const started = clock.now();

@@ -33,10 +33,15 @@ export async function checkCalls(recorded: ReadonlyMap<string, ReadonlySet<strin
     const original = new Map(permissions.map((action) => [action.toLowerCase(), action]));
     declarations.set(id, { declared: new Set(original.keys()), conditional: new Set(conditional.map((action) => action.toLowerCase())), original });
   };
-  for (const engine of ENGINE_CALLS) declare(engine.id === UNSCOPED_ENGINE_ID ? UNSCOPED : engine.id, engine.permissions, engine.when ? engine.permissions : []);
+  for (const engine of ENGINE_CALLS)
+    declare(engine.id === UNSCOPED_ENGINE_ID ? UNSCOPED : engine.id, engine.permissions, engine.when ? engine.permissions : []);
   for (const collector of collectors) {
     const optional = (collector.optionalCalls ?? []).flatMap((call) => call.actions ?? [call.operation]);
-    declare(collector.id, [...collector.permissions, ...optional], (collector.conditionalPermissions ?? []).map((entry) => entry.action));
+    declare(
+      collector.id,
+      [...collector.permissions, ...optional],
+      (collector.conditionalPermissions ?? []).map((entry) => entry.action),
+    );
   }
 
   const result: CallsCheck = { undeclared: [], unused: [], unmapped: [], unknownCollectors: [], called: new Map() };

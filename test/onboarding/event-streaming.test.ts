@@ -26,13 +26,17 @@ async function registered(forwarding: Record<string, Onboarding.EventForwarding>
   await Promise.all(all.flatMap(({ rule, target }) => [valueOf(rule.arn), valueOf(target.id)]));
 }
 
-type Policy = { Statement: Array<{ Effect: string; Principal: unknown; Action: string; Resource: string; Condition?: Record<string, Record<string, string>> }> };
+type Policy = {
+  Statement: Array<{ Effect: string; Principal: unknown; Action: string; Resource: string; Condition?: Record<string, Record<string, string>> }>;
+};
 
 test('the hub: an organization-wide bus, an encrypted queue with a dead-letter queue, and a queue policy for the hub rule only', async (t) => {
   const component = new onboarding.OrganizationOnboarding('streaming', { eventStreaming: { maxReceiveCount: 3 }, eventCollectors: collectors });
   const data = await component.ready;
   const hub = data.events!.hub;
-  await Promise.all([hub.bus, hub.busPolicy, hub.queue, hub.deadLetterQueue, hub.rule, hub.queuePolicy, hub.queueTarget].map((resource) => valueOf(resource.id)));
+  await Promise.all(
+    [hub.bus, hub.busPolicy, hub.queue, hub.deadLetterQueue, hub.rule, hub.queuePolicy, hub.queueTarget].map((resource) => valueOf(resource.id)),
+  );
   const bus = recorded('streaming-events-bus', 'aws:cloudwatch/eventBus:EventBus');
   t.is(bus.length, 1);
   t.is(bus[0]?.provider, undefined, 'in the ingesting account, with the default provider');
@@ -41,7 +45,14 @@ test('the hub: an organization-wide bus, an encrypted queue with a dead-letter q
 
   const busPolicy = JSON.parse(String(recorded('streaming-events-bus-policy')[0]?.inputs.policy)) as Policy;
   t.deepEqual(busPolicy.Statement, [
-    { Sid: 'OrganizationPutEvents', Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: busArn, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-example' } } },
+    {
+      Sid: 'OrganizationPutEvents',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: busArn,
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-example' } },
+    },
   ] as unknown as Policy['Statement']);
   t.false(JSON.stringify(busPolicy).includes(MEMBER_A), 'no account list');
 
@@ -77,7 +88,9 @@ test('forwarding: every onboarded account and enabled region has the derived rul
     t.deepEqual(trust.Statement[0]?.Condition, { StringEquals: { 'aws:SourceAccount': account } });
     t.is(accountOfProvider(role?.provider) ?? MANAGEMENT, account, 'the role is in its own account');
     const putEvents = JSON.parse(String(recorded(`forward-${account}-events-put-events`)[0]?.inputs.policy)) as Policy;
-    t.deepEqual(putEvents.Statement, [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: `arn:aws:events:us-east-1:${MANAGEMENT}:event-bus/aws-org-graph-events` }] as unknown as Policy['Statement']);
+    t.deepEqual(putEvents.Statement, [
+      { Effect: 'Allow', Action: 'events:PutEvents', Resource: `arn:aws:events:us-east-1:${MANAGEMENT}:event-bus/aws-org-graph-events` },
+    ] as unknown as Policy['Statement']);
 
     const rules = recorded(`forward-${account}-events-`, 'aws:cloudwatch/eventRule:EventRule');
     const regions = rules.map((rule) => /events-([a-z]+-[a-z]+-\d)-\d+$/.exec(rule.name)?.[1]).sort();
@@ -101,13 +114,22 @@ test('forwarding: every onboarded account and enabled region has the derived rul
 });
 
 test('configured regions replace the lookup; bad options fail with the full key', async (t) => {
-  const component = new onboarding.OrganizationOnboarding('fixed', { eventStreaming: { regions: ['eu-west-1'] }, eventCollectors: collectors, accountIds: [MEMBER_B] });
+  const component = new onboarding.OrganizationOnboarding('fixed', {
+    eventStreaming: { regions: ['eu-west-1'] },
+    eventCollectors: collectors,
+    accountIds: [MEMBER_B],
+  });
   const data = await component.ready;
   await registered(data.events?.forwarding);
-  t.deepEqual(recorded(`fixed-${MEMBER_B}-events-`, 'aws:cloudwatch/eventRule:EventRule').map((rule) => rule.name), [`fixed-${MEMBER_B}-events-eu-west-1-1`]);
+  t.deepEqual(
+    recorded(`fixed-${MEMBER_B}-events-`, 'aws:cloudwatch/eventRule:EventRule').map((rule) => rule.name),
+    [`fixed-${MEMBER_B}-events-eu-west-1-1`],
+  );
   t.throws(() => new onboarding.OrganizationOnboarding('bad', { eventStreaming: { regions: ['mars'] } }), {
     instanceOf: ConfigError,
     message: /^aws-org-graph:eventStreaming: regions must be a list of region names/,
   });
-  t.throws(() => new onboarding.OrganizationOnboarding('bad2', { eventStreaming: { queue: 'x' } as never }), { message: /^aws-org-graph:eventStreaming: unknown option "queue"/ });
+  t.throws(() => new onboarding.OrganizationOnboarding('bad2', { eventStreaming: { queue: 'x' } as never }), {
+    message: /^aws-org-graph:eventStreaming: unknown option "queue"/,
+  });
 });

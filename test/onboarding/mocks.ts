@@ -109,7 +109,11 @@ pulumi.runtime.setMocks(
         state = { ...inputs, arn: `arn:aws:events:${REGION_OF_DEFAULT}:${accountOf(args)}:event-bus/${String(inputs.name)}` };
       } else if (args.type === 'aws:cloudwatch/eventRule:EventRule') {
         const bus = inputs.eventBusName ? `${String(inputs.eventBusName)}/` : '';
-        state = { ...inputs, name: inputs.name ?? `${args.name}-generated`, arn: `arn:aws:events:${REGION_OF_DEFAULT}:${accountOf(args)}:rule/${bus}${String(inputs.name ?? args.name)}` };
+        state = {
+          ...inputs,
+          name: inputs.name ?? `${args.name}-generated`,
+          arn: `arn:aws:events:${REGION_OF_DEFAULT}:${accountOf(args)}:rule/${bus}${String(inputs.name ?? args.name)}`,
+        };
       } else if (args.type === 'aws:sqs/queue:Queue') {
         state = {
           ...inputs,

@@ -51,7 +51,11 @@ test('the check reports undeclared calls, unused declarations, unknown operation
     ['stray', new Set(['kms:ListKeys'])],
   ]);
   const check = await checkCalls(recorded, [
-    { id: 's3-buckets', permissions: ['s3:ListAllMyBuckets', 's3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketWebsite'], conditionalPermissions: [{ action: 's3:GetBucketWebsite', when: 'a test' }] },
+    {
+      id: 's3-buckets',
+      permissions: ['s3:ListAllMyBuckets', 's3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketWebsite'],
+      conditionalPermissions: [{ action: 's3:GetBucketWebsite', when: 'a test' }],
+    },
   ]);
   t.deepEqual(check.undeclared, ['s3-buckets: s3:GetEncryptionConfiguration (s3:GetBucketEncryption)']);
   t.deepEqual(check.unused, ['s3-buckets: s3:GetBucketLocation']);
@@ -72,6 +76,7 @@ test('the operation table names only actions IAM has, and conditional permission
   t.deepEqual(await iamActionOfOperation('iam', 'GetAccountAuthorizationDetails'), { action: 'iam:GetAccountAuthorizationDetails' });
   t.deepEqual(await iamActionOfOperation('sts', 'GetCallerIdentity'), { action: null });
   for (const collector of allCollectors()) {
-    for (const { action } of collector.conditionalPermissions ?? []) t.true(collector.permissions.includes(action), `${collector.id}: conditional ${action} is declared`);
+    for (const { action } of collector.conditionalPermissions ?? [])
+      t.true(collector.permissions.includes(action), `${collector.id}: conditional ${action} is declared`);
   }
 });

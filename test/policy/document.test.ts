@@ -33,14 +33,21 @@ const LAMBDA_POLICY = JSON.stringify({
 });
 
 /** An SQS queue policy as GetQueueAttributes returns it: one statement object, `Principal: "*"`. */
-const SQS_POLICY = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":["sqs:SendMessage","sqs:GetQueueUrl"],"Resource":"arn:aws:sqs:us-east-1:222222222222:jobs"}}';
+const SQS_POLICY =
+  '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":["sqs:SendMessage","sqs:GetQueueUrl"],"Resource":"arn:aws:sqs:us-east-1:222222222222:jobs"}}';
 
 test('text as AWS returns it: IAM URL-encoding decoded, JSON compacted, not-JSON kept', (t) => {
-  const document: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }] };
+  const document: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }],
+  };
   const encoded = encodePolicyDocument(document);
   t.true(encoded.startsWith('%7B') && encoded.includes('%2A'), 'RFC 3986, `*` included');
   t.is(policyDocumentText(encoded), JSON.stringify(document));
-  t.is(policyDocumentText('{\n  "Statement": [ { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/100%/*" } ]\n}'), '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/100%/*"}]}');
+  t.is(
+    policyDocumentText('{\n  "Statement": [ { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/100%/*" } ]\n}'),
+    '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/100%/*"}]}',
+  );
   t.is(policyDocumentText(undefined), undefined);
   t.is(policyDocumentText('%7Bnot json'), '{not json');
   t.deepEqual(parsePolicyDocument(encoded)?.statements[0]?.actions, { kind: 'include', patterns: ['*'] }, 'the parser reads the encoded form too');
@@ -63,7 +70,12 @@ test('statements normalized: string-or-list fields, one statement or a list, Not
 
   const nots = parsePolicyDocument({
     Statement: [
-      { Effect: 'Deny', NotAction: ['iam:*', ' sts:* '], NotResource: 'arn:aws:iam::*:role/break-glass', NotPrincipal: { AWS: ['arn:aws:iam::222222222222:root'] } },
+      {
+        Effect: 'Deny',
+        NotAction: ['iam:*', ' sts:* '],
+        NotResource: 'arn:aws:iam::*:role/break-glass',
+        NotPrincipal: { AWS: ['arn:aws:iam::222222222222:root'] },
+      },
       { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' },
     ],
   })!;
@@ -74,7 +86,9 @@ test('statements normalized: string-or-list fields, one statement or a list, Not
 });
 
 test('untrusted JSON: unreadable statements are counted and left out, non-documents are undefined', (t) => {
-  const parsed = parsePolicyDocument({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }, { Effect: 'Maybe', Action: '*' }, { Effect: 'Allow', Resource: '*' }, 'text', null] });
+  const parsed = parsePolicyDocument({
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }, { Effect: 'Maybe', Action: '*' }, { Effect: 'Allow', Resource: '*' }, 'text', null],
+  });
   t.is(parsed?.statements.length, 1);
   t.is(parsed?.skipped, 4);
   t.is(parsePolicyDocument('{"Statement": ['), undefined);
@@ -92,7 +106,10 @@ test('the world-file schema accepts AWS grammar and rejects what IAM would refus
   const ajv = new Ajv({ allErrors: true, strict: false });
   const resource = ajv.compile(policyDocumentSchema());
   const identity = ajv.compile(policyDocumentSchema({ identity: true }));
-  const valid = { Version: '2012-10-17', Statement: [JSON.parse(LAMBDA_POLICY).Statement[0], { Effect: 'Deny', Principal: '*', NotAction: 's3:Get*', Resource: ['*'] }] };
+  const valid = {
+    Version: '2012-10-17',
+    Statement: [JSON.parse(LAMBDA_POLICY).Statement[0], { Effect: 'Deny', Principal: '*', NotAction: 's3:Get*', Resource: ['*'] }],
+  };
   t.true(resource(valid), JSON.stringify(resource.errors));
   t.false(identity(valid), 'identity policies allow letters and digits only in a Sid');
   t.true(identity({ Statement: [{ Sid: 'Admin1', Effect: 'Allow', Action: '*', Resource: '*' }] }));

@@ -31,7 +31,10 @@ test('inside the host, each phase of the run and its snapshot reach the engineâ€
     const created = await host.create({ [PROVIDER_KEY]: providerText, simulate: true, destination });
     const lines = engine.messages.filter((m) => m.severity === INFO).map((m) => m.message);
     for (const phase of ['accounts', 'regions', 'collect', 'write']) {
-      t.true(lines.some((line) => line.startsWith(`aws-org-graph: progress: ${phase},`)), `a line for the ${phase} phase in ${JSON.stringify(lines)}`);
+      t.true(
+        lines.some((line) => line.startsWith(`aws-org-graph: progress: ${phase},`)),
+        `a line for the ${phase} phase in ${JSON.stringify(lines)}`,
+      );
     }
     const written = lines.find((line) => line.startsWith('aws-org-graph: snapshot '));
     const totals = created.properties.totals as { entities: number; relationships: number };

@@ -105,10 +105,7 @@ test('the compiled provider, serialized by plain Node, runs in the host against 
   const destination = temporaryDirectory('orggraph-compiled-out-');
   const checked = await host.check({}, { [PROVIDER_KEY]: providerText, simulate: true, destination });
   t.deepEqual(checked.failures, []);
-  const [created, engine] = await Promise.all([
-    host.create({ [PROVIDER_KEY]: providerText, simulate: true, destination }),
-    simulate(builtinWorld()),
-  ]);
+  const [created, engine] = await Promise.all([host.create({ [PROVIDER_KEY]: providerText, simulate: true, destination }), simulate(builtinWorld())]);
   const outputs = created.properties as unknown as GraphSnapshotOutputs;
   t.deepEqual(outputs.entityCounts, engine.summary.counts.entities);
   t.deepEqual(outputs.relationshipCounts, engine.summary.counts.relationships);

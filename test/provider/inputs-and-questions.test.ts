@@ -39,7 +39,11 @@ test('a value is rejected by the resource exactly when the configuration file re
     const failures = validateInputs({ simulate: true, [key]: value });
     t.is(failures.length, 1, `${key}: ${JSON.stringify(failures)}`);
     t.is(failures[0]?.property, key);
-    t.throws(() => checkConfig({ outputDir: '.orggraph', roleName: 'JupiterOne', [key]: value }, 'orggraph.yaml'), { instanceOf: ConfigError }, `${key} in the file`);
+    t.throws(
+      () => checkConfig({ outputDir: '.orggraph', roleName: 'JupiterOne', [key]: value }, 'orggraph.yaml'),
+      { instanceOf: ConfigError },
+      `${key} in the file`,
+    );
   }
   t.deepEqual(validateInputs({ simulate: true, retention: { keep: 3 }, throttleRetryMinutes: 30 }), []);
 });
@@ -49,7 +53,10 @@ test('retention and throttleRetryMinutes reach the engine; retention is refused 
   t.deepEqual(config.retention, { keep: 2 });
   t.is(config.throttleRetryMinutes, 15);
   const failures = validateInputs({ simulate: true, destination: 's3://bucket/prefix', retention: { keep: 2 } });
-  t.deepEqual(failures.map((f) => f.property), ['retention']);
+  t.deepEqual(
+    failures.map((f) => f.property),
+    ['retention'],
+  );
   t.regex(failures[0]?.reason ?? '', /^retention: applies to local destinations only/);
 });
 
@@ -88,10 +95,19 @@ test('saved questions: a parameter without a value is a check failure naming the
   const directory = temporaryDirectory();
   const file = questionsFile(directory);
   const failures = validateInputs({ simulate: true, questions: { files: [file] } });
-  t.deepEqual(failures.map((f) => f.property), ['questions']);
-  t.regex(failures[0]?.reason ?? '', new RegExp(`^questions: ${file.replace(/[/.]/g, '\\$&')}:\\d+: question instances-of-a-type needs params\\.instanceType$`));
+  t.deepEqual(
+    failures.map((f) => f.property),
+    ['questions'],
+  );
+  t.regex(
+    failures[0]?.reason ?? '',
+    new RegExp(`^questions: ${file.replace(/[/.]/g, '\\$&')}:\\d+: question instances-of-a-type needs params\\.instanceType$`),
+  );
   t.deepEqual(validateInputs({ simulate: true, questions: { files: [file], params: { instanceType: 't3.micro' } } }), []);
-  t.deepEqual(validateInputs({ simulate: true, questions: { files: [path.join(directory, 'missing.yaml')] } }).map((f) => f.property), ['questions']);
+  t.deepEqual(
+    validateInputs({ simulate: true, questions: { files: [path.join(directory, 'missing.yaml')] } }).map((f) => f.property),
+    ['questions'],
+  );
 });
 
 test('saved questions are asked of each new snapshot with the resource params; the output lists those that found something', async (t) => {

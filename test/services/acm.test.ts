@@ -45,7 +45,10 @@ const detail: CertificateDetail = {
   NotAfter: new Date(1_738_367_999_000),
   KeyAlgorithm: 'RSA_2048',
   SignatureAlgorithm: 'SHA256WITHRSA',
-  InUseBy: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188', 'arn:aws:cloudfront::123456789012:distribution/E2QWRUHEXAMPLE'],
+  InUseBy: [
+    'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188',
+    'arn:aws:cloudfront::123456789012:distribution/E2QWRUHEXAMPLE',
+  ],
   Type: 'AMAZON_ISSUED',
   RenewalEligibility: 'ELIGIBLE',
   RenewalSummary: { RenewalStatus: 'SUCCESS', DomainValidationOptions: [], UpdatedAt: new Date(1_735_000_000_000) },
@@ -53,7 +56,16 @@ const detail: CertificateDetail = {
 };
 
 test('convertAcmCertificate maps the list summary, the description and the tags', (t) => {
-  const entity = convertAcmCertificate({ summary, detail, tags: [{ Key: 'Name', Value: 'public site' }, { Key: 'owner', Value: 'web@example.com' }], accountId: '123456789012', region: 'us-east-1' });
+  const entity = convertAcmCertificate({
+    summary,
+    detail,
+    tags: [
+      { Key: 'Name', Value: 'public site' },
+      { Key: 'owner', Value: 'web@example.com' },
+    ],
+    accountId: '123456789012',
+    region: 'us-east-1',
+  });
   t.is(entity._key, ARN);
   t.is(entity._type, 'aws_acm_certificate');
   t.deepEqual(entity._class, ['Certificate']);
@@ -93,13 +105,22 @@ test('the simulated ACM lists RSA 2048 certificates only unless asked for every 
   const client = new ACMClient({ region: 'us-east-1', credentials: { accessKeyId: roleAccessKeyId('222222222222'), secretAccessKey: 'test' }, maxAttempts: 1 });
   client.middlewareStack.use(new SimulatedAws(world, allSimulators()).plugin('us-east-1'));
   const byDefault = await client.send(new ListCertificatesCommand({}));
-  t.deepEqual(byDefault.CertificateSummaryList?.map((c) => c.DomainName), ['www.acme.example']);
+  t.deepEqual(
+    byDefault.CertificateSummaryList?.map((c) => c.DomainName),
+    ['www.acme.example'],
+  );
   const all = await client.send(new ListCertificatesCommand({ Includes: { keyTypes: ALL_KEY_TYPES } }));
-  t.deepEqual(all.CertificateSummaryList?.map((c) => c.DomainName), ['www.acme.example', 'api.acme.example', 'legacy.acme.example']);
+  t.deepEqual(
+    all.CertificateSummaryList?.map((c) => c.DomainName),
+    ['www.acme.example', 'api.acme.example', 'legacy.acme.example'],
+  );
   t.like(all.CertificateSummaryList?.[2], { Status: 'EXPIRED', InUse: true, Type: 'IMPORTED' });
   t.true(all.CertificateSummaryList?.[0].NotAfter instanceof Date);
   const expired = await client.send(new ListCertificatesCommand({ Includes: { keyTypes: ALL_KEY_TYPES }, CertificateStatuses: ['EXPIRED'] }));
-  t.deepEqual(expired.CertificateSummaryList?.map((c) => c.DomainName), ['legacy.acme.example']);
+  t.deepEqual(
+    expired.CertificateSummaryList?.map((c) => c.DomainName),
+    ['legacy.acme.example'],
+  );
 });
 
 test('the simulated organization yields every certificate with its service edge, all valid, one page at a time', async (t) => {
@@ -110,12 +131,22 @@ test('the simulated organization yields every certificate with its service edge,
   t.is(certificates.length, 4);
   t.is(run.counts.relationships.aws_acm_has_certificate, 4);
   const legacy = certificates.find((c) => c.domainName === 'legacy.acme.example');
-  t.like(legacy, { status: 'EXPIRED', inUse: true, issuer: 'Example Legacy CA', keyAlgorithm: 'RSA_1024', classification: 'internal', renewalEligibility: 'INELIGIBLE' });
+  t.like(legacy, {
+    status: 'EXPIRED',
+    inUse: true,
+    issuer: 'Example Legacy CA',
+    keyAlgorithm: 'RSA_1024',
+    classification: 'internal',
+    renewalEligibility: 'INELIGIBLE',
+  });
   t.is(legacy?.expiresOn, Date.parse('2024-02-28T23:59:59Z'));
   const site = certificates.find((c) => c.domainName === 'www.acme.example');
   t.is(site?.displayName, 'public-website');
   t.is((site?.inUseBy as string[] | undefined)?.length, 2);
-  t.like(certificates.find((c) => c.domainName === 'staging.acme.example'), { status: 'VALIDATION_TIMED_OUT', failureReason: 'NO_AVAILABLE_CONTACTS', region: 'us-west-2' });
+  t.like(
+    certificates.find((c) => c.domainName === 'staging.acme.example'),
+    { status: 'VALIDATION_TIMED_OUT', failureReason: 'NO_AVAILABLE_CONTACTS', region: 'us-west-2' },
+  );
   t.deepEqual(graphIssues(graph), []);
   t.deepEqual(run.errors, []);
 });

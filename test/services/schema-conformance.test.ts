@@ -2,7 +2,17 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import { AnalysisEntities } from '../../src/analysis/schema';
-import { createEntity, createRelationship, MappedEntities, relationshipType, RelationshipVerb, type Entity, type EntitySchema, type Relationship, type RelationshipSchema } from '../../src/graph';
+import {
+  createEntity,
+  createRelationship,
+  MappedEntities,
+  relationshipType,
+  RelationshipVerb,
+  type Entity,
+  type EntitySchema,
+  type Relationship,
+  type RelationshipSchema,
+} from '../../src/graph';
 import { allCollectors } from '../../src/services';
 import { builtinWorld, simulate } from '../helpers/simulate';
 
@@ -66,7 +76,8 @@ function schemaDrift(
     typeOfKey.set(entity._key, entity._type);
     const schema = schemas.get(entity._type);
     if (!schema) problems.push(`${entity._key}: no schema for ${entity._type}`);
-    else if (entity._class.join() !== schema._class.join()) problems.push(`${entity._key}: ${entity._type} has _class ${entity._class.join(',')}, its schema ${schema._class.join(',')}`);
+    else if (entity._class.join() !== schema._class.join())
+      problems.push(`${entity._key}: ${entity._type} has _class ${entity._class.join(',')}, its schema ${schema._class.join(',')}`);
   }
   const declared = declaredRelationships(declarations);
   for (const relationship of relationships) {
@@ -75,11 +86,13 @@ function schemaDrift(
       problems.push(`${relationship._key}: no declared relationship ${relationship._type}`);
       continue;
     }
-    if (relationship._class !== declaration.verb) problems.push(`${relationship._key}: ${relationship._type} has _class ${relationship._class}, declared ${declaration.verb}`);
+    if (relationship._class !== declaration.verb)
+      problems.push(`${relationship._key}: ${relationship._type} has _class ${relationship._class}, declared ${declaration.verb}`);
     const from = typeOfKey.get(relationship._fromEntityKey);
     const to = typeOfKey.get(relationship._toEntityKey);
     // Ends outside the graph (another account's resources) are not checked.
-    if (from && to && !declaration.ends.has(`${from} -> ${to}`)) problems.push(`${relationship._key}: ${relationship._type} joins ${from} -> ${to}, declared ${[...declaration.ends].join('; ')}`);
+    if (from && to && !declaration.ends.has(`${from} -> ${to}`))
+      problems.push(`${relationship._key}: ${relationship._type} joins ${from} -> ${to}, declared ${[...declaration.ends].join('; ')}`);
   }
   return problems;
 }
@@ -94,7 +107,8 @@ test('every entity of the demo organization has its schema’s class, every rela
   t.true(entities.length > 100 && relationships.length > 100, 'the demo organization was ingested');
   // Every service and the mapped types are there, so the check covers each schema.
   const types = new Set(entities.map((entity) => entity._type));
-  for (const type of ['aws_account', 'aws_iam_role', 'aws_instance', 'aws_s3_bucket', 'aws_kms_key', 'internet', 'cidr_block', 'aws_service_principal']) t.true(types.has(type), `${type} in the demo graph`);
+  for (const type of ['aws_account', 'aws_iam_role', 'aws_instance', 'aws_s3_bucket', 'aws_kms_key', 'internet', 'cidr_block', 'aws_service_principal'])
+    t.true(types.has(type), `${type} in the demo graph`);
   t.deepEqual(schemaDrift(entities, relationships, schemas, declarations), []);
 });
 
@@ -103,14 +117,20 @@ test('every service has a schema.ts, and its collectors declare only schema type
   const services = readdirSync(SERVICES, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== 'mappings');
   t.true(services.length >= 5);
   for (const collector of allCollectors()) {
-    for (const entity of collector.entities) t.deepEqual(schemas.get(entity._type)?._class, entity._class, `${collector.id} declares ${entity._type} as its schema does`);
+    for (const entity of collector.entities)
+      t.deepEqual(schemas.get(entity._type)?._class, entity._class, `${collector.id} declares ${entity._type} as its schema does`);
   }
 });
 
 test('the check reports a converter that drifts from its schema', async (t) => {
   const schemas = await allEntitySchemas();
   const instance = createEntity({ _key: 'arn:aws:ec2:us-east-1:111111111111:instance/i-1', _type: 'aws_instance', _class: ['Host', 'Server'], name: 'i-1' });
-  const volume = createEntity({ _key: 'arn:aws:ec2:us-east-1:111111111111:volume/vol-1', _type: 'aws_ebs_volume', _class: ['DataStore', 'Disk'], name: 'vol-1' });
+  const volume = createEntity({
+    _key: 'arn:aws:ec2:us-east-1:111111111111:volume/vol-1',
+    _type: 'aws_ebs_volume',
+    _class: ['DataStore', 'Disk'],
+    name: 'vol-1',
+  });
   const unknown = createEntity({ _key: 'arn:aws:ec2:us-east-1:111111111111:thing/t-1', _type: 'aws_thing', _class: ['Resource'], name: 't-1' });
   const uses = createRelationship({ from: instance, verb: RelationshipVerb.USES, to: volume });
   const wrongVerb = { ...createRelationship({ from: instance, verb: RelationshipVerb.HAS, to: volume }), _type: 'aws_instance_uses_ebs_volume' };

@@ -1,4 +1,10 @@
-import { DescribeKeyPairsCommand, EC2Client, type DescribeKeyPairsCommandInput, type DescribeKeyPairsCommandOutput, type KeyPairInfo } from '@aws-sdk/client-ec2';
+import {
+  DescribeKeyPairsCommand,
+  EC2Client,
+  type DescribeKeyPairsCommandInput,
+  type DescribeKeyPairsCommandOutput,
+  type KeyPairInfo,
+} from '@aws-sdk/client-ec2';
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
@@ -41,7 +47,10 @@ const lambdaSimulator = defineSimulatedService({
       arn: (fn, context) => `arn:aws:lambda:${context.region}:${context.account.id}:function:${fn.FunctionName}`,
       arnField: 'FunctionArn',
       worldOnly: ['Tags'],
-      notFound: { error: 'ResourceNotFoundException', message: (id, context) => `Function not found: arn:aws:lambda:${context.region}:${context.account.id}:function:${id}` },
+      notFound: {
+        error: 'ResourceNotFoundException',
+        message: (id, context) => `Function not found: arn:aws:lambda:${context.region}:${context.account.id}:function:${id}`,
+      },
     }),
     eventSourceMappings: collection({
       id: 'UUID',
@@ -50,7 +59,12 @@ const lambdaSimulator = defineSimulatedService({
     }),
   },
   operations: {
-    ListFunctions: list<ListFunctionsCommandInput, ListFunctionsCommandOutput>('functions', { items: 'Functions', token: { input: 'Marker', output: 'NextMarker' }, maxResults: 'MaxItems', awsMax: 50 }),
+    ListFunctions: list<ListFunctionsCommandInput, ListFunctionsCommandOutput>('functions', {
+      items: 'Functions',
+      token: { input: 'Marker', output: 'NextMarker' },
+      maxResults: 'MaxItems',
+      awsMax: 50,
+    }),
     GetFunctionConfiguration: get<GetFunctionConfigurationCommandInput>('functions', { id: 'FunctionName' }),
     ListTags: tags<ListTagsCommandInput, ListTagsCommandOutput>('functions', { id: 'Resource', shape: 'map' }),
     ListEventSourceMappings: list<ListEventSourceMappingsCommandInput, ListEventSourceMappingsCommandOutput, { FunctionArn?: string }>('eventSourceMappings', {
@@ -104,8 +118,18 @@ function world(extra: Partial<World> = {}): World {
                 ...(index === 0 ? { Tags: { team: 'payments', Name: 'first' } } : {}),
               })),
               eventSourceMappings: [
-                { UUID: '14e0db71-5d35-4eb5-b481-8945cf9d10c2', FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-1`, LastModified: '2024-03-01T10:00:00Z', State: 'Enabled' },
-                { UUID: '0b1f6d1e-3c56-4bd6-9f5e-08a9f3b1e0d4', FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-2`, LastModified: '2024-03-02T10:00:00Z', State: 'Disabled' },
+                {
+                  UUID: '14e0db71-5d35-4eb5-b481-8945cf9d10c2',
+                  FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-1`,
+                  LastModified: '2024-03-01T10:00:00Z',
+                  State: 'Enabled',
+                },
+                {
+                  UUID: '0b1f6d1e-3c56-4bd6-9f5e-08a9f3b1e0d4',
+                  FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-2`,
+                  LastModified: '2024-03-02T10:00:00Z',
+                  State: 'Disabled',
+                },
               ],
             },
             ec2: {
@@ -136,7 +160,10 @@ test('list operations page with the declared tokens, the world page size and AWS
   const { lambda } = clients(world({ behaviour: { pageSize: 2 } }));
   const pages: ListFunctionsCommandOutput[] = [];
   for await (const page of paginateListFunctions({ client: lambda }, {})) pages.push(page);
-  t.deepEqual(pages.map((page) => page.Functions?.map((fn) => fn.FunctionName)), [['fn-0', 'fn-1'], ['fn-2', 'fn-3'], ['fn-4']]);
+  t.deepEqual(
+    pages.map((page) => page.Functions?.map((fn) => fn.FunctionName)),
+    [['fn-0', 'fn-1'], ['fn-2', 'fn-3'], ['fn-4']],
+  );
   t.true(typeof pages[0].NextMarker === 'string');
   t.is(pages[2].NextMarker, undefined);
   // Derived ARN; world-only tags are not served in the configuration.
@@ -149,7 +176,9 @@ test('list operations page with the declared tokens, the world page size and AWS
 
 test('AWS maximum bounds the page size', async (t) => {
   const big = world({ behaviour: { pageSize: 500 } });
-  (big.accounts[0].regions?.[REGION]?.lambda as { functions: unknown[] }).functions = Array.from({ length: 120 }, (_, index) => ({ FunctionName: `f${index}` }));
+  (big.accounts[0].regions?.[REGION]?.lambda as { functions: unknown[] }).functions = Array.from({ length: 120 }, (_, index) => ({
+    FunctionName: `f${index}`,
+  }));
   const { lambda } = clients(big);
   t.is((await lambda.send(new ListFunctionsCommand({}))).Functions?.length, 50);
   t.is((await lambda.send(new ListFunctionsCommand({ MaxItems: 500 }))).Functions?.length, 50);
@@ -175,7 +204,9 @@ test('tags are served from the record, in the shape the operation declares', asy
   const tagged = await lambda.send(new ListTagsCommand({ Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-0` }));
   t.deepEqual(tagged.Tags, { team: 'payments', Name: 'first' });
   t.deepEqual((await lambda.send(new ListTagsCommand({ Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-1` }))).Tags, {});
-  await t.throwsAsync(lambda.send(new ListTagsCommand({ Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:nope` })), { name: 'ResourceNotFoundException' });
+  await t.throwsAsync(lambda.send(new ListTagsCommand({ Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:nope` })), {
+    name: 'ResourceNotFoundException',
+  });
 });
 
 test('ISO strings become Dates where the SDK returns dates; filters select records', async (t) => {
@@ -185,7 +216,10 @@ test('ISO strings become Dates where the SDK returns dates; filters select recor
   t.true(all.EventSourceMappings?.[0].LastModified instanceof Date);
   t.is(all.EventSourceMappings?.[0].LastModified?.toISOString(), '2024-03-01T10:00:00.000Z');
   const forFn2 = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'fn-2' }));
-  t.deepEqual(forFn2.EventSourceMappings?.map((mapping) => mapping.State), ['Disabled']);
+  t.deepEqual(
+    forFn2.EventSourceMappings?.map((mapping) => mapping.State),
+    ['Disabled'],
+  );
   // The world keeps its strings.
   const stored = (world().accounts[0].regions?.[REGION]?.lambda as { eventSourceMappings: Array<{ LastModified: unknown }> }).eventSourceMappings[0];
   t.is(typeof stored.LastModified, 'string');
@@ -194,12 +228,25 @@ test('ISO strings become Dates where the SDK returns dates; filters select recor
 test('describe by a list of ids keeps their order and fails on an unknown id; derived defaults fill in', async (t) => {
   const { ec2 } = clients(world({ behaviour: { pageSize: 1 } }));
   const all = await ec2.send(new DescribeKeyPairsCommand({}));
-  t.deepEqual(all.KeyPairs?.map((pair) => [pair.KeyName, pair.KeyType]), [['bastion', 'rsa'], ['deploy', 'ed25519']], 'one response, whatever the page size');
+  t.deepEqual(
+    all.KeyPairs?.map((pair) => [pair.KeyName, pair.KeyType]),
+    [
+      ['bastion', 'rsa'],
+      ['deploy', 'ed25519'],
+    ],
+    'one response, whatever the page size',
+  );
   t.is(all.KeyPairs?.[0].CreateTime?.toISOString(), '2023-05-01T12:00:00.000Z');
   t.deepEqual(all.KeyPairs?.[0].Tags, [{ Key: 'Name', Value: 'bastion key' }]);
   const chosen = await ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['deploy', 'bastion'] }));
-  t.deepEqual(chosen.KeyPairs?.map((pair) => pair.KeyName), ['deploy', 'bastion']);
-  await t.throwsAsync(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['bastion', 'ghost'] })), { name: 'InvalidKeyPair.NotFound', message: "The key pair 'ghost' does not exist" });
+  t.deepEqual(
+    chosen.KeyPairs?.map((pair) => pair.KeyName),
+    ['deploy', 'bastion'],
+  );
+  await t.throwsAsync(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['bastion', 'ghost'] })), {
+    name: 'InvalidKeyPair.NotFound',
+    message: "The key pair 'ghost' does not exist",
+  });
 });
 
 test('world faults and token buckets answer with the service error names', async (t) => {
@@ -215,9 +262,10 @@ test('world faults and token buckets answer with the service error names', async
   await t.throwsAsync(throttled.lambda.send(new ListFunctionsCommand({})), { name: 'TooManyRequestsException' });
   now += 1000; // one token back at one per second
   await t.notThrowsAsync(throttled.lambda.send(new ListFunctionsCommand({})));
-  t.deepEqual(throttled.aws.bucketUsage().map(({ key, capacity, taken, throttled: refused }) => ({ key, capacity, taken, refused })), [
-    { key: `${ACCOUNT}|${REGION}|lambda:ListFunctions`, capacity: 2, taken: 3, refused: 1 },
-  ]);
+  t.deepEqual(
+    throttled.aws.bucketUsage().map(({ key, capacity, taken, throttled: refused }) => ({ key, capacity, taken, refused })),
+    [{ key: `${ACCOUNT}|${REGION}|lambda:ListFunctions`, capacity: 2, taken: 3, refused: 1 }],
+  );
 });
 
 test('the section schema checks ids and declared fields, with file and line', (t) => {
@@ -240,8 +288,12 @@ test('the section schema checks ids and declared fields, with file and line', (t
   // Ids a world names must be defined by some record's id field.
   const dangling = world();
   (dangling.accounts[0].regions?.[REGION]?.lambda as { functions: Array<Record<string, unknown>> }).functions[0].KeyPair = 'key-0a1b2c3d4e5f6071f';
-  t.throws(() => parseWorld(stringify(dangling), 'world.yaml', simulators), { message: /functions\[0\]\.KeyPair: key-0a1b2c3d4e5f6071f is not the id of any resource/ });
+  t.throws(() => parseWorld(stringify(dangling), 'world.yaml', simulators), {
+    message: /functions\[0\]\.KeyPair: key-0a1b2c3d4e5f6071f is not the id of any resource/,
+  });
   const badDate = world();
   (badDate.accounts[0].regions?.[REGION]?.lambda as { eventSourceMappings: Array<Record<string, unknown>> }).eventSourceMappings[0].LastModified = 'yesterday';
-  t.throws(() => parseWorld(stringify(badDate), 'world.yaml', simulators), { message: /eventSourceMappings\[0\]\.LastModified: must match format "date-time"/ });
+  t.throws(() => parseWorld(stringify(badDate), 'world.yaml', simulators), {
+    message: /eventSourceMappings\[0\]\.LastModified: must match format "date-time"/,
+  });
 });

@@ -45,7 +45,8 @@ function ofAccount(context: CollectorContext, type: string): Entity[] {
 
 function declarationsOf(services: readonly ServiceModule[]): EntityDeclaration[] {
   const seen = new Map<string, EntityDeclaration>();
-  for (const module of services) for (const collector of module.collectors) for (const entity of collector.entities) if (!seen.has(entity._type)) seen.set(entity._type, entity);
+  for (const module of services)
+    for (const collector of module.collectors) for (const entity of collector.entities) if (!seen.has(entity._type)) seen.set(entity._type, entity);
   return [...seen.values()];
 }
 
@@ -79,10 +80,7 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     id: MAPPING_COLLECTOR_IDS.allows,
     service: MAPPINGS_SERVICE,
     scope: 'global',
-    entities: [
-      accountDeclaration,
-      ...FOREIGN_RESOURCE_SCHEMAS.map((entity) => mapped(entity, `${entity._type} in another account (mapped)`)),
-    ],
+    entities: [accountDeclaration, ...FOREIGN_RESOURCE_SCHEMAS.map((entity) => mapped(entity, `${entity._type} in another account (mapped)`))],
     relationships: policyTypes.map((from) => ({
       from,
       verb: RelationshipVerb.ALLOWS,
@@ -110,7 +108,8 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
       });
       for (const entity of output.entities) addMappedEntity(context, entity);
       context.addRelationships(output.relationships);
-      if (output.unreadable.length) context.logger.warn(`${MAPPING_COLLECTOR_IDS.allows} ${accountId}: unreadable policy documents: ${output.unreadable.join(', ')}`);
+      if (output.unreadable.length)
+        context.logger.warn(`${MAPPING_COLLECTOR_IDS.allows} ${accountId}: unreadable policy documents: ${output.unreadable.join(', ')}`);
     },
   };
 
@@ -131,7 +130,16 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
       {
         from: ROLE_TYPE,
         verb: RelationshipVerb.TRUSTS,
-        to: [ROLE_TYPE, USER_TYPE, ACCOUNT_TYPE, ...serviceTypes, AnalysisEntities.SERVICE_PRINCIPAL._type, IamEntities.SAML_PROVIDER._type, AnalysisEntities.WEB_IDENTITY_PROVIDER._type, MappedEntities.EVERYONE._type],
+        to: [
+          ROLE_TYPE,
+          USER_TYPE,
+          ACCOUNT_TYPE,
+          ...serviceTypes,
+          AnalysisEntities.SERVICE_PRINCIPAL._type,
+          IamEntities.SAML_PROVIDER._type,
+          AnalysisEntities.WEB_IDENTITY_PROVIDER._type,
+          MappedEntities.EVERYONE._type,
+        ],
       },
     ],
     permissions: [],
@@ -147,8 +155,10 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
       });
       for (const entity of output.entities) addMappedEntity(context, entity);
       context.addRelationships(output.relationships);
-      if (output.unreadable.length) context.logger.warn(`${MAPPING_COLLECTOR_IDS.trusts} ${accountId}: unreadable trust policies: ${output.unreadable.join(', ')}`);
-      if (output.unresolved.length) context.logger.debug(`${MAPPING_COLLECTOR_IDS.trusts} ${accountId}: principals without an entity: ${output.unresolved.join(', ')}`);
+      if (output.unreadable.length)
+        context.logger.warn(`${MAPPING_COLLECTOR_IDS.trusts} ${accountId}: unreadable trust policies: ${output.unreadable.join(', ')}`);
+      if (output.unresolved.length)
+        context.logger.debug(`${MAPPING_COLLECTOR_IDS.trusts} ${accountId}: principals without an entity: ${output.unresolved.join(', ')}`);
     },
   };
 

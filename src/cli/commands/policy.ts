@@ -48,7 +48,7 @@ export function registerPolicyCommand(program: Command): void {
   program
     .command('policy')
     .description(
-      'Print the IAM policy the audit role needs beyond AWS-managed SecurityAudit, derived from the collectors\' declared actions ' +
+      "Print the IAM policy the audit role needs beyond AWS-managed SecurityAudit, derived from the collectors' declared actions " +
         '(split into several policies when over the 6,144-character limit), or the whole role as a CloudFormation template.',
     )
     .addOption(new Option('--json', 'print the derivation and the policy documents as JSON').conflicts('cloudformation'))

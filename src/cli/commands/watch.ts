@@ -13,6 +13,7 @@ const lazy = {
   queue: () => require('../../events/sqs-queue') as typeof import('../../events/sqs-queue'),
   lock: () => require('../../snapshot/lock') as typeof import('../../snapshot/lock'),
   sqs: () => require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs'),
+  world: () => require('../../sim/load-world') as typeof import('../../sim/load-world'),
 };
 
 interface WatchFlags {
@@ -26,6 +27,7 @@ interface WatchFlags {
   batches?: number;
   lockWait: number;
   logFormat: 'text' | 'json';
+  simulate?: string | true;
 }
 
 const QUEUE_URL = /^https?:\/\/[^/]+\/\d{12}\/[\w-]{1,80}$/;
@@ -58,7 +60,9 @@ function watchConfig(flags: WatchFlags): Partial<IngestConfig> {
 export function registerWatchCommand(program: Command): void {
   program
     .command('watch')
-    .description('Follow the organization between full runs: read CloudTrail events from the event-streaming queue and refresh what they change (docs/event-streaming.md).')
+    .description(
+      'Follow the organization between full runs: read CloudTrail events from the event-streaming queue and refresh what they change (docs/event-streaming.md).',
+    )
     .requiredOption('--queue <url>', 'SQS queue URL (the onboarding output eventQueueUrl)')
     .option('-c, --config <file>', 'configuration file (YAML), as for ingest')
     .option('--organization <managementAccountId>', 'organization mode: the management account')
@@ -67,15 +71,26 @@ export function registerWatchCommand(program: Command): void {
     .option('-o, --out <dir>', 'snapshot directory (default .orggraph)')
     .addOption(new Option('--window <seconds>', 'how long a batch gathers events').default(10).argParser(positive('--window')))
     .addOption(new Option('--batches <n>', 'stop after this many batches (default: until interrupted)').argParser(positive('--batches')))
-    .addOption(new Option('--lock-wait <seconds>', 'how long to wait for a full run that holds the snapshot directory').default(900).argParser(positive('--lock-wait')))
+    .addOption(
+      new Option('--lock-wait <seconds>', 'how long to wait for a full run that holds the snapshot directory').default(900).argParser(positive('--lock-wait')),
+    )
     .addOption(new Option('--log-format <format>', 'stderr: text or json (one event per line)').choices(['text', 'json']).default('text'))
+    .option('--simulate [world]', 'refresh from a simulated organization (a world file, or the built-in one) instead of AWS; the queue is still read')
     .action(async (flags: WatchFlags) => {
-      if (!QUEUE_URL.test(flags.queue)) throw new CliError(`--queue: "${flags.queue}" is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)`);
+      if (!QUEUE_URL.test(flags.queue))
+        throw new CliError(`--queue: "${flags.queue}" is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)`);
       let config: Partial<IngestConfig>;
+      // Loaded once: the simulated organization does not change under a running watch.
+      let world: ReturnType<ReturnType<typeof lazy.world>['loadSimulatedWorld']> | undefined;
       try {
+        world = flags.simulate ? lazy.world().loadSimulatedWorld(flags.simulate) : undefined;
+        if (world) {
+          flags.organization ??= world.organization.managementAccountId;
+          flags.roleName ??= world.organization.roleName;
+        }
         config = watchConfig(flags);
       } catch (error) {
-        if (error instanceof ConfigError || (error as Error).name === 'InputError') throw new CliError((error as Error).message);
+        if (error instanceof ConfigError || ['InputError', 'WorldError'].includes((error as Error).name)) throw new CliError((error as Error).message);
         throw error;
       }
       let externalId: string | undefined;
@@ -88,7 +103,12 @@ export function registerWatchCommand(program: Command): void {
       } else externalId = process.env.ORGGRAPH_EXTERNAL_ID || undefined;
       const write = (event: Record<string, unknown>) => {
         if (flags.logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
-        else process.stderr.write(`${Object.entries(event).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(' ')}\n`);
+        else
+          process.stderr.write(
+            `${Object.entries(event)
+              .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+              .join(' ')}\n`,
+          );
       };
       const { SQSClient } = lazy.sqs();
       const client = new SQSClient({ region: queueRegion(flags.queue) ?? process.env.AWS_REGION ?? 'us-east-1' });
@@ -109,9 +129,19 @@ export function registerWatchCommand(program: Command): void {
             log: (event) => write({ ...event }),
             refresh: async (scope) => {
               const narrowed = lazy.refresh().narrowedConfig(config, scope);
-              const result = await lazy.lock().withStoreLock(outputDir, () => lazy.ingest().ingest({ config: narrowed, secrets: { externalId } }), { waitMs: flags.lockWait * 1000 });
+              const result = await lazy
+                .lock()
+                .withStoreLock(outputDir, () => lazy.ingest().ingest({ config: narrowed, secrets: { externalId }, simulate: world }), {
+                  waitMs: flags.lockWait * 1000,
+                });
               const { summary } = result;
-              write({ event: 'snapshot-written', path: summary.snapshot.path, graphSha256: summary.snapshot.sha256, changes: summary.changes, errors: summary.errors.length });
+              write({
+                event: 'snapshot-written',
+                path: summary.snapshot.path,
+                graphSha256: summary.snapshot.sha256,
+                changes: summary.changes,
+                errors: summary.errors.length,
+              });
             },
           });
         }

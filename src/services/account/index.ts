@@ -22,17 +22,9 @@ export function createAccountService(services: readonly AwsServiceModule[]): Ser
     service: 'account',
     scope: 'global',
     // Write calls that change what it reads (docs/event-streaming.md).
-    events: [
-      { source: 'iam.amazonaws.com', names: ['CreateAccountAlias', 'DeleteAccountAlias', 'EnableMFADevice', 'DeactivateMFADevice'] },
-    ],
-    entities: [
-      AccountEntities.ACCOUNT,
-      ...services.map((module) => module.serviceEntity),
-    ],
-    relationships: [
-      AccountRelationships.ACCOUNT_HAS_ACCOUNT,
-      accountHasServices(serviceTypes),
-    ],
+    events: [{ source: 'iam.amazonaws.com', names: ['CreateAccountAlias', 'DeleteAccountAlias', 'EnableMFADevice', 'DeactivateMFADevice'] }],
+    entities: [AccountEntities.ACCOUNT, ...services.map((module) => module.serviceEntity)],
+    relationships: [AccountRelationships.ACCOUNT_HAS_ACCOUNT, accountHasServices(serviceTypes)],
     permissions: ['iam:ListAccountAliases', 'iam:GetAccountSummary'],
     optionalCalls: [
       {

@@ -12,5 +12,6 @@ export const AccountRelationships = defineRelationships({
 
 /** `aws_account HAS aws_<service>` over the given service types. */
 export function accountHasServices(serviceTypes: readonly string[]) {
-  return defineRelationships({ ACCOUNT_HAS_SERVICE: { from: AccountEntities.ACCOUNT._type, verb: RelationshipVerb.HAS, to: serviceTypes } }).ACCOUNT_HAS_SERVICE;
+  return defineRelationships({ ACCOUNT_HAS_SERVICE: { from: AccountEntities.ACCOUNT._type, verb: RelationshipVerb.HAS, to: serviceTypes } })
+    .ACCOUNT_HAS_SERVICE;
 }

@@ -61,8 +61,14 @@ export const acmCertificatesCollector: Collector = {
     }
     await mapConcurrent(summaries, 4, async (summary) => {
       const CertificateArn = summary.CertificateArn;
-      const detail = await context.optional('acm:DescribeCertificate', async () => (await client.send(new DescribeCertificateCommand({ CertificateArn }))).Certificate);
-      const tags = await context.optional('acm:ListTagsForCertificate', async () => (await client.send(new ListTagsForCertificateCommand({ CertificateArn }))).Tags);
+      const detail = await context.optional(
+        'acm:DescribeCertificate',
+        async () => (await client.send(new DescribeCertificateCommand({ CertificateArn }))).Certificate,
+      );
+      const tags = await context.optional(
+        'acm:ListTagsForCertificate',
+        async () => (await client.send(new ListTagsForCertificateCommand({ CertificateArn }))).Tags,
+      );
       const certificate = context.addEntity(convertAcmCertificate({ summary, detail, tags, accountId, region: context.region }));
       context.addRelationship(acmServiceHasCertificate(accountId, certificate));
     });

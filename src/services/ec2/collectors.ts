@@ -63,15 +63,7 @@ import {
   vpcPeering,
   type SnapshotSharing,
 } from './converters';
-import {
-  eniKey,
-  internetGatewayKey,
-  natGatewayKey,
-  ref,
-  routeTableKey,
-  vpnGatewayKey,
-  type Ec2Scope,
-} from './keys';
+import { eniKey, internetGatewayKey, natGatewayKey, ref, routeTableKey, vpnGatewayKey, type Ec2Scope } from './keys';
 import { Ec2Entities, Ec2Relationships } from './schema';
 import { networkAclEntryEdges, securityGroupRuleEdges } from './rules';
 
@@ -128,7 +120,46 @@ export const ec2NetworkCollector: Collector = {
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'ec2.amazonaws.com', names: ['CreateVpc', 'DeleteVpc', 'ModifyVpcAttribute', 'CreateSubnet', 'DeleteSubnet', 'ModifySubnetAttribute', 'CreateInternetGateway', 'AttachInternetGateway', 'DetachInternetGateway', 'DeleteInternetGateway', 'CreateNatGateway', 'DeleteNatGateway', 'CreateRouteTable', 'DeleteRouteTable', 'CreateRoute', 'DeleteRoute', 'ReplaceRoute', 'AssociateRouteTable', 'DisassociateRouteTable', 'CreateFlowLogs', 'DeleteFlowLogs', 'CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection', 'DeleteVpcPeeringConnection', 'AllocateAddress', 'ReleaseAddress', 'AssociateAddress', 'DisassociateAddress', 'CreateNetworkInterface', 'DeleteNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'CreateVpcEndpoint', 'DeleteVpcEndpoints'], resourceIds: ['requestParameters.vpcId', 'requestParameters.subnetId'] },
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
+        'CreateVpc',
+        'DeleteVpc',
+        'ModifyVpcAttribute',
+        'CreateSubnet',
+        'DeleteSubnet',
+        'ModifySubnetAttribute',
+        'CreateInternetGateway',
+        'AttachInternetGateway',
+        'DetachInternetGateway',
+        'DeleteInternetGateway',
+        'CreateNatGateway',
+        'DeleteNatGateway',
+        'CreateRouteTable',
+        'DeleteRouteTable',
+        'CreateRoute',
+        'DeleteRoute',
+        'ReplaceRoute',
+        'AssociateRouteTable',
+        'DisassociateRouteTable',
+        'CreateFlowLogs',
+        'DeleteFlowLogs',
+        'CreateVpcPeeringConnection',
+        'AcceptVpcPeeringConnection',
+        'DeleteVpcPeeringConnection',
+        'AllocateAddress',
+        'ReleaseAddress',
+        'AssociateAddress',
+        'DisassociateAddress',
+        'CreateNetworkInterface',
+        'DeleteNetworkInterface',
+        'AttachNetworkInterface',
+        'DetachNetworkInterface',
+        'CreateVpcEndpoint',
+        'DeleteVpcEndpoints',
+      ],
+      resourceIds: ['requestParameters.vpcId', 'requestParameters.subnetId'],
+    },
   ],
   entities: [
     Ec2Entities.VPC,
@@ -218,7 +249,15 @@ export const ec2NetworkCollector: Collector = {
     const ownTables = mine(routeTables, (t) => t.OwnerId);
     for (const table of ownTables) {
       context.addEntity(convertRouteTable(table, scope));
-      if (table.VpcId) context.addRelationship(vpcHas(scope, table.VpcId, ref(Ec2Entities.ROUTE_TABLE._type, routeTableKey(scope.region, table.OwnerId ?? accountId, table.RouteTableId ?? '')), table.OwnerId));
+      if (table.VpcId)
+        context.addRelationship(
+          vpcHas(
+            scope,
+            table.VpcId,
+            ref(Ec2Entities.ROUTE_TABLE._type, routeTableKey(scope.region, table.OwnerId ?? accountId, table.RouteTableId ?? '')),
+            table.OwnerId,
+          ),
+        );
     }
     for (const subnet of mine(subnets, (s) => s.OwnerId)) {
       const used = routeTableForSubnet(subnet, routeTables);
@@ -232,20 +271,31 @@ export const ec2NetworkCollector: Collector = {
       context.addEntity(convertInternetGateway(gateway, scope));
       for (const attachment of gateway.Attachments ?? []) {
         if (attachment.VpcId && isAttached(attachment)) {
-          context.addRelationship(vpcHas(scope, attachment.VpcId, ref(Ec2Entities.INTERNET_GATEWAY._type, internetGatewayKey(scope.region, gateway.OwnerId ?? accountId, gateway.InternetGatewayId ?? ''))));
+          context.addRelationship(
+            vpcHas(
+              scope,
+              attachment.VpcId,
+              ref(Ec2Entities.INTERNET_GATEWAY._type, internetGatewayKey(scope.region, gateway.OwnerId ?? accountId, gateway.InternetGatewayId ?? '')),
+            ),
+          );
         }
       }
     }
     for (const gateway of natGateways) {
       context.addEntity(convertNatGateway(gateway, scope));
-      if (gateway.VpcId) context.addRelationship(vpcHas(scope, gateway.VpcId, ref(Ec2Entities.NAT_GATEWAY._type, natGatewayKey(scope.region, accountId, gateway.NatGatewayId ?? ''))));
+      if (gateway.VpcId)
+        context.addRelationship(
+          vpcHas(scope, gateway.VpcId, ref(Ec2Entities.NAT_GATEWAY._type, natGatewayKey(scope.region, accountId, gateway.NatGatewayId ?? ''))),
+        );
       context.addRelationships(natGatewayUses(gateway, scope));
     }
     for (const gateway of vpnGateways) {
       context.addEntity(convertVpnGateway(gateway, scope));
       for (const attachment of gateway.VpcAttachments ?? []) {
         if (attachment.VpcId && (attachment.State === 'attached' || attachment.State === 'attaching')) {
-          context.addRelationship(vpcHas(scope, attachment.VpcId, ref(Ec2Entities.VPN_GATEWAY._type, vpnGatewayKey(scope.region, accountId, gateway.VpnGatewayId ?? ''))));
+          context.addRelationship(
+            vpcHas(scope, attachment.VpcId, ref(Ec2Entities.VPN_GATEWAY._type, vpnGatewayKey(scope.region, accountId, gateway.VpnGatewayId ?? ''))),
+          );
         }
       }
     }
@@ -276,12 +326,29 @@ export const ec2FirewallsCollector: Collector = {
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'ec2.amazonaws.com', names: ['CreateSecurityGroup', 'DeleteSecurityGroup', 'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress', 'ModifySecurityGroupRules', 'UpdateSecurityGroupRuleDescriptionsIngress', 'UpdateSecurityGroupRuleDescriptionsEgress', 'CreateNetworkAcl', 'DeleteNetworkAcl', 'CreateNetworkAclEntry', 'DeleteNetworkAclEntry', 'ReplaceNetworkAclEntry', 'ReplaceNetworkAclAssociation'], resourceIds: ['requestParameters.groupId', 'responseElements.groupId', 'requestParameters.networkAclId'] },
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
+        'CreateSecurityGroup',
+        'DeleteSecurityGroup',
+        'AuthorizeSecurityGroupIngress',
+        'AuthorizeSecurityGroupEgress',
+        'RevokeSecurityGroupIngress',
+        'RevokeSecurityGroupEgress',
+        'ModifySecurityGroupRules',
+        'UpdateSecurityGroupRuleDescriptionsIngress',
+        'UpdateSecurityGroupRuleDescriptionsEgress',
+        'CreateNetworkAcl',
+        'DeleteNetworkAcl',
+        'CreateNetworkAclEntry',
+        'DeleteNetworkAclEntry',
+        'ReplaceNetworkAclEntry',
+        'ReplaceNetworkAclAssociation',
+      ],
+      resourceIds: ['requestParameters.groupId', 'responseElements.groupId', 'requestParameters.networkAclId'],
+    },
   ],
-  entities: [
-    Ec2Entities.SECURITY_GROUP,
-    Ec2Entities.NETWORK_ACL,
-  ],
+  entities: [Ec2Entities.SECURITY_GROUP, Ec2Entities.NETWORK_ACL],
   relationships: [
     Ec2Relationships.SERVICE_HAS_FIREWALL,
     Ec2Relationships.SECURITY_GROUP_ALLOWS,
@@ -319,7 +386,9 @@ export const ec2FirewallsCollector: Collector = {
     for (const eni of entitiesHere(context, Ec2Entities.ENI._type)) {
       const groupIds = Array.isArray(eni.securityGroupIds) ? (eni.securityGroupIds as string[]) : [];
       for (const groupId of groupIds) {
-        context.addRelationship(securityGroupProtects(scope, groupId, ref(Ec2Entities.ENI._type, eniKey(scope.region, String(eni.accountId), String(eni.networkInterfaceId)))));
+        context.addRelationship(
+          securityGroupProtects(scope, groupId, ref(Ec2Entities.ENI._type, eniKey(scope.region, String(eni.accountId), String(eni.networkInterfaceId)))),
+        );
       }
     }
   },
@@ -332,7 +401,11 @@ export const ec2SnapshotsCollector: Collector = {
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'ec2.amazonaws.com', names: ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot', 'DeleteSnapshot', 'ModifySnapshotAttribute', 'ResetSnapshotAttribute'], resourceIds: ['requestParameters.snapshotId', 'responseElements.snapshotId'] },
+    {
+      source: 'ec2.amazonaws.com',
+      names: ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot', 'DeleteSnapshot', 'ModifySnapshotAttribute', 'ResetSnapshotAttribute'],
+      resourceIds: ['requestParameters.snapshotId', 'responseElements.snapshotId'],
+    },
   ],
   entities: [Ec2Entities.SNAPSHOT],
   relationships: [],
@@ -373,14 +446,24 @@ export const ec2VolumesCollector: Collector = {
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'ec2.amazonaws.com', names: ['CreateVolume', 'DeleteVolume', 'AttachVolume', 'DetachVolume', 'ModifyVolume', 'EnableEbsEncryptionByDefault', 'DisableEbsEncryptionByDefault', 'ModifyEbsDefaultKmsKeyId', 'ResetEbsDefaultKmsKeyId'], resourceIds: ['requestParameters.volumeId', 'responseElements.volumeId'] },
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
+        'CreateVolume',
+        'DeleteVolume',
+        'AttachVolume',
+        'DetachVolume',
+        'ModifyVolume',
+        'EnableEbsEncryptionByDefault',
+        'DisableEbsEncryptionByDefault',
+        'ModifyEbsDefaultKmsKeyId',
+        'ResetEbsDefaultKmsKeyId',
+      ],
+      resourceIds: ['requestParameters.volumeId', 'responseElements.volumeId'],
+    },
   ],
   entities: [Ec2Entities.VOLUME],
-  relationships: [
-    Ec2Relationships.SERVICE_HAS_VOLUME,
-    Ec2Relationships.VOLUME_USES_KEY_OR_SNAPSHOT,
-    Ec2Relationships.VOLUME_HAS_SNAPSHOT,
-  ],
+  relationships: [Ec2Relationships.SERVICE_HAS_VOLUME, Ec2Relationships.VOLUME_USES_KEY_OR_SNAPSHOT, Ec2Relationships.VOLUME_HAS_SNAPSHOT],
   permissions: ['ec2:DescribeVolumes', 'ec2:GetEbsEncryptionByDefault', 'ec2:GetEbsDefaultKmsKeyId'],
   // Their properties are on the Ec2Entities.SERVICE._type service entity, put back through `enriches`.
   optionalCalls: [
@@ -451,7 +534,11 @@ export const ec2ImagesCollector: Collector = {
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'ec2.amazonaws.com', names: ['RegisterImage', 'DeregisterImage', 'CreateImage', 'CopyImage', 'ModifyImageAttribute', 'ResetImageAttribute'], resourceIds: ['requestParameters.imageId', 'responseElements.imageId'] },
+    {
+      source: 'ec2.amazonaws.com',
+      names: ['RegisterImage', 'DeregisterImage', 'CreateImage', 'CopyImage', 'ModifyImageAttribute', 'ResetImageAttribute'],
+      resourceIds: ['requestParameters.imageId', 'responseElements.imageId'],
+    },
   ],
   entities: [Ec2Entities.AMI],
   relationships: [],
@@ -470,9 +557,7 @@ export const ec2KeyPairsCollector: Collector = {
   service: 'ec2',
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
-  events: [
-    { source: 'ec2.amazonaws.com', names: ['CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair'], resourceIds: ['requestParameters.keyName'] },
-  ],
+  events: [{ source: 'ec2.amazonaws.com', names: ['CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair'], resourceIds: ['requestParameters.keyName'] }],
   entities: [Ec2Entities.KEY_PAIR],
   relationships: [],
   permissions: ['ec2:DescribeKeyPairs'],
@@ -496,7 +581,23 @@ export const ec2InstancesCollector: Collector = {
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'ec2.amazonaws.com', names: ['RunInstances', 'TerminateInstances', 'StartInstances', 'StopInstances', 'RebootInstances', 'ModifyInstanceAttribute', 'ModifyInstanceMetadataOptions', 'AssociateIamInstanceProfile', 'DisassociateIamInstanceProfile', 'ReplaceIamInstanceProfileAssociation', 'ModifyNetworkInterfaceAttribute'], resourceIds: ['responseElements.instancesSet.items[].instanceId', 'requestParameters.instanceId'] },
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
+        'RunInstances',
+        'TerminateInstances',
+        'StartInstances',
+        'StopInstances',
+        'RebootInstances',
+        'ModifyInstanceAttribute',
+        'ModifyInstanceMetadataOptions',
+        'AssociateIamInstanceProfile',
+        'DisassociateIamInstanceProfile',
+        'ReplaceIamInstanceProfileAssociation',
+        'ModifyNetworkInterfaceAttribute',
+      ],
+      resourceIds: ['responseElements.instancesSet.items[].instanceId', 'requestParameters.instanceId'],
+    },
   ],
   entities: [Ec2Entities.INSTANCE],
   relationships: [

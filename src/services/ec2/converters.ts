@@ -45,7 +45,9 @@ import {
 } from './keys';
 import { Ec2Entities } from './schema';
 
-const unique = <T>(values: Iterable<T | undefined | null | ''>): T[] => [...new Set([...values].filter((v): v is T => v !== undefined && v !== null && v !== ''))];
+const unique = <T>(values: Iterable<T | undefined | null | ''>): T[] => [
+  ...new Set([...values].filter((v): v is T => v !== undefined && v !== null && v !== '')),
+];
 /** A list property, or undefined when empty (so the property is absent rather than `[]`). */
 const listOrUndefined = (values: string[]): string[] | undefined => (values.length ? values : undefined);
 const listOrNull = (values: string[]): string[] | null => (values.length ? values : null);
@@ -87,7 +89,9 @@ export function routesToInternetGateway(table: RouteTable): boolean {
  * of its VPC (AWS's own rule).
  */
 export function routeTableForSubnet(subnet: Subnet, tables: readonly RouteTable[]): { table: RouteTable; main: boolean } | undefined {
-  const explicit = tables.find((table) => (table.Associations ?? []).some((a) => a.SubnetId === subnet.SubnetId && a.AssociationState?.State !== 'disassociated'));
+  const explicit = tables.find((table) =>
+    (table.Associations ?? []).some((a) => a.SubnetId === subnet.SubnetId && a.AssociationState?.State !== 'disassociated'),
+  );
   if (explicit) return { table: explicit, main: false };
   const main = tables.find((table) => table.VpcId === subnet.VpcId && (table.Associations ?? []).some((a) => a.Main));
   return main ? { table: main, main: true } : undefined;
@@ -128,7 +132,9 @@ export function convertVpc(vpc: Vpc, scope: Ec2Scope, facts: VpcFacts): Entity {
       accountId: owner,
       region: scope.region,
       CIDR: vpc.CidrBlock ?? null,
-      cidrBlocks: listOrUndefined(unique((vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlockState?.State !== 'disassociated').map((a) => a.CidrBlock))),
+      cidrBlocks: listOrUndefined(
+        unique((vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlockState?.State !== 'disassociated').map((a) => a.CidrBlock)),
+      ),
       // The data model's CIDRv6 takes an address, not a block.
       ipv6CIDR: ipv6Blocks[0],
       ipv6CidrBlocks: listOrUndefined(ipv6Blocks),
@@ -151,7 +157,9 @@ export function convertVpc(vpc: Vpc, scope: Ec2Scope, facts: VpcFacts): Entity {
 export function convertSubnet(subnet: Subnet, scope: Ec2Scope, facts: { public: boolean; routeTableId?: string }): Entity {
   const id = subnet.SubnetId ?? '';
   const owner = subnet.OwnerId ?? scope.accountId;
-  const ipv6Blocks = unique((subnet.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlockState?.State !== 'disassociated').map((a) => a.Ipv6CidrBlock));
+  const ipv6Blocks = unique(
+    (subnet.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlockState?.State !== 'disassociated').map((a) => a.Ipv6CidrBlock),
+  );
   return createEntity({
     _key: subnetKey(scope.region, owner, id),
     schema: Ec2Entities.SUBNET,
@@ -415,10 +423,18 @@ export function natGatewayUses(gateway: NatGateway, scope: Ec2Scope): Relationsh
   const relationships: Relationship[] = [];
   for (const address of gateway.NatGatewayAddresses ?? []) {
     if (address.NetworkInterfaceId) {
-      relationships.push(createRelationship({ from, verb: RelationshipVerb.USES, to: ref(Ec2Entities.ENI._type, eniKey(scope.region, scope.accountId, address.NetworkInterfaceId)) }));
+      relationships.push(
+        createRelationship({
+          from,
+          verb: RelationshipVerb.USES,
+          to: ref(Ec2Entities.ENI._type, eniKey(scope.region, scope.accountId, address.NetworkInterfaceId)),
+        }),
+      );
     }
     if (address.AllocationId) {
-      relationships.push(createRelationship({ from, verb: RelationshipVerb.USES, to: ref(Ec2Entities.EIP._type, eipKey(scope.region, scope.accountId, address.AllocationId)) }));
+      relationships.push(
+        createRelationship({ from, verb: RelationshipVerb.USES, to: ref(Ec2Entities.EIP._type, eipKey(scope.region, scope.accountId, address.AllocationId)) }),
+      );
     }
   }
   return relationships;
@@ -580,7 +596,11 @@ export function networkAclProtectsSubnets(acl: Entity, source: NetworkAcl, scope
 }
 
 export function securityGroupProtects(scope: Ec2Scope, groupId: string, target: EntityRef): Relationship {
-  return createRelationship({ from: ref(Ec2Entities.SECURITY_GROUP._type, securityGroupKey(scope.region, scope.accountId, groupId)), verb: RelationshipVerb.PROTECTS, to: target });
+  return createRelationship({
+    from: ref(Ec2Entities.SECURITY_GROUP._type, securityGroupKey(scope.region, scope.accountId, groupId)),
+    verb: RelationshipVerb.PROTECTS,
+    to: target,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -607,7 +627,10 @@ export function convertInstance(instance: Instance, scope: Ec2Scope, ownerId?: s
   const id = instance.InstanceId ?? '';
   const owner = ownerId ?? scope.accountId;
   const enis = instance.NetworkInterfaces ?? [];
-  const privateIps = unique([instance.PrivateIpAddress, ...enis.flatMap((eni) => [eni.PrivateIpAddress, ...(eni.PrivateIpAddresses ?? []).map((p) => p.PrivateIpAddress)])]);
+  const privateIps = unique([
+    instance.PrivateIpAddress,
+    ...enis.flatMap((eni) => [eni.PrivateIpAddress, ...(eni.PrivateIpAddresses ?? []).map((p) => p.PrivateIpAddress)]),
+  ]);
   const publicIps = unique([instance.PublicIpAddress, ...enis.map((eni) => eni.Association?.PublicIp)]);
   const ipv6 = unique([instance.Ipv6Address, ...enis.flatMap((eni) => (eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address))]);
   const macs = unique(enis.map((eni) => eni.MacAddress?.toLowerCase()));
@@ -706,7 +729,9 @@ export function instanceRelationships(instance: Instance, entity: Entity, scope:
   const owner = typeof entity.accountId === 'string' ? entity.accountId : scope.accountId;
   const relationships: Relationship[] = [];
   if (instance.SubnetId) {
-    relationships.push(createRelationship({ from: ref(Ec2Entities.SUBNET._type, subnetKey(scope.region, owner, instance.SubnetId)), verb: RelationshipVerb.HAS, to: entity }));
+    relationships.push(
+      createRelationship({ from: ref(Ec2Entities.SUBNET._type, subnetKey(scope.region, owner, instance.SubnetId)), verb: RelationshipVerb.HAS, to: entity }),
+    );
   }
   for (const volumeId of unique((instance.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId))) {
     relationships.push(
@@ -883,7 +908,9 @@ export function convertImage(image: Image, scope: Ec2Scope): Entity {
       imdsSupport: image.ImdsSupport,
       deprecationTime: toDateValue(image.DeprecationTime),
       snapshotIds: listOrUndefined(snapshotIds),
-      encrypted: (image.BlockDeviceMappings ?? []).some((m) => m.Ebs) ? (image.BlockDeviceMappings ?? []).every((m) => !m.Ebs || m.Ebs.Encrypted === true) : undefined,
+      encrypted: (image.BlockDeviceMappings ?? []).some((m) => m.Ebs)
+        ? (image.BlockDeviceMappings ?? []).every((m) => !m.Ebs || m.Ebs.Encrypted === true)
+        : undefined,
       webLink: consoleLink('ec2', scope.region, `ImageDetails:imageId=${id}`),
     },
   });

@@ -1,5 +1,15 @@
 import type { IpPermission, NetworkAcl, NetworkAclEntry, SecurityGroup } from '@aws-sdk/client-ec2';
-import { cidrEntity, createEntity, createRelationship, internetEntity, mappedEntity, RelationshipVerb, type Entity, type RawValue, type Relationship } from '../../graph';
+import {
+  cidrEntity,
+  createEntity,
+  createRelationship,
+  internetEntity,
+  mappedEntity,
+  RelationshipVerb,
+  type Entity,
+  type RawValue,
+  type Relationship,
+} from '../../graph';
 import { networkAclKey, prefixListKey, ref, securityGroupKey, type Ec2Scope, type EntityRef } from './keys';
 import { Ec2Entities } from './schema';
 
@@ -79,7 +89,11 @@ export function cidrTarget(cidr: string): Entity {
   return cidrEntity(cidr);
 }
 
-function securityGroupTarget(pair: NonNullable<IpPermission['UserIdGroupPairs']>[number], scope: Ec2Scope, ingestedAccounts: ReadonlySet<string>): { target: EntityRef; mapped?: Entity } {
+function securityGroupTarget(
+  pair: NonNullable<IpPermission['UserIdGroupPairs']>[number],
+  scope: Ec2Scope,
+  ingestedAccounts: ReadonlySet<string>,
+): { target: EntityRef; mapped?: Entity } {
   const owner = pair.UserId ?? scope.accountId;
   const groupId = pair.GroupId ?? pair.GroupName ?? '';
   const key = securityGroupKey(scope.region, owner, groupId);

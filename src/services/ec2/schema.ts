@@ -34,7 +34,11 @@ export const Ec2Relationships = defineRelationships({
   // The network
   SERVICE_HAS_NETWORK: { from: SERVICE, verb: HAS, to: [E.VPC._type, E.SUBNET._type] },
   VPC_CONTAINS_SUBNET: { from: E.VPC._type, verb: CONTAINS, to: E.SUBNET._type },
-  VPC_HAS_GATEWAY_OR_ROUTE_TABLE: { from: E.VPC._type, verb: HAS, to: [E.NAT_GATEWAY._type, E.INTERNET_GATEWAY._type, E.VPN_GATEWAY._type, E.ROUTE_TABLE._type] },
+  VPC_HAS_GATEWAY_OR_ROUTE_TABLE: {
+    from: E.VPC._type,
+    verb: HAS,
+    to: [E.NAT_GATEWAY._type, E.INTERNET_GATEWAY._type, E.VPN_GATEWAY._type, E.ROUTE_TABLE._type],
+  },
   SUBNET_USES_ROUTE_TABLE: { from: E.SUBNET._type, verb: USES, to: E.ROUTE_TABLE._type },
   NAT_GATEWAY_USES_ADDRESS: { from: E.NAT_GATEWAY._type, verb: USES, to: [E.ENI._type, E.EIP._type] },
   ENI_USES_EIP: { from: E.ENI._type, verb: USES, to: E.EIP._type },
@@ -58,3 +62,6 @@ export const Ec2Relationships = defineRelationships({
   INSTANCE_HAS_SECURITY_GROUP: { from: E.INSTANCE._type, verb: HAS, to: E.SECURITY_GROUP._type },
   SECURITY_GROUP_PROTECTS_INSTANCE: { from: E.SECURITY_GROUP._type, verb: PROTECTS, to: E.INSTANCE._type },
 });
+
+// How EC2 resources' keys are spelled (ARNs), for the services whose resources sit in VPCs.
+export { eniKey, instanceKey, securityGroupKey, subnetKey, volumeKey, vpcKey } from './keys';

@@ -145,7 +145,11 @@ export const iamPoliciesCollector: Collector = {
   scope: 'global',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'iam.amazonaws.com', names: ['CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'TagPolicy', 'UntagPolicy'], resourceIds: ['requestParameters.policyArn', 'responseElements.policy.arn'] },
+    {
+      source: 'iam.amazonaws.com',
+      names: ['CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'TagPolicy', 'UntagPolicy'],
+      resourceIds: ['requestParameters.policyArn', 'responseElements.policy.arn'],
+    },
   ],
   entities: [IamEntities.POLICY],
   relationships: [IamRelationships.SERVICE_HAS_POLICY],
@@ -170,12 +174,23 @@ export const iamGroupsCollector: Collector = {
   scope: 'global',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'iam.amazonaws.com', names: ['CreateGroup', 'DeleteGroup', 'UpdateGroup', 'AttachGroupPolicy', 'DetachGroupPolicy', 'PutGroupPolicy', 'DeleteGroupPolicy', 'AddUserToGroup', 'RemoveUserFromGroup'], resourceIds: ['requestParameters.groupName'] },
+    {
+      source: 'iam.amazonaws.com',
+      names: [
+        'CreateGroup',
+        'DeleteGroup',
+        'UpdateGroup',
+        'AttachGroupPolicy',
+        'DetachGroupPolicy',
+        'PutGroupPolicy',
+        'DeleteGroupPolicy',
+        'AddUserToGroup',
+        'RemoveUserFromGroup',
+      ],
+      resourceIds: ['requestParameters.groupName'],
+    },
   ],
-  entities: [
-    IamEntities.GROUP,
-    IamEntities.GROUP_POLICY,
-  ],
+  entities: [IamEntities.GROUP, IamEntities.GROUP_POLICY],
   relationships: [IamRelationships.SERVICE_HAS_GROUP, ...POLICY_DECLARATIONS.group],
   permissions: ['iam:GetAccountAuthorizationDetails'],
   dependsOn: ['account'],
@@ -203,12 +218,33 @@ export const iamRolesCollector: Collector = {
   scope: 'global',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'iam.amazonaws.com', names: ['CreateRole', 'DeleteRole', 'UpdateRole', 'UpdateRoleDescription', 'UpdateAssumeRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy', 'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary', 'TagRole', 'UntagRole', 'CreateInstanceProfile', 'DeleteInstanceProfile', 'AddRoleToInstanceProfile', 'RemoveRoleFromInstanceProfile', 'CreateServiceLinkedRole', 'DeleteServiceLinkedRole'], resourceIds: ['requestParameters.roleName'] },
+    {
+      source: 'iam.amazonaws.com',
+      names: [
+        'CreateRole',
+        'DeleteRole',
+        'UpdateRole',
+        'UpdateRoleDescription',
+        'UpdateAssumeRolePolicy',
+        'AttachRolePolicy',
+        'DetachRolePolicy',
+        'PutRolePolicy',
+        'DeleteRolePolicy',
+        'PutRolePermissionsBoundary',
+        'DeleteRolePermissionsBoundary',
+        'TagRole',
+        'UntagRole',
+        'CreateInstanceProfile',
+        'DeleteInstanceProfile',
+        'AddRoleToInstanceProfile',
+        'RemoveRoleFromInstanceProfile',
+        'CreateServiceLinkedRole',
+        'DeleteServiceLinkedRole',
+      ],
+      resourceIds: ['requestParameters.roleName'],
+    },
   ],
-  entities: [
-    IamEntities.ROLE,
-    IamEntities.ROLE_POLICY,
-  ],
+  entities: [IamEntities.ROLE, IamEntities.ROLE_POLICY],
   relationships: [IamRelationships.SERVICE_HAS_ROLE, ...POLICY_DECLARATIONS.role],
   permissions: ['iam:GetAccountAuthorizationDetails', 'iam:ListRoles'],
   optionalCalls: [
@@ -255,14 +291,39 @@ export const iamUsersCollector: Collector = {
   scope: 'global',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'iam.amazonaws.com', names: ['CreateUser', 'DeleteUser', 'UpdateUser', 'AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'PutUserPermissionsBoundary', 'DeleteUserPermissionsBoundary', 'AddUserToGroup', 'RemoveUserFromGroup', 'CreateAccessKey', 'DeleteAccessKey', 'UpdateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile', 'EnableMFADevice', 'DeactivateMFADevice', 'CreateVirtualMFADevice', 'DeleteVirtualMFADevice', 'UploadSSHPublicKey', 'DeleteSSHPublicKey', 'TagUser', 'UntagUser'], resourceIds: ['requestParameters.userName'] },
+    {
+      source: 'iam.amazonaws.com',
+      names: [
+        'CreateUser',
+        'DeleteUser',
+        'UpdateUser',
+        'AttachUserPolicy',
+        'DetachUserPolicy',
+        'PutUserPolicy',
+        'DeleteUserPolicy',
+        'PutUserPermissionsBoundary',
+        'DeleteUserPermissionsBoundary',
+        'AddUserToGroup',
+        'RemoveUserFromGroup',
+        'CreateAccessKey',
+        'DeleteAccessKey',
+        'UpdateAccessKey',
+        'CreateLoginProfile',
+        'UpdateLoginProfile',
+        'DeleteLoginProfile',
+        'EnableMFADevice',
+        'DeactivateMFADevice',
+        'CreateVirtualMFADevice',
+        'DeleteVirtualMFADevice',
+        'UploadSSHPublicKey',
+        'DeleteSSHPublicKey',
+        'TagUser',
+        'UntagUser',
+      ],
+      resourceIds: ['requestParameters.userName'],
+    },
   ],
-  entities: [
-    IamEntities.USER,
-    IamEntities.USER_POLICY,
-    IamEntities.ACCESS_KEY,
-    IamEntities.MFA_DEVICE,
-  ],
+  entities: [IamEntities.USER, IamEntities.USER_POLICY, IamEntities.ACCESS_KEY, IamEntities.MFA_DEVICE],
   relationships: [
     IamRelationships.SERVICE_HAS_USER,
     ...POLICY_DECLARATIONS.user,
@@ -286,8 +347,7 @@ export const iamUsersCollector: Collector = {
       actions: ['iam:GetCredentialReport', 'iam:GenerateCredentialReport'],
       per: 'scope',
       properties: [{ _type: IamEntities.USER._type, properties: ['passwordEnabled', 'passwordLastUsed', 'passwordLastChanged', 'passwordNextRotation'] }],
-      cost:
-        'users have no password facts and the account no root-user facts from the report; `iam:GenerateCredentialReport` is needed only when no report younger than 4 hours exists',
+      cost: 'users have no password facts and the account no root-user facts from the report; `iam:GenerateCredentialReport` is needed only when no report younger than 4 hours exists',
     },
     { operation: 'iam:ListVirtualMFADevices', per: 'scope', cost: 'the account has no root virtual-MFA fact (`rootUserHardwareMfaEnabled` unknown)' },
     {
@@ -359,9 +419,7 @@ export const iamUsersCollector: Collector = {
         return found;
       });
 
-      const user = context.addEntity(
-        convertUser({ detail, accountId, report: detail.Arn ? rows.get(detail.Arn) : undefined, accessKeys, mfaDevices }),
-      );
+      const user = context.addEntity(convertUser({ detail, accountId, report: detail.Arn ? rows.get(detail.Arn) : undefined, accessKeys, mfaDevices }));
       context.addRelationship(iamServiceHas(accountId, user));
       addPrincipalPolicies(context, { kind: 'user', arn: user._key, name: userName }, user, detail.UserPolicyList, detail.AttachedManagedPolicies);
       for (const groupName of detail.GroupList ?? []) {
@@ -397,9 +455,7 @@ export const iamPasswordPolicyCollector: Collector = {
   service: 'iam',
   scope: 'global',
   // Write calls that change what it reads (docs/event-streaming.md).
-  events: [
-    { source: 'iam.amazonaws.com', names: ['UpdateAccountPasswordPolicy', 'DeleteAccountPasswordPolicy'] },
-  ],
+  events: [{ source: 'iam.amazonaws.com', names: ['UpdateAccountPasswordPolicy', 'DeleteAccountPasswordPolicy'] }],
   entities: [IamEntities.PASSWORD_POLICY],
   relationships: [IamRelationships.SERVICE_HAS_PASSWORD_POLICY],
   permissions: ['iam:GetAccountPasswordPolicy'],
@@ -431,7 +487,10 @@ export const iamSamlProvidersCollector: Collector = {
   scope: 'global',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'iam.amazonaws.com', names: ['CreateSAMLProvider', 'UpdateSAMLProvider', 'DeleteSAMLProvider', 'CreateOpenIDConnectProvider', 'DeleteOpenIDConnectProvider'] },
+    {
+      source: 'iam.amazonaws.com',
+      names: ['CreateSAMLProvider', 'UpdateSAMLProvider', 'DeleteSAMLProvider', 'CreateOpenIDConnectProvider', 'DeleteOpenIDConnectProvider'],
+    },
   ],
   entities: [IamEntities.SAML_PROVIDER],
   relationships: [IamRelationships.SERVICE_HAS_SAML_PROVIDER],

@@ -5,7 +5,8 @@ import { asList, isRecord, parsePolicyDocument, type Statement } from '../../pol
  * change the answer: an MFA- or IP-conditioned `*` on `*` still makes its holder an administrator.
  */
 export function isAdminStatement(statement: Statement): boolean {
-  if (statement.effect !== 'Allow' || statement.actions.kind !== 'include' || statement.resources.kind !== 'include' || statement.resources.implicit) return false;
+  if (statement.effect !== 'Allow' || statement.actions.kind !== 'include' || statement.resources.kind !== 'include' || statement.resources.implicit)
+    return false;
   return statement.actions.patterns.some((action) => action === '*' || action === '*:*') && statement.resources.patterns.includes('*');
 }
 

@@ -18,7 +18,26 @@ export const kmsKeysCollector: Collector = {
   scope: 'regional',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 'kms.amazonaws.com', names: ['CreateKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisableKey', 'EnableKeyRotation', 'DisableKeyRotation', 'CreateAlias', 'DeleteAlias', 'UpdateAlias', 'TagResource', 'UntagResource', 'PutKeyPolicy', 'UpdateKeyDescription'], resourceIds: ['requestParameters.keyId', 'responseElements.keyMetadata.keyId'] },
+    {
+      source: 'kms.amazonaws.com',
+      names: [
+        'CreateKey',
+        'ScheduleKeyDeletion',
+        'CancelKeyDeletion',
+        'EnableKey',
+        'DisableKey',
+        'EnableKeyRotation',
+        'DisableKeyRotation',
+        'CreateAlias',
+        'DeleteAlias',
+        'UpdateAlias',
+        'TagResource',
+        'UntagResource',
+        'PutKeyPolicy',
+        'UpdateKeyDescription',
+      ],
+      resourceIds: ['requestParameters.keyId', 'responseElements.keyMetadata.keyId'],
+    },
   ],
   entities: [KmsEntities.KEY],
   relationships: [KmsRelationships.SERVICE_HAS_KEY],
@@ -79,9 +98,7 @@ export const kmsKeysCollector: Collector = {
       if (metadata.KeyManager === 'CUSTOMER') {
         tags = await context.optional('kms:ListResourceTags', async () => (await client.send(new ListResourceTagsCommand({ KeyId: keyId }))).Tags);
       }
-      const key = context.addEntity(
-        convertKmsKey({ metadata, rotationEnabled, tags, aliases: aliasesByKey?.get(keyId), accountId, region: context.region }),
-      );
+      const key = context.addEntity(convertKmsKey({ metadata, rotationEnabled, tags, aliases: aliasesByKey?.get(keyId), accountId, region: context.region }));
       context.addRelationship(kmsServiceHasKey(accountId, key));
     });
   },

@@ -89,7 +89,11 @@ const BUCKET_PROPERTIES: Record<string, string[]> = {
 
 /** The bucket's configuration calls: the API operation, its IAM action, and what a denial costs. */
 const CONFIGURATION_CALLS: Array<{ operation: string; action: string; cost: string }> = [
-  { operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', cost: 'buckets have no default-encryption facts and no USES edge to their KMS key' },
+  {
+    operation: 'GetBucketEncryption',
+    action: 's3:GetEncryptionConfiguration',
+    cost: 'buckets have no default-encryption facts and no USES edge to their KMS key',
+  },
   { operation: 'GetBucketVersioning', action: 's3:GetBucketVersioning', cost: 'buckets have no versioning or MFA-delete facts' },
   { operation: 'GetBucketLogging', action: 's3:GetBucketLogging', cost: 'buckets have no access-logging facts' },
   { operation: 'GetBucketReplication', action: 's3:GetReplicationConfiguration', cost: 'buckets have no replication facts' },
@@ -179,12 +183,34 @@ export const s3BucketsCollector: Collector = {
   scope: 'global',
   // Write calls that change what it reads (docs/event-streaming.md).
   events: [
-    { source: 's3.amazonaws.com', names: ['CreateBucket', 'DeleteBucket', 'PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketAcl', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutBucketVersioning', 'PutBucketLogging', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock', 'PutBucketReplication', 'DeleteBucketReplication', 'PutBucketTagging', 'DeleteBucketTagging', 'PutBucketLifecycle', 'DeleteBucketLifecycle', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls', 'PutObjectLockConfiguration'], resourceIds: ['requestParameters.bucketName'] },
+    {
+      source: 's3.amazonaws.com',
+      names: [
+        'CreateBucket',
+        'DeleteBucket',
+        'PutBucketPolicy',
+        'DeleteBucketPolicy',
+        'PutBucketAcl',
+        'PutBucketEncryption',
+        'DeleteBucketEncryption',
+        'PutBucketVersioning',
+        'PutBucketLogging',
+        'PutBucketPublicAccessBlock',
+        'DeleteBucketPublicAccessBlock',
+        'PutBucketReplication',
+        'DeleteBucketReplication',
+        'PutBucketTagging',
+        'DeleteBucketTagging',
+        'PutBucketLifecycle',
+        'DeleteBucketLifecycle',
+        'PutBucketOwnershipControls',
+        'DeleteBucketOwnershipControls',
+        'PutObjectLockConfiguration',
+      ],
+      resourceIds: ['requestParameters.bucketName'],
+    },
   ],
-  entities: [
-    S3Entities.BUCKET,
-    S3Entities.BUCKET_POLICY,
-  ],
+  entities: [S3Entities.BUCKET, S3Entities.BUCKET_POLICY],
   relationships: [
     S3Relationships.SERVICE_HAS_BUCKET,
     S3Relationships.BUCKET_HAS_POLICY,

@@ -3,7 +3,15 @@
  * requests that do not use TLS (`aws:SecureTransport` false). Pure functions over the policy text,
  * through the project's policy-document model (`src/policy/document.ts`).
  */
-import { conditionEntries, isPublicStatement, isWildcardPrincipal, matchesPattern, parsePolicyDocument, policyDocumentText, type Statement } from '../../policy/document';
+import {
+  conditionEntries,
+  isPublicStatement,
+  isWildcardPrincipal,
+  matchesPattern,
+  parsePolicyDocument,
+  policyDocumentText,
+  type Statement,
+} from '../../policy/document';
 
 export interface BucketPolicyAnalysis {
   /** False when the text is not a JSON policy document. */

@@ -29,7 +29,8 @@ export class FakeEngine {
   static async start(): Promise<FakeEngine> {
     const server = new grpc.Server();
     const messages: LoggedMessage[] = [];
-    const unimplemented = (_call: unknown, callback: grpcTypes.sendUnaryData<unknown>) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'fake engine' }, null);
+    const unimplemented = (_call: unknown, callback: grpcTypes.sendUnaryData<unknown>) =>
+      callback({ code: grpc.status.UNIMPLEMENTED, details: 'fake engine' }, null);
     server.addService(EngineService as unknown as grpcTypes.ServiceDefinition, {
       log: (call: grpcTypes.ServerUnaryCall<engineProto.LogRequest, unknown>, callback: grpcTypes.sendUnaryData<unknown>) => {
         messages.push({ severity: call.request.getSeverity(), message: call.request.getMessage() });

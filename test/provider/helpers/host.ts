@@ -78,7 +78,10 @@ export class ProviderHost {
     return host;
   }
 
-  private call<Req, Res>(method: (request: Req, callback: (error: grpcTypes.ServiceError | null, response: Res) => void) => unknown, request: Req): Promise<Res> {
+  private call<Req, Res>(
+    method: (request: Req, callback: (error: grpcTypes.ServiceError | null, response: Res) => void) => unknown,
+    request: Req,
+  ): Promise<Res> {
     return new Promise((resolve, reject) => {
       method.call(this.client, request, (error: grpcTypes.ServiceError | null, response: Res) => (error ? reject(error) : resolve(response)));
     });

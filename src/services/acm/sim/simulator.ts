@@ -16,8 +16,21 @@ type WorldCertificate = InWorld<CertificateDetail> & { Tags?: Tag[] };
 
 /** The summary fields ListCertificates returns, read from the detail. */
 const SUMMARY_FIELDS: Array<keyof CertificateSummary & keyof CertificateDetail> = [
-  'CertificateArn', 'DomainName', 'Status', 'Type', 'KeyAlgorithm', 'KeyUsages', 'ExtendedKeyUsages', 'RenewalEligibility', 'ManagedBy',
-  'NotBefore', 'NotAfter', 'CreatedAt', 'IssuedAt', 'ImportedAt', 'RevokedAt',
+  'CertificateArn',
+  'DomainName',
+  'Status',
+  'Type',
+  'KeyAlgorithm',
+  'KeyUsages',
+  'ExtendedKeyUsages',
+  'RenewalEligibility',
+  'ManagedBy',
+  'NotBefore',
+  'NotAfter',
+  'CreatedAt',
+  'IssuedAt',
+  'ImportedAt',
+  'RevokedAt',
 ];
 const DATES = ['CreatedAt', 'IssuedAt', 'ImportedAt', 'NotBefore', 'NotAfter', 'RevokedAt', 'RenewalSummary.UpdatedAt'];
 
@@ -47,7 +60,7 @@ export const acmSimulator = defineSimulatedService({
       maxResults: 'MaxItems',
       awsMax: 1000,
       // Without `Includes.keyTypes`, ACM lists RSA 2048 certificates only. Responses spell the key
-  // algorithm `RSA-2048`, the SDK's enum `RSA_2048`: both are matched.
+      // algorithm `RSA-2048`, the SDK's enum `RSA_2048`: both are matched.
       filter: (certificate, input) =>
         (input.Includes?.keyTypes ?? ['RSA_2048']).some((type) => type === certificate.KeyAlgorithm?.replace('-', '_')) &&
         (!input.CertificateStatuses?.length || input.CertificateStatuses.some((status) => status === certificate.Status)),
@@ -58,14 +71,20 @@ export const acmSimulator = defineSimulatedService({
         Exported: false,
       }),
     }),
-    DescribeCertificate: get<DescribeCertificateCommandInput, DescribeCertificateCommandOutput>('certificates', { id: 'CertificateArn', output: 'Certificate' }),
+    DescribeCertificate: get<DescribeCertificateCommandInput, DescribeCertificateCommandOutput>('certificates', {
+      id: 'CertificateArn',
+      output: 'Certificate',
+    }),
     ListTagsForCertificate: tags<ListTagsForCertificateCommandInput, ListTagsForCertificateCommandOutput>('certificates', { id: 'CertificateArn' }),
   },
   generate: ({ accountId, region, size }) => {
     const random = ownRandom({ accountId, region }, 'acm');
     return {
       certificates: Array.from({ length: size }, (_, index): WorldCertificate => {
-        const hex = (n: number) => Math.floor(random() * 16 ** n).toString(16).padStart(n, '0');
+        const hex = (n: number) =>
+          Math.floor(random() * 16 ** n)
+            .toString(16)
+            .padStart(n, '0');
         const issued = Date.UTC(2024, 0, 1) + Math.floor(random() * 365) * 86_400_000;
         const domain = `service-${index}.generated.example`;
         return {

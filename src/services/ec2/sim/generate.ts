@@ -16,9 +16,29 @@ export function generateEc2Section({ accountId, region, size, random, sections }
   const chance = (p: number) => random() < p;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   // KMS is generated after EC2 in the default service order; use its keys when they are there.
-  const keys = ((sections.kms as WorldKms | undefined)?.keys ?? []).filter((k) => (k.manager ?? 'CUSTOMER') === 'CUSTOMER' && (k.state ?? 'Enabled') === 'Enabled');
+  const keys = ((sections.kms as WorldKms | undefined)?.keys ?? []).filter(
+    (k) => (k.manager ?? 'CUSTOMER') === 'CUSTOMER' && (k.state ?? 'Enabled') === 'Enabled',
+  );
   const vpcCount = Math.max(1, Math.ceil(size / 200));
-  const section: Required<Pick<WorldEc2, 'vpcs' | 'subnets' | 'routeTables' | 'internetGateways' | 'natGateways' | 'securityGroups' | 'networkAcls' | 'elasticIps' | 'instances' | 'volumes' | 'snapshots' | 'images' | 'keyPairs' | 'flowLogs'>> &
+  const section: Required<
+    Pick<
+      WorldEc2,
+      | 'vpcs'
+      | 'subnets'
+      | 'routeTables'
+      | 'internetGateways'
+      | 'natGateways'
+      | 'securityGroups'
+      | 'networkAcls'
+      | 'elasticIps'
+      | 'instances'
+      | 'volumes'
+      | 'snapshots'
+      | 'images'
+      | 'keyPairs'
+      | 'flowLogs'
+    >
+  > &
     WorldEc2 = {
     ebsEncryptionByDefault: chance(0.5),
     vpcs: [],

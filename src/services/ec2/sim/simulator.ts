@@ -141,7 +141,12 @@ function valuesOf(value: unknown): string[] {
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 /**
@@ -179,10 +184,19 @@ interface PageInput {
  * heavy buckets are meant for); with it, pages of at most `MaxResults`, checked against the
  * operation's allowed range.
  */
-function paged<T>(items: T[], input: PageInput, context: SimCallContext, range: { min: number; max: number }, ids?: unknown[]): { items: T[]; nextToken?: string } {
+function paged<T>(
+  items: T[],
+  input: PageInput,
+  context: SimCallContext,
+  range: { min: number; max: number },
+  ids?: unknown[],
+): { items: T[]; nextToken?: string } {
   if (input.MaxResults !== undefined) {
     if (input.MaxResults < range.min || input.MaxResults > range.max) {
-      ec2Error('InvalidParameterValue', `Value (${input.MaxResults}) for parameter maxResults is invalid. Expecting a value between ${range.min} and ${range.max}.`);
+      ec2Error(
+        'InvalidParameterValue',
+        `Value (${input.MaxResults}) for parameter maxResults is invalid. Expecting a value between ${range.min} and ${range.max}.`,
+      );
     }
     if (ids?.length) ec2Error('InvalidParameterCombination', 'The parameter maxResults cannot be used with a list of resource ids');
   }
@@ -369,7 +383,9 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
     MacAddress: mac(record.id),
     PrivateIpAddress: record.privateIp,
     PrivateDnsName: privateDns(record.privateIp, region),
-    PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: record.privateIp, PrivateDnsName: privateDns(record.privateIp, region), Association: eipAssociation(record) }],
+    PrivateIpAddresses: [
+      { Primary: true, PrivateIpAddress: record.privateIp, PrivateDnsName: privateDns(record.privateIp, region), Association: eipAssociation(record) },
+    ],
     Association: eipAssociation(record),
     Groups: groupsOf(record),
     Attachment: record.attachment
@@ -436,7 +452,16 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       SnapshotId: volume.snapshot ?? '',
       State: volume.state ?? (instance ? 'in-use' : 'available'),
       Attachments: instance
-        ? [{ VolumeId: volume.id, InstanceId: instance.id, Device: device, State: 'attached', AttachTime: createdAt, DeleteOnTermination: volume.deleteOnTermination ?? device === '/dev/xvda' }]
+        ? [
+            {
+              VolumeId: volume.id,
+              InstanceId: instance.id,
+              Device: device,
+              State: 'attached',
+              AttachTime: createdAt,
+              DeleteOnTermination: volume.deleteOnTermination ?? device === '/dev/xvda',
+            },
+          ]
         : [],
       MultiAttachEnabled: false,
       Tags: tagList(volume.tags),
@@ -447,7 +472,9 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
   // Instances.
   const reservations: Reservation[] = (section.instances ?? []).map((instance) => {
     const primary = primaryInterface.get(instance.id) as InterfaceRecord;
-    const attached = interfaces.filter((record) => record.attachment?.instanceId === instance.id).sort((a, b) => (a.attachment?.deviceIndex ?? 0) - (b.attachment?.deviceIndex ?? 0));
+    const attached = interfaces
+      .filter((record) => record.attachment?.instanceId === instance.id)
+      .sort((a, b) => (a.attachment?.deviceIndex ?? 0) - (b.attachment?.deviceIndex ?? 0));
     return {
       ReservationId: `r-${hashHex(instance.id, 17)}`,
       OwnerId: accountId,
@@ -455,7 +482,13 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       Instances: [instanceOf(instance, primary, attached, devicesByInstance.get(instance.id) ?? [], volumeById)],
     };
   });
-  function instanceOf(instance: WorldInstance, primary: InterfaceRecord, attached: InterfaceRecord[], devices: Array<{ volume: WorldVolume; device: string }>, volumeIndex: Map<string, Volume>): Instance {
+  function instanceOf(
+    instance: WorldInstance,
+    primary: InterfaceRecord,
+    attached: InterfaceRecord[],
+    devices: Array<{ volume: WorldVolume; device: string }>,
+    volumeIndex: Map<string, Volume>,
+  ): Instance {
     const state = instance.state ?? 'running';
     const windows = instance.platform === 'windows';
     const type = instance.type ?? 't3.micro';
@@ -469,7 +502,13 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       Placement: { AvailabilityZone: azOf(primary.subnet), Tenancy: 'default' },
       Monitoring: { State: instance.monitoring ? 'enabled' : 'disabled' },
       State: { Code: STATE_CODES[state], Name: state },
-      StateTransitionReason: state === 'stopped' ? `User initiated (${launch.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' GMT')})` : '',
+      StateTransitionReason:
+        state === 'stopped'
+          ? `User initiated (${launch
+              .toISOString()
+              .replace('T', ' ')
+              .replace(/\.\d+Z$/, ' GMT')})`
+          : '',
       PrivateDnsName: privateDns(primary.privateIp, region),
       PrivateIpAddress: primary.privateIp,
       PublicDnsName: primary.publicIp ? publicDns(primary.publicIp, region) : '',
@@ -499,8 +538,15 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
           MacAddress: described.MacAddress,
           PrivateIpAddress: record.privateIp,
           PrivateDnsName: described.PrivateDnsName,
-          PrivateIpAddresses: described.PrivateIpAddresses?.map((p) => ({ Primary: p.Primary, PrivateIpAddress: p.PrivateIpAddress, PrivateDnsName: p.PrivateDnsName, Association: described.Association })),
-          Association: described.Association ? { PublicIp: described.Association.PublicIp, IpOwnerId: described.Association.IpOwnerId, PublicDnsName: described.Association.PublicDnsName } : undefined,
+          PrivateIpAddresses: described.PrivateIpAddresses?.map((p) => ({
+            Primary: p.Primary,
+            PrivateIpAddress: p.PrivateIpAddress,
+            PrivateDnsName: p.PrivateDnsName,
+            Association: described.Association,
+          })),
+          Association: described.Association
+            ? { PublicIp: described.Association.PublicIp, IpOwnerId: described.Association.IpOwnerId, PublicDnsName: described.Association.PublicDnsName }
+            : undefined,
           Attachment: {
             AttachmentId: described.Attachment?.AttachmentId,
             DeviceIndex: record.attachment?.deviceIndex,
@@ -517,7 +563,10 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       }),
       SecurityGroups: groupRefs(instance.securityGroups, `instances[${instance.id}].securityGroups`),
       IamInstanceProfile: instance.instanceProfile
-        ? { Arn: `arn:aws:iam::${accountId}:instance-profile/${instance.instanceProfile}`, Id: `AIPA${hashHex(`${accountId}${instance.instanceProfile}`, 17).toUpperCase()}` }
+        ? {
+            Arn: `arn:aws:iam::${accountId}:instance-profile/${instance.instanceProfile}`,
+            Id: `AIPA${hashHex(`${accountId}${instance.instanceProfile}`, 17).toUpperCase()}`,
+          }
         : undefined,
       MetadataOptions: {
         State: 'applied',
@@ -544,7 +593,10 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
   const snapshotList: Snapshot[] = (section.snapshots ?? []).map((snapshot) => {
     const volume = snapshot.volume ? volumeById.get(snapshot.volume) : undefined;
     const encrypted = snapshot.encrypted ?? volume?.Encrypted ?? false;
-    createVolumePermissions.set(snapshot.id, [...(snapshot.public ? [{ Group: 'all' as const }] : []), ...(snapshot.sharedWith ?? []).map((UserId) => ({ UserId }))]);
+    createVolumePermissions.set(snapshot.id, [
+      ...(snapshot.public ? [{ Group: 'all' as const }] : []),
+      ...(snapshot.sharedWith ?? []).map((UserId) => ({ UserId })),
+    ]);
     return {
       SnapshotId: snapshot.id,
       OwnerId: accountId,
@@ -588,7 +640,13 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       BlockDeviceMappings: [
         {
           DeviceName: '/dev/xvda',
-          Ebs: { SnapshotId: image.snapshot, VolumeSize: snapshot?.VolumeSize ?? 8, VolumeType: 'gp3', Encrypted: snapshot?.Encrypted ?? false, DeleteOnTermination: true },
+          Ebs: {
+            SnapshotId: image.snapshot,
+            VolumeSize: snapshot?.VolumeSize ?? 8,
+            VolumeType: 'gp3',
+            Encrypted: snapshot?.Encrypted ?? false,
+            DeleteOnTermination: true,
+          },
         },
       ],
       Tags: tagList(image.tags),
@@ -614,7 +672,15 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
     CidrBlock: vpc.cidr,
     CidrBlockAssociationSet: [{ AssociationId: `vpc-cidr-assoc-${hashHex(vpc.id, 17)}`, CidrBlock: vpc.cidr, CidrBlockState: { State: 'associated' } }],
     Ipv6CidrBlockAssociationSet: vpc.ipv6Cidr
-      ? [{ AssociationId: `vpc-cidr-assoc-${hashHex(`${vpc.id}v6`, 17)}`, Ipv6CidrBlock: vpc.ipv6Cidr, Ipv6CidrBlockState: { State: 'associated' }, NetworkBorderGroup: region, Ipv6Pool: 'Amazon' }]
+      ? [
+          {
+            AssociationId: `vpc-cidr-assoc-${hashHex(`${vpc.id}v6`, 17)}`,
+            Ipv6CidrBlock: vpc.ipv6Cidr,
+            Ipv6CidrBlockState: { State: 'associated' },
+            NetworkBorderGroup: region,
+            Ipv6Pool: 'Amazon',
+          },
+        ]
       : undefined,
     IsDefault: vpc.default ?? false,
     State: vpc.state ?? 'available',
@@ -672,17 +738,45 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       }),
     ];
     const associations = [
-      ...(table.main ? [{ Main: true, RouteTableAssociationId: `rtbassoc-${hashHex(`${table.id}main`, 17)}`, RouteTableId: table.id, AssociationState: { State: 'associated' as const } }] : []),
+      ...(table.main
+        ? [
+            {
+              Main: true,
+              RouteTableAssociationId: `rtbassoc-${hashHex(`${table.id}main`, 17)}`,
+              RouteTableId: table.id,
+              AssociationState: { State: 'associated' as const },
+            },
+          ]
+        : []),
       ...(table.subnets ?? []).map((subnetId) => {
         need(subnets, subnetId, `routeTables[${table.id}].subnets`, 'subnets');
-        return { Main: false, RouteTableAssociationId: `rtbassoc-${hashHex(`${table.id}${subnetId}`, 17)}`, RouteTableId: table.id, SubnetId: subnetId, AssociationState: { State: 'associated' as const } };
+        return {
+          Main: false,
+          RouteTableAssociationId: `rtbassoc-${hashHex(`${table.id}${subnetId}`, 17)}`,
+          RouteTableId: table.id,
+          SubnetId: subnetId,
+          AssociationState: { State: 'associated' as const },
+        };
       }),
     ];
-    return { RouteTableId: table.id, VpcId: table.vpc, OwnerId: accountId, Routes: routes, Associations: associations, PropagatingVgws: [], Tags: tagList(table.tags) };
+    return {
+      RouteTableId: table.id,
+      VpcId: table.vpc,
+      OwnerId: accountId,
+      Routes: routes,
+      Associations: associations,
+      PropagatingVgws: [],
+      Tags: tagList(table.tags),
+    };
   });
   const internetGateways: InternetGateway[] = (section.internetGateways ?? []).map((gateway) => {
     if (gateway.vpc) need(vpcs, gateway.vpc, `internetGateways[${gateway.id}].vpc`, 'vpcs');
-    return { InternetGatewayId: gateway.id, OwnerId: accountId, Attachments: gateway.vpc ? [{ VpcId: gateway.vpc, State: 'attached' }] : [], Tags: tagList(gateway.tags) };
+    return {
+      InternetGatewayId: gateway.id,
+      OwnerId: accountId,
+      Attachments: gateway.vpc ? [{ VpcId: gateway.vpc, State: 'attached' }] : [],
+      Tags: tagList(gateway.tags),
+    };
   });
   const natGateways: NatGateway[] = (section.natGateways ?? []).map((nat) => {
     const record = natInterface.get(nat.id) as InterfaceRecord;
@@ -694,7 +788,15 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       ConnectivityType: nat.connectivity ?? (nat.eip ? 'public' : 'private'),
       CreateTime: new Date(nat.createdAt ?? DEFAULT_TIME),
       NatGatewayAddresses: [
-        { AllocationId: nat.eip, NetworkInterfaceId: record.id, PrivateIp: record.privateIp, PublicIp: record.publicIp, IsPrimary: true, Status: 'succeeded', AssociationId: nat.eip ? `eipassoc-${hashHex(nat.eip, 17)}` : undefined },
+        {
+          AllocationId: nat.eip,
+          NetworkInterfaceId: record.id,
+          PrivateIp: record.privateIp,
+          PublicIp: record.publicIp,
+          IsPrimary: true,
+          Status: 'succeeded',
+          AssociationId: nat.eip ? `eipassoc-${hashHex(nat.eip, 17)}` : undefined,
+        },
       ],
       Tags: tagList(nat.tags),
     };
@@ -805,7 +907,8 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       DeliverLogsPermissionArn: type === 'cloud-watch-logs' ? `arn:aws:iam::${accountId}:role/vpc-flow-logs` : undefined,
       DeliverLogsStatus: 'SUCCESS',
       CreationTime: new Date(log.createdAt ?? DEFAULT_TIME),
-      LogFormat: '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+      LogFormat:
+        '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
       MaxAggregationInterval: 600,
       Tags: tagList(log.tags),
     };
@@ -898,8 +1001,20 @@ function peeringConnections(context: SimCallContext): VpcPeeringConnection[] {
     return {
       VpcPeeringConnectionId: connection.id,
       Status: { Code: status, Message: status === 'active' ? 'Active' : status },
-      RequesterVpcInfo: { OwnerId: owner, VpcId: connection.requesterVpc, Region: requesterRegion, CidrBlock: requesterCidr, CidrBlockSet: requesterCidr ? [{ CidrBlock: requesterCidr }] : [] },
-      AccepterVpcInfo: { OwnerId: accepterOwner, VpcId: connection.accepter.vpc, Region: accepterRegion, CidrBlock: accepterCidr, CidrBlockSet: accepterCidr ? [{ CidrBlock: accepterCidr }] : [] },
+      RequesterVpcInfo: {
+        OwnerId: owner,
+        VpcId: connection.requesterVpc,
+        Region: requesterRegion,
+        CidrBlock: requesterCidr,
+        CidrBlockSet: requesterCidr ? [{ CidrBlock: requesterCidr }] : [],
+      },
+      AccepterVpcInfo: {
+        OwnerId: accepterOwner,
+        VpcId: connection.accepter.vpc,
+        Region: accepterRegion,
+        CidrBlock: accepterCidr,
+        CidrBlockSet: accepterCidr ? [{ CidrBlock: accepterCidr }] : [],
+      },
       Tags: tagList(connection.tags),
     };
   });
@@ -926,7 +1041,9 @@ function visibleImages(context: SimCallContext): Array<{ image: Image; owner: st
     .filter((account) => account.id !== context.account.id)
     .flatMap((account) => {
       if (!sectionIn(context.world, account.id, context.region)?.images?.some((image) => image.public)) return [];
-      return modelIn(context.world, account.id, context.region).images.filter((image) => image.Public).map((image) => ({ image, owner: account.id }));
+      return modelIn(context.world, account.id, context.region)
+        .images.filter((image) => image.Public)
+        .map((image) => ({ image, owner: account.id }));
     });
   return [...own, ...others];
 }
@@ -959,41 +1076,106 @@ export const ec2Simulator: ServiceSimulator = {
   handlers: {
     DescribeVpcsCommand: defineHandler<DescribeVpcsCommandInput, DescribeVpcsCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).vpcs, input.VpcIds, (v) => v.VpcId, 'InvalidVpcID.NotFound', 'vpc ID');
-      items = applyFilters(items, input.Filters, { 'vpc-id': (v) => v.VpcId, 'is-default': (v) => v.IsDefault, state: (v) => v.State, 'cidr-block-association.cidr-block': (v) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock), 'owner-id': (v) => v.OwnerId }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'vpc-id': (v) => v.VpcId,
+          'is-default': (v) => v.IsDefault,
+          state: (v) => v.State,
+          'cidr-block-association.cidr-block': (v) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock),
+          'owner-id': (v) => v.OwnerId,
+        },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.standard);
       return { Vpcs: page.items, NextToken: page.nextToken };
     }),
     DescribeSubnetsCommand: defineHandler<DescribeSubnetsCommandInput, DescribeSubnetsCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).subnets, input.SubnetIds, (s) => s.SubnetId, 'InvalidSubnetID.NotFound', 'subnet ID');
-      items = applyFilters(items, input.Filters, { 'subnet-id': (s) => s.SubnetId, 'vpc-id': (s) => s.VpcId, 'availability-zone': (s) => s.AvailabilityZone, state: (s) => s.State, 'default-for-az': (s) => s.DefaultForAz, 'map-public-ip-on-launch': (s) => s.MapPublicIpOnLaunch }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'subnet-id': (s) => s.SubnetId,
+          'vpc-id': (s) => s.VpcId,
+          'availability-zone': (s) => s.AvailabilityZone,
+          state: (s) => s.State,
+          'default-for-az': (s) => s.DefaultForAz,
+          'map-public-ip-on-launch': (s) => s.MapPublicIpOnLaunch,
+        },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.standard);
       return { Subnets: page.items, NextToken: page.nextToken };
     }),
     DescribeRouteTablesCommand: defineHandler<DescribeRouteTablesCommandInput, DescribeRouteTablesCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).routeTables, input.RouteTableIds, (t) => t.RouteTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
-      items = applyFilters(items, input.Filters, { 'route-table-id': (t) => t.RouteTableId, 'vpc-id': (t) => t.VpcId, 'association.subnet-id': (t) => t.Associations?.map((a) => a.SubnetId), 'association.main': (t) => t.Associations?.some((a) => a.Main) ?? false }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'route-table-id': (t) => t.RouteTableId,
+          'vpc-id': (t) => t.VpcId,
+          'association.subnet-id': (t) => t.Associations?.map((a) => a.SubnetId),
+          'association.main': (t) => t.Associations?.some((a) => a.Main) ?? false,
+        },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.small);
       return { RouteTables: page.items, NextToken: page.nextToken };
     }),
     DescribeInternetGatewaysCommand: defineHandler<DescribeInternetGatewaysCommandInput, DescribeInternetGatewaysCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).internetGateways, input.InternetGatewayIds, (g) => g.InternetGatewayId, 'InvalidInternetGatewayID.NotFound', 'internet gateway ID');
-      items = applyFilters(items, input.Filters, { 'internet-gateway-id': (g) => g.InternetGatewayId, 'attachment.vpc-id': (g) => g.Attachments?.map((a) => a.VpcId) }, tagsOfTagged);
+      let items = byIds(
+        modelOf(context).internetGateways,
+        input.InternetGatewayIds,
+        (g) => g.InternetGatewayId,
+        'InvalidInternetGatewayID.NotFound',
+        'internet gateway ID',
+      );
+      items = applyFilters(
+        items,
+        input.Filters,
+        { 'internet-gateway-id': (g) => g.InternetGatewayId, 'attachment.vpc-id': (g) => g.Attachments?.map((a) => a.VpcId) },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.standard);
       return { InternetGateways: page.items, NextToken: page.nextToken };
     }),
     DescribeNatGatewaysCommand: defineHandler<DescribeNatGatewaysCommandInput, DescribeNatGatewaysCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).natGateways, input.NatGatewayIds, (g) => g.NatGatewayId, 'NatGatewayNotFound', 'NAT gateway');
-      items = applyFilters(items, input.Filter, { 'nat-gateway-id': (g) => g.NatGatewayId, 'vpc-id': (g) => g.VpcId, 'subnet-id': (g) => g.SubnetId, state: (g) => g.State }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filter,
+        { 'nat-gateway-id': (g) => g.NatGatewayId, 'vpc-id': (g) => g.VpcId, 'subnet-id': (g) => g.SubnetId, state: (g) => g.State },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.standard);
       return { NatGateways: page.items, NextToken: page.nextToken };
     }),
     DescribeVpnGatewaysCommand: defineHandler<DescribeVpnGatewaysCommandInput, DescribeVpnGatewaysCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).vpnGateways, input.VpnGatewayIds, (g) => g.VpnGatewayId, 'InvalidVpnGatewayID.NotFound', 'VPN gateway ID');
-      items = applyFilters(items, input.Filters, { 'vpn-gateway-id': (g) => g.VpnGatewayId, 'attachment.vpc-id': (g) => g.VpcAttachments?.map((a) => a.VpcId), state: (g) => g.State, type: (g) => g.Type }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'vpn-gateway-id': (g) => g.VpnGatewayId,
+          'attachment.vpc-id': (g) => g.VpcAttachments?.map((a) => a.VpcId),
+          state: (g) => g.State,
+          type: (g) => g.Type,
+        },
+        tagsOfTagged,
+      );
       return { VpnGateways: items };
     }),
     DescribeNetworkInterfacesCommand: defineHandler<DescribeNetworkInterfacesCommandInput, DescribeNetworkInterfacesCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).networkInterfaces, input.NetworkInterfaceIds, (i) => i.NetworkInterfaceId, 'InvalidNetworkInterfaceID.NotFound', 'network interface ID');
+      let items = byIds(
+        modelOf(context).networkInterfaces,
+        input.NetworkInterfaceIds,
+        (i) => i.NetworkInterfaceId,
+        'InvalidNetworkInterfaceID.NotFound',
+        'network interface ID',
+      );
       items = applyFilters(
         items,
         input.Filters,
@@ -1014,44 +1196,89 @@ export const ec2Simulator: ServiceSimulator = {
     DescribeAddressesCommand: defineHandler<DescribeAddressesCommandInput, DescribeAddressesCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).addresses, input.AllocationIds, (a) => a.AllocationId, 'InvalidAllocationID.NotFound', 'allocation ID');
       items = byIds(items, input.PublicIps, (a) => a.PublicIp, 'InvalidAddress.NotFound', 'address');
-      items = applyFilters(items, input.Filters, { 'allocation-id': (a) => a.AllocationId, 'public-ip': (a) => a.PublicIp, 'instance-id': (a) => a.InstanceId, 'network-interface-id': (a) => a.NetworkInterfaceId, domain: (a) => a.Domain }, tagsOfTagged);
-      return { Addresses: items };
-    }),
-    DescribeVpcPeeringConnectionsCommand: defineHandler<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>((input, context) => {
-      let items = byIds(peeringConnections(context), input.VpcPeeringConnectionIds, (c) => c.VpcPeeringConnectionId, 'InvalidVpcPeeringConnectionID.NotFound', 'vpc peering connection ID');
       items = applyFilters(
         items,
         input.Filters,
         {
-          'vpc-peering-connection-id': (c) => c.VpcPeeringConnectionId,
-          'status-code': (c) => c.Status?.Code,
-          'requester-vpc-info.vpc-id': (c) => c.RequesterVpcInfo?.VpcId,
-          'accepter-vpc-info.vpc-id': (c) => c.AccepterVpcInfo?.VpcId,
-          'requester-vpc-info.owner-id': (c) => c.RequesterVpcInfo?.OwnerId,
-          'accepter-vpc-info.owner-id': (c) => c.AccepterVpcInfo?.OwnerId,
+          'allocation-id': (a) => a.AllocationId,
+          'public-ip': (a) => a.PublicIp,
+          'instance-id': (a) => a.InstanceId,
+          'network-interface-id': (a) => a.NetworkInterfaceId,
+          domain: (a) => a.Domain,
         },
         tagsOfTagged,
       );
-      const page = paged(items, input, context, RANGE.standard);
-      return { VpcPeeringConnections: page.items, NextToken: page.nextToken };
+      return { Addresses: items };
     }),
+    DescribeVpcPeeringConnectionsCommand: defineHandler<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>(
+      (input, context) => {
+        let items = byIds(
+          peeringConnections(context),
+          input.VpcPeeringConnectionIds,
+          (c) => c.VpcPeeringConnectionId,
+          'InvalidVpcPeeringConnectionID.NotFound',
+          'vpc peering connection ID',
+        );
+        items = applyFilters(
+          items,
+          input.Filters,
+          {
+            'vpc-peering-connection-id': (c) => c.VpcPeeringConnectionId,
+            'status-code': (c) => c.Status?.Code,
+            'requester-vpc-info.vpc-id': (c) => c.RequesterVpcInfo?.VpcId,
+            'accepter-vpc-info.vpc-id': (c) => c.AccepterVpcInfo?.VpcId,
+            'requester-vpc-info.owner-id': (c) => c.RequesterVpcInfo?.OwnerId,
+            'accepter-vpc-info.owner-id': (c) => c.AccepterVpcInfo?.OwnerId,
+          },
+          tagsOfTagged,
+        );
+        const page = paged(items, input, context, RANGE.standard);
+        return { VpcPeeringConnections: page.items, NextToken: page.nextToken };
+      },
+    ),
     DescribeFlowLogsCommand: defineHandler<DescribeFlowLogsCommandInput, DescribeFlowLogsCommandOutput>((input, context) => {
       let items = modelOf(context).flowLogs;
       if (input.FlowLogIds?.length) items = items.filter((log) => input.FlowLogIds?.includes(log.FlowLogId ?? ''));
-      items = applyFilters(items, input.Filter, { 'resource-id': (l) => l.ResourceId, 'flow-log-id': (l) => l.FlowLogId, 'log-destination-type': (l) => l.LogDestinationType, 'traffic-type': (l) => l.TrafficType, 'deliver-log-status': (l) => l.DeliverLogsStatus }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filter,
+        {
+          'resource-id': (l) => l.ResourceId,
+          'flow-log-id': (l) => l.FlowLogId,
+          'log-destination-type': (l) => l.LogDestinationType,
+          'traffic-type': (l) => l.TrafficType,
+          'deliver-log-status': (l) => l.DeliverLogsStatus,
+        },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.any);
       return { FlowLogs: page.items, NextToken: page.nextToken };
     }),
     DescribeSecurityGroupsCommand: defineHandler<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).securityGroups, input.GroupIds, (g) => g.GroupId, 'InvalidGroup.NotFound', 'security group');
       items = byIds(items, input.GroupNames, (g) => g.GroupName, 'InvalidGroup.NotFound', 'security group');
-      items = applyFilters(items, input.Filters, { 'group-id': (g) => g.GroupId, 'group-name': (g) => g.GroupName, 'vpc-id': (g) => g.VpcId, 'owner-id': (g) => g.OwnerId }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        { 'group-id': (g) => g.GroupId, 'group-name': (g) => g.GroupName, 'vpc-id': (g) => g.VpcId, 'owner-id': (g) => g.OwnerId },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.standard, input.GroupIds);
       return { SecurityGroups: page.items, NextToken: page.nextToken };
     }),
     DescribeNetworkAclsCommand: defineHandler<DescribeNetworkAclsCommandInput, DescribeNetworkAclsCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).networkAcls, input.NetworkAclIds, (a) => a.NetworkAclId, 'InvalidNetworkAclID.NotFound', 'network ACL ID');
-      items = applyFilters(items, input.Filters, { 'network-acl-id': (a) => a.NetworkAclId, 'vpc-id': (a) => a.VpcId, default: (a) => a.IsDefault, 'association.subnet-id': (a) => a.Associations?.map((x) => x.SubnetId) }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'network-acl-id': (a) => a.NetworkAclId,
+          'vpc-id': (a) => a.VpcId,
+          default: (a) => a.IsDefault,
+          'association.subnet-id': (a) => a.Associations?.map((x) => x.SubnetId),
+        },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.small);
       return { NetworkAcls: page.items, NextToken: page.nextToken };
     }),
@@ -1102,13 +1329,25 @@ export const ec2Simulator: ServiceSimulator = {
         .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
         .map(({ snapshot }) => snapshot);
       items = byIds(items, input.SnapshotIds, (s) => s.SnapshotId, 'InvalidSnapshot.NotFound', 'snapshot');
-      items = applyFilters(items, input.Filters, { 'snapshot-id': (s) => s.SnapshotId, 'volume-id': (s) => s.VolumeId, 'owner-id': (s) => s.OwnerId, status: (s) => s.State, encrypted: (s) => s.Encrypted }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'snapshot-id': (s) => s.SnapshotId,
+          'volume-id': (s) => s.VolumeId,
+          'owner-id': (s) => s.OwnerId,
+          status: (s) => s.State,
+          encrypted: (s) => s.Encrypted,
+        },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.standard, input.SnapshotIds);
       return { Snapshots: page.items, NextToken: page.nextToken };
     }),
     DescribeSnapshotAttributeCommand: defineHandler<DescribeSnapshotAttributeCommandInput, DescribeSnapshotAttributeCommandOutput>((input, context) => {
       const model = modelOf(context);
-      if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId)) ec2Error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
+      if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId))
+        ec2Error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
       if (input.Attribute === 'productCodes') return { SnapshotId: input.SnapshotId, ProductCodes: [] };
       if (input.Attribute !== 'createVolumePermission') ec2Error('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid.`);
       return { SnapshotId: input.SnapshotId, CreateVolumePermissions: model.createVolumePermissions.get(input.SnapshotId ?? '') ?? [] };
@@ -1118,14 +1357,31 @@ export const ec2Simulator: ServiceSimulator = {
         .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
         .map(({ image }) => image);
       items = byIds(items, input.ImageIds, (i) => i.ImageId, 'InvalidAMIID.NotFound', 'image id');
-      items = applyFilters(items, input.Filters, { 'image-id': (i) => i.ImageId, name: (i) => i.Name, state: (i) => i.State, 'is-public': (i) => i.Public, 'owner-id': (i) => i.OwnerId, architecture: (i) => i.Architecture }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'image-id': (i) => i.ImageId,
+          name: (i) => i.Name,
+          state: (i) => i.State,
+          'is-public': (i) => i.Public,
+          'owner-id': (i) => i.OwnerId,
+          architecture: (i) => i.Architecture,
+        },
+        tagsOfTagged,
+      );
       const page = paged(items, input, context, RANGE.any, input.ImageIds);
       return { Images: page.items, NextToken: page.nextToken };
     }),
     DescribeKeyPairsCommand: defineHandler<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>((input, context) => {
       let items = byIds(modelOf(context).keyPairs, input.KeyNames, (k) => k.KeyName, 'InvalidKeyPair.NotFound', 'key pair');
       items = byIds(items, input.KeyPairIds, (k) => k.KeyPairId, 'InvalidKeyPair.NotFound', 'key pair');
-      items = applyFilters(items, input.Filters, { 'key-name': (k) => k.KeyName, 'key-pair-id': (k) => k.KeyPairId, fingerprint: (k) => k.KeyFingerprint }, tagsOfTagged);
+      items = applyFilters(
+        items,
+        input.Filters,
+        { 'key-name': (k) => k.KeyName, 'key-pair-id': (k) => k.KeyPairId, fingerprint: (k) => k.KeyFingerprint },
+        tagsOfTagged,
+      );
       return { KeyPairs: items };
     }),
     GetEbsEncryptionByDefaultCommand: defineHandler<GetEbsEncryptionByDefaultCommandInput, GetEbsEncryptionByDefaultCommandOutput>((_input, context) => ({

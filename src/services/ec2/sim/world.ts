@@ -294,7 +294,10 @@ const tags = { type: 'object', additionalProperties: { type: 'string' } };
 const protocol = { type: 'string', pattern: '^(tcp|udp|icmp|icmpv6|all|-1|\\d{1,3})$' };
 const ports = { type: ['integer', 'string'], minimum: 0, maximum: 65535, pattern: '^\\d{1,5}(-\\d{1,5})?$' };
 const icmp = { type: 'integer', minimum: -1, maximum: 255 };
-const kmsKey = { type: 'string', pattern: '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|arn:aws[\\w-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+)$' };
+const kmsKey = {
+  type: 'string',
+  pattern: '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|arn:aws[\\w-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+)$',
+};
 
 function object(required: string[], properties: Record<string, unknown>) {
   return { type: 'object', additionalProperties: false, required, properties };
@@ -316,7 +319,9 @@ const securityGroupRule = object(['protocol'], {
 export const ec2WorldSchema = object([], {
   ebsEncryptionByDefault: { type: 'boolean' },
   ebsDefaultKmsKeyId: kmsKey,
-  vpcs: list(object(['id', 'cidr'], { id: id('vpc'), cidr: cidr4, ipv6Cidr: cidr6, default: { type: 'boolean' }, state: { enum: ['available', 'pending'] }, tags })),
+  vpcs: list(
+    object(['id', 'cidr'], { id: id('vpc'), cidr: cidr4, ipv6Cidr: cidr6, default: { type: 'boolean' }, state: { enum: ['available', 'pending'] }, tags }),
+  ),
   subnets: list(
     object(['id', 'vpc', 'cidr'], {
       id: id('subnet'),
@@ -360,7 +365,13 @@ export const ec2WorldSchema = object([], {
     }),
   ),
   vpnGateways: list(
-    object(['id'], { id: id('vgw'), vpc: id('vpc'), asn: { type: 'integer', minimum: 1 }, state: { enum: ['pending', 'available', 'deleting', 'deleted'] }, tags }),
+    object(['id'], {
+      id: id('vgw'),
+      vpc: id('vpc'),
+      asn: { type: 'integer', minimum: 1 },
+      state: { enum: ['pending', 'available', 'deleting', 'deleted'] },
+      tags,
+    }),
   ),
   securityGroups: list(
     object(['id', 'name', 'vpc'], {
@@ -407,7 +418,9 @@ export const ec2WorldSchema = object([], {
       tags,
     }),
   ),
-  elasticIps: list(object(['allocationId', 'publicIp'], { allocationId: id('eipalloc'), publicIp: ipv4, instance: id('i'), networkInterface: id('eni'), tags })),
+  elasticIps: list(
+    object(['allocationId', 'publicIp'], { allocationId: id('eipalloc'), publicIp: ipv4, instance: id('i'), networkInterface: id('eni'), tags }),
+  ),
   instances: list(
     object(['id', 'subnet'], {
       id: id('i'),
@@ -465,7 +478,7 @@ export const ec2WorldSchema = object([], {
   images: list(
     object(['id', 'name'], {
       id: id('ami'),
-      name: { type: 'string', pattern: '^[\\w ()\\[\\]./\'@-]{3,128}$' },
+      name: { type: 'string', pattern: "^[\\w ()\\[\\]./'@-]{3,128}$" },
       snapshot: id('snap'),
       public: { type: 'boolean' },
       state: { enum: ['pending', 'available', 'invalid', 'deregistered', 'failed'] },

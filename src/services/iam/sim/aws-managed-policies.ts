@@ -53,9 +53,29 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     document: {
       Version: '2012-10-17',
       Statement: [
-        allow(['ec2:Describe*', 'ec2:Get*', 's3:Get*', 's3:List*', 'iam:Get*', 'iam:List*', 'iam:GenerateCredentialReport', 'kms:Describe*', 'kms:Get*', 'kms:List*']),
+        allow([
+          'ec2:Describe*',
+          'ec2:Get*',
+          's3:Get*',
+          's3:List*',
+          'iam:Get*',
+          'iam:List*',
+          'iam:GenerateCredentialReport',
+          'kms:Describe*',
+          'kms:Get*',
+          'kms:List*',
+        ]),
         allow(['dynamodb:BatchGetItem', 'dynamodb:Describe*', 'dynamodb:GetItem', 'dynamodb:List*', 'dynamodb:Query', 'dynamodb:Scan']),
-        allow(['lambda:Get*', 'lambda:List*', 'logs:Describe*', 'logs:Get*', 'logs:FilterLogEvents', 'cloudtrail:Describe*', 'cloudtrail:Get*', 'cloudtrail:LookupEvents']),
+        allow([
+          'lambda:Get*',
+          'lambda:List*',
+          'logs:Describe*',
+          'logs:Get*',
+          'logs:FilterLogEvents',
+          'cloudtrail:Describe*',
+          'cloudtrail:Get*',
+          'cloudtrail:LookupEvents',
+        ]),
       ],
     },
   },
@@ -66,7 +86,10 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     createdAt: '2016-11-10T17:20:15Z',
     updatedAt: '2024-06-21T15:38:43Z',
     version: 20,
-    document: { Version: '2012-10-17', Statement: [allow(['ec2:Describe*', 's3:ListAllMyBuckets', 's3:ListBucket', 'iam:List*', 'kms:List*', 'lambda:List*', 'dynamodb:ListTables'])] },
+    document: {
+      Version: '2012-10-17',
+      Statement: [allow(['ec2:Describe*', 's3:ListAllMyBuckets', 's3:ListBucket', 'iam:List*', 'kms:List*', 'lambda:List*', 'dynamodb:ListTables'])],
+    },
   },
   {
     name: 'SecurityAudit',
@@ -112,7 +135,10 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     createdAt: '2015-02-06T18:40:38Z',
     updatedAt: '2019-06-21T19:40:00Z',
     version: 2,
-    document: { Version: '2012-10-17', Statement: [allow(['iam:*', 'organizations:DescribeAccount', 'organizations:DescribeOrganization', 'organizations:ListAccounts'])] },
+    document: {
+      Version: '2012-10-17',
+      Statement: [allow(['iam:*', 'organizations:DescribeAccount', 'organizations:DescribeOrganization', 'organizations:ListAccounts'])],
+    },
   },
   {
     name: 'AmazonS3ReadOnlyAccess',
@@ -130,7 +156,12 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     createdAt: '2015-02-06T18:40:17Z',
     updatedAt: '2018-11-27T02:39:15Z',
     version: 1,
-    document: { Version: '2012-10-17', Statement: [allow(['ec2:Describe*', 'elasticloadbalancing:Describe*', 'cloudwatch:ListMetrics', 'cloudwatch:GetMetricStatistics', 'autoscaling:Describe*'])] },
+    document: {
+      Version: '2012-10-17',
+      Statement: [
+        allow(['ec2:Describe*', 'elasticloadbalancing:Describe*', 'cloudwatch:ListMetrics', 'cloudwatch:GetMetricStatistics', 'autoscaling:Describe*']),
+      ],
+    },
   },
   {
     name: 'AmazonSSMManagedInstanceCore',

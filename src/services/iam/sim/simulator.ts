@@ -926,7 +926,10 @@ export const iamSimulator: ServiceSimulator = {
     GetCredentialReportCommand: defineHandler<GetCredentialReportCommandInput, GetCredentialReportCommandOutput>((_input, context) => {
       const current = reportState(context).get(context.account.id);
       if (!current) {
-        throw new CredentialReportNotPresentException({ message: 'Credential report is not present. Use GenerateCredentialReport to generate a report.', $metadata: { httpStatusCode: 410 } });
+        throw new CredentialReportNotPresentException({
+          message: 'Credential report is not present. Use GenerateCredentialReport to generate a report.',
+          $metadata: { httpStatusCode: 410 },
+        });
       }
       if (current.state !== 'COMPLETE') {
         throw new CredentialReportNotReadyException({ message: 'Credential report is still being generated.', $metadata: { httpStatusCode: 404 } });
@@ -942,7 +945,12 @@ export const iamSimulator: ServiceSimulator = {
     }),
     ListAccessKeysCommand: defineHandler<ListAccessKeysCommandInput, ListAccessKeysCommandOutput>((input, context) => {
       const user = findUser(context, input.UserName);
-      const keys: AccessKeyMetadata[] = user.keys.map((key) => ({ UserName: user.world.name, AccessKeyId: key.id, Status: key.status, CreateDate: key.created }));
+      const keys: AccessKeyMetadata[] = user.keys.map((key) => ({
+        UserName: user.world.name,
+        AccessKeyId: key.id,
+        Status: key.status,
+        CreateDate: key.created,
+      }));
       const page = pageOf(keys, input.Marker, context.pageSize(input.MaxItems, 1000));
       return { AccessKeyMetadata: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
     }),
@@ -1082,7 +1090,11 @@ export function generateIam({ accountId, size, random }: GenerateInput): WorldIa
         index % 10 === 0
           ? [{ Effect: 'Allow', Action: '*', Resource: '*' }]
           : [
-              { Effect: 'Allow', Action: [pick(['s3:GetObject', 's3:PutObject', 's3:ListBucket']), pick(['ec2:Describe*', 'kms:Decrypt', 'dynamodb:Query'])], Resource: `arn:aws:s3:::generated-${accountId}-${index}/*` },
+              {
+                Effect: 'Allow',
+                Action: [pick(['s3:GetObject', 's3:PutObject', 's3:ListBucket']), pick(['ec2:Describe*', 'kms:Decrypt', 'dynamodb:Query'])],
+                Resource: `arn:aws:s3:::generated-${accountId}-${index}/*`,
+              },
               ...(index % 7 === 3 ? [{ Effect: 'Deny' as const, Action: 's3:DeleteBucket', Resource: '*' }] : []),
             ],
     },
@@ -1091,7 +1103,10 @@ export function generateIam({ accountId, size, random }: GenerateInput): WorldIa
     name: `generated-group-${index}`,
     createdDaysAgo: 100 + days(900),
     managedPolicies: size ? [`generated-policy-${index % size}`] : ['ReadOnlyAccess'],
-    inlinePolicies: index % 2 === 0 ? [{ name: 'inline-read', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: '*' }] } }] : undefined,
+    inlinePolicies:
+      index % 2 === 0
+        ? [{ name: 'inline-read', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: '*' }] } }]
+        : undefined,
   }));
   const users: WorldIamUser[] = Array.from({ length: size }, (_, index) => {
     const console = random() < 0.5;
@@ -1104,7 +1119,10 @@ export function generateIam({ accountId, size, random }: GenerateInput): WorldIa
       passwordLastUsedDaysAgo: console && random() < 0.8 ? days(120) : undefined,
       groups: [`generated-group-${index % groupCount}`],
       managedPolicies: index % 9 === 4 ? ['AdministratorAccess'] : undefined,
-      inlinePolicies: index % 4 === 1 ? [{ name: 'self-service', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: '*' }] } }] : undefined,
+      inlinePolicies:
+        index % 4 === 1
+          ? [{ name: 'self-service', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: '*' }] } }]
+          : undefined,
       accessKeys: Array.from({ length: keyCount }, () => ({
         status: random() < 0.8 ? ('Active' as const) : ('Inactive' as const),
         createdDaysAgo: days(400),
@@ -1129,21 +1147,35 @@ export function generateIam({ accountId, size, random }: GenerateInput): WorldIa
         ],
       },
       instanceProfile: service === 'ec2.amazonaws.com' ? true : undefined,
-      managedPolicies: [size ? `generated-policy-${(index * 3) % size}` : 'ReadOnlyAccess', ...(service === 'lambda.amazonaws.com' ? ['AWSLambdaBasicExecutionRole'] : [])],
+      managedPolicies: [
+        size ? `generated-policy-${(index * 3) % size}` : 'ReadOnlyAccess',
+        ...(service === 'lambda.amazonaws.com' ? ['AWSLambdaBasicExecutionRole'] : []),
+      ],
       lastUsedDaysAgo: random() < 0.6 ? days(60) : undefined,
     };
   });
   roles.push({
     name: 'JupiterOne',
     description: 'Read-only audit role for the security graph',
-    trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'generated-external-id' } } }] },
+    trust: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': 'generated-external-id' } },
+        },
+      ],
+    },
     managedPolicies: ['SecurityAudit'],
     lastUsedDaysAgo: 0,
   });
   const section: WorldIam = {
     alias: `generated-${accountId}`,
     root: { mfa: random() < 0.7 ? 'hardware' : false, accessKeys: random() < 0.1 ? [{ createdDaysAgo: 500 }] : undefined, passwordLastUsedDaysAgo: days(200) },
-    passwordPolicy: random() < 0.5 ? { minLength: pick([8, 12, 14]), requireSymbols: random() < 0.5, requireNumbers: true, reusePrevention: pick([1, 5, 24]) } : undefined,
+    passwordPolicy:
+      random() < 0.5 ? { minLength: pick([8, 12, 14]), requireSymbols: random() < 0.5, requireNumbers: true, reusePrevention: pick([1, 5, 24]) } : undefined,
     users,
     groups,
     roles,

@@ -81,7 +81,8 @@ const keys = collection<WorldKmsKey>({
   tags: (key) => key.tags,
   notFound: {
     error: 'NotFoundException',
-    message: (id, context) => `Key 'arn:aws:kms:${context.region}:${context.account.id}:key/${id.replace(/^arn:aws:kms:[^:]+:\d{12}:key\//, '')}' does not exist`,
+    message: (id, context) =>
+      `Key 'arn:aws:kms:${context.region}:${context.account.id}:key/${id.replace(/^arn:aws:kms:[^:]+:\d{12}:key\//, '')}' does not exist`,
   },
 });
 
@@ -130,7 +131,10 @@ export const kmsSimulator = defineSimulatedService({
   },
   generate: ({ size, random }) => ({
     keys: Array.from({ length: size }, (_, index) => {
-      const hex = (n: number) => Math.floor(random() * 16 ** n).toString(16).padStart(n, '0');
+      const hex = (n: number) =>
+        Math.floor(random() * 16 ** n)
+          .toString(16)
+          .padStart(n, '0');
       return {
         id: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
         description: `generated key ${index}`,

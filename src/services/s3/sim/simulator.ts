@@ -459,15 +459,13 @@ export const s3Simulator: ServiceSimulator = {
         Grants: [{ Grantee: { Type: 'CanonicalUser', ID: owner }, Permission: 'FULL_CONTROL' }, ...(bucket.acl ?? []).map(grantOf)],
       };
     }),
-    GetObjectLockConfigurationCommand: defineHandler<GetObjectLockConfigurationCommandInput, GetObjectLockConfigurationCommandOutput>(
-      (input, context) => {
-        const { bucket } = bucketFor(context, input.Bucket);
-        const lock = bucket.objectLock;
-        if (!lock) return context.notFound('ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket');
-        const retention = lock === true || !lock.mode ? undefined : { Mode: lock.mode, Days: lock.days, Years: lock.years };
-        return { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: retention ? { DefaultRetention: retention } : undefined } };
-      },
-    ),
+    GetObjectLockConfigurationCommand: defineHandler<GetObjectLockConfigurationCommandInput, GetObjectLockConfigurationCommandOutput>((input, context) => {
+      const { bucket } = bucketFor(context, input.Bucket);
+      const lock = bucket.objectLock;
+      if (!lock) return context.notFound('ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket');
+      const retention = lock === true || !lock.mode ? undefined : { Mode: lock.mode, Days: lock.days, Years: lock.years };
+      return { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: retention ? { DefaultRetention: retention } : undefined } };
+    }),
     GetBucketLifecycleConfigurationCommand: defineHandler<GetBucketLifecycleConfigurationCommandInput, GetBucketLifecycleConfigurationCommandOutput>(
       (input, context) => {
         const { bucket } = bucketFor(context, input.Bucket);
@@ -481,13 +479,11 @@ export const s3Simulator: ServiceSimulator = {
       if (!tags.length) return context.notFound('NoSuchTagSet', 'The TagSet does not exist');
       return { TagSet: tags.map(([Key, Value]) => ({ Key, Value })) };
     }),
-    GetBucketOwnershipControlsCommand: defineHandler<GetBucketOwnershipControlsCommandInput, GetBucketOwnershipControlsCommandOutput>(
-      (input, context) => {
-        const { bucket } = bucketFor(context, input.Bucket);
-        if (!bucket.ownership) return context.notFound('OwnershipControlsNotFoundError', 'The bucket ownership controls were not found');
-        return { OwnershipControls: { Rules: [{ ObjectOwnership: bucket.ownership }] } };
-      },
-    ),
+    GetBucketOwnershipControlsCommand: defineHandler<GetBucketOwnershipControlsCommandInput, GetBucketOwnershipControlsCommandOutput>((input, context) => {
+      const { bucket } = bucketFor(context, input.Bucket);
+      if (!bucket.ownership) return context.notFound('OwnershipControlsNotFoundError', 'The bucket ownership controls were not found');
+      return { OwnershipControls: { Rules: [{ ObjectOwnership: bucket.ownership }] } };
+    }),
   },
   generate: ({ accountId, region, size, random, sections }) => {
     const kmsKeys = ((sections.kms as { keys?: Array<{ id: string; manager?: string }> } | undefined)?.keys ?? []).filter(
