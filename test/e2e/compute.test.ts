@@ -4,8 +4,8 @@ import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
 // End to end through the CLI and the loopback AWS (test/wire): the compute services (Lambda, ECS,
 // ECR, EKS, Batch) read from fixtures shaped as their API References document them.
 
-// With the services its edges reach: a function's network, role and key come from their own collectors.
-const SERVICES = 'lambda,ec2,iam,kms,s3';
+// With the services its edges reach: a function's network, role, key and queue come from their own collectors.
+const SERVICES = 'lambda,ec2,iam,kms,s3,sqs';
 
 let computeRun: Promise<CliRun> | undefined;
 const run = () => (computeRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));

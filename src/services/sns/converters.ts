@@ -1,8 +1,7 @@
 import type { Subscription, Tag } from '@aws-sdk/client-sns';
 import { createEntity, createRelationship, RelationshipVerb, serviceEntityRef, type Entity, type Relationship } from '../../graph';
 import { parsePolicyDocument, policyDocumentText } from '../../policy/document';
-import { resourcePolicyIsPublic } from '../../policy/resource-policy';
-import { KmsEntities } from '../kms/schema';
+import { resourcePolicyGrants, resourcePolicyIsPublic } from '../../policy/resource-policy';
 import { SnsEntities, snsTopicPolicyKey } from './schema';
 
 /** GetTopicAttributes' `Attributes` map (every value a string). */
@@ -31,6 +30,7 @@ export function convertSnsTopic(facts: SnsTopicFacts): Entity {
   const topicName = topicArn.split(':').pop() ?? topicArn;
   const kmsMasterKeyId = attributes ? attributes.KmsMasterKeyId || undefined : undefined;
   const policy = policyDocumentText(attributes?.Policy);
+  const grants = resourcePolicyGrants(policy, facts.accountId);
   return createEntity({
     _key: topicArn,
     schema: SnsEntities.TOPIC,
@@ -42,7 +42,8 @@ export function convertSnsTopic(facts: SnsTopicFacts): Entity {
       topicName,
       accountId: facts.accountId,
       region: facts.region,
-      owner: attributes?.Owner,
+      // `Owner` (the topic's account); `owner` is the tag-derived owner, as on every entity.
+      ownerAccountId: attributes?.Owner,
       fifoTopic: attributes ? attributes.FifoTopic === 'true' : topicName.endsWith('.fifo'),
       contentBasedDeduplication: attributes?.ContentBasedDeduplication === undefined ? undefined : attributes.ContentBasedDeduplication === 'true',
       // Server-side encryption is on exactly when the topic names a KMS key.
@@ -53,10 +54,17 @@ export function convertSnsTopic(facts: SnsTopicFacts): Entity {
       subscriptionsDeleted: numberOf(attributes?.SubscriptionsDeleted),
       signatureVersion: attributes?.SignatureVersion,
       tracingConfig: attributes?.TracingConfig,
+      // Unknown (undefined) without the attributes or with a policy that cannot be read.
       public: attributes ? resourcePolicyIsPublic(policy) : undefined,
+      crossAccountAccess: attributes && grants.parsed ? grants.accounts.length > 0 : undefined,
       webLink: `https://console.aws.amazon.com/sns/v3/home?region=${facts.region}#/topic/${topicArn}`,
     },
   });
+}
+
+/** What the topic policy grants everyone and other accounts (the topic's ALLOWS edges). */
+export function snsTopicPolicyGrants(facts: Pick<SnsTopicFacts, 'attributes' | 'accountId'>) {
+  return resourcePolicyGrants(policyDocumentText(facts.attributes?.Policy), facts.accountId);
 }
 
 /** The topic's access policy as an `AccessPolicy` entity, when the topic has one. */
@@ -81,23 +89,41 @@ export function convertSnsTopicPolicy(facts: SnsTopicFacts): Entity | undefined 
   });
 }
 
+/**
+ * An HTTP(S) endpoint without the user and password basic authentication may carry (secrets never
+ * reach the graph); other endpoints (mailboxes, ARNs, phone numbers) as they are.
+ */
+export function safeEndpoint(endpoint: string): string {
+  if (!/^https?:\/\//i.test(endpoint)) return endpoint;
+  try {
+    const url = new URL(endpoint);
+    if (!url.username && !url.password) return endpoint;
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return endpoint.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
 /** `aws_sns_subscription` from ListSubscriptions; the endpoint of an email subscription is kept (it names a mailbox, not a secret). */
 export function convertSnsSubscription(subscription: Subscription, accountId: string, region: string): Entity | undefined {
   const arn = subscription.SubscriptionArn;
   // `PendingConfirmation` (and `Deleted`) stand in for the ARN until the endpoint confirms.
   const confirmed = arn?.startsWith('arn:') ?? false;
   if (!subscription.TopicArn || !subscription.Endpoint || !subscription.Protocol) return undefined;
-  const key = confirmed && arn ? arn : `${subscription.TopicArn}|subscription|${subscription.Protocol}|${subscription.Endpoint}`;
+  const endpoint = safeEndpoint(subscription.Endpoint);
+  const key = confirmed && arn ? arn : `${subscription.TopicArn}|subscription|${subscription.Protocol}|${endpoint}`;
   return createEntity({
     _key: key,
     schema: SnsEntities.SUBSCRIPTION,
-    name: `${subscription.Protocol}:${subscription.Endpoint}`,
+    name: `${subscription.Protocol}:${endpoint}`,
     properties: {
       arn: confirmed ? arn : undefined,
       topicArn: subscription.TopicArn,
       protocol: subscription.Protocol,
-      endpoint: subscription.Endpoint,
-      owner: subscription.Owner,
+      endpoint,
+      ownerAccountId: subscription.Owner,
       confirmed,
       pendingConfirmation: arn === 'PendingConfirmation',
       accountId,
@@ -112,10 +138,4 @@ export function snsServiceHasTopic(accountId: string, topic: Entity): Relationsh
 
 export function snsTopicHas(topic: Entity, target: Entity): Relationship {
   return createRelationship({ from: topic, verb: RelationshipVerb.HAS, to: target });
-}
-
-/** `aws_sns_topic USES aws_kms_key` when the topic's key is known. */
-export function snsTopicUsesKmsKey(topic: Entity, keyArn: string | undefined): Relationship | undefined {
-  if (!keyArn) return undefined;
-  return createRelationship({ from: topic, verb: RelationshipVerb.USES, to: { _key: keyArn, _type: KmsEntities.KEY._type } });
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
+import { SNS_RATE_LIMITS } from './rate-limits';
 import { snsTopicsCollector } from './collectors';
 import { snsSimulator } from './sim/simulator';
 import { SnsEntities } from './schema';
@@ -9,6 +10,7 @@ export const snsService: AwsServiceModule = {
   title: 'SNS',
   serviceEntity: SnsEntities.SERVICE,
   serviceFunctions: ['messaging'],
+  rateLimits: SNS_RATE_LIMITS,
   collectors: [snsTopicsCollector],
   simulators: [snsSimulator],
   demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),

@@ -1,4 +1,4 @@
-import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
+import { defineEntities, defineRelationships, MappedEntities, RelationshipVerb, serviceEntitySchema } from '../../graph';
 import { KmsEntities } from '../kms/schema';
 
 /** SNS's entity types: the one place they are spelled. */
@@ -15,6 +15,8 @@ export const SnsRelationships = defineRelationships({
   TOPIC_HAS_SUBSCRIPTION: { from: SnsEntities.TOPIC._type, verb: RelationshipVerb.HAS, to: SnsEntities.SUBSCRIPTION._type },
   TOPIC_HAS_POLICY: { from: SnsEntities.TOPIC._type, verb: RelationshipVerb.HAS, to: SnsEntities.TOPIC_POLICY._type },
   TOPIC_USES_KEY: { from: SnsEntities.TOPIC._type, verb: RelationshipVerb.USES, to: KmsEntities.KEY._type },
+  // The topic policy's grants to everyone and to other accounts (graph/mapped.ts, analysis/mapped-entities.ts).
+  TOPIC_ALLOWS: { from: SnsEntities.TOPIC._type, verb: RelationshipVerb.ALLOWS, to: [MappedEntities.EVERYONE._type, 'aws_account'] },
 });
 
 /** Key of a topic's `aws_sns_topic_policy` entity. */

@@ -1,7 +1,6 @@
 import { createEntity, createRelationship, RelationshipVerb, serviceEntityRef, type Entity, type Relationship } from '../../graph';
 import { parsePolicyDocument, policyDocumentText } from '../../policy/document';
-import { KmsEntities } from '../kms/schema';
-import { resourcePolicyIsPublic } from '../../policy/resource-policy';
+import { resourcePolicyGrants, resourcePolicyIsPublic, type ResourcePolicyGrants } from '../../policy/resource-policy';
 import { SqsEntities, sqsQueueArnFromUrl, sqsQueuePolicyKey } from './schema';
 
 export interface SqsQueueFacts {
@@ -32,6 +31,22 @@ export function sqsQueueArn(facts: Pick<SqsQueueFacts, 'queueUrl' | 'attributes'
   return facts.attributes?.QueueArn ?? sqsQueueArnFromUrl(facts.queueUrl, facts.region);
 }
 
+/** `RedrivePolicy` (JSON text); undefined when absent or unreadable. */
+function redrivePolicy(text: string | undefined): { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined {
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as { deadLetterTargetArn?: string; maxReceiveCount?: number }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the queue policy grants everyone and other accounts (the queue's ALLOWS edges). */
+export function sqsQueuePolicyGrants(facts: Pick<SqsQueueFacts, 'attributes' | 'accountId'>): ResourcePolicyGrants {
+  return resourcePolicyGrants(policyDocumentText(facts.attributes?.Policy), facts.accountId);
+}
+
 /** `aws_sqs_queue` from ListQueues' URL, enriched by GetQueueAttributes and the tags. */
 export function convertSqsQueue(facts: SqsQueueFacts): Entity {
   const { attributes } = facts;
@@ -39,7 +54,8 @@ export function convertSqsQueue(facts: SqsQueueFacts): Entity {
   const queueName = arn.split(':').pop() ?? arn;
   const kmsMasterKeyId = attributes?.KmsMasterKeyId || undefined;
   const sqsManagedSse = attributes?.SqsManagedSseEnabled === 'true';
-  const redrive = attributes?.RedrivePolicy ? (JSON.parse(attributes.RedrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number }) : undefined;
+  const redrive = redrivePolicy(attributes?.RedrivePolicy);
+  const grants = sqsQueuePolicyGrants(facts);
   return createEntity({
     _key: arn,
     schema: SqsEntities.QUEUE,
@@ -66,7 +82,9 @@ export function convertSqsQueue(facts: SqsQueueFacts): Entity {
       approximateNumberOfMessages: numberOf(attributes?.ApproximateNumberOfMessages),
       deadLetterTargetArn: redrive?.deadLetterTargetArn,
       maxReceiveCount: redrive?.maxReceiveCount,
+      // Unknown (undefined) without the attributes or with a policy that cannot be read.
       public: attributes ? resourcePolicyIsPublic(policyDocumentText(attributes.Policy)) : undefined,
+      crossAccountAccess: attributes && grants.parsed ? grants.accounts.length > 0 : undefined,
       updatedOn: epochSeconds(attributes?.LastModifiedTimestamp),
       webLink: `https://console.aws.amazon.com/sqs/v2/home?region=${facts.region}#/queues/${encodeURIComponent(facts.queueUrl)}`,
     },
@@ -101,10 +119,4 @@ export function sqsServiceHasQueue(accountId: string, queue: Entity): Relationsh
 
 export function sqsQueueHasPolicy(queue: Entity, policy: Entity): Relationship {
   return createRelationship({ from: queue, verb: RelationshipVerb.HAS, to: policy });
-}
-
-/** `aws_sqs_queue USES aws_kms_key` when the queue's key is known. */
-export function sqsQueueUsesKmsKey(queue: Entity, keyArn: string | undefined): Relationship | undefined {
-  if (!keyArn) return undefined;
-  return createRelationship({ from: queue, verb: RelationshipVerb.USES, to: { _key: keyArn, _type: KmsEntities.KEY._type } });
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
+import { SQS_RATE_LIMITS } from './rate-limits';
 import { sqsQueuesCollector } from './collectors';
 import { sqsSimulator } from './sim/simulator';
 import { SqsEntities } from './schema';
@@ -9,6 +10,7 @@ export const sqsService: AwsServiceModule = {
   title: 'SQS',
   serviceEntity: SqsEntities.SERVICE,
   serviceFunctions: ['messaging'],
+  rateLimits: SQS_RATE_LIMITS,
   collectors: [sqsQueuesCollector],
   simulators: [sqsSimulator],
   demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),

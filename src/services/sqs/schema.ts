@@ -1,4 +1,4 @@
-import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
+import { defineEntities, defineRelationships, MappedEntities, RelationshipVerb, serviceEntitySchema } from '../../graph';
 import { KmsEntities } from '../kms/schema';
 
 /** SQS's entity types: the one place they are spelled. */
@@ -13,6 +13,8 @@ export const SqsRelationships = defineRelationships({
   SERVICE_HAS_QUEUE: { from: SqsEntities.SERVICE._type, verb: RelationshipVerb.HAS, to: SqsEntities.QUEUE._type },
   QUEUE_HAS_POLICY: { from: SqsEntities.QUEUE._type, verb: RelationshipVerb.HAS, to: SqsEntities.QUEUE_POLICY._type },
   QUEUE_USES_KEY: { from: SqsEntities.QUEUE._type, verb: RelationshipVerb.USES, to: KmsEntities.KEY._type },
+  // The queue policy's grants to everyone and to other accounts (graph/mapped.ts, analysis/mapped-entities.ts).
+  QUEUE_ALLOWS: { from: SqsEntities.QUEUE._type, verb: RelationshipVerb.ALLOWS, to: [MappedEntities.EVERYONE._type, 'aws_account'] },
 });
 
 /** A queue's ARN from its URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`). */

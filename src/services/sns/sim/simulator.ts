@@ -1,8 +1,8 @@
 import type {
   GetTopicAttributesCommandInput,
   GetTopicAttributesCommandOutput,
-  ListSubscriptionsCommandInput,
-  ListSubscriptionsCommandOutput,
+  ListSubscriptionsByTopicCommandInput,
+  ListSubscriptionsByTopicCommandOutput,
   ListTagsForResourceCommandInput,
   ListTagsForResourceCommandOutput,
   ListTopicsCommandInput,
@@ -39,7 +39,10 @@ export const snsSimulator = defineSimulatedService({
     subscriptions: collection<Subscription>({
       id: 'SubscriptionArn',
       required: ['TopicArn', 'Protocol', 'Endpoint'],
-      fields: { TopicArn: { type: 'string', pattern: TOPIC_ARN }, Protocol: { enum: ['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'application', 'lambda', 'firehose'] } },
+      fields: {
+        TopicArn: { type: 'string', pattern: TOPIC_ARN },
+        Protocol: { enum: ['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'application', 'lambda', 'firehose'] },
+      },
       notFound: { error: 'NotFound', message: () => 'Subscription does not exist' },
     }),
   },
@@ -62,7 +65,12 @@ export const snsSimulator = defineSimulatedService({
       };
     }),
     ListTagsForResource: tags<ListTagsForResourceCommandInput, ListTagsForResourceCommandOutput>('topics', { id: 'ResourceArn' }),
-    ListSubscriptions: list<ListSubscriptionsCommandInput, ListSubscriptionsCommandOutput>('subscriptions', { items: 'Subscriptions', awsMax: 100 }),
+    ListSubscriptionsByTopic: list<ListSubscriptionsByTopicCommandInput, ListSubscriptionsByTopicCommandOutput, Subscription>('subscriptions', {
+      items: 'Subscriptions',
+      awsMax: 100,
+      // The topic's subscriptions, whoever owns them (other accounts' too).
+      filter: (subscription, input) => subscription.TopicArn === input.TopicArn,
+    }),
   },
   generate: ({ accountId, region, size }) => {
     const random = ownRandom({ accountId, region }, 'sns');
@@ -73,7 +81,13 @@ export const snsSimulator = defineSimulatedService({
       const TopicArn = `arn:aws:sns:${region}:${accountId}:alerts-${index}`;
       const encrypted = random() < 0.6;
       topics.push({ TopicArn, Attributes: encrypted ? { KmsMasterKeyId: 'alias/aws/sns' } : {}, Tags: [{ Key: 'team', Value: `team-${index % 5}` }] });
-      subscriptions.push({ SubscriptionArn: `${TopicArn}:${(index + 1).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`, TopicArn, Protocol: 'email', Endpoint: `oncall-${index}@generated.example`, Owner: accountId });
+      subscriptions.push({
+        SubscriptionArn: `${TopicArn}:${(index + 1).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+        TopicArn,
+        Protocol: 'email',
+        Endpoint: `oncall-${index}@generated.example`,
+        Owner: accountId,
+      });
     }
     return { topics, subscriptions };
   },
