@@ -9,6 +9,7 @@ import { elastiCacheService } from './elasticache';
 import { elasticsearchService } from './elasticsearch';
 import { iamService } from './iam';
 import { acmService } from './acm';
+import { cloudTrailService } from './cloudtrail';
 import { kmsService } from './kms';
 import { lambdaService } from './lambda';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
@@ -36,6 +37,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   elasticsearchService,
   snsService,
   sqsService,
+  cloudTrailService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -74,3 +74,45 @@ test('SQS over JSON 1.0: queue attributes as text, encryption kinds, the key by 
   t.true(edge(run, queue('orders'), 'ALLOWS', 'aws:account:210987654321'));
   t.true(edge(run, queue('public-intake'), 'ALLOWS', 'global:everyone'));
 });
+
+// CloudTrail (JSON 1.1): shadow trails in every region, each trail converted in its home region.
+let trailsRun: Promise<CliRun> | undefined;
+const trails = () => (trailsRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudtrail,kms']));
+
+test('CloudTrail over JSON 1.1: the trail once (not its shadows), status, selectors, its key, bucket and log group; the organization trail as this member sees it', async (t) => {
+  const run = await trails();
+  t.is(run.code, 0, run.stderr);
+  t.deepEqual(run.summary?.errors, []);
+  t.deepEqual(run.server.unanswered(), []);
+  const arn = `arn:aws:cloudtrail:us-east-1:${PRODUCTION}:trail/management-events`;
+  const org = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail';
+  t.is(run.summary?.counts.entities.aws_cloudtrail, 2);
+  t.like(entity(run, arn), {
+    isMultiRegionTrail: true,
+    logFileValidationEnabled: true,
+    encrypted: true,
+    isLogging: true,
+    latestDeliveryOn: 1733443200000,
+    managementReadWriteType: 'All',
+    s3ObjectReadEventsLogged: true,
+    s3ObjectWriteEventsLogged: true,
+    s3ObjectEventsAllBuckets: false,
+    'tag.owner': 'security@example.com',
+  });
+  t.like(entity(run, `${org}|member:${PRODUCTION}`), {
+    accountId: PRODUCTION,
+    ownerAccountId: '111111111111',
+    isOrganizationTrail: true,
+    organizationTrailMember: true,
+    logFileValidationEnabled: false,
+    advancedEventSelectors: true,
+    managementEventsLogged: true,
+    s3ObjectWriteEventsLogged: false,
+  });
+  t.true(edge(run, arn, 'USES', APP_KEY));
+  t.true(edge(run, arn, 'LOGS', 'arn:aws:s3:::amzn-s3-demo-bucket'));
+  t.true(edge(run, arn, 'LOGS', `arn:aws:logs:us-east-1:${PRODUCTION}:log-group:CloudTrail/logs`));
+  // Status and selectors are read once per trail, in its home region only.
+  t.is(run.server.calls().filter((c) => c.operation === 'GetEventSelectors').length, 2);
+  t.true(run.server.calls().filter((c) => c.operation === 'DescribeTrails').length > 1);
+});
