@@ -219,6 +219,9 @@ export class AwsAccess {
     // S3 Express (directory bucket) sessions would be created with the placeholder identity; without
     // them, calls to such buckets are signed with plain SigV4 and the account's credentials.
     if (clientClass.name === 'S3Client') config.disableS3ExpressSessionAuth = true;
+    // SQS would send each queue's calls to its QueueUrl's host instead of the region's resolved
+    // endpoint (a custom endpoint or FIPS one included), and warn on the console when they differ.
+    if (clientClass.name === 'SQSClient') config.useQueueUrlAsEndpoint = false;
     const client = new clientClass(config);
     if (!shared) this.sharedSettings.set(clientClass.name, settingsOf(client));
     const resolved = (client as { config?: Record<string, unknown> }).config;

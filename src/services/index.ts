@@ -21,6 +21,7 @@ import { ecsService } from './ecs';
 import { eksService } from './eks';
 import { inspectorService } from './inspector';
 import { acmService } from './acm';
+import { cloudTrailService } from './cloudtrail';
 import { kmsService } from './kms';
 import { lambdaService } from './lambda';
 import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOptions } from '../analysis/mappings';
@@ -31,6 +32,8 @@ import { cloudFrontService } from './cloudfront';
 import { apiGatewayService } from './apigateway';
 import { s3Service } from './s3';
 import { workspacesService } from './workspaces';
+import { snsService } from './sns';
+import { sqsService } from './sqs';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -64,6 +67,9 @@ export const awsServices: readonly AwsServiceModule[] = [
   autoScalingService,
   efsService,
   workspacesService,
+  snsService,
+  sqsService,
+  cloudTrailService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -4,6 +4,7 @@ import { createRelationship, everyoneEntity, RelationshipVerb, type Entity, type
 import { securityGroupKey, subnetKey, vpcKey } from './ec2/schema';
 import { kmsKeyKey } from './kms/schema';
 import { accountEntityKey } from '../graph';
+import type { ResourcePolicyGrants } from '../policy/resource-policy';
 
 /**
  * Edges that many services' resources share with EC2, KMS and other accounts: the security groups
@@ -93,6 +94,45 @@ export function sharingEdges(
         verb: RelationshipVerb.ALLOWS,
         to: { _type: 'aws_account', _key: accountEntityKey(grantee) },
         properties: { ...properties, public: false, crossAccount: true },
+      }),
+    );
+  }
+  return { relationships, mappedEntities };
+}
+
+/**
+ * `resource ALLOWS everyone` and `resource ALLOWS aws_account` for what a resource policy grants
+ * everyone and other accounts (`resourcePolicyGrants`), with the actions granted. Accounts outside
+ * this run become mapped `aws_account` entities.
+ */
+export function resourcePolicyEdges(
+  resource: Entity,
+  grants: ResourcePolicyGrants,
+  ingestedAccounts: ReadonlySet<string>,
+  properties: Record<string, RawValue> = {},
+): EdgeResult {
+  const relationships: Relationship[] = [];
+  const mappedEntities: Entity[] = [];
+  if (grants.allowsEveryone) {
+    const everyone = everyoneEntity();
+    mappedEntities.push(everyone);
+    relationships.push(
+      createRelationship({
+        from: resource,
+        verb: RelationshipVerb.ALLOWS,
+        to: everyone,
+        properties: { ...properties, actions: grants.everyoneActions, public: true },
+      }),
+    );
+  }
+  for (const grant of grants.accounts) {
+    if (!ingestedAccounts.has(grant.accountId)) mappedEntities.push(mappedAccount(grant.accountId, false));
+    relationships.push(
+      createRelationship({
+        from: resource,
+        verb: RelationshipVerb.ALLOWS,
+        to: { _type: 'aws_account', _key: accountEntityKey(grant.accountId) },
+        properties: { ...properties, actions: grant.actions, public: false, crossAccount: true },
       }),
     );
   }

@@ -11,7 +11,6 @@ import type {
 } from '@aws-sdk/client-organizations';
 import type { AssumeRoleCommandInput, AssumeRoleCommandOutput, GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { ServiceException } from '@smithy/smithy-client';
-import { cloudTrailSimulator } from './cloudtrail-service';
 import { roleAccessKeyId, roleSessionToken } from './identity';
 import { pageOf } from './paginate';
 import { defineHandler, type ServiceSimulator, type SimCallContext, type WorldAccount } from './types';
@@ -151,4 +150,4 @@ export const regionsSimulator: ServiceSimulator = {
   },
 };
 
-export const coreSimulators: readonly ServiceSimulator[] = [stsSimulator, organizationsSimulator, regionsSimulator, cloudTrailSimulator];
+export const coreSimulators: readonly ServiceSimulator[] = [stsSimulator, organizationsSimulator, regionsSimulator];

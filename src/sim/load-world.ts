@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { allSimulators, serviceModules } from '../services';
 import type { World } from './types';
 import { builtinWorldText, loadWorldFile, parseWorld } from './world';
@@ -9,10 +8,7 @@ export function loadSimulatedWorld(file: string | true): World {
   return loadWorldFile(file, allSimulators());
 }
 
-/** Parts of the built-in world that the core simulators serve (CloudTrail's trails). */
-const CORE_FRAGMENTS = [path.join(__dirname, 'worlds', 'cloudtrail.yaml')];
-
-/** The services' parts of the built-in world, in registry order, then the core's. */
+/** The services' parts of the built-in world, in registry order. */
 export function builtinFragments(): string[] {
-  return [...serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : [])), ...CORE_FRAGMENTS];
+  return serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
 }

@@ -51,6 +51,8 @@ const FAILING_EVIDENCE: Record<string, Array<[type: string, name: RegExp]>> = {
   '3.2.1': [['aws_db_instance', /^noncompliant-db$/]],
   '3.2.2': [['aws_db_instance', /^noncompliant-db$/]],
   '3.2.3': [['aws_db_instance', /^noncompliant-db$/]],
+  '4.2': [['aws_cloudtrail', /^noncompliant-trail$/]],
+  '4.5': [['aws_cloudtrail', /^noncompliant-trail$/]],
   '4.6': [['aws_kms_key', /^0a1b2c3d-4444-4aaa-8bbb-000000000001$/]],
   '4.7': [['aws_vpc', /^vpc-04441000000000001$/]],
   '6.1.1': [['aws_ec2', /EC2/]],
@@ -67,13 +69,12 @@ const NOT_COLLECTED: Record<string, string> = {
   '2.17': 'aws_iam_server_certificate',
   '2.18': 'aws_accessanalyzer_analyzer',
   '3.3.1': 'aws_efs_file_system',
-  '4.2': 'aws_cloudtrail',
   '4.3': 'aws_config_recorder',
-  '4.5': 'aws_cloudtrail',
-  '4.8': 'aws_cloudtrail',
-  '4.9': 'aws_cloudtrail',
   '5.16': 'aws_securityhub_hub',
 };
+
+/** v7 ids of controls that require at least one matching entity per account (no evidence when they fail). */
+const COUNT_RULES = ['4.8', '4.9'];
 
 test('the tables below cover every automated control of CIS v7.0 exactly once', (t) => {
   const automated = requireFramework('cis-aws-7.0')
@@ -81,7 +82,7 @@ test('the tables below cover every automated control of CIS v7.0 exactly once', 
     .map((candidate) => candidate.id)
     .sort();
   t.is(automated.length, 34);
-  t.deepEqual([...Object.keys(FAILING_EVIDENCE), ...Object.keys(NOT_COLLECTED)].sort(), automated);
+  t.deepEqual([...Object.keys(FAILING_EVIDENCE), ...Object.keys(NOT_COLLECTED), ...COUNT_RULES].sort(), automated);
 });
 
 for (const [id, expected] of Object.entries(FAILING_EVIDENCE)) {
@@ -117,6 +118,17 @@ for (const [id, type] of Object.entries(NOT_COLLECTED)) {
     }
   });
 }
+
+test('CIS v7.0 4.8 and 4.9 pass with a trail recording S3 object events, and fail without one', async (t) => {
+  for (const id of COUNT_RULES) {
+    const pass = control((await passing).get('cis-aws-7.0'), id);
+    t.is(pass.status, 'PASS', JSON.stringify(pass));
+    const fail = control((await failing).get('cis-aws-7.0'), id);
+    t.is(fail.status, 'FAIL', JSON.stringify(fail));
+    t.like(fail.accounts[0], { accountId: '444444444444', status: 'FAIL' });
+    t.true(JSON.stringify(fail).includes('found 0, at least 1 required'), JSON.stringify(fail));
+  }
+});
 
 test('CIS v6.0 2.12 (one active access key per user, dropped in v7) passes, and fails on the user with two active keys', async (t) => {
   t.is(control((await passing).get('cis-aws-6.0'), '2.12').status, 'PASS');
@@ -159,11 +171,11 @@ test('CIS v6.0 and v5.0 controls give the result of the v7.0 check they map onto
 
 test('scores: per section and overall, PASS over evaluated controls, coverage over automated ones', async (t) => {
   const pass = (await passing).get('cis-aws-7.0') as ComplianceReport;
-  t.deepEqual(pass.overall, { pass: 25, fail: 0, notEvaluated: 9, manual: 36, score: 100, coverage: 73.5 });
+  t.deepEqual(pass.overall, { pass: 29, fail: 0, notEvaluated: 5, manual: 36, score: 100, coverage: 85.3 });
   t.deepEqual(pass.failing, []);
   const fail = (await failing).get('cis-aws-7.0') as ComplianceReport;
-  t.deepEqual(fail.overall, { pass: 0, fail: 25, notEvaluated: 9, manual: 36, score: 0, coverage: 73.5 });
-  t.deepEqual(fail.failing, Object.keys(FAILING_EVIDENCE));
+  t.deepEqual(fail.overall, { pass: 0, fail: 29, notEvaluated: 5, manual: 36, score: 0, coverage: 85.3 });
+  t.deepEqual([...fail.failing].sort(), [...Object.keys(FAILING_EVIDENCE), ...COUNT_RULES].sort());
   const networking = fail.sections.find((section) => section.id === '6');
   t.deepEqual(networking, { id: '6', title: 'Networking', pass: 0, fail: 7, notEvaluated: 0, manual: 2, score: 0, coverage: 100 });
   const monitoring = pass.sections.find((section) => section.id === '5');

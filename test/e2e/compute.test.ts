@@ -9,8 +9,8 @@ import { PRODUCTION, runIngest, scenario, type CliRun } from './helpers';
 
 // With the services its edges reach: a function's network, role and key come from their own collectors,
 // the EventBridge rule that triggers it from CloudWatch's (a collected type named by key: without its
-// collector the edge would be dropped at write).
-const SERVICES = 'lambda,ecs,ecr,eks,batch,cloudwatch,ec2,iam,kms,s3';
+// collector the edge would be dropped at write), the queue that triggers it from SQS's.
+const SERVICES = 'lambda,ecs,ecr,eks,batch,cloudwatch,ec2,iam,kms,s3,sqs';
 
 /** A configuration file with collection limits the fixtures exceed (one task per cluster, two images per repository). */
 function limitsConfig(): string {

@@ -11,11 +11,13 @@ import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate'
 const MANAGEMENT = '111111111111';
 const PRODUCTION = '222222222222';
 
+/** The part of a world trail (DescribeTrails' `Trail` with its status and selectors) these tests change. */
 interface Trail {
-  name: string;
-  organization?: boolean;
-  logging?: boolean;
-  managementEvents?: string;
+  Name: string;
+  IsOrganizationTrail?: boolean;
+  Status?: { IsLogging?: boolean };
+  EventSelectors?: Array<{ ReadWriteType: string; IncludeManagementEvents: boolean }>;
+  AdvancedEventSelectors?: unknown[];
 }
 
 function orgTrail(world: World): Trail {
@@ -41,7 +43,7 @@ test('the demo organization trail covers every account and region', async (t) =>
 
 test('without the organization trail, members have none (or a stopped one); a read-only trail records no writes', async (t) => {
   const world = builtinWorld();
-  orgTrail(world).organization = false;
+  orgTrail(world).IsOrganizationTrail = false;
   const checks = await check(world);
   const members = checks.filter((c) => c.account !== MANAGEMENT);
   t.true(
@@ -50,15 +52,17 @@ test('without the organization trail, members have none (or a stopped one); a re
   );
   t.deepEqual(by(members, 'not-logging'), [`${PRODUCTION}/eu-west-1`], 'the stopped single-region trail');
   t.is(by(members, 'no-trail').length, members.length - 1);
-  t.regex(members.find((c) => c.coverage === 'not-logging')!.reason!, /legacy-eu-trail: not logging/);
+  t.regex(members.find((c) => c.coverage === 'not-logging')!.reason!, /prod-data-events: not logging/);
 
   const readOnly = builtinWorld();
-  orgTrail(readOnly).managementEvents = 'ReadOnly';
+  const readOnlyTrail = orgTrail(readOnly);
+  delete readOnlyTrail.AdvancedEventSelectors;
+  readOnlyTrail.EventSelectors = [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }];
   const readChecks = await check(readOnly);
   t.true(readChecks.filter((c) => !(c.account === PRODUCTION && c.region === 'eu-west-1')).every((c) => c.coverage === 'no-write-events'));
 
   const stopped = builtinWorld();
-  orgTrail(stopped).logging = false;
+  orgTrail(stopped).Status = { IsLogging: false };
   t.true((await check(stopped)).every((c) => c.coverage === 'not-logging'));
 });
 

@@ -12,6 +12,7 @@ import {
   type ServiceOutputTypes as S3Output,
 } from '@aws-sdk/client-s3';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DescribeWorkspacesCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, FinalizeRequestMiddleware } from '@smithy/types';
@@ -212,11 +213,11 @@ test('requests the fixtures cannot answer are reported, not passed off as AWS er
     t.is((await kms.send(new DescribeKeyCommand({ KeyId: 'known-key' }))).KeyMetadata?.KeyId, 'known-key');
     t.deepEqual(server.unanswered(), []);
     t.like(await errorOf(kms.send(new DescribeKeyCommand({ KeyId: 'other-key' }))), { status: 500 });
-    // A service without a fixture.
-    t.like(await errorOf(new SQSClient(config(credentials)).send(new ListQueuesCommand({}))), { status: 400 });
+    // A service without a fixture (SQS has one now).
+    t.like(await errorOf(new WorkSpacesClient(config(credentials)).send(new DescribeWorkspacesCommand({}))), { status: 400 });
     t.deepEqual(server.unanswered(), [
       'POST /: kms.yaml DescribeKey: no answer for KeyId=other-key',
-      'POST /: wire server: no SigV4 scope or no fixture for sqs',
+      'POST /: wire server: no SigV4 scope or no fixture for workspaces',
     ]);
   } finally {
     await server.stop();

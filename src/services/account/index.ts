@@ -51,7 +51,13 @@ const accountFactsRefresh: ResourceRefresh = {
  * are added to this entity by the `iam-users` collector, which reads the report once per account.
  * The two calls are recorded on failure and never stop the account entity from being written.
  */
-export function createAccountService(services: readonly AwsServiceModule[]): ServiceModule {
+export function createAccountService(allServices: readonly AwsServiceModule[]): ServiceModule {
+  // A service whose resources carry its `aws_<service>` type (CloudTrail's trails are
+  // `aws_cloudtrail`, as in JupiterOne's model) has no Service entity: it would be one more
+  // `aws_cloudtrail`, which queries and compliance inputs would take for a trail.
+  const services = allServices.filter(
+    (module) => !module.collectors.some((collector) => collector.entities.some((entity) => entity._type === module.serviceEntity._type)),
+  );
   const serviceTypes = services.map((module) => module.serviceEntity._type);
   const collector: Collector = {
     id: 'account',
