@@ -77,7 +77,8 @@ test('SQS over JSON 1.0: queue attributes as text, encryption kinds, the key by 
 
 // CloudTrail (JSON 1.1): shadow trails in every region, each trail converted in its home region.
 let trailsRun: Promise<CliRun> | undefined;
-const trails = () => (trailsRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudtrail,kms']));
+// CloudWatch too: the trail's log group is a collected type, named by key (without its collector the edge is dropped).
+const trails = () => (trailsRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--services', 'cloudtrail,kms,cloudwatch']));
 
 test('CloudTrail over JSON 1.1: the trail once (not its shadows), status, selectors, its key, bucket and log group; the organization trail as this member sees it', async (t) => {
   const run = await trails();
@@ -86,7 +87,8 @@ test('CloudTrail over JSON 1.1: the trail once (not its shadows), status, select
   t.deepEqual(run.server.unanswered(), []);
   const arn = `arn:aws:cloudtrail:us-east-1:${PRODUCTION}:trail/management-events`;
   const org = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail';
-  t.is(run.summary?.counts.entities.aws_cloudtrail, 2);
+  // management-events, the organization trail, and eu-west-1's stopped single-region eu-local.
+  t.is(run.summary?.counts.entities.aws_cloudtrail, 3);
   t.like(entity(run, arn), {
     isMultiRegionTrail: true,
     logFileValidationEnabled: true,
@@ -111,8 +113,8 @@ test('CloudTrail over JSON 1.1: the trail once (not its shadows), status, select
   });
   t.true(edge(run, arn, 'USES', APP_KEY));
   t.true(edge(run, arn, 'LOGS', 'arn:aws:s3:::amzn-s3-demo-bucket'));
-  t.true(edge(run, arn, 'LOGS', `arn:aws:logs:us-east-1:${PRODUCTION}:log-group:CloudTrail/logs`));
+  t.true(edge(run, arn, 'LOGS', `arn:aws:logs:us-east-1:${PRODUCTION}:log-group:trail-logs`));
   // Status and selectors are read once per trail, in its home region only.
-  t.is(run.server.calls().filter((c) => c.operation === 'GetEventSelectors').length, 2);
+  t.is(run.server.calls().filter((c) => c.operation === 'GetEventSelectors').length, 3);
   t.true(run.server.calls().filter((c) => c.operation === 'DescribeTrails').length > 1);
 });

@@ -164,7 +164,7 @@ test('selectorCoverage: advanced selectors (eventCategory, readOnly, resources.t
 
 test('the simulated organization: each trail once, the organization trail in every member account, its bucket, log group and key', async (t) => {
   const world = builtinWorld();
-  const { graph, summary } = await simulate(world, { config: { services: { include: ['cloudtrail', 's3', 'kms'] } } });
+  const { graph, summary } = await simulate(world, { config: { services: { include: ['cloudtrail', 's3', 'kms', 'cloudwatch'] } } });
   t.deepEqual(summary.errors, []);
   const trails = graph.entitiesOfType('aws_cloudtrail');
   const org = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-org-trail';
@@ -199,7 +199,8 @@ test('the simulated organization: each trail once, the organization trail in eve
   t.true(has(org, 'USES', 'arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-1111-4aaa-8bbb-000000000001'));
   const logGroup = 'arn:aws:logs:us-east-1:111111111111:log-group:aws-cloudtrail-logs-acme';
   t.true(has(org, 'LOGS', logGroup));
-  t.like(graph.getEntity(logGroup), { _type: 'aws_cloudwatch_log_group', _source: 'system-mapper', logGroupName: 'aws-cloudtrail-logs-acme' });
+  t.like(graph.getEntity(logGroup), { _type: 'aws_cloudwatch_log_group', logGroupName: 'aws-cloudtrail-logs-acme' });
+  t.not(graph.getEntity(logGroup)?._source, 'system-mapper', "CloudWatch's own log group, not a stand-in");
   t.true(has(prod, 'LOGS', 'arn:aws:s3:::acme-prod-audit-archive-eu'));
   t.deepEqual(graphIssues(graph), []);
 });

@@ -197,15 +197,17 @@ test('throttling and access denied come back in each protocol’s own shape', as
 });
 
 test('requests the fixtures cannot answer are reported, not passed off as AWS errors', async (t) => {
-  // A KMS fixture that knows one key only, with no answer for the others.
-  const fixtures = loadFixtures().map((fixture) =>
-    fixture.service !== 'kms'
-      ? fixture
-      : {
-          ...fixture,
-          operations: { ...fixture.operations, DescribeKey: { match: 'KeyId', cases: { 'known-key': { body: { KeyMetadata: { KeyId: 'known-key' } } } } } },
-        },
-  );
+  // A KMS fixture that knows one key only, with no answer for the others; no WorkSpaces fixture at all.
+  const fixtures = loadFixtures()
+    .filter((fixture) => fixture.service !== 'workspaces')
+    .map((fixture) =>
+      fixture.service !== 'kms'
+        ? fixture
+        : {
+            ...fixture,
+            operations: { ...fixture.operations, DescribeKey: { match: 'KeyId', cases: { 'known-key': { body: { KeyMetadata: { KeyId: 'known-key' } } } } } },
+          },
+    );
   const { server, config, assume } = await serverWith({}, fixtures);
   try {
     const credentials = await assume(PRODUCTION);
@@ -213,7 +215,7 @@ test('requests the fixtures cannot answer are reported, not passed off as AWS er
     t.is((await kms.send(new DescribeKeyCommand({ KeyId: 'known-key' }))).KeyMetadata?.KeyId, 'known-key');
     t.deepEqual(server.unanswered(), []);
     t.like(await errorOf(kms.send(new DescribeKeyCommand({ KeyId: 'other-key' }))), { status: 500 });
-    // A service without a fixture (SQS has one now).
+    // A service without a fixture.
     t.like(await errorOf(new WorkSpacesClient(config(credentials)).send(new DescribeWorkspacesCommand({}))), { status: 400 });
     t.deepEqual(server.unanswered(), [
       'POST /: kms.yaml DescribeKey: no answer for KeyId=other-key',

@@ -276,8 +276,9 @@ export class WireServer {
   private async answer(request: RawRequest): Promise<Reply> {
     const requestId = `${(++this.requestCounter).toString(16).padStart(8, '0')}-a1b2-4c3d-9e8f-0123456789ab`;
     const scope = parseAuthorization(request.headers.authorization as string | undefined);
-    const candidates = scope ? this.candidatesOf(scope.service, request) : [];
-    // The fixture whose protocol understands the request (the first one when none does).
+    // Latest first: a later fixture of a name replaces an earlier one (tests add their own).
+    const candidates = scope ? this.candidatesOf(scope.service, request).reverse() : [];
+    // The fixture whose protocol understands the request (the latest one when none does).
     const parsed = candidates.map((candidate) => ({ fixture: candidate, call: parseCall(candidate, request) })).find((found) => found.call) ?? {
       fixture: candidates[0],
       call: undefined,

@@ -14,7 +14,8 @@ import { edgeTarget, placeholderEntity } from '../cross-service';
 import { addMappedEntities, kmsKeyEdge } from '../resource-edges';
 import { S3Entities } from '../s3/schema';
 import { convertTrail, trailOwner } from './converters';
-import { CloudTrailEntities, CloudTrailRelationships, CloudTrailTargetEntities, logGroupKeyOfArn } from './schema';
+import { CloudWatchEntities } from '../cloudwatch/schema';
+import { CloudTrailEntities, CloudTrailRelationships, logGroupKeyOfArn } from './schema';
 
 const TRAIL = CloudTrailEntities.TRAIL._type;
 /** ListTags takes at most 20 trail ARNs a call. */
@@ -114,9 +115,9 @@ export const cloudTrailTrailsCollector: Collector = {
       }
       if (trail.CloudWatchLogsLogGroupArn) {
         const groupKey = logGroupKeyOfArn(trail.CloudWatchLogsLogGroupArn);
-        const ref = { _key: groupKey, _type: CloudTrailTargetEntities.LOG_GROUP._type };
+        const ref = { _key: groupKey, _type: CloudWatchEntities.LOG_GROUP._type };
         const group = await edgeTarget(context, ref, () =>
-          placeholderEntity(ref, CloudTrailTargetEntities.LOG_GROUP._class, { logGroupName: groupKey.split(':log-group:')[1] }),
+          placeholderEntity(ref, CloudWatchEntities.LOG_GROUP._class, { logGroupName: groupKey.split(':log-group:')[1] }),
         );
         context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.LOGS, to: group }));
       }

@@ -1,4 +1,5 @@
 import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
+import { CloudWatchEntities } from '../cloudwatch/schema';
 import { KmsEntities } from '../kms/schema';
 import { S3Entities } from '../s3/schema';
 
@@ -12,20 +13,11 @@ export const CloudTrailEntities = defineEntities({
   TRAIL: { _type: 'aws_cloudtrail', _class: ['Service'], resourceName: 'CloudTrail Trail' },
 });
 
-/**
- * Types of services not collected yet that trails log to: mapped placeholders until their own
- * service spells them (with the same classes: the schema test checks it).
- */
-export const CloudTrailTargetEntities = defineEntities({
-  // CloudWatch's type (services/cloudwatch/schema.ts on branch i18): keyed by the log group ARN without `:*`.
-  LOG_GROUP: { _type: 'aws_cloudwatch_log_group', _class: ['Logs'], resourceName: 'CloudWatch Log Group' },
-});
-
 const TRAIL = CloudTrailEntities.TRAIL._type;
 
 export const CloudTrailRelationships = defineRelationships({
   TRAIL_LOGS_BUCKET: { from: TRAIL, verb: RelationshipVerb.LOGS, to: S3Entities.BUCKET._type },
-  TRAIL_LOGS_LOG_GROUP: { from: TRAIL, verb: RelationshipVerb.LOGS, to: CloudTrailTargetEntities.LOG_GROUP._type },
+  TRAIL_LOGS_LOG_GROUP: { from: TRAIL, verb: RelationshipVerb.LOGS, to: CloudWatchEntities.LOG_GROUP._type },
   TRAIL_USES_KEY: { from: TRAIL, verb: RelationshipVerb.USES, to: KmsEntities.KEY._type },
 });
 
