@@ -15,6 +15,7 @@ import { createMappingsService, MAPPINGS_SERVICE, withMappings, type MappingOpti
 import { rdsService } from './rds';
 import { redshiftService } from './redshift';
 import { s3Service } from './s3';
+import { securityHubService } from './securityhub';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -32,6 +33,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   elastiCacheService,
   redshiftService,
   elasticsearchService,
+  securityHubService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
