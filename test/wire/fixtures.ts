@@ -54,7 +54,7 @@ export interface OperationFixture extends Answer {
   builtIn?: boolean;
   /** The IAM action that authorizes the call, when it is not `<service>:<Operation>`. */
   iamAction?: string;
-  /** REST protocols (restJson): the route, e.g. `{ method: GET, path: /2015-03-31/functions/{FunctionName} }`. */
+  /** REST protocols (restJson, and restXml services other than S3): the route, e.g. `{ method: GET, path: /2015-03-31/functions/{FunctionName} }`. */
   http?: { method: string; path: string };
 }
 
@@ -63,6 +63,11 @@ export interface ServiceFixture {
   service: string;
   /** Name in the SigV4 credential scope, when it differs from `service`. */
   signingName?: string;
+  /**
+   * Paths this service's requests start with, when another service signs with the same name (S3
+   * Control's `/v20180820/` beside S3, both signed `s3`): requests under it are this fixture's.
+   */
+  pathPrefix?: string;
   protocol: Protocol;
   /** XML namespace of responses (awsQuery, ec2, restXml). */
   xmlns?: string;

@@ -117,6 +117,7 @@ export function parseCall(fixture: ServiceFixture, request: RawRequest): ParsedC
       return { operation: target.slice(dot + 1), param: (name) => scalar(input[name]), input: scalars(input) };
     }
     case 'restXml': {
+      if (fixture.pathPrefix) return restRoute(fixture, request, {});
       const { bucket } = s3Bucket(request);
       const query = request.url.searchParams;
       let operation: string | undefined;
@@ -127,21 +128,36 @@ export function parseCall(fixture: ServiceFixture, request: RawRequest): ParsedC
       const input = { ...Object.fromEntries(query), ...(bucket ? { Bucket: bucket } : {}) };
       return { operation, bucket, param: (name) => (name === 'Bucket' ? bucket : (query.get(name) ?? undefined)), input };
     }
-    case 'restJson': {
-      const input = jsonParams(request.body);
-      for (const [operation, op] of Object.entries(fixture.operations)) {
-        if (!op.http || op.http.method !== request.method) continue;
-        const labels = matchRoute(op.http.path, request.url.pathname);
-        if (!labels) continue;
-        return {
-          operation,
-          param: (name) => labels[name] ?? request.url.searchParams.get(name) ?? scalar(input[name]),
-          input: { ...scalars(input), ...Object.fromEntries(request.url.searchParams), ...labels },
-        };
-      }
-      return undefined;
-    }
+    case 'restJson':
+      return restRoute(fixture, request, jsonParams(request.body));
   }
+}
+
+/** `AccountId` -> `x-amz-account-id`: the header a REST API binds an input member to (S3 Control). */
+function amzHeader(name: string): string {
+  return `x-amz-${name.replace(/(?<=[a-z0-9])([A-Z])/g, '-$1').toLowerCase()}`;
+}
+
+/**
+ * A REST call by its route (the fixture's `http`): labels of the path, then the query string, then
+ * the body's members, then an `x-amz-*` header (S3 Control's `x-amz-account-id`).
+ */
+function restRoute(fixture: ServiceFixture, request: RawRequest, body: Record<string, unknown>): ParsedCall | undefined {
+  for (const [operation, op] of Object.entries(fixture.operations)) {
+    if (!op.http || op.http.method !== request.method) continue;
+    const labels = matchRoute(op.http.path, request.url.pathname);
+    if (!labels) continue;
+    const header = (name: string) => {
+      const value = request.headers[amzHeader(name)];
+      return typeof value === 'string' ? value : undefined;
+    };
+    return {
+      operation,
+      param: (name) => labels[name] ?? request.url.searchParams.get(name) ?? scalar(body[name]) ?? header(name),
+      input: { ...scalars(body), ...Object.fromEntries(request.url.searchParams), ...labels },
+    };
+  }
+  return undefined;
 }
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';

@@ -42,7 +42,8 @@ function operationsCalled(): Array<{ service: string; operation: string; file: s
         // `GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand`: the SDK's name.
         const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
         const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
-        if (operation && !raw.trim().startsWith('type ')) found.push({ service: match[2], operation, file: path.relative(SRC, file) });
+        // The package's name without hyphens is the SDK's service id (`s3-control` -> `s3control`), as fixtures name it.
+        if (operation && !raw.trim().startsWith('type ')) found.push({ service: match[2].replace(/-/g, ''), operation, file: path.relative(SRC, file) });
       }
     }
   }

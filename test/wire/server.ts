@@ -152,7 +152,7 @@ function parseAuthorization(header: string | undefined): SigV4Scope | undefined 
  */
 export class WireServer {
   readonly fixtures: ServiceFixture[];
-  private readonly bySigningName = new Map<string, ServiceFixture>();
+  private readonly bySigningName = new Map<string, ServiceFixture[]>();
   private readonly keys = new Map<string, IssuedCredentials>();
   /** Attempts per distinct request (throttling storms). */
   private readonly attempts = new Map<string, number>();
@@ -172,7 +172,10 @@ export class WireServer {
     fixtures: ServiceFixture[] = loadFixtures(),
   ) {
     this.fixtures = fixtures;
-    for (const fixture of fixtures) this.bySigningName.set(fixture.signingName ?? fixture.service, fixture);
+    for (const fixture of fixtures) {
+      const name = fixture.signingName ?? fixture.service;
+      this.bySigningName.set(name, [...(this.bySigningName.get(name) ?? []), fixture]);
+    }
     const base = scenario.baseCredentials;
     this.keys.set(base.accessKeyId, {
       accountId: base.accountId,
@@ -259,7 +262,7 @@ export class WireServer {
   private async answer(request: RawRequest): Promise<Reply> {
     const requestId = `${(++this.requestCounter).toString(16).padStart(8, '0')}-a1b2-4c3d-9e8f-0123456789ab`;
     const scope = parseAuthorization(request.headers.authorization as string | undefined);
-    const fixture = scope && this.bySigningName.get(scope.service);
+    const fixture = scope && this.fixtureOf(scope.service, request.url.pathname);
     if (!scope || !fixture) {
       const problem = `wire server: no SigV4 scope or no fixture for ${scope?.service ?? 'the request'}`;
       this.problems.push(`${request.method} ${request.url.pathname}: ${problem}`);
@@ -346,6 +349,15 @@ export class WireServer {
     return encodeSuccess(fixture, operation, op, body, answer.raw, requestId);
   }
 
+  /**
+   * The fixture of a signing name: among several (S3 and S3 Control), the one whose `pathPrefix` the
+   * path starts with; a fixture given later replaces an earlier one of the same routing (a test's own).
+   */
+  private fixtureOf(signingName: string, pathname: string): ServiceFixture | undefined {
+    const candidates = [...(this.bySigningName.get(signingName) ?? [])].reverse();
+    return candidates.find((f) => f.pathPrefix && pathname.startsWith(f.pathPrefix)) ?? candidates.find((f) => !f.pathPrefix);
+  }
+
   private async delay(action: string, accountId: string, region: string): Promise<void> {
     const rule = this.scenario.delays?.find((r) => r.operation === action && (!r.account || r.account === accountId) && (!r.region || r.region === region));
     if (!rule) return;
@@ -418,7 +430,7 @@ export class WireServer {
     record: (account: string, status: number, error?: string) => void,
     fail: (account: string, kind: StandardErrorKind, detail?: string) => Reply,
   ): Reply {
-    const sts = this.bySigningName.get('sts') as ServiceFixture;
+    const sts = this.bySigningName.get('sts')?.[0] as ServiceFixture;
     const roleArn = call.param('RoleArn') ?? '';
     const target = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn);
     const notAuthorized = `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`;
