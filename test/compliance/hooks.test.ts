@@ -39,11 +39,11 @@ function check(current: GraphSnapshotOutputs, args: string[]) {
 
 test('the Pulumi resource outputs the score per framework and the failing control ids', async (t) => {
   const { passing, failing } = await outputs;
-  t.deepEqual(passing.compliance, [{ framework: 'cis-aws-7.0', score: 100, coverage: 76.5, pass: 26, fail: 0, notEvaluated: 8, failing: [] }]);
+  t.deepEqual(passing.compliance, [{ framework: 'cis-aws-7.0', score: 100, coverage: 79.4, pass: 27, fail: 0, notEvaluated: 7, failing: [] }]);
   const [cis] = failing.compliance ?? [];
-  t.like(cis, { framework: 'cis-aws-7.0', score: 0, pass: 0, fail: 26, notEvaluated: 8 });
+  t.like(cis, { framework: 'cis-aws-7.0', score: 0, pass: 0, fail: 27, notEvaluated: 7 });
   t.deepEqual(cis.failing.slice(0, 4), ['2.4', '2.5', '2.8', '2.9']);
-  t.is(cis.failing.length, 26);
+  t.is(cis.failing.length, 27);
 });
 
 test('the pipeline gate fails on controls that newly fail, and passes when nothing regressed', async (t) => {
@@ -52,7 +52,7 @@ test('the pipeline gate fails on controls that newly fail, and passes when nothi
   t.is(regressed.status, 1, regressed.stdout + regressed.stderr);
   const result = JSON.parse(regressed.stdout) as { failures: Array<{ check: string; reason: string; details?: string[] }>; complianceRegressions: unknown[] };
   const compliance = result.failures.find((failure) => failure.check === 'compliance');
-  t.is(compliance?.reason, 'cis-aws-7.0: 26 control(s) newly failing (score 100% -> 0%)');
+  t.is(compliance?.reason, 'cis-aws-7.0: 27 control(s) newly failing (score 100% -> 0%)');
   t.deepEqual(compliance?.details?.slice(0, 2), ['2.4', '2.5']);
 
   // The reverse (everything fixed) is no regression; the same outputs twice neither.
@@ -64,7 +64,7 @@ test('the pipeline gate fails on controls that newly fail, and passes when nothi
   // --allow-compliance-regression makes it a warning; --min-compliance-score is an absolute floor.
   const allowed = check(failing, ['--previous', file(passing), '--max-drop', '100', '--allow-compliance-regression']);
   t.is(allowed.status, 0);
-  t.regex(allowed.stdout, /^warning: cis-aws-7\.0: 26 control\(s\) newly failing/m);
+  t.regex(allowed.stdout, /^warning: cis-aws-7\.0: 27 control\(s\) newly failing/m);
   const floor = check(failing, ['--min-compliance-score', '80']);
   t.is(floor.status, 1);
   t.regex(floor.stdout, /^FAIL: cis-aws-7\.0 compliance score 0% is below 80%$/m);

@@ -5,8 +5,8 @@ import { BASE_CREDENTIALS, MANAGEMENT, PRODUCTION, runIngest, scenario, secretLe
 // End to end through the CLI and the loopback AWS of test/wire: the CIS inputs that are facts rather
 // than resources (docs/cis-inputs.md), over their own wire protocols: S3 Control's account-level
 // Block Public Access (restXml, the account id in the host name), Security Hub (REST-JSON, not
-// enabled outside us-east-1), root virtual MFA (IAM awsQuery), instance metadata options and
-// default security groups (EC2), bucket MFA delete (S3).
+// enabled outside us-east-1), root virtual MFA and server certificates (IAM awsQuery), instance
+// metadata options and default security groups (EC2), bucket MFA delete (S3).
 
 let cisRun: Promise<CliRun> | undefined;
 const cis = () => (cisRun ??= runIngest(scenario(), ['--accounts', `${MANAGEMENT},${PRODUCTION}`, '--services', 's3,securityhub,iam,ec2,kms']));
@@ -65,4 +65,12 @@ test('the other inputs on the wire: root virtual MFA, instance metadata options,
   const defaultGroup = entity(run, `arn:aws:ec2:us-east-1:${PRODUCTION}:security-group/sg-903004f8`);
   t.like(defaultGroup, { default: true, ingressRuleCount: 1, egressRuleCount: 1 });
   t.like(entity(run, `arn:aws:s3:::${PRODUCTION}-app-data`), { versioningEnabled: true, mfaDelete: false });
+  // IAM server certificates (awsQuery): when each expires.
+  t.like(entity(run, `arn:aws:iam::${PRODUCTION}:server-certificate/company/servercerts/ProdServerCert`), {
+    _type: 'aws_iam_server_certificate',
+    id: 'ASCACKCEVSQ6CEXAMPLE1',
+    path: '/company/servercerts/',
+    expiresOn: Date.parse('2012-05-08T01:02:03.004Z'),
+    uploadedOn: Date.parse('2010-05-08T01:02:03.004Z'),
+  });
 });

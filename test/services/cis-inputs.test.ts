@@ -1,8 +1,9 @@
 import test from 'ava';
 import type { GetPublicAccessBlockCommandOutput } from '@aws-sdk/client-s3-control';
 import { selectCollectors } from '../../src/services';
+import { convertServerCertificate } from '../../src/services/iam/converters';
 import { accountPublicAccessBlockFacts } from '../../src/services/s3/converters';
-import { builtinWorld, simulate } from '../helpers/simulate';
+import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
 
 /**
  * CIS inputs that have no entity of their own (docs/cis-inputs.md): converters on responses shaped
@@ -52,5 +53,46 @@ test('account-level Block Public Access through the simulator: set, partial, nev
   t.deepEqual(
     summary.errors.filter((error) => error.service.startsWith('s3')).map((error) => error.account),
     ['222222222222'],
+  );
+});
+
+// IAM API Reference, ListServerCertificates example: one ServerCertificateMetadataList member.
+test('IAM server certificates: expiry and upload date in epoch ms, the ARN as key', (t) => {
+  const certificate = convertServerCertificate(
+    {
+      ServerCertificateName: 'ProdServerCert',
+      Path: '/company/servercerts/',
+      Arn: 'arn:aws:iam::123456789012:server-certificate/company/servercerts/ProdServerCert',
+      UploadDate: new Date('2010-05-08T01:02:03.004Z'),
+      ServerCertificateId: 'ASCACKCEVSQ6CEXAMPLE1',
+      Expiration: new Date('2012-05-08T01:02:03.004Z'),
+    },
+    '123456789012',
+  );
+  t.like(certificate, {
+    _key: 'arn:aws:iam::123456789012:server-certificate/company/servercerts/ProdServerCert',
+    _type: 'aws_iam_server_certificate',
+    name: 'ProdServerCert',
+    id: 'ASCACKCEVSQ6CEXAMPLE1',
+    expiresOn: Date.parse('2012-05-08T01:02:03.004Z'),
+    uploadedOn: Date.parse('2010-05-08T01:02:03.004Z'),
+    createdOn: Date.parse('2010-05-08T01:02:03.004Z'),
+  });
+});
+
+test('IAM server certificates through the simulator: every uploaded certificate, paged, valid entities', async (t) => {
+  const world = builtinWorld();
+  world.behaviour = { ...world.behaviour, pageSize: 1 };
+  const { graph, summary } = await simulate(world, { collectors: selectCollectors({ include: ['iam'] }) });
+  const certificates = graph.entitiesOfType('aws_iam_server_certificate');
+  t.deepEqual(certificates.map((certificate) => certificate.name).sort(), ['api-2026', 'legacy-www-2022']);
+  t.like(
+    certificates.find((certificate) => certificate.name === 'legacy-www-2022'),
+    { accountId: '222222222222', path: '/cloudfront/', expiresOn: Date.parse('2023-03-01T12:00:00Z') },
+  );
+  t.deepEqual(summary.errors.filter((error) => error.operation === 'iam:ListServerCertificates'), []);
+  t.deepEqual(
+    graphIssues(graph).filter((issue) => issue._type === 'aws_iam_server_certificate'),
+    [],
   );
 });
