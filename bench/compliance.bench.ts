@@ -123,8 +123,24 @@ export function generateCisGraph(
   accounts.forEach((account, index) => {
     const accountId = accountIds[index];
     const blocked = extraChance(0.3);
-    Object.assign(account, { s3BlockPublicAcls: blocked, s3IgnorePublicAcls: blocked, s3BlockPublicPolicy: blocked, s3RestrictPublicBuckets: blocked, s3PublicAccessBlocked: blocked });
-    const s3 = add(createEntity({ _key: `aws:${accountId}:service:s3`, _type: 'aws_s3', _class: ['Service'], name: 'AWS S3', properties: { category: ['infrastructure'], function: ['storage'] } }), accountId, 'global');
+    Object.assign(account, {
+      s3BlockPublicAcls: blocked,
+      s3IgnorePublicAcls: blocked,
+      s3BlockPublicPolicy: blocked,
+      s3RestrictPublicBuckets: blocked,
+      s3PublicAccessBlocked: blocked,
+    });
+    const s3 = add(
+      createEntity({
+        _key: `aws:${accountId}:service:s3`,
+        _type: 'aws_s3',
+        _class: ['Service'],
+        name: 'AWS S3',
+        properties: { category: ['infrastructure'], function: ['storage'] },
+      }),
+      accountId,
+      'global',
+    );
     link(account, 'HAS', s3);
     s3Services.set(accountId, s3);
     const hubs: Record<string, boolean> = Object.fromEntries(REGIONS.map((region) => [`enabled.${region}`, extraChance(0.85)]));

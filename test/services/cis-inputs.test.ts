@@ -90,7 +90,10 @@ test('IAM server certificates through the simulator: every uploaded certificate,
     certificates.find((certificate) => certificate.name === 'legacy-www-2022'),
     { accountId: '222222222222', path: '/cloudfront/', expiresOn: Date.parse('2023-03-01T12:00:00Z') },
   );
-  t.deepEqual(summary.errors.filter((error) => error.operation === 'iam:ListServerCertificates'), []);
+  t.deepEqual(
+    summary.errors.filter((error) => error.operation === 'iam:ListServerCertificates'),
+    [],
+  );
   t.deepEqual(
     graphIssues(graph).filter((issue) => issue._type === 'aws_iam_server_certificate'),
     [],

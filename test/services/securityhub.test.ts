@@ -66,7 +66,12 @@ test('through the simulator: a hub where enabled, a flag per region, no error wh
   world.faults = [{ service: 'securityhub', operation: 'DescribeHub', account: '222222222222', region: 'eu-west-1', error: 'AccessDenied' }];
   const { graph, summary } = await simulate(world, { collectors: selectCollectors({ include: ['securityhub'] }) });
   const hubs = graph.entitiesOfType('aws_securityhub_hub');
-  t.deepEqual(hubs.map((hub) => `${hub.accountId}/${hub.region}`).sort(), ['111111111111/us-east-1', '111111111111/us-west-2', '222222222222/us-east-1', '222222222222/us-west-2']);
+  t.deepEqual(hubs.map((hub) => `${hub.accountId}/${hub.region}`).sort(), [
+    '111111111111/us-east-1',
+    '111111111111/us-west-2',
+    '222222222222/us-east-1',
+    '222222222222/us-west-2',
+  ]);
   const service = (accountId: string) => graph.getEntity(`aws:${accountId}:service:securityhub`);
   t.is(service('111111111111')?.['enabled.us-east-1'], true);
   t.is(service('111111111111')?.['enabled.eu-west-1'], false);

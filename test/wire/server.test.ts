@@ -40,7 +40,10 @@ function operationsCalled(): Array<{ service: string; operation: string; file: s
     for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([\w-]+)'/g)) {
       for (const raw of match[1].split(',')) {
         // `GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand`: the SDK's name.
-        const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+        const name = raw
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0];
         const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
         // The package's name without hyphens is the SDK's service id (`s3-control` -> `s3control`), as fixtures name it.
         if (operation && !raw.trim().startsWith('type ')) found.push({ service: match[2].replace(/-/g, ''), operation, file: path.relative(SRC, file) });

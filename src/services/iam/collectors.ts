@@ -526,7 +526,8 @@ export const iamServerCertificatesCollector: Collector = {
     const client = context.client(IAMClient);
     const { accountId } = context.account;
     const certificates: ServerCertificateMetadata[] = [];
-    for await (const page of paginateListServerCertificates({ client, pageSize: IAM_PAGE }, {})) certificates.push(...(page.ServerCertificateMetadataList ?? []));
+    for await (const page of paginateListServerCertificates({ client, pageSize: IAM_PAGE }, {}))
+      certificates.push(...(page.ServerCertificateMetadataList ?? []));
     for (const metadata of certificates) {
       if (!metadata.Arn) continue;
       const certificate = context.addEntity(convertServerCertificate(metadata, accountId));

@@ -1,4 +1,10 @@
-import { DescribeHubCommand, paginateGetEnabledStandards, SecurityHubClient, type DescribeHubCommandOutput, type StandardsSubscription } from '@aws-sdk/client-securityhub';
+import {
+  DescribeHubCommand,
+  paginateGetEnabledStandards,
+  SecurityHubClient,
+  type DescribeHubCommandOutput,
+  type StandardsSubscription,
+} from '@aws-sdk/client-securityhub';
 import type { Collector } from '../../collectors/types';
 import { serviceEntityKey } from '../../graph';
 import { convertSecurityHub, HUB_DISABLED_REGIONS, HUB_ENABLED_PREFIX, isHubNotEnabled, securityHubServiceHasHub, summarizeHubRegions } from './converters';

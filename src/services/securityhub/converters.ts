@@ -15,7 +15,11 @@ export const HUB_DISABLED_REGIONS = 'disabledRegions';
  * `aws_securityhub_hub` from DescribeHub, with the standards the hub runs (GetEnabledStandards;
  * `undefined` when that call failed). Subscriptions being deleted, or that failed, do not count.
  */
-export function convertSecurityHub(hub: Omit<DescribeHubCommandOutput, '$metadata'>, standards: StandardsSubscription[] | undefined, scope: SecurityHubScope): Entity {
+export function convertSecurityHub(
+  hub: Omit<DescribeHubCommandOutput, '$metadata'>,
+  standards: StandardsSubscription[] | undefined,
+  scope: SecurityHubScope,
+): Entity {
   const arn = hub.HubArn ?? `arn:aws:securityhub:${scope.region}:${scope.accountId}:hub/default`;
   const running = standards?.filter((subscription) => subscription.StandardsStatus !== 'DELETING' && subscription.StandardsStatus !== 'FAILED');
   const standardsArns = running?.map((subscription) => subscription.StandardsArn ?? '').filter(Boolean);
