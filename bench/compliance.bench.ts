@@ -34,6 +34,8 @@ const COLLECTOR_OF: Record<string, string> = {
   aws_account: 'account',
   aws_iam: 'account',
   aws_ec2: 'account',
+  aws_s3: 'account',
+  aws_securityhub: 'account',
   aws_vpc: 'ec2-network',
   aws_subnet: 'ec2-network',
   aws_security_group: 'ec2-firewalls',
@@ -59,6 +61,9 @@ export function generateCisGraph(
 ): { entities: Entity[]; relationships: Relationship[]; metadata: Pick<SnapshotMetadata, 'accounts' | 'collectors' | 'endedAt'> } {
   const random = seededRandom(seed);
   const chance = (p: number) => random() < p;
+  // The facts added later (account-level S3 block, Security Hub) draw from their own stream, so the rest stays as it was.
+  const extraRandom = seededRandom(seed + 1);
+  const extraChance = (p: number) => extraRandom() < p;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const extras = Math.round(total * (EXTRA_SHARE.accessKeys + EXTRA_SHARE.buckets + EXTRA_SHARE.kmsKeys));
   const base = generateGraph(Math.max(1000, total - extras - Math.round(total * 0.0012)));
@@ -114,6 +119,44 @@ export function generateCisGraph(
   };
   const internet = internetEntity();
   entities.push(internet);
+  const s3Services = new Map<string, Entity>();
+  accounts.forEach((account, index) => {
+    const accountId = accountIds[index];
+    const blocked = extraChance(0.3);
+    Object.assign(account, {
+      s3BlockPublicAcls: blocked,
+      s3IgnorePublicAcls: blocked,
+      s3BlockPublicPolicy: blocked,
+      s3RestrictPublicBuckets: blocked,
+      s3PublicAccessBlocked: blocked,
+    });
+    const s3 = add(
+      createEntity({
+        _key: `aws:${accountId}:service:s3`,
+        _type: 'aws_s3',
+        _class: ['Service'],
+        name: 'AWS S3',
+        properties: { category: ['infrastructure'], function: ['storage'] },
+      }),
+      accountId,
+      'global',
+    );
+    link(account, 'HAS', s3);
+    s3Services.set(accountId, s3);
+    const hubs: Record<string, boolean> = Object.fromEntries(REGIONS.map((region) => [`enabled.${region}`, extraChance(0.85)]));
+    const hubless = REGIONS.filter((region) => !hubs[`enabled.${region}`]);
+    add(
+      createEntity({
+        _key: `aws:${accountId}:service:securityhub`,
+        _type: 'aws_securityhub',
+        _class: ['Service'],
+        name: 'AWS Security Hub',
+        properties: { category: ['security'], function: ['compliance'], ...hubs, ...(hubless.length ? { disabledRegions: hubless } : {}) },
+      }),
+      accountId,
+      'global',
+    );
+  });
   for (const accountId of accountIds) {
     const ebs: Record<string, boolean> = Object.fromEntries(REGIONS.map((region) => [`ebsEncryptionByDefault.${region}`, chance(0.8)]));
     const disabled = REGIONS.filter((region) => !ebs[`ebsEncryptionByDefault.${region}`]);
@@ -175,7 +218,7 @@ export function generateCisGraph(
   }
   for (let i = 0; i < Math.round(total * EXTRA_SHARE.buckets); i++) {
     const flags = { blockPublicAcls: chance(0.95), ignorePublicAcls: chance(0.95), blockPublicPolicy: chance(0.95), restrictPublicBuckets: chance(0.95) };
-    add(
+    const bucket = add(
       createEntity({
         _key: `arn:aws:s3:::bench-bucket-${i}`,
         _type: 'aws_s3_bucket',
@@ -194,6 +237,8 @@ export function generateCisGraph(
       pick(accountIds),
       'global',
     );
+    const s3 = s3Services.get(bucket.accountId as string);
+    if (s3) link(s3, 'HAS', bucket);
   }
   for (let i = 0; i < Math.round(total * EXTRA_SHARE.kmsKeys); i++) {
     const region = pick(REGIONS);

@@ -34,6 +34,7 @@ import { s3Service } from './s3';
 import { workspacesService } from './workspaces';
 import { snsService } from './sns';
 import { sqsService } from './sqs';
+import { securityHubService } from './securityhub';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -70,6 +71,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   snsService,
   sqsService,
   cloudTrailService,
+  securityHubService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -8,6 +8,7 @@ import { WireServer, type WireScenario } from '../wire/server';
 
 const REPO = path.join(__dirname, '..', '..');
 const CLI = path.join(REPO, 'bin', 'orggraph.js');
+const LOCALHOST_DNS = path.join(REPO, 'test', 'wire', 'localhost-dns.cjs');
 
 /** The ingester's own keys, as they would be in its environment (they belong to a security tooling account). */
 export const BASE_CREDENTIALS = {
@@ -79,6 +80,9 @@ export async function runIngest(wireScenario: WireScenario, args: string[], opti
       PATH: process.env.PATH,
       HOME: out,
       AWS_ENDPOINT_URL: server.url,
+      // S3 Control puts the account id in front of the host (`111111111111.localhost`), which an IP
+      // address cannot take: a host name, resolved to the loopback by the preloaded lookup.
+      AWS_ENDPOINT_URL_S3_CONTROL: server.url.replace('127.0.0.1', 'localhost'),
       AWS_ACCESS_KEY_ID: BASE_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: BASE_CREDENTIALS.secretAccessKey,
       AWS_REGION: 'us-east-1',
@@ -88,7 +92,7 @@ export async function runIngest(wireScenario: WireScenario, args: string[], opti
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ORGGRAPH_EXTERNAL_ID: wireScenario.externalId,
-      NODE_OPTIONS: '',
+      NODE_OPTIONS: `--require ${LOCALHOST_DNS}`,
     };
     const child = spawn(process.execPath, [CLI, 'ingest', '--out', path.join(out, 'snapshots'), '--json', '--no-progress', ...args], { cwd: REPO, env });
     let stdout = '';

@@ -71,6 +71,11 @@ export interface ServiceFixture {
   signingName?: string;
   /** The API version (awsQuery `Version`), when several fixtures share a signing name. */
   apiVersion?: string;
+  /**
+   * Paths this service's requests start with, when another service signs with the same name (S3
+   * Control's `/v20180820/` beside S3, both signed `s3`): requests under it are this fixture's.
+   */
+  pathPrefix?: string;
   protocol: Protocol;
   /** XML namespace of responses (awsQuery, ec2, restXml). */
   xmlns?: string;

@@ -149,15 +149,27 @@ export function parseCall(fixture: ServiceFixture, request: RawRequest): ParsedC
   }
 }
 
-/** A REST call by its route (`http` of the fixture's operations): labels, query and body members are its input. */
+/** `AccountId` -> `x-amz-account-id`: the header a REST API binds an input member to (S3 Control). */
+function amzHeader(name: string): string {
+  return `x-amz-${name.replace(/(?<=[a-z0-9])([A-Z])/g, '-$1').toLowerCase()}`;
+}
+
+/**
+ * A REST call by its route (`http` of the fixture's operations): labels of the path, then the query
+ * string, then the body's members, then an `x-amz-*` header (S3 Control's `x-amz-account-id`).
+ */
 function routeCall(fixture: ServiceFixture, request: RawRequest, body: Record<string, unknown>): ParsedCall | undefined {
   for (const [operation, op] of Object.entries(fixture.operations)) {
     if (!op.http || op.http.method !== request.method) continue;
     const labels = matchRoute(op.http.path, request.url.pathname);
     if (!labels) continue;
+    const header = (name: string) => {
+      const value = request.headers[amzHeader(name)];
+      return typeof value === 'string' ? value : undefined;
+    };
     return {
       operation,
-      param: (name) => labels[name] ?? request.url.searchParams.get(name) ?? scalar(body[name]),
+      param: (name) => labels[name] ?? request.url.searchParams.get(name) ?? scalar(body[name]) ?? header(name),
       input: { ...scalars(body), ...Object.fromEntries(request.url.searchParams), ...labels },
       values: (name, field) => listValues(body[name], field),
     };

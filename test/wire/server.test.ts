@@ -40,9 +40,14 @@ function operationsCalled(): Array<{ service: string; operation: string; file: s
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([\w-]+)'/g)) {
       for (const raw of match[1].split(',')) {
-        const name = raw.trim().replace(/^type\s+/, '');
+        // `GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand`: the SDK's name.
+        const name = raw
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0];
         const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
-        if (operation && !raw.trim().startsWith('type ')) found.push({ service: match[2], operation, file: path.relative(SRC, file) });
+        // The package's name without hyphens is the SDK's service id (`s3-control` -> `s3control`), as fixtures name it.
+        if (operation && !raw.trim().startsWith('type ')) found.push({ service: match[2].replace(/-/g, ''), operation, file: path.relative(SRC, file) });
       }
     }
   }

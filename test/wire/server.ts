@@ -263,10 +263,16 @@ export class WireServer {
   /**
    * The fixtures of a request's signing name. Two APIs may share one: Elastic Load Balancing's
    * classic and v2 APIs both sign as `elasticloadbalancing`, and the awsQuery `Version` parameter
-   * picks the fixture of that API version; API Gateway's v1 and v2 are told apart by their routes.
+   * picks the fixture of that API version; S3 Control's requests start with its `pathPrefix`; API
+   * Gateway's v1 and v2 are told apart by their routes.
    */
   private candidatesOf(signingName: string, request: RawRequest): ServiceFixture[] {
-    const candidates = this.bySigningName.get(signingName) ?? [];
+    let candidates = this.bySigningName.get(signingName) ?? [];
+    // S3 Control signs as `s3`: its requests are those under its path prefix.
+    if (candidates.some((fixture) => fixture.pathPrefix)) {
+      const own = candidates.filter((fixture) => fixture.pathPrefix && request.url.pathname.startsWith(fixture.pathPrefix));
+      candidates = own.length > 0 ? own : candidates.filter((fixture) => !fixture.pathPrefix);
+    }
     const versioned = candidates.filter((fixture) => fixture.apiVersion !== undefined);
     if (versioned.length === 0) return candidates;
     const version = new URLSearchParams(request.body).get('Version') ?? request.url.searchParams.get('Version');
@@ -379,6 +385,15 @@ export class WireServer {
     }
     record(key.accountId, 200);
     return encodeSuccess(fixture, operation, op, body, answer.raw, requestId);
+  }
+
+  /**
+   * The fixture of a signing name: among several (S3 and S3 Control), the one whose `pathPrefix` the
+   * path starts with; a fixture given later replaces an earlier one of the same routing (a test's own).
+   */
+  private fixtureOf(signingName: string, pathname: string): ServiceFixture | undefined {
+    const candidates = [...(this.bySigningName.get(signingName) ?? [])].reverse();
+    return candidates.find((f) => f.pathPrefix && pathname.startsWith(f.pathPrefix)) ?? candidates.find((f) => !f.pathPrefix);
   }
 
   private async delay(action: string, accountId: string, region: string): Promise<void> {

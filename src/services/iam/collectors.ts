@@ -7,6 +7,8 @@ import {
   paginateListAccessKeys,
   paginateListMFADevices,
   paginateListRoles,
+  paginateListServerCertificates,
+  type ServerCertificateMetadata,
   paginateListVirtualMFADevices,
   type AccessKeyMetadata,
   type EntityType,
@@ -33,6 +35,7 @@ import {
   convertPasswordPolicy,
   convertRole,
   convertSamlProvider,
+  convertServerCertificate,
   convertUser,
   groupArnFromName,
   groupContainsUser,
@@ -527,6 +530,31 @@ export const iamSamlProvidersCollector: Collector = {
   },
 };
 
+/** TLS server certificates uploaded to IAM (used by load balancers and CloudFront before ACM). */
+export const iamServerCertificatesCollector: Collector = {
+  id: 'iam-server-certificates',
+  service: 'iam',
+  scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [{ source: 'iam.amazonaws.com', names: ['UploadServerCertificate', 'UpdateServerCertificate', 'DeleteServerCertificate'] }],
+  entities: [IamEntities.SERVER_CERTIFICATE],
+  relationships: [IamRelationships.SERVICE_HAS_SERVER_CERTIFICATE],
+  permissions: ['iam:ListServerCertificates'],
+  dependsOn: ['account'],
+  async run(context) {
+    const client = context.client(IAMClient);
+    const { accountId } = context.account;
+    const certificates: ServerCertificateMetadata[] = [];
+    for await (const page of paginateListServerCertificates({ client, pageSize: IAM_PAGE }, {}))
+      certificates.push(...(page.ServerCertificateMetadataList ?? []));
+    for (const metadata of certificates) {
+      if (!metadata.Arn) continue;
+      const certificate = context.addEntity(convertServerCertificate(metadata, accountId));
+      context.addRelationship(iamServiceHas(accountId, certificate));
+    }
+  },
+};
+
 export const iamCollectors: Collector[] = [
   iamPoliciesCollector,
   iamGroupsCollector,
@@ -534,4 +562,5 @@ export const iamCollectors: Collector[] = [
   iamUsersCollector,
   iamPasswordPolicyCollector,
   iamSamlProvidersCollector,
+  iamServerCertificatesCollector,
 ];

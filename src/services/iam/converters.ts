@@ -9,6 +9,7 @@ import type {
   Role,
   RoleDetail,
   SAMLProviderListEntry,
+  ServerCertificateMetadata,
   Tag,
   UserDetail,
 } from '@aws-sdk/client-iam';
@@ -408,6 +409,27 @@ export function convertSamlProvider(entry: SAMLProviderListEntry, accountId: str
       validUntil,
       expiresOn: validUntil,
       webLink: `${CONSOLE}#/identity_providers`,
+    },
+  });
+}
+
+/** `aws_iam_server_certificate` from ListServerCertificates: when it expires (`expiresOn`, epoch ms) is what CIS checks. */
+export function convertServerCertificate(metadata: ServerCertificateMetadata, accountId: string): Entity {
+  const arn = metadata.Arn ?? '';
+  const expiresOn = toEpochMs(metadata.Expiration);
+  return createEntity({
+    _key: arn,
+    schema: IamEntities.SERVER_CERTIFICATE,
+    name: metadata.ServerCertificateName ?? arn,
+    createdOn: metadata.UploadDate,
+    properties: {
+      arn,
+      id: metadata.ServerCertificateId,
+      accountId,
+      path: metadata.Path,
+      uploadedOn: toEpochMs(metadata.UploadDate),
+      expiresOn,
+      webLink: `${CONSOLE}#/home`,
     },
   });
 }

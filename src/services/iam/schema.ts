@@ -14,6 +14,8 @@ export const IamEntities = defineEntities({
   ROLE_POLICY: { _type: 'aws_iam_role_policy', _class: ['AccessPolicy'], resourceName: 'IAM Role Policy' },
   POLICY: { _type: 'aws_iam_policy', _class: ['AccessPolicy'], resourceName: 'IAM Managed Policy' },
   SAML_PROVIDER: { _type: 'aws_iam_saml_provider', _class: ['Service'], resourceName: 'IAM SAML Provider' },
+  /** Not in JupiterOne's data model: TLS certificates uploaded to IAM (CIS "expired certificates removed"). */
+  SERVER_CERTIFICATE: { _type: 'aws_iam_server_certificate', _class: ['Certificate'], resourceName: 'IAM Server Certificate' },
 });
 
 const SERVICE = IamEntities.SERVICE._type;
@@ -33,6 +35,7 @@ export const IamRelationships = defineRelationships({
   SERVICE_HAS_ROLE_POLICY: { from: SERVICE, verb: HAS, to: IamEntities.ROLE_POLICY._type },
   SERVICE_HAS_PASSWORD_POLICY: { from: SERVICE, verb: HAS, to: IamEntities.PASSWORD_POLICY._type },
   SERVICE_HAS_SAML_PROVIDER: { from: SERVICE, verb: HAS, to: IamEntities.SAML_PROVIDER._type },
+  SERVICE_HAS_SERVER_CERTIFICATE: { from: SERVICE, verb: HAS, to: IamEntities.SERVER_CERTIFICATE._type },
   USER_HAS_INLINE_POLICY: { from: IamEntities.USER._type, verb: HAS, to: IamEntities.USER_POLICY._type, _type: 'aws_iam_user_has_user_policy' },
   GROUP_HAS_INLINE_POLICY: { from: IamEntities.GROUP._type, verb: HAS, to: IamEntities.GROUP_POLICY._type, _type: 'aws_iam_group_has_group_policy' },
   ROLE_HAS_INLINE_POLICY: { from: IamEntities.ROLE._type, verb: HAS, to: IamEntities.ROLE_POLICY._type, _type: 'aws_iam_role_has_role_policy' },

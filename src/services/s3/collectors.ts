@@ -17,12 +17,16 @@ import {
   S3Client,
   type Bucket,
 } from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
 import type { ResourceRefresh } from '../../events/declarations';
-import { everyoneEntity, type Entity } from '../../graph';
+import { accountEntityKey, everyoneEntity, setAccountFacts, type Entity } from '../../graph';
+import { AccountEntities } from '../account/schema';
 import { KmsEntities } from '../kms/schema';
 import {
+  ACCOUNT_PUBLIC_ACCESS_BLOCK_PROPERTIES,
+  accountPublicAccessBlockFacts,
   convertS3Bucket,
   convertS3BucketPolicy,
   regionFromLocationConstraint,
@@ -351,3 +355,34 @@ async function describeAliasOutsideRun(
   const described = await context.optional('kms:DescribeKey', () => context.client(KMSClient, region).send(new DescribeKeyCommand({ KeyId: reference })));
   return described?.KeyMetadata?.Arn;
 }
+
+/**
+ * The account-level S3 Block Public Access (S3 Control GetPublicAccessBlock, one call per account),
+ * as facts on `aws_account` (see accountPublicAccessBlockFacts). An account that never set it
+ * answers NoSuchPublicAccessBlockConfiguration: every flag is then false, not unknown.
+ */
+export const s3AccountPublicAccessBlockCollector: Collector = {
+  id: 's3-account-public-access-block',
+  service: 's3',
+  scope: 'global',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [{ source: 's3.amazonaws.com', names: ['PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock'] }],
+  entities: [],
+  relationships: [],
+  permissions: ['s3:GetAccountPublicAccessBlock'],
+  dependsOn: ['account'],
+  enriches: [{ _type: AccountEntities.ACCOUNT._type, properties: [...ACCOUNT_PUBLIC_ACCESS_BLOCK_PROPERTIES] }],
+  async run(context) {
+    const { accountId } = context.account;
+    const client = context.client(S3ControlClient);
+    let configuration;
+    try {
+      configuration = (await client.send(new GetAccountPublicAccessBlockCommand({ AccountId: accountId }))).PublicAccessBlockConfiguration ?? null;
+    } catch (error) {
+      if (errorName(error) !== 'NoSuchPublicAccessBlockConfiguration') throw error;
+      configuration = null;
+    }
+    const account = context.graph.getEntity(accountEntityKey(accountId));
+    if (account) setAccountFacts(account, accountPublicAccessBlockFacts(configuration));
+  },
+};

@@ -304,3 +304,32 @@ export function s3BucketPublicAclGrants(bucket: Entity, facts: Pick<S3BucketFact
     ];
   });
 }
+
+/** The `aws_account` properties of the account-level S3 Block Public Access (S3 Control GetPublicAccessBlock). */
+export const ACCOUNT_PUBLIC_ACCESS_BLOCK_PROPERTIES = [
+  's3BlockPublicAcls',
+  's3IgnorePublicAcls',
+  's3BlockPublicPolicy',
+  's3RestrictPublicBuckets',
+  's3PublicAccessBlocked',
+] as const;
+
+/**
+ * The account-level S3 Block Public Access, as facts on `aws_account`: its four flags, and
+ * `s3PublicAccessBlocked` when all four are on (CIS "S3 Block Public Access": then every bucket is
+ * covered, whatever its own settings). `null` (NoSuchPublicAccessBlockConfiguration: never set)
+ * makes every flag false; `undefined` (the call failed) gives no facts.
+ */
+export function accountPublicAccessBlockFacts(
+  configuration: PublicAccessBlockConfiguration | null | undefined,
+): Partial<Record<(typeof ACCOUNT_PUBLIC_ACCESS_BLOCK_PROPERTIES)[number], boolean>> {
+  if (configuration === undefined) return {};
+  const flag = (name: keyof PublicAccessBlockConfiguration) => configuration?.[name] === true;
+  const facts = {
+    s3BlockPublicAcls: flag('BlockPublicAcls'),
+    s3IgnorePublicAcls: flag('IgnorePublicAcls'),
+    s3BlockPublicPolicy: flag('BlockPublicPolicy'),
+    s3RestrictPublicBuckets: flag('RestrictPublicBuckets'),
+  };
+  return { ...facts, s3PublicAccessBlocked: Object.values(facts).every(Boolean) };
+}

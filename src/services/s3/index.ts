@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
 import { S3_RATE_LIMITS } from './rate-limits';
-import { s3BucketsCollector } from './collectors';
+import { s3AccountPublicAccessBlockCollector, s3BucketsCollector } from './collectors';
+import { s3ControlSimulator } from './sim/s3control';
 import { s3Simulator } from './sim/simulator';
 import { S3Entities } from './schema';
 
@@ -11,7 +12,7 @@ export const s3Service: AwsServiceModule = {
   serviceEntity: S3Entities.SERVICE,
   serviceFunctions: ['storage'],
   rateLimits: S3_RATE_LIMITS,
-  collectors: [s3BucketsCollector],
-  simulators: [s3Simulator],
+  collectors: [s3BucketsCollector, s3AccountPublicAccessBlockCollector],
+  simulators: [s3Simulator, s3ControlSimulator],
   demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

@@ -12,4 +12,13 @@ export const S3_RATE_LIMITS: readonly RateLimitRule[] = [
     perOperation: true,
     source: 'S3 publishes no quota for configuration reads (assumed: 200 tokens, 100/s per action)',
   },
+  {
+    service: 's3control',
+    actionClass: 'account-configuration',
+    // One GetPublicAccessBlock per account; S3 Control publishes no quota for it.
+    limit: { capacity: 10, refillPerSecond: 5 },
+    scope: 'account',
+    perOperation: true,
+    source: 'S3 Control publishes no quota for GetPublicAccessBlock (conservative default: 10 tokens, 5/s per account)',
+  },
 ];

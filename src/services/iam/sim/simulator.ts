@@ -29,6 +29,8 @@ import {
   type ListRolesCommandOutput,
   type ListSAMLProvidersCommandInput,
   type ListSAMLProvidersCommandOutput,
+  type ListServerCertificatesCommandInput,
+  type ListServerCertificatesCommandOutput,
   type ListVirtualMFADevicesCommandInput,
   type ListVirtualMFADevicesCommandOutput,
   type ManagedPolicyDetail,
@@ -175,6 +177,15 @@ export interface WorldIam {
   roles?: WorldIamRole[];
   policies?: WorldIamPolicy[];
   samlProviders?: WorldIamSamlProvider[];
+  serverCertificates?: WorldIamServerCertificate[];
+}
+
+/** A TLS certificate uploaded to IAM (ListServerCertificates). */
+export interface WorldIamServerCertificate {
+  name: string;
+  path?: string;
+  uploadedAt?: string;
+  expiresAt: string;
 }
 
 const DAYS = { type: 'integer', minimum: 0, maximum: 36500 };
@@ -325,6 +336,15 @@ export const iamWorldSchema = {
           document: DOCUMENT,
           previousVersions: { type: 'array', maxItems: 4, items: DOCUMENT },
         },
+      },
+    },
+    serverCertificates: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'expiresAt'],
+        properties: { name: NAME(128), path: { type: 'string', pattern: '^/([\\w+=,.@-]+/)*$' }, uploadedAt: DATE, expiresAt: DATE },
       },
     },
     samlProviders: {
@@ -1024,6 +1044,19 @@ export const iamSimulator: ServiceSimulator = {
         };
       }),
     })),
+    ListServerCertificatesCommand: defineHandler<ListServerCertificatesCommandInput, ListServerCertificatesCommandOutput>((input, context) => {
+      const certificates = (sectionOf(context).serverCertificates ?? []).map((certificate, index) => ({
+        Path: certificate.path ?? '/',
+        ServerCertificateName: certificate.name,
+        // Server certificate ids start with ASCA.
+        ServerCertificateId: `ASCA${context.account.id.slice(-4)}${String(index).padStart(13, '0')}`,
+        Arn: `arn:aws:iam::${context.account.id}:server-certificate${certificate.path ?? '/'}${certificate.name}`,
+        UploadDate: new Date(certificate.uploadedAt ?? DEFAULT_CREATED),
+        Expiration: new Date(certificate.expiresAt),
+      }));
+      const page = pageOf(certificates, input.Marker, context.pageSize(input.MaxItems, 1000));
+      return { ServerCertificateMetadataList: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
+    }),
     GetAccountSummaryCommand: defineHandler<GetAccountSummaryCommandInput, GetAccountSummaryCommandOutput>((_input, context) => {
       const iam = model(context);
       const section = sectionOf(context);
@@ -1045,7 +1078,7 @@ export const iamSimulator: ServiceSimulator = {
         AccountMFAEnabled: iam.rootMfa ? 1 : 0,
         AccountAccessKeysPresent: iam.rootKeys.length ? 1 : 0,
         AccountSigningCertificatesPresent: 0,
-        ServerCertificates: 0,
+        ServerCertificates: section.serverCertificates?.length ?? 0,
         ServerCertificatesQuota: 20,
         AttachedPoliciesPerUserQuota: 10,
         AttachedPoliciesPerGroupQuota: 10,
