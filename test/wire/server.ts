@@ -387,15 +387,6 @@ export class WireServer {
     return encodeSuccess(fixture, operation, op, body, answer.raw, requestId);
   }
 
-  /**
-   * The fixture of a signing name: among several (S3 and S3 Control), the one whose `pathPrefix` the
-   * path starts with; a fixture given later replaces an earlier one of the same routing (a test's own).
-   */
-  private fixtureOf(signingName: string, pathname: string): ServiceFixture | undefined {
-    const candidates = [...(this.bySigningName.get(signingName) ?? [])].reverse();
-    return candidates.find((f) => f.pathPrefix && pathname.startsWith(f.pathPrefix)) ?? candidates.find((f) => !f.pathPrefix);
-  }
-
   private async delay(action: string, accountId: string, region: string): Promise<void> {
     const rule = this.scenario.delays?.find((r) => r.operation === action && (!r.account || r.account === accountId) && (!r.region || r.region === region));
     if (!rule) return;
