@@ -23,7 +23,6 @@ import {
   readPreviousSnapshot,
   type ChangedKeys,
   SnapshotFormatError,
-  SnapshotStore,
   SnapshotStoreError,
   type PreviousSnapshot,
   type ScopeFields,
@@ -35,6 +34,9 @@ import {
   type SnapshotMetadata,
 } from './snapshot';
 import type { WriteHooks } from './snapshot/writer';
+import { FileStorage } from './store/files';
+import { inShard } from './store/shard';
+import type { GraphStorage, SnapshotRef } from './store/types';
 import { appendAll } from './util/arrays';
 import { readablePath } from './util/yaml-position';
 
@@ -77,6 +79,8 @@ export interface IngestOptions {
   onEvent?: (event: IngestEvent) => void;
   /** What each collector worker measured (benchmarks). */
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+  /** Where the graph is kept (default: snapshot files in `outputDir`); the caller closes it. */
+  store?: GraphStorage;
 }
 
 /** A step of the run worth a line in a machine-read log. */
@@ -327,7 +331,8 @@ function dropDanglingRelationships(graph: GraphStore): number {
  * one whose content still reads is used, and the run says so; when none reads, nothing is carried.
  */
 async function readPrevious(
-  candidates: readonly string[],
+  store: GraphStorage,
+  candidates: readonly SnapshotRef[],
   passedOver: string[],
   options: Parameters<typeof readPreviousSnapshot>[1],
   errors: RunError[],
@@ -340,9 +345,10 @@ async function readPrevious(
   let damaged: { previous: PreviousSnapshot; file: string } | undefined;
   let chosen: { previous: PreviousSnapshot; file: string } | undefined;
   // Each candidate is a whole read: a few damaged ones are passed over, not the whole history.
-  for (const file of candidates.slice(0, MAX_PREVIOUS_READS)) {
+  for (const candidate of candidates.slice(0, MAX_PREVIOUS_READS)) {
+    const file = candidate.id;
     try {
-      const previous = await readPreviousSnapshot(file, options);
+      const previous = await store.readPrevious(candidate, options);
       if (previous.contentMatches) {
         chosen = { previous, file };
         break;
@@ -438,15 +444,16 @@ const MAX_PREVIOUS_READS = 3;
  * the services exist, the snapshot directory can be written, and `latest.json` can be read. Throws
  * an {@link InputError} naming every problem; resolves to the previous snapshots to compare with.
  */
-export async function preflight(config: IngestConfig, store: SnapshotStore): Promise<{ candidates: string[]; passedOver: string[] }> {
+export async function preflight(config: IngestConfig, store: GraphStorage): Promise<{ candidates: SnapshotRef[]; passedOver: string[] }> {
   const problems: InputProblem[] = [];
   const known = serviceModules.map((module) => module.service);
   for (const bad of serviceNameProblems(config.services, known)) {
     problems.push({ source: 'configuration', field: readablePath(bad.pointer), message: bad.message });
   }
   const writeProblem = await store.writeProblem();
-  if (writeProblem) problems.push({ source: path.resolve(config.outputDir), field: 'outputDir', message: writeProblem });
-  let found = { candidates: [] as Array<{ path: string }>, passedOver: [] as string[] };
+  if (writeProblem) problems.push(store.kind === 'files' ? { source: path.resolve(config.outputDir), field: 'outputDir', message: writeProblem } : { source: store.description, field: 'store', message: writeProblem });
+  if (config.shard && store.kind !== 'postgres') problems.push({ source: 'configuration', field: 'shard', message: 'sharded runs write to one shared graph: they need a PostgreSQL store (store: postgres)' });
+  let found = { candidates: [] as SnapshotRef[], passedOver: [] as string[] };
   try {
     if (!writeProblem) found = await store.previousCandidates();
   } catch (error) {
@@ -454,7 +461,7 @@ export async function preflight(config: IngestConfig, store: SnapshotStore): Pro
     problems.push({ source: error.file, message: error.problem });
   }
   if (problems.length) throw new InputError(problems);
-  return { candidates: found.candidates.map((candidate) => candidate.path), passedOver: found.passedOver };
+  return found;
 }
 
 function accountInfo(account: OrganizationAccount, managementAccountId: string): AccountInfo {
@@ -493,8 +500,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const people = config.people ? loadPeopleFile(config.people) : undefined;
   const externalId = options.secrets?.externalId ?? world?.organization.externalId;
   if (externalId !== undefined) checkExternalId(externalId);
-  const store = new SnapshotStore(config.outputDir);
+  const store: GraphStorage = options.store ?? new FileStorage(config.outputDir);
   const previousSnapshots = await preflight(config, store);
+  // A database store claims this run's place in the next snapshot (or shard of it) before any AWS call.
+  await store.begin?.(config.shard);
+  let written: Awaited<ReturnType<GraphStorage['write']>> | undefined;
 
   // A virtual clock given for the credentials is the simulated organization's clock too (tests).
   const credentialsClock = options.access?.credentialsClock;
@@ -627,7 +637,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       }
       options.onProgress?.({ phase: 'regions', done: ++regionsDone, total: joining.length });
     };
-    const join = (account: AccountInfo, discoveredAtDepth: number) => joining.push(joinAccount(account, discoveredAtDepth));
+    const join = (account: AccountInfo, discoveredAtDepth: number) => {
+      // A sharded run ingests only its stable share of the accounts; the other shards take the rest.
+      if (config.shard && !inShard(account.accountId, config.shard)) return;
+      joining.push(joinAccount(account, discoveredAtDepth));
+    };
 
     options.onProgress?.({ phase: 'accounts', done: 0, total: 1 });
     let skippedAccounts: SkippedAccount[] = [];
@@ -726,7 +740,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       if (known) for (const type of types) known.add(type);
       else enrichedTypes.set(accountId, types);
     }
-    const read = await readPrevious(previousSnapshots.candidates, previousSnapshots.passedOver, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes, outsideScope }, errors, logger);
+    const read = await readPrevious(store, previousSnapshots.candidates, previousSnapshots.passedOver, { failedScopes, everGrowingTypes: everGrowing, enrichedTypes, outsideScope }, errors, logger);
     const previous = read?.previous;
     normalizeMappedEntities(graph);
     const notRefreshed = carryForward(
@@ -741,7 +755,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     if (previous && outsideEnriching.length) restoreEnrichments(previous.entities, graph, outsideEnriching, registry, false);
     // What failed optional calls would have set comes back from the previous snapshot too.
     if (previous && failedCalls.length) restoreOptionalProperties(new Map(previous.entities.map((e) => [e._key, e])), graph, failedCalls, collectors);
-    const dropped = dropDanglingRelationships(graph);
+    // A shard's edges may end in another shard's accounts: the store drops dangling edges across all shards.
+    const dropped = (config.shard?.count ?? 1) > 1 ? 0 : dropDanglingRelationships(graph);
     if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
 
     const entities = [...graph.allEntities()];
@@ -782,7 +797,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       relationshipChanges: stamped.relationships.counts,
     };
     options.onProgress?.({ phase: 'write', done: 0, total: 1 });
-    const written = await store.write(entities, relationships, metadata, options.writeHooks);
+    written = await store.write(entities, relationships, metadata, options.writeHooks);
     const fullMetadata: SnapshotMetadata = { ...metadata, graphSha256: written.graphSha256 };
     if (config.retention) {
       // Retention is housekeeping: the snapshot is written, and a failure here does not undo that.
@@ -796,6 +811,10 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const summary = summarize(fullMetadata, written.path);
     summary.changedKeys = { entities: stamped.entities.keys, relationships: stamped.relationships.keys };
     return { summary, metadata: fullMetadata, graph };
+  } catch (error) {
+    // Nothing of this run is in the store: a database store carries this shard's accounts forward.
+    if (!written) await store.fail?.((error as Error).message).catch((failure: Error) => logger.warn(`the store could not record the failed run: ${failure.message}`));
+    throw error;
   } finally {
     // After a failure, no worker thread may outlive the run.
     collection?.abandon();
