@@ -90,3 +90,67 @@ test('the connection string is never printed: descriptions and messages redact t
 
 export type { World };
 export { temporaryDirectory, canonicalJson };
+
+import { generateWorld } from '../../src/sim/generate';
+import { allSimulators } from '../../src/services';
+import { IngestError } from '../../src/ingest';
+import { shardOf } from '../../src/store/shard';
+
+function shardWorld(): World {
+  return generateWorld({ accounts: 12, regions: 2, resourcesPerRegion: 6, mix: 'realistic', latencyMs: 0, throttling: false, seed: 21 }, allSimulators());
+}
+
+test('4 concurrent shards write one graph whose sha256 is a single run\'s; readers see only committed snapshots; a failed shard carries its accounts forward', async (t) => {
+  const url = await freshDatabase(t);
+  if (!url) return t.pass();
+  const single = await simulate(shardWorld(), { clock: clockAt('2026-02-01T00:00:00Z') });
+  const stores = [0, 1, 2, 3].map(() => new PostgresStorage(url));
+  t.teardown(() => Promise.all(stores.map((store) => store.close())).then(() => undefined));
+  const runs = await Promise.all(stores.map((store, index) => simulate(shardWorld(), { store, config: { shard: { index, count: 4 } }, clock: clockAt('2026-02-01T00:00:00Z') })));
+  // Every shard ingested only its accounts, and together all of them.
+  const accounts = runs.flatMap((run) => run.summary.accounts.map((account) => account.accountId)).sort();
+  t.deepEqual(accounts, single.summary.accounts.map((account) => account.accountId).sort());
+  for (const [index, run] of runs.entries()) for (const account of run.summary.accounts) t.is(shardOf(account.accountId, 4), index);
+  // The last one to finish committed the snapshot; the others said it was pending.
+  t.is(runs.filter((run) => run.summary.snapshot.sha256 !== '').length, 1);
+  const reader = stores[0];
+  const first = await reader.read((await reader.latest())!);
+  t.is(first.metadata.graphSha256, single.summary.snapshot.sha256);
+  t.is(graphSha256(first.entities, first.relationships), single.summary.snapshot.sha256);
+  t.is(first.metadata.counts.totalEntities, single.summary.totals.entities);
+  t.deepEqual(first.metadata.accounts, single.metadata.accounts);
+
+  // Next round: shard 3 cannot list the organization (its run fails before collecting anything).
+  const management = single.metadata.accounts[0].accountId;
+  const denied = single.metadata.accounts.map((account) => account.accountId).filter((id) => shardOf(id, 4) === 3);
+  t.true(denied.length > 0);
+  const failing = (): World => ({ ...shardWorld(), faults: [{ account: management, service: 'organizations', operation: 'ListAccounts', error: 'AccessDenied' }] });
+  const clock = clockAt('2026-02-02T00:00:00Z');
+  for (const index of [0, 1, 2]) {
+    await simulate(shardWorld(), { store: stores[index], config: { shard: { index, count: 4 } }, clock });
+    // Until every shard has finished, readers keep reading the first snapshot, whole.
+    const latest = await reader.latest();
+    t.deepEqual(latest, { id: 'postgres:snapshot/1' });
+    const stillFirst = await reader.read(latest!);
+    t.is(graphSha256(stillFirst.entities, stillFirst.relationships), single.summary.snapshot.sha256);
+  }
+  await t.throwsAsync(simulate(failing(), { store: stores[3], config: { shard: { index: 3, count: 4 } }, clock }), { instanceOf: IngestError });
+  const second = await reader.read((await reader.latest())!);
+  t.deepEqual(await reader.latest(), { id: 'postgres:snapshot/2' });
+  t.true(second.metadata.errors.some((error) => error.code === 'ShardFailed'));
+  t.deepEqual(second.metadata.shards, { count: 4, failed: [3] });
+  // The failed shard's accounts are all there, as they were, marked stale; the others are fresh.
+  const before = new Map(first.entities.map((entity) => [entity._key, entity]));
+  for (const accountId of denied) {
+    const carried = second.entities.filter((entity) => entity._accountId === accountId);
+    t.is(carried.length, first.entities.filter((entity) => entity._accountId === accountId).length);
+    for (const entity of carried) {
+      t.true(entity._stale, entity._key);
+      const { _stale: _ignored, ...rest } = entity;
+      t.deepEqual(rest, before.get(entity._key));
+    }
+    t.true(second.metadata.notRefreshed.some((scope) => scope.accountId === accountId));
+  }
+  t.false(second.entities.some((entity) => entity._accountId !== undefined && !denied.includes(entity._accountId) && entity._stale));
+  t.is(second.metadata.graphSha256, graphSha256(second.entities, second.relationships));
+});
