@@ -10,6 +10,8 @@ import { CliError } from '../errors';
 import { BarReporter, JsonLineReporter, LineReporter, type RunReporter } from '../progress';
 import { TOOL } from '../../version';
 import { maxOf } from '../../util/arrays';
+import { openStore, STORE_OPTION_HELP } from '../store';
+import { parseShard } from '../../store/shard';
 
 // Loaded when a command needs them: the AWS SDK clients behind them take about a second to load,
 // which `orggraph --help`, `--version` or `query` should not pay.
@@ -44,6 +46,9 @@ interface IngestFlags {
   alerts?: boolean;
   replace?: boolean;
   logFormat?: 'text' | 'json';
+  store?: string;
+  storeUrlFile?: string;
+  shard?: string;
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -87,6 +92,7 @@ const FLAG_OF_FIELD: Array<[RegExp, string]> = [
   [/^\/tags\/accountName/, '--account-name-tag'],
   [/^\/tags\/production/, '--production'],
   [/^\/replace/, '--replace'],
+  [/^\/shard/, '--shard'],
 ];
 
 function flagOf(pointer: string): string | undefined {
@@ -111,6 +117,7 @@ function flagsAsConfig(flags: IngestFlags): Record<string, unknown> {
   if (flags.out) config.outputDir = flags.out;
   if (flags.people) config.people = flags.people;
   if (flags.replace) config.replace = true;
+  if (flags.shard !== undefined) config.shard = parseShard(flags.shard) ?? flags.shard;
   if (flags.concurrency !== undefined) config.concurrency = flags.concurrency;
   if (flags.workers !== undefined) config.workers = flags.workers;
   if (flags.accountNameTag !== undefined || flags.production !== undefined) {
@@ -262,6 +269,9 @@ export function registerIngestCommand(program: Command): void {
     .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
     .option('--production', 'add tag.Production=true to every entity')
     .option('--people <file>', 'people file (YAML list of { name, email }): maps IAM users to people')
+    .option('--store <files|postgres>', STORE_OPTION_HELP.store)
+    .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
+    .option('--shard <i/n>', 'ingest only shard i of n (0-based) of the accounts, a stable share by account id; the shards write one PostgreSQL store')
     .option('--replace', 'with --services, --accounts or --regions: write only what this run read (by default the rest of the previous graph is carried unchanged)')
     .option('--json', 'print the run summary as JSON on stdout')
     .addOption(new Option('--log-format <format>', 'stderr: text (a bar on a terminal, a progress line every 10 s without one) or json (one event per line)').choices(['text', 'json']).default('text'))
@@ -287,6 +297,7 @@ export function registerIngestCommand(program: Command): void {
         config && flags.alerts !== false && config.alerts?.enabled !== false ? (attempt(() => lazy.alerts().loadAlertRules(config.alerts)) ?? []) : [];
       if (problems.length || !config) throw new CliError(problems.join('\n'));
       const externalId = readExternalId(flags);
+      const store = openStore(flags, config.outputDir ?? '.orggraph', config);
       const reporter = chooseReporter(flags);
       reporter.onEvent({ event: 'start', tool: TOOL, mode: world ? 'simulated' : 'aws', outputDir: config.outputDir ?? '.orggraph' });
       try {
@@ -298,6 +309,7 @@ export function registerIngestCommand(program: Command): void {
           logger: reporterLogger(reporter),
           onProgress: (progress) => reporter.onProgress(progress),
           onEvent: (event) => reporter.onEvent(event),
+          store,
         });
         const summary = result.summary;
         reporter.onEvent({
@@ -323,7 +335,10 @@ export function registerIngestCommand(program: Command): void {
         reporter.stop();
         if (error instanceof lazy.ingest().IngestError) throw new CliError(error.message, 1);
         if (error instanceof ConfigError) throw new CliError(error.message);
+        if ((error as Error).name === 'PostgresStoreError') throw new CliError((error as Error).message, 1);
         throw error;
+      } finally {
+        await store.close();
       }
     });
 }
