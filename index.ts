@@ -26,9 +26,14 @@ export const startedAt = graph.startedAt;
 export const durationMs = graph.durationMs;
 export const apiCalls = graph.apiCalls;
 export const throttledCalls = graph.throttledCalls;
+export const compliance = graph.compliance;
+export const questions = graph.questions;
 export const destination = graph.destination;
 export const removeSnapshotsOnDelete = graph.removeSnapshotsOnDelete;
 export const onboardedRoleArns = onboarding?.roleArns;
 /** A secret (`pulumi stack output externalId --show-secrets`): the External ID the roles trust. */
 export const externalId = onboarding?.externalId;
 export const onboardingSkippedAccounts = onboarding?.skippedAccounts;
+/** With `aws-org-graph:eventStreaming`: where the organization's CloudTrail events arrive (`orggraph watch --queue`). */
+export const eventBusArn = onboarding?.eventBusArn;
+export const eventQueueUrl = onboarding?.eventQueueUrl;

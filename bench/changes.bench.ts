@@ -167,12 +167,19 @@ export async function run(): Promise<void> {
     try {
       const first = await measureInChild<WriteMeasurement>(__filename, ['write', String(count), directory, '0']);
       const second = await measureInChild<WriteMeasurement>(__filename, ['write', String(count), directory, '1']);
-      for (const [name, run] of [['first run', first], ['second run', second]] as const) {
-        console.log(`${name}: previous read and stamped in ${(run.readAndStampMs / 1000).toFixed(1)} s, written in ${(run.writeMs / 1000).toFixed(1)} s, peak RSS ${Math.round(run.peakRssMb)} MB`);
+      for (const [name, run] of [
+        ['first run', first],
+        ['second run', second],
+      ] as const) {
+        console.log(
+          `${name}: previous read and stamped in ${(run.readAndStampMs / 1000).toFixed(1)} s, written in ${(run.writeMs / 1000).toFixed(1)} s, peak RSS ${Math.round(run.peakRssMb)} MB`,
+        );
       }
       const diff = await measureInChild<DiffMeasurement>(__filename, ['diff', String(count), first.path, second.path]);
       console.log(JSON.stringify(diff, null, 2));
-      console.log(`diff of two ${count.toLocaleString('en')}-entity snapshots: ${(diff.diffMs / 1000).toFixed(1)} s wall, ${(diff.diffCpuMs / 1000).toFixed(1)} s CPU, peak RSS ${Math.round(diff.peakRssMb)} MB`);
+      console.log(
+        `diff of two ${count.toLocaleString('en')}-entity snapshots: ${(diff.diffMs / 1000).toFixed(1)} s wall, ${(diff.diffCpuMs / 1000).toFixed(1)} s CPU, peak RSS ${Math.round(diff.peakRssMb)} MB`,
+      );
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
@@ -180,7 +187,9 @@ export async function run(): Promise<void> {
   if (only !== 'diff') {
     const alerts = await measureInChild<AlertsMeasurement>(__filename, ['alerts', String(count)]);
     console.log(JSON.stringify(alerts, null, 2));
-    console.log(`${alerts.rules} alert rules on ${alerts.entities.toLocaleString('en')} entities: ${(alerts.evaluateMs / 1000).toFixed(1)} s wall (index ${(alerts.indexMs / 1000).toFixed(1)} s), peak RSS ${Math.round(alerts.peakRssMb)} MB`);
+    console.log(
+      `${alerts.rules} alert rules on ${alerts.entities.toLocaleString('en')} entities: ${(alerts.evaluateMs / 1000).toFixed(1)} s wall (index ${(alerts.indexMs / 1000).toFixed(1)} s), peak RSS ${Math.round(alerts.peakRssMb)} MB`,
+    );
   }
 }
 

@@ -53,7 +53,10 @@ const COLLECTOR_OF: Record<string, string> = {
 /** Entities added beside the query benchmark's, per 1,000,000. */
 const EXTRA_SHARE = { accessKeys: 0.05, buckets: 0.02, kmsKeys: 0.01 };
 
-export function generateCisGraph(total: number, seed = 7): { entities: Entity[]; relationships: Relationship[]; metadata: Pick<SnapshotMetadata, 'accounts' | 'collectors' | 'endedAt'> } {
+export function generateCisGraph(
+  total: number,
+  seed = 7,
+): { entities: Entity[]; relationships: Relationship[]; metadata: Pick<SnapshotMetadata, 'accounts' | 'collectors' | 'endedAt'> } {
   const random = seededRandom(seed);
   const chance = (p: number) => random() < p;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
@@ -81,13 +84,19 @@ export function generateCisGraph(total: number, seed = 7): { entities: Entity[];
         });
         break;
       case 'aws_instance':
-        Object.assign(entity, { imdsv2Required: entity.httpTokens === 'required', ...(chance(0.85) ? { iamInstanceProfileArn: `arn:aws:iam::${accountId}:instance-profile/app` } : {}) });
+        Object.assign(entity, {
+          imdsv2Required: entity.httpTokens === 'required',
+          ...(chance(0.85) ? { iamInstanceProfileArn: `arn:aws:iam::${accountId}:instance-profile/app` } : {}),
+        });
         break;
       case 'aws_vpc':
         entity.flowLogsEnabled = chance(0.7);
         break;
       case 'aws_security_group':
-        Object.assign(entity, { ingressRuleCount: entity.default && chance(0.5) ? 0 : 1 + Math.floor(random() * 4), egressRuleCount: entity.default && chance(0.5) ? 0 : 1 });
+        Object.assign(entity, {
+          ingressRuleCount: entity.default && chance(0.5) ? 0 : 1 + Math.floor(random() * 4),
+          egressRuleCount: entity.default && chance(0.5) ? 0 : 1,
+        });
         break;
       case 'aws_iam_user':
         if (entity.passwordEnabled) entity.passwordLastUsed = NOW - Math.floor(random() * 120) * DAY;
@@ -108,14 +117,29 @@ export function generateCisGraph(total: number, seed = 7): { entities: Entity[];
   for (const accountId of accountIds) {
     const ebs: Record<string, boolean> = Object.fromEntries(REGIONS.map((region) => [`ebsEncryptionByDefault.${region}`, chance(0.8)]));
     const disabled = REGIONS.filter((region) => !ebs[`ebsEncryptionByDefault.${region}`]);
-    add(createEntity({ _key: `aws:${accountId}:service:iam`, _type: 'aws_iam', _class: ['Service'], name: 'AWS IAM', properties: { category: ['security'], function: ['IAM'] } }), accountId, 'global');
+    add(
+      createEntity({
+        _key: `aws:${accountId}:service:iam`,
+        _type: 'aws_iam',
+        _class: ['Service'],
+        name: 'AWS IAM',
+        properties: { category: ['security'], function: ['IAM'] },
+      }),
+      accountId,
+      'global',
+    );
     add(
       createEntity({
         _key: `aws:${accountId}:service:ec2`,
         _type: 'aws_ec2',
         _class: ['Service'],
         name: 'AWS EC2',
-        properties: { category: ['infrastructure'], function: ['compute'], ...ebs, ...(disabled.length ? { ebsEncryptionByDefaultDisabledRegions: disabled } : {}) },
+        properties: {
+          category: ['infrastructure'],
+          function: ['compute'],
+          ...ebs,
+          ...(disabled.length ? { ebsEncryptionByDefaultDisabledRegions: disabled } : {}),
+        },
       }),
       accountId,
       'global',
@@ -157,7 +181,15 @@ export function generateCisGraph(total: number, seed = 7): { entities: Entity[];
         _type: 'aws_s3_bucket',
         _class: ['DataStore'],
         name: `bench-bucket-${i}`,
-        properties: { classification: null, encrypted: true, secureTransport: chance(0.6), mfaDelete: chance(0.1), public: chance(0.02), ...flags, region: pick(REGIONS) },
+        properties: {
+          classification: null,
+          encrypted: true,
+          secureTransport: chance(0.6),
+          mfaDelete: chance(0.1),
+          public: chance(0.02),
+          ...flags,
+          region: pick(REGIONS),
+        },
       }),
       pick(accountIds),
       'global',
@@ -172,7 +204,13 @@ export function generateCisGraph(total: number, seed = 7): { entities: Entity[];
         _type: 'aws_kms_key',
         _class: ['CryptoKey'],
         name: `key-${i}`,
-        properties: { keyManager: customer ? 'CUSTOMER' : 'AWS', keySpec: 'SYMMETRIC_DEFAULT', keyState: 'Enabled', region, ...(customer ? { keyRotationEnabled: chance(0.7) } : {}) },
+        properties: {
+          keyManager: customer ? 'CUSTOMER' : 'AWS',
+          keySpec: 'SYMMETRIC_DEFAULT',
+          keyState: 'Enabled',
+          region,
+          ...(customer ? { keyRotationEnabled: chance(0.7) } : {}),
+        },
       }),
       pick(accountIds),
       region,
@@ -181,12 +219,33 @@ export function generateCisGraph(total: number, seed = 7): { entities: Entity[];
   // One network ACL per VPC (AWS's default entries, some with SSH opened first); security-group rules to the Internet.
   for (const vpc of entities.filter((entity) => entity._type === 'aws_vpc')) {
     const acl = add(
-      createEntity({ _key: `${vpc._key}:acl`, _type: 'aws_network_acl', _class: ['Firewall'], name: `acl-${vpc.vpcId}`, properties: { category: ['network'], default: true, region: vpc.region as string } }),
+      createEntity({
+        _key: `${vpc._key}:acl`,
+        _type: 'aws_network_acl',
+        _class: ['Firewall'],
+        name: `acl-${vpc.vpcId}`,
+        properties: { category: ['network'], default: true, region: vpc.region as string },
+      }),
       vpc.accountId as string,
       vpc.region as string,
     );
     const entry = (verb: RelationshipVerb, ruleNumber: number, ingress: boolean, fromPort: number, toPort: number) =>
-      link(acl, verb, internet, { ingress, egress: !ingress, ipProtocol: fromPort === 0 && toPort === 65535 ? '*' : 'tcp', fromPort, toPort, ipRange: '0.0.0.0/0', ruleNumber, ruleAction: verb === 'DENIES' ? 'deny' : 'allow' }, `${ingress ? 'ingress' : 'egress'}:${ruleNumber}`);
+      link(
+        acl,
+        verb,
+        internet,
+        {
+          ingress,
+          egress: !ingress,
+          ipProtocol: fromPort === 0 && toPort === 65535 ? '*' : 'tcp',
+          fromPort,
+          toPort,
+          ipRange: '0.0.0.0/0',
+          ruleNumber,
+          ruleAction: verb === 'DENIES' ? 'deny' : 'allow',
+        },
+        `${ingress ? 'ingress' : 'egress'}:${ruleNumber}`,
+      );
     if (chance(0.3)) entry('DENIES', 50, true, 22, 22);
     entry('ALLOWS', 100, true, 0, 65535);
     entry('ALLOWS', 100, false, 0, 65535);
@@ -197,7 +256,13 @@ export function generateCisGraph(total: number, seed = 7): { entities: Entity[];
   for (const group of entities.filter((entity) => entity._type === 'aws_security_group')) {
     if (!chance(0.3)) continue;
     const port = pick([22, 443, 443, 443, 3389, 445, 8080]);
-    link(group, 'ALLOWS', internet, { ingress: true, egress: false, ipProtocol: 'tcp', fromPort: port, toPort: port, ipRange: chance(0.8) ? '0.0.0.0/0' : '::/0', ruleNumber: 1 }, `ingress:${++rule}`);
+    link(
+      group,
+      'ALLOWS',
+      internet,
+      { ingress: true, egress: false, ipProtocol: 'tcp', fromPort: port, toPort: port, ipRange: chance(0.8) ? '0.0.0.0/0' : '::/0', ruleNumber: 1 },
+      `ingress:${++rule}`,
+    );
   }
 
   // Every collector succeeded in every account (and region, for regional ones).
@@ -205,7 +270,18 @@ export function generateCisGraph(total: number, seed = 7): { entities: Entity[];
   for (const collector of allCollectors()) {
     for (const accountId of accountIds) {
       for (const region of collector.scope === 'regional' ? REGIONS : ['global']) {
-        collectors.push({ accountId, region, collector: collector.id, service: collector.service, status: 'succeeded', durationMs: 0, apiCalls: 0, throttled: 0, entities: 0, relationships: 0 });
+        collectors.push({
+          accountId,
+          region,
+          collector: collector.id,
+          service: collector.service,
+          status: 'succeeded',
+          durationMs: 0,
+          apiCalls: 0,
+          throttled: 0,
+          entities: 0,
+          relationships: 0,
+        });
       }
     }
   }

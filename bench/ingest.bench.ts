@@ -98,7 +98,9 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
     resources: Number(option(args, 'resources') ?? 20),
     latencyMs: Number(option(args, 'latency') ?? 50),
     mix,
-    services: option(args, 'services')?.split(',').map((service) => service.trim()),
+    services: option(args, 'services')
+      ?.split(',')
+      .map((service) => service.trim()),
     workers: option(args, 'workers') === undefined ? undefined : Number(option(args, 'workers')),
     seed: Number(option(args, 'seed') ?? 42),
   }));
@@ -253,7 +255,13 @@ function measureIngestionInChild(benchCase: IngestBenchCase): Promise<IngestMeas
 }
 
 function simulatorsWithGenerate(): string[] {
-  return [...new Set(allSimulators().filter((simulator) => simulator.generate).map((simulator) => simulator.service))];
+  return [
+    ...new Set(
+      allSimulators()
+        .filter((simulator) => simulator.generate)
+        .map((simulator) => simulator.service),
+    ),
+  ];
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -8,16 +8,16 @@ import * as os from 'node:os';
 import { ActionCatalog } from '../src/analysis/actions';
 import { analyzeAllows } from '../src/analysis/allows';
 import { compileArnPattern } from '../src/analysis/arn';
-import { parsePolicyDocument } from '../src/analysis/policy-document';
+import { parsePolicyDocument } from '../src/policy/document';
 import { ResourceIndex } from '../src/analysis/resource-index';
 import { createEntity, GraphStore, type Entity } from '../src/graph';
-import { accountEntityKey, createServiceEntity } from '../src/services/service-entities';
+import { serviceEntitySchema } from '../src/graph/schema';
+import { accountEntityKey, createServiceEntity } from '../src/graph/service-entities';
 import { seededRandom } from '../src/sim/random';
 
 const ACCOUNT = '111111111111';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const TEAMS = 100;
-
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const hex = (random: () => number, length: number) => Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
@@ -37,7 +37,15 @@ export function generateResources(count = 100_000, random = seededRandom(42)): E
     [0.1, (i) => resource(`arn:aws:ec2:${REGIONS[i % 3]}:${ACCOUNT}:security-group/sg-0${hex(random, 16)}`, 'aws_security_group', `sg-${i}`)],
     [0.05, (i) => resource(`arn:aws:iam::${ACCOUNT}:role/team-${pad(i % TEAMS)}-role-${i}`, 'aws_iam_role', `role-${i}`)],
     [0.05, (i) => resource(`arn:aws:iam::${ACCOUNT}:user/user-${i}@acme.example`, 'aws_iam_user', `user-${i}`)],
-    [0.05, (i) => resource(`arn:aws:kms:${REGIONS[i % 3]}:${ACCOUNT}:key/${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`, 'aws_kms_key', `key-${i}`)],
+    [
+      0.05,
+      (i) =>
+        resource(
+          `arn:aws:kms:${REGIONS[i % 3]}:${ACCOUNT}:key/${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`,
+          'aws_kms_key',
+          `key-${i}`,
+        ),
+    ],
     [0.05, (i) => resource(`arn:aws:lambda:${REGIONS[i % 3]}:${ACCOUNT}:function:team-${pad(i % TEAMS)}-fn-${i}`, 'aws_lambda_function', `fn-${i}`)],
   ];
   const resources: Entity[] = [];
@@ -63,7 +71,11 @@ export function generatePolicies(count: number, resources: readonly Entity[], ra
         statements.push({ Effect: 'Allow', Action: ['s3:Get*', 's3:List*', 'ec2:Describe*', 'kms:List*', 'kms:Describe*'], Resource: '*' });
         break;
       case 1:
-        statements.push({ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::team-${team}-*`, `arn:aws:s3:::team-${team}-*/*`] });
+        statements.push({
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+          Resource: [`arn:aws:s3:::team-${team}-*`, `arn:aws:s3:::team-${team}-*/*`],
+        });
         break;
       case 2:
         statements.push(
@@ -86,13 +98,25 @@ export function generatePolicies(count: number, resources: readonly Entity[], ra
         statements.push({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: [keys[i % keys.length], keys[(i * 7) % keys.length]] });
         break;
       case 6:
-        statements.push({ Effect: 'Allow', Action: ['lambda:InvokeFunction', 'lambda:GetFunction'], Resource: `arn:aws:lambda:*:${ACCOUNT}:function:team-${team}-*` });
+        statements.push({
+          Effect: 'Allow',
+          Action: ['lambda:InvokeFunction', 'lambda:GetFunction'],
+          Resource: `arn:aws:lambda:*:${ACCOUNT}:function:team-${team}-*`,
+        });
         break;
       case 7:
-        statements.push({ Effect: 'Allow', Action: ['ec2:AttachVolume', 'ec2:DetachVolume'], Resource: [`arn:aws:ec2:*:*:volume/vol-0${hex(random, 3)}*`, instances[i % instances.length]] });
+        statements.push({
+          Effect: 'Allow',
+          Action: ['ec2:AttachVolume', 'ec2:DetachVolume'],
+          Resource: [`arn:aws:ec2:*:*:volume/vol-0${hex(random, 3)}*`, instances[i % instances.length]],
+        });
         break;
       case 8:
-        statements.push({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [`arn:aws:iam::${222222222222 + (i % 5)}:role/deployer`, `arn:aws:iam::${ACCOUNT}:role/team-${team}-role-*`] });
+        statements.push({
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: [`arn:aws:iam::${222222222222 + (i % 5)}:role/deployer`, `arn:aws:iam::${ACCOUNT}:role/team-${team}-role-*`],
+        });
         break;
       case 9:
         statements.push(
@@ -101,10 +125,18 @@ export function generatePolicies(count: number, resources: readonly Entity[], ra
         );
         break;
       case 10:
-        statements.push({ Effect: 'Allow', Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'], Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0${hex(random, 2)}*` });
+        statements.push({
+          Effect: 'Allow',
+          Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+          Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0${hex(random, 2)}*`,
+        });
         break;
       default:
-        statements.push(i % 120 === 11 ? { Effect: 'Allow', Action: '*', Resource: '*' } : { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::team-${team}-dev-*/*` });
+        statements.push(
+          i % 120 === 11
+            ? { Effect: 'Allow', Action: '*', Resource: '*' }
+            : { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::team-${team}-dev-*/*` },
+        );
     }
     const entity = createEntity({
       _key: `arn:aws:iam::${ACCOUNT}:policy/bench-${i}`,
@@ -150,22 +182,32 @@ export async function run(options: { policies?: number; resources?: number; quie
   const resources = generateResources(resourceCount);
   const policies = generatePolicies(policyCount, resources);
   const graph = new GraphStore();
-  const account = createServiceEntity(ACCOUNT, 'account', 'Account', []);
+  const account = createServiceEntity(ACCOUNT, serviceEntitySchema('account', 'Account'), 'Account', []);
   account._key = accountEntityKey(ACCOUNT);
   account._type = 'aws_account';
   graph.addEntity(account);
   const serviceEntities = new Map<string, Entity>();
   for (const service of ['iam', 'ec2', 's3', 'kms']) {
-    const entity = createServiceEntity(ACCOUNT, service, service, ['other']);
+    const entity = createServiceEntity(ACCOUNT, serviceEntitySchema(service, service), service, ['other']);
     graph.addEntity(entity);
     serviceEntities.set(service, entity);
   }
   for (const entity of [...resources, ...policies]) graph.addEntity(entity);
-  rows.push({ scenario: 'generate data', seconds: seconds(started), cpuSeconds: cpuSeconds(), detail: `${resources.length.toLocaleString('en')} resources, ${policies.length.toLocaleString('en')} policies` });
+  rows.push({
+    scenario: 'generate data',
+    seconds: seconds(started),
+    cpuSeconds: cpuSeconds(),
+    detail: `${resources.length.toLocaleString('en')} resources, ${policies.length.toLocaleString('en')} policies`,
+  });
 
   started = performance.now();
   const index = new ResourceIndex(resources);
-  rows.push({ scenario: 'build the resource index', seconds: seconds(started), cpuSeconds: cpuSeconds(), detail: `${index.size.toLocaleString('en')} ARNs in ${index.services().length} services` });
+  rows.push({
+    scenario: 'build the resource index',
+    seconds: seconds(started),
+    cpuSeconds: cpuSeconds(),
+    detail: `${index.size.toLocaleString('en')} ARNs in ${index.services().length} services`,
+  });
 
   // A fresh catalog, so the IAM reference is read (and patterns expanded) inside the measurement.
   const catalog = new ActionCatalog();
@@ -198,8 +240,22 @@ export async function run(options: { policies?: number; resources?: number; quie
   output = undefined; // let the first result go before measuring the second run
 
   started = performance.now();
-  await analyzeAllows({ accountId: ACCOUNT, policies, index: new ResourceIndex(resources), account, serviceEntities, graph, ingestedAccounts: new Set([ACCOUNT]), catalog });
-  rows.push({ scenario: 'same again (a second account: new index, IAM reference and expansions cached)', seconds: seconds(started), cpuSeconds: cpuSeconds(), detail: 'index build included' });
+  await analyzeAllows({
+    accountId: ACCOUNT,
+    policies,
+    index: new ResourceIndex(resources),
+    account,
+    serviceEntities,
+    graph,
+    ingestedAccounts: new Set([ACCOUNT]),
+    catalog,
+  });
+  rows.push({
+    scenario: 'same again (a second account: new index, IAM reference and expansions cached)',
+    seconds: seconds(started),
+    cpuSeconds: cpuSeconds(),
+    detail: 'index build included',
+  });
 
   // What the index saves: the matching alone, through the index for every policy, and testing every
   // resource pattern against every resource for a sample. `*` is left out: both approaches turn it into
@@ -247,7 +303,10 @@ export async function run(options: { policies?: number; resources?: number; quie
     '| --- | ---: | ---: | --- |',
     ...rows.map((row) => `| ${row.scenario} | ${row.seconds.toFixed(2)} | ${row.cpuSeconds.toFixed(2)} | ${row.detail} |`),
   ].join('\n');
-  if (!options.quiet) process.stdout.write(`\n## ALLOWS analysis: ${policyCount.toLocaleString('en')} policies over ${resourceCount.toLocaleString('en')} resources\n\n${markdown}\n\n`);
+  if (!options.quiet)
+    process.stdout.write(
+      `\n## ALLOWS analysis: ${policyCount.toLocaleString('en')} policies over ${resourceCount.toLocaleString('en')} resources\n\n${markdown}\n\n`,
+    );
   return { rows, markdown };
 }
 

@@ -99,15 +99,23 @@ export function generateGraph(total: number, seed = 42): GeneratedGraph {
         default:
           Object.assign(properties, { roleName: `${type}${i}` });
       }
-      list.push(createEntity({ _key: `arn:aws:bench:${id}`, _type: type, _class: CLASSES[type], name: id, properties, createdOn: now - Math.floor(random() * 1000) * day }));
+      list.push(
+        createEntity({
+          _key: `arn:aws:bench:${id}`,
+          _type: type,
+          _class: CLASSES[type],
+          name: id,
+          properties,
+          createdOn: now - Math.floor(random() * 1000) * day,
+        }),
+      );
     }
     byType.set(type, list);
     for (const entity of list) entities.push(entity);
   }
 
   const of = (type: string) => byType.get(type) as Entity[];
-  const link = (from: Entity, verb: RelationshipVerb, to: Entity, keySuffix?: string) =>
-    relationships.push(createRelationship({ from, verb, to, keySuffix }));
+  const link = (from: Entity, verb: RelationshipVerb, to: Entity, keySuffix?: string) => relationships.push(createRelationship({ from, verb, to, keySuffix }));
   const accounts = of('aws_account');
   for (const type of ['aws_vpc', 'aws_iam_user', 'aws_iam_group', 'aws_iam_role', 'aws_iam_policy']) {
     of(type).forEach((entity, i) => link(accounts[i % accounts.length], 'HAS', entity));

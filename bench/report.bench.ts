@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadSimulatedWorld } from '../src/cli/commands/ingest';
+import { loadSimulatedWorld } from '../src/sim/load-world';
 import { ingest } from '../src/ingest';
 import { writeReport } from '../src/report';
 import { allSimulators } from '../src/services';
@@ -54,7 +54,10 @@ async function measure(args: string[]): Promise<ReportMeasurement> {
     const world =
       size === 'demo'
         ? loadSimulatedWorld(true)
-        : generateWorld({ accounts: Number(size), regions: 16, resourcesPerRegion: 20, mix: 'realistic', latencyMs: 0, throttling: false, seed: 42 }, allSimulators());
+        : generateWorld(
+            { accounts: Number(size), regions: 16, resourcesPerRegion: 20, mix: 'realistic', latencyMs: 0, throttling: false, seed: 42 },
+            allSimulators(),
+          );
     await ingest({ simulate: world, config: { outputDir: directory } });
     const store = new SnapshotStore(directory);
     const latest = (await store.latest())?.absolutePath;

@@ -31,7 +31,8 @@ import * as path from 'node:path';
 import { createEntity, createRelationship } from '../src/graph/convert';
 import { GraphStore } from '../src/graph/store';
 import { RelationshipVerb, type Entity, type Relationship } from '../src/graph/types';
-import { createServiceEntity, serviceEntityRef } from '../src/services/service-entities';
+import { serviceEntitySchema } from '../src/graph/schema';
+import { createServiceEntity, serviceEntityRef } from '../src/graph/service-entities';
 import { diffEntities, inScope, readPreviousSnapshot, readSnapshot, SnapshotStore, type ChangeCounts, type UnrefreshedScope } from '../src/snapshot';
 import type { SnapshotMetadata } from '../src/snapshot/format';
 import { seededRandom } from '../src/sim/random';
@@ -89,7 +90,10 @@ interface GeneratedPair {
  */
 function* generatePairs(count: number, generation = 0): Generator<GeneratedPair> {
   const random = seededRandom(1);
-  const hex = (n: number) => Math.floor(random() * 16 ** Math.min(n, 12)).toString(16).padStart(n, '0');
+  const hex = (n: number) =>
+    Math.floor(random() * 16 ** Math.min(n, 12))
+      .toString(16)
+      .padStart(n, '0');
   const total = generation === 0 ? count : count + Math.floor(count / 100);
   for (let index = 0; index < total; index++) {
     const kind = TYPES[index % TYPES.length];
@@ -145,7 +149,7 @@ export function buildGraph(count: number, generation = 0, failed?: UnrefreshedSc
   const graph = new GraphStore();
   for (let index = 0; index < ACCOUNTS; index++) {
     for (const service of SERVICES) {
-      const entity = createServiceEntity(accountIdOf(index), service, service.toUpperCase(), ['infrastructure']);
+      const entity = createServiceEntity(accountIdOf(index), serviceEntitySchema(service, service.toUpperCase()), service.toUpperCase(), ['infrastructure']);
       graph.addEntity(stamp(entity, { _accountId: accountIdOf(index), _region: 'global', _collector: 'account' }));
     }
   }
@@ -335,7 +339,8 @@ export async function run(): Promise<SnapshotMeasurement[]> {
   if (!['run', 'arrays', 'flat', 'all'].includes(objects)) throw new Error('--objects: run, arrays, flat or all');
   const shapes: ObjectShape[] = objects === 'all' ? ['run', 'arrays', 'flat'] : [objects as ObjectShape];
   const previousOption = args.find((arg) => arg === '--previous' || arg.startsWith('--previous='));
-  if (previousOption && !['--previous', '--previous=whole'].includes(previousOption)) throw new Error('--previous: streaming (the default) or --previous=whole');
+  if (previousOption && !['--previous', '--previous=whole'].includes(previousOption))
+    throw new Error('--previous: streaming (the default) or --previous=whole');
   const secondRun: Case | undefined = previousOption ? (previousOption === '--previous=whole' ? 'second-run-whole' : 'second-run') : undefined;
   const measurements: SnapshotMeasurement[] = [];
   const report = (m: SnapshotMeasurement) => {
@@ -343,7 +348,9 @@ export async function run(): Promise<SnapshotMeasurement[]> {
     const previous = m.previous
       ? `, previous read in ${seconds(m.previous.readMs)} (kept ${m.previous.keptEntities} entities, carried ${m.previous.carried}, changes ${JSON.stringify(m.previous.changes)})`
       : '';
-    console.log(`${m.entities.toLocaleString('en-US')} entities (${m.case}): built in ${seconds(m.buildMs)}${previous}, written in ${seconds(m.writeMs)}, peak RSS ${mb(m.peakRssMb)}`);
+    console.log(
+      `${m.entities.toLocaleString('en-US')} entities (${m.case}): built in ${seconds(m.buildMs)}${previous}, written in ${seconds(m.writeMs)}, peak RSS ${mb(m.peakRssMb)}`,
+    );
   };
   for (const count of counts) {
     for (const shape of shapes) {

@@ -77,9 +77,9 @@ export class AuditRole extends pulumi.ComponentResource {
     const tags = args.tags && Object.keys(args.tags).length > 0 ? args.tags : undefined;
 
     this.trustPolicy = pulumi.secret(
-      pulumi.all([args.trustedPrincipals, args.externalId]).apply(([principals, externalId]) =>
-        JSON.stringify(buildTrustPolicy({ principals, externalId, trustJupiterOne: args.trustJupiterOne, partition })),
-      ),
+      pulumi
+        .all([args.trustedPrincipals, args.externalId])
+        .apply(([principals, externalId]) => JSON.stringify(buildTrustPolicy({ principals, externalId, trustJupiterOne: args.trustJupiterOne, partition }))),
     );
 
     this.role = new aws.iam.Role(
@@ -118,7 +118,8 @@ export class AuditRole extends pulumi.ComponentResource {
         childOpts,
       ),
       ...this.policies.map(
-        (policy, index) => new aws.iam.RolePolicyAttachment(`${name}-policy-${index + 1}-attachment`, { role: this.role.name, policyArn: policy.arn }, childOpts),
+        (policy, index) =>
+          new aws.iam.RolePolicyAttachment(`${name}-policy-${index + 1}-attachment`, { role: this.role.name, policyArn: policy.arn }, childOpts),
       ),
     ];
 

@@ -1,6 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { PermissionDeclarations } from '../src/policy/actions';
 import type { AuditPolicy } from '../src/policy/audit-policy';
+import type { CollectorDeclaration } from '../src/collectors/types';
+import type { EventStreamingArgs } from './event-streaming';
 import { checkExternalId, ConfigError } from '../src/config';
 import { closest } from '../src/util/yaml-position';
 
@@ -49,6 +51,13 @@ export interface OnboardingArgs {
   collectors?: PermissionDeclarations;
   /** A policy derivation computed already (overrides `collectors`). */
   auditPolicy?: AuditPolicy;
+  /**
+   * CloudTrail event streaming (docs/event-streaming.md): `true` or its options. Every onboarded
+   * account forwards the declared write calls of its enabled regions to a central bus and queue.
+   */
+  eventStreaming?: boolean | EventStreamingArgs;
+  /** Collector declarations the event patterns are derived from; default: every collector of the engine. */
+  eventCollectors?: ReadonlyArray<Pick<CollectorDeclaration, 'id' | 'events'>>;
 }
 
 /** The configuration keys onboarding reads (all optional). */
@@ -69,6 +78,7 @@ export const ONBOARDING_CONFIG_KEYS = [
   'retainOnDelete',
   'partition',
   'region',
+  'eventStreaming',
 ] as const satisfies ReadonlyArray<keyof OnboardingArgs>;
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -88,7 +98,8 @@ export function checkOnboardingArgs(args: OnboardingArgs): OnboardingArgs {
   }
   if (args.accountIds !== undefined) {
     if (!Array.isArray(args.accountIds)) fail('accountIds', 'must be a list of 12-digit account ids');
-    for (const id of args.accountIds) if (typeof id !== 'string' || !ACCOUNT_ID.test(id)) fail('accountIds', `"${id}" is not a 12-digit account id (quote it in YAML)`);
+    for (const id of args.accountIds)
+      if (typeof id !== 'string' || !ACCOUNT_ID.test(id)) fail('accountIds', `"${id}" is not a 12-digit account id (quote it in YAML)`);
   }
   if (args.roleTags !== undefined && !isStringRecord(args.roleTags)) fail('roleTags', 'must be a map of tag keys to string values');
   if (args.bootstrapRoles !== undefined) {
@@ -97,10 +108,27 @@ export function checkOnboardingArgs(args: OnboardingArgs): OnboardingArgs {
   }
   if (args.skipTag !== undefined) {
     const tag = args.skipTag as { key?: unknown; value?: unknown };
-    if (!tag || typeof tag.key !== 'string' || tag.key === '' || typeof tag.value !== 'string') fail('skipTag', 'must be { key: <tag key>, value: <tag value> }');
+    if (!tag || typeof tag.key !== 'string' || tag.key === '' || typeof tag.value !== 'string')
+      fail('skipTag', 'must be { key: <tag key>, value: <tag value> }');
   }
   if (args.bootstrapRoleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(args.bootstrapRoleName)) {
     fail('bootstrapRoleName', `"${args.bootstrapRoleName}" is not a valid IAM role name`);
+  }
+  if (args.eventStreaming !== undefined && typeof args.eventStreaming !== 'boolean') {
+    const options = args.eventStreaming as Record<string, unknown> | null;
+    if (!options || typeof options !== 'object' || Array.isArray(options))
+      fail('eventStreaming', 'must be true, false or { regions, busName, maxReceiveCount }');
+    const known = ['regions', 'busName', 'maxReceiveCount'];
+    for (const key of Object.keys(options ?? {})) if (!known.includes(key)) fail('eventStreaming', `unknown option "${key}" (options: ${known.join(', ')})`);
+    const { regions, busName, maxReceiveCount } = options as EventStreamingArgs;
+    if (regions !== undefined && (!Array.isArray(regions) || regions.some((region) => typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)))) {
+      fail('eventStreaming', 'regions must be a list of region names such as us-east-1');
+    }
+    if (busName !== undefined && (typeof busName !== 'string' || !/^[\w.-]{1,64}$/.test(busName)))
+      fail('eventStreaming', `busName "${String(busName)}" is not a valid event bus name`);
+    if (maxReceiveCount !== undefined && (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)) {
+      fail('eventStreaming', 'maxReceiveCount must be a whole number from 1 to 1000');
+    }
   }
   if (args.externalIdRotation !== undefined && (!Number.isInteger(args.externalIdRotation) || args.externalIdRotation < 0)) {
     fail('externalIdRotation', 'must be a whole number from 0');
@@ -133,6 +161,7 @@ export function onboardingArgsFromConfig(config: pulumi.Config = new pulumi.Conf
     retainOnDelete: config.getBoolean('retainOnDelete'),
     partition: config.get('partition'),
     region: config.get('region'),
+    eventStreaming: config.getObject<boolean | EventStreamingArgs>('eventStreaming'),
   };
   // Validate a configured External ID now, with an error naming the key (never the value).
   const rawExternalId = pulumi.runtime.getConfig(`${config.name}:externalId`);

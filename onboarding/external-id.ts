@@ -47,12 +47,19 @@ export class GeneratedExternalId extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: { bytes?: number; rotation?: number } = {}, opts: pulumi.CustomResourceOptions = {}) {
     const inputs = { bytes: args.bytes ?? DEFAULT_EXTERNAL_ID_BYTES, rotation: args.rotation ?? 0, value: undefined };
-    super(externalIdProvider, name, inputs, {
-      ...opts,
-      additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), 'value'],
-      // The type was `dynamic/orggraph:ExternalId` before both dynamic resources shared one module:
-      // the alias keeps existing stacks' External ID (a new type would replace it, and every role's trust).
-      aliases: [...(opts.aliases ?? []), { type: 'pulumi-nodejs:dynamic/orggraph:ExternalId' }],
-    }, DYNAMIC_RESOURCE_MODULE, 'ExternalId');
+    super(
+      externalIdProvider,
+      name,
+      inputs,
+      {
+        ...opts,
+        additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), 'value'],
+        // The type was `dynamic/orggraph:ExternalId` before both dynamic resources shared one module:
+        // the alias keeps existing stacks' External ID (a new type would replace it, and every role's trust).
+        aliases: [...(opts.aliases ?? []), { type: 'pulumi-nodejs:dynamic/orggraph:ExternalId' }],
+      },
+      DYNAMIC_RESOURCE_MODULE,
+      'ExternalId',
+    );
   }
 }

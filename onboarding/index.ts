@@ -8,7 +8,15 @@ import type { OnboardingArgs } from './config';
 import { OrganizationOnboarding, type SkippedAccountOutput } from './organization';
 
 export { AuditRole, AUDIT_ROLE_TYPE, checkAuditRoleSettings, type AuditRoleArgs } from './audit-role';
-export { CONFIG_NAMESPACE, DEFAULT_BOOTSTRAP_ROLE_NAME, ONBOARDING_CONFIG_KEYS, checkOnboardingArgs, onboardingArgsFromConfig, type OnboardingArgs } from './config';
+export {
+  CONFIG_NAMESPACE,
+  DEFAULT_BOOTSTRAP_ROLE_NAME,
+  ONBOARDING_CONFIG_KEYS,
+  checkOnboardingArgs,
+  onboardingArgsFromConfig,
+  type OnboardingArgs,
+} from './config';
+export { EventForwarding, EventHub, DEFAULT_EVENT_BUS_NAME, DEFAULT_MAX_RECEIVE_COUNT, type EventStreamingArgs } from './event-streaming';
 export { GeneratedExternalId, externalIdProvider, DEFAULT_EXTERNAL_ID_BYTES } from './external-id';
 export {
   OrganizationOnboarding,
@@ -28,6 +36,9 @@ export interface OnboardingResult {
   skippedAccounts: pulumi.Output<SkippedAccountOutput[]>;
   /** The External ID, always a secret. */
   externalId: pulumi.Output<string>;
+  /** With `eventStreaming`: the central event bus ARN and the queue URL for `orggraph watch`. */
+  eventBusArn: pulumi.Output<string | undefined>;
+  eventQueueUrl: pulumi.Output<string | undefined>;
   /** Account id -> audit role component. */
   roles: Promise<Record<string, AuditRole>>;
   /** The component holding everything (for `dependsOn`, or to inspect `ready`). */
@@ -41,6 +52,8 @@ export function onboardOrganization(args: OnboardingArgs, opts?: pulumi.Componen
     roleArns: component.roleArns,
     skippedAccounts: component.skippedAccounts,
     externalId: component.externalId,
+    eventBusArn: component.eventBusArn,
+    eventQueueUrl: component.eventQueueUrl,
     roles: component.roles,
     component,
   };

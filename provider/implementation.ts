@@ -8,18 +8,31 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import type { dynamic } from '@pulumi/pulumi';
-import { loadSimulatedWorld } from '../src/cli/commands/ingest';
+import { loadSimulatedWorld } from '../src/sim/load-world';
 import type { Logger } from '../src/collectors/types';
-import { ACCOUNTS_SCHEMA, checkConfig, checkExternalId, ConfigError, DEFAULT_OUTPUT_DIR, SKIP_TAG_SCHEMA, type IngestConfig } from '../src/config';
-import { ingest, IngestError, type IngestSummary } from '../src/ingest';
-import { ALERT_STATE_FILE, ALERTS_CONFIG_SCHEMA, alertsAfterIngest, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../src/alerts';
+import {
+  ACCOUNT_ID_SCHEMA,
+  checkConfig,
+  checkExternalId,
+  ConfigError,
+  DEFAULT_OUTPUT_DIR,
+  ingestConfigSchema,
+  REGION_SCHEMA,
+  SKIP_TAG_SCHEMA,
+  type IngestConfig,
+} from '../src/config';
+import { ingest, IngestError, type IngestProgress, type IngestSummary } from '../src/ingest';
+import { ALERT_STATE_FILE, alertsAfterIngest, loadAlertRules, RuleError, type AlertRule, type AlertsOutcome } from '../src/alerts';
 import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
 import type { World } from '../src/sim/types';
 import { SnapshotStore } from '../src/snapshot/store';
 import { runCompliance } from '../src/compliance';
+import { askSavedQuestions, DefinitionFileError, GraphIndex, loadSavedQuestions, SAVED_QUESTIONS_SCHEMA, SavedQuestionsError } from '../src/query';
 import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore } from '../src/snapshot/remote';
 import { writeSnapshotReport } from './report-hook';
+import { connectEngineLog, type EngineLog } from './engine-log';
+import { ProgressTally, systemTicker, type Ticker } from '../src/cli/progress';
 import {
   CHANGED_KEYS_IN_OUTPUTS,
   MAX_ERRORS_IN_OUTPUTS,
@@ -30,6 +43,7 @@ import {
   type AlertsOutput,
   type GraphSnapshotInputs,
   type GraphSnapshotOutputs,
+  type QuestionsOutput,
   type RunErrorOutput,
 } from './types';
 
@@ -44,28 +58,26 @@ const MAX_MESSAGE = 500;
 // ---------------------------------------------------------------------------------------------
 // check
 
-const ACCOUNT_ID = { type: 'string', pattern: '^\\d{12}$', description: 'a 12-digit AWS account id' };
-const REGION = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', description: 'a region name such as us-east-1' };
-const SERVICE = { type: 'string', pattern: '^[a-z0-9_-]+$', description: 'a service id such as ec2 or iam' };
-const selection = (item: object) => ({
-  type: 'object',
-  additionalProperties: false,
-  properties: { include: { type: 'array', items: item }, exclude: { type: 'array', items: item } },
-});
+const fields = ingestConfigSchema.properties;
 
+/**
+ * The resource's inputs. Those that are configuration keys reuse the configuration file's field
+ * schemas (src/config.ts), so the CLI and the resource accept and reject the same values; the
+ * others are the resource's own (where snapshots go, simulation, deletion, report).
+ */
 export const inputSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    roleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'an IAM role name (1 to 64 letters, digits and +=,.@_-)' },
-    rolePath: { type: 'string', pattern: '^/([\\x21-\\x7E]+/)?$', description: 'an IAM path such as / or /audit/' },
+    roleName: fields.roleName,
+    rolePath: fields.rolePath,
     // Checked by checkExternalId, whose messages never echo the value.
     externalId: { type: 'string' },
-    managementAccountId: ACCOUNT_ID,
+    managementAccountId: ACCOUNT_ID_SCHEMA,
     skipTag: SKIP_TAG_SCHEMA,
-    accounts: ACCOUNTS_SCHEMA,
-    regions: selection(REGION),
-    services: selection(SERVICE),
+    accounts: fields.accounts,
+    regions: fields.regions,
+    services: fields.services,
     destination: { type: 'string', minLength: 1 },
     snapshotEncryption: {
       type: 'object',
@@ -73,21 +85,23 @@ export const inputSchema = {
       required: ['algorithm'],
       properties: { algorithm: { enum: ['AES256', 'aws:kms'] }, kmsKeyId: { type: 'string', minLength: 1 } },
     },
-    snapshotRegion: REGION,
-    tags: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { accountName: { type: ['boolean', 'string'] }, production: { type: 'boolean' } },
-    },
-    concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
-    workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }] },
-    sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$', description: 'an STS session name (2 to 64 letters, digits and +=,.@_-)' },
+    snapshotRegion: REGION_SCHEMA,
+    tags: fields.tags,
+    concurrency: fields.concurrency,
+    throttleRetryMinutes: fields.throttleRetryMinutes,
+    workers: fields.workers,
+    sessionName: fields.sessionName,
+    retention: fields.retention,
     simulate: { type: ['boolean', 'string'] },
     removeSnapshotsOnDelete: { type: 'boolean' },
     report: { type: 'boolean' },
-    alertRules: ALERTS_CONFIG_SCHEMA,
+    alertRules: fields.alerts,
+    questions: SAVED_QUESTIONS_SCHEMA,
   },
 } as const;
+
+/** Inputs that are configuration keys under another name. */
+export const INPUT_CONFIG_KEYS: Readonly<Record<string, keyof typeof fields>> = { alertRules: 'alerts' };
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSchema = ajv.compile(inputSchema);
@@ -124,9 +138,7 @@ function schemaFailure(error: ErrorObject): CheckFailure {
   switch (error.keyword) {
     case 'additionalProperties': {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
-      return where
-        ? { property, reason: `${where}: unknown property "${extra}"` }
-        : { property: extra, reason: `unknown input "${extra}" (inputs: ${known})` };
+      return where ? { property, reason: `${where}: unknown property "${extra}"` } : { property: extra, reason: `unknown input "${extra}" (inputs: ${known})` };
     }
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
@@ -136,8 +148,15 @@ function schemaFailure(error: ErrorObject): CheckFailure {
       const description = (error.parentSchema as { description?: string } | undefined)?.description ?? `match ${String(error.schema)}`;
       return { property, reason: `${where}: ${JSON.stringify(error.data)} is not ${description}` };
     }
+    case 'oneOf': {
+      const description = (error.parentSchema as { description?: string } | undefined)?.description ?? 'one of the allowed forms';
+      return { property, reason: `${where}: ${JSON.stringify(error.data)} is not ${description}` };
+    }
     case 'enum':
-      return { property, reason: `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        property,
+        reason: `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'type':
       return { property, reason: `${where}: must be ${String((error.params as { type: string | string[] }).type).replace(',', ' or ')}` };
     default:
@@ -152,14 +171,23 @@ function normalizeAccounts(accounts: unknown): unknown {
 
 /** Every problem of a set of inputs, as check failures (property name and a message naming the fix). */
 export function validateInputs(raw: Record<string, unknown>, cwd = process.cwd()): CheckFailure[] {
-  const unknownTop = new Set(Object.entries(raw).filter(([, value]) => value === UNKNOWN).map(([key]) => key));
+  const unknownTop = new Set(
+    Object.entries(raw)
+      .filter(([, value]) => value === UNKNOWN)
+      .map(([key]) => key),
+  );
   const inputs = withoutUnknowns(raw) as Record<string, unknown>;
   delete inputs[PROVIDER_KEY];
   for (const [key, value] of Object.entries(inputs)) if (value === undefined || value === null) delete inputs[key];
   if ('accounts' in inputs) inputs.accounts = normalizeAccounts(inputs.accounts);
 
   const failures: CheckFailure[] = [];
-  if (!validateSchema(inputs)) failures.push(...(validateSchema.errors ?? []).map(schemaFailure));
+  if (!validateSchema(inputs)) {
+    const errors = validateSchema.errors ?? [];
+    // A value that matches no branch of a oneOf is one problem, not one per branch.
+    const oneOfPaths = new Set(errors.filter((error) => error.keyword === 'oneOf').map((error) => error.instancePath));
+    failures.push(...errors.filter((error) => error.keyword === 'oneOf' || !oneOfPaths.has(error.instancePath)).map(schemaFailure));
+  }
   const failed = new Set(failures.map((f) => f.property));
   const typed = inputs as GraphSnapshotInputs;
 
@@ -196,14 +224,30 @@ export function validateInputs(raw: Record<string, unknown>, cwd = process.cwd()
       } catch (error) {
         failures.push({ property: 'destination', reason: `destination: ${(error as Error).message}` });
       }
+      if (typed.retention !== undefined) {
+        // The staging directory holds one snapshot; the bucket's history is the bucket's to expire.
+        failures.push({
+          property: 'retention',
+          reason: `retention: applies to local destinations only (for ${destination}, expire old snapshots with an S3 lifecycle rule)`,
+        });
+      }
     } else {
       for (const key of ['snapshotEncryption', 'snapshotRegion'] as const) {
-        if (typed[key] !== undefined) failures.push({ property: key, reason: `${key}: applies to s3:// destinations only (destination is the local directory ${destination})` });
+        if (typed[key] !== undefined)
+          failures.push({ property: key, reason: `${key}: applies to s3:// destinations only (destination is the local directory ${destination})` });
       }
     }
   }
   if (typed.snapshotEncryption?.algorithm === 'AES256' && typed.snapshotEncryption.kmsKeyId) {
     failures.push({ property: 'snapshotEncryption', reason: 'snapshotEncryption.kmsKeyId: only with algorithm "aws:kms"' });
+  }
+  if (typed.questions && !failed.has('questions')) {
+    try {
+      loadSavedQuestions(typed.questions, cwd);
+    } catch (error) {
+      if (!(error instanceof SavedQuestionsError || error instanceof DefinitionFileError)) throw error;
+      failures.push({ property: 'questions', reason: `questions: ${error.message}` });
+    }
   }
   if (typeof typed.simulate === 'string' && !failed.has('simulate')) {
     try {
@@ -238,8 +282,10 @@ export function ingestConfig(inputs: GraphSnapshotInputs, outputDir: string): Pa
     outputDir,
     tags: inputs.tags,
     concurrency: inputs.concurrency,
+    throttleRetryMinutes: inputs.throttleRetryMinutes,
     workers: inputs.workers,
     sessionName: inputs.sessionName,
+    retention: inputs.retention,
     alerts: inputs.alertRules && {
       ...inputs.alertRules,
       ...(inputs.alertRules.rules ? { rules: inputs.alertRules.rules.map((file) => path.resolve(file)) } : {}),
@@ -255,6 +301,44 @@ const providerLogger: Logger = {
   warn: (message) => process.stderr.write(`aws-org-graph: warning: ${message}\n`),
 };
 
+/** How often `pulumi up` hears where a long run is, besides each change of phase. */
+export const ENGINE_PROGRESS_INTERVAL_MS = 10_000;
+
+/**
+ * The run's logger and progress: warnings to stderr and, in Pulumi's host, to the engine's log
+ * (which `pulumi up` shows), with a progress line at each phase and every ten seconds.
+ */
+function runReporting(engine: EngineLog | undefined, ticker: Ticker = systemTicker) {
+  const tally = new ProgressTally();
+  let phase: IngestProgress['phase'] | undefined;
+  const say = (text: string) => engine?.info(`aws-org-graph: ${text}`);
+  const stopTicking = engine ? ticker.every(ENGINE_PROGRESS_INTERVAL_MS, () => say(tally.line())) : () => undefined;
+  const logger: Logger = {
+    info: () => undefined,
+    debug: () => undefined,
+    warn: (message) => {
+      providerLogger.warn(message);
+      engine?.warn(`aws-org-graph: ${message}`);
+    },
+  };
+  return {
+    logger,
+    say,
+    onProgress(progress: IngestProgress) {
+      tally.update(progress);
+      if (progress.phase !== phase) {
+        phase = progress.phase;
+        say(tally.line());
+      }
+    },
+    async stop() {
+      stopTicking();
+      await engine?.flush();
+      engine?.close();
+    },
+  };
+}
+
 function clip(message: string): string {
   return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
 }
@@ -262,7 +346,15 @@ function clip(message: string): string {
 export function toOutputs(
   summary: IngestSummary,
   inputs: GraphSnapshotInputs,
-  extra: { destination: string; uri: string; mode: 'aws' | 'simulated'; durationMs: number; compliance?: ComplianceOutput[]; alerts?: AlertsOutcome },
+  extra: {
+    destination: string;
+    uri: string;
+    mode: 'aws' | 'simulated';
+    durationMs: number;
+    compliance?: ComplianceOutput[];
+    alerts?: AlertsOutcome;
+    questions?: QuestionsOutput;
+  },
 ): GraphSnapshotOutputs {
   const errors: RunErrorOutput[] = summary.errors.slice(0, MAX_ERRORS_IN_OUTPUTS).map((e) => ({
     account: e.account,
@@ -303,19 +395,28 @@ export function toOutputs(
     apiCalls: summary.apiCalls,
     throttledCalls: summary.throttledCalls,
     ...(extra.compliance ? { compliance: extra.compliance } : {}),
+    ...(extra.questions ? { questions: { ...extra.questions, answers: extra.questions.answers.map((a) => ({ ...a, title: clip(a.title) })) } } : {}),
   };
   // Plain JSON (no undefined) so that it converts to a protobuf Struct as is.
   return JSON.parse(JSON.stringify(outputs)) as GraphSnapshotOutputs;
 }
 
 /** The `compliance` output: CIS (src/compliance) on the new snapshot; a failure to evaluate is a warning, not a failed update. */
-function complianceOutputs(result: Parameters<typeof runCompliance>[0]): ComplianceOutput[] {
+function complianceOutputs(result: Parameters<typeof runCompliance>[0], logger: Logger): ComplianceOutput[] {
   const compliance = runCompliance(result);
   if (!Array.isArray(compliance)) {
-    providerLogger.warn(`compliance not evaluated: ${compliance.error}`);
+    logger.warn(`compliance not evaluated: ${compliance.error}`);
     return [];
   }
-  return compliance.map(({ framework, score, coverage, pass, fail, notEvaluated, failing }) => ({ framework, score, coverage, pass, fail, notEvaluated, failing }));
+  return compliance.map(({ framework, score, coverage, pass, fail, notEvaluated, failing }) => ({
+    framework,
+    score,
+    coverage,
+    pass,
+    fail,
+    notEvaluated,
+    failing,
+  }));
 }
 
 const shortKey = (key: string) => (key.length > MAX_KEY_IN_OUTPUTS ? `${key.slice(0, MAX_KEY_IN_OUTPUTS - 1)}…` : key);
@@ -337,10 +438,17 @@ function alertsOutput(outcome: AlertsOutcome): AlertsOutput {
 }
 
 /** One ingestion: the engine against AWS or the simulated organization, into the destination. */
-export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutputs> {
+export interface RunOptions {
+  /** Where `pulumi up` messages go (default: the engine, when running in Pulumi's host; `null`: nowhere). */
+  engineLog?: EngineLog | null;
+  ticker?: Ticker;
+}
+
+export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): Promise<GraphSnapshotOutputs> {
   const started = performance.now();
   const failures = validateInputs(raw as Record<string, unknown>);
   if (failures.length) throw new Error(`aws-org-graph: invalid GraphSnapshot inputs: ${failures.map((f) => f.reason).join('; ')}`);
+  const reporting = runReporting(options.engineLog === undefined ? connectEngineLog() : (options.engineLog ?? undefined), options.ticker);
   const inputs = { ...raw };
   delete (inputs as Record<string, unknown>)[PROVIDER_KEY];
   const destination = inputs.destination ?? DEFAULT_OUTPUT_DIR;
@@ -351,6 +459,7 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
     const config = ingestConfig(inputs, destination);
     // Rules are read and checked before any AWS call.
     const alertRules: AlertRule[] = config.alerts?.enabled === false ? [] : loadAlertRules(config.alerts);
+    const questions = inputs.questions ? loadSavedQuestions(inputs.questions) : undefined;
     let remote: S3SnapshotStore | undefined;
     let outputDir = destination;
     if (isS3Uri(destination)) {
@@ -366,7 +475,8 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       config: ingestConfig(inputs, outputDir),
       secrets: inputs.externalId ? { externalId: inputs.externalId } : undefined,
       simulate: world,
-      logger: providerLogger,
+      logger: reporting.logger,
+      onProgress: reporting.onProgress,
     });
     // After the snapshot is written (and before it is pushed, so that the state goes with it).
     const alerts = await alertsAfterIngest(result, alertRules, config.alerts);
@@ -380,24 +490,37 @@ export async function run(raw: GraphSnapshotInputs): Promise<GraphSnapshotOutput
       uri = path.join(destination, 'snapshots', path.basename(result.summary.snapshot.path));
     }
     // --- report option: the HTML report next to the snapshot (provider/report-hook.ts) ---
-    if (inputs.report === true) await writeSnapshotReport(result.summary.snapshot.path, outputDir, providerLogger, remote);
+    if (inputs.report === true) await writeSnapshotReport(result.summary.snapshot.path, outputDir, reporting.logger, remote);
+    const { totals, errors } = result.summary;
+    reporting.say(`snapshot ${uri}: ${totals.entities} entities, ${totals.relationships} relationships, ${errors.length} errors`);
     return toOutputs(result.summary, inputs, {
       destination,
       uri,
       mode: world ? 'simulated' : 'aws',
       durationMs: Math.round(performance.now() - started),
-      compliance: complianceOutputs(result),
+      compliance: complianceOutputs(result, reporting.logger),
       alerts,
+      questions:
+        questions &&
+        askSavedQuestions(new GraphIndex([...result.graph.allEntities()], [...result.graph.allRelationships()]), questions, inputs.questions?.params),
     });
   } catch (error) {
     if (error instanceof IngestError) throw new Error(`aws-org-graph: ingestion failed, no snapshot written: ${error.message}`);
-    if (error instanceof ConfigError || error instanceof WorldError || error instanceof RemoteStoreError || error instanceof RuleError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof WorldError ||
+      error instanceof RemoteStoreError ||
+      error instanceof RuleError ||
+      error instanceof SavedQuestionsError ||
+      error instanceof DefinitionFileError
+    ) {
       throw new Error(`aws-org-graph: ${error.message}`);
     }
     throw error;
   } finally {
     client?.destroy();
     if (staging) await fs.rm(staging, { recursive: true, force: true });
+    await reporting.stop();
   }
 }
 

@@ -3,6 +3,7 @@
  * then the ingestion resource, which depends on the audit roles.
  */
 import type { AlertsConfig } from '../src/alerts/config';
+import type { SavedQuestionsConfig } from '../src/query/saved-questions';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../src/config';
 import { ONBOARDING_CONFIG_KEYS, unknownConfigKeys } from '../onboarding/config';
@@ -18,6 +19,9 @@ export interface OnboardingResult {
   skippedAccounts: pulumi.Input<unknown>;
   /** The External ID the roles trust (a secret). */
   externalId: pulumi.Input<string>;
+  /** With event streaming: the central event bus and the queue `orggraph watch` reads. */
+  eventBusArn?: pulumi.Input<string | undefined>;
+  eventQueueUrl?: pulumi.Input<string | undefined>;
   /** The audit roles: resources, a record of them, or a promise or output of either. */
   roles: unknown;
   /** The component holding the roles, when the module gives it; `ready` tells the management account. */
@@ -44,8 +48,30 @@ export interface ProgramSettings {
 /** Every `aws-org-graph:*` key the program reads: its own, and the onboarding's. */
 export const PROGRAM_CONFIG_KEYS: readonly string[] = [
   ...new Set([
-    'simulate', 'onboard', 'roleName', 'rolePath', 'externalId', 'managementAccountId', 'skipTag', 'accounts', 'accountIds', 'regions',
-    'services', 'destination', 'snapshotEncryption', 'snapshotRegion', 'tags', 'concurrency', 'workers', 'sessionName', 'removeSnapshotsOnDelete',
+    'simulate',
+    'onboard',
+    'roleName',
+    'rolePath',
+    'externalId',
+    'managementAccountId',
+    'skipTag',
+    'accounts',
+    'accountIds',
+    'regions',
+    'services',
+    'destination',
+    'snapshotEncryption',
+    'snapshotRegion',
+    'tags',
+    'concurrency',
+    'throttleRetryMinutes',
+    'workers',
+    'sessionName',
+    'retention',
+    'removeSnapshotsOnDelete',
+    'report',
+    'alerts',
+    'questions',
     ...ONBOARDING_CONFIG_KEYS,
   ]),
 ];
@@ -78,12 +104,15 @@ export function settingsFromConfig(config: pulumi.Config): ProgramSettings {
     snapshotRegion: config.get('snapshotRegion'),
     tags: config.getObject<IntegrationTags>('tags'),
     concurrency: config.getNumber('concurrency'),
+    throttleRetryMinutes: config.getNumber('throttleRetryMinutes'),
+    retention: config.getObject<{ keep: number }>('retention'),
     workers: config.get('workers') === 'auto' ? 'auto' : config.getNumber('workers'),
     sessionName: config.get('sessionName'),
     simulate,
     removeSnapshotsOnDelete: config.getBoolean('removeSnapshotsOnDelete'),
     report: config.getBoolean('report'),
     alertRules: config.getObject<AlertsConfig>('alerts'),
+    questions: config.getObject<SavedQuestionsConfig>('questions'),
   };
   // Unset keys are left out rather than passed as undefined inputs.
   for (const key of Object.keys(args) as Array<keyof GraphSnapshotArgs>) if (args[key] === undefined) delete args[key];
@@ -110,9 +139,7 @@ export interface StackResources {
   snapshot: GraphSnapshot;
 }
 
-export function createStack(
-  options: { config?: pulumi.Config; loadOnboarding?: () => OnboardingModule; name?: string } = {},
-): StackResources {
+export function createStack(options: { config?: pulumi.Config; loadOnboarding?: () => OnboardingModule; name?: string } = {}): StackResources {
   const config = options.config ?? new pulumi.Config(CONFIG_NAMESPACE);
   if (!options.config) {
     // A misspelled key would otherwise be ignored: every aws-org-graph:* key must be one the program reads.

@@ -27,7 +27,10 @@ export function implementationModuleOf(file: string): string {
     root = parent;
   }
   const extension = path.extname(file) === '.ts' ? '.ts' : '.js';
-  return path.relative(root, path.join(path.dirname(file), `implementation${extension}`)).split(path.sep).join('/');
+  return path
+    .relative(root, path.join(path.dirname(file), `implementation${extension}`))
+    .split(path.sep)
+    .join('/');
 }
 
 // Not exported: compiled to CommonJS, the methods would reference an exported const as
@@ -53,7 +56,7 @@ export function loadImplementation(relativeModule: string, cwd: string): typeof 
   const packageName = 'aws-org-graph';
 
   let root: string | undefined;
-  for (let directory = nodePath.resolve(cwd); !root; ) {
+  for (let directory = nodePath.resolve(cwd); !root;) {
     const manifest = nodePath.join(directory, 'package.json');
     if (nodeFs.existsSync(manifest)) {
       try {
@@ -107,7 +110,9 @@ export function loadImplementation(relativeModule: string, cwd: string): typeof 
       }
     }
     if (!require.extensions['.ts']) {
-      throw new Error(`aws-org-graph: cannot load the TypeScript engine ${file}: no TypeScript loader (${problems.join('; ')}); install tsx or compile with npm run build`);
+      throw new Error(
+        `aws-org-graph: cannot load the TypeScript engine ${file}: no TypeScript loader (${problems.join('; ')}); install tsx or compile with npm run build`,
+      );
     }
   }
   return require(file) as typeof Implementation;
@@ -115,8 +120,7 @@ export function loadImplementation(relativeModule: string, cwd: string): typeof 
 
 /** The provider object whose text goes into the state. */
 export const graphSnapshotProvider: dynamic.ResourceProvider<GraphSnapshotInputs, GraphSnapshotOutputs> = {
-  check: async (olds, news) =>
-    loadImplementation(implementationModule, process.cwd()).check(olds as Record<string, unknown>, news as Record<string, unknown>),
+  check: async (olds, news) => loadImplementation(implementationModule, process.cwd()).check(olds as Record<string, unknown>, news as Record<string, unknown>),
   // Every `pulumi up` re-ingests: the inventory changes without any input changing.
   diff: async () => ({ changes: true }),
   create: async (inputs) => loadImplementation(implementationModule, process.cwd()).create(inputs),

@@ -24,7 +24,12 @@ export function reportPathOf(snapshotFile: string): string {
 export async function writeSnapshotReport(snapshotFile: string, directory: string, logger: Logger, remote?: S3SnapshotStore): Promise<string | undefined> {
   const file = reportPathOf(snapshotFile);
   try {
-    await writeReport(file, { snapshotFile, retained: await new SnapshotStore(directory).list(), frameworks: [DEFAULT_FRAMEWORK], alertStateDirectory: directory });
+    await writeReport(file, {
+      snapshotFile,
+      retained: await new SnapshotStore(directory).list(),
+      frameworks: [DEFAULT_FRAMEWORK],
+      alertStateDirectory: directory,
+    });
     if (!remote) return file;
     return (await remote.pushFile(file, `snapshots/${path.basename(file)}`, 'text/html; charset=utf-8')).uri;
   } catch (error) {

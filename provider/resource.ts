@@ -1,4 +1,5 @@
 import type { AlertsConfig } from '../src/alerts/config';
+import type { SavedQuestionsConfig } from '../src/query/saved-questions';
 import * as pulumi from '@pulumi/pulumi';
 import { DYNAMIC_RESOURCE_MODULE } from '../onboarding/external-id';
 import { graphSnapshotProvider } from './provider';
@@ -29,6 +30,10 @@ export interface GraphSnapshotArgs {
   snapshotRegion?: pulumi.Input<string>;
   tags?: pulumi.Input<IntegrationTags>;
   concurrency?: pulumi.Input<number>;
+  /** How long after the run's start throttled calls are still retried (default 60 minutes). */
+  throttleRetryMinutes?: pulumi.Input<number>;
+  /** Snapshots kept in a local destination after each run; all when absent (docs/pulumi.md). */
+  retention?: pulumi.Input<{ keep: pulumi.Input<number> }>;
   /** Worker threads collecting accounts in parallel (default `auto`: one per CPU from 8 accounts per worker). */
   workers?: pulumi.Input<number | 'auto'>;
   sessionName?: pulumi.Input<string>;
@@ -39,6 +44,11 @@ export interface GraphSnapshotArgs {
   report?: pulumi.Input<boolean>;
   /** Alert rules and actions (the configuration file's `alerts` section): see docs/alerts.md. */
   alertRules?: pulumi.Input<AlertsConfig>;
+  /**
+   * Saved questions asked of every new snapshot (the shipped AWS questions and/or your question
+   * files), with values for their `${ param.x }`: the `questions` output lists those that found something.
+   */
+  questions?: pulumi.Input<SavedQuestionsConfig>;
 }
 
 /**
@@ -68,6 +78,7 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
   declare readonly apiCalls: pulumi.Output<number>;
   declare readonly throttledCalls: pulumi.Output<number>;
   declare readonly compliance: pulumi.Output<GraphSnapshotOutputs['compliance']>;
+  declare readonly questions: pulumi.Output<GraphSnapshotOutputs['questions']>;
 
   constructor(name: string, args: GraphSnapshotArgs, opts: pulumi.CustomResourceOptions = {}) {
     const { externalId, ...rest } = args;
@@ -76,6 +87,13 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
       ...rest,
       ...(externalId === undefined ? {} : { externalId: pulumi.secret(externalId) }),
     };
-    super(graphSnapshotProvider, name, props, { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId'])] }, DYNAMIC_RESOURCE_MODULE, 'GraphSnapshot');
+    super(
+      graphSnapshotProvider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId'])] },
+      DYNAMIC_RESOURCE_MODULE,
+      'GraphSnapshot',
+    );
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { AlertsConfig } from '../src/alerts/config';
 import type { ComplianceSummary } from '../src/compliance/summary';
+import type { SavedQuestionsConfig, SavedQuestionsOutcome } from '../src/query/saved-questions';
 
 export interface AccountRef {
   id: string;
@@ -52,6 +53,10 @@ export interface GraphSnapshotInputs {
   tags?: IntegrationTags;
   /** Collector runs in flight at once. */
   concurrency?: number;
+  /** How long after the run's start throttled calls are still retried (default 60 minutes). */
+  throttleRetryMinutes?: number;
+  /** Snapshots kept after each run (the newest intact one and the one `latest.json` names always are); all when absent. */
+  retention?: { keep: number };
   /** Worker threads collecting accounts in parallel, or `auto`. */
   workers?: number | 'auto';
   sessionName?: string;
@@ -63,6 +68,8 @@ export interface GraphSnapshotInputs {
   report?: boolean;
   /** Alert rules and actions (the configuration file's `alerts` section; rule files relative to the program directory). */
   alertRules?: AlertsConfig;
+  /** Saved questions asked of each new snapshot, with values for their parameters (docs/pulumi.md). */
+  questions?: SavedQuestionsConfig;
 }
 
 export interface RunErrorOutput {
@@ -108,7 +115,11 @@ export interface GraphSnapshotOutputs {
   throttledCalls: number;
   /** Compliance of the new snapshot per framework (docs/compliance.md). */
   compliance?: ComplianceOutput[];
+  /** The saved questions asked of the new snapshot (the `questions` input): counts and those that found something. */
+  questions?: QuestionsOutput;
 }
+
+export type QuestionsOutput = SavedQuestionsOutcome;
 
 /** One framework's result in the outputs: the run summary's, less its line of text. */
 export type ComplianceOutput = Omit<ComplianceSummary, 'line'>;
@@ -162,4 +173,5 @@ export const OUTPUT_NAMES = [
   'apiCalls',
   'throttledCalls',
   'compliance',
+  'questions',
 ] as const satisfies ReadonlyArray<keyof GraphSnapshotOutputs>;

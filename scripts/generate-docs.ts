@@ -1,7 +1,7 @@
 // Regenerates the README's coverage table and docs/permissions.md's table from the collector declarations.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { withCoverage } from '../src/coverage';
+import { withCoverage } from '../src/docs/coverage-table';
 import { withPermissionsTable } from '../src/collectors/optional';
 import { allCollectors } from '../src/services';
 

@@ -23,7 +23,10 @@ async function hashOf(args: string[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const world = generateWorld({ accounts: 50, regions: 16, resourcesPerRegion: 20, mix: 'realistic', latencyMs: 0, throttling: false, seed: 42 }, allSimulators());
+  const world = generateWorld(
+    { accounts: 50, regions: 16, resourcesPerRegion: 20, mix: 'realistic', latencyMs: 0, throttling: false, seed: 42 },
+    allSimulators(),
+  );
   const directory = mkdtempSync(path.join(tmpdir(), 'orggraph-world-'));
   const worldFile = path.join(directory, 'world-50.yaml');
   writeFileSync(worldFile, stringify(world));

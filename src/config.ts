@@ -81,15 +81,22 @@ export const ACCOUNTS_SCHEMA = {
   type: 'array',
   items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: ACCOUNT_ID_SCHEMA, name: { type: 'string' } } },
 } as const;
-const REGION_LIST = { type: 'array', items: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' } };
-const SERVICE_LIST = { type: 'array', items: { type: 'string', pattern: '^[a-z0-9_-]+$' } };
+export const REGION_SCHEMA = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', description: 'a region name such as us-east-1' } as const;
+const REGION = REGION_SCHEMA;
+const SERVICE = { type: 'string', pattern: '^[a-z0-9_-]+$', description: 'a service id such as ec2 or iam' } as const;
+const selectionOf = <T extends object>(item: T) =>
+  ({ type: 'object', additionalProperties: false, properties: { include: { type: 'array', items: item }, exclude: { type: 'array', items: item } } }) as const;
 
+/**
+ * The configuration file's schema. The Pulumi resource's inputs reuse its field schemas
+ * (provider/implementation.ts), so a value means and is checked the same in both.
+ */
 export const ingestConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    roleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$' },
-    rolePath: { type: 'string', pattern: '^/([\\x21-\\x7E]+/)?$' },
+    roleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'an IAM role name (1 to 64 letters, digits and +=,.@_-)' },
+    rolePath: { type: 'string', pattern: '^/([\\x21-\\x7E]+/)?$', description: 'an IAM path such as / or /audit/' },
     organization: {
       type: 'object',
       additionalProperties: false,
@@ -100,8 +107,8 @@ export const ingestConfigSchema = {
       },
     },
     accounts: ACCOUNTS_SCHEMA,
-    regions: { type: 'object', additionalProperties: false, properties: { include: REGION_LIST, exclude: REGION_LIST } },
-    services: { type: 'object', additionalProperties: false, properties: { include: SERVICE_LIST, exclude: SERVICE_LIST } },
+    regions: selectionOf(REGION),
+    services: selectionOf(SERVICE),
     outputDir: { type: 'string', minLength: 1 },
     tags: {
       type: 'object',
@@ -110,8 +117,8 @@ export const ingestConfigSchema = {
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
     throttleRetryMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
-    workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }] },
-    sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$' },
+    workers: { oneOf: [{ type: 'integer', minimum: 1, maximum: 64 }, { const: 'auto' }], description: 'a number of threads from 1 to 64, or auto' },
+    sessionName: { type: 'string', pattern: '^[\\w+=,.@-]{2,64}$', description: 'an STS session name (2 to 64 letters, digits and +=,.@_-)' },
     people: { type: 'string', minLength: 1 },
     alerts: ALERTS_CONFIG_SCHEMA,
     replace: { type: 'boolean' },

@@ -5,16 +5,16 @@ import { stringify } from 'yaml';
 import { builtinWorldData, temporaryDirectory } from './helpers/simulate';
 import { ingest } from '../src/ingest';
 import { onSimulatedAwsCreated } from '../src/sim/simulator';
-import { loadSimulatedWorld } from '../src/cli/commands/ingest';
+import { loadSimulatedWorld } from '../src/sim/load-world';
 import { runBinary } from './helpers/cli';
 
 const orggraph = runBinary;
 
 test('unknown services, on the command line or in a configuration file, exit 2 with a suggestion and write nothing', async (t) => {
   const out = temporaryDirectory();
-  const flags = await orggraph(['ingest', '--simulate', '--services', 'lambda,ec3', '--out', out]);
+  const flags = await orggraph(['ingest', '--simulate', '--services', 'appstream,ec3', '--out', out]);
   t.is(flags.code, 2, flags.stderr);
-  t.regex(flags.stderr, /command line: --services \(item 1\): unknown service "lambda" \(known: [a-z0-9, ]*ec2/);
+  t.regex(flags.stderr, /command line: --services \(item 1\): unknown service "appstream" \(known: [a-z0-9, ]*ec2/);
   t.regex(flags.stderr, /command line: --services \(item 2\): unknown service "ec3"; did you mean "ec2"\?/);
   t.false(existsSync(path.join(out, 'latest.json')), 'no snapshot written');
 
@@ -54,7 +54,12 @@ test('a world reference that names no resource fails `world check` and ingestion
 
   const checked = await orggraph(['world', 'check', file]);
   t.is(checked.code, 2, checked.stderr);
-  t.regex(checked.stderr, new RegExp(`world\\.yaml:${line}:\\d+: accounts\\[1\\]\\.regions\\.us-east-1\\.ec2\\.[a-zA-Z]+\\[\\d+\\]\\.subnet: subnet-0deadbeef0000001 is not the id of any resource in this world`));
+  t.regex(
+    checked.stderr,
+    new RegExp(
+      `world\\.yaml:${line}:\\d+: accounts\\[1\\]\\.regions\\.us-east-1\\.ec2\\.[a-zA-Z]+\\[\\d+\\]\\.subnet: subnet-0deadbeef0000001 is not the id of any resource in this world`,
+    ),
+  );
 
   const ingested = await orggraph(['ingest', '--simulate', file, '--out', directory]);
   t.is(ingested.code, 2);
@@ -108,7 +113,10 @@ test('latest.json that is not JSON exits 2 before any work; one that names a del
   await fs.unlink(secondSnapshot);
   const third = await orggraph(['ingest', '--simulate', '--json', '--out', out]);
   t.is(third.code, 0, third.stderr);
-  const summary = JSON.parse(third.stdout) as { changes: { created: number; updated: number; deleted: number }; errors: Array<{ code: string; message: string }> };
+  const summary = JSON.parse(third.stdout) as {
+    changes: { created: number; updated: number; deleted: number };
+    errors: Array<{ code: string; message: string }>;
+  };
   const fallback = summary.errors.find((error) => error.code === 'PreviousSnapshotFallback');
   t.truthy(fallback, third.stderr);
   t.true(fallback?.message.includes(`${secondSnapshot} (named by latest.json): does not exist`), fallback?.message);

@@ -104,7 +104,11 @@ test('on a terminal, a warning is printed on its own line above the bar, never i
   t.truthy(warning, output);
   // The warning's line holds nothing of the bar.
   // What stays visible of its line is what follows the last carriage return.
-  const visible = (warning ?? '').split('\r').pop()?.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '') ?? '';
+  const visible =
+    (warning ?? '')
+      .split('\r')
+      .pop()
+      ?.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '') ?? '';
   t.is(visible, 'warning: account 222222222222 cannot be reached', JSON.stringify(warning));
   t.true(lines.indexOf(warning ?? '') < lines.length - 1, 'the bar comes back below it');
 });
@@ -115,10 +119,16 @@ test('through the CLI, without a terminal: a progress line at the end, and --log
   t.regex(plain.stderr, /^progress: write, 3 accounts, collectors (\d+)\/\1, \d+ calls, \d+ throttled, 0 with errors$/m);
 
   const json = await run(process.execPath, [bin, 'ingest', '--simulate', '--out', out, '--log-format', 'json']);
-  const events = json.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; accountId?: string; time: string });
+  const events = json.stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; accountId?: string; time: string });
   t.is(events[0].event, 'start');
   t.deepEqual(
-    events.filter((event) => event.event === 'account-discovered').map((event) => event.accountId).sort(),
+    events
+      .filter((event) => event.event === 'account-discovered')
+      .map((event) => event.accountId)
+      .sort(),
     ['111111111111', '222222222222', '333333333333'],
   );
   t.true(events.some((event) => event.event === 'account-skipped' && event.accountId === '444444444444'));

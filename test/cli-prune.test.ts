@@ -40,5 +40,11 @@ test('retention: { keep: N } in the configuration prunes after each run', async 
   writeFileSync(config, 'retention:\n  keep: 2\n');
   const written: string[] = [];
   for (let index = 0; index < 4; index++) written.push(await ingest(out, ['--config', config]));
-  t.deepEqual(readdirSync(path.join(out, 'snapshots')).sort(), written.slice(-2).map((file) => path.basename(file)).sort());
+  t.deepEqual(
+    readdirSync(path.join(out, 'snapshots')).sort(),
+    written
+      .slice(-2)
+      .map((file) => path.basename(file))
+      .sort(),
+  );
 });

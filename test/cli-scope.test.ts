@@ -42,7 +42,11 @@ test('runs narrowed by --services or --accounts refresh their scope and carry th
   const after = await readSnapshot(oneAccount.snapshot.path);
   const previousKms = before.entities.filter((entity) => entity._type === 'aws_kms_key' && entity._accountId === '222222222222');
   t.true(previousKms.length > 0);
-  for (const entity of previousKms) t.deepEqual(after.entities.find((e) => e._key === entity._key), entity);
+  for (const entity of previousKms)
+    t.deepEqual(
+      after.entities.find((e) => e._key === entity._key),
+      entity,
+    );
 
   const replaced = await ingestJson(['--out', out, '--services', 'iam', '--replace']);
   t.is(replaced.scope, undefined);
@@ -53,7 +57,10 @@ test('the summary says what the scope was, and lists skipped regions with their 
   const out = temporaryDirectory();
   await run(process.execPath, [bin, 'ingest', '--simulate', '--out', out, '-q']);
   const { stdout } = await run(process.execPath, [bin, 'ingest', '--simulate', '--out', out, '-q', '--regions', 'us-east-1']);
-  t.regex(stdout, /^Scope {4}regions us-east-1 only\. Outside it, \d+ entities and \d+ relationships were carried unchanged from the previous snapshot \(--replace drops them\)$/m);
+  t.regex(
+    stdout,
+    /^Scope {4}regions us-east-1 only\. Outside it, \d+ entities and \d+ relationships were carried unchanged from the previous snapshot \(--replace drops them\)$/m,
+  );
   t.regex(stdout, /^ {2}skipped us-west-2 in 222222222222: not in the configured regions$/m);
   const json = await ingestJson(['--out', out]);
   t.deepEqual(

@@ -19,7 +19,10 @@ test('ingest --simulate --json prints the run summary and never echoes the Exter
   for (const key of ['snapshot', 'counts', 'accounts', 'regions', 'errors', 'durationMs', 'apiCalls']) t.true(key in summary, key);
   t.regex(summary.snapshot.sha256, /^[0-9a-f]{64}$/);
   const accounts = summary.accounts as Array<{ accountId: string }>;
-  t.deepEqual(accounts.map((a) => a.accountId), ['111111111111', '222222222222', '333333333333']);
+  t.deepEqual(
+    accounts.map((a) => a.accountId),
+    ['111111111111', '222222222222', '333333333333'],
+  );
   t.true(summary.counts.entities.aws_account >= 3);
   t.deepEqual(summary.errors, []);
   const snapshotText = readFileSync(summary.snapshot.path, 'utf8');

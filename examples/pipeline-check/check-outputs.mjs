@@ -41,9 +41,13 @@ function number(value, name, { min = 0 } = {}) {
 
 function alertLevels(value) {
   if (value.trim().toLowerCase() === 'none') return [];
-  const levels = value.split(',').map((level) => level.trim().toUpperCase()).filter(Boolean);
+  const levels = value
+    .split(',')
+    .map((level) => level.trim().toUpperCase())
+    .filter(Boolean);
   const unknown = levels.filter((level) => !LEVELS.includes(level));
-  if (unknown.length || !levels.length) throw new UsageError(`--alert-levels: ${unknown.join(', ') || '(empty)'} is not a level (${LEVELS.join(', ')}, or none)`);
+  if (unknown.length || !levels.length)
+    throw new UsageError(`--alert-levels: ${unknown.join(', ') || '(empty)'} is not a level (${LEVELS.join(', ')}, or none)`);
   return levels;
 }
 
@@ -72,7 +76,9 @@ function checkOutputs(current, previous, options) {
   const warnings = [];
   const errorCount = typeof current.errorCount === 'number' ? current.errorCount : (current.errors ?? []).length;
   if (errorCount > options.maxErrors) {
-    const sample = (current.errors ?? []).slice(0, 5).map((e) => `${e.account} ${e.region} ${e.service}${e.operation ? ` ${e.operation}` : ''}: ${e.code}: ${e.message}`);
+    const sample = (current.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${e.account} ${e.region} ${e.service}${e.operation ? ` ${e.operation}` : ''}: ${e.code}: ${e.message}`);
     failures.push({ check: 'errors', reason: `${errorCount} error(s) in the ingestion (allowed: ${options.maxErrors})`, details: sample });
   }
   const stale = current.typesNotRefreshed ?? [];
@@ -85,7 +91,10 @@ function checkOutputs(current, previous, options) {
     const age = (options.now - started) / 60_000;
     if (!Number.isFinite(started)) failures.push({ check: 'age', reason: 'no startedAt in the outputs: cannot tell when the ingestion ran' });
     else if (age > options.maxAgeMinutes) {
-      failures.push({ check: 'age', reason: `the ingestion started ${Math.round(age)} minutes ago (${current.startedAt}), more than ${options.maxAgeMinutes}: this update did not re-ingest` });
+      failures.push({
+        check: 'age',
+        reason: `the ingestion started ${Math.round(age)} minutes ago (${current.startedAt}), more than ${options.maxAgeMinutes}: this update did not re-ingest`,
+      });
     }
   }
   const drops = [];
@@ -129,7 +138,10 @@ function checkCompliance(current, previous, options) {
   const before = new Map((Array.isArray(previous?.compliance) ? previous.compliance : []).map((entry) => [entry.framework, entry]));
   for (const entry of frameworks) {
     if (options.minComplianceScore !== undefined && (entry.score === null || entry.score < options.minComplianceScore)) {
-      failures.push({ check: 'compliance-score', reason: `${entry.framework} compliance score ${entry.score ?? 'n/a'}% is below ${options.minComplianceScore}%` });
+      failures.push({
+        check: 'compliance-score',
+        reason: `${entry.framework} compliance score ${entry.score ?? 'n/a'}% is below ${options.minComplianceScore}%`,
+      });
     }
     const old = before.get(entry.framework);
     if (!previous) continue;
@@ -223,7 +235,9 @@ function main(argv) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     const total = current.totals?.entities;
-    process.stdout.write(`aws-org-graph outputs: ${total ?? '?'} entities, ${result.errorCount} error(s)${current.snapshot?.uri ? `, snapshot ${current.snapshot.uri}` : ''}\n`);
+    process.stdout.write(
+      `aws-org-graph outputs: ${total ?? '?'} entities, ${result.errorCount} error(s)${current.snapshot?.uri ? `, snapshot ${current.snapshot.uri}` : ''}\n`,
+    );
     for (const warning of result.warnings) process.stdout.write(`warning: ${warning.reason}\n`);
     for (const failure of result.failures) {
       process.stdout.write(`FAIL: ${failure.reason}\n`);

@@ -68,8 +68,22 @@ function messageAlert(alert: AlertRecord): AlertMessage['alerts'][number] {
 }
 
 /** Messages of one rule and status, each within {@link MAX_MESSAGE_BYTES}. */
-export function buildMessages(rule: AlertMessage['rule'], status: AlertStatus, snapshot: SnapshotRef, alerts: readonly AlertRecord[], maxBytes = MAX_MESSAGE_BYTES): string[] {
-  const envelope = (part: number, parts: number, items: AlertMessage['alerts']): AlertMessage => ({ format: 'aws-org-graph.alert/1', rule, status, snapshot, part, parts, alerts: items });
+export function buildMessages(
+  rule: AlertMessage['rule'],
+  status: AlertStatus,
+  snapshot: SnapshotRef,
+  alerts: readonly AlertRecord[],
+  maxBytes = MAX_MESSAGE_BYTES,
+): string[] {
+  const envelope = (part: number, parts: number, items: AlertMessage['alerts']): AlertMessage => ({
+    format: 'aws-org-graph.alert/1',
+    rule,
+    status,
+    snapshot,
+    part,
+    parts,
+    alerts: items,
+  });
   // Room for the envelope with large part numbers.
   const overhead = Buffer.byteLength(JSON.stringify(envelope(999_999, 999_999, []))) + 2;
   const groups: Array<AlertMessage['alerts']> = [[]];
@@ -211,7 +225,11 @@ export async function deliverAlerts(
           let failed: Array<{ id: string; error: string; retry: boolean }>;
           try {
             const response = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-            failed = (response.Failed ?? []).map((entry) => ({ id: entry.Id ?? '', error: `${entry.Code ?? 'Failed'}: ${entry.Message ?? ''}`.trim(), retry: !entry.SenderFault }));
+            failed = (response.Failed ?? []).map((entry) => ({
+              id: entry.Id ?? '',
+              error: `${entry.Code ?? 'Failed'}: ${entry.Message ?? ''}`.trim(),
+              retry: !entry.SenderFault,
+            }));
           } catch (error) {
             const text = messageOf(error);
             const retry = !((error as { $fault?: string }).$fault === 'client' && !/Throttl/i.test(text));

@@ -43,7 +43,11 @@ export const SNS_ACTION_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'topicArn'],
-  properties: { type: { const: 'SEND_SNS_NOTIFICATION' }, topicArn: { type: 'string', pattern: '^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[\\w-]{1,256}$' }, ...FILTER },
+  properties: {
+    type: { const: 'SEND_SNS_NOTIFICATION' },
+    topicArn: { type: 'string', pattern: '^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[\\w-]{1,256}$' },
+    ...FILTER,
+  },
 } as const;
 
 export const SQS_ACTION_SCHEMA = {

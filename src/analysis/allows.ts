@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createRelationship, RelationshipVerb, type Entity, type Relationship } from '../graph';
-import { accountEntityKey } from '../services/service-entities';
+import { accountEntityKey, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../graph';
+import { parsePolicyDocument, principalEntries, type ActionSpec, type Effect, type Statement } from '../policy/document';
 import { ACCESS_LEVELS, sharedActionCatalog, type AccessLevel, type ActionCatalog, type ServiceActions } from './actions';
 import { compileArnPattern, hasWildcard, isAccountId, parseArn, type Matcher } from './arn';
 import { mappedAccount, mappedResource, type AnalysisOutput, type GraphView } from './mapped-entities';
-import { isRecord, parsePolicyDocument, strings, type ActionSpec, type Effect, type Statement } from './policy-document';
 import type { ResourceIndex } from './resource-index';
 
 export interface EntityRef {
@@ -78,10 +77,7 @@ function matcherFor(pattern: string): Matcher {
 
 /** Principal values of a resource policy statement, as written. */
 function principalValues(principal: unknown): string[] {
-  if (principal === undefined) return [];
-  if (typeof principal === 'string') return [principal];
-  if (!isRecord(principal)) return [];
-  return Object.values(principal).flatMap((value) => strings(value));
+  return principalEntries(principal).map((entry) => entry.value);
 }
 
 function shortHash(text: string): string {
@@ -221,7 +217,9 @@ class PolicyAnalyzer {
       const actions = this.catalog.resolveForResource(statement.actions, parts.service);
       if (!actions.length) return;
       const target = hasWildcard(pattern) ? this.foreignAccount(parts.account) : this.foreignResource(pattern, parts.account);
-      const grant = hasWildcard(pattern) ? this.grant(grants, target, 'foreign-account', statement) : this.grant(grants, target, 'resource', statement, pattern);
+      const grant = hasWildcard(pattern)
+        ? this.grant(grants, target, 'foreign-account', statement)
+        : this.grant(grants, target, 'resource', statement, pattern);
       for (const serviceActions of actions) this.add(grant, serviceActions);
       grant.resources.add(pattern);
       return;

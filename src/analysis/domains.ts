@@ -1,5 +1,6 @@
 import { createEntity, createRelationship, mappedEntity, RelationshipVerb, type Entity, type Relationship } from '../graph';
 import type { AnalysisOutput } from './mapped-entities';
+import { AnalysisEntities } from './schema';
 
 /**
  * Hooks for the Route 53 mappings of the data model, `Domain HAS aws_route53_zone` and
@@ -8,8 +9,6 @@ import type { AnalysisOutput } from './mapped-entities';
  * pure functions over entities, with the property names they read documented below.
  */
 
-export const DOMAIN_TYPE = 'domain';
-
 function stripDot(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '');
 }
@@ -17,9 +16,7 @@ function stripDot(name: string): string {
 /** A mapped `Domain` (the data model requires `domainName`). */
 export function domainEntity(domainName: string): Entity {
   const name = stripDot(domainName);
-  return mappedEntity(
-    createEntity({ _key: `domain:${name}`, _type: DOMAIN_TYPE, _class: ['Domain'], name, properties: { domainName: name } }),
-  );
+  return mappedEntity(createEntity({ _key: `domain:${name}`, schema: AnalysisEntities.DOMAIN, name, properties: { domainName: name } }));
 }
 
 /**

@@ -24,9 +24,7 @@ export function instanceProfileEdges(instances: Iterable<Entity>, roles: Iterabl
     const profile = instance.iamInstanceProfileArn;
     if (typeof profile !== 'string') continue;
     for (const role of rolesByProfile.get(profile) ?? []) {
-      relationships.push(
-        createRelationship({ from: instance, verb: RelationshipVerb.USES, to: role, properties: { instanceProfileArn: profile } }),
-      );
+      relationships.push(createRelationship({ from: instance, verb: RelationshipVerb.USES, to: role, properties: { instanceProfileArn: profile } }));
     }
   }
   return relationships;

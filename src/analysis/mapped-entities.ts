@@ -1,6 +1,10 @@
-import { createEntity, mappedEntity, type Entity, type Relationship } from '../graph';
-import { accountEntityKey } from '../services/service-entities';
+import { accountEntityKey, createEntity, mappedEntity, type Entity, type EntitySchema, type Relationship } from '../graph';
+import { AccountEntities } from '../services/account/schema';
+import { IamEntities } from '../services/iam/schema';
+import { KmsEntities } from '../services/kms/schema';
+import { S3Entities } from '../services/s3/schema';
 import { parseArn } from './arn';
+import { AnalysisEntities } from './schema';
 
 /** What the analysis reads from the graph being built (a `GraphStore` satisfies it). */
 export interface GraphView {
@@ -14,36 +18,26 @@ export interface AnalysisOutput {
   relationships: Relationship[];
 }
 
-export const ACCOUNT_TYPE = 'aws_account';
-export const SERVICE_PRINCIPAL_TYPE = 'aws_service_principal';
-export const WEB_IDENTITY_PROVIDER_TYPE = 'web_identity_provider';
-export const SAML_PROVIDER_TYPE = 'aws_iam_saml_provider';
-export const GENERIC_RESOURCE_TYPE = 'aws_resource';
-
 /**
- * Types of foreign resources that a policy names by ARN, for mapped entities: the same `_type` and
- * classes as the collector that ingests them, with the properties their classes require.
+ * Types of foreign resources that a policy names by ARN, for mapped entities: the schema of the
+ * collector that ingests them, with the properties their classes require.
  */
-const FOREIGN_RESOURCE_TYPES: Array<{ service: string; prefix: RegExp; _type: string; _class: string[]; properties?: Record<string, null> }> = [
-  { service: 'iam', prefix: /^role\//, _type: 'aws_iam_role', _class: ['AccessRole'] },
+const FOREIGN_RESOURCE_TYPES: Array<{ service: string; prefix: RegExp; schema: EntitySchema; properties?: Record<string, null> }> = [
+  { service: 'iam', prefix: /^role\//, schema: IamEntities.ROLE },
   {
     service: 'iam',
     prefix: /^user\//,
-    _type: 'aws_iam_user',
-    _class: ['User'],
+    schema: IamEntities.USER,
     properties: { firstName: null, lastName: null, email: null, shortLoginId: null, username: null },
   },
-  { service: 'iam', prefix: /^group\//, _type: 'aws_iam_group', _class: ['UserGroup'] },
-  { service: 'iam', prefix: /^policy\//, _type: 'aws_iam_policy', _class: ['AccessPolicy'] },
-  { service: 'kms', prefix: /^key\//, _type: 'aws_kms_key', _class: ['CryptoKey'] },
-  { service: 's3', prefix: /^[^/]+$/, _type: 'aws_s3_bucket', _class: ['DataStore'], properties: { classification: null, encrypted: null } },
+  { service: 'iam', prefix: /^group\//, schema: IamEntities.GROUP },
+  { service: 'iam', prefix: /^policy\//, schema: IamEntities.POLICY },
+  { service: 'kms', prefix: /^key\//, schema: KmsEntities.KEY },
+  { service: 's3', prefix: /^[^/]+$/, schema: S3Entities.BUCKET, properties: { classification: null, encrypted: null } },
 ];
 
-/** Every `_type` a mapped foreign resource can have, for declarations. */
-export const FOREIGN_RESOURCE_DECLARATIONS: ReadonlyArray<{ _type: string; _class: string[] }> = [
-  ...FOREIGN_RESOURCE_TYPES.map(({ _type, _class }) => ({ _type, _class })),
-  { _type: GENERIC_RESOURCE_TYPE, _class: ['Resource'] },
-];
+/** Every type a mapped foreign resource can have, for declarations. */
+export const FOREIGN_RESOURCE_SCHEMAS: readonly EntitySchema[] = [...FOREIGN_RESOURCE_TYPES.map(({ schema }) => schema), AnalysisEntities.RESOURCE];
 
 /** The last path element of an IAM resource (`role/path/Name` -> `Name`). */
 export function iamResourceName(resource: string): string {
@@ -55,8 +49,7 @@ export function mappedAccount(accountId: string, validated: boolean, name?: stri
   return mappedEntity(
     createEntity({
       _key: accountEntityKey(accountId),
-      _type: ACCOUNT_TYPE,
-      _class: ['Account'],
+      schema: AccountEntities.ACCOUNT,
       name: name ?? accountId,
       properties: { id: accountId, accountId, arn: `arn:aws:iam::${accountId}:root`, vendor: 'Amazon Web Services' },
     }),
@@ -72,8 +65,7 @@ export function mappedResource(arn: string, validated: boolean): Entity {
   return mappedEntity(
     createEntity({
       _key: arn,
-      _type: known?._type ?? GENERIC_RESOURCE_TYPE,
-      _class: known?._class ?? ['Resource'],
+      schema: known?.schema ?? AnalysisEntities.RESOURCE,
       name,
       properties: {
         ...known?.properties,
@@ -100,8 +92,7 @@ export function mappedServicePrincipal(principal: string): Entity {
   return mappedEntity(
     createEntity({
       _key: `aws:service-principal:${principal.toLowerCase()}`,
-      _type: SERVICE_PRINCIPAL_TYPE,
-      _class: ['Service'],
+      schema: AnalysisEntities.SERVICE_PRINCIPAL,
       name: principal,
       properties: { principal, service: servicePrincipalService(principal), category: ['infrastructure'], function: ['other'], vendor: 'Amazon Web Services' },
     }),
@@ -116,8 +107,7 @@ export function mappedWebIdentityProvider(provider: string): Entity {
   return mappedEntity(
     createEntity({
       _key: parts ? provider : `web-identity:${provider.toLowerCase()}`,
-      _type: WEB_IDENTITY_PROVIDER_TYPE,
-      _class: ['Service'],
+      schema: AnalysisEntities.WEB_IDENTITY_PROVIDER,
       name: url,
       properties: { arn: parts ? provider : undefined, url, accountId: parts?.account || undefined, category: ['security'], function: ['IAM'] },
     }),
@@ -130,8 +120,7 @@ export function mappedSamlProvider(arn: string, validated: boolean): Entity {
   return mappedEntity(
     createEntity({
       _key: arn,
-      _type: SAML_PROVIDER_TYPE,
-      _class: ['Service'],
+      schema: IamEntities.SAML_PROVIDER,
       name: parts ? iamResourceName(parts.resource) : arn,
       properties: { arn, accountId: parts?.account || undefined, category: ['security'], function: ['IAM'] },
     }),

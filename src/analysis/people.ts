@@ -4,8 +4,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { ConfigError } from '../config';
 import { createEntity, createRelationship, mappedEntity, RelationshipVerb, type Entity, type Relationship } from '../graph';
-
-export const PERSON_TYPE = 'person';
+import { AnalysisEntities } from './schema';
 
 /** One entry of the people file. */
 export interface PersonRecord {
@@ -99,8 +98,7 @@ export function personEntity(person: PersonRecord): Entity {
   return mappedEntity(
     createEntity({
       _key: personKey(email),
-      _type: PERSON_TYPE,
-      _class: ['Person'],
+      schema: AnalysisEntities.PERSON,
       name: person.name,
       properties: { firstName, lastName: rest.join(' '), email: [email] },
     }),
@@ -120,7 +118,9 @@ function stringValues(value: unknown): string[] {
  */
 export function userAddresses(user: Entity): Array<{ email: string; matchedBy: 'email' | 'username' }> {
   const found = new Map<string, 'email' | 'username'>();
-  const tagged = Object.entries(user).filter(([key]) => key.toLowerCase() === 'tag.email').flatMap(([, value]) => stringValues(value));
+  const tagged = Object.entries(user)
+    .filter(([key]) => key.toLowerCase() === 'tag.email')
+    .flatMap(([, value]) => stringValues(value));
   for (const value of [...stringValues(user.email), ...tagged]) {
     const email = value.trim().toLowerCase();
     if (EMAIL.test(email) && !found.has(email)) found.set(email, 'email');
@@ -144,7 +144,7 @@ export function userPersonEdges(users: Iterable<Entity>, people: readonly Person
         createRelationship({
           from: user,
           verb: RelationshipVerb.IS,
-          to: { _key: personKey(email), _type: PERSON_TYPE },
+          to: { _key: personKey(email), _type: AnalysisEntities.PERSON._type },
           properties: { email, matchedBy },
         }),
       );

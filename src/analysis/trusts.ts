@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createRelationship, everyoneEntity, RelationshipVerb, type Entity, type Relationship } from '../graph';
-import { accountEntityKey, serviceEntityKey } from '../services/service-entities';
+import { accountEntityKey, createRelationship, everyoneEntity, RelationshipVerb, serviceEntityKey, type Entity, type Relationship } from '../graph';
+import { conditionEntries, isRecord, parsePolicyDocument, strings, type Statement } from '../policy/document';
+import { IamEntities } from '../services/iam/schema';
 import { isAccountId, parseArn } from './arn';
 import {
   iamResourceName,
@@ -13,10 +14,9 @@ import {
   type AnalysisOutput,
   type GraphView,
 } from './mapped-entities';
-import { conditionEntries, isRecord, parsePolicyDocument, strings, type Statement } from './policy-document';
 
-export const ROLE_TYPE = 'aws_iam_role';
-export const USER_TYPE = 'aws_iam_user';
+const ROLE_TYPE = IamEntities.ROLE._type;
+const USER_TYPE = IamEntities.USER._type;
 
 export interface TrustsInput {
   accountId: string;

@@ -5,15 +5,7 @@
  */
 export type ErrorKind = 'gap' | 'retryable' | 'unexpected';
 
-export type ErrorCode =
-  | 'AccessDenied'
-  | 'ScpDenied'
-  | 'NotEnabled'
-  | 'NotOfferedInRegion'
-  | 'Throttled'
-  | 'Transient'
-  | 'InvalidResponse'
-  | 'Unexpected';
+export type ErrorCode = 'AccessDenied' | 'ScpDenied' | 'NotEnabled' | 'NotOfferedInRegion' | 'Throttled' | 'Transient' | 'InvalidResponse' | 'Unexpected';
 
 export interface ClassifiedError {
   kind: ErrorKind;

@@ -157,11 +157,7 @@ export async function streamOrganization(
 }
 
 /** Lists the organization's accounts and their tags from the management account. */
-export async function discoverOrganization(
-  access: AwsAccess,
-  managementAccountId: string,
-  filter?: AccountFilter,
-): Promise<OrganizationDiscovery> {
+export async function discoverOrganization(access: AwsAccess, managementAccountId: string, filter?: AccountFilter): Promise<OrganizationDiscovery> {
   const { accounts, skipped } = await streamOrganization(access, managementAccountId, filter);
   return { managementAccountId, accounts, skipped };
 }

@@ -77,6 +77,23 @@ export const RATE_LIMITS: readonly RateLimitRule[] = [
     source: 'KMS request quotas (paced well below them)',
   },
   {
+    service: 'acm',
+    actionClass: 'ListCertificates',
+    operations: ['ListCertificates'],
+    limit: { capacity: 2, refillPerSecond: 1 },
+    scope: 'region',
+    perOperation: true,
+    source: 'ACM API rate quotas: ListCertificates 1 request per second (aws-api-limits.md: quoted copy, may be dated)',
+  },
+  {
+    service: 'acm',
+    actionClass: 'certificate-reads',
+    limit: { capacity: 10, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'ACM API rate quotas: DescribeCertificate and ListTagsForCertificate 10 requests per second',
+  },
+  {
     service: 'organizations',
     actionClass: 'all',
     limit: { capacity: 20, refillPerSecond: 10 },
@@ -119,6 +136,69 @@ export const RATE_LIMITS: readonly RateLimitRule[] = [
     scope: 'region',
     perOperation: true,
     source: 'S3 publishes no quota for configuration reads (assumed: 200 tokens, 100/s per action)',
+  },
+  // Databases (issue 17). None of these services publishes a per-second figure for its control-plane
+  // reads (aws-api-limits.md); each row is a conservative pace that says so.
+  {
+    service: 'rds',
+    actionClass: 'describe',
+    limit: { capacity: 40, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'RDS publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
+  },
+  {
+    service: 'dynamodb',
+    actionClass: 'control-plane',
+    // Control-plane reads (ListTables, DescribeTable, DescribeContinuousBackups) share a modest,
+    // unpublished budget; DescribeTable runs once per table, so the bucket is shared by the class.
+    limit: { capacity: 40, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'DynamoDB publishes no per-second quota for control-plane reads (conservative default: 40 tokens, 10/s per action)',
+  },
+  {
+    service: 'elasticache',
+    actionClass: 'describe',
+    limit: { capacity: 40, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'ElastiCache publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
+  },
+  {
+    service: 'redshift',
+    actionClass: 'describe',
+    limit: { capacity: 40, refillPerSecond: 10 },
+    scope: 'region',
+    perOperation: true,
+    source: 'Redshift publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
+  },
+  {
+    service: 'opensearch',
+    actionClass: 'read',
+    limit: { capacity: 20, refillPerSecond: 5 },
+    scope: 'region',
+    perOperation: true,
+    source: 'OpenSearch Service publishes no per-second quota for its configuration API (conservative default: 20 tokens, 5/s per action)',
+  },
+  // Lambda (references: Lambda quotas page): GetPolicy 15 rps; the other control-plane calls
+  // (ListFunctions, ListTags, ListEventSourceMappings, ...) share 15 rps, per account and Region.
+  {
+    service: 'lambda',
+    actionClass: 'GetPolicy',
+    operations: ['GetPolicy'],
+    limit: { capacity: 15, refillPerSecond: 15 },
+    scope: 'region',
+    perOperation: true,
+    source: 'Lambda quotas: GetPolicy 15 requests per second',
+  },
+  {
+    service: 'lambda',
+    actionClass: 'control-plane',
+    limit: { capacity: 15, refillPerSecond: 15 },
+    scope: 'region',
+    perOperation: false,
+    source: 'Lambda quotas: other control-plane API requests 15 per second combined',
   },
 ];
 
@@ -327,9 +407,7 @@ function noop(): void {}
 export class RateLimiter {
   private readonly buckets = new Map<string, PacedBucket>();
 
-  constructor(
-    private readonly options: PacerOptions & { rules?: (service: string, operation: string) => RateLimitRule } = {},
-  ) {}
+  constructor(private readonly options: PacerOptions & { rules?: (service: string, operation: string) => RateLimitRule } = {}) {}
 
   /** The bucket a call of `operation` on `service` in this account and region draws from. */
   bucketFor(accountId: string, region: string, service: string, operation: string): PacedBucket {

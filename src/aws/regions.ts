@@ -53,10 +53,7 @@ export const DEFAULT_ENABLED_REGIONS: readonly string[] = [
 const OTHER_PARTITION = /^(cn-|us-gov-|us-iso|eu-isoe-)/;
 
 /** Chooses the regions to collect from DescribeRegions' answer, saying why each other region is skipped. */
-export function selectRegions(
-  regions: ReadonlyArray<{ RegionName?: string; OptInStatus?: string }>,
-  selection: RegionSelection = {},
-): DiscoveredRegions {
+export function selectRegions(regions: ReadonlyArray<{ RegionName?: string; OptInStatus?: string }>, selection: RegionSelection = {}): DiscoveredRegions {
   const enabled: string[] = [];
   const skipped: SkippedRegion[] = [];
   const include = selection.include?.length ? new Set(selection.include) : undefined;

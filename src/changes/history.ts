@@ -25,7 +25,10 @@ export interface ObjectHistory {
 }
 
 /** Finds one object (entity or relationship) by key in a snapshot, parsing only the lines that can hold it. */
-async function findObject(file: string, key: string): Promise<{ found?: { object: Entity | Relationship; kind: 'entity' | 'relationship' }; metadata: SnapshotMetadata }> {
+async function findObject(
+  file: string,
+  key: string,
+): Promise<{ found?: { object: Entity | Relationship; kind: 'entity' | 'relationship' }; metadata: SnapshotMetadata }> {
   // A line holds the key only if it holds its JSON form: most lines are ruled out without parsing.
   const needle = JSON.stringify(key);
   let found: { object: Entity | Relationship; kind: 'entity' | 'relationship' } | undefined;

@@ -72,7 +72,8 @@ export class SnapshotCursor {
       this.section = 'done';
       return undefined;
     }
-    if (this.section !== 'entities' && this.section !== 'relationships') throw new SnapshotFormatError(this.file, this.lineNumber, 'unexpected content after the metadata');
+    if (this.section !== 'entities' && this.section !== 'relationships')
+      throw new SnapshotFormatError(this.file, this.lineNumber, 'unexpected content after the metadata');
     return line.endsWith(',') ? line.slice(0, -1) : line;
   }
 

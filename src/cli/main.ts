@@ -9,6 +9,7 @@ import { registerPolicyCommand } from './commands/policy';
 import { registerPruneCommand } from './commands/prune';
 import { registerQueryCommand } from './commands/query';
 import { registerReportCommand } from './commands/report';
+import { registerWatchCommand } from './commands/watch';
 import { registerWorldCommand } from './commands/world';
 import { CliError } from './errors';
 import { TOOL } from '../version';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDiffCommand(program);
   registerHistoryCommand(program);
   registerPruneCommand(program);
+  registerWatchCommand(program);
   return program;
 }
 

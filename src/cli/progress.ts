@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { IngestEvent, IngestProgress } from '../ingest';
+import { skippedAccountLine } from '../ingest/messages';
 
 /** Repeats a callback; injected so tests step time instead of waiting for it. */
 export interface Ticker {
@@ -94,7 +95,9 @@ export class BarReporter implements RunReporter {
     this.bar.update(progress.done, payload);
   }
 
-  onEvent(): void {}
+  onEvent(event: IngestEvent | ({ event: string } & Record<string, unknown>)): void {
+    if (event.event === 'account-skipped') this.message('info', skippedAccountLine(event as Extract<IngestEvent, { event: 'account-skipped' }>));
+  }
 
   message(level: 'info' | 'warn' | 'debug', text: string): void {
     if (level === 'info' && this.quiet) return;
@@ -122,14 +125,18 @@ export class LineReporter implements RunReporter {
     private readonly write: Write,
     private readonly options: { quiet: boolean; progress: boolean; ticker?: Ticker; intervalMs?: number },
   ) {
-    this.cancel = options.progress ? (options.ticker ?? systemTicker).every(options.intervalMs ?? PROGRESS_INTERVAL_MS, () => this.write(`${this.tally.line()}\n`)) : () => undefined;
+    this.cancel = options.progress
+      ? (options.ticker ?? systemTicker).every(options.intervalMs ?? PROGRESS_INTERVAL_MS, () => this.write(`${this.tally.line()}\n`))
+      : () => undefined;
   }
 
   onProgress(progress: IngestProgress): void {
     this.tally.update(progress);
   }
 
-  onEvent(): void {}
+  onEvent(event: IngestEvent | ({ event: string } & Record<string, unknown>)): void {
+    if (event.event === 'account-skipped') this.message('info', skippedAccountLine(event as Extract<IngestEvent, { event: 'account-skipped' }>));
+  }
 
   message(level: 'info' | 'warn' | 'debug', text: string): void {
     if (level === 'info' && this.options.quiet) return;
@@ -154,7 +161,9 @@ export class JsonLineReporter implements RunReporter {
     private readonly write: Write,
     private readonly options: { ticker?: Ticker; intervalMs?: number; now?: () => Date } = {},
   ) {
-    this.cancel = (options.ticker ?? systemTicker).every(options.intervalMs ?? PROGRESS_INTERVAL_MS, () => this.emit({ event: 'progress', ...this.tally.snapshot() }));
+    this.cancel = (options.ticker ?? systemTicker).every(options.intervalMs ?? PROGRESS_INTERVAL_MS, () =>
+      this.emit({ event: 'progress', ...this.tally.snapshot() }),
+    );
   }
 
   private emit(fields: { event: string } & Record<string, unknown>): void {

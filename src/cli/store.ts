@@ -33,7 +33,9 @@ function passwordIn(url: string): boolean {
 export function storeUrl(flags: StoreFlags, config?: Pick<IngestConfig, 'store'>): string {
   if (flags.store && /^postgres(ql)?:\/\//.test(flags.store)) {
     if (passwordIn(flags.store)) {
-      throw new CliError(`--store: a connection string with a password must not be on the command line (every user can read it there): put it in ${STORE_URL_ENV} or in a file named by --store-url-file`);
+      throw new CliError(
+        `--store: a connection string with a password must not be on the command line (every user can read it there): put it in ${STORE_URL_ENV} or in a file named by --store-url-file`,
+      );
     }
     return flags.store;
   }
@@ -58,7 +60,9 @@ export function storeKind(flags: StoreFlags, config?: Pick<IngestConfig, 'store'
   const value = flags.store ?? (flags.storeUrlFile ? 'postgres' : undefined) ?? config?.store?.kind ?? 'files';
   if (value === 'files') return 'files';
   if (value === 'postgres' || /^postgres(ql)?:\/\//.test(value)) return 'postgres';
-  throw new CliError(`--store ${value}: expected files, postgres (the connection string in ${STORE_URL_ENV} or --store-url-file) or postgres://… without a password`);
+  throw new CliError(
+    `--store ${value}: expected files, postgres (the connection string in ${STORE_URL_ENV} or --store-url-file) or postgres://… without a password`,
+  );
 }
 
 /** The store the flags name: snapshot files in `directory`, or PostgreSQL (loaded only then). */
@@ -87,7 +91,8 @@ export async function materialize(store: GraphStorage, ref: { id: string }): Pro
   const { graphSha256, ...metadata } = snapshot.metadata;
   const file = path.join(directory, `${ref.id.replace(/[^\w.-]+/g, '-')}.json`);
   const written = await writeSnapshotFile(file, snapshot.entities, snapshot.relationships, metadata);
-  if (written.graphSha256 !== graphSha256) throw new CliError(`${ref.id}: the stored graph does not match its graphSha256 (${graphSha256}); it reads as ${written.graphSha256}`);
+  if (written.graphSha256 !== graphSha256)
+    throw new CliError(`${ref.id}: the stored graph does not match its graphSha256 (${graphSha256}); it reads as ${written.graphSha256}`);
   return file;
 }
 

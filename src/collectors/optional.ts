@@ -140,7 +140,9 @@ export function permissionsMarkdown(collectors: readonly Collector[]): string {
     optional.forEach((declaration, index) => {
       const actions = (declaration.actions ?? []).filter((action) => action !== declaration.operation);
       const call = `\`${declaration.operation}\`${actions.length ? ` (${actions.map((action) => `\`${action}\``).join(', ')})` : ''}`;
-      const restored = (declaration.properties ?? []).map(({ _type, properties }) => `\`${_type}\`: ${properties.map((p) => `\`${p}\``).join(', ')}`).join('<br>');
+      const restored = (declaration.properties ?? [])
+        .map(({ _type, properties }) => `\`${_type}\`: ${properties.map((p) => `\`${p}\``).join(', ')}`)
+        .join('<br>');
       lines.push(`| ${index === 0 ? `\`${collector.id}\`` : ''} | ${index === 0 ? essentialCell : ''} | ${call} | ${cell(declaration.cost)} | ${restored} |`);
     });
   }

@@ -121,8 +121,7 @@ export class CollectorRun {
     this.priorities = new CriticalPath(options.collectors);
     this.ready = new TaskQueue<Task>(2, (collectorId) => this.priorities.level(collectorId));
     this.accountIds = new Promise((resolve) => (this.resolveAccounts = resolve));
-    this.admission =
-      options.concurrency !== undefined ? fixedAdmission(options.concurrency) : (options.admission ?? new LoopLagAdmission());
+    this.admission = options.concurrency !== undefined ? fixedAdmission(options.concurrency) : (options.admission ?? new LoopLagAdmission());
     this.admission.start(
       () => this.pump(),
       () => ({ running: this.running, waiting: this.ready.size }),
@@ -202,9 +201,7 @@ export class CollectorRun {
     } finally {
       this.admission.stop();
     }
-    const records = [...this.records].sort((a, b) =>
-      taskId(a.accountId, a.region, a.collector).localeCompare(taskId(b.accountId, b.region, b.collector)),
-    );
+    const records = [...this.records].sort((a, b) => taskId(a.accountId, a.region, a.collector).localeCompare(taskId(b.accountId, b.region, b.collector)));
     return { records, errors: this.errors };
   }
 
@@ -344,4 +341,3 @@ export function applyIntegrationTags(entity: Entity, account: AccountInfo, tags:
   if (tags.accountName) entity['tag.AccountName'] = typeof tags.accountName === 'string' ? tags.accountName : (account.name ?? account.accountId);
   if (tags.production !== undefined) entity['tag.Production'] = tags.production;
 }
-

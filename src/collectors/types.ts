@@ -1,4 +1,5 @@
 import type { CallScope, SdkClient, SdkClientClass } from '../aws/access';
+import type { EventDeclaration } from '../events/declarations';
 import type { Entity, EntitySchema, GraphStore, Relationship, RelationshipSchema } from '../graph';
 
 /** An entity type a collector produces: a constant of the service's `schema.ts`. */
@@ -22,6 +23,13 @@ export interface CollectorDeclaration {
   relationships: RelationshipDeclaration[];
   /** Every IAM action the collector calls, e.g. `ec2:DescribeInstances`. */
   permissions: string[];
+  /**
+   * Permissions of `permissions` that a run calls only in some state of an account, each with that
+   * state (`iam:GenerateCredentialReport`: when no recent credential report exists). The permissions
+   * check (test/policy/calls.test.ts) accepts these uncalled; every other declared permission must
+   * be called by a run over the demo organization, and every call must be declared.
+   */
+  conditionalPermissions?: ConditionalPermission[];
   /** Collectors whose output this one reads (same account; same region, or their global run). */
   dependsOn: string[];
   /**
@@ -41,6 +49,17 @@ export interface CollectorDeclaration {
    * permissions table is derived from these.
    */
   optionalCalls?: OptionalCallDeclaration[];
+  /**
+   * The CloudTrail events of write operations that change what this collector reads: the
+   * onboarding's EventBridge patterns and `orggraph watch`'s refreshes derive from them.
+   */
+  events?: readonly EventDeclaration[];
+}
+
+export interface ConditionalPermission {
+  action: string;
+  /** The state in which the call is made, in a few words (docs). */
+  when: string;
 }
 
 export interface OptionalCallDeclaration {

@@ -2,19 +2,9 @@ import type { CollectorDeclaration } from '../collectors/types';
 import type { Entity, Relationship } from '../graph/types';
 import { GraphIndex, parseQuery, runQuery, type ListResult, type Query } from '../query';
 import { allCollectors } from '../services';
-import { MAPPINGS_SERVICE } from '../services/mappings/collectors';
+import { MAPPINGS_SERVICE } from '../analysis/mappings/collectors';
 import type { CollectorRunRecord, SnapshotMetadata } from '../snapshot/format';
-import type {
-  AccountResult,
-  ComplianceReport,
-  Control,
-  ControlInput,
-  ControlResult,
-  ControlStatus,
-  EvidenceEntity,
-  Framework,
-  SectionScore,
-} from './types';
+import type { AccountResult, ComplianceReport, Control, ControlInput, ControlResult, ControlStatus, EvidenceEntity, Framework, SectionScore } from './types';
 
 /** What an evaluation reads: the graph (indexed once) and the run's metadata (collectors that ran). */
 export interface ComplianceGraph {
@@ -37,11 +27,7 @@ export interface EvaluateOptions {
 }
 
 /** Builds what {@link evaluateCompliance} reads from entities, relationships and metadata. */
-export function complianceGraph(
-  entities: readonly Entity[],
-  relationships: readonly Relationship[],
-  metadata: ComplianceGraph['metadata'],
-): ComplianceGraph {
+export function complianceGraph(entities: readonly Entity[], relationships: readonly Relationship[], metadata: ComplianceGraph['metadata']): ComplianceGraph {
   return { index: new GraphIndex(entities, relationships), metadata };
 }
 
@@ -126,7 +112,9 @@ class Evaluation {
     const declaring = this.collectors.filter((collector) => collector.entities.some((entity) => entity._type === input.type)).map((collector) => collector.id);
     const wanted = (input.properties ?? []).map((name) => name.replace('{region}', '*'));
     const enriching = this.collectors
-      .filter((collector) => (collector.enriches ?? []).some((enrichment) => enrichment._type === input.type && enrichment.properties.some((name) => wanted.includes(name))))
+      .filter((collector) =>
+        (collector.enriches ?? []).some((enrichment) => enrichment._type === input.type && enrichment.properties.some((name) => wanted.includes(name))),
+      )
       .map((collector) => collector.id);
     return { declaring, enriching };
   }
@@ -147,7 +135,9 @@ class Evaluation {
       const groups = [declaring, enriching].filter((group) => group.length > 0);
       const notRun = groups.find((group) => group.every((id) => !this.runsByCollector.has(id)));
       if (notRun) {
-        global.push(`input not collected: ${input.type}${(input.properties ?? []).length ? ` (${(input.properties ?? []).join(', ')})` : ''}: collector ${notRun.join(', ')} did not run`);
+        global.push(
+          `input not collected: ${input.type}${(input.properties ?? []).length ? ` (${(input.properties ?? []).join(', ')})` : ''}: collector ${notRun.join(', ')} did not run`,
+        );
         continue;
       }
       for (const accountId of this.inScope) {
@@ -187,7 +177,9 @@ class Evaluation {
       if (entity._stale) stale.set(accountId, (stale.get(accountId) ?? 0) + 1);
       const staleProperties = entity._staleProperties;
       for (const template of properties) {
-        const names = template.includes('{region}') ? (regionsByAccount.get(accountId) ?? []).map((region) => template.replace('{region}', region)) : [template];
+        const names = template.includes('{region}')
+          ? (regionsByAccount.get(accountId) ?? []).map((region) => template.replace('{region}', region))
+          : [template];
         for (const name of names) {
           const value = entity[name];
           const absent = value === undefined || value === null;
@@ -233,7 +225,8 @@ class Evaluation {
     const evidence: Entity[] = [];
     for (const accountId of this.inScope) {
       const entities = perAccount.get(accountId) ?? [];
-      if (rule.min !== undefined && entities.length < rule.min) countFailures.set(accountId, `${accountId}: found ${entities.length}, at least ${rule.min} required`);
+      if (rule.min !== undefined && entities.length < rule.min)
+        countFailures.set(accountId, `${accountId}: found ${entities.length}, at least ${rule.min} required`);
       if (rule.max !== undefined && entities.length > rule.max) {
         countFailures.set(accountId, `${accountId}: found ${entities.length}, at most ${rule.max} allowed`);
         evidence.push(...entities);
@@ -341,7 +334,11 @@ export function evaluateCompliance(graph: ComplianceGraph, framework: Framework,
       ...(control.checkedBy ? { checkedBy: control.checkedBy } : {}),
     };
   });
-  const sections = framework.sections.map((section) => ({ id: section.id, title: section.title, ...score(controls.filter((result) => result.section === section.id)) }));
+  const sections = framework.sections.map((section) => ({
+    id: section.id,
+    title: section.title,
+    ...score(controls.filter((result) => result.section === section.id)),
+  }));
   return {
     framework: { id: framework.id, title: framework.title, ...(framework.version ? { version: framework.version } : {}) },
     evaluatedAt: new Date(Date.parse(graph.metadata.endedAt) || Date.now()).toISOString(),

@@ -6,7 +6,11 @@ function pad(text: string, width: number): string {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : pad(cell, widths[column]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : pad(cell, widths[column])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
@@ -22,7 +26,13 @@ export function complianceLine(report: ComplianceReport): string {
 }
 
 function controlRows(controls: readonly ControlResult[]): string[][] {
-  return controls.map((control) => [control.id, control.status, control.level === undefined ? '' : String(control.level), control.status === 'FAIL' || control.evidenceTotal ? String(control.evidenceTotal) : '', control.title]);
+  return controls.map((control) => [
+    control.id,
+    control.status,
+    control.level === undefined ? '' : String(control.level),
+    control.status === 'FAIL' || control.evidenceTotal ? String(control.evidenceTotal) : '',
+    control.title,
+  ]);
 }
 
 /** The controls as a table (`--table`). */
@@ -35,7 +45,9 @@ export function formatComplianceReport(report: ComplianceReport): string {
   const out: string[] = [];
   const version = report.framework.version ? ` v${report.framework.version}` : '';
   out.push(`${report.framework.title}${version} (${report.framework.id}), snapshot of ${report.evaluatedAt}, ${report.accounts.length} account(s)`);
-  out.push(`Overall: ${scoreText(report.overall)}; ${report.overall.pass} PASS, ${report.overall.fail} FAIL, ${report.overall.notEvaluated} NOT_EVALUATED, ${report.overall.manual} MANUAL`);
+  out.push(
+    `Overall: ${scoreText(report.overall)}; ${report.overall.pass} PASS, ${report.overall.fail} FAIL, ${report.overall.notEvaluated} NOT_EVALUATED, ${report.overall.manual} MANUAL`,
+  );
   out.push('');
   out.push(
     table(
@@ -54,15 +66,21 @@ export function formatComplianceReport(report: ComplianceReport): string {
   );
   out.push('');
   out.push(formatComplianceTable(report).trimEnd());
-  const details = report.controls.filter((control) => control.status === 'FAIL' || control.status === 'NOT_EVALUATED' || (control.status === 'MANUAL' && control.evidenceTotal > 0));
+  const details = report.controls.filter(
+    (control) => control.status === 'FAIL' || control.status === 'NOT_EVALUATED' || (control.status === 'MANUAL' && control.evidenceTotal > 0),
+  );
   for (const control of details) {
     out.push('');
-    out.push(`${control.id} ${control.status}: ${control.title}${control.checkedBy ? ` (checked by ${control.checkedBy.framework} ${control.checkedBy.control})` : ''}`);
+    out.push(
+      `${control.id} ${control.status}: ${control.title}${control.checkedBy ? ` (checked by ${control.checkedBy.framework} ${control.checkedBy.control})` : ''}`,
+    );
     for (const reason of control.reasons) out.push(`  reason: ${reason}`);
     const counts = control.accounts.filter((account) => account.failing > 0).map((account) => `${account.accountId}: ${account.failing}`);
     if (counts.length) out.push(`  ${control.status === 'MANUAL' ? 'to review' : 'failing'} per account: ${counts.join(', ')}`);
     for (const entity of control.evidence) {
-      out.push(`  - ${entity._type} ${entity.displayName} [${entity._key}]${entity.accountId ? ` account ${entity.accountId}` : ''}${entity.region ? ` ${entity.region}` : ''}${entity.stale ? ' (stale)' : ''}`);
+      out.push(
+        `  - ${entity._type} ${entity.displayName} [${entity._key}]${entity.accountId ? ` account ${entity.accountId}` : ''}${entity.region ? ` ${entity.region}` : ''}${entity.stale ? ' (stale)' : ''}`,
+      );
     }
     if (control.evidenceTotal > control.evidence.length) out.push(`  ... and ${control.evidenceTotal - control.evidence.length} more`);
     if (control.status === 'MANUAL' && control.guidance) out.push(`  guidance: ${control.guidance}`);

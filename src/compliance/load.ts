@@ -265,7 +265,8 @@ export function parseFramework(text: string, file: string, resolve: FrameworkRes
       const mapped = target.controls.find((control) => control.id === raw.same);
       if (!mapped) throw new FrameworkError(`${locator.at(`${pointer}/same`)}: ${target.id} has no control "${raw.same}"`);
       for (const field of ['inputs', 'queries', 'rule', 'mode'] as const) {
-        if (raw[field] !== undefined) throw new FrameworkError(`${locator.at(`${pointer}/${field}`)}: not allowed with "same" (the check is ${target.id} ${raw.same}'s)`);
+        if (raw[field] !== undefined)
+          throw new FrameworkError(`${locator.at(`${pointer}/${field}`)}: not allowed with "same" (the check is ${target.id} ${raw.same}'s)`);
       }
       return {
         ...mapped,
@@ -296,13 +297,21 @@ export function parseFramework(text: string, file: string, resolve: FrameworkRes
       throw new FrameworkError(`${locator.at(`${pointer}/rule/count`)}: min is greater than max`);
     }
     const inputs: ControlInput[] = (raw.inputs ?? []).map((input, inputIndex) => {
-      if (input.where) checkQuery(`FIND ${input.type} WITH ${input.where}`, locator.at(`${pointer}/inputs/${inputIndex}/where`), locator, `${pointer}/inputs/${inputIndex}/where`);
+      if (input.where)
+        checkQuery(
+          `FIND ${input.type} WITH ${input.where}`,
+          locator.at(`${pointer}/inputs/${inputIndex}/where`),
+          locator,
+          `${pointer}/inputs/${inputIndex}/where`,
+        );
       return { ...input };
     });
     return { id: raw.id, section, title: raw.title, mode, level: raw.level, guidance: raw.guidance, inputs, queries, rule, origin: where };
   });
 
-  const allSections: Section[] = sections.length ? sections : [...new Set(controls.map((control) => control.section))].map((id) => ({ id, title: `Section ${id}` }));
+  const allSections: Section[] = sections.length
+    ? sections
+    : [...new Set(controls.map((control) => control.section))].map((id) => ({ id, title: `Section ${id}` }));
   return {
     id: data.framework,
     title: data.title,

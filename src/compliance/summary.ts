@@ -53,7 +53,10 @@ export function runCompliance(
   frameworks: ReadonlyArray<string | Framework> = [DEFAULT_FRAMEWORK],
 ): ComplianceSummary[] | { error: string } {
   try {
-    return complianceSummary({ entities: [...result.graph.allEntities()], relationships: [...result.graph.allRelationships()], metadata: result.metadata }, frameworks);
+    return complianceSummary(
+      { entities: [...result.graph.allEntities()], relationships: [...result.graph.allRelationships()], metadata: result.metadata },
+      frameworks,
+    );
   } catch (error) {
     return { error: (error as Error).message };
   }

@@ -91,8 +91,9 @@ export function tagProperties(tags: TagInput): { properties: Record<string, stri
 }
 
 /**
- * The entity's type: a service's schema constant, or `_type` and `_class` spelled out (only for
- * types that are not known until run time, such as mapped entities).
+ * The entity's type: a schema constant (a service's `schema.ts`, `MappedEntities`, the analysis'
+ * `AnalysisEntities`). `_type` and `_class` spelled out are for tests and benchmarks that make up
+ * their own types; production code passes a schema (`test/services/schema-conformance.test.ts`).
  */
 export type EntitySpec = EntitySpecFields & ({ schema: EntitySchema } | { _type: string; _class: string | readonly string[] });
 

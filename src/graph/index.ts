@@ -4,3 +4,4 @@ export * from './schema';
 export * from './validate';
 export * from './store';
 export * from './mapped';
+export * from './service-entities';

@@ -1,5 +1,6 @@
 import { EVERYONE, INTERNET } from '@jupiterone/data-model';
 import { compactCopy, createEntity } from './convert';
+import { MappedEntities } from './schema';
 import type { Entity } from './types';
 
 /**
@@ -16,8 +17,7 @@ export function internetEntity(): Entity {
   return mappedEntity(
     createEntity({
       _key: INTERNET._key,
-      _type: INTERNET._type,
-      _class: [...INTERNET._class],
+      schema: MappedEntities.INTERNET,
       name: 'Internet',
       displayName: INTERNET.displayName,
       // The data model's CIDRv6 demands an address, not a block, so the IPv6 block goes in its own property.
@@ -32,8 +32,7 @@ export function everyoneEntity(): Entity {
   return mappedEntity(
     createEntity({
       _key: EVERYONE._key,
-      _type: EVERYONE._type,
-      _class: [...EVERYONE._class],
+      schema: MappedEntities.EVERYONE,
       name: 'Everyone',
       displayName: EVERYONE.displayName,
       properties: { principal: '*', public: true },
@@ -56,8 +55,7 @@ export function cidrEntity(cidr: string): Entity {
   return mappedEntity(
     createEntity({
       _key: `cidr:${cidr}`,
-      _type: single ? 'ip_address' : 'cidr_block',
-      _class: single ? ['IpAddress'] : ['Network'],
+      schema: single ? MappedEntities.IP_ADDRESS : MappedEntities.CIDR_BLOCK,
       name: cidr,
       properties: single ? { ipAddress: address, public: !isPrivate } : { ...network, public: !isPrivate, internal: isPrivate },
     }),

@@ -1,3 +1,4 @@
+import { EVERYONE, INTERNET } from '@jupiterone/data-model';
 import type { RelationshipVerb } from './types';
 
 /**
@@ -29,7 +30,8 @@ export interface RelationshipSchema {
 /** A service's entity types by constant name (`KmsEntities.KEY`), checked and frozen. */
 export function defineEntities<const T extends Record<string, EntitySchema>>(schemas: T): Readonly<T> {
   for (const [name, schema] of Object.entries(schemas)) {
-    if (!/^aws_[a-z0-9_]+$/.test(schema._type)) throw new Error(`${name}: entity _type "${schema._type}" is not aws_<snake_case>`);
+    // JupiterOne's AWS types are `aws_<snake_case>`, but for a few shared ones (`mfa_device`), and the mapped ones (`person`, `cidr_block`).
+    if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(schema._type)) throw new Error(`${name}: entity _type "${schema._type}" is not snake_case`);
     if (schema._class.length === 0) throw new Error(`${name}: entity ${schema._type} has no _class`);
     Object.freeze(schema._class);
     Object.freeze(schema);
@@ -41,4 +43,24 @@ export function defineEntities<const T extends Record<string, EntitySchema>>(sch
 export function defineRelationships<const T extends Record<string, RelationshipSchema>>(schemas: T): Readonly<T> {
   for (const schema of Object.values(schemas)) Object.freeze(schema);
   return Object.freeze(schemas);
+}
+
+/**
+ * The graph's own mapped types, which no service ingests: JupiterOne's global Internet and Everyone
+ * entities (their classes are the data model's) and CIDR blocks and single addresses outside the
+ * ingested networks.
+ */
+export const MappedEntities = defineEntities({
+  INTERNET: { _type: INTERNET._type, _class: [...INTERNET._class], resourceName: 'Internet (mapped)' },
+  EVERYONE: { _type: EVERYONE._type, _class: [...EVERYONE._class], resourceName: 'Everyone' },
+  CIDR_BLOCK: { _type: 'cidr_block', _class: ['Network'], resourceName: 'CIDR block (mapped)' },
+  IP_ADDRESS: { _type: 'ip_address', _class: ['IpAddress'], resourceName: 'IP address (mapped)' },
+});
+
+/**
+ * The schema of a service's `aws_<service>` entity (every service has one per account, class
+ * `Service`); a service's `schema.ts` names it `SERVICE`.
+ */
+export function serviceEntitySchema(service: string, title: string): EntitySchema {
+  return { _type: `aws_${service}`, _class: ['Service'], resourceName: `${title} service` };
 }

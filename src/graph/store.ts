@@ -95,12 +95,18 @@ export class GraphStore {
     const existing = this.entities.get(entity._key);
     this.entities.set(entity._key, entity);
     if (existing) {
-      for (const [index, key] of [[this.entitiesByType, existing._type], [this.entitiesByTypeAndAccount, accountKey(existing)]] as const) {
+      for (const [index, key] of [
+        [this.entitiesByType, existing._type],
+        [this.entitiesByTypeAndAccount, accountKey(existing)],
+      ] as const) {
         const list = index.get(key);
         if (list) list.splice(list.indexOf(existing), 1);
       }
     }
-    for (const [index, key] of [[this.entitiesByType, entity._type], [this.entitiesByTypeAndAccount, accountKey(entity)]] as const) {
+    for (const [index, key] of [
+      [this.entitiesByType, entity._type],
+      [this.entitiesByTypeAndAccount, accountKey(entity)],
+    ] as const) {
       let list = index.get(key);
       if (!list) index.set(key, (list = []));
       list.push(entity);
@@ -169,7 +175,10 @@ export class GraphStore {
       types.add(entity._type);
       accountKeys.add(accountKey(entity));
     }
-    for (const [index, keys] of [[this.entitiesByType, types], [this.entitiesByTypeAndAccount, accountKeys]] as const) {
+    for (const [index, keys] of [
+      [this.entitiesByType, types],
+      [this.entitiesByTypeAndAccount, accountKeys],
+    ] as const) {
       for (const key of keys) {
         const kept = (index.get(key) ?? []).filter((entity) => !removed.has(entity));
         if (kept.length) index.set(key, kept);

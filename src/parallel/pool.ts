@@ -153,9 +153,9 @@ export class WorkerPool implements Collection {
     // The worker asks again because its copy is stale: never hand the same credentials back.
     if (replacing !== undefined) provider.replace(replacing);
     provider().then(
-        (credentials) => reply({ type: 'credentials', requestId, credentials }),
-        (error: unknown) => reply({ type: 'credentials', requestId, error: serializeError(error) }),
-      );
+      (credentials) => reply({ type: 'credentials', requestId, credentials }),
+      (error: unknown) => reply({ type: 'credentials', requestId, error: serializeError(error) }),
+    );
   }
 
   addAccount(account: AccountInfo, regions: readonly string[], rootDepth = this.options.access.chainDepth()): void {
@@ -229,7 +229,11 @@ export class WorkerPool implements Collection {
       const mapped = await runCollectors({
         access: this.options.access,
         graph,
-        plan: { accounts, regions: new Map(accounts.map((account) => [account.accountId, [...(this.regions.get(account.accountId) ?? [])]])), collectors: wholeGraph },
+        plan: {
+          accounts,
+          regions: new Map(accounts.map((account) => [account.accountId, [...(this.regions.get(account.accountId) ?? [])]])),
+          collectors: wholeGraph,
+        },
         tags: this.options.tags,
         logger: this.logger,
         onTaskDone: (record) => this.options.onTaskDone?.(record, ++this.done, this.total + accounts.length * wholeGraph.length),

@@ -85,7 +85,5 @@ export async function resolveDeclaredActions(collectors: PermissionDeclarations)
     }
   }
   if (problems.length > 0) throw new PolicyError(problems.join('; '), [...culprits].sort());
-  return [...byAction.values()]
-    .map((entry) => ({ ...entry, collectors: [...entry.collectors].sort() }))
-    .sort((a, b) => compareActions(a.action, b.action));
+  return [...byAction.values()].map((entry) => ({ ...entry, collectors: [...entry.collectors].sort() })).sort((a, b) => compareActions(a.action, b.action));
 }

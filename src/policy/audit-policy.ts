@@ -1,14 +1,16 @@
+import { ENGINE_CALLS, engineAuditRoleDeclarations } from '../aws/engine-permissions';
 import { allCollectors } from '../services';
 import { READ_ACCESS_LEVELS, resolveDeclaredActions, type DeclaredAction, type PermissionDeclarations } from './actions';
-import { grantsAction } from './coverage';
+import { grantsAction } from './granted-actions';
 import { SECURITY_AUDIT } from './security-audit';
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_SIZE, policySize, splitIntoDocuments, splitPolicyNames } from './split';
-import { PolicyError, type ManagedPolicyData, type PolicyDocument } from './types';
+import type { PolicyDocument } from './document';
+import { PolicyError, type ManagedPolicyData } from './types';
 
 export const DEFAULT_EXTRA_POLICY_NAME = 'JupiterOneSecurityAudit';
 
 export interface AuditPolicyOptions {
-  /** Defaults to every collector of the engine (`allCollectors()`). */
+  /** Defaults to the engine's own calls with the audit role (`src/aws/engine-permissions.ts`) and every collector (`allCollectors()`). */
   collectors?: PermissionDeclarations;
   /** The AWS-managed baseline; defaults to SecurityAudit from `data/`. */
   baseline?: ManagedPolicyData;
@@ -39,6 +41,8 @@ export interface AuditPolicy {
   policies: ExtraPolicy[];
   /** Size limit the policies were split for. */
   maxPolicySize: number;
+  /** What the ingester's own identity needs (not the audit role): AssumeRole of the role in every account. */
+  ingesterActions: string[];
 }
 
 /**
@@ -52,7 +56,7 @@ export async function buildAuditPolicy(options: AuditPolicyOptions = {}): Promis
   const maxPolicySize = options.maxPolicySize ?? MANAGED_POLICY_MAX_SIZE;
   const maxManagedPolicies = options.maxManagedPolicies ?? DEFAULT_MANAGED_POLICIES_PER_ROLE;
   const policyName = options.policyName ?? DEFAULT_EXTRA_POLICY_NAME;
-  const declared = await resolveDeclaredActions(options.collectors ?? allCollectors());
+  const declared = await resolveDeclaredActions(options.collectors ?? [...engineAuditRoleDeclarations(), ...allCollectors()]);
 
   const grantedByBaseline: string[] = [];
   const extra: DeclaredAction[] = [];
@@ -85,5 +89,6 @@ export async function buildAuditPolicy(options: AuditPolicyOptions = {}): Promis
     extraActions,
     policies: documents.map((document, index) => ({ name: names[index] ?? policyName, size: policySize(document), document })),
     maxPolicySize,
+    ingesterActions: ENGINE_CALLS.filter((call) => call.principal === 'ingester').flatMap((call) => call.permissions),
   };
 }

@@ -1,5 +1,6 @@
 import data from './data/security-audit.json';
-import { asList, PolicyError, type ManagedPolicyData, type PolicyDocument } from './types';
+import { asList, type PolicyDocument } from './document';
+import { PolicyError, type ManagedPolicyData } from './types';
 
 export const SECURITY_AUDIT_POLICY_NAME = 'SecurityAudit';
 

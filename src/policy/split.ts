@@ -1,5 +1,6 @@
 import { compareActions } from './actions';
-import { PolicyError, type PolicyDocument } from './types';
+import type { PolicyDocument } from './document';
+import { PolicyError } from './types';
 
 /** AWS's limit for a customer-managed policy document, in characters not counting whitespace. */
 export const MANAGED_POLICY_MAX_SIZE = 6144;

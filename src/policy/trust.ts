@@ -1,5 +1,6 @@
 import { checkExternalId } from '../config';
-import { PolicyError, type PolicyDocument } from './types';
+import type { PolicyDocument } from './document';
+import { PolicyError } from './types';
 
 /** JupiterOne's SaaS account, trusted when the organization is also onboarded to JupiterOne itself. */
 export const JUPITERONE_ACCOUNT_ID = '612791702201';
@@ -60,9 +61,6 @@ export interface TrustPolicyOptions {
  */
 export function buildTrustPolicy(options: TrustPolicyOptions): PolicyDocument {
   const externalId = checkExternalId(options.externalId);
-  const principals = normalizePrincipals(
-    options.trustJupiterOne ? [...options.principals, JUPITERONE_PRINCIPAL] : options.principals,
-    options.partition,
-  );
+  const principals = normalizePrincipals(options.trustJupiterOne ? [...options.principals, JUPITERONE_PRINCIPAL] : options.principals, options.partition);
   return { Version: '2012-10-17', Statement: [trustStatement(principals, externalId)] };
 }

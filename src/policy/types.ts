@@ -1,22 +1,4 @@
-/** IAM policy document shapes, as much of the grammar as this project writes or reads. */
-
-export type StringOrList = string | string[];
-
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Principal?: '*' | Record<string, StringOrList>;
-  Action?: StringOrList;
-  NotAction?: StringOrList;
-  Resource?: StringOrList;
-  NotResource?: StringOrList;
-  Condition?: Record<string, Record<string, StringOrList>>;
-}
-
-export interface PolicyDocument {
-  Version: '2012-10-17';
-  Statement: PolicyStatement[];
-}
+import type { PolicyDocument } from './document';
 
 /** An AWS-managed policy kept as data in the repository (see `data/`). */
 export interface ManagedPolicyData {
@@ -40,9 +22,4 @@ export class PolicyError extends Error {
     super(message);
     this.name = 'PolicyError';
   }
-}
-
-export function asList(value: StringOrList | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
 }

@@ -100,9 +100,7 @@ interface NegationPlan {
 
 /** The traversal after FIND, planned: hops, negated hops (filters), optional groups. */
 type Element =
-  | { kind: 'hop'; hop: HopPlan; target: StepPlan }
-  | { kind: 'negation'; negation: NegationPlan }
-  | { kind: 'optional'; elements: Element[]; slot: number };
+  { kind: 'hop'; hop: HopPlan; target: StepPlan } | { kind: 'negation'; negation: NegationPlan } | { kind: 'optional'; elements: Element[]; slot: number };
 
 class Evaluation {
   private readonly layout: SlotLayout;
@@ -644,7 +642,6 @@ class Evaluation {
     }
     return paths;
   }
-
 }
 
 /**

@@ -36,7 +36,11 @@ function durationMs(duration: Duration): number {
 
 function text(value: Value): string {
   if (isMissing(value)) return '';
-  if (Array.isArray(value)) return value.filter((element) => element !== null).map(String).join(',');
+  if (Array.isArray(value))
+    return value
+      .filter((element) => element !== null)
+      .map(String)
+      .join(',');
   return String(value);
 }
 
@@ -49,7 +53,8 @@ function arithmetic(operator: '+' | '-' | '*' | '/', left: Intermediate, right: 
     if (typeof date !== 'number') return null;
     if (operator === '+') return addDuration(date, duration, 1);
     if (operator === '-' && !isDuration(left)) return addDuration(date, duration, -1);
-    if (operator === '*' || operator === '/') return arithmetic(operator, left === duration ? durationMs(duration) : left, right === duration ? durationMs(duration) : right);
+    if (operator === '*' || operator === '/')
+      return arithmetic(operator, left === duration ? durationMs(duration) : left, right === duration ? durationMs(duration) : right);
     return null;
   }
   if (typeof left !== 'number' || typeof right !== 'number') return null;
@@ -105,10 +110,13 @@ export function compileExpression<C>(
       }
       case 'concat': {
         const args = node.args.map(compile);
-        return (context) => args.map((arg) => {
-          const value = arg(context);
-          return isDuration(value) ? String(durationMs(value)) : text(value);
-        }).join('');
+        return (context) =>
+          args
+            .map((arg) => {
+              const value = arg(context);
+              return isDuration(value) ? String(durationMs(value)) : text(value);
+            })
+            .join('');
       }
     }
   };

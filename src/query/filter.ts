@@ -51,8 +51,7 @@ function testScalar(actual: Scalar, operator: PositiveOperator, expected: Scalar
     case '$=':
       return typeof actual === 'string' && typeof expected === 'string' && actual.endsWith(expected);
     default: {
-      const comparable =
-        (typeof actual === 'number' && typeof expected === 'number') || (typeof actual === 'string' && typeof expected === 'string');
+      const comparable = (typeof actual === 'number' && typeof expected === 'number') || (typeof actual === 'string' && typeof expected === 'string');
       if (!comparable) return false;
       if (operator === '<') return actual < expected;
       if (operator === '>') return actual > expected;
@@ -147,9 +146,7 @@ function equalityTest(operator: ComparisonOperator, expected: Expected): ((value
   const wanted = expected.values[0];
   if (wanted instanceof RegExp) return undefined;
   const equal =
-    wanted === undefined
-      ? isMissing
-      : (value: Value) => value === wanted || (Array.isArray(value) && (value as Array<Scalar | null>).includes(wanted));
+    wanted === undefined ? isMissing : (value: Value) => value === wanted || (Array.isArray(value) && (value as Array<Scalar | null>).includes(wanted));
   return operator === '=' ? equal : (value) => !equal(value);
 }
 
@@ -210,10 +207,7 @@ export function referencedAliases(expression: FilterExpr): Set<string> {
  * An equality usable with an index: `property = value`, `property = (a OR b)` (any of the values'
  * entries) or `property = (a AND b)` (each entry is a superset), including `= undefined`.
  */
-export function equalityOf(
-  expression: FilterExpr,
-  now: number,
-): { property: string; values: Array<Scalar | undefined>; all: boolean } | undefined {
+export function equalityOf(expression: FilterExpr, now: number): { property: string; values: Array<Scalar | undefined>; all: boolean } | undefined {
   if (expression.kind !== 'comparison' || expression.operator !== '=' || expression.right.kind === 'property') return undefined;
   const expected = resolveExpected(expression.right, now);
   // A regular expression is no equality: an index of values cannot answer it.

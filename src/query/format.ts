@@ -19,8 +19,20 @@ function clip(text: string): string {
 /** A plain text table: a header, a rule, one line per row. */
 export function textTable(columns: string[], rows: string[][]): string {
   const cells = rows.map((row) => row.map(clip));
-  const widths = columns.map((column, i) => Math.max(column.length, maxOf(cells.map((row) => row[i].length), 0)));
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i])).join('  ').trimEnd();
+  const widths = columns.map((column, i) =>
+    Math.max(
+      column.length,
+      maxOf(
+        cells.map((row) => row[i].length),
+        0,
+      ),
+    ),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
 

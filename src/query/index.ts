@@ -46,6 +46,14 @@ export {
   type Question,
   type QuestionAnswer,
 } from './questions';
+export {
+  askSavedQuestions,
+  loadSavedQuestions,
+  SAVED_QUESTIONS_SCHEMA,
+  SavedQuestionsError,
+  type SavedQuestionsConfig,
+  type SavedQuestionsOutcome,
+} from './saved-questions';
 
 /** Parses (when given text) and runs a query. Throws QueryError subclasses for bad queries. */
 export function runQuery(index: GraphIndex, query: string | Query, options: RunOptions = {}): QueryResult {

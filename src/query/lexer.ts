@@ -68,7 +68,19 @@ export const SmartClass = createToken({ name: 'SmartClass', pattern: /#[A-Za-z_]
 
 const REGEX_BODY = /\/((?:[^/\\\r\n]|\\.)+)\/([a-z]*)/y;
 /** Tokens after which a `/` opens a regular expression rather than dividing. */
-const BEFORE_REGEX = new Set(['Equals', 'NotEquals', 'Contains', 'StartsWith', 'EndsWith', 'NotContains', 'NotStartsWith', 'NotEndsWith', 'LParen', 'Or', 'And']);
+const BEFORE_REGEX = new Set([
+  'Equals',
+  'NotEquals',
+  'Contains',
+  'StartsWith',
+  'EndsWith',
+  'NotContains',
+  'NotStartsWith',
+  'NotEndsWith',
+  'LParen',
+  'Or',
+  'And',
+]);
 /**
  * `/pattern/flags` after a comparison operator (or inside a value set). Elsewhere `/` divides, so
  * the token looks at the token before it: `RETURN a.x / 2, b.y / 3` holds no regular expression.

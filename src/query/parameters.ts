@@ -37,7 +37,10 @@ export function bindParameters(query: Query, parameters: Parameters = {}): Query
   visitLiterals(copy, (literal, inList) => {
     if (literal.kind !== 'param') return undefined;
     if (!Object.hasOwn(parameters, literal.name)) {
-      throw new QuerySemanticError(literal.position, `the parameter ${literal.name} has no value (pass --param ${literal.name}=<value>, or params in the question or rule)`);
+      throw new QuerySemanticError(
+        literal.position,
+        `the parameter ${literal.name} has no value (pass --param ${literal.name}=<value>, or params in the question or rule)`,
+      );
     }
     const value = parameters[literal.name];
     if (!Array.isArray(value)) return [literalOf(value)];

@@ -40,10 +40,20 @@ function unbracket(image: string): string {
 }
 
 const DATE_UNITS: Record<string, DateUnit> = {
-  hour: 'hour', hours: 'hour', hr: 'hour', hrs: 'hour',
-  day: 'day', days: 'day',
-  month: 'month', months: 'month', mo: 'month', mos: 'month',
-  year: 'year', years: 'year', yr: 'year', yrs: 'year',
+  hour: 'hour',
+  hours: 'hour',
+  hr: 'hour',
+  hrs: 'hour',
+  day: 'day',
+  days: 'day',
+  month: 'month',
+  months: 'month',
+  mo: 'month',
+  mos: 'month',
+  year: 'year',
+  years: 'year',
+  yr: 'year',
+  yrs: 'year',
 };
 
 /**
@@ -261,10 +271,7 @@ class J1qlParser extends EmbeddedActionsParser {
     });
     const verbs = this.SUBRULE(this.verbs);
     this.OPTION2(() => {
-      direction = this.OR([
-        { ALT: () => (this.CONSUME(t.Outgoing), 'out' as Direction) },
-        { ALT: () => (this.CONSUME(t.Incoming), 'in' as Direction) },
-      ]);
+      direction = this.OR([{ ALT: () => (this.CONSUME(t.Outgoing), 'out' as Direction) }, { ALT: () => (this.CONSUME(t.Incoming), 'in' as Direction) }]);
     });
     this.OPTION3(() => {
       this.CONSUME(t.As);
@@ -536,10 +543,7 @@ class J1qlParser extends EmbeddedActionsParser {
     let label: string | undefined;
     this.OPTION(() => {
       this.CONSUME(t.As);
-      label = this.OR2([
-        { ALT: () => this.CONSUME(t.Identifier).image },
-        { ALT: () => unquote(this.CONSUME(t.StringLiteral).image) },
-      ]);
+      label = this.OR2([{ ALT: () => this.CONSUME(t.Identifier).image }, { ALT: () => unquote(this.CONSUME(t.StringLiteral).image) }]);
     });
     return this.ACTION(() => {
       const item = toReturnItem(parsed, positionOf(first));
@@ -690,10 +694,7 @@ class J1qlParser extends EmbeddedActionsParser {
     const ref = this.SUBRULE(this.propertyPath, { ARGS: [true] });
     let direction: 'asc' | 'desc' = 'asc';
     this.OPTION(() => {
-      direction = this.OR([
-        { ALT: () => (this.CONSUME(t.Asc), 'asc' as const) },
-        { ALT: () => (this.CONSUME(t.Desc), 'desc' as const) },
-      ]);
+      direction = this.OR([{ ALT: () => (this.CONSUME(t.Asc), 'asc' as const) }, { ALT: () => (this.CONSUME(t.Desc), 'desc' as const) }]);
     });
     return { alias: ref.alias as string, name: ref.name, direction, position: ref.position };
   });
@@ -725,8 +726,10 @@ type ParsedExpression =
   | { kind: 'all'; alias: string; position: Position };
 
 function asExpression(parsed: ParsedExpression): Expression {
-  if (parsed.kind === 'aggregateCall') throw new QuerySemanticError(parsed.item.position, `${parsed.item.label} cannot be part of an expression: aggregates stand alone in RETURN`);
-  if (parsed.kind === 'object') throw new QuerySemanticError(parsed.position, `${parsed.alias} is a whole entity or relationship; an expression needs ${parsed.alias}.property`);
+  if (parsed.kind === 'aggregateCall')
+    throw new QuerySemanticError(parsed.item.position, `${parsed.item.label} cannot be part of an expression: aggregates stand alone in RETURN`);
+  if (parsed.kind === 'object')
+    throw new QuerySemanticError(parsed.position, `${parsed.alias} is a whole entity or relationship; an expression needs ${parsed.alias}.property`);
   if (parsed.kind === 'all') throw new QuerySemanticError(parsed.position, `${parsed.alias}.* cannot be part of an expression`);
   return parsed;
 }
@@ -820,7 +823,13 @@ function regexLiteral(token: IToken): Literal {
   try {
     new RegExp(source, flags);
   } catch (error) {
-    throw new QuerySyntaxError(positionOf(token).line, positionOf(token).column, `'${token.image}'`, [], `not a valid regular expression: ${(error as Error).message}`);
+    throw new QuerySyntaxError(
+      positionOf(token).line,
+      positionOf(token).column,
+      `'${token.image}'`,
+      [],
+      `not a valid regular expression: ${(error as Error).message}`,
+    );
   }
   return { kind: 'regex', source, flags };
 }
@@ -891,7 +900,12 @@ function syntaxError(text: string, tokens: IToken[], reported: IToken): QuerySyn
   }
   const { labels } = expectedAfter(tokens, tokens.length);
   const { line, column } = positionAfter(text, text.length);
-  return new QuerySyntaxError(line, column, 'end of query', labels.filter((label) => label !== 'end of query'));
+  return new QuerySyntaxError(
+    line,
+    column,
+    'end of query',
+    labels.filter((label) => label !== 'end of query'),
+  );
 }
 
 /** Parses J1QL into its AST. Throws QuerySyntaxError (or QuerySemanticError) with line and column. */

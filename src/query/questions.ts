@@ -67,7 +67,12 @@ export function readQuestions(file: string): Question[] {
     if (unknown) throw yaml.error([...at, unknown], `unknown field (expected ${QUESTION_FIELDS.join(', ')})`);
     const { title, description, tags = [], queries, params = {}, expect } = fields;
     if (typeof title !== 'string' || !title.trim()) throw yaml.error([...at, 'title'], 'expected text');
-    const id = fields.id ?? title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const id =
+      fields.id ??
+      title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
     if (typeof id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(id)) throw yaml.error([...at, 'id'], 'expected lower-case letters, digits and dashes');
     if (seen.has(id)) throw yaml.error([...at, 'id'], `the id ${id} is used twice (also question ${seen.get(id)})`);
     seen.set(id, index);

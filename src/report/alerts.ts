@@ -12,7 +12,13 @@ export function alertInputs(records: readonly AlertRecord[]): AlertInput[] {
     const id = `${record.rule}\u0000${record.status}`;
     let row = rows.get(id);
     if (!row) {
-      row = { rule: record.rule, title: record.pack ? `${record.rule} (${record.pack})` : record.rule, level: record.alertLevel, state: record.status, evidenceKeys: [] };
+      row = {
+        rule: record.rule,
+        title: record.pack ? `${record.rule} (${record.pack})` : record.rule,
+        level: record.alertLevel,
+        state: record.status,
+        evidenceKeys: [],
+      };
       rows.set(id, row);
     }
     if (record.evidence._key) row.evidenceKeys.push(record.evidence._key);

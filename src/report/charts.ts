@@ -52,7 +52,10 @@ export function lineChart(
     .map((s) => {
       const points = s.values.map((value, i) => `${x(i).toFixed(1)},${y(value).toFixed(1)}`).join(' ');
       const dots = s.values
-        .map((value, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(value).toFixed(1)}" r="3" class="${s.className}"><title>${escapeHtml(labels[i])}: ${escapeHtml(s.name)} ${formatNumber(value)}</title></circle>`)
+        .map(
+          (value, i) =>
+            `<circle cx="${x(i).toFixed(1)}" cy="${y(value).toFixed(1)}" r="3" class="${s.className}"><title>${escapeHtml(labels[i])}: ${escapeHtml(s.name)} ${formatNumber(value)}</title></circle>`,
+        )
         .join('');
       return `<polyline points="${points}" class="line ${s.className}"/>${dots}`;
     })

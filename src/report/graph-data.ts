@@ -154,6 +154,11 @@ export function encodeGraph(entities: readonly Entity[], relationships: readonly
       }
       return resolved;
     },
-    stats: { entities: entities.length, relationships: kept.length, indexBytes: index.length, propertyBytes: length(entityChunks) + length(relationshipChunks) },
+    stats: {
+      entities: entities.length,
+      relationships: kept.length,
+      indexBytes: index.length,
+      propertyBytes: length(entityChunks) + length(relationshipChunks),
+    },
   };
 }

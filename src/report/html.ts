@@ -74,10 +74,14 @@ Regions: ${overview.regions.map(escapeHtml).join(', ') || 'none'}.</p>
 ${barChart('Entities by class', overview.byClass, { id: 'chart-classes' })}
 ${barChart('Entities by type', overview.byType, { id: 'chart-types' })}
 ${barChart('Relationships by verb', overview.relationshipsByVerb)}
-${lineChart(`Trend over ${trend.length} retained snapshot${trend.length === 1 ? '' : 's'}`, trend.map((p) => p.endedAt), [
-  { name: 'entities', values: trend.map((p) => p.entities), className: 'series-a' },
-  { name: 'relationships', values: trend.map((p) => p.relationships), className: 'series-b' },
-])}
+${lineChart(
+  `Trend over ${trend.length} retained snapshot${trend.length === 1 ? '' : 's'}`,
+  trend.map((p) => p.endedAt),
+  [
+    { name: 'entities', values: trend.map((p) => p.entities), className: 'series-a' },
+    { name: 'relationships', values: trend.map((p) => p.relationships), className: 'series-b' },
+  ],
+)}
 </div>
 <details><summary>Accounts (${overview.accounts.length})</summary>${accounts}</details>
 </section>`;
@@ -95,14 +99,28 @@ function healthSection(model: ReportModel): string {
   const stale = health.notRefreshed.length
     ? table(
         ['Account', 'Region', 'Collector', 'Types', 'Entities carried forward'],
-        health.notRefreshed.map((s) => [escapeHtml(s.accountId), escapeHtml(s.region), escapeHtml(s.collector), escapeHtml(s.types.join(', ')), number(s.entitiesCarried)]),
+        health.notRefreshed.map((s) => [
+          escapeHtml(s.accountId),
+          escapeHtml(s.region),
+          escapeHtml(s.collector),
+          escapeHtml(s.types.join(', ')),
+          number(s.entitiesCarried),
+        ]),
       )
     : '<p class="ok">Every scope was refreshed.</p>';
   const skippedAccounts = health.skippedAccounts.length
-    ? table(['Account', 'Name', 'Reason'], health.skippedAccounts.map((a) => [a.accountId, a.name ?? '', a.reason].map(escapeHtml)), 'skipped-accounts')
+    ? table(
+        ['Account', 'Name', 'Reason'],
+        health.skippedAccounts.map((a) => [a.accountId, a.name ?? '', a.reason].map(escapeHtml)),
+        'skipped-accounts',
+      )
     : '<p class="ok">No account was skipped.</p>';
   const skippedRegions = health.skippedRegions.length
-    ? table(['Account', 'Region', 'Reason'], health.skippedRegions.map((r) => [r.accountId, r.region, r.reason].map(escapeHtml)), 'skipped-regions')
+    ? table(
+        ['Account', 'Region', 'Reason'],
+        health.skippedRegions.map((r) => [r.accountId, r.region, r.reason].map(escapeHtml)),
+        'skipped-regions',
+      )
     : '<p class="ok">No region was skipped.</p>';
   const c = health.collectors;
   return `<section id="health"><h2>Health</h2>
@@ -123,7 +141,8 @@ ${health.errorsByCode.length ? barChart('Errors by code', health.errorsByCode) :
 
 function changesSection(model: ReportModel, present: (key: string) => boolean): string {
   const { changes } = model;
-  if (!changes.previous) return `<section id="changes"><h2>Changes</h2><p class="not-evaluated">No previous snapshot in this store: this is the first one.</p></section>`;
+  if (!changes.previous)
+    return `<section id="changes"><h2>Changes</h2><p class="not-evaluated">No previous snapshot in this store: this is the first one.</p></section>`;
   if (changes.previousUnreadable) {
     return `<section id="changes"><h2>Changes</h2><p class="not-evaluated">The previous snapshot, <code>${escapeHtml(changes.previous.file)}</code>, could not be read: ${escapeHtml(changes.previousUnreadable)}</p></section>`;
   }
@@ -144,11 +163,21 @@ function changesSection(model: ReportModel, present: (key: string) => boolean): 
 <div class="tile"><span class="value change-deleted">-${number(e.deleted)}</span><span>entities deleted</span></div>
 <div class="tile"><span class="value">+${number(r.created)} ~${number(r.updated)} -${number(r.deleted)}</span><span>relationships</span></div>
 </div>
-${changes.byType.length ? stackedBarChart('Changes by type', changes.byType.slice(0, 15).map((row) => ({ name: row.type, parts: [
-  { name: 'created', count: row.created, className: 'change-created-fill' },
-  { name: 'updated', count: row.updated, className: 'change-updated-fill' },
-  { name: 'deleted', count: row.deleted, className: 'change-deleted-fill' },
-] }))) : ''}
+${
+  changes.byType.length
+    ? stackedBarChart(
+        'Changes by type',
+        changes.byType.slice(0, 15).map((row) => ({
+          name: row.type,
+          parts: [
+            { name: 'created', count: row.created, className: 'change-created-fill' },
+            { name: 'updated', count: row.updated, className: 'change-updated-fill' },
+            { name: 'deleted', count: row.deleted, className: 'change-deleted-fill' },
+          ],
+        })),
+      )
+    : ''
+}
 ${total ? table(['Change', 'Type', 'Key', 'Properties'], listed, 'changes') : '<p class="ok">Nothing changed.</p>'}
 ${total > changes.listed.length ? `<p class="note">${number(changes.listed.length)} of ${number(total)} changes listed.</p>` : ''}
 </section>`;

@@ -108,7 +108,8 @@ function describe(error: ErrorObject): string {
     .slice(1)
     .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`))
     .join('');
-  if (error.keyword === 'additionalProperties') return `${where || '(top level)'}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  if (error.keyword === 'additionalProperties')
+    return `${where || '(top level)'}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
   if (error.keyword === 'required') return `${where || '(top level)'}: "${(error.params as { missingProperty: string }).missingProperty}" is required`;
   if (error.keyword === 'enum') return `${where}: must be one of ${(error.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
   return `${where || '(top level)'}: ${error.message ?? error.keyword}`;

@@ -161,7 +161,12 @@ export function healthOf(metadata: SnapshotMetadata): Health {
 }
 
 /** Entity changes (by content, as the ingestion counts them) and relationship changes between two snapshots. */
-export function changesBetween(previous: { entities: Entity[]; relationships: Relationship[] } | undefined, current: Snapshot, previousFile?: string, previousEndedAt?: string): Changes {
+export function changesBetween(
+  previous: { entities: Entity[]; relationships: Relationship[] } | undefined,
+  current: Snapshot,
+  previousFile?: string,
+  previousEndedAt?: string,
+): Changes {
   if (!previous) {
     return { entities: { created: 0, updated: 0, deleted: 0 }, relationships: { created: 0, updated: 0, deleted: 0 }, listed: [], byType: [] };
   }
@@ -210,7 +215,9 @@ export function runSavedQueries(snapshot: Snapshot, queries: readonly SavedQuery
       default: {
         // Entities in cells are shown by key: the explorer has their properties.
         const rows = result.data.map((row) =>
-          Object.fromEntries(Object.entries(row).map(([column, value]) => [column, value && typeof value === 'object' && '_key' in value ? value._key : value])),
+          Object.fromEntries(
+            Object.entries(row).map(([column, value]) => [column, value && typeof value === 'object' && '_key' in value ? value._key : value]),
+          ),
         );
         return { title, query, type: result.type, total: result.total, vertexKeys: [], edgeKeys: [], columns: result.columns, rows };
       }
@@ -248,7 +255,11 @@ function pointOf(file: string, metadata: SnapshotMetadata): TrendPoint {
 }
 
 /** The retained snapshot just before the reported one (by end time), if any. */
-export async function previousOf(retained: readonly string[], snapshotFile: string, metadata: SnapshotMetadata): Promise<{ file: string; endedAt: string } | undefined> {
+export async function previousOf(
+  retained: readonly string[],
+  snapshotFile: string,
+  metadata: SnapshotMetadata,
+): Promise<{ file: string; endedAt: string } | undefined> {
   let best: { file: string; endedAt: string } | undefined;
   const current = path.resolve(snapshotFile);
   for (const file of retained) {

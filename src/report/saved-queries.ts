@@ -17,7 +17,10 @@ export const DEFAULT_SAVED_QUERIES: readonly SavedQuery[] = [
     title: 'Network ACLs that allow ingress from the Internet',
     query: 'FIND aws_network_acl THAT ALLOWS AS rule internet WHERE rule.ingress = true RETURN TREE',
   },
-  { title: 'Policies that grant administrator access to an account', query: 'FIND AccessPolicy THAT ALLOWS AS grant aws_account WHERE grant.admin = true RETURN TREE' },
+  {
+    title: 'Policies that grant administrator access to an account',
+    query: 'FIND AccessPolicy THAT ALLOWS AS grant aws_account WHERE grant.admin = true RETURN TREE',
+  },
   { title: 'Roles trusted by other accounts', query: 'FIND aws_iam_role THAT TRUSTS aws_account RETURN TREE' },
   { title: 'IAM users with a password and no MFA', query: 'FIND aws_iam_user WITH mfaEnabled = false AND passwordEnabled = true' },
   { title: 'Public S3 buckets', query: 'FIND aws_s3_bucket WITH public = true' },

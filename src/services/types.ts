@@ -1,4 +1,5 @@
 import type { Collector } from '../collectors/types';
+import type { EntitySchema } from '../graph/schema';
 import type { ServiceSimulator } from '../sim/types';
 
 /**
@@ -16,4 +17,9 @@ export interface ServiceModule {
   simulators: ServiceSimulator[];
   /** Absolute path of this service's fragment of the built-in world (YAML), if any. */
   demoWorldFragment?: string;
+}
+
+/** An AWS service: it has an `aws_<service>` entity in every account, of this schema (its `SERVICE`). */
+export interface AwsServiceModule extends ServiceModule {
+  serviceEntity: EntitySchema;
 }

@@ -1,5 +1,6 @@
 import { ServiceException } from '@smithy/smithy-client';
 import type { ClientPlugin } from '../aws/access';
+import { collectorOfUserAgent } from '../aws/collector-user-agent';
 import { rateLimitRule } from '../aws/rate-limits';
 import { callerAccount, sessionTokenExpiry } from './identity';
 import { seededRandom } from './random';
@@ -78,6 +79,8 @@ export class SimulatedAws {
   private readonly simulatorsByClient = new Map<string, ServiceSimulator[]>();
   private readonly routes = new Map<string, Route | null>();
   private readonly declaredRegions = new Map<string, string>();
+  /** Operations called per collector, once {@link recordOperations} was called. */
+  private operationsByCollector?: Map<string, Set<string>>;
 
   /** The organization's wall clock (epoch ms): credentials' expiry is checked against it. */
   readonly now: () => number;
@@ -137,12 +140,22 @@ export class SimulatedAws {
             }
             let accountBuckets = buckets.get(accountId);
             if (!accountBuckets) buckets.set(accountId, (accountBuckets = new Map()));
+            if (this.operationsByCollector) this.record(collectorOfUserAgent(headers?.['user-agent']) ?? '', context);
             return this.answer(accountId, region, accountBuckets, context, args.input).then(toHandlerOutput);
           },
           { step: 'finalizeRequest', name: 'orggraphSimulatedAws', priority: 'low' },
         );
       },
     };
+  }
+
+  /**
+   * From now on, records every operation called (`service:Operation`, answered or refused) under the
+   * collector its `User-Agent` names (`''` for calls outside a collector: AssumeRole); the same map
+   * is returned on every call and filled as calls come.
+   */
+  recordOperations(): ReadonlyMap<string, ReadonlySet<string>> {
+    return (this.operationsByCollector ??= new Map());
   }
 
   /** Middleware for the STS client that assumes roles with the ingester's base credentials. */
@@ -154,6 +167,14 @@ export class SimulatedAws {
     const status = this.declaredRegions.get(region);
     if (status === undefined) return false;
     return ENABLED_OPT_IN.has(status) || (account.optedInRegions ?? []).includes(region);
+  }
+
+  private record(collector: string, context: MiddlewareContext): void {
+    const route = this.route(context.clientName ?? 'UnknownClient', context.commandName ?? 'UnknownCommand');
+    if (!route || !this.operationsByCollector) return;
+    let operations = this.operationsByCollector.get(collector);
+    if (!operations) this.operationsByCollector.set(collector, (operations = new Set()));
+    operations.add(route.action);
   }
 
   /** The simulator and handler of a command, looked up once per client and command name. */
@@ -311,8 +332,7 @@ class CallContext implements SimCallContext {
   sectionOf<T>(service: string, otherRegion?: string): T | undefined {
     const account = this.account;
     return (otherRegion === 'global' ? account.global?.[service] : (account.regions?.[otherRegion ?? this.region]?.[service] ?? account.global?.[service])) as
-      | T
-      | undefined;
+      T | undefined;
   }
 
   pageSize(requestedMax?: number, awsMax?: number): number {

@@ -122,6 +122,8 @@ export interface ServiceSimulator {
   bucket?: (operation: string) => TokenBucketSpec;
   /** Builds a section of the given size for generated benchmark worlds. */
   generate?: (input: GenerateInput) => unknown;
+  /** Record fields whose value defines a resource id (`VpcId`), for the world's reference check. */
+  idFields?: readonly string[];
 }
 
 export interface GenerateInput {

@@ -19,9 +19,7 @@ export class VirtualTime implements PacerClock {
   private sequence = 0;
   private advancing = false;
 
-  constructor(
-    private readonly options: { msPerRead?: number; start?: number } = {},
-  ) {
+  constructor(private readonly options: { msPerRead?: number; start?: number } = {}) {
     this.time = options.start ?? 0;
   }
 

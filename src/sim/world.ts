@@ -158,7 +158,13 @@ export function parseWorld(text: string, file: string, simulators: readonly Serv
     throw new WorldError(`invalid world description\n  ${problems.join('\n  ')}`);
   }
   checkReferences(data, file);
-  checkResourceReferences(data, file, document, lineCounter);
+  checkResourceReferences(
+    data,
+    file,
+    document,
+    lineCounter,
+    simulators.flatMap((simulator) => simulator.idFields ?? []),
+  );
   return data;
 }
 
@@ -183,13 +189,15 @@ function checkReferences(world: World, file: string): void {
  * AWS resource ids a world refers to (`subnet-...`, `sg-...`): each must be the `id` (or
  * `allocationId`) of a resource somewhere in the world, or the simulated AWS answers with data that
  * names nothing and the ingestion reports it as unexpected errors, far from the typo.
+ * Simulators built with the service kit add their records' id fields (`KeyPairId`) as defining keys.
  * Not checked: ids AWS owns (public AMIs, managed prefix lists), ids in an object that names an
  * account outside the world (a partner's VPC), and the network interface a NAT gateway creates.
  */
 const RESOURCE_ID = /^(vpc|subnet|igw|eigw|vgw|cgw|nat|rtb|acl|sg|eni|i|vol|snap|pcx|eipalloc|fl|key|vpce|tgw|lt|dopt)-[0-9a-f]{8,17}$/;
 const DEFINING_KEYS = new Set(['id', 'allocationId']);
 
-export function resourceReferenceProblems(world: World): Array<{ pointer: string; id: string }> {
+export function resourceReferenceProblems(world: World, idFields: readonly string[] = []): Array<{ pointer: string; id: string }> {
+  const definingKeys = new Set([...DEFINING_KEYS, ...idFields]);
   const accounts = new Set(world.accounts.map((account) => account.id));
   const defined = new Set<string>();
   const references: Array<{ pointer: string; id: string }> = [];
@@ -202,7 +210,7 @@ export function resourceReferenceProblems(world: World): Array<{ pointer: string
       if (typeof record.account === 'string' && !accounts.has(record.account)) return;
       for (const [name, child] of Object.entries(record)) walk(child, `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, name, key);
     } else if (typeof value === 'string' && RESOURCE_ID.test(value)) {
-      if (DEFINING_KEYS.has(key ?? '') || (key === 'eni' && parentKey === 'natGateways')) defined.add(value);
+      if (definingKeys.has(key ?? '') || (key === 'eni' && parentKey === 'natGateways')) defined.add(value);
       else references.push({ pointer, id: value });
     }
   };
@@ -213,12 +221,15 @@ export function resourceReferenceProblems(world: World): Array<{ pointer: string
   return references.filter((reference) => !defined.has(reference.id));
 }
 
-function checkResourceReferences(world: World, file: string, document: Document, lineCounter: LineCounter): void {
-  const problems = resourceReferenceProblems(world);
+function checkResourceReferences(world: World, file: string, document: Document, lineCounter: LineCounter, idFields: readonly string[]): void {
+  const problems = resourceReferenceProblems(world, idFields);
   if (!problems.length) return;
   const lines = problems
     .slice(0, 20)
-    .map(({ pointer, id }) => `${file}:${positionOf(document.contents, pointer, lineCounter) || '?'}: ${readablePath(pointer)}: ${id} is not the id of any resource in this world`);
+    .map(
+      ({ pointer, id }) =>
+        `${file}:${positionOf(document.contents, pointer, lineCounter) || '?'}: ${readablePath(pointer)}: ${id} is not the id of any resource in this world`,
+    );
   if (problems.length > 20) lines.push(`... and ${problems.length - 20} more`);
   throw new WorldError(`invalid world description\n  ${lines.join('\n  ')}`);
 }

@@ -28,7 +28,10 @@ const VOLATILE = new Set(VOLATILE_PROPERTIES);
 function fingerprint(object: Entity | Relationship): string {
   const copy: Record<string, unknown> = { ...object };
   for (const key of VOLATILE) delete copy[key];
-  return crypto.createHash('sha1').update(canonicalJson(copy as Entity)).digest('base64');
+  return crypto
+    .createHash('sha1')
+    .update(canonicalJson(copy as Entity))
+    .digest('base64');
 }
 
 /** Entity changes between two snapshots, by key and content. */
@@ -44,7 +47,9 @@ export function diffEntities(previous: Iterable<Entity>, current: Iterable<Entit
       changes.push({ change: 'created', _key: entity._key, _type: entity._type });
     } else if (fingerprint(old) !== fingerprint(entity)) {
       const names = new Set([...Object.keys(old), ...Object.keys(entity)]);
-      const properties = [...names].filter((name) => !VOLATILE.has(name) && !isTimestampProperty(name) && JSON.stringify(old[name]) !== JSON.stringify(entity[name])).sort();
+      const properties = [...names]
+        .filter((name) => !VOLATILE.has(name) && !isTimestampProperty(name) && JSON.stringify(old[name]) !== JSON.stringify(entity[name]))
+        .sort();
       changes.push({ change: 'updated', _key: entity._key, _type: entity._type, properties });
     }
   }

@@ -96,5 +96,10 @@ export interface Snapshot {
  * change-tracking timestamps are not content and are left out (see `timestamps.ts`).
  */
 export function canonicalJson(object: Entity | Relationship): string {
-  return JSON.stringify(object, Object.keys(object).filter((name) => !isTimestampProperty(name)).sort());
+  return JSON.stringify(
+    object,
+    Object.keys(object)
+      .filter((name) => !isTimestampProperty(name))
+      .sort(),
+  );
 }

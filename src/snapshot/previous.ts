@@ -154,7 +154,8 @@ export interface SnapshotLineSource {
  */
 export async function readPreviousSnapshot(source: string | SnapshotLineSource, options: PreviousSnapshotOptions): Promise<PreviousSnapshot> {
   const file = typeof source === 'string' ? source : source.label;
-  const scan = (visitor: SnapshotLineVisitor, scanOptions: ScanOptions) => (typeof source === 'string' ? scanSnapshotLines(source, visitor, scanOptions) : source.scan(visitor, scanOptions));
+  const scan = (visitor: SnapshotLineVisitor, scanOptions: ScanOptions) =>
+    typeof source === 'string' ? scanSnapshotLines(source, visitor, scanOptions) : source.scan(visitor, scanOptions);
   const { failedScopes, everGrowingTypes, outsideScope } = options;
   const enrichedTypes = options.enrichedTypes ?? new Map<string, ReadonlySet<string>>();
   const carryAny = failedScopes.length > 0 || everGrowingTypes.size > 0 || enrichedTypes.size > 0 || outsideScope !== undefined;
@@ -193,42 +194,46 @@ export async function readPreviousSnapshot(source: string | SnapshotLineSource, 
     if (why === 'kept' && outsideScope?.(entity)) outsideKeys.add(entity._key);
     if (why || entity._source === 'system-mapper') entities.push(entity);
   };
-  const metadata = await scan({
-    entity: (line, lineNumber) => {
-      // The timestamps after the content are digested on their own; kept entities keep them.
-      const { content: text, timestamps } = splitTimestamps(line);
-      const upTo = readableUpTo(text);
-      const key = upTo < 0 ? undefined : stringAt(text, propertyAt(text, KEY, upTo), KEY);
-      if (key === undefined) {
-        const entity = parseSnapshotLine<Entity>(file, lineNumber, line);
-        digest.add(entity);
-        keepEntity(entity, carryAny ? reason(entity) : undefined);
-        return;
-      }
-      digest.addCanonical(key, text, timestamps);
-      const sourceAt = propertyAt(text, SOURCE, upTo);
-      const mapped = sourceAt >= 0 && text.startsWith(MAPPED, sourceAt);
-      const why = carryAny ? lineReason(text, upTo) : undefined;
-      if (mapped || why) keepEntity(parseSnapshotLine<Entity>(file, lineNumber, line), why);
+  const metadata = await scan(
+    {
+      entity: (line, lineNumber) => {
+        // The timestamps after the content are digested on their own; kept entities keep them.
+        const { content: text, timestamps } = splitTimestamps(line);
+        const upTo = readableUpTo(text);
+        const key = upTo < 0 ? undefined : stringAt(text, propertyAt(text, KEY, upTo), KEY);
+        if (key === undefined) {
+          const entity = parseSnapshotLine<Entity>(file, lineNumber, line);
+          digest.add(entity);
+          keepEntity(entity, carryAny ? reason(entity) : undefined);
+          return;
+        }
+        digest.addCanonical(key, text, timestamps);
+        const sourceAt = propertyAt(text, SOURCE, upTo);
+        const mapped = sourceAt >= 0 && text.startsWith(MAPPED, sourceAt);
+        const why = carryAny ? lineReason(text, upTo) : undefined;
+        if (mapped || why) keepEntity(parseSnapshotLine<Entity>(file, lineNumber, line), why);
+      },
+      relationship: (line, lineNumber) => {
+        const { content: text, timestamps } = splitTimestamps(line);
+        const upTo = readableUpTo(text);
+        const key = upTo < 0 ? undefined : stringAt(text, propertyAt(text, KEY, upTo), KEY);
+        if (key === undefined) {
+          const relationship = parseSnapshotLine<Relationship>(file, lineNumber, line);
+          relationshipDigest.add(relationship);
+          const touchesOutside = outsideKeys.has(relationship._fromEntityKey) || outsideKeys.has(relationship._toEntityKey);
+          if (carryAny && (reason(relationship) || failedKeys.has(relationship._fromEntityKey) || touchesOutside)) relationships.push(relationship);
+          return;
+        }
+        relationshipDigest.addCanonical(key, text, timestamps);
+        if (!carryAny) return;
+        const from = failedKeys.size || outsideKeys.size ? stringAt(text, propertyAt(text, FROM, upTo), FROM) : undefined;
+        const to = outsideKeys.size ? stringAt(text, propertyAt(text, TO, upTo), TO) : undefined;
+        const touchesOutside = (from !== undefined && outsideKeys.has(from)) || (to !== undefined && outsideKeys.has(to));
+        if ((from !== undefined && failedKeys.has(from)) || touchesOutside || lineReason(text, upTo))
+          relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, line));
+      },
     },
-    relationship: (line, lineNumber) => {
-      const { content: text, timestamps } = splitTimestamps(line);
-      const upTo = readableUpTo(text);
-      const key = upTo < 0 ? undefined : stringAt(text, propertyAt(text, KEY, upTo), KEY);
-      if (key === undefined) {
-        const relationship = parseSnapshotLine<Relationship>(file, lineNumber, line);
-        relationshipDigest.add(relationship);
-        const touchesOutside = outsideKeys.has(relationship._fromEntityKey) || outsideKeys.has(relationship._toEntityKey);
-        if (carryAny && (reason(relationship) || failedKeys.has(relationship._fromEntityKey) || touchesOutside)) relationships.push(relationship);
-        return;
-      }
-      relationshipDigest.addCanonical(key, text, timestamps);
-      if (!carryAny) return;
-      const from = failedKeys.size || outsideKeys.size ? stringAt(text, propertyAt(text, FROM, upTo), FROM) : undefined;
-      const to = outsideKeys.size ? stringAt(text, propertyAt(text, TO, upTo), TO) : undefined;
-      const touchesOutside = (from !== undefined && outsideKeys.has(from)) || (to !== undefined && outsideKeys.has(to));
-      if ((from !== undefined && failedKeys.has(from)) || touchesOutside || lineReason(text, upTo)) relationships.push(parseSnapshotLine<Relationship>(file, lineNumber, line));
-    },
-  }, { onContentChecked: (matches) => (contentMatches = matches) });
+    { onContentChecked: (matches) => (contentMatches = matches) },
+  );
   return { metadata, entities, relationships, digest, relationshipDigest, contentMatches };
 }

@@ -23,10 +23,7 @@ const CLOSE_BRACE = 0x7d;
  * string larger than a line, and no per-line promise. A line feed byte never occurs inside a UTF-8
  * sequence, so each line is decoded on its own.
  */
-export async function scanLines(
-  file: string,
-  onLine: (line: string, lineNumber: number, bytes: Buffer, start: number, stop: number) => void,
-): Promise<number> {
+export async function scanLines(file: string, onLine: (line: string, lineNumber: number, bytes: Buffer, start: number, stop: number) => void): Promise<number> {
   const handle = await fs.open(file, 'r');
   try {
     let chunk = Buffer.allocUnsafe(READ_BYTES);
@@ -238,7 +235,13 @@ export async function readSnapshotMetadata(file: string): Promise<SnapshotMetada
       await handle.read(buffer, 0, buffer.length, start);
       const text = buffer.toString('utf8');
       const at = text.lastIndexOf(`\n${METADATA}`);
-      if (at >= 0) return JSON.parse(text.slice(at + 1 + METADATA.length).trimEnd().slice(0, -1)) as SnapshotMetadata;
+      if (at >= 0)
+        return JSON.parse(
+          text
+            .slice(at + 1 + METADATA.length)
+            .trimEnd()
+            .slice(0, -1),
+        ) as SnapshotMetadata;
       if (start === 0) throw new SnapshotFormatError(file, 0, 'truncated: the metadata line is missing');
       chunkSize *= 4;
     }

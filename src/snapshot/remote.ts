@@ -182,7 +182,14 @@ export class S3SnapshotStore {
     const { size } = await fs.stat(file);
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.location.bucket, Key: key, Body: createReadStream(file), ContentLength: size, ContentType: contentType, ...this.encryptionParameters() }),
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: key,
+          Body: createReadStream(file),
+          ContentLength: size,
+          ContentType: contentType,
+          ...this.encryptionParameters(),
+        }),
       );
     } catch (error) {
       throw new RemoteStoreError(`cannot upload ${path.basename(file)} to ${this.uri(relative)}: ${describe(error)}`);
@@ -211,7 +218,15 @@ export class S3SnapshotStore {
     const body = await fs.readFile(path.join(directory, name), 'utf8').catch(() => undefined);
     if (body === undefined) return;
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.key(name), Body: body, ContentType: 'application/json', ...this.encryptionParameters() }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: this.key(name),
+          Body: body,
+          ContentType: 'application/json',
+          ...this.encryptionParameters(),
+        }),
+      );
     } catch (error) {
       throw new RemoteStoreError(`cannot upload ${this.uri(name)}: ${describe(error)}`);
     }
@@ -222,9 +237,7 @@ export class S3SnapshotStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.key('snapshots/'), ContinuationToken: token }),
-      );
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.key('snapshots/'), ContinuationToken: token }));
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -240,7 +253,10 @@ export class S3SnapshotStore {
       const failed = result.Errors ?? [];
       if (failed.length) {
         throw new RemoteStoreError(
-          `cannot delete ${failed.length} object(s) under ${this.uri()}: ${failed.slice(0, 3).map((e) => `${e.Key} ${e.Code}`).join(', ')}`,
+          `cannot delete ${failed.length} object(s) under ${this.uri()}: ${failed
+            .slice(0, 3)
+            .map((e) => `${e.Key} ${e.Code}`)
+            .join(', ')}`,
         );
       }
     }

@@ -57,7 +57,12 @@ export class SnapshotStoreError extends Error {
  * The pointer moves only after the new snapshot is completely on disk.
  */
 export class SnapshotStore {
-  constructor(readonly directory: string) {}
+  /** Absolute: file lists and the pointer's path are compared as absolute paths (a relative `.orggraph` too). */
+  readonly directory: string;
+
+  constructor(directory: string) {
+    this.directory = path.resolve(directory);
+  }
 
   private get latestFile(): string {
     return path.join(this.directory, 'latest.json');
@@ -75,10 +80,16 @@ export class SnapshotStore {
     try {
       pointer = JSON.parse(text) as LatestPointer;
     } catch {
-      throw new SnapshotStoreError(this.latestFile, `not valid JSON; remove it (the newest intact snapshot is used then) or point it at a snapshot in ${path.join(this.directory, 'snapshots')}`);
+      throw new SnapshotStoreError(
+        this.latestFile,
+        `not valid JSON; remove it (the newest intact snapshot is used then) or point it at a snapshot in ${path.join(this.directory, 'snapshots')}`,
+      );
     }
     if (!pointer || typeof pointer.path !== 'string') {
-      throw new SnapshotStoreError(this.latestFile, `path: missing; remove the file (the newest intact snapshot is used then) or point it at a snapshot in ${path.join(this.directory, 'snapshots')}`);
+      throw new SnapshotStoreError(
+        this.latestFile,
+        `path: missing; remove the file (the newest intact snapshot is used then) or point it at a snapshot in ${path.join(this.directory, 'snapshots')}`,
+      );
     }
     return { ...pointer, absolutePath: path.resolve(this.directory, pointer.path) };
   }
@@ -165,7 +176,10 @@ export class SnapshotStore {
   async list(): Promise<string[]> {
     const directory = path.join(this.directory, 'snapshots');
     const names = await fs.readdir(directory).catch(() => [] as string[]);
-    return names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort().map((name) => path.join(directory, name));
+    return names
+      .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+      .sort()
+      .map((name) => path.join(directory, name));
   }
 
   async write(

@@ -42,7 +42,12 @@ export interface GraphStorage {
   /** What carry-forward and the change counts need from a previous snapshot (see `readPreviousSnapshot`). */
   readPrevious(ref: SnapshotRef, options: PreviousSnapshotOptions): Promise<PreviousSnapshot>;
   /** Writes the run's graph; `graphSha256` is empty when the snapshot waits for other shards. */
-  write(entities: Entity[], relationships: Relationship[], metadata: Omit<SnapshotMetadata, 'graphSha256'>, hooks?: WriteHooks): Promise<WrittenSnapshot & { pending?: string }>;
+  write(
+    entities: Entity[],
+    relationships: Relationship[],
+    metadata: Omit<SnapshotMetadata, 'graphSha256'>,
+    hooks?: WriteHooks,
+  ): Promise<WrittenSnapshot & { pending?: string }>;
   /** Removes all but the `keep` newest snapshots (a database store: history older than them). */
   prune(keep: number, options?: { dryRun?: boolean }): Promise<{ removed: string[]; kept: string[] }>;
   /** The newest complete snapshot, or undefined when there is none yet. */

@@ -1,7 +1,17 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import test from 'ava';
-import { batches, buildMessages, deliverAlerts, MAX_MESSAGE_BYTES, type AlertMessage, type AlertRecord, type DeliveryAction, type DeliveryOptions, type SnapshotRef } from '../../src/alerts';
+import {
+  batches,
+  buildMessages,
+  deliverAlerts,
+  MAX_MESSAGE_BYTES,
+  type AlertMessage,
+  type AlertRecord,
+  type DeliveryAction,
+  type DeliveryOptions,
+  type SnapshotRef,
+} from '../../src/alerts';
 import { fastRetryStrategy } from '../../src/sim/retry';
 import { AwsLoopback, internalError, snsNotFound, snsThrottling, sqsThrottling } from './aws-loopback';
 
@@ -17,7 +27,14 @@ function alert(rule: string, index: number, status: AlertRecord['status'] = 'NEW
     status,
     firstSeenOn: SNAPSHOT.endedAt,
     lastSeenOn: SNAPSHOT.endedAt,
-    evidence: { key: `arn:aws:s3:::bucket-${index}`, query: 'query0', _key: `arn:aws:s3:::bucket-${index}`, _type: 'aws_s3_bucket', _accountId: '222222222222', displayName: `bucket-${index}${'x'.repeat(padding)}` },
+    evidence: {
+      key: `arn:aws:s3:::bucket-${index}`,
+      query: 'query0',
+      _key: `arn:aws:s3:::bucket-${index}`,
+      _type: 'aws_s3_bucket',
+      _accountId: '222222222222',
+      displayName: `bucket-${index}${'x'.repeat(padding)}`,
+    },
   };
 }
 
@@ -46,7 +63,12 @@ async function withServer<T>(run: (server: AwsLoopback) => Promise<T>): Promise<
 
 test('SNS: one signed Publish per rule and status, with the documented JSON payload', async (t) => {
   await withServer(async (server) => {
-    const alerts = [alert('aws-s3-bucket-public', 1), alert('aws-s3-bucket-public', 2), alert('aws-ebs-volume-unencrypted', 3, 'NEW', 'LOW'), alert('aws-s3-bucket-public', 4, 'RESOLVED')];
+    const alerts = [
+      alert('aws-s3-bucket-public', 1),
+      alert('aws-s3-bucket-public', 2),
+      alert('aws-ebs-volume-unencrypted', 3, 'NEW', 'LOW'),
+      alert('aws-s3-bucket-public', 4, 'RESOLVED'),
+    ];
     const actions: DeliveryAction[] = [{ type: 'SEND_SNS_NOTIFICATION', topicArn: TOPIC, minLevel: 'MEDIUM', on: ['NEW', 'RESOLVED'] }];
     const report = await deliverAlerts(alerts, () => actions, RULES, SNAPSHOT, clients(server));
     t.deepEqual(report, { messages: 2, delivered: 2, failed: 0, failures: [] });
@@ -60,11 +82,20 @@ test('SNS: one signed Publish per rule and status, with the documented JSON payl
       t.regex(String(request.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDINGESTINGACCOUNT\/\d{8}\/us-east-1\/sns\/aws4_request/);
     }
     const messages = server.requests.map((request) => JSON.parse(String(request.body.Message)) as AlertMessage);
-    t.deepEqual(messages.map((m) => [m.status, m.rule.name, m.alerts.map((a) => a.evidence.key)]), [
-      ['NEW', 'aws-s3-bucket-public', ['arn:aws:s3:::bucket-1', 'arn:aws:s3:::bucket-2']],
-      ['RESOLVED', 'aws-s3-bucket-public', ['arn:aws:s3:::bucket-4']],
-    ]);
-    t.like(messages[0], { format: 'aws-org-graph.alert/1', rule: { name: 'aws-s3-bucket-public', description: 'public bucket', pack: 'aws', alertLevel: 'HIGH' }, snapshot: SNAPSHOT, part: 1, parts: 1 });
+    t.deepEqual(
+      messages.map((m) => [m.status, m.rule.name, m.alerts.map((a) => a.evidence.key)]),
+      [
+        ['NEW', 'aws-s3-bucket-public', ['arn:aws:s3:::bucket-1', 'arn:aws:s3:::bucket-2']],
+        ['RESOLVED', 'aws-s3-bucket-public', ['arn:aws:s3:::bucket-4']],
+      ],
+    );
+    t.like(messages[0], {
+      format: 'aws-org-graph.alert/1',
+      rule: { name: 'aws-s3-bucket-public', description: 'public bucket', pack: 'aws', alertLevel: 'HIGH' },
+      snapshot: SNAPSHOT,
+      part: 1,
+      parts: 1,
+    });
     t.is(server.requests[0].body.Subject, '[HIGH] NEW 2 alerts: aws-s3-bucket-public');
   });
 });
@@ -83,7 +114,10 @@ test('SNS: a throttled Publish is retried and delivered; a missing topic is reco
     t.like(report.failures[0], { type: 'SEND_SNS_NOTIFICATION', target: `${TOPIC}-gone`, rule: 'aws-s3-bucket-public', status: 'NEW', attempts: 1 });
     t.regex(report.failures[0].error, /NotFound/);
     // The throttled request and its retry, then the missing topic once (a client error is not retried).
-    t.deepEqual(server.requests.map((r) => r.body.TopicArn), [TOPIC, TOPIC, `${TOPIC}-gone`]);
+    t.deepEqual(
+      server.requests.map((r) => r.body.TopicArn),
+      [TOPIC, TOPIC, `${TOPIC}-gone`],
+    );
   });
 });
 
@@ -119,7 +153,13 @@ test('SQS: SendMessageBatch in batches of 10, every body within 256 KiB, bodies 
     const big = parsed.filter((message) => message.rule.name === 'aws-s3-bucket-public');
     t.true(big.length >= 2);
     t.true(big.every((message) => message.parts === big.length));
-    t.deepEqual(big.flatMap((message) => message.alerts.map((a) => a.evidence.key)).sort(), alerts.slice(25).map((a) => a.evidence.key).sort());
+    t.deepEqual(
+      big.flatMap((message) => message.alerts.map((a) => a.evidence.key)).sort(),
+      alerts
+        .slice(25)
+        .map((a) => a.evidence.key)
+        .sort(),
+    );
   });
 });
 
@@ -157,7 +197,10 @@ test('a queue that keeps failing is retried up to the attempts, then recorded', 
   await withServer(async (server) => {
     server.override = () => internalError;
     const queueUrl = server.queueUrl('alerts');
-    const report = await deliverAlerts([alert('aws-s3-bucket-public', 1)], () => [{ type: 'SEND_SQS_MESSAGE', queueUrl }], RULES, SNAPSHOT, { ...clients(server), attempts: 2 });
+    const report = await deliverAlerts([alert('aws-s3-bucket-public', 1)], () => [{ type: 'SEND_SQS_MESSAGE', queueUrl }], RULES, SNAPSHOT, {
+      ...clients(server),
+      attempts: 2,
+    });
     t.like(report, { messages: 1, delivered: 0, failed: 1 });
     t.is(report.failures[0].attempts, 2);
     // Each of our two attempts is a call the SDK itself tried three times.
@@ -177,7 +220,13 @@ test('messages and batches stay within the limits', (t) => {
   t.true(Buffer.byteLength(only) < MAX_MESSAGE_BYTES);
   t.is((JSON.parse(only) as AlertMessage).alerts[0].evidence.key, huge.evidence.key);
   const grouped = batches(Array.from({ length: 23 }, (_, index) => ({ body: String(index) })));
-  t.deepEqual(grouped.map((batch) => batch.length), [10, 10, 3]);
+  t.deepEqual(
+    grouped.map((batch) => batch.length),
+    [10, 10, 3],
+  );
   const heavy = batches(Array.from({ length: 5 }, () => ({ body: 'x'.repeat(100_000) })));
-  t.deepEqual(heavy.map((batch) => batch.length), [2, 2, 1]);
+  t.deepEqual(
+    heavy.map((batch) => batch.length),
+    [2, 2, 1],
+  );
 });

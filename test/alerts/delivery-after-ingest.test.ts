@@ -6,7 +6,6 @@ import { temporaryDirectory } from '../helpers/simulate';
 import { AwsLoopback, internalError } from './aws-loopback';
 import { runCli as cli } from '../helpers/cli';
 
-
 /** The environment of the ingesting process: its own credentials, and endpoints pointing at the loopback AWS. */
 async function withEnvironment<T>(variables: Record<string, string>, run: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
@@ -81,10 +80,12 @@ test.serial('a delivery that fails is reported in the summary; the run and its s
   await server.start();
   try {
     const directory = temporaryDirectory('orggraph-deliver-fail-');
-    writeFileSync(path.join(directory, 'orggraph.yaml'), `outputDir: ${JSON.stringify(path.join(directory, 'out'))}\nalerts:\n  actions:\n    - { type: SEND_SQS_MESSAGE, queueUrl: "${server.queueUrl('down')}", region: us-east-1, minLevel: CRITICAL }\n`);
-    const run = await withEnvironment(
-      { AWS_ACCESS_KEY_ID: 'AKIDINGESTINGPROCESS', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL_SQS: server.url },
-      () => cli(['ingest', '--simulate', '--config', path.join(directory, 'orggraph.yaml'), '--quiet', '--no-progress']),
+    writeFileSync(
+      path.join(directory, 'orggraph.yaml'),
+      `outputDir: ${JSON.stringify(path.join(directory, 'out'))}\nalerts:\n  actions:\n    - { type: SEND_SQS_MESSAGE, queueUrl: "${server.queueUrl('down')}", region: us-east-1, minLevel: CRITICAL }\n`,
+    );
+    const run = await withEnvironment({ AWS_ACCESS_KEY_ID: 'AKIDINGESTINGPROCESS', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL_SQS: server.url }, () =>
+      cli(['ingest', '--simulate', '--config', path.join(directory, 'orggraph.yaml'), '--quiet', '--no-progress']),
     );
     t.is(run.code, 0, run.stderr);
     t.regex(run.stdout, /^Alerts .* FAILED$/m);

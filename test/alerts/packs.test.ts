@@ -68,7 +68,9 @@ function propertyUses(query: Query): Array<{ names: string[]; field: '_type' | '
   items(query.traversal);
   filter(query.where, undefined);
   if (query.return?.kind === 'columns') {
-    for (const item of query.return.items) if (item.kind === 'property' && aliases.has(item.alias)) uses.push({ ...(aliases.get(item.alias) as { names: string[]; field: '_type' }), property: item.name });
+    for (const item of query.return.items)
+      if (item.kind === 'property' && aliases.has(item.alias))
+        uses.push({ ...(aliases.get(item.alias) as { names: string[]; field: '_type' }), property: item.name });
   }
   return uses;
 }
@@ -85,7 +87,8 @@ test('every property our pack reads is one the converters produce', async (t) =>
   };
   const missing: string[] = [];
   for (const rule of loadAwsPack()) {
-    for (const query of rule.parsed) for (const use of propertyUses(query)) if (!present(use)) missing.push(`${rule.name}: ${use.names.join('|') || '*'} has no ${use.property}`);
+    for (const query of rule.parsed)
+      for (const use of propertyUses(query)) if (!present(use)) missing.push(`${rule.name}: ${use.names.join('|') || '*'} has no ${use.property}`);
   }
   t.deepEqual(missing, []);
 });
@@ -96,7 +99,10 @@ test('every published JupiterOne rule and every rule of our pack runs on the dem
   const ours = loadAwsPack();
   t.true(published.length >= 20);
   const evaluations = evaluateRules(new GraphIndex(entities, relationships), [...published, ...ours], { now });
-  t.deepEqual(evaluations.filter((e) => e.error).map((e) => `${e.rule.name}: ${e.error}`), []);
+  t.deepEqual(
+    evaluations.filter((e) => e.error).map((e) => `${e.rule.name}: ${e.error}`),
+    [],
+  );
   t.is(evaluations.length, published.length + ours.length);
   // What the demo organization is built to fail (src/sim/worlds/demo-base.yaml and the services' fragments).
   const fired = (name: string) => byName(evaluations, name).evidence.map((item) => item.displayName ?? item.key);
@@ -107,7 +113,10 @@ test('every published JupiterOne rule and every rule of our pack runs on the dem
   t.deepEqual(fired('aws-ebs-snapshot-public'), ['snap-03332000000000401']);
   t.deepEqual(fired('aws-kms-key-pending-deletion').length, 1);
   const trust = byName(evaluations, 'aws-iam-role-trusts-external-account-without-external-id');
-  t.deepEqual(trust.evidence.map((item) => [item.row?.['role.roleName'], item.row?.['account.accountId']]), [['vendor-monitoring', '999999999999']]);
+  t.deepEqual(
+    trust.evidence.map((item) => [item.row?.['role.roleName'], item.row?.['account.accountId']]),
+    [['vendor-monitoring', '999999999999']],
+  );
   t.true(fired('aws-security-group-ssh-from-internet').length >= 1);
   // alertLevel honoured: the pack's own level, the published defaults (HIGH) otherwise.
   t.is(byName(evaluations, 'aws-root-without-mfa').alertLevel, 'CRITICAL');

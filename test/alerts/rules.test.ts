@@ -59,14 +59,24 @@ test('a rule of our own: several queries, a templated level, SNS and SQS actions
   t.is(evaluation.alertLevel, evaluation.totals.users > 0 ? 'CRITICAL' : 'MEDIUM');
   t.is(evaluation.evidence.length, new Set(evaluation.evidence.map((e) => e.key)).size);
   t.is(evaluation.evidence.length, evaluation.totals.buckets + evaluation.totals.users);
-  t.deepEqual(evaluation.deliveries.map((d) => d.type), ['SEND_SNS_NOTIFICATION', 'SEND_SQS_MESSAGE']);
+  t.deepEqual(
+    evaluation.deliveries.map((d) => d.type),
+    ['SEND_SNS_NOTIFICATION', 'SEND_SQS_MESSAGE'],
+  );
   // A bad action names its field.
-  writeFileSync(file, JSON.stringify([{ name: 'x', queries: [{ query: 'FIND aws_s3_bucket' }], operations: [{ actions: [{ type: 'SEND_SQS_MESSAGE', queueUrl: 'not a url' }] }] }], null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      [{ name: 'x', queries: [{ query: 'FIND aws_s3_bucket' }], operations: [{ actions: [{ type: 'SEND_SQS_MESSAGE', queueUrl: 'not a url' }] }] }],
+      null,
+      2,
+    ),
+  );
   const error = t.throws(() => loadRuleFile(file, 'mine'), { instanceOf: RuleError });
   t.regex(error?.message ?? '', /rules\.json:\d+: \[0\]\.operations\[0\]\.actions\[0\]\.queueUrl: must match pattern/);
 });
 
-test('rule params: ${ param.x } in a rule\'s queries takes the rule\'s params; a query left without a value fails at load, naming the field', (t) => {
+test("rule params: ${ param.x } in a rule's queries takes the rule's params; a query left without a value fails at load, naming the field", (t) => {
   const directory = temporaryDirectory();
   const file = path.join(directory, 'params.yaml');
   const rule = (params: string) =>
@@ -75,7 +85,10 @@ test('rule params: ${ param.x } in a rule\'s queries takes the rule\'s params; a
   const [publicRule] = loadRuleFile(file, 'test');
   const publicSubnets = evaluateRule(buildGraph().index, publicRule, { now: NOW });
   t.is(publicSubnets.totals.query0, 1);
-  t.deepEqual(publicSubnets.evidence.map((item) => item.displayName), ['public-a']);
+  t.deepEqual(
+    publicSubnets.evidence.map((item) => item.displayName),
+    ['public-a'],
+  );
   writeFileSync(file, rule('  params: { public: [true, false] }\n'));
   t.is(evaluateRule(buildGraph().index, loadRuleFile(file, 'test')[0], { now: NOW }).totals.query0, 2, 'a list means any of its values');
 

@@ -34,7 +34,8 @@ function secondWorld(): World {
 
 const rules = loadAlertRules();
 const find = (summary: AlertsOutcome | undefined, rule: string) => (summary as AlertRunSummary).new.filter((alert) => alert.rule === rule);
-const alertsOf = (alerts: AlertRecord[], rule: string) => alerts.filter((alert) => alert.rule === rule).map((alert) => [alert.status, alert.evidence.displayName ?? alert.evidence.key]);
+const alertsOf = (alerts: AlertRecord[], rule: string) =>
+  alerts.filter((alert) => alert.rule === rule).map((alert) => [alert.status, alert.evidence.displayName ?? alert.evidence.key]);
 
 test('alert state moves NEW -> ONGOING -> RESOLVED across three runs, kept beside the snapshots', async (t) => {
   const directory = temporaryDirectory('orggraph-alerts-');
@@ -44,7 +45,10 @@ test('alert state moves NEW -> ONGOING -> RESOLVED across three runs, kept besid
   t.true(one.counts.NEW > 50);
   t.is(one.counts.ONGOING, 0);
   t.is(one.counts.RESOLVED, 0);
-  t.deepEqual(find(one, 'aws-iam-user-console-without-mfa').map((a) => a.displayName), ['carol']);
+  t.deepEqual(
+    find(one, 'aws-iam-user-console-without-mfa').map((a) => a.displayName),
+    ['carol'],
+  );
   const state1 = await readAlertState(directory);
   t.is(state1?.snapshot.name, path.basename(first.summary.snapshot.path));
 
@@ -56,13 +60,25 @@ test('alert state moves NEW -> ONGOING -> RESOLVED across three runs, kept besid
   const alerts2 = state2?.alerts ?? [];
   t.deepEqual(alertsOf(alerts2, 'aws-iam-user-console-without-mfa'), [['RESOLVED', 'carol']]);
   t.deepEqual(
-    alerts2.filter((a) => a.rule === 'aws-iam-role-trusts-external-account-without-external-id').map((a) => [a.status, a.evidence.row?.['role.roleName']]).sort(),
-    [['NEW', 'new-vendor'], ['ONGOING', 'vendor-monitoring']],
+    alerts2
+      .filter((a) => a.rule === 'aws-iam-role-trusts-external-account-without-external-id')
+      .map((a) => [a.status, a.evidence.row?.['role.roleName']])
+      .sort(),
+    [
+      ['NEW', 'new-vendor'],
+      ['ONGOING', 'vendor-monitoring'],
+    ],
   );
   // A change-targeting rule: only the trust created since the previous run.
   t.deepEqual(
-    alerts2.filter((a) => a.rule === 'aws-new-external-account-trust').map((a) => [a.status, a.evidence.row?.['account.accountId']]).sort(),
-    [['NEW', '888888888888'], ['RESOLVED', '999999999999']],
+    alerts2
+      .filter((a) => a.rule === 'aws-new-external-account-trust')
+      .map((a) => [a.status, a.evidence.row?.['account.accountId']])
+      .sort(),
+    [
+      ['NEW', '888888888888'],
+      ['RESOLVED', '999999999999'],
+    ],
   );
   t.is(alerts2.find((a) => a.rule === 'aws-root-without-mfa')?.status, 'ONGOING');
   t.is(alerts2.find((a) => a.rule === 'aws-root-without-mfa')?.firstSeenOn, one.snapshot.endedAt);
@@ -80,7 +96,10 @@ test('alert state moves NEW -> ONGOING -> RESOLVED across three runs, kept besid
     alerts3.filter((a) => a.rule === 'aws-iam-role-trusts-external-account-without-external-id').map((a) => a.status),
     ['ONGOING', 'ONGOING'],
   );
-  t.deepEqual(alerts3.filter((a) => a.rule === 'aws-new-external-account-trust').map((a) => [a.status, a.evidence.row?.['account.accountId']]), [['RESOLVED', '888888888888']]);
+  t.deepEqual(
+    alerts3.filter((a) => a.rule === 'aws-new-external-account-trust').map((a) => [a.status, a.evidence.row?.['account.accountId']]),
+    [['RESOLVED', '888888888888']],
+  );
   t.is(three.counts.NEW, 0);
 
   // Evaluating the latest snapshot again (orggraph alerts) gives the same statuses: no NEW turns ONGOING.
@@ -89,9 +108,11 @@ test('alert state moves NEW -> ONGOING -> RESOLVED across three runs, kept besid
   // Stored atomically, readable only by the owner, no temporary file left.
   const file = path.join(directory, 'alert-state.json');
   t.is(statSync(file).mode & 0o777, 0o600);
-  t.deepEqual(readdirSync(directory).filter((name) => name.startsWith('.')), []);
+  t.deepEqual(
+    readdirSync(directory).filter((name) => name.startsWith('.')),
+    [],
+  );
 });
-
 
 test.serial('orggraph ingest prints the alerts and changes; orggraph alerts shows the same statuses', async (t) => {
   const directory = temporaryDirectory('orggraph-alerts-cli-');
@@ -116,7 +137,20 @@ test.serial('orggraph ingest prints the alerts and changes; orggraph alerts show
 test.serial('a bad rule file stops the run before any AWS call, naming file, line and field', async (t) => {
   const directory = temporaryDirectory('orggraph-rules-');
   const rulesFile = path.join(directory, 'my-rules.yaml');
-  writeFileSync(rulesFile, ['- name: good', '  queries:', '    - { name: query0, query: "FIND aws_s3_bucket WITH public = true" }', '- name: bad', '  alertLevel: HIGH', '  queries:', '    - name: query0', '      query: "FIND aws_s3_bucket WITH"', ''].join('\n'));
+  writeFileSync(
+    rulesFile,
+    [
+      '- name: good',
+      '  queries:',
+      '    - { name: query0, query: "FIND aws_s3_bucket WITH public = true" }',
+      '- name: bad',
+      '  alertLevel: HIGH',
+      '  queries:',
+      '    - name: query0',
+      '      query: "FIND aws_s3_bucket WITH"',
+      '',
+    ].join('\n'),
+  );
   const config = path.join(directory, 'orggraph.yaml');
   writeFileSync(config, `outputDir: ${JSON.stringify(path.join(directory, 'out'))}\nalerts:\n  rules: [my-rules.yaml]\n`);
   const run = await cli(['ingest', '--simulate', '--config', config, '--quiet', '--no-progress']);
@@ -127,7 +161,17 @@ test.serial('a bad rule file stops the run before any AWS call, naming file, lin
   const level = await cli(['alerts', '--config', config]);
   t.is(level.code, 2);
   t.regex(level.stderr, /my-rules\.yaml:2: \[0\]\.alertLevel: one of INFO, LOW, MEDIUM, HIGH, CRITICAL/);
-  writeFileSync(rulesFile, ['- name: cond', '  queries: [{ query: "FIND aws_s3_bucket" }]', '  operations:', '    - when: { type: FILTER, condition: "{{queries.query0.total >}}" }', '      actions: [{ type: CREATE_ALERT }]', ''].join('\n'));
+  writeFileSync(
+    rulesFile,
+    [
+      '- name: cond',
+      '  queries: [{ query: "FIND aws_s3_bucket" }]',
+      '  operations:',
+      '    - when: { type: FILTER, condition: "{{queries.query0.total >}}" }',
+      '      actions: [{ type: CREATE_ALERT }]',
+      '',
+    ].join('\n'),
+  );
   const condition = await cli(['alerts', '--config', config]);
   t.is(condition.code, 2);
   t.regex(condition.stderr, /my-rules\.yaml:4: \[0\]\.operations\[0\]\.when\.condition: template/);

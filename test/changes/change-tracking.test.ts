@@ -73,7 +73,8 @@ function threeRuns(): Promise<Runs> {
   return runs;
 }
 
-const byKey = <T extends Entity | Relationship>(objects: T[], key: string) => objects.find((object) => object._key === key) as (T & { _createdOn?: number; _updatedOn?: number }) | undefined;
+const byKey = <T extends Entity | Relationship>(objects: T[], key: string) =>
+  objects.find((object) => object._key === key) as (T & { _createdOn?: number; _updatedOn?: number }) | undefined;
 
 test('every object carries _createdOn and _updatedOn, carried across snapshots', async (t) => {
   const { files } = await threeRuns();
@@ -125,11 +126,20 @@ test('diff lists created, updated and deleted objects with properties before and
   const diff = await diffSnapshots(files[0], files[1]);
   t.deepEqual(diff.counts.entities, results[1].summary.changes);
   t.deepEqual(diff.counts.relationships, results[1].summary.relationshipChanges);
-  t.like(diff.changes.find((c) => c._key === NEW_ROLE), { change: 'created', kind: 'entity', _type: 'aws_iam_role', _accountId: PROD });
-  t.like(diff.changes.find((c) => c._key === AUDITOR), { change: 'deleted', kind: 'entity', _type: 'aws_iam_user' });
+  t.like(
+    diff.changes.find((c) => c._key === NEW_ROLE),
+    { change: 'created', kind: 'entity', _type: 'aws_iam_role', _accountId: PROD },
+  );
+  t.like(
+    diff.changes.find((c) => c._key === AUDITOR),
+    { change: 'deleted', kind: 'entity', _type: 'aws_iam_user' },
+  );
   const bucket = diff.changes.find((c) => c._key === BUCKET);
   t.is(bucket?.change, 'updated');
-  t.deepEqual(bucket?.properties?.find((p) => p.name === 'versioningEnabled'), { name: 'versioningEnabled', before: false, after: true });
+  t.deepEqual(
+    bucket?.properties?.find((p) => p.name === 'versioningEnabled'),
+    { name: 'versioningEnabled', before: false, after: true },
+  );
   t.false(bucket?.properties?.some((p) => p.name.startsWith('_createdOn') || p.name === '_updatedOn'));
   t.true(diff.changes.some((c) => c.kind === 'relationship' && c.change === 'created' && c._key.includes('new-vendor')));
   // Filters: by type, by account.
@@ -162,16 +172,24 @@ test('history shows one entity across the retained snapshots', async (t) => {
   const { directory } = await threeRuns();
   const bucket = await objectHistory(directory, BUCKET);
   t.is(bucket.snapshots, 3);
-  t.deepEqual(bucket.events.map((e) => e.change), ['created', 'updated', 'updated']);
+  t.deepEqual(
+    bucket.events.map((e) => e.change),
+    ['created', 'updated', 'updated'],
+  );
   t.like(bucket.events[0], { kind: 'entity', _type: 'aws_s3_bucket', _createdOn: T1, _updatedOn: T1 });
-  t.deepEqual(bucket.events[1].properties?.find((p) => p.name === 'versioningEnabled'), { name: 'versioningEnabled', before: false, after: true });
+  t.deepEqual(
+    bucket.events[1].properties?.find((p) => p.name === 'versioningEnabled'),
+    { name: 'versioningEnabled', before: false, after: true },
+  );
   t.like(bucket.events[2], { _createdOn: T1, _updatedOn: T3 });
   const role = await objectHistory(directory, NEW_ROLE);
-  t.deepEqual(role.events.map((e) => e.change), ['created', 'deleted']);
+  t.deepEqual(
+    role.events.map((e) => e.change),
+    ['created', 'deleted'],
+  );
   const absent = await objectHistory(directory, 'arn:aws:iam::222222222222:role/never-there');
   t.deepEqual(absent.events, []);
 });
-
 
 test.serial('orggraph diff and history on the command line', async (t) => {
   const { directory, files } = await threeRuns();
@@ -184,9 +202,12 @@ test.serial('orggraph diff and history on the command line', async (t) => {
   const json = await cli(['diff', '--dir', directory, '--json', '--type', 'aws_iam_user', path.basename(files[0]), files[1]]);
   t.is(json.code, 0, json.stderr);
   const parsed = JSON.parse(json.stdout) as { changes: Array<{ _key: string; change: string }> };
-  t.deepEqual(parsed.changes.map((c) => [c.change, c._key]), [['deleted', AUDITOR]]);
+  t.deepEqual(
+    parsed.changes.map((c) => [c.change, c._key]),
+    [['deleted', AUDITOR]],
+  );
   t.is((await cli(['diff', '--dir', directory, files[0]])).code, 2);
-  t.is((await cli(['diff', '--dir', directory, '--account', '12', ])).code, 2);
+  t.is((await cli(['diff', '--dir', directory, '--account', '12'])).code, 2);
   t.is((await cli(['diff', '--dir', temporaryDirectory()])).code, 2);
   const history = await cli(['history', '--dir', directory, BUCKET]);
   t.is(history.code, 0, history.stderr);

@@ -112,20 +112,32 @@ test('a bad J1QL query is reported with its line in the file', (t) => {
 });
 
 test('semantic problems: RETURN, unknown aliases, duplicate ids, manual without guidance, automated without queries', (t) => {
-  t.regex(problem(minimal(`  - { id: "1.1", title: x, queries: ["FIND aws_s3_bucket AS b RETURN b.name"] }\n`)), /controls\[0\]\.queries\[0\]: RETURN is not allowed/);
+  t.regex(
+    problem(minimal(`  - { id: "1.1", title: x, queries: ["FIND aws_s3_bucket AS b RETURN b.name"] }\n`)),
+    /controls\[0\]\.queries\[0\]: RETURN is not allowed/,
+  );
   t.regex(problem(minimal(`  - { id: "1.1", title: x, queries: ["FIND aws_s3_bucket AS b WHERE c.name = 'x'"] }\n`)), /controls\[0\]\.queries\[0\]: bad J1QL/);
-  t.regex(problem(minimal(`  - { id: "1.1", title: x, queries: [FIND aws_vpc] }\n  - { id: "1.1", title: y, queries: [FIND aws_vpc] }\n`)), /my-rules\.yaml:7:11: controls\[1\]\.id: control "1\.1" is defined twice/);
+  t.regex(
+    problem(minimal(`  - { id: "1.1", title: x, queries: [FIND aws_vpc] }\n  - { id: "1.1", title: y, queries: [FIND aws_vpc] }\n`)),
+    /my-rules\.yaml:7:11: controls\[1\]\.id: control "1\.1" is defined twice/,
+  );
   t.regex(problem(minimal(`  - { id: "1.1", title: x, mode: manual }\n`)), /controls\[0\]: a manual control needs guidance/);
   t.regex(problem(minimal(`  - { id: "1.1", title: x }\n`)), /controls\[0\]: an automated control needs at least one query/);
   t.regex(problem(minimal(`  - { id: "2.1", title: x, queries: [FIND aws_vpc] }\n`)), /controls\[0\]: section "2" is not in sections/);
-  t.regex(problem(minimal(`  - { id: "1.1", title: x, queries: [FIND aws_vpc], inputs: [{ type: aws_vpc, where: "flowLogsEnabled = = 1" }] }\n`)), /inputs\[0\]\.where: bad J1QL/);
+  t.regex(
+    problem(minimal(`  - { id: "1.1", title: x, queries: [FIND aws_vpc], inputs: [{ type: aws_vpc, where: "flowLogsEnabled = = 1" }] }\n`)),
+    /inputs\[0\]\.where: bad J1QL/,
+  );
 });
 
 test('mappings: same needs mapsOnto, and must name an existing control; a mapped control takes no queries', (t) => {
   t.regex(problem(minimal(`  - { id: "1.1", same: "2.4" }\n`)), /controls\[0\]\.same: "same" needs mapsOnto/);
   t.regex(problem(`mapsOnto: cis-aws-9.9\n${minimal(`  - { id: "1.1", same: "2.4" }\n`)}`), /my-rules\.yaml:1:11: mapsOnto: unknown framework "cis-aws-9\.9"/);
   t.regex(problem(`mapsOnto: cis-aws-7.0\n${minimal(`  - { id: "1.1", same: "2.99" }\n`)}`), /controls\[0\]\.same: cis-aws-7\.0 has no control "2\.99"/);
-  t.regex(problem(`mapsOnto: cis-aws-7.0\n${minimal(`  - { id: "1.1", same: "2.4", queries: [FIND aws_vpc] }\n`)}`), /controls\[0\]\.queries: not allowed with "same"/);
+  t.regex(
+    problem(`mapsOnto: cis-aws-7.0\n${minimal(`  - { id: "1.1", same: "2.4", queries: [FIND aws_vpc] }\n`)}`),
+    /controls\[0\]\.queries: not allowed with "same"/,
+  );
   const mapped = parseFramework(`mapsOnto: cis-aws-7.0\n${minimal(`  - { id: "1.1", same: "2.4", title: Root keys }\n`)}`, 'my-rules.yaml');
   t.is(mapped.controls[0].title, 'Root keys');
   t.deepEqual(mapped.controls[0].checkedBy, { framework: 'cis-aws-7.0', control: '2.4' });

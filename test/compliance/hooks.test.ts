@@ -30,17 +30,20 @@ function file(content: unknown): string {
 
 function check(current: GraphSnapshotOutputs, args: string[]) {
   // Alerts gate separately (test/alerts/pipeline-gate.test.ts): here only compliance and counts.
-  const result = spawnSync(process.execPath, [SCRIPT, '--current', file(current), '--alert-levels', 'none', ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const result = spawnSync(process.execPath, [SCRIPT, '--current', file(current), '--alert-levels', 'none', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 test('the Pulumi resource outputs the score per framework and the failing control ids', async (t) => {
   const { passing, failing } = await outputs;
-  t.deepEqual(passing.compliance, [{ framework: 'cis-aws-7.0', score: 100, coverage: 64.7, pass: 22, fail: 0, notEvaluated: 12, failing: [] }]);
+  t.deepEqual(passing.compliance, [{ framework: 'cis-aws-7.0', score: 100, coverage: 73.5, pass: 25, fail: 0, notEvaluated: 9, failing: [] }]);
   const [cis] = failing.compliance ?? [];
-  t.like(cis, { framework: 'cis-aws-7.0', score: 0, pass: 0, fail: 22, notEvaluated: 12 });
+  t.like(cis, { framework: 'cis-aws-7.0', score: 0, pass: 0, fail: 25, notEvaluated: 9 });
   t.deepEqual(cis.failing.slice(0, 4), ['2.4', '2.5', '2.8', '2.9']);
-  t.is(cis.failing.length, 22);
+  t.is(cis.failing.length, 25);
 });
 
 test('the pipeline gate fails on controls that newly fail, and passes when nothing regressed', async (t) => {
@@ -49,7 +52,7 @@ test('the pipeline gate fails on controls that newly fail, and passes when nothi
   t.is(regressed.status, 1, regressed.stdout + regressed.stderr);
   const result = JSON.parse(regressed.stdout) as { failures: Array<{ check: string; reason: string; details?: string[] }>; complianceRegressions: unknown[] };
   const compliance = result.failures.find((failure) => failure.check === 'compliance');
-  t.is(compliance?.reason, 'cis-aws-7.0: 22 control(s) newly failing (score 100% -> 0%)');
+  t.is(compliance?.reason, 'cis-aws-7.0: 25 control(s) newly failing (score 100% -> 0%)');
   t.deepEqual(compliance?.details?.slice(0, 2), ['2.4', '2.5']);
 
   // The reverse (everything fixed) is no regression; the same outputs twice neither.
@@ -61,7 +64,7 @@ test('the pipeline gate fails on controls that newly fail, and passes when nothi
   // --allow-compliance-regression makes it a warning; --min-compliance-score is an absolute floor.
   const allowed = check(failing, ['--previous', file(passing), '--max-drop', '100', '--allow-compliance-regression']);
   t.is(allowed.status, 0);
-  t.regex(allowed.stdout, /^warning: cis-aws-7\.0: 22 control\(s\) newly failing/m);
+  t.regex(allowed.stdout, /^warning: cis-aws-7\.0: 25 control\(s\) newly failing/m);
   const floor = check(failing, ['--min-compliance-score', '80']);
   t.is(floor.status, 1);
   t.regex(floor.stdout, /^FAIL: cis-aws-7\.0 compliance score 0% is below 80%$/m);

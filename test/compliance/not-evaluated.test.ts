@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import test from 'ava';
-import { loadSimulatedWorld } from '../../src/cli/commands/ingest';
+import { loadSimulatedWorld } from '../../src/sim/load-world';
 import { complianceGraph, evaluateCompliance, requireFramework, type ComplianceReport, type ControlResult } from '../../src/compliance';
 import { readSnapshot } from '../../src/snapshot/reader';
 import type { World } from '../../src/sim/types';
@@ -31,11 +31,17 @@ test('a service left out of the run: its controls name the collector that did no
   for (const id of ['2.16', '6.7']) {
     const imds = control(report, id);
     t.is(imds.status, 'NOT_EVALUATED');
-    t.true(imds.reasons.some((reason) => /^input not collected: aws_instance.*collector ec2-instances did not run$/.test(reason)), JSON.stringify(imds.reasons));
+    t.true(
+      imds.reasons.some((reason) => /^input not collected: aws_instance.*collector ec2-instances did not run$/.test(reason)),
+      JSON.stringify(imds.reasons),
+    );
   }
   const ebs = control(report, '6.1.1');
   t.is(ebs.status, 'NOT_EVALUATED', 'the aws_ec2 entity exists (account collector), but the collector that sets the EBS defaults did not run');
-  t.true(ebs.reasons.some((reason) => /aws_ec2 \(ebsEncryptionByDefault\.\{region\}\): collector ec2-volumes did not run/.test(reason)), JSON.stringify(ebs.reasons));
+  t.true(
+    ebs.reasons.some((reason) => /aws_ec2 \(ebsEncryptionByDefault\.\{region\}\): collector ec2-volumes did not run/.test(reason)),
+    JSON.stringify(ebs.reasons),
+  );
   t.is(control(report, '3.1.1').status, 'NOT_EVALUATED');
   t.is(control(report, '2.10').status, 'PASS', 'IAM ran');
 });
@@ -52,7 +58,10 @@ test('a collector that fails: its carried entities are stale, and failing eviden
   const imds = control(report, '6.7');
   t.is(imds.status, 'NOT_EVALUATED', JSON.stringify(imds));
   t.true(imds.reasons.includes('input stale: aws_instance: collector ec2-instances failed in 444444444444/us-east-1'), JSON.stringify(imds.reasons));
-  t.true(imds.reasons.some((reason) => /^input stale: 2 aws_instances in 444444444444 carried from the previous snapshot/.test(reason)), JSON.stringify(imds.reasons));
+  t.true(
+    imds.reasons.some((reason) => /^input stale: 2 aws_instances in 444444444444 carried from the previous snapshot/.test(reason)),
+    JSON.stringify(imds.reasons),
+  );
   // Last run's failing instance is still shown, marked stale.
   t.deepEqual(
     imds.evidence.map((entity) => [entity.displayName, entity.stale]),

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import test from 'ava';
-import { loadSimulatedWorld } from '../../src/cli/commands/ingest';
+import { loadSimulatedWorld } from '../../src/sim/load-world';
 import { complianceGraph, evaluateCompliance, parseFramework, type ComplianceGraph } from '../../src/compliance';
 import { readSnapshot } from '../../src/snapshot/reader';
 import { simulate } from '../helpers/simulate';

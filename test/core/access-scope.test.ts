@@ -18,12 +18,7 @@ test('calls made with a scoped client are attributed to its scope, even when sco
     const other = access.client(KMSClient, second, region, scope(second, 'kms-a'));
     t.true(a instanceof KMSClient, 'a view is an instance of the client class');
     t.is(access.client(KMSClient, first, region, scope(first, 'kms-a')), a, 'one view per scope and client');
-    await Promise.all([
-      a.send(new ListKeysCommand({})),
-      b.send(new ListKeysCommand({})),
-      b.send(new ListKeysCommand({})),
-      other.send(new ListKeysCommand({})),
-    ]);
+    await Promise.all([a.send(new ListKeysCommand({})), b.send(new ListKeysCommand({})), b.send(new ListKeysCommand({})), other.send(new ListKeysCommand({}))]);
     // Paginators take a view like a client.
     let pages = 0;
     for await (const page of paginateListKeys({ client: a, pageSize: 1 }, {})) {

@@ -105,7 +105,11 @@ test('AssumeRole on refresh is paced and retried through throttling, without add
   world.behaviour = { ...world.behaviour, credentialLifetimeSeconds: 2, seed: 7 };
   world.faults = [{ service: 'sts', operation: 'AssumeRole', error: 'Throttling', probability: 0.6 }];
   const clock = new ManualClock();
-  const { access, simulated } = simulatedAccess(world, { credentialsClock: clock, throttleRetries: { baseDelayMs: 1, maxDelayMs: 4 }, pacing: { clock: new VirtualTime() } });
+  const { access, simulated } = simulatedAccess(world, {
+    credentialsClock: clock,
+    throttleRetries: { baseDelayMs: 1, maxDelayMs: 4 },
+    pacing: { clock: new VirtualTime() },
+  });
   const accountId = world.accounts.find((account) => account.id !== world.organization.managementAccountId)?.id ?? '';
   try {
     const ec2 = access.client(EC2Client, accountId, 'us-east-1');
@@ -137,5 +141,7 @@ test('2-second credentials, expiring between pages and during concurrent calls, 
   const [simulated] = simulations;
   const accounts = result.summary.accounts.length;
   t.true(simulated.stats.byOperation['sts:AssumeRole'] > 3 * accounts, `${simulated.stats.byOperation['sts:AssumeRole']} AssumeRole for ${accounts} accounts`);
-  t.log(`${simulated.stats.byOperation['sts:AssumeRole']} AssumeRole for ${accounts} accounts, ${simulated.stats.expired} calls answered ExpiredToken, ${result.summary.apiCalls} calls`);
+  t.log(
+    `${simulated.stats.byOperation['sts:AssumeRole']} AssumeRole for ${accounts} accounts, ${simulated.stats.expired} calls answered ExpiredToken, ${result.summary.apiCalls} calls`,
+  );
 });

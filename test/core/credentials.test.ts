@@ -132,7 +132,7 @@ function recordingAnswer(seen: Array<{ accessKeyId: string; input: unknown }>, d
   };
 }
 
-test('accounts share one SDK client per service and region, and every call is signed with its own account\'s credentials', async (t) => {
+test("accounts share one SDK client per service and region, and every call is signed with its own account's credentials", async (t) => {
   const seen: Array<{ accessKeyId: string; input: unknown }> = [];
   const accounts = ['111111111111', '222222222222', '333333333333'];
   const access = new AwsAccess({
@@ -165,7 +165,7 @@ test('accounts share one SDK client per service and region, and every call is si
   }
 });
 
-test('a shared client never signs outside an account\'s call: its signer factory refuses, and a bare command fails', async (t) => {
+test("a shared client never signs outside an account's call: its signer factory refuses, and a bare command fails", async (t) => {
   const access = new AwsAccess({
     roleName: 'JupiterOne',
     credentialsProvider: () => async () => ({ accessKeyId: 'ASIA', secretAccessKey: 'x' }),

@@ -57,7 +57,10 @@ test('account filter skips the SKIP tag (any case of the value), inactive accoun
     account('444444444444', 'ACTIVE', { team: 'x' }),
   ];
   const result = filterAccounts(accounts);
-  t.deepEqual(result.accounts.map((a) => a.id), ['111111111111', '444444444444']);
+  t.deepEqual(
+    result.accounts.map((a) => a.id),
+    ['111111111111', '444444444444'],
+  );
   t.deepEqual(
     result.skipped.map((s) => [s.accountId, s.reason]),
     [
@@ -66,5 +69,8 @@ test('account filter skips the SKIP tag (any case of the value), inactive accoun
     ],
   );
   const custom = filterAccounts(accounts, { skipTag: { key: 'team', value: 'x' }, only: ['111111111111', '444444444444', '222222222222'] });
-  t.deepEqual(custom.accounts.map((a) => a.id), ['111111111111', '222222222222']);
+  t.deepEqual(
+    custom.accounts.map((a) => a.id),
+    ['111111111111', '222222222222'],
+  );
 });

@@ -19,14 +19,32 @@ function objects(): { entities: Entity[]; relationships: Relationship[] } {
     _class: ['DataStore'],
     name: 'arn:aws:s3:::bucket-with-"quotes"-and-ünïcode-🚀', // the name repeats the key
     tags: { Name: 'a name tag that repeats nothing else', Owner: 'team-a' },
-    properties: { values: ['x', 'y', 'x'], numbers: [1, 2], flags: [true], empty: [], nothing: null, combining: 'e\u0301', decomposed: 'cafe\u0301 au lait, s\u0301il vous pla\u0131t' },
+    properties: {
+      values: ['x', 'y', 'x'],
+      numbers: [1, 2],
+      flags: [true],
+      empty: [],
+      nothing: null,
+      combining: 'e\u0301',
+      decomposed: 'cafe\u0301 au lait, s\u0301il vous pla\u0131t',
+    },
   });
   const frozen = Object.freeze(createEntity({ _key: 'arn:aws:kms:us-east-1:111111111111:key/frozen', _type: 'aws_kms_key', _class: 'CryptoKey' }));
   const extra = [account, odd, frozen];
-  const edges = extra.slice(1).map((entity) => createRelationship({ from: account, verb: RelationshipVerb.HAS, to: entity, properties: { note: 'edge "with" quotes' } }));
+  const edges = extra
+    .slice(1)
+    .map((entity) => createRelationship({ from: account, verb: RelationshipVerb.HAS, to: entity, properties: { note: 'edge "with" quotes' } }));
   // An edge to an entity added later, and one whose ends are fresh strings equal to the keys.
-  edges.push(createRelationship({ from: account, verb: RelationshipVerb.HAS, to: { _key: 'arn:aws:iam::111111111111:role/added-later', _type: 'aws_iam_role' } }));
-  edges.push(createRelationship({ from: { _key: `aws:account:${'111111111111'}`, _type: 'aws_account' }, verb: RelationshipVerb.USES, to: { _key: `${odd._key}`, _type: odd._type } }));
+  edges.push(
+    createRelationship({ from: account, verb: RelationshipVerb.HAS, to: { _key: 'arn:aws:iam::111111111111:role/added-later', _type: 'aws_iam_role' } }),
+  );
+  edges.push(
+    createRelationship({
+      from: { _key: `aws:account:${'111111111111'}`, _type: 'aws_account' },
+      verb: RelationshipVerb.USES,
+      to: { _key: `${odd._key}`, _type: odd._type },
+    }),
+  );
   return { entities: [...entities, ...extra], relationships: [...relationships, ...edges] };
 }
 
@@ -72,7 +90,13 @@ test('identical _class lists are shared and frozen; entities stay changeable aft
   const replacement = make('vol-a', 'Image');
   t.false(graph.addEntity(replacement));
   t.is(graph.getEntity(a._key), replacement);
-  t.deepEqual(graph.entitiesOfType('aws_ebs_volume').map((e) => e._key).sort(), [a._key, b._key, c._key].sort());
+  t.deepEqual(
+    graph
+      .entitiesOfType('aws_ebs_volume')
+      .map((e) => e._key)
+      .sort(),
+    [a._key, b._key, c._key].sort(),
+  );
 });
 
 test('many distinct values of one property, and many of another that repeat, keep their content', (t) => {
@@ -88,11 +112,19 @@ test('many distinct values of one property, and many of another that repeat, kee
   );
   const expected = entities.map((entity) => canonicalJson(entity));
   for (const entity of entities) graph.addEntity(entity);
-  t.deepEqual([...graph.allEntities()].map((entity) => canonicalJson(entity)), expected);
+  t.deepEqual(
+    [...graph.allEntities()].map((entity) => canonicalJson(entity)),
+    expected,
+  );
 });
 
 test('compactCopy copies own properties in order, whatever their names', (t) => {
-  const entity = createEntity({ _key: 'arn:aws:iam::111111111111:user/alice', _type: 'aws_iam_user', _class: 'User', properties: { 10: 'ten', 2: 'two', 'tag.a"b': 'q', '': 'empty' } });
+  const entity = createEntity({
+    _key: 'arn:aws:iam::111111111111:user/alice',
+    _type: 'aws_iam_user',
+    _class: 'User',
+    properties: { 10: 'ten', 2: 'two', 'tag.a"b': 'q', '': 'empty' },
+  });
   const copy = compactCopy(entity);
   t.not(copy, entity);
   t.deepEqual(Object.keys(copy), Object.keys(entity));
@@ -119,12 +151,21 @@ test('entities of a type in one account are indexed by the account they were add
   const accountId = String(sample._accountId);
   const expected = entities.filter((entity) => entity._type === sample._type && entity._accountId === accountId).map((entity) => entity._key);
   t.true(expected.length > 1, `several ${sample._type} in ${accountId}`);
-  t.deepEqual(graph.entitiesOfTypeInAccount(sample._type, accountId).map((entity) => entity._key), expected);
+  t.deepEqual(
+    graph.entitiesOfTypeInAccount(sample._type, accountId).map((entity) => entity._key),
+    expected,
+  );
   t.deepEqual(graph.entitiesOfTypeInAccount(sample._type, '000000000000'), []);
   // Replaced under another account: it moves from one list to the other.
   graph.addEntity({ ...sample, _accountId: '000000000000' });
-  t.deepEqual(graph.entitiesOfTypeInAccount(sample._type, accountId).map((entity) => entity._key), expected.slice(1));
-  t.deepEqual(graph.entitiesOfTypeInAccount(sample._type, '000000000000').map((entity) => entity._key), [sample._key]);
+  t.deepEqual(
+    graph.entitiesOfTypeInAccount(sample._type, accountId).map((entity) => entity._key),
+    expected.slice(1),
+  );
+  t.deepEqual(
+    graph.entitiesOfTypeInAccount(sample._type, '000000000000').map((entity) => entity._key),
+    [sample._key],
+  );
 });
 
 test("removing an account's objects takes them out of the graph and of both indexes, and leaves the rest and what replaced them", (t) => {
@@ -148,8 +189,19 @@ test("removing an account's objects takes them out of the graph and of both inde
   t.is(graph.relationshipCount, relationships.length - ofAccount.relationships.length);
   for (const type of new Set(entities.map((e) => e._type))) {
     const expected = [...left.filter((e) => e._type === type), ...(replacement._type === type ? [replacement] : [])].map((e) => e._key).sort();
-    t.deepEqual(graph.entitiesOfType(type).map((e) => e._key).sort(), expected, type);
-    t.deepEqual(graph.entitiesOfTypeInAccount(type, accountId).map((e) => e._key), replacement._type === type ? [replacement._key] : [], type);
+    t.deepEqual(
+      graph
+        .entitiesOfType(type)
+        .map((e) => e._key)
+        .sort(),
+      expected,
+      type,
+    );
+    t.deepEqual(
+      graph.entitiesOfTypeInAccount(type, accountId).map((e) => e._key),
+      replacement._type === type ? [replacement._key] : [],
+      type,
+    );
   }
   const other = left[0];
   t.true(graph.entitiesOfTypeInAccount(other._type, String(other._accountId)).includes(other));

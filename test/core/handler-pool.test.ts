@@ -33,7 +33,12 @@ test('concurrent S3 calls for different buckets and accounts each go to their ow
   const resolutions = { count: 0 };
   const access = new AwsAccess({
     roleName: 'JupiterOne',
-    credentialsProvider: (accountId) => async () => ({ accessKeyId: `ASIA${accountId}`, secretAccessKey: 'x', sessionToken: 't', expiration: new Date(Date.now() + 3600_000) }),
+    credentialsProvider: (accountId) => async () => ({
+      accessKeyId: `ASIA${accountId}`,
+      secretAccessKey: 'x',
+      sessionToken: 't',
+      expiration: new Date(Date.now() + 3600_000),
+    }),
     plugins: () => [recordingS3(seen, resolutions)],
   });
   try {
@@ -55,8 +60,8 @@ test('concurrent S3 calls for different buckets and accounts each go to their ow
     );
     t.is(seen.length, 120);
     for (const request of seen) {
-      t.is(request.hostname, `${request.bucket}.s3.eu-west-1.amazonaws.com`, 'the endpoint of the call\'s own bucket');
-      t.is(request.accessKeyId, `ASIA${/bucket-(\d{12})-/.exec(request.bucket)?.[1]}`, 'signed by the bucket\'s account');
+      t.is(request.hostname, `${request.bucket}.s3.eu-west-1.amazonaws.com`, "the endpoint of the call's own bucket");
+      t.is(request.accessKeyId, `ASIA${/bucket-(\d{12})-/.exec(request.bucket)?.[1]}`, "signed by the bucket's account");
     }
     for (const { bucket, policy } of outputs) t.is(policy, `{"Id":"${bucket}"}`, 'each caller gets its own answer');
     t.true(resolutions.count >= 1 && resolutions.count <= concurrency, `stacks resolved ${resolutions.count} times for 120 calls, ${concurrency} at a time`);

@@ -25,7 +25,17 @@ const metadata = () => emptyMetadata({ durationMs: 1 });
 /** Entities that take the parser's slow paths: escapes, a volatile property, a nested object, odd names. */
 function unusualEntities(): Entity[] {
   const base = (key: string, properties: Record<string, unknown>) =>
-    ({ _key: key, _type: 'aws_s3_bucket', _class: ['DataStore'], name: 'n', displayName: 'n', _accountId: '111111111111', _region: 'us-east-1', _collector: 's3', ...properties }) as Entity;
+    ({
+      _key: key,
+      _type: 'aws_s3_bucket',
+      _class: ['DataStore'],
+      name: 'n',
+      displayName: 'n',
+      _accountId: '111111111111',
+      _region: 'us-east-1',
+      _collector: 's3',
+      ...properties,
+    }) as Entity;
   return [
     base('arn:aws:s3:::quote-"-and-backslash-\\-ünïcode-🚀', { note: 'ends with a backslash \\' }),
     base('arn:aws:s3:::stale-bucket', { _stale: true, size: 3 }),
@@ -60,9 +70,14 @@ test('the streaming read keeps exactly what carry-forward uses, and carrying for
   const carried = (object: Entity | Relationship) => everGrowingTypes.has(object._type) || failedScopes.some((scope) => inScope(object, scope));
   const expectedEntities = snapshot.entities.filter((e) => e._source === 'system-mapper' || carried(e));
   // Edges that start from an entity of a failed scope come too (see carryForward).
-  const failedKeys = new Set(snapshot.entities.filter((e) => !everGrowingTypes.has(e._type) && failedScopes.some((scope) => inScope(e, scope))).map((e) => e._key));
+  const failedKeys = new Set(
+    snapshot.entities.filter((e) => !everGrowingTypes.has(e._type) && failedScopes.some((scope) => inScope(e, scope))).map((e) => e._key),
+  );
   const expectedRelationships = snapshot.relationships.filter((r) => carried(r) || failedKeys.has(r._fromEntityKey));
-  t.true(expectedRelationships.some((r) => !carried(r)), 'edges of other scopes that start from a failed one');
+  t.true(
+    expectedRelationships.some((r) => !carried(r)),
+    'edges of other scopes that start from a failed one',
+  );
   t.deepEqual(previous.entities, expectedEntities);
   t.deepEqual(previous.relationships, expectedRelationships);
   t.deepEqual(previous.metadata, snapshot.metadata);
@@ -101,9 +116,12 @@ test('the digest counts the same changes as diffEntities', async (t) => {
   snapshot.entities.forEach((entity, index) => {
     if (index % 11 === 0) return; // deleted
     const copy = structuredClone(entity);
-    if (index % 7 === 0) copy.checkedAt = index; // a property added
-    else if (index % 5 === 0) delete (copy as Partial<Entity>).name; // one removed
-    else if (index % 3 === 0) copy._stale = true; // volatile: not a change
+    if (index % 7 === 0)
+      copy.checkedAt = index; // a property added
+    else if (index % 5 === 0)
+      delete (copy as Partial<Entity>).name; // one removed
+    else if (index % 3 === 0)
+      copy._stale = true; // volatile: not a change
     else if (index % 4 === 0) current.push(Object.fromEntries(Object.entries(copy).reverse()) as Entity); // another order: not a change
     if (index % 4 !== 0 || index % 3 === 0 || index % 5 === 0 || index % 7 === 0) current.push(copy);
   });

@@ -6,13 +6,19 @@ import { builtinWorld, simulate } from '../helpers/simulate';
 const VICTIM = '222222222222';
 
 function keysOf(entities: Iterable<Entity>, accountId: string): string[] {
-  return [...entities].filter((entity) => entity._accountId === accountId).map((entity) => entity._key).sort();
+  return [...entities]
+    .filter((entity) => entity._accountId === accountId)
+    .map((entity) => entity._key)
+    .sort();
 }
 
 test("without DescribeRegions, the configured regions are collected, else AWS's default-enabled ones (never opt-in regions)", (t) => {
   t.deepEqual(fallbackRegions({ include: ['eu-west-1', 'us-east-1'] }).enabled, ['eu-west-1', 'us-east-1']);
   const defaults = fallbackRegions({ exclude: ['sa-east-1'] });
-  t.deepEqual(defaults.enabled, DEFAULT_ENABLED_REGIONS.filter((region) => region !== 'sa-east-1'));
+  t.deepEqual(
+    defaults.enabled,
+    DEFAULT_ENABLED_REGIONS.filter((region) => region !== 'sa-east-1'),
+  );
   t.deepEqual(defaults.skipped, [{ region: 'sa-east-1', reason: 'excluded by configuration' }]);
   t.false(defaults.enabled.includes('ap-east-1'), 'an opt-in region is not guessed');
   t.deepEqual(fallbackRegions({ include: ['cn-north-1', 'us-east-1'] }).enabled, ['us-east-1']);
@@ -30,7 +36,10 @@ test('DescribeRegions denied in one account: recorded, and the account is still 
     [[VICTIM, 'ec2:DescribeRegions', 'AccessDenied']],
   );
   t.regex(denied.summary.errors[0].message, /collected in the configured regions, eu-west-1, us-east-1, us-west-2/);
-  t.true(denied.summary.accounts.some((account) => account.accountId === VICTIM), 'the account is ingested');
+  t.true(
+    denied.summary.accounts.some((account) => account.accountId === VICTIM),
+    'the account is ingested',
+  );
   t.deepEqual(denied.summary.notRefreshed, []);
   for (const type of ['aws_iam_user', 'aws_s3_bucket', 'aws_kms_key', 'aws_instance']) {
     const expected = keysOf(calm.graph.entitiesOfType(type), VICTIM);

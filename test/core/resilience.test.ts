@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import { IngestError } from '../../src/ingest';
-import { accountEntityKey, serviceEntityKey } from '../../src/services/service-entities';
+import { accountEntityKey, serviceEntityKey } from '../../src/graph/service-entities';
 import { readSnapshot, SnapshotStore } from '../../src/snapshot';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 
@@ -39,7 +39,12 @@ test('access denied on one service in one account: run succeeds, error recorded,
   t.deepEqual(keysAfter.map((e) => e._key).sort(), keysBefore.map((e) => e._key).sort());
   t.true(keysAfter.every((e) => e._stale === true));
   // Other accounts were refreshed, not carried.
-  t.true(second.graph.entitiesOfType('aws_kms_key').filter((e) => e._accountId !== '222222222222').every((e) => !e._stale));
+  t.true(
+    second.graph
+      .entitiesOfType('aws_kms_key')
+      .filter((e) => e._accountId !== '222222222222')
+      .every((e) => !e._stale),
+  );
   const notRefreshed = second.summary.notRefreshed.filter((n) => n.accountId === '222222222222' && n.collector === 'kms-keys');
   t.true(notRefreshed.length > 0);
   t.true(notRefreshed.every((n) => n.types.includes('aws_kms_key')));
@@ -115,7 +120,10 @@ test('organization mode skips the SKIP-tagged and suspended accounts and says wh
       ['555555555555', 'account status is SUSPENDED'],
     ],
   );
-  t.deepEqual(summary.accounts.map((a) => a.accountId), ['111111111111', '222222222222', '333333333333']);
+  t.deepEqual(
+    summary.accounts.map((a) => a.accountId),
+    ['111111111111', '222222222222', '333333333333'],
+  );
   t.false(summary.regions.includes('ap-east-1'));
 });
 
@@ -144,14 +152,20 @@ test('an account whose tags cannot be read is not ingested (it may be tagged to 
   );
   for (const accountId of unreadable) {
     t.false(ingested.includes(accountId), `${accountId} is not ingested`);
-    t.true(run.summary.notRefreshed.some((scope) => scope.accountId === accountId && scope.region === '*'), `${accountId} is listed as not refreshed`);
+    t.true(
+      run.summary.notRefreshed.some((scope) => scope.accountId === accountId && scope.region === '*'),
+      `${accountId} is listed as not refreshed`,
+    );
     const before = [...good.graph.allEntities()].filter((entity) => entity._accountId === accountId && entity._source !== 'system-mapper');
     for (const entity of before) t.true(run.graph.getEntity(entity._key)?._stale === true, `${entity._key} is kept, marked stale`);
   }
   t.regex(run.summary.errors.find((error) => unreadable.includes(error.account))?.message ?? '', /whether to skip it is unknown/);
   // Listed with the reason among the skipped accounts, as the onboarding lists them.
   for (const accountId of unreadable) {
-    t.regex(run.summary.skippedAccounts.find((skipped) => skipped.accountId === accountId)?.reason ?? '', /^its tags cannot be read \(AccessDenied\), so whether it is tagged to be skipped is unknown$/);
+    t.regex(
+      run.summary.skippedAccounts.find((skipped) => skipped.accountId === accountId)?.reason ?? '',
+      /^its tags cannot be read \(AccessDenied\), so whether it is tagged to be skipped is unknown$/,
+    );
   }
 });
 
@@ -168,7 +182,10 @@ test('a previous snapshot that cannot be read is a recorded error: the run still
   const unreadable = second.summary.errors.filter((e) => e.code === 'PreviousSnapshotUnreadable');
   t.is(unreadable.length, 1);
   t.regex(unreadable[0].message, /truncated: the metadata line is missing.*nothing was carried forward \(\d+ failed scopes lose their previous entities\)/);
-  t.true(second.summary.errors.some((e) => e.service === 'kms' && e.account === '222222222222'), 'the failing service is still recorded');
+  t.true(
+    second.summary.errors.some((e) => e.service === 'kms' && e.account === '222222222222'),
+    'the failing service is still recorded',
+  );
   t.is(second.summary.changes.created, second.summary.totals.entities, 'nothing to compare with: every entity is new');
   t.is(second.graph.entitiesOfType('aws_kms_key').filter((e) => e._accountId === '222222222222').length, 0, 'nothing could be carried');
   t.is(await fs.readFile(first.summary.snapshot.path, 'utf8'), truncated, 'the damaged file is left as it is');
@@ -230,13 +247,22 @@ test('facts a failed collector sets on entities it does not own are carried forw
   const ec2 = second.graph.getEntity(serviceEntityKey(accountId, 'ec2'));
   t.is(ec2?.[`ebsEncryptionByDefault.${disabledRegion}`], false, "the failed region's setting is the previous one");
   t.true((ec2?._staleProperties ?? []).includes(`ebsEncryptionByDefault.${disabledRegion}`));
-  t.false((ec2?._staleProperties ?? []).some((name) => name.endsWith('.us-east-1')), 'the regions that were read are not stale');
+  t.false(
+    (ec2?._staleProperties ?? []).some((name) => name.endsWith('.us-east-1')),
+    'the regions that were read are not stale',
+  );
   t.deepEqual(ec2?.ebsEncryptionByDefaultDisabledRegions, ec2Before.ebsEncryptionByDefaultDisabledRegions, 'the summary over regions is recomputed');
   // Edges drawn from the IAM entities that could not be refreshed (ALLOWS and TRUSTS from the mappings) are kept.
   const fromStale = [...first.graph.allRelationships()].filter((r) => second.graph.getEntity(r._fromEntityKey)?._stale);
   const drawnByOthers = fromStale.filter((r) => r._collector !== first.graph.getEntity(r._fromEntityKey)?._collector);
-  t.true(drawnByOthers.some((r) => r._class === 'ALLOWS'), 'the world has ALLOWS edges from the IAM entities of the account');
-  t.deepEqual(fromStale.filter((r) => !second.graph.getRelationship(r._key)).map((r) => r._key), []);
+  t.true(
+    drawnByOthers.some((r) => r._class === 'ALLOWS'),
+    'the world has ALLOWS edges from the IAM entities of the account',
+  );
+  t.deepEqual(
+    fromStale.filter((r) => !second.graph.getRelationship(r._key)).map((r) => r._key),
+    [],
+  );
   t.deepEqual(second.summary.changes, { created: 0, updated: 0, deleted: 0 }, 'nothing changed in AWS');
   const onDisk = await readSnapshot(second.summary.snapshot.path);
   t.deepEqual(onDisk.entities.find((e) => e._key === account?._key)?._staleProperties, account?._staleProperties, 'written to the snapshot');

@@ -10,7 +10,10 @@ function collector(id: string, scope: 'global' | 'regional', dependsOn: string[]
 }
 
 const access = () => new AwsAccess({ roleName: 'JupiterOne', baseCredentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' } });
-const accounts = [{ accountId: '111111111111', name: 'one' }, { accountId: '222222222222', name: 'two' }];
+const accounts = [
+  { accountId: '111111111111', name: 'one' },
+  { accountId: '222222222222', name: 'two' },
+];
 const regions = new Map([
   ['111111111111', ['us-east-1', 'eu-west-1']],
   ['222222222222', ['us-east-1']],
@@ -55,7 +58,10 @@ test('a failing collector is recorded and the others, including its dependents, 
   ];
   const result = await runCollectors({ access: access(), graph, plan: { accounts, regions, collectors }, tags: { accountName: true, production: false } });
   const failed = result.records.filter((r) => r.status === 'failed');
-  t.deepEqual(failed.map((r) => `${r.accountId}/${r.region}/${r.collector}`), ['222222222222/us-east-1/bad-one']);
+  t.deepEqual(
+    failed.map((r) => `${r.accountId}/${r.region}/${r.collector}`),
+    ['222222222222/us-east-1/bad-one'],
+  );
   t.like(result.errors[0], { account: '222222222222', region: 'us-east-1', service: 'bad', collector: 'bad-one', code: 'AccessDenied', kind: 'gap' });
   t.is(graph.entitiesOfType('after').length, 3);
   const thing = graph.getEntity('thing:111111111111:eu-west-1');

@@ -38,12 +38,20 @@ test('snapshots round-trip, and the hash ignores order and run metadata', async 
   const read = await readSnapshot(a.path);
   t.is(read.entities.length, 2500);
   t.is(read.relationships.length, 2499);
-  t.deepEqual(read.entities.find((e) => e._key.endsWith('vol-000007')), entities[7]);
+  t.deepEqual(
+    read.entities.find((e) => e._key.endsWith('vol-000007')),
+    entities[7],
+  );
   t.is(read.metadata.graphSha256, a.graphSha256);
   t.is((await readSnapshotMetadata(a.path)).graphSha256, a.graphSha256);
   // The file is valid JSON as a whole too.
   t.is((JSON.parse(await fs.readFile(a.path, 'utf8')) as { entities: unknown[] }).entities.length, 2500);
-  const changed = await writeSnapshotFile(path.join(directory, 'c.json'), [{ ...entities[0], encrypted: false }, ...entities.slice(1)], relationships, metadata('2026-01-01T00:00:00.000Z'));
+  const changed = await writeSnapshotFile(
+    path.join(directory, 'c.json'),
+    [{ ...entities[0], encrypted: false }, ...entities.slice(1)],
+    relationships,
+    metadata('2026-01-01T00:00:00.000Z'),
+  );
   t.not(changed.graphSha256, a.graphSha256);
 });
 

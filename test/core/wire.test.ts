@@ -26,7 +26,11 @@ const describeRegionsXml = `<?xml version="1.0" encoding="UTF-8"?>
   </regionInfo>
 </DescribeRegionsResponse>`;
 
-const assumeRoleXml = (accountId: string, accessKeyId = 'ASIAIOSFODNN7EXAMPLE', sessionToken = 'FwoGZXIvYXdzEXAMPLETOKEN') => `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+const assumeRoleXml = (
+  accountId: string,
+  accessKeyId = 'ASIAIOSFODNN7EXAMPLE',
+  sessionToken = 'FwoGZXIvYXdzEXAMPLETOKEN',
+) => `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
     <AssumedRoleUser><AssumedRoleId>AROA3XFRBF535PLBIFPI4:aws-org-graph-ingestion</AssumedRoleId><Arn>arn:aws:sts::${accountId}:assumed-role/JupiterOne/aws-org-graph-ingestion</Arn></AssumedRoleUser>
     <Credentials>

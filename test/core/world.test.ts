@@ -21,10 +21,13 @@ test('a bad value gets an error naming the file, the line, the path and the prob
   const data = builtinWorldData();
   const file = worldFile(stringify(data).replace('status: SUSPENDED', 'status: ASLEEP'));
   const error = t.throws(() => loadWorldFile(file, allSimulators()), { instanceOf: WorldError });
-  t.regex(error?.message ?? '', new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: accounts\\[4\\]\\.status: must be one of "ACTIVE", "SUSPENDED", "PENDING_CLOSURE"`));
+  t.regex(
+    error?.message ?? '',
+    new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: accounts\\[4\\]\\.status: must be one of "ACTIVE", "SUSPENDED", "PENDING_CLOSURE"`),
+  );
 });
 
-test('a service section is validated by that service\'s schema', (t) => {
+test("a service section is validated by that service's schema", (t) => {
   const data = builtinWorldData();
   const account = data.accounts.find((a) => a.id === '222222222222');
   const kms = account?.regions?.['us-east-1']?.kms as { keys: Array<Record<string, unknown>> };

@@ -17,7 +17,9 @@ const CLUSTER = path.join(tmpdir(), `orggraph-test-postgres-${PORT}`);
 export function postgresBinaries(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((version) => existsSync(path.join(root, version, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((version) => existsSync(path.join(root, version, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length ? path.join(root, versions[0], 'bin') : undefined;
 }
 
@@ -51,7 +53,10 @@ export async function ensureTestServer(): Promise<{ url?: string; problem?: stri
   if (await answers(url)) return { url };
   if (process.env.ORGGRAPH_TEST_POSTGRES_URL) return { problem: `ORGGRAPH_TEST_POSTGRES_URL does not answer` };
   const bin = postgresBinaries();
-  if (!bin) return { problem: 'PostgreSQL is not installed (/usr/lib/postgresql/*/bin); as root, `bash scripts/ensure-postgres.sh` installs it (apt-get install postgresql)' };
+  if (!bin)
+    return {
+      problem: 'PostgreSQL is not installed (/usr/lib/postgresql/*/bin); as root, `bash scripts/ensure-postgres.sh` installs it (apt-get install postgresql)',
+    };
   const lock = `${CLUSTER}.lock`;
   // Test files start in parallel: one of them creates the cluster, the others wait for it.
   for (let attempt = 0; ; attempt++) {

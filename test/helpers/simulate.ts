@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { builtinWorldText } from '../../src/sim/world';
-import { builtinFragments, loadSimulatedWorld } from '../../src/cli/commands/ingest';
+import { builtinFragments, loadSimulatedWorld } from '../../src/sim/load-world';
 import { ingest, type IngestOptions, type IngestResult } from '../../src/ingest';
 import type { World } from '../../src/sim/types';
 import { validateEntity, validateRelationship, type ValidationIssue, type GraphStore } from '../../src/graph';

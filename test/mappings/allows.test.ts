@@ -1,20 +1,8 @@
 import test from 'ava';
 import { GraphStore } from '../../src/graph';
 import { accessLevelOf } from '../../src/analysis/actions';
-import { serviceEntityKey } from '../../src/services/service-entities';
-import {
-  ACCOUNT,
-  accountGraph,
-  accountKey,
-  bucket,
-  bucketPolicy,
-  edgesFrom,
-  edgeTo,
-  managedPolicy,
-  put,
-  role,
-  runMapping,
-} from './helpers';
+import { serviceEntityKey } from '../../src/graph/service-entities';
+import { ACCOUNT, accountGraph, accountKey, bucket, bucketPolicy, edgesFrom, edgeTo, managedPolicy, put, role, runMapping } from './helpers';
 
 const S3 = serviceEntityKey(ACCOUNT, 's3');
 const EC2 = serviceEntityKey(ACCOUNT, 'ec2');
@@ -51,7 +39,10 @@ test('ReadOnlyAccess-style wildcards on * point at the service entities with lis
   const actions = s3?.actions as string[];
   t.true(actions.includes('s3:GetObject') && actions.includes('s3:ListBucket') && actions.includes('s3:GetBucketPolicy'));
   t.false(actions.some((a) => a.startsWith('ec2:') || a === 's3:PutObject'));
-  t.deepEqual(s3?.normalizedActions, actions.map((a) => a.toLowerCase()));
+  t.deepEqual(
+    s3?.normalizedActions,
+    actions.map((a) => a.toLowerCase()),
+  );
   const ec2 = edgeTo(graph, policy._key, 'ALLOWS', EC2);
   t.deepEqual(ec2?.accessLevels, ['list']);
   t.true((ec2?.actions as string[]).every((a) => a.startsWith('ec2:Describe')));
@@ -210,7 +201,10 @@ test('an explicit Deny removes actions from an Allow, or the whole edge', async 
   );
 
   const admin = edgesFrom(graph, adminButIam._key, 'ALLOWS');
-  t.falsy(admin.find((e) => e._toEntityKey === accountKey(ACCOUNT) && e.effect === 'Allow'), 'no longer full access');
+  t.falsy(
+    admin.find((e) => e._toEntityKey === accountKey(ACCOUNT) && e.effect === 'Allow'),
+    'no longer full access',
+  );
   t.falsy(admin.find((e) => e._toEntityKey === IAM && e.effect === 'Allow'));
   t.deepEqual(admin.find((e) => e._toEntityKey === S3)?.actions, ['s3:*']);
   t.true(admin.every((e) => e.admin === false));
@@ -240,10 +234,16 @@ test('a conditional Deny does not remove anything and keeps its conditions', asy
 
 test('NotResource grants point at the service entities with the excluded resources listed', async (t) => {
   const graph = world();
-  const policy = put(graph, managedPolicy('AllButLogs', { Statement: [{ Effect: 'Allow', Action: 's3:*', NotResource: ['arn:aws:s3:::acme-logs', 'arn:aws:s3:::acme-logs/*'] }] }));
+  const policy = put(
+    graph,
+    managedPolicy('AllButLogs', { Statement: [{ Effect: 'Allow', Action: 's3:*', NotResource: ['arn:aws:s3:::acme-logs', 'arn:aws:s3:::acme-logs/*'] }] }),
+  );
   await runMapping(graph, 'mappings-allows');
   const edges = edgesFrom(graph, policy._key, 'ALLOWS');
-  t.deepEqual(edges.map((e) => e._toEntityKey), [S3]);
+  t.deepEqual(
+    edges.map((e) => e._toEntityKey),
+    [S3],
+  );
   t.deepEqual(edges[0].notResources, ['arn:aws:s3:::acme-logs', 'arn:aws:s3:::acme-logs/*']);
 });
 
@@ -294,7 +294,12 @@ test('policies and resources of other accounts are left to those accounts', asyn
   const policy = put(graph, managedPolicy('Data', { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-data-*/*' }] }));
   const foreignPolicy = put(graph, managedPolicy('Theirs', { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }, '222222222222'), '222222222222');
   await runMapping(graph, 'mappings-allows');
-  t.deepEqual(edgesFrom(graph, policy._key, 'ALLOWS').map((e) => e._toEntityKey).sort(), ['arn:aws:s3:::acme-data-dev', 'arn:aws:s3:::acme-data-prod']);
+  t.deepEqual(
+    edgesFrom(graph, policy._key, 'ALLOWS')
+      .map((e) => e._toEntityKey)
+      .sort(),
+    ['arn:aws:s3:::acme-data-dev', 'arn:aws:s3:::acme-data-prod'],
+  );
   t.deepEqual(edgesFrom(graph, foreignPolicy._key, 'ALLOWS'), []);
 });
 

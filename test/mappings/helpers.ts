@@ -3,8 +3,9 @@ import type { Collector, CollectorContext } from '../../src/collectors/types';
 import { createEntity, GraphStore, type Entity, type Relationship } from '../../src/graph';
 import { awsServices } from '../../src/services';
 import { convertAccount } from '../../src/services/account/converters';
-import { createMappingCollectors, MAPPING_COLLECTOR_IDS, type MappingOptions } from '../../src/services/mappings';
-import { accountEntityKey, createServiceEntity } from '../../src/services/service-entities';
+import { createMappingCollectors, MAPPING_COLLECTOR_IDS, type MappingOptions } from '../../src/analysis/mappings';
+import { serviceEntitySchema } from '../../src/graph/schema';
+import { accountEntityKey, createServiceEntity } from '../../src/graph/service-entities';
 
 export const ACCOUNT = '111111111111';
 
@@ -20,7 +21,8 @@ export function put(graph: GraphStore, entity: Entity, accountId = ACCOUNT): Ent
 /** An account with its `aws_account` and the service entities of iam, ec2, s3 and kms. */
 export function accountGraph(graph = new GraphStore(), accountId = ACCOUNT): GraphStore {
   put(graph, convertAccount({ accountId, name: `account-${accountId}` }), accountId);
-  for (const service of ['iam', 'ec2', 's3', 'kms']) put(graph, createServiceEntity(accountId, service, service.toUpperCase(), ['other']), accountId);
+  for (const service of ['iam', 'ec2', 's3', 'kms'])
+    put(graph, createServiceEntity(accountId, serviceEntitySchema(service, service.toUpperCase()), service.toUpperCase(), ['other']), accountId);
   return graph;
 }
 
@@ -155,9 +157,7 @@ export async function runMapping(
 
 /** Relationships of a verb from an entity, by target key (several per target are listed in key order). */
 export function edgesFrom(graph: GraphStore, fromKey: string, verb: string): Relationship[] {
-  return [...graph.allRelationships()]
-    .filter((r) => r._fromEntityKey === fromKey && r._class === verb)
-    .sort((a, b) => a._key.localeCompare(b._key));
+  return [...graph.allRelationships()].filter((r) => r._fromEntityKey === fromKey && r._class === verb).sort((a, b) => a._key.localeCompare(b._key));
 }
 
 export function edgeTo(graph: GraphStore, fromKey: string, verb: string, toKey: string): Relationship | undefined {

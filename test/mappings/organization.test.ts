@@ -1,8 +1,8 @@
 import test from 'ava';
 import type { GraphStore, Relationship } from '../../src/graph';
 import { selectCollectors } from '../../src/services';
-import { MAPPINGS_SERVICE } from '../../src/services/mappings';
-import { accountEntityKey, serviceEntityKey } from '../../src/services/service-entities';
+import { MAPPINGS_SERVICE } from '../../src/analysis/mappings';
+import { accountEntityKey, serviceEntityKey } from '../../src/graph/service-entities';
 import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
 
 const PROD = '222222222222';
@@ -25,7 +25,13 @@ test('the simulated organization: permissions, trusts, instance profiles and peo
   t.deepEqual(graphIssues(graph), []);
 
   // Assignment lines (produced by the IAM collectors) that the permission edges hang from.
-  for (const type of ['aws_iam_user_has_policy', 'aws_iam_group_has_policy', 'aws_iam_role_has_policy', 'aws_iam_role_has_role_policy', 'aws_iam_group_contains_user']) {
+  for (const type of [
+    'aws_iam_user_has_policy',
+    'aws_iam_group_has_policy',
+    'aws_iam_role_has_policy',
+    'aws_iam_role_has_role_policy',
+    'aws_iam_group_contains_user',
+  ]) {
     t.true((summary.counts.relationships[type] ?? 0) > 0, `no ${type}`);
   }
 
@@ -68,7 +74,9 @@ test('the simulated organization: permissions, trusts, instance profiles and peo
   // Instances with an instance profile use the profile's role.
   const profiled = graph.entitiesOfType('aws_instance').filter((i) => typeof i.iamInstanceProfileArn === 'string');
   t.true(profiled.length > 0, 'some instance has an instance profile');
-  const profiles = new Set(graph.entitiesOfType('aws_iam_role').flatMap((r) => (Array.isArray(r.instanceProfileArns) ? (r.instanceProfileArns as string[]) : [])));
+  const profiles = new Set(
+    graph.entitiesOfType('aws_iam_role').flatMap((r) => (Array.isArray(r.instanceProfileArns) ? (r.instanceProfileArns as string[]) : [])),
+  );
   const withRole = profiled.filter((i) => profiles.has(i.iamInstanceProfileArn as string));
   t.true(
     withRole.length > 0,
@@ -82,8 +90,14 @@ test('the simulated organization: permissions, trusts, instance profiles and peo
   // People: by user name (alice@...) and by Email tag (bob).
   const alice = entityNamed(graph, 'aws_iam_user', '111111111111', 'alice@acme.example');
   const bob = entityNamed(graph, 'aws_iam_user', '111111111111', 'bob');
-  t.deepEqual(from(graph, alice?._key ?? '', 'IS').map((r) => r._toEntityKey), ['person:alice@acme.example']);
-  t.deepEqual(from(graph, bob?._key ?? '', 'IS').map((r) => r._toEntityKey), ['person:bob@acme.example']);
+  t.deepEqual(
+    from(graph, alice?._key ?? '', 'IS').map((r) => r._toEntityKey),
+    ['person:alice@acme.example'],
+  );
+  t.deepEqual(
+    from(graph, bob?._key ?? '', 'IS').map((r) => r._toEntityKey),
+    ['person:bob@acme.example'],
+  );
 
   // Every mapping edge is declared by the collector that made it.
   const declared = new Set(

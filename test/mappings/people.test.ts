@@ -76,7 +76,9 @@ test('a people file is read and validated', (t) => {
 });
 
 test('a bad people file gets an error naming the file, the place and the problem', (t) => {
-  const bad = peopleFile('- name: Alice\n  email: alice@acme.example\n- name: Bob\n  email: "bob@"\n- email: carol@acme.example\n- name: Dan\n  email: dan@acme.example\n  team: web\n');
+  const bad = peopleFile(
+    '- name: Alice\n  email: alice@acme.example\n- name: Bob\n  email: "bob@"\n- email: carol@acme.example\n- name: Dan\n  email: dan@acme.example\n  team: web\n',
+  );
   const error = t.throws(() => loadPeopleFile(bad), { instanceOf: ConfigError });
   t.true(error?.message.startsWith(`${bad}: invalid people file: `));
   t.regex(error?.message ?? '', /\[1\]\.email: must match format "email" \(got "bob@"\)/);
@@ -86,9 +88,19 @@ test('a bad people file gets an error naming the file, the place and the problem
   t.throws(() => checkPeople({ name: 'Alice', email: 'alice@acme.example' }, 'people.yaml'), {
     message: 'people.yaml: invalid people file: (top level): must be a list of { name, email }',
   });
-  t.throws(() => checkPeople([{ name: 'A', email: 'a@x.example' }, { name: 'B', email: 'A@X.example' }], 'people.yaml'), {
-    message: 'people.yaml: invalid people file: [1].email: A@X.example is already the email of [0]',
-  });
+  t.throws(
+    () =>
+      checkPeople(
+        [
+          { name: 'A', email: 'a@x.example' },
+          { name: 'B', email: 'A@X.example' },
+        ],
+        'people.yaml',
+      ),
+    {
+      message: 'people.yaml: invalid people file: [1].email: A@X.example is already the email of [0]',
+    },
+  );
   t.throws(() => loadPeopleFile(peopleFile('- name: [unclosed\n')), { message: /people\.yaml: people file is not valid YAML/ });
   t.throws(() => loadPeopleFile('/nonexistent/people.yaml'), { message: '/nonexistent/people.yaml: cannot read the people file (ENOENT)' });
 });
@@ -98,14 +110,47 @@ test('a person entity is valid against the data model', (t) => {
 });
 
 test('Route 53 hooks: Domain HAS zone, record CONNECTS host (not wired until the Route 53 collectors exist)', (t) => {
-  const zone = createEntity({ _key: 'arn:aws:route53:::hostedzone/Z1', _type: 'aws_route53_zone', _class: ['DomainZone'], name: 'acme.example.', properties: { domainName: 'acme.example.' } });
-  const privateZone = createEntity({ _key: 'arn:aws:route53:::hostedzone/Z2', _type: 'aws_route53_zone', _class: ['DomainZone'], name: 'internal.', properties: { privateZone: true } });
+  const zone = createEntity({
+    _key: 'arn:aws:route53:::hostedzone/Z1',
+    _type: 'aws_route53_zone',
+    _class: ['DomainZone'],
+    name: 'acme.example.',
+    properties: { domainName: 'acme.example.' },
+  });
+  const privateZone = createEntity({
+    _key: 'arn:aws:route53:::hostedzone/Z2',
+    _type: 'aws_route53_zone',
+    _class: ['DomainZone'],
+    name: 'internal.',
+    properties: { privateZone: true },
+  });
   const { entities, relationships } = domainZoneMappings([zone, privateZone]);
-  t.deepEqual(entities.map((e) => [e._key, e._type, e.domainName, e._source]), [['domain:acme.example', 'domain', 'acme.example', 'system-mapper']]);
-  t.deepEqual(relationships.map((r) => [r._fromEntityKey, r._class, r._toEntityKey, r._type]), [['domain:acme.example', 'HAS', zone._key, 'domain_has_aws_route53_zone']]);
+  t.deepEqual(
+    entities.map((e) => [e._key, e._type, e.domainName, e._source]),
+    [['domain:acme.example', 'domain', 'acme.example', 'system-mapper']],
+  );
+  t.deepEqual(
+    relationships.map((r) => [r._fromEntityKey, r._class, r._toEntityKey, r._type]),
+    [['domain:acme.example', 'HAS', zone._key, 'domain_has_aws_route53_zone']],
+  );
   t.deepEqual(validateEntity(entities[0]), []);
 
-  const record = createEntity({ _key: 'arn:aws:route53:::hostedzone/Z1/www.acme.example/A', _type: 'aws_route53_record', _class: ['DomainRecord'], name: 'www.acme.example', properties: { values: ['203.0.113.10'] } });
-  const host = createEntity({ _key: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`, _type: 'aws_instance', _class: ['Host'], name: 'i-1', properties: { publicIpAddress: '203.0.113.10' } });
-  t.deepEqual(recordConnections([record], [host]).map((r) => [r._class, r._toEntityKey]), [['CONNECTS', host._key]]);
+  const record = createEntity({
+    _key: 'arn:aws:route53:::hostedzone/Z1/www.acme.example/A',
+    _type: 'aws_route53_record',
+    _class: ['DomainRecord'],
+    name: 'www.acme.example',
+    properties: { values: ['203.0.113.10'] },
+  });
+  const host = createEntity({
+    _key: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`,
+    _type: 'aws_instance',
+    _class: ['Host'],
+    name: 'i-1',
+    properties: { publicIpAddress: '203.0.113.10' },
+  });
+  t.deepEqual(
+    recordConnections([record], [host]).map((r) => [r._class, r._toEntityKey]),
+    [['CONNECTS', host._key]],
+  );
 });

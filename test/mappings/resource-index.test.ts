@@ -3,13 +3,12 @@ import { compileArnPattern, literalPrefix, parseArn } from '../../src/analysis/a
 import { ResourceIndex } from '../../src/analysis/resource-index';
 import { createEntity, type Entity } from '../../src/graph';
 import { selectCollectors } from '../../src/services';
-import { MAPPINGS_SERVICE } from '../../src/services/mappings';
+import { MAPPINGS_SERVICE } from '../../src/analysis/mappings';
 import { seededRandom } from '../../src/sim/random';
 
 function resource(arn: string, type = 'aws_thing'): Entity {
   return createEntity({ _key: arn, _type: type, _class: ['Resource'], name: arn });
 }
-
 
 test('ARN patterns: wildcards stay inside the first five fields and may cross / and : in the resource', (t) => {
   t.true(compileArnPattern('arn:aws:s3:::acme-*')('arn:aws:s3:::acme-data/some/key'));
@@ -19,7 +18,13 @@ test('ARN patterns: wildcards stay inside the first five fields and may cross / 
   t.true(compileArnPattern('arn:aws:iam::111111111111:role/?pp')('arn:aws:iam::111111111111:role/app'));
   t.false(compileArnPattern('arn:aws:iam::111111111111:role/app')('arn:aws:iam::111111111111:role/App'), 'case-sensitive');
   t.is(literalPrefix('arn:aws:s3:::acme-?ata-*'), 'arn:aws:s3:::acme-');
-  t.deepEqual(parseArn('arn:aws:iam::111111111111:role/path/name'), { partition: 'aws', service: 'iam', region: '', account: '111111111111', resource: 'role/path/name' });
+  t.deepEqual(parseArn('arn:aws:iam::111111111111:role/path/name'), {
+    partition: 'aws',
+    service: 'iam',
+    region: '',
+    account: '111111111111',
+    resource: 'role/path/name',
+  });
   t.is(parseArn('not-an-arn'), undefined);
 });
 
@@ -39,7 +44,10 @@ test('the index finds exactly what testing every resource would find', (t) => {
   }
   const entities = [...arns].map((arn) => resource(arn));
   // Entities that are not resources: no ARN, or a policy keyed after its bucket.
-  entities.push(resource('aws:111111111111:service:s3'), createEntity({ _key: 'arn:aws:s3:::acme-data-1|policy', _type: 'aws_s3_bucket_policy', _class: ['AccessPolicy'], name: 'p' }));
+  entities.push(
+    resource('aws:111111111111:service:s3'),
+    createEntity({ _key: 'arn:aws:s3:::acme-data-1|policy', _type: 'aws_s3_bucket_policy', _class: ['AccessPolicy'], name: 'p' }),
+  );
   const index = new ResourceIndex(entities);
   t.is(index.size, arns.size);
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { EVERYONE } from '@jupiterone/data-model';
 import { requiresExternalId, requiresMfa } from '../../src/analysis/trusts';
 import { createEntity } from '../../src/graph';
-import { serviceEntityKey } from '../../src/services/service-entities';
+import { serviceEntityKey } from '../../src/graph/service-entities';
 import { ACCOUNT, accountGraph, accountKey, edgesFrom, edgeTo, instance, put, role, runMapping, user } from './helpers';
 
 const assumeRole = (principal: unknown, condition?: unknown) => ({
@@ -82,7 +82,12 @@ test('same-account trusts: the account root, users and roles by ARN; MFA conditi
     graph,
     role('break-glass', {
       Statement: [
-        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: 'sts:AssumeRole',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
         { Effect: 'Allow', Principal: { AWS: alice._key }, Action: 'sts:AssumeRole' },
         { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' },
       ],
@@ -102,7 +107,13 @@ test('a SAML trust points at the account SAML provider', async (t) => {
   const providerArn = `arn:aws:iam::${ACCOUNT}:saml-provider/okta`;
   put(
     graph,
-    createEntity({ _key: providerArn, _type: 'aws_iam_saml_provider', _class: ['Service'], name: 'okta', properties: { arn: providerArn, category: ['security'], function: ['IAM'] } }),
+    createEntity({
+      _key: providerArn,
+      _type: 'aws_iam_saml_provider',
+      _class: ['Service'],
+      name: 'okta',
+      properties: { arn: providerArn, category: ['security'], function: ['IAM'] },
+    }),
   );
   const saml = { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } };
   const okta = put(
@@ -113,7 +124,9 @@ test('a SAML trust points at the account SAML provider', async (t) => {
   );
   const missing = put(
     graph,
-    role('OldIdP', { Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/adfs` }, Action: 'sts:AssumeRoleWithSAML' }] }),
+    role('OldIdP', {
+      Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/adfs` }, Action: 'sts:AssumeRoleWithSAML' }],
+    }),
   );
   await runMapping(graph, 'mappings-trusts');
   const edge = edgeTo(graph, okta._key, 'TRUSTS', providerArn);
@@ -190,7 +203,10 @@ test('instance profiles: aws_instance USES the role of its profile', async (t) =
   const graph = accountGraph();
   const profile = `arn:aws:iam::${ACCOUNT}:instance-profile/app-server`;
   const app = put(graph, role('app-server', assumeRole({ Service: 'ec2.amazonaws.com' }), ACCOUNT, { instanceProfileArns: [profile] }));
-  put(graph, role('unrelated', assumeRole({ Service: 'ec2.amazonaws.com' }), ACCOUNT, { instanceProfileArns: [`arn:aws:iam::${ACCOUNT}:instance-profile/other`] }));
+  put(
+    graph,
+    role('unrelated', assumeRole({ Service: 'ec2.amazonaws.com' }), ACCOUNT, { instanceProfileArns: [`arn:aws:iam::${ACCOUNT}:instance-profile/other`] }),
+  );
   const withProfile = put(graph, instance('i-0a1b2c3d4e5f60001', profile));
   const withoutRole = put(graph, instance('i-0a1b2c3d4e5f60002', `arn:aws:iam::${ACCOUNT}:instance-profile/empty`));
   const bare = put(graph, instance('i-0a1b2c3d4e5f60003', undefined));

@@ -24,7 +24,10 @@ test.serial('an unknown declared action fails the onboarding with an error namin
   });
   const error = await t.throwsAsync(component.ready);
   t.true(pulumi.ResourceError.isInstance(error), 'reported as an error of the component, without a stack');
-  t.regex(error?.message ?? '', /^collector ec2-imaginary declares an unknown IAM action: "ec2:DescribeImaginaryThings": IAM's ec2 service has no such action$/);
+  t.regex(
+    error?.message ?? '',
+    /^collector ec2-imaginary declares an unknown IAM action: "ec2:DescribeImaginaryThings": IAM's ec2 service has no such action$/,
+  );
   await t.throwsAsync(valueOf(component.roleArns), { message: /ec2-imaginary/ });
   await t.throwsAsync(component.roles, { message: /ec2-imaginary/ });
   // Give the runtime time to report the registered outputs' failure.

@@ -34,6 +34,16 @@ export const ACCOUNT_TAGS: Record<string, Record<string, string>> = {
   [SUSPENDED]: {},
 };
 
+/** The region of the default provider in these tests (`aws:region` is not set: the program's default). */
+export const REGION_OF_DEFAULT = 'us-east-1';
+
+/** Regions each account has enabled (what `aws.getRegions` answers through its provider). */
+export const ENABLED_REGIONS: Record<string, string[]> = {
+  [MANAGEMENT]: ['us-east-1', 'eu-west-1'],
+  [MEMBER_A]: ['us-east-1', 'us-west-2', 'eu-west-1'],
+  [MEMBER_B]: ['us-east-1'],
+};
+
 export interface RecordedResource {
   type: string;
   name: string;
@@ -95,6 +105,21 @@ pulumi.runtime.setMocks(
         state = { ...inputs, arn: `arn:aws:iam::${accountOf(args)}:role${String(inputs.path ?? '/')}${String(inputs.name)}`, uniqueId: `AROA${args.name}` };
       } else if (args.type === 'aws:iam/policy:Policy') {
         state = { ...inputs, arn: `arn:aws:iam::${accountOf(args)}:policy${String(inputs.path ?? '/')}${String(inputs.name)}` };
+      } else if (args.type === 'aws:cloudwatch/eventBus:EventBus') {
+        state = { ...inputs, arn: `arn:aws:events:${REGION_OF_DEFAULT}:${accountOf(args)}:event-bus/${String(inputs.name)}` };
+      } else if (args.type === 'aws:cloudwatch/eventRule:EventRule') {
+        const bus = inputs.eventBusName ? `${String(inputs.eventBusName)}/` : '';
+        state = {
+          ...inputs,
+          name: inputs.name ?? `${args.name}-generated`,
+          arn: `arn:aws:events:${REGION_OF_DEFAULT}:${accountOf(args)}:rule/${bus}${String(inputs.name ?? args.name)}`,
+        };
+      } else if (args.type === 'aws:sqs/queue:Queue') {
+        state = {
+          ...inputs,
+          arn: `arn:aws:sqs:${REGION_OF_DEFAULT}:${accountOf(args)}:${String(inputs.name)}`,
+          url: `https://sqs.${REGION_OF_DEFAULT}.amazonaws.com/${accountOf(args)}/${String(inputs.name)}`,
+        };
       } else if (args.type.startsWith('pulumi-nodejs:dynamic')) {
         // Run the real provider's create, as the dynamic-provider host would.
         const { __provider: _serialized, ...providerInputs } = inputs;
@@ -125,6 +150,10 @@ pulumi.runtime.setMocks(
             enabledPolicyTypes: ['SERVICE_CONTROL_POLICY'],
             roots: [],
           };
+        case 'aws:index/getRegions:getRegions': {
+          const account = accountOfProvider(args.provider) ?? MANAGEMENT;
+          return { id: 'aws', names: ENABLED_REGIONS[account] ?? ['us-east-1'] };
+        }
         case 'aws:organizations/getResourceTags:getResourceTags': {
           const resourceId = String((args.inputs as { resourceId?: unknown }).resourceId);
           if (UNREADABLE_TAGS.has(resourceId)) {

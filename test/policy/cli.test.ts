@@ -57,7 +57,10 @@ test.serial('orggraph policy --cloudformation prints a template that parses', as
   const expected = await buildAuditPolicy();
   const { code, stdout } = await run(['policy', '--cloudformation', '--role-name', 'Auditor']);
   t.is(code, 0);
-  const template = parse(stdout) as { Parameters: Record<string, { Default?: unknown; NoEcho?: boolean }>; Resources: Record<string, { Type: string; Properties: { PolicyDocument?: PolicyDocument } }> };
+  const template = parse(stdout) as {
+    Parameters: Record<string, { Default?: unknown; NoEcho?: boolean }>;
+    Resources: Record<string, { Type: string; Properties: { PolicyDocument?: PolicyDocument } }>;
+  };
   t.is(template.Parameters.RoleName?.Default, 'Auditor');
   t.true(template.Parameters.ExternalId?.NoEcho);
   const actions = Object.values(template.Resources)

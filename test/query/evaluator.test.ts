@@ -66,7 +66,16 @@ test('sets: = any of them, != none of them, AND all of them (arrays)', (t) => {
   t.deepEqual(found("FIND aws_iam_user WITH username != ('alice' OR 'bob')"), ['carol']);
   t.deepEqual(found("FIND * WITH _class = ('DataStore' AND 'Database')"), ['orders-db', 'reports']);
   t.deepEqual(found("FIND DataStore WITH _class != ('Database' AND 'Disk')"), [
-    'vol-1', 'vol-2', 'vol-3', 'vol-4', 'org-logs', 'www-site', 'ci-artifacts', 'upload-dropbox', 'orders-db', 'reports',
+    'vol-1',
+    'vol-2',
+    'vol-3',
+    'vol-4',
+    'org-logs',
+    'www-site',
+    'ci-artifacts',
+    'upload-dropbox',
+    'orders-db',
+    'reports',
   ]);
   t.deepEqual(found("FIND DataStore WITH _class != ('Database' OR 'Disk')"), ['org-logs', 'www-site', 'ci-artifacts', 'upload-dropbox']);
   t.deepEqual(found("FIND aws_ebs_volume WITH size = (8 OR 50) AND encrypted = (true OR 'false')"), ['vol-1', 'vol-4']);
@@ -88,7 +97,16 @@ test('string operators, on strings and on array elements', (t) => {
   t.deepEqual(found("FIND aws_iam_user WITH tag.Team ~= 'platform'"), ['bob']);
   // `_class` is an array: any element.
   t.deepEqual(found("FIND * WITH _class ^= 'Data'"), [
-    'vol-1', 'vol-2', 'vol-3', 'vol-4', 'org-logs', 'www-site', 'ci-artifacts', 'upload-dropbox', 'orders-db', 'reports',
+    'vol-1',
+    'vol-2',
+    'vol-3',
+    'vol-4',
+    'org-logs',
+    'www-site',
+    'ci-artifacts',
+    'upload-dropbox',
+    'orders-db',
+    'reports',
   ]);
   t.deepEqual(found("FIND * WITH _class $= 'Role'"), ['ci-deploy', 'auditor']);
   t.deepEqual(found("FIND aws_s3_bucket WITH destinationBuckets ~= 'replica'"), ['org-logs']);
@@ -150,7 +168,10 @@ test('several hops with filters', (t) => {
   t.deepEqual(found('FIND aws_subnet THAT HAS aws_instance WITH active = false THAT USES aws_ebs_volume'), ['private-a']);
   t.deepEqual(found('FIND aws_vpc THAT CONTAINS aws_subnet THAT HAS aws_instance THAT PROTECTS aws_security_group WITH default = true'), ['main-vpc']);
   t.deepEqual(found('FIND aws_iam_group THAT HAS aws_iam_user THAT ASSIGNED aws_iam_policy THAT ALLOWS aws_account'), ['devs']);
-  t.deepEqual(found('FIND aws_security_group WITH default = false THAT PROTECTS aws_instance WITH active = true THAT USES aws_ebs_volume WITH encrypted = false'), ['web']);
+  t.deepEqual(
+    found('FIND aws_security_group WITH default = false THAT PROTECTS aws_instance WITH active = true THAT USES aws_ebs_volume WITH encrypted = false'),
+    ['web'],
+  );
 });
 
 test('the answer does not depend on which step the match starts from', (t) => {
@@ -162,68 +183,55 @@ test('the answer does not depend on which step the match starts from', (t) => {
     { 'a.name': 'default', 'i.name': 'web-1', 'b.name': 'vol-1' },
   ]);
   // From the right end.
-  t.deepEqual(rows(run("FIND * AS x THAT HAS aws_inspector_finding WITH severity = 'High' AS f RETURN x.name, f.severity")), [{ 'x.name': 'web-1', 'f.severity': 'High' }]);
-  t.deepEqual(found("FIND * THAT HAS aws_instance THAT HAS aws_inspector_finding WITH numericSeverity < 5"), ['private-a']);
+  t.deepEqual(rows(run("FIND * AS x THAT HAS aws_inspector_finding WITH severity = 'High' AS f RETURN x.name, f.severity")), [
+    { 'x.name': 'web-1', 'f.severity': 'High' },
+  ]);
+  t.deepEqual(found('FIND * THAT HAS aws_instance THAT HAS aws_inspector_finding WITH numericSeverity < 5'), ['private-a']);
 });
 
 test('a path never follows the same relationship twice', (t) => {
   // Groups that share an instance with another group; ssh-open alone protects batch.
   t.deepEqual(found('FIND aws_security_group THAT PROTECTS aws_instance THAT PROTECTS aws_security_group'), ['web', 'default']);
-  t.deepEqual(
-    rows(run('FIND aws_instance AS a THAT RELATES TO * AS x THAT RELATES TO aws_instance AS b RETURN a.name, x.name, b.name')),
-    [
-      { 'a.name': 'web-1', 'x.name': 'public-a', 'b.name': 'web-2' },
-      { 'a.name': 'web-1', 'x.name': 'web', 'b.name': 'web-2' },
-      { 'a.name': 'web-2', 'x.name': 'public-a', 'b.name': 'web-1' },
-      { 'a.name': 'web-2', 'x.name': 'web', 'b.name': 'web-1' },
-    ],
-  );
+  t.deepEqual(rows(run('FIND aws_instance AS a THAT RELATES TO * AS x THAT RELATES TO aws_instance AS b RETURN a.name, x.name, b.name')), [
+    { 'a.name': 'web-1', 'x.name': 'public-a', 'b.name': 'web-2' },
+    { 'a.name': 'web-1', 'x.name': 'web', 'b.name': 'web-2' },
+    { 'a.name': 'web-2', 'x.name': 'public-a', 'b.name': 'web-1' },
+    { 'a.name': 'web-2', 'x.name': 'web', 'b.name': 'web-1' },
+  ]);
 });
 
 test('optional traversals add what they reach; later hops continue from both', (t) => {
   // Leading optional group: the related entities join the starting ones.
   t.deepEqual(found('FIND aws_iam_user (THAT ASSIGNED AccessPolicy)?'), ['alice', 'bob', 'carol', 'AdministratorAccess', 'carol-inline']);
-  t.deepEqual(
-    rows(run('FIND aws_iam_user AS u (THAT ASSIGNED AccessPolicy AS p)? RETURN u.username, p.policyName')),
-    [
-      { 'u.username': 'alice', 'p.policyName': null },
-      { 'u.username': 'bob', 'p.policyName': null },
-      { 'u.username': 'carol', 'p.policyName': null },
-      { 'u.username': 'carol', 'p.policyName': 'AdministratorAccess' },
-      { 'u.username': 'carol', 'p.policyName': 'carol-inline' },
-    ],
-  );
+  t.deepEqual(rows(run('FIND aws_iam_user AS u (THAT ASSIGNED AccessPolicy AS p)? RETURN u.username, p.policyName')), [
+    { 'u.username': 'alice', 'p.policyName': null },
+    { 'u.username': 'bob', 'p.policyName': null },
+    { 'u.username': 'carol', 'p.policyName': null },
+    { 'u.username': 'carol', 'p.policyName': 'AdministratorAccess' },
+    { 'u.username': 'carol', 'p.policyName': 'carol-inline' },
+  ]);
   // Groups assigned a policy directly, or through one of their users.
   t.deepEqual(found('FIND aws_iam_group (THAT HAS aws_iam_user)? THAT ASSIGNED AccessPolicy'), ['admins', 'devs', 'carol']);
-  t.deepEqual(
-    rows(run('FIND aws_iam_group (THAT HAS aws_iam_user)? AS who THAT ASSIGNED AccessPolicy AS p RETURN who.name, p.name')),
-    [
-      { 'who.name': 'admins', 'p.name': 'AdministratorAccess' },
-      { 'who.name': 'devs', 'p.name': 'S3ReadOnly' },
-      { 'who.name': 'carol', 'p.name': 'AdministratorAccess' },
-      { 'who.name': 'carol', 'p.name': 'carol-inline' },
-    ],
-  );
+  t.deepEqual(rows(run('FIND aws_iam_group (THAT HAS aws_iam_user)? AS who THAT ASSIGNED AccessPolicy AS p RETURN who.name, p.name')), [
+    { 'who.name': 'admins', 'p.name': 'AdministratorAccess' },
+    { 'who.name': 'devs', 'p.name': 'S3ReadOnly' },
+    { 'who.name': 'carol', 'p.name': 'AdministratorAccess' },
+    { 'who.name': 'carol', 'p.name': 'carol-inline' },
+  ]);
   // After a mandatory hop, the starting entities stay the first step's.
   t.deepEqual(found('FIND aws_subnet THAT HAS aws_instance (THAT USES aws_ebs_volume)?'), ['public-a', 'private-a']);
-  t.deepEqual(
-    rows(run('FIND aws_instance AS i WITH active = true (THAT USES aws_ebs_volume AS v)? RETURN i.name, v.volumeId')),
-    [
-      { 'i.name': 'web-1', 'v.volumeId': null },
-      { 'i.name': 'web-1', 'v.volumeId': 'vol-001' },
-      { 'i.name': 'web-2', 'v.volumeId': null },
-      { 'i.name': 'web-2', 'v.volumeId': 'vol-002' },
-      { 'i.name': 'classic', 'v.volumeId': null },
-    ],
-  );
+  t.deepEqual(rows(run('FIND aws_instance AS i WITH active = true (THAT USES aws_ebs_volume AS v)? RETURN i.name, v.volumeId')), [
+    { 'i.name': 'web-1', 'v.volumeId': null },
+    { 'i.name': 'web-1', 'v.volumeId': 'vol-001' },
+    { 'i.name': 'web-2', 'v.volumeId': null },
+    { 'i.name': 'web-2', 'v.volumeId': 'vol-002' },
+    { 'i.name': 'classic', 'v.volumeId': null },
+  ]);
   // WHERE on an optional alias: a path where it is unbound has no value to compare.
-  t.deepEqual(
-    rows(run("FIND aws_instance AS i (THAT USES aws_ebs_volume AS v)? WHERE v.encrypted = false RETURN i.name, v.name")),
-    [
-      { 'i.name': 'web-2', 'v.name': 'vol-2' },
-      { 'i.name': 'batch', 'v.name': 'vol-3' },
-    ],
-  );
+  t.deepEqual(rows(run('FIND aws_instance AS i (THAT USES aws_ebs_volume AS v)? WHERE v.encrypted = false RETURN i.name, v.name')), [
+    { 'i.name': 'web-2', 'v.name': 'vol-2' },
+    { 'i.name': 'batch', 'v.name': 'vol-3' },
+  ]);
 });
 
 test('AS on relationships, with WHERE on their properties', (t) => {
@@ -233,23 +241,25 @@ test('AS on relationships, with WHERE on their properties', (t) => {
   );
   t.deepEqual(found('FIND aws_security_group THAT ALLOWS AS rule aws_instance'), []);
   t.deepEqual(
-    rows(run("FIND aws_security_group AS sg THAT ALLOWS AS rule Internet WHERE rule.ingress = true AND rule.toPort >= 100 RETURN sg.name, rule.portRange")),
+    rows(run('FIND aws_security_group AS sg THAT ALLOWS AS rule Internet WHERE rule.ingress = true AND rule.toPort >= 100 RETURN sg.name, rule.portRange')),
     [{ 'sg.name': 'web', 'rule.portRange': '443-443' }],
   );
-  t.deepEqual(found("FIND aws_iam_policy AS p THAT ALLOWS AS g * WHERE g.normalizedActions ^= 's3:put' OR g.admin = true"), ['AdministratorAccess', 'DeployPolicy']);
+  t.deepEqual(found("FIND aws_iam_policy AS p THAT ALLOWS AS g * WHERE g.normalizedActions ^= 's3:put' OR g.admin = true"), [
+    'AdministratorAccess',
+    'DeployPolicy',
+  ]);
 });
 
 test('WHERE compares properties of two aliases', (t) => {
+  t.deepEqual(rows(run('FIND aws_instance AS i THAT RELATES TO aws_subnet AS s WHERE i.vpcId = s.vpcId RETURN i.name, s.name')), [
+    { 'i.name': 'web-1', 's.name': 'public-a' },
+    { 'i.name': 'web-2', 's.name': 'public-a' },
+    { 'i.name': 'batch', 's.name': 'private-a' },
+  ]);
   t.deepEqual(
-    rows(run('FIND aws_instance AS i THAT RELATES TO aws_subnet AS s WHERE i.vpcId = s.vpcId RETURN i.name, s.name')),
-    [
-      { 'i.name': 'web-1', 's.name': 'public-a' },
-      { 'i.name': 'web-2', 's.name': 'public-a' },
-      { 'i.name': 'batch', 's.name': 'private-a' },
-    ],
-  );
-  t.deepEqual(
-    rows(run('FIND aws_security_group AS a THAT PROTECTS aws_instance THAT PROTECTS aws_security_group AS b WHERE a.groupId != b.groupId RETURN a.name, b.name')),
+    rows(
+      run('FIND aws_security_group AS a THAT PROTECTS aws_instance THAT PROTECTS aws_security_group AS b WHERE a.groupId != b.groupId RETURN a.name, b.name'),
+    ),
     [
       { 'a.name': 'web', 'b.name': 'default' },
       { 'a.name': 'default', 'b.name': 'web' },
@@ -277,7 +287,9 @@ test('RETURN properties (null when missing), alias.*, whole objects and labels',
   t.is((objects[0].u as Entity)._key, 'key:aws_iam_user:bob');
   t.is((objects[0].membership as { _class: string })._class, 'HAS');
   // A class name is an alias when it is not ambiguous.
-  t.deepEqual(rows(run('FIND Certificate WITH expiresOn < date.now + 30 days RETURN Certificate.domainName')), [{ 'Certificate.domainName': 'shop.example.com' }]);
+  t.deepEqual(rows(run('FIND Certificate WITH expiresOn < date.now + 30 days RETURN Certificate.domainName')), [
+    { 'Certificate.domainName': 'shop.example.com' },
+  ]);
 });
 
 test('aggregates: count, count of a property, min, max, avg, sum; other columns group', (t) => {
@@ -302,7 +314,9 @@ test('aggregates: count, count of a property, min, max, avg, sum; other columns 
     { 'p.policyName': 'S3ReadOnly', 'count(g.actions)': 2 },
     { 'p.policyName': 'DeployPolicy', 'count(g.actions)': 1 },
   ]);
-  t.deepEqual(rows(run('FIND aws_s3_bucket AS b RETURN count(b.mfaDelete), count(b.destinationBuckets)')), [{ 'count(b.mfaDelete)': 2, 'count(b.destinationBuckets)': 1 }]);
+  t.deepEqual(rows(run('FIND aws_s3_bucket AS b RETURN count(b.mfaDelete), count(b.destinationBuckets)')), [
+    { 'count(b.mfaDelete)': 2, 'count(b.destinationBuckets)': 1 },
+  ]);
   // Two group keys.
   t.deepEqual(rows(run('FIND aws_instance AS i RETURN i.region, i.active, count(i) ORDER BY i.region')), [
     { 'i.region': 'eu-west-1', 'i.active': false, 'count(i)': 1 },
@@ -333,8 +347,14 @@ test('RETURN TREE: the entities and relationships of every matched path', (t) =>
 
 test('UNIQUE drops repeated rows; without it every path is a row', (t) => {
   const query = 'FIND aws_instance AS i THAT RELATES TO aws_security_group RETURN i.name';
-  t.deepEqual(rows(run(query)).map((row) => row['i.name']), ['web-1', 'web-1', 'web-2', 'batch']);
-  t.deepEqual(rows(run(query.replace('FIND', 'FIND UNIQUE'))).map((row) => row['i.name']), ['web-1', 'web-2', 'batch']);
+  t.deepEqual(
+    rows(run(query)).map((row) => row['i.name']),
+    ['web-1', 'web-1', 'web-2', 'batch'],
+  );
+  t.deepEqual(
+    rows(run(query.replace('FIND', 'FIND UNIQUE'))).map((row) => row['i.name']),
+    ['web-1', 'web-2', 'batch'],
+  );
   t.is(run(query.replace('FIND', 'FIND UNIQUE')).total, 3);
   // Without RETURN the starting entities are listed once each.
   t.deepEqual(found('FIND aws_instance THAT RELATES TO aws_security_group'), ['web-1', 'web-2', 'batch']);

@@ -17,7 +17,14 @@ export function buildGraph(): { entities: Entity[]; relationships: Relationship[
   const entities: Entity[] = [];
   const relationships: Relationship[] = [];
   const byName = new Map<string, Entity>();
-  const entity = (id: string, type: string, classes: string | string[], name: string, properties: Record<string, RawValue> = {}, tags?: Record<string, string>) => {
+  const entity = (
+    id: string,
+    type: string,
+    classes: string | string[],
+    name: string,
+    properties: Record<string, RawValue> = {},
+    tags?: Record<string, string>,
+  ) => {
     const created = createEntity({ _key: `key:${type}:${id}`, _type: type, _class: classes, name, properties, tags });
     entities.push(created);
     byName.set(id, created);
@@ -35,9 +42,30 @@ export function buildGraph(): { entities: Entity[]; relationships: Relationship[
   edge('mgmt', 'HAS', 'dev');
 
   // IAM users, groups, roles, policies.
-  entity('alice', 'aws_iam_user', 'User', 'alice', { username: 'alice', mfaEnabled: true, passwordEnabled: true, createdOn: NOW - 400 * DAY, email: 'alice@example.com' }, { Team: 'security' });
-  entity('bob', 'aws_iam_user', 'User', 'bob', { username: 'bob', mfaEnabled: false, passwordEnabled: true, createdOn: NOW - 30 * DAY, passwordLastUsed: NOW - 200 * DAY }, { Team: 'platform' });
-  entity('carol', 'aws_iam_user', 'User', 'carol', { username: 'carol', mfaEnabled: false, passwordEnabled: false, accessKeyEnabled: true, createdOn: NOW - 5 * DAY }, { Team: 'Platform-Ops' });
+  entity(
+    'alice',
+    'aws_iam_user',
+    'User',
+    'alice',
+    { username: 'alice', mfaEnabled: true, passwordEnabled: true, createdOn: NOW - 400 * DAY, email: 'alice@example.com' },
+    { Team: 'security' },
+  );
+  entity(
+    'bob',
+    'aws_iam_user',
+    'User',
+    'bob',
+    { username: 'bob', mfaEnabled: false, passwordEnabled: true, createdOn: NOW - 30 * DAY, passwordLastUsed: NOW - 200 * DAY },
+    { Team: 'platform' },
+  );
+  entity(
+    'carol',
+    'aws_iam_user',
+    'User',
+    'carol',
+    { username: 'carol', mfaEnabled: false, passwordEnabled: false, accessKeyEnabled: true, createdOn: NOW - 5 * DAY },
+    { Team: 'Platform-Ops' },
+  );
   for (const user of ['alice', 'bob', 'carol']) edge('mgmt', 'HAS', user);
   entity('admins', 'aws_iam_group', 'UserGroup', 'admins', { groupName: 'admins' });
   entity('devs', 'aws_iam_group', 'UserGroup', 'devs', { groupName: 'devs' });
@@ -92,9 +120,30 @@ export function buildGraph(): { entities: Entity[]; relationships: Relationship[
   edge('vpc', 'CONTAINS', 'sg-web');
 
   // Instances, their volumes, subnets and security groups.
-  entity('web1', 'aws_instance', 'Host', 'web-1', { instanceId: 'i-001', active: true, state: 'running', vpcId: 'vpc-1', region: 'us-east-1', createdOn: NOW - 90 * DAY }, { Name: 'web-1', AccountName: 'prod' });
-  entity('web2', 'aws_instance', 'Host', 'web-2', { instanceId: 'i-002', active: true, state: 'running', vpcId: 'vpc-1', region: 'us-east-1', createdOn: NOW - 10 * DAY }, { Name: 'web-2', AccountName: 'prod' });
-  entity('batch', 'aws_instance', 'Host', 'batch', { instanceId: 'i-003', active: false, state: 'stopped', vpcId: 'vpc-1', region: 'eu-west-1', createdOn: NOW - 700 * DAY }, { AccountName: 'prod' });
+  entity(
+    'web1',
+    'aws_instance',
+    'Host',
+    'web-1',
+    { instanceId: 'i-001', active: true, state: 'running', vpcId: 'vpc-1', region: 'us-east-1', createdOn: NOW - 90 * DAY },
+    { Name: 'web-1', AccountName: 'prod' },
+  );
+  entity(
+    'web2',
+    'aws_instance',
+    'Host',
+    'web-2',
+    { instanceId: 'i-002', active: true, state: 'running', vpcId: 'vpc-1', region: 'us-east-1', createdOn: NOW - 10 * DAY },
+    { Name: 'web-2', AccountName: 'prod' },
+  );
+  entity(
+    'batch',
+    'aws_instance',
+    'Host',
+    'batch',
+    { instanceId: 'i-003', active: false, state: 'stopped', vpcId: 'vpc-1', region: 'eu-west-1', createdOn: NOW - 700 * DAY },
+    { AccountName: 'prod' },
+  );
   entity('classic', 'aws_instance', 'Host', 'classic', { instanceId: 'i-004', active: true, state: 'running', region: 'us-east-1' }, { AccountName: 'dev' });
   entities[entities.length - 1]['tag.Production'] = false;
   (byName.get('web1') as Entity)['tag.Production'] = true;
@@ -113,16 +162,73 @@ export function buildGraph(): { entities: Entity[]; relationships: Relationship[
   edge('web2', 'USES', 'vol2');
   edge('batch', 'USES', 'vol3');
   edge('web1', 'USES', 'deployer');
-  entity('finding1', 'aws_inspector_finding', 'Finding', 'CVE-2024-0001 on web-1', { severity: 'High', numericSeverity: 8, open: true, category: 'vulnerability' });
+  entity('finding1', 'aws_inspector_finding', 'Finding', 'CVE-2024-0001 on web-1', {
+    severity: 'High',
+    numericSeverity: 8,
+    open: true,
+    category: 'vulnerability',
+  });
   entity('finding2', 'aws_inspector_finding', 'Finding', 'weak TLS on batch', { severity: 'Low', numericSeverity: 2, open: true, category: 'vulnerability' });
   edge('web1', 'HAS', 'finding1');
   edge('batch', 'HAS', 'finding2');
 
   // Buckets: one public website, one with public grants, two private ones.
-  entity('logs', 'aws_s3_bucket', 'DataStore', 'org-logs', { bucketName: 'org-logs', public: false, encrypted: true, defaultEncryptionEnabled: true, classification: 'internal', loggingEnabled: false, versioningEnabled: true, mfaDelete: true, replicationEnabled: true, destinationBuckets: ['org-logs-replica'] }, { 'cost-center': 'cc-100' });
-  entity('site', 'aws_s3_bucket', 'DataStore', 'www-site', { bucketName: 'www-site', public: true, encrypted: false, defaultEncryptionEnabled: false, classification: 'public', loggingEnabled: true, versioningEnabled: false }, { 'cost-center': 'cc-200' });
-  entity('artifacts', 'aws_s3_bucket', 'DataStore', 'ci-artifacts', { bucketName: 'ci-artifacts', public: false, encrypted: true, defaultEncryptionEnabled: true, classification: 'critical', loggingEnabled: true, versioningEnabled: true, mfaDelete: false, replicationEnabled: false, destinationBuckets: [] });
-  entity('dropbox', 'aws_s3_bucket', 'DataStore', 'upload-dropbox', { bucketName: 'upload-dropbox', public: true, encrypted: true, defaultEncryptionEnabled: true, loggingEnabled: true, versioningEnabled: true, mfaDelete: true });
+  entity(
+    'logs',
+    'aws_s3_bucket',
+    'DataStore',
+    'org-logs',
+    {
+      bucketName: 'org-logs',
+      public: false,
+      encrypted: true,
+      defaultEncryptionEnabled: true,
+      classification: 'internal',
+      loggingEnabled: false,
+      versioningEnabled: true,
+      mfaDelete: true,
+      replicationEnabled: true,
+      destinationBuckets: ['org-logs-replica'],
+    },
+    { 'cost-center': 'cc-100' },
+  );
+  entity(
+    'site',
+    'aws_s3_bucket',
+    'DataStore',
+    'www-site',
+    {
+      bucketName: 'www-site',
+      public: true,
+      encrypted: false,
+      defaultEncryptionEnabled: false,
+      classification: 'public',
+      loggingEnabled: true,
+      versioningEnabled: false,
+    },
+    { 'cost-center': 'cc-200' },
+  );
+  entity('artifacts', 'aws_s3_bucket', 'DataStore', 'ci-artifacts', {
+    bucketName: 'ci-artifacts',
+    public: false,
+    encrypted: true,
+    defaultEncryptionEnabled: true,
+    classification: 'critical',
+    loggingEnabled: true,
+    versioningEnabled: true,
+    mfaDelete: false,
+    replicationEnabled: false,
+    destinationBuckets: [],
+  });
+  entity('dropbox', 'aws_s3_bucket', 'DataStore', 'upload-dropbox', {
+    bucketName: 'upload-dropbox',
+    public: true,
+    encrypted: true,
+    defaultEncryptionEnabled: true,
+    loggingEnabled: true,
+    versioningEnabled: true,
+    mfaDelete: true,
+  });
   edge('site', 'ALLOWS', 'everyone', { permission: 'READ' }, 'acl-read');
   edge('dropbox', 'ALLOWS', 'everyone', { permission: 'WRITE' }, 'acl-write');
   edge('dropbox', 'ALLOWS', 'everyone', { permission: 'READ_ACP' }, 'acl-read-acp');
@@ -133,10 +239,23 @@ export function buildGraph(): { entities: Entity[]; relationships: Relationship[
   // What alert rules look for.
   entity('cert-soon', 'aws_acm_certificate', 'Certificate', 'shop.example.com', { domainName: 'shop.example.com', expiresOn: NOW + 10 * DAY, inUse: true });
   entity('cert-later', 'aws_acm_certificate', 'Certificate', 'api.example.com', { domainName: 'api.example.com', expiresOn: NOW + 200 * DAY, inUse: true });
-  entity('pwpolicy', 'aws_iam_account_password_policy', 'PasswordPolicy', 'password-policy', { minLength: 8, requireUppercase: true, requireLowercase: true, requireSymbols: false, requireNumbers: true, maxAgeDays: 90, historyCount: 24 });
+  entity('pwpolicy', 'aws_iam_account_password_policy', 'PasswordPolicy', 'password-policy', {
+    minLength: 8,
+    requireUppercase: true,
+    requireLowercase: true,
+    requireSymbols: false,
+    requireNumbers: true,
+    maxAgeDays: 90,
+    historyCount: 24,
+  });
   entity('legacy-fn', 'aws_lambda_function', 'Function', 'legacy', { runtime: 'nodejs6.10' });
   entity('modern-fn', 'aws_lambda_function', 'Function', 'modern', { runtime: 'nodejs20.x' });
-  entity('db', 'aws_db_instance', ['Database', 'DataStore', 'Host'], 'orders-db', { public: true, encrypted: false, classification: 'confidential', BackupRetentionPeriod: 7 });
+  entity('db', 'aws_db_instance', ['Database', 'DataStore', 'Host'], 'orders-db', {
+    public: true,
+    encrypted: false,
+    classification: 'confidential',
+    BackupRetentionPeriod: 7,
+  });
   entity('cluster', 'aws_rds_cluster', ['Database', 'DataStore', 'Cluster'], 'reports', { public: false, encrypted: true, classification: 'sensitive' });
   entity('config-rule', 'aws_config_rule', 'ControlPolicy', 's3-logging', { complianceState: 'NON_COMPLIANT' });
   entity('config-ok', 'aws_config_rule', 'ControlPolicy', 'ebs-encryption', { complianceState: 'COMPLIANT' });

@@ -12,8 +12,14 @@ test('entities by key, type and class; relationships by verb and direction', (t)
   const web1 = index.idOf('key:aws_instance:web1') as number;
   t.is(index.entities[web1].displayName, 'web-1');
   t.is(index.idOf('no-such-key'), undefined);
-  t.deepEqual([...index.ofType('aws_ebs_volume')].map((id) => index.entities[id].name), ['vol-1', 'vol-2', 'vol-3', 'vol-4']);
-  t.deepEqual([...index.ofClass('Database')].map((id) => index.entities[id].name), ['orders-db', 'reports']);
+  t.deepEqual(
+    [...index.ofType('aws_ebs_volume')].map((id) => index.entities[id].name),
+    ['vol-1', 'vol-2', 'vol-3', 'vol-4'],
+  );
+  t.deepEqual(
+    [...index.ofClass('Database')].map((id) => index.entities[id].name),
+    ['orders-db', 'reports'],
+  );
   t.is(index.ofType('nothing').length, 0);
 
   const edges = (direction: 'out' | 'in', verb?: string) => {
@@ -23,7 +29,10 @@ test('entities by key, type and class; relationships by verb and direction', (t)
   };
   t.deepEqual(edges('out', 'USES'), ['key:aws_instance:web1|uses|key:aws_ebs_volume:vol1', 'key:aws_instance:web1|uses|key:aws_iam_role:deployer']);
   t.deepEqual(edges('out', 'HAS'), ['key:aws_instance:web1|has|key:aws_inspector_finding:finding1']);
-  t.deepEqual(edges('in', 'PROTECTS'), ['key:aws_security_group:sg-default|protects|key:aws_instance:web1', 'key:aws_security_group:sg-web|protects|key:aws_instance:web1']);
+  t.deepEqual(edges('in', 'PROTECTS'), [
+    'key:aws_security_group:sg-default|protects|key:aws_instance:web1',
+    'key:aws_security_group:sg-web|protects|key:aws_instance:web1',
+  ]);
   t.deepEqual(edges('in', 'HAS'), ['key:aws_subnet:subnet-public|has|key:aws_instance:web1']);
   t.deepEqual(edges('in', 'USES'), []);
   t.is(edges('out').length + edges('in').length, 6);
@@ -39,7 +48,10 @@ test('an equality index holds each value of a property over a type, absent value
   t.true(index.hasPosting(scope, 'encrypted'));
   t.is(index.posting(scope, 'encrypted'), posting);
   t.deepEqual([...posting.keys()].sort(), ['bf', 'bt', 'sfalse']);
-  t.deepEqual((posting.get('bf') ?? []).map((id) => index.entities[id].name), ['vol-2', 'vol-3']);
+  t.deepEqual(
+    (posting.get('bf') ?? []).map((id) => index.entities[id].name),
+    ['vol-2', 'vol-3'],
+  );
   t.deepEqual(
     (index.posting({ field: '_type', name: 'aws_s3_bucket' }, 'mfaDelete').get('u') ?? []).map((id) => index.entities[id].name),
     ['www-site'],

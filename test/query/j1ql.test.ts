@@ -32,7 +32,10 @@ function rows(result: QueryResult): Row[] {
 
 /** A small graph built from a list of entities and edges, for questions the shared fixture cannot ask. */
 function graph(
-  build: (entity: (id: string, type: string, classes: string | string[], properties?: Record<string, RawValue>) => Entity, edge: (from: string, verb: RelationshipVerb, to: string, properties?: Record<string, RawValue>, suffix?: string) => Relationship) => void,
+  build: (
+    entity: (id: string, type: string, classes: string | string[], properties?: Record<string, RawValue>) => Entity,
+    edge: (from: string, verb: RelationshipVerb, to: string, properties?: Record<string, RawValue>, suffix?: string) => Relationship,
+  ) => void,
 ): GraphIndex {
   const entities: Entity[] = [];
   const relationships: Relationship[] = [];
@@ -157,10 +160,13 @@ test('a verb used in two hops is ambiguous: the error asks for AS', (t) => {
 // ---- 3. RETURN expressions ------------------------------------------------------------------
 
 test('arithmetic on numbers in RETURN, with precedence, parentheses and nulls', (t) => {
-  t.deepEqual(rows(run("FIND aws_ebs_volume WITH volumeId = ('vol-001' OR 'vol-002') AS v RETURN v.size * 2 + 1, (v.size + 10) / 2 AS half, -v.size, v.size / 0")), [
-    { 'v.size * 2 + 1': 17, half: 9, '-v.size': -8, 'v.size / 0': null },
-    { 'v.size * 2 + 1': 201, half: 55, '-v.size': -100, 'v.size / 0': null },
-  ]);
+  t.deepEqual(
+    rows(run("FIND aws_ebs_volume WITH volumeId = ('vol-001' OR 'vol-002') AS v RETURN v.size * 2 + 1, (v.size + 10) / 2 AS half, -v.size, v.size / 0")),
+    [
+      { 'v.size * 2 + 1': 17, half: 9, '-v.size': -8, 'v.size / 0': null },
+      { 'v.size * 2 + 1': 201, half: 55, '-v.size': -100, 'v.size / 0': null },
+    ],
+  );
   // Text and missing values make arithmetic null; labels keep needed parentheses only.
   t.deepEqual(rows(run("FIND aws_instance WITH instanceId = 'i-004' AS i RETURN i.createdOn + 1, i.name * 2, 10 - (2 - 1), 10 - 2 - 1")), [
     { 'i.createdOn + 1': null, 'i.name * 2': null, '10 - (2 - 1)': 9, '10 - 2 - 1': 7 },
@@ -168,17 +174,28 @@ test('arithmetic on numbers in RETURN, with precedence, parentheses and nulls', 
 });
 
 test('dates are epoch milliseconds: add durations (calendar months), subtract dates', (t) => {
-  t.deepEqual(rows(run("FIND aws_instance WITH instanceId = 'i-001' AS i RETURN (date.now - i.createdOn) / 1 day AS ageDays, i.createdOn + 90 days AS back, date(2024-01-31) + 1 month AS feb")), [
-    { ageDays: 90, back: NOW, feb: Date.UTC(2024, 2, 2) },
+  t.deepEqual(
+    rows(
+      run(
+        "FIND aws_instance WITH instanceId = 'i-001' AS i RETURN (date.now - i.createdOn) / 1 day AS ageDays, i.createdOn + 90 days AS back, date(2024-01-31) + 1 month AS feb",
+      ),
+    ),
+    [{ ageDays: 90, back: NOW, feb: Date.UTC(2024, 2, 2) }],
+  );
+  t.deepEqual(rows(run("FIND aws_acm_certificate WITH domainName = 'shop.example.com' AS c RETURN (c.expiresOn - date.now) / 1 hour AS hoursLeft")), [
+    { hoursLeft: 240 },
   ]);
-  t.deepEqual(rows(run("FIND aws_acm_certificate WITH domainName = 'shop.example.com' AS c RETURN (c.expiresOn - date.now) / 1 hour AS hoursLeft")), [{ hoursLeft: 240 }]);
 });
 
 test('CONCAT joins text; missing values are empty, lists are joined with commas', (t) => {
-  t.deepEqual(rows(run("FIND aws_s3_bucket WITH bucketName = ('org-logs' OR 'www-site') AS b RETURN CONCAT(b.bucketName, ': ', b.classification, ' [', b.destinationBuckets, '] ', b.mfaDelete) AS summary")), [
-    { summary: 'org-logs: internal [org-logs-replica] true' },
-    { summary: 'www-site: public [] ' },
-  ]);
+  t.deepEqual(
+    rows(
+      run(
+        "FIND aws_s3_bucket WITH bucketName = ('org-logs' OR 'www-site') AS b RETURN CONCAT(b.bucketName, ': ', b.classification, ' [', b.destinationBuckets, '] ', b.mfaDelete) AS summary",
+      ),
+    ),
+    [{ summary: 'org-logs: internal [org-logs-replica] true' }, { summary: 'www-site: public [] ' }],
+  );
   // An expression is a group key beside aggregates.
   t.deepEqual(rows(run('FIND aws_instance AS i RETURN concat(i.region, "/", i.state) AS place, count(i)')), [
     { place: 'us-east-1/running', 'count(i)': 3 },
@@ -200,9 +217,15 @@ test('parameters: ${ param.x } takes a value, a list means any of its values', (
   t.deepEqual(found('FIND aws_s3_bucket WITH bucketName = ${ param.bucket }', { params: { bucket: 'www-site' } }), ['www-site']);
   t.deepEqual(found('FIND aws_s3_bucket WITH bucketName = ${param.buckets}', { params: { buckets: ['www-site', 'org-logs'] } }), ['org-logs', 'www-site']);
   t.deepEqual(found('FIND aws_ebs_volume WITH size > ${ param.min } AND encrypted = ${ param.enc }', { params: { min: 10, enc: false } }), ['vol-2', 'vol-3']);
-  t.deepEqual(found("FIND aws_s3_bucket WITH classification = ('critical' OR ${ param.more })", { params: { more: ['public', 'internal'] } }), ['org-logs', 'www-site', 'ci-artifacts']);
+  t.deepEqual(found("FIND aws_s3_bucket WITH classification = ('critical' OR ${ param.more })", { params: { more: ['public', 'internal'] } }), [
+    'org-logs',
+    'www-site',
+    'ci-artifacts',
+  ]);
   t.deepEqual(found('FIND aws_security_group THAT ALLOWS AS r Internet WHERE r.fromPort = ${ param.port }', { params: { port: 22 } }), ['ssh-open']);
-  t.deepEqual(rows(run("FIND aws_ebs_volume WITH volumeId = 'vol-001' AS v RETURN v.size * ${ param.factor } AS scaled", { params: { factor: 3 } })), [{ scaled: 24 }]);
+  t.deepEqual(rows(run("FIND aws_ebs_volume WITH volumeId = 'vol-001' AS v RETURN v.size * ${ param.factor } AS scaled", { params: { factor: 3 } })), [
+    { scaled: 24 },
+  ]);
   t.deepEqual(parameterNames(parseQuery('FIND x WITH a = ${ param.a } AND b = ${ param.b } WHERE x.c = ${ param.a }')), ['a', 'b']);
   // Without a value the error names the parameter; a list cannot be one RETURN value.
   t.throws(() => run('FIND aws_s3_bucket WITH bucketName = ${ param.bucket }'), { instanceOf: QuerySemanticError, message: /parameter bucket has no value/ });
@@ -261,7 +284,16 @@ test('smart classes from a user file: added to the shipped ones, checked with fi
   const file = path.join(directory, 'classes.yaml');
   writeFileSync(
     file,
-    ['Exposed:', '  description: public or internet-facing', '  queries:', '    - FIND * WITH public = true', '    - FIND Host THAT HAS Finding', 'CriticalAsset:', '  queries:', "    - FIND User"].join('\n'),
+    [
+      'Exposed:',
+      '  description: public or internet-facing',
+      '  queries:',
+      '    - FIND * WITH public = true',
+      '    - FIND Host THAT HAS Finding',
+      'CriticalAsset:',
+      '  queries:',
+      '    - FIND User',
+    ].join('\n'),
   );
   const classes = loadSmartClasses(file);
   t.deepEqual(names(runQuery(assets, 'FIND #Exposed', { smartClasses: classes })), ['prod-bucket', 'web']);
@@ -281,7 +313,11 @@ test('smart classes from a user file: added to the shipped ones, checked with fi
   // A class whose definition takes a parameter is recomputed for each value.
   writeFileSync(file, ['Classified:', '  queries:', '    - FIND DataStore WITH classification = ${ param.level }'].join('\n'));
   const parameterized = loadSmartClasses(file);
-  t.deepEqual(names(runQuery(assets, 'FIND #Classified', { smartClasses: parameterized, params: { level: 'critical' } })), ['prod-db', 'prod-bucket', 'dev-bucket']);
+  t.deepEqual(names(runQuery(assets, 'FIND #Classified', { smartClasses: parameterized, params: { level: 'critical' } })), [
+    'prod-db',
+    'prod-bucket',
+    'dev-bucket',
+  ]);
   t.deepEqual(names(runQuery(assets, 'FIND #Classified', { smartClasses: parameterized, params: { level: 'internal' } })), []);
 });
 
@@ -297,11 +333,14 @@ test("JupiterOne's metadata (_createdOn, _beginOn, _version) are ordinary, possi
   t.deepEqual(names(runQuery(history, 'FIND aws_s3_bucket WITH _createdOn > date.now - 7 days', options)), ['new']);
   t.deepEqual(names(runQuery(history, 'FIND aws_s3_bucket WITH _version > 1', options)), ['old']);
   t.deepEqual(names(runQuery(history, 'FIND aws_s3_bucket WITH _createdOn = undefined', options)), ['unknown']);
-  t.deepEqual(rows(runQuery(history, 'FIND aws_s3_bucket AS b RETURN b.name, (date.now - b._createdOn) / 1 day AS ageDays, b._version ORDER BY b._version', options)), [
-    { 'b.name': 'new', ageDays: 3, 'b._version': 1 },
-    { 'b.name': 'old', ageDays: 400, 'b._version': 7 },
-    { 'b.name': 'unknown', ageDays: null, 'b._version': null },
-  ]);
+  t.deepEqual(
+    rows(runQuery(history, 'FIND aws_s3_bucket AS b RETURN b.name, (date.now - b._createdOn) / 1 day AS ageDays, b._version ORDER BY b._version', options)),
+    [
+      { 'b.name': 'new', ageDays: 3, 'b._version': 1 },
+      { 'b.name': 'old', ageDays: 400, 'b._version': 7 },
+      { 'b.name': 'unknown', ageDays: null, 'b._version': null },
+    ],
+  );
   t.deepEqual(rows(runQuery(history, 'FIND aws_s3_bucket AS b WHERE b._beginOn >= date.now - 2 days RETURN max(b._version), min(b._createdOn)', options)), [
     { 'max(b._version)': 7, 'min(b._createdOn)': NOW - 400 * DAY },
   ]);
@@ -311,7 +350,12 @@ test("JupiterOne's metadata (_createdOn, _beginOn, _version) are ordinary, possi
 
 test('full-text search: whole words of names, display names, ids, keys and ARNs; every word must match', (t) => {
   const searchable = graph((entity) => {
-    entity('web-1', 'aws_instance', 'Host', { id: 'i-0abc', arn: 'arn:aws:ec2:us-east-1:111111111111:instance/i-0abc', displayName: 'Web Server One', description: 'needle in description' });
+    entity('web-1', 'aws_instance', 'Host', {
+      id: 'i-0abc',
+      arn: 'arn:aws:ec2:us-east-1:111111111111:instance/i-0abc',
+      displayName: 'Web Server One',
+      description: 'needle in description',
+    });
     entity('web-10', 'aws_instance', 'Host', { id: 'i-0def', arn: 'arn:aws:ec2:us-east-1:111111111111:instance/i-0def' });
     entity('prod-data', 'aws_s3_bucket', 'DataStore', { arn: 'arn:aws:s3:::prod-data' });
   });
@@ -329,7 +373,10 @@ test('full-text search: whole words of names, display names, ids, keys and ARNs;
   t.deepEqual(search('needle'), []);
   t.deepEqual(search('server two'), []);
   // With filters and as a traversal target.
-  t.deepEqual((runQuery(searchable, "FIND 'web' WITH id = 'i-0def'").data as Entity[]).map((entity) => entity.name), ['web-10']);
+  t.deepEqual(
+    (runQuery(searchable, "FIND 'web' WITH id = 'i-0def'").data as Entity[]).map((entity) => entity.name),
+    ['web-10'],
+  );
   // The index is built once and kept.
   t.is(searchable.textIndex(), searchable.textIndex());
   t.true(searchable.textIndex().byteSize > 0);

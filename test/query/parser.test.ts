@@ -42,9 +42,15 @@ test('FIND selects by class (TitleCase), type (snake_case), any (*) and alternat
 });
 
 test('keywords are case-insensitive; names keep their case', (t) => {
-  const upper = parseQuery("FIND UNIQUE aws_instance WITH active = TRUE AS i THAT USES >> aws_ebs_volume AS v WHERE v.size > 1 RETURN i.name ORDER BY i.name DESC SKIP 1 LIMIT 2");
-  const lower = parseQuery("find unique aws_instance with active = true as i that uses >> aws_ebs_volume as v where v.size > 1 return i.name order by i.name desc skip 1 limit 2");
-  const mixed = parseQuery("Find Unique aws_instance With active = True As i That Uses >> aws_ebs_volume aS v WhErE v.size > 1 Return i.name Order By i.name Desc Skip 1 Limit 2");
+  const upper = parseQuery(
+    'FIND UNIQUE aws_instance WITH active = TRUE AS i THAT USES >> aws_ebs_volume AS v WHERE v.size > 1 RETURN i.name ORDER BY i.name DESC SKIP 1 LIMIT 2',
+  );
+  const lower = parseQuery(
+    'find unique aws_instance with active = true as i that uses >> aws_ebs_volume as v where v.size > 1 return i.name order by i.name desc skip 1 limit 2',
+  );
+  const mixed = parseQuery(
+    'Find Unique aws_instance With active = True As i That Uses >> aws_ebs_volume aS v WhErE v.size > 1 Return i.name Order By i.name Desc Skip 1 Limit 2',
+  );
   t.deepEqual(shape(lower), shape(upper));
   t.deepEqual(shape(mixed), shape(upper));
   t.is(upper.unique, true);
@@ -76,7 +82,7 @@ test('values: strings in either quotes, numbers, booleans, undefined', (t) => {
 });
 
 test('sets of values with OR or AND', (t) => {
-  t.deepEqual(firstComparison("FIND x WITH p = ('a' OR \"b\" or 3)").right, {
+  t.deepEqual(firstComparison('FIND x WITH p = (\'a\' OR "b" or 3)').right, {
     kind: 'set',
     combinator: 'or',
     values: [
@@ -87,7 +93,14 @@ test('sets of values with OR or AND', (t) => {
   });
   const and = firstComparison("FIND x WITH p != ('a' AND 'b')");
   t.is(and.operator, '!=');
-  t.deepEqual(and.right, { kind: 'set', combinator: 'and', values: [{ kind: 'string', value: 'a' }, { kind: 'string', value: 'b' }] });
+  t.deepEqual(and.right, {
+    kind: 'set',
+    combinator: 'and',
+    values: [
+      { kind: 'string', value: 'a' },
+      { kind: 'string', value: 'b' },
+    ],
+  });
 });
 
 test('absolute and relative dates', (t) => {
@@ -110,13 +123,10 @@ test('property names: plain, dotted, bracketed', (t) => {
   t.is(firstComparison("FIND x WITH [tag.aws:cloudformation:stack-name] = 'a'").left.name, 'tag.aws:cloudformation:stack-name');
   t.is(firstComparison("FIND x WITH _source != 'system-mapper'").left.name, '_source');
   const where = parseQuery("FIND x AS a WHERE a.[tag.my-key] = 'v' AND a.tag.Name = 'n'").where;
-  t.deepEqual(
-    where?.kind === 'and' && where.operands.map((operand) => operand.kind === 'comparison' && [operand.left.alias, operand.left.name]),
-    [
-      ['a', 'tag.my-key'],
-      ['a', 'tag.Name'],
-    ],
-  );
+  t.deepEqual(where?.kind === 'and' && where.operands.map((operand) => operand.kind === 'comparison' && [operand.left.alias, operand.left.name]), [
+    ['a', 'tag.my-key'],
+    ['a', 'tag.Name'],
+  ]);
 });
 
 test('AND binds tighter than OR; parentheses group', (t) => {
@@ -129,9 +139,7 @@ test('AND binds tighter than OR; parentheses group', (t) => {
 });
 
 test('THAT: verbs, RELATES TO, direction, alternation, negation, TO filler', (t) => {
-  const [uses, relates, allows, negated, connects] = hops(
-    'FIND a THAT uses >> b THAT RELATES TO c THAT (ALLOWS|trusts) << d THAT !HAS e THAT CONNECTS TO f',
-  );
+  const [uses, relates, allows, negated, connects] = hops('FIND a THAT uses >> b THAT RELATES TO c THAT (ALLOWS|trusts) << d THAT !HAS e THAT CONNECTS TO f');
   t.like(uses, { verbs: ['USES'], direction: 'out', negated: false });
   t.like(relates, { verbs: null, direction: 'both' });
   t.like(allows, { verbs: ['ALLOWS', 'TRUSTS'], direction: 'in' });
@@ -145,7 +153,9 @@ test('THAT: verbs, RELATES TO, direction, alternation, negation, TO filler', (t)
 });
 
 test('AS names entities (on either side of WITH) and relationships', (t) => {
-  const query = parseQuery('FIND aws_security_group AS sg WITH default = false THAT ALLOWS AS rule * AS src THAT ALLOWS AS r2 aws_instance WITH active = true AS i');
+  const query = parseQuery(
+    'FIND aws_security_group AS sg WITH default = false THAT ALLOWS AS rule * AS src THAT ALLOWS AS r2 aws_instance WITH active = true AS i',
+  );
   t.is(query.start.alias, 'sg');
   const [first, second] = hops(query.text);
   t.is(first.relationshipAlias, 'rule');
@@ -183,21 +193,18 @@ test('RETURN columns, alias.*, whole objects, aggregates, labels, TREE', (t) => 
     "FIND a AS x THAT R AS r b AS y RETURN x.name, x.tag.Name AS Name, y.*, r, count(y), COUNT(y.ids), min(y.n), max(y.n), avg(y.n) AS 'mean n', sum(y.[odd-name])",
   ).return;
   t.is(returned?.kind, 'columns');
-  t.deepEqual(
-    returned?.kind === 'columns' && returned.items.map(({ position: _position, ...item }) => item),
-    [
-      { kind: 'property', alias: 'x', name: 'name', label: 'x.name' },
-      { kind: 'property', alias: 'x', name: 'tag.Name', label: 'Name' },
-      { kind: 'all', alias: 'y', label: 'y.*' },
-      { kind: 'object', alias: 'r', label: 'r' },
-      { kind: 'aggregate', fn: 'count', alias: 'y', name: undefined, label: 'count(y)' },
-      { kind: 'aggregate', fn: 'count', alias: 'y', name: 'ids', label: 'count(y.ids)' },
-      { kind: 'aggregate', fn: 'min', alias: 'y', name: 'n', label: 'min(y.n)' },
-      { kind: 'aggregate', fn: 'max', alias: 'y', name: 'n', label: 'max(y.n)' },
-      { kind: 'aggregate', fn: 'avg', alias: 'y', name: 'n', label: 'mean n' },
-      { kind: 'aggregate', fn: 'sum', alias: 'y', name: 'odd-name', label: 'sum(y.odd-name)' },
-    ],
-  );
+  t.deepEqual(returned?.kind === 'columns' && returned.items.map(({ position: _position, ...item }) => item), [
+    { kind: 'property', alias: 'x', name: 'name', label: 'x.name' },
+    { kind: 'property', alias: 'x', name: 'tag.Name', label: 'Name' },
+    { kind: 'all', alias: 'y', label: 'y.*' },
+    { kind: 'object', alias: 'r', label: 'r' },
+    { kind: 'aggregate', fn: 'count', alias: 'y', name: undefined, label: 'count(y)' },
+    { kind: 'aggregate', fn: 'count', alias: 'y', name: 'ids', label: 'count(y.ids)' },
+    { kind: 'aggregate', fn: 'min', alias: 'y', name: 'n', label: 'min(y.n)' },
+    { kind: 'aggregate', fn: 'max', alias: 'y', name: 'n', label: 'max(y.n)' },
+    { kind: 'aggregate', fn: 'avg', alias: 'y', name: 'n', label: 'mean n' },
+    { kind: 'aggregate', fn: 'sum', alias: 'y', name: 'odd-name', label: 'sum(y.odd-name)' },
+  ]);
   t.is(parseQuery('FIND a RETURN tree').return?.kind, 'tree');
 });
 

@@ -50,10 +50,9 @@ test('a few answers checked against the demo world files', async (t) => {
   const { index, now } = await demo;
   const ask = (id: string) => askQuestion(index, questions.find((question) => question.id === id) as Question, { now });
   const ssh = ask('aws-ssh-open-to-internet').queries[0].result;
-  t.deepEqual(
-    ssh.type === 'table' ? ssh.data.map((row) => [row['sg.displayName'], row['rule.portRange'], row['rule.ipRange']]) : [],
-    [['bastion-ssh', '22', '0.0.0.0/0']],
-  );
+  t.deepEqual(ssh.type === 'table' ? ssh.data.map((row) => [row['sg.displayName'], row['rule.portRange'], row['rule.ipRange']]) : [], [
+    ['bastion-ssh', '22', '0.0.0.0/0'],
+  ]);
   const read = ask('aws-s3-public-read').queries[0].result;
   t.deepEqual(read.type === 'list' ? read.data.map((bucket) => bucket.bucketName) : [], ['acme-staging-website']);
   // The parameter's default (22 and 3389) and an override.
@@ -75,9 +74,18 @@ test("the issue's two queries on the demo organization: distinct VPC ids, and th
 });
 
 test('findQuestions: by id, by whole title in any case, by a unique part of a title', (t) => {
-  t.deepEqual(findQuestions(questions, 'aws-public-s3-buckets').map((q) => q.id), ['aws-public-s3-buckets']);
-  t.deepEqual(findQuestions(questions, 'which s3 buckets are public?').map((q) => q.id), ['aws-public-s3-buckets']);
-  t.deepEqual(findQuestions(questions, 'allow SSH from').map((q) => q.id), ['aws-ssh-open-to-internet']);
+  t.deepEqual(
+    findQuestions(questions, 'aws-public-s3-buckets').map((q) => q.id),
+    ['aws-public-s3-buckets'],
+  );
+  t.deepEqual(
+    findQuestions(questions, 'which s3 buckets are public?').map((q) => q.id),
+    ['aws-public-s3-buckets'],
+  );
+  t.deepEqual(
+    findQuestions(questions, 'allow SSH from').map((q) => q.id),
+    ['aws-ssh-open-to-internet'],
+  );
   t.true(findQuestions(questions, 'S3 buckets').length > 1);
   t.deepEqual(findQuestions(questions, 'no such question'), []);
 });
@@ -102,7 +110,10 @@ test('a questions file: defaults, named and unnamed queries, parameters; errors 
   );
   const [classified, unused] = readQuestions(file);
   t.is(classified.id, 'which-buckets-have-this-classification');
-  t.deepEqual(classified.queries.map((query) => query.name), ['query0', 'count']);
+  t.deepEqual(
+    classified.queries.map((query) => query.name),
+    ['query0', 'count'],
+  );
   t.deepEqual(missingParameters(classified), []);
   const { index } = buildGraph();
   const answer = askQuestion(index, classified, { now: NOW });

@@ -9,7 +9,7 @@ import { builtinWorld, simulate } from '../helpers/simulate';
 /**
  * JupiterOne's alert rules against the built-in simulated organization, read back from the
  * snapshot file the ingestion wrote. The expected findings are the misconfigurations the world
- * files document (src/services/ec2/demo-world.yaml, src/services/s3/demo-world.yaml).
+ * files document (src/services/ec2/sim/demo-world.yaml, src/services/s3/sim/demo-world.yaml).
  */
 const index = (async () => {
   const result = await simulate(builtinWorld());

@@ -85,9 +85,12 @@ browserTest('the sections render from the snapshot and the inputs, without error
   t.is(await page.locator('.skipped-accounts tbody tr').count(), 2);
   t.regex((await page.textContent('.skipped-accounts')) ?? '', /tagged j1-integration:SKIP.*account status is SUSPENDED/s);
   t.regex((await page.textContent('table.errors')) ?? '', /kms:ListKeys/);
-  t.regex((await page.textContent('table.changes')) ?? '', new RegExp(`deleted\\s*aws_s3_bucket\\s*${store.deletedBucketKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  t.regex(
+    (await page.textContent('table.changes')) ?? '',
+    new RegExp(`deleted\\s*aws_s3_bucket\\s*${store.deletedBucketKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+  );
   t.is(await page.locator('#compliance .status.fail').count(), inputs.compliance?.[0].controls.filter((c) => c.status === 'FAIL').length ?? -1);
-  t.is(await page.locator('#compliance svg[aria-label="Compliance by section"] rect').count() > 0, true);
+  t.is((await page.locator('#compliance svg[aria-label="Compliance by section"] rect').count()) > 0, true);
   t.is(await page.locator('.alerts-new tbody tr').count(), 1);
   t.is(await page.locator('.alerts-resolved tbody tr').count(), 1);
   t.is(await page.locator('#search-status').textContent(), `${snapshot.entities.length} entities and ${snapshot.relationships.length} relationships indexed.`);
@@ -132,7 +135,7 @@ browserTest('filters: a type filter with an empty search lists exactly that type
   await page.selectOption('#filter-type', '');
 });
 
-browserTest('a failing control\'s evidence opens as a subgraph; a saved query opens its RETURN TREE', async (t) => {
+browserTest("a failing control's evidence opens as a subgraph; a saved query opens its RETURN TREE", async (t) => {
   const control = inputs.compliance?.[0].controls[0];
   if (!control) throw new Error('no control');
   t.is(control.status, 'FAIL');

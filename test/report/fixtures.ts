@@ -79,7 +79,13 @@ export async function demoInputs(snapshotFile: string, deletedBucketKey: string)
     ],
     alerts: [
       { rule: 'aws-s3-bucket-public', title: 'Public S3 bucket', level: 'HIGH', state: 'NEW', evidenceKeys: publicBuckets },
-      { rule: 'aws-sg-ssh-from-internet', title: 'SSH open to the Internet', level: 'CRITICAL', state: 'ONGOING', evidenceKeys: evidenceOf(index, SSH_FROM_INTERNET) },
+      {
+        rule: 'aws-sg-ssh-from-internet',
+        title: 'SSH open to the Internet',
+        level: 'CRITICAL',
+        state: 'ONGOING',
+        evidenceKeys: evidenceOf(index, SSH_FROM_INTERNET),
+      },
       { rule: 'aws-s3-bucket-unencrypted', title: 'Unencrypted bucket', level: 'MEDIUM', state: 'RESOLVED', evidenceKeys: [deletedBucketKey] },
     ],
   };

@@ -72,7 +72,7 @@ test('changes: the deleted bucket is listed, and the counts are those the ingest
     changes.listed.filter((change) => change._key === store.deletedBucketKey),
     [{ change: 'deleted', _key: store.deletedBucketKey, _type: 'aws_s3_bucket' }],
   );
-  t.true(changes.relationships.deleted > 0, 'the bucket\'s HAS edge went with it');
+  t.true(changes.relationships.deleted > 0, "the bucket's HAS edge went with it");
   t.is(changes.byType.find((row) => row.type === 'aws_s3_bucket')?.deleted, 1);
 });
 
@@ -81,7 +81,7 @@ test('changes: the first snapshot of a store has no previous one', async (t) => 
   const snapshot = await readSnapshot(first);
   const model = await buildModel({ snapshot, snapshotFile: first, retained: store.retained });
   t.is(model.changes.previous, undefined);
-  t.is(model.overview.trend.length, 1, 'later snapshots are not part of an earlier one\'s trend');
+  t.is(model.overview.trend.length, 1, "later snapshots are not part of an earlier one's trend");
 });
 
 test('graph data: the index decodes to every entity and relationship, with ends, verbs and tables; chunks hold full objects in order', async (t) => {
@@ -103,7 +103,10 @@ test('graph data: the index decodes to every entity and relationship, with ends,
     t.is(index.keys[index.to[j]], relationship._toEntityKey);
     t.is(index.verbTable[index.verbs[j]], relationship._class);
   });
-  t.deepEqual(index.stale, snapshot.entities.flatMap((entity, i) => (entity._stale ? [i] : [])));
+  t.deepEqual(
+    index.stale,
+    snapshot.entities.flatMap((entity, i) => (entity._stale ? [i] : [])),
+  );
   t.is(encoded.entityChunks.length, Math.ceil(snapshot.entities.length / 50));
   const at = 123;
   t.deepEqual(unpack<Entity[]>(encoded.entityChunks[Math.floor(at / 50)])[at % 50], snapshot.entities[at]);
@@ -131,7 +134,13 @@ test('saved queries: a RETURN TREE result opens as vertices and edges, a list as
     t.true(relationships.get(key)?.ingress === true);
   }
   t.is(list.type, 'list');
-  t.deepEqual(list.vertexKeys.sort(), snapshot.entities.filter((e) => e._type === 'aws_s3_bucket' && e.public === true).map((e) => e._key).sort());
+  t.deepEqual(
+    list.vertexKeys.sort(),
+    snapshot.entities
+      .filter((e) => e._type === 'aws_s3_bucket' && e.public === true)
+      .map((e) => e._key)
+      .sort(),
+  );
   t.is(bad.type, 'error');
   t.truthy(bad.error);
   t.is(table.type, 'table');
@@ -209,7 +218,7 @@ test.serial('cli: report writes one file; bad inputs exit 2 naming the file and 
   t.regex(errors[2], /no snapshot in .* yet/);
 });
 
-test.serial('cli: --snapshot reports on that snapshot with its store\'s older ones; --queries adds saved queries and rejects bad ones by index', async (t) => {
+test.serial("cli: --snapshot reports on that snapshot with its store's older ones; --queries adds saved queries and rejects bad ones by index", async (t) => {
   const directory = temporaryDirectory();
   const out = path.join(directory, 'first.html');
   const queries = path.join(directory, 'queries.yaml');
@@ -266,38 +275,63 @@ test('compliance: without --inputs the report evaluates CIS on the snapshot; fai
   const keys = new Set(snapshot.entities.map((entity) => entity._key));
   for (const control of failing) {
     t.true(control.evidenceKeys.length > 0, `${control.id} fails with evidence`);
-    t.true(control.evidenceKeys.every((key) => keys.has(key)), `${control.id}: evidence is in the snapshot`);
+    t.true(
+      control.evidenceKeys.every((key) => keys.has(key)),
+      `${control.id}: evidence is in the snapshot`,
+    );
   }
-  t.true(cis.controls.some((control) => control.status === 'NOT_EVALUATED' && (control.reason ?? '').length > 0), 'not-evaluated controls say why');
+  t.true(
+    cis.controls.some((control) => control.status === 'NOT_EVALUATED' && (control.reason ?? '').length > 0),
+    'not-evaluated controls say why',
+  );
   t.true(cis.controls.some((control) => control.status === 'MANUAL'));
 
   const { html } = await buildReport({ snapshotFile: store.latest, retained: store.retained, frameworks: ['cis-aws-7.0'], now: fixedNow });
   t.notRegex(html, /Compliance: not evaluated in this report\./);
   t.regex(html, /Alerts: not evaluated in this report\./);
-  const given = await buildReport({ snapshotFile: store.latest, retained: store.retained, frameworks: ['cis-aws-7.0'], inputs: { compliance: [] }, now: fixedNow });
+  const given = await buildReport({
+    snapshotFile: store.latest,
+    retained: store.retained,
+    frameworks: ['cis-aws-7.0'],
+    inputs: { compliance: [] },
+    now: fixedNow,
+  });
   t.notRegex(given.html, /cis-aws-7\.0/, 'results given with --inputs win over evaluation');
 });
 
-test('alerts: the store\'s alert state of the reported snapshot becomes one row per rule and status; a state of another snapshot is ignored', async (t) => {
+test("alerts: the store's alert state of the reported snapshot becomes one row per rule and status; a state of another snapshot is ignored", async (t) => {
   const directory = temporaryDirectory();
   const snapshotFile = path.join(directory, 'snapshots', '20261201T000000000Z-0123456789ab.json');
   const evidence = (key: string) => ({ key, query: 'query0', _key: key, _type: 'aws_s3_bucket' });
   const record = (rule: string, status: 'NEW' | 'ONGOING' | 'RESOLVED', key: string) => ({
-    rule, pack: 'aws', alertLevel: 'HIGH' as const, status, firstSeenOn: '2026-11-30T00:00:00.000Z', lastSeenOn: '2026-12-01T00:00:00.000Z', evidence: evidence(key),
+    rule,
+    pack: 'aws',
+    alertLevel: 'HIGH' as const,
+    status,
+    firstSeenOn: '2026-11-30T00:00:00.000Z',
+    lastSeenOn: '2026-12-01T00:00:00.000Z',
+    evidence: evidence(key),
   });
   const state = {
     format: 'aws-org-graph.alert-state/1' as const,
     snapshot: { name: path.basename(snapshotFile), graphSha256: 'f'.repeat(64), endedAt: '2026-12-01T00:00:00.000Z' },
-    alerts: [record('public-bucket', 'NEW', 'arn:aws:s3:::a'), record('public-bucket', 'NEW', 'arn:aws:s3:::b'), record('public-bucket', 'RESOLVED', 'arn:aws:s3:::c')],
+    alerts: [
+      record('public-bucket', 'NEW', 'arn:aws:s3:::a'),
+      record('public-bucket', 'NEW', 'arn:aws:s3:::b'),
+      record('public-bucket', 'RESOLVED', 'arn:aws:s3:::c'),
+    ],
     baseline: [],
   };
   await fs.mkdir(directory, { recursive: true });
   await fs.writeFile(path.join(directory, 'alert-state.json'), JSON.stringify(state));
   const rows = await storedAlertsFor(snapshotFile, directory);
-  t.deepEqual(rows?.map((row) => [row.rule, row.state, row.evidenceKeys]), [
-    ['public-bucket', 'NEW', ['arn:aws:s3:::a', 'arn:aws:s3:::b']],
-    ['public-bucket', 'RESOLVED', ['arn:aws:s3:::c']],
-  ]);
+  t.deepEqual(
+    rows?.map((row) => [row.rule, row.state, row.evidenceKeys]),
+    [
+      ['public-bucket', 'NEW', ['arn:aws:s3:::a', 'arn:aws:s3:::b']],
+      ['public-bucket', 'RESOLVED', ['arn:aws:s3:::c']],
+    ],
+  );
   t.is(await storedAlertsFor(path.join(directory, 'snapshots', 'another.json'), directory), undefined);
   t.is(await storedAlertsFor(snapshotFile, temporaryDirectory()), undefined);
 });

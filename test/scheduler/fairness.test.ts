@@ -14,7 +14,8 @@ const access = () => new AwsAccess({ roleName: 'JupiterOne', baseCredentials: { 
 test('the fair queue alternates accounts, then regions within an account, then services within a region', (t) => {
   const queue = new FairQueue<string>(3);
   // Account a has far more work than b and c, pushed first (the depth-first trap).
-  for (const region of ['r1', 'r2']) for (const service of ['ec2', 'kms', 's3']) for (const n of [1, 2]) queue.push(['a', region, service], `a/${region}/${service}/${n}`);
+  for (const region of ['r1', 'r2'])
+    for (const service of ['ec2', 'kms', 's3']) for (const n of [1, 2]) queue.push(['a', region, service], `a/${region}/${service}/${n}`);
   queue.push(['b', 'r1', 'ec2'], 'b/r1/ec2/1');
   queue.push(['b', 'r1', 'kms'], 'b/r1/kms/1');
   queue.push(['c', 'r9', 'ec2'], 'c/r9/ec2/1');
@@ -24,7 +25,10 @@ test('the fair queue alternates accounts, then regions within an account, then s
   t.is(order.length, 15);
   t.is(queue.size, 0);
   // First round: one task of every account.
-  t.deepEqual(order.slice(0, 3).map((item) => item.split('/')[0]), ['a', 'b', 'c']);
+  t.deepEqual(
+    order.slice(0, 3).map((item) => item.split('/')[0]),
+    ['a', 'b', 'c'],
+  );
   // Second round: a again (its other region), then b's other service; c is done.
   t.deepEqual(order.slice(3, 5), ['a/r2/ec2/1', 'b/r1/kms/1']);
   // Once alone, account a still rotates over its regions and, within a region, its services.
@@ -127,8 +131,14 @@ test('the runner starts what others wait for first, and still honours every depe
       const where = (c: string, region = context.scope.region) => `${c}@${context.account.accountId}/${region}`;
       for (const dependency of dependsOn) {
         const upstream = collectors.find((c) => c.id === dependency) as Collector;
-        const upstreamRegions = upstream.scope === 'global' ? ['global'] : context.scope.region === 'global' ? (regions.get(context.account.accountId) ?? []) : [context.scope.region];
-        for (const region of upstreamRegions) t.true(finished.has(where(dependency, region)), `${where(id)} started before ${where(dependency, region)} finished`);
+        const upstreamRegions =
+          upstream.scope === 'global'
+            ? ['global']
+            : context.scope.region === 'global'
+              ? (regions.get(context.account.accountId) ?? [])
+              : [context.scope.region];
+        for (const region of upstreamRegions)
+          t.true(finished.has(where(dependency, region)), `${where(id)} started before ${where(dependency, region)} finished`);
       }
       started.push(id);
       await new Promise((resolve) => setTimeout(resolve, 1));

@@ -80,7 +80,11 @@ test('the pacer keeps its bucket busy: a backlog drains at the refill rate, afte
   const clock = new FakeClock();
   const limit = { capacity: 100, refillPerSecond: 20 };
   const bucket = new PacedBucket(limit, { clock });
-  const granted = await grantTimes(bucket, clock, Array.from({ length: 500 }, () => 0));
+  const granted = await grantTimes(
+    bucket,
+    clock,
+    Array.from({ length: 500 }, () => 0),
+  );
   const ideal = ((500 - limit.capacity) / limit.refillPerSecond) * 1000;
   const last = granted[granted.length - 1];
   t.true(last >= ideal, 'not faster than AWS');
@@ -117,7 +121,10 @@ test('buckets are per account, region and action for EC2, per account for IAM, s
   t.deepEqual(limiter.bucketFor('111111111111', 'us-east-1', 'ec2', 'DescribeInstances').limit, { capacity: 50, refillPerSecond: 10 });
   t.deepEqual(a.limit, { capacity: 100, refillPerSecond: 20 });
   t.is(limiter.bucketFor('111111111111', 'us-east-1', 'iam', 'ListRoles'), limiter.bucketFor('111111111111', 'eu-west-1', 'iam', 'ListRoles'));
-  t.is(limiter.bucketFor('111111111111', 'us-east-1', 'route53', 'ListHostedZones'), limiter.bucketFor('111111111111', 'us-east-1', 'route53', 'ListResourceRecordSets'));
+  t.is(
+    limiter.bucketFor('111111111111', 'us-east-1', 'route53', 'ListHostedZones'),
+    limiter.bucketFor('111111111111', 'us-east-1', 'route53', 'ListResourceRecordSets'),
+  );
   t.is(bucketKey('111111111111', 'us-east-1', 'iam', 'ListRoles'), '111111111111|global|iam|ListRoles');
   t.is(rateLimitRule('nosuchservice', 'DescribeThings').actionClass, 'default');
 });
@@ -130,7 +137,10 @@ test("the pacer's table never allows more than a simulated bucket: every simulat
       const simulated = simulator.bucket?.(operation) ?? rule.limit;
       const where = `${simulator.service}:${operation}`;
       t.true(rule.limit.capacity <= simulated.capacity, `${where}: capacity ${rule.limit.capacity} > simulated ${simulated.capacity}`);
-      t.true(rule.limit.refillPerSecond <= simulated.refillPerSecond, `${where}: refill ${rule.limit.refillPerSecond} > simulated ${simulated.refillPerSecond}`);
+      t.true(
+        rule.limit.refillPerSecond <= simulated.refillPerSecond,
+        `${where}: refill ${rule.limit.refillPerSecond} > simulated ${simulated.refillPerSecond}`,
+      );
       // A per-region pacer for an account-wide simulated bucket would overdraw it (regional
       // services called once from the home region, like DescribeRegions, are the exception).
       if (simulator.scope === 'global' && simulator.service !== 'ec2') t.is(rule.scope, 'account', where);

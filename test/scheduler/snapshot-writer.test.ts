@@ -9,7 +9,8 @@ import { generateGraph } from '../../bench/snapshot.bench';
 import { temporaryDirectory } from '../helpers/simulate';
 import { emptyMetadata } from '../helpers/metadata';
 
-const entity = (properties: Record<string, unknown>): Entity => ({ _key: 'arn:aws:test:::thing/1', _type: 'thing', _class: ['Resource'], name: 'n', displayName: 'd', ...properties }) as Entity;
+const entity = (properties: Record<string, unknown>): Entity =>
+  ({ _key: 'arn:aws:test:::thing/1', _type: 'thing', _class: ['Resource'], name: 'n', displayName: 'd', ...properties }) as Entity;
 
 test('the fast canonical line is byte for byte the canonical JSON, escapes, numbers and odd keys included', (t) => {
   const cases: Entity[] = [
@@ -46,7 +47,11 @@ test('the canonical line is the canonical JSON for objects of many shapes, inter
       objects.push(object, Object.fromEntries(Object.entries(object).reverse()) as Entity);
     }
   }
-  objects.push(JSON.parse('{"_key":"k-0000000001","_type":"t","_class":["A"],"name":"n","displayName":"d","__proto__":"own","4294967295":"not an index","4294967294":"an index"}') as Entity);
+  objects.push(
+    JSON.parse(
+      '{"_key":"k-0000000001","_type":"t","_class":["A"],"name":"n","displayName":"d","__proto__":"own","4294967295":"not an index","4294967294":"an index"}',
+    ) as Entity,
+  );
   for (const object of objects) t.is(canonicalLine(object), canonicalJson(object));
 });
 
@@ -68,7 +73,10 @@ test('the snapshot file is sorted by key, one canonical object per line, and rea
   const sortedKeys = entities.map((e) => e._key).sort();
   t.is(lines[1], `${canonicalJson(entities.find((e) => e._key === sortedKeys[0]) as Entity)},`);
   const snapshot = await readSnapshot(file);
-  t.deepEqual(snapshot.entities.map((e) => e._key), sortedKeys);
+  t.deepEqual(
+    snapshot.entities.map((e) => e._key),
+    sortedKeys,
+  );
   t.is(snapshot.relationships.length, 500);
   t.is(snapshot.metadata.graphSha256, written.graphSha256);
 });

@@ -99,7 +99,7 @@ test('assuming the audit role in 150 accounts at once goes through one STS bucke
   t.is(result.summary.accounts.length, 150);
 });
 
-test('at a throttle rate of 0.9 no call is lost: the snapshot is the calm run\'s', async (t) => {
+test("at a throttle rate of 0.9 no call is lost: the snapshot is the calm run's", async (t) => {
   const calm = await simulate(smallWorld());
   const world = smallWorld();
   world.behaviour = { ...world.behaviour, throttleRate: 0.9, seed: 13 };
@@ -107,11 +107,14 @@ test('at a throttle rate of 0.9 no call is lost: the snapshot is the calm run\'s
   // pacer waits in virtual time and backoffs are short, so this runs in seconds.
   const stormy = await simulate(world, { access: { pacing: { clock: new VirtualTime() }, throttleRetries: { baseDelayMs: 1, maxDelayMs: 4 } } });
   t.deepEqual(stormy.summary.errors, []);
-  t.true(stormy.summary.throttledCalls > 5 * stormy.summary.apiCalls, `${stormy.summary.throttledCalls} throttled attempts for ${stormy.summary.apiCalls} calls`);
+  t.true(
+    stormy.summary.throttledCalls > 5 * stormy.summary.apiCalls,
+    `${stormy.summary.throttledCalls} throttled attempts for ${stormy.summary.apiCalls} calls`,
+  );
   t.is(stormy.summary.snapshot.sha256, calm.summary.snapshot.sha256);
 });
 
-test('past the run\'s deadline, a call still throttled is reported as throttled; the run goes on', async (t) => {
+test("past the run's deadline, a call still throttled is reported as throttled; the run goes on", async (t) => {
   const world = smallWorld();
   world.faults = [{ service: 'kms', operation: 'DescribeKey', error: 'Throttling' }];
   // The retry clock moves 100 ms each time a throttled call asks to be retried: the 2-second
@@ -120,7 +123,10 @@ test('past the run\'s deadline, a call still throttled is reported as throttled;
     access: { throttleRetries: { baseDelayMs: 1, maxDelayMs: 2, deadlineMs: 2000, clock: new VirtualTime({ msPerRead: 100 }) } },
   });
   t.true(result.summary.errors.length > 0);
-  t.true(result.summary.errors.every((error) => error.service === 'kms' && error.code === 'Throttled'), JSON.stringify(result.summary.errors.slice(0, 2)));
+  t.true(
+    result.summary.errors.every((error) => error.service === 'kms' && error.code === 'Throttled'),
+    JSON.stringify(result.summary.errors.slice(0, 2)),
+  );
   t.true(result.summary.counts.entities.aws_iam_user > 0, 'the other services were collected');
 });
 

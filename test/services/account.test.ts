@@ -8,7 +8,13 @@ test('convertAccount: organization facts, the alias as display name and the IAM 
     {
       accountId: '222222222222',
       name: 'acme-production',
-      organization: { managementAccountId: '111111111111', email: 'aws-prod@acme.example', status: 'ACTIVE', joinedMethod: 'CREATED', joinedTimestamp: new Date('2019-04-12T09:30:00Z') },
+      organization: {
+        managementAccountId: '111111111111',
+        email: 'aws-prod@acme.example',
+        status: 'ACTIVE',
+        joinedMethod: 'CREATED',
+        joinedTimestamp: new Date('2019-04-12T09:30:00Z'),
+      },
     },
     { aliases: ['acme-prod'], summary: { AccountMFAEnabled: 0, AccountAccessKeysPresent: 1, Users: 5, Roles: 9 } },
   );
@@ -31,11 +37,26 @@ test('convertAccount: organization facts, the alias as display name and the IAM 
 
 test('the account collector reads the alias and the root facts of every ingested account', async (t) => {
   const { graph, summary } = await simulate(builtinWorld());
-  t.deepEqual(summary.errors.filter((e) => e.service === 'account'), []);
+  t.deepEqual(
+    summary.errors.filter((e) => e.service === 'account'),
+    [],
+  );
   const account = (id: string) => graph.getEntity(`aws:account:${id}`);
-  t.like(account('111111111111'), { displayName: 'acme-management', master: true, mfaEnabled: true, accountAccessKeysPresent: false, rootUserAccessKeyEnabled: false });
+  t.like(account('111111111111'), {
+    displayName: 'acme-management',
+    master: true,
+    mfaEnabled: true,
+    accountAccessKeysPresent: false,
+    rootUserAccessKeyEnabled: false,
+  });
   t.like(account('222222222222'), { displayName: 'acme-prod', name: 'acme-production', master: false, mfaEnabled: false, passwordPolicyPresent: false });
-  t.like(account('333333333333'), { displayName: 'acme-stg', mfaEnabled: true, accountAccessKeysPresent: true, rootUserAccessKeyEnabled: true, rootUserHardwareMfaEnabled: false });
+  t.like(account('333333333333'), {
+    displayName: 'acme-stg',
+    mfaEnabled: true,
+    accountAccessKeysPresent: true,
+    rootUserAccessKeyEnabled: true,
+    rootUserHardwareMfaEnabled: false,
+  });
   // Management HAS member, and HAS every service.
   const edges = [...graph.allRelationships()];
   t.true(edges.some((r) => r._type === 'aws_account_has_account' && r._toEntityKey === 'aws:account:333333333333'));

@@ -88,7 +88,14 @@ test('security-group rules become ALLOWS edges to the Internet, CIDR blocks, add
   t.like(byRule(relationships, 'ingress', 2), { _toEntityKey: 'global:internet', ipRange: '::/0', ipVersion: 6, fromPort: 22 });
 
   const self = byRule(relationships, 'ingress', 3);
-  t.like(self, { _type: 'aws_security_group_allows_group', _toEntityKey: sgKey('sg-0aaa1111bbbb22220'), ipProtocol: '*', fromPort: 0, toPort: 65535, portRange: '0-65535' });
+  t.like(self, {
+    _type: 'aws_security_group_allows_group',
+    _toEntityKey: sgKey('sg-0aaa1111bbbb22220'),
+    ipProtocol: '*',
+    fromPort: 0,
+    toPort: 65535,
+    portRange: '0-65535',
+  });
   t.is(self.ipRange, undefined);
 
   const foreign = byRule(relationships, 'ingress', 4);
@@ -96,7 +103,12 @@ test('security-group rules become ALLOWS edges to the Internet, CIDR blocks, add
   const mappedGroup = mappedEntities.find((e) => e._key === foreign._toEntityKey);
   t.like(mappedGroup, { _type: 'aws_security_group', _source: 'system-mapper', validated: false, accountId: '999999999999' });
 
-  t.like(byRule(relationships, 'ingress', 5), { _type: 'aws_security_group_allows_cidr_block', _toEntityKey: 'cidr:10.0.0.0/8', ipProtocol: 'udp', portRange: '53' });
+  t.like(byRule(relationships, 'ingress', 5), {
+    _type: 'aws_security_group_allows_cidr_block',
+    _toEntityKey: 'cidr:10.0.0.0/8',
+    ipProtocol: 'udp',
+    portRange: '53',
+  });
   const ping = byRule(relationships, 'ingress', 6);
   t.like(ping, { _type: 'aws_security_group_allows_ip_address', ipProtocol: 'icmp', icmpType: 8 });
   t.is(ping.fromPort, undefined, 'ICMP has a type, not ports');
@@ -116,7 +128,13 @@ test('a J1QL-style "SSH open to the Internet" filter matches the SSH rules and t
   const targets = new Map(mappedEntities.map((e) => [e._key, e]));
   // Find aws_security_group that ALLOWS as rule * as s where rule.ingress=true and rule.fromPort<=22 and rule.toPort>=22 and s.displayName='Internet'
   const openSsh = relationships.filter(
-    (r) => r.ingress === true && typeof r.fromPort === 'number' && r.fromPort <= 22 && typeof r.toPort === 'number' && r.toPort >= 22 && targets.get(r._toEntityKey)?.displayName === 'Internet',
+    (r) =>
+      r.ingress === true &&
+      typeof r.fromPort === 'number' &&
+      r.fromPort <= 22 &&
+      typeof r.toPort === 'number' &&
+      r.toPort >= 22 &&
+      targets.get(r._toEntityKey)?.displayName === 'Internet',
   );
   t.deepEqual(openSsh.map((r) => r.ipRange).sort(), ['0.0.0.0/0', '::/0']);
   const allTraffic = securityGroupRuleEdges({ ...group, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }, scope).relationships[0];
@@ -143,10 +161,25 @@ test('network ACL entries become ALLOWS or DENIES edges with their rule numbers'
   t.is(relationships.length, 6);
   t.is(new Set(relationships.map((r) => r._key)).size, 6, 'the IPv4 and IPv6 final deny entries stay distinct');
   const ssh = relationships.find((r) => r.ruleNumber === 100 && r.ingress === true);
-  t.like(ssh, { _type: 'aws_network_acl_allows_internet', _class: 'ALLOWS', ipProtocol: 'tcp', fromPort: 22, toPort: 22, portRange: '22', ruleAction: 'allow', ipRange: '0.0.0.0/0' });
-  t.like(relationships.find((r) => r.ruleNumber === 95), { _type: 'aws_network_acl_denies_ip_address', _class: 'DENIES', ipProtocol: '*', ruleAction: 'deny' });
+  t.like(ssh, {
+    _type: 'aws_network_acl_allows_internet',
+    _class: 'ALLOWS',
+    ipProtocol: 'tcp',
+    fromPort: 22,
+    toPort: 22,
+    portRange: '22',
+    ruleAction: 'allow',
+    ipRange: '0.0.0.0/0',
+  });
+  t.like(
+    relationships.find((r) => r.ruleNumber === 95),
+    { _type: 'aws_network_acl_denies_ip_address', _class: 'DENIES', ipProtocol: '*', ruleAction: 'deny' },
+  );
   t.is(relationships.filter((r) => r._type === 'aws_network_acl_denies_internet').length, 2);
-  t.like(relationships.find((r) => r.egress === true), { ingress: false, portRange: '0-65535' });
+  t.like(
+    relationships.find((r) => r.egress === true),
+    { ingress: false, portRange: '0-65535' },
+  );
   t.deepEqual(mappedEntities.flatMap(validateEntity), []);
 });
 
@@ -173,7 +206,13 @@ const tables: RouteTable[] = [
     Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0gone', State: 'blackhole' }],
   },
 ];
-const subnet = (id: string, mapPublicIpOnLaunch = false): Subnet => ({ SubnetId: id, VpcId: 'vpc-1', CidrBlock: '10.0.1.0/24', MapPublicIpOnLaunch: mapPublicIpOnLaunch, State: 'available' });
+const subnet = (id: string, mapPublicIpOnLaunch = false): Subnet => ({
+  SubnetId: id,
+  VpcId: 'vpc-1',
+  CidrBlock: '10.0.1.0/24',
+  MapPublicIpOnLaunch: mapPublicIpOnLaunch,
+  State: 'available',
+});
 
 test('a subnet is public when its route table (explicit, else the main one) routes to an internet gateway', (t) => {
   t.true(isPublicSubnet(subnet('subnet-public'), tables));
@@ -194,9 +233,23 @@ test('snapshot sharing comes from createVolumePermission; unknown sharing is lef
     sharedWithAccounts: ['111111111111', '333333333333'],
   });
   t.deepEqual(snapshotSharing([]), { public: false, shared: false, sharedWithAccounts: [] });
-  const snapshot = { SnapshotId: 'snap-0123456789abcdef0', VolumeId: 'vol-0123456789abcdef0', OwnerId: '222222222222', Encrypted: false, State: 'completed' as const, StartTime: new Date('2024-03-10T09:00:00Z') };
+  const snapshot = {
+    SnapshotId: 'snap-0123456789abcdef0',
+    VolumeId: 'vol-0123456789abcdef0',
+    OwnerId: '222222222222',
+    Encrypted: false,
+    State: 'completed' as const,
+    StartTime: new Date('2024-03-10T09:00:00Z'),
+  };
   const open = convertSnapshot(snapshot, scope, snapshotSharing([{ Group: 'all' }]));
-  t.like(open, { _key: 'arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0', public: true, shared: false, encrypted: false, classification: null, createdOn: Date.parse('2024-03-10T09:00:00Z') });
+  t.like(open, {
+    _key: 'arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0',
+    public: true,
+    shared: false,
+    encrypted: false,
+    classification: null,
+    createdOn: Date.parse('2024-03-10T09:00:00Z'),
+  });
   t.deepEqual(open._class, ['DataStore', 'Disk', 'Image']);
   t.deepEqual(validateEntity(open), []);
   const unknown = convertSnapshot(snapshot, scope);
@@ -258,7 +311,16 @@ test('an instance is a valid Host with its metadata options, profile and address
   t.deepEqual(entity.ipv4Addresses, ['10.0.1.10', '54.1.2.3']);
   t.is(entity.serial, null);
 
-  const eip = convertElasticIp({ AllocationId: 'eipalloc-0123456789abcdef0', PublicIp: '54.1.2.3', InstanceId: 'i-0123456789abcdef0', NetworkInterfaceId: 'eni-0123456789abcdef0', Domain: 'vpc' }, scope);
+  const eip = convertElasticIp(
+    {
+      AllocationId: 'eipalloc-0123456789abcdef0',
+      PublicIp: '54.1.2.3',
+      InstanceId: 'i-0123456789abcdef0',
+      NetworkInterfaceId: 'eni-0123456789abcdef0',
+      Domain: 'vpc',
+    },
+    scope,
+  );
   t.deepEqual(validateEntity(eip), []);
   const relationships = instanceRelationships(instance, entity, scope, elasticIpsByInstance([eip]).get('i-0123456789abcdef0'));
   t.deepEqual(relationships.map((r) => r._type).sort(), [
@@ -286,7 +348,10 @@ test('volumes are DataStore/Disk with a null classification unless tagged', (t) 
   );
   t.like(volume, { encrypted: false, attached: true, classification: null, size: 500, createdOn: Date.parse('2019-09-10T14:30:00Z') });
   t.deepEqual(validateEntity(volume), []);
-  const tagged = convertVolume({ VolumeId: 'vol-1', Encrypted: true, KmsKeyId: 'arn:aws:kms:us-east-1:222222222222:key/k', Tags: [{ Key: 'classification', Value: 'confidential' }] }, scope);
+  const tagged = convertVolume(
+    { VolumeId: 'vol-1', Encrypted: true, KmsKeyId: 'arn:aws:kms:us-east-1:222222222222:key/k', Tags: [{ Key: 'classification', Value: 'confidential' }] },
+    scope,
+  );
   t.like(tagged, { classification: 'confidential', encrypted: true, kmsKeyId: 'arn:aws:kms:us-east-1:222222222222:key/k', attached: false });
 });
 
@@ -324,10 +389,24 @@ test('peering: one account emits the edge; a peer outside the ingested accounts 
 test('flow logs to S3 point at the bucket ARN and turn flowLogsEnabled on', (t) => {
   t.is(s3BucketKeyFromDestination('arn:aws:s3:::acme-vpc-flow-logs-111111111111/production/'), 'arn:aws:s3:::acme-vpc-flow-logs-111111111111');
   t.is(s3BucketKeyFromDestination('arn:aws:logs:us-east-1:1:log-group:x'), undefined);
-  const log = { FlowLogId: 'fl-0123456789abcdef0', ResourceId: 'vpc-0aaa', LogDestinationType: 's3' as const, LogDestination: 'arn:aws:s3:::bucket-a/x/', FlowLogStatus: 'ACTIVE', TrafficType: 'ALL' as const };
-  t.like(vpcLogsToBucket(log, scope), { _type: 'aws_vpc_logs_s3_bucket', _fromEntityKey: 'arn:aws:ec2:us-east-1:222222222222:vpc/vpc-0aaa', _toEntityKey: 'arn:aws:s3:::bucket-a' });
+  const log = {
+    FlowLogId: 'fl-0123456789abcdef0',
+    ResourceId: 'vpc-0aaa',
+    LogDestinationType: 's3' as const,
+    LogDestination: 'arn:aws:s3:::bucket-a/x/',
+    FlowLogStatus: 'ACTIVE',
+    TrafficType: 'ALL' as const,
+  };
+  t.like(vpcLogsToBucket(log, scope), {
+    _type: 'aws_vpc_logs_s3_bucket',
+    _fromEntityKey: 'arn:aws:ec2:us-east-1:222222222222:vpc/vpc-0aaa',
+    _toEntityKey: 'arn:aws:s3:::bucket-a',
+  });
   t.is(vpcLogsToBucket({ ...log, LogDestinationType: 'cloud-watch-logs', LogDestination: 'arn:aws:logs:us-east-1:1:log-group:x' }, scope), undefined);
-  const vpc = convertVpc({ VpcId: 'vpc-0aaa', CidrBlock: '10.0.0.0/16', IsDefault: false, State: 'available' }, scope, { hasInternetGateway: false, flowLogs: [log] });
+  const vpc = convertVpc({ VpcId: 'vpc-0aaa', CidrBlock: '10.0.0.0/16', IsDefault: false, State: 'available' }, scope, {
+    hasInternetGateway: false,
+    flowLogs: [log],
+  });
   t.like(vpc, { flowLogsEnabled: true, public: false, internal: true, defaultVpc: false });
   t.deepEqual(vpc.flowLogDestinations, ['arn:aws:s3:::bucket-a/x/']);
   t.false(convertVpc({ VpcId: 'vpc-0bbb', CidrBlock: '10.1.0.0/16' }, scope, { hasInternetGateway: true, flowLogs: [] }).flowLogsEnabled);

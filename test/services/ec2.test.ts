@@ -4,7 +4,7 @@ import { createEntity, type Entity, type GraphStore, type Relationship } from '.
 import type { IngestResult } from '../../src/ingest';
 import { selectCollectors } from '../../src/services';
 import { ec2Collectors } from '../../src/services/ec2/collectors';
-import type { WorldEc2 } from '../../src/services/ec2/sim-world';
+import type { WorldEc2 } from '../../src/services/ec2/sim/world';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, graphIssues, simulate, temporaryDirectory } from '../helpers/simulate';
 
@@ -24,7 +24,15 @@ const flowLogBucketCollector: Collector = {
   dependsOn: [],
   async run(context) {
     if (context.account.accountId !== '111111111111') return;
-    context.addEntity(createEntity({ _key: FLOW_LOG_BUCKET, _type: 'aws_s3_bucket', _class: ['DataStore'], name: 'acme-vpc-flow-logs-111111111111', properties: { classification: null, encrypted: true } }));
+    context.addEntity(
+      createEntity({
+        _key: FLOW_LOG_BUCKET,
+        _type: 'aws_s3_bucket',
+        _class: ['DataStore'],
+        name: 'acme-vpc-flow-logs-111111111111',
+        properties: { classification: null, encrypted: true },
+      }),
+    );
   },
 };
 
@@ -43,7 +51,9 @@ function ingestedSections(world: World): WorldEc2[] {
 const count = (sections: WorldEc2[], pick: (s: WorldEc2) => unknown[] | undefined) => sections.reduce((n, s) => n + (pick(s)?.length ?? 0), 0);
 
 function edgesFrom(graph: GraphStore, entity: Entity, verb: string): Array<{ edge: Relationship; target?: Entity }> {
-  return [...graph.allRelationships()].filter((r) => r._fromEntityKey === entity._key && r._class === verb).map((edge) => ({ edge, target: graph.getEntity(edge._toEntityKey) }));
+  return [...graph.allRelationships()]
+    .filter((r) => r._fromEntityKey === entity._key && r._class === verb)
+    .map((edge) => ({ edge, target: graph.getEntity(edge._toEntityKey) }));
 }
 
 let run: IngestResult;
@@ -94,7 +104,9 @@ test('every relationship the EC2 collectors declare is in the graph, between ent
     const to = graph.getEntity(r._toEntityKey);
     if (from && to) present.add(`${r._collector} ${from._type} ${r._class} ${to._type}`);
   }
-  const declared = ec2Collectors.flatMap((c) => c.relationships.flatMap((r) => (Array.isArray(r.to) ? r.to : [r.to]).map((to) => `${c.id} ${r.from} ${r.verb} ${to}`)));
+  const declared = ec2Collectors.flatMap((c) =>
+    c.relationships.flatMap((r) => (Array.isArray(r.to) ? r.to : [r.to]).map((to) => `${c.id} ${r.from} ${r.verb} ${to}`)),
+  );
   t.true(declared.length >= 30);
   for (const line of declared) t.true(present.has(line), `missing: ${line}`);
   const undeclared = [...present].filter((line) => line.startsWith('ec2-') && !declared.includes(line));
@@ -110,7 +122,8 @@ test('network exposure: SSH open to 0.0.0.0/0 and RDP open to ::/0 are found thr
       .entitiesOfType('aws_security_group')
       .filter((sg) =>
         edgesFrom(graph, sg, 'ALLOWS').some(
-          ({ edge, target }) => edge.ingress === true && (edge.fromPort as number) <= port && (edge.toPort as number) >= port && target?.displayName === 'Internet',
+          ({ edge, target }) =>
+            edge.ingress === true && (edge.fromPort as number) <= port && (edge.toPort as number) >= port && target?.displayName === 'Internet',
         ),
       )
       .map((sg) => `${sg.accountId}/${sg.groupName}`)
@@ -118,17 +131,32 @@ test('network exposure: SSH open to 0.0.0.0/0 and RDP open to ::/0 are found thr
   t.deepEqual(openTo(22), ['222222222222/bastion-ssh']);
   t.deepEqual(openTo(3389), ['333333333333/windows-rdp']);
   const rdp = graph.entitiesOfType('aws_security_group').find((sg) => sg.groupName === 'windows-rdp') as Entity;
-  t.like(edgesFrom(graph, rdp, 'ALLOWS').find(({ target }) => target?._type === 'internet')?.edge, { ipRange: '::/0', ipProtocol: 'tcp', portRange: '3389', ingress: true });
+  t.like(edgesFrom(graph, rdp, 'ALLOWS').find(({ target }) => target?._type === 'internet')?.edge, {
+    ipRange: '::/0',
+    ipProtocol: 'tcp',
+    portRange: '3389',
+    ingress: true,
+  });
 
   const aclOpenSsh = graph
     .entitiesOfType('aws_network_acl')
-    .filter((acl) => edgesFrom(graph, acl, 'ALLOWS').some(({ edge, target }) => edge.ingress === true && (edge.fromPort as number) <= 22 && (edge.toPort as number) >= 22 && target?._type === 'internet'))
+    .filter((acl) =>
+      edgesFrom(graph, acl, 'ALLOWS').some(
+        ({ edge, target }) => edge.ingress === true && (edge.fromPort as number) <= 22 && (edge.toPort as number) >= 22 && target?._type === 'internet',
+      ),
+    )
     .map((acl) => acl.networkAclId);
   t.true(aclOpenSsh.includes('acl-02221000000000112'));
   const prodPublic = graph.entitiesOfType('aws_network_acl').find((acl) => acl.networkAclId === 'acl-02221000000000112') as Entity;
-  t.like(edgesFrom(graph, prodPublic, 'ALLOWS').find(({ edge }) => edge.ruleNumber === 100 && edge.ingress === true)?.edge, { portRange: '22', ruleAction: 'allow', ipRange: '0.0.0.0/0' });
+  t.like(edgesFrom(graph, prodPublic, 'ALLOWS').find(({ edge }) => edge.ruleNumber === 100 && edge.ingress === true)?.edge, {
+    portRange: '22',
+    ruleAction: 'allow',
+    ipRange: '0.0.0.0/0',
+  });
   t.deepEqual(
-    edgesFrom(graph, prodPublic, 'DENIES').map(({ edge }) => `${edge.ruleNumber} ${edge.ipRange}`).sort(),
+    edgesFrom(graph, prodPublic, 'DENIES')
+      .map(({ edge }) => `${edge.ruleNumber} ${edge.ipRange}`)
+      .sort(),
     ['32767 0.0.0.0/0', '32767 0.0.0.0/0', '90 198.51.100.0/24', '95 192.0.2.66/32'],
   );
 
@@ -142,11 +170,27 @@ test('the deliberate misconfigurations are in the graph', (t) => {
   const { graph } = run;
   const byProperty = (type: string, name: string, value: unknown) => graph.entitiesOfType(type).find((e) => e[name] === value) as Entity;
 
-  t.deepEqual(graph.entitiesOfType('aws_instance').filter((i) => i.httpTokens === 'optional').map((i) => i.displayName), ['legacy-reporting']);
-  const unencrypted = graph.entitiesOfType('aws_ebs_volume').filter((v) => v.encrypted === false && v.attached === true).map((v) => v.volumeId).sort();
+  t.deepEqual(
+    graph
+      .entitiesOfType('aws_instance')
+      .filter((i) => i.httpTokens === 'optional')
+      .map((i) => i.displayName),
+    ['legacy-reporting'],
+  );
+  const unencrypted = graph
+    .entitiesOfType('aws_ebs_volume')
+    .filter((v) => v.encrypted === false && v.attached === true)
+    .map((v) => v.volumeId)
+    .sort();
   t.deepEqual(unencrypted, ['vol-02221000000000306', 'vol-03332000000000302']);
   t.is(byProperty('aws_ebs_volume', 'volumeId', 'vol-02221000000000306').classification, 'confidential');
-  t.deepEqual(graph.entitiesOfType('aws_ebs_snapshot').filter((s) => s.public === true).map((s) => s.snapshotId), ['snap-03332000000000401']);
+  t.deepEqual(
+    graph
+      .entitiesOfType('aws_ebs_snapshot')
+      .filter((s) => s.public === true)
+      .map((s) => s.snapshotId),
+    ['snap-03332000000000401'],
+  );
   t.like(byProperty('aws_ebs_snapshot', 'snapshotId', 'snap-02221000000000403'), { public: false, shared: true, sharedWithAccounts: ['333333333333'] });
 
   // Default groups that allow traffic (CIS: the default group restricts all traffic).
@@ -165,7 +209,10 @@ test('the deliberate misconfigurations are in the graph', (t) => {
     edgesFrom(graph, appData, 'USES').map(({ target }) => target?.keyId),
     ['0a1b2c3d-2222-4aaa-8bbb-000000000001'],
   );
-  t.deepEqual(edgesFrom(graph, appData, 'HAS').map(({ target }) => target?.snapshotId), ['snap-02221000000000401']);
+  t.deepEqual(
+    edgesFrom(graph, appData, 'HAS').map(({ target }) => target?.snapshotId),
+    ['snap-02221000000000401'],
+  );
   const restored = byProperty('aws_ebs_volume', 'volumeId', 'vol-02221000000000307');
   t.true(edgesFrom(graph, restored, 'USES').some(({ target }) => target?.snapshotId === 'snap-02221000000000401'));
 
@@ -182,14 +229,22 @@ test('the deliberate misconfigurations are in the graph', (t) => {
   ]);
   t.is(peers.find((p) => p.accountId === '999999999999')?.validated, false);
   t.like(prodVpc, { flowLogsEnabled: true, public: true });
-  t.deepEqual(edgesFrom(graph, prodVpc, 'LOGS').map(({ target }) => target?._key), [FLOW_LOG_BUCKET]);
+  t.deepEqual(
+    edgesFrom(graph, prodVpc, 'LOGS').map(({ target }) => target?._key),
+    [FLOW_LOG_BUCKET],
+  );
   t.like(byProperty('aws_vpc', 'vpcId', 'vpc-03332000000000001'), { flowLogsEnabled: true });
   t.like(byProperty('aws_vpc', 'vpcId', 'vpc-02222000000000001'), { flowLogsEnabled: false, defaultVpc: true });
 
   // Instance profile and the NAT gateway's address and interface.
   t.is(byProperty('aws_instance', 'instanceId', 'i-02221000000000202').iamInstanceProfileArn, 'arn:aws:iam::222222222222:instance-profile/app-server-role');
   const nat = byProperty('aws_nat_gateway', 'natGatewayId', 'nat-02221000000000041');
-  t.deepEqual(edgesFrom(graph, nat, 'USES').map(({ target }) => target?._type).sort(), ['aws_eip', 'aws_eni']);
+  t.deepEqual(
+    edgesFrom(graph, nat, 'USES')
+      .map(({ target }) => target?._type)
+      .sort(),
+    ['aws_eip', 'aws_eni'],
+  );
 
   // EBS encryption by default, per region, on the account's aws_ec2 entity.
   t.like(graph.getEntity('aws:222222222222:service:ec2'), {
@@ -205,7 +260,10 @@ test('access denied on DescribeInstances in one account and region is recorded; 
   const outputDir = temporaryDirectory();
   const before = await simulate(builtinWorld(), { collectors: ec2Only(), outputDir });
   const denied = builtinWorld();
-  denied.faults = [...(denied.faults ?? []), { account: '222222222222', region: 'us-east-1', service: 'ec2', operation: 'DescribeInstances', error: 'AccessDenied' }];
+  denied.faults = [
+    ...(denied.faults ?? []),
+    { account: '222222222222', region: 'us-east-1', service: 'ec2', operation: 'DescribeInstances', error: 'AccessDenied' },
+  ];
   const { graph, summary } = await simulate(denied, { collectors: ec2Only(), outputDir });
   t.deepEqual(
     summary.errors.map((e) => ({ account: e.account, region: e.region, service: e.service, code: e.code, operation: e.operation })),

@@ -19,7 +19,8 @@ import {
   rootUserFacts,
   userEmails,
 } from '../../src/services/iam/converters';
-import { decodePolicyDocument, encodePolicyDocument, isAdminPolicy } from '../../src/services/iam/policy-document';
+import { encodePolicyDocument, policyDocumentText as decodePolicyDocument } from '../../src/policy/document';
+import { isAdminPolicy } from '../../src/services/iam/policy-document';
 
 const ACCOUNT = '222222222222';
 
@@ -36,7 +37,9 @@ test('decodePolicyDocument decodes IAM URL-encoding into compact JSON and keeps 
   );
   // Encoded spaces and a condition key with a colon.
   t.is(
-    decodePolicyDocument(encodePolicyDocument({ Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] })),
+    decodePolicyDocument(
+      encodePolicyDocument({ Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }),
+    ),
     '{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}',
   );
   t.true(encodePolicyDocument({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }).includes('%2A'));
@@ -46,7 +49,11 @@ test('decodePolicyDocument decodes IAM URL-encoding into compact JSON and keeps 
 
 test('isAdminPolicy is true only when an Allow statement grants * on *', (t) => {
   t.true(isAdminPolicy(decodePolicyDocument(ENCODED_ADMIN)));
-  t.true(isAdminPolicy({ Statement: { Effect: 'Allow', Action: ['s3:GetObject', '*:*'], Resource: ['*'], Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } }));
+  t.true(
+    isAdminPolicy({
+      Statement: { Effect: 'Allow', Action: ['s3:GetObject', '*:*'], Resource: ['*'], Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+    }),
+  );
   // NotAction (admin except IAM) is not `*` on `*`.
   t.false(isAdminPolicy({ Statement: [{ Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' }] }));
   t.false(isAdminPolicy({ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }));
@@ -144,7 +151,11 @@ test('fetchCredentialReport generates a report when none exists: polls GenerateC
     () => ({ State: 'COMPLETE' }),
     () => ({ Content: new Uint8Array(Buffer.from(REPORT)), GeneratedTime: new Date('2024-06-01T00:00:00Z') }),
   ]);
-  const report = await fetchCredentialReport(client, { sleep: async (ms) => void waits.push(ms), initialDelayMs: 10, now: () => Date.parse('2024-06-01T00:01:00Z') });
+  const report = await fetchCredentialReport(client, {
+    sleep: async (ms) => void waits.push(ms),
+    initialDelayMs: 10,
+    now: () => Date.parse('2024-06-01T00:01:00Z'),
+  });
   t.deepEqual(calls, [
     'GetCredentialReportCommand',
     'GenerateCredentialReportCommand',
@@ -161,7 +172,11 @@ test('fetchCredentialReport generates a report when none exists: polls GenerateC
 
 test('fetchCredentialReport generates a new report when the existing one is older than 4 hours (or AWS says it expired)', async (t) => {
   const fresh = () => ({ Content: new Uint8Array(Buffer.from(REPORT)), GeneratedTime: new Date('2024-06-01T05:00:00Z') });
-  const old = fakeIam([() => ({ Content: new Uint8Array(Buffer.from(REPORT)), GeneratedTime: new Date('2024-06-01T00:00:00Z') }), () => ({ State: 'COMPLETE' }), fresh]);
+  const old = fakeIam([
+    () => ({ Content: new Uint8Array(Buffer.from(REPORT)), GeneratedTime: new Date('2024-06-01T00:00:00Z') }),
+    () => ({ State: 'COMPLETE' }),
+    fresh,
+  ]);
   const report = await fetchCredentialReport(old.client, { now: () => Date.parse('2024-06-01T05:00:00Z') });
   t.deepEqual(old.calls, ['GetCredentialReportCommand', 'GenerateCredentialReportCommand', 'GetCredentialReportCommand']);
   t.deepEqual(report.generatedTime, new Date('2024-06-01T05:00:00Z'));
@@ -198,7 +213,10 @@ test('convertUser combines the authorization details, the report row, access key
       Path: '/',
       CreateDate: new Date('2019-05-02T08:00:00Z'),
       GroupList: ['Developers', 'Admins'],
-      Tags: [{ Key: 'Email', Value: 'carol@acme.example' }, { Key: 'team', Value: 'web' }],
+      Tags: [
+        { Key: 'Email', Value: 'carol@acme.example' },
+        { Key: 'team', Value: 'web' },
+      ],
     },
     report: carolRow,
     accessKeys: [],
@@ -224,8 +242,14 @@ test('convertUser combines the authorization details, the report row, access key
     detail: { UserName: 'legacy-batch', Arn: 'arn:aws:iam::222222222222:user/legacy-batch', CreateDate: new Date('2019-09-09T09:00:00Z') },
     report: batchRow,
     accessKeys: [
-      { metadata: { UserName: 'legacy-batch', AccessKeyId: 'AKIAEXAMPLE000000001', Status: 'Inactive' }, lastUsed: { LastUsedDate: new Date('2023-06-01T00:00:00Z'), ServiceName: 's3', Region: 'us-east-1' } },
-      { metadata: { UserName: 'legacy-batch', AccessKeyId: 'AKIAEXAMPLE000000002', Status: 'Active' }, lastUsed: { LastUsedDate: new Date('2024-05-21T00:00:00Z'), ServiceName: 's3', Region: 'us-east-1' } },
+      {
+        metadata: { UserName: 'legacy-batch', AccessKeyId: 'AKIAEXAMPLE000000001', Status: 'Inactive' },
+        lastUsed: { LastUsedDate: new Date('2023-06-01T00:00:00Z'), ServiceName: 's3', Region: 'us-east-1' },
+      },
+      {
+        metadata: { UserName: 'legacy-batch', AccessKeyId: 'AKIAEXAMPLE000000002', Status: 'Active' },
+        lastUsed: { LastUsedDate: new Date('2024-05-21T00:00:00Z'), ServiceName: 's3', Region: 'us-east-1' },
+      },
     ],
     mfaDevices: undefined,
   });
@@ -248,7 +272,10 @@ test('convertUser combines the authorization details, the report row, access key
 
 test('convertAccessKey and convertMfaDevice', (t) => {
   const key = convertAccessKey(
-    { metadata: { UserName: 'legacy-batch', AccessKeyId: 'AKIAEXAMPLE000000002', Status: 'Active', CreateDate: new Date('2023-11-01T00:00:00Z') }, lastUsed: { ServiceName: 'N/A', Region: 'N/A' } },
+    {
+      metadata: { UserName: 'legacy-batch', AccessKeyId: 'AKIAEXAMPLE000000002', Status: 'Active', CreateDate: new Date('2023-11-01T00:00:00Z') },
+      lastUsed: { ServiceName: 'N/A', Region: 'N/A' },
+    },
     ACCOUNT,
     'arn:aws:iam::222222222222:user/legacy-batch',
   );
@@ -268,7 +295,10 @@ test('convertAccessKey and convertMfaDevice', (t) => {
   t.is(hardware.type, 'hardware');
   t.deepEqual(hardware._class, ['AccessKey']);
   t.deepEqual(validateEntity(hardware), []);
-  t.is(convertMfaDevice({ UserName: 'dave', SerialNumber: 'arn:aws:iam::222222222222:mfa/dave', EnableDate: undefined }, ACCOUNT)._key, 'arn:aws:iam::222222222222:mfa/dave');
+  t.is(
+    convertMfaDevice({ UserName: 'dave', SerialNumber: 'arn:aws:iam::222222222222:mfa/dave', EnableDate: undefined }, ACCOUNT)._key,
+    'arn:aws:iam::222222222222:mfa/dave',
+  );
 });
 
 test('convertManagedPolicy keeps the default version document, marks admin and keys AWS-managed policies per account', (t) => {
@@ -298,7 +328,13 @@ test('convertManagedPolicy keeps the default version document, marks admin and k
   t.deepEqual(validateEntity(custom), []);
 
   const admin = convertManagedPolicy(
-    { PolicyName: 'AdministratorAccess', Arn: 'arn:aws:iam::aws:policy/AdministratorAccess', DefaultVersionId: 'v1', AttachmentCount: 3, PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: ENCODED_ADMIN }] },
+    {
+      PolicyName: 'AdministratorAccess',
+      Arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      DefaultVersionId: 'v1',
+      AttachmentCount: 3,
+      PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: ENCODED_ADMIN }],
+    },
     ACCOUNT,
   );
   t.is(admin._key, 'arn:aws:iam::aws:policy/AdministratorAccess@222222222222');
@@ -310,7 +346,11 @@ test('convertManagedPolicy keeps the default version document, marks admin and k
   t.is(policyKey('arn:aws:iam::aws:policy/AdministratorAccess', '111111111111'), 'arn:aws:iam::aws:policy/AdministratorAccess@111111111111');
 
   // An edge from a principal to an attached AWS-managed policy targets the account's own entity.
-  const edge = principalHasManagedPolicy({ _key: 'arn:aws:iam::222222222222:user/dave', _type: 'aws_iam_user' }, 'arn:aws:iam::aws:policy/AdministratorAccess', ACCOUNT);
+  const edge = principalHasManagedPolicy(
+    { _key: 'arn:aws:iam::222222222222:user/dave', _type: 'aws_iam_user' },
+    'arn:aws:iam::aws:policy/AdministratorAccess',
+    ACCOUNT,
+  );
   t.is(edge._toEntityKey, admin._key);
   t.is(edge._type, 'aws_iam_user_has_policy');
 });
@@ -326,13 +366,23 @@ test('inline policies, groups, roles, password policy and SAML providers convert
   t.deepEqual(validateEntity(inline), []);
   t.is(principalHasInlinePolicy('user', { _key: user.arn, _type: 'aws_iam_user' }, inline)._type, 'aws_iam_user_has_user_policy');
 
-  const group = convertGroup({ GroupName: 'Developers', GroupId: 'AGPAEXAMPLE0000000001', Arn: 'arn:aws:iam::222222222222:group/Developers', Path: '/' }, ACCOUNT);
+  const group = convertGroup(
+    { GroupName: 'Developers', GroupId: 'AGPAEXAMPLE0000000001', Arn: 'arn:aws:iam::222222222222:group/Developers', Path: '/' },
+    ACCOUNT,
+  );
   t.deepEqual(group._class, ['UserGroup']);
   t.deepEqual(validateEntity(group), []);
 
   const trust = encodePolicyDocument({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:role/ci-runner' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } } }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::333333333333:role/ci-runner' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } },
+      },
+    ],
   });
   const role = convertRole(
     {
@@ -342,13 +392,28 @@ test('inline policies, groups, roles, password policy and SAML providers convert
       Path: '/',
       AssumeRolePolicyDocument: trust,
       InstanceProfileList: [
-        { Path: '/', InstanceProfileName: 'app-server', InstanceProfileId: 'AIPA1', Arn: 'arn:aws:iam::222222222222:instance-profile/app-server', CreateDate: undefined, Roles: [] },
+        {
+          Path: '/',
+          InstanceProfileName: 'app-server',
+          InstanceProfileId: 'AIPA1',
+          Arn: 'arn:aws:iam::222222222222:instance-profile/app-server',
+          CreateDate: undefined,
+          Roles: [],
+        },
       ],
       RoleLastUsed: { LastUsedDate: new Date('2024-06-01T00:00:00Z'), Region: 'us-east-1' },
       Tags: [{ Key: 'Name', Value: 'Application servers' }],
     },
     ACCOUNT,
-    { RoleName: 'app-server', Arn: 'arn:aws:iam::222222222222:role/app-server', Path: '/', RoleId: 'AROAEXAMPLE0000000001', CreateDate: undefined, MaxSessionDuration: 7200, Description: 'App' },
+    {
+      RoleName: 'app-server',
+      Arn: 'arn:aws:iam::222222222222:role/app-server',
+      Path: '/',
+      RoleId: 'AROAEXAMPLE0000000001',
+      CreateDate: undefined,
+      MaxSessionDuration: 7200,
+      Description: 'App',
+    },
   );
   t.is(role.roleName, 'app-server');
   t.is(role.displayName, 'Application servers');
@@ -372,7 +437,10 @@ test('inline policies, groups, roles, password policy and SAML providers convert
   t.false(weak.preventReset);
   t.deepEqual(validateEntity(weak), []);
 
-  const saml = convertSamlProvider({ Arn: 'arn:aws:iam::111111111111:saml-provider/okta', CreateDate: new Date('2020-06-15T10:00:00Z'), ValidUntil: new Date('2120-06-15T10:00:00Z') }, '111111111111');
+  const saml = convertSamlProvider(
+    { Arn: 'arn:aws:iam::111111111111:saml-provider/okta', CreateDate: new Date('2020-06-15T10:00:00Z'), ValidUntil: new Date('2120-06-15T10:00:00Z') },
+    '111111111111',
+  );
   t.is(saml.name, 'okta');
   t.deepEqual(saml._class, ['Service']);
   t.deepEqual(validateEntity(saml), []);

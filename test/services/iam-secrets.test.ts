@@ -6,8 +6,18 @@ test('External IDs in trust policies are redacted, whatever the operator or valu
   const document = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'secret-one' } } },
-      { Effect: 'Allow', Principal: { AWS: '999999999999' }, Action: 'sts:AssumeRole', Condition: { StringLike: { 'sts:externalid': ['secret-two', 'secret-3*'] }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'secret-one' } },
+      },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: '999999999999' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringLike: { 'sts:externalid': ['secret-two', 'secret-3*'] }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      },
       { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ],
   });

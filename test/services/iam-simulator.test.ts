@@ -10,7 +10,7 @@ import test from 'ava';
 import { stringify } from 'yaml';
 import { allSimulators } from '../../src/services';
 import { fetchCredentialReport } from '../../src/services/iam/credential-report';
-import { generateIam, type WorldIam } from '../../src/services/iam/simulator';
+import { generateIam, type WorldIam } from '../../src/services/iam/sim/simulator';
 import { seededRandom } from '../../src/sim/random';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';
@@ -57,7 +57,10 @@ test('a reference to a policy or group the account does not define is reported w
   t.true(errors.length > 0);
   t.regex(errors[0].message, /accounts\[333333333333\]\.global\.iam\.users\[0\] \(erin\)\.managedPolicies: unknown policy "NoSuchPolicy"/);
   // The other accounts are unaffected.
-  t.deepEqual(result.summary.errors.filter((e) => e.service === 'iam' && e.account !== '333333333333'), []);
+  t.deepEqual(
+    result.summary.errors.filter((e) => e.service === 'iam' && e.account !== '333333333333'),
+    [],
+  );
 });
 
 test('GetAccountAuthorizationDetails pages across users, groups, roles and policies with Marker/IsTruncated and honours Filter', async (t) => {
@@ -125,7 +128,10 @@ test('the credential report is STARTED, then COMPLETE, and is AWS CSV with a <ro
 test('NoSuchEntity where AWS answers it', async (t) => {
   const world = builtinWorld();
   const client = iamClient(world, '222222222222');
-  await t.throwsAsync(client.send(new GetAccountPasswordPolicyCommand({})), { name: 'NoSuchEntityException', message: /Password Policy with domain name 222222222222/ });
+  await t.throwsAsync(client.send(new GetAccountPasswordPolicyCommand({})), {
+    name: 'NoSuchEntityException',
+    message: /Password Policy with domain name 222222222222/,
+  });
   await t.throwsAsync(client.send(new ListAccessKeysCommand({ UserName: 'nobody' })), { name: 'NoSuchEntityException' });
   client.destroy();
 });
@@ -142,7 +148,10 @@ test('generated IAM sections are valid, deterministic and scale with their size'
   (account.global ??= {}).iam = generateIam({ accountId: account.id, region: 'us-east-1', size: 12, random: seededRandom(9), sections: {} });
   const world = parseWorld(stringify(data), 'generated.yaml', allSimulators());
   const result = await simulate(world);
-  t.deepEqual(result.summary.errors.filter((e) => e.service === 'iam' || e.service === 'account'), []);
+  t.deepEqual(
+    result.summary.errors.filter((e) => e.service === 'iam' || e.service === 'account'),
+    [],
+  );
   t.is(result.graph.entitiesOfType('aws_iam_user').filter((e) => e._accountId === account.id).length, 12);
   t.is(result.graph.entitiesOfType('aws_iam_role').filter((e) => e._accountId === account.id).length, 13);
 });

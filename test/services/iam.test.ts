@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Entity, GraphStore } from '../../src/graph';
 import { iamCollectors } from '../../src/services/iam/collectors';
-import type { WorldIam } from '../../src/services/iam/simulator';
+import type { WorldIam } from '../../src/services/iam/sim/simulator';
 import type { IngestResult } from '../../src/ingest';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
@@ -86,8 +86,16 @@ test('the collectors read exactly what the world holds, page by page, and the sa
     t.is(inAccount(graph, 'aws_iam_role', id).length, iam.roles?.length ?? 0, `${id} roles`);
     t.is(inAccount(graph, 'aws_iam_saml_provider', id).length, iam.samlProviders?.length ?? 0, `${id} SAML providers`);
     t.is(inAccount(graph, 'aws_iam_account_password_policy', id).length, iam.passwordPolicy ? 1 : 0, `${id} password policy`);
-    t.is(inAccount(graph, 'aws_iam_access_key', id).length, (iam.users ?? []).reduce((n, u) => n + (u.accessKeys?.length ?? 0), 0), `${id} keys`);
-    t.is(inAccount(graph, 'mfa_device', id).length, (iam.users ?? []).reduce((n, u) => n + (u.mfaDevices?.length ?? 0), 0), `${id} MFA devices`);
+    t.is(
+      inAccount(graph, 'aws_iam_access_key', id).length,
+      (iam.users ?? []).reduce((n, u) => n + (u.accessKeys?.length ?? 0), 0),
+      `${id} keys`,
+    );
+    t.is(
+      inAccount(graph, 'mfa_device', id).length,
+      (iam.users ?? []).reduce((n, u) => n + (u.mfaDevices?.length ?? 0), 0),
+      `${id} MFA devices`,
+    );
     const inline = (list: Array<{ inlinePolicies?: unknown[] }> | undefined) => (list ?? []).reduce((n, p) => n + (p.inlinePolicies?.length ?? 0), 0);
     t.is(inAccount(graph, 'aws_iam_user_policy', id).length, inline(iam.users), `${id} user policies`);
     t.is(inAccount(graph, 'aws_iam_group_policy', id).length, inline(iam.groups), `${id} group policies`);
@@ -161,7 +169,10 @@ test('the demo misconfigurations are visible in the graph', async (t) => {
   t.is(dave?.mfaEnabled, true);
   t.is(edgesFrom(graph, dave?._key ?? '', 'USES')[0]?._type, 'mfa_device');
   const davePolicies = edgesFrom(graph, dave?._key ?? '', 'HAS').filter((e) => e._type === 'aws_iam_policy');
-  t.deepEqual(davePolicies.map((p) => [p.arn, p.admin, p.vendorManaged]), [['arn:aws:iam::aws:policy/AdministratorAccess', true, true]]);
+  t.deepEqual(
+    davePolicies.map((p) => [p.arn, p.admin, p.vendorManaged]),
+    [['arn:aws:iam::aws:policy/AdministratorAccess', true, true]],
+  );
 
   // Wildcard read policy, admin-except-IAM with NotAction, explicit Deny, and only the default version counting.
   const policy = (name: string) => byName(graph, 'aws_iam_policy', '222222222222', name);
@@ -238,8 +249,14 @@ test('a denied GetAccountAuthorizationDetails fails the collectors that need it 
   world.faults = [{ account: '333333333333', service: 'iam', operation: 'GetAccountAuthorizationDetails', error: 'AccessDenied' }];
   const result = await simulate(world);
   const errors = iamErrors(result);
-  t.deepEqual(errors.map((e) => [e.account, e.operation, e.code]), Array.from({ length: 4 }, () => ['333333333333', 'iam:GetAccountAuthorizationDetails', 'AccessDenied']));
-  const failed = result.metadata.collectors.filter((c) => c.status === 'failed').map((c) => `${c.accountId}/${c.collector}`).sort();
+  t.deepEqual(
+    errors.map((e) => [e.account, e.operation, e.code]),
+    Array.from({ length: 4 }, () => ['333333333333', 'iam:GetAccountAuthorizationDetails', 'AccessDenied']),
+  );
+  const failed = result.metadata.collectors
+    .filter((c) => c.status === 'failed')
+    .map((c) => `${c.accountId}/${c.collector}`)
+    .sort();
   t.deepEqual(failed, ['333333333333/iam-groups', '333333333333/iam-policies', '333333333333/iam-roles', '333333333333/iam-users']);
   const { graph } = result;
   t.is(inAccount(graph, 'aws_iam_user', '333333333333').length, 0);
@@ -254,7 +271,10 @@ test('without the credential report, users keep what the per-user calls tell and
   // No report exists, and the role may not generate one.
   world.faults = [{ account: '111111111111', service: 'iam', operation: 'GenerateCredentialReport', error: 'AccessDenied' }];
   const result = await simulate(world);
-  t.deepEqual(iamErrors(result).map((e) => [e.account, e.operation, e.code]), [['111111111111', 'iam:GetCredentialReport', 'AccessDenied']]);
+  t.deepEqual(
+    iamErrors(result).map((e) => [e.account, e.operation, e.code]),
+    [['111111111111', 'iam:GetCredentialReport', 'AccessDenied']],
+  );
   t.regex(iamErrors(result)[0].message, /iam:GenerateCredentialReport/);
   const bob = byName(result.graph, 'aws_iam_user', '111111111111', 'bob');
   t.is(bob?.mfaEnabled, true);
@@ -282,6 +302,9 @@ test('GenerateCredentialReport denied: a report younger than 4 hours is still re
   (older.accounts.find((a) => a.id === '111111111111')?.global?.iam as { credentialReportAgeHours?: number }).credentialReportAgeHours = 5;
   older.faults = world.faults;
   const stale = await simulate(older);
-  t.deepEqual(iamErrors(stale).map((e) => [e.account, e.operation, e.code]), [['111111111111', 'iam:GetCredentialReport', 'AccessDenied']]);
+  t.deepEqual(
+    iamErrors(stale).map((e) => [e.account, e.operation, e.code]),
+    [['111111111111', 'iam:GetCredentialReport', 'AccessDenied']],
+  );
   t.is(byName(stale.graph, 'aws_iam_user', '111111111111', 'bob')?.passwordEnabled, undefined);
 });

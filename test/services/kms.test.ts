@@ -18,7 +18,10 @@ test('convertKmsKey maps key metadata, rotation, aliases and tags', (t) => {
     },
     rotationEnabled: false,
     aliases: ['alias/legacy'],
-    tags: [{ TagKey: 'Name', TagValue: 'legacy key' }, { TagKey: 'Owner', TagValue: 'team-a' }],
+    tags: [
+      { TagKey: 'Name', TagValue: 'legacy key' },
+      { TagKey: 'Owner', TagValue: 'team-a' },
+    ],
   });
   t.is(entity._key, 'arn:aws:kms:us-east-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000002');
   t.deepEqual(entity._class, ['CryptoKey']);
@@ -35,7 +38,10 @@ test('convertKmsKey maps key metadata, rotation, aliases and tags', (t) => {
 });
 
 test('kmsKeyKey resolves ids and ARNs but not aliases', (t) => {
-  t.is(kmsKeyKey('0a1b2c3d-2222-4aaa-8bbb-000000000002', '222222222222', 'us-east-1'), 'arn:aws:kms:us-east-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000002');
+  t.is(
+    kmsKeyKey('0a1b2c3d-2222-4aaa-8bbb-000000000002', '222222222222', 'us-east-1'),
+    'arn:aws:kms:us-east-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000002',
+  );
   t.is(kmsKeyKey('arn:aws:kms:eu-west-1:999999999999:key/abc', '1', 'x'), 'arn:aws:kms:eu-west-1:999999999999:key/abc');
   t.is(kmsKeyKey('alias/app-data', '222222222222', 'us-east-1'), undefined);
 });

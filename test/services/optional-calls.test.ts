@@ -17,7 +17,19 @@ const calm = simulate(builtinWorld(), { outputDir: calmDir });
 
 test('every collector that makes enriching calls declares them', (t) => {
   const declared = new Set(OPTIONAL_CALLS.map(({ declaration }) => declaration.operation));
-  for (const operation of ['kms:ListAliases', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 's3:GetBucketPolicy', 's3:GetBucketTagging', 'iam:GetCredentialReport', 'iam:ListRoles', 'iam:ListAccountAliases', 'iam:GetAccountSummary', 'ec2:DescribeFlowLogs', 'ec2:DescribeSnapshotAttribute']) {
+  for (const operation of [
+    'kms:ListAliases',
+    'kms:GetKeyRotationStatus',
+    'kms:ListResourceTags',
+    's3:GetBucketPolicy',
+    's3:GetBucketTagging',
+    'iam:GetCredentialReport',
+    'iam:ListRoles',
+    'iam:ListAccountAliases',
+    'iam:GetAccountSummary',
+    'ec2:DescribeFlowLogs',
+    'ec2:DescribeSnapshotAttribute',
+  ]) {
     t.true(declared.has(operation), operation);
   }
   for (const { collector, declaration } of OPTIONAL_CALLS) {
@@ -45,7 +57,9 @@ for (const { collector, declaration, primary } of OPTIONAL_CALLS) {
     const stop = onSimulatedAwsCreated((simulated) => simulations.push(simulated));
     const denied = await simulate(world, { outputDir }).finally(stop);
     // Tests of this file run at once and each creates its simulated AWS: find this run's by its fault.
-    const ours = simulations.filter((simulated) => simulated.world.faults?.[0] === world.faults?.[0] || JSON.stringify(simulated.world.faults) === JSON.stringify(world.faults));
+    const ours = simulations.filter(
+      (simulated) => simulated.world.faults?.[0] === world.faults?.[0] || JSON.stringify(simulated.world.faults) === JSON.stringify(world.faults),
+    );
     t.true(ours.length >= 1, 'the run of this test created a simulated AWS');
     if (ours.every((simulated) => simulated.stats.faults === 0)) {
       t.log(`${declaration.operation} is not called in account ${victim} of the built-in organization`);
@@ -54,12 +68,25 @@ for (const { collector, declaration, primary } of OPTIONAL_CALLS) {
     }
 
     const errors = denied.summary.errors;
-    t.true(errors.length >= 1 && errors.every((error) => error.account === victim && error.operation === declaration.operation && error.code === 'AccessDenied'), JSON.stringify(errors));
+    t.true(
+      errors.length >= 1 && errors.every((error) => error.account === victim && error.operation === declaration.operation && error.code === 'AccessDenied'),
+      JSON.stringify(errors),
+    );
     t.true(errors.length <= denied.summary.regions.length, 'at most one error per scope: a denied call is not made again');
-    t.false(denied.summary.notRefreshed.some((scope) => scope.collector === collector.id), 'the collector did not fail');
-    const keys = (entities: readonly Entity[]) => entities.filter((e) => e._accountId === victim).map((e) => e._key).sort();
+    t.false(
+      denied.summary.notRefreshed.some((scope) => scope.collector === collector.id),
+      'the collector did not fail',
+    );
+    const keys = (entities: readonly Entity[]) =>
+      entities
+        .filter((e) => e._accountId === victim)
+        .map((e) => e._key)
+        .sort();
     t.deepEqual(keys(denied.graph.entitiesOfType(primary)), keys(previous.graph.entitiesOfType(primary)), `every ${primary} is produced`);
-    t.false(denied.graph.entitiesOfType(primary).some((e) => e._stale), 'refreshed, not carried');
+    t.false(
+      denied.graph.entitiesOfType(primary).some((e) => e._stale),
+      'refreshed, not carried',
+    );
 
     // Each declared property the previous snapshot knew is back, with its previous value.
     let restored = 0;
@@ -85,7 +112,10 @@ for (const { collector, declaration, primary } of OPTIONAL_CALLS) {
     const undeclared = stale.filter((name) => !declared.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern)));
     // Facts another collector sets on the account or EC2 service entity come back through `enriches`.
     const enriched = (collector.enriches ?? []).flatMap((entry) => entry.properties);
-    t.deepEqual(undeclared.filter((name) => !enriched.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern))), []);
+    t.deepEqual(
+      undeclared.filter((name) => !enriched.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern))),
+      [],
+    );
     t.log(`${restored} properties put back`);
   });
 }

@@ -14,7 +14,8 @@ import {
   s3BucketUsesKmsKey,
   type S3BucketFacts,
 } from '../../src/services/s3/converters';
-import { analyzeBucketPolicy, isSecureTransportDeny, type PolicyStatement } from '../../src/services/s3/policy';
+import { parseStatement, type PolicyStatement } from '../../src/policy/document';
+import { analyzeBucketPolicy, isSecureTransportDeny as secureTransportDeny } from '../../src/services/s3/policy';
 
 const OWNER = '7f1c0f3b9a2e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a69788776';
 
@@ -43,9 +44,7 @@ function facts(overrides: Partial<S3BucketFacts> = {}): S3BucketFacts {
 const publicReadPolicy = JSON.stringify(
   {
     Version: '2012-10-17',
-    Statement: [
-      { Sid: 'PublicReadGetObject', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-reports/*' },
-    ],
+    Statement: [{ Sid: 'PublicReadGetObject', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-reports/*' }],
   },
   null,
   2,
@@ -118,7 +117,10 @@ test('SSE-KMS aliases and the AWS managed key resolve through the collected keys
     key('0a1b2c3d-3333-4aaa-8bbb-0000000000aa', 'us-west-2', ['alias/aws/s3'], 'AWS'),
     key('0a1b2c3d-3333-4aaa-8bbb-000000000009', 'us-east-1', ['alias/staging']),
   ];
-  t.is(resolveKmsKeyReference('alias/staging', '333333333333', 'us-west-2', keys), 'arn:aws:kms:us-west-2:333333333333:key/0a1b2c3d-3333-4aaa-8bbb-000000000001');
+  t.is(
+    resolveKmsKeyReference('alias/staging', '333333333333', 'us-west-2', keys),
+    'arn:aws:kms:us-west-2:333333333333:key/0a1b2c3d-3333-4aaa-8bbb-000000000001',
+  );
   t.is(
     resolveKmsKeyReference('arn:aws:kms:us-east-1:333333333333:alias/staging', '333333333333', 'us-west-2', keys),
     'arn:aws:kms:us-east-1:333333333333:key/0a1b2c3d-3333-4aaa-8bbb-000000000009',
@@ -290,6 +292,12 @@ const deny = (overrides: Partial<PolicyStatement>): PolicyStatement => ({
   ...overrides,
 });
 
+/** The check over the statement as the policy-document model reads it. */
+const isSecureTransportDeny = (statement: PolicyStatement, bucketName: string): boolean => {
+  const parsed = parseStatement({ ...statement });
+  return parsed !== undefined && secureTransportDeny(parsed, bucketName);
+};
+
 test('secureTransport: realistic deny statements that count', (t) => {
   t.true(isSecureTransportDeny(deny({}), 'acme-reports'), 'Bool with the string "false"');
   t.true(isSecureTransportDeny(deny({ Condition: { Bool: { 'aws:SecureTransport': false } } }), 'acme-reports'), 'Bool with a JSON boolean');
@@ -341,12 +349,14 @@ test('analyzeBucketPolicy: public statements, restricting conditions, compact te
 });
 
 test('convertS3BucketPolicy: compact document, public and secureTransport, a valid AccessPolicy', (t) => {
-  const text = JSON.stringify(
-    { Version: '2012-10-17', Statement: [JSON.parse(publicReadPolicy).Statement[0], deny({})] },
-    null,
-    4,
-  );
-  const policy = convertS3BucketPolicy({ bucketName: 'acme-reports', accountId: '222222222222', region: 'us-east-1', policy: text, policyStatus: { IsPublic: true } });
+  const text = JSON.stringify({ Version: '2012-10-17', Statement: [JSON.parse(publicReadPolicy).Statement[0], deny({})] }, null, 4);
+  const policy = convertS3BucketPolicy({
+    bucketName: 'acme-reports',
+    accountId: '222222222222',
+    region: 'us-east-1',
+    policy: text,
+    policyStatus: { IsPublic: true },
+  });
   t.deepEqual(policy._class, ['AccessPolicy']);
   t.is(policy._type, 'aws_s3_bucket_policy');
   t.is(policy.policyName, 'acme-reports-policy');

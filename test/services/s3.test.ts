@@ -4,8 +4,8 @@ import { stringify } from 'yaml';
 import type { ClientPlugin } from '../../src/aws/access';
 import { relationshipType } from '../../src/graph';
 import { allSimulators, selectCollectors } from '../../src/services';
-import { s3BucketsCollector } from '../../src/services/s3/collector';
-import { s3Simulator, type WorldS3, type WorldS3Bucket } from '../../src/services/s3/simulator';
+import { s3BucketsCollector } from '../../src/services/s3/collectors';
+import { s3Simulator, type WorldS3, type WorldS3Bucket } from '../../src/services/s3/sim/simulator';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';
 import type { World } from '../../src/sim/types';
@@ -109,7 +109,11 @@ test('the demo misconfigurations are found: a public bucket by policy, one by AC
   t.is(legacy?.public, false, 'its AllUsers grant is neutralized by the public access block');
   t.true((legacy?.aclGrants as string[]).includes('AllUsers:READ'));
 
-  const publicBuckets = graph.entitiesOfType('aws_s3_bucket').filter((b) => b.public === true).map((b) => b.bucketName).sort();
+  const publicBuckets = graph
+    .entitiesOfType('aws_s3_bucket')
+    .filter((b) => b.public === true)
+    .map((b) => b.bucketName)
+    .sort();
   t.deepEqual(publicBuckets, ['acme-prod-public-assets', 'acme-staging-website']);
 
   const trail = bucket('acme-cloudtrail-logs-111111111111');
@@ -135,7 +139,9 @@ test('buckets outside the home region are read through their own region client',
   t.is(replica?.versioningEnabled, true);
   t.is(replica?.secureTransport, true);
   t.is(replica?.encryptionKeyRef, 'arn:aws:kms:eu-west-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000004');
-  t.truthy(graph.getRelationship('arn:aws:s3:::acme-prod-app-data-replica-eu|uses|arn:aws:kms:eu-west-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000004'));
+  t.truthy(
+    graph.getRelationship('arn:aws:s3:::acme-prod-app-data-replica-eu|uses|arn:aws:kms:eu-west-1:222222222222:key/0a1b2c3d-2222-4aaa-8bbb-000000000004'),
+  );
   t.is(graph.getEntity('arn:aws:s3:::acme-terraform-state-111111111111')?.region, 'us-west-2');
 
   // The same call from the home region's client is redirected, as S3 does: the region client matters.
@@ -171,14 +177,17 @@ test('without BucketRegion in the listing (older endpoints), the region comes fr
     collectors: selectCollectors({ include: ['s3'] }),
     access: { plugins: ({ region }) => [simulated.plugin(region), withoutBucketRegion] },
   });
-  t.deepEqual(result.summary.errors.filter((e) => e.service === 's3'), []);
+  t.deepEqual(
+    result.summary.errors.filter((e) => e.service === 's3'),
+    [],
+  );
   t.is(simulated.stats.byOperation['s3:GetBucketLocation'], declaredBuckets(world).length);
   t.is(result.graph.getEntity('arn:aws:s3:::acme-prod-app-data-replica-eu')?.region, 'eu-west-1');
   t.is(result.graph.getEntity('arn:aws:s3:::acme-prod-app-data')?.region, 'us-east-1');
   t.is(result.graph.getEntity('arn:aws:s3:::acme-prod-app-data-replica-eu')?.secureTransport, true);
 });
 
-test('ListBuckets from one region lists the account\'s buckets of every region, paginated, and only its own', async (t) => {
+test("ListBuckets from one region lists the account's buckets of every region, paginated, and only its own", async (t) => {
   const world = builtinWorld();
   world.behaviour = { ...world.behaviour, pageSize: 2 };
   const client = simulatedClient(world, '222222222222', 'us-east-1');
@@ -192,13 +201,19 @@ test('ListBuckets from one region lists the account\'s buckets of every region, 
       regions.add(bucket.BucketRegion ?? '');
     }
   }
-  const expected = declaredBuckets(world).filter((d) => d.accountId === '222222222222').map((d) => d.bucket.name).sort();
+  const expected = declaredBuckets(world)
+    .filter((d) => d.accountId === '222222222222')
+    .map((d) => d.bucket.name)
+    .sort();
   t.deepEqual(names, expected);
   t.deepEqual([...regions].sort(), ['eu-west-1', 'us-east-1']);
   t.is(pages, Math.ceil(expected.length / 2));
 
   const filtered = await client.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }));
-  t.deepEqual(filtered.Buckets?.map((b) => b.Name), ['acme-prod-app-data-replica-eu', 'acme-prod-audit-archive-eu']);
+  t.deepEqual(
+    filtered.Buckets?.map((b) => b.Name),
+    ['acme-prod-app-data-replica-eu', 'acme-prod-audit-archive-eu'],
+  );
 
   const other = simulatedClient(world, '222222222222', 'us-east-1');
   const denied = await t.throwsAsync(other.send(new GetBucketPolicyCommand({ Bucket: 'acme-cloudtrail-logs-111111111111' })));

@@ -47,7 +47,11 @@ async function worldFiles(directory: string): Promise<[string, string]> {
   return [first, second];
 }
 
-async function answers(store: StoreUnderTest, worlds: [string, string], t: { is: (a: unknown, b: unknown, m?: string) => void }): Promise<Record<string, unknown>> {
+async function answers(
+  store: StoreUnderTest,
+  worlds: [string, string],
+  t: { is: (a: unknown, b: unknown, m?: string) => void },
+): Promise<Record<string, unknown>> {
   for (const world of worlds) {
     const run = await runBinary(['ingest', '--simulate', world, ...store.ingestFlags, '--json', '--no-alerts'], store.env);
     t.is(run.code, 0, `${store.name} ingest: ${run.stderr}`);
@@ -70,7 +74,11 @@ async function answers(store: StoreUnderTest, worlds: [string, string], t: { is:
 
 /** What differs by nature between the two runs: paths, wall-clock times (the runs are minutes apart), durations. */
 function withoutRunDetails(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value), (key, item: unknown) => (['path', 'snapshot', 'snapshotPath', 'durationMs', 'evaluatedAt', 'startedAt', 'endedAt', 'generatedAt', '_createdOn', '_updatedOn'].includes(key) ? undefined : item));
+  return JSON.parse(JSON.stringify(value), (key, item: unknown) =>
+    ['path', 'snapshot', 'snapshotPath', 'durationMs', 'evaluatedAt', 'startedAt', 'endedAt', 'generatedAt', '_createdOn', '_updatedOn'].includes(key)
+      ? undefined
+      : item,
+  );
 }
 
 test('query, compliance and diff answer the same from snapshot files and from PostgreSQL', async (t) => {
@@ -78,9 +86,17 @@ test('query, compliance and diff answer the same from snapshot files and from Po
   if (!url) return t.pass();
   const directory = temporaryDirectory('orggraph-both-stores-');
   const worlds = await worldFiles(directory);
-  const files = await answers({ name: 'files', ingestFlags: ['--out', path.join(directory, 'files')], flags: ['--dir', path.join(directory, 'files')], env: {} }, worlds, t);
+  const files = await answers(
+    { name: 'files', ingestFlags: ['--out', path.join(directory, 'files')], flags: ['--dir', path.join(directory, 'files')], env: {} },
+    worlds,
+    t,
+  );
   // The connection string travels in the environment, never in argv.
-  const postgres = await answers({ name: 'postgres', ingestFlags: ['--store', 'postgres'], flags: ['--store', 'postgres'], env: { ORGGRAPH_STORE_URL: url } }, worlds, t);
+  const postgres = await answers(
+    { name: 'postgres', ingestFlags: ['--store', 'postgres'], flags: ['--store', 'postgres'], env: { ORGGRAPH_STORE_URL: url } },
+    worlds,
+    t,
+  );
   t.true(((files as Record<string, { total?: number; data?: unknown[] }>)['FIND aws_s3_bucket']?.data?.length ?? 0) > 0, 'the queries find something');
   t.deepEqual(withoutRunDetails(postgres), withoutRunDetails(files));
   const diff = (postgres as { diff: { counts: { entities: { deleted: number } } } }).diff;

@@ -70,7 +70,10 @@ test('a run into PostgreSQL stores the same graph as the files store, and histor
   t.is(after.entities - before.entities, changedObjects, 'only changed or new entities get a new row');
   t.is(after.current, second.summary.totals.entities);
   // The first snapshot still reads as it was.
-  t.is(graphSha256((await store.read({ id: 'postgres:snapshot/1' })).entities, (await store.read({ id: 'postgres:snapshot/1' })).relationships), first.summary.snapshot.sha256);
+  t.is(
+    graphSha256((await store.read({ id: 'postgres:snapshot/1' })).entities, (await store.read({ id: 'postgres:snapshot/1' })).relationships),
+    first.summary.snapshot.sha256,
+  );
   const secondRead = await store.read({ id: 'postgres:snapshot/2' });
   t.is(graphSha256(secondRead.entities, secondRead.relationships), second.summary.snapshot.sha256);
   // `_createdOn` of an unchanged entity is the first run's.
@@ -100,13 +103,15 @@ function shardWorld(): World {
   return generateWorld({ accounts: 12, regions: 2, resourcesPerRegion: 6, mix: 'realistic', latencyMs: 0, throttling: false, seed: 21 }, allSimulators());
 }
 
-test('4 concurrent shards write one graph whose sha256 is a single run\'s; readers see only committed snapshots; a failed shard carries its accounts forward', async (t) => {
+test("4 concurrent shards write one graph whose sha256 is a single run's; readers see only committed snapshots; a failed shard carries its accounts forward", async (t) => {
   const url = await freshDatabase(t);
   if (!url) return t.pass();
   const single = await simulate(shardWorld(), { clock: clockAt('2026-02-01T00:00:00Z') });
   const stores = [0, 1, 2, 3].map(() => new PostgresStorage(url));
   t.teardown(() => Promise.all(stores.map((store) => store.close())).then(() => undefined));
-  const runs = await Promise.all(stores.map((store, index) => simulate(shardWorld(), { store, config: { shard: { index, count: 4 } }, clock: clockAt('2026-02-01T00:00:00Z') })));
+  const runs = await Promise.all(
+    stores.map((store, index) => simulate(shardWorld(), { store, config: { shard: { index, count: 4 } }, clock: clockAt('2026-02-01T00:00:00Z') })),
+  );
   // Every shard ingested only its accounts, and together all of them.
   const accounts = runs.flatMap((run) => run.summary.accounts.map((account) => account.accountId)).sort();
   t.deepEqual(accounts, single.summary.accounts.map((account) => account.accountId).sort());
@@ -124,7 +129,10 @@ test('4 concurrent shards write one graph whose sha256 is a single run\'s; reade
   const management = single.metadata.accounts[0].accountId;
   const denied = single.metadata.accounts.map((account) => account.accountId).filter((id) => shardOf(id, 4) === 3);
   t.true(denied.length > 0);
-  const failing = (): World => ({ ...shardWorld(), faults: [{ account: management, service: 'organizations', operation: 'ListAccounts', error: 'AccessDenied' }] });
+  const failing = (): World => ({
+    ...shardWorld(),
+    faults: [{ account: management, service: 'organizations', operation: 'ListAccounts', error: 'AccessDenied' }],
+  });
   const clock = clockAt('2026-02-02T00:00:00Z');
   for (const index of [0, 1, 2]) {
     await simulate(shardWorld(), { store: stores[index], config: { shard: { index, count: 4 } }, clock });

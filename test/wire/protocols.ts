@@ -147,7 +147,14 @@ export function parseCall(fixture: ServiceFixture, request: RawRequest): ParsedC
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** A successful answer's bytes. */
-export function encodeSuccess(fixture: ServiceFixture, operation: string, op: OperationFixture, body: unknown, raw: string | undefined, requestId: string): Reply {
+export function encodeSuccess(
+  fixture: ServiceFixture,
+  operation: string,
+  op: OperationFixture,
+  body: unknown,
+  raw: string | undefined,
+  requestId: string,
+): Reply {
   const member = defaultListMember(fixture.protocol);
   const xmlns = fixture.xmlns ? ` xmlns="${fixture.xmlns}"` : '';
   switch (fixture.protocol) {
@@ -236,7 +243,8 @@ export function standardError(fixture: Pick<ServiceFixture, 'protocol' | 'thrott
   switch (kind) {
     case 'unknownKey':
       if (protocol === 'ec2') return { code: 'AuthFailure', status: 401, message: 'AWS was not able to validate the provided access credentials' };
-      if (protocol === 'restXml') return { code: 'InvalidAccessKeyId', status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' };
+      if (protocol === 'restXml')
+        return { code: 'InvalidAccessKeyId', status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' };
       if (protocol === 'awsQuery') return { code: 'InvalidClientTokenId', status: 403, message: 'The security token included in the request is invalid.' };
       return { code: 'UnrecognizedClientException', status: json ? 400 : 403, message: 'The security token included in the request is invalid.' };
     case 'expiredToken':
@@ -245,7 +253,8 @@ export function standardError(fixture: Pick<ServiceFixture, 'protocol' | 'thrott
       if (protocol === 'awsQuery') return { code: 'ExpiredToken', status: 403, message: 'The security token included in the request is expired' };
       return { code: 'ExpiredTokenException', status: json ? 400 : 403, message: 'The security token included in the request is expired' };
     case 'accessDenied':
-      if (protocol === 'ec2') return { code: 'UnauthorizedOperation', status: 403, message: `You are not authorized to perform this operation. ${detail}`.trim() };
+      if (protocol === 'ec2')
+        return { code: 'UnauthorizedOperation', status: 403, message: `You are not authorized to perform this operation. ${detail}`.trim() };
       if (protocol === 'restXml') return { code: 'AccessDenied', status: 403, message: 'Access Denied' };
       if (protocol === 'awsQuery') return { code: 'AccessDenied', status: 403, message: detail };
       return { code: 'AccessDeniedException', status: json ? 400 : 403, message: detail };
@@ -261,7 +270,8 @@ export function standardError(fixture: Pick<ServiceFixture, 'protocol' | 'thrott
     case 'unknownOperation':
       if (protocol === 'ec2') return { code: 'InvalidAction', status: 400, message: `The action ${detail} is not valid for this web service.` };
       if (protocol === 'awsQuery') return { code: 'InvalidAction', status: 400, message: `Could not find operation ${detail}` };
-      if (protocol === 'restXml') return { code: 'NotImplemented', status: 501, message: `A header or query you provided implies functionality that is not implemented (${detail}).` };
+      if (protocol === 'restXml')
+        return { code: 'NotImplemented', status: 501, message: `A header or query you provided implies functionality that is not implemented (${detail}).` };
       return { code: 'UnknownOperationException', status: 404, message: `no fixture for ${detail}` };
   }
 }

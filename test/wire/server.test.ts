@@ -4,7 +4,13 @@ import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { ListAccountsCommand, OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
-import { GetBucketEncryptionCommand, GetBucketPolicyCommand, S3Client, type ServiceInputTypes as S3Input, type ServiceOutputTypes as S3Output } from '@aws-sdk/client-s3';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketPolicyCommand,
+  S3Client,
+  type ServiceInputTypes as S3Input,
+  type ServiceOutputTypes as S3Output,
+} from '@aws-sdk/client-s3';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -21,7 +27,7 @@ const SRC = path.join(__dirname, '..', '..', 'src');
 function engineFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const file = path.join(dir, name);
-    if (statSync(file).isDirectory()) return engineFiles(file);
+    if (statSync(file).isDirectory()) return name === 'sim' ? [] : engineFiles(file);
     return name.endsWith('.ts') && !/simulator|^sim-/.test(name) ? [file] : [];
   });
 }
@@ -46,7 +52,9 @@ test('every operation the engine calls has a fixture (or is answered by the serv
   const fixtures = new Map(loadFixtures().map((f) => [f.service, f]));
   const called = operationsCalled();
   t.true(called.length > 50, `found ${called.length} operations`);
-  const missing = called.filter(({ service, operation }) => !fixtures.get(service)?.operations[operation]).map((c) => `${c.service}:${c.operation} (${c.file})`);
+  const missing = called
+    .filter(({ service, operation }) => !fixtures.get(service)?.operations[operation])
+    .map((c) => `${c.service}:${c.operation} (${c.file})`);
   t.deepEqual(missing, []);
 });
 
@@ -57,7 +65,9 @@ async function serverWith(overrides: Partial<WireScenario> = {}, fixtures?: Serv
   const base = { accessKeyId: BASE_CREDENTIALS.accessKeyId, secretAccessKey: BASE_CREDENTIALS.secretAccessKey };
   const assume = async (accountId: string): Promise<AwsCredentialIdentity> => {
     const sts = new STSClient(config(base));
-    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/JupiterOne`, RoleSessionName: 'wire-test', ExternalId: EXTERNAL_ID }));
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/JupiterOne`, RoleSessionName: 'wire-test', ExternalId: EXTERNAL_ID }),
+    );
     return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
   };
   return { server, config, base, assume };
@@ -84,10 +94,15 @@ test('AssumeRole issues per-account keys; GetCallerIdentity knows who holds them
     t.is((await new STSClient(config(base)).send(new GetCallerIdentityCommand({}))).Account, BASE_CREDENTIALS.accountId);
     // The role wants the External ID, and exists only in the scenario's accounts.
     const sts = new STSClient(config(base));
-    const wrongId = await errorOf(sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PRODUCTION}:role/JupiterOne`, RoleSessionName: 's', ExternalId: 'not-it' })));
+    const wrongId = await errorOf(
+      sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PRODUCTION}:role/JupiterOne`, RoleSessionName: 's', ExternalId: 'not-it' })),
+    );
     t.like(wrongId, { name: 'AccessDenied', status: 403 });
     t.regex(wrongId.message, /is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role\/JupiterOne/);
-    t.like(await errorOf(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::555555555555:role/JupiterOne', RoleSessionName: 's', ExternalId: EXTERNAL_ID }))), { name: 'AccessDenied' });
+    t.like(
+      await errorOf(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::555555555555:role/JupiterOne', RoleSessionName: 's', ExternalId: EXTERNAL_ID }))),
+      { name: 'AccessDenied' },
+    );
     t.is(server.assumeRoleCount(PRODUCTION), 1);
     t.deepEqual(
       server.calls().map((c) => [c.account, c.action, c.status]),
@@ -111,7 +126,10 @@ test('unknown keys, expired credentials and bad signatures are refused as each p
     t.like(await errorOf(new IAMClient(config(expired)).send(new GetAccountSummaryCommand({}))), { name: 'ExpiredToken', status: 403 });
     t.like(await errorOf(new EC2Client(config(expired)).send(new DescribeVpcsCommand({}))), { name: 'RequestExpired', status: 400 });
     t.like(await errorOf(new KMSClient(config(expired)).send(new ListKeysCommand({}))), { name: 'ExpiredTokenException', status: 400 });
-    t.like(await errorOf(new S3Client(config(expired)).send(new GetBucketEncryptionCommand({ Bucket: `${PRODUCTION}-app-data` }))), { name: 'ExpiredToken', status: 400 });
+    t.like(await errorOf(new S3Client(config(expired)).send(new GetBucketEncryptionCommand({ Bucket: `${PRODUCTION}-app-data` }))), {
+      name: 'ExpiredToken',
+      status: 400,
+    });
 
     const unknown = { accessKeyId: 'AKIAUNKNOWNEXAMPLE01', secretAccessKey: 'x' };
     t.like(await errorOf(new IAMClient(config(unknown)).send(new GetAccountSummaryCommand({}))), { name: 'InvalidClientTokenId', status: 403 });
@@ -143,7 +161,10 @@ test('revokeAfterCalls: an issued key is refused as expired after N calls, whate
 
 test('throttling and access denied come back in each protocol’s own shape', async (t) => {
   const { server, config, assume } = await serverWith({
-    throttle: { attempts: 1, operations: ['iam:GetAccountSummary', 'ec2:DescribeVpcs', 'kms:ListKeys', 's3:GetBucketEncryption', 'organizations:ListAccounts'] },
+    throttle: {
+      attempts: 1,
+      operations: ['iam:GetAccountSummary', 'ec2:DescribeVpcs', 'kms:ListKeys', 's3:GetBucketEncryption', 'organizations:ListAccounts'],
+    },
     deny: [{ operation: 'kms:ListKeys', account: PRODUCTION }, { operation: 'ec2:DescribeVpcs', region: 'eu-west-1' }, { operation: 's3:GetBucketPolicy' }],
   });
   try {
@@ -178,7 +199,10 @@ test('requests the fixtures cannot answer are reported, not passed off as AWS er
   const fixtures = loadFixtures().map((fixture) =>
     fixture.service !== 'kms'
       ? fixture
-      : { ...fixture, operations: { ...fixture.operations, DescribeKey: { match: 'KeyId', cases: { 'known-key': { body: { KeyMetadata: { KeyId: 'known-key' } } } } } } },
+      : {
+          ...fixture,
+          operations: { ...fixture.operations, DescribeKey: { match: 'KeyId', cases: { 'known-key': { body: { KeyMetadata: { KeyId: 'known-key' } } } } } },
+        },
   );
   const { server, config, assume } = await serverWith({}, fixtures);
   try {
@@ -226,7 +250,11 @@ test('S3: path-style requests (an IP endpoint) and virtual-hosted ones (a host n
   try {
     const credentials = await assume(PRODUCTION);
     const pathStyle = new S3Client(config(credentials));
-    t.is((await pathStyle.send(new GetBucketEncryptionCommand({ Bucket: `${PRODUCTION}-app-data` }))).ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'aws:kms');
+    t.is(
+      (await pathStyle.send(new GetBucketEncryptionCommand({ Bucket: `${PRODUCTION}-app-data` }))).ServerSideEncryptionConfiguration?.Rules?.[0]
+        .ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+      'aws:kms',
+    );
     t.regex((await pathStyle.send(new GetBucketPolicyCommand({ Bucket: `${PRODUCTION}-public-site` }))).Policy ?? '', /"Principal":"\*"/);
     // With a host name, the SDK puts the bucket in the host (bucket.localhost); the connection still
     // goes to 127.0.0.1 (the Host header, signed, keeps the bucket), as a resolver of *.localhost would.
@@ -244,7 +272,10 @@ test('S3: path-style requests (an IP endpoint) and virtual-hosted ones (a host n
     t.is(sentHost, `${PRODUCTION}-flow-logs.localhost:${port}`);
     t.is(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
     t.deepEqual(
-      server.calls().filter((c) => c.service === 's3').map((c) => [c.operation, c.input.Bucket, c.status]),
+      server
+        .calls()
+        .filter((c) => c.service === 's3')
+        .map((c) => [c.operation, c.input.Bucket, c.status]),
       [
         ['GetBucketEncryption', `${PRODUCTION}-app-data`, 200],
         ['GetBucketPolicy', `${PRODUCTION}-public-site`, 200],
@@ -268,7 +299,13 @@ test('JSON 1.0 and REST-JSON services are served from their fixtures too', async
       operations: {
         ListQueues: {
           paginate: ['QueueUrls'],
-          body: { QueueUrls: ['https://sqs.{{region}}.amazonaws.com/{{accountId}}/alerts', 'https://sqs.{{region}}.amazonaws.com/{{accountId}}/audit', 'https://sqs.{{region}}.amazonaws.com/{{accountId}}/dlq'] },
+          body: {
+            QueueUrls: [
+              'https://sqs.{{region}}.amazonaws.com/{{accountId}}/alerts',
+              'https://sqs.{{region}}.amazonaws.com/{{accountId}}/audit',
+              'https://sqs.{{region}}.amazonaws.com/{{accountId}}/dlq',
+            ],
+          },
         },
       },
     },
@@ -282,7 +319,9 @@ test('JSON 1.0 and REST-JSON services are served from their fixtures too', async
           http: { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/configuration' },
           match: 'FunctionName',
           cases: {
-            'my-function': { body: { FunctionName: 'my-function', FunctionArn: 'arn:aws:lambda:{{region}}:{{accountId}}:function:my-function', Runtime: 'nodejs20.x' } },
+            'my-function': {
+              body: { FunctionName: 'my-function', FunctionArn: 'arn:aws:lambda:{{region}}:{{accountId}}:function:my-function', Runtime: 'nodejs20.x' },
+            },
             '*': { error: { code: 'ResourceNotFoundException', status: 404, message: 'Function not found' } },
           },
         },

@@ -3,8 +3,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { collectorOfUserAgent } from '../../src/aws/collector-user-agent';
 import { Sha256 } from '../../src/aws/sha256';
-import { encodeMarked, fillTemplate, getPath, loadFixtures, resolveAnswer, setPath, type FixtureError, type OperationFixture, type PaginationFields, type ServiceFixture } from './fixtures';
+import {
+  encodeMarked,
+  fillTemplate,
+  getPath,
+  loadFixtures,
+  resolveAnswer,
+  setPath,
+  type FixtureError,
+  type OperationFixture,
+  type PaginationFields,
+  type ServiceFixture,
+} from './fixtures';
 import { encodeError, encodeSuccess, parseCall, standardError, type ParsedCall, type RawRequest, type Reply, type StandardErrorKind } from './protocols';
 
 /** A call refused for an account's role (an SCP, a trimmed policy): `kms:ListAliases`. */
@@ -90,6 +102,8 @@ export interface CallRecord {
   action: string;
   /** The IAM action that authorizes the call (S3's differ from its operation names). */
   iamAction: string;
+  /** The collector the call's User-Agent names; undefined for calls outside a collector (AssumeRole). */
+  collector?: string;
   /** The input's top-level scalar parameters (query parameters, JSON fields, S3's bucket); empty when unparsed. */
   input: Record<string, string>;
   status: number;
@@ -121,12 +135,13 @@ interface SigV4Scope {
 }
 
 function parseAuthorization(header: string | undefined): SigV4Scope | undefined {
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(header ?? '');
+  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(
+    header ?? '',
+  );
   if (!match) return undefined;
   const [, accessKeyId, date, region, service, signedHeaders, signature] = match;
   return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature };
 }
-
 
 /**
  * A loopback AWS for end-to-end tests: it answers the SDK's requests on 127.0.0.1 (through
@@ -195,7 +210,9 @@ export class WireServer {
    * request of an unknown protocol shape, a value no `match` case covers. Empty in a good test.
    */
   unanswered(): string[] {
-    const unknown = this.recorded.filter((c) => c.operation === '(unknown)' || ['InvalidAction', 'NotImplemented', 'UnknownOperationException'].includes(c.error ?? ''));
+    const unknown = this.recorded.filter(
+      (c) => c.operation === '(unknown)' || ['InvalidAction', 'NotImplemented', 'UnknownOperationException'].includes(c.error ?? ''),
+    );
     return [...this.problems, ...unknown.map((c) => `${c.action} (${c.error})`)];
   }
 
@@ -252,7 +269,19 @@ export class WireServer {
     const operation = call?.operation ?? '(unknown)';
     const iamAction = fixture.operations[operation]?.iamAction ?? `${fixture.service}:${operation}`;
     const record = (account: string, status: number, error?: string): void => {
-      this.recorded.push({ account, region: scope.region, service: fixture.service, operation, action: `${fixture.service}:${operation}`, iamAction, input: call?.input ?? {}, status, error, accessKeyId: scope.accessKeyId });
+      this.recorded.push({
+        account,
+        region: scope.region,
+        service: fixture.service,
+        operation,
+        action: `${fixture.service}:${operation}`,
+        iamAction,
+        collector: collectorOfUserAgent(request.headers['user-agent'] as string | undefined),
+        input: call?.input ?? {},
+        status,
+        error,
+        accessKeyId: scope.accessKeyId,
+      });
     };
     const refuse = (account: string, error: Required<FixtureError>): Reply => {
       record(account, error.status, error.code);
@@ -268,7 +297,11 @@ export class WireServer {
       return fail(key.accountId, 'expiredToken');
     }
     if (this.scenario.verifySignatures !== false && !(await this.signatureMatches(request, scope, key))) {
-      return refuse(key.accountId, { code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided.' });
+      return refuse(key.accountId, {
+        code: 'SignatureDoesNotMatch',
+        status: 403,
+        message: 'The request signature we calculated does not match the signature you provided.',
+      });
     }
     if (!call) return fail(key.accountId, 'unknownOperation', request.url.pathname);
     const action = `${fixture.service}:${operation}`;
@@ -332,7 +365,9 @@ export class WireServer {
       query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
     }
     const amzDate = String(request.headers['x-amz-date'] ?? '');
-    const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+    const signingDate = new Date(
+      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+    );
     const signer = new SignatureV4({
       credentials: { accessKeyId: scope.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken },
       region: scope.region,
@@ -343,7 +378,16 @@ export class WireServer {
     });
     const [hostname, port] = String(request.headers.host ?? '').split(':');
     const signed = await signer.sign(
-      { method: request.method, protocol: 'http:', hostname, port: port ? Number(port) : undefined, path: request.url.pathname, query, headers, body: request.body },
+      {
+        method: request.method,
+        protocol: 'http:',
+        hostname,
+        port: port ? Number(port) : undefined,
+        path: request.url.pathname,
+        query,
+        headers,
+        body: request.body,
+      },
       { signingDate, signableHeaders: new Set(scope.signedHeaders), signingRegion: scope.region, signingService: scope.service },
     );
     const signature = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization ?? ''))?.[1];
@@ -353,7 +397,9 @@ export class WireServer {
   private throttled(action: string, accountId: string, region: string, request: RawRequest): boolean {
     const storm = this.scenario.throttle;
     if (!storm || (storm.operations && !storm.operations.includes(action))) return false;
-    const identity = createHash('sha256').update(`${accountId}|${region}|${action}|${request.method}|${request.url.pathname}${request.url.search}|${request.body}`).digest('hex');
+    const identity = createHash('sha256')
+      .update(`${accountId}|${region}|${action}|${request.method}|${request.url.pathname}${request.url.search}|${request.body}`)
+      .digest('hex');
     const seen = (this.attempts.get(identity) ?? 0) + 1;
     this.attempts.set(identity, seen);
     return seen <= storm.attempts;
@@ -377,7 +423,12 @@ export class WireServer {
     const target = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn);
     const notAuthorized = `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`;
     // AWS says the same whether the role is missing, does not trust the caller, or wants another External ID.
-    if (!target || !this.scenario.accounts.includes(target[1]) || target[2] !== this.scenario.roleName || call.param('ExternalId') !== this.scenario.externalId) {
+    if (
+      !target ||
+      !this.scenario.accounts.includes(target[1]) ||
+      target[2] !== this.scenario.roleName ||
+      call.param('ExternalId') !== this.scenario.externalId
+    ) {
       return fail(caller.accountId, 'accessDenied', notAuthorized);
     }
     const accountId = target[1];
@@ -440,13 +491,20 @@ export class WireServer {
         if (decoded.c !== context) throw new Error('token of another call');
         offset = decoded.o;
       } catch {
-        return { error: { code: fixture.protocol === 'ec2' ? 'InvalidPaginationToken' : 'InvalidNextTokenException', message: 'The pagination token is invalid.' } };
+        return {
+          error: { code: fixture.protocol === 'ec2' ? 'InvalidPaginationToken' : 'InvalidNextTokenException', message: 'The pagination token is invalid.' },
+        };
       }
     }
     const requested = fields.limit ? Number(call.param(fields.limit)) : NaN;
     const size = Math.min(this.scenario.pageSize ?? 2, Number.isFinite(requested) && requested > 0 ? requested : Infinity);
     const slice = sequence.slice(offset, offset + size);
-    for (const { listPath } of lists) setPath(body, listPath, slice.filter((entry) => entry.listPath === listPath).map((entry) => entry.item));
+    for (const { listPath } of lists)
+      setPath(
+        body,
+        listPath,
+        slice.filter((entry) => entry.listPath === listPath).map((entry) => entry.item),
+      );
     const more = offset + size < sequence.length;
     if (more) setPath(body, fields.output, Buffer.from(JSON.stringify({ c: context, o: offset + size })).toString('base64url'));
     if (fields.truncated) setPath(body, fields.truncated, more);

@@ -54,7 +54,8 @@ export function registerAlertsCommand(program: Command): void {
       } catch (error) {
         throw new CliError((error as Error).message);
       }
-      if (!latest || !existsSync(latest.absolutePath)) throw new CliError(`no snapshot in ${directory} yet: run \`orggraph ingest\` first, or pass --dir <directory>`);
+      if (!latest || !existsSync(latest.absolutePath))
+        throw new CliError(`no snapshot in ${directory} yet: run \`orggraph ingest\` first, or pass --dir <directory>`);
       let snapshot: Awaited<ReturnType<typeof readSnapshot>>;
       try {
         snapshot = await readSnapshot(latest.absolutePath);

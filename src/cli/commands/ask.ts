@@ -37,7 +37,9 @@ function selectQuestions(target: string | undefined, tags: string[]): Question[]
     questions = findQuestions(builtInQuestions(), target);
     if (questions.length === 0) throw new CliError(`no question file ${target}, and no shipped question has that id or title (orggraph ask --list shows them)`);
     if (questions.length > 1) {
-      throw new CliError(`"${target}" matches ${questions.length} questions; give the id or whole title:\n${questions.map((q) => `  ${q.id}  ${q.title}`).join('\n')}`);
+      throw new CliError(
+        `"${target}" matches ${questions.length} questions; give the id or whole title:\n${questions.map((q) => `  ${q.id}  ${q.title}`).join('\n')}`,
+      );
     }
   } else {
     questions = builtInQuestions();
@@ -65,7 +67,7 @@ export function registerAskCommand(program: Command): void {
     .option('--json', 'print the answers as JSON: [{ id, title, tags, queries: [{ name, query, result }], answered }]')
     .option('--list', 'list the questions (id, tags, title) without running them')
     .option('--tag <tag>', 'only questions with this tag (repeatable: all of them)', collect, [])
-    .option('--param <name=value>', 'a value for ${ param.name }, over the question\'s default (repeatable)', collect, [])
+    .option('--param <name=value>', "a value for ${ param.name }, over the question's default (repeatable)", collect, [])
     .option('--smart-classes <file>', 'more smart class definitions (repeatable)', collect, [])
     .addHelpText('after', '\nShipped questions: src/query/questions/aws.yaml; file format and J1QL: docs/query.md')
     .action(async (target: string | undefined, flags: AskFlags) => {
@@ -75,7 +77,15 @@ export function registerAskCommand(program: Command): void {
       if (questions.length === 0) throw new CliError(`no question has the tags ${flags.tag.join(', ')}`);
       if (flags.list) {
         const rows = questions.map((question) => (flags.json ? question : `${question.id}  [${question.tags.join(', ')}]  ${question.title}`));
-        process.stdout.write(flags.json ? `${JSON.stringify(rows.map((q) => ({ id: (q as Question).id, title: (q as Question).title, tags: (q as Question).tags })), null, 2)}\n` : `${rows.join('\n')}\n`);
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify(
+                rows.map((q) => ({ id: (q as Question).id, title: (q as Question).title, tags: (q as Question).tags })),
+                null,
+                2,
+              )}\n`
+            : `${rows.join('\n')}\n`,
+        );
         return;
       }
       const params = parseParamFlags(flags.param);

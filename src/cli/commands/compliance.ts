@@ -48,7 +48,12 @@ function frameworksOf(flags: ComplianceFlags): Framework[] {
     const loaded = named.map((id) => requireFramework(id));
     // A user's file may map onto a built-in framework, or onto one of the other files given.
     for (const file of flags.frameworkFile) {
-      loaded.push(loadFrameworkFile(file, (id) => loaded.find((framework) => framework.id === id) ?? (builtinFrameworkIds().includes(id) ? requireFramework(id) : undefined)));
+      loaded.push(
+        loadFrameworkFile(
+          file,
+          (id) => loaded.find((framework) => framework.id === id) ?? (builtinFrameworkIds().includes(id) ? requireFramework(id) : undefined),
+        ),
+      );
     }
     return loaded;
   } catch (error) {

@@ -28,7 +28,13 @@ interface DiffFlags {
   json?: boolean;
 }
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 /** A snapshot named on the command line: a path, or a file name in the directory's `snapshots/`. */
 function resolveSnapshot(directory: string, name: string): string {
@@ -78,7 +84,9 @@ export function formatDiff(diff: SnapshotDiff): string {
 export function registerDiffCommand(program: Command): void {
   program
     .command('diff')
-    .description('What changed between two snapshots (by default the previous and the latest): created, updated and deleted entities and relationships, property by property.')
+    .description(
+      'What changed between two snapshots (by default the previous and the latest): created, updated and deleted entities and relationships, property by property.',
+    )
     .argument('[old]', 'the older snapshot (a path, or a file name in <dir>/snapshots)')
     .argument('[new]', 'the newer snapshot')
     .option('--dir <directory>', `snapshot directory (default ${DEFAULT_OUTPUT_DIR})`)
@@ -91,7 +99,12 @@ export function registerDiffCommand(program: Command): void {
       const directory = flags.dir ?? DEFAULT_OUTPUT_DIR;
       if (oldName !== undefined && newName === undefined) throw new CliError('name both snapshots, or neither (the previous and the latest)');
       for (const account of flags.account ?? []) if (!/^\d{12}$/.test(account)) throw new CliError(`--account ${account}: not a 12-digit account id`);
-      const [oldFile, newFile] = storeKind(flags) === 'postgres' ? await previousAndLatestOfStore(flags) : oldName !== undefined && newName !== undefined ? [resolveSnapshot(directory, oldName), resolveSnapshot(directory, newName)] : await previousAndLatest(directory);
+      const [oldFile, newFile] =
+        storeKind(flags) === 'postgres'
+          ? await previousAndLatestOfStore(flags)
+          : oldName !== undefined && newName !== undefined
+            ? [resolveSnapshot(directory, oldName), resolveSnapshot(directory, newName)]
+            : await previousAndLatest(directory);
       let diff: SnapshotDiff;
       try {
         diff = await diffSnapshots(oldFile, newFile, { types: flags.type, accounts: flags.account });

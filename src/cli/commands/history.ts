@@ -20,7 +20,11 @@ export function formatHistory(history: ObjectHistory): string {
     const stamps = event.change === 'deleted' ? '' : `  (_createdOn ${time(event._createdOn)}, _updatedOn ${time(event._updatedOn)})`;
     lines.push(`${event.endedAt}  ${event.change} ${event.kind} ${event._type} in ${event.snapshot}${stamps}`);
     for (const property of event.properties ?? []) {
-      lines.push(event.change === 'created' ? `    ${property.name}: ${show(property.after)}` : `    ${property.name}: ${show(property.before)} -> ${show(property.after)}`);
+      lines.push(
+        event.change === 'created'
+          ? `    ${property.name}: ${show(property.after)}`
+          : `    ${property.name}: ${show(property.before)} -> ${show(property.after)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -42,7 +46,8 @@ export function registerHistoryCommand(program: Command): void {
         if (error instanceof SnapshotFormatError) throw new CliError(error.message);
         throw error;
       }
-      if (!history.snapshots) throw new CliError(`no snapshot in ${path.join(directory, 'snapshots')}: run \`orggraph ingest\` first, or pass --dir <directory>`);
+      if (!history.snapshots)
+        throw new CliError(`no snapshot in ${path.join(directory, 'snapshots')}: run \`orggraph ingest\` first, or pass --dir <directory>`);
       process.stdout.write(flags.json ? `${JSON.stringify(history, null, 2)}\n` : formatHistory(history));
     });
 }

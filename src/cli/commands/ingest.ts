@@ -4,7 +4,6 @@ import type { Logger } from '../../collectors/types';
 import { ConfigError, configProblems, InputError, loadConfigFile, type IngestConfig, type InputProblem } from '../../config';
 import type { IngestSummary, RunScope } from '../../ingest';
 import { WorldError } from '../../sim/world';
-import type { World } from '../../sim/types';
 import type { AlertRule, AlertsOutcome } from '../../alerts';
 import { CliError } from '../errors';
 import { BarReporter, JsonLineReporter, LineReporter, type RunReporter } from '../progress';
@@ -18,7 +17,7 @@ import { parseShard } from '../../store/shard';
 const lazy = {
   ingest: () => require('../../ingest') as typeof import('../../ingest'),
   services: () => require('../../services') as typeof import('../../services'),
-  world: () => require('../../sim/world') as typeof import('../../sim/world'),
+  simulatedWorld: () => require('../../sim/load-world') as typeof import('../../sim/load-world'),
   alerts: () => require('../../alerts') as typeof import('../../alerts'),
   compliance: () => require('../../compliance') as typeof import('../../compliance'),
 };
@@ -51,19 +50,13 @@ interface IngestFlags {
   shard?: string;
 }
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-
-/** The simulated organization: a world file, or the built-in one. */
-export function loadSimulatedWorld(file: string | true): World {
-  const { allSimulators } = lazy.services();
-  const { builtinWorldText, loadWorldFile, parseWorld } = lazy.world();
-  if (file === true) return parseWorld(builtinWorldText(builtinFragments()), '(built-in world)', allSimulators());
-  return loadWorldFile(file, allSimulators());
-}
-
-export function builtinFragments(): string[] {
-  return lazy.services().serviceModules.flatMap((module) => (module.demoWorldFragment ? [module.demoWorldFragment] : []));
-}
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function readExternalId(flags: IngestFlags): string | undefined {
   if (flags.externalIdFile) {
@@ -162,7 +155,10 @@ function integerFlag(value: string): number | string {
 }
 
 /** Where this run's progress and messages go: a bar on a terminal, plain lines without one, or JSON lines. */
-export function chooseReporter(flags: Pick<IngestFlags, 'logFormat' | 'quiet' | 'json' | 'progress'>, stderr: NodeJS.WriteStream = process.stderr): RunReporter {
+export function chooseReporter(
+  flags: Pick<IngestFlags, 'logFormat' | 'quiet' | 'json' | 'progress'>,
+  stderr: NodeJS.WriteStream = process.stderr,
+): RunReporter {
   const write = (text: string) => void stderr.write(text);
   if (flags.logFormat === 'json') return new JsonLineReporter(write);
   const quiet = Boolean(flags.quiet || flags.json);
@@ -182,8 +178,16 @@ function reporterLogger(reporter: RunReporter): Logger {
 /** A narrowed run's scope in one line: what it refreshed, and what it carried unchanged. */
 export function describeScope(scope: RunScope): string {
   const selection = (name: string, value?: { include?: string[]; exclude?: string[] }) =>
-    value ? [value.include?.length ? `${name} ${value.include.join(',')}` : '', value.exclude?.length ? `${name} except ${value.exclude.join(',')}` : ''].filter(Boolean) : [];
-  const parts = [...selection('services', scope.services), ...(scope.accounts ? [`accounts ${scope.accounts.join(',')}`] : []), ...selection('regions', scope.regions)];
+    value
+      ? [value.include?.length ? `${name} ${value.include.join(',')}` : '', value.exclude?.length ? `${name} except ${value.exclude.join(',')}` : ''].filter(
+          Boolean,
+        )
+      : [];
+  const parts = [
+    ...selection('services', scope.services),
+    ...(scope.accounts ? [`accounts ${scope.accounts.join(',')}`] : []),
+    ...selection('regions', scope.regions),
+  ];
   return `${parts.join('; ')} only. Outside it, ${scope.carried.entities} entities and ${scope.carried.relationships} relationships were carried unchanged from the previous snapshot (--replace drops them)`;
 }
 
@@ -192,9 +196,7 @@ export function formatSummary(summary: IngestSummary): string {
   const lines: string[] = [];
   lines.push(`Snapshot ${summary.snapshot.path}`);
   lines.push(`  sha256 ${summary.snapshot.sha256}`);
-  lines.push(
-    `Accounts ${summary.accounts.map((a) => `${a.accountId}${a.name ? ` (${a.name})` : ''}`).join(', ') || 'none'}`,
-  );
+  lines.push(`Accounts ${summary.accounts.map((a) => `${a.accountId}${a.name ? ` (${a.name})` : ''}`).join(', ') || 'none'}`);
   for (const skipped of summary.skippedAccounts) lines.push(`  skipped ${skipped.accountId}${skipped.name ? ` (${skipped.name})` : ''}: ${skipped.reason}`);
   lines.push(`Regions  ${summary.regions.join(', ') || 'none'}`);
   for (const skipped of summary.skippedRegions) lines.push(`  skipped ${skipped.region} in ${skipped.accountId}: ${skipped.reason}`);
@@ -206,7 +208,13 @@ export function formatSummary(summary: IngestSummary): string {
   lines.push(...formatChanges(summary));
   lines.push(`API      ${summary.apiCalls} calls, ${summary.throttledCalls} throttled and retried, ${summary.durationMs} ms`);
   lines.push('');
-  const width = Math.max(maxOf(Object.keys(summary.counts.entities).map((t) => t.length), 0), 10);
+  const width = Math.max(
+    maxOf(
+      Object.keys(summary.counts.entities).map((t) => t.length),
+      0,
+    ),
+    10,
+  );
   lines.push('Entities by type');
   for (const [type, count] of Object.entries(summary.counts.entities)) lines.push(`  ${type.padEnd(width)} ${String(count).padStart(6)}`);
   lines.push(`Relationship types: ${Object.keys(summary.counts.relationships).length}`);
@@ -242,7 +250,8 @@ export function formatAlertsOutcome(outcome: AlertsOutcome): string[] {
   if ('error' in outcome) return [`Alerts   ${outcome.error}`];
   const lines = [`Alerts   ${lazy.alerts().formatAlertCounts({ ...outcome, alerts: [] })}`];
   for (const alert of outcome.new.slice(0, 10)) lines.push(`  NEW ${alert.alertLevel.padEnd(8)} ${alert.rule}: ${alert.displayName ?? alert.key}`);
-  for (const failure of outcome.delivery?.failures.slice(0, 5) ?? []) lines.push(`  not delivered to ${failure.target} (${failure.rule}, ${failure.attempts} attempts): ${failure.error}`);
+  for (const failure of outcome.delivery?.failures.slice(0, 5) ?? [])
+    lines.push(`  not delivered to ${failure.target} (${failure.rule}, ${failure.attempts} attempts): ${failure.error}`);
   for (const error of outcome.errors.slice(0, 5)) lines.push(`  rule ${error.rule} not evaluated: ${error.message}`);
   return lines;
 }
@@ -264,7 +273,9 @@ export function registerIngestCommand(program: Command): void {
     .option('--simulate [world]', 'run against a simulated organization: a world file, or the built-in one')
     .addOption(new Option('--concurrency <n>', 'collector runs in flight at once (per worker)').argParser(integerFlag))
     .addOption(
-      new Option('--workers <n|auto>', 'worker threads collecting accounts in parallel (default auto: one per CPU, from 8 accounts per worker)').argParser((v) => (v === 'auto' ? 'auto' : integerFlag(v))),
+      new Option('--workers <n|auto>', 'worker threads collecting accounts in parallel (default auto: one per CPU, from 8 accounts per worker)').argParser(
+        (v) => (v === 'auto' ? 'auto' : integerFlag(v)),
+      ),
     )
     .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
     .option('--production', 'add tag.Production=true to every entity')
@@ -272,9 +283,16 @@ export function registerIngestCommand(program: Command): void {
     .option('--store <files|postgres>', STORE_OPTION_HELP.store)
     .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
     .option('--shard <i/n>', 'ingest only shard i of n (0-based) of the accounts, a stable share by account id; the shards write one PostgreSQL store')
-    .option('--replace', 'with --services, --accounts or --regions: write only what this run read (by default the rest of the previous graph is carried unchanged)')
+    .option(
+      '--replace',
+      'with --services, --accounts or --regions: write only what this run read (by default the rest of the previous graph is carried unchanged)',
+    )
     .option('--json', 'print the run summary as JSON on stdout')
-    .addOption(new Option('--log-format <format>', 'stderr: text (a bar on a terminal, a progress line every 10 s without one) or json (one event per line)').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--log-format <format>', 'stderr: text (a bar on a terminal, a progress line every 10 s without one) or json (one event per line)')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
     .option('--no-alerts', 'do not evaluate the alert rules after the run')
     .option('-q, --quiet', 'no progress or informational messages')
     .option('--no-progress', 'no progress display')
@@ -290,7 +308,9 @@ export function registerIngestCommand(program: Command): void {
           return undefined;
         }
       };
-      const world = flags.simulate ? attempt(() => loadSimulatedWorld(flags.simulate === true ? true : (flags.simulate as string))) : undefined;
+      const world = flags.simulate
+        ? attempt(() => lazy.simulatedWorld().loadSimulatedWorld(flags.simulate === true ? true : (flags.simulate as string)))
+        : undefined;
       const config = attempt(() => configFromFlags(flags));
       // Alert rules are read and checked before any AWS call too: a bad rule file fails the run at once.
       const alertRules: AlertRule[] =
@@ -302,15 +322,20 @@ export function registerIngestCommand(program: Command): void {
       reporter.onEvent({ event: 'start', tool: TOOL, mode: world ? 'simulated' : 'aws', outputDir: config.outputDir ?? '.orggraph' });
       try {
         const { ingest } = lazy.ingest();
-        const result = await ingest({
-          config,
-          secrets: { externalId },
-          simulate: world,
-          logger: reporterLogger(reporter),
-          onProgress: (progress) => reporter.onProgress(progress),
-          onEvent: (event) => reporter.onEvent(event),
-          store,
-        });
+        const run = () =>
+          ingest({
+            config,
+            secrets: { externalId },
+            simulate: world,
+            logger: reporterLogger(reporter),
+            onProgress: (progress) => reporter.onProgress(progress),
+            onEvent: (event) => reporter.onEvent(event),
+            store,
+          });
+        // One writer per snapshot directory: a running `orggraph watch` finishes its batch first. A
+        // PostgreSQL store takes concurrent writers (shards) itself.
+        const { withStoreLock } = require('../../snapshot/lock') as typeof import('../../snapshot/lock');
+        const result = store.kind === 'files' ? await withStoreLock(config.outputDir ?? '.orggraph', run, { waitMs: 15 * 60_000 }) : await run();
         const summary = result.summary;
         reporter.onEvent({
           event: 'snapshot-written',

@@ -19,7 +19,8 @@ interface PolicyOptions {
 export function formatPolicyText(policy: AuditPolicy): string {
   const lines = [
     `# Baseline: ${policy.baseline.policyArn} (${policy.baseline.versionId}, ${policy.baseline.createDate})`,
-    `# Declared actions: ${policy.declared.length}; granted by ${policy.baseline.policyName}: ${policy.grantedByBaseline.length}; extra: ${policy.extraActions.length}`,
+    `# Declared actions (the engine's and the collectors'): ${policy.declared.length}; granted by ${policy.baseline.policyName}: ${policy.grantedByBaseline.length}; extra: ${policy.extraActions.length}`,
+    `# The ingester's own identity (not this role) needs: ${policy.ingesterActions.join(', ')} on this role in every account`,
   ];
   if (policy.policies.length === 0) {
     lines.push(`# ${policy.baseline.policyName} grants every declared action: no extra policy is needed.`);
@@ -39,6 +40,7 @@ export function policyJson(policy: AuditPolicy): unknown {
     extraActions: policy.extraActions,
     maxPolicySize: policy.maxPolicySize,
     policies: policy.policies,
+    ingesterActions: policy.ingesterActions,
   };
 }
 
@@ -46,7 +48,7 @@ export function registerPolicyCommand(program: Command): void {
   program
     .command('policy')
     .description(
-      'Print the IAM policy the audit role needs beyond AWS-managed SecurityAudit, derived from the collectors\' declared actions ' +
+      "Print the IAM policy the audit role needs beyond AWS-managed SecurityAudit, derived from the collectors' declared actions " +
         '(split into several policies when over the 6,144-character limit), or the whole role as a CloudFormation template.',
     )
     .addOption(new Option('--json', 'print the derivation and the policy documents as JSON').conflicts('cloudformation'))

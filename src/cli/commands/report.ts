@@ -76,7 +76,12 @@ export function registerReportCommand(program: Command): void {
     .option('--queries <file.yaml>', 'saved J1QL queries to answer in the explorer: a list of { title, query }')
     .option('--no-default-queries', 'leave out the built-in saved queries')
     .option('--title <text>', 'the report title')
-    .option('--framework <id>', `compliance framework evaluated for the compliance section (repeatable; default ${DEFAULT_FRAMEWORK}; ignored when --inputs has compliance results)`, collect, [])
+    .option(
+      '--framework <id>',
+      `compliance framework evaluated for the compliance section (repeatable; default ${DEFAULT_FRAMEWORK}; ignored when --inputs has compliance results)`,
+      collect,
+      [],
+    )
     .addHelpText('after', '\nWhat the report holds, and how it stays fast on large organizations: docs/report.md')
     .action(async (flags: ReportFlags) => {
       if (flags.snapshot && flags.dir) throw new CliError('--snapshot and --dir cannot be combined');
@@ -86,13 +91,22 @@ export function registerReportCommand(program: Command): void {
         if (!builtinFrameworkIds().includes(id)) throw new CliError(`--framework ${id}: unknown framework; known: ${builtinFrameworkIds().join(', ')}`);
       }
       const savedQueries = [...(flags.defaultQueries ? DEFAULT_SAVED_QUERIES : []), ...(flags.queries ? loadSavedQueries(flags.queries) : [])];
-      if (existsSync(flags.out) && statSync(flags.out).isDirectory()) throw new CliError(`--out ${flags.out}: is a directory; expected a file name such as report.html`);
+      if (existsSync(flags.out) && statSync(flags.out).isDirectory())
+        throw new CliError(`--out ${flags.out}: is a directory; expected a file name such as report.html`);
       const file = await snapshotPath(flags);
       // The trend and the previous snapshot come from the snapshot's own store.
       const storeDirectory = flags.snapshot ? path.dirname(path.dirname(path.resolve(file))) : (flags.dir ?? DEFAULT_OUTPUT_DIR);
       const retained = await new SnapshotStore(storeDirectory).list();
       try {
-        const built = await writeReport(flags.out, { snapshotFile: file, retained, inputs, savedQueries, title: flags.title, frameworks, alertStateDirectory: storeDirectory });
+        const built = await writeReport(flags.out, {
+          snapshotFile: file,
+          retained,
+          inputs,
+          savedQueries,
+          title: flags.title,
+          frameworks,
+          alertStateDirectory: storeDirectory,
+        });
         const { stats } = built;
         process.stdout.write(
           `wrote ${flags.out}: ${(stats.bytes / 1e6).toFixed(1)} MB, ${stats.entities.toLocaleString('en-US')} entities, ${stats.relationships.toLocaleString('en-US')} relationships\n`,

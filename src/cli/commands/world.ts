@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { builtinWorldText, loadWorldFile, WorldError } from '../../sim/world';
 import { CliError } from '../errors';
-import { builtinFragments } from './ingest';
 
 export function registerWorldCommand(program: Command): void {
   const world = program.command('world').description('The simulated organization.');
@@ -9,7 +8,7 @@ export function registerWorldCommand(program: Command): void {
     .command('print')
     .description('Print the built-in simulated organization as one YAML file (a starting point for your own).')
     .action(() => {
-      process.stdout.write(builtinWorldText(builtinFragments()));
+      process.stdout.write(builtinWorldText((require('../../sim/load-world') as typeof import('../../sim/load-world')).builtinFragments()));
     });
   world
     .command('check <file>')

@@ -1,9 +1,9 @@
 import type { SummaryKeyType } from '@aws-sdk/client-iam';
 import type { AccountInfo } from '../../collectors/types';
-import { createEntity, createRelationship, RelationshipVerb, type Entity, type PropertyValue, type Relationship } from '../../graph';
-import { accountEntityKey } from '../service-entities';
+import { accountEntityKey, createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
+import { AccountEntities } from './schema';
 
-export const ACCOUNT_TYPE = 'aws_account';
+export { setAccountFacts } from '../../graph';
 
 export interface AccountFacts {
   /** Account aliases (ListAccountAliases); the first becomes the display name. */
@@ -52,8 +52,7 @@ export function convertAccount(account: AccountInfo, facts: AccountFacts = {}): 
   const alias = facts.aliases?.[0];
   return createEntity({
     _key: accountEntityKey(account.accountId),
-    _type: ACCOUNT_TYPE,
-    _class: ['Account'],
+    schema: AccountEntities.ACCOUNT,
     name,
     displayName: alias ?? name,
     properties: {
@@ -77,14 +76,6 @@ export function convertAccount(account: AccountInfo, facts: AccountFacts = {}): 
   });
 }
 
-/**
- * Facts that IAM collectors add to the `aws_account` entity (the account collector runs first and
- * reads no credential report). Undefined values are left alone.
- */
-export function setAccountFacts(account: Entity, facts: Record<string, PropertyValue | undefined>): void {
-  for (const [name, value] of Object.entries(facts)) if (value !== undefined) account[name] = value;
-}
-
 export function accountHasService(account: Entity, service: Entity): Relationship {
   return createRelationship({ from: account, verb: RelationshipVerb.HAS, to: service });
 }
@@ -92,7 +83,7 @@ export function accountHasService(account: Entity, service: Entity): Relationshi
 /** Management account HAS member account. */
 export function accountHasAccount(managementAccountId: string, member: Entity): Relationship {
   return createRelationship({
-    from: { _key: accountEntityKey(managementAccountId), _type: ACCOUNT_TYPE },
+    from: { _key: accountEntityKey(managementAccountId), _type: AccountEntities.ACCOUNT._type },
     verb: RelationshipVerb.HAS,
     to: member,
   });

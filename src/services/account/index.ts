@@ -1,9 +1,9 @@
 import { GetAccountSummaryCommand, IAMClient, paginateListAccountAliases } from '@aws-sdk/client-iam';
-import { RelationshipVerb } from '../../graph';
+import { createServiceEntity } from '../../graph';
 import type { Collector } from '../../collectors/types';
-import { createServiceEntity } from '../service-entities';
-import type { ServiceModule } from '../types';
-import { convertAccount, accountHasAccount, accountHasService, ACCOUNT_TYPE, SUMMARY_PROPERTIES } from './converters';
+import type { AwsServiceModule, ServiceModule } from '../types';
+import { convertAccount, accountHasAccount, accountHasService, SUMMARY_PROPERTIES } from './converters';
+import { AccountEntities, AccountRelationships, accountHasServices } from './schema';
 
 /**
  * The account collector: `aws_account` with its organization facts, its alias and the IAM account
@@ -15,32 +15,28 @@ import { convertAccount, accountHasAccount, accountHasService, ACCOUNT_TYPE, SUM
  * are added to this entity by the `iam-users` collector, which reads the report once per account.
  * The two calls are recorded on failure and never stop the account entity from being written.
  */
-export function createAccountService(services: readonly ServiceModule[]): ServiceModule {
-  const serviceTypes = services.map((module) => `aws_${module.service}`);
+export function createAccountService(services: readonly AwsServiceModule[]): ServiceModule {
+  const serviceTypes = services.map((module) => module.serviceEntity._type);
   const collector: Collector = {
     id: 'account',
     service: 'account',
     scope: 'global',
-    entities: [
-      { _type: ACCOUNT_TYPE, _class: ['Account'], resourceName: 'Account' },
-      ...services.map((module) => ({ _type: `aws_${module.service}`, _class: ['Service'], resourceName: `${module.title} service` })),
-    ],
-    relationships: [
-      { from: ACCOUNT_TYPE, verb: RelationshipVerb.HAS, to: ACCOUNT_TYPE },
-      { from: ACCOUNT_TYPE, verb: RelationshipVerb.HAS, to: serviceTypes },
-    ],
+    // Write calls that change what it reads (docs/event-streaming.md).
+    events: [{ source: 'iam.amazonaws.com', names: ['CreateAccountAlias', 'DeleteAccountAlias', 'EnableMFADevice', 'DeactivateMFADevice'] }],
+    entities: [AccountEntities.ACCOUNT, ...services.map((module) => module.serviceEntity)],
+    relationships: [AccountRelationships.ACCOUNT_HAS_ACCOUNT, accountHasServices(serviceTypes)],
     permissions: ['iam:ListAccountAliases', 'iam:GetAccountSummary'],
     optionalCalls: [
       {
         operation: 'iam:ListAccountAliases',
         per: 'scope',
-        properties: [{ _type: ACCOUNT_TYPE, properties: ['alias', 'aliases', 'displayName'] }],
+        properties: [{ _type: AccountEntities.ACCOUNT._type, properties: ['alias', 'aliases', 'displayName'] }],
         cost: 'the account has no `alias`; its display name is its name',
       },
       {
         operation: 'iam:GetAccountSummary',
         // Filled where missing only: the IAM users collector may have set `mfaEnabled` meanwhile.
-        properties: [{ _type: ACCOUNT_TYPE, properties: [...SUMMARY_PROPERTIES] }],
+        properties: [{ _type: AccountEntities.ACCOUNT._type, properties: [...SUMMARY_PROPERTIES] }],
         cost: 'the account has no root MFA or root access-key facts from the summary, nor IAM counts',
       },
     ],
@@ -59,7 +55,7 @@ export function createAccountService(services: readonly ServiceModule[]): Servic
       ]);
       const accountEntity = context.addEntity(convertAccount(account, { aliases, summary }));
       for (const module of services) {
-        const service = context.addEntity(createServiceEntity(account.accountId, module.service, module.title, module.serviceFunctions));
+        const service = context.addEntity(createServiceEntity(account.accountId, module.serviceEntity, module.title, module.serviceFunctions));
         context.addRelationship(accountHasService(accountEntity, service));
       }
       const management = account.organization?.managementAccountId;

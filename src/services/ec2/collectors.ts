@@ -24,9 +24,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
-import { RelationshipVerb, type Entity } from '../../graph';
-import { kmsKeyKey } from '../kms/converters';
-import { serviceEntityKey } from '../service-entities';
+import { serviceEntityKey, type Entity } from '../../graph';
+import { kmsKeyKey } from '../kms/schema';
 import {
   convertElasticIp,
   convertImage,
@@ -64,41 +63,12 @@ import {
   vpcPeering,
   type SnapshotSharing,
 } from './converters';
-import {
-  AMI_TYPE,
-  CIDR_BLOCK_TYPE,
-  EIP_TYPE,
-  eniKey,
-  ENI_TYPE,
-  INSTANCE_TYPE,
-  internetGatewayKey,
-  INTERNET_GATEWAY_TYPE,
-  IP_ADDRESS_TYPE,
-  KEY_PAIR_TYPE,
-  natGatewayKey,
-  NAT_GATEWAY_TYPE,
-  NETWORK_ACL_TYPE,
-  PREFIX_LIST_TYPE,
-  ref,
-  routeTableKey,
-  ROUTE_TABLE_TYPE,
-  S3_BUCKET_TYPE,
-  SECURITY_GROUP_TYPE,
-  SNAPSHOT_TYPE,
-  SUBNET_TYPE,
-  VOLUME_TYPE,
-  vpnGatewayKey,
-  VPN_GATEWAY_TYPE,
-  VPC_TYPE,
-  type Ec2Scope,
-} from './keys';
+import { eniKey, internetGatewayKey, natGatewayKey, ref, routeTableKey, vpnGatewayKey, type Ec2Scope } from './keys';
+import { Ec2Entities, Ec2Relationships } from './schema';
 import { networkAclEntryEdges, securityGroupRuleEdges } from './rules';
 
-const EC2 = 'aws_ec2';
-/** Prefix of the per-region EBS encryption-by-default properties on the EC2 service entity. */
+/** Prefix of the per-region EBS encryption-by-default properties on the Ec2Entities.SERVICE._type service entity. */
 const EBS_DEFAULT = 'ebsEncryptionByDefault.';
-const INTERNET = 'internet';
-const KMS_KEY_TYPE = 'aws_kms_key';
 
 /** EC2's largest page for each paginated call (its `MaxResults` range), so heavy calls are never unpaginated. */
 const PAGE = { default: 1000, volumes: 500, routeTables: 100, networkAcls: 100 } as const;
@@ -148,25 +118,68 @@ export const ec2NetworkCollector: Collector = {
   id: 'ec2-network',
   service: 'ec2',
   scope: 'regional',
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
+        'CreateVpc',
+        'DeleteVpc',
+        'ModifyVpcAttribute',
+        'CreateSubnet',
+        'DeleteSubnet',
+        'ModifySubnetAttribute',
+        'CreateInternetGateway',
+        'AttachInternetGateway',
+        'DetachInternetGateway',
+        'DeleteInternetGateway',
+        'CreateNatGateway',
+        'DeleteNatGateway',
+        'CreateRouteTable',
+        'DeleteRouteTable',
+        'CreateRoute',
+        'DeleteRoute',
+        'ReplaceRoute',
+        'AssociateRouteTable',
+        'DisassociateRouteTable',
+        'CreateFlowLogs',
+        'DeleteFlowLogs',
+        'CreateVpcPeeringConnection',
+        'AcceptVpcPeeringConnection',
+        'DeleteVpcPeeringConnection',
+        'AllocateAddress',
+        'ReleaseAddress',
+        'AssociateAddress',
+        'DisassociateAddress',
+        'CreateNetworkInterface',
+        'DeleteNetworkInterface',
+        'AttachNetworkInterface',
+        'DetachNetworkInterface',
+        'CreateVpcEndpoint',
+        'DeleteVpcEndpoints',
+      ],
+      resourceIds: ['requestParameters.vpcId', 'requestParameters.subnetId'],
+    },
+  ],
   entities: [
-    { _type: VPC_TYPE, _class: ['Network'], resourceName: 'VPC' },
-    { _type: SUBNET_TYPE, _class: ['Network'], resourceName: 'Subnet' },
-    { _type: ROUTE_TABLE_TYPE, _class: ['Configuration'], resourceName: 'Route Table' },
-    { _type: INTERNET_GATEWAY_TYPE, _class: ['Gateway'], resourceName: 'Internet Gateway' },
-    { _type: NAT_GATEWAY_TYPE, _class: ['Gateway'], resourceName: 'NAT Gateway' },
-    { _type: VPN_GATEWAY_TYPE, _class: ['Gateway'], resourceName: 'VPN Gateway' },
-    { _type: ENI_TYPE, _class: ['NetworkInterface'], resourceName: 'Network Interface' },
-    { _type: EIP_TYPE, _class: ['IpAddress'], resourceName: 'Elastic IP' },
+    Ec2Entities.VPC,
+    Ec2Entities.SUBNET,
+    Ec2Entities.ROUTE_TABLE,
+    Ec2Entities.INTERNET_GATEWAY,
+    Ec2Entities.NAT_GATEWAY,
+    Ec2Entities.VPN_GATEWAY,
+    Ec2Entities.ENI,
+    Ec2Entities.EIP,
   ],
   relationships: [
-    { from: EC2, verb: RelationshipVerb.HAS, to: [VPC_TYPE, SUBNET_TYPE] },
-    { from: VPC_TYPE, verb: RelationshipVerb.CONTAINS, to: SUBNET_TYPE },
-    { from: VPC_TYPE, verb: RelationshipVerb.HAS, to: [NAT_GATEWAY_TYPE, INTERNET_GATEWAY_TYPE, VPN_GATEWAY_TYPE, ROUTE_TABLE_TYPE] },
-    { from: SUBNET_TYPE, verb: RelationshipVerb.USES, to: ROUTE_TABLE_TYPE },
-    { from: NAT_GATEWAY_TYPE, verb: RelationshipVerb.USES, to: [ENI_TYPE, EIP_TYPE] },
-    { from: ENI_TYPE, verb: RelationshipVerb.USES, to: EIP_TYPE },
-    { from: VPC_TYPE, verb: RelationshipVerb.CONNECTS, to: VPC_TYPE },
-    { from: VPC_TYPE, verb: RelationshipVerb.LOGS, to: S3_BUCKET_TYPE },
+    Ec2Relationships.SERVICE_HAS_NETWORK,
+    Ec2Relationships.VPC_CONTAINS_SUBNET,
+    Ec2Relationships.VPC_HAS_GATEWAY_OR_ROUTE_TABLE,
+    Ec2Relationships.SUBNET_USES_ROUTE_TABLE,
+    Ec2Relationships.NAT_GATEWAY_USES_ADDRESS,
+    Ec2Relationships.ENI_USES_EIP,
+    Ec2Relationships.VPC_CONNECTS_VPC,
+    Ec2Relationships.VPC_LOGS_BUCKET,
   ],
   permissions: [
     'ec2:DescribeVpcs',
@@ -184,7 +197,7 @@ export const ec2NetworkCollector: Collector = {
     {
       operation: 'ec2:DescribeFlowLogs',
       per: 'scope',
-      properties: [{ _type: VPC_TYPE, properties: ['flowLogsEnabled', 'flowLogIds', 'flowLogDestinations'] }],
+      properties: [{ _type: Ec2Entities.VPC._type, properties: ['flowLogsEnabled', 'flowLogIds', 'flowLogDestinations'] }],
       cost: 'VPCs have no flow-log facts and no LOGS edges to buckets',
     },
     { operation: 'ec2:DescribeVpcPeeringConnections', per: 'scope', cost: 'no CONNECTS edges between peered VPCs' },
@@ -236,7 +249,15 @@ export const ec2NetworkCollector: Collector = {
     const ownTables = mine(routeTables, (t) => t.OwnerId);
     for (const table of ownTables) {
       context.addEntity(convertRouteTable(table, scope));
-      if (table.VpcId) context.addRelationship(vpcHas(scope, table.VpcId, ref(ROUTE_TABLE_TYPE, routeTableKey(scope.region, table.OwnerId ?? accountId, table.RouteTableId ?? '')), table.OwnerId));
+      if (table.VpcId)
+        context.addRelationship(
+          vpcHas(
+            scope,
+            table.VpcId,
+            ref(Ec2Entities.ROUTE_TABLE._type, routeTableKey(scope.region, table.OwnerId ?? accountId, table.RouteTableId ?? '')),
+            table.OwnerId,
+          ),
+        );
     }
     for (const subnet of mine(subnets, (s) => s.OwnerId)) {
       const used = routeTableForSubnet(subnet, routeTables);
@@ -250,20 +271,31 @@ export const ec2NetworkCollector: Collector = {
       context.addEntity(convertInternetGateway(gateway, scope));
       for (const attachment of gateway.Attachments ?? []) {
         if (attachment.VpcId && isAttached(attachment)) {
-          context.addRelationship(vpcHas(scope, attachment.VpcId, ref(INTERNET_GATEWAY_TYPE, internetGatewayKey(scope.region, gateway.OwnerId ?? accountId, gateway.InternetGatewayId ?? ''))));
+          context.addRelationship(
+            vpcHas(
+              scope,
+              attachment.VpcId,
+              ref(Ec2Entities.INTERNET_GATEWAY._type, internetGatewayKey(scope.region, gateway.OwnerId ?? accountId, gateway.InternetGatewayId ?? '')),
+            ),
+          );
         }
       }
     }
     for (const gateway of natGateways) {
       context.addEntity(convertNatGateway(gateway, scope));
-      if (gateway.VpcId) context.addRelationship(vpcHas(scope, gateway.VpcId, ref(NAT_GATEWAY_TYPE, natGatewayKey(scope.region, accountId, gateway.NatGatewayId ?? ''))));
+      if (gateway.VpcId)
+        context.addRelationship(
+          vpcHas(scope, gateway.VpcId, ref(Ec2Entities.NAT_GATEWAY._type, natGatewayKey(scope.region, accountId, gateway.NatGatewayId ?? ''))),
+        );
       context.addRelationships(natGatewayUses(gateway, scope));
     }
     for (const gateway of vpnGateways) {
       context.addEntity(convertVpnGateway(gateway, scope));
       for (const attachment of gateway.VpcAttachments ?? []) {
         if (attachment.VpcId && (attachment.State === 'attached' || attachment.State === 'attaching')) {
-          context.addRelationship(vpcHas(scope, attachment.VpcId, ref(VPN_GATEWAY_TYPE, vpnGatewayKey(scope.region, accountId, gateway.VpnGatewayId ?? ''))));
+          context.addRelationship(
+            vpcHas(scope, attachment.VpcId, ref(Ec2Entities.VPN_GATEWAY._type, vpnGatewayKey(scope.region, accountId, gateway.VpnGatewayId ?? ''))),
+          );
         }
       }
     }
@@ -292,17 +324,38 @@ export const ec2FirewallsCollector: Collector = {
   id: 'ec2-firewalls',
   service: 'ec2',
   scope: 'regional',
-  entities: [
-    { _type: SECURITY_GROUP_TYPE, _class: ['Firewall'], resourceName: 'Security Group' },
-    { _type: NETWORK_ACL_TYPE, _class: ['Firewall'], resourceName: 'Network ACL' },
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
+        'CreateSecurityGroup',
+        'DeleteSecurityGroup',
+        'AuthorizeSecurityGroupIngress',
+        'AuthorizeSecurityGroupEgress',
+        'RevokeSecurityGroupIngress',
+        'RevokeSecurityGroupEgress',
+        'ModifySecurityGroupRules',
+        'UpdateSecurityGroupRuleDescriptionsIngress',
+        'UpdateSecurityGroupRuleDescriptionsEgress',
+        'CreateNetworkAcl',
+        'DeleteNetworkAcl',
+        'CreateNetworkAclEntry',
+        'DeleteNetworkAclEntry',
+        'ReplaceNetworkAclEntry',
+        'ReplaceNetworkAclAssociation',
+      ],
+      resourceIds: ['requestParameters.groupId', 'responseElements.groupId', 'requestParameters.networkAclId'],
+    },
   ],
+  entities: [Ec2Entities.SECURITY_GROUP, Ec2Entities.NETWORK_ACL],
   relationships: [
-    { from: EC2, verb: RelationshipVerb.HAS, to: [SECURITY_GROUP_TYPE, NETWORK_ACL_TYPE] },
-    { from: SECURITY_GROUP_TYPE, verb: RelationshipVerb.ALLOWS, to: [INTERNET, CIDR_BLOCK_TYPE, IP_ADDRESS_TYPE, SECURITY_GROUP_TYPE, PREFIX_LIST_TYPE] },
-    { from: NETWORK_ACL_TYPE, verb: RelationshipVerb.ALLOWS, to: [INTERNET, CIDR_BLOCK_TYPE, IP_ADDRESS_TYPE] },
-    { from: NETWORK_ACL_TYPE, verb: RelationshipVerb.DENIES, to: [INTERNET, CIDR_BLOCK_TYPE, IP_ADDRESS_TYPE] },
-    { from: NETWORK_ACL_TYPE, verb: RelationshipVerb.PROTECTS, to: SUBNET_TYPE },
-    { from: SECURITY_GROUP_TYPE, verb: RelationshipVerb.PROTECTS, to: ENI_TYPE },
+    Ec2Relationships.SERVICE_HAS_FIREWALL,
+    Ec2Relationships.SECURITY_GROUP_ALLOWS,
+    Ec2Relationships.NETWORK_ACL_ALLOWS,
+    Ec2Relationships.NETWORK_ACL_DENIES,
+    Ec2Relationships.NETWORK_ACL_PROTECTS_SUBNET,
+    Ec2Relationships.SECURITY_GROUP_PROTECTS_ENI,
   ],
   permissions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls'],
   dependsOn: ['account', 'ec2-network'],
@@ -330,10 +383,12 @@ export const ec2FirewallsCollector: Collector = {
       context.addRelationships(edges.relationships);
     }
     // Groups protect the interfaces that the network collector found.
-    for (const eni of entitiesHere(context, ENI_TYPE)) {
+    for (const eni of entitiesHere(context, Ec2Entities.ENI._type)) {
       const groupIds = Array.isArray(eni.securityGroupIds) ? (eni.securityGroupIds as string[]) : [];
       for (const groupId of groupIds) {
-        context.addRelationship(securityGroupProtects(scope, groupId, ref(ENI_TYPE, eniKey(scope.region, String(eni.accountId), String(eni.networkInterfaceId)))));
+        context.addRelationship(
+          securityGroupProtects(scope, groupId, ref(Ec2Entities.ENI._type, eniKey(scope.region, String(eni.accountId), String(eni.networkInterfaceId)))),
+        );
       }
     }
   },
@@ -344,13 +399,21 @@ export const ec2SnapshotsCollector: Collector = {
   id: 'ec2-snapshots',
   service: 'ec2',
   scope: 'regional',
-  entities: [{ _type: SNAPSHOT_TYPE, _class: ['DataStore', 'Disk', 'Image'], resourceName: 'EBS Volume Snapshot' }],
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'ec2.amazonaws.com',
+      names: ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot', 'DeleteSnapshot', 'ModifySnapshotAttribute', 'ResetSnapshotAttribute'],
+      resourceIds: ['requestParameters.snapshotId', 'responseElements.snapshotId'],
+    },
+  ],
+  entities: [Ec2Entities.SNAPSHOT],
   relationships: [],
   permissions: ['ec2:DescribeSnapshots', 'ec2:DescribeSnapshotAttribute'],
   optionalCalls: [
     {
       operation: 'ec2:DescribeSnapshotAttribute',
-      properties: [{ _type: SNAPSHOT_TYPE, properties: ['public', 'shared', 'sharedWithAccounts'] }],
+      properties: [{ _type: Ec2Entities.SNAPSHOT._type, properties: ['public', 'shared', 'sharedWithAccounts'] }],
       cost: 'snapshots have no `public` or `shared` facts',
     },
   ],
@@ -381,23 +444,37 @@ export const ec2VolumesCollector: Collector = {
   id: 'ec2-volumes',
   service: 'ec2',
   scope: 'regional',
-  entities: [{ _type: VOLUME_TYPE, _class: ['DataStore', 'Disk'], resourceName: 'EBS Volume' }],
-  relationships: [
-    { from: EC2, verb: RelationshipVerb.HAS, to: VOLUME_TYPE },
-    { from: VOLUME_TYPE, verb: RelationshipVerb.USES, to: [KMS_KEY_TYPE, SNAPSHOT_TYPE] },
-    { from: VOLUME_TYPE, verb: RelationshipVerb.HAS, to: SNAPSHOT_TYPE },
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
+        'CreateVolume',
+        'DeleteVolume',
+        'AttachVolume',
+        'DetachVolume',
+        'ModifyVolume',
+        'EnableEbsEncryptionByDefault',
+        'DisableEbsEncryptionByDefault',
+        'ModifyEbsDefaultKmsKeyId',
+        'ResetEbsDefaultKmsKeyId',
+      ],
+      resourceIds: ['requestParameters.volumeId', 'responseElements.volumeId'],
+    },
   ],
+  entities: [Ec2Entities.VOLUME],
+  relationships: [Ec2Relationships.SERVICE_HAS_VOLUME, Ec2Relationships.VOLUME_USES_KEY_OR_SNAPSHOT, Ec2Relationships.VOLUME_HAS_SNAPSHOT],
   permissions: ['ec2:DescribeVolumes', 'ec2:GetEbsEncryptionByDefault', 'ec2:GetEbsDefaultKmsKeyId'],
-  // Their properties are on the EC2 service entity, put back through `enriches`.
+  // Their properties are on the Ec2Entities.SERVICE._type service entity, put back through `enriches`.
   optionalCalls: [
     { operation: 'ec2:GetEbsEncryptionByDefault', per: 'scope', cost: 'no `ebsEncryptionByDefault.<region>` on `aws_ec2`' },
     { operation: 'ec2:GetEbsDefaultKmsKeyId', per: 'scope', cost: 'no `ebsDefaultKmsKeyId.<region>` on `aws_ec2`' },
   ],
   dependsOn: ['account', 'kms-keys', 'ec2-snapshots'],
-  // Per region, on the account's EC2 service entity (see recordEbsDefaults).
+  // Per region, on the account's Ec2Entities.SERVICE._type service entity (see recordEbsDefaults).
   enriches: [
     {
-      _type: EC2,
+      _type: Ec2Entities.SERVICE._type,
       properties: [`${EBS_DEFAULT}*`, 'ebsDefaultKmsKeyId.*'],
       derived: { properties: ['ebsEncryptionByDefaultDisabledRegions'], compute: summarizeEbsDefaults },
     },
@@ -410,7 +487,7 @@ export const ec2VolumesCollector: Collector = {
     await recordEbsDefaults(context, client);
 
     const snapshotsByVolume = new Map<string, Entity[]>();
-    for (const snapshot of entitiesHere(context, SNAPSHOT_TYPE)) {
+    for (const snapshot of entitiesHere(context, Ec2Entities.SNAPSHOT._type)) {
       if (typeof snapshot.volumeId === 'string') snapshotsByVolume.set(snapshot.volumeId, [...(snapshotsByVolume.get(snapshot.volumeId) ?? []), snapshot]);
     }
     const volumes = await collect(paginateDescribeVolumes({ client }, { MaxResults: PAGE.volumes }), (p) => p.Volumes);
@@ -440,7 +517,7 @@ async function recordEbsDefaults(context: CollectorContext, client: EC2Client): 
 }
 
 /**
- * `ebsEncryptionByDefaultDisabledRegions` from the per-region settings on the EC2 service entity:
+ * `ebsEncryptionByDefaultDisabledRegions` from the per-region settings on the Ec2Entities.SERVICE._type service entity:
  * sorted, so that it does not depend on which region finished first.
  */
 export function summarizeEbsDefaults(service: Entity): void {
@@ -450,12 +527,20 @@ export function summarizeEbsDefaults(service: Entity): void {
   else delete service.ebsEncryptionByDefaultDisabledRegions;
 }
 
-/** AMIs owned by the account (`Owners: ['self']`; without it EC2 lists every public image). */
+/** AMIs owned by the account (`Owners: ['self']`; without it Ec2Entities.SERVICE._type lists every public image). */
 export const ec2ImagesCollector: Collector = {
   id: 'ec2-images',
   service: 'ec2',
   scope: 'regional',
-  entities: [{ _type: AMI_TYPE, _class: ['Image'], resourceName: 'AMI Image' }],
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'ec2.amazonaws.com',
+      names: ['RegisterImage', 'DeregisterImage', 'CreateImage', 'CopyImage', 'ModifyImageAttribute', 'ResetImageAttribute'],
+      resourceIds: ['requestParameters.imageId', 'responseElements.imageId'],
+    },
+  ],
+  entities: [Ec2Entities.AMI],
   relationships: [],
   permissions: ['ec2:DescribeImages'],
   dependsOn: [],
@@ -471,7 +556,9 @@ export const ec2KeyPairsCollector: Collector = {
   id: 'ec2-key-pairs',
   service: 'ec2',
   scope: 'regional',
-  entities: [{ _type: KEY_PAIR_TYPE, _class: ['AccessKey'], resourceName: 'Key Pair' }],
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [{ source: 'ec2.amazonaws.com', names: ['CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair'], resourceIds: ['requestParameters.keyName'] }],
+  entities: [Ec2Entities.KEY_PAIR],
   relationships: [],
   permissions: ['ec2:DescribeKeyPairs'],
   dependsOn: [],
@@ -492,20 +579,40 @@ export const ec2InstancesCollector: Collector = {
   id: 'ec2-instances',
   service: 'ec2',
   scope: 'regional',
-  entities: [{ _type: INSTANCE_TYPE, _class: ['Host'], resourceName: 'Instance' }],
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'ec2.amazonaws.com',
+      names: [
+        'RunInstances',
+        'TerminateInstances',
+        'StartInstances',
+        'StopInstances',
+        'RebootInstances',
+        'ModifyInstanceAttribute',
+        'ModifyInstanceMetadataOptions',
+        'AssociateIamInstanceProfile',
+        'DisassociateIamInstanceProfile',
+        'ReplaceIamInstanceProfileAssociation',
+        'ModifyNetworkInterfaceAttribute',
+      ],
+      resourceIds: ['responseElements.instancesSet.items[].instanceId', 'requestParameters.instanceId'],
+    },
+  ],
+  entities: [Ec2Entities.INSTANCE],
   relationships: [
-    { from: EC2, verb: RelationshipVerb.HAS, to: INSTANCE_TYPE },
-    { from: SUBNET_TYPE, verb: RelationshipVerb.HAS, to: INSTANCE_TYPE },
-    { from: INSTANCE_TYPE, verb: RelationshipVerb.USES, to: [VOLUME_TYPE, EIP_TYPE, ENI_TYPE] },
-    { from: INSTANCE_TYPE, verb: RelationshipVerb.HAS, to: SECURITY_GROUP_TYPE },
-    { from: SECURITY_GROUP_TYPE, verb: RelationshipVerb.PROTECTS, to: INSTANCE_TYPE },
+    Ec2Relationships.SERVICE_HAS_INSTANCE,
+    Ec2Relationships.SUBNET_HAS_INSTANCE,
+    Ec2Relationships.INSTANCE_USES_DEVICE,
+    Ec2Relationships.INSTANCE_HAS_SECURITY_GROUP,
+    Ec2Relationships.SECURITY_GROUP_PROTECTS_INSTANCE,
   ],
   permissions: ['ec2:DescribeInstances'],
   dependsOn: ['account', 'ec2-network', 'ec2-firewalls', 'ec2-volumes'],
   async run(context) {
     const client = context.client(EC2Client);
     const scope = scopeOf(context);
-    const eips = elasticIpsByInstance(entitiesHere(context, EIP_TYPE));
+    const eips = elasticIpsByInstance(entitiesHere(context, Ec2Entities.EIP._type));
     for await (const page of paginateDescribeInstances({ client }, { MaxResults: PAGE.default })) {
       for (const reservation of page.Reservations ?? []) {
         for (const instance of reservation.Instances ?? []) {

@@ -18,48 +18,36 @@ import type {
   VpcPeeringConnection,
   VpnGateway,
 } from '@aws-sdk/client-ec2';
-import { createEntity, createRelationship, mappedEntity, RelationshipVerb, type Entity, type RawValue, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../service-entities';
+import { createEntity, createRelationship, mappedEntity, RelationshipVerb, serviceEntityRef, type Entity, type RawValue, type Relationship } from '../../graph';
+import { KmsEntities } from '../kms/schema';
+import { S3Entities } from '../s3/schema';
 import {
-  AMI_TYPE,
   consoleLink,
   eipKey,
-  EIP_TYPE,
   eniKey,
-  ENI_TYPE,
   imageKey,
   instanceKey,
-  INSTANCE_TYPE,
   internetGatewayKey,
-  INTERNET_GATEWAY_TYPE,
   keyPairKey,
-  KEY_PAIR_TYPE,
   natGatewayKey,
-  NAT_GATEWAY_TYPE,
   networkAclKey,
-  NETWORK_ACL_TYPE,
   ref,
   routeTableKey,
-  ROUTE_TABLE_TYPE,
   s3BucketKeyFromDestination,
-  S3_BUCKET_TYPE,
   securityGroupKey,
-  SECURITY_GROUP_TYPE,
   snapshotKey,
-  SNAPSHOT_TYPE,
   subnetKey,
-  SUBNET_TYPE,
   volumeKey,
-  VOLUME_TYPE,
   vpcKey,
   vpnGatewayKey,
-  VPN_GATEWAY_TYPE,
-  VPC_TYPE,
   type Ec2Scope,
   type EntityRef,
 } from './keys';
+import { Ec2Entities } from './schema';
 
-const unique = <T>(values: Iterable<T | undefined | null | ''>): T[] => [...new Set([...values].filter((v): v is T => v !== undefined && v !== null && v !== ''))];
+const unique = <T>(values: Iterable<T | undefined | null | ''>): T[] => [
+  ...new Set([...values].filter((v): v is T => v !== undefined && v !== null && v !== '')),
+];
 /** A list property, or undefined when empty (so the property is absent rather than `[]`). */
 const listOrUndefined = (values: string[]): string[] | undefined => (values.length ? values : undefined);
 const listOrNull = (values: string[]): string[] | null => (values.length ? values : null);
@@ -101,7 +89,9 @@ export function routesToInternetGateway(table: RouteTable): boolean {
  * of its VPC (AWS's own rule).
  */
 export function routeTableForSubnet(subnet: Subnet, tables: readonly RouteTable[]): { table: RouteTable; main: boolean } | undefined {
-  const explicit = tables.find((table) => (table.Associations ?? []).some((a) => a.SubnetId === subnet.SubnetId && a.AssociationState?.State !== 'disassociated'));
+  const explicit = tables.find((table) =>
+    (table.Associations ?? []).some((a) => a.SubnetId === subnet.SubnetId && a.AssociationState?.State !== 'disassociated'),
+  );
   if (explicit) return { table: explicit, main: false };
   const main = tables.find((table) => table.VpcId === subnet.VpcId && (table.Associations ?? []).some((a) => a.Main));
   return main ? { table: main, main: true } : undefined;
@@ -132,8 +122,7 @@ export function convertVpc(vpc: Vpc, scope: Ec2Scope, facts: VpcFacts): Entity {
   const ipv6Blocks = unique((vpc.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlockState?.State !== 'disassociated').map((a) => a.Ipv6CidrBlock));
   return createEntity({
     _key: vpcKey(scope.region, owner, id),
-    _type: VPC_TYPE,
-    _class: ['Network'],
+    schema: Ec2Entities.VPC,
     name: id,
     tags: vpc.Tags,
     properties: {
@@ -143,7 +132,9 @@ export function convertVpc(vpc: Vpc, scope: Ec2Scope, facts: VpcFacts): Entity {
       accountId: owner,
       region: scope.region,
       CIDR: vpc.CidrBlock ?? null,
-      cidrBlocks: listOrUndefined(unique((vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlockState?.State !== 'disassociated').map((a) => a.CidrBlock))),
+      cidrBlocks: listOrUndefined(
+        unique((vpc.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlockState?.State !== 'disassociated').map((a) => a.CidrBlock)),
+      ),
       // The data model's CIDRv6 takes an address, not a block.
       ipv6CIDR: ipv6Blocks[0],
       ipv6CidrBlocks: listOrUndefined(ipv6Blocks),
@@ -166,11 +157,12 @@ export function convertVpc(vpc: Vpc, scope: Ec2Scope, facts: VpcFacts): Entity {
 export function convertSubnet(subnet: Subnet, scope: Ec2Scope, facts: { public: boolean; routeTableId?: string }): Entity {
   const id = subnet.SubnetId ?? '';
   const owner = subnet.OwnerId ?? scope.accountId;
-  const ipv6Blocks = unique((subnet.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlockState?.State !== 'disassociated').map((a) => a.Ipv6CidrBlock));
+  const ipv6Blocks = unique(
+    (subnet.Ipv6CidrBlockAssociationSet ?? []).filter((a) => a.Ipv6CidrBlockState?.State !== 'disassociated').map((a) => a.Ipv6CidrBlock),
+  );
   return createEntity({
     _key: subnetKey(scope.region, owner, id),
-    _type: SUBNET_TYPE,
-    _class: ['Network'],
+    schema: Ec2Entities.SUBNET,
     name: id,
     tags: subnet.Tags,
     properties: {
@@ -203,8 +195,7 @@ export function convertRouteTable(table: RouteTable, scope: Ec2Scope): Entity {
   const associations = (table.Associations ?? []).filter((a) => a.AssociationState?.State !== 'disassociated');
   return createEntity({
     _key: routeTableKey(scope.region, owner, id),
-    _type: ROUTE_TABLE_TYPE,
-    _class: ['Configuration'],
+    schema: Ec2Entities.ROUTE_TABLE,
     name: id,
     tags: table.Tags,
     properties: {
@@ -240,8 +231,7 @@ export function convertInternetGateway(gateway: InternetGateway, scope: Ec2Scope
   const attached = (gateway.Attachments ?? []).filter(isAttached);
   return createEntity({
     _key: internetGatewayKey(scope.region, owner, id),
-    _type: INTERNET_GATEWAY_TYPE,
-    _class: ['Gateway'],
+    schema: Ec2Entities.INTERNET_GATEWAY,
     name: id,
     tags: gateway.Tags,
     properties: {
@@ -267,8 +257,7 @@ export function convertNatGateway(gateway: NatGateway, scope: Ec2Scope): Entity 
   const publicIps = unique(addresses.map((a) => a.PublicIp));
   return createEntity({
     _key: natGatewayKey(scope.region, scope.accountId, id),
-    _type: NAT_GATEWAY_TYPE,
-    _class: ['Gateway'],
+    schema: Ec2Entities.NAT_GATEWAY,
     name: id,
     tags: gateway.Tags,
     createdOn: gateway.CreateTime,
@@ -300,8 +289,7 @@ export function convertVpnGateway(gateway: VpnGateway, scope: Ec2Scope): Entity 
   const attached = (gateway.VpcAttachments ?? []).filter((a) => a.State === 'attached' || a.State === 'attaching');
   return createEntity({
     _key: vpnGatewayKey(scope.region, scope.accountId, id),
-    _type: VPN_GATEWAY_TYPE,
-    _class: ['Gateway'],
+    schema: Ec2Entities.VPN_GATEWAY,
     name: id,
     tags: gateway.Tags,
     properties: {
@@ -333,8 +321,7 @@ export function convertNetworkInterface(eni: NetworkInterface, scope: Ec2Scope):
   const publicIp = eni.Association?.PublicIp;
   return createEntity({
     _key: eniKey(scope.region, owner, id),
-    _type: ENI_TYPE,
-    _class: ['NetworkInterface'],
+    schema: Ec2Entities.ENI,
     name: id,
     tags: eni.TagSet,
     properties: {
@@ -377,8 +364,7 @@ export function convertElasticIp(address: Address, scope: Ec2Scope): Entity {
   const publicIp = address.PublicIp ?? '';
   return createEntity({
     _key: eipKey(scope.region, scope.accountId, allocation),
-    _type: EIP_TYPE,
-    _class: ['IpAddress'],
+    schema: Ec2Entities.EIP,
     name: publicIp,
     tags: address.Tags,
     properties: {
@@ -412,35 +398,43 @@ export function convertElasticIp(address: Address, scope: Ec2Scope): Entity {
 export function vpcContainsSubnet(scope: Ec2Scope, subnet: Subnet): Relationship {
   const owner = subnet.OwnerId ?? scope.accountId;
   return createRelationship({
-    from: ref(VPC_TYPE, vpcKey(scope.region, owner, subnet.VpcId ?? '')),
+    from: ref(Ec2Entities.VPC._type, vpcKey(scope.region, owner, subnet.VpcId ?? '')),
     verb: RelationshipVerb.CONTAINS,
-    to: ref(SUBNET_TYPE, subnetKey(scope.region, owner, subnet.SubnetId ?? '')),
+    to: ref(Ec2Entities.SUBNET._type, subnetKey(scope.region, owner, subnet.SubnetId ?? '')),
   });
 }
 
 export function vpcHas(scope: Ec2Scope, vpcId: string, child: EntityRef, vpcOwner = scope.accountId): Relationship {
-  return createRelationship({ from: ref(VPC_TYPE, vpcKey(scope.region, vpcOwner, vpcId)), verb: RelationshipVerb.HAS, to: child });
+  return createRelationship({ from: ref(Ec2Entities.VPC._type, vpcKey(scope.region, vpcOwner, vpcId)), verb: RelationshipVerb.HAS, to: child });
 }
 
 export function subnetUsesRouteTable(subnet: Entity, table: RouteTable, scope: Ec2Scope, main: boolean): Relationship {
   return createRelationship({
     from: subnet,
     verb: RelationshipVerb.USES,
-    to: ref(ROUTE_TABLE_TYPE, routeTableKey(scope.region, table.OwnerId ?? scope.accountId, table.RouteTableId ?? '')),
+    to: ref(Ec2Entities.ROUTE_TABLE._type, routeTableKey(scope.region, table.OwnerId ?? scope.accountId, table.RouteTableId ?? '')),
     properties: { main },
   });
 }
 
 /** `aws_nat_gateway USES aws_eni` and `USES aws_eip` for each of its addresses. */
 export function natGatewayUses(gateway: NatGateway, scope: Ec2Scope): Relationship[] {
-  const from = ref(NAT_GATEWAY_TYPE, natGatewayKey(scope.region, scope.accountId, gateway.NatGatewayId ?? ''));
+  const from = ref(Ec2Entities.NAT_GATEWAY._type, natGatewayKey(scope.region, scope.accountId, gateway.NatGatewayId ?? ''));
   const relationships: Relationship[] = [];
   for (const address of gateway.NatGatewayAddresses ?? []) {
     if (address.NetworkInterfaceId) {
-      relationships.push(createRelationship({ from, verb: RelationshipVerb.USES, to: ref(ENI_TYPE, eniKey(scope.region, scope.accountId, address.NetworkInterfaceId)) }));
+      relationships.push(
+        createRelationship({
+          from,
+          verb: RelationshipVerb.USES,
+          to: ref(Ec2Entities.ENI._type, eniKey(scope.region, scope.accountId, address.NetworkInterfaceId)),
+        }),
+      );
     }
     if (address.AllocationId) {
-      relationships.push(createRelationship({ from, verb: RelationshipVerb.USES, to: ref(EIP_TYPE, eipKey(scope.region, scope.accountId, address.AllocationId)) }));
+      relationships.push(
+        createRelationship({ from, verb: RelationshipVerb.USES, to: ref(Ec2Entities.EIP._type, eipKey(scope.region, scope.accountId, address.AllocationId)) }),
+      );
     }
   }
   return relationships;
@@ -450,9 +444,9 @@ export function natGatewayUses(gateway: NatGateway, scope: Ec2Scope): Relationsh
 export function eniUsesElasticIp(address: Address, scope: Ec2Scope): Relationship | undefined {
   if (!address.NetworkInterfaceId) return undefined;
   return createRelationship({
-    from: ref(ENI_TYPE, eniKey(scope.region, address.NetworkInterfaceOwnerId ?? scope.accountId, address.NetworkInterfaceId)),
+    from: ref(Ec2Entities.ENI._type, eniKey(scope.region, address.NetworkInterfaceOwnerId ?? scope.accountId, address.NetworkInterfaceId)),
     verb: RelationshipVerb.USES,
-    to: ref(EIP_TYPE, eipKey(scope.region, scope.accountId, address.AllocationId ?? address.PublicIp ?? '')),
+    to: ref(Ec2Entities.EIP._type, eipKey(scope.region, scope.accountId, address.AllocationId ?? address.PublicIp ?? '')),
   });
 }
 
@@ -462,9 +456,9 @@ export function vpcLogsToBucket(log: FlowLog, scope: Ec2Scope): Relationship | u
   const bucket = s3BucketKeyFromDestination(log.LogDestination);
   if (!bucket) return undefined;
   return createRelationship({
-    from: ref(VPC_TYPE, vpcKey(scope.region, scope.accountId, log.ResourceId)),
+    from: ref(Ec2Entities.VPC._type, vpcKey(scope.region, scope.accountId, log.ResourceId)),
     verb: RelationshipVerb.LOGS,
-    to: ref(S3_BUCKET_TYPE, bucket),
+    to: ref(S3Entities.BUCKET._type, bucket),
     keySuffix: log.FlowLogId,
     properties: { flowLogId: log.FlowLogId, trafficType: log.TrafficType, logDestination: log.LogDestination, status: log.FlowLogStatus },
   });
@@ -493,8 +487,8 @@ export function vpcPeering(connection: VpcPeeringConnection, scope: Ec2Scope, in
   const here = (owner: string, region: string) => owner === scope.accountId && region === scope.region;
   const emits = here(requester.OwnerId, requesterRegion) || (!ingestedAccounts.has(requester.OwnerId) && here(accepter.OwnerId, accepterRegion));
   if (!emits) return undefined;
-  const from = ref(VPC_TYPE, vpcKey(requesterRegion, requester.OwnerId, requester.VpcId));
-  const to = ref(VPC_TYPE, vpcKey(accepterRegion, accepter.OwnerId, accepter.VpcId));
+  const from = ref(Ec2Entities.VPC._type, vpcKey(requesterRegion, requester.OwnerId, requester.VpcId));
+  const to = ref(Ec2Entities.VPC._type, vpcKey(accepterRegion, accepter.OwnerId, accepter.VpcId));
   const relationship = createRelationship({
     from,
     verb: RelationshipVerb.CONNECTS,
@@ -520,8 +514,7 @@ export function vpcPeering(connection: VpcPeeringConnection, scope: Ec2Scope, in
     : mappedEntity(
         createEntity({
           _key: vpcKey(peer.region, peerOwner, peer.info.VpcId ?? ''),
-          _type: VPC_TYPE,
-          _class: ['Network'],
+          schema: Ec2Entities.VPC,
           name: peer.info.VpcId ?? '',
           properties: {
             id: peer.info.VpcId,
@@ -548,8 +541,7 @@ export function convertSecurityGroup(group: SecurityGroup, scope: Ec2Scope): Ent
   const owner = group.OwnerId ?? scope.accountId;
   return createEntity({
     _key: securityGroupKey(scope.region, owner, id),
-    _type: SECURITY_GROUP_TYPE,
-    _class: ['Firewall'],
+    schema: Ec2Entities.SECURITY_GROUP,
     name: group.GroupName ?? id,
     tags: group.Tags,
     properties: {
@@ -576,8 +568,7 @@ export function convertNetworkAcl(acl: NetworkAcl, scope: Ec2Scope): Entity {
   const owner = acl.OwnerId ?? scope.accountId;
   return createEntity({
     _key: networkAclKey(scope.region, owner, id),
-    _type: NETWORK_ACL_TYPE,
-    _class: ['Firewall'],
+    schema: Ec2Entities.NETWORK_ACL,
     name: id,
     tags: acl.Tags,
     properties: {
@@ -600,12 +591,16 @@ export function convertNetworkAcl(acl: NetworkAcl, scope: Ec2Scope): Entity {
 export function networkAclProtectsSubnets(acl: Entity, source: NetworkAcl, scope: Ec2Scope): Relationship[] {
   const owner = source.OwnerId ?? scope.accountId;
   return unique((source.Associations ?? []).map((a) => a.SubnetId)).map((subnetId) =>
-    createRelationship({ from: acl, verb: RelationshipVerb.PROTECTS, to: ref(SUBNET_TYPE, subnetKey(scope.region, owner, subnetId)) }),
+    createRelationship({ from: acl, verb: RelationshipVerb.PROTECTS, to: ref(Ec2Entities.SUBNET._type, subnetKey(scope.region, owner, subnetId)) }),
   );
 }
 
 export function securityGroupProtects(scope: Ec2Scope, groupId: string, target: EntityRef): Relationship {
-  return createRelationship({ from: ref(SECURITY_GROUP_TYPE, securityGroupKey(scope.region, scope.accountId, groupId)), verb: RelationshipVerb.PROTECTS, to: target });
+  return createRelationship({
+    from: ref(Ec2Entities.SECURITY_GROUP._type, securityGroupKey(scope.region, scope.accountId, groupId)),
+    verb: RelationshipVerb.PROTECTS,
+    to: target,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -632,7 +627,10 @@ export function convertInstance(instance: Instance, scope: Ec2Scope, ownerId?: s
   const id = instance.InstanceId ?? '';
   const owner = ownerId ?? scope.accountId;
   const enis = instance.NetworkInterfaces ?? [];
-  const privateIps = unique([instance.PrivateIpAddress, ...enis.flatMap((eni) => [eni.PrivateIpAddress, ...(eni.PrivateIpAddresses ?? []).map((p) => p.PrivateIpAddress)])]);
+  const privateIps = unique([
+    instance.PrivateIpAddress,
+    ...enis.flatMap((eni) => [eni.PrivateIpAddress, ...(eni.PrivateIpAddresses ?? []).map((p) => p.PrivateIpAddress)]),
+  ]);
   const publicIps = unique([instance.PublicIpAddress, ...enis.map((eni) => eni.Association?.PublicIp)]);
   const ipv6 = unique([instance.Ipv6Address, ...enis.flatMap((eni) => (eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address))]);
   const macs = unique(enis.map((eni) => eni.MacAddress?.toLowerCase()));
@@ -643,8 +641,7 @@ export function convertInstance(instance: Instance, scope: Ec2Scope, ownerId?: s
   const state = instance.State?.Name;
   return createEntity({
     _key: instanceKey(scope.region, owner, id),
-    _type: INSTANCE_TYPE,
-    _class: ['Host'],
+    schema: Ec2Entities.INSTANCE,
     name: id,
     tags: instance.Tags,
     createdOn: primary?.Attachment?.AttachTime ?? instance.LaunchTime,
@@ -732,14 +729,16 @@ export function instanceRelationships(instance: Instance, entity: Entity, scope:
   const owner = typeof entity.accountId === 'string' ? entity.accountId : scope.accountId;
   const relationships: Relationship[] = [];
   if (instance.SubnetId) {
-    relationships.push(createRelationship({ from: ref(SUBNET_TYPE, subnetKey(scope.region, owner, instance.SubnetId)), verb: RelationshipVerb.HAS, to: entity }));
+    relationships.push(
+      createRelationship({ from: ref(Ec2Entities.SUBNET._type, subnetKey(scope.region, owner, instance.SubnetId)), verb: RelationshipVerb.HAS, to: entity }),
+    );
   }
   for (const volumeId of unique((instance.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId))) {
     relationships.push(
       createRelationship({
         from: entity,
         verb: RelationshipVerb.USES,
-        to: ref(VOLUME_TYPE, volumeKey(scope.region, owner, volumeId)),
+        to: ref(Ec2Entities.VOLUME._type, volumeKey(scope.region, owner, volumeId)),
         properties: {
           deviceName: instance.BlockDeviceMappings?.find((m) => m.Ebs?.VolumeId === volumeId)?.DeviceName,
           deleteOnTermination: instance.BlockDeviceMappings?.find((m) => m.Ebs?.VolumeId === volumeId)?.Ebs?.DeleteOnTermination,
@@ -753,14 +752,14 @@ export function instanceRelationships(instance: Instance, entity: Entity, scope:
       createRelationship({
         from: entity,
         verb: RelationshipVerb.USES,
-        to: ref(ENI_TYPE, eniKey(scope.region, eni.OwnerId ?? owner, eni.NetworkInterfaceId)),
+        to: ref(Ec2Entities.ENI._type, eniKey(scope.region, eni.OwnerId ?? owner, eni.NetworkInterfaceId)),
         properties: { deviceIndex: eni.Attachment?.DeviceIndex },
       }),
     );
   }
   for (const eip of eips) relationships.push(createRelationship({ from: entity, verb: RelationshipVerb.USES, to: eip }));
   for (const groupId of unique((instance.SecurityGroups ?? []).map((g) => g.GroupId))) {
-    const group = ref(SECURITY_GROUP_TYPE, securityGroupKey(scope.region, owner, groupId));
+    const group = ref(Ec2Entities.SECURITY_GROUP._type, securityGroupKey(scope.region, owner, groupId));
     relationships.push(createRelationship({ from: entity, verb: RelationshipVerb.HAS, to: group }));
     relationships.push(createRelationship({ from: group, verb: RelationshipVerb.PROTECTS, to: entity }));
   }
@@ -777,8 +776,7 @@ export function convertVolume(volume: Volume, scope: Ec2Scope): Entity {
   const attachments = (volume.Attachments ?? []).filter((a) => a.State === 'attached' || a.State === 'attaching');
   return createEntity({
     _key: volumeKey(scope.region, scope.accountId, id),
-    _type: VOLUME_TYPE,
-    _class: ['DataStore', 'Disk'],
+    schema: Ec2Entities.VOLUME,
     name: id,
     tags: volume.Tags,
     createdOn: volume.CreateTime,
@@ -810,12 +808,12 @@ export function convertVolume(volume: Volume, scope: Ec2Scope): Entity {
 
 /** `aws_ebs_volume USES aws_kms_key`; `keyKey` is the key's ARN (see `kmsKeyKey`). */
 export function volumeUsesKey(volume: Entity, keyKey: string): Relationship {
-  return createRelationship({ from: volume, verb: RelationshipVerb.USES, to: ref('aws_kms_key', keyKey) });
+  return createRelationship({ from: volume, verb: RelationshipVerb.USES, to: ref(KmsEntities.KEY._type, keyKey) });
 }
 
 /** `aws_ebs_volume USES aws_ebs_snapshot`: the snapshot the volume was created from. */
 export function volumeUsesSnapshot(volume: Entity, snapshotId: string, scope: Ec2Scope): Relationship {
-  return createRelationship({ from: volume, verb: RelationshipVerb.USES, to: ref(SNAPSHOT_TYPE, snapshotKey(scope.region, snapshotId)) });
+  return createRelationship({ from: volume, verb: RelationshipVerb.USES, to: ref(Ec2Entities.SNAPSHOT._type, snapshotKey(scope.region, snapshotId)) });
 }
 
 /** `aws_ebs_volume HAS aws_ebs_snapshot`: a snapshot taken from the volume. */
@@ -845,8 +843,7 @@ export function convertSnapshot(snapshot: Snapshot, scope: Ec2Scope, sharing?: S
   const id = snapshot.SnapshotId ?? '';
   return createEntity({
     _key: snapshotKey(scope.region, id),
-    _type: SNAPSHOT_TYPE,
-    _class: ['DataStore', 'Disk', 'Image'],
+    schema: Ec2Entities.SNAPSHOT,
     name: id,
     tags: snapshot.Tags,
     createdOn: snapshot.StartTime,
@@ -882,8 +879,7 @@ export function convertImage(image: Image, scope: Ec2Scope): Entity {
   const snapshotIds = unique((image.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId));
   return createEntity({
     _key: imageKey(scope.region, id),
-    _type: AMI_TYPE,
-    _class: ['Image'],
+    schema: Ec2Entities.AMI,
     name: image.Name ?? id,
     tags: image.Tags,
     createdOn: image.CreationDate,
@@ -912,7 +908,9 @@ export function convertImage(image: Image, scope: Ec2Scope): Entity {
       imdsSupport: image.ImdsSupport,
       deprecationTime: toDateValue(image.DeprecationTime),
       snapshotIds: listOrUndefined(snapshotIds),
-      encrypted: (image.BlockDeviceMappings ?? []).some((m) => m.Ebs) ? (image.BlockDeviceMappings ?? []).every((m) => !m.Ebs || m.Ebs.Encrypted === true) : undefined,
+      encrypted: (image.BlockDeviceMappings ?? []).some((m) => m.Ebs)
+        ? (image.BlockDeviceMappings ?? []).every((m) => !m.Ebs || m.Ebs.Encrypted === true)
+        : undefined,
       webLink: consoleLink('ec2', scope.region, `ImageDetails:imageId=${id}`),
     },
   });
@@ -928,8 +926,7 @@ export function convertKeyPair(key: KeyPairInfo, scope: Ec2Scope): Entity {
   const name = key.KeyName ?? key.KeyPairId ?? '';
   return createEntity({
     _key: keyPairKey(scope.region, scope.accountId, name),
-    _type: KEY_PAIR_TYPE,
-    _class: ['AccessKey'],
+    schema: Ec2Entities.KEY_PAIR,
     name,
     tags: key.Tags,
     createdOn: key.CreateTime,

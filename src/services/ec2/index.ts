@@ -1,13 +1,15 @@
 import * as path from 'node:path';
-import type { ServiceModule } from '../types';
+import type { AwsServiceModule } from '../types';
 import { ec2Collectors } from './collectors';
-import { ec2Simulator } from './simulator';
+import { ec2Simulator } from './sim/simulator';
+import { Ec2Entities } from './schema';
 
-export const ec2Service: ServiceModule = {
+export const ec2Service: AwsServiceModule = {
   service: 'ec2',
   title: 'EC2',
+  serviceEntity: Ec2Entities.SERVICE,
   serviceFunctions: ['compute', 'networking', 'storage'],
   collectors: ec2Collectors,
   simulators: [ec2Simulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

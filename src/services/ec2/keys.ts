@@ -1,32 +1,8 @@
 /**
- * Entity types of the EC2/VPC collectors and their keys. Every key is the resource's ARN, so a
+ * Keys of the EC2/VPC collectors' entities (their types are in `./schema`). Every key is the resource's ARN, so a
  * relationship can name its target from an id alone (`subnet-0abc` -> the subnet's ARN) even
  * when another collector, or another account, produces the target.
  */
-
-export const INSTANCE_TYPE = 'aws_instance';
-export const AMI_TYPE = 'aws_ami';
-export const KEY_PAIR_TYPE = 'aws_key_pair';
-export const VOLUME_TYPE = 'aws_ebs_volume';
-export const SNAPSHOT_TYPE = 'aws_ebs_snapshot';
-export const EIP_TYPE = 'aws_eip';
-export const ENI_TYPE = 'aws_eni';
-export const SECURITY_GROUP_TYPE = 'aws_security_group';
-export const NETWORK_ACL_TYPE = 'aws_network_acl';
-export const SUBNET_TYPE = 'aws_subnet';
-export const VPC_TYPE = 'aws_vpc';
-export const ROUTE_TABLE_TYPE = 'aws_route_table';
-export const INTERNET_GATEWAY_TYPE = 'aws_internet_gateway';
-export const NAT_GATEWAY_TYPE = 'aws_nat_gateway';
-export const VPN_GATEWAY_TYPE = 'aws_vpn_gateway';
-/** Mapped entity for a managed prefix list named in a security-group rule. */
-export const PREFIX_LIST_TYPE = 'aws_prefix_list';
-/** Owned by the S3 collectors; EC2 only points at it (flow logs). */
-export const S3_BUCKET_TYPE = 'aws_s3_bucket';
-
-/** Types of the mapped entities that `cidrEntity` creates (see `src/graph/mapped.ts`). */
-export const CIDR_BLOCK_TYPE = 'cidr_block';
-export const IP_ADDRESS_TYPE = 'ip_address';
 
 /** The account and region a converter works in. */
 export interface Ec2Scope {

@@ -1,6 +1,17 @@
 import type { IpPermission, NetworkAcl, NetworkAclEntry, SecurityGroup } from '@aws-sdk/client-ec2';
-import { cidrEntity, createEntity, createRelationship, internetEntity, mappedEntity, RelationshipVerb, type Entity, type RawValue, type Relationship } from '../../graph';
-import { networkAclKey, prefixListKey, PREFIX_LIST_TYPE, ref, securityGroupKey, SECURITY_GROUP_TYPE, type Ec2Scope, type EntityRef } from './keys';
+import {
+  cidrEntity,
+  createEntity,
+  createRelationship,
+  internetEntity,
+  mappedEntity,
+  RelationshipVerb,
+  type Entity,
+  type RawValue,
+  type Relationship,
+} from '../../graph';
+import { networkAclKey, prefixListKey, ref, securityGroupKey, type Ec2Scope, type EntityRef } from './keys';
+import { Ec2Entities } from './schema';
 
 /**
  * Network exposure: every security-group rule and network ACL entry as an edge from the firewall
@@ -78,17 +89,20 @@ export function cidrTarget(cidr: string): Entity {
   return cidrEntity(cidr);
 }
 
-function securityGroupTarget(pair: NonNullable<IpPermission['UserIdGroupPairs']>[number], scope: Ec2Scope, ingestedAccounts: ReadonlySet<string>): { target: EntityRef; mapped?: Entity } {
+function securityGroupTarget(
+  pair: NonNullable<IpPermission['UserIdGroupPairs']>[number],
+  scope: Ec2Scope,
+  ingestedAccounts: ReadonlySet<string>,
+): { target: EntityRef; mapped?: Entity } {
   const owner = pair.UserId ?? scope.accountId;
   const groupId = pair.GroupId ?? pair.GroupName ?? '';
   const key = securityGroupKey(scope.region, owner, groupId);
-  if (owner === scope.accountId || ingestedAccounts.has(owner)) return { target: ref(SECURITY_GROUP_TYPE, key) };
+  if (owner === scope.accountId || ingestedAccounts.has(owner)) return { target: ref(Ec2Entities.SECURITY_GROUP._type, key) };
   // Only what the key says, so that every group referencing it builds the same entity.
   const mapped = mappedEntity(
     createEntity({
       _key: key,
-      _type: SECURITY_GROUP_TYPE,
-      _class: ['Firewall'],
+      schema: Ec2Entities.SECURITY_GROUP,
       name: groupId,
       properties: { id: groupId, groupId, accountId: owner, region: scope.region, category: ['network'] },
     }),
@@ -100,8 +114,7 @@ function prefixListTarget(prefixListId: string, scope: Ec2Scope): Entity {
   return mappedEntity(
     createEntity({
       _key: prefixListKey(scope.region, prefixListId),
-      _type: PREFIX_LIST_TYPE,
-      _class: ['Network'],
+      schema: Ec2Entities.PREFIX_LIST,
       name: prefixListId,
       // A prefix list is a named set of ranges (AWS service ranges or the owner's own); which ones is
       // not read here.
@@ -119,7 +132,7 @@ type Direction = 'ingress' | 'egress';
  */
 export function securityGroupRuleEdges(group: SecurityGroup, scope: Ec2Scope, ingestedAccounts: ReadonlySet<string> = new Set()): RuleEdges {
   const owner = group.OwnerId ?? scope.accountId;
-  const from = ref(SECURITY_GROUP_TYPE, securityGroupKey(scope.region, owner, group.GroupId ?? ''));
+  const from = ref(Ec2Entities.SECURITY_GROUP._type, securityGroupKey(scope.region, owner, group.GroupId ?? ''));
   const here: Ec2Scope = { accountId: owner, region: scope.region };
   const relationships: Relationship[] = [];
   const mapped = new Map<string, Entity>();
@@ -192,7 +205,7 @@ export function securityGroupRuleEdges(group: SecurityGroup, scope: Ec2Scope, in
  */
 export function networkAclEntryEdges(acl: NetworkAcl, scope: Ec2Scope): RuleEdges {
   const owner = acl.OwnerId ?? scope.accountId;
-  const from = ref('aws_network_acl', networkAclKey(scope.region, owner, acl.NetworkAclId ?? ''));
+  const from = ref(Ec2Entities.NETWORK_ACL._type, networkAclKey(scope.region, owner, acl.NetworkAclId ?? ''));
   const relationships: Relationship[] = [];
   const mapped = new Map<string, Entity>();
   for (const entry of acl.Entries ?? []) {

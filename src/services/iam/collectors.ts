@@ -21,9 +21,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector, CollectorContext } from '../../collectors/types';
-import { RelationshipVerb, type Entity } from '../../graph';
-import { ACCOUNT_TYPE, setAccountFacts } from '../account/converters';
-import { accountEntityKey } from '../service-entities';
+import { accountEntityKey, setAccountFacts, type Entity } from '../../graph';
+import { AccountEntities } from '../account/schema';
 import { fetchCredentialReport, type CredentialReportRow } from './credential-report';
 import {
   convertAccessKey,
@@ -38,8 +37,6 @@ import {
   groupArnFromName,
   groupContainsUser,
   iamServiceHas,
-  IAM_TYPES,
-  INLINE_POLICY_EDGE_TYPE,
   isAwsManagedPolicyArn,
   isPolicyInUse,
   principalHasInlinePolicy,
@@ -50,8 +47,8 @@ import {
   userUsesMfaDevice,
   type AccessKeyFacts,
   type PolicyOwner,
-  type PrincipalKind,
 } from './converters';
+import { IamEntities, IamRelationships } from './schema';
 
 /** IAM's largest page (MaxItems) for the list calls used here. */
 const IAM_PAGE = 1000;
@@ -131,13 +128,12 @@ function addPrincipalPolicies(
   }
 }
 
-function inlineDeclarations(kind: PrincipalKind, from: string, to: string) {
-  return [
-    { from: 'aws_iam', verb: RelationshipVerb.HAS, to },
-    { from, verb: RelationshipVerb.HAS, to, _type: INLINE_POLICY_EDGE_TYPE[kind] },
-    { from, verb: RelationshipVerb.HAS, to: IAM_TYPES.policy },
-  ];
-}
+/** The relationships of a principal kind's policies: the service HAS its inline policies, the principal HAS inline and managed ones. */
+const POLICY_DECLARATIONS = {
+  user: [IamRelationships.SERVICE_HAS_USER_POLICY, IamRelationships.USER_HAS_INLINE_POLICY, IamRelationships.USER_HAS_POLICY],
+  group: [IamRelationships.SERVICE_HAS_GROUP_POLICY, IamRelationships.GROUP_HAS_INLINE_POLICY, IamRelationships.GROUP_HAS_POLICY],
+  role: [IamRelationships.SERVICE_HAS_ROLE_POLICY, IamRelationships.ROLE_HAS_INLINE_POLICY, IamRelationships.ROLE_HAS_POLICY],
+} as const;
 
 /**
  * Managed policies: every customer-managed policy, and the AWS-managed policies that something in the
@@ -147,8 +143,16 @@ export const iamPoliciesCollector: Collector = {
   id: 'iam-policies',
   service: 'iam',
   scope: 'global',
-  entities: [{ _type: IAM_TYPES.policy, _class: ['AccessPolicy'], resourceName: 'IAM Managed Policy' }],
-  relationships: [{ from: 'aws_iam', verb: RelationshipVerb.HAS, to: IAM_TYPES.policy }],
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'iam.amazonaws.com',
+      names: ['CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'TagPolicy', 'UntagPolicy'],
+      resourceIds: ['requestParameters.policyArn', 'responseElements.policy.arn'],
+    },
+  ],
+  entities: [IamEntities.POLICY],
+  relationships: [IamRelationships.SERVICE_HAS_POLICY],
   permissions: ['iam:GetAccountAuthorizationDetails'],
   dependsOn: ['account'],
   async run(context) {
@@ -168,11 +172,26 @@ export const iamGroupsCollector: Collector = {
   id: 'iam-groups',
   service: 'iam',
   scope: 'global',
-  entities: [
-    { _type: IAM_TYPES.group, _class: ['UserGroup'], resourceName: 'IAM Group' },
-    { _type: IAM_TYPES.groupPolicy, _class: ['AccessPolicy'], resourceName: 'IAM Group Policy' },
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'iam.amazonaws.com',
+      names: [
+        'CreateGroup',
+        'DeleteGroup',
+        'UpdateGroup',
+        'AttachGroupPolicy',
+        'DetachGroupPolicy',
+        'PutGroupPolicy',
+        'DeleteGroupPolicy',
+        'AddUserToGroup',
+        'RemoveUserFromGroup',
+      ],
+      resourceIds: ['requestParameters.groupName'],
+    },
   ],
-  relationships: [{ from: 'aws_iam', verb: RelationshipVerb.HAS, to: IAM_TYPES.group }, ...inlineDeclarations('group', IAM_TYPES.group, IAM_TYPES.groupPolicy)],
+  entities: [IamEntities.GROUP, IamEntities.GROUP_POLICY],
+  relationships: [IamRelationships.SERVICE_HAS_GROUP, ...POLICY_DECLARATIONS.group],
   permissions: ['iam:GetAccountAuthorizationDetails'],
   dependsOn: ['account'],
   async run(context) {
@@ -197,17 +216,42 @@ export const iamRolesCollector: Collector = {
   id: 'iam-roles',
   service: 'iam',
   scope: 'global',
-  entities: [
-    { _type: IAM_TYPES.role, _class: ['AccessRole'], resourceName: 'IAM Role' },
-    { _type: IAM_TYPES.rolePolicy, _class: ['AccessPolicy'], resourceName: 'IAM Role Policy' },
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'iam.amazonaws.com',
+      names: [
+        'CreateRole',
+        'DeleteRole',
+        'UpdateRole',
+        'UpdateRoleDescription',
+        'UpdateAssumeRolePolicy',
+        'AttachRolePolicy',
+        'DetachRolePolicy',
+        'PutRolePolicy',
+        'DeleteRolePolicy',
+        'PutRolePermissionsBoundary',
+        'DeleteRolePermissionsBoundary',
+        'TagRole',
+        'UntagRole',
+        'CreateInstanceProfile',
+        'DeleteInstanceProfile',
+        'AddRoleToInstanceProfile',
+        'RemoveRoleFromInstanceProfile',
+        'CreateServiceLinkedRole',
+        'DeleteServiceLinkedRole',
+      ],
+      resourceIds: ['requestParameters.roleName'],
+    },
   ],
-  relationships: [{ from: 'aws_iam', verb: RelationshipVerb.HAS, to: IAM_TYPES.role }, ...inlineDeclarations('role', IAM_TYPES.role, IAM_TYPES.rolePolicy)],
+  entities: [IamEntities.ROLE, IamEntities.ROLE_POLICY],
+  relationships: [IamRelationships.SERVICE_HAS_ROLE, ...POLICY_DECLARATIONS.role],
   permissions: ['iam:GetAccountAuthorizationDetails', 'iam:ListRoles'],
   optionalCalls: [
     {
       operation: 'iam:ListRoles',
       per: 'scope',
-      properties: [{ _type: IAM_TYPES.role, properties: ['description', 'maxSessionDuration'] }],
+      properties: [{ _type: IamEntities.ROLE._type, properties: ['description', 'maxSessionDuration'] }],
       cost: 'roles have no `description` or `maxSessionDuration`',
     },
   ],
@@ -245,18 +289,47 @@ export const iamUsersCollector: Collector = {
   id: 'iam-users',
   service: 'iam',
   scope: 'global',
-  entities: [
-    { _type: IAM_TYPES.user, _class: ['User'], resourceName: 'IAM User' },
-    { _type: IAM_TYPES.userPolicy, _class: ['AccessPolicy'], resourceName: 'IAM User Policy' },
-    { _type: IAM_TYPES.accessKey, _class: ['AccessKey'], resourceName: 'IAM User Access Key' },
-    { _type: IAM_TYPES.mfaDevice, _class: ['AccessKey'], resourceName: 'IAM User MFA Device' },
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'iam.amazonaws.com',
+      names: [
+        'CreateUser',
+        'DeleteUser',
+        'UpdateUser',
+        'AttachUserPolicy',
+        'DetachUserPolicy',
+        'PutUserPolicy',
+        'DeleteUserPolicy',
+        'PutUserPermissionsBoundary',
+        'DeleteUserPermissionsBoundary',
+        'AddUserToGroup',
+        'RemoveUserFromGroup',
+        'CreateAccessKey',
+        'DeleteAccessKey',
+        'UpdateAccessKey',
+        'CreateLoginProfile',
+        'UpdateLoginProfile',
+        'DeleteLoginProfile',
+        'EnableMFADevice',
+        'DeactivateMFADevice',
+        'CreateVirtualMFADevice',
+        'DeleteVirtualMFADevice',
+        'UploadSSHPublicKey',
+        'DeleteSSHPublicKey',
+        'TagUser',
+        'UntagUser',
+      ],
+      resourceIds: ['requestParameters.userName'],
+    },
   ],
+  entities: [IamEntities.USER, IamEntities.USER_POLICY, IamEntities.ACCESS_KEY, IamEntities.MFA_DEVICE],
   relationships: [
-    { from: 'aws_iam', verb: RelationshipVerb.HAS, to: IAM_TYPES.user },
-    ...inlineDeclarations('user', IAM_TYPES.user, IAM_TYPES.userPolicy),
-    { from: IAM_TYPES.group, verb: RelationshipVerb.CONTAINS, to: IAM_TYPES.user },
-    { from: IAM_TYPES.user, verb: RelationshipVerb.HAS, to: IAM_TYPES.accessKey },
-    { from: IAM_TYPES.user, verb: RelationshipVerb.USES, to: IAM_TYPES.mfaDevice },
+    IamRelationships.SERVICE_HAS_USER,
+    ...POLICY_DECLARATIONS.user,
+    IamRelationships.GROUP_CONTAINS_USER,
+    IamRelationships.USER_HAS_ACCESS_KEY,
+    IamRelationships.USER_USES_MFA_DEVICE,
   ],
   permissions: [
     'iam:GetAccountAuthorizationDetails',
@@ -267,38 +340,38 @@ export const iamUsersCollector: Collector = {
     'iam:ListMFADevices',
     'iam:ListVirtualMFADevices',
   ],
+  conditionalPermissions: [{ action: 'iam:GenerateCredentialReport', when: 'the account has no credential report younger than 4 hours' }],
   optionalCalls: [
     {
       operation: 'iam:GetCredentialReport',
       actions: ['iam:GetCredentialReport', 'iam:GenerateCredentialReport'],
       per: 'scope',
-      properties: [{ _type: IAM_TYPES.user, properties: ['passwordEnabled', 'passwordLastUsed', 'passwordLastChanged', 'passwordNextRotation'] }],
-      cost:
-        'users have no password facts and the account no root-user facts from the report; `iam:GenerateCredentialReport` is needed only when no report younger than 4 hours exists',
+      properties: [{ _type: IamEntities.USER._type, properties: ['passwordEnabled', 'passwordLastUsed', 'passwordLastChanged', 'passwordNextRotation'] }],
+      cost: 'users have no password facts and the account no root-user facts from the report; `iam:GenerateCredentialReport` is needed only when no report younger than 4 hours exists',
     },
     { operation: 'iam:ListVirtualMFADevices', per: 'scope', cost: 'the account has no root virtual-MFA fact (`rootUserHardwareMfaEnabled` unknown)' },
     {
       operation: 'iam:ListAccessKeys',
-      properties: [{ _type: IAM_TYPES.user, properties: ['accessKeyEnabled', 'accessKeyLastUsed'] }],
+      properties: [{ _type: IamEntities.USER._type, properties: ['accessKeyEnabled', 'accessKeyLastUsed'] }],
       cost: 'no `aws_iam_access_key` entities; users take their key facts from the credential report',
     },
     {
       operation: 'iam:GetAccessKeyLastUsed',
       properties: [
-        { _type: IAM_TYPES.accessKey, properties: ['lastUsedOn', 'lastUsedService', 'lastUsedRegion'] },
-        { _type: IAM_TYPES.user, properties: ['accessKeyLastUsed'] },
+        { _type: IamEntities.ACCESS_KEY._type, properties: ['lastUsedOn', 'lastUsedService', 'lastUsedRegion'] },
+        { _type: IamEntities.USER._type, properties: ['accessKeyLastUsed'] },
       ],
       cost: 'access keys have no last-use facts',
     },
     {
       operation: 'iam:ListMFADevices',
-      properties: [{ _type: IAM_TYPES.user, properties: ['mfaEnabled'] }],
+      properties: [{ _type: IamEntities.USER._type, properties: ['mfaEnabled'] }],
       cost: 'no `aws_iam_mfa_device` entities; users take `mfaEnabled` from the credential report',
     },
   ],
   // Groups are looked up by name for `CONTAINS` (user details name their groups, not their ARNs).
   dependsOn: ['account', 'iam-groups'],
-  enriches: [{ _type: ACCOUNT_TYPE, properties: [...ROOT_USER_PROPERTIES] }],
+  enriches: [{ _type: AccountEntities.ACCOUNT._type, properties: [...ROOT_USER_PROPERTIES] }],
   async run(context) {
     const client = context.client(IAMClient);
     const { accountId } = context.account;
@@ -317,7 +390,7 @@ export const iamUsersCollector: Collector = {
     );
     const rows = new Map<string, CredentialReportRow>((report?.rows ?? []).map((row) => [row.arn, row]));
     const groupsByName = new Map<string, Entity>();
-    for (const group of context.graph.entitiesOfType(IAM_TYPES.group)) {
+    for (const group of context.graph.entitiesOfType(IamEntities.GROUP._type)) {
       if (group._accountId === accountId && typeof group.groupName === 'string') groupsByName.set(group.groupName, group);
     }
 
@@ -346,13 +419,11 @@ export const iamUsersCollector: Collector = {
         return found;
       });
 
-      const user = context.addEntity(
-        convertUser({ detail, accountId, report: detail.Arn ? rows.get(detail.Arn) : undefined, accessKeys, mfaDevices }),
-      );
+      const user = context.addEntity(convertUser({ detail, accountId, report: detail.Arn ? rows.get(detail.Arn) : undefined, accessKeys, mfaDevices }));
       context.addRelationship(iamServiceHas(accountId, user));
       addPrincipalPolicies(context, { kind: 'user', arn: user._key, name: userName }, user, detail.UserPolicyList, detail.AttachedManagedPolicies);
       for (const groupName of detail.GroupList ?? []) {
-        const group = groupsByName.get(groupName) ?? { _key: groupArnFromName(groupName, accountId), _type: IAM_TYPES.group };
+        const group = groupsByName.get(groupName) ?? { _key: groupArnFromName(groupName, accountId), _type: IamEntities.GROUP._type };
         context.addRelationship(groupContainsUser(group, user));
       }
       for (const facts of accessKeys ?? []) {
@@ -383,11 +454,13 @@ export const iamPasswordPolicyCollector: Collector = {
   id: 'iam-password-policy',
   service: 'iam',
   scope: 'global',
-  entities: [{ _type: IAM_TYPES.passwordPolicy, _class: ['PasswordPolicy'], resourceName: 'IAM Account Password Policy' }],
-  relationships: [{ from: 'aws_iam', verb: RelationshipVerb.HAS, to: IAM_TYPES.passwordPolicy }],
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [{ source: 'iam.amazonaws.com', names: ['UpdateAccountPasswordPolicy', 'DeleteAccountPasswordPolicy'] }],
+  entities: [IamEntities.PASSWORD_POLICY],
+  relationships: [IamRelationships.SERVICE_HAS_PASSWORD_POLICY],
   permissions: ['iam:GetAccountPasswordPolicy'],
   dependsOn: ['account'],
-  enriches: [{ _type: ACCOUNT_TYPE, properties: ['passwordPolicyPresent'] }],
+  enriches: [{ _type: AccountEntities.ACCOUNT._type, properties: ['passwordPolicyPresent'] }],
   async run(context) {
     const client = context.client(IAMClient);
     const { accountId } = context.account;
@@ -412,8 +485,15 @@ export const iamSamlProvidersCollector: Collector = {
   id: 'iam-saml-providers',
   service: 'iam',
   scope: 'global',
-  entities: [{ _type: IAM_TYPES.samlProvider, _class: ['Service'], resourceName: 'IAM SAML Provider' }],
-  relationships: [{ from: 'aws_iam', verb: RelationshipVerb.HAS, to: IAM_TYPES.samlProvider }],
+  // Write calls that change what it reads (docs/event-streaming.md).
+  events: [
+    {
+      source: 'iam.amazonaws.com',
+      names: ['CreateSAMLProvider', 'UpdateSAMLProvider', 'DeleteSAMLProvider', 'CreateOpenIDConnectProvider', 'DeleteOpenIDConnectProvider'],
+    },
+  ],
+  entities: [IamEntities.SAML_PROVIDER],
+  relationships: [IamRelationships.SERVICE_HAS_SAML_PROVIDER],
   permissions: ['iam:ListSAMLProviders'],
   dependsOn: ['account'],
   async run(context) {

@@ -12,41 +12,30 @@ import type {
   Tag,
   UserDetail,
 } from '@aws-sdk/client-iam';
-import { createEntity, createRelationship, RelationshipVerb, tagMap, toEpochMs, type Entity, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../service-entities';
+import {
+  createEntity,
+  createRelationship,
+  RelationshipVerb,
+  serviceEntityRef,
+  tagMap,
+  toEpochMs,
+  type Entity,
+  type EntitySchema,
+  type Relationship,
+  type RelationshipSchema,
+} from '../../graph';
 import { latest, type CredentialReportRow } from './credential-report';
-import { decodePolicyDocument, isAdminPolicy, redactTrustDocument } from './policy-document';
-
-export const IAM_TYPES = {
-  passwordPolicy: 'aws_iam_account_password_policy',
-  user: 'aws_iam_user',
-  accessKey: 'aws_iam_access_key',
-  mfaDevice: 'mfa_device',
-  group: 'aws_iam_group',
-  role: 'aws_iam_role',
-  userPolicy: 'aws_iam_user_policy',
-  groupPolicy: 'aws_iam_group_policy',
-  rolePolicy: 'aws_iam_role_policy',
-  policy: 'aws_iam_policy',
-  samlProvider: 'aws_iam_saml_provider',
-} as const;
+import { policyDocumentText } from '../../policy/document';
+import { isAdminPolicy, redactTrustDocument } from './policy-document';
+import { IamEntities, IamRelationships } from './schema';
 
 export type PrincipalKind = 'user' | 'group' | 'role';
 
-const INLINE_TYPE: Record<PrincipalKind, string> = {
-  user: IAM_TYPES.userPolicy,
-  group: IAM_TYPES.groupPolicy,
-  role: IAM_TYPES.rolePolicy,
-};
-
-/**
- * `_type` of `<principal> HAS <its inline policy>`. The derived type (`aws_iam_user_has_policy`) would
- * be the same as the one of `<principal> HAS aws_iam_policy`, so inline edges name their target.
- */
-export const INLINE_POLICY_EDGE_TYPE: Record<PrincipalKind, string> = {
-  user: 'aws_iam_user_has_user_policy',
-  group: 'aws_iam_group_has_group_policy',
-  role: 'aws_iam_role_has_role_policy',
+/** The inline-policy type of each principal kind, and its `<principal> HAS <inline policy>` relationship. */
+const INLINE_POLICY: Record<PrincipalKind, { entity: EntitySchema; edge: RelationshipSchema }> = {
+  user: { entity: IamEntities.USER_POLICY, edge: IamRelationships.USER_HAS_INLINE_POLICY },
+  group: { entity: IamEntities.GROUP_POLICY, edge: IamRelationships.GROUP_HAS_INLINE_POLICY },
+  role: { entity: IamEntities.ROLE_POLICY, edge: IamRelationships.ROLE_HAS_INLINE_POLICY },
 };
 
 const CONSOLE = 'https://console.aws.amazon.com/iam/home';
@@ -116,12 +105,11 @@ export function convertManagedPolicy(detail: ManagedPolicyDetail, accountId: str
   const arn = detail.Arn ?? `arn:aws:iam::${accountId}:policy${detail.Path ?? '/'}${detail.PolicyName}`;
   const versions = detail.PolicyVersionList ?? [];
   const defaultVersion = versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === detail.DefaultVersionId);
-  const document = decodePolicyDocument(defaultVersion?.Document);
+  const document = policyDocumentText(defaultVersion?.Document);
   const vendorManaged = isAwsManagedPolicyArn(arn);
   return createEntity({
     _key: policyKey(arn, accountId),
-    _type: IAM_TYPES.policy,
-    _class: ['AccessPolicy'],
+    schema: IamEntities.POLICY,
     name: detail.PolicyName,
     createdOn: detail.CreateDate,
     properties: {
@@ -162,12 +150,11 @@ export interface PolicyOwner {
 /** `aws_iam_user_policy`, `aws_iam_group_policy` or `aws_iam_role_policy`. */
 export function convertInlinePolicy(owner: PolicyOwner, detail: PolicyDetail, accountId: string): Entity {
   const name = detail.PolicyName ?? 'unnamed';
-  const document = decodePolicyDocument(detail.PolicyDocument);
+  const document = policyDocumentText(detail.PolicyDocument);
   const consoleKind = owner.kind === 'user' ? 'users' : owner.kind === 'group' ? 'groups' : 'roles';
   return createEntity({
     _key: inlinePolicyKey(owner.arn, name),
-    _type: INLINE_TYPE[owner.kind],
-    _class: ['AccessPolicy'],
+    schema: INLINE_POLICY[owner.kind].entity,
     name,
     displayName: `${owner.name}/${name}`,
     properties: {
@@ -229,8 +216,7 @@ export function convertUser(facts: UserFacts): Entity {
 
   const entity = createEntity({
     _key: arn,
-    _type: IAM_TYPES.user,
-    _class: ['User'],
+    schema: IamEntities.USER,
     name: userName,
     tags: detail.Tags,
     createdOn: detail.CreateDate,
@@ -270,8 +256,7 @@ export function convertAccessKey(facts: AccessKeyFacts, accountId: string, userA
   const accessKeyId = metadata.AccessKeyId ?? '';
   return createEntity({
     _key: accessKeyId,
-    _type: IAM_TYPES.accessKey,
-    _class: ['AccessKey'],
+    schema: IamEntities.ACCESS_KEY,
     name: accessKeyId,
     displayName: metadata.UserName ? `${metadata.UserName}/${accessKeyId}` : accessKeyId,
     createdOn: metadata.CreateDate,
@@ -303,8 +288,7 @@ export function convertMfaDevice(device: MFADevice, accountId: string, userArn?:
   const shortName = serialNumber.startsWith('arn:') ? serialNumber.replace(/^arn:[^/]+\//, '') : serialNumber;
   return createEntity({
     _key: mfaDeviceKey(serialNumber, accountId),
-    _type: IAM_TYPES.mfaDevice,
-    _class: ['AccessKey'],
+    schema: IamEntities.MFA_DEVICE,
     name: shortName,
     createdOn: device.EnableDate,
     properties: {
@@ -327,8 +311,7 @@ export function convertGroup(detail: GroupDetail, accountId: string): Entity {
   const arn = detail.Arn ?? `arn:aws:iam::${accountId}:group${detail.Path ?? '/'}${groupName}`;
   return createEntity({
     _key: arn,
-    _type: IAM_TYPES.group,
-    _class: ['UserGroup'],
+    schema: IamEntities.GROUP,
     name: groupName,
     createdOn: detail.CreateDate,
     properties: {
@@ -353,8 +336,7 @@ export function convertRole(detail: RoleDetail, accountId: string, listed?: Role
   const profiles = detail.InstanceProfileList ?? [];
   return createEntity({
     _key: arn,
-    _type: IAM_TYPES.role,
-    _class: ['AccessRole'],
+    schema: IamEntities.ROLE,
     name: roleName,
     tags: detail.Tags,
     createdOn: detail.CreateDate,
@@ -373,7 +355,7 @@ export function convertRole(detail: RoleDetail, accountId: string, listed?: Role
       instanceProfileArns: profiles.length ? profiles.map((p) => p.Arn ?? '').filter(Boolean) : undefined,
       instanceProfileNames: profiles.length ? profiles.map((p) => p.InstanceProfileName ?? '').filter(Boolean) : undefined,
       permissionsBoundaryArn: detail.PermissionsBoundary?.PermissionsBoundaryArn,
-      assumeRolePolicyDocument: redactTrustDocument(decodePolicyDocument(detail.AssumeRolePolicyDocument ?? listed?.AssumeRolePolicyDocument)),
+      assumeRolePolicyDocument: redactTrustDocument(policyDocumentText(detail.AssumeRolePolicyDocument ?? listed?.AssumeRolePolicyDocument)),
       webLink: `${CONSOLE}#/roles/${encodeURIComponent(roleName)}`,
     },
   });
@@ -386,8 +368,7 @@ export function convertRole(detail: RoleDetail, accountId: string, listed?: Role
 export function convertPasswordPolicy(policy: PasswordPolicy, accountId: string): Entity {
   return createEntity({
     _key: passwordPolicyKey(accountId),
-    _type: IAM_TYPES.passwordPolicy,
-    _class: ['PasswordPolicy'],
+    schema: IamEntities.PASSWORD_POLICY,
     name: 'account-password-policy',
     displayName: `Password policy of ${accountId}`,
     properties: {
@@ -416,8 +397,7 @@ export function convertSamlProvider(entry: SAMLProviderListEntry, accountId: str
   const validUntil = toEpochMs(entry.ValidUntil);
   return createEntity({
     _key: arn,
-    _type: IAM_TYPES.samlProvider,
-    _class: ['Service'],
+    schema: IamEntities.SAML_PROVIDER,
     name,
     createdOn: entry.CreateDate,
     properties: {
@@ -444,7 +424,7 @@ export function iamServiceHas(accountId: string, target: Ref): Relationship {
 
 /** `<user|group|role> HAS <its inline policy>`. */
 export function principalHasInlinePolicy(kind: PrincipalKind, principal: Ref, policy: Ref): Relationship {
-  return createRelationship({ from: principal, verb: RelationshipVerb.HAS, to: policy, _type: INLINE_POLICY_EDGE_TYPE[kind] });
+  return createRelationship({ from: principal, verb: RelationshipVerb.HAS, to: policy, _type: INLINE_POLICY[kind].edge._type });
 }
 
 /** `<user|group|role> HAS aws_iam_policy` (attached managed policy). */
@@ -452,7 +432,7 @@ export function principalHasManagedPolicy(principal: Ref, policyArn: string, acc
   return createRelationship({
     from: principal,
     verb: RelationshipVerb.HAS,
-    to: { _key: policyKey(policyArn, accountId), _type: IAM_TYPES.policy },
+    to: { _key: policyKey(policyArn, accountId), _type: IamEntities.POLICY._type },
   });
 }
 

@@ -1,13 +1,15 @@
 import * as path from 'node:path';
-import type { ServiceModule } from '../types';
+import type { AwsServiceModule } from '../types';
 import { iamCollectors } from './collectors';
-import { iamSimulator } from './simulator';
+import { iamSimulator } from './sim/simulator';
+import { IamEntities } from './schema';
 
-export const iamService: ServiceModule = {
+export const iamService: AwsServiceModule = {
   service: 'iam',
   title: 'IAM',
+  serviceEntity: IamEntities.SERVICE,
   serviceFunctions: ['IAM', 'access-review'],
   collectors: iamCollectors,
   simulators: [iamSimulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

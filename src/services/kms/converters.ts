@@ -1,10 +1,6 @@
 import type { KeyMetadata, Tag } from '@aws-sdk/client-kms';
-import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
-import { serviceEntityRef } from '../service-entities';
+import { createEntity, createRelationship, RelationshipVerb, serviceEntityRef, type Entity, type Relationship } from '../../graph';
 import { KmsEntities } from './schema';
-
-/** @deprecated use `KmsEntities.KEY._type` from `./schema`. */
-export const KMS_KEY_TYPE = KmsEntities.KEY._type;
 
 export interface KmsKeyFacts {
   metadata: KeyMetadata;
@@ -56,13 +52,4 @@ export function kmsServiceHasKey(accountId: string, key: Entity): Relationship {
   return createRelationship({ from: serviceEntityRef(accountId, 'kms'), verb: RelationshipVerb.HAS, to: key });
 }
 
-/**
- * The key entity a resource's `KmsKeyId` points at. Resources may name a key by ARN, id or alias;
- * ids and aliases are resolved in the resource's own account and region.
- */
-export function kmsKeyKey(reference: string | undefined, accountId: string, region: string): string | undefined {
-  if (!reference) return undefined;
-  if (reference.startsWith('arn:') && reference.includes(':key/')) return reference;
-  if (/^[0-9a-f-]{36}$/i.test(reference) || /^mrk-[0-9a-f]{32}$/i.test(reference)) return `arn:aws:kms:${region}:${accountId}:key/${reference}`;
-  return undefined;
-}
+export { kmsKeyKey } from './schema';

@@ -1,13 +1,15 @@
 import * as path from 'node:path';
-import type { ServiceModule } from '../types';
-import { kmsKeysCollector } from './collector';
-import { kmsSimulator } from './simulator';
+import type { AwsServiceModule } from '../types';
+import { kmsKeysCollector } from './collectors';
+import { kmsSimulator } from './sim/simulator';
+import { KmsEntities } from './schema';
 
-export const kmsService: ServiceModule = {
+export const kmsService: AwsServiceModule = {
   service: 'kms',
   title: 'KMS',
+  serviceEntity: KmsEntities.SERVICE,
   serviceFunctions: ['key-management', 'encryption'],
   collectors: [kmsKeysCollector],
   simulators: [kmsSimulator],
-  demoWorldFragment: path.join(__dirname, 'demo-world.yaml'),
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
 };

@@ -12,13 +12,10 @@ import type {
   ServerSideEncryptionConfiguration,
   Tag,
 } from '@aws-sdk/client-s3';
-import { createEntity, createRelationship, everyoneEntity, RelationshipVerb, type Entity, type Relationship } from '../../graph';
-import { kmsKeyKey } from '../kms/converters';
-import { serviceEntityRef } from '../service-entities';
+import { createEntity, createRelationship, everyoneEntity, RelationshipVerb, serviceEntityRef, type Entity, type Relationship } from '../../graph';
+import { KmsEntities, kmsKeyKey } from '../kms/schema';
 import { analyzeBucketPolicy, type BucketPolicyAnalysis } from './policy';
-
-export const S3_BUCKET_TYPE = 'aws_s3_bucket';
-export const S3_BUCKET_POLICY_TYPE = 'aws_s3_bucket_policy';
+import { S3Entities } from './schema';
 
 export const ALL_USERS_URI = 'http://acs.amazonaws.com/groups/global/AllUsers';
 export const AUTHENTICATED_USERS_URI = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
@@ -145,7 +142,7 @@ export function bucketPublicity(facts: S3BucketFacts, analysis: BucketPolicyAnal
   else if (policyPublic) {
     // RestrictPublicBuckets lets only AWS services and principals of the owning account through.
     if (!block?.RestrictPublicBuckets) {
-      const sids = (analysis?.publicStatements ?? []).map((s) => s.Sid).filter((sid): sid is string => !!sid);
+      const sids = (analysis?.publicStatements ?? []).map((s) => s.sid).filter((sid): sid is string => !!sid);
       reasons.push(`bucket policy allows public access${sids.length ? ` (${sids.join(', ')})` : ''}`);
     }
   }
@@ -184,8 +181,7 @@ export function convertS3Bucket(facts: S3BucketFacts): Entity {
 
   return createEntity({
     _key: arn,
-    _type: S3_BUCKET_TYPE,
-    _class: ['DataStore'],
+    schema: S3Entities.BUCKET,
     name,
     tags: facts.tags ?? undefined,
     createdOn: facts.bucket.CreationDate,
@@ -246,8 +242,7 @@ export function convertS3BucketPolicy(facts: S3BucketPolicyFacts): Entity {
   const policyName = `${facts.bucketName}-policy`;
   return createEntity({
     _key: s3BucketPolicyKey(facts.bucketName),
-    _type: S3_BUCKET_POLICY_TYPE,
-    _class: ['AccessPolicy'],
+    schema: S3Entities.BUCKET_POLICY,
     name: policyName,
     properties: {
       policyName,
@@ -256,7 +251,7 @@ export function convertS3BucketPolicy(facts: S3BucketPolicyFacts): Entity {
       accountId: facts.accountId,
       region: facts.region,
       document: analysis.compact,
-      statementCount: analysis.parsed ? analysis.statements.length : undefined,
+      statementCount: analysis.parsed ? analysis.statementCount : undefined,
       public: facts.policyStatus?.IsPublic ?? (analysis.parsed ? analysis.public : undefined),
       secureTransport: analysis.parsed ? analysis.secureTransport : undefined,
       webLink: `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(facts.bucketName)}?region=${facts.region}&tab=permissions`,
@@ -279,7 +274,7 @@ export function s3BucketUsesKmsKey(bucket: Entity): Relationship | undefined {
   return createRelationship({
     from: bucket,
     verb: RelationshipVerb.USES,
-    to: { _key: keyArn, _type: 'aws_kms_key' },
+    to: { _key: keyArn, _type: KmsEntities.KEY._type },
     properties: { encryptionAlgorithm: bucket.encryptionAlgorithm ?? undefined },
   });
 }

@@ -118,7 +118,9 @@ export const SNAPSHOT_LOCK = 0x6f72_6768;
 export async function migrate(client: PoolClient): Promise<number> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS orggraph_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS orggraph_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     const applied = new Set((await client.query<{ version: number }>('SELECT version FROM orggraph_migrations')).rows.map((row) => row.version));
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;

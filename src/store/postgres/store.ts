@@ -168,20 +168,33 @@ export class PostgresStorage implements GraphStorage {
     const abandonAfterMs = this.options.abandonAfterMs ?? 6 * 3600_000;
     const crashed = await this.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SNAPSHOT_LOCK]);
-      const open = (await client.query<{ id: string; shards: number; previous_id: string | null; opened_at: Date }>(`SELECT id, shards, previous_id, opened_at FROM snapshots WHERE status = 'open'`)).rows[0];
+      const open = (
+        await client.query<{ id: string; shards: number; previous_id: string | null; opened_at: Date }>(
+          `SELECT id, shards, previous_id, opened_at FROM snapshots WHERE status = 'open'`,
+        )
+      ).rows[0];
       if (open && now - open.opened_at.getTime() > abandonAfterMs) return Number(open.id);
       if (open) {
         const id = Number(open.id);
         if (open.shards !== shard.count) {
-          throw new PostgresStoreError(`snapshot ${id} is being written by a run of ${open.shards} shard(s); this run (shard ${shard.index}/${shard.count}) can start once it is committed`);
+          throw new PostgresStoreError(
+            `snapshot ${id} is being written by a run of ${open.shards} shard(s); this run (shard ${shard.index}/${shard.count}) can start once it is committed`,
+          );
         }
         const taken = await client.query(`SELECT status FROM snapshot_shards WHERE snapshot_id = $1 AND shard = $2`, [id, shard.index]);
-        if (taken.rowCount) throw new PostgresStoreError(`shard ${shard.index}/${shard.count} of snapshot ${id} is already ${taken.rows[0].status}; this run can start once the other shards have finished`);
+        if (taken.rowCount)
+          throw new PostgresStoreError(
+            `shard ${shard.index}/${shard.count} of snapshot ${id} is already ${taken.rows[0].status}; this run can start once the other shards have finished`,
+          );
         await client.query(`INSERT INTO snapshot_shards (snapshot_id, shard, status) VALUES ($1, $2, 'running')`, [id, shard.index]);
         this.claim = { snapshotId: id, previousId: open.previous_id === null ? undefined : Number(open.previous_id), shard };
         return undefined;
       }
-      const last = (await client.query<{ max: string | null; committed: string | null }>(`SELECT max(id) AS max, max(id) FILTER (WHERE status = 'committed') AS committed FROM snapshots`)).rows[0];
+      const last = (
+        await client.query<{ max: string | null; committed: string | null }>(
+          `SELECT max(id) AS max, max(id) FILTER (WHERE status = 'committed') AS committed FROM snapshots`,
+        )
+      ).rows[0];
       const id = Number(last.max ?? 0) + 1;
       const previousId = last.committed === null ? undefined : Number(last.committed);
       await client.query(`INSERT INTO snapshots (id, status, shards, previous_id) VALUES ($1, 'open', $2, $3)`, [id, shard.count, previousId ?? null]);
@@ -238,7 +251,9 @@ export class PostgresStorage implements GraphStorage {
 
   async readMetadata(ref: SnapshotRef): Promise<SnapshotMetadata> {
     const id = idOf(ref);
-    const { rows } = await this.withClient((client) => client.query<{ metadata: SnapshotMetadata | null }>(`SELECT metadata FROM snapshots WHERE id = $1 AND status = 'committed'`, [id]));
+    const { rows } = await this.withClient((client) =>
+      client.query<{ metadata: SnapshotMetadata | null }>(`SELECT metadata FROM snapshots WHERE id = $1 AND status = 'committed'`, [id]),
+    );
     if (!rows[0]?.metadata) throw new PostgresStoreError(`${ref.id}: no committed snapshot ${id} in ${this.description}`);
     return rows[0].metadata;
   }
@@ -247,7 +262,14 @@ export class PostgresStorage implements GraphStorage {
     const metadata = await this.readMetadata(ref);
     const entities: Entity[] = [];
     const relationships: Relationship[] = [];
-    await this.withClient((client) => this.stream(client, idOf(ref), (entity) => entities.push(entity), (relationship) => relationships.push(relationship)));
+    await this.withClient((client) =>
+      this.stream(
+        client,
+        idOf(ref),
+        (entity) => entities.push(entity),
+        (relationship) => relationships.push(relationship),
+      ),
+    );
     return { entities, relationships, metadata };
   }
 
@@ -286,7 +308,12 @@ export class PostgresStorage implements GraphStorage {
    * handed over once, and an edge whose ends are not both in the snapshot (a shard's edge into an
    * account no shard ingested) is left out, as a single run drops it.
    */
-  private async stream(client: PoolClient, id: number, onEntity: (entity: Entity) => void, onRelationship: (relationship: Relationship) => void): Promise<void> {
+  private async stream(
+    client: PoolClient,
+    id: number,
+    onEntity: (entity: Entity) => void,
+    onRelationship: (relationship: Relationship) => void,
+  ): Promise<void> {
     const keys = new Set<string>();
     await copyOut(client, `COPY (SELECT properties::text FROM entities WHERE ${visibleAt(id)} AND part NOT LIKE '*%') TO STDOUT`, (text) => {
       const entity = JSON.parse(text) as Entity;
@@ -336,7 +363,12 @@ export class PostgresStorage implements GraphStorage {
     this.claim = undefined;
     const path = refOf(snapshotId).id;
     if (committed) return { path, graphSha256: committed, bytes };
-    return { path, graphSha256: '', bytes, pending: `shard ${shard.index}/${shard.count} written; snapshot ${snapshotId} is committed when every shard has finished` };
+    return {
+      path,
+      graphSha256: '',
+      bytes,
+      pending: `shard ${shard.index}/${shard.count} written; snapshot ${snapshotId} is committed when every shard has finished`,
+    };
   }
 
   /**
@@ -346,9 +378,18 @@ export class PostgresStorage implements GraphStorage {
    * undefined while shards are still running (or when every shard failed: abandoned).
    */
   private async commitIfComplete(client: PoolClient, snapshotId: number): Promise<string | undefined> {
-    const snapshot = (await client.query<{ shards: number; previous_id: string | null; status: string }>(`SELECT shards, previous_id, status FROM snapshots WHERE id = $1`, [snapshotId])).rows[0];
+    const snapshot = (
+      await client.query<{ shards: number; previous_id: string | null; status: string }>(`SELECT shards, previous_id, status FROM snapshots WHERE id = $1`, [
+        snapshotId,
+      ])
+    ).rows[0];
     if (!snapshot || snapshot.status !== 'open') return undefined;
-    const shards = (await client.query<{ shard: number; status: string; failure: string | null; metadata: SnapshotMetadata | null }>(`SELECT shard, status, failure, metadata FROM snapshot_shards WHERE snapshot_id = $1 ORDER BY shard`, [snapshotId])).rows;
+    const shards = (
+      await client.query<{ shard: number; status: string; failure: string | null; metadata: SnapshotMetadata | null }>(
+        `SELECT shard, status, failure, metadata FROM snapshot_shards WHERE snapshot_id = $1 ORDER BY shard`,
+        [snapshotId],
+      )
+    ).rows;
     if (shards.length < snapshot.shards || shards.some((shard) => shard.status === 'running')) return undefined;
     const done = shards.filter((shard) => shard.status === 'done' && shard.metadata);
     if (!done.length) {
@@ -362,8 +403,13 @@ export class PostgresStorage implements GraphStorage {
     }
     const failed = shards.filter((shard) => shard.status === 'failed');
     const previousId = snapshot.previous_id === null ? undefined : Number(snapshot.previous_id);
-    const written = new Set((await client.query<{ part: string }>(`SELECT part FROM snapshot_partitions WHERE snapshot_id = $1`, [snapshotId])).rows.map((row) => row.part));
-    const before = previousId === undefined ? [] : (await client.query<{ part: string }>(`SELECT part FROM snapshot_partitions WHERE snapshot_id = $1`, [previousId])).rows.map((row) => row.part);
+    const written = new Set(
+      (await client.query<{ part: string }>(`SELECT part FROM snapshot_partitions WHERE snapshot_id = $1`, [snapshotId])).rows.map((row) => row.part),
+    );
+    const before =
+      previousId === undefined
+        ? []
+        : (await client.query<{ part: string }>(`SELECT part FROM snapshot_partitions WHERE snapshot_id = $1`, [previousId])).rows.map((row) => row.part);
     const carried: string[] = [];
     for (const part of before) {
       if (written.has(part)) continue;
@@ -380,28 +426,65 @@ export class PostgresStorage implements GraphStorage {
     if (snapshot.shards === 1 && !failed.length) {
       metadata = done[0].metadata as SnapshotMetadata;
     } else {
-      metadata = await this.mergedMetadata(client, snapshotId, previousId, done.map((shard) => shard.metadata as SnapshotMetadata), failed, carried);
+      metadata = await this.mergedMetadata(
+        client,
+        snapshotId,
+        previousId,
+        done.map((shard) => shard.metadata as SnapshotMetadata),
+        failed,
+        carried,
+      );
     }
-    if (previousId !== undefined) metadata.previous = { path: refOf(previousId).id, graphSha256: (await client.query<{ graph_sha256: string }>(`SELECT graph_sha256 FROM snapshots WHERE id = $1`, [previousId])).rows[0]?.graph_sha256 ?? '' };
+    if (previousId !== undefined)
+      metadata.previous = {
+        path: refOf(previousId).id,
+        graphSha256:
+          (await client.query<{ graph_sha256: string }>(`SELECT graph_sha256 FROM snapshots WHERE id = $1`, [previousId])).rows[0]?.graph_sha256 ?? '',
+      };
     await client.query(
       `UPDATE snapshots SET status = 'committed', committed_at = now(), started_at = $2, ended_at = $3, graph_sha256 = $4, total_entities = $5, total_relationships = $6, metadata = $7 WHERE id = $1`,
-      [snapshotId, metadata.startedAt, metadata.endedAt, metadata.graphSha256, metadata.counts.totalEntities, metadata.counts.totalRelationships, JSON.stringify(metadata)],
+      [
+        snapshotId,
+        metadata.startedAt,
+        metadata.endedAt,
+        metadata.graphSha256,
+        metadata.counts.totalEntities,
+        metadata.counts.totalRelationships,
+        JSON.stringify(metadata),
+      ],
     );
     await insertRecords(client, snapshotId, metadata.errors, metadata.notRefreshed);
     return metadata.graphSha256;
   }
 
   /** The metadata of a sharded snapshot: the shards' put together, counts, hash and changes from the committed rows. */
-  private async mergedMetadata(client: PoolClient, snapshotId: number, previousId: number | undefined, parts: SnapshotMetadata[], failed: Array<{ shard: number; failure: string | null }>, carried: string[]): Promise<SnapshotMetadata> {
+  private async mergedMetadata(
+    client: PoolClient,
+    snapshotId: number,
+    previousId: number | undefined,
+    parts: SnapshotMetadata[],
+    failed: Array<{ shard: number; failure: string | null }>,
+    carried: string[],
+  ): Promise<SnapshotMetadata> {
     const entities: Entity[] = [];
     const relationships: Relationship[] = [];
-    await this.stream(client, snapshotId, (entity) => entities.push(entity), (relationship) => relationships.push(relationship));
+    await this.stream(
+      client,
+      snapshotId,
+      (entity) => entities.push(entity),
+      (relationship) => relationships.push(relationship),
+    );
     let changes: SnapshotMetadata['changes'];
     let relationshipChanges: SnapshotMetadata['relationshipChanges'];
     if (previousId !== undefined) {
       const oldEntities: Entity[] = [];
       const oldRelationships: Relationship[] = [];
-      await this.stream(client, previousId, (entity) => oldEntities.push(entity), (relationship) => oldRelationships.push(relationship));
+      await this.stream(
+        client,
+        previousId,
+        (entity) => oldEntities.push(entity),
+        (relationship) => oldRelationships.push(relationship),
+      );
       changes = diffEntities(oldEntities, entities).counts;
       relationshipChanges = diffEntities(oldRelationships as unknown as Entity[], relationships as unknown as Entity[]).counts;
     } else {
@@ -420,7 +503,13 @@ export class PostgresStorage implements GraphStorage {
     }));
     const carriedScopes: NotRefreshed[] = carried
       .filter((part) => !part.startsWith('*'))
-      .map((accountId) => ({ accountId, region: '*', collector: '*', types: [], entitiesCarried: entities.filter((entity) => entity._accountId === accountId).length }));
+      .map((accountId) => ({
+        accountId,
+        region: '*',
+        collector: '*',
+        types: [],
+        entitiesCarried: entities.filter((entity) => entity._accountId === accountId).length,
+      }));
     const errors = [...parts.flatMap((part) => part.errors), ...shardErrors];
     errors.sort((a, b) => `${a.account}|${a.region}|${a.service}|${a.operation}`.localeCompare(`${b.account}|${b.region}|${b.service}|${b.operation}`));
     const countBy = <T>(items: T[], key: (item: T) => string) => {
@@ -429,7 +518,10 @@ export class PostgresStorage implements GraphStorage {
       return counts;
     };
     const startedAt = parts.map((part) => part.startedAt).sort()[0];
-    const endedAt = parts.map((part) => part.endedAt).sort().at(-1) as string;
+    const endedAt = parts
+      .map((part) => part.endedAt)
+      .sort()
+      .at(-1) as string;
     return {
       format: SNAPSHOT_FORMAT,
       tool: parts[0].tool,
@@ -437,10 +529,19 @@ export class PostgresStorage implements GraphStorage {
       endedAt,
       durationMs: Date.parse(endedAt) - Date.parse(startedAt),
       mode: parts[0].mode,
-      accounts: unique(parts.flatMap((part) => part.accounts), (account) => account.accountId).sort(byAccount),
-      skippedAccounts: unique(parts.flatMap((part) => part.skippedAccounts), (account) => account.accountId).sort(byAccount),
+      accounts: unique(
+        parts.flatMap((part) => part.accounts),
+        (account) => account.accountId,
+      ).sort(byAccount),
+      skippedAccounts: unique(
+        parts.flatMap((part) => part.skippedAccounts),
+        (account) => account.accountId,
+      ).sort(byAccount),
       regions: [...new Set(parts.flatMap((part) => part.regions))].sort(),
-      skippedRegions: unique(parts.flatMap((part) => part.skippedRegions), (skipped) => `${skipped.accountId}|${skipped.region}`).sort((a, b) => `${a.accountId}${a.region}`.localeCompare(`${b.accountId}${b.region}`)),
+      skippedRegions: unique(
+        parts.flatMap((part) => part.skippedRegions),
+        (skipped) => `${skipped.accountId}|${skipped.region}`,
+      ).sort((a, b) => `${a.accountId}${a.region}`.localeCompare(`${b.accountId}${b.region}`)),
       collectors: parts.flatMap((part) => part.collectors),
       errors,
       notRefreshed: [...parts.flatMap((part) => part.notRefreshed), ...carriedScopes],
@@ -527,7 +628,9 @@ async function writePartition(client: PoolClient, id: number, part: string, obje
     ['entities', objects.entities],
     ['relationships', objects.relationships],
   ] as const) {
-    await client.query(`CREATE TEMP TABLE IF NOT EXISTS staging (properties jsonb NOT NULL, key text GENERATED ALWAYS AS (properties ->> '_key') STORED) ON COMMIT DELETE ROWS`);
+    await client.query(
+      `CREATE TEMP TABLE IF NOT EXISTS staging (properties jsonb NOT NULL, key text GENERATED ALWAYS AS (properties ->> '_key') STORED) ON COMMIT DELETE ROWS`,
+    );
     await client.query(`CREATE INDEX IF NOT EXISTS staging_key ON staging (key)`);
     await copyIn(client, `COPY staging (properties) FROM STDIN`, lines);
     await client.query(`ANALYZE staging`);
@@ -569,17 +672,24 @@ async function insertRecords(client: PoolClient, id: number, errors: RunError[],
   for (const error of errors) {
     await client.query(
       `INSERT INTO snapshot_errors (snapshot_id, account, region, service, collector, code, aws_code, operation, kind, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [id, error.account, error.region, error.service, error.collector ?? null, error.code, error.awsCode ?? null, error.operation ?? null, error.kind, error.message],
+      [
+        id,
+        error.account,
+        error.region,
+        error.service,
+        error.collector ?? null,
+        error.code,
+        error.awsCode ?? null,
+        error.operation ?? null,
+        error.kind,
+        error.message,
+      ],
     );
   }
   for (const scope of notRefreshed) {
-    await client.query(`INSERT INTO snapshot_stale_scopes (snapshot_id, account_id, region, collector, types, entities_carried) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      id,
-      scope.accountId,
-      scope.region,
-      scope.collector,
-      scope.types,
-      scope.entitiesCarried,
-    ]);
+    await client.query(
+      `INSERT INTO snapshot_stale_scopes (snapshot_id, account_id, region, collector, types, entities_carried) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, scope.accountId, scope.region, scope.collector, scope.types, scope.entitiesCarried],
+    );
   }
 }

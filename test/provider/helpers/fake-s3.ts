@@ -36,7 +36,8 @@ export function decodeAwsChunked(body: string): string {
 
 function flatHeaders(headers: unknown): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : String(value);
+  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>))
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : String(value);
   return flat;
 }
 
@@ -74,7 +75,11 @@ export class FakeBucket {
         bucket.requests.push({ method: 'GET', key, headers });
         const object = bucket.objects.get(key);
         if (!object) {
-          return [404, '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>', { 'Content-Type': 'application/xml' }];
+          return [
+            404,
+            '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+            { 'Content-Type': 'application/xml' },
+          ];
         }
         return [200, object.body, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(object.body)) }];
       })
@@ -92,13 +97,19 @@ export class FakeBucket {
       .reply(200, '', { ETag: '"0123456789abcdef"' })
       .post(/[?&]delete/)
       .reply(function (_uri, body) {
-        const keys = [...String(body).matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+        const keys = [...String(body).matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) =>
+          match[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'),
+        );
         for (const key of keys) {
           bucket.requests.push({ method: 'DELETE', key, headers: flatHeaders(this.req.headers) });
           bucket.objects.delete(key);
         }
         const deleted = keys.map((key) => `<Deleted><Key>${xmlEscape(key)}</Key></Deleted>`).join('');
-        return [200, `<?xml version="1.0" encoding="UTF-8"?><DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}</DeleteResult>`, { 'Content-Type': 'application/xml' }];
+        return [
+          200,
+          `<?xml version="1.0" encoding="UTF-8"?><DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}</DeleteResult>`,
+          { 'Content-Type': 'application/xml' },
+        ];
       });
   }
 }

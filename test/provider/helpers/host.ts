@@ -46,12 +46,13 @@ export class ProviderHost {
 
   /**
    * Starts the host in `cwd` (Pulumi starts it in the program's directory). The host takes the
-   * engine's address as its argument but never dials it for these calls, so none is served.
+   * engine's address as its argument; the provider sends its messages there (a fake engine in
+   * test/provider/helpers/fake-engine.ts), and by default nothing listens at it.
    * NODE_OPTIONS is cleared: the host must run with no TypeScript loader, as under Pulumi.
    */
-  static async start(cwd: string): Promise<ProviderHost> {
+  static async start(cwd: string, engineAddress = '127.0.0.1:1'): Promise<ProviderHost> {
     const env = { ...process.env, NODE_OPTIONS: '' };
-    const child = spawn(process.execPath, [HOST_SCRIPT, '127.0.0.1:1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HOST_SCRIPT, engineAddress], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     const port = await new Promise<number>((resolve, reject) => {
@@ -77,7 +78,10 @@ export class ProviderHost {
     return host;
   }
 
-  private call<Req, Res>(method: (request: Req, callback: (error: grpcTypes.ServiceError | null, response: Res) => void) => unknown, request: Req): Promise<Res> {
+  private call<Req, Res>(
+    method: (request: Req, callback: (error: grpcTypes.ServiceError | null, response: Res) => void) => unknown,
+    request: Req,
+  ): Promise<Res> {
     return new Promise((resolve, reject) => {
       method.call(this.client, request, (error: grpcTypes.ServiceError | null, response: Res) => (error ? reject(error) : resolve(response)));
     });

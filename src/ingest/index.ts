@@ -1,0 +1,66 @@
+import { GraphStore } from '../graph';
+import { selectCollectors } from '../services';
+import type { CollectorRunRecord, RunError } from '../snapshot';
+import { carryForwardPrevious } from './carry-forward';
+import { collectionFactory, finishCollection, PendingCollection } from './collect';
+import { discoverAccounts } from './discovery';
+import { setUpRun } from './preflight';
+import type { CollectorScope, IngestOptions, IngestResult } from './types';
+import { writeSnapshot } from './write';
+
+// One ingestion run, in its phases: preflight (inputs checked, access set up), discovery (accounts
+// and regions), collect, carry-forward (what could not be refreshed) and write.
+export { TOOL } from '../version';
+export { fastRetryStrategy } from '../sim/retry';
+export { carryForward } from './carry-forward';
+export { WITHHELD, workerCount } from './collect';
+export { preflight } from './preflight';
+export { runScope, type RunScope } from './scope';
+export type { CollectorScope, IngestEvent, IngestOptions, IngestProgress, IngestResult, IngestSummary } from './types';
+export { IngestError } from './types';
+export { summarize } from './write';
+
+/**
+ * One ingestion run: accounts, regions, collectors, carry-forward of what could not be refreshed,
+ * snapshot, changes since the previous snapshot. The snapshot store is only written when at least
+ * one collector succeeded, so a run that reached nothing never replaces a good snapshot.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestResult> {
+  const run = await setUpRun(options);
+  const { config, access, logger } = run;
+  const errors: RunError[] = [];
+  const failedScopes: CollectorScope[] = [];
+  const records: CollectorRunRecord[] = [];
+  let collection: PendingCollection | undefined;
+
+  try {
+    const collectors = options.collectors ?? selectCollectors(config.services, { people: run.people });
+    const graph = new GraphStore();
+    collection = new PendingCollection(collectionFactory(run, options, graph, collectors));
+    const discovery = await discoverAccounts({ config, access, logger, options, errors, failedScopes, collection });
+    const { collected, unfinishedScopes } = await finishCollection(discovery.running, { records, errors, failedScopes });
+    const { read, notRefreshed, scope } = await carryForwardPrevious({
+      config,
+      graph,
+      collectors,
+      collected,
+      failedScopes,
+      unfinishedScopes,
+      reachable: discovery.reachable,
+      previousSnapshots: run.previousSnapshots,
+      store: run.store,
+      errors,
+      logger,
+    });
+    return await writeSnapshot({ ...run, ...discovery, options, graph, read, collected, records, errors, notRefreshed, scope });
+  } catch (error) {
+    // Nothing of this run is in the store (the write is its last step that can fail): a database
+    // store carries this shard's accounts forward.
+    await run.store.fail?.((error as Error).message).catch((failure: Error) => logger.warn(`the store could not record the failed run: ${failure.message}`));
+    throw error;
+  } finally {
+    // After a failure, no worker thread may outlive the run.
+    collection?.current?.abandon();
+    access.destroy();
+  }
+}

@@ -1,0 +1,15 @@
+import * as path from 'node:path';
+import type { AwsServiceModule } from '../types';
+import { acmCertificatesCollector } from './collectors';
+import { acmSimulator } from './sim/simulator';
+import { AcmEntities } from './schema';
+
+export const acmService: AwsServiceModule = {
+  service: 'acm',
+  title: 'ACM',
+  serviceEntity: AcmEntities.SERVICE,
+  serviceFunctions: ['certificate-management'],
+  collectors: [acmCertificatesCollector],
+  simulators: [acmSimulator],
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
+};

@@ -1,0 +1,1395 @@
+import { createHash } from 'node:crypto';
+import type {
+  Address,
+  CreateVolumePermission,
+  DescribeAddressesCommandInput,
+  DescribeAddressesCommandOutput,
+  DescribeFlowLogsCommandInput,
+  DescribeFlowLogsCommandOutput,
+  DescribeImagesCommandInput,
+  DescribeImagesCommandOutput,
+  DescribeInstancesCommandInput,
+  DescribeInstancesCommandOutput,
+  DescribeInternetGatewaysCommandInput,
+  DescribeInternetGatewaysCommandOutput,
+  DescribeKeyPairsCommandInput,
+  DescribeKeyPairsCommandOutput,
+  DescribeNatGatewaysCommandInput,
+  DescribeNatGatewaysCommandOutput,
+  DescribeNetworkAclsCommandInput,
+  DescribeNetworkAclsCommandOutput,
+  DescribeNetworkInterfacesCommandInput,
+  DescribeNetworkInterfacesCommandOutput,
+  DescribeRouteTablesCommandInput,
+  DescribeRouteTablesCommandOutput,
+  DescribeSecurityGroupsCommandInput,
+  DescribeSecurityGroupsCommandOutput,
+  DescribeSnapshotAttributeCommandInput,
+  DescribeSnapshotAttributeCommandOutput,
+  DescribeSnapshotsCommandInput,
+  DescribeSnapshotsCommandOutput,
+  DescribeSubnetsCommandInput,
+  DescribeSubnetsCommandOutput,
+  DescribeVolumesCommandInput,
+  DescribeVolumesCommandOutput,
+  DescribeVpcPeeringConnectionsCommandInput,
+  DescribeVpcPeeringConnectionsCommandOutput,
+  DescribeVpcsCommandInput,
+  DescribeVpcsCommandOutput,
+  DescribeVpnGatewaysCommandInput,
+  DescribeVpnGatewaysCommandOutput,
+  Filter,
+  FlowLog,
+  GetEbsDefaultKmsKeyIdCommandInput,
+  GetEbsDefaultKmsKeyIdCommandOutput,
+  GetEbsEncryptionByDefaultCommandInput,
+  GetEbsEncryptionByDefaultCommandOutput,
+  Image,
+  Instance,
+  InstanceNetworkInterface,
+  InternetGateway,
+  IpPermission,
+  KeyPairInfo,
+  NatGateway,
+  NetworkAcl,
+  NetworkAclEntry,
+  NetworkInterface,
+  Reservation,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  Snapshot,
+  Subnet,
+  Tag,
+  Volume,
+  Vpc,
+  VpcPeeringConnection,
+  VpnGateway,
+} from '@aws-sdk/client-ec2';
+import { ServiceException } from '@smithy/smithy-client';
+import { pageOf } from '../../../sim/paginate';
+import { defineHandler, type ServiceSimulator, type SimCallContext, type World } from '../../../sim/types';
+import type { WorldKms } from '../../kms/sim/simulator';
+import { generateEc2Section } from './generate';
+import {
+  ec2WorldSchema,
+  type Tags,
+  type WorldEc2,
+  type WorldElasticIp,
+  type WorldInstance,
+  type WorldNetworkAclEntry,
+  type WorldPeeringConnection,
+  type WorldSecurityGroupRule,
+  type WorldSubnet,
+  type WorldVolume,
+} from './world';
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------------
+
+function ec2Error(name: string, message: string): never {
+  throw new ServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}
+
+/** Deterministic hex derived from a text (ids, MACs, fingerprints of derived resources). */
+function hashHex(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+function tagList(tags: Tags | undefined): Tag[] | undefined {
+  return tags ? Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) : undefined;
+}
+
+function ipToNumber(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+function numberToIp(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+function cidrParts(cidr: string): { base: number; size: number } {
+  const [ip, prefix] = cidr.split('/');
+  const size = 2 ** (32 - Number(prefix));
+  return { base: ipToNumber(ip) - (ipToNumber(ip) % size), size };
+}
+
+/** Ports of a world rule: `22` or `"1024-65535"`. */
+function portRange(ports: number | string | undefined): { from: number; to: number } | undefined {
+  if (ports === undefined) return undefined;
+  const [from, to] = String(ports).split('-').map(Number);
+  return { from, to: to ?? from };
+}
+
+const PROTOCOL_NUMBERS: Record<string, string> = { tcp: '6', udp: '17', icmp: '1', icmpv6: '58', all: '-1', '-1': '-1' };
+
+const STATE_CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
+
+const DEFAULT_TIME = '2023-01-15T10:00:00Z';
+
+// ---------------------------------------------------------------------------------------------
+// Filters, ids and pages, as EC2 handles them
+// ---------------------------------------------------------------------------------------------
+
+type Accessor<T> = (item: T) => unknown;
+
+function valuesOf(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.flatMap(valuesOf);
+  return [String(value)];
+}
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+}
+
+/**
+ * EC2 filter semantics: an item must match every filter, and a filter matches when any of its
+ * values (with `*` and `?` wildcards) matches any value of the item. `tag:<key>` and `tag-key` work
+ * for every resource; an unknown filter name is rejected as EC2 rejects it.
+ */
+function applyFilters<T>(items: T[], filters: Filter[] | undefined, accessors: Record<string, Accessor<T>>, tagsOf: (item: T) => Tag[] | undefined): T[] {
+  if (!filters?.length) return items;
+  const tests = filters.map((filter) => {
+    const name = filter.Name ?? '';
+    const patterns = (filter.Values ?? []).map(wildcard);
+    let read: Accessor<T>;
+    if (name.startsWith('tag:')) read = (item) => (tagsOf(item) ?? []).filter((t) => t.Key === name.slice(4)).map((t) => t.Value);
+    else if (name === 'tag-key') read = (item) => (tagsOf(item) ?? []).map((t) => t.Key);
+    else if (accessors[name]) read = accessors[name];
+    else return ec2Error('InvalidParameterValue', `The filter '${name}' is invalid`);
+    return (item: T) => valuesOf(read(item)).some((value) => patterns.some((pattern) => pattern.test(value)));
+  });
+  return items.filter((item) => tests.every((matches) => matches(item)));
+}
+
+function byIds<T>(items: T[], ids: string[] | undefined, idOf: (item: T) => string | undefined, errorName: string, what: string): T[] {
+  if (!ids?.length) return items;
+  return ids.map((id) => items.find((item) => idOf(item) === id) ?? ec2Error(errorName, `The ${what} '${id}' does not exist`));
+}
+
+interface PageInput {
+  MaxResults?: number;
+  NextToken?: string;
+}
+
+/**
+ * One page. Without `MaxResults` EC2 returns everything at once (the unpaginated call that the
+ * heavy buckets are meant for); with it, pages of at most `MaxResults`, checked against the
+ * operation's allowed range.
+ */
+function paged<T>(
+  items: T[],
+  input: PageInput,
+  context: SimCallContext,
+  range: { min: number; max: number },
+  ids?: unknown[],
+): { items: T[]; nextToken?: string } {
+  if (input.MaxResults !== undefined) {
+    if (input.MaxResults < range.min || input.MaxResults > range.max) {
+      ec2Error(
+        'InvalidParameterValue',
+        `Value (${input.MaxResults}) for parameter maxResults is invalid. Expecting a value between ${range.min} and ${range.max}.`,
+      );
+    }
+    if (ids?.length) ec2Error('InvalidParameterCombination', 'The parameter maxResults cannot be used with a list of resource ids');
+  }
+  const size = input.MaxResults === undefined ? Math.max(1, items.length) : context.pageSize(input.MaxResults, range.max);
+  return pageOf(items, input.NextToken, size);
+}
+
+const RANGE = { standard: { min: 5, max: 1000 }, small: { min: 5, max: 100 }, volumes: { min: 5, max: 500 }, any: { min: 1, max: 1000 } };
+
+// ---------------------------------------------------------------------------------------------
+// The model: what EC2 returns for one account and region, derived once from the world section
+// ---------------------------------------------------------------------------------------------
+
+interface InterfaceRecord {
+  id: string;
+  subnet: WorldSubnet;
+  vpcId: string;
+  privateIp: string;
+  groups: string[];
+  description: string;
+  type: NetworkInterface['InterfaceType'];
+  attachment?: { instanceId: string; deviceIndex: number; attachTime: Date };
+  eip?: WorldElasticIp;
+  publicIp?: string;
+  requesterManaged: boolean;
+  tags?: Tags;
+}
+
+export interface Ec2Model {
+  vpcs: Vpc[];
+  subnets: Subnet[];
+  routeTables: RouteTable[];
+  internetGateways: InternetGateway[];
+  natGateways: NatGateway[];
+  vpnGateways: VpnGateway[];
+  securityGroups: SecurityGroup[];
+  networkAcls: NetworkAcl[];
+  networkInterfaces: NetworkInterface[];
+  addresses: Address[];
+  reservations: Reservation[];
+  volumes: Volume[];
+  snapshots: Snapshot[];
+  createVolumePermissions: Map<string, CreateVolumePermission[]>;
+  images: Image[];
+  keyPairs: KeyPairInfo[];
+  flowLogs: FlowLog[];
+  ebsEncryptionByDefault: boolean;
+  ebsDefaultKmsKeyId: string;
+}
+
+class WorldReferenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorldReferenceError';
+  }
+}
+
+function indexBy<T>(items: T[] | undefined, key: (item: T) => string): Map<string, T> {
+  return new Map((items ?? []).map((item) => [key(item), item]));
+}
+
+/** Builds the model of one section; dangling references (an instance in an unknown subnet) are named. */
+export function buildEc2Model(section: WorldEc2, accountId: string, region: string, kms?: WorldKms): Ec2Model {
+  const where = `simulated world, account ${accountId}, ${region}: ec2`;
+  const need = <T>(map: Map<string, T>, id: string, path: string, list: string): T => {
+    const found = map.get(id);
+    if (!found) throw new WorldReferenceError(`${where}.${path}: ${id} is not defined in ec2.${list}`);
+    return found;
+  };
+  const vpcs = indexBy(section.vpcs, (v) => v.id);
+  const subnets = indexBy(section.subnets, (s) => s.id);
+  const groups = indexBy(section.securityGroups, (g) => g.id);
+  const instances = indexBy(section.instances, (i) => i.id);
+  const snapshots = indexBy(section.snapshots, (s) => s.id);
+  const eips = indexBy(section.elasticIps, (e) => e.allocationId);
+  const kmsArn = (reference: string) => (reference.startsWith('arn:') ? reference : `arn:aws:kms:${region}:${accountId}:key/${reference}`);
+  const awsEbsKey = kms?.keys?.find((key) => key.aliases?.includes('alias/aws/ebs'));
+  const defaultKeyArn = section.ebsDefaultKmsKeyId
+    ? kmsArn(section.ebsDefaultKmsKeyId)
+    : awsEbsKey
+      ? kmsArn(awsEbsKey.id)
+      : kmsArn(`${hashHex(`${accountId}${region}`, 8)}-0000-4000-8000-${hashHex(`${accountId}${region}ebs`, 12)}`);
+  const azOf = (subnet: WorldSubnet) => subnet.az ?? `${region}a`;
+  const mac = (id: string) => `02:${hashHex(id, 10).match(/../g)?.join(':')}`;
+  const usedIps = new Map<string, number>();
+  const allocateIp = (subnet: WorldSubnet, explicit?: string) => {
+    usedIps.set(subnet.id, (usedIps.get(subnet.id) ?? 0) + 1);
+    if (explicit) return explicit;
+    const { base } = cidrParts(subnet.cidr);
+    return numberToIp(base + 9 + (usedIps.get(subnet.id) ?? 0));
+  };
+  const groupRefs = (ids: string[] | undefined, path: string) =>
+    (ids ?? []).map((id) => ({ GroupId: id, GroupName: need(groups, id, path, 'securityGroups').name }));
+
+  // Network interfaces: instances' primary ones, NAT gateways', and the ones listed explicitly.
+  const interfaces: InterfaceRecord[] = [];
+  const eipFor = (test: (eip: WorldElasticIp) => boolean) => section.elasticIps?.find(test);
+  const primaryInterface = new Map<string, InterfaceRecord>();
+  for (const instance of section.instances ?? []) {
+    const subnet = need(subnets, instance.subnet, `instances[${instance.id}].subnet`, 'subnets');
+    const record: InterfaceRecord = {
+      id: instance.eni ?? `eni-${instance.id.slice(2)}`,
+      subnet,
+      vpcId: subnet.vpc,
+      privateIp: allocateIp(subnet, instance.privateIp),
+      groups: instance.securityGroups ?? [],
+      description: '',
+      type: 'interface',
+      attachment: { instanceId: instance.id, deviceIndex: 0, attachTime: new Date(instance.launchTime ?? DEFAULT_TIME) },
+      eip: eipFor((e) => e.instance === instance.id || e.networkInterface === (instance.eni ?? `eni-${instance.id.slice(2)}`)),
+      requesterManaged: false,
+    };
+    const stopped = instance.state === 'stopped' || instance.state === 'terminated' || instance.state === 'stopping';
+    record.publicIp = record.eip?.publicIp ?? (stopped ? undefined : instance.publicIp);
+    interfaces.push(record);
+    primaryInterface.set(instance.id, record);
+  }
+  const natInterface = new Map<string, InterfaceRecord>();
+  for (const nat of section.natGateways ?? []) {
+    const subnet = need(subnets, nat.subnet, `natGateways[${nat.id}].subnet`, 'subnets');
+    const eip = nat.eip ? need(eips, nat.eip, `natGateways[${nat.id}].eip`, 'elasticIps') : undefined;
+    const record: InterfaceRecord = {
+      id: nat.eni ?? `eni-${nat.id.slice(4)}`,
+      subnet,
+      vpcId: subnet.vpc,
+      privateIp: allocateIp(subnet, nat.privateIp),
+      groups: [],
+      description: `Interface for NAT Gateway ${nat.id}`,
+      type: 'natGateway',
+      eip,
+      publicIp: eip?.publicIp,
+      requesterManaged: true,
+    };
+    interfaces.push(record);
+    natInterface.set(nat.id, record);
+  }
+  for (const eni of section.networkInterfaces ?? []) {
+    const subnet = need(subnets, eni.subnet, `networkInterfaces[${eni.id}].subnet`, 'subnets');
+    const eip = eipFor((e) => e.networkInterface === eni.id);
+    if (eni.instance) need(instances, eni.instance, `networkInterfaces[${eni.id}].instance`, 'instances');
+    interfaces.push({
+      id: eni.id,
+      subnet,
+      vpcId: subnet.vpc,
+      privateIp: allocateIp(subnet, eni.privateIp),
+      groups: eni.securityGroups ?? [],
+      description: eni.description ?? '',
+      type: eni.type ?? 'interface',
+      attachment: eni.instance
+        ? { instanceId: eni.instance, deviceIndex: eni.deviceIndex ?? 1, attachTime: new Date(instances.get(eni.instance)?.launchTime ?? DEFAULT_TIME) }
+        : undefined,
+      eip,
+      publicIp: eip?.publicIp,
+      requesterManaged: false,
+      tags: eni.tags,
+    });
+  }
+  const interfaceById = indexBy(interfaces, (i) => i.id);
+  for (const eip of section.elasticIps ?? []) {
+    if (eip.instance) need(instances, eip.instance, `elasticIps[${eip.allocationId}].instance`, 'instances');
+    if (eip.networkInterface) need(interfaceById, eip.networkInterface, `elasticIps[${eip.allocationId}].networkInterface`, 'networkInterfaces');
+  }
+
+  const eipAssociation = (record: InterfaceRecord) =>
+    record.publicIp
+      ? {
+          PublicIp: record.publicIp,
+          IpOwnerId: record.eip ? accountId : 'amazon',
+          PublicDnsName: publicDns(record.publicIp, region),
+          ...(record.eip ? { AllocationId: record.eip.allocationId, AssociationId: `eipassoc-${hashHex(record.eip.allocationId, 17)}` } : {}),
+        }
+      : undefined;
+  const groupsOf = (record: InterfaceRecord) => groupRefs(record.groups, `networkInterfaces[${record.id}].securityGroups`);
+
+  const networkInterfaces: NetworkInterface[] = interfaces.map((record) => ({
+    NetworkInterfaceId: record.id,
+    OwnerId: accountId,
+    SubnetId: record.subnet.id,
+    VpcId: record.vpcId,
+    AvailabilityZone: azOf(record.subnet),
+    Description: record.description,
+    InterfaceType: record.type,
+    Status: record.attachment || record.type === 'natGateway' ? 'in-use' : 'available',
+    MacAddress: mac(record.id),
+    PrivateIpAddress: record.privateIp,
+    PrivateDnsName: privateDns(record.privateIp, region),
+    PrivateIpAddresses: [
+      { Primary: true, PrivateIpAddress: record.privateIp, PrivateDnsName: privateDns(record.privateIp, region), Association: eipAssociation(record) },
+    ],
+    Association: eipAssociation(record),
+    Groups: groupsOf(record),
+    Attachment: record.attachment
+      ? {
+          AttachmentId: `eni-attach-${hashHex(record.id, 17)}`,
+          InstanceId: record.attachment.instanceId,
+          InstanceOwnerId: accountId,
+          DeviceIndex: record.attachment.deviceIndex,
+          Status: 'attached',
+          AttachTime: record.attachment.attachTime,
+          DeleteOnTermination: record.attachment.deviceIndex === 0,
+        }
+      : undefined,
+    RequesterManaged: record.requesterManaged,
+    RequesterId: record.type === 'natGateway' ? 'AIDAIS3SIMULATEDNATGW' : undefined,
+    SourceDestCheck: record.type !== 'natGateway',
+    Ipv6Addresses: [],
+    TagSet: tagList(record.tags) ?? [],
+  }));
+
+  const addresses: Address[] = (section.elasticIps ?? []).map((eip) => {
+    const record = interfaces.find((i) => i.eip?.allocationId === eip.allocationId);
+    return {
+      AllocationId: eip.allocationId,
+      PublicIp: eip.publicIp,
+      Domain: 'vpc',
+      PublicIpv4Pool: 'amazon',
+      NetworkBorderGroup: region,
+      ...(record
+        ? {
+            AssociationId: `eipassoc-${hashHex(eip.allocationId, 17)}`,
+            NetworkInterfaceId: record.id,
+            NetworkInterfaceOwnerId: accountId,
+            PrivateIpAddress: record.privateIp,
+            InstanceId: record.attachment?.deviceIndex === 0 ? record.attachment.instanceId : undefined,
+          }
+        : {}),
+      Tags: tagList(eip.tags),
+    };
+  });
+
+  // Volumes and their attachments.
+  const volumeList: Volume[] = [];
+  const devicesByInstance = new Map<string, Array<{ volume: WorldVolume; device: string }>>();
+  for (const volume of section.volumes ?? []) {
+    const instance = volume.instance ? need(instances, volume.instance, `volumes[${volume.id}].instance`, 'instances') : undefined;
+    const attachedSoFar = instance ? (devicesByInstance.get(instance.id) ?? []) : [];
+    const device = volume.device ?? (attachedSoFar.length === 0 ? '/dev/xvda' : `/dev/sd${String.fromCharCode(101 + attachedSoFar.length)}`);
+    if (instance) devicesByInstance.set(instance.id, [...attachedSoFar, { volume, device }]);
+    const encrypted = volume.encrypted ?? (volume.kmsKeyId ? true : (section.ebsEncryptionByDefault ?? false));
+    const type = volume.type ?? 'gp3';
+    const az = volume.az ?? (instance ? azOf(need(subnets, instance.subnet, `instances[${instance.id}].subnet`, 'subnets')) : `${region}a`);
+    const createdAt = new Date(volume.createdAt ?? instance?.launchTime ?? DEFAULT_TIME);
+    volumeList.push({
+      VolumeId: volume.id,
+      Size: volume.size ?? 8,
+      VolumeType: type,
+      Iops: volume.iops ?? (type === 'gp3' ? 3000 : type === 'gp2' ? Math.max(100, 3 * (volume.size ?? 8)) : undefined),
+      Throughput: type === 'gp3' ? 125 : undefined,
+      AvailabilityZone: az,
+      CreateTime: createdAt,
+      Encrypted: encrypted,
+      KmsKeyId: encrypted ? (volume.kmsKeyId ? kmsArn(volume.kmsKeyId) : defaultKeyArn) : undefined,
+      SnapshotId: volume.snapshot ?? '',
+      State: volume.state ?? (instance ? 'in-use' : 'available'),
+      Attachments: instance
+        ? [
+            {
+              VolumeId: volume.id,
+              InstanceId: instance.id,
+              Device: device,
+              State: 'attached',
+              AttachTime: createdAt,
+              DeleteOnTermination: volume.deleteOnTermination ?? device === '/dev/xvda',
+            },
+          ]
+        : [],
+      MultiAttachEnabled: false,
+      Tags: tagList(volume.tags),
+    });
+  }
+  const volumeById = indexBy(volumeList, (v) => v.VolumeId ?? '');
+
+  // Instances.
+  const reservations: Reservation[] = (section.instances ?? []).map((instance) => {
+    const primary = primaryInterface.get(instance.id) as InterfaceRecord;
+    const attached = interfaces
+      .filter((record) => record.attachment?.instanceId === instance.id)
+      .sort((a, b) => (a.attachment?.deviceIndex ?? 0) - (b.attachment?.deviceIndex ?? 0));
+    return {
+      ReservationId: `r-${hashHex(instance.id, 17)}`,
+      OwnerId: accountId,
+      Groups: [],
+      Instances: [instanceOf(instance, primary, attached, devicesByInstance.get(instance.id) ?? [], volumeById)],
+    };
+  });
+  function instanceOf(
+    instance: WorldInstance,
+    primary: InterfaceRecord,
+    attached: InterfaceRecord[],
+    devices: Array<{ volume: WorldVolume; device: string }>,
+    volumeIndex: Map<string, Volume>,
+  ): Instance {
+    const state = instance.state ?? 'running';
+    const windows = instance.platform === 'windows';
+    const type = instance.type ?? 't3.micro';
+    const launch = new Date(instance.launchTime ?? DEFAULT_TIME);
+    return {
+      InstanceId: instance.id,
+      ImageId: instance.image ?? `ami-${hashHex(`${region}base`, 17)}`,
+      InstanceType: type as Instance['InstanceType'],
+      KeyName: instance.keyName,
+      LaunchTime: launch,
+      Placement: { AvailabilityZone: azOf(primary.subnet), Tenancy: 'default' },
+      Monitoring: { State: instance.monitoring ? 'enabled' : 'disabled' },
+      State: { Code: STATE_CODES[state], Name: state },
+      StateTransitionReason:
+        state === 'stopped'
+          ? `User initiated (${launch
+              .toISOString()
+              .replace('T', ' ')
+              .replace(/\.\d+Z$/, ' GMT')})`
+          : '',
+      PrivateDnsName: privateDns(primary.privateIp, region),
+      PrivateIpAddress: primary.privateIp,
+      PublicDnsName: primary.publicIp ? publicDns(primary.publicIp, region) : '',
+      PublicIpAddress: primary.publicIp,
+      SubnetId: primary.subnet.id,
+      VpcId: primary.vpcId,
+      Architecture: /^[a-z]\d+g/.test(type) ? 'arm64' : 'x86_64',
+      RootDeviceName: '/dev/xvda',
+      RootDeviceType: 'ebs',
+      BlockDeviceMappings: devices.map(({ volume, device }) => ({
+        DeviceName: device,
+        Ebs: {
+          VolumeId: volume.id,
+          Status: 'attached',
+          AttachTime: volumeIndex.get(volume.id)?.Attachments?.[0]?.AttachTime,
+          DeleteOnTermination: volumeIndex.get(volume.id)?.Attachments?.[0]?.DeleteOnTermination,
+        },
+      })),
+      NetworkInterfaces: attached.map((record): InstanceNetworkInterface => {
+        const described = networkInterfaces.find((eni) => eni.NetworkInterfaceId === record.id) as NetworkInterface;
+        return {
+          NetworkInterfaceId: record.id,
+          OwnerId: accountId,
+          SubnetId: record.subnet.id,
+          VpcId: record.vpcId,
+          Description: record.description,
+          MacAddress: described.MacAddress,
+          PrivateIpAddress: record.privateIp,
+          PrivateDnsName: described.PrivateDnsName,
+          PrivateIpAddresses: described.PrivateIpAddresses?.map((p) => ({
+            Primary: p.Primary,
+            PrivateIpAddress: p.PrivateIpAddress,
+            PrivateDnsName: p.PrivateDnsName,
+            Association: described.Association,
+          })),
+          Association: described.Association
+            ? { PublicIp: described.Association.PublicIp, IpOwnerId: described.Association.IpOwnerId, PublicDnsName: described.Association.PublicDnsName }
+            : undefined,
+          Attachment: {
+            AttachmentId: described.Attachment?.AttachmentId,
+            DeviceIndex: record.attachment?.deviceIndex,
+            Status: 'attached',
+            AttachTime: record.attachment?.attachTime,
+            DeleteOnTermination: record.attachment?.deviceIndex === 0,
+          },
+          Groups: described.Groups,
+          Status: 'in-use',
+          SourceDestCheck: true,
+          InterfaceType: 'interface',
+          Ipv6Addresses: [],
+        };
+      }),
+      SecurityGroups: groupRefs(instance.securityGroups, `instances[${instance.id}].securityGroups`),
+      IamInstanceProfile: instance.instanceProfile
+        ? {
+            Arn: `arn:aws:iam::${accountId}:instance-profile/${instance.instanceProfile}`,
+            Id: `AIPA${hashHex(`${accountId}${instance.instanceProfile}`, 17).toUpperCase()}`,
+          }
+        : undefined,
+      MetadataOptions: {
+        State: 'applied',
+        HttpTokens: instance.httpTokens ?? 'required',
+        HttpPutResponseHopLimit: instance.httpTokens === 'optional' ? 1 : 2,
+        HttpEndpoint: instance.httpEndpoint ?? 'enabled',
+        HttpProtocolIpv6: 'disabled',
+        InstanceMetadataTags: 'disabled',
+      },
+      Platform: windows ? 'Windows' : undefined,
+      PlatformDetails: windows ? 'Windows' : 'Linux/UNIX',
+      UsageOperation: windows ? 'RunInstances:0002' : 'RunInstances',
+      Hypervisor: 'xen',
+      VirtualizationType: 'hvm',
+      EbsOptimized: true,
+      EnaSupport: true,
+      SourceDestCheck: true,
+      Tags: tagList(instance.tags),
+    };
+  }
+
+  // Snapshots, images, key pairs.
+  const createVolumePermissions = new Map<string, CreateVolumePermission[]>();
+  const snapshotList: Snapshot[] = (section.snapshots ?? []).map((snapshot) => {
+    const volume = snapshot.volume ? volumeById.get(snapshot.volume) : undefined;
+    const encrypted = snapshot.encrypted ?? volume?.Encrypted ?? false;
+    createVolumePermissions.set(snapshot.id, [
+      ...(snapshot.public ? [{ Group: 'all' as const }] : []),
+      ...(snapshot.sharedWith ?? []).map((UserId) => ({ UserId })),
+    ]);
+    return {
+      SnapshotId: snapshot.id,
+      OwnerId: accountId,
+      VolumeId: snapshot.volume ?? 'vol-ffffffff',
+      VolumeSize: snapshot.size ?? volume?.Size ?? 8,
+      Description: snapshot.description ?? '',
+      State: snapshot.state ?? 'completed',
+      Progress: (snapshot.state ?? 'completed') === 'completed' ? '100%' : '42%',
+      StartTime: new Date(snapshot.createdAt ?? DEFAULT_TIME),
+      Encrypted: encrypted,
+      KmsKeyId: encrypted ? (snapshot.kmsKeyId ? kmsArn(snapshot.kmsKeyId) : (volume?.KmsKeyId ?? defaultKeyArn)) : undefined,
+      StorageTier: 'standard',
+      Tags: tagList(snapshot.tags),
+    };
+  });
+  const images: Image[] = (section.images ?? []).map((image) => {
+    if (image.snapshot) need(snapshots, image.snapshot, `images[${image.id}].snapshot`, 'snapshots');
+    const snapshot = image.snapshot ? snapshotList.find((s) => s.SnapshotId === image.snapshot) : undefined;
+    const windows = image.platform === 'windows';
+    return {
+      ImageId: image.id,
+      Name: image.name,
+      Description: image.description,
+      OwnerId: accountId,
+      Public: image.public ?? false,
+      State: image.state ?? 'available',
+      CreationDate: new Date(image.createdAt ?? DEFAULT_TIME).toISOString(),
+      Architecture: image.architecture ?? 'x86_64',
+      ImageType: 'machine',
+      ImageLocation: `${accountId}/${image.name}`,
+      Platform: windows ? 'Windows' : undefined,
+      PlatformDetails: windows ? 'Windows' : 'Linux/UNIX',
+      UsageOperation: windows ? 'RunInstances:0002' : 'RunInstances',
+      RootDeviceName: '/dev/xvda',
+      RootDeviceType: 'ebs',
+      VirtualizationType: 'hvm',
+      Hypervisor: 'xen',
+      EnaSupport: true,
+      BootMode: 'uefi-preferred',
+      ImdsSupport: 'v2.0',
+      BlockDeviceMappings: [
+        {
+          DeviceName: '/dev/xvda',
+          Ebs: {
+            SnapshotId: image.snapshot,
+            VolumeSize: snapshot?.VolumeSize ?? 8,
+            VolumeType: 'gp3',
+            Encrypted: snapshot?.Encrypted ?? false,
+            DeleteOnTermination: true,
+          },
+        },
+      ],
+      Tags: tagList(image.tags),
+    };
+  });
+  const keyPairs: KeyPairInfo[] = (section.keyPairs ?? []).map((key) => ({
+    KeyPairId: key.id ?? `key-${hashHex(`${accountId}${region}${key.name}`, 17)}`,
+    KeyName: key.name,
+    KeyType: key.type ?? 'rsa',
+    KeyFingerprint:
+      key.fingerprint ??
+      ((key.type ?? 'rsa') === 'rsa'
+        ? (hashHex(`${accountId}${key.name}`, 40).match(/../g) ?? []).join(':')
+        : `${createHash('sha256').update(`${accountId}${key.name}`).digest('base64')}`),
+    CreateTime: new Date(key.createdAt ?? DEFAULT_TIME),
+    Tags: tagList(key.tags),
+  }));
+
+  // VPCs, subnets, routing, gateways, firewalls, flow logs.
+  const vpcList: Vpc[] = (section.vpcs ?? []).map((vpc) => ({
+    VpcId: vpc.id,
+    OwnerId: accountId,
+    CidrBlock: vpc.cidr,
+    CidrBlockAssociationSet: [{ AssociationId: `vpc-cidr-assoc-${hashHex(vpc.id, 17)}`, CidrBlock: vpc.cidr, CidrBlockState: { State: 'associated' } }],
+    Ipv6CidrBlockAssociationSet: vpc.ipv6Cidr
+      ? [
+          {
+            AssociationId: `vpc-cidr-assoc-${hashHex(`${vpc.id}v6`, 17)}`,
+            Ipv6CidrBlock: vpc.ipv6Cidr,
+            Ipv6CidrBlockState: { State: 'associated' },
+            NetworkBorderGroup: region,
+            Ipv6Pool: 'Amazon',
+          },
+        ]
+      : undefined,
+    IsDefault: vpc.default ?? false,
+    State: vpc.state ?? 'available',
+    InstanceTenancy: 'default',
+    DhcpOptionsId: `dopt-${hashHex(`${accountId}${region}`, 17)}`,
+    Tags: tagList(vpc.tags),
+  }));
+  const subnetList: Subnet[] = (section.subnets ?? []).map((subnet) => {
+    need(vpcs, subnet.vpc, `subnets[${subnet.id}].vpc`, 'vpcs');
+    return {
+      SubnetId: subnet.id,
+      SubnetArn: `arn:aws:ec2:${region}:${accountId}:subnet/${subnet.id}`,
+      VpcId: subnet.vpc,
+      OwnerId: accountId,
+      CidrBlock: subnet.cidr,
+      Ipv6CidrBlockAssociationSet: subnet.ipv6Cidr
+        ? [{ AssociationId: `subnet-cidr-assoc-${hashHex(subnet.id, 17)}`, Ipv6CidrBlock: subnet.ipv6Cidr, Ipv6CidrBlockState: { State: 'associated' } }]
+        : [],
+      AvailabilityZone: azOf(subnet),
+      AvailabilityZoneId: availabilityZoneId(region, azOf(subnet)),
+      AvailableIpAddressCount: Math.max(0, cidrParts(subnet.cidr).size - 5 - (usedIps.get(subnet.id) ?? 0)),
+      MapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch ?? false,
+      DefaultForAz: subnet.defaultForAz ?? false,
+      State: 'available',
+      Tags: tagList(subnet.tags),
+    };
+  });
+  const routeTables: RouteTable[] = (section.routeTables ?? []).map((table) => {
+    const vpc = need(vpcs, table.vpc, `routeTables[${table.id}].vpc`, 'vpcs');
+    const routes: Route[] = [
+      { DestinationCidrBlock: vpc.cidr, GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' },
+      ...(vpc.ipv6Cidr ? [{ DestinationIpv6CidrBlock: vpc.ipv6Cidr, GatewayId: 'local', State: 'active' as const, Origin: 'CreateRouteTable' as const }] : []),
+      ...(table.routes ?? []).map((route): Route => {
+        const destination = route.destination.startsWith('pl-')
+          ? { DestinationPrefixListId: route.destination }
+          : route.destination.includes(':')
+            ? { DestinationIpv6CidrBlock: route.destination }
+            : { DestinationCidrBlock: route.destination };
+        const prefix = route.target.split('-')[0];
+        const target =
+          prefix === 'nat'
+            ? { NatGatewayId: route.target }
+            : prefix === 'pcx'
+              ? { VpcPeeringConnectionId: route.target }
+              : prefix === 'tgw'
+                ? { TransitGatewayId: route.target }
+                : prefix === 'eigw'
+                  ? { EgressOnlyInternetGatewayId: route.target }
+                  : prefix === 'eni'
+                    ? { NetworkInterfaceId: route.target }
+                    : prefix === 'i'
+                      ? { InstanceId: route.target }
+                      : { GatewayId: route.target };
+        return { ...destination, ...target, State: route.state ?? 'active', Origin: 'CreateRoute' };
+      }),
+    ];
+    const associations = [
+      ...(table.main
+        ? [
+            {
+              Main: true,
+              RouteTableAssociationId: `rtbassoc-${hashHex(`${table.id}main`, 17)}`,
+              RouteTableId: table.id,
+              AssociationState: { State: 'associated' as const },
+            },
+          ]
+        : []),
+      ...(table.subnets ?? []).map((subnetId) => {
+        need(subnets, subnetId, `routeTables[${table.id}].subnets`, 'subnets');
+        return {
+          Main: false,
+          RouteTableAssociationId: `rtbassoc-${hashHex(`${table.id}${subnetId}`, 17)}`,
+          RouteTableId: table.id,
+          SubnetId: subnetId,
+          AssociationState: { State: 'associated' as const },
+        };
+      }),
+    ];
+    return {
+      RouteTableId: table.id,
+      VpcId: table.vpc,
+      OwnerId: accountId,
+      Routes: routes,
+      Associations: associations,
+      PropagatingVgws: [],
+      Tags: tagList(table.tags),
+    };
+  });
+  const internetGateways: InternetGateway[] = (section.internetGateways ?? []).map((gateway) => {
+    if (gateway.vpc) need(vpcs, gateway.vpc, `internetGateways[${gateway.id}].vpc`, 'vpcs');
+    return {
+      InternetGatewayId: gateway.id,
+      OwnerId: accountId,
+      Attachments: gateway.vpc ? [{ VpcId: gateway.vpc, State: 'attached' }] : [],
+      Tags: tagList(gateway.tags),
+    };
+  });
+  const natGateways: NatGateway[] = (section.natGateways ?? []).map((nat) => {
+    const record = natInterface.get(nat.id) as InterfaceRecord;
+    return {
+      NatGatewayId: nat.id,
+      SubnetId: nat.subnet,
+      VpcId: record.vpcId,
+      State: nat.state ?? 'available',
+      ConnectivityType: nat.connectivity ?? (nat.eip ? 'public' : 'private'),
+      CreateTime: new Date(nat.createdAt ?? DEFAULT_TIME),
+      NatGatewayAddresses: [
+        {
+          AllocationId: nat.eip,
+          NetworkInterfaceId: record.id,
+          PrivateIp: record.privateIp,
+          PublicIp: record.publicIp,
+          IsPrimary: true,
+          Status: 'succeeded',
+          AssociationId: nat.eip ? `eipassoc-${hashHex(nat.eip, 17)}` : undefined,
+        },
+      ],
+      Tags: tagList(nat.tags),
+    };
+  });
+  const vpnGateways: VpnGateway[] = (section.vpnGateways ?? []).map((gateway) => {
+    if (gateway.vpc) need(vpcs, gateway.vpc, `vpnGateways[${gateway.id}].vpc`, 'vpcs');
+    return {
+      VpnGatewayId: gateway.id,
+      State: gateway.state ?? 'available',
+      Type: 'ipsec.1',
+      AmazonSideAsn: gateway.asn ?? 64512,
+      VpcAttachments: gateway.vpc ? [{ VpcId: gateway.vpc, State: 'attached' }] : [],
+      Tags: tagList(gateway.tags),
+    };
+  });
+  const permission = (rule: WorldSecurityGroupRule, path: string): IpPermission => {
+    const protocolNumber = PROTOCOL_NUMBERS[rule.protocol];
+    const ipProtocol = protocolNumber === '-1' ? '-1' : rule.protocol;
+    const range = portRange(rule.ports);
+    const ports =
+      ipProtocol === '-1'
+        ? {}
+        : ipProtocol === 'icmp' || ipProtocol === 'icmpv6'
+          ? { FromPort: rule.icmpType ?? -1, ToPort: rule.icmpCode ?? -1 }
+          : ipProtocol === 'tcp' || ipProtocol === 'udp'
+            ? { FromPort: range?.from ?? 0, ToPort: range?.to ?? 65535 }
+            : {};
+    return {
+      IpProtocol: ipProtocol,
+      ...ports,
+      IpRanges: (rule.cidrs ?? []).map((CidrIp) => ({ CidrIp, Description: rule.description })),
+      Ipv6Ranges: (rule.ipv6Cidrs ?? []).map((CidrIpv6) => ({ CidrIpv6, Description: rule.description })),
+      PrefixListIds: (rule.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId, Description: rule.description })),
+      UserIdGroupPairs: (rule.groups ?? []).map((reference) => {
+        const [owner, groupId] = reference.includes('/') ? reference.split('/') : [accountId, reference];
+        if (owner === accountId) need(groups, groupId, path, 'securityGroups');
+        return { GroupId: groupId, UserId: owner, Description: rule.description };
+      }),
+    };
+  };
+  const securityGroups: SecurityGroup[] = (section.securityGroups ?? []).map((group) => {
+    need(vpcs, group.vpc, `securityGroups[${group.id}].vpc`, 'vpcs');
+    return {
+      GroupId: group.id,
+      GroupName: group.name,
+      Description: group.description ?? (group.name === 'default' ? 'default VPC security group' : group.name),
+      VpcId: group.vpc,
+      OwnerId: accountId,
+      SecurityGroupArn: `arn:aws:ec2:${region}:${accountId}:security-group/${group.id}`,
+      IpPermissions: (group.ingress ?? []).map((rule) => permission(rule, `securityGroups[${group.id}].ingress`)),
+      IpPermissionsEgress: (group.egress ?? [{ protocol: 'all', cidrs: ['0.0.0.0/0'] }]).map((rule) => permission(rule, `securityGroups[${group.id}].egress`)),
+      Tags: tagList(group.tags),
+    };
+  });
+  const aclEntry = (entry: WorldNetworkAclEntry): NetworkAclEntry => {
+    const protocolNumber = PROTOCOL_NUMBERS[entry.protocol] ?? entry.protocol;
+    const range = portRange(entry.ports);
+    return {
+      RuleNumber: entry.rule,
+      Protocol: protocolNumber,
+      RuleAction: entry.action,
+      Egress: entry.egress ?? false,
+      ...(entry.cidr.includes(':') ? { Ipv6CidrBlock: entry.cidr } : { CidrBlock: entry.cidr }),
+      ...(protocolNumber === '6' || protocolNumber === '17' ? { PortRange: { From: range?.from ?? 0, To: range?.to ?? 65535 } } : {}),
+      ...(protocolNumber === '1' || protocolNumber === '58' ? { IcmpTypeCode: { Type: entry.icmpType ?? -1, Code: entry.icmpCode ?? -1 } } : {}),
+    };
+  };
+  const networkAcls: NetworkAcl[] = (section.networkAcls ?? []).map((acl) => {
+    const vpc = need(vpcs, acl.vpc, `networkAcls[${acl.id}].vpc`, 'vpcs');
+    const finalDeny: WorldNetworkAclEntry[] = [false, true].flatMap((egress) => [
+      { rule: 32767, egress, action: 'deny' as const, protocol: 'all', cidr: '0.0.0.0/0' },
+      ...(vpc.ipv6Cidr ? [{ rule: 32767, egress, action: 'deny' as const, protocol: 'all', cidr: '::/0' }] : []),
+    ]);
+    const entries = [...(acl.entries ?? []), ...finalDeny]
+      .map(aclEntry)
+      .sort((a, b) => Number(a.Egress) - Number(b.Egress) || (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+    return {
+      NetworkAclId: acl.id,
+      VpcId: acl.vpc,
+      OwnerId: accountId,
+      IsDefault: acl.default ?? false,
+      Entries: entries,
+      Associations: (acl.subnets ?? []).map((subnetId) => {
+        need(subnets, subnetId, `networkAcls[${acl.id}].subnets`, 'subnets');
+        return { NetworkAclAssociationId: `aclassoc-${hashHex(`${acl.id}${subnetId}`, 17)}`, NetworkAclId: acl.id, SubnetId: subnetId };
+      }),
+      Tags: tagList(acl.tags),
+    };
+  });
+  const flowLogs: FlowLog[] = (section.flowLogs ?? []).map((log) => {
+    const type = log.destinationType ?? 's3';
+    const destination =
+      type === 's3'
+        ? log.destination.startsWith('arn:')
+          ? log.destination
+          : `arn:aws:s3:::${log.destination}`
+        : type === 'cloud-watch-logs'
+          ? `arn:aws:logs:${region}:${accountId}:log-group:${log.destination}`
+          : log.destination;
+    return {
+      FlowLogId: log.id,
+      FlowLogStatus: log.status ?? 'ACTIVE',
+      ResourceId: log.resource,
+      TrafficType: log.trafficType ?? 'ALL',
+      LogDestinationType: type,
+      LogDestination: destination,
+      LogGroupName: type === 'cloud-watch-logs' ? log.destination : undefined,
+      DeliverLogsPermissionArn: type === 'cloud-watch-logs' ? `arn:aws:iam::${accountId}:role/vpc-flow-logs` : undefined,
+      DeliverLogsStatus: 'SUCCESS',
+      CreationTime: new Date(log.createdAt ?? DEFAULT_TIME),
+      LogFormat:
+        '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+      MaxAggregationInterval: 600,
+      Tags: tagList(log.tags),
+    };
+  });
+
+  return {
+    vpcs: vpcList,
+    subnets: subnetList,
+    routeTables,
+    internetGateways,
+    natGateways,
+    vpnGateways,
+    securityGroups,
+    networkAcls,
+    networkInterfaces,
+    addresses,
+    reservations,
+    volumes: volumeList,
+    snapshots: snapshotList,
+    createVolumePermissions,
+    images,
+    keyPairs,
+    flowLogs,
+    ebsEncryptionByDefault: section.ebsEncryptionByDefault ?? false,
+    ebsDefaultKmsKeyId: section.ebsDefaultKmsKeyId ? kmsArn(section.ebsDefaultKmsKeyId) : `arn:aws:kms:${region}:${accountId}:alias/aws/ebs`,
+  };
+}
+
+/** `use1-az1` for us-east-1a (the real mapping differs per account; this one is stable). */
+function availabilityZoneId(region: string, zone: string): string {
+  const [area, direction, number] = region.split('-');
+  return `${area}${direction?.[0] ?? ''}${number ?? ''}-az${zone.charCodeAt(zone.length - 1) - 96}`;
+}
+
+function privateDns(ip: string, region: string): string {
+  return `ip-${ip.replace(/\./g, '-')}.${region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`}`;
+}
+
+function publicDns(ip: string, region: string): string {
+  return `ec2-${ip.replace(/\./g, '-')}.${region === 'us-east-1' ? 'compute-1' : `${region}.compute`}.amazonaws.com`;
+}
+
+/** Models by section object: a section is fixed for the life of a simulated world. */
+const models = new WeakMap<WorldEc2, Ec2Model>();
+
+function sectionIn(world: World, accountId: string, region: string): WorldEc2 | undefined {
+  return world.accounts.find((a) => a.id === accountId)?.regions?.[region]?.ec2 as WorldEc2 | undefined;
+}
+
+/** The model of any account's section in a region (other accounts' public snapshots and images). */
+function modelIn(world: World, accountId: string, region: string): Ec2Model {
+  const section = sectionIn(world, accountId, region);
+  if (!section) return buildEc2Model({}, accountId, region);
+  let model = models.get(section);
+  if (!model) {
+    const kms = world.accounts.find((a) => a.id === accountId)?.regions?.[region]?.kms as WorldKms | undefined;
+    model = buildEc2Model(section, accountId, region, kms);
+    models.set(section, model);
+  }
+  return model;
+}
+
+function modelOf(context: SimCallContext): Ec2Model {
+  return modelIn(context.world, context.account.id, context.region);
+}
+
+/**
+ * Peering connections as this account and region see them: the ones it requested (in its own
+ * section) and the ones other accounts or regions requested with it as the accepter.
+ */
+function peeringConnections(context: SimCallContext): VpcPeeringConnection[] {
+  const { world, region } = context;
+  const accountId = context.account.id;
+  const found: Array<{ connection: WorldPeeringConnection; owner: string; region: string }> = [];
+  for (const account of world.accounts) {
+    for (const [sectionRegion, sections] of Object.entries(account.regions ?? {})) {
+      for (const connection of (sections.ec2 as WorldEc2 | undefined)?.peeringConnections ?? []) {
+        const requesterHere = account.id === accountId && sectionRegion === region;
+        const accepterHere = (connection.accepter.account ?? account.id) === accountId && (connection.accepter.region ?? sectionRegion) === region;
+        if (requesterHere || accepterHere) found.push({ connection, owner: account.id, region: sectionRegion });
+      }
+    }
+  }
+  return found.map(({ connection, owner, region: requesterRegion }) => {
+    const accepterOwner = connection.accepter.account ?? owner;
+    const accepterRegion = connection.accepter.region ?? requesterRegion;
+    const requesterCidr = sectionIn(world, owner, requesterRegion)?.vpcs?.find((v) => v.id === connection.requesterVpc)?.cidr;
+    const accepterCidr = sectionIn(world, accepterOwner, accepterRegion)?.vpcs?.find((v) => v.id === connection.accepter.vpc)?.cidr ?? connection.accepter.cidr;
+    const status = connection.status ?? 'active';
+    return {
+      VpcPeeringConnectionId: connection.id,
+      Status: { Code: status, Message: status === 'active' ? 'Active' : status },
+      RequesterVpcInfo: {
+        OwnerId: owner,
+        VpcId: connection.requesterVpc,
+        Region: requesterRegion,
+        CidrBlock: requesterCidr,
+        CidrBlockSet: requesterCidr ? [{ CidrBlock: requesterCidr }] : [],
+      },
+      AccepterVpcInfo: {
+        OwnerId: accepterOwner,
+        VpcId: connection.accepter.vpc,
+        Region: accepterRegion,
+        CidrBlock: accepterCidr,
+        CidrBlockSet: accepterCidr ? [{ CidrBlock: accepterCidr }] : [],
+      },
+      Tags: tagList(connection.tags),
+    };
+  });
+}
+
+/** Snapshots visible to the caller: its own, others' public ones, and those shared with it. */
+function visibleSnapshots(context: SimCallContext): Array<{ snapshot: Snapshot; owner: string }> {
+  const own = modelOf(context).snapshots.map((snapshot) => ({ snapshot, owner: context.account.id }));
+  const others = context.world.accounts
+    .filter((account) => account.id !== context.account.id)
+    .flatMap((account) => {
+      if (!sectionIn(context.world, account.id, context.region)?.snapshots?.length) return [];
+      const model = modelIn(context.world, account.id, context.region);
+      return model.snapshots
+        .filter((s) => (model.createVolumePermissions.get(s.SnapshotId ?? '') ?? []).some((p) => p.Group === 'all' || p.UserId === context.account.id))
+        .map((snapshot) => ({ snapshot, owner: account.id }));
+    });
+  return [...own, ...others];
+}
+
+function visibleImages(context: SimCallContext): Array<{ image: Image; owner: string }> {
+  const own = modelOf(context).images.map((image) => ({ image, owner: context.account.id }));
+  const others = context.world.accounts
+    .filter((account) => account.id !== context.account.id)
+    .flatMap((account) => {
+      if (!sectionIn(context.world, account.id, context.region)?.images?.some((image) => image.public)) return [];
+      return modelIn(context.world, account.id, context.region)
+        .images.filter((image) => image.Public)
+        .map((image) => ({ image, owner: account.id }));
+    });
+  return [...own, ...others];
+}
+
+/** `Owners` / `OwnerIds`: `self`, account ids, or `amazon` (AWS's own images, none here). */
+function ownedBy(owners: string[] | undefined, owner: string, caller: string): boolean {
+  if (!owners?.length) return true;
+  return owners.some((o) => (o === 'self' ? owner === caller : o === owner));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simulator
+// ---------------------------------------------------------------------------------------------
+
+/** The heavy Describe calls whose unfiltered, unpaginated form has its own smaller bucket (references §5). */
+const HEAVY_OPERATIONS = new Set(['DescribeInstances', 'DescribeNetworkInterfaces', 'DescribeSecurityGroups', 'DescribeSnapshots', 'DescribeVolumes']);
+
+const tagsOfTagged = (item: { Tags?: Tag[] }) => item.Tags;
+
+export const ec2Simulator: ServiceSimulator = {
+  service: 'ec2',
+  clientName: 'EC2Client',
+  scope: 'regional',
+  schema: ec2WorldSchema,
+  accessDeniedName: 'UnauthorizedOperation',
+  throttlingName: 'RequestLimitExceeded',
+  // The bucket is chosen per operation only, so the five heavy operations always get the 50/10
+  // bucket here, a stricter approximation of AWS (which uses it only for their unfiltered form).
+  bucket: (operation) => (HEAVY_OPERATIONS.has(operation) ? { capacity: 50, refillPerSecond: 10 } : { capacity: 100, refillPerSecond: 20 }),
+  handlers: {
+    DescribeVpcsCommand: defineHandler<DescribeVpcsCommandInput, DescribeVpcsCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).vpcs, input.VpcIds, (v) => v.VpcId, 'InvalidVpcID.NotFound', 'vpc ID');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'vpc-id': (v) => v.VpcId,
+          'is-default': (v) => v.IsDefault,
+          state: (v) => v.State,
+          'cidr-block-association.cidr-block': (v) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock),
+          'owner-id': (v) => v.OwnerId,
+        },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.standard);
+      return { Vpcs: page.items, NextToken: page.nextToken };
+    }),
+    DescribeSubnetsCommand: defineHandler<DescribeSubnetsCommandInput, DescribeSubnetsCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).subnets, input.SubnetIds, (s) => s.SubnetId, 'InvalidSubnetID.NotFound', 'subnet ID');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'subnet-id': (s) => s.SubnetId,
+          'vpc-id': (s) => s.VpcId,
+          'availability-zone': (s) => s.AvailabilityZone,
+          state: (s) => s.State,
+          'default-for-az': (s) => s.DefaultForAz,
+          'map-public-ip-on-launch': (s) => s.MapPublicIpOnLaunch,
+        },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.standard);
+      return { Subnets: page.items, NextToken: page.nextToken };
+    }),
+    DescribeRouteTablesCommand: defineHandler<DescribeRouteTablesCommandInput, DescribeRouteTablesCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).routeTables, input.RouteTableIds, (t) => t.RouteTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'route-table-id': (t) => t.RouteTableId,
+          'vpc-id': (t) => t.VpcId,
+          'association.subnet-id': (t) => t.Associations?.map((a) => a.SubnetId),
+          'association.main': (t) => t.Associations?.some((a) => a.Main) ?? false,
+        },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.small);
+      return { RouteTables: page.items, NextToken: page.nextToken };
+    }),
+    DescribeInternetGatewaysCommand: defineHandler<DescribeInternetGatewaysCommandInput, DescribeInternetGatewaysCommandOutput>((input, context) => {
+      let items = byIds(
+        modelOf(context).internetGateways,
+        input.InternetGatewayIds,
+        (g) => g.InternetGatewayId,
+        'InvalidInternetGatewayID.NotFound',
+        'internet gateway ID',
+      );
+      items = applyFilters(
+        items,
+        input.Filters,
+        { 'internet-gateway-id': (g) => g.InternetGatewayId, 'attachment.vpc-id': (g) => g.Attachments?.map((a) => a.VpcId) },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.standard);
+      return { InternetGateways: page.items, NextToken: page.nextToken };
+    }),
+    DescribeNatGatewaysCommand: defineHandler<DescribeNatGatewaysCommandInput, DescribeNatGatewaysCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).natGateways, input.NatGatewayIds, (g) => g.NatGatewayId, 'NatGatewayNotFound', 'NAT gateway');
+      items = applyFilters(
+        items,
+        input.Filter,
+        { 'nat-gateway-id': (g) => g.NatGatewayId, 'vpc-id': (g) => g.VpcId, 'subnet-id': (g) => g.SubnetId, state: (g) => g.State },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.standard);
+      return { NatGateways: page.items, NextToken: page.nextToken };
+    }),
+    DescribeVpnGatewaysCommand: defineHandler<DescribeVpnGatewaysCommandInput, DescribeVpnGatewaysCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).vpnGateways, input.VpnGatewayIds, (g) => g.VpnGatewayId, 'InvalidVpnGatewayID.NotFound', 'VPN gateway ID');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'vpn-gateway-id': (g) => g.VpnGatewayId,
+          'attachment.vpc-id': (g) => g.VpcAttachments?.map((a) => a.VpcId),
+          state: (g) => g.State,
+          type: (g) => g.Type,
+        },
+        tagsOfTagged,
+      );
+      return { VpnGateways: items };
+    }),
+    DescribeNetworkInterfacesCommand: defineHandler<DescribeNetworkInterfacesCommandInput, DescribeNetworkInterfacesCommandOutput>((input, context) => {
+      let items = byIds(
+        modelOf(context).networkInterfaces,
+        input.NetworkInterfaceIds,
+        (i) => i.NetworkInterfaceId,
+        'InvalidNetworkInterfaceID.NotFound',
+        'network interface ID',
+      );
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'network-interface-id': (i) => i.NetworkInterfaceId,
+          'vpc-id': (i) => i.VpcId,
+          'subnet-id': (i) => i.SubnetId,
+          'attachment.instance-id': (i) => i.Attachment?.InstanceId,
+          'group-id': (i) => i.Groups?.map((g) => g.GroupId),
+          'interface-type': (i) => i.InterfaceType,
+          status: (i) => i.Status,
+        },
+        (i) => i.TagSet,
+      );
+      const page = paged(items, input, context, RANGE.standard);
+      return { NetworkInterfaces: page.items, NextToken: page.nextToken };
+    }),
+    DescribeAddressesCommand: defineHandler<DescribeAddressesCommandInput, DescribeAddressesCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).addresses, input.AllocationIds, (a) => a.AllocationId, 'InvalidAllocationID.NotFound', 'allocation ID');
+      items = byIds(items, input.PublicIps, (a) => a.PublicIp, 'InvalidAddress.NotFound', 'address');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'allocation-id': (a) => a.AllocationId,
+          'public-ip': (a) => a.PublicIp,
+          'instance-id': (a) => a.InstanceId,
+          'network-interface-id': (a) => a.NetworkInterfaceId,
+          domain: (a) => a.Domain,
+        },
+        tagsOfTagged,
+      );
+      return { Addresses: items };
+    }),
+    DescribeVpcPeeringConnectionsCommand: defineHandler<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>(
+      (input, context) => {
+        let items = byIds(
+          peeringConnections(context),
+          input.VpcPeeringConnectionIds,
+          (c) => c.VpcPeeringConnectionId,
+          'InvalidVpcPeeringConnectionID.NotFound',
+          'vpc peering connection ID',
+        );
+        items = applyFilters(
+          items,
+          input.Filters,
+          {
+            'vpc-peering-connection-id': (c) => c.VpcPeeringConnectionId,
+            'status-code': (c) => c.Status?.Code,
+            'requester-vpc-info.vpc-id': (c) => c.RequesterVpcInfo?.VpcId,
+            'accepter-vpc-info.vpc-id': (c) => c.AccepterVpcInfo?.VpcId,
+            'requester-vpc-info.owner-id': (c) => c.RequesterVpcInfo?.OwnerId,
+            'accepter-vpc-info.owner-id': (c) => c.AccepterVpcInfo?.OwnerId,
+          },
+          tagsOfTagged,
+        );
+        const page = paged(items, input, context, RANGE.standard);
+        return { VpcPeeringConnections: page.items, NextToken: page.nextToken };
+      },
+    ),
+    DescribeFlowLogsCommand: defineHandler<DescribeFlowLogsCommandInput, DescribeFlowLogsCommandOutput>((input, context) => {
+      let items = modelOf(context).flowLogs;
+      if (input.FlowLogIds?.length) items = items.filter((log) => input.FlowLogIds?.includes(log.FlowLogId ?? ''));
+      items = applyFilters(
+        items,
+        input.Filter,
+        {
+          'resource-id': (l) => l.ResourceId,
+          'flow-log-id': (l) => l.FlowLogId,
+          'log-destination-type': (l) => l.LogDestinationType,
+          'traffic-type': (l) => l.TrafficType,
+          'deliver-log-status': (l) => l.DeliverLogsStatus,
+        },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.any);
+      return { FlowLogs: page.items, NextToken: page.nextToken };
+    }),
+    DescribeSecurityGroupsCommand: defineHandler<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).securityGroups, input.GroupIds, (g) => g.GroupId, 'InvalidGroup.NotFound', 'security group');
+      items = byIds(items, input.GroupNames, (g) => g.GroupName, 'InvalidGroup.NotFound', 'security group');
+      items = applyFilters(
+        items,
+        input.Filters,
+        { 'group-id': (g) => g.GroupId, 'group-name': (g) => g.GroupName, 'vpc-id': (g) => g.VpcId, 'owner-id': (g) => g.OwnerId },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.standard, input.GroupIds);
+      return { SecurityGroups: page.items, NextToken: page.nextToken };
+    }),
+    DescribeNetworkAclsCommand: defineHandler<DescribeNetworkAclsCommandInput, DescribeNetworkAclsCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).networkAcls, input.NetworkAclIds, (a) => a.NetworkAclId, 'InvalidNetworkAclID.NotFound', 'network ACL ID');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'network-acl-id': (a) => a.NetworkAclId,
+          'vpc-id': (a) => a.VpcId,
+          default: (a) => a.IsDefault,
+          'association.subnet-id': (a) => a.Associations?.map((x) => x.SubnetId),
+        },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.small);
+      return { NetworkAcls: page.items, NextToken: page.nextToken };
+    }),
+    DescribeInstancesCommand: defineHandler<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>((input, context) => {
+      const instanceOf = (r: Reservation) => r.Instances?.[0] as Instance;
+      let items = byIds(modelOf(context).reservations, input.InstanceIds, (r) => instanceOf(r).InstanceId, 'InvalidInstanceID.NotFound', 'instance ID');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'instance-id': (r) => instanceOf(r).InstanceId,
+          'instance-state-name': (r) => instanceOf(r).State?.Name,
+          'instance-type': (r) => instanceOf(r).InstanceType,
+          'vpc-id': (r) => instanceOf(r).VpcId,
+          'subnet-id': (r) => instanceOf(r).SubnetId,
+          'image-id': (r) => instanceOf(r).ImageId,
+          'key-name': (r) => instanceOf(r).KeyName,
+          'iam-instance-profile.arn': (r) => instanceOf(r).IamInstanceProfile?.Arn,
+          'metadata-options.http-tokens': (r) => instanceOf(r).MetadataOptions?.HttpTokens,
+          'instance.group-id': (r) => instanceOf(r).SecurityGroups?.map((g) => g.GroupId),
+        },
+        (r) => instanceOf(r).Tags,
+      );
+      const page = paged(items, input, context, RANGE.standard, input.InstanceIds);
+      return { Reservations: page.items, NextToken: page.nextToken };
+    }),
+    DescribeVolumesCommand: defineHandler<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).volumes, input.VolumeIds, (v) => v.VolumeId, 'InvalidVolume.NotFound', 'volume');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'volume-id': (v) => v.VolumeId,
+          status: (v) => v.State,
+          encrypted: (v) => v.Encrypted,
+          'attachment.instance-id': (v) => v.Attachments?.map((a) => a.InstanceId),
+          'snapshot-id': (v) => v.SnapshotId,
+          'availability-zone': (v) => v.AvailabilityZone,
+          'volume-type': (v) => v.VolumeType,
+        },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.volumes, input.VolumeIds);
+      return { Volumes: page.items, NextToken: page.nextToken };
+    }),
+    DescribeSnapshotsCommand: defineHandler<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput>((input, context) => {
+      let items = visibleSnapshots(context)
+        .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
+        .map(({ snapshot }) => snapshot);
+      items = byIds(items, input.SnapshotIds, (s) => s.SnapshotId, 'InvalidSnapshot.NotFound', 'snapshot');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'snapshot-id': (s) => s.SnapshotId,
+          'volume-id': (s) => s.VolumeId,
+          'owner-id': (s) => s.OwnerId,
+          status: (s) => s.State,
+          encrypted: (s) => s.Encrypted,
+        },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.standard, input.SnapshotIds);
+      return { Snapshots: page.items, NextToken: page.nextToken };
+    }),
+    DescribeSnapshotAttributeCommand: defineHandler<DescribeSnapshotAttributeCommandInput, DescribeSnapshotAttributeCommandOutput>((input, context) => {
+      const model = modelOf(context);
+      if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId))
+        ec2Error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
+      if (input.Attribute === 'productCodes') return { SnapshotId: input.SnapshotId, ProductCodes: [] };
+      if (input.Attribute !== 'createVolumePermission') ec2Error('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid.`);
+      return { SnapshotId: input.SnapshotId, CreateVolumePermissions: model.createVolumePermissions.get(input.SnapshotId ?? '') ?? [] };
+    }),
+    DescribeImagesCommand: defineHandler<DescribeImagesCommandInput, DescribeImagesCommandOutput>((input, context) => {
+      let items = visibleImages(context)
+        .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
+        .map(({ image }) => image);
+      items = byIds(items, input.ImageIds, (i) => i.ImageId, 'InvalidAMIID.NotFound', 'image id');
+      items = applyFilters(
+        items,
+        input.Filters,
+        {
+          'image-id': (i) => i.ImageId,
+          name: (i) => i.Name,
+          state: (i) => i.State,
+          'is-public': (i) => i.Public,
+          'owner-id': (i) => i.OwnerId,
+          architecture: (i) => i.Architecture,
+        },
+        tagsOfTagged,
+      );
+      const page = paged(items, input, context, RANGE.any, input.ImageIds);
+      return { Images: page.items, NextToken: page.nextToken };
+    }),
+    DescribeKeyPairsCommand: defineHandler<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>((input, context) => {
+      let items = byIds(modelOf(context).keyPairs, input.KeyNames, (k) => k.KeyName, 'InvalidKeyPair.NotFound', 'key pair');
+      items = byIds(items, input.KeyPairIds, (k) => k.KeyPairId, 'InvalidKeyPair.NotFound', 'key pair');
+      items = applyFilters(
+        items,
+        input.Filters,
+        { 'key-name': (k) => k.KeyName, 'key-pair-id': (k) => k.KeyPairId, fingerprint: (k) => k.KeyFingerprint },
+        tagsOfTagged,
+      );
+      return { KeyPairs: items };
+    }),
+    GetEbsEncryptionByDefaultCommand: defineHandler<GetEbsEncryptionByDefaultCommandInput, GetEbsEncryptionByDefaultCommandOutput>((_input, context) => ({
+      EbsEncryptionByDefault: modelOf(context).ebsEncryptionByDefault,
+    })),
+    GetEbsDefaultKmsKeyIdCommand: defineHandler<GetEbsDefaultKmsKeyIdCommandInput, GetEbsDefaultKmsKeyIdCommandOutput>((_input, context) => ({
+      KmsKeyId: modelOf(context).ebsDefaultKmsKeyId,
+    })),
+  },
+  generate: generateEc2Section,
+};

@@ -1,0 +1,15 @@
+import * as path from 'node:path';
+import type { AwsServiceModule } from '../types';
+import { LambdaEntities } from './schema';
+import { lambdaFunctionsCollector } from './collectors';
+import { lambdaSimulator } from './sim/simulator';
+
+export const lambdaService: AwsServiceModule = {
+  service: 'lambda',
+  title: 'Lambda',
+  serviceEntity: LambdaEntities.SERVICE,
+  serviceFunctions: ['serverless', 'compute'],
+  collectors: [lambdaFunctionsCollector],
+  simulators: [lambdaSimulator],
+  demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
+};
