@@ -32,67 +32,12 @@ export interface RateLimitRule {
 }
 
 /**
- * AWS's buckets (references §5). EC2 is documented; the other services publish quotas per second
- * that are far above what one account and region needs, or none at all (IAM, STS), so their rows
- * are conservative paces that keep the ingester clear of the throttling that does exist.
+ * The buckets of the engine's own calls (references §5): Organizations and STS. Each service module
+ * declares its own rows (`rateLimits` in `services/<svc>/rate-limits.ts`) beside its collectors;
+ * `services/index.ts` registers them all here when it loads, so adding a service never touches this
+ * file. Where AWS publishes no per-second figure, a row is a conservative pace that says so.
  */
-export const RATE_LIMITS: readonly RateLimitRule[] = [
-  {
-    service: 'ec2',
-    actionClass: 'unfiltered-unpaginated-non-mutating',
-    // AWS applies the smaller bucket only to unfiltered, unpaginated calls of these actions; the
-    // pacer applies it to every call of them, which costs nothing for paginated collectors (a few
-    // pages per region) and never overdraws when a collector forgets to paginate.
-    operations: ['DescribeInstances', 'DescribeNetworkInterfaces', 'DescribeSecurityGroups', 'DescribeSnapshots', 'DescribeVolumes'],
-    limit: { capacity: 50, refillPerSecond: 10 },
-    scope: 'region',
-    perOperation: true,
-    source: 'EC2 API request throttling: unfiltered and unpaginated non-mutating actions',
-  },
-  {
-    service: 'ec2',
-    actionClass: 'non-mutating',
-    operations: /^(Describe|List|Get|Search)/,
-    limit: { capacity: 100, refillPerSecond: 20 },
-    scope: 'region',
-    perOperation: true,
-    source: 'EC2 API request throttling: non-mutating actions',
-  },
-  {
-    service: 'ec2',
-    actionClass: 'mutating',
-    limit: { capacity: 200, refillPerSecond: 5 },
-    scope: 'region',
-    perOperation: true,
-    source: 'EC2 API request throttling: mutating actions',
-  },
-  {
-    service: 'kms',
-    actionClass: 'read',
-    // KMS's published read quotas are hundreds to thousands per second; 50/s per action is a
-    // fraction of them and more than one region's keys need.
-    limit: { capacity: 100, refillPerSecond: 50 },
-    scope: 'region',
-    perOperation: true,
-    source: 'KMS request quotas (paced well below them)',
-  },
-  {
-    service: 'acm',
-    actionClass: 'ListCertificates',
-    operations: ['ListCertificates'],
-    limit: { capacity: 2, refillPerSecond: 1 },
-    scope: 'region',
-    perOperation: true,
-    source: 'ACM API rate quotas: ListCertificates 1 request per second (aws-api-limits.md: quoted copy, may be dated)',
-  },
-  {
-    service: 'acm',
-    actionClass: 'certificate-reads',
-    limit: { capacity: 10, refillPerSecond: 10 },
-    scope: 'region',
-    perOperation: true,
-    source: 'ACM API rate quotas: DescribeCertificate and ListTagsForCertificate 10 requests per second',
-  },
+export const ENGINE_RATE_LIMITS: readonly RateLimitRule[] = [
   {
     service: 'organizations',
     actionClass: 'all',
@@ -102,103 +47,12 @@ export const RATE_LIMITS: readonly RateLimitRule[] = [
     source: 'Organizations API throttling (about 10 requests per second)',
   },
   {
-    service: 'route53',
-    actionClass: 'all',
-    limit: { capacity: 5, refillPerSecond: 5 },
-    scope: 'account',
-    perOperation: false,
-    source: 'Route 53: 5 requests per second per account',
-  },
-  {
-    service: 'iam',
-    actionClass: 'read',
-    // No published per-second quota; limits are account-wide and shared with the console. The
-    // project assumes a moderate bucket per action (the simulated IAM uses the same).
-    limit: { capacity: 100, refillPerSecond: 40 },
-    scope: 'account',
-    perOperation: true,
-    source: 'IAM publishes no per-second quota (assumed: 100 tokens, 40/s per action)',
-  },
-  {
     service: 'sts',
     actionClass: 'all',
     limit: { capacity: 100, refillPerSecond: 20 },
     scope: 'account',
     perOperation: true,
     source: 'STS publishes no per-second quota (paced like EC2 non-mutating)',
-  },
-  {
-    service: 's3',
-    actionClass: 'bucket-configuration',
-    // S3 allows thousands of requests per second per prefix and publishes no quota for bucket
-    // configuration reads; the project assumes a generous bucket per action and region.
-    limit: { capacity: 200, refillPerSecond: 100 },
-    scope: 'region',
-    perOperation: true,
-    source: 'S3 publishes no quota for configuration reads (assumed: 200 tokens, 100/s per action)',
-  },
-  // Databases (issue 17). None of these services publishes a per-second figure for its control-plane
-  // reads (aws-api-limits.md); each row is a conservative pace that says so.
-  {
-    service: 'rds',
-    actionClass: 'describe',
-    limit: { capacity: 40, refillPerSecond: 10 },
-    scope: 'region',
-    perOperation: true,
-    source: 'RDS publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
-  },
-  {
-    service: 'dynamodb',
-    actionClass: 'control-plane',
-    // Control-plane reads (ListTables, DescribeTable, DescribeContinuousBackups) share a modest,
-    // unpublished budget; DescribeTable runs once per table, so the bucket is shared by the class.
-    limit: { capacity: 40, refillPerSecond: 10 },
-    scope: 'region',
-    perOperation: true,
-    source: 'DynamoDB publishes no per-second quota for control-plane reads (conservative default: 40 tokens, 10/s per action)',
-  },
-  {
-    service: 'elasticache',
-    actionClass: 'describe',
-    limit: { capacity: 40, refillPerSecond: 10 },
-    scope: 'region',
-    perOperation: true,
-    source: 'ElastiCache publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
-  },
-  {
-    service: 'redshift',
-    actionClass: 'describe',
-    limit: { capacity: 40, refillPerSecond: 10 },
-    scope: 'region',
-    perOperation: true,
-    source: 'Redshift publishes no per-second quota for Describe* (conservative default: 40 tokens, 10/s per action)',
-  },
-  {
-    service: 'opensearch',
-    actionClass: 'read',
-    limit: { capacity: 20, refillPerSecond: 5 },
-    scope: 'region',
-    perOperation: true,
-    source: 'OpenSearch Service publishes no per-second quota for its configuration API (conservative default: 20 tokens, 5/s per action)',
-  },
-  // Lambda (references: Lambda quotas page): GetPolicy 15 rps; the other control-plane calls
-  // (ListFunctions, ListTags, ListEventSourceMappings, ...) share 15 rps, per account and Region.
-  {
-    service: 'lambda',
-    actionClass: 'GetPolicy',
-    operations: ['GetPolicy'],
-    limit: { capacity: 15, refillPerSecond: 15 },
-    scope: 'region',
-    perOperation: true,
-    source: 'Lambda quotas: GetPolicy 15 requests per second',
-  },
-  {
-    service: 'lambda',
-    actionClass: 'control-plane',
-    limit: { capacity: 15, refillPerSecond: 15 },
-    scope: 'region',
-    perOperation: false,
-    source: 'Lambda quotas: other control-plane API requests 15 per second combined',
   },
 ];
 
@@ -217,9 +71,27 @@ function matches(rule: RateLimitRule, operation: string): boolean {
   return rule.operations instanceof RegExp ? rule.operations.test(operation) : rule.operations.includes(operation);
 }
 
+const rulesByService = new Map<string, RateLimitRule[]>();
+
+/** Adds rows to the table (services/index.ts registers every service module's rows). */
+export function registerRateLimits(rules: readonly RateLimitRule[]): void {
+  for (const rule of rules) {
+    const rows = rulesByService.get(rule.service) ?? [];
+    // Registering the same row twice (a module loaded by two import paths) must not reorder it.
+    if (!rows.includes(rule)) rows.push(rule);
+    rulesByService.set(rule.service, rows);
+  }
+}
+registerRateLimits(ENGINE_RATE_LIMITS);
+
+/** Every registered row, engine first, then services in registration order. */
+export function rateLimitRules(): RateLimitRule[] {
+  return [...rulesByService.values()].flat();
+}
+
 /** The rule of a call: the first row of the service whose operations include it. */
 export function rateLimitRule(service: string, operation: string): RateLimitRule {
-  for (const rule of RATE_LIMITS) if (rule.service === service && matches(rule, operation)) return rule;
+  for (const rule of rulesByService.get(service) ?? []) if (matches(rule, operation)) return rule;
   return DEFAULT_RATE_LIMIT;
 }
 

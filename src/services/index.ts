@@ -1,3 +1,4 @@
+import { registerRateLimits } from '../aws/rate-limits';
 import type { Collector } from '../collectors/types';
 import { coreSimulators } from '../sim/core-services';
 import type { ServiceSimulator } from '../sim/types';
@@ -35,6 +36,8 @@ export const awsServices: readonly AwsServiceModule[] = [
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
 export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];
+
+for (const module of serviceModules) registerRateLimits(module.rateLimits ?? []);
 
 export function allCollectors(): Collector[] {
   return serviceModules.flatMap((module) => module.collectors);

@@ -1,3 +1,4 @@
+import type { RateLimitRule } from '../aws/rate-limits';
 import type { Collector } from '../collectors/types';
 import type { EntitySchema } from '../graph/schema';
 import type { ServiceSimulator } from '../sim/types';
@@ -13,6 +14,8 @@ export interface ServiceModule {
   title: string;
   /** `function` values of the `aws_<service>` Service entity (JupiterOne data model). */
   serviceFunctions: string[];
+  /** AWS's request buckets for this service's calls (the access layer paces by them, the simulator throttles by them). */
+  rateLimits?: readonly RateLimitRule[];
   collectors: Collector[];
   simulators: ServiceSimulator[];
   /** Absolute path of this service's fragment of the built-in world (YAML), if any. */

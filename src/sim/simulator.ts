@@ -1,7 +1,7 @@
 import { ServiceException } from '@smithy/smithy-client';
 import type { ClientPlugin } from '../aws/access';
 import { collectorOfUserAgent } from '../aws/collector-user-agent';
-import { rateLimitRule } from '../aws/rate-limits';
+import { rateLimitRule, serviceOfClient } from '../aws/rate-limits';
 import { callerAccount, sessionTokenExpiry } from './identity';
 import { seededRandom } from './random';
 import { TokenBucket } from './token-bucket';
@@ -258,8 +258,9 @@ export class SimulatedAws {
       const key = `${accountId}|${simulator.scope === 'global' ? 'global' : region}|${simulator.service}:${operation}`;
       usage = this.buckets.get(key);
       if (!usage) {
-        // A simulator that declares no buckets gets the access layer's table of AWS's buckets.
-        const spec = simulator.bucket?.(operation) ?? rateLimitRule(simulator.service, operation).limit;
+        // A simulator that declares no buckets gets the rows the access layer paces by, found as the
+        // pacer finds them: by the client's service id (OpenSearch's is `opensearch`, its IAM prefix `es`).
+        const spec = simulator.bucket?.(operation) ?? rateLimitRule(serviceOfClient(simulator.clientName), operation).limit;
         this.buckets.set(key, (usage = { bucket: new TokenBucket(spec, this.bucketClock), spec, taken: 0, throttled: 0 }));
       }
       buckets.set(route, usage);

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { bucketKey, PacedBucket, RateLimiter, rateLimitRule, type BucketLimit } from '../../src/aws/rate-limits';
-import { allSimulators } from '../../src/services';
+import { bucketKey, PacedBucket, RateLimiter, rateLimitRule, rateLimitRules, serviceOfClient, type BucketLimit } from '../../src/aws/rate-limits';
+import { allSimulators, serviceModules } from '../../src/services';
 import { seededRandom } from '../../src/sim/random';
 import { TokenBucket } from '../../src/sim/token-bucket';
 import { FakeClock, settle } from './fake-clock';
@@ -111,7 +111,7 @@ test('throttling slows the pace down multiplicatively; successes bring it back',
   t.truthy(bucket.acquire());
 });
 
-test('buckets are per account, region and action for EC2, per account for IAM, shared by a class for Route 53', (t) => {
+test('buckets are per account, region and action for EC2, per account for IAM, shared by a class for Lambda', (t) => {
   const limiter = new RateLimiter({ clock: new FakeClock() });
   const a = limiter.bucketFor('111111111111', 'us-east-1', 'ec2', 'DescribeVpcs');
   t.is(limiter.bucketFor('111111111111', 'us-east-1', 'ec2', 'DescribeVpcs'), a);
@@ -122,18 +122,39 @@ test('buckets are per account, region and action for EC2, per account for IAM, s
   t.deepEqual(a.limit, { capacity: 100, refillPerSecond: 20 });
   t.is(limiter.bucketFor('111111111111', 'us-east-1', 'iam', 'ListRoles'), limiter.bucketFor('111111111111', 'eu-west-1', 'iam', 'ListRoles'));
   t.is(
-    limiter.bucketFor('111111111111', 'us-east-1', 'route53', 'ListHostedZones'),
-    limiter.bucketFor('111111111111', 'us-east-1', 'route53', 'ListResourceRecordSets'),
+    limiter.bucketFor('111111111111', 'us-east-1', 'lambda', 'ListFunctions'),
+    limiter.bucketFor('111111111111', 'us-east-1', 'lambda', 'ListEventSourceMappings'),
   );
+  t.not(limiter.bucketFor('111111111111', 'us-east-1', 'lambda', 'GetPolicy'), limiter.bucketFor('111111111111', 'us-east-1', 'lambda', 'ListFunctions'));
   t.is(bucketKey('111111111111', 'us-east-1', 'iam', 'ListRoles'), '111111111111|global|iam|ListRoles');
   t.is(rateLimitRule('nosuchservice', 'DescribeThings').actionClass, 'default');
+});
+
+test('each service module declares its own buckets, and the pacer finds them through the registry', (t) => {
+  const registered = rateLimitRules();
+  for (const module of serviceModules) {
+    for (const rule of module.rateLimits ?? []) {
+      t.true(registered.includes(rule), `${module.service}: ${rule.actionClass} registered`);
+      // Rows of a module name the service its calls are accounted under (the client's service id).
+      t.true(
+        module.simulators.some((simulator) => serviceOfClient(simulator.clientName) === rule.service),
+        `${module.service}: row for ${rule.service} names one of its simulated services`,
+      );
+      // A row listing operations is the one those operations are paced by (no earlier row shadows it).
+      if (Array.isArray(rule.operations)) for (const operation of rule.operations) t.is(rateLimitRule(rule.service, operation), rule);
+    }
+  }
+  t.true(
+    registered.some((rule) => rule.service === 'sts'),
+    "the engine's own STS row",
+  );
 });
 
 test("the pacer's table never allows more than a simulated bucket: every simulated call is paced at or below its bucket", (t) => {
   for (const simulator of allSimulators()) {
     for (const commandName of Object.keys(simulator.handlers)) {
       const operation = commandName.replace(/Command$/, '');
-      const rule = rateLimitRule(simulator.service, operation);
+      const rule = rateLimitRule(serviceOfClient(simulator.clientName), operation);
       const simulated = simulator.bucket?.(operation) ?? rule.limit;
       const where = `${simulator.service}:${operation}`;
       t.true(rule.limit.capacity <= simulated.capacity, `${where}: capacity ${rule.limit.capacity} > simulated ${simulated.capacity}`);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
+import { EC2_RATE_LIMITS } from './rate-limits';
 import { ec2Collectors } from './collectors';
 import { ec2Simulator } from './sim/simulator';
 import { Ec2Entities } from './schema';
@@ -9,6 +10,7 @@ export const ec2Service: AwsServiceModule = {
   title: 'EC2',
   serviceEntity: Ec2Entities.SERVICE,
   serviceFunctions: ['compute', 'networking', 'storage'],
+  rateLimits: EC2_RATE_LIMITS,
   collectors: ec2Collectors,
   simulators: [ec2Simulator],
   demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),

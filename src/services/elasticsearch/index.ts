@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
+import { OPENSEARCH_RATE_LIMITS } from './rate-limits';
 import { ElasticsearchEntities } from './schema';
 import { elasticsearchDomainsCollector } from './collectors';
 import { openSearchSimulator } from './sim/simulator';
@@ -10,6 +11,7 @@ export const elasticsearchService: AwsServiceModule = {
   title: 'OpenSearch Service',
   serviceEntity: ElasticsearchEntities.SERVICE,
   serviceFunctions: ['database', 'indexing'],
+  rateLimits: OPENSEARCH_RATE_LIMITS,
   collectors: [elasticsearchDomainsCollector],
   simulators: [openSearchSimulator],
   demoWorldFragment: path.join(__dirname, 'sim', 'demo-world.yaml'),
