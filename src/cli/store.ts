@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { writeSnapshotFile } from '../snapshot/writer';
 import type { IngestConfig } from '../config';
 import { FileStorage } from '../store/files';
-import type { GraphStorage } from '../store/types';
+import { snapshotName, type GraphStorage } from '../store/types';
 import { CliError } from './errors';
 
 export const STORE_URL_ENV = 'ORGGRAPH_STORE_URL';
@@ -89,7 +89,7 @@ export async function materialize(store: GraphStorage, ref: { id: string }): Pro
   process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
   const snapshot = await store.read(ref);
   const { graphSha256, ...metadata } = snapshot.metadata;
-  const file = path.join(directory, `${ref.id.replace(/[^\w.-]+/g, '-')}.json`);
+  const file = path.join(directory, snapshotName(ref.id));
   const written = await writeSnapshotFile(file, snapshot.entities, snapshot.relationships, metadata);
   if (written.graphSha256 !== graphSha256)
     throw new CliError(`${ref.id}: the stored graph does not match its graphSha256 (${graphSha256}); it reads as ${written.graphSha256}`);

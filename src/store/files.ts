@@ -1,10 +1,11 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Entity, Relationship } from '../graph';
 import type { SnapshotMetadata } from '../snapshot/format';
 import { readPreviousSnapshot, type PreviousSnapshotOptions } from '../snapshot/previous';
-import { readSnapshot, readSnapshotMetadata, type ReadOptions } from '../snapshot/reader';
+import { readSnapshot, readSnapshotMetadata, scanSnapshotLines, type ReadOptions } from '../snapshot/reader';
 import { SnapshotStore } from '../snapshot/store';
-import type { WriteHooks } from '../snapshot/writer';
+import { writeFileAtomic, type WriteHooks } from '../snapshot/writer';
 import type { GraphStorage, SnapshotRef } from './types';
 
 /** The default store: a directory of snapshot files (`SnapshotStore`), no server needed. */
@@ -56,6 +57,32 @@ export class FileStorage implements GraphStorage {
 
   readMetadata(ref: SnapshotRef) {
     return readSnapshotMetadata(ref.id);
+  }
+
+  async findObject(ref: SnapshotRef, key: string) {
+    // A line holds the key only if it holds its JSON form: most lines are ruled out without parsing.
+    const needle = JSON.stringify(key);
+    let found: { object: Entity | Relationship; kind: 'entity' | 'relationship' } | undefined;
+    const look = (kind: 'entity' | 'relationship') => (text: string) => {
+      if (found || text.indexOf(needle) < 0) return;
+      const object = JSON.parse(text) as Entity | Relationship;
+      if (object._key === key) found = { object, kind };
+    };
+    await scanSnapshotLines(ref.id, { entity: look('entity'), relationship: look('relationship') });
+    return found;
+  }
+
+  async readDocument(name: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(path.join(this.directory, name), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  writeDocument(name: string, text: string): Promise<void> {
+    return writeFileAtomic(path.join(this.directory, name), text);
   }
 
   async close(): Promise<void> {}

@@ -9,6 +9,24 @@ export interface SnapshotRef {
   id: string;
 }
 
+/**
+ * Small documents kept with the graph (the alert state: NEW, ONGOING, RESOLVED across runs): a
+ * file beside the snapshots, or a row of the database.
+ */
+export interface DocumentStore {
+  /** The document's text, or undefined when there is none yet. */
+  readDocument(name: string): Promise<string | undefined>;
+  /** Replaces the document at once (a reader sees the old text or the new, never half). */
+  writeDocument(name: string, text: string): Promise<void>;
+}
+
+/** What a snapshot is called in alert state, history and reports: a file's name, or `postgres-snapshot-<id>.json`. */
+export function snapshotName(id: string): string {
+  if (id.startsWith('postgres:')) return `${id.replace(/[^\w.-]+/g, '-')}.json`;
+  const slash = Math.max(id.lastIndexOf('/'), id.lastIndexOf('\\'));
+  return id.slice(slash + 1);
+}
+
 /** A share of the organization's accounts that one run ingests (`--shard i/n`), 0-based. */
 export interface ShardSpec {
   index: number;
@@ -21,7 +39,7 @@ export interface ShardSpec {
  * which several sharded runs can write at once). Ingestion, query, compliance, alerts, diff,
  * history, the report and the Pulumi outputs read and write through this interface only.
  */
-export interface GraphStorage {
+export interface GraphStorage extends DocumentStore {
   readonly kind: 'files' | 'postgres';
   /** Where it is, safe to print: never a password. */
   readonly description: string;
@@ -58,5 +76,7 @@ export interface GraphStorage {
   read(ref: SnapshotRef, options?: ReadOptions): Promise<Snapshot>;
   /** Only the metadata. */
   readMetadata(ref: SnapshotRef): Promise<SnapshotMetadata>;
+  /** One object (entity or relationship) of a snapshot by `_key`, reading as little as the store can. */
+  findObject(ref: SnapshotRef, key: string): Promise<{ object: Entity | Relationship; kind: 'entity' | 'relationship' } | undefined>;
   close(): Promise<void>;
 }

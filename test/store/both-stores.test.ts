@@ -1,8 +1,10 @@
 // One suite, both stores: the same ingestions through the CLI into snapshot files and into
-// PostgreSQL, then the same queries, compliance evaluation and diff; the answers must be the same.
+// PostgreSQL, then the same queries, compliance evaluation, diff, history, alerts and report; the
+// answers must be the same.
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
+import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import { runBinary } from '../helpers/cli';
 import { freshDatabase } from '../helpers/postgres';
@@ -21,6 +23,8 @@ interface StoreUnderTest {
   ingestFlags: string[];
   flags: string[];
   env: Record<string, string>;
+  /** Where the test writes its files (reports). */
+  directory: string;
 }
 
 /** The first array held under `name` anywhere in a world (depth first). */
@@ -53,7 +57,8 @@ async function answers(
   t: { is: (a: unknown, b: unknown, m?: string) => void },
 ): Promise<Record<string, unknown>> {
   for (const world of worlds) {
-    const run = await runBinary(['ingest', '--simulate', world, ...store.ingestFlags, '--json', '--no-alerts'], store.env);
+    // Alerts are evaluated after each run: their state (NEW, then ONGOING or RESOLVED) is kept by the store.
+    const run = await runBinary(['ingest', '--simulate', world, ...store.ingestFlags, '--json'], store.env);
     t.is(run.code, 0, `${store.name} ingest: ${run.stderr}`);
   }
   const result: Record<string, unknown> = {};
@@ -69,31 +74,61 @@ async function answers(
   t.is(diff.code, 0, `${store.name} diff: ${diff.stderr}`);
   const { old: _old, new: _new, ...changes } = JSON.parse(diff.stdout) as Record<string, unknown>;
   result.diff = changes;
+  // The removed bucket: created in the first snapshot, deleted in the second.
+  const removed = (changes as { changes: Array<{ change: string; _type: string; _key: string }> }).changes.find(
+    (change) => change.change === 'deleted' && change._type === 'aws_s3_bucket',
+  );
+  t.is(typeof removed?._key, 'string', `${store.name}: the diff lists the removed bucket`);
+  const history = await runBinary(['history', removed?._key ?? '?', '--json', ...store.flags], store.env);
+  t.is(history.code, 0, `${store.name} history: ${history.stderr}`);
+  result.history = JSON.parse(history.stdout);
+  const alerts = await runBinary(['alerts', '--json', ...store.flags], store.env);
+  t.is(alerts.code, 0, `${store.name} alerts: ${alerts.stderr}`);
+  const { evaluateMs: _evaluateMs, ...alertSummary } = JSON.parse(alerts.stdout) as Record<string, unknown>;
+  result.alerts = alertSummary;
+  const reportFile = path.join(store.directory, `${store.name}-report.html`);
+  const report = await runBinary(['report', '--out', reportFile, ...store.flags], store.env);
+  t.is(report.code, 0, `${store.name} report: ${report.stderr}`);
+  result.report = report.stdout.replace(reportFile, 'report.html');
   return result;
 }
 
 /** What differs by nature between the two runs: paths, wall-clock times (the runs are minutes apart), durations. */
 function withoutRunDetails(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value), (key, item: unknown) =>
-    ['path', 'snapshot', 'snapshotPath', 'durationMs', 'evaluatedAt', 'startedAt', 'endedAt', 'generatedAt', '_createdOn', '_updatedOn'].includes(key)
+    [
+      'path',
+      'snapshot',
+      'snapshotPath',
+      'durationMs',
+      'evaluatedAt',
+      'startedAt',
+      'endedAt',
+      'generatedAt',
+      '_createdOn',
+      '_updatedOn',
+      'firstSeenOn',
+      'lastSeenOn',
+      'resolvedOn',
+    ].includes(key)
       ? undefined
       : item,
   );
 }
 
-test('query, compliance and diff answer the same from snapshot files and from PostgreSQL', async (t) => {
+test('query, compliance, diff, history, alerts and the report answer the same from snapshot files and from PostgreSQL', async (t) => {
   const url = await freshDatabase(t);
   if (!url) return t.pass();
   const directory = temporaryDirectory('orggraph-both-stores-');
   const worlds = await worldFiles(directory);
   const files = await answers(
-    { name: 'files', ingestFlags: ['--out', path.join(directory, 'files')], flags: ['--dir', path.join(directory, 'files')], env: {} },
+    { name: 'files', ingestFlags: ['--out', path.join(directory, 'files')], flags: ['--dir', path.join(directory, 'files')], env: {}, directory },
     worlds,
     t,
   );
   // The connection string travels in the environment, never in argv.
   const postgres = await answers(
-    { name: 'postgres', ingestFlags: ['--store', 'postgres'], flags: ['--store', 'postgres'], env: { ORGGRAPH_STORE_URL: url } },
+    { name: 'postgres', ingestFlags: ['--store', 'postgres'], flags: ['--store', 'postgres'], env: { ORGGRAPH_STORE_URL: url }, directory },
     worlds,
     t,
   );
@@ -101,6 +136,25 @@ test('query, compliance and diff answer the same from snapshot files and from Po
   t.deepEqual(withoutRunDetails(postgres), withoutRunDetails(files));
   const diff = (postgres as { diff: { counts: { entities: { deleted: number } } } }).diff;
   t.true(diff.counts.entities.deleted >= 1, 'the removed bucket shows in the diff');
+  const history = (postgres as { history: { events: Array<{ change: string }> } }).history;
+  t.deepEqual(
+    history.events.map((event) => event.change),
+    ['created', 'deleted'],
+  );
+  const alerts = (postgres as { alerts: { counts: Record<string, number> } }).alerts;
+  t.true(alerts.counts.NEW + alerts.counts.ONGOING > 0, 'some alert rule fires on the demo organization');
+  // The PostgreSQL store kept the alert state in its database, not in a file.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>('SELECT name FROM documents');
+    t.deepEqual(
+      rows.map((row) => row.name),
+      ['alert-state.json'],
+    );
+  } finally {
+    await client.end();
+  }
 });
 
 test('a connection string with a password on the command line is refused before any work (exit 2)', async (t) => {

@@ -335,8 +335,9 @@ export function registerIngestCommand(program: Command): void {
         // One writer per snapshot directory: a running `orggraph watch` finishes its batch first. A
         // PostgreSQL store takes concurrent writers (shards) itself.
         const { withStoreLock } = require('../../snapshot/lock') as typeof import('../../snapshot/lock');
-        const result = store.kind === 'files' ? await withStoreLock(config.outputDir ?? '.orggraph', run, { waitMs: 15 * 60_000 }) : await run();
+        let result = store.kind === 'files' ? await withStoreLock(config.outputDir ?? '.orggraph', run, { waitMs: 15 * 60_000 }) : await run();
         const summary = result.summary;
+        const sharded = (config.shard?.count ?? 1) > 1;
         reporter.onEvent({
           event: 'snapshot-written',
           path: summary.snapshot.path,
@@ -349,9 +350,18 @@ export function registerIngestCommand(program: Command): void {
         });
         // After the snapshot is written: compliance of the new snapshot (src/compliance), then alerts
         // and their delivery with this process's own credentials.
+        // A shard saw only its accounts: the shard that commits the snapshot evaluates the whole
+        // committed graph, read back from the store; the others evaluate nothing.
+        const committed = summary.snapshot.sha256 !== '';
+        if (sharded && committed)
+          result = { ...result, ...(await (require('../../store/committed') as typeof import('../../store/committed')).committedGraph(store)) };
         const { runCompliance, formatComplianceLines } = lazy.compliance();
-        const compliance = runCompliance(result);
-        const alerts: AlertsOutcome | undefined = await lazy.alerts().alertsAfterIngest(result, alertRules, config.alerts);
+        const compliance = committed ? runCompliance(result) : [];
+        const alertState = store.kind === 'files' ? undefined : store;
+        const alerts: AlertsOutcome | undefined = committed
+          ? await lazy.alerts().alertsAfterIngest(result, alertRules, config.alerts, undefined, alertState)
+          : undefined;
+        if (!committed) reporter.onEvent({ event: 'shard-written', message: 'this shard is written; the snapshot is committed when every shard has finished' });
         reporter.stop();
         if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, compliance, ...(alerts ? { alerts } : {}) }, null, 2)}\n`);
         else process.stdout.write(formatSummary(summary) + formatComplianceLines(compliance) + (alerts ? `${formatAlertsOutcome(alerts).join('\n')}\n` : ''));

@@ -108,6 +108,21 @@ CREATE INDEX relationships_from ON relationships ((properties ->> '_fromEntityKe
 CREATE INDEX relationships_to ON relationships ((properties ->> '_toEntityKey'));
 `,
   },
+  {
+    version: 2,
+    name: 'object history and documents',
+    sql: `
+-- One object's versions across snapshots (orggraph history), whatever its partition.
+CREATE INDEX entities_key ON entities (key);
+CREATE INDEX relationships_key ON relationships (key);
+-- Small documents kept with the graph: the alert state (NEW, ONGOING, RESOLVED across runs).
+CREATE TABLE documents (
+  name text PRIMARY KEY,
+  body text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 /** Advisory lock ids (any constant unlikely to clash with another application's). */

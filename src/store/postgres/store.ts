@@ -336,6 +336,31 @@ export class PostgresStorage implements GraphStorage {
     });
   }
 
+  async findObject(ref: SnapshotRef, key: string) {
+    const id = idOf(ref);
+    const { rows } = await this.withClient((client) =>
+      client.query<{ kind: 'entity' | 'relationship'; properties: Entity | Relationship }>(
+        `SELECT 'entity' AS kind, properties, part LIKE '*%' AS shared FROM entities WHERE key = $1 AND ${visibleAt(id)}
+         UNION ALL
+         SELECT 'relationship' AS kind, properties, part LIKE '*%' AS shared FROM relationships WHERE key = $1 AND ${visibleAt(id)}
+         ORDER BY kind, shared LIMIT 1`,
+        [key],
+      ),
+    );
+    return rows[0] && { object: rows[0].properties, kind: rows[0].kind };
+  }
+
+  async readDocument(name: string): Promise<string | undefined> {
+    const { rows } = await this.withClient((client) => client.query<{ body: string }>(`SELECT body FROM documents WHERE name = $1`, [name]));
+    return rows[0]?.body;
+  }
+
+  async writeDocument(name: string, text: string): Promise<void> {
+    await this.withClient((client) =>
+      client.query(`INSERT INTO documents (name, body) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET body = $2, updated_at = now()`, [name, text]),
+    );
+  }
+
   async write(entities: Entity[], relationships: Relationship[], metadata: Omit<SnapshotMetadata, 'graphSha256'>, hooks?: WriteHooks) {
     if (!this.claim) await this.begin();
     const { snapshotId, shard } = this.claim as NonNullable<PostgresStorage['claim']>;
