@@ -82,7 +82,7 @@ export const inputSchema = {
     services: fields.services,
     destination: { type: 'string', minLength: 1 },
     // A connection string: checked by hand below, so that no message echoes it.
-    store: { type: 'string' },
+    storeUrl: { type: 'string' },
     shard: fields.shard,
     snapshotEncryption: {
       type: 'object',
@@ -243,18 +243,18 @@ export function validateInputs(raw: Record<string, unknown>, cwd = process.cwd()
       }
     }
   }
-  if (typeof typed.store === 'string') {
-    if (!/^postgres(ql)?:\/\/./.test(typed.store))
-      failures.push({ property: 'store', reason: 'store: expected a PostgreSQL connection string (postgres://…)' });
+  if (typeof typed.storeUrl === 'string') {
+    if (!/^postgres(ql)?:\/\/./.test(typed.storeUrl))
+      failures.push({ property: 'storeUrl', reason: 'storeUrl: expected a PostgreSQL connection string (postgres://…)' });
     if (typed.destination !== undefined)
-      failures.push({ property: 'destination', reason: 'destination: not with store (the graph goes to the PostgreSQL store)' });
+      failures.push({ property: 'destination', reason: 'destination: not with storeUrl (the graph goes to the PostgreSQL store)' });
     if (typed.report === true)
-      failures.push({ property: 'report', reason: 'report: applies to snapshot files only (with store, run `orggraph report --store postgres`)' });
+      failures.push({ property: 'report', reason: 'report: applies to snapshot files only (with storeUrl, run `orggraph report --store postgres`)' });
     if (typed.retention !== undefined)
-      failures.push({ property: 'retention', reason: 'retention: applies to snapshot files only (with store, use `orggraph prune --store postgres`)' });
+      failures.push({ property: 'retention', reason: 'retention: applies to snapshot files only (with storeUrl, use `orggraph prune --store postgres`)' });
   }
-  if (typed.shard !== undefined && typeof typed.store !== 'string' && !unknownTop.has('store')) {
-    failures.push({ property: 'shard', reason: 'shard: sharded runs write to one shared graph: they need a PostgreSQL store (the store input)' });
+  if (typed.shard !== undefined && typeof typed.storeUrl !== 'string' && !unknownTop.has('storeUrl')) {
+    failures.push({ property: 'shard', reason: 'shard: sharded runs write to one shared graph: they need a PostgreSQL store (the storeUrl input)' });
   }
   if (typed.shard && typed.shard.index >= typed.shard.count) {
     failures.push({ property: 'shard', reason: `shard: index ${typed.shard.index} is not below count ${typed.shard.count}` });
@@ -485,10 +485,10 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
     const questions = inputs.questions ? loadSavedQuestions(inputs.questions) : undefined;
     let remote: S3SnapshotStore | undefined;
     let outputDir = destination;
-    if (inputs.store) {
+    if (inputs.storeUrl) {
       // Loaded only when used: a stack writing snapshot files never loads the PostgreSQL client.
       const { PostgresStorage } = require('../src/store/postgres/store') as typeof import('../src/store/postgres/store');
-      store = new PostgresStorage(inputs.store);
+      store = new PostgresStorage(inputs.storeUrl);
     } else if (isS3Uri(destination)) {
       client = createS3Client({ region: inputs.snapshotRegion });
       remote = new S3SnapshotStore(parseS3Uri(destination), client, inputs.snapshotEncryption);
@@ -529,7 +529,8 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
     const { totals, errors } = result.summary;
     reporting.say(`snapshot ${uri}: ${totals.entities} entities, ${totals.relationships} relationships, ${errors.length} errors`);
     return toOutputs(result.summary, inputs, {
-      destination,
+      // Where the store is stays in the secret input: the output only says which kind.
+      destination: store ? 'postgres' : destination,
       uri,
       mode: world ? 'simulated' : 'aws',
       durationMs: Math.round(performance.now() - started),

@@ -27,8 +27,8 @@ export interface GraphSnapshotArgs {
   /** Local directory (default `.orggraph`, relative to the program directory) or `s3://bucket/prefix`. */
   destination?: pulumi.Input<string>;
   /** PostgreSQL connection string: the graph goes to that database (docs/postgres.md). Always stored as a secret. */
-  store?: pulumi.Input<string>;
-  /** Ingest only shard `index` of `count` of the accounts into `store` (one stack per shard). */
+  storeUrl?: pulumi.Input<string>;
+  /** Ingest only shard `index` of `count` of the accounts into `storeUrl` (one stack per shard). */
   shard?: pulumi.Input<{ index: pulumi.Input<number>; count: pulumi.Input<number> }>;
   snapshotEncryption?: pulumi.Input<SnapshotEncryptionInput>;
   snapshotRegion?: pulumi.Input<string>;
@@ -85,18 +85,18 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
   declare readonly questions: pulumi.Output<GraphSnapshotOutputs['questions']>;
 
   constructor(name: string, args: GraphSnapshotArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const { externalId, store, ...rest } = args;
+    const { externalId, storeUrl, ...rest } = args;
     const props: pulumi.Inputs = {
       ...Object.fromEntries([...OUTPUT_NAMES, 'destination', 'removeSnapshotsOnDelete'].map((output) => [output, undefined])),
       ...rest,
       ...(externalId === undefined ? {} : { externalId: pulumi.secret(externalId) }),
-      ...(store === undefined ? {} : { store: pulumi.secret(store) }),
+      ...(storeUrl === undefined ? {} : { storeUrl: pulumi.secret(storeUrl) }),
     };
     super(
       graphSnapshotProvider,
       name,
       props,
-      { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId', 'store'])] },
+      { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId', 'storeUrl'])] },
       DYNAMIC_RESOURCE_MODULE,
       'GraphSnapshot',
     );

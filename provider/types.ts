@@ -51,8 +51,8 @@ export interface GraphSnapshotInputs {
    * that database instead of `destination`'s snapshot files. A secret: stored encrypted in the
    * stack's state, never in outputs or messages.
    */
-  store?: string;
-  /** Ingest only shard `index` of `count` (0-based) of the accounts into the PostgreSQL `store`; one stack per shard. */
+  storeUrl?: string;
+  /** Ingest only shard `index` of `count` (0-based) of the accounts into the PostgreSQL `storeUrl`; one stack per shard. */
   shard?: { index: number; count: number };
   /** Server-side encryption of `s3://` destinations (default `AES256`). */
   snapshotEncryption?: SnapshotEncryptionInput;
