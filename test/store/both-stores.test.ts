@@ -163,3 +163,27 @@ test('a connection string with a password on the command line is refused before 
   t.regex(run.stderr, /ORGGRAPH_STORE_URL|--store-url-file/);
   t.notRegex(run.stderr, /s3cret/);
 });
+
+test('the connection string in a file the configuration names (store.urlFile); prune bounds the history of a PostgreSQL store', async (t) => {
+  const url = await freshDatabase(t);
+  if (!url) return t.pass();
+  const directory = temporaryDirectory('orggraph-store-config-');
+  const urlFile = path.join(directory, 'store-url');
+  writeFileSync(urlFile, `${url}\n`, { mode: 0o600 });
+  const configFile = path.join(directory, 'orggraph.yaml');
+  // Relative to the configuration file, as every path in it.
+  writeFileSync(configFile, stringify({ store: { kind: 'postgres', urlFile: 'store-url' } }));
+  const [first, second] = await worldFiles(directory);
+  for (const world of [first, second]) {
+    const run = await runBinary(['ingest', '-c', configFile, '--simulate', world, '--json', '--no-alerts']);
+    t.is(run.code, 0, run.stderr);
+    t.regex((JSON.parse(run.stdout) as { snapshot: { path: string } }).snapshot.path, /^postgres:snapshot\/\d+$/);
+    t.false(run.stdout.includes(url) || run.stderr.includes(url), 'the connection string is never printed');
+  }
+  const prune = await runBinary(['prune', '--keep', '1', '--store-url-file', urlFile]);
+  t.is(prune.code, 0, prune.stderr);
+  t.regex(prune.stdout, /^removed postgres:snapshot\/1$/m);
+  const history = await runBinary(['history', 'no-such-key', '--json', '--store-url-file', urlFile]);
+  t.is(history.code, 0, history.stderr);
+  t.is((JSON.parse(history.stdout) as { snapshots: number }).snapshots, 1);
+});
