@@ -11,6 +11,7 @@ import { canonicalLine, type WriteHooks } from '../../snapshot/writer';
 import { shardOf } from '../shard';
 import type { GraphStorage, ShardSpec, SnapshotRef } from '../types';
 import { copyIn, copyLine, copyOut } from './copy';
+import type { CompiledQuery } from './j1ql';
 import { migrate, SNAPSHOT_LOCK } from './migrations';
 
 /** The store cannot take this run now (another run is writing the snapshot), or its records are damaged. */
@@ -350,6 +351,24 @@ export class PostgresStorage implements GraphStorage {
     return rows[0] && { object: rows[0].properties, kind: rows[0].kind };
   }
 
+  /**
+   * A J1QL query compiled to SQL (see `compileJ1ql`) on snapshot `ref`: the page of starting
+   * entities and the total, read in one snapshot of the database.
+   */
+  async queryCompiled(ref: SnapshotRef, compiled: CompiledQuery): Promise<{ data: Entity[]; total: number }> {
+    const id = idOf(ref);
+    return this.withClient(async (client) => {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const count = await client.query<{ total: string }>(compiled.count, [id, ...compiled.countParams.slice(1)]);
+        const page = await client.query<{ properties: Entity }>(compiled.page, [id, ...compiled.params.slice(1)]);
+        return { data: page.rows.map((row) => row.properties), total: Number(count.rows[0].total) };
+      } finally {
+        await client.query('COMMIT');
+      }
+    });
+  }
+
   async readDocument(name: string): Promise<string | undefined> {
     const { rows } = await this.withClient((client) => client.query<{ body: string }>(`SELECT body FROM documents WHERE name = $1`, [name]));
     return rows[0]?.body;
@@ -374,6 +393,9 @@ export class PostgresStorage implements GraphStorage {
       for (const line of objects.relationships) bytes += line.length;
       await hooks?.afterBytes?.(bytes);
     }
+    // After a large write the planner's statistics are stale (autovacuum catches up later): refreshed
+    // now, so that the next reader's queries are planned for the graph as it is.
+    if (entities.length + relationships.length >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
     // A single run knows its whole graph: its hash is computed here, as the file writer does.
     const single = shard.count === 1 ? graphSha256(entities, relationships) : undefined;
     const committed = await this.transaction(async (client) => {
@@ -609,8 +631,11 @@ export class PostgresStorage implements GraphStorage {
 }
 
 interface PartitionObjects {
+  /** COPY lines of the objects' JSON ({@link copyLine}), and their keys in the same order. */
   entities: string[];
+  entityKeys: string[];
   relationships: string[];
+  relationshipKeys: string[];
 }
 
 /**
@@ -624,7 +649,7 @@ function partition(entities: Entity[], relationships: Relationship[], shard: Sha
   const own = shardPart(shard);
   const at = (part: string) => {
     let objects = parts.get(part);
-    if (!objects) parts.set(part, (objects = { entities: [], relationships: [] }));
+    if (!objects) parts.set(part, (objects = { entities: [], entityKeys: [], relationships: [], relationshipKeys: [] }));
     return objects;
   };
   const mine = (accountId: string) => shard.count === 1 || shardOf(accountId, shard.count) === shard.index;
@@ -633,12 +658,17 @@ function partition(entities: Entity[], relationships: Relationship[], shard: Sha
     const accountId = entity._accountId;
     if (accountId !== undefined && !mine(accountId)) continue;
     written.add(entity._key);
-    at(accountId ?? own).entities.push(copyLine(JSON.stringify(entity)));
+    const objects = at(accountId ?? own);
+    objects.entities.push(copyLine(JSON.stringify(entity)));
+    objects.entityKeys.push(entity._key);
   }
   for (const relationship of relationships) {
     const accountId = relationship._accountId;
-    if (accountId !== undefined && mine(accountId)) at(accountId).relationships.push(copyLine(JSON.stringify(relationship)));
-    else if (accountId === undefined || written.has(relationship._fromEntityKey)) at(own).relationships.push(copyLine(JSON.stringify(relationship)));
+    const part = accountId !== undefined && mine(accountId) ? accountId : accountId === undefined || written.has(relationship._fromEntityKey) ? own : undefined;
+    if (part === undefined) continue;
+    const objects = at(part);
+    objects.relationships.push(copyLine(JSON.stringify(relationship)));
+    objects.relationshipKeys.push(relationship._key);
   }
   return parts;
 }
@@ -649,10 +679,16 @@ function partition(entities: Entity[], relationships: Relationship[], shard: Sha
  * inserted. Unchanged objects keep their row: history costs only what changed.
  */
 async function writePartition(client: PoolClient, id: number, part: string, objects: PartitionObjects): Promise<void> {
-  for (const [table, lines] of [
-    ['entities', objects.entities],
-    ['relationships', objects.relationships],
+  for (const [table, lines, keys] of [
+    ['entities', objects.entities, objects.entityKeys],
+    ['relationships', objects.relationships, objects.relationshipKeys],
   ] as const) {
+    const current = await client.query(`SELECT 1 FROM ${table} WHERE part = $1 AND valid_to IS NULL LIMIT 1`, [part]);
+    if (!current.rowCount) {
+      // Nothing current in this partition (a first load, a new account): one COPY straight into the table.
+      await copyIn(client, `COPY ${table} (part, key, valid_from, properties) FROM STDIN`, copyRows(part, id, lines, keys));
+      continue;
+    }
     await client.query(
       `CREATE TEMP TABLE IF NOT EXISTS staging (properties jsonb NOT NULL, key text GENERATED ALWAYS AS (properties ->> '_key') STORED) ON COMMIT DELETE ROWS`,
     );
@@ -674,6 +710,18 @@ async function writePartition(client: PoolClient, id: number, part: string, obje
     await client.query(`TRUNCATE staging`);
   }
   await client.query(`INSERT INTO snapshot_partitions (snapshot_id, part) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, part]);
+}
+
+/** COPY rows `part, key, valid_from, properties` from {@link copyLine} lines of JSON objects. */
+function* copyRows(part: string, id: number, lines: readonly string[], keys: readonly string[]): Generator<string> {
+  const prefix = `${copyField(part)}\t`;
+  const suffix = `\t${id}\t`;
+  for (let index = 0; index < lines.length; index++) yield `${prefix}${copyField(keys[index])}${suffix}${lines[index]}`;
+}
+
+/** A text value as a field of COPY's text format. */
+function copyField(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (character) => (character === '\\' ? '\\\\' : character === '\t' ? '\\t' : character === '\n' ? '\\n' : '\\r'));
 }
 
 /** A failed shard's partition in snapshot `id`: its objects as they were, marked `_stale` like any carried object. */
