@@ -29,10 +29,7 @@ function option(name: string, fallback: number): number {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function run(accounts = option('accounts', 200)): Promise<void> {
-  const world = generateWorld(
-    { accounts, regions: 4, resourcesPerRegion: 10, mix: 'realistic', latencyMs: 0, throttling: false, seed: 42 },
-    allSimulators(),
-  );
+  const world = generateWorld({ accounts, regions: 4, resourcesPerRegion: 10, mix: 'realistic', latencyMs: 0, throttling: false, seed: 42 }, allSimulators());
   const directory = mkdtempSync(path.join(tmpdir(), 'orggraph-shards-'));
   const worldFile = path.join(directory, 'world.yaml');
   writeFileSync(worldFile, stringify(world));

@@ -57,6 +57,9 @@ function ownedBy(part: string, count: number, index: number): boolean {
   return shardOf(part, count) === index;
 }
 
+/** Partitions written at once by one run (each on its own connection of the pool). */
+const PARALLEL_PARTITIONS = 3;
+
 /** Rows of snapshot `id`: every version whose validity covers it. */
 const visibleAt = (id: number) => `valid_from <= ${id} AND (valid_to IS NULL OR valid_to > ${id})`;
 
@@ -341,7 +344,7 @@ export class PostgresStorage implements GraphStorage {
     const id = idOf(ref);
     const { rows } = await this.withClient((client) =>
       client.query<{ kind: 'entity' | 'relationship'; properties: Entity | Relationship }>(
-        `SELECT 'entity' AS kind, properties, part LIKE '*%' AS shared FROM entities WHERE key = $1 AND ${visibleAt(id)}
+        `SELECT 'entity' AS kind, properties, part LIKE '*%' AS shared FROM entities WHERE properties @> jsonb_build_object('_key', $1::text) AND key = $1 AND ${visibleAt(id)}
          UNION ALL
          SELECT 'relationship' AS kind, properties, part LIKE '*%' AS shared FROM relationships WHERE key = $1 AND ${visibleAt(id)}
          ORDER BY kind, shared LIMIT 1`,
@@ -383,16 +386,23 @@ export class PostgresStorage implements GraphStorage {
   async write(entities: Entity[], relationships: Relationship[], metadata: Omit<SnapshotMetadata, 'graphSha256'>, hooks?: WriteHooks) {
     if (!this.claim) await this.begin();
     const { snapshotId, shard } = this.claim as NonNullable<PostgresStorage['claim']>;
-    const parts = partition(entities, relationships, shard);
+    const parts = [...partition(entities, relationships, shard)];
     let bytes = 0;
-    for (const [part, objects] of parts) {
-      await this.transaction(async (client) => {
-        await writePartition(client, snapshotId, part, objects);
-      });
-      for (const line of objects.entities) bytes += line.length;
-      for (const line of objects.relationships) bytes += line.length;
-      await hooks?.afterBytes?.(bytes);
-    }
+    // Partitions are written side by side (each in its own transaction): the server's work runs on
+    // every core while this process prepares the next COPY.
+    let next = 0;
+    const writer = async () => {
+      while (next < parts.length) {
+        const [part, objects] = parts[next++];
+        await this.transaction(async (client) => {
+          await writePartition(client, snapshotId, part, objects);
+        });
+        for (const line of objects.entities) bytes += line.length;
+        for (const line of objects.relationships) bytes += line.length;
+        await hooks?.afterBytes?.(bytes);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTITIONS, parts.length) }, writer));
     // After a large write the planner's statistics are stale (autovacuum catches up later): refreshed
     // now, so that the next reader's queries are planned for the graph as it is.
     if (entities.length + relationships.length >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
