@@ -27,6 +27,8 @@ import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
 import type { World } from '../src/sim/types';
 import { SnapshotStore } from '../src/snapshot/store';
+import { committedGraph } from '../src/store/committed';
+import type { GraphStorage } from '../src/store/types';
 import { runCompliance } from '../src/compliance';
 import { askSavedQuestions, DefinitionFileError, GraphIndex, loadSavedQuestions, SAVED_QUESTIONS_SCHEMA, SavedQuestionsError } from '../src/query';
 import { createS3Client, isS3Uri, parseS3Uri, RemoteStoreError, S3SnapshotStore } from '../src/snapshot/remote';
@@ -79,6 +81,9 @@ export const inputSchema = {
     regions: fields.regions,
     services: fields.services,
     destination: { type: 'string', minLength: 1 },
+    // A connection string: checked by hand below, so that no message echoes it.
+    storeUrl: { type: 'string' },
+    shard: fields.shard,
     snapshotEncryption: {
       type: 'object',
       additionalProperties: false,
@@ -238,6 +243,22 @@ export function validateInputs(raw: Record<string, unknown>, cwd = process.cwd()
       }
     }
   }
+  if (typeof typed.storeUrl === 'string') {
+    if (!/^postgres(ql)?:\/\/./.test(typed.storeUrl))
+      failures.push({ property: 'storeUrl', reason: 'storeUrl: expected a PostgreSQL connection string (postgres://…)' });
+    if (typed.destination !== undefined)
+      failures.push({ property: 'destination', reason: 'destination: not with storeUrl (the graph goes to the PostgreSQL store)' });
+    if (typed.report === true)
+      failures.push({ property: 'report', reason: 'report: applies to snapshot files only (with storeUrl, run `orggraph report --store postgres`)' });
+    if (typed.retention !== undefined)
+      failures.push({ property: 'retention', reason: 'retention: applies to snapshot files only (with storeUrl, use `orggraph prune --store postgres`)' });
+  }
+  if (typed.shard !== undefined && typeof typed.storeUrl !== 'string' && !unknownTop.has('storeUrl')) {
+    failures.push({ property: 'shard', reason: 'shard: sharded runs write to one shared graph: they need a PostgreSQL store (the storeUrl input)' });
+  }
+  if (typed.shard && typed.shard.index >= typed.shard.count) {
+    failures.push({ property: 'shard', reason: `shard: index ${typed.shard.index} is not below count ${typed.shard.count}` });
+  }
   if (typed.snapshotEncryption?.algorithm === 'AES256' && typed.snapshotEncryption.kmsKeyId) {
     failures.push({ property: 'snapshotEncryption', reason: 'snapshotEncryption.kmsKeyId: only with algorithm "aws:kms"' });
   }
@@ -286,6 +307,7 @@ export function ingestConfig(inputs: GraphSnapshotInputs, outputDir: string): Pa
     workers: inputs.workers,
     sessionName: inputs.sessionName,
     retention: inputs.retention,
+    shard: inputs.shard,
     alerts: inputs.alertRules && {
       ...inputs.alertRules,
       ...(inputs.alertRules.rules ? { rules: inputs.alertRules.rules.map((file) => path.resolve(file)) } : {}),
@@ -454,6 +476,7 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
   const destination = inputs.destination ?? DEFAULT_OUTPUT_DIR;
   let staging: string | undefined;
   let client: ReturnType<typeof createS3Client> | undefined;
+  let store: GraphStorage | undefined;
   try {
     const world = inputs.simulate === undefined || inputs.simulate === false ? undefined : loadWorld(inputs.simulate);
     const config = ingestConfig(inputs, destination);
@@ -462,7 +485,11 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
     const questions = inputs.questions ? loadSavedQuestions(inputs.questions) : undefined;
     let remote: S3SnapshotStore | undefined;
     let outputDir = destination;
-    if (isS3Uri(destination)) {
+    if (inputs.storeUrl) {
+      // Loaded only when used: a stack writing snapshot files never loads the PostgreSQL client.
+      const { PostgresStorage } = require('../src/store/postgres/store') as typeof import('../src/store/postgres/store');
+      store = new PostgresStorage(inputs.storeUrl);
+    } else if (isS3Uri(destination)) {
       client = createS3Client({ region: inputs.snapshotRegion });
       remote = new S3SnapshotStore(parseS3Uri(destination), client, inputs.snapshotEncryption);
       staging = await fs.mkdtemp(path.join(tmpdir(), 'orggraph-s3-'));
@@ -471,17 +498,25 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
       await remote.pullSidecar(staging, ALERT_STATE_FILE);
       outputDir = staging;
     }
-    const result = await ingest({
+    let result = await ingest({
       config: ingestConfig(inputs, outputDir),
       secrets: inputs.externalId ? { externalId: inputs.externalId } : undefined,
       simulate: world,
       logger: reporting.logger,
       onProgress: reporting.onProgress,
+      store,
     });
+    // A shard saw only its accounts: the shard that commits the snapshot answers for the whole
+    // committed graph, read back from the store; the others leave compliance, alerts and questions out.
+    const committed = result.summary.snapshot.sha256 !== '';
+    if (store && committed && (inputs.shard?.count ?? 1) > 1) result = { ...result, ...(await committedGraph(store)) };
     // After the snapshot is written (and before it is pushed, so that the state goes with it).
-    const alerts = await alertsAfterIngest(result, alertRules, config.alerts);
+    const alerts = committed ? await alertsAfterIngest(result, alertRules, config.alerts, undefined, store) : undefined;
     let uri: string;
-    if (remote && staging) {
+    if (store) {
+      uri = result.summary.snapshot.path;
+      if (!committed) reporting.say(`shard ${inputs.shard?.index}/${inputs.shard?.count} written; the snapshot is committed when every shard has finished`);
+    } else if (remote && staging) {
       const pointer = await new SnapshotStore(staging).latest();
       if (!pointer) throw new Error(`the snapshot pointer was not written in ${staging}`);
       uri = (await remote.push(result.summary.snapshot.path, pointer)).uri;
@@ -494,13 +529,15 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
     const { totals, errors } = result.summary;
     reporting.say(`snapshot ${uri}: ${totals.entities} entities, ${totals.relationships} relationships, ${errors.length} errors`);
     return toOutputs(result.summary, inputs, {
-      destination,
+      // Where the store is stays in the secret input: the output only says which kind.
+      destination: store ? 'postgres' : destination,
       uri,
       mode: world ? 'simulated' : 'aws',
       durationMs: Math.round(performance.now() - started),
-      compliance: complianceOutputs(result, reporting.logger),
+      compliance: committed ? complianceOutputs(result, reporting.logger) : undefined,
       alerts,
       questions:
+        (committed || undefined) &&
         questions &&
         askSavedQuestions(new GraphIndex([...result.graph.allEntities()], [...result.graph.allRelationships()]), questions, inputs.questions?.params),
     });
@@ -516,8 +553,10 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
     ) {
       throw new Error(`aws-org-graph: ${error.message}`);
     }
+    if ((error as Error).name === 'PostgresStoreError') throw new Error(`aws-org-graph: ${(error as Error).message}`);
     throw error;
   } finally {
+    await store?.close();
     client?.destroy();
     if (staging) await fs.rm(staging, { recursive: true, force: true });
     await reporting.stop();

@@ -60,6 +60,8 @@ export const PROGRAM_CONFIG_KEYS: readonly string[] = [
     'regions',
     'services',
     'destination',
+    'storeUrl',
+    'shard',
     'snapshotEncryption',
     'snapshotRegion',
     'tags',
@@ -100,6 +102,9 @@ export function settingsFromConfig(config: pulumi.Config): ProgramSettings {
     regions: config.getObject<Selection>('regions'),
     services: config.getObject<Selection>('services'),
     destination: config.get('destination'),
+    // A connection string: a secret (`pulumi config set --secret aws-org-graph:storeUrl postgres://…`).
+    storeUrl: config.getSecret('storeUrl'),
+    shard: config.getObject<{ index: number; count: number }>('shard'),
     snapshotEncryption: config.getObject<SnapshotEncryptionInput>('snapshotEncryption'),
     snapshotRegion: config.get('snapshotRegion'),
     tags: config.getObject<IntegrationTags>('tags'),

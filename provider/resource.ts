@@ -26,6 +26,10 @@ export interface GraphSnapshotArgs {
   services?: pulumi.Input<Selection>;
   /** Local directory (default `.orggraph`, relative to the program directory) or `s3://bucket/prefix`. */
   destination?: pulumi.Input<string>;
+  /** PostgreSQL connection string: the graph goes to that database (docs/postgres.md). Always stored as a secret. */
+  storeUrl?: pulumi.Input<string>;
+  /** Ingest only shard `index` of `count` of the accounts into `storeUrl` (one stack per shard). */
+  shard?: pulumi.Input<{ index: pulumi.Input<number>; count: pulumi.Input<number> }>;
   snapshotEncryption?: pulumi.Input<SnapshotEncryptionInput>;
   snapshotRegion?: pulumi.Input<string>;
   tags?: pulumi.Input<IntegrationTags>;
@@ -81,17 +85,18 @@ export class GraphSnapshot extends pulumi.dynamic.Resource {
   declare readonly questions: pulumi.Output<GraphSnapshotOutputs['questions']>;
 
   constructor(name: string, args: GraphSnapshotArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const { externalId, ...rest } = args;
+    const { externalId, storeUrl, ...rest } = args;
     const props: pulumi.Inputs = {
       ...Object.fromEntries([...OUTPUT_NAMES, 'destination', 'removeSnapshotsOnDelete'].map((output) => [output, undefined])),
       ...rest,
       ...(externalId === undefined ? {} : { externalId: pulumi.secret(externalId) }),
+      ...(storeUrl === undefined ? {} : { storeUrl: pulumi.secret(storeUrl) }),
     };
     super(
       graphSnapshotProvider,
       name,
       props,
-      { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId'])] },
+      { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), 'externalId', 'storeUrl'])] },
       DYNAMIC_RESOURCE_MODULE,
       'GraphSnapshot',
     );

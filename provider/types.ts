@@ -46,6 +46,14 @@ export interface GraphSnapshotInputs {
   services?: Selection;
   /** Snapshot store: a local directory (relative to the program directory) or `s3://bucket/prefix`. */
   destination?: string;
+  /**
+   * PostgreSQL connection string (`postgres://user:password@host:5432/db`): the graph is kept in
+   * that database instead of `destination`'s snapshot files. A secret: stored encrypted in the
+   * stack's state, never in outputs or messages.
+   */
+  storeUrl?: string;
+  /** Ingest only shard `index` of `count` (0-based) of the accounts into the PostgreSQL `storeUrl`; one stack per shard. */
+  shard?: { index: number; count: number };
   /** Server-side encryption of `s3://` destinations (default `AES256`). */
   snapshotEncryption?: SnapshotEncryptionInput;
   /** Region of the snapshot bucket (default: the AWS region of the environment). */

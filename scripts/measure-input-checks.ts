@@ -10,6 +10,7 @@ import { checkConfig, completeConfig } from '../src/config';
 import type { Entity } from '../src/graph';
 import { preflight } from '../src/ingest';
 import { SnapshotStore, type CollectorRunRecord, type SnapshotMetadata } from '../src/snapshot';
+import { FileStorage } from '../src/store/files';
 
 async function main(): Promise<void> {
   const directory = mkdtempSync(path.join(tmpdir(), 'orggraph-input-checks-'));
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
       { organization: { managementAccountId: '123456789012' }, services: { include: ['iam', 'ec2'] }, outputDir: directory, concurrency: 16 },
       'measure',
     );
-    await preflight(config, store);
+    await preflight(config, new FileStorage(directory));
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);

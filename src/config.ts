@@ -47,6 +47,13 @@ export interface IngestConfig {
   retention?: { keep: number };
   /** Limits on resources that grow without bound: ECR images per repository, ECS tasks per cluster, Batch jobs per queue (docs/containers.md). */
   collection?: Partial<CollectionLimits>;
+  /**
+   * Where the graph is kept: `files` (default: `outputDir`), or `postgres` with the connection
+   * string in `ORGGRAPH_STORE_URL` or in the file `urlFile` (a secret: never in the configuration).
+   */
+  store?: { kind: 'files' | 'postgres'; urlFile?: string };
+  /** Ingest only a stable share of the accounts (`--shard i/n`, 0-based), into a PostgreSQL store. */
+  shard?: { index: number; count: number };
 }
 
 /** Secrets kept apart from the configuration so that it can be logged, stored and diffed. */
@@ -120,6 +127,18 @@ export const ingestConfigSchema = {
     replace: { type: 'boolean' },
     retention: { type: 'object', additionalProperties: false, required: ['keep'], properties: { keep: { type: 'integer', minimum: 1 } } },
     collection: COLLECTION_LIMITS_SCHEMA,
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: { kind: { enum: ['files', 'postgres'] }, urlFile: { type: 'string', minLength: 1 } },
+    },
+    shard: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['index', 'count'],
+      properties: { index: { type: 'integer', minimum: 0, maximum: 1023 }, count: { type: 'integer', minimum: 1, maximum: 1024 } },
+    },
   },
 } as const;
 
@@ -261,6 +280,7 @@ export function loadConfigFile(file: string, knownServices?: readonly string[]):
   // Paths in a configuration file are relative to the file.
   if (config.people) config.people = path.resolve(path.dirname(file), config.people);
   if (config.alerts?.rules) config.alerts.rules = config.alerts.rules.map((rules) => path.resolve(path.dirname(file), rules));
+  if (config.store?.urlFile) config.store.urlFile = path.resolve(path.dirname(file), config.store.urlFile);
   return config;
 }
 

@@ -4,6 +4,7 @@ import { GraphIndex } from '../query';
 import type { DeliveryOptions } from './actions';
 import type { AlertsConfig } from './config';
 import type { AlertRule } from './rules';
+import type { AlertStateLocation } from './state';
 import { runAlerts, type AlertRunSummary } from './run';
 
 /** What a run's summary says of the alerts: the run summary without the list of every alert. */
@@ -18,13 +19,15 @@ export async function alertsAfterIngest(
   rules: readonly AlertRule[],
   config: AlertsConfig = {},
   delivery?: DeliveryOptions,
+  /** Where the alert state is kept (default: beside the run's snapshot file). */
+  stateLocation?: AlertStateLocation,
 ): Promise<AlertsOutcome | undefined> {
   if (config.enabled === false || rules.length === 0) return undefined;
   try {
     const snapshotPath = result.summary.snapshot.path;
     const index = new GraphIndex([...result.graph.allEntities()], [...result.graph.allRelationships()]);
     const summary = await runAlerts({
-      directory: path.dirname(path.dirname(snapshotPath)),
+      directory: stateLocation ?? path.dirname(path.dirname(snapshotPath)),
       snapshotPath,
       metadata: result.metadata,
       index,

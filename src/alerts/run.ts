@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { GraphIndex } from '../query';
 import type { SnapshotMetadata } from '../snapshot';
@@ -6,7 +5,8 @@ import { deliverAlerts, type DeliveryOptions, type DeliveryReport } from './acti
 import { ALERT_LEVELS, type AlertLevel, type AlertsConfig, type AlertStatus, type DeliveryAction } from './config';
 import { evaluateRules } from './evaluate';
 import type { AlertRule } from './rules';
-import { openBefore, readAlertState, transition, writeAlertState, type AlertRecord, type SnapshotRef } from './state';
+import { snapshotName } from '../store/types';
+import { openBefore, readAlertState, transition, writeAlertState, type AlertRecord, type AlertStateLocation, type SnapshotRef } from './state';
 
 /** How many new alerts a summary names (all are in the state file and `orggraph alerts --json`). */
 export const NEW_ALERTS_LISTED = 20;
@@ -32,8 +32,8 @@ export interface AlertRunSummary {
 }
 
 export interface AlertRunOptions {
-  /** The snapshot directory: the state is kept beside the snapshots. */
-  directory: string;
+  /** Where the state is kept: the snapshot directory (beside the snapshots), or the graph's store. */
+  directory: AlertStateLocation;
   snapshotPath: string;
   metadata: SnapshotMetadata;
   index: GraphIndex;
@@ -53,7 +53,7 @@ const byLevel = (): Record<AlertLevel, number> => ({ INFO: 0, LOW: 0, MEDIUM: 0,
  */
 export async function runAlerts(options: AlertRunOptions): Promise<AlertRunSummary> {
   const { metadata } = options;
-  const snapshot: SnapshotRef = { name: path.basename(options.snapshotPath), graphSha256: metadata.graphSha256, endedAt: metadata.endedAt };
+  const snapshot: SnapshotRef = { name: snapshotName(options.snapshotPath), graphSha256: metadata.graphSha256, endedAt: metadata.endedAt };
   const started = performance.now();
   // `date.now` in the queries is the snapshot's time: evaluating a snapshot again gives the same answer.
   const evaluations = evaluateRules(options.index, options.rules, { now: Date.parse(metadata.endedAt), evidenceLimit: options.config?.evidenceLimit });

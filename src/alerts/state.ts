@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../snapshot';
+import type { DocumentStore } from '../store/types';
 import type { AlertLevel, AlertStatus } from './config';
 import type { AlertEvidence, RuleEvaluation } from './evaluate';
 
@@ -44,14 +45,25 @@ export function alertStateFile(directory: string): string {
   return path.join(directory, ALERT_STATE_FILE);
 }
 
+/**
+ * Where the alert state is kept: a snapshot directory (the file beside the snapshots), or the
+ * graph's store (a PostgreSQL store keeps it in its database).
+ */
+export type AlertStateLocation = string | DocumentStore;
+
 /** The stored state, or undefined when there is none yet (or it is not ours: it is then replaced). */
-export async function readAlertState(directory: string): Promise<AlertState | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(alertStateFile(directory), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+export async function readAlertState(location: AlertStateLocation): Promise<AlertState | undefined> {
+  let text: string | undefined;
+  if (typeof location !== 'string') {
+    text = await location.readDocument(ALERT_STATE_FILE);
+    if (text === undefined) return undefined;
+  } else {
+    try {
+      text = await fs.readFile(alertStateFile(location), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
   try {
     const state = JSON.parse(text) as AlertState;
@@ -61,8 +73,10 @@ export async function readAlertState(directory: string): Promise<AlertState | un
   }
 }
 
-export async function writeAlertState(directory: string, state: AlertState): Promise<void> {
-  await writeFileAtomic(alertStateFile(directory), `${JSON.stringify(state)}\n`);
+export async function writeAlertState(location: AlertStateLocation, state: AlertState): Promise<void> {
+  const text = `${JSON.stringify(state)}\n`;
+  if (typeof location !== 'string') await location.writeDocument(ALERT_STATE_FILE, text);
+  else await writeFileAtomic(alertStateFile(location), text);
 }
 
 const identity = (rule: string, key: string) => `${rule}\u0000${key}`;

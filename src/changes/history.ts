@@ -1,6 +1,7 @@
-import * as path from 'node:path';
 import type { Entity, Relationship } from '../graph';
-import { scanSnapshotLines, SnapshotStore, splitTimestamps, type SnapshotMetadata } from '../snapshot';
+import { splitTimestamps } from '../snapshot';
+import { FileStorage } from '../store/files';
+import { snapshotName, type GraphStorage } from '../store/types';
 import { propertyChanges, type ChangeKind, type PropertyChange } from './diff';
 
 export interface HistoryEvent {
@@ -24,37 +25,21 @@ export interface ObjectHistory {
   latest?: Entity | Relationship;
 }
 
-/** Finds one object (entity or relationship) by key in a snapshot, parsing only the lines that can hold it. */
-async function findObject(
-  file: string,
-  key: string,
-): Promise<{ found?: { object: Entity | Relationship; kind: 'entity' | 'relationship' }; metadata: SnapshotMetadata }> {
-  // A line holds the key only if it holds its JSON form: most lines are ruled out without parsing.
-  const needle = JSON.stringify(key);
-  let found: { object: Entity | Relationship; kind: 'entity' | 'relationship' } | undefined;
-  const look = (kind: 'entity' | 'relationship') => (text: string) => {
-    if (found || text.indexOf(needle) < 0) return;
-    const object = JSON.parse(text) as Entity | Relationship;
-    if (object._key === key) found = { object, kind };
-  };
-  const metadata = await scanSnapshotLines(file, { entity: look('entity'), relationship: look('relationship') });
-  return { found, metadata };
-}
-
 const content = (object: Entity | Relationship) => splitTimestamps(JSON.stringify(object)).content;
 
 /**
  * One object's changes across the snapshots a store retains, oldest first: when it was created,
  * each update with its properties before and after, its deletion (and re-creation).
  */
-export async function objectHistory(directory: string, key: string): Promise<ObjectHistory> {
-  const files = await new SnapshotStore(directory).list();
+export async function objectHistory(where: string | GraphStorage, key: string): Promise<ObjectHistory> {
+  const store = typeof where === 'string' ? new FileStorage(where) : where;
+  const files = await store.list();
   const events: HistoryEvent[] = [];
   let previous: Entity | Relationship | undefined;
   let latest: Entity | Relationship | undefined;
   for (const file of files) {
-    const { found, metadata } = await findObject(file, key);
-    const at = { snapshot: path.basename(file), endedAt: metadata.endedAt };
+    const found = await store.findObject(file, key);
+    const at = { snapshot: snapshotName(file.id), endedAt: (await store.readMetadata(file)).endedAt };
     if (found) {
       const object = found.object as unknown as Record<string, unknown>;
       const stamps = {

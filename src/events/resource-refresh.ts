@@ -182,6 +182,7 @@ export async function refreshOverSnapshot(options: IngestOptions, scope: Refresh
     const passedOver = [...run.previousSnapshots.passedOver];
     // Every object is kept: the new snapshot is the previous one with the targets' resources read again.
     const read = await readPrevious(
+      run.store,
       run.previousSnapshots.candidates,
       passedOver,
       { failedScopes: [], everGrowingTypes: new Set(), outsideScope: () => true },

@@ -105,18 +105,17 @@ export async function checkTrails(access: AwsAccess, scopes: ReadonlyArray<{ acc
 }
 
 /**
- * The check for what `orggraph watch` follows: the accounts and regions of the latest snapshot in
- * the configured directory, read with the run's access (audit role, External ID, or the simulated
- * organization). Undefined when the directory holds no snapshot yet.
+ * The check for what `orggraph watch` follows: the accounts and regions of the latest snapshot of
+ * the configured store, read with the run's access (audit role, External ID, or the simulated
+ * organization). Undefined when the store holds no snapshot yet.
  */
 export async function checkWatchedTrails(options: import('../ingest/types').IngestOptions): Promise<TrailCheck[] | undefined> {
   const { setUpRun } = require('../ingest/preflight') as typeof import('../ingest/preflight');
-  const { readSnapshotMetadata } = require('../snapshot/reader') as typeof import('../snapshot/reader');
   const run = await setUpRun(options);
   try {
     const latest = run.previousSnapshots.candidates[0];
     if (!latest) return undefined;
-    const metadata = await readSnapshotMetadata(latest);
+    const metadata = await run.store.readMetadata(latest);
     return await checkTrails(
       run.access,
       metadata.accounts.map((account) => ({ account: account.accountId, regions: metadata.regions })),

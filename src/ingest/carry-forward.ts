@@ -9,6 +9,7 @@ import { inScope, type NotRefreshed, type PreviousSnapshot, type RunError, type 
 import { readPrevious } from './previous';
 import { enrichmentsOutside, outsideOf, runScope, type RunScope } from './scope';
 import type { CollectorScope } from './types';
+import type { GraphStorage, SnapshotRef } from '../store/types';
 
 /**
  * Keeps what the previous snapshot knew wherever this run could not look: objects of failed
@@ -204,11 +205,12 @@ export async function carryForwardPrevious(run: {
   failedScopes: CollectorScope[];
   unfinishedScopes: CollectorScope[];
   reachable: readonly AccountInfo[];
-  previousSnapshots: { candidates: string[]; passedOver: string[] };
+  previousSnapshots: { candidates: SnapshotRef[]; passedOver: string[] };
+  store: GraphStorage;
   errors: RunError[];
   logger: Logger;
 }): Promise<{ read?: { previous: PreviousSnapshot; file: string }; notRefreshed: NotRefreshed[]; scope?: RunScope }> {
-  const { config, graph, collectors, collected, failedScopes, unfinishedScopes, reachable, previousSnapshots, errors, logger } = run;
+  const { config, graph, collectors, collected, failedScopes, unfinishedScopes, reachable, previousSnapshots, store, errors, logger } = run;
   const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
   // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
   const enrichedTypes = enrichedTypesOf(unfinishedScopes, collectors);
@@ -230,6 +232,7 @@ export async function carryForwardPrevious(run: {
     else enrichedTypes.set(accountId, types);
   }
   const read = await readPrevious(
+    store,
     previousSnapshots.candidates,
     previousSnapshots.passedOver,
     { failedScopes, everGrowingTypes: everGrowing, enrichedTypes, outsideScope },
@@ -250,7 +253,8 @@ export async function carryForwardPrevious(run: {
   if (previous && outsideEnriching.length) restoreEnrichments(previous.entities, graph, outsideEnriching, registry, false);
   // What failed optional calls would have set comes back from the previous snapshot too.
   if (previous && failedCalls.length) restoreOptionalProperties(new Map(previous.entities.map((e) => [e._key, e])), graph, failedCalls, collectors);
-  const dropped = dropDanglingRelationships(graph);
+  // A shard's edges may end in another shard's accounts: the store drops dangling edges across all shards.
+  const dropped = (config.shard?.count ?? 1) > 1 ? 0 : dropDanglingRelationships(graph);
   if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
   return { read, notRefreshed, scope };
 }

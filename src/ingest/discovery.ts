@@ -10,6 +10,7 @@ import type { Collection } from '../parallel/pool';
 import type { RunError, SnapshotMetadata } from '../snapshot';
 import type { PendingCollection } from './collect';
 import { IngestError, type CollectorScope, type IngestOptions } from './types';
+import { inShard } from '../store/shard';
 
 function accountInfo(account: OrganizationAccount, managementAccountId: string): AccountInfo {
   return {
@@ -112,7 +113,11 @@ export async function discoverAccounts(run: {
     }
     options.onProgress?.({ phase: 'regions', done: ++regionsDone, total: joining.length });
   };
-  const join = (account: AccountInfo, discoveredAtDepth: number) => joining.push(joinAccount(account, discoveredAtDepth));
+  const join = (account: AccountInfo, discoveredAtDepth: number) => {
+    // A sharded run ingests only its stable share of the accounts; the other shards take the rest.
+    if (config.shard && !inShard(account.accountId, config.shard)) return;
+    joining.push(joinAccount(account, discoveredAtDepth));
+  };
 
   options.onProgress?.({ phase: 'accounts', done: 0, total: 1 });
   let skippedAccounts: SkippedAccount[] = [];

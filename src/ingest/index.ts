@@ -48,10 +48,16 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       unfinishedScopes,
       reachable: discovery.reachable,
       previousSnapshots: run.previousSnapshots,
+      store: run.store,
       errors,
       logger,
     });
     return await writeSnapshot({ ...run, ...discovery, options, graph, read, collected, records, errors, notRefreshed, scope });
+  } catch (error) {
+    // Nothing of this run is in the store (the write is its last step that can fail): a database
+    // store carries this shard's accounts forward.
+    await run.store.fail?.((error as Error).message).catch((failure: Error) => logger.warn(`the store could not record the failed run: ${failure.message}`));
+    throw error;
   } finally {
     // After a failure, no worker thread may outlive the run.
     collection?.current?.abandon();

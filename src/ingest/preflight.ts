@@ -8,7 +8,9 @@ import { allSimulators, serviceModules } from '../services';
 import { fastRetryStrategy } from '../sim/retry';
 import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from '../sim/simulator';
 import type { World } from '../sim/types';
-import { SnapshotStore, SnapshotStoreError } from '../snapshot';
+import { SnapshotStoreError } from '../snapshot';
+import { FileStorage } from '../store/files';
+import type { GraphStorage, SnapshotRef } from '../store/types';
 import { readablePath } from '../util/yaml-position';
 import type { IngestOptions } from './types';
 
@@ -17,15 +19,28 @@ import type { IngestOptions } from './types';
  * the services exist, the snapshot directory can be written, and `latest.json` can be read. Throws
  * an {@link InputError} naming every problem; resolves to the previous snapshots to compare with.
  */
-export async function preflight(config: IngestConfig, store: SnapshotStore): Promise<{ candidates: string[]; passedOver: string[] }> {
+export async function preflight(config: IngestConfig, store: GraphStorage): Promise<{ candidates: SnapshotRef[]; passedOver: string[] }> {
   const problems: InputProblem[] = [];
   const known = serviceModules.map((module) => module.service);
   for (const bad of serviceNameProblems(config.services, known)) {
     problems.push({ source: 'configuration', field: readablePath(bad.pointer), message: bad.message });
   }
   const writeProblem = await store.writeProblem();
-  if (writeProblem) problems.push({ source: path.resolve(config.outputDir), field: 'outputDir', message: writeProblem });
-  let found = { candidates: [] as Array<{ path: string }>, passedOver: [] as string[] };
+  if (writeProblem) {
+    problems.push(
+      store.kind === 'files'
+        ? { source: path.resolve(config.outputDir), field: 'outputDir', message: writeProblem }
+        : { source: store.description, field: 'store', message: writeProblem },
+    );
+  }
+  if (config.shard && store.kind !== 'postgres') {
+    problems.push({
+      source: 'configuration',
+      field: 'shard',
+      message: 'sharded runs write to one shared graph: they need a PostgreSQL store (store: postgres)',
+    });
+  }
+  let found = { candidates: [] as SnapshotRef[], passedOver: [] as string[] };
   try {
     if (!writeProblem) found = await store.previousCandidates();
   } catch (error) {
@@ -33,7 +48,7 @@ export async function preflight(config: IngestConfig, store: SnapshotStore): Pro
     problems.push({ source: error.file, message: error.problem });
   }
   if (problems.length) throw new InputError(problems);
-  return { candidates: found.candidates.map((candidate) => candidate.path), passedOver: found.passedOver };
+  return found;
 }
 
 /** What a run works with, all of it set up (and the inputs checked) before its first AWS call. */
@@ -46,9 +61,9 @@ export interface RunSetup {
   world?: World;
   config: IngestConfig;
   people?: PersonRecord[];
-  store: SnapshotStore;
+  store: GraphStorage;
   /** The previous snapshots to compare with, best first, and those passed over (see {@link preflight}). */
-  previousSnapshots: { candidates: string[]; passedOver: string[] };
+  previousSnapshots: { candidates: SnapshotRef[]; passedOver: string[] };
   throttleRetries: ThrottleRetryOptions;
   access: AwsAccess;
 }
@@ -68,8 +83,10 @@ export async function setUpRun(options: IngestOptions): Promise<RunSetup> {
   const people = config.people ? loadPeopleFile(config.people) : undefined;
   const externalId = options.secrets?.externalId ?? world?.organization.externalId;
   if (externalId !== undefined) checkExternalId(externalId);
-  const store = new SnapshotStore(config.outputDir);
+  const store: GraphStorage = options.store ?? new FileStorage(config.outputDir);
   const previousSnapshots = await preflight(config, store);
+  // A database store claims this run's place in the next snapshot (or shard of it) before any AWS call.
+  await store.begin?.(config.shard);
 
   // A virtual clock given for the credentials is the simulated organization's clock too (tests).
   const credentialsClock = options.access?.credentialsClock;

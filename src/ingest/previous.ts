@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Logger } from '../collectors/types';
 import type { Entity, Relationship } from '../graph';
 import { EntityDigest, readPreviousSnapshot, SnapshotFormatError, type PreviousSnapshot, type RunError } from '../snapshot';
+import type { GraphStorage, SnapshotRef } from '../store/types';
 
 /** Snapshots read in full, at most, looking for an intact previous one. */
 const MAX_PREVIOUS_READS = 3;
@@ -13,7 +14,8 @@ const MAX_PREVIOUS_READS = 3;
  * one whose content still reads is used, and the run says so; when none reads, nothing is carried.
  */
 export async function readPrevious(
-  candidates: readonly string[],
+  store: GraphStorage,
+  candidates: readonly SnapshotRef[],
   passedOver: string[],
   options: Parameters<typeof readPreviousSnapshot>[1],
   errors: RunError[],
@@ -26,9 +28,10 @@ export async function readPrevious(
   let damaged: { previous: PreviousSnapshot; file: string } | undefined;
   let chosen: { previous: PreviousSnapshot; file: string } | undefined;
   // Each candidate is a whole read: a few damaged ones are passed over, not the whole history.
-  for (const file of candidates.slice(0, MAX_PREVIOUS_READS)) {
+  for (const candidate of candidates.slice(0, MAX_PREVIOUS_READS)) {
+    const file = candidate.id;
     try {
-      const previous = await readPreviousSnapshot(file, options);
+      const previous = await store.readPrevious(candidate, options);
       if (previous.contentMatches) {
         chosen = { previous, file };
         break;

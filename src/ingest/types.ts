@@ -9,6 +9,7 @@ import type { World } from '../sim/types';
 import type { ChangeCounts, ChangedKeys, CollectorRunRecord, NotRefreshed, RunError, SnapshotMetadata } from '../snapshot';
 import type { WriteHooks } from '../snapshot/writer';
 import type { RunScope } from './scope';
+import type { GraphStorage } from '../store/types';
 
 export class IngestError extends Error {
   constructor(
@@ -46,6 +47,8 @@ export interface IngestOptions {
   onEvent?: (event: IngestEvent) => void;
   /** What each collector worker measured (benchmarks). */
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+  /** Where the graph is kept (default: snapshot files in `outputDir`); the caller closes it. */
+  store?: GraphStorage;
 }
 
 /** A step of the run worth a line in a machine-read log. */

@@ -6,7 +6,8 @@ import type { IngestConfig } from '../config';
 import type { GraphStore } from '../graph';
 import type { Collection } from '../parallel/pool';
 import type { World } from '../sim/types';
-import type { CollectorRunRecord, NotRefreshed, PreviousSnapshot, RunError, SnapshotMetadata, SnapshotStore } from '../snapshot';
+import type { CollectorRunRecord, NotRefreshed, PreviousSnapshot, RunError, SnapshotMetadata } from '../snapshot';
+import type { GraphStorage } from '../store/types';
 import { TOOL } from '../version';
 import { stampChanges } from './previous';
 import type { RunScope } from './scope';
@@ -24,7 +25,7 @@ function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string
  */
 export async function writeSnapshot(run: {
   config: IngestConfig;
-  store: SnapshotStore;
+  store: GraphStorage;
   graph: GraphStore;
   access: AwsAccess;
   options: Pick<IngestOptions, 'onProgress' | 'writeHooks'>;

@@ -3,7 +3,7 @@
  * written after each ingestion and by `orggraph alerts`): one row per rule and status.
  */
 import * as path from 'node:path';
-import { readAlertState, type AlertRecord } from '../alerts/state';
+import { readAlertState, type AlertRecord, type AlertStateLocation } from '../alerts/state';
 import type { AlertInput } from './inputs';
 
 export function alertInputs(records: readonly AlertRecord[]): AlertInput[] {
@@ -30,7 +30,7 @@ export function alertInputs(records: readonly AlertRecord[]): AlertInput[] {
  * The alerts of `snapshotFile` from its store's state, or undefined when the state was written for
  * another snapshot (or there is none): the report then says alerts were not evaluated.
  */
-export async function storedAlertsFor(snapshotFile: string, directory: string): Promise<AlertInput[] | undefined> {
+export async function storedAlertsFor(snapshotFile: string, directory: AlertStateLocation): Promise<AlertInput[] | undefined> {
   const state = await readAlertState(directory).catch(() => undefined);
   if (!state || state.snapshot.name !== path.basename(snapshotFile)) return undefined;
   return alertInputs(state.alerts);

@@ -8,6 +8,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { AlertStateLocation } from '../alerts/state';
+import type { SnapshotMetadata } from '../snapshot/format';
 import { readSnapshot } from '../snapshot/reader';
 import { writeFileAtomic } from '../snapshot/writer';
 import { storedAlertsFor } from './alerts';
@@ -32,8 +34,10 @@ export interface BuildReportOptions {
   now?: () => Date;
   /** Frameworks to evaluate on the snapshot for the compliance section, unless `inputs` has one. */
   frameworks?: readonly string[];
-  /** The store directory whose alert state feeds the alerts section, unless `inputs` has alerts. */
-  alertStateDirectory?: string;
+  /** The store (directory, or database store) whose alert state feeds the alerts section, unless `inputs` has alerts. */
+  alertStateDirectory?: AlertStateLocation;
+  /** Metadata of retained snapshots that are not files (a database store's), for the trend only. */
+  retainedMetadata?: ReadonlyArray<{ name: string; metadata: SnapshotMetadata }>;
 }
 
 export interface BuiltReport {
@@ -54,6 +58,7 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
     snapshot,
     snapshotFile: options.snapshotFile,
     retained: options.retained ?? [],
+    retainedMetadata: options.retainedMetadata,
     inputs,
     savedQueries: options.savedQueries ?? DEFAULT_SAVED_QUERIES,
     now: options.now,

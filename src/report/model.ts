@@ -98,6 +98,8 @@ export interface ModelOptions {
   snapshotFile: string;
   /** Retained snapshots of the same store, oldest first (the reported one may be among them). */
   retained: string[];
+  /** Metadata of retained snapshots that are not files (a database store's), for the trend only. */
+  retainedMetadata?: ReadonlyArray<{ name: string; metadata: SnapshotMetadata }>;
   inputs?: ReportInputs;
   savedQueries?: readonly SavedQuery[];
   /** When the report was made (injected by tests). */
@@ -226,8 +228,14 @@ export function runSavedQueries(snapshot: Snapshot, queries: readonly SavedQuery
 }
 
 /** The trend of the retained snapshots up to (and including) the reported one, from their metadata only. */
-export async function trendOf(retained: readonly string[], snapshotFile: string, metadata: SnapshotMetadata): Promise<TrendPoint[]> {
+export async function trendOf(
+  retained: readonly string[],
+  snapshotFile: string,
+  metadata: SnapshotMetadata,
+  retainedMetadata: ReadonlyArray<{ name: string; metadata: SnapshotMetadata }> = [],
+): Promise<TrendPoint[]> {
   const points: TrendPoint[] = [];
+  for (const other of retainedMetadata) if (other.metadata.endedAt < metadata.endedAt) points.push(pointOf(other.name, other.metadata));
   const current = path.resolve(snapshotFile);
   for (const file of retained) {
     if (path.resolve(file) === current) continue;
@@ -285,7 +293,7 @@ async function readObjects(file: string): Promise<{ entities: Entity[]; relation
 
 export async function buildModel(options: ModelOptions): Promise<ReportModel> {
   const { snapshot, snapshotFile } = options;
-  const trend = await trendOf(options.retained, snapshotFile, snapshot.metadata);
+  const trend = await trendOf(options.retained, snapshotFile, snapshot.metadata, options.retainedMetadata);
   const previous = await previousOf(options.retained, snapshotFile, snapshot.metadata);
   let changes: Changes;
   if (previous) {

@@ -84,6 +84,8 @@ export interface SnapshotMetadata {
   changes?: { created: number; updated: number; deleted: number };
   /** Relationship changes since the previous snapshot (same rules as `changes`). */
   relationshipChanges?: { created: number; updated: number; deleted: number };
+  /** A snapshot that several sharded runs wrote (a PostgreSQL store): how many, and which failed (their accounts carried). */
+  shards?: { count: number; failed: number[] };
 }
 
 export interface Snapshot {

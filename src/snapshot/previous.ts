@@ -1,7 +1,7 @@
 import type { Entity, Relationship } from '../graph';
 import { EntityDigest, VOLATILE_PROPERTIES } from './diff';
 import type { SnapshotMetadata } from './format';
-import { parseSnapshotLine, scanSnapshotLines } from './reader';
+import { parseSnapshotLine, scanSnapshotLines, type ScanOptions, type SnapshotLineVisitor } from './reader';
 import { splitTimestamps } from './timestamps';
 
 /** An (account, region, collector) this run could not refresh; `*` as region or collector matches any. */
@@ -136,13 +136,26 @@ function scopeFields(text: string, upTo: number, accountId: string | undefined):
 }
 
 /**
+ * Where a snapshot's lines come from when it is not a file (a database store): `scan` hands each
+ * object's line to the visitor as the file writer would have written it (canonical JSON, then the
+ * timestamps) and resolves to the metadata; `label` names it in messages.
+ */
+export interface SnapshotLineSource {
+  label: string;
+  scan(visitor: SnapshotLineVisitor, options: ScanOptions): Promise<SnapshotMetadata>;
+}
+
+/**
  * Reads the previous snapshot in one streaming pass, keeping what {@link PreviousSnapshot} says.
  * Lines are parsed only when kept (or when they hold a volatile property or a nested object): the
  * digest hashes each entity line as written, which is its canonical JSON. A line that is not kept
  * is parsed only as far as it is read (its key, type and provenance), but the whole content is
  * checked against its `graphSha256` (`contentMatches`): damage shows, parsed or not.
  */
-export async function readPreviousSnapshot(file: string, options: PreviousSnapshotOptions): Promise<PreviousSnapshot> {
+export async function readPreviousSnapshot(source: string | SnapshotLineSource, options: PreviousSnapshotOptions): Promise<PreviousSnapshot> {
+  const file = typeof source === 'string' ? source : source.label;
+  const scan = (visitor: SnapshotLineVisitor, scanOptions: ScanOptions) =>
+    typeof source === 'string' ? scanSnapshotLines(source, visitor, scanOptions) : source.scan(visitor, scanOptions);
   const { failedScopes, everGrowingTypes, outsideScope } = options;
   const enrichedTypes = options.enrichedTypes ?? new Map<string, ReadonlySet<string>>();
   const carryAny = failedScopes.length > 0 || everGrowingTypes.size > 0 || enrichedTypes.size > 0 || outsideScope !== undefined;
@@ -185,8 +198,7 @@ export async function readPreviousSnapshot(file: string, options: PreviousSnapsh
     if (why === 'kept' && outsideScope?.(entity)) outsideKeys.add(entity._key);
     if (why || entity._source === 'system-mapper') entities.push(entity);
   };
-  const metadata = await scanSnapshotLines(
-    file,
+  const metadata = await scan(
     {
       entity: (line, lineNumber) => {
         // The timestamps after the content are digested on their own; kept entities keep them.

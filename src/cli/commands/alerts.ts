@@ -5,8 +5,9 @@ import { ConfigError, DEFAULT_OUTPUT_DIR, loadConfigFile, type IngestConfig } fr
 import { GraphIndex } from '../../query';
 import { readSnapshot, SnapshotFormatError, SnapshotStore } from '../../snapshot';
 import { CliError } from '../errors';
+import { openStore, STORE_OPTION_HELP, storeKind, type StoreFlags } from '../store';
 
-interface AlertsFlags {
+interface AlertsFlags extends StoreFlags {
   dir?: string;
   config?: string;
   json?: boolean;
@@ -35,6 +36,8 @@ export function registerAlertsCommand(program: Command): void {
     .description('Evaluate the alert rules (JupiterOne packs, our AWS pack, your own) on the latest snapshot: NEW, ONGOING and RESOLVED alerts.')
     .option('--dir <directory>', `snapshot directory (default: the configuration's outputDir, or ${DEFAULT_OUTPUT_DIR})`)
     .option('-c, --config <file>', 'configuration file (YAML) whose `alerts` section says which rules and actions')
+    .option('--store <files|postgres>', STORE_OPTION_HELP.store)
+    .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
     .option('--json', 'print every alert as JSON')
     .option('--deliver', 'also send the alerts to the configured SNS and SQS actions (ingest does after every run)')
     .action(async (flags: AlertsFlags) => {
@@ -48,6 +51,31 @@ export function registerAlertsCommand(program: Command): void {
         throw error;
       }
       const directory = flags.dir ?? config.outputDir ?? DEFAULT_OUTPUT_DIR;
+      if (storeKind(flags, config) === 'postgres') {
+        // A database store: the latest committed snapshot, and the alert state kept in the database.
+        const store = openStore(flags, directory, config);
+        try {
+          const ref = await store.latest();
+          if (!ref) throw new CliError(`no snapshot in ${store.description} yet: run \`orggraph ingest --store postgres\` first`);
+          const snapshot = await store.read(ref);
+          const summary = await runAlerts({
+            directory: store,
+            snapshotPath: ref.id,
+            metadata: snapshot.metadata,
+            index: GraphIndex.fromSnapshot(snapshot),
+            rules,
+            config: config.alerts,
+            deliver: flags.deliver === true,
+          });
+          process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatAlerts(summary));
+        } catch (error) {
+          if ((error as Error).name === 'PostgresStoreError') throw new CliError((error as Error).message);
+          throw error;
+        } finally {
+          await store.close();
+        }
+        return;
+      }
       let latest: Awaited<ReturnType<SnapshotStore['latest']>>;
       try {
         latest = await new SnapshotStore(directory).latest();

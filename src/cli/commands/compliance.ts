@@ -17,10 +17,13 @@ import { DEFAULT_OUTPUT_DIR } from '../../config';
 import { readSnapshot, SnapshotFormatError } from '../../snapshot/reader';
 import { CliError } from '../errors';
 import { snapshotPath } from './query';
+import { STORE_OPTION_HELP } from '../store';
 
 interface ComplianceFlags {
   snapshot?: string;
   dir?: string;
+  store?: string;
+  storeUrlFile?: string;
   framework: string[];
   frameworkFile: string[];
   account: string[];
@@ -75,6 +78,8 @@ export function registerComplianceCommand(program: Command): void {
     .description('Evaluate a compliance framework (by default CIS AWS Foundations v7.0) on a snapshot.')
     .option('--snapshot <file>', 'snapshot file to evaluate')
     .option('--dir <directory>', `snapshot directory whose latest snapshot is evaluated (default ${DEFAULT_OUTPUT_DIR})`)
+    .option('--store <files|postgres>', STORE_OPTION_HELP.store)
+    .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
     .option('--framework <id>', `built-in framework (repeatable; default ${DEFAULT_FRAMEWORK})`, collect, [])
     .option('--framework-file <file>', 'your own framework file, same format (repeatable)', collect, [])
     .option('--account <id>', 'only this account (repeatable)', collect, [])

@@ -5,9 +5,24 @@ import { diffSnapshots, type ObjectChange, type SnapshotDiff } from '../../chang
 import { DEFAULT_OUTPUT_DIR } from '../../config';
 import { SnapshotFormatError, SnapshotStore } from '../../snapshot';
 import { CliError } from '../errors';
+import { materialize, openStore, STORE_OPTION_HELP, storeKind, type StoreFlags } from '../store';
+
+/** The two newest snapshots of a database store, as files. */
+async function previousAndLatestOfStore(flags: StoreFlags): Promise<[string, string]> {
+  const store = openStore(flags, '.');
+  try {
+    const refs = await store.list();
+    if (refs.length < 2) throw new CliError(`${store.description} holds ${refs.length} snapshot(s): a diff needs two`);
+    return [await materialize(store, refs[refs.length - 2]), await materialize(store, refs[refs.length - 1])];
+  } finally {
+    await store.close();
+  }
+}
 
 interface DiffFlags {
   dir?: string;
+  store?: string;
+  storeUrlFile?: string;
   type?: string[];
   account?: string[];
   json?: boolean;
@@ -75,6 +90,8 @@ export function registerDiffCommand(program: Command): void {
     .argument('[old]', 'the older snapshot (a path, or a file name in <dir>/snapshots)')
     .argument('[new]', 'the newer snapshot')
     .option('--dir <directory>', `snapshot directory (default ${DEFAULT_OUTPUT_DIR})`)
+    .option('--store <files|postgres>', STORE_OPTION_HELP.store)
+    .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
     .option('--type <types>', 'only these _type values (comma-separated, repeatable)', list)
     .option('--account <ids>', 'only objects of these accounts (comma-separated, repeatable)', list)
     .option('--json', 'print the diff as JSON: { old, new, counts, changes }')
@@ -83,9 +100,11 @@ export function registerDiffCommand(program: Command): void {
       if (oldName !== undefined && newName === undefined) throw new CliError('name both snapshots, or neither (the previous and the latest)');
       for (const account of flags.account ?? []) if (!/^\d{12}$/.test(account)) throw new CliError(`--account ${account}: not a 12-digit account id`);
       const [oldFile, newFile] =
-        oldName !== undefined && newName !== undefined
-          ? [resolveSnapshot(directory, oldName), resolveSnapshot(directory, newName)]
-          : await previousAndLatest(directory);
+        storeKind(flags) === 'postgres'
+          ? await previousAndLatestOfStore(flags)
+          : oldName !== undefined && newName !== undefined
+            ? [resolveSnapshot(directory, oldName), resolveSnapshot(directory, newName)]
+            : await previousAndLatest(directory);
       let diff: SnapshotDiff;
       try {
         diff = await diffSnapshots(oldFile, newFile, { types: flags.type, accounts: flags.account });

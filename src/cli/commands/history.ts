@@ -4,8 +4,9 @@ import { objectHistory, type ObjectHistory } from '../../changes';
 import { DEFAULT_OUTPUT_DIR } from '../../config';
 import { SnapshotFormatError } from '../../snapshot';
 import { CliError } from '../errors';
+import { openStore, STORE_OPTION_HELP, type StoreFlags } from '../store';
 
-interface HistoryFlags {
+interface HistoryFlags extends StoreFlags {
   dir?: string;
   json?: boolean;
 }
@@ -36,18 +37,25 @@ export function registerHistoryCommand(program: Command): void {
     .description("One entity's (or relationship's) changes across the retained snapshots, oldest first.")
     .argument('<key>', 'the _key, e.g. an ARN')
     .option('--dir <directory>', `snapshot directory (default ${DEFAULT_OUTPUT_DIR})`)
+    .option('--store <files|postgres>', STORE_OPTION_HELP.store)
+    .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
     .option('--json', 'print the history as JSON: { _key, snapshots, events, latest }')
     .action(async (key: string, flags: HistoryFlags) => {
       const directory = flags.dir ?? DEFAULT_OUTPUT_DIR;
+      const store = openStore(flags, directory);
       let history: ObjectHistory;
       try {
-        history = await objectHistory(directory, key);
+        history = await objectHistory(store, key);
       } catch (error) {
-        if (error instanceof SnapshotFormatError) throw new CliError(error.message);
+        if (error instanceof SnapshotFormatError || (error as Error).name === 'PostgresStoreError') throw new CliError((error as Error).message);
         throw error;
+      } finally {
+        await store.close();
       }
-      if (!history.snapshots)
-        throw new CliError(`no snapshot in ${path.join(directory, 'snapshots')}: run \`orggraph ingest\` first, or pass --dir <directory>`);
+      if (!history.snapshots) {
+        const where = store.kind === 'files' ? path.join(directory, 'snapshots') : store.description;
+        throw new CliError(`no snapshot in ${where}: run \`orggraph ingest\` first, or pass --dir <directory>`);
+      }
       process.stdout.write(flags.json ? `${JSON.stringify(history, null, 2)}\n` : formatHistory(history));
     });
 }

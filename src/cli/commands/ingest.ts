@@ -10,6 +10,8 @@ import { CliError } from '../errors';
 import { BarReporter, JsonLineReporter, LineReporter, type RunReporter } from '../progress';
 import { TOOL } from '../../version';
 import { maxOf } from '../../util/arrays';
+import { openStore, STORE_OPTION_HELP } from '../store';
+import { parseShard } from '../../store/shard';
 
 // Loaded when a command needs them: the AWS SDK clients behind them take about a second to load,
 // which `orggraph --help`, `--version` or `query` should not pay.
@@ -44,6 +46,9 @@ interface IngestFlags {
   alerts?: boolean;
   replace?: boolean;
   logFormat?: 'text' | 'json';
+  store?: string;
+  storeUrlFile?: string;
+  shard?: string;
 }
 
 const list = (value: string, previous: string[] = []) => [
@@ -81,6 +86,7 @@ const FLAG_OF_FIELD: Array<[RegExp, string]> = [
   [/^\/tags\/accountName/, '--account-name-tag'],
   [/^\/tags\/production/, '--production'],
   [/^\/replace/, '--replace'],
+  [/^\/shard/, '--shard'],
 ];
 
 function flagOf(pointer: string): string | undefined {
@@ -105,6 +111,7 @@ function flagsAsConfig(flags: IngestFlags): Record<string, unknown> {
   if (flags.out) config.outputDir = flags.out;
   if (flags.people) config.people = flags.people;
   if (flags.replace) config.replace = true;
+  if (flags.shard !== undefined) config.shard = parseShard(flags.shard) ?? flags.shard;
   if (flags.concurrency !== undefined) config.concurrency = flags.concurrency;
   if (flags.workers !== undefined) config.workers = flags.workers;
   if (flags.accountNameTag !== undefined || flags.production !== undefined) {
@@ -275,6 +282,9 @@ export function registerIngestCommand(program: Command): void {
     .option('--account-name-tag [name]', 'add tag.AccountName to every entity (the account name, or this value)')
     .option('--production', 'add tag.Production=true to every entity')
     .option('--people <file>', 'people file (YAML list of { name, email }): maps IAM users to people')
+    .option('--store <files|postgres>', STORE_OPTION_HELP.store)
+    .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
+    .option('--shard <i/n>', 'ingest only shard i of n (0-based) of the accounts, a stable share by account id; the shards write one PostgreSQL store')
     .option(
       '--replace',
       'with --services, --accounts or --regions: write only what this run read (by default the rest of the previous graph is carried unchanged)',
@@ -309,26 +319,27 @@ export function registerIngestCommand(program: Command): void {
         config && flags.alerts !== false && config.alerts?.enabled !== false ? (attempt(() => lazy.alerts().loadAlertRules(config.alerts)) ?? []) : [];
       if (problems.length || !config) throw new CliError(problems.join('\n'));
       const externalId = readExternalId(flags);
+      const store = openStore(flags, config.outputDir ?? '.orggraph', config);
       const reporter = chooseReporter(flags);
       reporter.onEvent({ event: 'start', tool: TOOL, mode: world ? 'simulated' : 'aws', outputDir: config.outputDir ?? '.orggraph' });
       try {
         const { ingest } = lazy.ingest();
-        // One writer per snapshot directory: a running `orggraph watch` finishes its batch first.
+        const run = () =>
+          ingest({
+            config,
+            secrets: { externalId },
+            simulate: world,
+            logger: reporterLogger(reporter),
+            onProgress: (progress) => reporter.onProgress(progress),
+            onEvent: (event) => reporter.onEvent(event),
+            store,
+          });
+        // One writer per snapshot directory: a running `orggraph watch` finishes its batch first. A
+        // PostgreSQL store takes concurrent writers (shards) itself.
         const { withStoreLock } = require('../../snapshot/lock') as typeof import('../../snapshot/lock');
-        const result = await withStoreLock(
-          config.outputDir ?? '.orggraph',
-          () =>
-            ingest({
-              config,
-              secrets: { externalId },
-              simulate: world,
-              logger: reporterLogger(reporter),
-              onProgress: (progress) => reporter.onProgress(progress),
-              onEvent: (event) => reporter.onEvent(event),
-            }),
-          { waitMs: 15 * 60_000 },
-        );
+        let result = store.kind === 'files' ? await withStoreLock(config.outputDir ?? '.orggraph', run, { waitMs: 15 * 60_000 }) : await run();
         const summary = result.summary;
+        const sharded = (config.shard?.count ?? 1) > 1;
         reporter.onEvent({
           event: 'snapshot-written',
           path: summary.snapshot.path,
@@ -341,9 +352,18 @@ export function registerIngestCommand(program: Command): void {
         });
         // After the snapshot is written: compliance of the new snapshot (src/compliance), then alerts
         // and their delivery with this process's own credentials.
+        // A shard saw only its accounts: the shard that commits the snapshot evaluates the whole
+        // committed graph, read back from the store; the others evaluate nothing.
+        const committed = summary.snapshot.sha256 !== '';
+        if (sharded && committed)
+          result = { ...result, ...(await (require('../../store/committed') as typeof import('../../store/committed')).committedGraph(store)) };
         const { runCompliance, formatComplianceLines } = lazy.compliance();
-        const compliance = runCompliance(result);
-        const alerts: AlertsOutcome | undefined = await lazy.alerts().alertsAfterIngest(result, alertRules, config.alerts);
+        const compliance = committed ? runCompliance(result) : [];
+        const alertState = store.kind === 'files' ? undefined : store;
+        const alerts: AlertsOutcome | undefined = committed
+          ? await lazy.alerts().alertsAfterIngest(result, alertRules, config.alerts, undefined, alertState)
+          : undefined;
+        if (!committed) reporter.onEvent({ event: 'shard-written', message: 'this shard is written; the snapshot is committed when every shard has finished' });
         reporter.stop();
         if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, compliance, ...(alerts ? { alerts } : {}) }, null, 2)}\n`);
         else process.stdout.write(formatSummary(summary) + formatComplianceLines(compliance) + (alerts ? `${formatAlertsOutcome(alerts).join('\n')}\n` : ''));
@@ -352,7 +372,10 @@ export function registerIngestCommand(program: Command): void {
         reporter.stop();
         if (error instanceof lazy.ingest().IngestError) throw new CliError(error.message, 1);
         if (error instanceof ConfigError) throw new CliError(error.message);
+        if ((error as Error).name === 'PostgresStoreError') throw new CliError((error as Error).message, 1);
         throw error;
+      } finally {
+        await store.close();
       }
     });
 }

@@ -19,11 +19,14 @@ import {
 } from '../../query';
 import { readSnapshot, SnapshotFormatError, SnapshotIntegrityError } from '../../snapshot/reader';
 import { SnapshotStore, SnapshotStoreError } from '../../snapshot/store';
+import { latestFromStore, STORE_OPTION_HELP, type StoreFlags } from '../store';
 import { CliError } from '../errors';
 
 export interface SnapshotFlags {
   snapshot?: string;
   dir?: string;
+  store?: string;
+  storeUrlFile?: string;
 }
 
 interface QueryFlags extends SnapshotFlags {
@@ -91,7 +94,9 @@ export async function loadIndex(flags: SnapshotFlags & { verify?: boolean }): Pr
 }
 
 /** The snapshot to query: the one named, or the directory's latest. */
-export async function snapshotPath(flags: { snapshot?: string; dir?: string }): Promise<string> {
+export async function snapshotPath(flags: { snapshot?: string; dir?: string } & StoreFlags): Promise<string> {
+  const fromStore = await latestFromStore(flags);
+  if (fromStore) return fromStore;
   if (flags.snapshot) {
     if (!existsSync(flags.snapshot)) throw new CliError(`--snapshot ${flags.snapshot}: no such file`);
     return flags.snapshot;
@@ -123,6 +128,8 @@ export function registerQueryCommand(program: Command): void {
     .argument('<j1ql>', 'the query, e.g. "FIND aws_s3_bucket WITH public = true"')
     .option('--snapshot <file>', 'snapshot file to query')
     .option('--dir <directory>', `snapshot directory whose latest snapshot is queried (default ${DEFAULT_OUTPUT_DIR})`)
+    .option('--store <files|postgres>', STORE_OPTION_HELP.store)
+    .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
     .option('--json', 'print the result as JSON: { type, data, total }')
     .option('--table', 'print the result as a text table (the default)')
     .option('--param <name=value>', 'a value for ${ param.name } (repeatable; lists as JSON: ports=[22,3389])', collect, [])

@@ -9,9 +9,13 @@ import { checkReportInputs, DEFAULT_SAVED_QUERIES, writeReport, type ReportInput
 import { SnapshotFormatError } from '../../snapshot/reader';
 import { SnapshotStore } from '../../snapshot/store';
 import { CliError } from '../errors';
+import { materialize, openStore, STORE_OPTION_HELP, storeKind, type StoreFlags } from '../store';
+import { snapshotName } from '../../store/types';
+import { storedAlertsFor } from '../../report/alerts';
+import type { SnapshotMetadata } from '../../snapshot/format';
 import { snapshotPath } from './query';
 
-interface ReportFlags {
+interface ReportFlags extends StoreFlags {
   snapshot?: string;
   dir?: string;
   out: string;
@@ -65,6 +69,36 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/**
+ * What the report needs of a database store, as the file-based report reads it: the latest
+ * snapshot and the one before it as files (the changes between them), the older ones' metadata
+ * (the trend), and the alerts the store's alert state holds for the latest.
+ */
+async function databaseSnapshots(flags: StoreFlags): Promise<{
+  file: string;
+  retained: string[];
+  retainedMetadata: Array<{ name: string; metadata: SnapshotMetadata }>;
+  alerts?: ReportInputs['alerts'];
+}> {
+  const store = openStore(flags, '.');
+  try {
+    const refs = await store.list();
+    const latest = refs.at(-1);
+    if (!latest) throw new CliError(`no snapshot in ${store.description} yet: run \`orggraph ingest --store postgres\` first`);
+    const previous = refs.at(-2);
+    const file = await materialize(store, latest);
+    const retained = previous ? [await materialize(store, previous)] : [];
+    const retainedMetadata = await Promise.all(refs.slice(0, -2).map(async (ref) => ({ name: snapshotName(ref.id), metadata: await store.readMetadata(ref) })));
+    const alerts = await storedAlertsFor(file, store);
+    return { file, retained, retainedMetadata, alerts };
+  } catch (error) {
+    if ((error as Error).name === 'PostgresStoreError') throw new CliError((error as Error).message);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
@@ -72,6 +106,8 @@ export function registerReportCommand(program: Command): void {
     .requiredOption('--out <file>', 'the HTML file to write, e.g. report.html')
     .option('--snapshot <file>', 'snapshot file to report on')
     .option('--dir <directory>', `snapshot directory whose latest snapshot is reported on, with its retained ones for trends (default ${DEFAULT_OUTPUT_DIR})`)
+    .option('--store <files|postgres>', STORE_OPTION_HELP.store)
+    .option('--store-url-file <file>', STORE_OPTION_HELP.storeUrlFile)
     .option('--inputs <file.json>', 'compliance and alert results to show (ReportInputs JSON, see docs/report.md)')
     .option('--queries <file.yaml>', 'saved J1QL queries to answer in the explorer: a list of { title, query }')
     .option('--no-default-queries', 'leave out the built-in saved queries')
@@ -93,19 +129,21 @@ export function registerReportCommand(program: Command): void {
       const savedQueries = [...(flags.defaultQueries ? DEFAULT_SAVED_QUERIES : []), ...(flags.queries ? loadSavedQueries(flags.queries) : [])];
       if (existsSync(flags.out) && statSync(flags.out).isDirectory())
         throw new CliError(`--out ${flags.out}: is a directory; expected a file name such as report.html`);
-      const file = await snapshotPath(flags);
+      const fromDatabase = storeKind(flags) === 'postgres' ? await databaseSnapshots(flags) : undefined;
+      const file = fromDatabase?.file ?? (await snapshotPath(flags));
       // The trend and the previous snapshot come from the snapshot's own store.
       const storeDirectory = flags.snapshot ? path.dirname(path.dirname(path.resolve(file))) : (flags.dir ?? DEFAULT_OUTPUT_DIR);
-      const retained = await new SnapshotStore(storeDirectory).list();
+      const retained = fromDatabase?.retained ?? (await new SnapshotStore(storeDirectory).list());
       try {
         const built = await writeReport(flags.out, {
           snapshotFile: file,
           retained,
-          inputs,
+          retainedMetadata: fromDatabase?.retainedMetadata,
+          inputs: fromDatabase?.alerts && !inputs?.alerts ? { ...inputs, alerts: fromDatabase.alerts } : inputs,
           savedQueries,
           title: flags.title,
           frameworks,
-          alertStateDirectory: storeDirectory,
+          alertStateDirectory: fromDatabase ? undefined : storeDirectory,
         });
         const { stats } = built;
         process.stdout.write(

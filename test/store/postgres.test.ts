@@ -1,0 +1,164 @@
+import test from 'ava';
+import pg from 'pg';
+import { readSnapshot } from '../../src/snapshot/reader';
+import { canonicalJson } from '../../src/snapshot/format';
+import { graphSha256, PostgresStorage, redactUrl } from '../../src/store/postgres/store';
+import { freshDatabase } from '../helpers/postgres';
+import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
+import type { World } from '../../src/sim/types';
+
+/** The first array held under `name` anywhere in a world (depth first). */
+function firstArray(value: unknown, name: string): unknown[] | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === name && Array.isArray(child)) return child;
+    const found = firstArray(child, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const clockAt = (iso: string) => () => new Date(iso);
+
+async function rowCounts(url: string): Promise<{ entities: number; relationships: number; current: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const count = async (sql: string) => Number((await client.query<{ count: string }>(sql)).rows[0].count);
+    return {
+      entities: await count('SELECT count(*) FROM entities'),
+      relationships: await count('SELECT count(*) FROM relationships'),
+      current: await count('SELECT count(*) FROM entities WHERE valid_to IS NULL'),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+test('a run into PostgreSQL stores the same graph as the files store, and history costs only what changed', async (t) => {
+  const url = await freshDatabase(t);
+  if (!url) return t.pass();
+  const world = builtinWorld();
+  const files = await simulate(world, { clock: clockAt('2026-01-01T00:00:00Z') });
+  const store = new PostgresStorage(url);
+  t.teardown(() => store.close());
+  const first = await simulate(builtinWorld(), { store, clock: clockAt('2026-01-01T00:00:00Z') });
+  t.is(first.summary.snapshot.sha256, files.summary.snapshot.sha256);
+  t.regex(first.summary.snapshot.path, /^postgres:snapshot\/1$/);
+
+  // Read back: the same objects, timestamps included, and the same hash.
+  const latest = await store.latest();
+  t.deepEqual(latest, { id: 'postgres:snapshot/1' });
+  const read = await store.read(latest!);
+  const fileSnapshot = await readSnapshot(files.summary.snapshot.path);
+  t.is(graphSha256(read.entities, read.relationships), files.summary.snapshot.sha256);
+  t.is(read.metadata.graphSha256, files.summary.snapshot.sha256);
+  const byKey = new Map(fileSnapshot.entities.map((entity) => [entity._key, entity]));
+  for (const entity of read.entities) t.deepEqual(entity, byKey.get(entity._key));
+  t.is(read.entities.length, fileSnapshot.entities.length);
+
+  // A second run where one bucket is gone and nothing else changed: one closed version, no new copy of the rest.
+  const before = await rowCounts(url);
+  const changed = builtinWorld();
+  const buckets = firstArray(changed, 'buckets');
+  t.truthy(buckets?.length, 'the built-in world has S3 buckets');
+  buckets!.splice(0, 1);
+  const second = await simulate(changed, { store, clock: clockAt('2026-01-02T00:00:00Z') });
+  t.true(second.summary.changes.deleted >= 1);
+  const after = await rowCounts(url);
+  const changedObjects = second.summary.changes.created + second.summary.changes.updated;
+  t.is(after.entities - before.entities, changedObjects, 'only changed or new entities get a new row');
+  t.is(after.current, second.summary.totals.entities);
+  // The first snapshot still reads as it was.
+  t.is(
+    graphSha256((await store.read({ id: 'postgres:snapshot/1' })).entities, (await store.read({ id: 'postgres:snapshot/1' })).relationships),
+    first.summary.snapshot.sha256,
+  );
+  const secondRead = await store.read({ id: 'postgres:snapshot/2' });
+  t.is(graphSha256(secondRead.entities, secondRead.relationships), second.summary.snapshot.sha256);
+  // `_createdOn` of an unchanged entity is the first run's.
+  const account = secondRead.entities.find((entity) => entity._type === 'aws_account');
+  t.is(account?._createdOn, Date.parse('2026-01-01T00:00:00Z'));
+});
+
+test('the connection string is never printed: descriptions and messages redact the password', async (t) => {
+  t.is(redactUrl('postgres://orggraph:s3cret@db.example.com:5432/graph'), 'postgres://orggraph:***@db.example.com:5432/graph');
+  const store = new PostgresStorage('postgres://orggraph:s3cret@127.0.0.1:1/graph');
+  t.teardown(() => store.close());
+  const problem = await store.writeProblem();
+  t.truthy(problem);
+  t.notRegex(problem!, /s3cret/);
+  t.regex(problem!, /cannot use the PostgreSQL store postgres:\/\/orggraph:\*\*\*@127\.0\.0\.1:1\/graph/);
+});
+
+export type { World };
+export { temporaryDirectory, canonicalJson };
+
+import { generateWorld } from '../../src/sim/generate';
+import { allSimulators } from '../../src/services';
+import { IngestError } from '../../src/ingest';
+import { shardOf } from '../../src/store/shard';
+
+function shardWorld(): World {
+  return generateWorld({ accounts: 12, regions: 2, resourcesPerRegion: 6, mix: 'realistic', latencyMs: 0, throttling: false, seed: 21 }, allSimulators());
+}
+
+test("4 concurrent shards write one graph whose sha256 is a single run's; readers see only committed snapshots; a failed shard carries its accounts forward", async (t) => {
+  const url = await freshDatabase(t);
+  if (!url) return t.pass();
+  const single = await simulate(shardWorld(), { clock: clockAt('2026-02-01T00:00:00Z') });
+  const stores = [0, 1, 2, 3].map(() => new PostgresStorage(url));
+  t.teardown(() => Promise.all(stores.map((store) => store.close())).then(() => undefined));
+  const runs = await Promise.all(
+    stores.map((store, index) => simulate(shardWorld(), { store, config: { shard: { index, count: 4 } }, clock: clockAt('2026-02-01T00:00:00Z') })),
+  );
+  // Every shard ingested only its accounts, and together all of them.
+  const accounts = runs.flatMap((run) => run.summary.accounts.map((account) => account.accountId)).sort();
+  t.deepEqual(accounts, single.summary.accounts.map((account) => account.accountId).sort());
+  for (const [index, run] of runs.entries()) for (const account of run.summary.accounts) t.is(shardOf(account.accountId, 4), index);
+  // The last one to finish committed the snapshot; the others said it was pending.
+  t.is(runs.filter((run) => run.summary.snapshot.sha256 !== '').length, 1);
+  const reader = stores[0];
+  const first = await reader.read((await reader.latest())!);
+  t.is(first.metadata.graphSha256, single.summary.snapshot.sha256);
+  t.is(graphSha256(first.entities, first.relationships), single.summary.snapshot.sha256);
+  t.is(first.metadata.counts.totalEntities, single.summary.totals.entities);
+  t.deepEqual(first.metadata.accounts, single.metadata.accounts);
+
+  // Next round: shard 3 cannot list the organization (its run fails before collecting anything).
+  const management = single.metadata.accounts[0].accountId;
+  const denied = single.metadata.accounts.map((account) => account.accountId).filter((id) => shardOf(id, 4) === 3);
+  t.true(denied.length > 0);
+  const failing = (): World => ({
+    ...shardWorld(),
+    faults: [{ account: management, service: 'organizations', operation: 'ListAccounts', error: 'AccessDenied' }],
+  });
+  const clock = clockAt('2026-02-02T00:00:00Z');
+  for (const index of [0, 1, 2]) {
+    await simulate(shardWorld(), { store: stores[index], config: { shard: { index, count: 4 } }, clock });
+    // Until every shard has finished, readers keep reading the first snapshot, whole.
+    const latest = await reader.latest();
+    t.deepEqual(latest, { id: 'postgres:snapshot/1' });
+    const stillFirst = await reader.read(latest!);
+    t.is(graphSha256(stillFirst.entities, stillFirst.relationships), single.summary.snapshot.sha256);
+  }
+  await t.throwsAsync(simulate(failing(), { store: stores[3], config: { shard: { index: 3, count: 4 } }, clock }), { instanceOf: IngestError });
+  const second = await reader.read((await reader.latest())!);
+  t.deepEqual(await reader.latest(), { id: 'postgres:snapshot/2' });
+  t.true(second.metadata.errors.some((error) => error.code === 'ShardFailed'));
+  t.deepEqual(second.metadata.shards, { count: 4, failed: [3] });
+  // The failed shard's accounts are all there, as they were, marked stale; the others are fresh.
+  const before = new Map(first.entities.map((entity) => [entity._key, entity]));
+  for (const accountId of denied) {
+    const carried = second.entities.filter((entity) => entity._accountId === accountId);
+    t.is(carried.length, first.entities.filter((entity) => entity._accountId === accountId).length);
+    for (const entity of carried) {
+      t.true(entity._stale, entity._key);
+      const { _stale: _ignored, ...rest } = entity;
+      t.deepEqual(rest, before.get(entity._key));
+    }
+    t.true(second.metadata.notRefreshed.some((scope) => scope.accountId === accountId));
+  }
+  t.false(second.entities.some((entity) => entity._accountId !== undefined && !denied.includes(entity._accountId) && entity._stale));
+  t.is(second.metadata.graphSha256, graphSha256(second.entities, second.relationships));
+});
