@@ -287,7 +287,9 @@ export function redrawDnsConnections(graph: GraphStore, refreshed: (entity: Enti
     for (const relationship of output.relationships) {
       // The provenance the collector's context gives what it adds: its account, its (global) scope, its id.
       const account = graph.getEntity(relationship._fromEntityKey)?._accountId;
-      graph.addRelationship(compactCopy({ ...relationship, ...(account ? { _accountId: account } : {}), _region: 'global', _collector: MAPPING_COLLECTOR_IDS.dns }));
+      graph.addRelationship(
+        compactCopy({ ...relationship, ...(account ? { _accountId: account } : {}), _region: 'global', _collector: MAPPING_COLLECTOR_IDS.dns }),
+      );
     }
   }
   const used = new Set<string>();
