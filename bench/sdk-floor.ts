@@ -20,7 +20,7 @@
  * Operations of the mix without a capture (none today) are weighted out and reported.
  */
 import { Readable } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { MiddlewareStack } from '@smithy/types';
@@ -53,7 +53,15 @@ interface SdkClient {
 }
 type SdkModule = Record<string, new (input: unknown) => unknown>;
 
-const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_EC2_METADATA_DISABLED'] as const;
+const ENV_KEYS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_S3_CONTROL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_EC2_METADATA_DISABLED',
+] as const;
 
 async function bufferOf(body: unknown): Promise<Buffer> {
   if (body === undefined || body === null) return Buffer.alloc(0);
@@ -65,12 +73,17 @@ async function bufferOf(body: unknown): Promise<Buffer> {
 
 /** Ingests the wire fixtures' organization over loopback HTTP and keeps the first successful call of each operation. */
 export async function captureWireCalls(): Promise<CannedCall[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolves `<account>.localhost` (only such names) to the loopback
+  require(path.join(projectRoot(), 'test', 'wire', 'localhost-dns.cjs'));
   const server = await new WireServer(scenario({ verifySignatures: false })).start();
   const saved = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
   const outputDir = mkdtempSync(path.join(tmpdir(), 'orggraph-sdk-floor-'));
   const canned = new Map<string, CannedCall>();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: server.url,
+    // S3 Control puts the account id in front of the host, which an IP address cannot take: a host
+    // name that the wire tests' preloaded lookup resolves to the loopback (loaded below).
+    AWS_ENDPOINT_URL_S3_CONTROL: server.url.replace('127.0.0.1', 'localhost'),
     AWS_ACCESS_KEY_ID: BASE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: BASE_CREDENTIALS.secretAccessKey,
     AWS_REGION: 'us-east-1',
@@ -122,20 +135,61 @@ export async function captureWireCalls(): Promise<CannedCall[]> {
 
 /** The SDK client and command classes of a capture (`EC2Client` lives in `@aws-sdk/client-ec2`). */
 function sdkClasses(call: CannedCall): { Client: new (config: unknown) => SdkClient; Command: new (input: unknown) => unknown } {
-  // Most packages are the client's name in lower case; a few are hyphenated.
-  const packageName = HYPHENATED_PACKAGES[call.clientName] ?? `@aws-sdk/client-${call.clientName.replace(/Client$/, '').toLowerCase()}`;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is chosen by the captured client's name
-  const sdk = require(packageName) as SdkModule;
+  const sdk = sdkModuleOf(call.clientName);
   return {
     Client: sdk[call.clientName] as unknown as new (config: unknown) => SdkClient,
     Command: sdk[call.commandName],
   };
 }
 
-const HYPHENATED_PACKAGES: Record<string, string> = {
-  CloudWatchLogsClient: '@aws-sdk/client-cloudwatch-logs',
-  ConfigServiceClient: '@aws-sdk/client-config-service',
-};
+const modulesByClient = new Map<string, SdkModule>();
+
+/**
+ * The installed package that exports a client class. Most packages are the client's name in lower
+ * case (`@aws-sdk/client-ec2`); others are hyphenated in no derivable way (`client-api-gateway`,
+ * `client-elastic-load-balancing-v2`, `client-route-53-domains`), so those are found among the
+ * project's `@aws-sdk/client-*` dependencies: a new service's client is covered without a list here.
+ */
+function sdkModuleOf(clientName: string): SdkModule {
+  const known = modulesByClient.get(clientName);
+  if (known) return known;
+  const guessed = tryRequire(`@aws-sdk/client-${clientName.replace(/Client$/, '').toLowerCase()}`);
+  if (guessed?.[clientName]) {
+    modulesByClient.set(clientName, guessed);
+    return guessed;
+  }
+  for (const name of sdkClientPackages()) {
+    const sdk = tryRequire(name);
+    if (sdk?.[clientName]) {
+      modulesByClient.set(clientName, sdk);
+      return sdk;
+    }
+  }
+  throw new Error(`no installed @aws-sdk/client-* package exports ${clientName}`);
+}
+
+function tryRequire(packageName: string): SdkModule | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is chosen by the captured client's name
+    return require(packageName) as SdkModule;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The directory of the project's package.json, found upwards (the benchmark runs from bench/ or dist/bench/). */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
+
+/** The `@aws-sdk/client-*` dependencies of the project's package.json. */
+function sdkClientPackages(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  return Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith('@aws-sdk/client-'));
+}
 
 const CREDENTIALS = { accessKeyId: 'ASIAFLOORBENCH000000', secretAccessKey: 'floor-bench-secret', sessionToken: 'floor-bench-session' };
 

@@ -147,6 +147,8 @@ export class CriticalPath {
   private readonly dependents = new Map<string, string[]>();
   private readonly estimates = new Map<string, { total: number; count: number; prior: number }>();
   private levels = new Map<string, number>();
+  /** {@link level} of each collector, computed with the levels (read at every task start, for every class). */
+  private classes = new Map<string, number>();
 
   constructor(collectors: ReadonlyArray<{ id: string; dependsOn: readonly string[]; permissions?: readonly string[]; scope?: 'global' | 'regional' }>) {
     for (const collector of collectors) {
@@ -170,8 +172,7 @@ export class CriticalPath {
    * collectors never outweigh the fairness between accounts.
    */
   level(collectorId: string): number {
-    const ms = this.of(collectorId);
-    return ms <= 100 ? 0 : 1 + Math.floor(Math.log(ms / 100) / Math.log(1.5));
+    return this.classes.get(collectorId) ?? 0;
   }
 
   /** Learns from a finished task of the collector. */
@@ -206,6 +207,9 @@ export class CriticalPath {
     };
     for (const id of this.estimates.keys()) level(id);
     this.levels = levels;
+    const classes = new Map<string, number>();
+    for (const [id, ms] of levels) classes.set(id, ms <= 100 ? 0 : 1 + Math.floor(Math.log(ms / 100) / Math.log(1.5)));
+    this.classes = classes;
   }
 }
 

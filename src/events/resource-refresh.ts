@@ -60,11 +60,15 @@ export function refreshableByResource(scope: RefreshScope, collectors: readonly 
 
 /**
  * The collectors to run again for a target refreshed whole, in dependency order: the collector,
- * then those that read its output in the same account (same region, or their global run), and so
- * on. A refresh that only resources' reads make changes nothing another collector reads (events
+ * then those that read its output in the same account (same region, their global run, or, for a
+ * regional reader of a global collector, every region `regionsOf` gives), and so on. A refresh that only resources' reads make changes nothing another collector reads (events
  * that do, KMS aliases for instance, are declared without a resource refresh).
  */
-function withDependents(targets: readonly RefreshTarget[], registry: readonly Collector[]): RefreshTarget[] {
+function withDependents(
+  targets: readonly RefreshTarget[],
+  registry: readonly Collector[],
+  regionsOf: (account: string, collector: string) => readonly string[],
+): RefreshTarget[] {
   const byId = new Map(registry.map((collector) => [collector.id, collector]));
   const dependents = (id: string) => registry.filter((collector) => collector.service !== MAPPINGS_SERVICE && collector.dependsOn.includes(id));
   const found = new Map<string, RefreshTarget>();
@@ -76,9 +80,10 @@ function withDependents(targets: readonly RefreshTarget[], registry: readonly Co
     if (target.resourceIds) return;
     for (const dependent of dependents(target.collector)) {
       const upstream = byId.get(target.collector)!;
-      if (dependent.scope === 'regional' && upstream.scope === 'global')
-        throw new ResourceRefreshUnavailable(`${dependent.id} reads the global ${upstream.id} in every region`);
-      visit({ account: target.account, region: dependent.scope === 'global' ? GLOBAL_REGION : target.region, collector: dependent.id });
+      // A regional reader of a global collector (Config names IAM principals by their unique id)
+      // runs again in every region it ran in for the account.
+      const regions = dependent.scope === 'global' ? [GLOBAL_REGION] : upstream.scope === 'global' ? regionsOf(target.account, dependent.id) : [target.region];
+      for (const region of regions) visit({ account: target.account, region, collector: dependent.id });
     }
   };
   for (const target of targets) visit(byResource(target, byId.get(target.collector)) ? target : { ...target, resourceIds: undefined });
@@ -174,7 +179,6 @@ export async function refreshOverSnapshot(options: IngestOptions, scope: Refresh
   // The deployment's own selection: a collector of an excluded service is neither run nor waited for.
   const registry = options.config.services ? selectCollectors(options.config.services) : allCollectors();
   if (!refreshableOverSnapshot(scope, registry)) throw new ResourceRefreshUnavailable('an event asks for the account collector, which needs discovery');
-  const targets = withDependents(scope.targets, registry);
   const run = await setUpRun(options);
   const { config, access, logger } = run;
   try {
@@ -197,6 +201,14 @@ export async function refreshOverSnapshot(options: IngestOptions, scope: Refresh
     if (graph.entityCount !== previous.metadata.counts.totalEntities || graph.relationshipCount !== previous.metadata.counts.totalRelationships)
       throw new ResourceRefreshUnavailable('the previous snapshot did not read whole');
 
+    // Where each collector ran in each account, for the regional readers of a global collector.
+    const ranIn = new Map<string, string[]>();
+    for (const record of previous.metadata.collectors) {
+      if (record.region === GLOBAL_REGION || record.region === '*') continue;
+      const key = `${record.accountId}|${record.collector}`;
+      ranIn.set(key, [...(ranIn.get(key) ?? []), record.region]);
+    }
+    const targets = withDependents(scope.targets, registry, (account, collector) => [...new Set(ranIn.get(`${account}|${collector}`) ?? [])].sort());
     const accounts: AccountInfo[] = previous.metadata.accounts.map((account) => ({ accountId: account.accountId, name: account.name }));
     const accountById = new Map(accounts.map((account) => [account.accountId, account]));
     const byId = new Map(registry.map((collector) => [collector.id, collector]));

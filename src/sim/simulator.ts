@@ -282,12 +282,15 @@ export class SimulatedAws {
     let usage = buckets.get(route);
     if (!usage) {
       const { simulator, operation } = route;
-      const key = `${accountId}|${simulator.scope === 'global' ? 'global' : region}|${simulator.service}:${operation}`;
+      // A simulator that declares no buckets gets the rows the access layer paces by, found as the
+      // pacer finds them: by the client's service id (OpenSearch's is `opensearch`, its IAM prefix `es`).
+      // A row shared by its operations (Route 53's, Lambda's control plane) is one bucket for all of them.
+      const rule = simulator.bucket ? undefined : rateLimitRule(serviceOfClient(simulator.clientName), operation);
+      const name = rule && !rule.perOperation ? rule.actionClass : operation;
+      const key = `${accountId}|${simulator.scope === 'global' ? 'global' : region}|${simulator.service}:${name}`;
       usage = this.buckets.get(key);
       if (!usage) {
-        // A simulator that declares no buckets gets the rows the access layer paces by, found as the
-        // pacer finds them: by the client's service id (OpenSearch's is `opensearch`, its IAM prefix `es`).
-        const spec = simulator.bucket?.(operation) ?? rateLimitRule(serviceOfClient(simulator.clientName), operation).limit;
+        const spec = simulator.bucket?.(operation) ?? (rule ?? rateLimitRule(serviceOfClient(simulator.clientName), operation)).limit;
         this.buckets.set(key, (usage = { bucket: new TokenBucket(spec, this.bucketClock), spec, taken: 0, throttled: 0 }));
       }
       buckets.set(route, usage);

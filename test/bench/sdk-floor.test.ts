@@ -34,3 +34,15 @@ test('the capture replays real answers: every collected operation of the wire fi
   const [floor] = await measureFloors([vpcs], 5);
   t.true(floor.fullMs > 0 && floor.simulatedMs > 0);
 });
+
+test('every captured client is found among the installed SDK packages, hyphenated ones and S3 Control (an account-prefixed host) included', async (t) => {
+  const canned = await captureWireCalls();
+  const clients = new Set(canned.map((call) => call.clientName));
+  for (const expected of ['APIGatewayClient', 'ElasticLoadBalancingV2Client', 'Route53DomainsClient', 'CloudWatchLogsClient', 'S3ControlClient']) {
+    t.true(clients.has(expected), expected);
+  }
+  // One operation of each client, sent once: each client class and command resolves and parses its captured answer.
+  const onePerClient = [...clients].map((client) => canned.find((call) => call.clientName === client)!);
+  const floors = await measureFloors(onePerClient, 1);
+  t.deepEqual(floors.map((floor) => floor.action.split('.')[0]).sort(), [...clients].sort());
+});

@@ -10,7 +10,7 @@ import { narrowedConfig } from '../../src/events/refresh';
 import { refreshableByResource } from '../../src/events/resource-refresh';
 import { parseEvent, scopeOfEvents, type RefreshScope } from '../../src/events/route';
 import { ingest } from '../../src/ingest';
-import { allCollectors, selectCollectors } from '../../src/services';
+import { allCollectors } from '../../src/services';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 
@@ -188,10 +188,10 @@ test('events without a resource to read alone run their collectors again over th
   });
   const fullDirectory = temporaryDirectory();
   cpSync(directory, fullDirectory, { recursive: true });
-  // Without Config, Access Analyzer and GuardDuty: they read IAM's and S3's entities in every region
-  // (regional readers of global collectors), which only a narrowed run refreshes (docs/event-streaming.md, Limits).
-  const services = { exclude: ['config', 'accessanalyzer', 'guardduty'] };
-  const full = await simulate(after, { outputDir: fullDirectory, clock: at('2026-12-06T10:05:00Z'), config: { services } });
+  // Every service: Config reads IAM's entities (it names principals by unique id), so an IAM event
+  // runs it again in every region it ran in; Access Analyzer and GuardDuty name roles, buckets and
+  // access keys by key and are not run again.
+  const full = await simulate(after, { outputDir: fullDirectory, clock: at('2026-12-06T10:05:00Z') });
 
   const events = [
     cloudTrail('c-1', 'kms', 'UpdateAlias', { requestParameters: { aliasName: 'alias/app-data', targetKeyId: '0a1b2c3d-2222-4aaa-8bbb-000000000002' } }),
@@ -199,16 +199,23 @@ test('events without a resource to read alone run their collectors again over th
     cloudTrail('c-4', 'iam', 'AttachRolePolicy', { requestParameters: { roleName: 'batch-runner', policyArn: 'arn:aws:iam::aws:policy/SecurityAudit' } }),
     cloudTrail('c-3', 'ec2', 'RunInstances', { responseElements: { instancesSet: { items: [{ instanceId: 'i-022210000000002f1' }] } } }),
   ];
-  const { scope } = scopeOfEvents(events.map(parseEvent), selectCollectors(services));
-  const config = { outputDir: directory, services, organization: { managementAccountId: after.organization.managementAccountId } };
+  const { scope } = scopeOfEvents(events.map(parseEvent), allCollectors());
+  const config = { outputDir: directory, organization: { managementAccountId: after.organization.managementAccountId } };
   const applied = await applyRefresh({ config, simulate: after, clock: at('2026-12-06T10:05:00Z') }, scope!);
   t.is(applied.mode, 'collector', applied.fallback);
   t.is(applied.result.summary.snapshot.sha256, full.summary.snapshot.sha256, 'incremental equals full');
   const ran = [...new Set(applied.result.metadata.collectors.map((record) => record.collector))].sort();
   t.true(
-    ['kms-keys', 's3-buckets', 'ec2-volumes', 'ec2-instances', 'iam-roles'].every((id) => ran.includes(id)),
+    ['kms-keys', 's3-buckets', 'ec2-volumes', 'ec2-instances', 'iam-roles', 'config-rules'].every((id) => ran.includes(id)),
     ran.join(', '),
   );
+  t.false(
+    ['accessanalyzer-analyzers', 'guardduty-detectors', 'inspector-findings'].some((id) => ran.includes(id)),
+    ran.join(', '),
+  );
+  // Config, a regional reader of the global iam-roles, ran again in every region of the account.
+  const configRegions = applied.result.metadata.collectors.filter((record) => record.collector === 'config-rules' && record.accountId === PRODUCTION);
+  t.deepEqual(configRegions.map((record) => record.region).sort(), ['eu-west-1', 'us-east-1', 'us-west-2']);
 });
 
 test('a batch with an event its collector cannot read alone refreshes the collector in scope', (t) => {

@@ -4,6 +4,7 @@ import { mapConcurrent } from '../../src/collectors/concurrency';
 import { allSimulators } from '../../src/services';
 import { generateWorld } from '../../src/sim/generate';
 import { VirtualTime } from '../../src/sim/virtual-time';
+import { onSimulatedAwsCreated, type SimulatedAws } from '../../src/sim/simulator';
 import type { World } from '../../src/sim/types';
 import { simulate, temporaryDirectory } from '../helpers/simulate';
 import { simulatedAccess } from './sim-access';
@@ -146,4 +147,24 @@ test('the configuration sets the deadline: throttleRetryMinutes', async (t) => {
   // Concurrent calls share the virtual clock, so how many attempts each deadline allows depends on
   // their interleaving; only the order of the two counts is fixed (3x held alone, 2.95x in the suite).
   t.true(long.summary.throttledCalls > short.summary.throttledCalls, `${short.summary.throttledCalls} then ${long.summary.throttledCalls} throttled attempts`);
+});
+
+test('a rate-limit row shared by its operations is one simulated bucket, as the pacer has it (Route 53: 5 + 5/s per account)', async (t) => {
+  const world = generateWorld({ accounts: 1, regions: 1, resourcesPerRegion: 20, mix: 'uniform', seed: 3 }, allSimulators());
+  world.behaviour = { ...world.behaviour, throttling: true };
+  let simulated: SimulatedAws | undefined;
+  const stop = onSimulatedAwsCreated((created) => (simulated = created));
+  try {
+    const result = await simulate(world, { config: { services: { include: ['route53'] } } });
+    t.deepEqual(result.summary.errors, []);
+  } finally {
+    stop();
+  }
+  const operations = Object.entries(simulated!.stats.byOperation).filter(([action]) => action.startsWith('route53:'));
+  t.true(operations.length > 1, `several Route 53 operations: ${operations.map(([action]) => action).join(', ')}`);
+  const buckets = simulated!.bucketUsage().filter((bucket) => bucket.key.includes('|route53:'));
+  t.deepEqual(
+    buckets.map(({ key, capacity, refillPerSecond, taken }) => ({ key, capacity, refillPerSecond, taken })),
+    [{ key: `${world.accounts[0].id}|global|route53:all`, capacity: 5, refillPerSecond: 5, taken: operations.reduce((sum, [, n]) => sum + n, 0) }],
+  );
 });

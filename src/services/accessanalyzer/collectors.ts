@@ -3,7 +3,14 @@ import type { Collector } from '../../collectors/types';
 import { createRelationship, RelationshipVerb } from '../../graph';
 import { resolveArnTarget } from '../arn-targets';
 import { regionalFlagEnrichment, setRegionalFlag, type RegionalFlag } from '../regional-flags';
-import { accessAnalyzerServiceHas, convertAnalyzer, convertAnalyzerFinding, findingResourceKey, isExternalAccessAnalyzer } from './converters';
+import {
+  accessAnalyzerServiceHas,
+  convertAnalyzer,
+  convertAnalyzerFinding,
+  findingResourceKey,
+  isExternalAccessAnalyzer,
+  ownFindingResource,
+} from './converters';
 import { AccessAnalyzerEntities, AccessAnalyzerRelationships, RESOURCE_HAS_FINDING } from './schema';
 
 /** `enabled.<region>` on `aws_accessanalyzer` (an ACTIVE external-access analyzer) and `disabledRegions`: CIS 2.18. */
@@ -37,7 +44,7 @@ export const accessAnalyzerCollector: Collector = {
       ],
     },
   ],
-  dependsOn: ['account', 's3-buckets', 'iam-roles', 'kms-keys', 'ec2-snapshots'],
+  dependsOn: ['account'],
   enriches: [regionalFlagEnrichment(ANALYZER_ENABLED)],
   async run(context) {
     const client = context.client(AccessAnalyzerClient);
@@ -63,8 +70,11 @@ export const accessAnalyzerCollector: Collector = {
       for (const finding of findings ?? []) {
         const findingEntity = context.addEntity(convertAnalyzerFinding(finding, analyzerArn, scope));
         context.addRelationship(createRelationship({ from: entity, verb: RelationshipVerb.IDENTIFIED, to: findingEntity }));
+        // This account's buckets, roles, keys and snapshots by the key their collectors compute
+        // (no need to wait for them); other resources from the graph, else a placeholder.
         const key = findingResourceKey(finding.resource);
-        const resource = key ? (context.graph.getEntity(key) ?? (await resolveArnTarget(context, key))) : undefined;
+        const resource =
+          ownFindingResource(finding, scope.accountId) ?? (key ? (context.graph.getEntity(key) ?? (await resolveArnTarget(context, key))) : undefined);
         if (resource) context.addRelationship(createRelationship({ from: resource, verb: RelationshipVerb.HAS, to: findingEntity }));
       }
     }

@@ -1,6 +1,11 @@
 import type { AnalyzerSummary, FindingSummary } from '@aws-sdk/client-accessanalyzer';
 import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
 import { serviceEntityRef } from '../../graph';
+import type { EntityRef } from '../cross-service';
+import { Ec2Entities } from '../ec2/schema';
+import { IamEntities } from '../iam/schema';
+import { KmsEntities } from '../kms/schema';
+import { S3Entities } from '../s3/schema';
 import { AccessAnalyzerEntities } from './schema';
 
 export interface AnalyzerScope {
@@ -94,6 +99,30 @@ export function findingResourceKey(resource: string | undefined): string | undef
   const snapshot = /^arn:aws[a-z-]*:ec2:([^:]+):\d*:snapshot\/(.+)$/.exec(resource);
   if (snapshot) return `arn:aws:ec2:${snapshot[1]}::snapshot/${snapshot[2]}`;
   return resource;
+}
+
+/** Finding resource types whose entities some collector keys as {@link findingResourceKey} does. */
+const COLLECTED_RESOURCE_TYPES: Readonly<Record<string, string>> = {
+  'AWS::S3::Bucket': S3Entities.BUCKET._type,
+  'AWS::IAM::Role': IamEntities.ROLE._type,
+  'AWS::KMS::Key': KmsEntities.KEY._type,
+  'AWS::EC2::Snapshot': Ec2Entities.SNAPSHOT._type,
+};
+
+/**
+ * The entity a finding names when it is a resource of the analyzer's own account of a collected
+ * type: its key and type, whether or not its collector has run yet (an edge to a resource that
+ * turns out gone is dropped when the snapshot is written). Undefined otherwise (another account's
+ * resource, a type no collector reads): those are resolved against the graph and placeholders.
+ */
+export function ownFindingResource(
+  finding: Pick<FindingSummary, 'resource' | 'resourceType' | 'resourceOwnerAccount'>,
+  accountId: string,
+): EntityRef | undefined {
+  const key = findingResourceKey(finding.resource);
+  const _type = finding.resourceType ? COLLECTED_RESOURCE_TYPES[finding.resourceType] : undefined;
+  if (!key || !_type || finding.resourceOwnerAccount !== accountId) return undefined;
+  return { _key: key, _type };
 }
 
 export function accessAnalyzerServiceHas(accountId: string, analyzer: Entity): Relationship {

@@ -4,7 +4,7 @@ import type { Collector } from '../../collectors/types';
 import { createRelationship, RelationshipVerb } from '../../graph';
 import { resolveArnTarget } from '../arn-targets';
 import { regionalFlagEnrichment, setRegionalFlag, type RegionalFlag } from '../regional-flags';
-import { affectedResourceKeys, convertDetector, convertFinding, guardDutyServiceHasDetector, type GuardDutyScope } from './converters';
+import { affectedResources, convertDetector, convertFinding, guardDutyServiceHasDetector, type GuardDutyScope } from './converters';
 import { GuardDutyEntities, GuardDutyRelationships } from './schema';
 
 /** `enabled.<region>` on `aws_guardduty` and `disabledRegions`: a region without an enabled detector. */
@@ -47,7 +47,7 @@ export const guardDutyCollector: Collector = {
       ],
     },
   ],
-  dependsOn: ['account', 'ec2-instances', 's3-buckets', 'iam-users'],
+  dependsOn: ['account'],
   enriches: [regionalFlagEnrichment(GUARDDUTY_ENABLED)],
   async run(context) {
     const client = context.client(GuardDutyClient);
@@ -77,10 +77,12 @@ export const guardDutyCollector: Collector = {
         const entity = context.addEntity(convertFinding(finding, scope));
         context.addRelationship(createRelationship({ from: detector, verb: RelationshipVerb.IDENTIFIED, to: entity }));
         const foreign = (finding.AccountId ?? scope.accountId) !== scope.accountId;
-        for (const key of affectedResourceKeys(finding, scope)) {
-          // A resource of this account that is not in the graph is gone; another account's (a member
-          // seen from the administrator) is a placeholder until that account's collectors report it.
-          const resource = context.graph.getEntity(key) ?? (foreign ? await resolveArnTarget(context, key) : undefined);
+        for (const ref of affectedResources(finding, scope)) {
+          // A resource of this account is named by the key its collector computes, without waiting
+          // for that collector (one that turns out gone loses the edge when the snapshot is written);
+          // another account's (a member seen from the administrator) is a placeholder until that
+          // account's collectors report it.
+          const resource = foreign ? (context.graph.getEntity(ref._key) ?? (await resolveArnTarget(context, ref._key))) : ref;
           if (resource) context.addRelationship(createRelationship({ from: resource, verb: RelationshipVerb.HAS, to: entity }));
         }
       }

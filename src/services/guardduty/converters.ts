@@ -1,5 +1,9 @@
 import type { Finding, GetDetectorResponse } from '@aws-sdk/client-guardduty';
 import { createEntity, createRelationship, RelationshipVerb, serviceEntityRef, toEpochMs, type Entity, type Relationship } from '../../graph';
+import type { EntityRef } from '../cross-service';
+import { Ec2Entities } from '../ec2/schema';
+import { IamEntities } from '../iam/schema';
+import { S3Entities } from '../s3/schema';
 import { GuardDutyEntities } from './schema';
 
 export interface GuardDutyScope {
@@ -94,20 +98,26 @@ export function convertFinding(finding: Finding, scope: GuardDutyScope): Entity 
 }
 
 /**
- * Keys of the resources a finding is about, as their collectors key them: the instance, the
- * buckets (by ARN) and the access key (keyed by its id).
+ * The resources a finding is about, by the keys and types their collectors give them: the instance,
+ * the buckets, the IAM user's access key, in the finding's account and region.
  */
-export function affectedResourceKeys(finding: Finding, scope: GuardDutyScope): string[] {
+export function affectedResources(finding: Finding, scope: GuardDutyScope): EntityRef[] {
   const accountId = finding.AccountId ?? scope.accountId;
   const region = finding.Region ?? scope.region;
   const resource = finding.Resource;
-  const keys: string[] = [];
+  const refs: EntityRef[] = [];
   const instanceId = resource?.InstanceDetails?.InstanceId;
-  if (instanceId) keys.push(`arn:aws:ec2:${region}:${accountId}:instance/${instanceId}`);
-  for (const bucket of resource?.S3BucketDetails ?? []) if (bucket.Name) keys.push(bucket.Arn ?? `arn:aws:s3:::${bucket.Name}`);
+  if (instanceId) refs.push({ _key: `arn:aws:ec2:${region}:${accountId}:instance/${instanceId}`, _type: Ec2Entities.INSTANCE._type });
+  for (const bucket of resource?.S3BucketDetails ?? [])
+    if (bucket.Name) refs.push({ _key: bucket.Arn ?? `arn:aws:s3:::${bucket.Name}`, _type: S3Entities.BUCKET._type });
   const accessKey = resource?.AccessKeyDetails;
-  if (accessKey?.AccessKeyId && /^(AKIA|ASIA)/.test(accessKey.AccessKeyId)) keys.push(accessKey.AccessKeyId);
-  return keys;
+  if (accessKey?.AccessKeyId && /^(AKIA|ASIA)/.test(accessKey.AccessKeyId)) refs.push({ _key: accessKey.AccessKeyId, _type: IamEntities.ACCESS_KEY._type });
+  return refs;
+}
+
+/** The keys of {@link affectedResources}. */
+export function affectedResourceKeys(finding: Finding, scope: GuardDutyScope): string[] {
+  return affectedResources(finding, scope).map((ref) => ref._key);
 }
 
 export function guardDutyServiceHasDetector(accountId: string, detector: Entity): Relationship {

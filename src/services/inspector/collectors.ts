@@ -11,6 +11,7 @@ import { createRelationship, RelationshipVerb } from '../../graph';
 import { resolveArnTarget } from '../arn-targets';
 import { regionalFlagEnrichment, setRegionalFlag, type RegionalFlag } from '../regional-flags';
 import { convertAssessment, convertInspectorFinding, findingResourceKeys, inspectorServiceHasAssessment, type InspectorScope } from './converters';
+import { Ec2Entities } from '../ec2/schema';
 import { InspectorEntities, InspectorRelationships } from './schema';
 
 /** `enabled.<region>` on `aws_inspector` and `disabledRegions`. */
@@ -50,7 +51,7 @@ export const inspectorCollector: Collector = {
       names: ['Enable', 'Disable', 'CreateFilter', 'UpdateFilter', 'DeleteFilter', 'UpdateConfiguration', 'UpdateEc2DeepInspectionConfiguration'],
     },
   ],
-  dependsOn: ['account', 'ec2-instances'],
+  dependsOn: ['account'],
   enriches: [regionalFlagEnrichment(INSPECTOR_ENABLED)],
   async run(context) {
     const client = context.client(Inspector2Client);
@@ -77,9 +78,13 @@ export const inspectorCollector: Collector = {
       context.addRelationship(createRelationship({ from: assessment, verb: RelationshipVerb.IDENTIFIED, to: entity }));
       const foreign = (finding.awsAccountId ?? scope.accountId) !== scope.accountId;
       for (const { key, kind } of findingResourceKeys(finding, scope)) {
-        // An instance of this account that is not in the graph is gone; functions are keyed by ARN
-        // (Lambda's entities when collected, placeholders otherwise), as are other accounts' resources.
-        const resource = context.graph.getEntity(key) ?? (kind === 'function' || foreign ? await resolveArnTarget(context, key) : undefined);
+        // An instance of this account is named by the key EC2 computes, without waiting for it (one
+        // that turns out gone loses the edge when the snapshot is written); functions are keyed by
+        // ARN (Lambda's entities when collected, placeholders otherwise), as are other accounts' resources.
+        const resource =
+          kind === 'instance' && !foreign
+            ? { _key: key, _type: Ec2Entities.INSTANCE._type }
+            : (context.graph.getEntity(key) ?? (kind === 'function' || foreign ? await resolveArnTarget(context, key) : undefined));
         if (resource) context.addRelationship(createRelationship({ from: resource, verb: RelationshipVerb.HAS, to: entity }));
       }
     }
