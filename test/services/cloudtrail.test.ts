@@ -201,7 +201,7 @@ test('the simulated organization: each trail once, the organization trail in eve
   t.true(has(org, 'LOGS', logGroup));
   t.like(graph.getEntity(logGroup), { _type: 'aws_cloudwatch_log_group', logGroupName: 'aws-cloudtrail-logs-acme' });
   t.not(graph.getEntity(logGroup)?._source, 'system-mapper', "CloudWatch's own log group, not a stand-in");
-  t.true(has(prod, 'LOGS', 'arn:aws:s3:::acme-prod-audit-archive-eu'));
+  t.true(has(prod, 'LOGS', 'arn:aws:s3:::acme-prod-access-logs'));
   t.deepEqual(graphIssues(graph), []);
 });
 
