@@ -12,7 +12,8 @@ const monitoring = () =>
     '--accounts',
     PRODUCTION,
     '--services',
-    'cloudwatch,guardduty,config,accessanalyzer,inspector,lambda,kms,ec2,s3,iam',
+    // With the services the edges reach (collected types are named by key: without their collector the edge is dropped).
+    'cloudwatch,guardduty,config,accessanalyzer,inspector,lambda,kms,ec2,s3,iam,sns,sqs',
   ]));
 
 function entity(run: CliRun, key: string): Entity {
@@ -51,9 +52,10 @@ test('CloudWatch over JSON 1.0: alarms, the metric filter they watch and the SNS
   const root = arn('cloudwatch', 'alarm:cis-root-account-usage');
   t.like(entity(run, root), { stateValue: 'OK', threshold: 1, 'tag.control': 'CIS-4.3', updatedOn: 1396310400000 });
   t.true(edge(run, root, 'MONITORS', `${arn('logs', 'log-group:trail-logs')}:metric-filter:root-account-usage`));
-  const topic = arn('sns', 'security-alerts');
+  const topic = arn('sns', 'alerts');
   t.true(edge(run, root, 'NOTIFIES', topic));
-  t.like(entity(run, topic), { _type: 'aws_sns_topic', _source: 'system-mapper' });
+  t.like(entity(run, topic), { _type: 'aws_sns_topic', name: 'alerts' });
+  t.not(entity(run, topic)._source, 'system-mapper', "SNS's own topic, not a stand-in");
   // The EC2 reboot action stays a property.
   t.deepEqual(entity(run, arn('cloudwatch', 'alarm:web-high-cpu')).alarmActions, [arn('sns', 'ops'), 'arn:aws:automate:us-east-1:ec2:reboot']);
 });
