@@ -10,7 +10,7 @@ import {
 import { addMappedEntity } from '../../analysis/mappings';
 import { mapConcurrent } from '../../collectors/concurrency';
 import type { Collector } from '../../collectors/types';
-import { RelationshipVerb } from '../../graph';
+import { mappedEntity, RelationshipVerb } from '../../graph';
 import { kmsKeyEdge, subnetHasResource } from '../resource-edges';
 import { bundleArn, convertBundle, convertWorkspace, workspacesEdge, workspacesServiceHas } from './converters';
 import { WorkSpacesEntities, WorkSpacesRelationships } from './schema';
@@ -69,7 +69,11 @@ export const workspacesCollector: Collector = {
     }
     const bundleKeys = new Map<string, string>();
     for (const data of bundles.values()) {
-      const bundle = context.addEntity(convertBundle(data, scope));
+      const bundle = convertBundle(data, scope);
+      // Amazon's public bundles are no account's: one key for every account that uses them, kept
+      // as a mapped entity (the lowest account id's), so the graph does not depend on which finished last.
+      if (/^\d{12}$/.test(data.Owner ?? accountId)) context.addEntity(bundle);
+      else addMappedEntity(context, mappedEntity(bundle));
       bundleKeys.set(data.BundleId as string, bundle._key);
       context.addRelationship(workspacesServiceHas(accountId, bundle));
     }
