@@ -87,5 +87,8 @@ test('the simulated organization: workspaces in their subnets on their bundles (
   ])
     t.true(edges.has(edge), edge);
   t.is(graph.entitiesOfType('aws_workspaces_bundle').length, 2);
+  // Amazon's bundle is no account's: a mapped entity, the account's own one is ingested.
+  t.is(graph.getEntity('arn:aws:workspaces:us-east-1::workspacebundle/wsb-bh8rsxt14')?._source, 'system-mapper');
+  t.not(graph.getEntity('arn:aws:workspaces:us-east-1:222222222222:workspacebundle/wsb-0222100b1')?._source, 'system-mapper');
   t.deepEqual(graphIssues(graph), []);
 });
