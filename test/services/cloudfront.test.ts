@@ -141,6 +141,6 @@ test('a denied GetDistributionConfig leaves logging unknown; the distributions a
   t.true(distributions.every((d) => d.loggingEnabled === undefined && d.domainName !== undefined));
   t.deepEqual(
     run.errors.map((e) => `${e.account} ${e.operation} ${e.code}`),
-    ['222222222222 cloudfront:GetDistributionConfig AccessDenied'],
+    ['222222222222 cloudfront:GetDistributionConfig AccessDenied', '333333333333 cloudfront:GetDistributionConfig AccessDenied'],
   );
 });
