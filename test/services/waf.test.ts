@@ -85,7 +85,16 @@ test('a v2 web ACL from the list alone: facts of GetWebACL and logging unknown, 
   });
   t.like(entity, { scope: 'CLOUDFRONT', name: 'x' });
   for (const name of ['defaultAction', 'rulesCount', 'managedRuleGroups', 'loggingEnabled']) t.false(name in entity, name);
-  t.is(convertWebAcl({ summary: { Name: 'x', Id: 'i', ARN: `arn:aws:wafv2:us-east-1:${ACCOUNT}:regional/webacl/x/i` }, logging: null, accountId: ACCOUNT, region: 'us-east-1', scope: 'REGIONAL' }).loggingEnabled, false);
+  t.is(
+    convertWebAcl({
+      summary: { Name: 'x', Id: 'i', ARN: `arn:aws:wafv2:us-east-1:${ACCOUNT}:regional/webacl/x/i` },
+      logging: null,
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      scope: 'REGIONAL',
+    }).loggingEnabled,
+    false,
+  );
   t.deepEqual(validateEntity(entity), []);
 });
 
@@ -189,10 +198,10 @@ test('a stage of an API that is not collected becomes a mapped REST API; denied 
   t.truthy(acl);
   for (const name of ['defaultAction', 'rulesCount', 'loggingEnabled']) t.false(name in (acl ?? {}), name);
   t.true([...graph.allRelationships()].some((r) => r._fromEntityKey === PROD_REGIONAL && r._toEntityKey === mapped?._key));
-  t.deepEqual(
-    [...new Set(run.errors.map((e) => `${e.account} ${e.operation} ${e.code}`))].sort(),
-    ['222222222222 wafv2:GetWebACL AccessDenied', '222222222222 wafv2:ListLoggingConfigurations AccessDenied'],
-  );
+  t.deepEqual([...new Set(run.errors.map((e) => `${e.account} ${e.operation} ${e.code}`))].sort(), [
+    '222222222222 wafv2:GetWebACL AccessDenied',
+    '222222222222 wafv2:ListLoggingConfigurations AccessDenied',
+  ]);
 });
 
 test('a denied Classic ListWebACLs is an error of its collector, not "not offered"; the other collectors are whole', async (t) => {

@@ -233,10 +233,7 @@ export const wafClassicRegionalWebAclsCollector: Collector = {
     await mapConcurrent(summaries, 4, async (summary) => {
       const WebACLId = summary.WebACLId;
       if (!WebACLId) return;
-      const detail = await context.optional(
-        'waf-regional:GetWebACL',
-        async () => (await client.send(new GetRegionalWebACLCommand({ WebACLId }))).WebACL,
-      );
+      const detail = await context.optional('waf-regional:GetWebACL', async () => (await client.send(new GetRegionalWebACLCommand({ WebACLId }))).WebACL);
       const arn = detail?.WebACLArn ?? classicWebAclArn(accountId, WebACLId, region);
       const webAcl = context.addEntity(convertClassicWebAcl({ summary, detail, logging: logging(arn), accountId, region }));
       context.addRelationship(wafServiceHasWebAcl(accountId, webAcl));

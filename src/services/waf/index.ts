@@ -1,11 +1,6 @@
 import * as path from 'node:path';
 import type { AwsServiceModule } from '../types';
-import {
-  wafClassicRegionalWebAclsCollector,
-  wafClassicWebAclsCollector,
-  wafV2CloudFrontWebAclsCollector,
-  wafV2RegionalWebAclsCollector,
-} from './collectors';
+import { wafClassicRegionalWebAclsCollector, wafClassicWebAclsCollector, wafV2CloudFrontWebAclsCollector, wafV2RegionalWebAclsCollector } from './collectors';
 import { WAF_RATE_LIMITS, WAF_V2_RATE_LIMITS } from './rate-limits';
 import { WafEntities, WafV2Entities } from './schema';
 import { wafRegionalSimulator, wafSimulator, wafV2Simulator } from './sim/simulator';

@@ -8,17 +8,7 @@ import type {
   Tag,
   WebACL,
 } from '@aws-sdk/client-wafv2';
-import {
-  collection,
-  custom,
-  defineSimulatedService,
-  get,
-  list,
-  ownRandom,
-  type InWorld,
-  type Kit,
-  type SimulatedServiceSpec,
-} from '../../../sim/service-kit';
+import { collection, custom, defineSimulatedService, get, list, ownRandom, type InWorld, type Kit, type SimulatedServiceSpec } from '../../../sim/service-kit';
 import type { GenerateInput, SimCallContext } from '../../../sim/types';
 
 /** What the world adds to a web ACL: its logging configuration and (regional) the resources it is associated with. */
@@ -59,7 +49,8 @@ const resourcesForWebAcl = (idField: 'WebACLArn' | 'WebACLId') =>
     const record = kit.find('webAcls', input[idField], context) as unknown as AnyWebAcl;
     const apiStage = (arn: string) => arn.includes(':apigateway:');
     const wanted = input.ResourceType ?? 'APPLICATION_LOAD_BALANCER';
-    const typed = (arn: string) => (wanted === 'API_GATEWAY' ? apiStage(arn) : wanted === 'APPLICATION_LOAD_BALANCER' ? arn.includes(':loadbalancer/app/') : false);
+    const typed = (arn: string) =>
+      wanted === 'API_GATEWAY' ? apiStage(arn) : wanted === 'APPLICATION_LOAD_BALANCER' ? arn.includes(':loadbalancer/app/') : false;
     return { ResourceArns: (record.Resources ?? []).filter(typed) };
   });
 
@@ -182,11 +173,14 @@ function generateWafV2(input: GenerateInput): { webAcls: WorldWebAcl[] } {
       ],
       VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: name },
       Capacity: 700,
-      ...(random() < 0.5 ? { LoggingConfiguration: { LogDestinationConfigs: [`arn:aws:logs:${input.region}:${input.accountId}:log-group:aws-waf-logs-${name}`] } } : {}),
+      ...(random() < 0.5
+        ? { LoggingConfiguration: { LogDestinationConfigs: [`arn:aws:logs:${input.region}:${input.accountId}:log-group:aws-waf-logs-${name}`] } }
+        : {}),
       Resources: resources,
     };
   };
-  const regional = loadBalancers.length || restApis.length ? [webAcl('regional', 0, [...loadBalancers.filter((_, i) => i % 2 === 0), ...restApis.slice(0, 1)])] : [];
+  const regional =
+    loadBalancers.length || restApis.length ? [webAcl('regional', 0, [...loadBalancers.filter((_, i) => i % 2 === 0), ...restApis.slice(0, 1)])] : [];
   return { webAcls: input.region === 'us-east-1' ? [...regional, webAcl('global', 1, [])] : regional };
 }
 
@@ -197,6 +191,8 @@ function generateClassicRegional(input: GenerateInput): { webAcls: WorldClassicW
   if (!loadBalancer || random() >= 0.2) return { webAcls: [] };
   const id = `${input.accountId.slice(-8)}-1111-4000-8000-000000000000`;
   return {
-    webAcls: [{ WebACLId: id, Name: 'classic-leftover', MetricName: 'classicleftover', DefaultAction: { Type: 'ALLOW' }, Rules: [], Resources: [loadBalancer] }],
+    webAcls: [
+      { WebACLId: id, Name: 'classic-leftover', MetricName: 'classicleftover', DefaultAction: { Type: 'ALLOW' }, Rules: [], Resources: [loadBalancer] },
+    ],
   };
 }
