@@ -84,7 +84,8 @@ export const SILENT_SDK_LOGGER = { debug: () => undefined, trace: () => undefine
  * with their own credentials, the account's); it only stands where the SDK expects one.
  */
 const PLACEHOLDER_IDENTITY: AwsCredentialIdentity = Object.freeze({ accessKeyId: 'ORGGRAPH-SIGNS-PER-ACCOUNT', secretAccessKey: '' });
-export const placeholderIdentity: AwsCredentialIdentityProvider = () => Promise.resolve(PLACEHOLDER_IDENTITY);
+// A fresh copy per call: older SDK cores (WAF Classic Regional's last client) mark the identity they get (`$source`).
+export const placeholderIdentity: AwsCredentialIdentityProvider = () => Promise.resolve({ ...PLACEHOLDER_IDENTITY });
 
 /** The part of an SDK client that a scoped view overrides. */
 interface SendingClient {

@@ -65,8 +65,9 @@ export class ThrottleTolerantRetryStrategy implements RetryStrategyV2 {
     this.deadline = options.deadline ?? this.clock.now() + (options.deadlineMs ?? DEFAULT_THROTTLE_DEADLINE_MS);
   }
 
-  async acquireInitialRetryToken(retryTokenScope: string): Promise<RetryToken> {
-    return new ThrottleAwareToken(await this.inner.acquireInitialRetryToken(retryTokenScope), 0, 0, 0);
+  async acquireInitialRetryToken(retryTokenScope: string | undefined): Promise<RetryToken> {
+    // Older clients' retry middleware (WAF Classic Regional's last release) passes no scope: the SDK's strategy expects a string.
+    return new ThrottleAwareToken(await this.inner.acquireInitialRetryToken(retryTokenScope ?? ''), 0, 0, 0);
   }
 
   async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {

@@ -35,6 +35,7 @@ import { workspacesService } from './workspaces';
 import { snsService } from './sns';
 import { sqsService } from './sqs';
 import { securityHubService } from './securityhub';
+import { wafService, wafV2Service } from './waf';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -72,6 +73,8 @@ export const awsServices: readonly AwsServiceModule[] = [
   sqsService,
   cloudTrailService,
   securityHubService,
+  wafService,
+  wafV2Service,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

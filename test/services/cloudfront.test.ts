@@ -116,7 +116,7 @@ test('the simulated organization, one page at a time: distributions, origins, ce
   world.behaviour = { ...world.behaviour, pageSize: 1 };
   const { graph, summary: run } = await simulate(world, CLOUDFRONT_RUN);
   t.deepEqual(run.errors, []);
-  t.like(run.counts.entities, { aws_cloudfront_distribution: 2, aws_cloudfront_distribution_origin: 3 });
+  t.like(run.counts.entities, { aws_cloudfront_distribution: 3, aws_cloudfront_distribution_origin: 4 });
   const has = (from: string, verb: string, to: string) =>
     [...graph.allRelationships()].some((r) => r._fromEntityKey === from && r._class === verb && r._toEntityKey === to);
   t.like(graph.getEntity(WEBSITE), { loggingEnabled: true, httpsOnly: true, wafEnabled: true, 'tag.Name': 'website', defaultRootObject: 'index.html' });
@@ -137,10 +137,10 @@ test('a denied GetDistributionConfig leaves logging unknown; the distributions a
   world.faults = [{ service: 'cloudfront', operation: 'GetDistributionConfig', error: 'AccessDenied' }];
   const { graph, summary: run } = await simulate(world, { config: { services: { include: ['cloudfront'] } } });
   const distributions = graph.entitiesOfType('aws_cloudfront_distribution');
-  t.is(distributions.length, 2);
+  t.is(distributions.length, 3);
   t.true(distributions.every((d) => d.loggingEnabled === undefined && d.domainName !== undefined));
   t.deepEqual(
     run.errors.map((e) => `${e.account} ${e.operation} ${e.code}`),
-    ['222222222222 cloudfront:GetDistributionConfig AccessDenied'],
+    ['222222222222 cloudfront:GetDistributionConfig AccessDenied', '333333333333 cloudfront:GetDistributionConfig AccessDenied'],
   );
 });
