@@ -110,7 +110,8 @@ test('an HTTP API, a public route, its integration and JWT authorizer, all valid
   for (const entity of [api, route, integration, authorizer]) t.deepEqual(validateEntity(entity), []);
 });
 
-const API_GATEWAY_RUN = { config: { services: { include: ['apigateway', 'lambda'] } } };
+// With the services the edges reach (collected types are named by key: without their collector the edge is dropped).
+const API_GATEWAY_RUN = { config: { services: { include: ['apigateway', 'lambda', 'elasticloadbalancing'] } } };
 const ORDERS = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5';
 const WEB = 'arn:aws:apigateway:us-east-1::/apis/h7g8f9e0d1';
 
@@ -136,9 +137,10 @@ test('the simulated organization, one page at a time: APIs, routes, integrations
   t.true(has(`${WEB}/routes/rt0orders`, 'HAS', `${WEB}/authorizers/au0lambda`));
   t.true(has(`${WEB}/authorizers/au0lambda`, 'CONNECTS', 'arn:aws:lambda:us-east-1:222222222222:function:orders-api'));
   t.true(has(`${WEB}/integrations/in0thumbs`, 'CONNECTS', 'arn:aws:lambda:us-east-1:222222222222:function:thumbnailer'));
-  // The web load balancer behind the VPC link: a mapped stand-in until ELB is collected.
+  // The web load balancer behind the VPC link, as Elastic Load Balancing's collector reports it.
   const alb = 'arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/app/prod-web/50dc6c495c0c9188';
   t.true(has(`${WEB}/integrations/in0web`, 'CONNECTS', alb));
+  t.not(graph.getEntity(alb)?._source, 'system-mapper');
   t.like(graph.getEntity(`${WEB}/routes/rt0proxy`), { public: true });
   t.deepEqual(graphIssues(graph), []);
 });

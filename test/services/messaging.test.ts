@@ -164,7 +164,8 @@ test('the simulated organization yields the SNS and SQS demo cases: keys by ARN 
   world.behaviour = { ...world.behaviour, pageSize: 1 };
   const { graph, summary } = await simulate(world, { config: { services: { include: ['sns', 'sqs', 'kms'] } } });
   t.deepEqual(summary.errors, []);
-  t.like(summary.counts.entities, { aws_sns_topic: 3, aws_sns_subscription: 4, aws_sns_topic_policy: 3, aws_sqs_queue: 5, aws_sqs_queue_policy: 2 });
+  // The management account's security-alerts topic (CloudWatch's alarms notify it) and the order-created rule's queue included.
+  t.like(summary.counts.entities, { aws_sns_topic: 4, aws_sns_subscription: 4, aws_sns_topic_policy: 3, aws_sqs_queue: 6, aws_sqs_queue_policy: 3 });
   const get = (key: string) => graph.getEntity(key);
   const has = (from: string, verb: string, to: string) =>
     [...graph.allRelationships()].some((r) => r._fromEntityKey === from && r._class === verb && r._toEntityKey === to);
