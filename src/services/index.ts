@@ -32,6 +32,7 @@ import { cloudFrontService } from './cloudfront';
 import { apiGatewayService } from './apigateway';
 import { s3Service } from './s3';
 import { workspacesService } from './workspaces';
+import { transferService } from './transfer';
 import { snsService } from './sns';
 import { sqsService } from './sqs';
 import { securityHubService } from './securityhub';
@@ -68,6 +69,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   autoScalingService,
   efsService,
   workspacesService,
+  transferService,
   snsService,
   sqsService,
   cloudTrailService,
