@@ -34,12 +34,15 @@ export const cloudFormationSimulator = defineSimulatedService({
   operations: {
     DescribeStacks: list<DescribeStacksCommandInput, DescribeStacksCommandOutput, WorldStack>('stacks', {
       items: 'Stacks',
-      filter: (stack, input, context) => !input.StackName || input.StackName === stack.StackName || input.StackName === stackArn(stack, context.account.id, context.region),
+      filter: (stack, input, context) =>
+        !input.StackName || input.StackName === stack.StackName || input.StackName === stackArn(stack, context.account.id, context.region),
     }),
     ListStackResources: list<ListStackResourcesCommandInput, ListStackResourcesCommandOutput, WorldStack>('stacks', {
       items: 'StackResourceSummaries',
       source: (stacks, input, context) => {
-        const stack = stacks.find((candidate) => input.StackName === candidate.StackName || input.StackName === stackArn(candidate, context.account.id, context.region));
+        const stack = stacks.find(
+          (candidate) => input.StackName === candidate.StackName || input.StackName === stackArn(candidate, context.account.id, context.region),
+        );
         if (!stack) context.notFound('ValidationError', `Stack with id ${input.StackName} does not exist`);
         return (stack.Resources ?? []).map((resource) => ({
           ResourceStatus: 'CREATE_COMPLETE',
@@ -59,10 +62,15 @@ export const cloudFormationSimulator = defineSimulatedService({
         StackName: `app-${index}`,
         StackStatus: 'CREATE_COMPLETE',
         CreationTime: '2025-03-01T00:00:00Z',
-        DriftInformation: drift < 0.2 ? { StackDriftStatus: 'NOT_CHECKED' } : { StackDriftStatus: drift < 0.4 ? 'DRIFTED' : 'IN_SYNC', LastCheckTimestamp: '2026-11-01T00:00:00Z' },
+        DriftInformation:
+          drift < 0.2
+            ? { StackDriftStatus: 'NOT_CHECKED' }
+            : { StackDriftStatus: drift < 0.4 ? 'DRIFTED' : 'IN_SYNC', LastCheckTimestamp: '2026-11-01T00:00:00Z' },
         Tags: [{ Key: 'team', Value: `team-${index % 5}` }],
         Resources:
-          index === 0 && queue ? [{ LogicalResourceId: 'Queue', PhysicalResourceId: queue, ResourceType: 'AWS::SQS::Queue', ResourceStatus: 'CREATE_COMPLETE' }] : [],
+          index === 0 && queue
+            ? [{ LogicalResourceId: 'Queue', PhysicalResourceId: queue, ResourceType: 'AWS::SQS::Queue', ResourceStatus: 'CREATE_COMPLETE' }]
+            : [],
       };
     });
     return { stacks };
