@@ -78,7 +78,7 @@ test('validateEntity reports missing class-required properties', (t) => {
   t.true(validateEntity({ ...fixed, _class: ['NoSuchClass'] }).some((issue) => /unknown class/.test(issue.message)));
 });
 
-test('validateEntity: an entity of both Host and Gateway takes Gateway`s array category, and only that conflict is exempt', (t) => {
+test('validateEntity: an entity of both Host and Gateway takes the Gateway category (an array), and only that conflict is exempt', (t) => {
   // aws_transfer_server: JupiterOne classes it [Host, Gateway]; Host types `category` as a string.
   const hostFields = Object.fromEntries(
     [
