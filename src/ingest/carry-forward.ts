@@ -10,6 +10,7 @@ import { readPrevious } from './previous';
 import { enrichmentsOutside, outsideOf, runScope, type RunScope } from './scope';
 import type { CollectorScope } from './types';
 import type { GraphStorage, SnapshotRef } from '../store/types';
+import { MAPPING_COLLECTOR_IDS, redrawDnsConnections } from '../analysis/mappings/collectors';
 
 /**
  * Keeps what the previous snapshot knew wherever this run could not look: objects of failed
@@ -241,6 +242,7 @@ export async function carryForwardPrevious(run: {
   );
   const previous = read?.previous;
   normalizeMappedEntities(graph);
+  const carriedKeys = new Set<string>();
   const notRefreshed = carryForward(
     previous ?? { entities: [], relationships: [] },
     graph,
@@ -248,8 +250,12 @@ export async function carryForwardPrevious(run: {
     everGrowing,
     collectors,
     unfinishedScopes,
-    scope && outsideScope && { outside: outsideScope, carried: scope.carried, carriedKeys: new Set() },
+    scope && outsideScope && { outside: outsideScope, carried: scope.carried, carriedKeys },
   );
+  // The DNS mapping of a narrowed run saw only its part of the graph: drawn again over all of it.
+  if (carriedKeys.size && collectors.some((collector) => collector.id === MAPPING_COLLECTOR_IDS.dns)) {
+    redrawDnsConnections(graph, (entity) => !carriedKeys.has(entity._key));
+  }
   if (previous && outsideEnriching.length) restoreEnrichments(previous.entities, graph, outsideEnriching, registry, false);
   // What failed optional calls would have set comes back from the previous snapshot too.
   if (previous && failedCalls.length) restoreOptionalProperties(new Map(previous.entities.map((e) => [e._key, e])), graph, failedCalls, collectors);

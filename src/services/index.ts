@@ -99,25 +99,28 @@ export function selectCollectors(selection: { include?: string[]; exclude?: stri
   const include = selection.include?.length ? new Set(selection.include) : undefined;
   const exclude = new Set(selection.exclude ?? []);
   const chosen = new Set<string>();
+  const wanted = (service: string) => service === 'account' || ((!include || include.has(service)) && !exclude.has(service));
   const add = (collector: Collector) => {
     if (chosen.has(collector.id)) return;
     chosen.add(collector.id);
     for (const dependency of collector.dependsOn) {
       const upstream = byId.get(dependency);
-      if (upstream) add(upstream);
+      // A collector needs its own service's collectors; another service's is waited for only when
+      // that service is selected too. Excluding a service never pulls it back in: edges to its types
+      // are named by key and resolved at write, against this run's graph and what it carries forward.
+      if (upstream && (upstream.service === collector.service || wanted(upstream.service))) add(upstream);
     }
   };
   for (const collector of all) {
     if (collector.service === MAPPINGS_SERVICE) continue; // added below, over whatever was selected
-    const wanted = collector.service === 'account' || ((!include || include.has(collector.service)) && !exclude.has(collector.service));
-    if (wanted) add(collector);
+    if (wanted(collector.service)) add(collector);
   }
-  return withMappings(
-    all.filter((collector) => chosen.has(collector.id)),
-    awsServices,
-    selection,
-    options,
-  );
+  const selected = all
+    .filter((collector) => chosen.has(collector.id))
+    .map((collector) =>
+      collector.dependsOn.every((id) => chosen.has(id)) ? collector : { ...collector, dependsOn: collector.dependsOn.filter((id) => chosen.has(id)) },
+    );
+  return withMappings(selected, awsServices, selection, options);
 }
 
 /** Validates that declarations are consistent: unique ids, known dependencies, no cycles. */

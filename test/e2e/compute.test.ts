@@ -105,7 +105,7 @@ test('ecr: repositories, the two most recent images, their scan findings and the
     result.summary?.limited?.find((limited) => limited.limit === 'ecrImagesPerRepository'),
     { limit: 'ecrImagesPerRepository', _type: 'aws_ecr_image', value: 2, parents: 1, skipped: 1 },
   );
-  const inspector = `arn:aws:inspector2:us-east-1:${PRODUCTION}:finding/0a1b2c3d4e5f60718293a4b5c6d7e8f9`;
+  const inspector = `arn:aws:inspector2:us-east-1:${PRODUCTION}:finding/1b2c3d4e5f60718293a4b5c6d7e8f9a0`;
   t.like(entity(result, `${jammy}|finding/CVE-2019-5188`), { _type: 'aws_ecr_image_scan_finding', severity: 'medium', open: true, packageName: 'e2fsprogs' });
   t.like(entity(result, inspector), { severity: 'high', open: true, vulnerabilityId: 'CVE-2023-4911' });
   const all = edges(result);

@@ -5,8 +5,9 @@ import { BASE_CREDENTIALS, PRODUCTION, runIngest, scenario, secretLeaks, type Cl
 // End to end through the CLI and the loopback AWS of test/wire: the edge and DNS services (Route 53
 // REST-XML and Route 53 Domains JSON 1.1, CloudFront REST-XML), from fixtures shaped as their API References document them.
 
-// With the services the edges reach: instances, buckets, certificates and functions come from their own collectors.
-const SERVICES = 'route53,cloudfront,apigateway,ec2,s3,acm,lambda';
+// With the services the edges reach: instances, buckets, certificates, functions and load balancers come from their own
+// collectors (collected types are named by key: without their collector the edge is dropped).
+const SERVICES = 'route53,cloudfront,apigateway,ec2,s3,acm,lambda,elasticloadbalancing';
 
 let edgeRun: Promise<CliRun> | undefined;
 const run = () => (edgeRun ??= runIngest(scenario(), ['--accounts', PRODUCTION, '--regions', 'us-east-1', '--services', SERVICES]));
@@ -29,8 +30,9 @@ test('the run is clean: every request answered from the fixtures, signed, no sec
   t.deepEqual(secretLeaks(result, [...result.server.secrets(), BASE_CREDENTIALS.secretAccessKey]), []);
 });
 
-const ORDERS_API = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5';
-const WEB_API = 'arn:aws:apigateway:us-east-1::/apis/h7g8f9e0d1';
+// API ids are made per account by the fixtures (their keys do not name the account).
+const ORDERS_API = `arn:aws:apigateway:us-east-1::/restapis/a1b2c3${PRODUCTION.slice(-4)}`;
+const WEB_API = `arn:aws:apigateway:us-east-1::/apis/h7g8f9${PRODUCTION.slice(-4)}`;
 
 test('API Gateway over REST-JSON (v1 and v2): APIs, the policy, routes and what they reach', async (t) => {
   const result = await run();
@@ -88,7 +90,9 @@ test('CloudFront over REST-XML: the distribution, its origins and what they are,
 test('Route 53 over REST-XML and JSON 1.1: domains, zones, records and the hosts they name', async (t) => {
   const result = await run();
   t.like(result.summary?.counts.entities, { aws_route53_domain: 2, aws_route53_zone: 2, aws_route53_record: 7 });
-  const zone = 'arn:aws:route53:::hostedzone/Z1D633PJN98FT9';
+  // Zone ids are made per account by the fixture, as AWS makes them unique (their ARNs name no account).
+  const tail = PRODUCTION.slice(-4);
+  const zone = `arn:aws:route53:::hostedzone/Z1D633PJN${tail}`;
   const domain = `aws:${PRODUCTION}:route53-domain:example.com`;
   t.like(entity(result, zone), { domainName: 'example.com', privateZone: false, 'tag.owner': 'dns-team', recordCount: 6 });
   t.like(entity(result, domain), { autoRenew: true, transferLock: true, privacyProtected: true, expiresOn: 1803643200_000, 'tag.owner': 'web' });
@@ -104,7 +108,7 @@ test('Route 53 over REST-XML and JSON 1.1: domains, zones, records and the hosts
   t.true(edge(result, `${zone}|www.example.com|A`, 'CONNECTS', DISTRIBUTION), 'the alias finds the distribution by its domain name');
   t.true(edge(result, `${zone}|api.example.com|CNAME`, 'CONNECTS', ORDERS_API), 'the CNAME finds the API by its execute-api host');
   const listed = result.server.calls().filter((c) => c.operation === 'ListResourceRecordSets');
-  t.deepEqual(listed.map((c) => c.input.Id).sort(), ['Z1D633PJN98FT9', 'Z2INTERNAL0001']);
+  t.deepEqual(listed.map((c) => c.input.Id).sort(), [`Z1D633PJN${tail}`, `Z2INTERNAL${tail}`]);
   t.true(
     result.server
       .calls()

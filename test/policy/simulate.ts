@@ -6,7 +6,7 @@ const ACCOUNT = '111111111111';
 /**
  * Whether identity policies allow an action on every resource, according to iam-simulate (an
  * evaluator independent of the engine's own coverage check): the request is simulated on `*`, and a
- * wildcard result counts only when every simulated resource pattern is `*` and allowed.
+ * wildcard result counts only when every simulated resource pattern is allowed and one of them is `*`.
  */
 export async function simulatedAllowedEverywhere(documents: readonly PolicyDocument[], action: string): Promise<boolean> {
   const result: RunSimulationResults = await runSimulation(
@@ -28,7 +28,9 @@ export async function simulatedAllowedEverywhere(documents: readonly PolicyDocum
     return (
       result.overallResult === 'Allowed' &&
       result.results.length > 0 &&
-      result.results.every((entry) => entry.resourcePattern === '*' && entry.analysis.result === 'Allowed')
+      result.results.every((entry) => entry.analysis.result === 'Allowed') &&
+      // A statement on every resource: grants on some resource paths only (SecurityAudit's apigateway:GET) are not "everywhere".
+      result.results.some((entry) => entry.resourcePattern === '*')
     );
   }
   throw new Error(`iam-simulate could not run for ${action}: ${JSON.stringify(result.errors)}`);

@@ -69,6 +69,8 @@ export interface ServiceFixture {
   service: string;
   /** Name in the SigV4 credential scope, when it differs from `service`. */
   signingName?: string;
+  /** IAM prefix of its actions, when it differs from the signing name (CloudWatch signs as `monitoring`). */
+  iamPrefix?: string;
   /** The API version (awsQuery `Version`), when several fixtures share a signing name. */
   apiVersion?: string;
   /**

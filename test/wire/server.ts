@@ -297,7 +297,8 @@ export class WireServer {
     }
     const call = parsed.call;
     const operation = call?.operation ?? '(unknown)';
-    const iamAction = fixture.operations[operation]?.iamAction ?? `${fixture.service}:${operation}`;
+    // IAM authorizes most calls under the prefix their service signs with (EFS signs as elasticfilesystem).
+    const iamAction = fixture.operations[operation]?.iamAction ?? `${fixture.iamPrefix ?? fixture.signingName ?? fixture.service}:${operation}`;
     const record = (account: string, status: number, error?: string): void => {
       this.recorded.push({
         account,
@@ -357,6 +358,8 @@ export class WireServer {
       credentialReportTime: new Date(Date.now() - 3600_000).toISOString(),
       ...this.scenario.values,
       accountId: key.accountId,
+      // For ids that AWS makes unique but keys do not scope by account (API Gateway's API ids).
+      accountTail: key.accountId.slice(-4),
       region: scope.region,
       now: new Date().toISOString(),
       // Trust policies name the ingesting account and the External ID, as real ones do.

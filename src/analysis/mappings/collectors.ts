@@ -1,5 +1,6 @@
 import { analyzeAllows } from '../../analysis/allows';
 import { recordConnections, type AwsEndpoint } from '../../analysis/domains';
+import type { AnalysisOutput } from '../../analysis/mapped-entities';
 import { instanceProfileEdges } from '../../analysis/instance-profiles';
 import { FOREIGN_RESOURCE_SCHEMAS } from '../../analysis/mapped-entities';
 import { personEntity, userPersonEdges, type PersonRecord } from '../../analysis/people';
@@ -17,6 +18,7 @@ import {
   serviceEntityKey,
   type Entity,
   type EntitySchema,
+  type GraphStore,
 } from '../../graph';
 import { AccountEntities } from '../../services/account/schema';
 import { Ec2Entities } from '../../services/ec2/schema';
@@ -221,25 +223,11 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     // Records point at hosts and gateways of every account (a shared DNS account names production's).
     readsWholeGraph: true,
     async run(context) {
-      const ingested = (types: readonly string[]) =>
-        types.flatMap((type) => context.graph.entitiesOfType(type).filter((entity) => entity._source !== 'system-mapper'));
-      const bucketByName = (name: string) => context.graph.getEntity(s3BucketKey(name));
-      const records = ofAccount(context, Route53Entities.RECORD._type);
-      const recordTargets = Object.values(Route53Targets).filter((type) => type !== Route53Targets.S3_BUCKET);
-      const dnsOutput = records.length ? recordConnections(records, ingested(recordTargets), { bucketByName, placeholder: dnsPlaceholder }) : undefined;
-      // A distribution's origins, by their domain names (buckets by name).
-      const distributions = ofAccount(context, CloudFrontEntities.DISTRIBUTION._type);
-      const originTargets = Object.values(CloudFrontOriginTargets).filter((type) => type !== CloudFrontOriginTargets.S3_BUCKET);
-      const originOutput = distributions.length
-        ? recordConnections(distributions, ingested(originTargets), {
-            pointsTo: (distribution) => (Array.isArray(distribution.originDomainNames) ? (distribution.originDomainNames as string[]) : []),
-            bucketByName,
-            // A distribution in front of another is not an origin edge of the data model.
-            placeholder: (endpoint) => (endpoint.service === 'cloudfront' ? undefined : dnsPlaceholder(endpoint)),
-          })
-        : undefined;
-      for (const output of [dnsOutput, originOutput]) {
-        if (!output) continue;
+      for (const output of dnsConnections(
+        context.graph,
+        ofAccount(context, Route53Entities.RECORD._type),
+        ofAccount(context, CloudFrontEntities.DISTRIBUTION._type),
+      )) {
         for (const entity of output.entities) addMappedEntity(context, entity);
         context.addRelationships(output.relationships);
       }
@@ -252,6 +240,65 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
 /** S3's bucket key (its ARN: services/s3 `s3BucketArn`). */
 function s3BucketKey(name: string): string {
   return `arn:aws:s3:::${name}`;
+}
+
+/**
+ * The DNS edges of records and distributions over what the graph holds: a record CONNECTS the
+ * ingested host or gateway its value names (a distribution, its origins), or a mapped stand-in.
+ */
+function dnsConnections(graph: GraphStore, records: readonly Entity[], distributions: readonly Entity[]): AnalysisOutput[] {
+  const ingested = (types: readonly string[]) => types.flatMap((type) => graph.entitiesOfType(type).filter((entity) => entity._source !== 'system-mapper'));
+  const bucketByName = (name: string) => graph.getEntity(s3BucketKey(name));
+  const outputs: AnalysisOutput[] = [];
+  const recordTargets = Object.values(Route53Targets).filter((type) => type !== Route53Targets.S3_BUCKET);
+  if (records.length) outputs.push(recordConnections(records, ingested(recordTargets), { bucketByName, placeholder: dnsPlaceholder }));
+  const originTargets = Object.values(CloudFrontOriginTargets).filter((type) => type !== CloudFrontOriginTargets.S3_BUCKET);
+  if (distributions.length)
+    outputs.push(
+      recordConnections(distributions, ingested(originTargets), {
+        pointsTo: (distribution) => (Array.isArray(distribution.originDomainNames) ? (distribution.originDomainNames as string[]) : []),
+        bucketByName,
+        // A distribution in front of another is not an origin edge of the data model.
+        placeholder: (endpoint) => (endpoint.service === 'cloudfront' ? undefined : dnsPlaceholder(endpoint)),
+      }),
+    );
+  return outputs;
+}
+
+/**
+ * A narrowed run (`--accounts`, `--services`) draws its DNS edges before what it did not refresh
+ * comes back from the previous snapshot, so a record may have got a stand-in for a host that an
+ * account outside the run holds. Once the carried part is in the graph, the refreshed records' and
+ * distributions' edges are drawn again over all of it, and stand-ins no edge uses any more are
+ * dropped: the graph is the one a full run draws.
+ */
+export function redrawDnsConnections(graph: GraphStore, refreshed: (entity: Entity) => boolean): void {
+  const isSource = (entity: Entity) => entity._source !== 'system-mapper' && refreshed(entity);
+  const records = graph.entitiesOfType(Route53Entities.RECORD._type).filter(isSource);
+  const distributions = graph.entitiesOfType(CloudFrontEntities.DISTRIBUTION._type).filter(isSource);
+  if (!records.length && !distributions.length) return;
+  const sources = new Set([...records, ...distributions].map((entity) => entity._key));
+  const drawn = [...graph.allRelationships()].filter(
+    (relationship) => relationship._class === RelationshipVerb.CONNECTS && sources.has(relationship._fromEntityKey),
+  );
+  graph.remove({ entities: [], relationships: drawn });
+  for (const output of dnsConnections(graph, records, distributions)) {
+    for (const entity of output.entities) if (!graph.hasEntity(entity._key)) graph.addEntity(compactCopy(entity));
+    for (const relationship of output.relationships) {
+      // The provenance the collector's context gives what it adds: its account, its (global) scope, its id.
+      const account = graph.getEntity(relationship._fromEntityKey)?._accountId;
+      graph.addRelationship(
+        compactCopy({ ...relationship, ...(account ? { _accountId: account } : {}), _region: 'global', _collector: MAPPING_COLLECTOR_IDS.dns }),
+      );
+    }
+  }
+  const used = new Set<string>();
+  for (const relationship of graph.allRelationships()) used.add(relationship._toEntityKey).add(relationship._fromEntityKey);
+  const unused = graph
+    .entitiesOfType(Route53TargetPlaceholders.CLOUDFRONT_DISTRIBUTION._type)
+    .concat(graph.entitiesOfType(Route53TargetPlaceholders.REST_API._type))
+    .filter((entity) => entity._source === 'system-mapper' && entity._key.startsWith('dns:') && !used.has(entity._key));
+  graph.remove({ entities: unused, relationships: [] });
 }
 
 /**

@@ -35,5 +35,7 @@ export function resolveKmsKeyReference(reference: string | undefined, accountId:
   const aliasArn = /^arn:aws[\w-]*:kms:([^:]+):(\d{12}):(alias\/.+)$/.exec(reference);
   if (aliasArn) [, aliasRegion, aliasAccount, alias] = aliasArn;
   if (!alias.startsWith('alias/')) return undefined;
-  return keys.find((key) => key.accountId === aliasAccount && key.region === aliasRegion && Array.isArray(key.aliases) && (key.aliases as string[]).includes(alias))?._key;
+  return keys.find(
+    (key) => key.accountId === aliasAccount && key.region === aliasRegion && Array.isArray(key.aliases) && (key.aliases as string[]).includes(alias),
+  )?._key;
 }
