@@ -36,6 +36,7 @@ import { transferService } from './transfer';
 import { snsService } from './sns';
 import { sqsService } from './sqs';
 import { securityHubService } from './securityhub';
+import { cloudFormationService } from './cloudformation';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -74,6 +75,7 @@ export const awsServices: readonly AwsServiceModule[] = [
   sqsService,
   cloudTrailService,
   securityHubService,
+  cloudFormationService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

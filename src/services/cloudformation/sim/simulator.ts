@@ -9,7 +9,7 @@ import type {
 import { collection, defineSimulatedService, list, ownRandom, type InWorld, type WorldRecord } from '../../../sim/service-kit';
 
 /** A stack in the world: DescribeStacks' `Stack`, with its resources as ListStackResources returns them. */
-type WorldStack = InWorld<Stack> & { StackName: string; Resources?: Array<InWorld<StackResourceSummary>> };
+type WorldStack = InWorld<Stack> & { StackName: string; Resources?: Array<Partial<InWorld<StackResourceSummary>>> };
 
 const stackArn = (stack: WorldStack, accountId: string, region: string) =>
   stack.StackId ?? `arn:aws:cloudformation:${region}:${accountId}:stack/${stack.StackName}/00000000-0000-4000-8000-000000000000`;
@@ -43,7 +43,7 @@ export const cloudFormationSimulator = defineSimulatedService({
         const stack = stacks.find(
           (candidate) => input.StackName === candidate.StackName || input.StackName === stackArn(candidate, context.account.id, context.region),
         );
-        if (!stack) context.notFound('ValidationError', `Stack with id ${input.StackName} does not exist`);
+        if (!stack) return context.notFound('ValidationError', `Stack with id ${input.StackName} does not exist`);
         return (stack.Resources ?? []).map((resource) => ({
           ResourceStatus: 'CREATE_COMPLETE',
           LastUpdatedTimestamp: new Date(String(stack.CreationTime)),
