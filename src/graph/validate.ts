@@ -38,7 +38,7 @@ export function validateEntity(entity: Entity): ValidationIssue[] {
     }
     const typeErrors = new Set<string>();
     typeErrorsByClass.set(schemaClass, typeErrors);
-    if (!validate(entity)) {
+    if (!validate(subjectFor(schemaClass, entity))) {
       for (const error of validate.errors ?? []) {
         if (error.keyword === 'type' && error.instancePath) typeErrors.add(error.instancePath);
         issues.push({
@@ -56,6 +56,33 @@ export function validateEntity(entity: Entity): ValidationIssue[] {
 }
 
 /**
+ * Class pairs whose schemas cannot both hold and that JupiterOne itself assigns together: the seed
+ * data model classes `aws_transfer_server` [Host, Gateway], but Host types `category` as a string
+ * (or null) and Gateway requires an array of its enum strings. For an entity of both classes,
+ * `category` is checked by Gateway's schema only (Host's checks every other property): a string
+ * category still fails Gateway, and a Host-only entity still needs a string.
+ */
+const CLASS_PAIR_RESOLUTIONS: ReadonlyArray<{ classes: readonly string[]; property: string; follows: string }> = [
+  { classes: ['Host', 'Gateway'], property: 'category', follows: 'Gateway' },
+];
+
+function resolutionFor(schemaClass: string, entity: Entity) {
+  return CLASS_PAIR_RESOLUTIONS.find(
+    (rule) => rule.follows !== schemaClass && rule.classes.includes(schemaClass) && rule.classes.every((c) => entity._class.includes(c)),
+  );
+}
+
+/**
+ * What a class's schema checks: the entity, with a resolved property set to null (which Host
+ * accepts) for the class that does not decide it, so that class's other properties are still
+ * checked (the validator stops at a schema's first error).
+ */
+function subjectFor(schemaClass: string, entity: Entity): Entity {
+  const rule = resolutionFor(schemaClass, entity);
+  return rule ? { ...entity, [rule.property]: null } : entity;
+}
+
+/**
  * Some class pairs of JupiterOne's model type the same property differently (`category` is a string
  * for Assessment, an array for Scanner, and GuardDuty detectors are both). A type error on such a
  * property is not an issue when another class of the entity defines the property and accepts it.
@@ -63,6 +90,10 @@ export function validateEntity(entity: Entity): ValidationIssue[] {
 function conflictingClassType(issue: ValidationIssue, entity: Entity, typeErrorsByClass: Map<string, Set<string>>): boolean {
   const path = /^(\/[A-Za-z0-9]+) must be /.exec(issue.message)?.[1];
   if (!path || !typeErrorsByClass.get(issue._class ?? '')?.has(path)) return false;
+  const resolved = CLASS_PAIR_RESOLUTIONS.find(
+    (rule) => `/${rule.property}` === path && rule.classes.every((c) => entity._class.includes(c)) && rule.classes.includes(issue._class ?? ''),
+  );
+  if (resolved) return false; // the following class decides; the other never saw the property (subjectFor)
   return entity._class.some(
     (other) => other !== issue._class && typeErrorsByClass.has(other) && !typeErrorsByClass.get(other)?.has(path) && definesProperty(other, path.slice(1)),
   );

@@ -32,10 +32,12 @@ import { cloudFrontService } from './cloudfront';
 import { apiGatewayService } from './apigateway';
 import { s3Service } from './s3';
 import { workspacesService } from './workspaces';
+import { transferService } from './transfer';
 import { snsService } from './sns';
 import { sqsService } from './sqs';
 import { securityHubService } from './securityhub';
 import { wafService, wafV2Service } from './waf';
+import { cloudFormationService } from './cloudformation';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -69,12 +71,14 @@ export const awsServices: readonly AwsServiceModule[] = [
   autoScalingService,
   efsService,
   workspacesService,
+  transferService,
   snsService,
   sqsService,
   cloudTrailService,
   securityHubService,
   wafService,
   wafV2Service,
+  cloudFormationService,
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */

@@ -77,3 +77,51 @@ test('validateEntity reports missing class-required properties', (t) => {
   t.deepEqual(validateEntity(fixed), []);
   t.true(validateEntity({ ...fixed, _class: ['NoSuchClass'] }).some((issue) => /unknown class/.test(issue.message)));
 });
+
+test('validateEntity: an entity of both Host and Gateway takes the Gateway category (an array), and only that conflict is exempt', (t) => {
+  // aws_transfer_server: JupiterOne classes it [Host, Gateway]; Host types `category` as a string.
+  const hostFields = Object.fromEntries(
+    [
+      'displayName',
+      'ipv4Addresses',
+      'ipv6Addresses',
+      'macAddresses',
+      'publicIpAddresses',
+      'privateIpAddresses',
+      'hostname',
+      'fqdn',
+      'serial',
+      'deviceId',
+      'lastSeenOn',
+      'make',
+      'model',
+      'osName',
+      'osType',
+      'osDetails',
+      'osVersion',
+    ].map((name) => [name, null]),
+  );
+  const server = {
+    ...createEntity({
+      _key: 'arn:aws:transfer:us-east-1:111122223333:server/s-01234567890abcdef',
+      _type: 'aws_transfer_server',
+      _class: ['Host', 'Gateway'],
+      name: 's-1',
+    }),
+    ...hostFields,
+    displayName: 's-1',
+    function: ['remote-access-gateway'],
+    public: true,
+    category: ['application'],
+  };
+  t.deepEqual(validateEntity(server), []);
+  // Gateway's rule still holds for the pair: a string, or a value outside Gateway's enum, fails.
+  t.true(validateEntity({ ...server, category: 'server' }).some((issue) => issue._class === 'Gateway' && /category/.test(issue.message)));
+  t.true(validateEntity({ ...server, category: ['server'] }).some((issue) => issue._class === 'Gateway' && /category/.test(issue.message)));
+  // A Host alone keeps its string type: the exemption needs both classes.
+  const host = { ...server, _class: ['Host'] };
+  t.true(validateEntity(host).some((issue) => issue._class === 'Host' && /\/category must be string/.test(issue.message)));
+  t.deepEqual(validateEntity({ ...host, category: 'server' }), []);
+  // Other Host properties are still checked for the pair.
+  t.true(validateEntity({ ...server, hostname: ['not', 'a', 'string'] }).some((issue) => issue._class === 'Host'));
+});

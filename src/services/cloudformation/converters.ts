@@ -2,6 +2,7 @@ import type { Stack, StackResourceSummary } from '@aws-sdk/client-cloudformation
 import { createEntity, createRelationship, RelationshipVerb, serviceEntityRef, type Entity, type Relationship } from '../../graph';
 import { instanceKey, securityGroupKey, subnetKey, vpcKey } from '../ec2/schema';
 import { kmsKeyKey } from '../kms/schema';
+import { sqsQueueArnFromUrl } from '../sqs/schema';
 import { CloudFormationEntities, MANAGED_TYPES } from './schema';
 
 export interface StackScope {
@@ -47,25 +48,29 @@ export function convertStack(stack: Stack, scope: StackScope): Entity {
  * Key of a stack resource as its own service's converter keys it, from ListStackResources'
  * `PhysicalResourceId`; undefined for a type this project does not collect.
  */
-export function managedResourceKey(resource: StackResourceSummary, scope: StackScope): { _key: string; _type: string } | undefined {
+export function managedResourceKey(
+  resource: StackResourceSummary,
+  scope: StackScope,
+  /** Role ARNs of the account by role name: a role's physical id is its name, its ARN has its path. */
+  roleArns: ReadonlyMap<string, string> = new Map(),
+): { _key: string; _type: string } | undefined {
   const id = resource.PhysicalResourceId;
   const _type = resource.ResourceType ? MANAGED_TYPES[resource.ResourceType] : undefined;
   if (!id || !_type) return undefined;
   const { accountId, region } = scope;
   const keys: Record<string, () => string | undefined> = {
     'AWS::S3::Bucket': () => `arn:aws:s3:::${id}`,
+    'AWS::IAM::Role': () => roleArns.get(id) ?? `arn:aws:iam::${accountId}:role/${id}`,
     'AWS::SNS::Topic': () => id, // the topic ARN
-    'AWS::SQS::Queue': () => {
-      // The queue URL: https://sqs.<region>.amazonaws.com/<account>/<name>
-      const [, account, name] = /^https:\/\/[^/]+\/(\d{12})\/([^/]+)$/.exec(id) ?? [];
-      return account && name ? `arn:aws:sqs:${region}:${account}:${name}` : undefined;
-    },
+    // The queue URL: https://sqs.<region>.amazonaws.com/<account>/<name>
+    'AWS::SQS::Queue': () => (/^https:\/\/[^/]+\/\d{12}\/[^/]+$/.test(id) ? sqsQueueArnFromUrl(id, region) : undefined),
     'AWS::KMS::Key': () => kmsKeyKey(id, accountId, region),
     'AWS::EC2::Instance': () => instanceKey(region, accountId, id),
     'AWS::EC2::VPC': () => vpcKey(region, accountId, id),
     'AWS::EC2::Subnet': () => subnetKey(region, accountId, id),
     'AWS::EC2::SecurityGroup': () => securityGroupKey(region, accountId, id),
     'AWS::Lambda::Function': () => `arn:aws:lambda:${region}:${accountId}:function:${id}`,
+    // As DynamoDB's converter keys a table without `TableArn` (dynamoDbTableArn).
     'AWS::DynamoDB::Table': () => `arn:aws:dynamodb:${region}:${accountId}:table/${id}`,
   };
   const _key = keys[resource.ResourceType ?? '']?.();
@@ -81,6 +86,10 @@ export function stackHasResource(stack: Entity, target: { _key: string; _type: s
     from: stack,
     verb: RelationshipVerb.HAS,
     to: target,
-    properties: { logicalResourceId: resource.LogicalResourceId, resourceType: resource.ResourceType, driftStatus: resource.DriftInformation?.StackResourceDriftStatus },
+    properties: {
+      logicalResourceId: resource.LogicalResourceId,
+      resourceType: resource.ResourceType,
+      driftStatus: resource.DriftInformation?.StackResourceDriftStatus,
+    },
   });
 }

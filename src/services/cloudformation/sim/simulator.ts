@@ -9,7 +9,7 @@ import type {
 import { collection, defineSimulatedService, list, ownRandom, type InWorld, type WorldRecord } from '../../../sim/service-kit';
 
 /** A stack in the world: DescribeStacks' `Stack`, with its resources as ListStackResources returns them. */
-type WorldStack = InWorld<Stack> & { StackName: string; Resources?: Array<InWorld<StackResourceSummary>> };
+type WorldStack = InWorld<Stack> & { StackName: string; Resources?: Array<Partial<InWorld<StackResourceSummary>>> };
 
 const stackArn = (stack: WorldStack, accountId: string, region: string) =>
   stack.StackId ?? `arn:aws:cloudformation:${region}:${accountId}:stack/${stack.StackName}/00000000-0000-4000-8000-000000000000`;
@@ -34,13 +34,16 @@ export const cloudFormationSimulator = defineSimulatedService({
   operations: {
     DescribeStacks: list<DescribeStacksCommandInput, DescribeStacksCommandOutput, WorldStack>('stacks', {
       items: 'Stacks',
-      filter: (stack, input, context) => !input.StackName || input.StackName === stack.StackName || input.StackName === stackArn(stack, context.account.id, context.region),
+      filter: (stack, input, context) =>
+        !input.StackName || input.StackName === stack.StackName || input.StackName === stackArn(stack, context.account.id, context.region),
     }),
     ListStackResources: list<ListStackResourcesCommandInput, ListStackResourcesCommandOutput, WorldStack>('stacks', {
       items: 'StackResourceSummaries',
       source: (stacks, input, context) => {
-        const stack = stacks.find((candidate) => input.StackName === candidate.StackName || input.StackName === stackArn(candidate, context.account.id, context.region));
-        if (!stack) context.notFound('ValidationError', `Stack with id ${input.StackName} does not exist`);
+        const stack = stacks.find(
+          (candidate) => input.StackName === candidate.StackName || input.StackName === stackArn(candidate, context.account.id, context.region),
+        );
+        if (!stack) return context.notFound('ValidationError', `Stack with id ${input.StackName} does not exist`);
         return (stack.Resources ?? []).map((resource) => ({
           ResourceStatus: 'CREATE_COMPLETE',
           LastUpdatedTimestamp: new Date(String(stack.CreationTime)),
@@ -59,10 +62,15 @@ export const cloudFormationSimulator = defineSimulatedService({
         StackName: `app-${index}`,
         StackStatus: 'CREATE_COMPLETE',
         CreationTime: '2025-03-01T00:00:00Z',
-        DriftInformation: drift < 0.2 ? { StackDriftStatus: 'NOT_CHECKED' } : { StackDriftStatus: drift < 0.4 ? 'DRIFTED' : 'IN_SYNC', LastCheckTimestamp: '2026-11-01T00:00:00Z' },
+        DriftInformation:
+          drift < 0.2
+            ? { StackDriftStatus: 'NOT_CHECKED' }
+            : { StackDriftStatus: drift < 0.4 ? 'DRIFTED' : 'IN_SYNC', LastCheckTimestamp: '2026-11-01T00:00:00Z' },
         Tags: [{ Key: 'team', Value: `team-${index % 5}` }],
         Resources:
-          index === 0 && queue ? [{ LogicalResourceId: 'Queue', PhysicalResourceId: queue, ResourceType: 'AWS::SQS::Queue', ResourceStatus: 'CREATE_COMPLETE' }] : [],
+          index === 0 && queue
+            ? [{ LogicalResourceId: 'Queue', PhysicalResourceId: queue, ResourceType: 'AWS::SQS::Queue', ResourceStatus: 'CREATE_COMPLETE' }]
+            : [],
       };
     });
     return { stacks };

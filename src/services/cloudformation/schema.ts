@@ -1,6 +1,7 @@
 import { defineEntities, defineRelationships, RelationshipVerb, serviceEntitySchema } from '../../graph';
 import { DynamoDbEntities } from '../dynamodb/schema';
 import { Ec2Entities } from '../ec2/schema';
+import { IamEntities } from '../iam/schema';
 import { KmsEntities } from '../kms/schema';
 import { LambdaEntities } from '../lambda/schema';
 import { S3Entities } from '../s3/schema';
@@ -13,9 +14,14 @@ export const CloudFormationEntities = defineEntities({
   STACK: { _type: 'aws_cloudformation_stack', _class: ['Configuration'], resourceName: 'CloudFormation Stack' },
 });
 
-/** Types a stack's resources may be, by CloudFormation resource type, as their converters key them. */
-export const MANAGED_TYPES: Record<string, string> = {
+/**
+ * The entity type of each CloudFormation resource type whose key this project can compute from
+ * ListStackResources' `PhysicalResourceId` (converters.ts `managedResourceKey`). Other resource
+ * types are skipped (docs/cloudformation.md).
+ */
+export const MANAGED_TYPES: Readonly<Record<string, string>> = {
   'AWS::S3::Bucket': S3Entities.BUCKET._type,
+  'AWS::IAM::Role': IamEntities.ROLE._type,
   'AWS::SNS::Topic': SnsEntities.TOPIC._type,
   'AWS::SQS::Queue': SqsEntities.QUEUE._type,
   'AWS::KMS::Key': KmsEntities.KEY._type,
@@ -29,6 +35,10 @@ export const MANAGED_TYPES: Record<string, string> = {
 
 export const CloudFormationRelationships = defineRelationships({
   SERVICE_HAS_STACK: { from: CloudFormationEntities.SERVICE._type, verb: RelationshipVerb.HAS, to: CloudFormationEntities.STACK._type },
-  // The resources a stack created and manages, when they are in the graph (edges to others are dropped at write).
+  /**
+   * The resources a stack created and manages, when they are in the graph (edges to others are
+   * dropped at write). data-model.yaml has no relationship line for stacks: HAS, as a container
+   * has what it holds.
+   */
   STACK_HAS_RESOURCE: { from: CloudFormationEntities.STACK._type, verb: RelationshipVerb.HAS, to: [...new Set(Object.values(MANAGED_TYPES))] },
 });
