@@ -25,15 +25,18 @@ const UNUSED_ACL = `arn:aws:wafv2:us-east-1:${PRODUCTION}:regional/webacl/Unused
 const CLOUDFRONT_ACL = `arn:aws:wafv2:us-east-1:${PRODUCTION}:global/webacl/example/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`;
 const CLASSIC_ACL = `arn:aws:waf-regional:us-east-1:${PRODUCTION}:webacl/webacl-1472061481310`;
 const LOAD_BALANCER = `arn:aws:elasticloadbalancing:us-east-1:${PRODUCTION}:loadbalancer/app/my-load-balancer/50dc6c495c0c9188`;
-const ORDERS_API = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5';
+// API ids are made per account by the fixtures (their keys do not name the account).
+const ORDERS_API = `arn:aws:apigateway:us-east-1::/restapis/a1b2c3${PRODUCTION.slice(-4)}`;
 const DISTRIBUTION = `arn:aws:cloudfront::${PRODUCTION}:distribution/EDFDVBD6EXAMPLE`;
 
 test('the run is clean: every request answered from the fixtures, signed, no secret written; retired Classic APIs are no errors', async (t) => {
   const result = await run();
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.summary?.errors, []);
-  // The fixtures answer the retired Classic APIs as an unknown operation, which the server lists among what it could not answer.
-  t.deepEqual([...result.server.unanswered()].sort(), ['waf-regional:ListWebACLs (UnknownOperationException)', 'waf:ListWebACLs (UnknownOperationException)']);
+  t.deepEqual(result.server.unanswered(), []);
+  // The fixtures answer the retired Classic APIs as an unknown operation, on purpose: recorded as not offered, no error.
+  const retired = result.server.calls().filter((call) => call.error === 'UnknownOperationException');
+  t.deepEqual([...new Set(retired.map((call) => call.action))].sort(), ['waf-regional:ListWebACLs', 'waf:ListWebACLs']);
   t.deepEqual(secretLeaks(result, [...result.server.secrets(), BASE_CREDENTIALS.secretAccessKey]), []);
 });
 

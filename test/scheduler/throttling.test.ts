@@ -149,7 +149,8 @@ test('the configuration sets the deadline: throttleRetryMinutes', async (t) => {
   t.true(long.summary.throttledCalls > short.summary.throttledCalls, `${short.summary.throttledCalls} then ${long.summary.throttledCalls} throttled attempts`);
 });
 
-test('a rate-limit row shared by its operations is one simulated bucket, as the pacer has it (Route 53: 5 + 5/s per account)', async (t) => {
+// Serial: the hook sees every simulated AWS created meanwhile, and other tests of this file create theirs.
+test.serial('a rate-limit row shared by its operations is one simulated bucket, as the pacer has it (Route 53: 5 + 5/s per account)', async (t) => {
   const world = generateWorld({ accounts: 1, regions: 1, resourcesPerRegion: 20, mix: 'uniform', seed: 3 }, allSimulators());
   world.behaviour = { ...world.behaviour, throttling: true };
   let simulated: SimulatedAws | undefined;

@@ -36,9 +36,9 @@ const flowLogBucketCollector: Collector = {
   },
 };
 
-/** EC2 collectors with their dependencies (account, KMS keys) and the stand-in bucket. */
+/** EC2 collectors, KMS's (volume keys are named by key: without their collector the edge is dropped) and the stand-in bucket. */
 function ec2Only(): Collector[] {
-  return [...selectCollectors({ include: ['ec2'] }), flowLogBucketCollector];
+  return [...selectCollectors({ include: ['ec2', 'kms'] }), flowLogBucketCollector];
 }
 
 /** The `ec2` sections of the accounts the run ingests (active, not tagged SKIP). */

@@ -14,11 +14,11 @@ import { seededRandom } from '../../src/sim/random';
 import { builtinWorld, builtinWorldData, graphIssues, simulate } from '../helpers/simulate';
 
 /**
- * Runs the S3 collector and what it depends on (account, KMS keys) only, and keeps the S3 errors:
+ * Runs the S3 collector and KMS's (bucket keys are named by key and need their collector), and keeps the S3 errors:
  * other services are developed alongside and are not what these tests look at.
  */
 async function ingestS3(world: World) {
-  const result = await simulate(world, { collectors: selectCollectors({ include: ['s3'] }) });
+  const result = await simulate(world, { collectors: selectCollectors({ include: ['s3', 'kms'] }) });
   return { ...result, errors: result.summary.errors.filter((e) => e.service === 's3') };
 }
 
@@ -174,7 +174,7 @@ test('without BucketRegion in the listing (older endpoints), the region comes fr
     },
   };
   const result = await simulate(world, {
-    collectors: selectCollectors({ include: ['s3'] }),
+    collectors: selectCollectors({ include: ['s3', 'kms'] }),
     access: { plugins: ({ region }) => [simulated.plugin(region), withoutBucketRegion] },
   });
   t.deepEqual(

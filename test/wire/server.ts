@@ -214,10 +214,9 @@ export class WireServer {
    * request of an unknown protocol shape, a value no `match` case covers. Empty in a good test.
    */
   unanswered(): string[] {
-    const unknown = this.recorded.filter(
-      (c) => c.operation === '(unknown)' || ['InvalidAction', 'NotImplemented', 'UnknownOperationException'].includes(c.error ?? ''),
-    );
-    return [...this.problems, ...unknown.map((c) => `${c.action} (${c.error})`)];
+    // The server's own "no such operation" answers are problems; a fixture may answer one on purpose
+    // (WAF Classic's retired API answers UnknownOperationException).
+    return [...this.problems];
   }
 
   /** Successful AssumeRole calls per target account. */
@@ -334,7 +333,10 @@ export class WireServer {
         message: 'The request signature we calculated does not match the signature you provided.',
       });
     }
-    if (!call) return fail(key.accountId, 'unknownOperation', request.url.pathname);
+    if (!call) {
+      this.problems.push(`${request.method} ${request.url.pathname}: ${fixture.file}: no operation of the fixture matches`);
+      return fail(key.accountId, 'unknownOperation', request.url.pathname);
+    }
     const action = `${fixture.service}:${operation}`;
 
     if (this.throttled(action, key.accountId, scope.region, request)) return fail(key.accountId, 'throttled');
@@ -351,7 +353,10 @@ export class WireServer {
     }
 
     const op = fixture.operations[operation];
-    if (!op) return fail(key.accountId, 'unknownOperation', operation);
+    if (!op) {
+      this.problems.push(`${request.method} ${request.url.pathname}: ${path.basename(fixture.file)} has no ${operation}`);
+      return fail(key.accountId, 'unknownOperation', operation);
+    }
     await this.delay(action, key.accountId, scope.region);
     const values = {
       // An hour old: recent enough that IAM would not generate a new one.

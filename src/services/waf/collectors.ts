@@ -114,7 +114,7 @@ const CLASSIC_EVENTS = ['CreateWebACL', 'UpdateWebACL', 'DeleteWebACL', 'PutLogg
 /** A distribution's `WebACLId` is set by CloudFront's writes: they change what protects it. */
 const DISTRIBUTION_EVENTS: EventDeclaration = {
   source: 'cloudfront.amazonaws.com',
-  names: ['CreateDistribution', 'CreateDistributionWithTags', 'UpdateDistribution', 'DeleteDistribution'],
+  names: ['CreateDistribution', 'UpdateDistribution', 'DeleteDistribution'],
 };
 
 const classicOptionalCalls = (prefix: string, regional: boolean): OptionalCallDeclaration[] => [

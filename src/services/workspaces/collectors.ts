@@ -70,10 +70,10 @@ export const workspacesCollector: Collector = {
     const bundleKeys = new Map<string, string>();
     for (const data of bundles.values()) {
       const bundle = convertBundle(data, scope);
-      // Amazon's public bundles are no account's: one key for every account that uses them, kept
-      // as a mapped entity (the lowest account id's), so the graph does not depend on which finished last.
-      if (/^\d{12}$/.test(data.Owner ?? accountId)) context.addEntity(bundle);
-      else addMappedEntity(context, mappedEntity(bundle));
+      // Amazon's public bundles are no account's: one key for every account that uses them. As mapped
+      // entities they lose the provenance of whichever account wrote them last (normalizeMappedEntities),
+      // so the graph does not depend on which finished first, with or without worker threads.
+      context.addEntity(/^\d{12}$/.test(data.Owner ?? accountId) ? bundle : mappedEntity(bundle));
       bundleKeys.set(data.BundleId as string, bundle._key);
       context.addRelationship(workspacesServiceHas(accountId, bundle));
     }
