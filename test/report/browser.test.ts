@@ -93,7 +93,10 @@ browserTest('the sections render from the snapshot and the inputs, without error
   t.is((await page.locator('#compliance svg[aria-label="Compliance by section"] rect').count()) > 0, true);
   t.is(await page.locator('.alerts-new tbody tr').count(), 1);
   t.is(await page.locator('.alerts-resolved tbody tr').count(), 1);
-  t.is(await page.locator('#search-status').textContent(), `${snapshot.entities.length} entities and ${snapshot.relationships.length} relationships indexed.`);
+  t.is(
+    await page.locator('#search-status').textContent(),
+    `${snapshot.entities.length.toLocaleString('en-US')} entities and ${snapshot.relationships.length.toLocaleString('en-US')} relationships indexed.`,
+  );
   t.deepEqual(pageErrors, []);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'report-full.png'), fullPage: true });
 });

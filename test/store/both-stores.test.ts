@@ -27,25 +27,34 @@ interface StoreUnderTest {
   directory: string;
 }
 
-/** The first array held under `name` anywhere in a world (depth first). */
-function firstArray(value: unknown, name: string): unknown[] | undefined {
-  if (!value || typeof value !== 'object') return undefined;
+/** Removes, from every array held under `name` anywhere in a world, the items whose `name` is `itemName`; how many. */
+function removeNamed(value: unknown, name: string, itemName: string): number {
+  if (!value || typeof value !== 'object') return 0;
+  let removed = 0;
   for (const [key, child] of Object.entries(value)) {
-    if (key === name && Array.isArray(child) && child.length) return child;
-    const found = firstArray(child, name);
-    if (found) return found;
+    if (key === name && Array.isArray(child)) {
+      const index = child.findIndex((item) => (item as { name?: string } | null)?.name === itemName);
+      if (index >= 0) {
+        child.splice(index, 1);
+        removed++;
+      }
+    }
+    removed += removeNamed(child, name, itemName);
   }
-  return undefined;
+  return removed;
 }
 
-/** The built-in world, then the same world with its first bucket removed (a second snapshot with a change). */
+/**
+ * The built-in world, then the same world with a bucket removed (a second snapshot with a change):
+ * one no other service names (a trail's log bucket would come back as a stand-in).
+ */
 async function worldFiles(directory: string): Promise<[string, string]> {
   const printed = await runBinary(['world', 'print']);
   if (printed.code !== 0) throw new Error(printed.stderr);
   const first = path.join(directory, 'world-1.yaml');
   writeFileSync(first, printed.stdout);
   const world = parse(printed.stdout) as unknown;
-  firstArray(world, 'buckets')!.splice(0, 1);
+  if (removeNamed(world, 'buckets', 'acme-prod-audit-archive-eu') !== 1) throw new Error('the built-in world has no acme-prod-audit-archive-eu');
   const second = path.join(directory, 'world-2.yaml');
   writeFileSync(second, stringify(world));
   return [first, second];

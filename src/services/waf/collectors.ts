@@ -152,6 +152,11 @@ export const wafClassicWebAclsCollector: Collector = {
   entities: [WafEntities.WEB_ACL],
   relationships: [WafRelationships.SERVICE_HAS_WEB_ACL, WafRelationships.WEB_ACL_PROTECTS_DISTRIBUTION],
   permissions: ['waf:ListWebACLs', 'waf:GetWebACL', 'waf:ListLoggingConfigurations'],
+  // Classic's global API is retired in most accounts: nothing is read past a "not offered" answer.
+  conditionalPermissions: [
+    { action: 'waf:GetWebACL', when: 'WAF Classic (global) still answers and lists web ACLs' },
+    { action: 'waf:ListLoggingConfigurations', when: 'WAF Classic (global) still answers and lists web ACLs' },
+  ],
   optionalCalls: classicOptionalCalls('waf', false),
   enriches: [regionalFlagEnrichment(CLASSIC_OFFERED)],
   dependsOn: ['account', 'cloudfront-distributions'],
