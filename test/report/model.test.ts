@@ -287,7 +287,10 @@ test('compliance: without --inputs the report evaluates CIS on the snapshot; fai
     cis.controls.filter((control) => control.status === 'NOT_EVALUATED').every((control) => (control.reason ?? '').length > 0),
     'not-evaluated controls say why',
   );
-  t.true(failing.some((control) => control.evidenceKeys.length === 0), 'a count rule fails with a reason only');
+  t.true(
+    failing.some((control) => control.evidenceKeys.length === 0),
+    'a count rule fails with a reason only',
+  );
   t.true(cis.controls.some((control) => control.status === 'MANUAL'));
 
   const { html } = await buildReport({ snapshotFile: store.latest, retained: store.retained, frameworks: ['cis-aws-7.0'], now: fixedNow });
