@@ -1,7 +1,7 @@
 import test from 'ava';
 import { validateEntity } from '../../src/graph';
 import { convertCacheNode, convertMemcachedCluster, convertRedisCluster } from '../../src/services/elasticache/converters';
-import { domainPolicyGrants } from '../../src/services/elasticsearch/policy';
+import { resourcePolicyGrants } from '../../src/policy/resource-policy';
 import { convertRedshiftCluster } from '../../src/services/redshift/converters';
 import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
 
@@ -69,18 +69,18 @@ test('Redshift: public, unencrypted, logging unknown without DescribeLoggingStat
 
 test('OpenSearch access policy: everyone, restricted wildcards and other accounts', (t) => {
   const policy = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
-  t.true(domainPolicyGrants(policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'es:*', Resource: '*' }), '111111111111').allowsEveryone);
-  const restricted = domainPolicyGrants(
+  t.true(resourcePolicyGrants(policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'es:*', Resource: '*' }), '111111111111').allowsEveryone);
+  const restricted = resourcePolicyGrants(
     policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'es:*', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } } }),
     '111111111111',
   );
   t.false(restricted.allowsEveryone);
-  const other = domainPolicyGrants(
+  const other = resourcePolicyGrants(
     policy({ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::222222222222:role/r', '111111111111'] }, Action: 'es:ESHttpGet', Resource: '*' }),
     '111111111111',
   );
   t.deepEqual(other.accounts, [{ accountId: '222222222222', actions: ['es:ESHttpGet'] }]);
-  t.false(domainPolicyGrants('not json', '111111111111').parsed);
+  t.false(resourcePolicyGrants('not json', '111111111111').parsed);
 });
 
 test('the simulated organization yields the DynamoDB, ElastiCache, Redshift and OpenSearch demo cases, all valid', async (t) => {

@@ -5,7 +5,8 @@ import { createRelationship, everyoneEntity, RelationshipVerb, type Entity } fro
 import { addMappedEntities, kmsKeyEdge, securityGroupEdges, vpcHasResource, type ResourceScope } from '../resource-edges';
 import { accountEntityKey } from '../../graph';
 import { convertDomain, elasticsearchServiceHasDomain } from './converters';
-import { domainPolicyGrants } from './policy';
+// A domain's access policy is read as every resource policy is.
+import { resourcePolicyGrants } from '../../policy/resource-policy';
 import { ElasticsearchEntities, ElasticsearchRelationships } from './schema';
 
 const DOMAIN = ElasticsearchEntities.DOMAIN;
@@ -44,7 +45,7 @@ export const elasticsearchDomainsCollector: Collector = {
       if (domain.Deleted) continue;
       const arn = domain.ARN;
       const tags = arn ? await context.optional('es:ListTags', async () => (await client.send(new ListTagsCommand({ ARN: arn }))).TagList) : undefined;
-      const grants = domainPolicyGrants(domain.AccessPolicies, scope.accountId);
+      const grants = resourcePolicyGrants(domain.AccessPolicies, scope.accountId);
       const entity = context.addEntity(convertDomain(domain, scope, { grants, tags }));
       context.addRelationship(elasticsearchServiceHasDomain(scope.accountId, entity));
       context.addRelationships(securityGroupEdges(entity, domain.VPCOptions?.SecurityGroupIds ?? [], scope));

@@ -2,7 +2,7 @@ import type { DomainStatus, Tag } from '@aws-sdk/client-opensearch';
 import { createEntity, createRelationship, RelationshipVerb, type Entity, type Relationship } from '../../graph';
 import type { ResourceScope } from '../resource-edges';
 import { serviceEntityRef } from '../../graph';
-import type { DomainPolicyGrants } from './policy';
+import type { ResourcePolicyGrants } from '../../policy/resource-policy';
 import { ElasticsearchEntities } from './schema';
 
 const listOrUndefined = <T>(values: T[]): T[] | undefined => (values.length ? values : undefined);
@@ -16,7 +16,7 @@ export function domainArn(scope: ResourceScope, name: string): string {
  * are served by it too, their `EngineVersion` starting `Elasticsearch_`). A domain outside a VPC is
  * reachable from the Internet; it is `public` when its access policy also lets everyone in.
  */
-export function convertDomain(domain: DomainStatus, scope: ResourceScope, facts: { grants: DomainPolicyGrants; tags?: Tag[] }): Entity {
+export function convertDomain(domain: DomainStatus, scope: ResourceScope, facts: { grants: ResourcePolicyGrants; tags?: Tag[] }): Entity {
   const name = domain.DomainName ?? '';
   const arn = domain.ARN ?? domainArn(scope, name);
   const vpc = domain.VPCOptions;
