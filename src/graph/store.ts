@@ -114,11 +114,18 @@ export class GraphStore {
     return existing === undefined;
   }
 
+  /**
+   * Adds a relationship; a second one with the same key replaces the first, except that when two
+   * collectors draw the same edge in one run (API Gateway's integration and the Lambda function's
+   * policy both say the API triggers the function), the collector whose id sorts first keeps it,
+   * whichever finished first: the snapshot must not depend on the order calls complete in.
+   */
   addRelationship(relationship: Relationship): boolean {
     this.compactRelationship(relationship);
-    const isNew = !this.relationships.has(relationship._key);
+    const existing = this.relationships.get(relationship._key);
+    if (existing && existing._stale === relationship._stale && existing._collector < relationship._collector) return false;
     this.relationships.set(relationship._key, relationship);
-    return isNew;
+    return existing === undefined;
   }
 
   getEntity(key: string): Entity | undefined {

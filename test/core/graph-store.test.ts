@@ -206,3 +206,23 @@ test("removing an account's objects takes them out of the graph and of both inde
   const other = left[0];
   t.true(graph.entitiesOfTypeInAccount(other._type, String(other._accountId)).includes(other));
 });
+
+test('an edge drawn by two collectors is kept from the same one whichever finishes first', (t) => {
+  const api = createEntity({ _key: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5', _type: 'aws_api_gateway_rest_api', _class: ['Gateway'], name: 'orders' });
+  const fn = createEntity({ _key: 'arn:aws:lambda:us-east-1:222222222222:function:orders-api', _type: 'aws_lambda_function', _class: ['Function'], name: 'orders-api' });
+  const drawnBy = (collector: string): Relationship => ({ ...createRelationship({ from: api, verb: RelationshipVerb.TRIGGERS, to: fn }), _collector: collector });
+  const owners = [
+    ['lambda-functions', 'apigateway-rest-apis'],
+    ['apigateway-rest-apis', 'lambda-functions'],
+  ].map((order) => {
+    const graph = new GraphStore();
+    for (const collector of order) graph.addRelationship(drawnBy(collector));
+    return [...graph.allRelationships()].map((relationship) => relationship._collector);
+  });
+  t.deepEqual(owners, [['apigateway-rest-apis'], ['apigateway-rest-apis']]);
+  // A collector that draws its own edge again still replaces it (a later page, a richer copy).
+  const graph = new GraphStore();
+  graph.addRelationship(drawnBy('lambda-functions'));
+  graph.addRelationship({ ...drawnBy('lambda-functions'), sourceArn: 'arn:aws:execute-api:us-east-1:222222222222:a1b2c3d4e5/*' });
+  t.is(graph.getRelationship(drawnBy('x')._key)?.sourceArn, 'arn:aws:execute-api:us-east-1:222222222222:a1b2c3d4e5/*');
+});
