@@ -123,7 +123,9 @@ export class GraphStore {
   addRelationship(relationship: Relationship): boolean {
     this.compactRelationship(relationship);
     const existing = this.relationships.get(relationship._key);
-    if (existing && existing._stale === relationship._stale && existing._collector < relationship._collector) return false;
+    const kept = existing?._collector;
+    const drawnBy = relationship._collector;
+    if (kept !== undefined && drawnBy !== undefined && existing!._stale === relationship._stale && kept < drawnBy) return false;
     this.relationships.set(relationship._key, relationship);
     return existing === undefined;
   }
