@@ -4,6 +4,7 @@ import { readSnapshot } from '../../src/snapshot/reader';
 import { canonicalJson } from '../../src/snapshot/format';
 import { graphSha256, PostgresStorage, redactUrl } from '../../src/store/postgres/store';
 import { freshDatabase } from '../helpers/postgres';
+import { MIGRATIONS, READ_INDEXES } from '../../src/store/postgres/migrations';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 import type { World } from '../../src/sim/types';
 
@@ -79,6 +80,52 @@ test('a run into PostgreSQL stores the same graph as the files store, and histor
   // `_createdOn` of an unchanged entity is the first run's.
   const account = secondRead.entities.find((entity) => entity._type === 'aws_account');
   t.is(account?._createdOn, Date.parse('2026-01-01T00:00:00Z'));
+});
+
+async function readIndexOids(url: string): Promise<Map<string, number>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const names = READ_INDEXES.map((index) => index.name);
+    const rows = (await client.query<{ relname: string; oid: number }>(`SELECT relname, oid FROM pg_class WHERE relname = ANY($1)`, [names])).rows;
+    return new Map(rows.map((row) => [row.relname, Number(row.oid)]));
+  } finally {
+    await client.end();
+  }
+}
+
+test('the read-only indexes are those of migration 1; a first load builds them once at the end, a later one keeps them, and a store missing one repairs it on open', async (t) => {
+  const migrationSql = MIGRATIONS.find((migration) => migration.version === 1)!.sql;
+  for (const index of READ_INDEXES) t.true(migrationSql.includes(`CREATE INDEX ${index.name} ON ${index.definition};`), index.name);
+
+  const url = await freshDatabase(t);
+  if (!url) return t.pass();
+  const store = new PostgresStorage(url);
+  t.teardown(() => store.close());
+  const beforeLoad = await (async () => {
+    await store.writeProblem(); // migrates
+    return readIndexOids(url);
+  })();
+  t.is(beforeLoad.size, READ_INDEXES.length);
+  const first = await simulate(builtinWorld(), { store, clock: clockAt('2026-01-01T00:00:00Z') });
+  const afterFirst = await readIndexOids(url);
+  t.is(afterFirst.size, READ_INDEXES.length, 'every index exists after the first load');
+  for (const [name, oid] of afterFirst) t.not(oid, beforeLoad.get(name), `${name} was built after the load`);
+  const read = await store.read((await store.latest())!);
+  t.is(graphSha256(read.entities, read.relationships), first.summary.snapshot.sha256);
+
+  await simulate(builtinWorld(), { store, clock: clockAt('2026-01-02T00:00:00Z') });
+  t.deepEqual(await readIndexOids(url), afterFirst, 'a load into a store with rows keeps its indexes');
+
+  // A load that died between dropping and building leaves a store without an index: the next process builds it.
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query('DROP INDEX entities_properties');
+  await admin.end();
+  const reopened = new PostgresStorage(url);
+  t.teardown(() => reopened.close());
+  await reopened.writeProblem();
+  t.true((await readIndexOids(url)).has('entities_properties'));
 });
 
 test('the connection string is never printed: descriptions and messages redact the password', async (t) => {

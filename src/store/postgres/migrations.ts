@@ -120,6 +120,22 @@ CREATE TABLE documents (
   },
 ];
 
+/**
+ * The indexes of migration 1 that only serve reads. A load into an empty store drops them and
+ * builds them once at the end (PostgreSQL's own advice for populating a database: building a GIN
+ * index over a million rows at once is several times faster than maintaining it row by row);
+ * `migrate` builds any that are missing, so a load that crashed in between leaves nothing behind.
+ * The definitions are migration 1's, character for character (a test compares them).
+ */
+export const READ_INDEXES: ReadonlyArray<{ name: string; definition: string }> = [
+  { name: 'entities_type', definition: `entities ((properties ->> '_type'))` },
+  { name: 'entities_properties', definition: `entities USING gin (properties jsonb_path_ops)` },
+  { name: 'relationships_type', definition: `relationships ((properties ->> '_type'))` },
+  { name: 'relationships_key', definition: `relationships (key)` },
+];
+
+export const createReadIndex = (index: (typeof READ_INDEXES)[number]) => `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.definition}`;
+
 /** Advisory lock ids (any constant unlikely to clash with another application's). */
 export const MIGRATION_LOCK = 0x6f72_6767; // 'orgg'
 export const SNAPSHOT_LOCK = 0x6f72_6768;
@@ -144,6 +160,7 @@ export async function migrate(client: PoolClient): Promise<number> {
         throw error;
       }
     }
+    for (const index of READ_INDEXES) await client.query(createReadIndex(index));
     return Math.max(...MIGRATIONS.map((migration) => migration.version));
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);

@@ -12,7 +12,7 @@ import { shardOf } from '../shard';
 import type { GraphStorage, ShardSpec, SnapshotRef } from '../types';
 import { copyIn, copyLine, copyOut } from './copy';
 import type { CompiledQuery } from './j1ql';
-import { migrate, SNAPSHOT_LOCK } from './migrations';
+import { createReadIndex, migrate, READ_INDEXES, SNAPSHOT_LOCK } from './migrations';
 
 /** The store cannot take this run now (another run is writing the snapshot), or its records are damaged. */
 export class PostgresStoreError extends Error {
@@ -152,6 +152,31 @@ export class PostgresStorage implements GraphStorage {
         throw error;
       }
     });
+  }
+
+  /** No row in either graph table, current or historical. */
+  private async isEmpty(): Promise<boolean> {
+    const result = await this.withClient((client) =>
+      client.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM entities) AND NOT EXISTS (SELECT 1 FROM relationships) AS empty`),
+    );
+    return result.rows[0]?.empty === true;
+  }
+
+  /** The read-only indexes, each built on its own connection of the pool (the server builds them side by side). */
+  private async buildReadIndexes(): Promise<void> {
+    await Promise.all(
+      READ_INDEXES.map((index) =>
+        this.withClient(async (client) => {
+          // A sort in memory instead of on disk for the build (this session only).
+          await client.query(`SET maintenance_work_mem = '256MB'`);
+          try {
+            await client.query(createReadIndex(index));
+          } finally {
+            await client.query('RESET maintenance_work_mem');
+          }
+        }),
+      ),
+    );
   }
 
   async writeProblem(): Promise<string | undefined> {
@@ -387,6 +412,10 @@ export class PostgresStorage implements GraphStorage {
     if (!this.claim) await this.begin();
     const { snapshotId, shard } = this.claim as NonNullable<PostgresStorage['claim']>;
     const parts = [...partition(entities, relationships, shard)];
+    // A single run into an empty store (the first load) writes without the read-only indexes and
+    // builds them at the end: a million entities load in about half the time.
+    const bulk = shard.count === 1 && (await this.isEmpty());
+    if (bulk) await this.withClient((client) => client.query(READ_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name}`).join('; ')));
     let bytes = 0;
     // Partitions are written side by side (each in its own transaction): the server's work runs on
     // every core while this process prepares the next COPY.
@@ -402,7 +431,11 @@ export class PostgresStorage implements GraphStorage {
         await hooks?.afterBytes?.(bytes);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTITIONS, parts.length) }, writer));
+    try {
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTITIONS, parts.length) }, writer));
+    } finally {
+      if (bulk) await this.buildReadIndexes();
+    }
     // After a large write the planner's statistics are stale (autovacuum catches up later): refreshed
     // now, so that the next reader's queries are planned for the graph as it is.
     if (entities.length + relationships.length >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
