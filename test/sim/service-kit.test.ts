@@ -1,9 +1,13 @@
 import {
   DescribeKeyPairsCommand,
+  DescribeVolumesCommand,
   EC2Client,
   type DescribeKeyPairsCommandInput,
   type DescribeKeyPairsCommandOutput,
+  type DescribeVolumesCommandInput,
+  type DescribeVolumesCommandOutput,
   type KeyPairInfo,
+  type Volume,
 } from '@aws-sdk/client-ec2';
 import {
   GetFunctionConfigurationCommand,
@@ -91,9 +95,23 @@ const keyPairSimulator = defineSimulatedService({
       derive: (pair) => ({ KeyType: pair.KeyType ?? 'rsa' }),
       notFound: { error: 'InvalidKeyPair.NotFound', message: (id) => `The key pair '${id}' does not exist` },
     }),
+    volumes: collection<Volume>({
+      id: 'VolumeId',
+      notFound: { error: 'InvalidVolume.NotFound', message: (id) => `The volume '${id}' does not exist` },
+    }),
   },
   operations: {
     DescribeKeyPairs: list<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>('keyPairs', { items: 'KeyPairs', token: false, ids: 'KeyNames' }),
+    // EC2's ids, filters and paging on the served items.
+    DescribeVolumes: list<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>('volumes', {
+      items: 'Volumes',
+      lookups: [{ input: 'VolumeIds', field: 'VolumeId', withoutMaxResults: true }],
+      filters: { names: { 'volume-type': (volume: Volume) => volume.VolumeType, encrypted: (volume: Volume) => volume.Encrypted } },
+      maxResults: 'MaxResults',
+      minResults: 5,
+      awsMax: 500,
+      onePageByDefault: true,
+    }),
   },
 });
 
@@ -133,6 +151,11 @@ function world(extra: Partial<World> = {}): World {
               ],
             },
             ec2: {
+              volumes: [
+                { VolumeId: 'vol-0a1b2c3d4e5f60701', VolumeType: 'gp3', Encrypted: true, Tags: [{ Key: 'Name', Value: 'web-root' }] },
+                { VolumeId: 'vol-0a1b2c3d4e5f60702', VolumeType: 'gp2', Encrypted: false, Tags: [{ Key: 'Name', Value: 'web-data' }] },
+                { VolumeId: 'vol-0a1b2c3d4e5f60703', VolumeType: 'io2', Encrypted: true },
+              ],
               keyPairs: [
                 { KeyName: 'bastion', KeyPairId: 'key-0a1b2c3d4e5f60718', CreateTime: '2023-05-01T12:00:00Z', Tags: [{ Key: 'Name', Value: 'bastion key' }] },
                 { KeyName: 'deploy', KeyPairId: 'key-0a1b2c3d4e5f60719', KeyType: 'ed25519' },
@@ -246,6 +269,45 @@ test('describe by a list of ids keeps their order and fails on an unknown id; de
   await t.throwsAsync(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['bastion', 'ghost'] })), {
     name: 'InvalidKeyPair.NotFound',
     message: "The key pair 'ghost' does not exist",
+  });
+});
+
+test('EC2-style lookups, filters and paging: ids in order, wildcard and tag filters, one page without MaxResults', async (t) => {
+  const { ec2 } = clients(world({ behaviour: { pageSize: 1 } }));
+  const volumeIds = (output: DescribeVolumesCommandOutput) => output.Volumes?.map((volume) => volume.VolumeId?.slice(-2));
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({}))), ['01', '02', '03'], 'without MaxResults, one page');
+  const first = await ec2.send(new DescribeVolumesCommand({ MaxResults: 5 }));
+  t.deepEqual(volumeIds(first), ['01'], 'with MaxResults, the world page size');
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({ MaxResults: 5, NextToken: first.NextToken }))), ['02']);
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({ VolumeIds: ['vol-0a1b2c3d4e5f60703', 'vol-0a1b2c3d4e5f60701'] }))), ['03', '01']);
+  t.deepEqual(
+    volumeIds(
+      await ec2.send(
+        new DescribeVolumesCommand({
+          Filters: [
+            { Name: 'volume-type', Values: ['gp*', 'io1'] },
+            { Name: 'encrypted', Values: ['true'] },
+          ],
+        }),
+      ),
+    ),
+    ['01'],
+    'every filter must match, any of its values',
+  );
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'tag:Name', Values: ['web-?ata'] }] }))), ['02']);
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'tag-key', Values: ['Name'] }] }))), ['01', '02']);
+  await t.throwsAsync(ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'colour', Values: ['blue'] }] })), {
+    name: 'InvalidParameterValue',
+    message: "The filter 'colour' is invalid",
+  });
+  await t.throwsAsync(ec2.send(new DescribeVolumesCommand({ MaxResults: 501 })), {
+    name: 'InvalidParameterValue',
+    message: 'Value (501) for parameter maxResults is invalid. Expecting a value between 5 and 500.',
+  });
+  await t.throwsAsync(ec2.send(new DescribeVolumesCommand({ VolumeIds: ['vol-0a1b2c3d4e5f60701'], MaxResults: 5 })), { name: 'InvalidParameterCombination' });
+  await t.throwsAsync(ec2.send(new DescribeVolumesCommand({ VolumeIds: ['vol-0a1b2c3d4e5f60799'] })), {
+    name: 'InvalidVolume.NotFound',
+    message: "The volume 'vol-0a1b2c3d4e5f60799' does not exist",
   });
 });
 
