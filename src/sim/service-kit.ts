@@ -60,6 +60,11 @@ export interface CollectionSpec<R extends object = WorldRecord> {
   tags?: (record: R, context: SimCallContext) => TagMap | undefined;
   /** AWS's error for a missing record. */
   notFound: { error: string; message: (id: string, context: SimCallContext) => string };
+  /**
+   * Finds a record named by id outside the call's own section (S3 buckets: by name in any account
+   * and region, answering AccessDenied or a redirect); replaces the id and ARN lookup.
+   */
+  find?: (id: string, context: SimCallContext) => R;
 }
 
 /** A collection with its record type erased, as the kit stores it. */
@@ -107,6 +112,8 @@ export interface ListSpec<I = Loose, O = Loose, R = WorldRecord> {
   item?: string[] | ((view: WorldRecord, record: R, context: SimCallContext) => unknown);
   /** Items that are not one per record (e.g. KMS aliases flattened from keys); replaces the collection. */
   source?: (records: R[], input: I, context: SimCallContext) => unknown[];
+  /** Further output members beside the items (S3 ListBuckets `Owner`). */
+  output?: (input: I, context: SimCallContext) => Loose;
 }
 
 export interface ItemLookup<I = Loose> {
@@ -145,8 +152,10 @@ export interface GetSpec<I = Loose, O = Loose, R = WorldRecord> {
   id: Members<I>;
   /** Output member the view is served in (`Certificate`); without it the item is the whole output. */
   output?: Members<O>;
-  /** Shapes the answer from the record's view (default the view). */
+  /** Shapes the answer from the record's view (default the view); `undefined` is the `absent` error. */
   item?: (view: WorldRecord, record: R, context: SimCallContext) => unknown;
+  /** AWS's not-found error (HTTP 404) for a record without the part asked for (S3 `NoSuchBucketPolicy`). */
+  absent?: { error: string; message: string };
 }
 
 export interface TagsSpec<I = Loose, O = Loose> {
@@ -201,7 +210,7 @@ export function list<I = Loose, O = Loose, R = WorldRecord>(collectionName: stri
         items = lookUp(kit, items, lookup, input[lookup.input], lookup.notFound ?? kit.collection(collectionName).notFound, context);
       }
       if (spec.filters) items = filtered(kit, items, spec.filters, input[spec.filters.input ?? 'Filters']);
-      if (spec.token === false) return { [spec.items]: items };
+      if (spec.token === false) return { [spec.items]: items, ...spec.output?.(input, context) };
       if (requested !== undefined && spec.minResults !== undefined && (requested < spec.minResults || requested > (spec.awsMax ?? Infinity))) {
         const parameter = String(spec.maxResults).replace(/^./, (first) => first.toLowerCase());
         throw kit.error(
@@ -214,7 +223,7 @@ export function list<I = Loose, O = Loose, R = WorldRecord>(collectionName: stri
       }
       const pageSize = requested === undefined && spec.onePageByDefault ? Math.max(1, items.length) : context.pageSize(requested, spec.awsMax);
       const page = kit.page(items, input[tokenIn], pageSize);
-      const output: Loose = { [spec.items]: page.items, [tokenOut]: page.nextToken };
+      const output: Loose = { [spec.items]: page.items, [tokenOut]: page.nextToken, ...spec.output?.(input, context) };
       if (spec.truncated) output[spec.truncated] = page.nextToken !== undefined;
       return output;
     },
@@ -274,6 +283,7 @@ export function get<I = Loose, O = Loose, R = WorldRecord>(collectionName: strin
       const record = kit.find(collectionName, input[spec.id], context);
       const view = kit.view(collectionName, record, context);
       const item = spec.item ? spec.item(view, record, context) : view;
+      if (item === undefined && spec.absent) return context.notFound(spec.absent.error, spec.absent.message);
       return spec.output ? { [spec.output]: item } : item;
     },
   };
@@ -425,6 +435,7 @@ export function defineSimulatedService(spec: SimulatedServiceSpec): ServiceSimul
     },
     find(name, id, context) {
       const declared = collectionOf(name);
+      if (declared.find) return declared.find(String(id ?? ''), context);
       const records = kit.records(name, context);
       let index = indexes.get(records);
       if (!index || index.length !== records.length) {

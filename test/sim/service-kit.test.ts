@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   GetFunctionConfigurationCommand,
+  GetPolicyCommand,
   LambdaClient,
   ListEventSourceMappingsCommand,
   ListFunctionsCommand,
@@ -18,6 +19,8 @@ import {
   paginateListFunctions,
   type FunctionConfiguration,
   type GetFunctionConfigurationCommandInput,
+  type GetPolicyCommandInput,
+  type GetPolicyCommandOutput,
   type ListEventSourceMappingsCommandInput,
   type ListEventSourceMappingsCommandOutput,
   type ListFunctionsCommandInput,
@@ -70,6 +73,12 @@ const lambdaSimulator = defineSimulatedService({
       awsMax: 50,
     }),
     GetFunctionConfiguration: get<GetFunctionConfigurationCommandInput>('functions', { id: 'FunctionName' }),
+    // A part some records lack: its own not-found error.
+    GetPolicy: get<GetPolicyCommandInput, GetPolicyCommandOutput, { Policy?: string }>('functions', {
+      id: 'FunctionName',
+      item: (_view, fn) => fn.Policy && { Policy: fn.Policy, RevisionId: '1' },
+      absent: { error: 'ResourceNotFoundException', message: 'The resource you requested does not exist.' },
+    }),
     ListTags: tags<ListTagsCommandInput, ListTagsCommandOutput>('functions', { id: 'Resource', shape: 'map' }),
     ListEventSourceMappings: list<ListEventSourceMappingsCommandInput, ListEventSourceMappingsCommandOutput, { FunctionArn?: string }>('eventSourceMappings', {
       items: 'EventSourceMappings',
@@ -133,7 +142,7 @@ function world(extra: Partial<World> = {}): World {
                 FunctionName: `fn-${index}`,
                 Runtime: 'nodejs20.x',
                 Role: `arn:aws:iam::${ACCOUNT}:role/fn-${index}`,
-                ...(index === 0 ? { Tags: { team: 'payments', Name: 'first' } } : {}),
+                ...(index === 0 ? { Tags: { team: 'payments', Name: 'first' }, Policy: '{"Version":"2012-10-17","Statement":[]}' } : {}),
               })),
               eventSourceMappings: [
                 {
@@ -220,6 +229,17 @@ test('get finds a record by id or ARN, and answers AWS not-found error otherwise
   const error = await t.throwsAsync(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'missing' })), { name: 'ResourceNotFoundException' });
   t.regex(error?.message ?? '', /Function not found: .*function:missing/);
   t.is((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, 404);
+});
+
+test('get answers the declared not-found error for a record without the part asked for', async (t) => {
+  const { lambda } = clients(world());
+  t.is((await lambda.send(new GetPolicyCommand({ FunctionName: 'fn-0' }))).Policy, '{"Version":"2012-10-17","Statement":[]}');
+  const error = await t.throwsAsync(lambda.send(new GetPolicyCommand({ FunctionName: 'fn-1' })), {
+    name: 'ResourceNotFoundException',
+    message: 'The resource you requested does not exist.',
+  });
+  t.is((error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode, 404);
+  await t.throwsAsync(lambda.send(new GetPolicyCommand({ FunctionName: 'ghost' })), { message: /Function not found/ });
 });
 
 test('tags are served from the record, in the shape the operation declares', async (t) => {
