@@ -60,6 +60,11 @@ export interface CollectionSpec<R extends object = WorldRecord> {
   tags?: (record: R, context: SimCallContext) => TagMap | undefined;
   /** AWS's error for a missing record. */
   notFound: { error: string; message: (id: string, context: SimCallContext) => string };
+  /**
+   * Finds a record named by id outside the call's own section (S3 buckets: by name in any account
+   * and region, answering AccessDenied or a redirect); replaces the id and ARN lookup.
+   */
+  find?: (id: string, context: SimCallContext) => R;
 }
 
 /** A collection with its record type erased, as the kit stores it. */
@@ -88,12 +93,58 @@ export interface ListSpec<I = Loose, O = Loose, R = WorldRecord> {
   truncated?: Members<O>;
   /** Input member listing ids to describe (EC2 `InstanceIds`); an unknown id is the not-found error. */
   ids?: Members<I>;
+  /**
+   * Input members listing ids of the served items, each matched against an item field (EC2
+   * `GroupIds` on `GroupId`, `GroupNames` on `GroupName`); items come in the ids' order.
+   */
+  lookups?: Array<ItemLookup<I>>;
   /** Keeps the records the input selects (status filters and the like). */
   filter?: (record: R, input: I, context: SimCallContext) => boolean;
+  /** EC2-style `Filters` on the served items (see {@link FiltersSpec}). */
+  filters?: FiltersSpec<I>;
+  /**
+   * EC2's paging: without the max-results member the whole list is one page, and a max-results
+   * value outside `minResults`..`awsMax` is refused (`errors.invalidParameter`).
+   */
+  onePageByDefault?: boolean;
+  minResults?: number;
   /** Shapes each item from the record's view: fields to keep (a summary) or a function. */
   item?: string[] | ((view: WorldRecord, record: R, context: SimCallContext) => unknown);
   /** Items that are not one per record (e.g. KMS aliases flattened from keys); replaces the collection. */
   source?: (records: R[], input: I, context: SimCallContext) => unknown[];
+  /** Further output members beside the items (S3 ListBuckets `Owner`). */
+  output?: (input: I, context: SimCallContext) => Loose;
+}
+
+export interface ItemLookup<I = Loose> {
+  /** Input member listing the ids (`GroupIds`). */
+  input: Members<I>;
+  /** Item field they name (`GroupId`), or how to read it from an item. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- items are the SDK shapes of each operation
+  field: string | ((item: any) => unknown);
+  /**
+   * AWS's error for an id no item has (HTTP 400; default the collection's `notFound`), or `'skip'`
+   * to ignore it (EC2 `FlowLogIds`).
+   */
+  notFound?: CollectionSpec['notFound'] | 'skip';
+  /** AWS refuses these ids together with the max-results member (`InvalidParameterCombination`). */
+  withoutMaxResults?: boolean;
+}
+
+/**
+ * EC2-style filters: `[{ Name, Values }]`, an item must match every filter and a filter matches
+ * when any of its values (`*` and `?` wildcards) matches any value the name reads. `tag:<key>` and
+ * `tag-key` work on every item; an unknown name is refused (`errors.invalidParameter`).
+ */
+export interface FiltersSpec<I = Loose> {
+  /** Input member of the filters (default `Filters`; some EC2 calls say `Filter`). */
+  input?: Members<I>;
+  /** What each filter name reads from an item (a value, an array of values, or undefined). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- items are the SDK shapes of each operation
+  names: Record<string, (item: any) => unknown>;
+  /** The item's tags as `[{Key, Value}]` (default its `Tags`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  tags?: (item: any) => Array<{ Key?: string; Value?: string }> | undefined;
 }
 
 export interface GetSpec<I = Loose, O = Loose, R = WorldRecord> {
@@ -101,8 +152,10 @@ export interface GetSpec<I = Loose, O = Loose, R = WorldRecord> {
   id: Members<I>;
   /** Output member the view is served in (`Certificate`); without it the item is the whole output. */
   output?: Members<O>;
-  /** Shapes the answer from the record's view (default the view). */
+  /** Shapes the answer from the record's view (default the view); `undefined` is the `absent` error. */
   item?: (view: WorldRecord, record: R, context: SimCallContext) => unknown;
+  /** AWS's not-found error (HTTP 404) for a record without the part asked for (S3 `NoSuchBucketPolicy`). */
+  absent?: { error: string; message: string };
 }
 
 export interface TagsSpec<I = Loose, O = Loose> {
@@ -126,6 +179,10 @@ export interface Kit {
   /** One page of items with the service's tokens. */
   page<T>(items: readonly T[], token: unknown, pageSize: number): { items: T[]; nextToken?: string };
   error(name: string, message: string, status?: number): ServiceException;
+  /** A declared collection. */
+  collection(name: string): Collection;
+  /** The service's error name for a bad parameter. */
+  readonly invalidParameter: string;
 }
 
 type Operation = { build: (kit: Kit) => SimHandler };
@@ -135,7 +192,7 @@ type Operation = { build: (kit: Kit) => SimHandler };
  * (the collection's, e.g. `FunctionConfiguration`).
  */
 export function list<I = Loose, O = Loose, R = WorldRecord>(collectionName: string, typedSpec: ListSpec<I, O, R>): Operation {
-  const spec = typedSpec as unknown as ListSpec<I, O>;
+  const spec = typedSpec as unknown as ListSpec;
   const tokenIn = typeof spec.token === 'object' ? spec.token.input : spec.token || 'NextToken';
   const tokenOut = typeof spec.token === 'object' ? spec.token.output : spec.token || 'NextToken';
   return {
@@ -145,17 +202,76 @@ export function list<I = Loose, O = Loose, R = WorldRecord>(collectionName: stri
       const ids = spec.ids ? (input[spec.ids] as unknown[] | undefined) : undefined;
       if (ids?.length) records = ids.map((id) => kit.find(collectionName, id, context));
       if (spec.filter) records = records.filter((record) => spec.filter?.(record, input, context));
-      const items: unknown[] = spec.source
+      let items: unknown[] = spec.source
         ? spec.source(records, input, context)
         : records.map((record) => shapeItem(spec.item, kit.view(collectionName, record, context), record, context));
-      if (spec.token === false) return { [spec.items]: items };
       const requested = spec.maxResults ? (input[spec.maxResults] as number | undefined) : undefined;
-      const page = kit.page(items, input[tokenIn], context.pageSize(requested, spec.awsMax));
-      const output: Loose = { [spec.items]: page.items, [tokenOut]: page.nextToken };
+      for (const lookup of spec.lookups ?? []) {
+        items = lookUp(kit, items, lookup, input[lookup.input], lookup.notFound ?? kit.collection(collectionName).notFound, context);
+      }
+      if (spec.filters) items = filtered(kit, items, spec.filters, input[spec.filters.input ?? 'Filters']);
+      if (spec.token === false) return { [spec.items]: items, ...spec.output?.(input, context) };
+      if (requested !== undefined && spec.minResults !== undefined && (requested < spec.minResults || requested > (spec.awsMax ?? Infinity))) {
+        const parameter = String(spec.maxResults).replace(/^./, (first) => first.toLowerCase());
+        throw kit.error(
+          kit.invalidParameter,
+          `Value (${requested}) for parameter ${parameter} is invalid. Expecting a value between ${spec.minResults} and ${spec.awsMax}.`,
+        );
+      }
+      if (requested !== undefined && spec.lookups?.some((lookup) => lookup.withoutMaxResults && (input[lookup.input] as unknown[] | undefined)?.length)) {
+        throw kit.error('InvalidParameterCombination', 'The parameter maxResults cannot be used with a list of resource ids');
+      }
+      const pageSize = requested === undefined && spec.onePageByDefault ? Math.max(1, items.length) : context.pageSize(requested, spec.awsMax);
+      const page = kit.page(items, input[tokenIn], pageSize);
+      const output: Loose = { [spec.items]: page.items, [tokenOut]: page.nextToken, ...spec.output?.(input, context) };
       if (spec.truncated) output[spec.truncated] = page.nextToken !== undefined;
       return output;
     },
   };
+}
+
+function lookUp(kit: Kit, items: unknown[], lookup: ItemLookup, ids: unknown, notFound: ItemLookup['notFound'], context: SimCallContext): unknown[] {
+  if (!Array.isArray(ids) || ids.length === 0) return items;
+  const field = lookup.field;
+  const idOf = typeof field === 'function' ? field : (item: unknown) => (item as Loose)[field];
+  if (notFound === 'skip' || !notFound) return items.filter((item) => ids.includes(idOf(item)));
+  return ids.map((id) => {
+    const found = items.find((item) => idOf(item) === id);
+    if (found === undefined) throw kit.error(notFound.error, notFound.message(String(id), context));
+    return found;
+  });
+}
+
+function valuesOf(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.flatMap(valuesOf);
+  return [String(value)];
+}
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+}
+
+function filtered(kit: Kit, items: unknown[], spec: FiltersSpec, filters: unknown): unknown[] {
+  if (!Array.isArray(filters) || filters.length === 0) return items;
+  const tagsOf: (item: unknown) => Array<{ Key?: string; Value?: string }> | undefined =
+    spec.tags ?? ((item) => (item as Loose).Tags as Array<{ Key?: string; Value?: string }> | undefined);
+  const tests = (filters as Array<{ Name?: string; Values?: string[] }>).map((filter) => {
+    const name = filter.Name ?? '';
+    const patterns = (filter.Values ?? []).map(wildcard);
+    let read: (item: unknown) => unknown;
+    if (name.startsWith('tag:')) read = (item) => (tagsOf(item) ?? []).filter((tag) => tag.Key === name.slice(4)).map((tag) => tag.Value);
+    else if (name === 'tag-key') read = (item) => (tagsOf(item) ?? []).map((tag) => tag.Key);
+    else if (spec.names[name]) read = spec.names[name];
+    else throw kit.error(kit.invalidParameter, `The filter '${name}' is invalid`);
+    return (item: unknown) => valuesOf(read(item)).some((value) => patterns.some((pattern) => pattern.test(value)));
+  });
+  return items.filter((item) => tests.every((matches) => matches(item)));
 }
 
 /** A describe/get operation of one record, named by id or ARN; AWS's not-found error otherwise. */
@@ -167,6 +283,7 @@ export function get<I = Loose, O = Loose, R = WorldRecord>(collectionName: strin
       const record = kit.find(collectionName, input[spec.id], context);
       const view = kit.view(collectionName, record, context);
       const item = spec.item ? spec.item(view, record, context) : view;
+      if (item === undefined && spec.absent) return context.notFound(spec.absent.error, spec.absent.message);
       return spec.output ? { [spec.output]: item } : item;
     },
   };
@@ -217,6 +334,8 @@ export interface SimulatedServiceSpec {
     throttling?: string;
     /** A pagination token the service did not issue (default `InvalidNextTokenException`). */
     invalidToken?: string;
+    /** A bad filter or max-results value (default `InvalidParameterValue`). */
+    invalidParameter?: string;
   };
   /** Token bucket of every operation, or per operation (default: src/aws/rate-limits.ts's table). */
   bucket?: TokenBucketSpec | ((operation: string) => TokenBucketSpec);
@@ -316,6 +435,7 @@ export function defineSimulatedService(spec: SimulatedServiceSpec): ServiceSimul
     },
     find(name, id, context) {
       const declared = collectionOf(name);
+      if (declared.find) return declared.find(String(id ?? ''), context);
       const records = kit.records(name, context);
       let index = indexes.get(records);
       if (!index || index.length !== records.length) {
@@ -354,6 +474,8 @@ export function defineSimulatedService(spec: SimulatedServiceSpec): ServiceSimul
     error(name, message, status = 400) {
       return new ServiceException({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
     },
+    invalidParameter: spec.errors?.invalidParameter ?? 'InvalidParameterValue',
+    collection: collectionOf,
   };
 
   const handlers: Record<string, SimHandler> = {};

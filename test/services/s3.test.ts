@@ -5,7 +5,7 @@ import type { ClientPlugin } from '../../src/aws/access';
 import { relationshipType } from '../../src/graph';
 import { allSimulators, selectCollectors } from '../../src/services';
 import { s3BucketsCollector } from '../../src/services/s3/collectors';
-import { s3Simulator, type WorldS3, type WorldS3Bucket } from '../../src/services/s3/sim/simulator';
+import { canonicalUserId, s3Simulator, type WorldS3, type WorldS3Bucket } from '../../src/services/s3/sim/simulator';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';
 import type { World } from '../../src/sim/types';
@@ -210,6 +210,7 @@ test("ListBuckets from one region lists the account's buckets of every region, p
   t.is(pages, Math.ceil(expected.length / 2));
 
   const filtered = await client.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }));
+  t.is(filtered.Owner?.ID, canonicalUserId('222222222222'), "every page names the account's canonical user as the owner");
   t.deepEqual(
     filtered.Buckets?.map((b) => b.Name),
     ['acme-prod-app-data-replica-eu', 'acme-prod-audit-archive-eu'],

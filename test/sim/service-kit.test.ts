@@ -1,12 +1,17 @@
 import {
   DescribeKeyPairsCommand,
+  DescribeVolumesCommand,
   EC2Client,
   type DescribeKeyPairsCommandInput,
   type DescribeKeyPairsCommandOutput,
+  type DescribeVolumesCommandInput,
+  type DescribeVolumesCommandOutput,
   type KeyPairInfo,
+  type Volume,
 } from '@aws-sdk/client-ec2';
 import {
   GetFunctionConfigurationCommand,
+  GetPolicyCommand,
   LambdaClient,
   ListEventSourceMappingsCommand,
   ListFunctionsCommand,
@@ -14,6 +19,8 @@ import {
   paginateListFunctions,
   type FunctionConfiguration,
   type GetFunctionConfigurationCommandInput,
+  type GetPolicyCommandInput,
+  type GetPolicyCommandOutput,
   type ListEventSourceMappingsCommandInput,
   type ListEventSourceMappingsCommandOutput,
   type ListFunctionsCommandInput,
@@ -66,6 +73,12 @@ const lambdaSimulator = defineSimulatedService({
       awsMax: 50,
     }),
     GetFunctionConfiguration: get<GetFunctionConfigurationCommandInput>('functions', { id: 'FunctionName' }),
+    // A part some records lack: its own not-found error.
+    GetPolicy: get<GetPolicyCommandInput, GetPolicyCommandOutput, { Policy?: string }>('functions', {
+      id: 'FunctionName',
+      item: (_view, fn) => fn.Policy && { Policy: fn.Policy, RevisionId: '1' },
+      absent: { error: 'ResourceNotFoundException', message: 'The resource you requested does not exist.' },
+    }),
     ListTags: tags<ListTagsCommandInput, ListTagsCommandOutput>('functions', { id: 'Resource', shape: 'map' }),
     ListEventSourceMappings: list<ListEventSourceMappingsCommandInput, ListEventSourceMappingsCommandOutput, { FunctionArn?: string }>('eventSourceMappings', {
       items: 'EventSourceMappings',
@@ -91,9 +104,23 @@ const keyPairSimulator = defineSimulatedService({
       derive: (pair) => ({ KeyType: pair.KeyType ?? 'rsa' }),
       notFound: { error: 'InvalidKeyPair.NotFound', message: (id) => `The key pair '${id}' does not exist` },
     }),
+    volumes: collection<Volume>({
+      id: 'VolumeId',
+      notFound: { error: 'InvalidVolume.NotFound', message: (id) => `The volume '${id}' does not exist` },
+    }),
   },
   operations: {
     DescribeKeyPairs: list<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>('keyPairs', { items: 'KeyPairs', token: false, ids: 'KeyNames' }),
+    // EC2's ids, filters and paging on the served items.
+    DescribeVolumes: list<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>('volumes', {
+      items: 'Volumes',
+      lookups: [{ input: 'VolumeIds', field: 'VolumeId', withoutMaxResults: true }],
+      filters: { names: { 'volume-type': (volume: Volume) => volume.VolumeType, encrypted: (volume: Volume) => volume.Encrypted } },
+      maxResults: 'MaxResults',
+      minResults: 5,
+      awsMax: 500,
+      onePageByDefault: true,
+    }),
   },
 });
 
@@ -115,7 +142,7 @@ function world(extra: Partial<World> = {}): World {
                 FunctionName: `fn-${index}`,
                 Runtime: 'nodejs20.x',
                 Role: `arn:aws:iam::${ACCOUNT}:role/fn-${index}`,
-                ...(index === 0 ? { Tags: { team: 'payments', Name: 'first' } } : {}),
+                ...(index === 0 ? { Tags: { team: 'payments', Name: 'first' }, Policy: '{"Version":"2012-10-17","Statement":[]}' } : {}),
               })),
               eventSourceMappings: [
                 {
@@ -133,6 +160,11 @@ function world(extra: Partial<World> = {}): World {
               ],
             },
             ec2: {
+              volumes: [
+                { VolumeId: 'vol-0a1b2c3d4e5f60701', VolumeType: 'gp3', Encrypted: true, Tags: [{ Key: 'Name', Value: 'web-root' }] },
+                { VolumeId: 'vol-0a1b2c3d4e5f60702', VolumeType: 'gp2', Encrypted: false, Tags: [{ Key: 'Name', Value: 'web-data' }] },
+                { VolumeId: 'vol-0a1b2c3d4e5f60703', VolumeType: 'io2', Encrypted: true },
+              ],
               keyPairs: [
                 { KeyName: 'bastion', KeyPairId: 'key-0a1b2c3d4e5f60718', CreateTime: '2023-05-01T12:00:00Z', Tags: [{ Key: 'Name', Value: 'bastion key' }] },
                 { KeyName: 'deploy', KeyPairId: 'key-0a1b2c3d4e5f60719', KeyType: 'ed25519' },
@@ -199,6 +231,17 @@ test('get finds a record by id or ARN, and answers AWS not-found error otherwise
   t.is((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, 404);
 });
 
+test('get answers the declared not-found error for a record without the part asked for', async (t) => {
+  const { lambda } = clients(world());
+  t.is((await lambda.send(new GetPolicyCommand({ FunctionName: 'fn-0' }))).Policy, '{"Version":"2012-10-17","Statement":[]}');
+  const error = await t.throwsAsync(lambda.send(new GetPolicyCommand({ FunctionName: 'fn-1' })), {
+    name: 'ResourceNotFoundException',
+    message: 'The resource you requested does not exist.',
+  });
+  t.is((error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode, 404);
+  await t.throwsAsync(lambda.send(new GetPolicyCommand({ FunctionName: 'ghost' })), { message: /Function not found/ });
+});
+
 test('tags are served from the record, in the shape the operation declares', async (t) => {
   const { lambda } = clients(world());
   const tagged = await lambda.send(new ListTagsCommand({ Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-0` }));
@@ -246,6 +289,45 @@ test('describe by a list of ids keeps their order and fails on an unknown id; de
   await t.throwsAsync(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['bastion', 'ghost'] })), {
     name: 'InvalidKeyPair.NotFound',
     message: "The key pair 'ghost' does not exist",
+  });
+});
+
+test('EC2-style lookups, filters and paging: ids in order, wildcard and tag filters, one page without MaxResults', async (t) => {
+  const { ec2 } = clients(world({ behaviour: { pageSize: 1 } }));
+  const volumeIds = (output: DescribeVolumesCommandOutput) => output.Volumes?.map((volume) => volume.VolumeId?.slice(-2));
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({}))), ['01', '02', '03'], 'without MaxResults, one page');
+  const first = await ec2.send(new DescribeVolumesCommand({ MaxResults: 5 }));
+  t.deepEqual(volumeIds(first), ['01'], 'with MaxResults, the world page size');
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({ MaxResults: 5, NextToken: first.NextToken }))), ['02']);
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({ VolumeIds: ['vol-0a1b2c3d4e5f60703', 'vol-0a1b2c3d4e5f60701'] }))), ['03', '01']);
+  t.deepEqual(
+    volumeIds(
+      await ec2.send(
+        new DescribeVolumesCommand({
+          Filters: [
+            { Name: 'volume-type', Values: ['gp*', 'io1'] },
+            { Name: 'encrypted', Values: ['true'] },
+          ],
+        }),
+      ),
+    ),
+    ['01'],
+    'every filter must match, any of its values',
+  );
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'tag:Name', Values: ['web-?ata'] }] }))), ['02']);
+  t.deepEqual(volumeIds(await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'tag-key', Values: ['Name'] }] }))), ['01', '02']);
+  await t.throwsAsync(ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'colour', Values: ['blue'] }] })), {
+    name: 'InvalidParameterValue',
+    message: "The filter 'colour' is invalid",
+  });
+  await t.throwsAsync(ec2.send(new DescribeVolumesCommand({ MaxResults: 501 })), {
+    name: 'InvalidParameterValue',
+    message: 'Value (501) for parameter maxResults is invalid. Expecting a value between 5 and 500.',
+  });
+  await t.throwsAsync(ec2.send(new DescribeVolumesCommand({ VolumeIds: ['vol-0a1b2c3d4e5f60701'], MaxResults: 5 })), { name: 'InvalidParameterCombination' });
+  await t.throwsAsync(ec2.send(new DescribeVolumesCommand({ VolumeIds: ['vol-0a1b2c3d4e5f60799'] })), {
+    name: 'InvalidVolume.NotFound',
+    message: "The volume 'vol-0a1b2c3d4e5f60799' does not exist",
   });
 });
 

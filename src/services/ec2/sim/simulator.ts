@@ -38,7 +38,6 @@ import type {
   DescribeVpcsCommandOutput,
   DescribeVpnGatewaysCommandInput,
   DescribeVpnGatewaysCommandOutput,
-  Filter,
   FlowLog,
   GetEbsDefaultKmsKeyIdCommandInput,
   GetEbsDefaultKmsKeyIdCommandOutput,
@@ -66,13 +65,13 @@ import type {
   VpcPeeringConnection,
   VpnGateway,
 } from '@aws-sdk/client-ec2';
-import { ServiceException } from '@smithy/smithy-client';
-import { pageOf } from '../../../sim/paginate';
-import { defineHandler, type ServiceSimulator, type SimCallContext, type World } from '../../../sim/types';
+import { custom, defineSimulatedService, list } from '../../../sim/service-kit';
+import type { SimCallContext, World } from '../../../sim/types';
 import type { WorldKms } from '../../kms/sim/simulator';
 import { generateEc2Section } from './generate';
 import {
-  ec2WorldSchema,
+  ec2Collections,
+  ec2SectionFields,
   type Tags,
   type WorldEc2,
   type WorldElasticIp,
@@ -87,10 +86,6 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------------------------
-
-function ec2Error(name: string, message: string): never {
-  throw new ServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
-}
 
 /** Deterministic hex derived from a text (ids, MACs, fingerprints of derived resources). */
 function hashHex(text: string, length: number): string {
@@ -127,84 +122,6 @@ const PROTOCOL_NUMBERS: Record<string, string> = { tcp: '6', udp: '17', icmp: '1
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
 
 const DEFAULT_TIME = '2023-01-15T10:00:00Z';
-
-// ---------------------------------------------------------------------------------------------
-// Filters, ids and pages, as EC2 handles them
-// ---------------------------------------------------------------------------------------------
-
-type Accessor<T> = (item: T) => unknown;
-
-function valuesOf(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value.flatMap(valuesOf);
-  return [String(value)];
-}
-
-function wildcard(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-}
-
-/**
- * EC2 filter semantics: an item must match every filter, and a filter matches when any of its
- * values (with `*` and `?` wildcards) matches any value of the item. `tag:<key>` and `tag-key` work
- * for every resource; an unknown filter name is rejected as EC2 rejects it.
- */
-function applyFilters<T>(items: T[], filters: Filter[] | undefined, accessors: Record<string, Accessor<T>>, tagsOf: (item: T) => Tag[] | undefined): T[] {
-  if (!filters?.length) return items;
-  const tests = filters.map((filter) => {
-    const name = filter.Name ?? '';
-    const patterns = (filter.Values ?? []).map(wildcard);
-    let read: Accessor<T>;
-    if (name.startsWith('tag:')) read = (item) => (tagsOf(item) ?? []).filter((t) => t.Key === name.slice(4)).map((t) => t.Value);
-    else if (name === 'tag-key') read = (item) => (tagsOf(item) ?? []).map((t) => t.Key);
-    else if (accessors[name]) read = accessors[name];
-    else return ec2Error('InvalidParameterValue', `The filter '${name}' is invalid`);
-    return (item: T) => valuesOf(read(item)).some((value) => patterns.some((pattern) => pattern.test(value)));
-  });
-  return items.filter((item) => tests.every((matches) => matches(item)));
-}
-
-function byIds<T>(items: T[], ids: string[] | undefined, idOf: (item: T) => string | undefined, errorName: string, what: string): T[] {
-  if (!ids?.length) return items;
-  return ids.map((id) => items.find((item) => idOf(item) === id) ?? ec2Error(errorName, `The ${what} '${id}' does not exist`));
-}
-
-interface PageInput {
-  MaxResults?: number;
-  NextToken?: string;
-}
-
-/**
- * One page. Without `MaxResults` EC2 returns everything at once (the unpaginated call that the
- * heavy buckets are meant for); with it, pages of at most `MaxResults`, checked against the
- * operation's allowed range.
- */
-function paged<T>(
-  items: T[],
-  input: PageInput,
-  context: SimCallContext,
-  range: { min: number; max: number },
-  ids?: unknown[],
-): { items: T[]; nextToken?: string } {
-  if (input.MaxResults !== undefined) {
-    if (input.MaxResults < range.min || input.MaxResults > range.max) {
-      ec2Error(
-        'InvalidParameterValue',
-        `Value (${input.MaxResults}) for parameter maxResults is invalid. Expecting a value between ${range.min} and ${range.max}.`,
-      );
-    }
-    if (ids?.length) ec2Error('InvalidParameterCombination', 'The parameter maxResults cannot be used with a list of resource ids');
-  }
-  const size = input.MaxResults === undefined ? Math.max(1, items.length) : context.pageSize(input.MaxResults, range.max);
-  return pageOf(items, input.NextToken, size);
-}
-
-const RANGE = { standard: { min: 5, max: 1000 }, small: { min: 5, max: 100 }, volumes: { min: 5, max: 500 }, any: { min: 1, max: 1000 } };
 
 // ---------------------------------------------------------------------------------------------
 // The model: what EC2 returns for one account and region, derived once from the world section
@@ -1055,341 +972,332 @@ function ownedBy(owners: string[] | undefined, owner: string, caller: string): b
 }
 
 // ---------------------------------------------------------------------------------------------
-// The simulator
+// The simulator: the kit serves the model's items with EC2's ids, filters and paging
 // ---------------------------------------------------------------------------------------------
 
 /** The heavy Describe calls whose unfiltered, unpaginated form has its own smaller bucket (references §5). */
 const HEAVY_OPERATIONS = new Set(['DescribeInstances', 'DescribeNetworkInterfaces', 'DescribeSecurityGroups', 'DescribeSnapshots', 'DescribeVolumes']);
 
-const tagsOfTagged = (item: { Tags?: Tag[] }) => item.Tags;
+/**
+ * EC2's paging: without `MaxResults` everything comes at once (the unpaginated call that the heavy
+ * buckets are meant for); with it, pages of at most `MaxResults` within the operation's range.
+ */
+const paging = (minResults: number, awsMax: number) => ({ maxResults: 'MaxResults', minResults, awsMax, onePageByDefault: true }) as const;
+const STANDARD = paging(5, 1000);
+const SMALL = paging(5, 100);
 
-export const ec2Simulator: ServiceSimulator = {
+const instanceIn = (reservation: Reservation) => reservation.Instances?.[0] as Instance;
+
+/** The items the model derived for the call's account and region. */
+const from =
+  <K extends keyof Ec2Model>(kind: K) =>
+  (_records: unknown, _input: unknown, context: SimCallContext) =>
+    modelOf(context)[kind] as unknown[];
+
+export const ec2Simulator = defineSimulatedService({
   service: 'ec2',
   clientName: 'EC2Client',
   scope: 'regional',
-  schema: ec2WorldSchema,
-  accessDeniedName: 'UnauthorizedOperation',
-  throttlingName: 'RequestLimitExceeded',
+  collections: ec2Collections,
+  sectionFields: ec2SectionFields,
+  errors: { accessDenied: 'UnauthorizedOperation', throttling: 'RequestLimitExceeded', invalidToken: 'InvalidNextToken' },
   // The bucket is chosen per operation only, so the five heavy operations always get the 50/10
   // bucket here, a stricter approximation of AWS (which uses it only for their unfiltered form).
   bucket: (operation) => (HEAVY_OPERATIONS.has(operation) ? { capacity: 50, refillPerSecond: 10 } : { capacity: 100, refillPerSecond: 20 }),
-  handlers: {
-    DescribeVpcsCommand: defineHandler<DescribeVpcsCommandInput, DescribeVpcsCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).vpcs, input.VpcIds, (v) => v.VpcId, 'InvalidVpcID.NotFound', 'vpc ID');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'vpc-id': (v) => v.VpcId,
-          'is-default': (v) => v.IsDefault,
-          state: (v) => v.State,
-          'cidr-block-association.cidr-block': (v) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock),
-          'owner-id': (v) => v.OwnerId,
+  operations: {
+    DescribeVpcs: list<DescribeVpcsCommandInput, DescribeVpcsCommandOutput>('vpcs', {
+      items: 'Vpcs',
+      source: from('vpcs'),
+      lookups: [{ input: 'VpcIds', field: 'VpcId' }],
+      filters: {
+        names: {
+          'vpc-id': (v: Vpc) => v.VpcId,
+          'is-default': (v: Vpc) => v.IsDefault,
+          state: (v: Vpc) => v.State,
+          'cidr-block-association.cidr-block': (v: Vpc) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock),
+          'owner-id': (v: Vpc) => v.OwnerId,
         },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.standard);
-      return { Vpcs: page.items, NextToken: page.nextToken };
-    }),
-    DescribeSubnetsCommand: defineHandler<DescribeSubnetsCommandInput, DescribeSubnetsCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).subnets, input.SubnetIds, (s) => s.SubnetId, 'InvalidSubnetID.NotFound', 'subnet ID');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'subnet-id': (s) => s.SubnetId,
-          'vpc-id': (s) => s.VpcId,
-          'availability-zone': (s) => s.AvailabilityZone,
-          state: (s) => s.State,
-          'default-for-az': (s) => s.DefaultForAz,
-          'map-public-ip-on-launch': (s) => s.MapPublicIpOnLaunch,
-        },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.standard);
-      return { Subnets: page.items, NextToken: page.nextToken };
-    }),
-    DescribeRouteTablesCommand: defineHandler<DescribeRouteTablesCommandInput, DescribeRouteTablesCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).routeTables, input.RouteTableIds, (t) => t.RouteTableId, 'InvalidRouteTableID.NotFound', 'route table ID');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'route-table-id': (t) => t.RouteTableId,
-          'vpc-id': (t) => t.VpcId,
-          'association.subnet-id': (t) => t.Associations?.map((a) => a.SubnetId),
-          'association.main': (t) => t.Associations?.some((a) => a.Main) ?? false,
-        },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.small);
-      return { RouteTables: page.items, NextToken: page.nextToken };
-    }),
-    DescribeInternetGatewaysCommand: defineHandler<DescribeInternetGatewaysCommandInput, DescribeInternetGatewaysCommandOutput>((input, context) => {
-      let items = byIds(
-        modelOf(context).internetGateways,
-        input.InternetGatewayIds,
-        (g) => g.InternetGatewayId,
-        'InvalidInternetGatewayID.NotFound',
-        'internet gateway ID',
-      );
-      items = applyFilters(
-        items,
-        input.Filters,
-        { 'internet-gateway-id': (g) => g.InternetGatewayId, 'attachment.vpc-id': (g) => g.Attachments?.map((a) => a.VpcId) },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.standard);
-      return { InternetGateways: page.items, NextToken: page.nextToken };
-    }),
-    DescribeNatGatewaysCommand: defineHandler<DescribeNatGatewaysCommandInput, DescribeNatGatewaysCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).natGateways, input.NatGatewayIds, (g) => g.NatGatewayId, 'NatGatewayNotFound', 'NAT gateway');
-      items = applyFilters(
-        items,
-        input.Filter,
-        { 'nat-gateway-id': (g) => g.NatGatewayId, 'vpc-id': (g) => g.VpcId, 'subnet-id': (g) => g.SubnetId, state: (g) => g.State },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.standard);
-      return { NatGateways: page.items, NextToken: page.nextToken };
-    }),
-    DescribeVpnGatewaysCommand: defineHandler<DescribeVpnGatewaysCommandInput, DescribeVpnGatewaysCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).vpnGateways, input.VpnGatewayIds, (g) => g.VpnGatewayId, 'InvalidVpnGatewayID.NotFound', 'VPN gateway ID');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'vpn-gateway-id': (g) => g.VpnGatewayId,
-          'attachment.vpc-id': (g) => g.VpcAttachments?.map((a) => a.VpcId),
-          state: (g) => g.State,
-          type: (g) => g.Type,
-        },
-        tagsOfTagged,
-      );
-      return { VpnGateways: items };
-    }),
-    DescribeNetworkInterfacesCommand: defineHandler<DescribeNetworkInterfacesCommandInput, DescribeNetworkInterfacesCommandOutput>((input, context) => {
-      let items = byIds(
-        modelOf(context).networkInterfaces,
-        input.NetworkInterfaceIds,
-        (i) => i.NetworkInterfaceId,
-        'InvalidNetworkInterfaceID.NotFound',
-        'network interface ID',
-      );
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'network-interface-id': (i) => i.NetworkInterfaceId,
-          'vpc-id': (i) => i.VpcId,
-          'subnet-id': (i) => i.SubnetId,
-          'attachment.instance-id': (i) => i.Attachment?.InstanceId,
-          'group-id': (i) => i.Groups?.map((g) => g.GroupId),
-          'interface-type': (i) => i.InterfaceType,
-          status: (i) => i.Status,
-        },
-        (i) => i.TagSet,
-      );
-      const page = paged(items, input, context, RANGE.standard);
-      return { NetworkInterfaces: page.items, NextToken: page.nextToken };
-    }),
-    DescribeAddressesCommand: defineHandler<DescribeAddressesCommandInput, DescribeAddressesCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).addresses, input.AllocationIds, (a) => a.AllocationId, 'InvalidAllocationID.NotFound', 'allocation ID');
-      items = byIds(items, input.PublicIps, (a) => a.PublicIp, 'InvalidAddress.NotFound', 'address');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'allocation-id': (a) => a.AllocationId,
-          'public-ip': (a) => a.PublicIp,
-          'instance-id': (a) => a.InstanceId,
-          'network-interface-id': (a) => a.NetworkInterfaceId,
-          domain: (a) => a.Domain,
-        },
-        tagsOfTagged,
-      );
-      return { Addresses: items };
-    }),
-    DescribeVpcPeeringConnectionsCommand: defineHandler<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>(
-      (input, context) => {
-        let items = byIds(
-          peeringConnections(context),
-          input.VpcPeeringConnectionIds,
-          (c) => c.VpcPeeringConnectionId,
-          'InvalidVpcPeeringConnectionID.NotFound',
-          'vpc peering connection ID',
-        );
-        items = applyFilters(
-          items,
-          input.Filters,
-          {
-            'vpc-peering-connection-id': (c) => c.VpcPeeringConnectionId,
-            'status-code': (c) => c.Status?.Code,
-            'requester-vpc-info.vpc-id': (c) => c.RequesterVpcInfo?.VpcId,
-            'accepter-vpc-info.vpc-id': (c) => c.AccepterVpcInfo?.VpcId,
-            'requester-vpc-info.owner-id': (c) => c.RequesterVpcInfo?.OwnerId,
-            'accepter-vpc-info.owner-id': (c) => c.AccepterVpcInfo?.OwnerId,
-          },
-          tagsOfTagged,
-        );
-        const page = paged(items, input, context, RANGE.standard);
-        return { VpcPeeringConnections: page.items, NextToken: page.nextToken };
       },
-    ),
-    DescribeFlowLogsCommand: defineHandler<DescribeFlowLogsCommandInput, DescribeFlowLogsCommandOutput>((input, context) => {
-      let items = modelOf(context).flowLogs;
-      if (input.FlowLogIds?.length) items = items.filter((log) => input.FlowLogIds?.includes(log.FlowLogId ?? ''));
-      items = applyFilters(
-        items,
-        input.Filter,
-        {
-          'resource-id': (l) => l.ResourceId,
-          'flow-log-id': (l) => l.FlowLogId,
-          'log-destination-type': (l) => l.LogDestinationType,
-          'traffic-type': (l) => l.TrafficType,
-          'deliver-log-status': (l) => l.DeliverLogsStatus,
+      ...STANDARD,
+    }),
+    DescribeSubnets: list<DescribeSubnetsCommandInput, DescribeSubnetsCommandOutput>('subnets', {
+      items: 'Subnets',
+      source: from('subnets'),
+      lookups: [{ input: 'SubnetIds', field: 'SubnetId' }],
+      filters: {
+        names: {
+          'subnet-id': (s: Subnet) => s.SubnetId,
+          'vpc-id': (s: Subnet) => s.VpcId,
+          'availability-zone': (s: Subnet) => s.AvailabilityZone,
+          state: (s: Subnet) => s.State,
+          'default-for-az': (s: Subnet) => s.DefaultForAz,
+          'map-public-ip-on-launch': (s: Subnet) => s.MapPublicIpOnLaunch,
         },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.any);
-      return { FlowLogs: page.items, NextToken: page.nextToken };
+      },
+      ...STANDARD,
     }),
-    DescribeSecurityGroupsCommand: defineHandler<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).securityGroups, input.GroupIds, (g) => g.GroupId, 'InvalidGroup.NotFound', 'security group');
-      items = byIds(items, input.GroupNames, (g) => g.GroupName, 'InvalidGroup.NotFound', 'security group');
-      items = applyFilters(
-        items,
-        input.Filters,
-        { 'group-id': (g) => g.GroupId, 'group-name': (g) => g.GroupName, 'vpc-id': (g) => g.VpcId, 'owner-id': (g) => g.OwnerId },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.standard, input.GroupIds);
-      return { SecurityGroups: page.items, NextToken: page.nextToken };
-    }),
-    DescribeNetworkAclsCommand: defineHandler<DescribeNetworkAclsCommandInput, DescribeNetworkAclsCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).networkAcls, input.NetworkAclIds, (a) => a.NetworkAclId, 'InvalidNetworkAclID.NotFound', 'network ACL ID');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'network-acl-id': (a) => a.NetworkAclId,
-          'vpc-id': (a) => a.VpcId,
-          default: (a) => a.IsDefault,
-          'association.subnet-id': (a) => a.Associations?.map((x) => x.SubnetId),
+    DescribeRouteTables: list<DescribeRouteTablesCommandInput, DescribeRouteTablesCommandOutput>('routeTables', {
+      items: 'RouteTables',
+      source: from('routeTables'),
+      lookups: [{ input: 'RouteTableIds', field: 'RouteTableId' }],
+      filters: {
+        names: {
+          'route-table-id': (t: RouteTable) => t.RouteTableId,
+          'vpc-id': (t: RouteTable) => t.VpcId,
+          'association.subnet-id': (t: RouteTable) => t.Associations?.map((a) => a.SubnetId),
+          'association.main': (t: RouteTable) => t.Associations?.some((a) => a.Main) ?? false,
         },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.small);
-      return { NetworkAcls: page.items, NextToken: page.nextToken };
+      },
+      ...SMALL,
     }),
-    DescribeInstancesCommand: defineHandler<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>((input, context) => {
-      const instanceOf = (r: Reservation) => r.Instances?.[0] as Instance;
-      let items = byIds(modelOf(context).reservations, input.InstanceIds, (r) => instanceOf(r).InstanceId, 'InvalidInstanceID.NotFound', 'instance ID');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'instance-id': (r) => instanceOf(r).InstanceId,
-          'instance-state-name': (r) => instanceOf(r).State?.Name,
-          'instance-type': (r) => instanceOf(r).InstanceType,
-          'vpc-id': (r) => instanceOf(r).VpcId,
-          'subnet-id': (r) => instanceOf(r).SubnetId,
-          'image-id': (r) => instanceOf(r).ImageId,
-          'key-name': (r) => instanceOf(r).KeyName,
-          'iam-instance-profile.arn': (r) => instanceOf(r).IamInstanceProfile?.Arn,
-          'metadata-options.http-tokens': (r) => instanceOf(r).MetadataOptions?.HttpTokens,
-          'instance.group-id': (r) => instanceOf(r).SecurityGroups?.map((g) => g.GroupId),
+    DescribeInternetGateways: list<DescribeInternetGatewaysCommandInput, DescribeInternetGatewaysCommandOutput>('internetGateways', {
+      items: 'InternetGateways',
+      source: from('internetGateways'),
+      lookups: [{ input: 'InternetGatewayIds', field: 'InternetGatewayId' }],
+      filters: {
+        names: {
+          'internet-gateway-id': (g: InternetGateway) => g.InternetGatewayId,
+          'attachment.vpc-id': (g: InternetGateway) => g.Attachments?.map((a) => a.VpcId),
         },
-        (r) => instanceOf(r).Tags,
-      );
-      const page = paged(items, input, context, RANGE.standard, input.InstanceIds);
-      return { Reservations: page.items, NextToken: page.nextToken };
+      },
+      ...STANDARD,
     }),
-    DescribeVolumesCommand: defineHandler<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).volumes, input.VolumeIds, (v) => v.VolumeId, 'InvalidVolume.NotFound', 'volume');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'volume-id': (v) => v.VolumeId,
-          status: (v) => v.State,
-          encrypted: (v) => v.Encrypted,
-          'attachment.instance-id': (v) => v.Attachments?.map((a) => a.InstanceId),
-          'snapshot-id': (v) => v.SnapshotId,
-          'availability-zone': (v) => v.AvailabilityZone,
-          'volume-type': (v) => v.VolumeType,
+    DescribeNatGateways: list<DescribeNatGatewaysCommandInput, DescribeNatGatewaysCommandOutput>('natGateways', {
+      items: 'NatGateways',
+      source: from('natGateways'),
+      lookups: [{ input: 'NatGatewayIds', field: 'NatGatewayId' }],
+      filters: {
+        input: 'Filter',
+        names: {
+          'nat-gateway-id': (g: NatGateway) => g.NatGatewayId,
+          'vpc-id': (g: NatGateway) => g.VpcId,
+          'subnet-id': (g: NatGateway) => g.SubnetId,
+          state: (g: NatGateway) => g.State,
         },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.volumes, input.VolumeIds);
-      return { Volumes: page.items, NextToken: page.nextToken };
+      },
+      ...STANDARD,
     }),
-    DescribeSnapshotsCommand: defineHandler<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput>((input, context) => {
-      let items = visibleSnapshots(context)
-        .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
-        .map(({ snapshot }) => snapshot);
-      items = byIds(items, input.SnapshotIds, (s) => s.SnapshotId, 'InvalidSnapshot.NotFound', 'snapshot');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'snapshot-id': (s) => s.SnapshotId,
-          'volume-id': (s) => s.VolumeId,
-          'owner-id': (s) => s.OwnerId,
-          status: (s) => s.State,
-          encrypted: (s) => s.Encrypted,
+    DescribeVpnGateways: list<DescribeVpnGatewaysCommandInput, DescribeVpnGatewaysCommandOutput>('vpnGateways', {
+      items: 'VpnGateways',
+      token: false,
+      source: from('vpnGateways'),
+      lookups: [{ input: 'VpnGatewayIds', field: 'VpnGatewayId' }],
+      filters: {
+        names: {
+          'vpn-gateway-id': (g: VpnGateway) => g.VpnGatewayId,
+          'attachment.vpc-id': (g: VpnGateway) => g.VpcAttachments?.map((a) => a.VpcId),
+          state: (g: VpnGateway) => g.State,
+          type: (g: VpnGateway) => g.Type,
         },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.standard, input.SnapshotIds);
-      return { Snapshots: page.items, NextToken: page.nextToken };
+      },
     }),
-    DescribeSnapshotAttributeCommand: defineHandler<DescribeSnapshotAttributeCommandInput, DescribeSnapshotAttributeCommandOutput>((input, context) => {
+    DescribeNetworkInterfaces: list<DescribeNetworkInterfacesCommandInput, DescribeNetworkInterfacesCommandOutput>('networkInterfaces', {
+      items: 'NetworkInterfaces',
+      source: from('networkInterfaces'),
+      lookups: [{ input: 'NetworkInterfaceIds', field: 'NetworkInterfaceId' }],
+      filters: {
+        names: {
+          'network-interface-id': (i: NetworkInterface) => i.NetworkInterfaceId,
+          'vpc-id': (i: NetworkInterface) => i.VpcId,
+          'subnet-id': (i: NetworkInterface) => i.SubnetId,
+          'attachment.instance-id': (i: NetworkInterface) => i.Attachment?.InstanceId,
+          'group-id': (i: NetworkInterface) => i.Groups?.map((g) => g.GroupId),
+          'interface-type': (i: NetworkInterface) => i.InterfaceType,
+          status: (i: NetworkInterface) => i.Status,
+        },
+        tags: (i: NetworkInterface) => i.TagSet,
+      },
+      ...STANDARD,
+    }),
+    DescribeAddresses: list<DescribeAddressesCommandInput, DescribeAddressesCommandOutput>('elasticIps', {
+      items: 'Addresses',
+      token: false,
+      source: from('addresses'),
+      lookups: [
+        { input: 'AllocationIds', field: 'AllocationId' },
+        { input: 'PublicIps', field: 'PublicIp', notFound: { error: 'InvalidAddress.NotFound', message: (ip) => `The address '${ip}' does not exist` } },
+      ],
+      filters: {
+        names: {
+          'allocation-id': (a: Address) => a.AllocationId,
+          'public-ip': (a: Address) => a.PublicIp,
+          'instance-id': (a: Address) => a.InstanceId,
+          'network-interface-id': (a: Address) => a.NetworkInterfaceId,
+          domain: (a: Address) => a.Domain,
+        },
+      },
+    }),
+    DescribeVpcPeeringConnections: list<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>('peeringConnections', {
+      items: 'VpcPeeringConnections',
+      source: (_records, _input, context) => peeringConnections(context),
+      lookups: [{ input: 'VpcPeeringConnectionIds', field: 'VpcPeeringConnectionId' }],
+      filters: {
+        names: {
+          'vpc-peering-connection-id': (c: VpcPeeringConnection) => c.VpcPeeringConnectionId,
+          'status-code': (c: VpcPeeringConnection) => c.Status?.Code,
+          'requester-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.VpcId,
+          'accepter-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.VpcId,
+          'requester-vpc-info.owner-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.OwnerId,
+          'accepter-vpc-info.owner-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.OwnerId,
+        },
+      },
+      ...STANDARD,
+    }),
+    DescribeFlowLogs: list<DescribeFlowLogsCommandInput, DescribeFlowLogsCommandOutput>('flowLogs', {
+      items: 'FlowLogs',
+      source: from('flowLogs'),
+      lookups: [{ input: 'FlowLogIds', field: 'FlowLogId', notFound: 'skip' }],
+      filters: {
+        input: 'Filter',
+        names: {
+          'resource-id': (l: FlowLog) => l.ResourceId,
+          'flow-log-id': (l: FlowLog) => l.FlowLogId,
+          'log-destination-type': (l: FlowLog) => l.LogDestinationType,
+          'traffic-type': (l: FlowLog) => l.TrafficType,
+          'deliver-log-status': (l: FlowLog) => l.DeliverLogsStatus,
+        },
+      },
+      ...paging(1, 1000),
+    }),
+    DescribeSecurityGroups: list<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>('securityGroups', {
+      items: 'SecurityGroups',
+      source: from('securityGroups'),
+      lookups: [
+        { input: 'GroupIds', field: 'GroupId', withoutMaxResults: true },
+        { input: 'GroupNames', field: 'GroupName' },
+      ],
+      filters: {
+        names: {
+          'group-id': (g: SecurityGroup) => g.GroupId,
+          'group-name': (g: SecurityGroup) => g.GroupName,
+          'vpc-id': (g: SecurityGroup) => g.VpcId,
+          'owner-id': (g: SecurityGroup) => g.OwnerId,
+        },
+      },
+      ...STANDARD,
+    }),
+    DescribeNetworkAcls: list<DescribeNetworkAclsCommandInput, DescribeNetworkAclsCommandOutput>('networkAcls', {
+      items: 'NetworkAcls',
+      source: from('networkAcls'),
+      lookups: [{ input: 'NetworkAclIds', field: 'NetworkAclId' }],
+      filters: {
+        names: {
+          'network-acl-id': (a: NetworkAcl) => a.NetworkAclId,
+          'vpc-id': (a: NetworkAcl) => a.VpcId,
+          default: (a: NetworkAcl) => a.IsDefault,
+          'association.subnet-id': (a: NetworkAcl) => a.Associations?.map((x) => x.SubnetId),
+        },
+      },
+      ...SMALL,
+    }),
+    // One reservation per instance: ids and filters read its instance.
+    DescribeInstances: list<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>('instances', {
+      items: 'Reservations',
+      source: from('reservations'),
+      lookups: [{ input: 'InstanceIds', field: (r: Reservation) => instanceIn(r).InstanceId, withoutMaxResults: true }],
+      filters: {
+        names: {
+          'instance-id': (r: Reservation) => instanceIn(r).InstanceId,
+          'instance-state-name': (r: Reservation) => instanceIn(r).State?.Name,
+          'instance-type': (r: Reservation) => instanceIn(r).InstanceType,
+          'vpc-id': (r: Reservation) => instanceIn(r).VpcId,
+          'subnet-id': (r: Reservation) => instanceIn(r).SubnetId,
+          'image-id': (r: Reservation) => instanceIn(r).ImageId,
+          'key-name': (r: Reservation) => instanceIn(r).KeyName,
+          'iam-instance-profile.arn': (r: Reservation) => instanceIn(r).IamInstanceProfile?.Arn,
+          'metadata-options.http-tokens': (r: Reservation) => instanceIn(r).MetadataOptions?.HttpTokens,
+          'instance.group-id': (r: Reservation) => instanceIn(r).SecurityGroups?.map((g) => g.GroupId),
+        },
+        tags: (r: Reservation) => instanceIn(r).Tags,
+      },
+      ...STANDARD,
+    }),
+    DescribeVolumes: list<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>('volumes', {
+      items: 'Volumes',
+      source: from('volumes'),
+      lookups: [{ input: 'VolumeIds', field: 'VolumeId', withoutMaxResults: true }],
+      filters: {
+        names: {
+          'volume-id': (v: Volume) => v.VolumeId,
+          status: (v: Volume) => v.State,
+          encrypted: (v: Volume) => v.Encrypted,
+          'attachment.instance-id': (v: Volume) => v.Attachments?.map((a) => a.InstanceId),
+          'snapshot-id': (v: Volume) => v.SnapshotId,
+          'availability-zone': (v: Volume) => v.AvailabilityZone,
+          'volume-type': (v: Volume) => v.VolumeType,
+        },
+      },
+      ...paging(5, 500),
+    }),
+    DescribeSnapshots: list<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput>('snapshots', {
+      items: 'Snapshots',
+      source: (_records, input, context) =>
+        visibleSnapshots(context)
+          .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
+          .map(({ snapshot }) => snapshot),
+      lookups: [{ input: 'SnapshotIds', field: 'SnapshotId', withoutMaxResults: true }],
+      filters: {
+        names: {
+          'snapshot-id': (s: Snapshot) => s.SnapshotId,
+          'volume-id': (s: Snapshot) => s.VolumeId,
+          'owner-id': (s: Snapshot) => s.OwnerId,
+          status: (s: Snapshot) => s.State,
+          encrypted: (s: Snapshot) => s.Encrypted,
+        },
+      },
+      ...STANDARD,
+    }),
+    DescribeSnapshotAttribute: custom<DescribeSnapshotAttributeCommandInput, DescribeSnapshotAttributeCommandOutput>((input, context, kit) => {
       const model = modelOf(context);
-      if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId))
-        ec2Error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
+      if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId)) {
+        throw kit.error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
+      }
       if (input.Attribute === 'productCodes') return { SnapshotId: input.SnapshotId, ProductCodes: [] };
-      if (input.Attribute !== 'createVolumePermission') ec2Error('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid.`);
+      if (input.Attribute !== 'createVolumePermission')
+        throw kit.error('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid.`);
       return { SnapshotId: input.SnapshotId, CreateVolumePermissions: model.createVolumePermissions.get(input.SnapshotId ?? '') ?? [] };
     }),
-    DescribeImagesCommand: defineHandler<DescribeImagesCommandInput, DescribeImagesCommandOutput>((input, context) => {
-      let items = visibleImages(context)
-        .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
-        .map(({ image }) => image);
-      items = byIds(items, input.ImageIds, (i) => i.ImageId, 'InvalidAMIID.NotFound', 'image id');
-      items = applyFilters(
-        items,
-        input.Filters,
-        {
-          'image-id': (i) => i.ImageId,
-          name: (i) => i.Name,
-          state: (i) => i.State,
-          'is-public': (i) => i.Public,
-          'owner-id': (i) => i.OwnerId,
-          architecture: (i) => i.Architecture,
+    DescribeImages: list<DescribeImagesCommandInput, DescribeImagesCommandOutput>('images', {
+      items: 'Images',
+      source: (_records, input, context) =>
+        visibleImages(context)
+          .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
+          .map(({ image }) => image),
+      lookups: [{ input: 'ImageIds', field: 'ImageId', withoutMaxResults: true }],
+      filters: {
+        names: {
+          'image-id': (i: Image) => i.ImageId,
+          name: (i: Image) => i.Name,
+          state: (i: Image) => i.State,
+          'is-public': (i: Image) => i.Public,
+          'owner-id': (i: Image) => i.OwnerId,
+          architecture: (i: Image) => i.Architecture,
         },
-        tagsOfTagged,
-      );
-      const page = paged(items, input, context, RANGE.any, input.ImageIds);
-      return { Images: page.items, NextToken: page.nextToken };
+      },
+      ...paging(1, 1000),
     }),
-    DescribeKeyPairsCommand: defineHandler<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>((input, context) => {
-      let items = byIds(modelOf(context).keyPairs, input.KeyNames, (k) => k.KeyName, 'InvalidKeyPair.NotFound', 'key pair');
-      items = byIds(items, input.KeyPairIds, (k) => k.KeyPairId, 'InvalidKeyPair.NotFound', 'key pair');
-      items = applyFilters(
-        items,
-        input.Filters,
-        { 'key-name': (k) => k.KeyName, 'key-pair-id': (k) => k.KeyPairId, fingerprint: (k) => k.KeyFingerprint },
-        tagsOfTagged,
-      );
-      return { KeyPairs: items };
+    DescribeKeyPairs: list<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>('keyPairs', {
+      items: 'KeyPairs',
+      token: false,
+      source: from('keyPairs'),
+      lookups: [
+        { input: 'KeyNames', field: 'KeyName' },
+        { input: 'KeyPairIds', field: 'KeyPairId' },
+      ],
+      filters: {
+        names: {
+          'key-name': (k: KeyPairInfo) => k.KeyName,
+          'key-pair-id': (k: KeyPairInfo) => k.KeyPairId,
+          fingerprint: (k: KeyPairInfo) => k.KeyFingerprint,
+        },
+      },
     }),
-    GetEbsEncryptionByDefaultCommand: defineHandler<GetEbsEncryptionByDefaultCommandInput, GetEbsEncryptionByDefaultCommandOutput>((_input, context) => ({
+    GetEbsEncryptionByDefault: custom<GetEbsEncryptionByDefaultCommandInput, GetEbsEncryptionByDefaultCommandOutput>((_input, context) => ({
       EbsEncryptionByDefault: modelOf(context).ebsEncryptionByDefault,
     })),
-    GetEbsDefaultKmsKeyIdCommand: defineHandler<GetEbsDefaultKmsKeyIdCommandInput, GetEbsDefaultKmsKeyIdCommandOutput>((_input, context) => ({
+    GetEbsDefaultKmsKeyId: custom<GetEbsDefaultKmsKeyIdCommandInput, GetEbsDefaultKmsKeyIdCommandOutput>((_input, context) => ({
       KmsKeyId: modelOf(context).ebsDefaultKmsKeyId,
     })),
   },
   generate: generateEc2Section,
-};
+});

@@ -4,6 +4,8 @@
  * returns (interfaces of instances and NAT gateways, addresses, attachments, default rules).
  */
 
+import { collection } from '../../../sim/service-kit';
+
 export type Tags = Record<string, string>;
 
 export interface WorldVpc {
@@ -278,7 +280,7 @@ export interface WorldEc2 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON schema
+// Collections and their JSON schemas
 // ---------------------------------------------------------------------------------------------
 
 const id = (prefix: string) => ({ type: 'string', pattern: `^${prefix}-[0-9a-f]{8,17}$` });
@@ -316,14 +318,28 @@ const securityGroupRule = object(['protocol'], {
   description: { type: 'string' },
 });
 
-export const ec2WorldSchema = object([], {
-  ebsEncryptionByDefault: { type: 'boolean' },
-  ebsDefaultKmsKeyId: kmsKey,
-  vpcs: list(
-    object(['id', 'cidr'], { id: id('vpc'), cidr: cidr4, ipv6Cidr: cidr6, default: { type: 'boolean' }, state: { enum: ['available', 'pending'] }, tags }),
-  ),
-  subnets: list(
-    object(['id', 'vpc', 'cidr'], {
+/** AWS's not-found error of an EC2 id (HTTP 400), as describe calls answer an unknown one. */
+function notFound(error: string, what: string) {
+  return { error, message: (id: string) => `The ${what} '${id}' does not exist` };
+}
+
+export const ec2SectionFields = { ebsEncryptionByDefault: { type: 'boolean' }, ebsDefaultKmsKeyId: kmsKey };
+
+/** The section's collections: records in the world's short format, checked by their fields' schemas. */
+export const ec2Collections = {
+  vpcs: collection<WorldVpc>({
+    id: 'id',
+    closed: true,
+    required: ['cidr'],
+    notFound: notFound('InvalidVpcID.NotFound', 'vpc ID'),
+    fields: { id: id('vpc'), cidr: cidr4, ipv6Cidr: cidr6, default: { type: 'boolean' }, state: { enum: ['available', 'pending'] }, tags },
+  }),
+  subnets: collection<WorldSubnet>({
+    id: 'id',
+    closed: true,
+    required: ['vpc', 'cidr'],
+    notFound: notFound('InvalidSubnetID.NotFound', 'subnet ID'),
+    fields: {
       id: id('subnet'),
       vpc: id('vpc'),
       cidr: cidr4,
@@ -332,10 +348,14 @@ export const ec2WorldSchema = object([], {
       mapPublicIpOnLaunch: { type: 'boolean' },
       defaultForAz: { type: 'boolean' },
       tags,
-    }),
-  ),
-  routeTables: list(
-    object(['id', 'vpc'], {
+    },
+  }),
+  routeTables: collection<WorldRouteTable>({
+    id: 'id',
+    closed: true,
+    required: ['vpc'],
+    notFound: notFound('InvalidRouteTableID.NotFound', 'route table ID'),
+    fields: {
       id: id('rtb'),
       vpc: id('vpc'),
       main: { type: 'boolean' },
@@ -348,11 +368,20 @@ export const ec2WorldSchema = object([], {
         }),
       ),
       tags,
-    }),
-  ),
-  internetGateways: list(object(['id'], { id: id('igw'), vpc: id('vpc'), tags })),
-  natGateways: list(
-    object(['id', 'subnet'], {
+    },
+  }),
+  internetGateways: collection<WorldInternetGateway>({
+    id: 'id',
+    closed: true,
+    notFound: notFound('InvalidInternetGatewayID.NotFound', 'internet gateway ID'),
+    fields: { id: id('igw'), vpc: id('vpc'), tags },
+  }),
+  natGateways: collection<WorldNatGateway>({
+    id: 'id',
+    closed: true,
+    required: ['subnet'],
+    notFound: notFound('NatGatewayNotFound', 'NAT gateway'),
+    fields: {
       id: id('nat'),
       subnet: id('subnet'),
       eip: id('eipalloc'),
@@ -362,19 +391,26 @@ export const ec2WorldSchema = object([], {
       state: { enum: ['pending', 'failed', 'available', 'deleting', 'deleted'] },
       createdAt: dateTime,
       tags,
-    }),
-  ),
-  vpnGateways: list(
-    object(['id'], {
+    },
+  }),
+  vpnGateways: collection<WorldVpnGateway>({
+    id: 'id',
+    closed: true,
+    notFound: notFound('InvalidVpnGatewayID.NotFound', 'VPN gateway ID'),
+    fields: {
       id: id('vgw'),
       vpc: id('vpc'),
       asn: { type: 'integer', minimum: 1 },
       state: { enum: ['pending', 'available', 'deleting', 'deleted'] },
       tags,
-    }),
-  ),
-  securityGroups: list(
-    object(['id', 'name', 'vpc'], {
+    },
+  }),
+  securityGroups: collection<WorldSecurityGroup>({
+    id: 'id',
+    closed: true,
+    required: ['name', 'vpc'],
+    notFound: notFound('InvalidGroup.NotFound', 'security group'),
+    fields: {
       id: id('sg'),
       name: { type: 'string', minLength: 1, maxLength: 255 },
       description: { type: 'string' },
@@ -382,10 +418,14 @@ export const ec2WorldSchema = object([], {
       ingress: list(securityGroupRule),
       egress: list(securityGroupRule),
       tags,
-    }),
-  ),
-  networkAcls: list(
-    object(['id', 'vpc'], {
+    },
+  }),
+  networkAcls: collection<WorldNetworkAcl>({
+    id: 'id',
+    closed: true,
+    required: ['vpc'],
+    notFound: notFound('InvalidNetworkAclID.NotFound', 'network ACL ID'),
+    fields: {
       id: id('acl'),
       vpc: id('vpc'),
       default: { type: 'boolean' },
@@ -403,10 +443,14 @@ export const ec2WorldSchema = object([], {
         }),
       ),
       tags,
-    }),
-  ),
-  networkInterfaces: list(
-    object(['id', 'subnet'], {
+    },
+  }),
+  networkInterfaces: collection<WorldNetworkInterface>({
+    id: 'id',
+    closed: true,
+    required: ['subnet'],
+    notFound: notFound('InvalidNetworkInterfaceID.NotFound', 'network interface ID'),
+    fields: {
       id: id('eni'),
       subnet: id('subnet'),
       privateIp: ipv4,
@@ -416,13 +460,21 @@ export const ec2WorldSchema = object([], {
       instance: id('i'),
       deviceIndex: { type: 'integer', minimum: 1 },
       tags,
-    }),
-  ),
-  elasticIps: list(
-    object(['allocationId', 'publicIp'], { allocationId: id('eipalloc'), publicIp: ipv4, instance: id('i'), networkInterface: id('eni'), tags }),
-  ),
-  instances: list(
-    object(['id', 'subnet'], {
+    },
+  }),
+  elasticIps: collection<WorldElasticIp>({
+    id: 'allocationId',
+    closed: true,
+    required: ['publicIp'],
+    notFound: notFound('InvalidAllocationID.NotFound', 'allocation ID'),
+    fields: { allocationId: id('eipalloc'), publicIp: ipv4, instance: id('i'), networkInterface: id('eni'), tags },
+  }),
+  instances: collection<WorldInstance>({
+    id: 'id',
+    closed: true,
+    required: ['subnet'],
+    notFound: notFound('InvalidInstanceID.NotFound', 'instance ID'),
+    fields: {
       id: id('i'),
       type: { type: 'string', pattern: '^[a-z][a-z0-9-]*\\.[a-z0-9]+$' },
       state: { enum: ['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'] },
@@ -440,10 +492,13 @@ export const ec2WorldSchema = object([], {
       launchTime: dateTime,
       platform: { enum: ['linux', 'windows'] },
       tags,
-    }),
-  ),
-  volumes: list(
-    object(['id'], {
+    },
+  }),
+  volumes: collection<WorldVolume>({
+    id: 'id',
+    closed: true,
+    notFound: notFound('InvalidVolume.NotFound', 'volume'),
+    fields: {
       id: id('vol'),
       size: { type: 'integer', minimum: 1, maximum: 65536 },
       type: { enum: ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'] },
@@ -458,10 +513,13 @@ export const ec2WorldSchema = object([], {
       createdAt: dateTime,
       iops: { type: 'integer', minimum: 100 },
       tags,
-    }),
-  ),
-  snapshots: list(
-    object(['id'], {
+    },
+  }),
+  snapshots: collection<WorldSnapshot>({
+    id: 'id',
+    closed: true,
+    notFound: notFound('InvalidSnapshot.NotFound', 'snapshot'),
+    fields: {
       id: id('snap'),
       volume: id('vol'),
       size: { type: 'integer', minimum: 1 },
@@ -473,10 +531,14 @@ export const ec2WorldSchema = object([], {
       createdAt: dateTime,
       state: { enum: ['pending', 'completed', 'error'] },
       tags,
-    }),
-  ),
-  images: list(
-    object(['id', 'name'], {
+    },
+  }),
+  images: collection<WorldImage>({
+    id: 'id',
+    closed: true,
+    required: ['name'],
+    notFound: notFound('InvalidAMIID.NotFound', 'image id'),
+    fields: {
       id: id('ami'),
       name: { type: 'string', pattern: "^[\\w ()\\[\\]./'@-]{3,128}$" },
       snapshot: id('snap'),
@@ -487,29 +549,40 @@ export const ec2WorldSchema = object([], {
       description: { type: 'string' },
       createdAt: dateTime,
       tags,
-    }),
-  ),
-  keyPairs: list(
-    object(['name'], {
+    },
+  }),
+  keyPairs: collection<WorldKeyPair>({
+    id: 'name',
+    closed: true,
+    notFound: notFound('InvalidKeyPair.NotFound', 'key pair'),
+    fields: {
       name: { type: 'string', minLength: 1, maxLength: 255 },
       id: id('key'),
       type: { enum: ['rsa', 'ed25519'] },
       fingerprint: { type: 'string' },
       createdAt: dateTime,
       tags,
-    }),
-  ),
-  peeringConnections: list(
-    object(['id', 'requesterVpc', 'accepter'], {
+    },
+  }),
+  peeringConnections: collection<WorldPeeringConnection>({
+    id: 'id',
+    closed: true,
+    required: ['requesterVpc', 'accepter'],
+    notFound: notFound('InvalidVpcPeeringConnectionID.NotFound', 'vpc peering connection ID'),
+    fields: {
       id: id('pcx'),
       requesterVpc: id('vpc'),
       accepter: object(['vpc'], { vpc: id('vpc'), account: accountId, region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' }, cidr: cidr4 }),
       status: { enum: ['initiating-request', 'pending-acceptance', 'active', 'deleted', 'rejected', 'failed', 'expired', 'provisioning', 'deleting'] },
       tags,
-    }),
-  ),
-  flowLogs: list(
-    object(['id', 'resource', 'destination'], {
+    },
+  }),
+  flowLogs: collection<WorldFlowLog>({
+    id: 'id',
+    closed: true,
+    required: ['resource', 'destination'],
+    notFound: notFound('InvalidFlowLogId.NotFound', 'flow log ID'),
+    fields: {
       id: id('fl'),
       resource: { type: 'string', pattern: '^(vpc|subnet|eni)-[0-9a-f]{8,17}$' },
       destinationType: { enum: ['s3', 'cloud-watch-logs', 'kinesis-data-firehose'] },
@@ -518,6 +591,6 @@ export const ec2WorldSchema = object([], {
       status: { enum: ['ACTIVE'] },
       createdAt: dateTime,
       tags,
-    }),
-  ),
-});
+    },
+  }),
+};

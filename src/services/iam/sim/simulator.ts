@@ -43,8 +43,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { ServiceException } from '@smithy/smithy-client';
 import { encodePolicyDocument, policyDocumentSchema, type PolicyDocument } from '../../../policy/document';
-import { pageOf } from '../../../sim/paginate';
-import { defineHandler, type GenerateInput, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../../sim/types';
+import { collection, custom, defineSimulatedService, list } from '../../../sim/service-kit';
+import type { GenerateInput, SimCallContext, World, WorldAccount } from '../../../sim/types';
 import { AWS_MANAGED_POLICIES, awsManagedPolicyArn, findAwsManagedPolicy, type AwsManagedPolicy } from './aws-managed-policies';
 import { CREDENTIAL_REPORT_COLUMNS, ROOT_ACCOUNT_USER } from '../credential-report';
 
@@ -230,131 +230,119 @@ const PRINCIPAL = {
   inlinePolicies: INLINE_POLICIES,
 };
 
-export const iamWorldSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    alias: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{1,61})[a-z0-9]$' },
-    root: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        mfa: { enum: [true, false, 'virtual', 'hardware'] },
-        accessKeys: ACCESS_KEYS,
-        passwordLastUsedAt: DATE,
-        passwordLastUsedDaysAgo: DAYS,
-        createdAt: DATE,
-      },
-    },
-    credentialReportAgeHours: { type: 'number', minimum: 0 },
-    passwordPolicy: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        minLength: { type: 'integer', minimum: 6, maximum: 128 },
-        requireSymbols: { type: 'boolean' },
-        requireNumbers: { type: 'boolean' },
-        requireUppercase: { type: 'boolean' },
-        requireLowercase: { type: 'boolean' },
-        allowUsersToChangePassword: { type: 'boolean' },
-        maxAgeDays: { type: 'integer', minimum: 1, maximum: 1095 },
-        reusePrevention: { type: 'integer', minimum: 1, maximum: 24 },
-        hardExpiry: { type: 'boolean' },
-      },
-    },
-    users: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name'],
-        properties: {
-          ...PRINCIPAL,
-          tags: TAGS,
-          password: { type: 'boolean' },
-          passwordLastUsedAt: DATE,
-          passwordLastUsedDaysAgo: DAYS,
-          passwordLastChangedDaysAgo: DAYS,
-          groups: { type: 'array', maxItems: 10, items: NAME(128) },
-          accessKeys: ACCESS_KEYS,
-          mfaDevices: {
-            type: 'array',
-            maxItems: 8,
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              properties: {
-                type: { enum: ['virtual', 'hardware', 'fido'] },
-                name: NAME(64),
-                serial: { type: 'string', pattern: '^[\\w+=/:,.@-]{9,256}$' },
-                enabledAt: DATE,
-                enabledDaysAgo: DAYS,
-              },
-            },
+/** A user, group or role name IAM does not have (HTTP 404). */
+const noSuchEntity = (kind: string) => ({ error: 'NoSuchEntityException', message: (name: string) => `The ${kind} with name ${name} cannot be found.` });
+
+/** The section's collections (by `name`, in the world's short format) and its other fields. */
+const collections = {
+  users: collection<WorldIamUser>({
+    id: 'name',
+    closed: true,
+    notFound: noSuchEntity('user'),
+    fields: {
+      ...PRINCIPAL,
+      tags: TAGS,
+      password: { type: 'boolean' },
+      passwordLastUsedAt: DATE,
+      passwordLastUsedDaysAgo: DAYS,
+      passwordLastChangedDaysAgo: DAYS,
+      groups: { type: 'array', maxItems: 10, items: NAME(128) },
+      accessKeys: ACCESS_KEYS,
+      mfaDevices: {
+        type: 'array',
+        maxItems: 8,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            type: { enum: ['virtual', 'hardware', 'fido'] },
+            name: NAME(64),
+            serial: { type: 'string', pattern: '^[\\w+=/:,.@-]{9,256}$' },
+            enabledAt: DATE,
+            enabledDaysAgo: DAYS,
           },
-          permissionsBoundary: POLICY_REFERENCE,
         },
       },
+      permissionsBoundary: POLICY_REFERENCE,
     },
-    groups: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['name'], properties: { ...PRINCIPAL, name: NAME(128) } },
+  }),
+  groups: collection<WorldIamGroup>({ id: 'name', closed: true, notFound: noSuchEntity('group'), fields: { ...PRINCIPAL, name: NAME(128) } }),
+  roles: collection<WorldIamRole>({
+    id: 'name',
+    closed: true,
+    required: ['trust'],
+    notFound: noSuchEntity('role'),
+    fields: {
+      ...PRINCIPAL,
+      description: { type: 'string', maxLength: 1000 },
+      trust: DOCUMENT,
+      instanceProfile: { type: ['boolean', 'string'] },
+      maxSessionDuration: { type: 'integer', minimum: 3600, maximum: 43200 },
+      lastUsedAt: DATE,
+      lastUsedDaysAgo: DAYS,
+      lastUsedRegion: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
+      tags: TAGS,
+      permissionsBoundary: POLICY_REFERENCE,
     },
-    roles: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'trust'],
-        properties: {
-          ...PRINCIPAL,
-          description: { type: 'string', maxLength: 1000 },
-          trust: DOCUMENT,
-          instanceProfile: { type: ['boolean', 'string'] },
-          maxSessionDuration: { type: 'integer', minimum: 3600, maximum: 43200 },
-          lastUsedAt: DATE,
-          lastUsedDaysAgo: DAYS,
-          lastUsedRegion: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
-          tags: TAGS,
-          permissionsBoundary: POLICY_REFERENCE,
-        },
-      },
+  }),
+  policies: collection<WorldIamPolicy>({
+    id: 'name',
+    closed: true,
+    required: ['document'],
+    notFound: noSuchEntity('policy'),
+    fields: {
+      name: NAME(128),
+      path: PATH,
+      description: { type: 'string', maxLength: 1000 },
+      createdAt: DATE,
+      createdDaysAgo: DAYS,
+      updatedDaysAgo: DAYS,
+      document: DOCUMENT,
+      previousVersions: { type: 'array', maxItems: 4, items: DOCUMENT },
     },
-    policies: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'document'],
-        properties: {
-          name: NAME(128),
-          path: PATH,
-          description: { type: 'string', maxLength: 1000 },
-          createdAt: DATE,
-          createdDaysAgo: DAYS,
-          updatedDaysAgo: DAYS,
-          document: DOCUMENT,
-          previousVersions: { type: 'array', maxItems: 4, items: DOCUMENT },
-        },
-      },
+  }),
+  serverCertificates: collection<WorldIamServerCertificate>({
+    id: 'name',
+    closed: true,
+    required: ['expiresAt'],
+    notFound: noSuchEntity('server certificate'),
+    fields: { name: NAME(128), path: { type: 'string', pattern: '^/([\\w+=,.@-]+/)*$' }, uploadedAt: DATE, expiresAt: DATE },
+  }),
+  samlProviders: collection<WorldIamSamlProvider>({
+    id: 'name',
+    closed: true,
+    notFound: noSuchEntity('SAML provider'),
+    fields: { name: NAME(128), createdAt: DATE, createdDaysAgo: DAYS, validUntil: DATE },
+  }),
+};
+
+const sectionFields = {
+  alias: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{1,61})[a-z0-9]$' },
+  root: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      mfa: { enum: [true, false, 'virtual', 'hardware'] },
+      accessKeys: ACCESS_KEYS,
+      passwordLastUsedAt: DATE,
+      passwordLastUsedDaysAgo: DAYS,
+      createdAt: DATE,
     },
-    serverCertificates: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'expiresAt'],
-        properties: { name: NAME(128), path: { type: 'string', pattern: '^/([\\w+=,.@-]+/)*$' }, uploadedAt: DATE, expiresAt: DATE },
-      },
-    },
-    samlProviders: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name'],
-        properties: { name: NAME(128), createdAt: DATE, createdDaysAgo: DAYS, validUntil: DATE },
-      },
+  },
+  credentialReportAgeHours: { type: 'number', minimum: 0 },
+  passwordPolicy: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      minLength: { type: 'integer', minimum: 6, maximum: 128 },
+      requireSymbols: { type: 'boolean' },
+      requireNumbers: { type: 'boolean' },
+      requireUppercase: { type: 'boolean' },
+      requireLowercase: { type: 'boolean' },
+      allowUsersToChangePassword: { type: 'boolean' },
+      maxAgeDays: { type: 'integer', minimum: 1, maximum: 1095 },
+      reusePrevention: { type: 'integer', minimum: 1, maximum: 24 },
+      hardExpiry: { type: 'boolean' },
     },
   },
 };
@@ -886,53 +874,117 @@ type AuthorizationItem =
   | { kind: 'role'; value: ResolvedRole }
   | { kind: 'policy'; value: ResolvedPolicy };
 
-export const iamSimulator: ServiceSimulator = {
+/** Virtual MFA devices of the root user and the users, all assigned. */
+function virtualMfaDevices(iam: IamModel): VirtualMFADevice[] {
+  const devices: VirtualMFADevice[] = [];
+  if (iam.rootMfa === 'virtual') {
+    devices.push({
+      SerialNumber: `arn:aws:iam::${iam.accountId}:mfa/root-account-mfa-device`,
+      User: { Path: '', UserName: '', UserId: iam.accountId, Arn: `arn:aws:iam::${iam.accountId}:root`, CreateDate: iam.rootCreated },
+      EnableDate: iam.rootCreated,
+    });
+  }
+  for (const user of iam.users) {
+    for (const device of user.mfa.filter((d) => d.type === 'virtual')) {
+      devices.push({
+        SerialNumber: device.serial,
+        User: { Path: user.path, UserName: user.world.name, UserId: user.id, Arn: user.arn, CreateDate: user.created },
+        EnableDate: device.enabled,
+      });
+    }
+  }
+  return devices;
+}
+
+/** GetAccountSummary's counts and IAM's default quotas. */
+function accountSummary(iam: IamModel, section: WorldIam): Partial<Record<SummaryKeyType, number>> {
+  const mfaDevices = iam.users.reduce((sum, user) => sum + user.mfa.length, 0) + (iam.rootMfa ? 1 : 0);
+  return {
+    Users: iam.users.length,
+    UsersQuota: 5000,
+    Groups: iam.groups.length,
+    GroupsQuota: 300,
+    Roles: iam.roles.length,
+    RolesQuota: 1000,
+    Policies: iam.policies.filter((p) => !p.awsManaged).length,
+    PoliciesQuota: 1500,
+    InstanceProfiles: iam.roles.filter((r) => r.instanceProfile).length,
+    InstanceProfilesQuota: 1000,
+    Providers: section.samlProviders?.length ?? 0,
+    MFADevices: mfaDevices,
+    MFADevicesInUse: mfaDevices,
+    AccountMFAEnabled: iam.rootMfa ? 1 : 0,
+    AccountAccessKeysPresent: iam.rootKeys.length ? 1 : 0,
+    AccountSigningCertificatesPresent: 0,
+    ServerCertificates: section.serverCertificates?.length ?? 0,
+    ServerCertificatesQuota: 20,
+    AttachedPoliciesPerUserQuota: 10,
+    AttachedPoliciesPerGroupQuota: 10,
+    AttachedPoliciesPerRoleQuota: 10,
+    PolicySizeQuota: 6144,
+    UserPolicySizeQuota: 2048,
+    GroupPolicySizeQuota: 5120,
+    AssumeRolePolicySizeQuota: 2048,
+    VersionsPerPolicyQuota: 5,
+    AccessKeysPerUserQuota: 2,
+    SigningCertificatesPerUserQuota: 2,
+    GroupsPerUserQuota: 10,
+    PolicyVersionsInUse: iam.policies.reduce((sum, p) => sum + (p.attachments > 0 ? 1 : 0), 0),
+    PolicyVersionsInUseQuota: 10000,
+    GlobalEndpointTokenVersion: 1,
+  };
+}
+
+/** IAM's marker paging: `Marker` in and out, `IsTruncated`, at most `MaxItems` (AWS: 1,000). */
+const MARKER = { token: 'Marker', maxResults: 'MaxItems', awsMax: 1000, truncated: 'IsTruncated' } as const;
+
+export const iamSimulator = defineSimulatedService({
   service: 'iam',
   clientName: 'IAMClient',
   scope: 'global',
-  schema: iamWorldSchema,
-  accessDeniedName: 'AccessDenied',
-  throttlingName: 'Throttling',
+  collections,
+  sectionFields,
+  errors: { accessDenied: 'AccessDenied', throttling: 'Throttling', invalidToken: 'InvalidNextToken' },
   // IAM publishes no per-second quota; its limits are account-wide. A moderate bucket per action.
-  bucket: () => ({ capacity: 100, refillPerSecond: 40 }),
-  handlers: {
-    GetAccountAuthorizationDetailsCommand: defineHandler<GetAccountAuthorizationDetailsCommandInput, GetAccountAuthorizationDetailsCommandOutput>(
-      (input, context) => {
-        const iam = model(context);
-        const filter = new Set<string>(input.Filter?.length ? input.Filter : ALL_TYPES);
-        const items: AuthorizationItem[] = [
-          ...(filter.has('User') ? iam.users.map((value) => ({ kind: 'user' as const, value })) : []),
-          ...(filter.has('Group') ? iam.groups.map((value) => ({ kind: 'group' as const, value })) : []),
-          ...(filter.has('Role') ? iam.roles.map((value) => ({ kind: 'role' as const, value })) : []),
-          ...iam.policies
-            .filter((policy) => filter.has(policy.awsManaged ? 'AWSManagedPolicy' : 'LocalManagedPolicy'))
-            .map((value) => ({ kind: 'policy' as const, value })),
-        ];
-        const page = pageOf(items, input.Marker, context.pageSize(input.MaxItems, 1000));
-        const out: Omit<GetAccountAuthorizationDetailsCommandOutput, '$metadata'> = {
-          UserDetailList: [],
-          GroupDetailList: [],
-          RoleDetailList: [],
-          Policies: [],
-          IsTruncated: page.nextToken !== undefined,
-          Marker: page.nextToken,
-        };
-        for (const item of page.items) {
-          if (item.kind === 'user') out.UserDetailList?.push(userDetail(item.value, iam));
-          else if (item.kind === 'group') out.GroupDetailList?.push(groupDetail(item.value, iam));
-          else if (item.kind === 'role') out.RoleDetailList?.push(roleDetail(item.value, iam));
-          else out.Policies?.push(policyDetail(item.value));
-        }
-        return out;
-      },
-    ),
-    ListRolesCommand: defineHandler<ListRolesCommandInput, ListRolesCommandOutput>((input, context) => {
-      const prefix = input.PathPrefix ?? '/';
-      const roles = model(context).roles.filter((role) => role.path.startsWith(prefix));
-      const page = pageOf(roles, input.Marker, context.pageSize(input.MaxItems, 1000));
-      return { Roles: page.items.map(roleOf), IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
+  bucket: { capacity: 100, refillPerSecond: 40 },
+  operations: {
+    GetAccountAuthorizationDetails: custom<GetAccountAuthorizationDetailsCommandInput, GetAccountAuthorizationDetailsCommandOutput>((input, context, kit) => {
+      const iam = model(context);
+      const filter = new Set<string>(input.Filter?.length ? input.Filter : ALL_TYPES);
+      const items: AuthorizationItem[] = [
+        ...(filter.has('User') ? iam.users.map((value) => ({ kind: 'user' as const, value })) : []),
+        ...(filter.has('Group') ? iam.groups.map((value) => ({ kind: 'group' as const, value })) : []),
+        ...(filter.has('Role') ? iam.roles.map((value) => ({ kind: 'role' as const, value })) : []),
+        ...iam.policies
+          .filter((policy) => filter.has(policy.awsManaged ? 'AWSManagedPolicy' : 'LocalManagedPolicy'))
+          .map((value) => ({ kind: 'policy' as const, value })),
+      ];
+      const page = kit.page(items, input.Marker, context.pageSize(input.MaxItems, 1000));
+      const out: Omit<GetAccountAuthorizationDetailsCommandOutput, '$metadata'> = {
+        UserDetailList: [],
+        GroupDetailList: [],
+        RoleDetailList: [],
+        Policies: [],
+        IsTruncated: page.nextToken !== undefined,
+        Marker: page.nextToken,
+      };
+      for (const item of page.items) {
+        if (item.kind === 'user') out.UserDetailList?.push(userDetail(item.value, iam));
+        else if (item.kind === 'group') out.GroupDetailList?.push(groupDetail(item.value, iam));
+        else if (item.kind === 'role') out.RoleDetailList?.push(roleDetail(item.value, iam));
+        else out.Policies?.push(policyDetail(item.value));
+      }
+      return out;
     }),
-    GenerateCredentialReportCommand: defineHandler<GenerateCredentialReportCommandInput, GenerateCredentialReportCommandOutput>((_input, context) => {
+    ListRoles: list<ListRolesCommandInput, ListRolesCommandOutput>('roles', {
+      items: 'Roles',
+      ...MARKER,
+      source: (_records, input, context) =>
+        model(context)
+          .roles.filter((role) => role.path.startsWith(input.PathPrefix ?? '/'))
+          .map(roleOf),
+    }),
+    GenerateCredentialReport: custom<GenerateCredentialReportCommandInput, GenerateCredentialReportCommandOutput>((_input, context) => {
       const states = reportState(context);
       const current = states.get(context.account.id);
       // AWS starts a new report when none exists or the last one is older than 4 hours.
@@ -943,7 +995,7 @@ export const iamSimulator: ServiceSimulator = {
       if (current.state === 'STARTED') states.set(context.account.id, { state: 'COMPLETE', generatedAt: new Date(context.now()) });
       return { State: 'COMPLETE' };
     }),
-    GetCredentialReportCommand: defineHandler<GetCredentialReportCommandInput, GetCredentialReportCommandOutput>((_input, context) => {
+    GetCredentialReport: custom<GetCredentialReportCommandInput, GetCredentialReportCommandOutput>((_input, context) => {
       const current = reportState(context).get(context.account.id);
       if (!current) {
         throw new CredentialReportNotPresentException({
@@ -963,20 +1015,16 @@ export const iamSimulator: ServiceSimulator = {
       const csv = credentialReportCsv(model(context), sectionOf(context).passwordPolicy);
       return { Content: new Uint8Array(Buffer.from(csv, 'utf8')), ReportFormat: 'text/csv', GeneratedTime: current.generatedAt };
     }),
-    ListAccessKeysCommand: defineHandler<ListAccessKeysCommandInput, ListAccessKeysCommandOutput>((input, context) => {
-      const user = findUser(context, input.UserName);
-      const keys: AccessKeyMetadata[] = user.keys.map((key) => ({
-        UserName: user.world.name,
-        AccessKeyId: key.id,
-        Status: key.status,
-        CreateDate: key.created,
-      }));
-      const page = pageOf(keys, input.Marker, context.pageSize(input.MaxItems, 1000));
-      return { AccessKeyMetadata: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
+    ListAccessKeys: list<ListAccessKeysCommandInput, ListAccessKeysCommandOutput>('users', {
+      items: 'AccessKeyMetadata',
+      ...MARKER,
+      source: (_records, input, context) => {
+        const user = findUser(context, input.UserName);
+        return user.keys.map((key): AccessKeyMetadata => ({ UserName: user.world.name, AccessKeyId: key.id, Status: key.status, CreateDate: key.created }));
+      },
     }),
-    GetAccessKeyLastUsedCommand: defineHandler<GetAccessKeyLastUsedCommandInput, GetAccessKeyLastUsedCommandOutput>((input, context) => {
-      const iam = model(context);
-      for (const user of iam.users) {
+    GetAccessKeyLastUsed: custom<GetAccessKeyLastUsedCommandInput, GetAccessKeyLastUsedCommandOutput>((input, context) => {
+      for (const user of model(context).users) {
         const key = user.keys.find((k) => k.id === input.AccessKeyId);
         if (!key) continue;
         return {
@@ -988,35 +1036,17 @@ export const iamSimulator: ServiceSimulator = {
       }
       return context.notFound('NoSuchEntityException', `The Access Key with id ${input.AccessKeyId} cannot be found.`);
     }),
-    ListMFADevicesCommand: defineHandler<ListMFADevicesCommandInput, ListMFADevicesCommandOutput>((input, context) => {
-      const page = pageOf(mfaDevicesOf(findUser(context, input.UserName)), input.Marker, context.pageSize(input.MaxItems, 1000));
-      return { MFADevices: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
+    ListMFADevices: list<ListMFADevicesCommandInput, ListMFADevicesCommandOutput>('users', {
+      items: 'MFADevices',
+      ...MARKER,
+      source: (_records, input, context) => mfaDevicesOf(findUser(context, input.UserName)),
     }),
-    ListVirtualMFADevicesCommand: defineHandler<ListVirtualMFADevicesCommandInput, ListVirtualMFADevicesCommandOutput>((input, context) => {
-      const iam = model(context);
-      const devices: VirtualMFADevice[] = [];
-      if (input.AssignmentStatus !== 'Unassigned') {
-        if (iam.rootMfa === 'virtual') {
-          devices.push({
-            SerialNumber: `arn:aws:iam::${iam.accountId}:mfa/root-account-mfa-device`,
-            User: { Path: '', UserName: '', UserId: iam.accountId, Arn: `arn:aws:iam::${iam.accountId}:root`, CreateDate: iam.rootCreated },
-            EnableDate: iam.rootCreated,
-          });
-        }
-        for (const user of iam.users) {
-          for (const device of user.mfa.filter((d) => d.type === 'virtual')) {
-            devices.push({
-              SerialNumber: device.serial,
-              User: { Path: user.path, UserName: user.world.name, UserId: user.id, Arn: user.arn, CreateDate: user.created },
-              EnableDate: device.enabled,
-            });
-          }
-        }
-      }
-      const page = pageOf(devices, input.Marker, context.pageSize(input.MaxItems, 1000));
-      return { VirtualMFADevices: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
+    ListVirtualMFADevices: list<ListVirtualMFADevicesCommandInput, ListVirtualMFADevicesCommandOutput>('users', {
+      items: 'VirtualMFADevices',
+      ...MARKER,
+      source: (_records, input, context) => (input.AssignmentStatus === 'Unassigned' ? [] : virtualMfaDevices(model(context))),
     }),
-    GetAccountPasswordPolicyCommand: defineHandler<GetAccountPasswordPolicyCommandInput, GetAccountPasswordPolicyCommandOutput>((_input, context) => {
+    GetAccountPasswordPolicy: custom<GetAccountPasswordPolicyCommandInput, GetAccountPasswordPolicyCommandOutput>((_input, context) => {
       const policy = sectionOf(context).passwordPolicy;
       if (!policy) return context.notFound('NoSuchEntityException', `The Password Policy with domain name ${context.account.id} cannot be found.`);
       return {
@@ -1034,77 +1064,47 @@ export const iamSimulator: ServiceSimulator = {
         },
       };
     }),
-    ListSAMLProvidersCommand: defineHandler<ListSAMLProvidersCommandInput, ListSAMLProvidersCommandOutput>((_input, context) => ({
-      SAMLProviderList: (sectionOf(context).samlProviders ?? []).map((provider) => {
+    ListSAMLProviders: list<ListSAMLProvidersCommandInput, ListSAMLProvidersCommandOutput, WorldIamSamlProvider>('samlProviders', {
+      items: 'SAMLProviderList',
+      token: false,
+      item: (_view, provider, context) => {
         const created = dateOf(provider.createdAt, provider.createdDaysAgo, DEFAULT_CREATED) as Date;
         return {
           Arn: `arn:aws:iam::${context.account.id}:saml-provider/${provider.name}`,
           CreateDate: created,
           ValidUntil: provider.validUntil ? new Date(provider.validUntil) : new Date(created.getTime() + 100 * 365 * DAY_MS),
         };
-      }),
+      },
+    }),
+    ListServerCertificates: list<ListServerCertificatesCommandInput, ListServerCertificatesCommandOutput, WorldIamServerCertificate>('serverCertificates', {
+      items: 'ServerCertificateMetadataList',
+      ...MARKER,
+      source: (certificates, _input, context) =>
+        certificates.map((certificate, index) => ({
+          Path: certificate.path ?? '/',
+          ServerCertificateName: certificate.name,
+          // Server certificate ids start with ASCA.
+          ServerCertificateId: `ASCA${context.account.id.slice(-4)}${String(index).padStart(13, '0')}`,
+          Arn: `arn:aws:iam::${context.account.id}:server-certificate${certificate.path ?? '/'}${certificate.name}`,
+          UploadDate: new Date(certificate.uploadedAt ?? DEFAULT_CREATED),
+          Expiration: new Date(certificate.expiresAt),
+        })),
+    }),
+    GetAccountSummary: custom<GetAccountSummaryCommandInput, GetAccountSummaryCommandOutput>((_input, context) => ({
+      SummaryMap: accountSummary(model(context), sectionOf(context)),
     })),
-    ListServerCertificatesCommand: defineHandler<ListServerCertificatesCommandInput, ListServerCertificatesCommandOutput>((input, context) => {
-      const certificates = (sectionOf(context).serverCertificates ?? []).map((certificate, index) => ({
-        Path: certificate.path ?? '/',
-        ServerCertificateName: certificate.name,
-        // Server certificate ids start with ASCA.
-        ServerCertificateId: `ASCA${context.account.id.slice(-4)}${String(index).padStart(13, '0')}`,
-        Arn: `arn:aws:iam::${context.account.id}:server-certificate${certificate.path ?? '/'}${certificate.name}`,
-        UploadDate: new Date(certificate.uploadedAt ?? DEFAULT_CREATED),
-        Expiration: new Date(certificate.expiresAt),
-      }));
-      const page = pageOf(certificates, input.Marker, context.pageSize(input.MaxItems, 1000));
-      return { ServerCertificateMetadataList: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
-    }),
-    GetAccountSummaryCommand: defineHandler<GetAccountSummaryCommandInput, GetAccountSummaryCommandOutput>((_input, context) => {
-      const iam = model(context);
-      const section = sectionOf(context);
-      const mfaDevices = iam.users.reduce((sum, user) => sum + user.mfa.length, 0) + (iam.rootMfa ? 1 : 0);
-      const summary: Partial<Record<SummaryKeyType, number>> = {
-        Users: iam.users.length,
-        UsersQuota: 5000,
-        Groups: iam.groups.length,
-        GroupsQuota: 300,
-        Roles: iam.roles.length,
-        RolesQuota: 1000,
-        Policies: iam.policies.filter((p) => !p.awsManaged).length,
-        PoliciesQuota: 1500,
-        InstanceProfiles: iam.roles.filter((r) => r.instanceProfile).length,
-        InstanceProfilesQuota: 1000,
-        Providers: section.samlProviders?.length ?? 0,
-        MFADevices: mfaDevices,
-        MFADevicesInUse: mfaDevices,
-        AccountMFAEnabled: iam.rootMfa ? 1 : 0,
-        AccountAccessKeysPresent: iam.rootKeys.length ? 1 : 0,
-        AccountSigningCertificatesPresent: 0,
-        ServerCertificates: section.serverCertificates?.length ?? 0,
-        ServerCertificatesQuota: 20,
-        AttachedPoliciesPerUserQuota: 10,
-        AttachedPoliciesPerGroupQuota: 10,
-        AttachedPoliciesPerRoleQuota: 10,
-        PolicySizeQuota: 6144,
-        UserPolicySizeQuota: 2048,
-        GroupPolicySizeQuota: 5120,
-        AssumeRolePolicySizeQuota: 2048,
-        VersionsPerPolicyQuota: 5,
-        AccessKeysPerUserQuota: 2,
-        SigningCertificatesPerUserQuota: 2,
-        GroupsPerUserQuota: 10,
-        PolicyVersionsInUse: iam.policies.reduce((sum, p) => sum + (p.attachments > 0 ? 1 : 0), 0),
-        PolicyVersionsInUseQuota: 10000,
-        GlobalEndpointTokenVersion: 1,
-      };
-      return { SummaryMap: summary };
-    }),
-    ListAccountAliasesCommand: defineHandler<ListAccountAliasesCommandInput, ListAccountAliasesCommandOutput>((input, context) => {
-      const alias = sectionOf(context).alias;
-      const page = pageOf(alias ? [alias] : [], input.Marker, context.pageSize(input.MaxItems, 100));
-      return { AccountAliases: page.items, IsTruncated: page.nextToken !== undefined, Marker: page.nextToken };
+    ListAccountAliases: list<ListAccountAliasesCommandInput, ListAccountAliasesCommandOutput>('users', {
+      items: 'AccountAliases',
+      ...MARKER,
+      awsMax: 100,
+      source: (_records, _input, context) => {
+        const alias = sectionOf(context).alias;
+        return alias ? [alias] : [];
+      },
     }),
   },
   generate: generateIam,
-};
+});
 
 // ---------------------------------------------------------------------------------------------
 // Generated (benchmark) worlds

@@ -35,8 +35,8 @@ import type {
 } from '@aws-sdk/client-s3';
 import { ServiceException } from '@smithy/smithy-client';
 import { policyDocumentSchema, type PolicyDocument, type PolicyStatement } from '../../../policy/document';
-import { pageOf } from '../../../sim/paginate';
-import { defineHandler, type ServiceSimulator, type SimCallContext, type World, type WorldAccount } from '../../../sim/types';
+import { collection, custom, defineSimulatedService, get, list } from '../../../sim/service-kit';
+import type { SimCallContext, World, WorldAccount } from '../../../sim/types';
 import { ALL_USERS_URI, AUTHENTICATED_USERS_URI, LOG_DELIVERY_URI, s3BucketArn } from '../converters';
 import { analyzeBucketPolicy } from '../policy';
 
@@ -112,132 +112,119 @@ export interface WorldS3 {
 
 const BUCKET_NAME = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 
-export const s3WorldSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    buckets: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name'],
-        properties: {
-          name: { type: 'string', pattern: BUCKET_NAME },
-          createdAt: { type: 'string', format: 'date-time' },
-          encryption: { enum: ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'] },
-          kmsKeyId: { type: 'string', minLength: 1 },
-          bucketKey: { type: 'boolean' },
-          versioning: { enum: ['Enabled', 'Suspended'] },
-          mfaDelete: { type: 'boolean' },
-          logging: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['targetBucket'],
-            properties: { targetBucket: { type: 'string', pattern: BUCKET_NAME }, targetPrefix: { type: 'string' } },
+/** The fields of a bucket in the world file (checked when the world is loaded). */
+const bucketFields = {
+  name: { type: 'string', pattern: BUCKET_NAME },
+  createdAt: { type: 'string', format: 'date-time' },
+  encryption: { enum: ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'] },
+  kmsKeyId: { type: 'string', minLength: 1 },
+  bucketKey: { type: 'boolean' },
+  versioning: { enum: ['Enabled', 'Suspended'] },
+  mfaDelete: { type: 'boolean' },
+  logging: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['targetBucket'],
+    properties: { targetBucket: { type: 'string', pattern: BUCKET_NAME }, targetPrefix: { type: 'string' } },
+  },
+  replication: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['rules'],
+    properties: {
+      role: { type: 'string', pattern: '^arn:aws:iam::\\d{12}:role/' },
+      rules: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['destination'],
+          properties: {
+            id: { type: 'string' },
+            destination: { type: 'string', pattern: `(${BUCKET_NAME.slice(1, -1)}|^arn:aws:s3:::[a-z0-9.-]+)$` },
+            account: { type: 'string', pattern: '^\\d{12}$' },
+            storageClass: { type: 'string' },
+            status: { enum: ['Enabled', 'Disabled'] },
+            prefix: { type: 'string' },
+            replicaKmsKeyId: { type: 'string' },
           },
-          replication: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['rules'],
-            properties: {
-              role: { type: 'string', pattern: '^arn:aws:iam::\\d{12}:role/' },
-              rules: {
-                type: 'array',
-                minItems: 1,
-                items: {
-                  type: 'object',
-                  additionalProperties: false,
-                  required: ['destination'],
-                  properties: {
-                    id: { type: 'string' },
-                    destination: { type: 'string', pattern: `(${BUCKET_NAME.slice(1, -1)}|^arn:aws:s3:::[a-z0-9.-]+)$` },
-                    account: { type: 'string', pattern: '^\\d{12}$' },
-                    storageClass: { type: 'string' },
-                    status: { enum: ['Enabled', 'Disabled'] },
-                    prefix: { type: 'string' },
-                    replicaKmsKeyId: { type: 'string' },
-                  },
-                },
-              },
-            },
-          },
-          publicAccessBlock: {
-            anyOf: [
-              { type: 'boolean' },
-              {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                  blockPublicAcls: { type: 'boolean' },
-                  ignorePublicAcls: { type: 'boolean' },
-                  blockPublicPolicy: { type: 'boolean' },
-                  restrictPublicBuckets: { type: 'boolean' },
-                },
-              },
-            ],
-          },
-          policy: policyDocumentSchema(),
-          acl: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['grantee', 'permission'],
-              properties: {
-                grantee: { anyOf: [{ enum: ['AllUsers', 'AuthenticatedUsers', 'LogDelivery'] }, { type: 'string', pattern: '^[0-9a-f]{64}$' }] },
-                permission: { enum: ['FULL_CONTROL', 'READ', 'WRITE', 'READ_ACP', 'WRITE_ACP'] },
-              },
-            },
-          },
-          objectLock: {
-            anyOf: [
-              { type: 'boolean' },
-              {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                  mode: { enum: ['GOVERNANCE', 'COMPLIANCE'] },
-                  days: { type: 'integer', minimum: 1 },
-                  years: { type: 'integer', minimum: 1 },
-                },
-              },
-            ],
-          },
-          lifecycle: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['id'],
-              properties: {
-                id: { type: 'string', minLength: 1 },
-                status: { enum: ['Enabled', 'Disabled'] },
-                prefix: { type: 'string' },
-                expirationDays: { type: 'integer', minimum: 1 },
-                noncurrentExpirationDays: { type: 'integer', minimum: 1 },
-                transitions: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['days', 'storageClass'],
-                    properties: {
-                      days: { type: 'integer', minimum: 0 },
-                      storageClass: { enum: ['GLACIER', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'DEEP_ARCHIVE', 'GLACIER_IR'] },
-                    },
-                  },
-                },
-                abortIncompleteUploadDays: { type: 'integer', minimum: 1 },
-              },
-            },
-          },
-          tags: { type: 'object', additionalProperties: { type: 'string' } },
-          ownership: { enum: ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] },
         },
       },
     },
   },
+  publicAccessBlock: {
+    anyOf: [
+      { type: 'boolean' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          blockPublicAcls: { type: 'boolean' },
+          ignorePublicAcls: { type: 'boolean' },
+          blockPublicPolicy: { type: 'boolean' },
+          restrictPublicBuckets: { type: 'boolean' },
+        },
+      },
+    ],
+  },
+  policy: policyDocumentSchema(),
+  acl: {
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['grantee', 'permission'],
+      properties: {
+        grantee: { anyOf: [{ enum: ['AllUsers', 'AuthenticatedUsers', 'LogDelivery'] }, { type: 'string', pattern: '^[0-9a-f]{64}$' }] },
+        permission: { enum: ['FULL_CONTROL', 'READ', 'WRITE', 'READ_ACP', 'WRITE_ACP'] },
+      },
+    },
+  },
+  objectLock: {
+    anyOf: [
+      { type: 'boolean' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          mode: { enum: ['GOVERNANCE', 'COMPLIANCE'] },
+          days: { type: 'integer', minimum: 1 },
+          years: { type: 'integer', minimum: 1 },
+        },
+      },
+    ],
+  },
+  lifecycle: {
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id'],
+      properties: {
+        id: { type: 'string', minLength: 1 },
+        status: { enum: ['Enabled', 'Disabled'] },
+        prefix: { type: 'string' },
+        expirationDays: { type: 'integer', minimum: 1 },
+        noncurrentExpirationDays: { type: 'integer', minimum: 1 },
+        transitions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['days', 'storageClass'],
+            properties: {
+              days: { type: 'integer', minimum: 0 },
+              storageClass: { enum: ['GLACIER', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'DEEP_ARCHIVE', 'GLACIER_IR'] },
+            },
+          },
+        },
+        abortIncompleteUploadDays: { type: 'integer', minimum: 1 },
+      },
+    },
+  },
+  tags: { type: 'object', additionalProperties: { type: 'string' } },
+  ownership: { enum: ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] },
 };
 
 /** The account's canonical user id (64 hex characters), stable per account. */
@@ -311,9 +298,7 @@ function bucketFor(context: SimCallContext, name: string | undefined, anyRegion 
   return found;
 }
 
-function policyText(bucket: WorldS3Bucket): string | undefined {
-  return bucket.policy ? JSON.stringify(bucket.policy) : undefined;
-}
+const NO_POLICY = { error: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' };
 
 function grantOf(grant: WorldS3Grant): Grant {
   const groups: Record<string, string> = { AllUsers: ALL_USERS_URI, AuthenticatedUsers: AUTHENTICATED_USERS_URI, LogDelivery: LOG_DELIVERY_URI };
@@ -351,139 +336,145 @@ function replicationRuleOf(rule: WorldS3ReplicationRule, index: number): Replica
   };
 }
 
-export const s3Simulator: ServiceSimulator = {
+/** A bucket's configuration call: its answer, or S3's not-found error when the bucket has none. */
+const configuration = <I extends { Bucket?: string }, O>(
+  item: (bucket: WorldS3Bucket, context: SimCallContext) => Omit<O, '$metadata'> | undefined,
+  absent?: { error: string; message: string },
+) => get<I, O, WorldS3Bucket>('buckets', { id: 'Bucket' as keyof I & string, item: (_view, bucket, context) => item(bucket, context), absent });
+
+export const s3Simulator = defineSimulatedService({
   service: 's3',
   clientName: 'S3Client',
   // Buckets are declared in their region; ListBuckets (sent to any one region) gathers all regions.
   scope: 'regional',
-  schema: s3WorldSchema,
-  accessDeniedName: 'AccessDenied',
-  throttlingName: 'SlowDown',
-  // S3 publishes no quota for bucket-configuration reads; a generous bucket per action.
-  bucket: () => ({ capacity: 200, refillPerSecond: 100 }),
-  handlers: {
-    ListBucketsCommand: defineHandler<ListBucketsCommandInput, ListBucketsCommandOutput>((input, context) => {
-      const all = Object.keys(context.account.regions ?? {})
-        .flatMap((region) => bucketsOf(context.account, region).map((bucket) => ({ bucket, region })))
-        .filter(({ bucket, region }) => (!input.Prefix || bucket.name.startsWith(input.Prefix)) && (!input.BucketRegion || input.BucketRegion === region))
-        .sort((a, b) => a.bucket.name.localeCompare(b.bucket.name));
-      const page = pageOf(all, input.ContinuationToken, context.pageSize(input.MaxBuckets, 10000));
-      return {
-        Buckets: page.items.map(({ bucket, region }) => ({
-          Name: bucket.name,
-          CreationDate: new Date(bucket.createdAt ?? '2021-01-01T00:00:00Z'),
-          BucketRegion: region,
-          BucketArn: s3BucketArn(bucket.name),
-        })),
-        Owner: { ID: canonicalUserId(context.account.id) },
-        ContinuationToken: page.nextToken,
-        Prefix: input.Prefix,
-      };
+  collections: {
+    buckets: collection<WorldS3Bucket>({
+      id: 'name',
+      closed: true,
+      fields: bucketFields,
+      // The record itself: every operation shapes its own answer from it.
+      view: (bucket) => bucket,
+      find: (name, context) => bucketFor(context, name).bucket,
+      notFound: { error: 'NoSuchBucket', message: () => 'The specified bucket does not exist' },
     }),
-    GetBucketLocationCommand: defineHandler<GetBucketLocationCommandInput, GetBucketLocationCommandOutput>((input, context) => {
+  },
+  errors: { accessDenied: 'AccessDenied', throttling: 'SlowDown', invalidToken: 'InvalidNextToken' },
+  // S3 publishes no quota for bucket-configuration reads; a generous bucket per action.
+  bucket: { capacity: 200, refillPerSecond: 100 },
+  operations: {
+    ListBuckets: list<ListBucketsCommandInput, ListBucketsCommandOutput>('buckets', {
+      items: 'Buckets',
+      token: 'ContinuationToken',
+      maxResults: 'MaxBuckets',
+      awsMax: 10000,
+      source: (_records, input, context) =>
+        Object.keys(context.account.regions ?? {})
+          .flatMap((region) => bucketsOf(context.account, region).map((bucket) => ({ bucket, region })))
+          .filter(({ bucket, region }) => (!input.Prefix || bucket.name.startsWith(input.Prefix)) && (!input.BucketRegion || input.BucketRegion === region))
+          .sort((a, b) => a.bucket.name.localeCompare(b.bucket.name))
+          .map(({ bucket, region }) => ({
+            Name: bucket.name,
+            CreationDate: new Date(bucket.createdAt ?? '2021-01-01T00:00:00Z'),
+            BucketRegion: region,
+            BucketArn: s3BucketArn(bucket.name),
+          })),
+      output: (input, context) => ({ Owner: { ID: canonicalUserId(context.account.id) }, Prefix: input.Prefix }),
+    }),
+    GetBucketLocation: custom<GetBucketLocationCommandInput, GetBucketLocationCommandOutput>((input, context) => {
       const { region } = bucketFor(context, input.Bucket, true);
       // us-east-1 buckets have no location constraint.
       return { LocationConstraint: region === 'us-east-1' ? undefined : (region as GetBucketLocationCommandOutput['LocationConstraint']) };
     }),
-    GetBucketEncryptionCommand: defineHandler<GetBucketEncryptionCommandInput, GetBucketEncryptionCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      const algorithm = bucket.encryption ?? 'AES256';
-      if (algorithm === 'none') {
-        return context.notFound('ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found');
-      }
-      const kms = algorithm !== 'AES256';
-      return {
-        ServerSideEncryptionConfiguration: {
-          Rules: [
-            {
-              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm, KMSMasterKeyID: kms ? bucket.kmsKeyId : undefined },
-              BucketKeyEnabled: bucket.bucketKey ?? false,
-            },
-          ],
-        },
-      };
-    }),
-    GetBucketVersioningCommand: defineHandler<GetBucketVersioningCommandInput, GetBucketVersioningCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
+    GetBucketEncryption: configuration<GetBucketEncryptionCommandInput, GetBucketEncryptionCommandOutput>(
+      (bucket) => {
+        const algorithm = bucket.encryption ?? 'AES256';
+        if (algorithm === 'none') return undefined;
+        const kms = algorithm !== 'AES256';
+        return {
+          ServerSideEncryptionConfiguration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm, KMSMasterKeyID: kms ? bucket.kmsKeyId : undefined },
+                BucketKeyEnabled: bucket.bucketKey ?? false,
+              },
+            ],
+          },
+        };
+      },
+      { error: 'ServerSideEncryptionConfigurationNotFoundError', message: 'The server side encryption configuration was not found' },
+    ),
+    GetBucketVersioning: configuration<GetBucketVersioningCommandInput, GetBucketVersioningCommandOutput>((bucket) => {
       // Object Lock turns versioning on for good.
       const status = bucket.objectLock ? 'Enabled' : bucket.versioning;
-      if (!status) return {};
-      return { Status: status, MFADelete: bucket.mfaDelete ? 'Enabled' : 'Disabled' };
+      return status ? { Status: status, MFADelete: bucket.mfaDelete ? 'Enabled' : 'Disabled' } : {};
     }),
-    GetBucketLoggingCommand: defineHandler<GetBucketLoggingCommandInput, GetBucketLoggingCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      if (!bucket.logging) return {};
-      return { LoggingEnabled: { TargetBucket: bucket.logging.targetBucket, TargetPrefix: bucket.logging.targetPrefix ?? '' } };
-    }),
-    GetBucketReplicationCommand: defineHandler<GetBucketReplicationCommandInput, GetBucketReplicationCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      if (!bucket.replication) return context.notFound('ReplicationConfigurationNotFoundError', 'The replication configuration was not found');
-      return {
-        ReplicationConfiguration: {
-          Role: bucket.replication.role ?? `arn:aws:iam::${context.account.id}:role/service-role/s3-replication-${bucket.name}`,
-          Rules: bucket.replication.rules.map(replicationRuleOf),
+    GetBucketLogging: configuration<GetBucketLoggingCommandInput, GetBucketLoggingCommandOutput>((bucket) =>
+      bucket.logging ? { LoggingEnabled: { TargetBucket: bucket.logging.targetBucket, TargetPrefix: bucket.logging.targetPrefix ?? '' } } : {},
+    ),
+    GetBucketReplication: configuration<GetBucketReplicationCommandInput, GetBucketReplicationCommandOutput>(
+      (bucket, context) =>
+        bucket.replication && {
+          ReplicationConfiguration: {
+            Role: bucket.replication.role ?? `arn:aws:iam::${context.account.id}:role/service-role/s3-replication-${bucket.name}`,
+            Rules: bucket.replication.rules.map(replicationRuleOf),
+          },
         },
-      };
-    }),
-    GetPublicAccessBlockCommand: defineHandler<GetPublicAccessBlockCommandInput, GetPublicAccessBlockCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      const block = bucket.publicAccessBlock;
-      if (!block) return context.notFound('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found');
-      const all = block === true;
-      return {
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: all || (block.blockPublicAcls ?? false),
-          IgnorePublicAcls: all || (block.ignorePublicAcls ?? false),
-          BlockPublicPolicy: all || (block.blockPublicPolicy ?? false),
-          RestrictPublicBuckets: all || (block.restrictPublicBuckets ?? false),
-        },
-      };
-    }),
-    GetBucketPolicyCommand: defineHandler<GetBucketPolicyCommandInput, GetBucketPolicyCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      const text = policyText(bucket);
-      if (!text) return context.notFound('NoSuchBucketPolicy', 'The bucket policy does not exist');
-      return { Policy: text };
-    }),
-    GetBucketPolicyStatusCommand: defineHandler<GetBucketPolicyStatusCommandInput, GetBucketPolicyStatusCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      const text = policyText(bucket);
-      if (!text) return context.notFound('NoSuchBucketPolicy', 'The bucket policy does not exist');
-      return { PolicyStatus: { IsPublic: analyzeBucketPolicy(text, bucket.name).public } };
-    }),
-    GetBucketAclCommand: defineHandler<GetBucketAclCommandInput, GetBucketAclCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
+      { error: 'ReplicationConfigurationNotFoundError', message: 'The replication configuration was not found' },
+    ),
+    GetPublicAccessBlock: configuration<GetPublicAccessBlockCommandInput, GetPublicAccessBlockCommandOutput>(
+      ({ publicAccessBlock: block }) => {
+        if (!block) return undefined;
+        const all = block === true;
+        return {
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: all || (block.blockPublicAcls ?? false),
+            IgnorePublicAcls: all || (block.ignorePublicAcls ?? false),
+            BlockPublicPolicy: all || (block.blockPublicPolicy ?? false),
+            RestrictPublicBuckets: all || (block.restrictPublicBuckets ?? false),
+          },
+        };
+      },
+      { error: 'NoSuchPublicAccessBlockConfiguration', message: 'The public access block configuration was not found' },
+    ),
+    GetBucketPolicy: configuration<GetBucketPolicyCommandInput, GetBucketPolicyCommandOutput>(
+      (bucket) => bucket.policy && { Policy: JSON.stringify(bucket.policy) },
+      NO_POLICY,
+    ),
+    GetBucketPolicyStatus: configuration<GetBucketPolicyStatusCommandInput, GetBucketPolicyStatusCommandOutput>(
+      (bucket) => bucket.policy && { PolicyStatus: { IsPublic: analyzeBucketPolicy(JSON.stringify(bucket.policy), bucket.name).public } },
+      NO_POLICY,
+    ),
+    GetBucketAcl: configuration<GetBucketAclCommandInput, GetBucketAclCommandOutput>((bucket, context) => {
       const owner = canonicalUserId(context.account.id);
       return {
         Owner: { ID: owner },
         Grants: [{ Grantee: { Type: 'CanonicalUser', ID: owner }, Permission: 'FULL_CONTROL' }, ...(bucket.acl ?? []).map(grantOf)],
       };
     }),
-    GetObjectLockConfigurationCommand: defineHandler<GetObjectLockConfigurationCommandInput, GetObjectLockConfigurationCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      const lock = bucket.objectLock;
-      if (!lock) return context.notFound('ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket');
-      const retention = lock === true || !lock.mode ? undefined : { Mode: lock.mode, Days: lock.days, Years: lock.years };
-      return { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: retention ? { DefaultRetention: retention } : undefined } };
-    }),
-    GetBucketLifecycleConfigurationCommand: defineHandler<GetBucketLifecycleConfigurationCommandInput, GetBucketLifecycleConfigurationCommandOutput>(
-      (input, context) => {
-        const { bucket } = bucketFor(context, input.Bucket);
-        if (!bucket.lifecycle?.length) return context.notFound('NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist');
-        return { Rules: bucket.lifecycle.map(lifecycleRuleOf), TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K' };
+    GetObjectLockConfiguration: configuration<GetObjectLockConfigurationCommandInput, GetObjectLockConfigurationCommandOutput>(
+      ({ objectLock: lock }) => {
+        if (!lock) return undefined;
+        const retention = lock === true || !lock.mode ? undefined : { Mode: lock.mode, Days: lock.days, Years: lock.years };
+        return { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: retention ? { DefaultRetention: retention } : undefined } };
       },
+      { error: 'ObjectLockConfigurationNotFoundError', message: 'Object Lock configuration does not exist for this bucket' },
     ),
-    GetBucketTaggingCommand: defineHandler<GetBucketTaggingCommandInput, GetBucketTaggingCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      const tags = Object.entries(bucket.tags ?? {});
-      if (!tags.length) return context.notFound('NoSuchTagSet', 'The TagSet does not exist');
-      return { TagSet: tags.map(([Key, Value]) => ({ Key, Value })) };
-    }),
-    GetBucketOwnershipControlsCommand: defineHandler<GetBucketOwnershipControlsCommandInput, GetBucketOwnershipControlsCommandOutput>((input, context) => {
-      const { bucket } = bucketFor(context, input.Bucket);
-      if (!bucket.ownership) return context.notFound('OwnershipControlsNotFoundError', 'The bucket ownership controls were not found');
-      return { OwnershipControls: { Rules: [{ ObjectOwnership: bucket.ownership }] } };
-    }),
+    GetBucketLifecycleConfiguration: configuration<GetBucketLifecycleConfigurationCommandInput, GetBucketLifecycleConfigurationCommandOutput>(
+      ({ lifecycle }) =>
+        lifecycle?.length ? { Rules: lifecycle.map(lifecycleRuleOf), TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K' } : undefined,
+      { error: 'NoSuchLifecycleConfiguration', message: 'The lifecycle configuration does not exist' },
+    ),
+    GetBucketTagging: configuration<GetBucketTaggingCommandInput, GetBucketTaggingCommandOutput>(
+      (bucket) => {
+        const tags = Object.entries(bucket.tags ?? {});
+        return tags.length ? { TagSet: tags.map(([Key, Value]) => ({ Key, Value })) } : undefined;
+      },
+      { error: 'NoSuchTagSet', message: 'The TagSet does not exist' },
+    ),
+    GetBucketOwnershipControls: configuration<GetBucketOwnershipControlsCommandInput, GetBucketOwnershipControlsCommandOutput>(
+      ({ ownership }) => ownership && { OwnershipControls: { Rules: [{ ObjectOwnership: ownership }] } },
+      { error: 'OwnershipControlsNotFoundError', message: 'The bucket ownership controls were not found' },
+    ),
   },
   generate: ({ accountId, region, size, random, sections }) => {
     const kmsKeys = ((sections.kms as { keys?: Array<{ id: string; manager?: string }> } | undefined)?.keys ?? []).filter(
@@ -527,4 +518,4 @@ export const s3Simulator: ServiceSimulator = {
     }
     return { buckets } satisfies WorldS3;
   },
-};
+});
