@@ -208,9 +208,22 @@ test("removing an account's objects takes them out of the graph and of both inde
 });
 
 test('an edge drawn by two collectors is kept from the same one whichever finishes first', (t) => {
-  const api = createEntity({ _key: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5', _type: 'aws_api_gateway_rest_api', _class: ['Gateway'], name: 'orders' });
-  const fn = createEntity({ _key: 'arn:aws:lambda:us-east-1:222222222222:function:orders-api', _type: 'aws_lambda_function', _class: ['Function'], name: 'orders-api' });
-  const drawnBy = (collector: string): Relationship => ({ ...createRelationship({ from: api, verb: RelationshipVerb.TRIGGERS, to: fn }), _collector: collector });
+  const api = createEntity({
+    _key: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5',
+    _type: 'aws_api_gateway_rest_api',
+    _class: ['Gateway'],
+    name: 'orders',
+  });
+  const fn = createEntity({
+    _key: 'arn:aws:lambda:us-east-1:222222222222:function:orders-api',
+    _type: 'aws_lambda_function',
+    _class: ['Function'],
+    name: 'orders-api',
+  });
+  const drawnBy = (collector: string): Relationship => ({
+    ...createRelationship({ from: api, verb: RelationshipVerb.TRIGGERS, to: fn }),
+    _collector: collector,
+  });
   const owners = [
     ['lambda-functions', 'apigateway-rest-apis'],
     ['apigateway-rest-apis', 'lambda-functions'],
