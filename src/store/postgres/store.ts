@@ -440,6 +440,10 @@ export class PostgresStorage implements GraphStorage {
     if (!this.claim) await this.begin();
     const { snapshotId, shard } = this.claim as NonNullable<PostgresStorage['claim']>;
     const parts = [...partition(entities, relationships, shard)];
+    // A single run knows its whole graph: its hash is computed here, as the file writer does,
+    // side by side with the writes.
+    const hashing = shard.count === 1 ? graphSha256Interleaved(entities, relationships) : undefined;
+    hashing?.catch(() => undefined); // awaited below; a failed write must not leave it unhandled
     // A single run into an empty store (the first load) writes without the read-only indexes and
     // builds them at the end: a million entities load in about half the time.
     const bulk = shard.count === 1 && (await this.isEmpty());
@@ -464,21 +468,13 @@ export class PostgresStorage implements GraphStorage {
     };
     try {
       await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTITIONS, parts.length) }, writer));
-    } catch (error) {
+    } finally {
       if (bulk) await this.buildReadIndexes();
-      throw error;
     }
-    // The server's part of the end (building the indexes of a first load; then refreshing the
-    // planner's statistics, stale after a large write until autovacuum catches up) runs while this
-    // process hashes the graph (a single run knows its whole graph: its hash is computed here, as
-    // the file writer does). Hashing earlier, beside the COPYs, would slow their feeding.
-    const serverEnd = (async () => {
-      if (bulk) await this.buildReadIndexes();
-      if (entities.length + relationships.length >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
-    })();
-    serverEnd.catch(() => undefined); // awaited below, after the hash
-    const single = shard.count === 1 ? await graphSha256Interleaved(entities, relationships) : undefined;
-    await serverEnd;
+    // After a large write the planner's statistics are stale (autovacuum catches up later): refreshed
+    // now, so that the next reader's queries are planned for the graph as it is.
+    if (entities.length + relationships.length >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
+    const single = await hashing;
     const committed = await this.transaction(async (client) => {
       await client.query(`SELECT id FROM snapshots WHERE id = $1 FOR UPDATE`, [snapshotId]);
       await client.query(`UPDATE snapshot_shards SET status = 'done', finished_at = now(), metadata = $3 WHERE snapshot_id = $1 AND shard = $2`, [
