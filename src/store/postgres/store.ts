@@ -63,57 +63,29 @@ const PARALLEL_PARTITIONS = 3;
 /** Rows of snapshot `id`: every version whose validity covers it. */
 const visibleAt = (id: number) => `valid_from <= ${id} AND (valid_to IS NULL OR valid_to > ${id})`;
 
-/**
- * Hashes the graph as the file writer does (canonical lines in `_key` order, entities then
- * relationships), pausing every few thousand objects: the caller decides whether to go on at once
- * ({@link graphSha256}) or to let other work run in between ({@link graphSha256Interleaved}).
- */
-function* hashSteps(entities: ReadonlyArray<Entity>, relationships: ReadonlyArray<Relationship>): Generator<void, string> {
+/** The graph's sha256 as the file writer computes it: canonical lines in `_key` order, entities then relationships. */
+export function graphSha256(entities: ReadonlyArray<Entity>, relationships: ReadonlyArray<Relationship>): string {
   const hash = createHash('sha256');
-  function* section(objects: ReadonlyArray<Entity | Relationship>): Generator<void> {
+  const section = (objects: ReadonlyArray<Entity | Relationship>) => {
     const order = Array.from(objects.keys()).sort((a, b) => {
       const x = objects[a]._key;
       const y = objects[b]._key;
       return x < y ? -1 : x === y ? a - b : 1;
     });
-    yield;
     let pending = '';
-    for (let position = 0; position < order.length; position++) {
-      pending += `${canonicalLine(objects[order[position]])}\n`;
+    for (const index of order) {
+      pending += `${canonicalLine(objects[index])}\n`;
       if (pending.length > 1 << 20) {
         hash.update(pending);
         pending = '';
       }
-      if (position % 5_000 === 4_999) yield;
     }
     hash.update(pending);
-  }
-  yield* section(entities);
+  };
+  section(entities);
   hash.update('--relationships--\n');
-  yield* section(relationships);
+  section(relationships);
   return hash.digest('hex');
-}
-
-/** The graph's sha256 as the file writer computes it: canonical lines in `_key` order, entities then relationships. */
-export function graphSha256(entities: ReadonlyArray<Entity>, relationships: ReadonlyArray<Relationship>): string {
-  const steps = hashSteps(entities, relationships);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * The same hash, computed between the other work of the event loop: while the server copies rows
- * and builds indexes, this process hashes instead of waiting (about 15 s of a million-entity load).
- */
-export async function graphSha256Interleaved(entities: ReadonlyArray<Entity>, relationships: ReadonlyArray<Relationship>): Promise<string> {
-  const steps = hashSteps(entities, relationships);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
 }
 
 export interface PostgresStorageOptions {
@@ -440,10 +412,6 @@ export class PostgresStorage implements GraphStorage {
     if (!this.claim) await this.begin();
     const { snapshotId, shard } = this.claim as NonNullable<PostgresStorage['claim']>;
     const parts = [...partition(entities, relationships, shard)];
-    // A single run knows its whole graph: its hash is computed here, as the file writer does,
-    // side by side with the writes.
-    const hashing = shard.count === 1 ? graphSha256Interleaved(entities, relationships) : undefined;
-    hashing?.catch(() => undefined); // awaited below; a failed write must not leave it unhandled
     // A single run into an empty store (the first load) writes without the read-only indexes and
     // builds them at the end: a million entities load in about half the time.
     const bulk = shard.count === 1 && (await this.isEmpty());
@@ -454,10 +422,7 @@ export class PostgresStorage implements GraphStorage {
     let next = 0;
     const writer = async () => {
       while (next < parts.length) {
-        const [part, members] = parts[next++];
-        // The COPY lines of one partition at a time: made while the others are being copied, and
-        // dropped once written.
-        const objects = copyLinesOf(members);
+        const [part, objects] = parts[next++];
         await this.transaction(async (client) => {
           await writePartition(client, snapshotId, part, objects);
         });
@@ -474,7 +439,8 @@ export class PostgresStorage implements GraphStorage {
     // After a large write the planner's statistics are stale (autovacuum catches up later): refreshed
     // now, so that the next reader's queries are planned for the graph as it is.
     if (entities.length + relationships.length >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
-    const single = await hashing;
+    // A single run knows its whole graph: its hash is computed here, as the file writer does.
+    const single = shard.count === 1 ? graphSha256(entities, relationships) : undefined;
     const committed = await this.transaction(async (client) => {
       await client.query(`SELECT id FROM snapshots WHERE id = $1 FOR UPDATE`, [snapshotId]);
       await client.query(`UPDATE snapshot_shards SET status = 'done', finished_at = now(), metadata = $3 WHERE snapshot_id = $1 AND shard = $2`, [
@@ -715,33 +681,19 @@ interface PartitionObjects {
   relationshipKeys: string[];
 }
 
-interface PartitionMembers {
-  entities: Entity[];
-  relationships: Relationship[];
-}
-
-function copyLinesOf(members: PartitionMembers): PartitionObjects {
-  return {
-    entities: members.entities.map((entity) => copyLine(JSON.stringify(entity))),
-    entityKeys: members.entities.map((entity) => entity._key),
-    relationships: members.relationships.map((relationship) => copyLine(JSON.stringify(relationship))),
-    relationshipKeys: members.relationships.map((relationship) => relationship._key),
-  };
-}
-
 /**
  * Splits a run's graph by partition: an account of this shard owns its objects; what no account
  * of this shard owns goes to the shard's own partition when this run drew it (mapped entities, edges
  * from its entities into another shard's accounts). Another shard's entities, carried forward from
  * the previous snapshot into this run's graph, are left to that shard.
  */
-function partition(entities: Entity[], relationships: Relationship[], shard: ShardSpec): Map<string, PartitionMembers> {
-  const parts = new Map<string, PartitionMembers>();
+function partition(entities: Entity[], relationships: Relationship[], shard: ShardSpec): Map<string, PartitionObjects> {
+  const parts = new Map<string, PartitionObjects>();
   const own = shardPart(shard);
   const at = (part: string) => {
-    let members = parts.get(part);
-    if (!members) parts.set(part, (members = { entities: [], relationships: [] }));
-    return members;
+    let objects = parts.get(part);
+    if (!objects) parts.set(part, (objects = { entities: [], entityKeys: [], relationships: [], relationshipKeys: [] }));
+    return objects;
   };
   const mine = (accountId: string) => shard.count === 1 || shardOf(accountId, shard.count) === shard.index;
   const written = new Set<string>();
@@ -749,13 +701,17 @@ function partition(entities: Entity[], relationships: Relationship[], shard: Sha
     const accountId = entity._accountId;
     if (accountId !== undefined && !mine(accountId)) continue;
     written.add(entity._key);
-    at(accountId ?? own).entities.push(entity);
+    const objects = at(accountId ?? own);
+    objects.entities.push(copyLine(JSON.stringify(entity)));
+    objects.entityKeys.push(entity._key);
   }
   for (const relationship of relationships) {
     const accountId = relationship._accountId;
     const part = accountId !== undefined && mine(accountId) ? accountId : accountId === undefined || written.has(relationship._fromEntityKey) ? own : undefined;
     if (part === undefined) continue;
-    at(part).relationships.push(relationship);
+    const objects = at(part);
+    objects.relationships.push(copyLine(JSON.stringify(relationship)));
+    objects.relationshipKeys.push(relationship._key);
   }
   return parts;
 }
