@@ -29,9 +29,15 @@ async function main(): Promise<void> {
         for (const action of collector.permissions) serviceOfAction.set(action.toLowerCase(), serviceOfAction.get(action.toLowerCase()) ?? module.service);
       }
     }
+    // Operations whose IAM action is named otherwise (`s3:GetBucketEncryption` is `s3:GetEncryptionConfiguration`): by prefix.
+    const serviceOfPrefix = new Map<string, string>();
+    for (const module of awsServices) for (const simulator of module.simulators) serviceOfPrefix.set(simulator.service.toLowerCase(), module.service);
+    for (const [action, service] of serviceOfAction) if (!serviceOfPrefix.has(action.split(':')[0])) serviceOfPrefix.set(action.split(':')[0], service);
+    const serviceOf = (action: string) =>
+      serviceOfPrefix.get(action.toLowerCase().split(':')[0]) ?? serviceOfAction.get(action.toLowerCase()) ?? `(${action.split(':')[0]})`;
     const services = new Map<string, { calls: number; entities: number }>();
     const row = (service: string) => services.get(service) ?? services.set(service, { calls: 0, entities: 0 }).get(service)!;
-    for (const [action, calls] of Object.entries(byOperation)) row(serviceOfAction.get(action.toLowerCase()) ?? `(${action.split(':')[0]})`).calls += calls;
+    for (const [action, calls] of Object.entries(byOperation)) row(serviceOf(action)).calls += calls;
     for (const [type, entities] of Object.entries(summary.counts.entities)) row(serviceOfType.get(type) ?? '(other)').entities += entities;
     const total = Object.values(byOperation).reduce((sum, n) => sum + n, 0);
     if (process.argv.includes('--json')) {
