@@ -19,6 +19,7 @@ import {
 } from './clients';
 import { sharedRefreshing, systemCredentialsClock, type CredentialsClock, type RefreshingCredentials } from './credentials';
 import { HandlerPool } from './handler-pool';
+import { cachedUserAgentPlugin, withoutRecursionDetection } from './sdk-middleware';
 import { RateLimiter, type PacerOptions, type PacerStats } from './rate-limits';
 import { DEFAULT_THROTTLE_DEADLINE_MS, ThrottleTolerantRetryStrategy, type ThrottleRetryOptions } from './retry';
 import { Sha256 } from './sha256';
@@ -230,6 +231,9 @@ export class AwsAccess {
       resolvedConfig = resolved;
     }
     if (INPUT_DEPENDENT_ENDPOINTS.has(clientClass.name)) this.handlerPools.set(client, new HandlerPool(client as C & { config: unknown }));
+    // Once per shared client, before its first call: the SDK's per-call work that gives the same answer every time.
+    if (resolved) client.middlewareStack.use(cachedUserAgentPlugin(resolved as unknown as Parameters<typeof cachedUserAgentPlugin>[0]));
+    withoutRecursionDetection(client.middlewareStack);
     client.middlewareStack.use(accountingPlugin(this.accounting, region));
     for (const plugin of this.options.plugins?.({ region }) ?? []) client.middlewareStack.use(plugin);
     this.clients.set(cacheKey, client);

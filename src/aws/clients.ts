@@ -11,7 +11,7 @@ export type ClientPlugin = Pluggable<any, any>;
 
 /** The part of an SDK v3 client the access layer relies on. */
 export interface SdkClient {
-  middlewareStack: { use: (plugin: ClientPlugin) => void };
+  middlewareStack: { use: (plugin: ClientPlugin) => void; remove: (toRemove: string) => boolean };
   destroy(): void;
 }
 

@@ -70,7 +70,8 @@ export const apiGatewayRestApisCollector: Collector = {
     const client = context.client(APIGatewayClient);
     const scope = { accountId: context.account.accountId, region: context.region };
     const apis: RestApi[] = [];
-    for await (const page of paginateGetRestApis({ client }, {})) apis.push(...(page.items ?? []));
+    // Pages of 500, the API's maximum (its default is 25: GetRestApis and GetResources API Reference, `limit`).
+    for await (const page of paginateGetRestApis({ client }, { limit: 500 })) apis.push(...(page.items ?? []));
     await mapConcurrent(apis, 2, async (item) => {
       if (!item.id) return;
       const restApiId = item.id;
@@ -81,7 +82,7 @@ export const apiGatewayRestApisCollector: Collector = {
       // One paged call per API: the methods' integrations come embedded.
       const resources = await context.optional('apigateway:GetResources', async () => {
         const all: Resource[] = [];
-        for await (const page of paginateGetResources({ client }, { restApiId, embed: ['methods'] })) all.push(...(page.items ?? []));
+        for await (const page of paginateGetResources({ client }, { restApiId, embed: ['methods'], limit: 500 })) all.push(...(page.items ?? []));
         return all;
       });
       for (const functionArn of restApiFunctions(resources ?? []))

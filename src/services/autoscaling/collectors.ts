@@ -40,7 +40,8 @@ export const autoScalingGroupsCollector: Collector = {
     const { accountId } = context.account;
     const scope = { accountId, region: context.region };
     const groups: AutoScalingGroup[] = [];
-    for await (const page of paginateDescribeAutoScalingGroups({ client }, {})) groups.push(...(page.AutoScalingGroups ?? []));
+    // Pages of 100, the maximum (the default is 50: DescribeAutoScalingGroups API Reference, `MaxRecords`).
+    for await (const page of paginateDescribeAutoScalingGroups({ client }, { MaxRecords: 100 })) groups.push(...(page.AutoScalingGroups ?? []));
     for (const data of groups) {
       const group = context.addEntity(convertAutoScalingGroup(data, scope));
       context.addRelationship(autoScalingServiceHasGroup(accountId, group));

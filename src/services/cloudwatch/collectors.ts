@@ -96,11 +96,17 @@ export const logGroupsCollector: Collector = {
     const scope = scopeOf(context);
     const groups = [];
     for await (const page of paginateDescribeLogGroups({ client }, { limit: 50 })) groups.push(...(page.logGroups ?? []));
-    const filters = await context.optional('logs:DescribeMetricFilters', async () => {
-      const all: MetricFilter[] = [];
-      for await (const page of paginateDescribeMetricFilters({ client }, { limit: 50 })) all.push(...(page.metricFilters ?? []));
-      return all;
-    });
+    // A metric filter is defined on a log group of the account ("Creates or updates a metric filter
+    // and associates it with the specified log group", PutMetricFilter API Reference; it is named by
+    // its log group and its name, and goes with the group): a region without log groups has none.
+    const filters =
+      groups.length === 0
+        ? []
+        : await context.optional('logs:DescribeMetricFilters', async () => {
+            const all: MetricFilter[] = [];
+            for await (const page of paginateDescribeMetricFilters({ client }, { limit: 50 })) all.push(...(page.metricFilters ?? []));
+            return all;
+          });
 
     await mapConcurrent(groups, 4, async (group) => {
       const arn = group.logGroupArn ?? group.arn?.replace(/:\*$/, '');

@@ -138,9 +138,16 @@ export const configCollector: Collector = {
     const scope: ConfigScope = { accountId: context.account.accountId, region: context.region };
 
     const recorders = (await client.send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders ?? [];
-    const statuses = await context.optional('config:DescribeConfigurationRecorderStatus', async () => {
-      return (await client.send(new DescribeConfigurationRecorderStatusCommand({}))).ConfigurationRecordersStatus ?? [];
-    });
+    // A status belongs to a recorder ("Returns the current status of the specified configuration
+    // recorder ... If a configuration recorder is not specified, this operation returns the status
+    // for the customer managed configuration recorder configured for the account",
+    // DescribeConfigurationRecorderStatus API Reference): with no recorder there is none to read.
+    const statuses =
+      recorders.length === 0
+        ? []
+        : await context.optional('config:DescribeConfigurationRecorderStatus', async () => {
+            return (await client.send(new DescribeConfigurationRecorderStatusCommand({}))).ConfigurationRecordersStatus ?? [];
+          });
     let recording = false;
     for (const recorder of recorders) {
       const status = statuses?.find((s) => s.name === recorder.name);

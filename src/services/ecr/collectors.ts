@@ -86,7 +86,8 @@ export const ecrRepositoriesCollector: Collector = {
     const { ecrImagesPerRepository } = collectionLimits(context.limits);
 
     const repositories: Repository[] = [];
-    for await (const page of paginateDescribeRepositories({ client }, {})) repositories.push(...(page.repositories ?? []));
+    // Pages of 1,000, the maximum (the default is 100: DescribeRepositories API Reference, `maxResults`).
+    for await (const page of paginateDescribeRepositories({ client }, { maxResults: 1000 })) repositories.push(...(page.repositories ?? []));
 
     await mapConcurrent(repositories, 4, async (repository) => {
       const arn = repository.repositoryArn;

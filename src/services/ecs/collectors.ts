@@ -156,7 +156,8 @@ export const ecsCollector: Collector = {
         }
       }
 
-      const serviceArns = await collectPages(paginateListServices({ client }, { cluster: clusterArn }), (page) => page.serviceArns);
+      // Pages of 100, the maximum (without it ListServices returns 10: ListServices API Reference, `maxResults`).
+      const serviceArns = await collectPages(paginateListServices({ client }, { cluster: clusterArn, maxResults: 100 }), (page) => page.serviceArns);
       const servicesByName = new Map<string, Entity>();
       for (const batch of chunks(serviceArns, 10)) {
         const page = await client.send(new DescribeServicesCommand({ cluster: clusterArn, services: batch, include: ['TAGS'] }));

@@ -77,6 +77,35 @@ async function readConfig<T>(
   return value;
 }
 
+/**
+ * A read that only a bucket with versioning can have: replication ("Both the source and destination
+ * buckets must be versioning-enabled when you configure replication", S3 User Guide, replication
+ * requirements) and Object Lock ("you must enable S3 Versioning and Object Lock", S3 User Guide,
+ * Configuring S3 Object Lock; a bucket created with Object Lock gets versioning with it). A bucket
+ * whose versioning was never set has no versioning state ("a GetBucketVersioning request does not
+ * return a versioning state value", PutBucketVersioning API Reference), and versioning, once
+ * enabled, can only be suspended, never unset. So without a `Status` the configuration cannot exist:
+ * `null`, as S3's not-found answer would give, without the call. A failed (denied) versioning read
+ * proves nothing, and the read is made.
+ */
+async function afterVersioning<T>(
+  versioning: Promise<{ Status?: string } | null | undefined>,
+  read: () => Promise<T | null | undefined>,
+): Promise<T | null | undefined> {
+  const known = await versioning; // rejects only when the bucket is gone
+  return known && !known.Status ? null : read();
+}
+
+/**
+ * GetBucketPolicyStatus reports on the bucket policy and answers `NoSuchBucketPolicy` for a bucket
+ * without one, as GetBucketPolicy does: when GetBucketPolicy said there is none, the status is
+ * `null` without the call. A failed (denied) policy read proves nothing, and the status is read.
+ */
+async function afterPolicy<T>(policy: Promise<string | null | undefined>, read: () => Promise<T | null | undefined>): Promise<T | null | undefined> {
+  const known = await policy; // rejects only when the bucket is gone
+  return known === null ? null : read();
+}
+
 /** Bucket properties per configuration read (what a failed read leaves out, and carry-forward puts back). */
 const BUCKET_PROPERTIES: Record<string, string[]> = {
   GetBucketEncryption: ['encrypted', 'defaultEncryptionEnabled', 'encryptionAlgorithm', 'kmsKeyId', 'encryptionKeyRef', 'bucketKeyEnabled'],
@@ -117,34 +146,48 @@ async function bucketFacts(context: CollectorContext, bucket: Bucket, region: st
   // Bucket-level calls must go to the bucket's own region; other regions answer with a redirect.
   const client = context.client(S3Client, region);
   const Bucket = bucket.Name;
+  // Reads that another read can prove empty wait for it (see `afterVersioning`, `afterPolicy`).
+  const versioningRead = readConfig(context, 'GetBucketVersioning', [], async () => {
+    const { Status, MFADelete } = await client.send(new GetBucketVersioningCommand({ Bucket }));
+    return { Status, MFADelete };
+  });
+  const policyRead = readConfig(
+    context,
+    'GetBucketPolicy',
+    ['NoSuchBucketPolicy'],
+    async () => (await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? null,
+  );
   const [encryption, versioning, logging, replication, publicAccessBlock, policy, policyStatus, acl, objectLock, lifecycleRules, tags, ownership] =
     await Promise.all([
       readConfig(context, 'GetBucketEncryption', ['ServerSideEncryptionConfigurationNotFoundError'], async () => {
         const output = await client.send(new GetBucketEncryptionCommand({ Bucket }));
         return output.ServerSideEncryptionConfiguration ?? null;
       }),
-      readConfig(context, 'GetBucketVersioning', [], async () => {
-        const { Status, MFADelete } = await client.send(new GetBucketVersioningCommand({ Bucket }));
-        return { Status, MFADelete };
-      }),
+      versioningRead,
       readConfig(context, 'GetBucketLogging', [], async () => (await client.send(new GetBucketLoggingCommand({ Bucket }))).LoggingEnabled ?? null),
-      readConfig(context, 'GetBucketReplication', ['ReplicationConfigurationNotFoundError'], async () => {
-        return (await client.send(new GetBucketReplicationCommand({ Bucket }))).ReplicationConfiguration ?? null;
-      }),
+      afterVersioning(versioningRead, () =>
+        readConfig(context, 'GetBucketReplication', ['ReplicationConfigurationNotFoundError'], async () => {
+          return (await client.send(new GetBucketReplicationCommand({ Bucket }))).ReplicationConfiguration ?? null;
+        }),
+      ),
       readConfig(context, 'GetPublicAccessBlock', ['NoSuchPublicAccessBlockConfiguration'], async () => {
         return (await client.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration ?? null;
       }),
-      readConfig(context, 'GetBucketPolicy', ['NoSuchBucketPolicy'], async () => (await client.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? null),
-      readConfig(context, 'GetBucketPolicyStatus', ['NoSuchBucketPolicy'], async () => {
-        return (await client.send(new GetBucketPolicyStatusCommand({ Bucket }))).PolicyStatus ?? null;
-      }),
+      policyRead,
+      afterPolicy(policyRead, () =>
+        readConfig(context, 'GetBucketPolicyStatus', ['NoSuchBucketPolicy'], async () => {
+          return (await client.send(new GetBucketPolicyStatusCommand({ Bucket }))).PolicyStatus ?? null;
+        }),
+      ),
       readConfig(context, 'GetBucketAcl', [], async () => {
         const { Owner, Grants } = await client.send(new GetBucketAclCommand({ Bucket }));
         return { Owner, Grants };
       }),
-      readConfig(context, 'GetObjectLockConfiguration', ['ObjectLockConfigurationNotFoundError'], async () => {
-        return (await client.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration ?? null;
-      }),
+      afterVersioning(versioningRead, () =>
+        readConfig(context, 'GetObjectLockConfiguration', ['ObjectLockConfigurationNotFoundError'], async () => {
+          return (await client.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration ?? null;
+        }),
+      ),
       readConfig(context, 'GetBucketLifecycleConfiguration', ['NoSuchLifecycleConfiguration'], async () => {
         return (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules ?? null;
       }),
