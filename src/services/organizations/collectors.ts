@@ -125,8 +125,7 @@ async function readOrganization(context: CollectorContext, managementAccountId: 
     }),
     context.optional(
       'organizations:ListAWSServiceAccessForOrganization',
-      () =>
-        collect(paginateListAWSServiceAccessForOrganization({ client }, {}), (page) => page.EnabledServicePrincipals) as Promise<EnabledServicePrincipal[]>,
+      () => collect(paginateListAWSServiceAccessForOrganization({ client }, {}), (page) => page.EnabledServicePrincipals) as Promise<EnabledServicePrincipal[]>,
     ),
     context.optional('organizations:DescribeResourcePolicy', async () => {
       try {
@@ -231,7 +230,12 @@ export const organizationsCollector: Collector = {
     {
       operation: 'organizations:ListAWSServiceAccessForOrganization',
       per: 'scope',
-      properties: [{ _type: ACCOUNT_TYPE, properties: [...TRUSTED_SERVICE_PROPERTIES, 'organizationUndelegatedSecurityServices', 'organizationUndelegatedSecurityServiceCount'] }],
+      properties: [
+        {
+          _type: ACCOUNT_TYPE,
+          properties: [...TRUSTED_SERVICE_PROPERTIES, 'organizationUndelegatedSecurityServices', 'organizationUndelegatedSecurityServiceCount'],
+        },
+      ],
       cost: 'the management account has no trusted services, nor the security services without a delegated administrator (CIS 2.1.6)',
     },
     {
@@ -249,7 +253,12 @@ export const organizationsCollector: Collector = {
     {
       operation: 'organizations:ListDelegatedServicesForAccount',
       per: 'resource',
-      properties: [{ _type: ACCOUNT_TYPE, properties: [...DELEGATED_SERVICE_PROPERTIES, 'organizationUndelegatedSecurityServices', 'organizationUndelegatedSecurityServiceCount'] }],
+      properties: [
+        {
+          _type: ACCOUNT_TYPE,
+          properties: [...DELEGATED_SERVICE_PROPERTIES, 'organizationUndelegatedSecurityServices', 'organizationUndelegatedSecurityServiceCount'],
+        },
+      ],
       cost: 'a delegated administrator’s services are unknown, and so are the security services without one',
     },
     {

@@ -127,7 +127,9 @@ function policyTypeEnabled(tree: OrganizationTree, type: PolicyType): boolean {
 export function inheritedPolicies(placement: AccountPlacement, accountId: string, policies: readonly AttachedPolicy[]): PolicySummary[] {
   const targets = new Set([...placement.ancestorIds, accountId]);
   return policies
-    .filter(({ policy, targets: attached }) => !isFullAccessPolicy(policy) && (attached ?? []).some((target) => target.TargetId && targets.has(target.TargetId)))
+    .filter(
+      ({ policy, targets: attached }) => !isFullAccessPolicy(policy) && (attached ?? []).some((target) => target.TargetId && targets.has(target.TargetId)),
+    )
     .map(({ policy }) => policy)
     .sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? '') || (a.Id ?? '').localeCompare(b.Id ?? ''));
 }

@@ -82,13 +82,24 @@ function roots(context: SimCallContext): Root[] {
 function policies(context: SimCallContext): WorldPolicy[] {
   const declared = managementSection(context).policies;
   if (declared) return declared;
-  return [{ Id: FULL_AWS_ACCESS, Name: 'FullAWSAccess', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: true, Description: 'Allows access to every operation', Targets: [roots(context)[0].Id ?? ''] }];
+  return [
+    {
+      Id: FULL_AWS_ACCESS,
+      Name: 'FullAWSAccess',
+      Type: 'SERVICE_CONTROL_POLICY',
+      AwsManaged: true,
+      Description: 'Allows access to every operation',
+      Targets: [roots(context)[0].Id ?? ''],
+    },
+  ];
 }
 
 function policyArn(policy: WorldPolicy, context: SimCallContext): string {
   const org = context.world.organization;
   const type = (policy.Type ?? 'SERVICE_CONTROL_POLICY').toLowerCase();
-  return policy.AwsManaged ? `arn:aws:organizations::aws:policy/${type}/${policy.Id}` : `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${type}/${policy.Id}`;
+  return policy.AwsManaged
+    ? `arn:aws:organizations::aws:policy/${type}/${policy.Id}`
+    : `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${type}/${policy.Id}`;
 }
 
 function parentOf(accountId: string, context: SimCallContext): string {
@@ -98,12 +109,16 @@ function parentOf(accountId: string, context: SimCallContext): string {
 /** Only the management account may call these (a delegated administrator could, under a delegation policy; not simulated). */
 function requireManagement(context: SimCallContext, kit: Kit): void {
   if (context.account.id !== context.world.organization.managementAccountId) {
-    throw kit.error('AccessDeniedException', 'You don’t have permissions to access this resource: the account is not the management account of an organization.');
+    throw kit.error(
+      'AccessDeniedException',
+      'You don’t have permissions to access this resource: the account is not the management account of an organization.',
+    );
   }
 }
 
 function requireParent(parentId: string | undefined, context: SimCallContext, kit: Kit): string {
-  const known = roots(context).some((root) => root.Id === parentId) || (managementSection(context).organizationalUnits ?? []).some((unit) => unit.Id === parentId);
+  const known =
+    roots(context).some((root) => root.Id === parentId) || (managementSection(context).organizationalUnits ?? []).some((unit) => unit.Id === parentId);
   if (!parentId || !known) throw kit.error('ParentNotFoundException', `We can't find a root or OU with the ParentId that you specified: ${parentId}`);
   return parentId;
 }
@@ -148,7 +163,10 @@ export const organizationsSimulator = defineSimulatedService({
     delegatedAdministrators: collection<WorldDelegatedAdministrator>({
       id: 'Id',
       fields: { Id: { type: 'string', pattern: '^\\d{12}$' }, DelegationEnabledDate: { type: 'string', format: 'date-time' } },
-      notFound: { error: 'AccountNotRegisteredException', message: (id) => `The provided account ${id} is not a registered delegated administrator for your organization.` },
+      notFound: {
+        error: 'AccountNotRegisteredException',
+        message: (id) => `The provided account ${id} is not a registered delegated administrator for your organization.`,
+      },
     }),
   },
   sectionFields: {
@@ -162,20 +180,24 @@ export const organizationsSimulator = defineSimulatedService({
       const page = kit.page(roots(context), input.NextToken, context.pageSize(input.MaxResults, 20));
       return { Roots: page.items, NextToken: page.nextToken };
     }),
-    ListOrganizationalUnitsForParent: custom<ListOrganizationalUnitsForParentCommandInput, ListOrganizationalUnitsForParentCommandOutput>((input, context, kit) => {
-      requireManagement(context, kit);
-      const parentId = requireParent(input.ParentId, context, kit);
-      const org = context.world.organization;
-      const units = (managementSection(context).organizationalUnits ?? [])
-        .filter((unit) => unit.ParentId === parentId)
-        .map((unit) => ({ Id: unit.Id, Name: unit.Name, Arn: unit.Arn ?? `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${unit.Id}` }));
-      const page = kit.page(units, input.NextToken, context.pageSize(input.MaxResults, 20));
-      return { OrganizationalUnits: page.items, NextToken: page.nextToken };
-    }),
+    ListOrganizationalUnitsForParent: custom<ListOrganizationalUnitsForParentCommandInput, ListOrganizationalUnitsForParentCommandOutput>(
+      (input, context, kit) => {
+        requireManagement(context, kit);
+        const parentId = requireParent(input.ParentId, context, kit);
+        const org = context.world.organization;
+        const units = (managementSection(context).organizationalUnits ?? [])
+          .filter((unit) => unit.ParentId === parentId)
+          .map((unit) => ({ Id: unit.Id, Name: unit.Name, Arn: unit.Arn ?? `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${unit.Id}` }));
+        const page = kit.page(units, input.NextToken, context.pageSize(input.MaxResults, 20));
+        return { OrganizationalUnits: page.items, NextToken: page.nextToken };
+      },
+    ),
     ListAccountsForParent: custom<ListAccountsForParentCommandInput, ListAccountsForParentCommandOutput>((input, context, kit) => {
       requireManagement(context, kit);
       const parentId = requireParent(input.ParentId, context, kit);
-      const accounts = context.world.accounts.filter((account) => parentOf(account.id, context) === parentId).map((account) => organizationAccount(account, context));
+      const accounts = context.world.accounts
+        .filter((account) => parentOf(account.id, context) === parentId)
+        .map((account) => organizationAccount(account, context));
       const page = kit.page(accounts, input.NextToken, context.pageSize(input.MaxResults, 20));
       return { Accounts: page.items, NextToken: page.nextToken };
     }),
@@ -204,9 +226,20 @@ export const organizationsSimulator = defineSimulatedService({
         const root = roots(context).find((candidate) => candidate.Id === targetId);
         if (root) return { TargetId: targetId, Arn: root.Arn, Name: root.Name, Type: 'ROOT' as const };
         const unit = units.find((candidate) => candidate.Id === targetId);
-        if (unit) return { TargetId: targetId, Arn: `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${targetId}`, Name: unit.Name, Type: 'ORGANIZATIONAL_UNIT' as const };
+        if (unit)
+          return {
+            TargetId: targetId,
+            Arn: `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${targetId}`,
+            Name: unit.Name,
+            Type: 'ORGANIZATIONAL_UNIT' as const,
+          };
         const account = context.world.accounts.find((candidate) => candidate.id === targetId);
-        return { TargetId: targetId, Arn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${targetId}`, Name: account?.name, Type: 'ACCOUNT' as const };
+        return {
+          TargetId: targetId,
+          Arn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${targetId}`,
+          Name: account?.name,
+          Type: 'ACCOUNT' as const,
+        };
       });
       const page = kit.page(targets, input.NextToken, context.pageSize(input.MaxResults, 20));
       return { Targets: page.items, NextToken: page.nextToken };
@@ -214,7 +247,10 @@ export const organizationsSimulator = defineSimulatedService({
     ListAWSServiceAccessForOrganization: custom<ListAWSServiceAccessForOrganizationCommandInput, ListAWSServiceAccessForOrganizationCommandOutput>(
       (input, context, kit) => {
         requireManagement(context, kit);
-        const services = (managementSection(context).trustedServices ?? []).map((service) => ({ ServicePrincipal: service.ServicePrincipal, DateEnabled: date(service.DateEnabled) }));
+        const services = (managementSection(context).trustedServices ?? []).map((service) => ({
+          ServicePrincipal: service.ServicePrincipal,
+          DateEnabled: date(service.DateEnabled),
+        }));
         const page = kit.page(services, input.NextToken, context.pageSize(input.MaxResults, 20));
         return { EnabledServicePrincipals: page.items, NextToken: page.nextToken };
       },
@@ -231,17 +267,26 @@ export const organizationsSimulator = defineSimulatedService({
       const page = kit.page(administrators, input.NextToken, context.pageSize(input.MaxResults, 20));
       return { DelegatedAdministrators: page.items, NextToken: page.nextToken };
     }),
-    ListDelegatedServicesForAccount: custom<ListDelegatedServicesForAccountCommandInput, ListDelegatedServicesForAccountCommandOutput>((input, context, kit) => {
-      requireManagement(context, kit);
-      if (!context.world.accounts.some((account) => account.id === input.AccountId)) {
-        throw kit.error('AccountNotFoundException', `We can't find an AWS account with the AccountId that you specified: ${input.AccountId}`);
-      }
-      const entry = (managementSection(context).delegatedAdministrators ?? []).find((candidate) => candidate.Id === input.AccountId);
-      if (!entry) throw kit.error('AccountNotRegisteredException', `The provided account ${input.AccountId} is not a registered delegated administrator for your organization.`);
-      const services = (entry.Services ?? []).map((service) => ({ ServicePrincipal: service.ServicePrincipal, DelegationEnabledDate: date(service.DelegationEnabledDate) }));
-      const page = kit.page(services, input.NextToken, context.pageSize(input.MaxResults, 20));
-      return { DelegatedServices: page.items, NextToken: page.nextToken };
-    }),
+    ListDelegatedServicesForAccount: custom<ListDelegatedServicesForAccountCommandInput, ListDelegatedServicesForAccountCommandOutput>(
+      (input, context, kit) => {
+        requireManagement(context, kit);
+        if (!context.world.accounts.some((account) => account.id === input.AccountId)) {
+          throw kit.error('AccountNotFoundException', `We can't find an AWS account with the AccountId that you specified: ${input.AccountId}`);
+        }
+        const entry = (managementSection(context).delegatedAdministrators ?? []).find((candidate) => candidate.Id === input.AccountId);
+        if (!entry)
+          throw kit.error(
+            'AccountNotRegisteredException',
+            `The provided account ${input.AccountId} is not a registered delegated administrator for your organization.`,
+          );
+        const services = (entry.Services ?? []).map((service) => ({
+          ServicePrincipal: service.ServicePrincipal,
+          DelegationEnabledDate: date(service.DelegationEnabledDate),
+        }));
+        const page = kit.page(services, input.NextToken, context.pageSize(input.MaxResults, 20));
+        return { DelegatedServices: page.items, NextToken: page.nextToken };
+      },
+    ),
     DescribeResourcePolicy: custom<object, DescribeResourcePolicyCommandOutput>((_input, context, kit) => {
       requireManagement(context, kit);
       const policy = managementSection(context).delegationPolicy;
