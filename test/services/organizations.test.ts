@@ -4,8 +4,7 @@ import { AwsAccess } from '../../src/aws/access';
 import { runCollectors } from '../../src/collectors/runner';
 import { accountEntityKey, createEntity, GraphStore } from '../../src/graph';
 import { AccountEntities } from '../../src/services/account/schema';
-import { selectCollectors } from '../../src/services';
-import { allSimulators } from '../../src/services';
+import { allSimulators, selectCollectors } from '../../src/services';
 import {
   accountPlacements,
   inheritedPolicies,

@@ -10,15 +10,7 @@ import {
   paginateListPolicies,
   paginateListRoots,
   paginateListTargetsForPolicy,
-  type Account,
-  type DelegatedAdministrator,
-  type DelegatedService,
-  type EnabledServicePrincipal,
-  type OrganizationalUnit,
-  type PolicySummary,
-  type PolicyTargetSummary,
   type PolicyType,
-  type Root,
 } from '@aws-sdk/client-organizations';
 import type { Collector, CollectorContext } from '../../collectors/types';
 import { accountEntityKey, setAccountFacts } from '../../graph';
@@ -47,15 +39,16 @@ import {
 
 const ACCOUNT_TYPE = OrganizationsEntities.ACCOUNT._type;
 
-async function collect<T>(pages: AsyncIterable<T>, items: (page: T) => readonly unknown[] | undefined): Promise<unknown[]> {
-  const found: unknown[] = [];
+/** Every item of every page of a paginator. */
+async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
+  const found: Item[] = [];
   for await (const page of pages) found.push(...(items(page) ?? []));
   return found;
 }
 
 /** The tree from the roots down, one level at a time (each parent's OUs and accounts in parallel). */
 async function readTree(client: OrganizationsClient): Promise<OrganizationTree> {
-  const roots = (await collect(paginateListRoots({ client }, {}), (page) => page.Roots)) as Root[];
+  const roots = await collect(paginateListRoots({ client }, {}), (page) => page.Roots);
   const tree: OrganizationTree = { roots, organizationalUnits: new Map(), accounts: new Map() };
   let parents = roots.map((root) => root.Id).filter((id): id is string => Boolean(id));
   const seen = new Set(parents);
@@ -64,8 +57,8 @@ async function readTree(client: OrganizationsClient): Promise<OrganizationTree> 
     await Promise.all(
       parents.map(async (ParentId) => {
         const [units, accounts] = await Promise.all([
-          collect(paginateListOrganizationalUnitsForParent({ client }, { ParentId }), (page) => page.OrganizationalUnits) as Promise<OrganizationalUnit[]>,
-          collect(paginateListAccountsForParent({ client }, { ParentId }), (page) => page.Accounts) as Promise<Account[]>,
+          collect(paginateListOrganizationalUnitsForParent({ client }, { ParentId }), (page) => page.OrganizationalUnits),
+          collect(paginateListAccountsForParent({ client }, { ParentId }), (page) => page.Accounts),
         ]);
         tree.organizationalUnits.set(ParentId, units);
         tree.accounts.set(ParentId, accounts);
@@ -83,11 +76,11 @@ async function readTree(client: OrganizationsClient): Promise<OrganizationTree> 
 
 /** The policies of one type and, except for the allow-everything one, their targets. */
 async function readPolicies(client: OrganizationsClient, type: PolicyType): Promise<AttachedPolicy[]> {
-  const policies = (await collect(paginateListPolicies({ client }, { Filter: type }), (page) => page.Policies)) as PolicySummary[];
+  const policies = await collect(paginateListPolicies({ client }, { Filter: type }), (page) => page.Policies);
   return Promise.all(
     policies.map(async (policy) => {
       if (isFullAccessPolicy(policy) || !policy.Id) return { policy };
-      const targets = (await collect(paginateListTargetsForPolicy({ client }, { PolicyId: policy.Id }), (page) => page.Targets)) as PolicyTargetSummary[];
+      const targets = await collect(paginateListTargetsForPolicy({ client }, { PolicyId: policy.Id }), (page) => page.Targets);
       return { policy, targets };
     }),
   );
@@ -98,17 +91,17 @@ async function readOrganization(context: CollectorContext, managementAccountId: 
   const client = context.client(OrganizationsClient);
   const iam = context.client(IAMClient);
   const delegatedAdministrators = async (): Promise<DelegatedAdministration[] | undefined> => {
-    const administrators = (await context.optional('organizations:ListDelegatedAdministrators', () =>
+    const administrators = await context.optional('organizations:ListDelegatedAdministrators', () =>
       collect(paginateListDelegatedAdministrators({ client }, {}), (page) => page.DelegatedAdministrators),
-    )) as DelegatedAdministrator[] | undefined;
+    );
     if (!administrators) return undefined;
     return Promise.all(
       administrators.map(async (administrator) => ({
         administrator,
         services: administrator.Id
-          ? ((await context.optional('organizations:ListDelegatedServicesForAccount', () =>
+          ? await context.optional('organizations:ListDelegatedServicesForAccount', () =>
               collect(paginateListDelegatedServicesForAccount({ client }, { AccountId: administrator.Id }), (page) => page.DelegatedServices),
-            )) as DelegatedService[] | undefined)
+            )
           : [],
       })),
     );
@@ -123,9 +116,8 @@ async function readOrganization(context: CollectorContext, managementAccountId: 
         throw error;
       }
     }),
-    context.optional(
-      'organizations:ListAWSServiceAccessForOrganization',
-      () => collect(paginateListAWSServiceAccessForOrganization({ client }, {}), (page) => page.EnabledServicePrincipals) as Promise<EnabledServicePrincipal[]>,
+    context.optional('organizations:ListAWSServiceAccessForOrganization', () =>
+      collect(paginateListAWSServiceAccessForOrganization({ client }, {}), (page) => page.EnabledServicePrincipals),
     ),
     context.optional('organizations:DescribeResourcePolicy', async () => {
       try {
