@@ -208,9 +208,21 @@ export const organizationsCollector: Collector = {
     'organizations:ListPolicies',
     'organizations:ListTargetsForPolicy',
   ],
+  // Called only in organization mode, from the management account (a single-account run calls none).
   conditionalPermissions: [
-    { action: 'organizations:ListDelegatedServicesForAccount', when: 'the organization has delegated administrators' },
-    { action: 'organizations:ListTargetsForPolicy', when: 'the organization has SCPs or RCPs besides the AWS-managed full-access ones' },
+    { action: 'iam:ListOrganizationsFeatures', when: 'organization mode, in the management account' },
+    { action: 'organizations:ListAWSServiceAccessForOrganization', when: 'organization mode, in the management account' },
+    { action: 'organizations:DescribeResourcePolicy', when: 'organization mode, in the management account' },
+    { action: 'organizations:ListDelegatedAdministrators', when: 'organization mode, in the management account' },
+    { action: 'organizations:ListDelegatedServicesForAccount', when: 'organization mode, when the organization has delegated administrators' },
+    { action: 'organizations:ListRoots', when: 'organization mode, in the management account' },
+    { action: 'organizations:ListOrganizationalUnitsForParent', when: 'organization mode, in the management account' },
+    { action: 'organizations:ListAccountsForParent', when: 'organization mode, in the management account' },
+    { action: 'organizations:ListPolicies', when: 'organization mode, in the management account' },
+    {
+      action: 'organizations:ListTargetsForPolicy',
+      when: 'organization mode, when the organization has SCPs or RCPs besides the AWS-managed full-access ones',
+    },
   ],
   optionalCalls: [
     {
