@@ -38,6 +38,7 @@ import { sqsService } from './sqs';
 import { securityHubService } from './securityhub';
 import { wafService, wafV2Service } from './waf';
 import { cloudFormationService } from './cloudformation';
+import { organizationsService } from './organizations';
 import type { AwsServiceModule, ServiceModule } from './types';
 
 export type { AwsServiceModule, ServiceModule } from './types';
@@ -82,7 +83,13 @@ export const awsServices: readonly AwsServiceModule[] = [
 ];
 
 /** All service modules, the account module (which needs to know the others) first, the mappings (which read them all) last. */
-export const serviceModules: readonly ServiceModule[] = [createAccountService(awsServices), ...awsServices, createMappingsService(awsServices)];
+export const serviceModules: readonly ServiceModule[] = [
+  createAccountService(awsServices),
+  ...awsServices,
+  // Organization-mode facts on `aws_account`: no `aws_<service>` entity, so not among the AWS services.
+  organizationsService,
+  createMappingsService(awsServices),
+];
 
 for (const module of serviceModules) registerRateLimits(module.rateLimits ?? []);
 

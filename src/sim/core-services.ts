@@ -59,7 +59,8 @@ export const stsSimulator: ServiceSimulator = {
   },
 };
 
-function organizationAccount(account: WorldAccount, context: SimCallContext): OrganizationAccount {
+/** An account of the world as Organizations lists it (ListAccounts, ListAccountsForParent). */
+export function organizationAccount(account: WorldAccount, context: SimCallContext): OrganizationAccount {
   const org = context.world.organization;
   return {
     Id: account.id,

@@ -32,5 +32,6 @@ test('every declared event is an API operation of its service (IAM action names)
 });
 
 test('collectors that only analyse the graph declare no events: their inputs’ events refresh them', (t) => {
-  for (const collector of collectors.filter((c) => c.readsWholeGraph)) t.is(collector.events, undefined, collector.id);
+  // (A collector that reads the whole graph but calls AWS, as Organizations' does from the management account, declares its own.)
+  for (const collector of collectors.filter((c) => c.readsWholeGraph && c.permissions.length === 0)) t.is(collector.events, undefined, collector.id);
 });
