@@ -109,6 +109,8 @@ export interface IngestMeasurement extends IngestBenchCase {
   cpuPerCall?: CpuPerCall;
   /** With the graph on disk: what the parent held in full (`SpilledGraph.held()`). */
   held?: HeldCounts;
+  /** Sampled every 0.5 s: the highest RSS, the main thread's heap then, and its highest heap. */
+  memory?: { rssMb: number; parentHeapMb: number; parentHeapPeakMb: number };
 }
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -164,6 +166,14 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
+    // Where the resident memory is: this thread's heap at the moment of the highest RSS sampled.
+    const memory = { rssMb: 0, parentHeapMb: 0, parentHeapPeakMb: 0 };
+    const sampler = setInterval(() => {
+      const usage = process.memoryUsage();
+      memory.parentHeapPeakMb = Math.max(memory.parentHeapPeakMb, usage.heapUsed / 2 ** 20);
+      if (usage.rss / 2 ** 20 > memory.rssMb) Object.assign(memory, { rssMb: usage.rss / 2 ** 20, parentHeapMb: usage.heapUsed / 2 ** 20 });
+    }, 500);
+    sampler.unref();
     const result = await ingest({
       simulate: world,
       config: {
@@ -181,6 +191,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       },
     });
     const ended = performance.now();
+    clearInterval(sampler);
     const cpu = process.cpuUsage(cpuBefore);
     if (!simulated) throw new Error('the ingestion created no simulated AWS');
     const phasesMs: Record<string, { start: number; end: number }> = {};
@@ -239,6 +250,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       }, limiter.stats()),
       workers: workers.length,
       held: result.graph instanceof SpilledGraph ? result.graph.held() : undefined,
+      memory,
     };
   } finally {
     stopListening();
@@ -362,6 +374,11 @@ export function details(m: IngestMeasurement): string {
     m.held
       ? `  graph on disk: ${count(m.held.spilled.entities)} entities and ${count(m.held.spilled.relationships)} relationships spilled; the parent held at most ${count(m.held.peak)} objects in full (${count(m.held.atPeak.resident)} placeholders, ${count(m.held.atPeak.cached)} read by one step, ${count(m.held.atPeak.pinned)} cross-account lookups)`
       : '  graph in memory (--no-spill)',
+    ...(m.memory
+      ? [
+          `  memory sampled: highest RSS ${Math.round(m.memory.rssMb)} MB with the main thread's heap at ${Math.round(m.memory.parentHeapMb)} MB (its highest ${Math.round(m.memory.parentHeapPeakMb)} MB); the rest is the worker threads' heaps, code and buffers`,
+        ]
+      : []),
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
     `  pacer: ${count(m.pacer.buckets)} buckets, ${count(m.pacer.waited)} calls waited for a token, ${count(m.pacer.throttled)} throttles reported back`,
     ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall)] : []),
