@@ -6,6 +6,10 @@
  *
  *   npm run bench -- ingest [--sizes 10,50,200] [--regions 16] [--resources 20] [--latency 50]
  *                           [--mix realistic|uniform] [--services kms,ec2] [--seed 42] [--json]
+ *                           [--no-floor] [--no-spill]
+ *
+ * `--resources` scales the realistic mix (20: 143,754 entities at 200 accounts x 16 regions); with
+ * `--no-spill` the parent keeps the organization's graph in memory instead of on disk.
  *
  * `--services` limits the run to some services (and what they depend on), e.g. to see the scheduler
  * against the buckets when the CPU is not what limits the run.
@@ -25,6 +29,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { CallChains } from '../src/aws/access';
 import { RateLimiter } from '../src/aws/rate-limits';
+import { SpilledGraph, type HeldCounts } from '../src/graph';
 import { ingest, type IngestProgress } from '../src/ingest';
 import { allSimulators } from '../src/services';
 import { generateWorld } from '../src/sim/generate';
@@ -48,6 +53,8 @@ export interface IngestBenchCase {
   seed: number;
   /** Measure the SDK's floor after the run (default); `--no-floor` skips it. */
   floor?: boolean;
+  /** Keep the organization's graph on disk (`ingest`'s `spill`, default); `--no-spill` keeps it in memory. */
+  spill?: boolean;
 }
 
 /**
@@ -100,6 +107,10 @@ export interface IngestMeasurement extends IngestBenchCase {
   /** Worker threads that collected (0: the run collected in its own thread). */
   workers: number;
   cpuPerCall?: CpuPerCall;
+  /** With the graph on disk: what the parent held in full (`SpilledGraph.held()`). */
+  held?: HeldCounts;
+  /** Sampled every 0.5 s: the highest RSS, the main thread's heap then, and its highest heap. */
+  memory?: { rssMb: number; parentHeapMb: number; parentHeapPeakMb: number };
 }
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -126,6 +137,7 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
     workers: option(args, 'workers') === undefined ? undefined : Number(option(args, 'workers')),
     seed: Number(option(args, 'seed') ?? 42),
     floor: !args.includes('--no-floor'),
+    spill: !args.includes('--no-spill'),
   }));
 }
 
@@ -154,6 +166,14 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
+    // Where the resident memory is: this thread's heap at the moment of the highest RSS sampled.
+    const memory = { rssMb: 0, parentHeapMb: 0, parentHeapPeakMb: 0 };
+    const sampler = setInterval(() => {
+      const usage = process.memoryUsage();
+      memory.parentHeapPeakMb = Math.max(memory.parentHeapPeakMb, usage.heapUsed / 2 ** 20);
+      if (usage.rss / 2 ** 20 > memory.rssMb) Object.assign(memory, { rssMb: usage.rss / 2 ** 20, parentHeapMb: usage.heapUsed / 2 ** 20 });
+    }, 500);
+    sampler.unref();
     const result = await ingest({
       simulate: world,
       config: {
@@ -162,6 +182,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
         ...(benchCase.workers ? { workers: benchCase.workers } : {}),
       },
       access: { callChains: chains, pacing: limiter },
+      spill: benchCase.spill !== false,
       onWorkerDone: (diagnostics) => workers.push(diagnostics),
       onProgress: (progress) => {
         const now = performance.now();
@@ -170,6 +191,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       },
     });
     const ended = performance.now();
+    clearInterval(sampler);
     const cpu = process.cpuUsage(cpuBefore);
     if (!simulated) throw new Error('the ingestion created no simulated AWS');
     const phasesMs: Record<string, { start: number; end: number }> = {};
@@ -227,6 +249,8 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
         return total;
       }, limiter.stats()),
       workers: workers.length,
+      held: result.graph instanceof SpilledGraph ? result.graph.held() : undefined,
+      memory,
     };
   } finally {
     stopListening();
@@ -347,6 +371,14 @@ export function details(m: IngestMeasurement): string {
     `  chain ${m.chainCalls} calls x ${m.latencyMs} ms = ${seconds(m.chainMs)} (ends in ${m.deepestScope ?? '?'})`,
     `  busiest bucket ${binding} -> ${seconds(m.bucketMs)}`,
     `  discovery-aware bound (each account's tags through that bucket, then its own chain): ${seconds(m.discoveryBoundMs)}, wall / it ${(m.wallMs / m.discoveryBoundMs).toFixed(2)}`,
+    m.held
+      ? `  graph on disk: ${count(m.held.spilled.entities)} entities and ${count(m.held.spilled.relationships)} relationships spilled; the parent held at most ${count(m.held.peak)} objects in full (${count(m.held.atPeak.resident)} placeholders, ${count(m.held.atPeak.cached)} read by one step, ${count(m.held.atPeak.pinned)} cross-account lookups)`
+      : '  graph in memory (--no-spill)',
+    ...(m.memory
+      ? [
+          `  memory sampled: highest RSS ${Math.round(m.memory.rssMb)} MB with the main thread's heap at ${Math.round(m.memory.parentHeapMb)} MB (its highest ${Math.round(m.memory.parentHeapPeakMb)} MB); the rest is the worker threads' heaps, code and buffers`,
+        ]
+      : []),
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
     `  pacer: ${count(m.pacer.buckets)} buckets, ${count(m.pacer.waited)} calls waited for a token, ${count(m.pacer.throttled)} throttles reported back`,
     ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall)] : []),

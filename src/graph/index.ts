@@ -5,3 +5,4 @@ export * from './validate';
 export * from './store';
 export * from './mapped';
 export * from './service-entities';
+export * from './spill';

@@ -196,6 +196,12 @@ export class GraphStore {
     }
   }
 
+  /**
+   * A point between steps where no caller holds an object it read: a graph kept on disk writes
+   * back what changed and forgets what it read (see `SpilledGraph`). Nothing to do in memory.
+   */
+  settle(_options: { types?: boolean } = {}): void {}
+
   get entityCount(): number {
     return this.entities.size;
   }

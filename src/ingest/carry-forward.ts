@@ -38,6 +38,8 @@ export function carryForward(
   for (const entity of previous.entities) {
     // A placeholder that another account's mapping made for this entity does not replace it.
     const existing = graph.getEntity(entity._key);
+    // Nothing read here is kept past this entity: a graph on disk may forget it.
+    graph.settle();
     if (existing && existing._source !== 'system-mapper') continue;
     if (scope?.outside(entity)) {
       graph.addEntity(compactCopy(entity));
@@ -53,6 +55,7 @@ export function carryForward(
   }
   const previousMapped = new Map(previous.entities.filter((e) => e._source === 'system-mapper').map((e) => [e._key, e]));
   for (const relationship of previous.relationships) {
+    graph.settle();
     if (graph.getRelationship(relationship._key)) continue;
     // Outside the scope, or touching an entity outside it: a mapping over the whole graph drew it,
     // and this run saw only part of that graph.
@@ -86,7 +89,9 @@ export function carryForward(
       graph.addRelationship(compactCopy({ ...relationship, _stale: true }));
     }
   }
+  graph.settle();
   restoreEnrichments(previous.entities, graph, enriching, collectors);
+  graph.settle();
   for (const record of failed) {
     const types =
       record.collector === '*' ? [...new Set(collectors.flatMap((c) => c.entities.map((e) => e._type)))] : (typesByCollector.get(record.collector) ?? []);
@@ -183,14 +188,13 @@ export function normalizeMappedEntities(graph: GraphStore): void {
 
 /** Drops relationships whose ends are not in the graph (a target outside the data that no mapper created). */
 export function dropDanglingRelationships(graph: GraphStore): number {
-  let dropped = 0;
-  for (const relationship of [...graph.allRelationships()]) {
-    if (!graph.hasEntity(relationship._fromEntityKey) || !graph.hasEntity(relationship._toEntityKey)) {
-      graph.removeRelationship(relationship._key);
-      dropped++;
-    }
+  // Keys first, removal after: the relationships are read one at a time (a graph on disk).
+  const dangling: string[] = [];
+  for (const relationship of graph.allRelationships()) {
+    if (!graph.hasEntity(relationship._fromEntityKey) || !graph.hasEntity(relationship._toEntityKey)) dangling.push(relationship._key);
   }
-  return dropped;
+  for (const key of dangling) graph.removeRelationship(key);
+  return dangling.length;
 }
 
 /**
@@ -256,9 +260,12 @@ export async function carryForwardPrevious(run: {
   if (carriedKeys.size && collectors.some((collector) => collector.id === MAPPING_COLLECTOR_IDS.dns)) {
     redrawDnsConnections(graph, (entity) => !carriedKeys.has(entity._key));
   }
+  graph.settle({ types: true });
   if (previous && outsideEnriching.length) restoreEnrichments(previous.entities, graph, outsideEnriching, registry, false);
+  graph.settle();
   // What failed optional calls would have set comes back from the previous snapshot too.
   if (previous && failedCalls.length) restoreOptionalProperties(new Map(previous.entities.map((e) => [e._key, e])), graph, failedCalls, collectors);
+  graph.settle();
   // A shard's edges may end in another shard's accounts: the store drops dangling edges across all shards.
   const dropped = (config.shard?.count ?? 1) > 1 ? 0 : dropDanglingRelationships(graph);
   if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);

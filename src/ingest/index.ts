@@ -1,4 +1,6 @@
-import { GraphStore } from '../graph';
+import { tmpdir } from 'node:os';
+import { GraphStore, SpilledGraph } from '../graph';
+import { FileStorage } from '../store/files';
 import { selectCollectors } from '../services';
 import type { CollectorRunRecord, RunError } from '../snapshot';
 import { carryForwardPrevious } from './carry-forward';
@@ -32,10 +34,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const failedScopes: CollectorScope[] = [];
   const records: CollectorRunRecord[] = [];
   let collection: PendingCollection | undefined;
+  let spilled: SpilledGraph | undefined;
 
   try {
     const collectors = options.collectors ?? selectCollectors(config.services, { people: run.people });
-    const graph = new GraphStore();
+    // A store that takes objects in key order can be written from a graph kept on disk.
+    if (options.spill && run.store.writeOrdered) spilled = new SpilledGraph(run.store instanceof FileStorage ? run.store.directory : tmpdir());
+    const graph = spilled ?? new GraphStore();
     collection = new PendingCollection(collectionFactory(run, options, graph, collectors));
     const discovery = await discoverAccounts({ config, access, logger, options, errors, failedScopes, collection });
     const { collected, unfinishedScopes } = await finishCollection(discovery.running, { records, errors, failedScopes });
@@ -62,5 +67,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     // After a failure, no worker thread may outlive the run.
     collection?.current?.abandon();
     access.destroy();
+    // The temporary files of a graph on disk go, written or not.
+    spilled?.close();
   }
 }

@@ -47,6 +47,14 @@ export interface IngestOptions {
   onEvent?: (event: IngestEvent) => void;
   /** What each collector worker measured (benchmarks). */
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+  /**
+   * Keep the organization's graph on disk while the run builds it (`SpilledGraph`, in a temporary
+   * directory of the output directory), not in memory: memory then holds each object's key and
+   * place, and what one end-of-run step reads. Only with a store that writes from a stream (the
+   * files store); otherwise ignored. The result's `graph` cannot be read after the run: read the
+   * snapshot from the store.
+   */
+  spill?: boolean;
   /** Where the graph is kept (default: snapshot files in `outputDir`); the caller closes it. */
   store?: GraphStorage;
 }

@@ -3,10 +3,10 @@ import type { SkippedAccount } from '../aws/organization';
 import { totalLimited } from '../collectors/limits';
 import type { AccountInfo, Logger } from '../collectors/types';
 import type { IngestConfig } from '../config';
-import type { GraphStore } from '../graph';
+import { SpilledGraph, type GraphStore } from '../graph';
 import type { Collection } from '../parallel/pool';
 import type { World } from '../sim/types';
-import type { CollectorRunRecord, NotRefreshed, PreviousSnapshot, RunError, SnapshotMetadata } from '../snapshot';
+import { EntityDigest, KeyOrdered, type CollectorRunRecord, type NotRefreshed, type PreviousSnapshot, type RunError, type SnapshotMetadata } from '../snapshot';
 import type { GraphStorage } from '../store/types';
 import { TOOL } from '../version';
 import { stampChanges } from './previous';
@@ -17,6 +17,11 @@ function countBy<T>(items: Iterable<T>, key: (item: T) => string): Record<string
   const counts: Record<string, number> = {};
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Counts by name as {@link countBy} orders them. */
+function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**
@@ -48,17 +53,16 @@ export async function writeSnapshot(run: {
   const { config, store, graph, access, options, logger, clock, startedAt, started, world, read, collected, records, errors, notRefreshed, scope } = run;
   const { reachable, regions, skippedAccounts, skippedRegions } = run;
   const previous = read?.previous;
-  const entities = [...graph.allEntities()];
-  const relationships = [...graph.allRelationships()];
-  // Change tracking: counts, and `_createdOn`/`_updatedOn` carried from the previous snapshot.
-  const stamped = stampChanges(previous, entities, relationships, startedAt.getTime());
-  const changes = stamped.entities.counts;
   const apiCalls = access.totals();
   apiCalls.calls += collected.calls?.calls ?? 0;
   apiCalls.throttled += collected.calls?.throttled ?? 0;
   const endedAt = clock();
   errors.sort((a, b) => `${a.account}|${a.region}|${a.service}|${a.operation}`.localeCompare(`${b.account}|${b.region}|${b.service}|${b.operation}`));
-  const metadata: Omit<SnapshotMetadata, 'graphSha256'> = {
+  const describe = (
+    counts: SnapshotMetadata['counts'],
+    changes: SnapshotMetadata['changes'],
+    relationshipChanges: SnapshotMetadata['relationshipChanges'],
+  ): Omit<SnapshotMetadata, 'graphSha256'> => ({
     format: 'aws-org-graph.snapshot/1',
     tool: TOOL,
     startedAt: startedAt.toISOString(),
@@ -72,21 +76,75 @@ export async function writeSnapshot(run: {
     collectors: records,
     errors,
     notRefreshed,
-    counts: {
-      entities: countBy(entities, (e) => e._type),
-      relationships: countBy(relationships, (r) => r._type),
-      totalEntities: entities.length,
-      totalRelationships: relationships.length,
-      staleEntities: entities.filter((e) => e._stale).length,
-    },
+    counts,
     apiCalls,
     scope,
     previous: read ? { path: read.file, graphSha256: read.previous.metadata.graphSha256 } : undefined,
     changes,
-    relationshipChanges: stamped.relationships.counts,
-  };
+    relationshipChanges,
+  });
+  const now = startedAt.getTime();
+  const knownSince = previous ? Date.parse(previous.metadata.startedAt) || now : now;
+  let metadata: Omit<SnapshotMetadata, 'graphSha256'>;
+  let written: Awaited<ReturnType<GraphStorage['write']>>;
+  let changedKeys: NonNullable<IngestSummary['changedKeys']>;
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
-  const written = await store.write(entities, relationships, metadata, options.writeHooks);
+  if (graph instanceof SpilledGraph && store.writeOrdered) {
+    // The graph is on disk: objects are stamped, counted and written one at a time, in key order.
+    // The metadata is written after them, so its counts are filled in as they stream.
+    const entityStamps = (previous?.digest ?? new EntityDigest()).stamper(now, knownSince);
+    const relationshipStamps = (previous?.relationshipDigest ?? new EntityDigest()).stamper(now, knownSince);
+    const entityTypes = new Map<string, number>();
+    const relationshipTypes = new Map<string, number>();
+    const counts = { entities: {}, relationships: {}, totalEntities: 0, totalRelationships: 0, staleEntities: 0 };
+    const noChanges = { created: 0, updated: 0, deleted: 0 };
+    metadata = describe(counts, noChanges, noChanges);
+    const entities = function* () {
+      for (const entity of graph.sortedEntities()) {
+        entityStamps.stamp(entity);
+        entityTypes.set(entity._type, (entityTypes.get(entity._type) ?? 0) + 1);
+        counts.totalEntities++;
+        if (entity._stale) counts.staleEntities++;
+        yield entity;
+      }
+      counts.entities = sortedCounts(entityTypes);
+      const stamped = entityStamps.finish();
+      metadata.changes = stamped.counts;
+      changedKeys = { ...changedKeys, entities: stamped.keys };
+    };
+    const relationships = function* () {
+      for (const relationship of graph.sortedRelationships()) {
+        relationshipStamps.stamp(relationship);
+        relationshipTypes.set(relationship._type, (relationshipTypes.get(relationship._type) ?? 0) + 1);
+        counts.totalRelationships++;
+        yield relationship;
+      }
+      counts.relationships = sortedCounts(relationshipTypes);
+      const stamped = relationshipStamps.finish();
+      metadata.relationshipChanges = stamped.counts;
+      changedKeys = { ...changedKeys, relationships: stamped.keys };
+    };
+    changedKeys = { entities: { created: [], updated: [], deleted: [] }, relationships: { created: [], updated: [], deleted: [] } };
+    written = await store.writeOrdered(new KeyOrdered(entities()), new KeyOrdered(relationships()), metadata, options.writeHooks);
+  } else {
+    const entities = [...graph.allEntities()];
+    const relationships = [...graph.allRelationships()];
+    // Change tracking: counts, and `_createdOn`/`_updatedOn` carried from the previous snapshot.
+    const stamped = stampChanges(previous, entities, relationships, now);
+    metadata = describe(
+      {
+        entities: countBy(entities, (e) => e._type),
+        relationships: countBy(relationships, (r) => r._type),
+        totalEntities: entities.length,
+        totalRelationships: relationships.length,
+        staleEntities: entities.filter((e) => e._stale).length,
+      },
+      stamped.entities.counts,
+      stamped.relationships.counts,
+    );
+    changedKeys = { entities: stamped.entities.keys, relationships: stamped.relationships.keys };
+    written = await store.write(entities, relationships, metadata, options.writeHooks);
+  }
   const fullMetadata: SnapshotMetadata = { ...metadata, graphSha256: written.graphSha256 };
   if (config.retention) {
     // Retention is housekeeping: the snapshot is written, and a failure here does not undo that.
@@ -98,7 +156,7 @@ export async function writeSnapshot(run: {
     }
   }
   const summary = summarize(fullMetadata, written.path);
-  summary.changedKeys = { entities: stamped.entities.keys, relationships: stamped.relationships.keys };
+  summary.changedKeys = changedKeys;
   return { summary, metadata: fullMetadata, graph };
 }
 

@@ -3,7 +3,7 @@ import type { AwsAccess, CallCounters } from '../aws/access';
 import { runCollectors, silentLogger, type RunnerResult } from '../collectors/runner';
 import type { CollectionLimits } from '../collectors/limits';
 import type { AccountInfo, Collector, IngestionTags, Logger } from '../collectors/types';
-import type { Entity, GraphStore } from '../graph';
+import { SpilledGraph, type Entity, type GraphStore } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
 import { WORKER_ENTRY } from './worker';
 import { serializeError, tasksOf, WORKER_KIND, type FromWorker, type ToWorker, type WorkerDiagnostics, type WorkerResult, type WorkerSetup } from './protocol';
@@ -241,8 +241,16 @@ export class WorkerPool implements Collection {
         tags: this.options.tags,
         limits: this.options.limits,
         logger: this.logger,
-        onTaskDone: (record) => this.options.onTaskDone?.(record, ++this.done, this.total + accounts.length * wholeGraph.length),
+        // They call no AWS API. On a graph kept on disk, one at a time: what one task reads is
+        // forgotten before the next starts, so the parent holds one account's objects, not all.
+        ...(graph instanceof SpilledGraph ? { concurrency: 1 } : {}),
+        onTaskDone: (record) => {
+          // A mapping task keeps nothing it read: a graph on disk forgets it (see SpilledGraph).
+          graph.settle();
+          this.options.onTaskDone?.(record, ++this.done, this.total + accounts.length * wholeGraph.length);
+        },
       });
+      graph.settle({ types: true });
       appendAll(records, mapped.records);
       appendAll(errors, mapped.errors);
     }

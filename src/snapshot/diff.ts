@@ -163,39 +163,50 @@ export class EntityDigest {
    * Keeps the first {@link CHANGED_KEYS_KEPT} keys of each kind, in key order.
    */
   stamp(current: Iterable<Entity | Relationship>, now: number, knownSince: number = now): { counts: ChangeCounts; keys: ChangedKeys } {
+    const stamper = this.stamper(now, knownSince);
+    for (const object of current) stamper.stamp(object);
+    return stamper.finish();
+  }
+
+  /** {@link stamp} one object at a time (objects streamed from disk), the counts at the end. */
+  stamper(now: number, knownSince: number = now): { stamp(object: Entity | Relationship): void; finish(): { counts: ChangeCounts; keys: ChangedKeys } } {
     const seen = new Uint8Array(this.used);
     const counts = { created: 0, updated: 0, deleted: 0 };
     const keys: ChangedKeys = { created: [], updated: [], deleted: [] };
     let matched = 0;
-    for (const object of current) {
-      const record = object as Record<string, unknown>;
-      const slot = this.slots.get(object._key);
-      if (slot === undefined) {
-        counts.created++;
-        offerKey(keys.created, object._key, CHANGED_KEYS_KEPT);
-        record[CREATED_ON] = now;
-        record[UPDATED_ON] = now;
-        continue;
-      }
-      if (!seen[slot]) {
-        seen[slot] = 1;
-        matched++;
-      }
-      const start = slot * FINGERPRINT_BYTES;
-      const createdOn = this.timestamps[2 * slot];
-      const known = !Number.isNaN(createdOn);
-      record[CREATED_ON] = known ? createdOn : knownSince;
-      if (entityFingerprint(object).compare(this.fingerprints, start, start + FINGERPRINT_BYTES) !== 0) {
-        counts.updated++;
-        offerKey(keys.updated, object._key, CHANGED_KEYS_KEPT);
-        record[UPDATED_ON] = now;
-      } else {
-        record[UPDATED_ON] = known ? this.timestamps[2 * slot + 1] : knownSince;
-      }
-    }
-    counts.deleted = this.slots.size - matched;
-    if (counts.deleted > 0) for (const [key, slot] of this.slots) if (!seen[slot]) offerKey(keys.deleted, key, CHANGED_KEYS_KEPT);
-    return { counts, keys };
+    return {
+      stamp: (object) => {
+        const record = object as Record<string, unknown>;
+        const slot = this.slots.get(object._key);
+        if (slot === undefined) {
+          counts.created++;
+          offerKey(keys.created, object._key, CHANGED_KEYS_KEPT);
+          record[CREATED_ON] = now;
+          record[UPDATED_ON] = now;
+          return;
+        }
+        if (!seen[slot]) {
+          seen[slot] = 1;
+          matched++;
+        }
+        const start = slot * FINGERPRINT_BYTES;
+        const createdOn = this.timestamps[2 * slot];
+        const known = !Number.isNaN(createdOn);
+        record[CREATED_ON] = known ? createdOn : knownSince;
+        if (entityFingerprint(object).compare(this.fingerprints, start, start + FINGERPRINT_BYTES) !== 0) {
+          counts.updated++;
+          offerKey(keys.updated, object._key, CHANGED_KEYS_KEPT);
+          record[UPDATED_ON] = now;
+        } else {
+          record[UPDATED_ON] = known ? this.timestamps[2 * slot + 1] : knownSince;
+        }
+      },
+      finish: () => {
+        counts.deleted = this.slots.size - matched;
+        if (counts.deleted > 0) for (const [key, slot] of this.slots) if (!seen[slot]) offerKey(keys.deleted, key, CHANGED_KEYS_KEPT);
+        return { counts, keys };
+      },
+    };
   }
 
   /** Changes from the digested entities to `current`, counted as {@link diffEntities} counts them. */

@@ -169,6 +169,18 @@ export function canonicalLine(object: Entity | Relationship): string {
   return copy ? JSON.stringify(copy) : canonicalLineByProperty(object, shape.sorted);
 }
 
+/**
+ * Objects that come in `_key` order already, each key once (a graph kept on disk streams them so):
+ * the writer takes them one at a time instead of sorting a list of them all.
+ */
+export class KeyOrdered<T extends Entity | Relationship> implements Iterable<T> {
+  constructor(private readonly objects: Iterable<T>) {}
+
+  [Symbol.iterator](): Iterator<T> {
+    return this.objects[Symbol.iterator]();
+  }
+}
+
 /** Positions of `objects` in `_key` order (a stable sort on the keys alone, read once). */
 function keyOrder(objects: ReadonlyArray<{ _key: string }>): Uint32Array {
   const keys = objects.map((object) => object._key);
@@ -222,50 +234,73 @@ export async function writeSnapshotFile(
     }
     used += buffer.write(text, used);
   };
-  const writeSection = async (objects: ReadonlyArray<Entity | Relationship>) => {
-    const order = keyOrder(objects);
-    const last = objects.length - 1;
-    for (let index = 0; index <= last; index++) {
-      const object = objects[order[index]];
-      const line = canonicalLine(object);
-      // The timestamps follow the content, outside the hash (see timestamps.ts).
-      const suffix = timestampSuffix(object);
-      const extra = suffix === undefined ? 0 : suffix.length;
-      // UTF-8 takes at most 3 bytes per UTF-16 unit: when that fits, encode in place (once, for
-      // the file and the hash alike); only await when the buffer is full, once per MiB.
-      if (used + 3 * line.length + extra + 2 > buffer.length) {
-        await flush();
+  /** Writes one object's line; a promise only when the buffer had to be flushed first. */
+  const writeObject = (object: Entity | Relationship, isLast: boolean): Promise<void> | undefined => {
+    const line = canonicalLine(object);
+    // The timestamps follow the content, outside the hash (see timestamps.ts).
+    const suffix = timestampSuffix(object);
+    const extra = suffix === undefined ? 0 : suffix.length;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: when that fits, encode in place (once, for
+    // the file and the hash alike); only await when the buffer is full, once per MiB.
+    if (used + 3 * line.length + extra + 2 > buffer.length) {
+      return flush().then(async () => {
         if (3 * line.length + extra + 2 > buffer.length) {
           hash.update(line).update(NEWLINE);
           const written = suffix === undefined ? line : `${line.slice(0, -1)}${suffix}`;
-          await push(index < last ? `${written},\n` : `${written}\n`);
-          continue;
+          await push(!isLast ? `${written},\n` : `${written}\n`);
+          return;
         }
-      }
-      // The hash covers the line and a line feed, the file the line, a comma and a line feed: hash
-      // `line\n` in one call, then turn that line feed into the comma.
-      const start = used;
-      used += buffer.write(line, used);
+        encode(line, suffix, isLast);
+      });
+    }
+    encode(line, suffix, isLast);
+    return undefined;
+  };
+  const encode = (line: string, suffix: string | undefined, isLast: boolean) => {
+    // The hash covers the line and a line feed, the file the line, a comma and a line feed: hash
+    // `line\n` in one call, then turn that line feed into the comma.
+    const start = used;
+    used += buffer.write(line, used);
+    buffer[used++] = LINE_FEED;
+    hash.update(buffer.subarray(start, used));
+    // Timestamps replace the closing brace and line feed (the suffix closes the object again).
+    if (suffix !== undefined) {
+      used -= 2;
+      used += buffer.write(suffix, used, 'latin1');
       buffer[used++] = LINE_FEED;
-      hash.update(buffer.subarray(start, used));
-      // Timestamps replace the closing brace and line feed (the suffix closes the object again).
-      if (suffix !== undefined) {
-        used -= 2;
-        used += buffer.write(suffix, used, 'latin1');
-        buffer[used++] = LINE_FEED;
+    }
+    if (!isLast) {
+      buffer[used - 1] = COMMA;
+      buffer[used++] = LINE_FEED;
+    }
+  };
+  const writeSection = async (objects: Iterable<Entity | Relationship>) => {
+    if (objects instanceof KeyOrdered) {
+      // Already in key order (a graph on disk): one object ahead tells the last one.
+      const iterator = objects[Symbol.iterator]();
+      let next = iterator.next();
+      while (!next.done) {
+        const object = next.value;
+        next = iterator.next();
+        const flushed = writeObject(object, next.done === true);
+        if (flushed) await flushed;
       }
-      if (index < last) {
-        buffer[used - 1] = COMMA;
-        buffer[used++] = LINE_FEED;
-      }
+      return;
+    }
+    const list: ReadonlyArray<Entity | Relationship> = Array.isArray(objects) ? objects : [...objects];
+    const order = keyOrder(list);
+    const last = list.length - 1;
+    for (let index = 0; index <= last; index++) {
+      const flushed = writeObject(list[order[index]], index === last);
+      if (flushed) await flushed;
     }
   };
   try {
     await push(`{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"entities":[\n`);
-    await writeSection(Array.isArray(entities) ? entities : [...entities]);
+    await writeSection(entities);
     hash.update('--relationships--\n');
     await push(`],"relationships":[\n`);
-    await writeSection(Array.isArray(relationships) ? relationships : [...relationships]);
+    await writeSection(relationships);
     const graphSha256 = hash.digest('hex');
     await push(`],"metadata":${JSON.stringify({ ...metadata, graphSha256 })}}\n`);
     await flush();

@@ -5,7 +5,7 @@ import type { SnapshotMetadata } from '../snapshot/format';
 import { readPreviousSnapshot, type PreviousSnapshotOptions } from '../snapshot/previous';
 import { readSnapshot, readSnapshotMetadata, scanSnapshotLines, type ReadOptions } from '../snapshot/reader';
 import { SnapshotStore } from '../snapshot/store';
-import { writeFileAtomic, type WriteHooks } from '../snapshot/writer';
+import { writeFileAtomic, type KeyOrdered, type WriteHooks } from '../snapshot/writer';
 import type { GraphStorage, SnapshotRef } from './types';
 
 /** The default store: a directory of snapshot files (`SnapshotStore`), no server needed. */
@@ -35,6 +35,10 @@ export class FileStorage implements GraphStorage {
   }
 
   write(entities: Entity[], relationships: Relationship[], metadata: Omit<SnapshotMetadata, 'graphSha256'>, hooks?: WriteHooks) {
+    return this.snapshots.write(entities, relationships, metadata, hooks);
+  }
+
+  writeOrdered(entities: KeyOrdered<Entity>, relationships: KeyOrdered<Relationship>, metadata: Omit<SnapshotMetadata, 'graphSha256'>, hooks?: WriteHooks) {
     return this.snapshots.write(entities, relationships, metadata, hooks);
   }
 

@@ -2,7 +2,7 @@ import type { Entity, Relationship } from '../graph';
 import type { Snapshot, SnapshotMetadata } from '../snapshot/format';
 import type { PreviousSnapshot, PreviousSnapshotOptions } from '../snapshot/previous';
 import type { ReadOptions } from '../snapshot/reader';
-import type { WriteHooks, WrittenSnapshot } from '../snapshot/writer';
+import type { KeyOrdered, WriteHooks, WrittenSnapshot } from '../snapshot/writer';
 
 /** A snapshot as a store names it: a file path, or `postgres:snapshot/<id>`. */
 export interface SnapshotRef {
@@ -63,6 +63,17 @@ export interface GraphStorage extends DocumentStore {
   write(
     entities: Entity[],
     relationships: Relationship[],
+    metadata: Omit<SnapshotMetadata, 'graphSha256'>,
+    hooks?: WriteHooks,
+  ): Promise<WrittenSnapshot & { pending?: string }>;
+  /**
+   * The same write from objects that come one at a time in key order (a graph kept on disk,
+   * `SpilledGraph`); `metadata`'s counts are complete once the objects are read, before it is
+   * written. A store without it is given lists.
+   */
+  writeOrdered?(
+    entities: KeyOrdered<Entity>,
+    relationships: KeyOrdered<Relationship>,
     metadata: Omit<SnapshotMetadata, 'graphSha256'>,
     hooks?: WriteHooks,
   ): Promise<WrittenSnapshot & { pending?: string }>;

@@ -1,0 +1,122 @@
+import { readdirSync } from 'node:fs';
+import test from 'ava';
+import { SpilledGraph } from '../../src/graph';
+import type { IngestResult } from '../../src/ingest';
+import { allSimulators } from '../../src/services';
+import { generateWorld } from '../../src/sim/generate';
+import type { World } from '../../src/sim/types';
+import { simulate, temporaryDirectory } from '../helpers/simulate';
+
+/** Many accounts, few resources: the organization grows, each account stays small. */
+function world(accounts: number, faults: World['faults'] = []): World {
+  const generated = generateWorld({ accounts, regions: 2, resourcesPerRegion: 2, mix: 'realistic', seed: 7 }, allSimulators());
+  return { ...generated, faults };
+}
+
+const at = (iso: string) => () => new Date(iso);
+
+function spillDirectories(outputDir: string): string[] {
+  return readdirSync(outputDir).filter((name) => name.startsWith('.orggraph-spill-'));
+}
+
+function assertSpilled(result: IngestResult): void {
+  if (!(result.graph instanceof SpilledGraph)) throw new Error('the run did not keep its graph on disk');
+}
+
+function held(result: IngestResult) {
+  assertSpilled(result);
+  return (result.graph as SpilledGraph).held();
+}
+
+test('a graph kept on disk writes the same snapshot as one in memory, first run and carry-forward alike, and leaves no temporary file', async (t) => {
+  const shas: Record<string, string[]> = { memory: [], disk: [] };
+  const summaries: Record<string, IngestResult['summary'][]> = { memory: [], disk: [] };
+  for (const mode of ['memory', 'disk'] as const) {
+    const outputDir = temporaryDirectory();
+    const options = { outputDir, spill: mode === 'disk', config: { workers: 2 } };
+    const first = await simulate(world(24), { ...options, clock: at('2026-12-06T10:00:00Z') });
+    // The second run loses KMS and EC2 in some accounts: their objects come from the first snapshot, stale.
+    const faults: World['faults'] = [
+      { account: first.summary.accounts[3].accountId, service: 'kms', error: 'AccessDenied' },
+      { account: first.summary.accounts[5].accountId, service: 'ec2', error: 'AccessDenied' },
+    ];
+    const second = await simulate(world(24, faults), { ...options, clock: at('2026-12-06T11:00:00Z') });
+    for (const result of [first, second]) {
+      shas[mode].push(result.summary.snapshot.sha256);
+      summaries[mode].push(result.summary);
+      if (mode === 'disk') assertSpilled(result);
+    }
+    t.deepEqual(spillDirectories(outputDir), [], `${mode}: no temporary directory left`);
+  }
+  t.true(summaries.memory[1].totals.staleEntities > 0, 'the second run carried stale entities forward');
+  t.deepEqual(shas.disk, shas.memory);
+  for (const index of [0, 1]) {
+    // What does not depend on timing.
+    const comparable = ({ counts, totals, changes, relationshipChanges, changedKeys, errors, notRefreshed }: IngestResult['summary']) => ({
+      counts,
+      totals,
+      changes,
+      relationshipChanges,
+      changedKeys,
+      errors,
+      notRefreshed: notRefreshed.map(({ accountId, region, collector, types, entitiesCarried }) => ({ accountId, region, collector, types, entitiesCarried })),
+    });
+    t.deepEqual(
+      comparable(summaries.disk[index]),
+      comparable(summaries.memory[index]),
+      `run ${index + 1}: same summary (counts, changes, changed keys, stale, carried)`,
+    );
+  }
+});
+
+/** The most objects (entities and relationships) one account's collectors added. */
+function largestAccount(result: IngestResult): number {
+  const perAccount = new Map<string, number>();
+  for (const record of result.metadata.collectors)
+    perAccount.set(record.accountId, (perAccount.get(record.accountId) ?? 0) + record.entities + record.relationships);
+  return Math.max(0, ...perAccount.values());
+}
+
+/** Entities of the types the DNS mapping looks hosts and gateways up in, across the organization. */
+const DNS_TARGETS = [
+  'aws_instance',
+  'aws_eip',
+  'aws_cloudfront_distribution',
+  'aws_api_gateway_rest_api',
+  'aws_api_gateway_v2_api',
+  'aws_alb',
+  'aws_nlb',
+  'aws_elb',
+];
+
+test('the parent holds in full only what one end-of-run step reads: one account, not the organization', async (t) => {
+  const sizes = [16, 48];
+  const results: Array<{ result: IngestResult; counts: ReturnType<typeof held> }> = [];
+  for (const accounts of sizes) {
+    const result = await simulate(world(accounts), { spill: true, config: { workers: 2 } });
+    results.push({ result, counts: held(result) });
+  }
+  const objects = (r: IngestResult) => r.summary.totals.entities + r.summary.totals.relationships;
+  const [small, large] = results;
+  t.true(objects(large.result) > 2.5 * objects(small.result), `the organization grew (${objects(small.result)} to ${objects(large.result)} objects)`);
+  for (const [index, { result, counts }] of results.entries()) {
+    const label = `${sizes[index]} accounts`;
+    // Every entity is on disk but the placeholders; every relationship is on disk.
+    t.is(counts.spilled.entities + counts.resident, result.summary.totals.entities, label);
+    t.is(counts.spilled.relationships, result.summary.totals.relationships, label);
+    // What a step read at the peak: at most one account's objects (the mapping tasks run one at a time).
+    t.true(counts.atPeak.cached <= largestAccount(result), `${label}: ${counts.atPeak.cached} read by one step, largest account ${largestAccount(result)}`);
+    // The lists read across accounts: the DNS mapping's hosts and gateways.
+    const dnsTargets = DNS_TARGETS.reduce((sum, type) => sum + (result.summary.counts.entities[type] ?? 0), 0);
+    t.true(counts.atPeak.pinned <= dnsTargets, `${label}: ${counts.atPeak.pinned} pinned, ${dnsTargets} DNS targets`);
+    t.is(counts.peak, counts.atPeak.resident + counts.atPeak.cached + counts.atPeak.pinned);
+  }
+  // Three times the accounts: what one step reads stays one account's worth.
+  t.true(large.counts.atPeak.cached <= Math.max(largestAccount(large.result), small.counts.atPeak.cached * 1.5));
+  t.true(large.counts.peak < objects(large.result) / 10, `peak held ${large.counts.peak} of ${objects(large.result)} objects`);
+  t.log(
+    sizes
+      .map((accounts, index) => `${accounts} accounts: ${objects(results[index].result)} objects, peak held ${JSON.stringify(results[index].counts.atPeak)}`)
+      .join('; '),
+  );
+});
