@@ -1,6 +1,6 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
-import { GraphStore } from './store';
+import { GraphStore, keepsExisting } from './store';
 import type { Entity, Relationship } from './types';
 
 const CHUNK_BYTES = 1 << 20;
@@ -245,6 +245,10 @@ export class SpilledGraph extends GraphStore {
   override addRelationship(relationship: Relationship): boolean {
     const key = relationship._key;
     const previous = this.relationshipSlots.get(key);
+    if (previous !== undefined) {
+      const existing = this.getRelationship(key);
+      if (existing && keepsExisting(existing, relationship)) return false;
+    }
     this.cache.delete(key);
     this.relationshipSlots.set(key, this.append(JSON.stringify(relationship), previous));
     return previous === undefined;

@@ -81,6 +81,13 @@ function accountKey(entity: Pick<Entity, '_type' | '_accountId'>): string {
   return `${entity._type}|${entity._accountId ?? ''}`;
 }
 
+/** Whether an edge already in the graph stays when `incoming` has its key (see {@link GraphStore.addRelationship}). */
+export function keepsExisting(existing: Relationship, incoming: Relationship): boolean {
+  const kept = existing._collector;
+  const drawnBy = incoming._collector;
+  return kept !== undefined && drawnBy !== undefined && existing._stale === incoming._stale && kept < drawnBy;
+}
+
 export class GraphStore {
   private readonly entities = new Map<string, Entity>();
   private readonly relationships = new Map<string, Relationship>();
@@ -123,9 +130,7 @@ export class GraphStore {
   addRelationship(relationship: Relationship): boolean {
     this.compactRelationship(relationship);
     const existing = this.relationships.get(relationship._key);
-    const kept = existing?._collector;
-    const drawnBy = relationship._collector;
-    if (kept !== undefined && drawnBy !== undefined && existing!._stale === relationship._stale && kept < drawnBy) return false;
+    if (existing && keepsExisting(existing, relationship)) return false;
     this.relationships.set(relationship._key, relationship);
     return existing === undefined;
   }

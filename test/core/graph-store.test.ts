@@ -1,5 +1,6 @@
 import test from 'ava';
-import { compactCopy, createEntity, createRelationship, GraphStore, RelationshipVerb, type Entity, type Relationship } from '../../src/graph';
+import { compactCopy, createEntity, createRelationship, GraphStore, RelationshipVerb, SpilledGraph, type Entity, type Relationship } from '../../src/graph';
+import { temporaryDirectory } from '../helpers/simulate';
 import { canonicalJson } from '../../src/snapshot/format';
 import { generateGraph } from '../../bench/snapshot.bench';
 
@@ -224,15 +225,20 @@ test('an edge drawn by two collectors is kept from the same one whichever finish
     ...createRelationship({ from: api, verb: RelationshipVerb.TRIGGERS, to: fn }),
     _collector: collector,
   });
-  const owners = [
-    ['lambda-functions', 'apigateway-rest-apis'],
-    ['apigateway-rest-apis', 'lambda-functions'],
-  ].map((order) => {
-    const graph = new GraphStore();
-    for (const collector of order) graph.addRelationship(drawnBy(collector));
-    return [...graph.allRelationships()].map((relationship) => relationship._collector);
-  });
-  t.deepEqual(owners, [['apigateway-rest-apis'], ['apigateway-rest-apis']]);
+  // In memory and on disk (a spilled run's graph) alike.
+  for (const makeGraph of [() => new GraphStore(), () => new SpilledGraph(temporaryDirectory())]) {
+    const owners = [
+      ['lambda-functions', 'apigateway-rest-apis'],
+      ['apigateway-rest-apis', 'lambda-functions'],
+    ].map((order) => {
+      const graph = makeGraph();
+      for (const collector of order) graph.addRelationship(drawnBy(collector));
+      const collectors = [...graph.allRelationships()].map((relationship) => relationship._collector);
+      if (graph instanceof SpilledGraph) graph.close();
+      return collectors;
+    });
+    t.deepEqual(owners, [['apigateway-rest-apis'], ['apigateway-rest-apis']]);
+  }
   // A collector that draws its own edge again still replaces it (a later page, a richer copy).
   const graph = new GraphStore();
   graph.addRelationship(drawnBy('lambda-functions'));
