@@ -261,6 +261,20 @@ test('access denied on GetBucketPolicy in one account is recorded, and its bucke
   t.deepEqual(s3Issues(graph), []);
 });
 
+test('a denied GetBucketVersioning proves nothing: replication and Object Lock are still read', async (t) => {
+  const world = builtinWorld();
+  world.faults = [{ account: '222222222222', service: 's3', operation: 'GetBucketVersioning', error: 'AccessDenied' }];
+  const { graph, errors } = await ingestS3(world);
+  t.true(errors.length > 0);
+  t.true(errors.every((error) => error.account === '222222222222' && error.operation === 's3:GetBucketVersioning'));
+  // Versioning is unknown for every bucket of the account, yet the reads it would have ruled out were made.
+  const replicated = graph.getEntity('arn:aws:s3:::acme-prod-app-data');
+  t.false('versioningStatus' in (replicated ?? {}), 'versioning is unknown, not absent');
+  t.is(replicated?.replicationEnabled, true);
+  t.is(graph.getEntity('arn:aws:s3:::acme-prod-audit-archive-eu')?.objectLockEnabled, true);
+  t.deepEqual(s3Issues(graph), []);
+});
+
 test('a failed ListBuckets fails the collector for that account only', async (t) => {
   const world = builtinWorld();
   world.faults = [{ account: '333333333333', service: 's3', operation: 'ListBuckets', error: 'AccessDenied' }];
