@@ -1,10 +1,9 @@
 import type { Account, DelegatedAdministrator, OrganizationalUnit, PolicySummary, PolicyTargetSummary, Root } from '@aws-sdk/client-organizations';
 import test from 'ava';
-import { AwsAccess } from '../../src/aws/access';
 import { runCollectors } from '../../src/collectors/runner';
 import { accountEntityKey, createEntity, GraphStore } from '../../src/graph';
 import { AccountEntities } from '../../src/services/account/schema';
-import { allSimulators, selectCollectors } from '../../src/services';
+import { selectCollectors } from '../../src/services';
 import {
   accountPlacements,
   inheritedPolicies,
@@ -18,9 +17,8 @@ import {
   type OrganizationTree,
 } from '../../src/services/organizations/converters';
 import { organizationsCollector } from '../../src/services/organizations/collectors';
-import { fastRetryStrategy } from '../../src/sim/retry';
-import { SIMULATED_BASE_CREDENTIALS, SimulatedAws } from '../../src/sim/simulator';
 import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
+import { simulatedAccess } from '../scheduler/sim-access';
 
 // Shapes from the AWS Organizations API Reference (ListRoots, ListOrganizationalUnitsForParent,
 // ListAccountsForParent, ListPolicies, ListTargetsForPolicy, ListDelegatedAdministrators examples)
@@ -283,15 +281,7 @@ test('through the simulator: denied calls are recorded, the run and the other fa
 
 test('a member account taken for the management account: every call refused and recorded, the account entity kept', async (t) => {
   const world = builtinWorld();
-  const simulated = new SimulatedAws(world, allSimulators());
-  const access = new AwsAccess({
-    roleName: world.organization.roleName,
-    externalId: world.organization.externalId,
-    baseCredentials: SIMULATED_BASE_CREDENTIALS,
-    plugins: ({ region }) => [simulated.plugin(region)],
-    stsPlugins: () => [simulated.stsPlugin()],
-    retryStrategy: fastRetryStrategy(),
-  });
+  const { access } = simulatedAccess(world);
   const graph = new GraphStore();
   const member = { accountId: '222222222222', name: 'acme-production', organization: { managementAccountId: '222222222222' } };
   graph.addEntity(
