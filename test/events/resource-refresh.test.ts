@@ -123,8 +123,10 @@ const cases: Case[] = [
       cloudTrail('b-3', 's3', 'PutBucketAcl', { requestParameters: { bucketName: 'acme-prod-reports', AccessControlPolicy: {} } }),
       cloudTrail('b-4', 's3', 'DeleteBucket', { requestParameters: { bucketName: 'acme-prod-audit-archive-eu', Host: 's3.amazonaws.com' } }),
     ],
-    // Per bucket: ListBuckets (prefix) and its configuration reads; a gone bucket: ListBuckets alone.
-    expectedCalls: 27,
+    // Per bucket: ListBuckets (prefix) and its 9 unconditional configuration reads; a gone bucket:
+    // ListBuckets alone. Neither bucket has a policy or was ever versioned, so neither gets the policy
+    // status, replication or Object Lock read (src/services/s3/collectors.ts, afterPolicy/afterVersioning).
+    expectedCalls: 21,
   },
 ];
 
