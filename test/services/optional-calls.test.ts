@@ -7,9 +7,17 @@ import { allCollectors, selectCollectors } from '../../src/services';
 import { onSimulatedAwsCreated, type SimulatedAws } from '../../src/sim/simulator';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 
-/** Every collector's optional calls, with the collector's primary entity type. */
+/**
+ * Every collector's optional calls, with the collector's primary entity type: the first it produces,
+ * or for a collector that only adds facts to other collectors' entities (Organizations, on
+ * `aws_account`) the first it enriches.
+ */
 const OPTIONAL_CALLS = selectCollectors(undefined).flatMap((collector) =>
-  (collector.optionalCalls ?? []).map((declaration) => ({ collector, declaration, primary: collector.entities[0]._type })),
+  (collector.optionalCalls ?? []).map((declaration) => {
+    const primary = collector.entities[0]?._type ?? collector.enriches?.[0]?._type;
+    if (!primary) throw new Error(`${collector.id} declares optional calls but neither produces nor enriches an entity type`);
+    return { collector, declaration, primary };
+  }),
 );
 
 const calmDir = temporaryDirectory();
