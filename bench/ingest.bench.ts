@@ -381,7 +381,7 @@ export function details(m: IngestMeasurement): string {
       : []),
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
     `  pacer: ${count(m.pacer.buckets)} buckets, ${count(m.pacer.waited)} calls waited for a token, ${count(m.pacer.throttled)} throttles reported back`,
-    ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall)] : []),
+    ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall), sdkBoundLine(m, m.cpuPerCall)] : []),
     ...m.errorKinds.slice(0, 5).map((kind) => `  error x${kind.count}: ${kind.code} ${kind.operation ?? ''} ${kind.message}`),
   ].join('\n');
 }
@@ -402,6 +402,25 @@ export function cpuTable(measurements: readonly IngestMeasurement[]): string {
 }
 
 const ms = (value: number) => `${value.toFixed(3)} ms`;
+
+/**
+ * The wall time the AWS SDK alone needs for the run's calls on this machine's cores: no ingester can
+ * go below it, whatever the rate limits allow. When it exceeds the rate-limit bound, the run is
+ * CPU-bound and `wall / bound` mostly measures the call count times the processor's speed.
+ */
+export function sdkCpuBoundMs(apiCalls: number, sdkFloorMsPerCall: number, cores: number): number {
+  return (apiCalls * sdkFloorMsPerCall) / cores;
+}
+
+function sdkBoundLine(m: IngestMeasurement, c: CpuPerCall): string {
+  const cores = cpus().length;
+  const sdkBound = sdkCpuBoundMs(m.apiCalls, c.sdkFloorMs, cores);
+  const binding = Math.max(m.lowerBoundMs, sdkBound);
+  return (
+    `  SDK CPU bound: ${count(m.apiCalls)} calls x ${ms(c.sdkFloorMs)} / ${cores} cores = ${seconds(sdkBound)} ` +
+    `(${(sdkBound / m.lowerBoundMs).toFixed(2)}x the rate-limit bound); wall / max(both bounds) ${(m.wallMs / binding).toFixed(2)}`
+  );
+}
 
 function cpuLine(c: CpuPerCall): string {
   return (
