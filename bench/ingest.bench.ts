@@ -34,6 +34,7 @@ import { ingest, type IngestProgress } from '../src/ingest';
 import { allSimulators } from '../src/services';
 import { generateWorld } from '../src/sim/generate';
 import type { WorkerDiagnostics } from '../src/parallel/protocol';
+import { sampleMemory, type MemorySample } from '../src/parallel/memory';
 import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws, type SimulatorStats } from '../src/sim/simulator';
 import { captureWireCalls, measureFloors, weightFloors } from './sdk-floor';
 
@@ -109,8 +110,18 @@ export interface IngestMeasurement extends IngestBenchCase {
   cpuPerCall?: CpuPerCall;
   /** With the graph on disk: what the parent held in full (`SpilledGraph.held()`). */
   held?: HeldCounts;
-  /** Sampled every 0.5 s: the highest RSS, the main thread's heap then, and its highest heap. */
-  memory?: { rssMb: number; parentHeapMb: number; parentHeapPeakMb: number };
+  /**
+   * Sampled every 0.5 s: the highest RSS, the main thread's heap then, and its highest heap; each
+   * worker's last sample before that moment, and each worker's highest heap.
+   */
+  memory?: {
+    rssMb: number;
+    parentHeapMb: number;
+    parentHeapPeakMb: number;
+    parentAtPeak?: MemorySample;
+    workersAtPeak?: MemorySample[];
+    workerHeapPeaksMb?: number[];
+  };
 }
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -167,11 +178,13 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     // Where the resident memory is: this thread's heap at the moment of the highest RSS sampled.
-    const memory = { rssMb: 0, parentHeapMb: 0, parentHeapPeakMb: 0 };
+    const memory: NonNullable<IngestMeasurement['memory']> = { rssMb: 0, parentHeapMb: 0, parentHeapPeakMb: 0, workerHeapPeaksMb: [] };
+    const workerSamples: MemorySample[] = [];
     const sampler = setInterval(() => {
-      const usage = process.memoryUsage();
-      memory.parentHeapPeakMb = Math.max(memory.parentHeapPeakMb, usage.heapUsed / 2 ** 20);
-      if (usage.rss / 2 ** 20 > memory.rssMb) Object.assign(memory, { rssMb: usage.rss / 2 ** 20, parentHeapMb: usage.heapUsed / 2 ** 20 });
+      const sample = sampleMemory();
+      memory.parentHeapPeakMb = Math.max(memory.parentHeapPeakMb, sample.heapUsedMb);
+      if (sample.rssMb > memory.rssMb)
+        Object.assign(memory, { rssMb: sample.rssMb, parentHeapMb: sample.heapUsedMb, parentAtPeak: sample, workersAtPeak: [...workerSamples] });
     }, 500);
     sampler.unref();
     const result = await ingest({
@@ -184,6 +197,10 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       access: { callChains: chains, pacing: limiter },
       spill: benchCase.spill !== false,
       onWorkerDone: (diagnostics) => workers.push(diagnostics),
+      onWorkerMemory: (index, sample) => {
+        workerSamples[index] = sample;
+        memory.workerHeapPeaksMb![index] = Math.max(memory.workerHeapPeaksMb![index] ?? 0, sample.heapUsedMb);
+      },
       onProgress: (progress) => {
         const now = performance.now();
         const span = (phases[progress.phase] ??= { start: now, end: now });
@@ -376,7 +393,16 @@ export function details(m: IngestMeasurement): string {
       : '  graph in memory (--no-spill)',
     ...(m.memory
       ? [
-          `  memory sampled: highest RSS ${Math.round(m.memory.rssMb)} MB with the main thread's heap at ${Math.round(m.memory.parentHeapMb)} MB (its highest ${Math.round(m.memory.parentHeapPeakMb)} MB); the rest is the worker threads' heaps, code and buffers`,
+          `  memory sampled: highest RSS ${Math.round(m.memory.rssMb)} MB with the main thread's heap at ${Math.round(m.memory.parentHeapMb)} MB (its highest ${Math.round(m.memory.parentHeapPeakMb)} MB)`,
+          ...[['main', m.memory.parentAtPeak] as const, ...(m.memory.workersAtPeak ?? []).map((sample, index) => [`worker ${index}`, sample] as const)].map(
+            ([thread, sample]) =>
+              sample
+                ? `    at that peak, ${thread}: heap ${Math.round(sample.heapUsedMb)} MB used of ${Math.round(sample.heapTotalMb)} MB (young generation reserved ${Math.round(sample.youngReservedMb)} MB, old generation used ${Math.round(sample.oldUsedMb)} MB), external ${Math.round(sample.externalMb)} MB, malloced ${Math.round(sample.mallocedMb)} MB`
+                : `    at that peak, ${thread}: no sample yet`,
+          ),
+          ...(m.memory.workerHeapPeaksMb?.length
+            ? [`    workers' highest heaps: ${m.memory.workerHeapPeaksMb.map((peak) => `${Math.round(peak)} MB`).join(', ')}`]
+            : []),
         ]
       : []),
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,

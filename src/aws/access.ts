@@ -98,6 +98,10 @@ export class AwsAccess {
   private readonly accounts = new Map<string, AccountState>();
   private readonly handlerPools = new Map<SdkClient, HandlerPool>();
   private readonly records = new Map<string, ScopeRecord>();
+  /** The keys of each account's scope records, so that a released account's can go. */
+  private readonly recordKeys = new Map<string, string[]>();
+  /** Calls of the scopes of released accounts (the run's totals include them). */
+  private readonly releasedCalls: CallCounters = { calls: 0, throttled: 0 };
   private readonly sharedSettings = new Map<string, Record<string, unknown>>();
   /** Scopes of `withScope` calls in progress, per account: the owners of calls made without a scoped client. */
   private readonly ambient = new Map<string, ScopeRecord[]>();
@@ -281,7 +285,7 @@ export class AwsAccess {
   }
 
   totals(): CallCounters {
-    const total = { calls: 0, throttled: 0 };
+    const total = { ...this.releasedCalls };
     for (const { counters } of this.records.values()) {
       total.calls += counters.calls;
       total.throttled += counters.throttled;
@@ -296,12 +300,31 @@ export class AwsAccess {
 
   /**
    * Forgets an account whose collection is over: its credentials, its views of the shared clients
-   * and its pacing buckets (about 0.3 MB per account). A later call for it recreates them.
+   * its pacing buckets (about 0.3 MB per account) and its scopes' call counters (added to the
+   * totals). A later call for it recreates them.
    */
   releaseAccount(accountId: string): void {
     this.accounts.delete(accountId);
     this.credentials.delete(accountId);
     this.limiter?.release(accountId);
+    for (const key of this.recordKeys.get(accountId) ?? []) {
+      const record = this.records.get(key);
+      if (!record) continue;
+      this.releasedCalls.calls += record.counters.calls;
+      this.releasedCalls.throttled += record.counters.throttled;
+      this.records.delete(key);
+    }
+    this.recordKeys.delete(accountId);
+  }
+
+  /** Accounts whose state (credentials, client views, pacing buckets, scope counters) is held: released ones are not. */
+  heldAccounts(): { accountStates: number; credentials: number; pacedAccounts: number; scopeRecords: number } {
+    return {
+      accountStates: this.accounts.size,
+      credentials: this.credentials.size,
+      pacedAccounts: this.limiter?.heldAccounts().length ?? 0,
+      scopeRecords: this.records.size,
+    };
   }
 
   /** Where a scope's chain of calls ended (0 without `callChains`); with no scope, the longest chain. */
@@ -317,7 +340,13 @@ export class AwsAccess {
   }
 
   private recordOf(scope: CallScope): ScopeRecord {
-    return this.recordFor(scopeKey(scope), scope.collector);
+    const key = scopeKey(scope);
+    if (!this.records.has(key)) {
+      const keys = this.recordKeys.get(scope.accountId);
+      if (keys) keys.push(key);
+      else this.recordKeys.set(scope.accountId, [key]);
+    }
+    return this.recordFor(key, scope.collector);
   }
 
   private recordFor(key: string, collector?: string): ScopeRecord {

@@ -96,7 +96,15 @@ export async function runCollectors(options: RunnerOptions): Promise<RunnerResul
  * resolves when {@link setAccounts} is called.
  */
 export class CollectorRun {
+  /**
+   * Tasks not finished yet, by id. A finished task is forgotten (its dependents keep it until they
+   * start): at 1,000 accounts a run makes about a million tasks.
+   */
   private readonly tasks = new Map<string, Task>();
+  /** Every account added, by id. */
+  private readonly accounts = new Map<string, AccountInfo>();
+  /** Tasks ever added. */
+  private total = 0;
   private readonly selected: Map<string, Collector>;
   private readonly priorities: CriticalPath;
   private readonly ready: TaskQueue<Task>;
@@ -139,14 +147,16 @@ export class CollectorRun {
    */
   addAccount(account: AccountInfo, regions: readonly string[], rootDepth = this.options.access.chainDepth()): void {
     if (this.closed) throw new Error(`account ${account.accountId} added after the run was finished`);
+    if (this.accounts.has(account.accountId)) throw new Error(`account ${account.accountId} added twice`);
+    this.accounts.set(account.accountId, account);
     const created: Task[] = [];
     for (const collector of this.options.collectors) {
       const taskRegions = collector.scope === 'global' ? [GLOBAL_REGION] : regions;
       for (const region of taskRegions) {
         const id = taskId(account.accountId, region, collector.id);
-        if (this.tasks.has(id)) throw new Error(`account ${account.accountId} added twice`);
         const task: Task = { account, region, collector, id, waitingOn: new Set(), dependents: [], upstream: [], rootDepth, endDepth: 0 };
         this.tasks.set(id, task);
+        this.total++;
         created.push(task);
       }
     }
@@ -184,6 +194,11 @@ export class CollectorRun {
     }
   }
 
+  /** Tasks added and not finished (a finished task is forgotten). */
+  get heldTasks(): number {
+    return this.tasks.size;
+  }
+
   /** The final list of the run's accounts (collectors waiting in `ingestedAccounts()` go on). */
   setAccounts(accounts: readonly AccountInfo[]): void {
     this.resolveAccounts(new Set(accounts.map((account) => account.accountId)));
@@ -203,9 +218,9 @@ export class CollectorRun {
   async finish(): Promise<RunnerResult> {
     this.closed = true;
     // Without a list, collectors that wait for it would never finish: the added accounts are all.
-    if (!this.accountsFinal) this.setAccounts([...new Set([...this.tasks.values()].map((task) => task.account))]);
+    if (!this.accountsFinal) this.setAccounts([...this.accounts.values()]);
     try {
-      if (this.done < this.tasks.size) await new Promise<void>((resolve) => (this.settle = resolve));
+      if (this.done < this.total) await new Promise<void>((resolve) => (this.settle = resolve));
     } finally {
       this.admission.stop();
     }
@@ -239,12 +254,14 @@ export class CollectorRun {
           this.accountTaskDone(task.account.accountId);
         }
         this.priorities.record(task.collector.id, record.durationMs);
-        this.options.onTaskDone?.(record, this.done, this.tasks.size);
+        this.options.onTaskDone?.(record, this.done, this.total);
+        this.tasks.delete(task.id);
         for (const dependent of task.dependents) {
           dependent.waitingOn.delete(task.id);
           if (dependent.waitingOn.size === 0) this.enqueue(dependent);
         }
-        if (this.closed && this.done === this.tasks.size) this.settle?.();
+        task.dependents = [];
+        if (this.closed && this.done === this.total) this.settle?.();
         else {
           this.releaseWholeGraphTasks();
           this.pump();
@@ -338,6 +355,8 @@ export class CollectorRun {
     };
     let status: CollectorRunRecord['status'] = 'succeeded';
     access.setChainBase(scope, task.upstream.length ? Math.max(...task.upstream.map((upstream) => upstream.endDepth)) : task.rootDepth);
+    // What it waited for is no longer needed: finished tasks can go.
+    task.upstream = [];
     try {
       await collector.run(context);
       if (partial) status = 'partial';

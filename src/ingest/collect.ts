@@ -13,6 +13,9 @@ import { IngestError, type CollectorScope, type IngestOptions } from './types';
 /** What a worker's copy of the simulated organization says in place of its External ID. */
 export const WITHHELD = '<withheld from workers>';
 
+/** How often workers report their memory when asked to (benchmarks), ms. */
+const MEMORY_SAMPLE_MS = 500;
+
 /** Accounts per worker thread below which `workers: auto` does not start one more. */
 const ACCOUNTS_PER_WORKER = 8;
 
@@ -94,6 +97,7 @@ export function collectionFactory(
             tags: config.tags,
             limits: config.collection,
             concurrency: config.concurrency,
+            ...(options.onWorkerMemory ? { memorySampleMs: MEMORY_SAMPLE_MS } : {}),
           },
           access,
           graph,
@@ -103,6 +107,7 @@ export function collectionFactory(
           logger,
           onTaskDone,
           onWorkerDone: options.onWorkerDone,
+          onWorkerMemory: options.onWorkerMemory,
         })
       : new CollectorRun({ access, graph, collectors, concurrency: config.concurrency, tags: config.tags, limits: config.collection, logger, onTaskDone });
   };

@@ -4,6 +4,7 @@ import type { CollectionLimitName, LimitedCount } from '../collectors/limits';
 import type { Collector, Logger } from '../collectors/types';
 import type { IngestConfig, IngestSecrets } from '../config';
 import type { GraphStore } from '../graph';
+import type { MemorySample } from '../parallel/memory';
 import type { WorkerDiagnostics } from '../parallel/protocol';
 import type { World } from '../sim/types';
 import type { ChangeCounts, ChangedKeys, CollectorRunRecord, NotRefreshed, RunError, SnapshotMetadata } from '../snapshot';
@@ -47,6 +48,8 @@ export interface IngestOptions {
   onEvent?: (event: IngestEvent) => void;
   /** What each collector worker measured (benchmarks). */
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+  /** Each collector worker's memory, twice a second (benchmarks). */
+  onWorkerMemory?: (index: number, sample: MemorySample) => void;
   /**
    * Keep the organization's graph on disk while the run builds it (`SpilledGraph`, in a temporary
    * directory of the output directory), not in memory: memory then holds each object's key and

@@ -8,6 +8,7 @@ import type { CollectorRunRecord, RunError } from '../snapshot/format';
 import { WORKER_ENTRY } from './worker';
 import { serializeError, tasksOf, WORKER_KIND, type FromWorker, type ToWorker, type WorkerDiagnostics, type WorkerResult, type WorkerSetup } from './protocol';
 import { appendAll } from '../util/arrays';
+import type { MemorySample } from './memory';
 
 /** What an ingestion's collection looks like from the outside, in one thread or several. */
 export interface Collection {
@@ -33,6 +34,8 @@ export interface WorkerPoolOptions {
   logger?: Logger;
   onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+  /** A worker's memory, as it samples it (`setup.memorySampleMs`). */
+  onWorkerMemory?: (index: number, sample: MemorySample) => void;
 }
 
 interface PoolWorker {
@@ -43,6 +46,10 @@ interface PoolWorker {
   completed: Set<string>;
   /** Tasks given and not finished: the next account goes to the least loaded worker. */
   outstanding: number;
+  /** Accounts given and not handed back yet. */
+  inFlight: number;
+  /** False once the thread failed or exited: it gets no more accounts. */
+  alive: boolean;
   result: Promise<WorkerResult>;
 }
 
@@ -54,15 +61,53 @@ interface PoolWorker {
  */
 const WORKER_YOUNG_GENERATION_MB = 384;
 
+/**
+ * Old generation limit of each worker, in MB. Not a budget the worker needs (it holds a few hundred
+ * MB live at 200 accounts): under V8's default limit (a quarter of the machine's memory) the old
+ * generation may grow to four times what survived the last full collection before the next one,
+ * and the workers' garbage was most of a 200-account run's 3 GB peak. Below 2 GB V8 lets it grow
+ * less (about 1.8 times at this limit) and collects sooner.
+ */
+const WORKER_OLD_GENERATION_MB = 1536;
+
+/**
+ * Accounts a worker collects at once. The others wait here (a few hundred bytes each) instead of in
+ * the worker as queued tasks (hundreds per account, about 0.4 MB per account in all): at 1,000
+ * accounts the two workers would otherwise hold every task of the run. Each account has hundreds of
+ * tasks in 16 regions, so a few accounts keep every slot busy.
+ */
+export const ACCOUNTS_IN_FLIGHT_PER_WORKER = 16;
+
 /** Starts a worker thread on the worker module, compiled or run from source through tsx. */
 function startThread(setup: WorkerSetup): Worker {
-  const options = { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+  const options = {
+    workerData: setup,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
+  };
   if (WORKER_ENTRY.endsWith('.ts')) {
     // From source (tests, benchmarks in a checkout): the worker registers tsx before loading.
     const loader = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_ENTRY)});`;
     return new Worker(loader, { ...options, eval: true });
   }
   return new Worker(WORKER_ENTRY, options);
+}
+
+/** An account no worker finished: one failed record for every scope (ingest carries it forward) and an error. */
+function failedAccount(account: AccountInfo, message: string, records: CollectorRunRecord[], errors: RunError[]): void {
+  errors.push({ account: account.accountId, region: '*', service: 'collectors', code: 'Unexpected', kind: 'unexpected', message });
+  records.push({
+    accountId: account.accountId,
+    region: '*',
+    collector: '*',
+    service: '*',
+    status: 'failed',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    apiCalls: 0,
+    throttled: 0,
+    entities: 0,
+    relationships: 0,
+  });
 }
 
 /**
@@ -89,6 +134,14 @@ export class WorkerPool implements Collection {
   private readonly localCollectors: readonly Collector[];
   private readonly logger: Logger;
   private finalAccounts?: readonly AccountInfo[];
+  /** Every account added, in order. */
+  private readonly added: AccountInfo[] = [];
+  /** Accounts added and not given to a worker yet. */
+  private readonly pending: Array<{ account: AccountInfo; regions: readonly string[]; rootDepth: number }> = [];
+  private pendingHead = 0;
+  /** `finish()` was called: workers are told once every account has been given out. */
+  private finishing = false;
+  private finishSent = false;
   private total = 0;
   private done = 0;
 
@@ -100,9 +153,24 @@ export class WorkerPool implements Collection {
 
   private spawn(index: number): PoolWorker {
     const thread = startThread({ ...this.options.setup, kind: WORKER_KIND, index });
-    const worker: PoolWorker = { index, thread, accounts: [], completed: new Set(), outstanding: 0, result: undefined as unknown as Promise<WorkerResult> };
-    worker.result = new Promise<WorkerResult>((resolve, reject) => {
+    const worker: PoolWorker = {
+      index,
+      thread,
+      accounts: [],
+      completed: new Set(),
+      outstanding: 0,
+      inFlight: 0,
+      alive: true,
+      result: undefined as unknown as Promise<WorkerResult>,
+    };
+    worker.result = new Promise<WorkerResult>((resolve, rejectResult) => {
       let settled = false;
+      // A worker that failed takes no more accounts: the others take what is still waiting.
+      const reject = (error: Error) => {
+        worker.alive = false;
+        rejectResult(error);
+        this.dispatch();
+      };
       thread.on('message', (message: FromWorker) => {
         switch (message.type) {
           case 'credentials':
@@ -119,9 +187,14 @@ export class WorkerPool implements Collection {
             worker.completed.add(message.graph.accountId);
             // The worker is done with the account: the credentials this thread kept for it can go.
             this.options.access.releaseAccount(message.graph.accountId);
+            worker.inFlight--;
+            this.dispatch();
             break;
           case 'log':
             this.logger[message.level](message.message);
+            break;
+          case 'memory':
+            this.options.onWorkerMemory?.(index, message.sample);
             break;
           case 'done':
             settled = true;
@@ -163,14 +236,47 @@ export class WorkerPool implements Collection {
   }
 
   addAccount(account: AccountInfo, regions: readonly string[], rootDepth = this.options.access.chainDepth()): void {
-    const worker = this.workers.reduce((best, candidate) => (candidate.outstanding < best.outstanding ? candidate : best));
-    const tasks = tasksOf(this.localCollectors, regions);
-    worker.outstanding += tasks;
-    worker.accounts.push(account);
-    this.total += tasks;
+    this.total += tasksOf(this.localCollectors, regions);
     this.regions.set(account.accountId, regions);
-    const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth };
-    worker.thread.postMessage(message);
+    this.added.push(account);
+    this.pending.push({ account, regions, rootDepth });
+    this.dispatch();
+  }
+
+  /** Accounts given out and not handed back, per worker (diagnostics, tests). */
+  accountsInFlight(): number[] {
+    return this.workers.map((worker) => worker.inFlight);
+  }
+
+  /**
+   * Gives waiting accounts to the least loaded workers that have room; once `finish()` was called
+   * and none waits, tells every worker that no more will come.
+   */
+  private dispatch(): void {
+    while (this.pendingHead < this.pending.length) {
+      let worker: PoolWorker | undefined;
+      for (const candidate of this.workers) {
+        if (!candidate.alive || candidate.inFlight >= ACCOUNTS_IN_FLIGHT_PER_WORKER) continue;
+        if (!worker || candidate.outstanding < worker.outstanding) worker = candidate;
+      }
+      if (!worker) break;
+      const { account, regions, rootDepth } = this.pending[this.pendingHead];
+      this.pending[this.pendingHead++] = undefined as never;
+      worker.outstanding += tasksOf(this.localCollectors, regions);
+      worker.inFlight++;
+      worker.accounts.push(account);
+      const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth };
+      worker.thread.postMessage(message);
+    }
+    if (this.pendingHead === this.pending.length) {
+      this.pending.length = 0;
+      this.pendingHead = 0;
+      if (this.finishing && !this.finishSent) {
+        this.finishSent = true;
+        const finish: ToWorker = { type: 'finish' };
+        for (const worker of this.workers) if (worker.alive) worker.thread.postMessage(finish);
+      }
+    }
   }
 
   setAccounts(accounts: readonly AccountInfo[]): void {
@@ -184,9 +290,9 @@ export class WorkerPool implements Collection {
   }
 
   async finish(): Promise<RunnerResult & { calls: CallCounters }> {
-    if (!this.finalAccounts) this.setAccounts(this.workers.flatMap((worker) => worker.accounts));
-    const finish: ToWorker = { type: 'finish' };
-    for (const worker of this.workers) worker.thread.postMessage(finish);
+    if (!this.finalAccounts) this.setAccounts(this.added);
+    this.finishing = true;
+    this.dispatch();
     const records: CollectorRunRecord[] = [];
     const errors: RunError[] = [];
     const calls: CallCounters = { calls: 0, throttled: 0 };
@@ -200,22 +306,7 @@ export class WorkerPool implements Collection {
         // carried forward.
         const { message } = serializeError(error);
         this.logger.warn(`collector worker ${worker.index} failed: ${message}`);
-        for (const account of worker.accounts.filter((account) => !worker.completed.has(account.accountId))) {
-          errors.push({ account: account.accountId, region: '*', service: 'collectors', code: 'Unexpected', kind: 'unexpected', message });
-          records.push({
-            accountId: account.accountId,
-            region: '*',
-            collector: '*',
-            service: '*',
-            status: 'failed',
-            startedAt: new Date().toISOString(),
-            durationMs: 0,
-            apiCalls: 0,
-            throttled: 0,
-            entities: 0,
-            relationships: 0,
-          });
-        }
+        for (const account of worker.accounts.filter((account) => !worker.completed.has(account.accountId))) failedAccount(account, message, records, errors);
         continue;
       }
       appendAll(records, result.records);
@@ -224,6 +315,9 @@ export class WorkerPool implements Collection {
       calls.throttled += result.diagnostics.calls.throttled;
       this.options.onWorkerDone?.(result.diagnostics);
     }
+
+    // Every worker failed before these accounts could be given out.
+    for (const { account } of this.pending.slice(this.pendingHead)) failedAccount(account, 'no collector worker left to collect the account', records, errors);
 
     // The cross-account mappings read the merged graph, here.
     const wholeGraph = this.options.collectors.filter((collector) => collector.readsWholeGraph);

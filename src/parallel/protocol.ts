@@ -12,6 +12,7 @@ import type { AccountInfo, IngestionTags } from '../collectors/types';
 import type { Entity, Relationship } from '../graph';
 import type { BucketUsage, SimulatorStats } from '../sim/simulator';
 import type { World } from '../sim/types';
+import type { MemorySample } from './memory';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
 
 /** `workerData.kind` of a collector worker. */
@@ -39,6 +40,8 @@ export interface WorkerSetup {
   tags?: IngestionTags;
   limits?: Partial<CollectionLimits>;
   concurrency?: number;
+  /** Report this thread's memory every so many ms (benchmarks); never when absent. */
+  memorySampleMs?: number;
 }
 
 /** An error passed between threads with what `classifyError` reads. */
@@ -69,6 +72,14 @@ export interface WorkerDiagnostics {
   simulated?: { buckets: BucketUsage[]; stats: SimulatorStats };
   /** Entities and relationships the worker still held at its end (each account's are dropped once handed over). */
   held: { entities: number; relationships: number };
+  /**
+   * Per-account state still held at its end, all released as each account finishes: the access
+   * layer's (client views, credentials, pacing buckets' accounts, scope counters), the runner's
+   * tasks, the simulated organization's buckets.
+   */
+  retained: { accountStates: number; credentials: number; pacedAccounts: number; scopeRecords: number; tasks: number; simulatedBuckets: number };
+  /** The most accounts it collected at once. */
+  maxAccountsInFlight: number;
 }
 
 /** What one account's collectors added, sent as soon as they have all finished. */
@@ -93,6 +104,7 @@ export type FromWorker =
   | { type: 'tasks'; records: CollectorRunRecord[] }
   | { type: 'account'; graph: AccountGraph }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
+  | { type: 'memory'; sample: MemorySample }
   | { type: 'done'; result: WorkerResult }
   | { type: 'failed'; error: SerializedError };
 

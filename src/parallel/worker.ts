@@ -17,6 +17,7 @@ import { fastRetryStrategy } from '../sim/retry';
 import { SimulatedAws } from '../sim/simulator';
 import { deserializeError, serializeError, tasksOf, WORKER_KIND, type AccountGraph, type FromWorker, type ToWorker, type WorkerSetup } from './protocol';
 import { appendAll } from '../util/arrays';
+import { sampleMemory } from './memory';
 
 /** How often a worker reports the tasks it finished, ms. */
 const TASK_REPORT_MS = 100;
@@ -128,6 +129,9 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
       // forgets it (its collectors read only their own account's entities), so that a large
       // organization's graph is not held twice.
       if (left === 0) {
+        unfinished.delete(record.accountId);
+        // Nothing more is called for it here: the simulated organization's buckets for it can go.
+        simulated?.releaseAccount(record.accountId);
         const part = graph.take(record.accountId);
         post({ type: 'account', graph: part });
         graph.remove(part);
@@ -135,10 +139,14 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
     },
   });
   const accounts = new Set<string>();
+  let maxAccountsInFlight = 0;
+  const memoryTimer = setup.memorySampleMs ? setInterval(() => post({ type: 'memory', sample: sampleMemory() }), setup.memorySampleMs) : undefined;
+  memoryTimer?.unref();
 
   const finish = async () => {
     const { records, errors } = await run.finish();
     flushTasks();
+    if (memoryTimer) clearInterval(memoryTimer);
     post({
       type: 'done',
       result: {
@@ -154,6 +162,12 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
           pacer: access.pacerStats(),
           simulated: simulated ? { buckets: simulated.bucketUsage(), stats: simulated.stats } : undefined,
           held: { entities: graph.entityCount, relationships: graph.relationshipCount },
+          retained: {
+            ...access.heldAccounts(),
+            tasks: run.heldTasks,
+            simulatedBuckets: simulated?.heldBuckets ?? 0,
+          },
+          maxAccountsInFlight,
         },
       },
     });
@@ -166,6 +180,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
       case 'account':
         accounts.add(message.account.accountId);
         unfinished.set(message.account.accountId, tasksOf(collectors, message.regions));
+        maxAccountsInFlight = Math.max(maxAccountsInFlight, unfinished.size);
         run.addAccount(message.account, message.regions, message.rootDepth);
         break;
       case 'accounts':

@@ -59,6 +59,10 @@ interface Route {
   handler: (input: unknown, context: SimCallContext) => unknown;
 }
 
+function usageOf(key: string, usage: SimBucket): BucketUsage {
+  return { key, capacity: usage.spec.capacity, refillPerSecond: usage.spec.refillPerSecond, taken: usage.taken, throttled: usage.throttled };
+}
+
 const createdListeners = new Set<(simulated: SimulatedAws) => void>();
 
 /**
@@ -79,6 +83,12 @@ const ENABLED_OPT_IN = new Set(['opt-in-not-required', 'opted-in']);
 export class SimulatedAws {
   readonly stats: SimulatorStats = { calls: 0, throttled: 0, faults: 0, expired: 0, byOperation: {}, busyMs: 0 };
   private readonly buckets = new Map<string, SimBucket>();
+  /** Each client plugin's buckets by account (see {@link plugin}), so a released account's can go. */
+  private readonly pluginBuckets: Array<Map<string, Map<Route, SimBucket>>> = [];
+  /** Keys of each account's buckets. */
+  private readonly bucketKeys = new Map<string, string[]>();
+  /** Usage of the released accounts' buckets that were ever emptied (the others bound nothing). */
+  private readonly releasedUsage: BucketUsage[] = [];
   private readonly random: () => number;
   private readonly accounts = new Map<string, WorldAccount>();
   private readonly simulatorsByClient = new Map<string, ServiceSimulator[]>();
@@ -112,13 +122,28 @@ export class SimulatedAws {
 
   /** Every bucket used so far, with its size and what it let through. */
   bucketUsage(): BucketUsage[] {
-    return [...this.buckets].map(([key, usage]) => ({
-      key,
-      capacity: usage.spec.capacity,
-      refillPerSecond: usage.spec.refillPerSecond,
-      taken: usage.taken,
-      throttled: usage.throttled,
-    }));
+    return [...this.releasedUsage, ...[...this.buckets].map(([key, usage]) => usageOf(key, usage))];
+  }
+
+  /**
+   * Forgets an account's buckets once no more calls come for it (a collector worker, after the
+   * account's last task): a bucket that never let more than its capacity through bounds nothing
+   * and is dropped; the others' usage is kept for {@link bucketUsage}. A later call starts from a
+   * full bucket.
+   */
+  releaseAccount(accountId: string): void {
+    for (const buckets of this.pluginBuckets) buckets.delete(accountId);
+    for (const key of this.bucketKeys.get(accountId) ?? []) {
+      const usage = this.buckets.get(key);
+      if (usage && (usage.taken > usage.spec.capacity || usage.throttled > 0)) this.releasedUsage.push(usageOf(key, usage));
+      this.buckets.delete(key);
+    }
+    this.bucketKeys.delete(accountId);
+  }
+
+  /** Buckets held (released accounts' are not). */
+  get heldBuckets(): number {
+    return this.buckets.size;
   }
 
   /**
@@ -128,6 +153,7 @@ export class SimulatedAws {
   plugin(region: string): ClientPlugin {
     // Buckets by account, then by route, so a call finds its bucket without building its key.
     const buckets = new Map<string, Map<Route, SimBucket>>();
+    this.pluginBuckets.push(buckets);
     const managementAccountId = this.world.organization.managementAccountId;
     return {
       applyToStack: (stack) => {
@@ -292,6 +318,9 @@ export class SimulatedAws {
       if (!usage) {
         const spec = simulator.bucket?.(operation) ?? (rule ?? rateLimitRule(serviceOfClient(simulator.clientName), operation)).limit;
         this.buckets.set(key, (usage = { bucket: new TokenBucket(spec, this.bucketClock), spec, taken: 0, throttled: 0 }));
+        const keys = this.bucketKeys.get(accountId);
+        if (keys) keys.push(key);
+        else this.bucketKeys.set(accountId, [key]);
       }
       buckets.set(route, usage);
     }

@@ -45,6 +45,35 @@ test('worker threads build the same graph as one thread: same snapshot hash, cou
   );
 });
 
+test('many small accounts: each worker collects a bounded number at once and keeps no per-account state once they are done', async (t) => {
+  const { ACCOUNTS_IN_FLIGHT_PER_WORKER } = await import('../../src/parallel/pool');
+  // More accounts than two workers take at once: the rest wait in the parent.
+  const accounts = 2 * ACCOUNTS_IN_FLIGHT_PER_WORKER + 9;
+  const many = generateWorld({ accounts, regions: 2, resourcesPerRegion: 1, mix: 'realistic', throttling: true, seed: 5 }, allSimulators());
+  const diagnostics: WorkerDiagnostics[] = [];
+  const pooled = await simulate(many, { config: { workers: 2 }, onWorkerDone: (d) => diagnostics.push(d) });
+  const single = await simulate(many, { config: { workers: 1 } });
+  t.is(pooled.summary.snapshot.sha256, single.summary.snapshot.sha256, 'the same graph as one thread');
+  t.is(pooled.summary.apiCalls, single.summary.apiCalls);
+  t.deepEqual(pooled.summary.errors, []);
+  t.is(
+    diagnostics.reduce((sum, d) => sum + d.accounts, 0),
+    accounts,
+  );
+  for (const d of diagnostics) {
+    t.true(
+      d.maxAccountsInFlight >= 1 && d.maxAccountsInFlight <= ACCOUNTS_IN_FLIGHT_PER_WORKER,
+      `worker ${d.index}: at most ${ACCOUNTS_IN_FLIGHT_PER_WORKER} accounts at once (${d.maxAccountsInFlight})`,
+    );
+    // The state existed while the accounts were collected ...
+    t.true(d.pacer.buckets > d.accounts, `worker ${d.index}: ${d.pacer.buckets} pacing buckets were used`);
+    t.true((d.simulated?.stats.calls ?? 0) > 0);
+    // ... and none of it is held once they are done.
+    t.deepEqual(d.retained, { accountStates: 0, credentials: 0, pacedAccounts: 0, scopeRecords: 0, tasks: 0, simulatedBuckets: 0 }, `worker ${d.index}`);
+    t.deepEqual(d.held, { entities: 0, relationships: 0 });
+  }
+});
+
 test('with workers, a failing service is recorded and its previous entities are carried forward, as in one thread', async (t) => {
   const results: IngestResult[] = [];
   for (const workers of [1, 2]) {
