@@ -10,6 +10,8 @@
 import { seededRandom } from './random';
 import type { SimulatedApiCall } from './cloudtrail';
 import type { World, WorldAccount } from './types';
+import type { PolicyDocument } from '../policy/document';
+import type { WorldS3 } from '../services/s3/sim/simulator';
 
 interface Rule {
   protocol: string;
@@ -42,14 +44,6 @@ interface Key {
   rotation?: boolean;
   createdAt?: string;
   aliases?: string[];
-  tags?: Record<string, string>;
-}
-interface Bucket {
-  name: string;
-  createdAt?: string;
-  publicAccessBlock?: unknown;
-  versioning?: string;
-  policy?: unknown;
   tags?: Record<string, string>;
 }
 interface Role {
@@ -468,7 +462,7 @@ export class WorldMutator {
   }
 
   private s3(kind: MutationKind): SimulatedApiCall[] | undefined {
-    const places = this.regional<{ buckets?: Bucket[] }>('s3');
+    const places = this.regional<WorldS3>('s3');
     if (!places.length) return undefined;
     const { account, region, section } = this.pick(places);
     const buckets = (section.buckets ?? []).map((bucket) => ({ ...bucket }));
@@ -478,7 +472,11 @@ export class WorldMutator {
     switch (kind) {
       case 's3:create-bucket': {
         const name = `acme-change-${this.counter}-${account.id}`;
-        buckets.push({ name, createdAt: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), publicAccessBlock: true });
+        buckets.push({
+          Name: name,
+          CreationDate: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        });
         this.created.buckets.add(name);
         commit();
         return [
@@ -497,18 +495,18 @@ export class WorldMutator {
         ];
       }
       case 's3:delete-bucket': {
-        const candidates = buckets.filter((bucket) => this.created.buckets.has(bucket.name));
+        const candidates = buckets.filter((bucket) => this.created.buckets.has(bucket.Name));
         if (!candidates.length) return undefined;
         const bucket = this.pick(candidates);
-        this.created.buckets.delete(bucket.name);
+        this.created.buckets.delete(bucket.Name);
         commit(buckets.filter((each) => each !== bucket));
-        return [this.call(account.id, region, source, 'DeleteBucket', { bucketName: bucket.name, Host: host(bucket.name) }, null)];
+        return [this.call(account.id, region, source, 'DeleteBucket', { bucketName: bucket.Name, Host: host(bucket.Name) }, null)];
       }
       case 's3:put-policy': {
         if (!buckets.length) return undefined;
         const bucket = this.pick(buckets);
-        const resource = `arn:aws:s3:::${bucket.name}`;
-        const policy =
+        const resource = `arn:aws:s3:::${bucket.Name}`;
+        const policy: PolicyDocument =
           this.random() < 0.5
             ? {
                 Version: '2012-10-17',
@@ -527,7 +525,7 @@ export class WorldMutator {
                   },
                 ],
               };
-        bucket.policy = policy;
+        bucket.Policy = policy;
         commit();
         return [
           this.call(
@@ -535,23 +533,23 @@ export class WorldMutator {
             region,
             source,
             'PutBucketPolicy',
-            { bucketName: bucket.name, Host: host(bucket.name), bucketPolicy: policy, policy: '' },
+            { bucketName: bucket.Name, Host: host(bucket.Name), bucketPolicy: policy, policy: '' },
             null,
           ),
         ];
       }
       case 's3:delete-policy': {
-        const candidates = buckets.filter((bucket) => bucket.policy);
+        const candidates = buckets.filter((bucket) => bucket.Policy);
         if (!candidates.length) return undefined;
         const bucket = this.pick(candidates);
-        delete bucket.policy;
+        delete bucket.Policy;
         commit();
-        return [this.call(account.id, region, source, 'DeleteBucketPolicy', { bucketName: bucket.name, Host: host(bucket.name), policy: '' }, null)];
+        return [this.call(account.id, region, source, 'DeleteBucketPolicy', { bucketName: bucket.Name, Host: host(bucket.Name), policy: '' }, null)];
       }
       case 's3:versioning': {
         if (!buckets.length) return undefined;
         const bucket = this.pick(buckets);
-        bucket.versioning = bucket.versioning === 'Enabled' ? 'Suspended' : 'Enabled';
+        bucket.Versioning = { ...bucket.Versioning, Status: bucket.Versioning?.Status === 'Enabled' ? 'Suspended' : 'Enabled' };
         commit();
         return [
           this.call(
@@ -559,7 +557,7 @@ export class WorldMutator {
             region,
             source,
             'PutBucketVersioning',
-            { bucketName: bucket.name, Host: host(bucket.name), versioning: '', VersioningConfiguration: { Status: bucket.versioning } },
+            { bucketName: bucket.Name, Host: host(bucket.Name), versioning: '', VersioningConfiguration: { Status: bucket.Versioning.Status } },
             null,
           ),
         ];
@@ -568,7 +566,8 @@ export class WorldMutator {
         if (!buckets.length) return undefined;
         const bucket = this.pick(buckets);
         const value = `cost-${Math.floor(this.random() * 5)}`;
-        bucket.tags = { ...bucket.tags, costCenter: value };
+        const tags = (bucket.TagSet ?? []).map((tag) => (tag.Key === 'costCenter' ? { Key: tag.Key, Value: value } : tag));
+        bucket.TagSet = tags.some((tag) => tag.Key === 'costCenter') ? tags : [...tags, { Key: 'costCenter', Value: value }];
         commit();
         return [
           this.call(
@@ -577,10 +576,10 @@ export class WorldMutator {
             source,
             'PutBucketTagging',
             {
-              bucketName: bucket.name,
-              Host: host(bucket.name),
+              bucketName: bucket.Name,
+              Host: host(bucket.Name),
               tagging: '',
-              Tagging: { TagSet: { Tag: Object.entries(bucket.tags).map(([Key, Value]) => ({ Key, Value })) } },
+              Tagging: { TagSet: { Tag: bucket.TagSet } },
             },
             null,
           ),

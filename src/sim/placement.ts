@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServiceSections } from './types';
-import type { WorldEc2 } from '../services/ec2/sim/world';
+import { ec2Resources } from '../services/ec2/sim/records';
 import type { WorldKms } from '../services/kms/sim/simulator';
 
 /**
@@ -15,10 +15,10 @@ export interface Placement {
 }
 
 export function placementOf(sections: ServiceSections, accountId: string, region: string): Placement {
-  const ec2 = sections.ec2 as WorldEc2 | undefined;
-  const vpcId = ec2?.vpcs?.find((vpc) => !vpc.default)?.id ?? ec2?.vpcs?.[0]?.id;
-  const subnets = (ec2?.subnets ?? []).filter((s) => s.vpc === vpcId).map((s) => ({ id: s.id, az: s.az ?? `${region}a` }));
-  const securityGroupIds = (ec2?.securityGroups ?? []).filter((g) => g.vpc === vpcId && g.name !== 'default').map((g) => g.id);
+  const ec2 = ec2Resources(sections.ec2);
+  const vpcId = ec2.vpcs.find((vpc) => !vpc.IsDefault)?.VpcId ?? ec2.vpcs[0]?.VpcId;
+  const subnets = ec2.subnets.filter((s) => s.VpcId === vpcId).map((s) => ({ id: s.SubnetId, az: s.AvailabilityZone ?? `${region}a` }));
+  const securityGroupIds = ec2.securityGroups.filter((g) => g.VpcId === vpcId && g.GroupName !== 'default').map((g) => g.GroupId);
   const keyArns = ((sections.kms as WorldKms | undefined)?.keys ?? [])
     .filter((k) => (k.manager ?? 'CUSTOMER') === 'CUSTOMER' && (k.state ?? 'Enabled') === 'Enabled')
     .map((k) => `arn:aws:kms:${region}:${accountId}:key/${k.id}`);

@@ -4,6 +4,7 @@ import { diffSnapshots, objectHistory } from '../../src/changes';
 import type { Entity, Relationship } from '../../src/graph';
 import type { IngestResult } from '../../src/ingest';
 import { readSnapshot, SnapshotStore } from '../../src/snapshot';
+import type { WorldS3Bucket } from '../../src/services/s3/sim/simulator';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 import { runCli as cli } from '../helpers/cli';
@@ -25,7 +26,7 @@ function clockAt(at: number): () => Date {
 type Section = Record<string, unknown> & { name: string };
 const iamOf = (world: World, account: string) => world.accounts.find((a) => a.id === account)?.global?.iam as unknown as { roles: Section[]; users: Section[] };
 const bucketsOf = (world: World, account: string, region: string) =>
-  (world.accounts.find((a) => a.id === account)?.regions?.[region]?.s3 as unknown as { buckets: Section[] }).buckets;
+  (world.accounts.find((a) => a.id === account)?.regions?.[region]?.s3 as unknown as { buckets: WorldS3Bucket[] }).buckets;
 
 /** Run 2: a role trusting a new external account, a bucket's versioning enabled, a user removed. */
 function secondWorld(): World {
@@ -38,8 +39,8 @@ function secondWorld(): World {
     managedPolicies: ['ReadOnlyAccess'],
   });
   iam.users = iam.users.filter((user) => user.name !== 'external-auditor');
-  const bucket = bucketsOf(world, PROD, 'us-east-1').find((b) => b.name === 'acme-prod-legacy-exports') as Section;
-  bucket.versioning = 'Enabled';
+  const bucket = bucketsOf(world, PROD, 'us-east-1').find((b) => b.Name === 'acme-prod-legacy-exports')!;
+  bucket.Versioning = { Status: 'Enabled' };
   return world;
 }
 
@@ -48,8 +49,9 @@ function thirdWorld(): World {
   const world = secondWorld();
   const iam = iamOf(world, PROD);
   iam.roles = iam.roles.filter((role) => role.name !== 'new-vendor');
-  const bucket = bucketsOf(world, PROD, 'us-east-1').find((b) => b.name === 'acme-prod-legacy-exports') as Section;
-  delete bucket.encryption;
+  const bucket = bucketsOf(world, PROD, 'us-east-1').find((b) => b.Name === 'acme-prod-legacy-exports')!;
+  // Never written: S3's default SSE-S3.
+  delete bucket.ServerSideEncryptionConfiguration;
   return world;
 }
 

@@ -101,17 +101,17 @@ const cases: Case[] = [
     title: 'S3 buckets: a policy removed, a bucket created, a bucket deleted',
     change(world) {
       const s3 = section<{ buckets: Array<Record<string, unknown>> }>(world, 's3');
-      delete s3.buckets.find((bucket) => bucket.name === 'acme-prod-public-assets')!.policy;
+      delete s3.buckets.find((bucket) => bucket.Name === 'acme-prod-public-assets')!.Policy;
       s3.buckets.push({
-        name: 'acme-prod-reports',
-        createdAt: '2026-12-06T10:00:30Z',
-        publicAccessBlock: true,
-        acl: [{ grantee: 'AllUsers', permission: 'READ' }],
+        Name: 'acme-prod-reports',
+        CreationDate: '2026-12-06T10:00:30Z',
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        Grants: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }],
       });
       // A bucket no other service names: a bucket refresh does not rerun the collectors of other
       // services that name a deleted bucket (Access Analyzer's findings; docs/event-streaming.md, Limits).
       const euBuckets = section<{ buckets: Array<Record<string, unknown>> }>(world, 's3', 'eu-west-1').buckets;
-      const gone = euBuckets.findIndex((bucket) => bucket.name === 'acme-prod-audit-archive-eu');
+      const gone = euBuckets.findIndex((bucket) => bucket.Name === 'acme-prod-audit-archive-eu');
       if (gone < 0) throw new Error('the demo world has no acme-prod-audit-archive-eu');
       euBuckets.splice(gone, 1);
     },

@@ -23,7 +23,7 @@ export interface DemoStore {
 }
 
 interface BucketSection {
-  buckets: Array<{ name: string }>;
+  buckets: Array<{ Name: string }>;
 }
 
 export async function demoStore(): Promise<DemoStore> {
@@ -42,7 +42,7 @@ export async function demoStore(): Promise<DemoStore> {
   const store = new SnapshotStore(directory);
   const latest = (await store.latest())?.absolutePath;
   if (!latest) throw new Error('no latest snapshot');
-  return { directory, first, second, latest, retained: await store.list(), deletedBucketKey: `arn:aws:s3:::${removed.name}` };
+  return { directory, first, second, latest, retained: await store.list(), deletedBucketKey: `arn:aws:s3:::${removed.Name}` };
 }
 
 /** Keys of a RETURN TREE result's vertices and edges, or of a list's entities. */

@@ -57,14 +57,14 @@ test('the simulated organization yields every bucket, policy and declared relati
   const declared = declaredBuckets(world);
   t.true(declared.length >= 10);
   const buckets = graph.entitiesOfType('aws_s3_bucket');
-  t.deepEqual(buckets.map((b) => b.bucketName).sort(), declared.map((d) => d.bucket.name).sort());
+  t.deepEqual(buckets.map((b) => b.bucketName).sort(), declared.map((d) => d.bucket.Name).sort());
   for (const { accountId, region, bucket } of declared) {
-    const entity = graph.getEntity(`arn:aws:s3:::${bucket.name}`);
-    t.is(entity?.accountId, accountId, bucket.name);
-    t.is(entity?.region, region, bucket.name);
+    const entity = graph.getEntity(`arn:aws:s3:::${bucket.Name}`);
+    t.is(entity?.accountId, accountId, bucket.Name);
+    t.is(entity?.region, region, bucket.Name);
   }
   const policies = graph.entitiesOfType('aws_s3_bucket_policy');
-  t.is(policies.length, declared.filter((d) => d.bucket.policy).length);
+  t.is(policies.length, declared.filter((d) => d.bucket.Policy).length);
   t.true(policies.length > 0);
 
   // Every relationship type the collector declares is present.
@@ -77,7 +77,9 @@ test('the simulated organization yields every bucket, policy and declared relati
   t.is(summary.counts.relationships.aws_s3_has_bucket, declared.length);
   t.is(summary.counts.relationships.aws_s3_bucket_has_policy, policies.length);
   // Every SSE-KMS bucket of the demo names a key that exists, so every one gets its edge.
-  const kmsBuckets = declared.filter((d) => d.bucket.encryption === 'aws:kms');
+  const kmsBuckets = declared.filter(
+    (d) => d.bucket.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm === 'aws:kms',
+  );
   t.is(summary.counts.relationships.aws_s3_bucket_uses_kms_key, kmsBuckets.length);
   t.deepEqual(s3Issues(graph), []);
 
@@ -87,7 +89,7 @@ test('the simulated organization yields every bucket, policy and declared relati
   for (const account of ingestedAccounts(world)) {
     const mine = declared.filter((d) => d.accountId === account.id);
     const conditional = mine.reduce((sum, d) => {
-      const entity = graph.getEntity(`arn:aws:s3:::${d.bucket.name}`);
+      const entity = graph.getEntity(`arn:aws:s3:::${d.bucket.Name}`);
       return sum + (entity?.hasPolicy === true ? 1 : 0) + (entity?.versioningStatus ? 2 : 0);
     }, 0);
     skipped += mine.length * 3 - conditional;
@@ -211,7 +213,7 @@ test("ListBuckets from one region lists the account's buckets of every region, p
   }
   const expected = declaredBuckets(world)
     .filter((d) => d.accountId === '222222222222')
-    .map((d) => d.bucket.name)
+    .map((d) => d.bucket.Name)
     .sort();
   t.deepEqual(names, expected);
   t.deepEqual([...regions].sort(), ['eu-west-1', 'us-east-1']);
@@ -248,10 +250,10 @@ test('access denied on GetBucketPolicy in one account is recorded, and its bucke
 
   const buckets = graph.entitiesOfType('aws_s3_bucket');
   for (const { bucket } of production) {
-    const entity = graph.getEntity(`arn:aws:s3:::${bucket.name}`);
-    t.truthy(entity, bucket.name);
-    t.false('secureTransport' in (entity ?? {}), `${bucket.name}: secureTransport is unknown, not false`);
-    t.falsy(graph.getEntity(`arn:aws:s3:::${bucket.name}|policy`));
+    const entity = graph.getEntity(`arn:aws:s3:::${bucket.Name}`);
+    t.truthy(entity, bucket.Name);
+    t.false('secureTransport' in (entity ?? {}), `${bucket.Name}: secureTransport is unknown, not false`);
+    t.falsy(graph.getEntity(`arn:aws:s3:::${bucket.Name}|policy`));
   }
   t.is(buckets.length, declaredBuckets(world).length);
   // GetBucketPolicyStatus still answers: the public bucket stays public.
@@ -289,15 +291,18 @@ test('a bad S3 section gets an error naming the path and the problem', (t) => {
   const data = builtinWorldData();
   const production = data.accounts.find((a) => a.id === '222222222222');
   const section = production?.regions?.['us-east-1']?.s3 as WorldS3;
-  (section.buckets?.[0] as unknown as Record<string, unknown>).encryption = 'rot13';
+  (section.buckets?.[0] as unknown as Record<string, unknown>).Versioning = { Status: 'On' };
   const error = t.throws(() => parseWorld(stringify(data), 'bad-world.yaml', allSimulators()), { instanceOf: WorldError });
-  t.regex(error?.message ?? '', /bad-world\.yaml:\d+:\d+: accounts\[1\]\.regions\.us-east-1\.s3\.buckets\[0\]\.encryption: must be one of "none", "AES256"/);
+  t.regex(
+    error?.message ?? '',
+    /bad-world\.yaml:\d+:\d+: accounts\[1\]\.regions\.us-east-1\.s3\.buckets\[0\]\.Versioning\.Status: must be one of "Enabled", "Suspended"/,
+  );
 
   const again = builtinWorldData();
   const bucket = (again.accounts[1].regions?.['us-east-1']?.s3 as WorldS3).buckets?.[1] as unknown as Record<string, unknown>;
-  bucket.publicAcessBlock = true;
+  bucket.PublicAcessBlockConfiguration = {};
   const typo = t.throws(() => parseWorld(stringify(again), 'typo.yaml', allSimulators()), { instanceOf: WorldError });
-  t.regex(typo?.message ?? '', /s3\.buckets\[1\]: unknown property "publicAcessBlock"/);
+  t.regex(typo?.message ?? '', /s3\.buckets\[1\]: unknown property "PublicAcessBlockConfiguration"/);
 });
 
 test('generated S3 sections are valid worlds and ingest cleanly', async (t) => {

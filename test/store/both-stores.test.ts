@@ -27,13 +27,13 @@ interface StoreUnderTest {
   directory: string;
 }
 
-/** Removes, from every array held under `name` anywhere in a world, the items whose `name` is `itemName`; how many. */
+/** Removes, from every array held under `name` anywhere in a world, the items whose `Name` is `itemName` (S3 buckets); how many. */
 function removeNamed(value: unknown, name: string, itemName: string): number {
   if (!value || typeof value !== 'object') return 0;
   let removed = 0;
   for (const [key, child] of Object.entries(value)) {
     if (key === name && Array.isArray(child)) {
-      const index = child.findIndex((item) => (item as { name?: string } | null)?.name === itemName);
+      const index = child.findIndex((item) => (item as { Name?: string } | null)?.Name === itemName);
       if (index >= 0) {
         child.splice(index, 1);
         removed++;

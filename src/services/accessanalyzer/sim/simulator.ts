@@ -7,6 +7,7 @@ import type {
   ListFindingsCommandOutput,
 } from '@aws-sdk/client-accessanalyzer';
 import { collection, defineSimulatedService, list, ownRandom, type InWorld } from '../../../sim/service-kit';
+import { s3BucketNames } from '../../s3/sim/simulator';
 import type { SimCallContext } from '../../../sim/types';
 
 /** A finding in the world: ListFindings' summary, with the name of the analyzer that holds it. */
@@ -66,11 +67,11 @@ export const accessAnalyzerSimulator = defineSimulatedService({
     const random = ownRandom({ accountId, region }, 'accessanalyzer');
     if (!size || random() < 0.2) return {};
     const hex = (length: number) => Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
-    const buckets = ((sections.s3 as { buckets?: Array<{ name: string }> } | undefined)?.buckets ?? []).filter((_, index) => index % 10 === 0);
+    const buckets = s3BucketNames(sections.s3).filter((_, index) => index % 10 === 0);
     const findings: WorldFinding[] = buckets.map((bucket) => ({
       analyzer: 'account-analyzer',
       id: `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`,
-      resource: `arn:aws:s3:::${bucket.name}`,
+      resource: `arn:aws:s3:::${bucket}`,
       resourceType: 'AWS::S3::Bucket',
       principal: { AWS: '*' },
       action: ['s3:GetObject'],

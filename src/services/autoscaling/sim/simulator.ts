@@ -1,7 +1,7 @@
 import type { AutoScalingGroup, DescribeAutoScalingGroupsCommandInput, DescribeAutoScalingGroupsCommandOutput } from '@aws-sdk/client-auto-scaling';
 import { collection, defineSimulatedService, list, type InWorld } from '../../../sim/service-kit';
 import type { GenerateInput } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim/world';
+import { ec2Resources } from '../../ec2/sim/records';
 
 /** A group of the world: DescribeAutoScalingGroups' AutoScalingGroup (its instances and tags included, as AWS serves them). */
 export type WorldAutoScalingGroup = InWorld<AutoScalingGroup>;
@@ -43,7 +43,7 @@ export const autoScalingSimulator = defineSimulatedService({
 
 /** One group per generated region that has instances: the first (up to) three, in their subnets. */
 export function generateAutoScalingSection({ region, size, sections }: GenerateInput): { groups?: WorldAutoScalingGroup[] } {
-  const instances = ((sections.ec2 as WorldEc2 | undefined)?.instances ?? []).slice(0, 3);
+  const instances = ec2Resources(sections.ec2).instances.slice(0, 3);
   if (!size || instances.length === 0) return {};
   const name = `generated-asg-${region}`;
   return {
@@ -55,13 +55,13 @@ export function generateAutoScalingSection({ region, size, sections }: GenerateI
         DesiredCapacity: instances.length,
         DefaultCooldown: 300,
         AvailabilityZones: [`${region}a`],
-        VPCZoneIdentifier: [...new Set(instances.map((i) => i.subnet))].join(','),
+        VPCZoneIdentifier: [...new Set(instances.map((i) => i.SubnetId))].join(','),
         HealthCheckType: 'EC2',
         HealthCheckGracePeriod: 300,
         CreatedTime: '2024-03-01T10:00:00.000Z',
         LaunchTemplate: { LaunchTemplateName: 'generated', Version: '$Latest' },
         Instances: instances.map((instance) => ({
-          InstanceId: instance.id,
+          InstanceId: instance.InstanceId,
           AvailabilityZone: `${region}a`,
           LifecycleState: 'InService',
           HealthStatus: 'Healthy',

@@ -19,6 +19,7 @@ import type {
   GetComplianceDetailsByConfigRuleCommandOutput,
 } from '@aws-sdk/client-config-service';
 import { collection, defineSimulatedService, list, ownRandom } from '../../../sim/service-kit';
+import { ec2Resources } from '../../ec2/sim/records';
 
 /** A recorder and, world-only, its status (DescribeConfigurationRecorderStatus less the name). */
 type WorldRecorder = ConfigurationRecorder & { Status?: Omit<ConfigurationRecorderStatus, 'name'> };
@@ -119,7 +120,7 @@ export const configSimulator = defineSimulatedService({
   generate: ({ accountId, region, size, sections }) => {
     if (!size) return {};
     const random = ownRandom({ accountId, region }, 'config');
-    const instances = ((sections.ec2 as { instances?: Array<{ id: string }> } | undefined)?.instances ?? []).filter((_, index) => index % 10 === 0);
+    const instances = ec2Resources(sections.ec2).instances.filter((_, index) => index % 10 === 0);
     return {
       recorders: [
         {
@@ -141,7 +142,7 @@ export const configSimulator = defineSimulatedService({
           Source: { Owner: 'AWS', SourceIdentifier: 'EC2_IMDSV2_CHECK' },
           Evaluations: instances.map((instance) => ({
             ResourceType: 'AWS::EC2::Instance',
-            ResourceId: instance.id,
+            ResourceId: instance.InstanceId,
             ComplianceType: random() < 0.2 ? 'NON_COMPLIANT' : 'COMPLIANT',
           })),
         },

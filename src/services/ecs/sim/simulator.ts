@@ -28,7 +28,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { collection, custom, defineSimulatedService, list, type WorldRecord } from '../../../sim/service-kit';
 import type { GenerateInput, SimCallContext } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim/world';
+import { ec2Resources } from '../../ec2/sim/records';
 
 /** Records of a cluster's resources name their cluster (world only: ECS serves its ARN). */
 type InCluster = { cluster: string };
@@ -172,7 +172,7 @@ export const ecsSimulator = defineSimulatedService({
 export function generateEcsSection({ accountId, region, size, sections }: GenerateInput): WorldRecord {
   const count = Math.ceil(size / 20);
   if (!count) return {};
-  const instances = ((sections.ec2 as WorldEc2 | undefined)?.instances ?? []).slice(0, count);
+  const instances = ec2Resources(sections.ec2).instances.slice(0, count);
   const family = 'generated-app';
   const definitionArn = (revision: number) => `arn:aws:ecs:${region}:${accountId}:task-definition/${family}:${revision}`;
   const taskDefinitions: WorldRecord[] = [1, 2].map((revision) => ({
@@ -196,7 +196,7 @@ export function generateEcsSection({ accountId, region, size, sections }: Genera
     containerInstances: instances.map((instance, index) => ({
       id: `generated${String(index).padStart(8, '0')}`,
       cluster: 'generated-cluster',
-      ec2InstanceId: instance.id,
+      ec2InstanceId: instance.InstanceId,
       runningTasksCount: 1,
     })),
     services: [

@@ -12,7 +12,7 @@ import type {
 } from '@aws-sdk/client-efs';
 import { collection, custom, defineSimulatedService, list, type InWorld } from '../../../sim/service-kit';
 import type { GenerateInput } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim/world';
+import { ec2Resources } from '../../ec2/sim/records';
 
 /** World records: DescribeFileSystems' description with its resource policy; a mount target with its security groups. */
 export type WorldFileSystem = Omit<InWorld<FileSystemDescription>, 'OwnerId' | 'CreationToken'> & {
@@ -88,26 +88,26 @@ export function generateEfsSection({ accountId, region, size, sections }: Genera
   fileSystems?: WorldFileSystem[];
   mountTargets?: WorldMountTarget[];
 } {
-  const ec2 = sections.ec2 as WorldEc2 | undefined;
-  const subnets = ec2?.subnets ?? [];
+  const ec2 = ec2Resources(sections.ec2);
+  const subnets = ec2.subnets;
   if (!size || subnets.length === 0) return {};
-  const vpcId = subnets[0].vpc;
+  const vpcId = subnets[0].VpcId;
   const suffix = `${accountId.slice(-6)}${region.length.toString(16).padStart(2, '0')}`;
   const id = `fs-${suffix}`;
   const mountTargets = subnets
-    .filter((s) => s.vpc === vpcId)
+    .filter((s) => s.VpcId === vpcId)
     .slice(0, 2)
     .map((subnet, index): WorldMountTarget => ({
       MountTargetId: `fsmt-${suffix}${index}`,
       FileSystemId: id,
-      SubnetId: subnet.id,
+      SubnetId: subnet.SubnetId,
       VpcId: vpcId,
       LifeCycleState: 'available',
       NetworkInterfaceId: `eni-${suffix}0${index}`,
-      SecurityGroups: ec2?.securityGroups
-        ?.filter((g) => g.vpc === vpcId)
+      SecurityGroups: ec2.securityGroups
+        .filter((g) => g.VpcId === vpcId)
         .slice(0, 1)
-        .map((g) => g.id),
+        .map((g) => g.GroupId),
     }));
   return {
     fileSystems: [

@@ -1,7 +1,7 @@
 import type { Cluster, DescribeClusterCommandInput, ListClustersCommandInput, ListClustersCommandOutput } from '@aws-sdk/client-eks';
 import { collection, defineSimulatedService, get, list, type InWorld } from '../../../sim/service-kit';
 import type { GenerateInput } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim/world';
+import { ec2Resources } from '../../ec2/sim/records';
 
 export const eksSimulator = defineSimulatedService({
   service: 'eks',
@@ -40,10 +40,10 @@ export const eksSimulator = defineSimulatedService({
  * security group; every other account's endpoint is public to the Internet.
  */
 export function generateEksSection({ accountId, region, size, sections }: GenerateInput): { clusters?: Array<InWorld<Cluster>> } {
-  const ec2 = sections.ec2 as WorldEc2 | undefined;
-  const group = ec2?.securityGroups?.[0];
+  const ec2 = ec2Resources(sections.ec2);
+  const group = ec2.securityGroups[0];
   if (size < 40 || !group) return {};
-  const subnets = (ec2?.subnets ?? []).filter((subnet) => subnet.vpc === group.vpc).map((subnet) => subnet.id);
+  const subnets = ec2.subnets.filter((subnet) => subnet.VpcId === group.VpcId).map((subnet) => subnet.SubnetId);
   const open = Number(accountId.slice(-1)) % 2 === 0;
   return {
     clusters: [
@@ -53,9 +53,9 @@ export function generateEksSection({ accountId, region, size, sections }: Genera
         roleArn: `arn:aws:iam::${accountId}:role/generated-role-0`,
         createdAt: '2024-01-01T00:00:00Z',
         resourcesVpcConfig: {
-          vpcId: group.vpc,
+          vpcId: group.VpcId,
           subnetIds: subnets,
-          securityGroupIds: [group.id],
+          securityGroupIds: [group.GroupId],
           endpointPublicAccess: open,
           endpointPrivateAccess: true,
           publicAccessCidrs: open ? ['0.0.0.0/0'] : [],

@@ -1,5 +1,5 @@
 import type { GenerateInput } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim/world';
+import { ec2Resources } from '../../ec2/sim/records';
 import type { WorldClassicLoadBalancer, WorldLoadBalancer, WorldRule, WorldTargetGroup } from './simulator';
 import type { Listener } from '@aws-sdk/client-elastic-load-balancing-v2';
 
@@ -14,14 +14,14 @@ export function generateElbSections({ accountId, region, size, sections }: Gener
   v2: { loadBalancers?: WorldLoadBalancer[]; listeners?: Listener[]; rules?: WorldRule[]; targetGroups?: WorldTargetGroup[] };
   classic: { loadBalancers?: WorldClassicLoadBalancer[] };
 } {
-  const ec2 = sections.ec2 as WorldEc2 | undefined;
+  const ec2 = ec2Resources(sections.ec2);
   const count = Math.ceil(size / 10);
-  const subnets = ec2?.subnets ?? [];
+  const subnets = ec2.subnets;
   if (!count || subnets.length === 0) return { v2: {}, classic: {} };
-  const vpcId = subnets[0].vpc;
-  const inVpc = subnets.filter((s) => s.vpc === vpcId);
-  const group = ec2?.securityGroups?.find((g) => g.vpc === vpcId);
-  const instances = (ec2?.instances ?? []).filter((i) => inVpc.some((s) => s.id === i.subnet)).slice(0, 4);
+  const vpcId = subnets[0].VpcId;
+  const inVpc = subnets.filter((s) => s.VpcId === vpcId);
+  const group = ec2.securityGroups.find((g) => g.VpcId === vpcId);
+  const instances = ec2.instances.filter((i) => inVpc.some((s) => s.SubnetId === i.SubnetId)).slice(0, 4);
   const certificate = (sections.acm as { certificates?: Array<{ CertificateArn?: string }> } | undefined)?.certificates?.[0]?.CertificateArn;
   const base = `arn:aws:elasticloadbalancing:${region}:${accountId}`;
   const hex = (index: number) => (0x1000000000000000n + BigInt(index) * 7919n).toString(16).slice(-16);
@@ -43,8 +43,8 @@ export function generateElbSections({ accountId, region, size, sections }: Gener
       State: { Code: 'active' },
       IpAddressType: 'ipv4',
       CreatedTime: '2024-02-01T10:00:00.000Z',
-      AvailabilityZones: inVpc.slice(0, 2).map((s) => ({ ZoneName: s.az, SubnetId: s.id })),
-      SecurityGroups: application && group ? [group.id] : undefined,
+      AvailabilityZones: inVpc.slice(0, 2).map((s) => ({ ZoneName: s.AvailabilityZone, SubnetId: s.SubnetId })),
+      SecurityGroups: application && group ? [group.GroupId] : undefined,
       Attributes: application ? [{ Key: 'routing.http.drop_invalid_header_fields.enabled', Value: index % 4 === 0 ? 'true' : 'false' }] : [],
       Tags: [{ Key: 'Name', Value: name }],
     });
@@ -77,7 +77,7 @@ export function generateElbSections({ accountId, region, size, sections }: Gener
       TargetType: 'instance',
       HealthCheckEnabled: true,
       LoadBalancerArns: [lbArn],
-      Targets: instances.map((instance) => ({ Target: { Id: instance.id, Port: application ? 8080 : 5432 }, TargetHealth: { State: 'healthy' } })),
+      Targets: instances.map((instance) => ({ Target: { Id: instance.InstanceId, Port: application ? 8080 : 5432 }, TargetHealth: { State: 'healthy' } })),
     });
   }
   const classic: WorldClassicLoadBalancer[] =
@@ -88,10 +88,10 @@ export function generateElbSections({ accountId, region, size, sections }: Gener
             DNSName: `generated-classic-1.${region}.elb.amazonaws.com`,
             Scheme: 'internet-facing',
             VPCId: vpcId,
-            Subnets: inVpc.slice(0, 2).map((s) => s.id),
-            SecurityGroups: group ? [group.id] : undefined,
+            Subnets: inVpc.slice(0, 2).map((s) => s.SubnetId),
+            SecurityGroups: group ? [group.GroupId] : undefined,
             ListenerDescriptions: [{ Listener: { Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 8080 }, PolicyNames: [] }],
-            Instances: instances.map((instance) => ({ InstanceId: instance.id })),
+            Instances: instances.map((instance) => ({ InstanceId: instance.InstanceId })),
             CreatedTime: '2019-05-01T10:00:00.000Z',
             Tags: [{ Key: 'Name', Value: 'generated-classic' }],
           },

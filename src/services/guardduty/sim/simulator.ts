@@ -11,6 +11,7 @@ import type {
   ListFindingsCommandOutput,
 } from '@aws-sdk/client-guardduty';
 import { collection, defineSimulatedService, get, list, ownRandom } from '../../../sim/service-kit';
+import { ec2Resources } from '../../ec2/sim/records';
 
 /** A detector in the world: GetDetector's response with its id. */
 type WorldDetector = Omit<GetDetectorResponse, 'ServiceRole'> & { DetectorId: string; ServiceRole?: string };
@@ -78,18 +79,18 @@ export const guardDutySimulator = defineSimulatedService({
     if (!size || random() < 0.2) return {};
     const hex = () => Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
     const DetectorId = hex();
-    const instances = ((sections.ec2 as { instances?: Array<{ id: string }> } | undefined)?.instances ?? []).filter((_, index) => index % 10 === 0);
+    const instances = ec2Resources(sections.ec2).instances.filter((_, index) => index % 10 === 0);
     const findings: Finding[] = instances.map((instance, index) => {
       const seen = new Date(Date.UTC(2025, 0, 1) + index * 3_600_000).toISOString();
       return {
         Id: hex(),
         Type: 'Recon:EC2/PortProbeUnprotectedPort',
-        Title: `Unprotected port on EC2 instance ${instance.id} is being probed.`,
+        Title: `Unprotected port on EC2 instance ${instance.InstanceId} is being probed.`,
         Severity: index % 3 === 0 ? 5 : 2,
         Confidence: 8,
         CreatedAt: seen,
         UpdatedAt: seen,
-        Resource: { ResourceType: 'Instance', InstanceDetails: { InstanceId: instance.id } },
+        Resource: { ResourceType: 'Instance', InstanceDetails: { InstanceId: instance.InstanceId } },
         Service: { ServiceName: 'guardduty', DetectorId, Archived: index % 4 === 3, Count: 1 + index, EventFirstSeen: seen, EventLastSeen: seen },
       } as Finding;
     });

@@ -11,6 +11,7 @@ import type {
   ListFindingsCommandOutput,
 } from '@aws-sdk/client-inspector2';
 import { collection, custom, defineSimulatedService, list, ownRandom, type InWorld } from '../../../sim/service-kit';
+import { ec2Resources } from '../../ec2/sim/records';
 
 /** A finding in the world: ListFindings' shape; its ARN is derived from `id` (world-only). */
 type WorldFinding = InWorld<Finding> & { id: string };
@@ -83,12 +84,12 @@ export const inspectorSimulator = defineSimulatedService({
   generate: ({ accountId, region, size, sections }) => {
     const random = ownRandom({ accountId, region }, 'inspector2');
     if (!size || random() < 0.2) return {};
-    const instances = (sections.ec2 as { instances?: Array<{ id: string }> } | undefined)?.instances ?? [];
+    const instances = ec2Resources(sections.ec2).instances;
     const hex = (length: number) => Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
     return {
       account: { status: 'ENABLED', ec2: 'ENABLED', ecr: 'DISABLED', lambda: 'DISABLED' },
       coverage: instances.map((instance) => ({
-        resourceId: instance.id,
+        resourceId: instance.InstanceId,
         resourceType: 'AWS_EC2_INSTANCE',
         scanType: 'PACKAGE',
         scanStatus: { statusCode: 'ACTIVE', reason: 'SUCCESSFUL' },
@@ -104,7 +105,7 @@ export const inspectorSimulator = defineSimulatedService({
           firstObservedAt: '2025-01-01T00:00:00Z',
           lastObservedAt: '2025-01-02T00:00:00Z',
           updatedAt: '2025-01-02T00:00:00Z',
-          resources: [{ type: 'AWS_EC2_INSTANCE', id: instance.id, region, partition: 'aws' }],
+          resources: [{ type: 'AWS_EC2_INSTANCE', id: instance.InstanceId, region, partition: 'aws' }],
           packageVulnerabilityDetails: { vulnerabilityId: 'CVE-2024-6387', source: 'NVD', vulnerablePackages: [{ name: 'openssh', version: '8.7p1' }] },
         })),
     };

@@ -12,7 +12,7 @@ import type {
 } from '@aws-sdk/client-lambda';
 import { collection, custom, defineSimulatedService, list, tags } from '../../../sim/service-kit';
 import type { GenerateInput } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim/world';
+import { ec2Resources } from '../../ec2/sim/records';
 
 /** A function of the world: its FunctionConfiguration, with the tags ListTags serves and the resource policy GetPolicy serves. */
 export type WorldFunction = FunctionConfiguration & { Tags?: Record<string, string>; Policy?: Record<string, unknown> };
@@ -79,9 +79,9 @@ export function generateLambdaSection({ accountId, region, size, sections }: Gen
 } {
   const count = Math.ceil(size / 10);
   if (!count) return {};
-  const ec2 = sections.ec2 as WorldEc2 | undefined;
-  const subnet = ec2?.subnets?.find((s) => !s.mapPublicIpOnLaunch);
-  const group = ec2?.securityGroups?.find((g) => g.vpc === subnet?.vpc);
+  const ec2 = ec2Resources(sections.ec2);
+  const subnet = ec2.subnets.find((s) => !s.MapPublicIpOnLaunch);
+  const group = ec2.securityGroups.find((g) => g.VpcId === subnet?.VpcId);
   const functions: WorldFunction[] = [];
   const eventSourceMappings: EventSourceMappingConfiguration[] = [];
   for (let index = 0; index < count; index++) {
@@ -98,7 +98,7 @@ export function generateLambdaSection({ accountId, region, size, sections }: Gen
       Timeout: 30,
       LastModified: '2024-01-15T10:00:00.000+0000',
       PackageType: 'Zip',
-      VpcConfig: inVpc ? { VpcId: subnet.vpc, SubnetIds: [subnet.id], SecurityGroupIds: [group.id] } : undefined,
+      VpcConfig: inVpc ? { VpcId: subnet.VpcId, SubnetIds: [subnet.SubnetId], SecurityGroupIds: [group.GroupId] } : undefined,
       LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
       Tags: { Name: name },
       Policy:

@@ -1,230 +1,87 @@
 import { createHash } from 'node:crypto';
 import type {
+  BucketLifecycleConfiguration,
   GetBucketAclCommandInput,
   GetBucketAclCommandOutput,
-  GetBucketEncryptionCommandInput,
-  GetBucketEncryptionCommandOutput,
-  GetBucketLifecycleConfigurationCommandInput,
-  GetBucketLifecycleConfigurationCommandOutput,
   GetBucketLocationCommandInput,
   GetBucketLocationCommandOutput,
-  GetBucketLoggingCommandInput,
-  GetBucketLoggingCommandOutput,
-  GetBucketOwnershipControlsCommandInput,
-  GetBucketOwnershipControlsCommandOutput,
-  GetBucketPolicyCommandInput,
-  GetBucketPolicyCommandOutput,
   GetBucketPolicyStatusCommandInput,
   GetBucketPolicyStatusCommandOutput,
-  GetBucketReplicationCommandInput,
-  GetBucketReplicationCommandOutput,
-  GetBucketTaggingCommandInput,
-  GetBucketTaggingCommandOutput,
-  GetBucketVersioningCommandInput,
-  GetBucketVersioningCommandOutput,
-  GetObjectLockConfigurationCommandInput,
-  GetObjectLockConfigurationCommandOutput,
-  GetPublicAccessBlockCommandInput,
-  GetPublicAccessBlockCommandOutput,
+  GetBucketVersioningOutput,
   Grant,
-  LifecycleRule,
   ListBucketsCommandInput,
   ListBucketsCommandOutput,
-  ReplicationRule,
-  TransitionStorageClass,
+  LoggingEnabled,
+  ObjectLockConfiguration,
+  OwnershipControls,
+  PublicAccessBlockConfiguration,
+  ReplicationConfiguration,
+  ServerSideEncryptionConfiguration,
+  Tag,
 } from '@aws-sdk/client-s3';
 import { ServiceException } from '@smithy/smithy-client';
 import { policyDocumentSchema, type PolicyDocument, type PolicyStatement } from '../../../policy/document';
-import { collection, custom, defineSimulatedService, get, list } from '../../../sim/service-kit';
+import { collection, custom, defineSimulatedService, get, list, type JsonSchema } from '../../../sim/service-kit';
 import type { SimCallContext, World, WorldAccount } from '../../../sim/types';
-import { ALL_USERS_URI, AUTHENTICATED_USERS_URI, LOG_DELIVERY_URI, s3BucketArn } from '../converters';
+import { LOG_DELIVERY_URI, s3BucketArn } from '../converters';
 import { analyzeBucketPolicy } from '../policy';
 
-type Permission = 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
-
-/** An ACL grant: to a group (`AllUsers`, `AuthenticatedUsers`, `LogDelivery`) or a canonical user id. */
-export interface WorldS3Grant {
-  grantee: string;
-  permission: Permission;
-}
-
-export interface WorldS3PublicAccessBlock {
-  blockPublicAcls?: boolean;
-  ignorePublicAcls?: boolean;
-  blockPublicPolicy?: boolean;
-  restrictPublicBuckets?: boolean;
-}
-
-export interface WorldS3LifecycleRule {
-  id: string;
-  status?: 'Enabled' | 'Disabled';
-  prefix?: string;
-  expirationDays?: number;
-  noncurrentExpirationDays?: number;
-  transitions?: Array<{ days: number; storageClass: TransitionStorageClass }>;
-  abortIncompleteUploadDays?: number;
-}
-
-export interface WorldS3ReplicationRule {
-  id?: string;
-  /** Destination bucket name or ARN. */
-  destination: string;
-  /** Destination account, for cross-account replication. */
-  account?: string;
-  storageClass?: string;
-  status?: 'Enabled' | 'Disabled';
-  prefix?: string;
-  /** KMS key for replicas (SSE-KMS objects). */
-  replicaKmsKeyId?: string;
-}
-
-/** A bucket policy document, written as YAML in the world file and answered as JSON text. */
-export type WorldPolicyDocument = PolicyDocument;
-
-/** An S3 bucket in the world file, declared in the region where it lives. */
+/**
+ * An S3 bucket of the world, declared in its region: its ListBuckets entry (`Name`, `CreationDate`)
+ * and each configuration as the member its GetBucket* call answers. An absent member is the call's
+ * not-found error (or an empty answer where S3 gives one), except the default encryption.
+ */
 export interface WorldS3Bucket {
-  name: string;
-  createdAt?: string;
-  /** Default encryption; omitted means SSE-S3 (AES256), as S3 applies to every bucket since 2023. */
-  encryption?: 'none' | 'AES256' | 'aws:kms' | 'aws:kms:dsse';
-  /** SSE-KMS key: id, ARN, alias name or alias ARN; omitted with `aws:kms` means the AWS managed `aws/s3` key. */
-  kmsKeyId?: string;
-  bucketKey?: boolean;
-  versioning?: 'Enabled' | 'Suspended';
-  mfaDelete?: boolean;
-  logging?: { targetBucket: string; targetPrefix?: string };
-  replication?: { role?: string; rules: WorldS3ReplicationRule[] };
-  /** `true`: all four settings on. */
-  publicAccessBlock?: boolean | WorldS3PublicAccessBlock;
-  policy?: WorldPolicyDocument;
-  /** Grants beyond the owner's FULL_CONTROL (always present). */
-  acl?: WorldS3Grant[];
-  /** `true`: Object Lock without a default retention. Implies versioning. */
-  objectLock?: boolean | { mode?: 'GOVERNANCE' | 'COMPLIANCE'; days?: number; years?: number };
-  lifecycle?: WorldS3LifecycleRule[];
-  tags?: Record<string, string>;
-  ownership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+  Name: string;
+  CreationDate?: string;
+  /** Absent: SSE-S3, which S3 applies to every bucket since 2023; `null`: none (older or S3-compatible storage). */
+  ServerSideEncryptionConfiguration?: ServerSideEncryptionConfiguration | null;
+  Versioning?: Pick<GetBucketVersioningOutput, 'Status' | 'MFADelete'>;
+  LoggingEnabled?: LoggingEnabled;
+  ReplicationConfiguration?: ReplicationConfiguration;
+  PublicAccessBlockConfiguration?: PublicAccessBlockConfiguration;
+  /** The policy document, written as YAML and answered as the JSON text GetBucketPolicy returns. */
+  Policy?: PolicyDocument;
+  /** Grants beside the owner's FULL_CONTROL, which GetBucketAcl always lists first. */
+  Grants?: Grant[];
+  ObjectLockConfiguration?: ObjectLockConfiguration;
+  LifecycleConfiguration?: BucketLifecycleConfiguration;
+  TagSet?: Tag[];
+  OwnershipControls?: OwnershipControls;
 }
 
 export interface WorldS3 {
   buckets?: WorldS3Bucket[];
 }
 
-const BUCKET_NAME = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+/** The bucket names of a generated or loaded S3 section (what other services' worlds refer to). */
+export function s3BucketNames(section: unknown): string[] {
+  return ((section as WorldS3 | undefined)?.buckets ?? []).map((bucket) => bucket.Name);
+}
 
-/** The fields of a bucket in the world file (checked when the world is loaded). */
-const bucketFields = {
-  name: { type: 'string', pattern: BUCKET_NAME },
-  createdAt: { type: 'string', format: 'date-time' },
-  encryption: { enum: ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'] },
-  kmsKeyId: { type: 'string', minLength: 1 },
-  bucketKey: { type: 'boolean' },
-  versioning: { enum: ['Enabled', 'Suspended'] },
-  mfaDelete: { type: 'boolean' },
-  logging: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['targetBucket'],
-    properties: { targetBucket: { type: 'string', pattern: BUCKET_NAME }, targetPrefix: { type: 'string' } },
-  },
-  replication: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['rules'],
-    properties: {
-      role: { type: 'string', pattern: '^arn:aws:iam::\\d{12}:role/' },
-      rules: {
-        type: 'array',
-        minItems: 1,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['destination'],
-          properties: {
-            id: { type: 'string' },
-            destination: { type: 'string', pattern: `(${BUCKET_NAME.slice(1, -1)}|^arn:aws:s3:::[a-z0-9.-]+)$` },
-            account: { type: 'string', pattern: '^\\d{12}$' },
-            storageClass: { type: 'string' },
-            status: { enum: ['Enabled', 'Disabled'] },
-            prefix: { type: 'string' },
-            replicaKmsKeyId: { type: 'string' },
-          },
-        },
-      },
-    },
-  },
-  publicAccessBlock: {
-    anyOf: [
-      { type: 'boolean' },
-      {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          blockPublicAcls: { type: 'boolean' },
-          ignorePublicAcls: { type: 'boolean' },
-          blockPublicPolicy: { type: 'boolean' },
-          restrictPublicBuckets: { type: 'boolean' },
-        },
-      },
-    ],
-  },
-  policy: policyDocumentSchema(),
-  acl: {
-    type: 'array',
-    items: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['grantee', 'permission'],
-      properties: {
-        grantee: { anyOf: [{ enum: ['AllUsers', 'AuthenticatedUsers', 'LogDelivery'] }, { type: 'string', pattern: '^[0-9a-f]{64}$' }] },
-        permission: { enum: ['FULL_CONTROL', 'READ', 'WRITE', 'READ_ACP', 'WRITE_ACP'] },
-      },
-    },
-  },
-  objectLock: {
-    anyOf: [
-      { type: 'boolean' },
-      {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          mode: { enum: ['GOVERNANCE', 'COMPLIANCE'] },
-          days: { type: 'integer', minimum: 1 },
-          years: { type: 'integer', minimum: 1 },
-        },
-      },
-    ],
-  },
-  lifecycle: {
-    type: 'array',
-    items: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['id'],
-      properties: {
-        id: { type: 'string', minLength: 1 },
-        status: { enum: ['Enabled', 'Disabled'] },
-        prefix: { type: 'string' },
-        expirationDays: { type: 'integer', minimum: 1 },
-        noncurrentExpirationDays: { type: 'integer', minimum: 1 },
-        transitions: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['days', 'storageClass'],
-            properties: {
-              days: { type: 'integer', minimum: 0 },
-              storageClass: { enum: ['GLACIER', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'DEEP_ARCHIVE', 'GLACIER_IR'] },
-            },
-          },
-        },
-        abortIncompleteUploadDays: { type: 'integer', minimum: 1 },
-      },
-    },
-  },
-  tags: { type: 'object', additionalProperties: { type: 'string' } },
-  ownership: { enum: ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] },
+const BUCKET_NAME = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+const OBJECT = { type: 'object' };
+
+/** The members a bucket may have: a misspelt one fails the world load. */
+const bucketFields: { [K in keyof WorldS3Bucket]-?: JsonSchema } = {
+  Name: { type: 'string', pattern: BUCKET_NAME },
+  CreationDate: { type: 'string', format: 'date-time' },
+  ServerSideEncryptionConfiguration: { type: ['object', 'null'], required: ['Rules'] },
+  Versioning: { type: 'object', properties: { Status: { enum: ['Enabled', 'Suspended'] }, MFADelete: { enum: ['Enabled', 'Disabled'] } } },
+  LoggingEnabled: { type: 'object', required: ['TargetBucket'], properties: { TargetBucket: { type: 'string', pattern: BUCKET_NAME } } },
+  ReplicationConfiguration: { type: 'object', required: ['Role', 'Rules'] },
+  PublicAccessBlockConfiguration: OBJECT,
+  Policy: policyDocumentSchema() as JsonSchema,
+  Grants: { type: 'array', items: { type: 'object', required: ['Grantee', 'Permission'] } },
+  ObjectLockConfiguration: OBJECT,
+  LifecycleConfiguration: { type: 'object', required: ['Rules'] },
+  TagSet: { type: 'array', items: { type: 'object', required: ['Key', 'Value'] } },
+  OwnershipControls: OBJECT,
+};
+
+/** S3's answer for a bucket whose default encryption was never written. */
+const DEFAULT_ENCRYPTION: ServerSideEncryptionConfiguration = {
+  Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
 };
 
 /** The account's canonical user id (64 hex characters), stable per account. */
@@ -259,13 +116,13 @@ function buildIndex(world: World): Map<string, Located> {
   for (const account of world.accounts) {
     for (const region of Object.keys(account.regions ?? {})) {
       for (const bucket of bucketsOf(account, region)) {
-        const other = index.get(bucket.name);
+        const other = index.get(bucket.Name);
         if (other) {
           throw new Error(
-            `world: bucket ${bucket.name} is declared twice (${other.account.id}/${other.region} and ${account.id}/${region}); bucket names are global`,
+            `world: bucket ${bucket.Name} is declared twice (${other.account.id}/${other.region} and ${account.id}/${region}); bucket names are global`,
           );
         }
-        index.set(bucket.name, { account, region, bucket });
+        index.set(bucket.Name, { account, region, bucket });
       }
     }
   }
@@ -292,55 +149,29 @@ function bucketFor(context: SimCallContext, name: string | undefined, anyRegion 
     throw s3Error(
       'PermanentRedirect',
       301,
-      `The bucket you are attempting to access must be addressed using the specified endpoint (bucket ${found.bucket.name} is in ${found.region}, the request went to ${context.region}).`,
+      `The bucket you are attempting to access must be addressed using the specified endpoint (bucket ${found.bucket.Name} is in ${found.region}, the request went to ${context.region}).`,
     );
   }
   return found;
 }
 
-const NO_POLICY = { error: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' };
+type Member = keyof WorldS3Bucket;
 
-function grantOf(grant: WorldS3Grant): Grant {
-  const groups: Record<string, string> = { AllUsers: ALL_USERS_URI, AuthenticatedUsers: AUTHENTICATED_USERS_URI, LogDelivery: LOG_DELIVERY_URI };
-  const uri = groups[grant.grantee];
-  return { Grantee: uri ? { Type: 'Group', URI: uri } : { Type: 'CanonicalUser', ID: grant.grantee }, Permission: grant.permission };
-}
-
-function lifecycleRuleOf(rule: WorldS3LifecycleRule): LifecycleRule {
-  return {
-    ID: rule.id,
-    Status: rule.status ?? 'Enabled',
-    Filter: { Prefix: rule.prefix ?? '' },
-    Expiration: rule.expirationDays ? { Days: rule.expirationDays } : undefined,
-    NoncurrentVersionExpiration: rule.noncurrentExpirationDays ? { NoncurrentDays: rule.noncurrentExpirationDays } : undefined,
-    Transitions: rule.transitions?.map((t) => ({ Days: t.days, StorageClass: t.storageClass })),
-    AbortIncompleteMultipartUpload: rule.abortIncompleteUploadDays ? { DaysAfterInitiation: rule.abortIncompleteUploadDays } : undefined,
-  };
-}
-
-function replicationRuleOf(rule: WorldS3ReplicationRule, index: number): ReplicationRule {
-  return {
-    ID: rule.id ?? `replication-rule-${index + 1}`,
-    Priority: index + 1,
-    Filter: { Prefix: rule.prefix ?? '' },
-    Status: rule.status ?? 'Enabled',
-    DeleteMarkerReplication: { Status: 'Disabled' },
-    SourceSelectionCriteria: rule.replicaKmsKeyId ? { SseKmsEncryptedObjects: { Status: 'Enabled' } } : undefined,
-    Destination: {
-      Bucket: rule.destination.startsWith('arn:') ? rule.destination : s3BucketArn(rule.destination),
-      Account: rule.account,
-      StorageClass: rule.storageClass as NonNullable<ReplicationRule['Destination']>['StorageClass'],
-      AccessControlTranslation: rule.account ? { Owner: 'Destination' } : undefined,
-      EncryptionConfiguration: rule.replicaKmsKeyId ? { ReplicaKmsKeyID: rule.replicaKmsKeyId } : undefined,
+/**
+ * A GetBucket* call answering one member of the bucket: `{ [output]: record[member] }`, or S3's
+ * not-found error when the bucket has none (`absent`), or `{}` (calls that answer an empty body).
+ */
+const configuration = (member: Member, absent?: { error: string; message: string }, output: string = member, shape = (value: unknown) => value) =>
+  get<{ Bucket?: string }, object, WorldS3Bucket>('buckets', {
+    id: 'Bucket',
+    item: (_view, bucket) => {
+      const value = shape(bucket[member]);
+      return value == null ? (absent ? undefined : {}) : { [output]: value };
     },
-  };
-}
+    absent,
+  });
 
-/** A bucket's configuration call: its answer, or S3's not-found error when the bucket has none. */
-const configuration = <I extends { Bucket?: string }, O>(
-  item: (bucket: WorldS3Bucket, context: SimCallContext) => Omit<O, '$metadata'> | undefined,
-  absent?: { error: string; message: string },
-) => get<I, O, WorldS3Bucket>('buckets', { id: 'Bucket' as keyof I & string, item: (_view, bucket, context) => item(bucket, context), absent });
+const NO_POLICY = { error: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' };
 
 export const s3Simulator = defineSimulatedService({
   service: 's3',
@@ -349,10 +180,10 @@ export const s3Simulator = defineSimulatedService({
   scope: 'regional',
   collections: {
     buckets: collection<WorldS3Bucket>({
-      id: 'name',
+      id: 'Name',
       closed: true,
       fields: bucketFields,
-      // The record itself: every operation shapes its own answer from it.
+      // The record itself: every operation answers a member of it.
       view: (bucket) => bucket,
       find: (name, context) => bucketFor(context, name).bucket,
       notFound: { error: 'NoSuchBucket', message: () => 'The specified bucket does not exist' },
@@ -370,13 +201,13 @@ export const s3Simulator = defineSimulatedService({
       source: (_records, input, context) =>
         Object.keys(context.account.regions ?? {})
           .flatMap((region) => bucketsOf(context.account, region).map((bucket) => ({ bucket, region })))
-          .filter(({ bucket, region }) => (!input.Prefix || bucket.name.startsWith(input.Prefix)) && (!input.BucketRegion || input.BucketRegion === region))
-          .sort((a, b) => a.bucket.name.localeCompare(b.bucket.name))
+          .filter(({ bucket, region }) => (!input.Prefix || bucket.Name.startsWith(input.Prefix)) && (!input.BucketRegion || input.BucketRegion === region))
+          .sort((a, b) => a.bucket.Name.localeCompare(b.bucket.Name))
           .map(({ bucket, region }) => ({
-            Name: bucket.name,
-            CreationDate: new Date(bucket.createdAt ?? '2021-01-01T00:00:00Z'),
+            Name: bucket.Name,
+            CreationDate: new Date(bucket.CreationDate ?? '2021-01-01T00:00:00Z'),
             BucketRegion: region,
-            BucketArn: s3BucketArn(bucket.name),
+            BucketArn: s3BucketArn(bucket.Name),
           })),
       output: (input, context) => ({ Owner: { ID: canonicalUserId(context.account.id) }, Prefix: input.Prefix }),
     }),
@@ -385,120 +216,83 @@ export const s3Simulator = defineSimulatedService({
       // us-east-1 buckets have no location constraint.
       return { LocationConstraint: region === 'us-east-1' ? undefined : (region as GetBucketLocationCommandOutput['LocationConstraint']) };
     }),
-    GetBucketEncryption: configuration<GetBucketEncryptionCommandInput, GetBucketEncryptionCommandOutput>(
-      (bucket) => {
-        const algorithm = bucket.encryption ?? 'AES256';
-        if (algorithm === 'none') return undefined;
-        const kms = algorithm !== 'AES256';
-        return {
-          ServerSideEncryptionConfiguration: {
-            Rules: [
-              {
-                ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm, KMSMasterKeyID: kms ? bucket.kmsKeyId : undefined },
-                BucketKeyEnabled: bucket.bucketKey ?? false,
-              },
-            ],
-          },
-        };
-      },
+    GetBucketEncryption: configuration(
+      'ServerSideEncryptionConfiguration',
       { error: 'ServerSideEncryptionConfigurationNotFoundError', message: 'The server side encryption configuration was not found' },
+      undefined,
+      // Never written: S3's SSE-S3 (an explicit null is "none").
+      (written) => (written === undefined ? DEFAULT_ENCRYPTION : written),
     ),
-    GetBucketVersioning: configuration<GetBucketVersioningCommandInput, GetBucketVersioningCommandOutput>((bucket) => {
-      // Object Lock turns versioning on for good.
-      const status = bucket.objectLock ? 'Enabled' : bucket.versioning;
-      return status ? { Status: status, MFADelete: bucket.mfaDelete ? 'Enabled' : 'Disabled' } : {};
+    GetBucketVersioning: get<{ Bucket?: string }, object, WorldS3Bucket>('buckets', { id: 'Bucket', item: (_view, bucket) => bucket.Versioning ?? {} }),
+    GetBucketLogging: configuration('LoggingEnabled'),
+    GetBucketReplication: configuration('ReplicationConfiguration', {
+      error: 'ReplicationConfigurationNotFoundError',
+      message: 'The replication configuration was not found',
     }),
-    GetBucketLogging: configuration<GetBucketLoggingCommandInput, GetBucketLoggingCommandOutput>((bucket) =>
-      bucket.logging ? { LoggingEnabled: { TargetBucket: bucket.logging.targetBucket, TargetPrefix: bucket.logging.targetPrefix ?? '' } } : {},
-    ),
-    GetBucketReplication: configuration<GetBucketReplicationCommandInput, GetBucketReplicationCommandOutput>(
-      (bucket, context) =>
-        bucket.replication && {
-          ReplicationConfiguration: {
-            Role: bucket.replication.role ?? `arn:aws:iam::${context.account.id}:role/service-role/s3-replication-${bucket.name}`,
-            Rules: bucket.replication.rules.map(replicationRuleOf),
-          },
-        },
-      { error: 'ReplicationConfigurationNotFoundError', message: 'The replication configuration was not found' },
-    ),
-    GetPublicAccessBlock: configuration<GetPublicAccessBlockCommandInput, GetPublicAccessBlockCommandOutput>(
-      ({ publicAccessBlock: block }) => {
-        if (!block) return undefined;
-        const all = block === true;
-        return {
-          PublicAccessBlockConfiguration: {
-            BlockPublicAcls: all || (block.blockPublicAcls ?? false),
-            IgnorePublicAcls: all || (block.ignorePublicAcls ?? false),
-            BlockPublicPolicy: all || (block.blockPublicPolicy ?? false),
-            RestrictPublicBuckets: all || (block.restrictPublicBuckets ?? false),
-          },
-        };
-      },
-      { error: 'NoSuchPublicAccessBlockConfiguration', message: 'The public access block configuration was not found' },
-    ),
-    GetBucketPolicy: configuration<GetBucketPolicyCommandInput, GetBucketPolicyCommandOutput>(
-      (bucket) => bucket.policy && { Policy: JSON.stringify(bucket.policy) },
-      NO_POLICY,
-    ),
-    GetBucketPolicyStatus: configuration<GetBucketPolicyStatusCommandInput, GetBucketPolicyStatusCommandOutput>(
-      (bucket) => bucket.policy && { PolicyStatus: { IsPublic: analyzeBucketPolicy(JSON.stringify(bucket.policy), bucket.name).public } },
-      NO_POLICY,
-    ),
-    GetBucketAcl: configuration<GetBucketAclCommandInput, GetBucketAclCommandOutput>((bucket, context) => {
-      const owner = canonicalUserId(context.account.id);
-      return {
-        Owner: { ID: owner },
-        Grants: [{ Grantee: { Type: 'CanonicalUser', ID: owner }, Permission: 'FULL_CONTROL' }, ...(bucket.acl ?? []).map(grantOf)],
-      };
+    GetPublicAccessBlock: configuration('PublicAccessBlockConfiguration', {
+      error: 'NoSuchPublicAccessBlockConfiguration',
+      message: 'The public access block configuration was not found',
     }),
-    GetObjectLockConfiguration: configuration<GetObjectLockConfigurationCommandInput, GetObjectLockConfigurationCommandOutput>(
-      ({ objectLock: lock }) => {
-        if (!lock) return undefined;
-        const retention = lock === true || !lock.mode ? undefined : { Mode: lock.mode, Days: lock.days, Years: lock.years };
-        return { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: retention ? { DefaultRetention: retention } : undefined } };
+    GetBucketPolicy: configuration('Policy', NO_POLICY, 'Policy', (document) => JSON.stringify(document)),
+    GetBucketPolicyStatus: get<GetBucketPolicyStatusCommandInput, GetBucketPolicyStatusCommandOutput, WorldS3Bucket>('buckets', {
+      id: 'Bucket',
+      item: (_view, bucket) => bucket.Policy && { PolicyStatus: { IsPublic: analyzeBucketPolicy(JSON.stringify(bucket.Policy), bucket.Name).public } },
+      absent: NO_POLICY,
+    }),
+    GetBucketAcl: get<GetBucketAclCommandInput, GetBucketAclCommandOutput, WorldS3Bucket>('buckets', {
+      id: 'Bucket',
+      item: (_view, bucket, context) => {
+        const owner = canonicalUserId(context.account.id);
+        return { Owner: { ID: owner }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: owner }, Permission: 'FULL_CONTROL' }, ...(bucket.Grants ?? [])] };
       },
-      { error: 'ObjectLockConfigurationNotFoundError', message: 'Object Lock configuration does not exist for this bucket' },
-    ),
-    GetBucketLifecycleConfiguration: configuration<GetBucketLifecycleConfigurationCommandInput, GetBucketLifecycleConfigurationCommandOutput>(
-      ({ lifecycle }) =>
-        lifecycle?.length ? { Rules: lifecycle.map(lifecycleRuleOf), TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K' } : undefined,
-      { error: 'NoSuchLifecycleConfiguration', message: 'The lifecycle configuration does not exist' },
-    ),
-    GetBucketTagging: configuration<GetBucketTaggingCommandInput, GetBucketTaggingCommandOutput>(
-      (bucket) => {
-        const tags = Object.entries(bucket.tags ?? {});
-        return tags.length ? { TagSet: tags.map(([Key, Value]) => ({ Key, Value })) } : undefined;
-      },
-      { error: 'NoSuchTagSet', message: 'The TagSet does not exist' },
-    ),
-    GetBucketOwnershipControls: configuration<GetBucketOwnershipControlsCommandInput, GetBucketOwnershipControlsCommandOutput>(
-      ({ ownership }) => ownership && { OwnershipControls: { Rules: [{ ObjectOwnership: ownership }] } },
-      { error: 'OwnershipControlsNotFoundError', message: 'The bucket ownership controls were not found' },
-    ),
+    }),
+    GetObjectLockConfiguration: configuration('ObjectLockConfiguration', {
+      error: 'ObjectLockConfigurationNotFoundError',
+      message: 'Object Lock configuration does not exist for this bucket',
+    }),
+    GetBucketLifecycleConfiguration: get<{ Bucket?: string }, object, WorldS3Bucket>('buckets', {
+      id: 'Bucket',
+      item: (_view, { LifecycleConfiguration: lifecycle }) =>
+        lifecycle?.Rules?.length ? { ...lifecycle, TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K' } : undefined,
+      absent: { error: 'NoSuchLifecycleConfiguration', message: 'The lifecycle configuration does not exist' },
+    }),
+    GetBucketTagging: configuration('TagSet', { error: 'NoSuchTagSet', message: 'The TagSet does not exist' }),
+    GetBucketOwnershipControls: configuration('OwnershipControls', {
+      error: 'OwnershipControlsNotFoundError',
+      message: 'The bucket ownership controls were not found',
+    }),
   },
   generate: ({ accountId, region, size, random, sections }) => {
     const kmsKeys = ((sections.kms as { keys?: Array<{ id: string; manager?: string }> } | undefined)?.keys ?? []).filter(
       (key) => (key.manager ?? 'CUSTOMER') === 'CUSTOMER',
     );
     const logBucket = `gen-${accountId}-${region}-logs`;
+    const blockAll = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
     const buckets: WorldS3Bucket[] = [
-      { name: logBucket, publicAccessBlock: true, ownership: 'BucketOwnerPreferred', acl: [{ grantee: 'LogDelivery', permission: 'WRITE' }] },
+      {
+        Name: logBucket,
+        PublicAccessBlockConfiguration: blockAll,
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
+        Grants: [{ Grantee: { Type: 'Group', URI: LOG_DELIVERY_URI }, Permission: 'WRITE' }],
+      },
     ];
     for (let index = 0; index < size; index++) {
       const name = `gen-${accountId}-${region}-${index}`;
       const roll = random();
-      const bucket: WorldS3Bucket = { name, tags: { classification: roll < 0.3 ? 'confidential' : 'internal' } };
-      if (roll < 0.05) bucket.encryption = 'none';
+      const bucket: WorldS3Bucket = { Name: name, TagSet: [{ Key: 'classification', Value: roll < 0.3 ? 'confidential' : 'internal' }] };
+      if (roll < 0.05) bucket.ServerSideEncryptionConfiguration = null;
       else if (roll < 0.5) {
         // A customer key of the region when KMS was generated first, else the AWS managed aws/s3 key.
-        bucket.encryption = 'aws:kms';
-        if (kmsKeys.length) bucket.kmsKeyId = kmsKeys[Math.floor(random() * kmsKeys.length)].id;
-        bucket.bucketKey = true;
+        const key = kmsKeys.length ? { KMSMasterKeyID: kmsKeys[Math.floor(random() * kmsKeys.length)].id } : {};
+        bucket.ServerSideEncryptionConfiguration = {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', ...key }, BucketKeyEnabled: true }],
+        };
       }
-      if (random() < 0.5) bucket.versioning = 'Enabled';
-      if (random() < 0.8) bucket.publicAccessBlock = true;
-      if (random() < 0.3) bucket.logging = { targetBucket: logBucket, targetPrefix: `${name}/` };
-      if (random() < 0.4) bucket.lifecycle = [{ id: 'expire-old', expirationDays: 365 }];
+      if (random() < 0.5) bucket.Versioning = { Status: 'Enabled' };
+      if (random() < 0.8) bucket.PublicAccessBlockConfiguration = blockAll;
+      if (random() < 0.3) bucket.LoggingEnabled = { TargetBucket: logBucket, TargetPrefix: `${name}/` };
+      if (random() < 0.4)
+        bucket.LifecycleConfiguration = { Rules: [{ ID: 'expire-old', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 365 } }] };
       const statements: PolicyStatement[] = [];
       if (random() < 0.5) {
         statements.push({
@@ -510,10 +304,10 @@ export const s3Simulator = defineSimulatedService({
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         });
       }
-      if (!bucket.publicAccessBlock && random() < 0.2) {
+      if (!bucket.PublicAccessBlockConfiguration && random() < 0.2) {
         statements.push({ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${s3BucketArn(name)}/*` });
       }
-      if (statements.length) bucket.policy = { Version: '2012-10-17', Statement: statements };
+      if (statements.length) bucket.Policy = { Version: '2012-10-17', Statement: statements };
       buckets.push(bucket);
     }
     return { buckets } satisfies WorldS3;

@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-workspaces';
 import { collection, custom, defineSimulatedService, list, tagMapOf, type InWorld } from '../../../sim/service-kit';
 import type { GenerateInput } from '../../../sim/types';
-import type { WorldEc2 } from '../../ec2/sim/world';
+import { ec2Resources } from '../../ec2/sim/records';
 
 /** World records: DescribeWorkspaces' Workspace with the tags DescribeTags serves; DescribeWorkspaceBundles' bundle. */
 export type WorldWorkspace = Workspace & { Tags?: Array<{ Key: string; Value?: string }> };
@@ -59,7 +59,7 @@ export const workspacesSimulator = defineSimulatedService({
 
 /** Two workspaces per generated region with a private subnet, on an Amazon bundle; the first one unencrypted. */
 export function generateWorkspacesSection({ accountId, region, size, sections }: GenerateInput): { workspaces?: WorldWorkspace[]; bundles?: WorldBundle[] } {
-  const subnet = (sections.ec2 as WorldEc2 | undefined)?.subnets?.find((s) => !s.mapPublicIpOnLaunch);
+  const subnet = ec2Resources(sections.ec2).subnets.find((s) => !s.MapPublicIpOnLaunch);
   if (!size || !subnet) return {};
   const bundleId = 'wsb-bh8rsxt14';
   return {
@@ -79,7 +79,7 @@ export function generateWorkspacesSection({ accountId, region, size, sections }:
       UserName: `user-${index}`,
       State: 'AVAILABLE',
       BundleId: bundleId,
-      SubnetId: subnet.id,
+      SubnetId: subnet.SubnetId,
       ComputerName: `WSAMZN-${accountId.slice(-4)}${index}`,
       UserVolumeEncryptionEnabled: index === 1,
       RootVolumeEncryptionEnabled: index === 1,
