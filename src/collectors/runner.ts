@@ -1,4 +1,4 @@
-import type { AwsAccess, CallScope } from '../aws/access';
+import type { AwsAccess, CallScope, SdkClient, SdkClientClass } from '../aws/access';
 import { classifyError } from '../aws/errors';
 import type { Entity, GraphStore, Relationship } from '../graph';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
@@ -126,6 +126,8 @@ export class CollectorRun {
   private wholeGraphReleased = false;
   /** Whole-graph tasks whose own account is done, waiting for every other account. */
   private readonly held: Task[] = [];
+  /** Values the collectors' tasks share (`context.shared`), by collector and key. */
+  private readonly sharedValues = new Map<string, Promise<unknown>>();
   private settle?: () => void;
 
   constructor(private readonly options: CollectorRunOptions) {
@@ -308,6 +310,7 @@ export class CollectorRun {
       });
       return classified;
     };
+    const managementAccountId = account.organization?.managementAccountId;
     const stamp = <T extends Entity | Relationship>(object: T): T => {
       object._accountId = account.accountId;
       object._region = region;
@@ -323,6 +326,20 @@ export class CollectorRun {
       logger,
       // Views of the shared clients that attribute their calls to this task's scope.
       client: (clientClass, otherRegion) => access.client(clientClass, account.accountId, otherRegion ?? clientRegion, scope),
+      ...(managementAccountId !== undefined && {
+        managementClient: <C extends SdkClient>(clientClass: SdkClientClass<C>) =>
+          access.client(clientClass, managementAccountId, access.homeRegion, {
+            accountId: managementAccountId,
+            region: GLOBAL_REGION,
+            collector: collector.id,
+          }),
+      }),
+      shared: <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+        const sharedKey = `${collector.id}|${key}`;
+        let value = this.sharedValues.get(sharedKey) as Promise<T> | undefined;
+        if (!value) this.sharedValues.set(sharedKey, (value = compute()));
+        return value;
+      },
       addEntity: (entity) => {
         applyIntegrationTags(entity, account, tags);
         graph.addEntity(stamp(entity));

@@ -135,6 +135,19 @@ export interface CollectorContext {
   ingestedAccounts(): Promise<ReadonlySet<string>>;
   /** The client of a service for this account and region. */
   client<C extends SdkClient>(clientClass: SdkClientClass<C>, region?: string): C;
+  /**
+   * In organization mode, the client of a service in the organization's management account, with
+   * the audit role the engine lists the organization's accounts with (whether or not that account
+   * is ingested by this run); its calls count in the management account's scope of this collector.
+   * Undefined in single-account mode.
+   */
+  managementClient?<C extends SdkClient>(clientClass: SdkClientClass<C>): C;
+  /**
+   * A value computed once per collection run and shared by this collector's tasks that ask for it by
+   * the same key (an organization-wide read made once for every account). Once per run only in one
+   * thread: a collector that needs that also reads the whole graph (its tasks run in the parent).
+   */
+  shared<T>(key: string, compute: () => Promise<T>): Promise<T>;
   /** Adds entities, stamped with this collector's provenance and the integration tags. */
   addEntity(entity: Entity): Entity;
   addEntities(entities: Iterable<Entity>): void;

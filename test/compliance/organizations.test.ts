@@ -12,8 +12,8 @@ import { builtinWorld, simulate } from '../helpers/simulate';
 
 const COLLECTORS = () => selectCollectors({ include: ['organizations', 's3', 'lambda', 'ec2'] });
 
-async function report(config: Record<string, unknown> = {}): Promise<ComplianceReport> {
-  const result = await simulate(builtinWorld(), { collectors: COLLECTORS(), config });
+async function report(config: Record<string, unknown> = {}, world = builtinWorld()): Promise<ComplianceReport> {
+  const result = await simulate(world, { collectors: COLLECTORS(), config });
   const snapshot = await readSnapshot(result.summary.snapshot.path);
   return evaluateCompliance(complianceGraph(snapshot.entities, snapshot.relationships, snapshot.metadata), requireFramework('cis-aws-7.0'));
 }
@@ -37,10 +37,47 @@ test('2.1.1: the management account, whose root sessions are off', async (t) => 
   t.deepEqual(statuses(result), { '111111111111': 'FAIL', '222222222222': 'PASS', '333333333333': 'PASS' });
 });
 
-test('2.1.2: the member account that inherits no SCP beyond FullAWSAccess', async (t) => {
+/** The demo world's Organizations section (the management account's), to change a test's copy. */
+function organizationsSection(world: ReturnType<typeof builtinWorld>) {
+  return world.accounts[0].global?.organizations as {
+    roots: Array<{ PolicyTypes: Array<{ Type: string; Status: string }> }>;
+    policies: Array<{ Id: string; Type: string; Targets?: string[] }>;
+  };
+}
+
+test('2.1.2: SCPs and/or RCPs are a baseline: the staging account, with no SCP beyond FullAWSAccess, inherits the root’s RCP', async (t) => {
   const result = control(await organization, '2.1.2');
-  t.deepEqual(names(result), ['aws_account 333333333333 acme-stg']);
-  t.deepEqual(statuses(result), { '111111111111': 'PASS', '222222222222': 'PASS', '333333333333': 'FAIL' });
+  t.is(result.status, 'MANUAL');
+  t.deepEqual(names(result), []);
+  t.deepEqual(statuses(result), { '111111111111': 'PASS', '222222222222': 'PASS', '333333333333': 'PASS' });
+  t.deepEqual(result.reasons, []);
+});
+
+test('2.1.2: without the root’s RCP (detached, or RCPs not enabled at the root) the staging account inherits no baseline at all', async (t) => {
+  const detached = builtinWorld();
+  const rcp = organizationsSection(detached).policies.find((policy) => policy.Id === 'p-rcptls0001');
+  if (!rcp) return t.fail('the demo organization has an RCP');
+  rcp.Targets = [];
+  const disabled = builtinWorld();
+  for (const root of organizationsSection(disabled).roots) root.PolicyTypes = root.PolicyTypes.filter((type) => type.Type !== 'RESOURCE_CONTROL_POLICY');
+  for (const world of [detached, disabled]) {
+    const result = control(await report({}, world), '2.1.2');
+    t.deepEqual(names(result), ['aws_account 333333333333 acme-stg']);
+    // The production account's SCPs are its baseline (RCPs or not).
+    t.deepEqual(statuses(result), { '111111111111': 'PASS', '222222222222': 'PASS', '333333333333': 'FAIL' });
+  }
+});
+
+test('2.1.2: policies that could not be listed leave the members NOT_EVALUATED, never FAIL', async (t) => {
+  const world = builtinWorld();
+  world.faults = [{ service: 'organizations', operation: 'ListPolicies', error: 'AccessDenied' }];
+  const result = control(await report({}, world), '2.1.2');
+  t.deepEqual(names(result), []);
+  t.deepEqual(statuses(result), { '111111111111': 'PASS', '222222222222': 'NOT_EVALUATED', '333333333333': 'NOT_EVALUATED' });
+  t.true(
+    result.reasons.some((reason) => reason.includes('lack inheritedRcpCount')),
+    JSON.stringify(result.reasons),
+  );
 });
 
 test('2.1.3: workloads of the management account, from the graph (its buckets), none of the members’', async (t) => {

@@ -135,6 +135,7 @@ export function contextFor(graph: GraphStore, accountId = ACCOUNT, accounts: str
     optional: () => {
       throw new Error('mapping collectors make no optional call');
     },
+    shared: (_key, compute) => compute(),
   };
   return context;
 }

@@ -17,7 +17,7 @@ import {
   type OrganizationTree,
 } from '../../src/services/organizations/converters';
 import { organizationsCollector } from '../../src/services/organizations/collectors';
-import { builtinWorld, graphIssues, simulate } from '../helpers/simulate';
+import { builtinWorld, graphIssues, simulate, temporaryDirectory } from '../helpers/simulate';
 import { simulatedAccess } from '../scheduler/sim-access';
 
 // Shapes from the AWS Organizations API Reference (ListRoots, ListOrganizationalUnitsForParent,
@@ -260,23 +260,94 @@ test('through the simulator: a delegation policy, IAM without trusted access, an
   t.is(bareManagement?.organizationUndelegatedSecurityServiceCount, 0);
 });
 
-test('through the simulator: denied calls are recorded, the run and the other facts go on', async (t) => {
-  const world = builtinWorld();
-  world.faults = [
-    { service: 'organizations', operation: 'ListPolicies', error: 'AccessDenied' },
-    { service: 'iam', operation: 'ListOrganizationsFeatures', error: 'ScpDenied' },
-  ];
-  const { graph, summary: run } = await simulate(world, { collectors: ORGANIZATION_COLLECTORS() });
+test('through the simulator: denied calls are recorded for each account they leave without facts, the run and the other facts go on', async (t) => {
+  const denying = () => {
+    const world = builtinWorld();
+    world.faults = [
+      { service: 'organizations', operation: 'ListPolicies', error: 'AccessDenied' },
+      { service: 'iam', operation: 'ListOrganizationsFeatures', error: 'ScpDenied' },
+    ];
+    return world;
+  };
+  const { graph, summary: run, metadata } = await simulate(denying(), { collectors: ORGANIZATION_COLLECTORS() });
+  // The read is made once; its failures are recorded in each scope whose facts they leave unknown
+  // (the members' SCPs and RCPs; root access is the management account's only).
   t.deepEqual(run.errors.map((error) => `${error.account} ${error.operation} ${error.code}`).sort(), [
     '111111111111 iam:ListOrganizationsFeatures ScpDenied',
     '111111111111 organizations:ListPolicies AccessDenied',
+    '222222222222 organizations:ListPolicies AccessDenied',
+    '333333333333 organizations:ListPolicies AccessDenied',
   ]);
+  // One read: its calls counted once, in the management account's scope.
+  const records = metadata.collectors.filter((record) => record.collector === 'organizations-accounts');
+  t.is(records.length, 3);
+  t.true((records.find((record) => record.accountId === '111111111111')?.apiCalls ?? 0) > 0);
+  t.deepEqual(
+    records.filter((record) => record.accountId !== '111111111111').map((record) => record.apiCalls),
+    [0, 0],
+  );
   const management = graph.getEntity(accountEntityKey('111111111111'));
   t.is(management?.organizationRootCredentialsManagementEnabled, undefined);
   t.is(management?.organizationDelegationPolicyPresent, false);
   const production = graph.getEntity(accountEntityKey('222222222222'));
   t.is(production?.organizationalUnitPath, 'Root/Workloads/Production');
   t.is(production?.inheritedScpCount, undefined, 'unknown, not zero');
+
+  // After a good run, the same denial puts each member's previous policies back, named stale.
+  const good = temporaryDirectory();
+  await simulate(builtinWorld(), { collectors: ORGANIZATION_COLLECTORS(), outputDir: good });
+  const again = await simulate(denying(), { collectors: ORGANIZATION_COLLECTORS(), outputDir: good });
+  const carried = again.graph.getEntity(accountEntityKey('222222222222'));
+  t.deepEqual(carried?.inheritedScpNames, ['DenyLeaveOrganization', 'DenyRegionsOutsideAllowed']);
+  t.deepEqual(carried?.inheritedRcpNames, ['EnforceSecureTransport']);
+  t.true((carried?._staleProperties as string[] | undefined)?.includes('inheritedScpNames'));
+  t.is(again.graph.getEntity(accountEntityKey('333333333333'))?.inheritedScpCount, 0);
+});
+
+/** The demo world with account 222222222222 moved to the root, under a new SCP attached to it directly. */
+function reorganized(): ReturnType<typeof builtinWorld> {
+  const world = builtinWorld();
+  const section = world.accounts[0].global?.organizations as {
+    accountParents: Record<string, string>;
+    policies: Array<Record<string, unknown>>;
+  };
+  delete section.accountParents['222222222222'];
+  section.policies.push({
+    Id: 'p-denyroot001',
+    Name: 'DenyRootUser',
+    Description: 'Denies every action of the root user',
+    Type: 'SERVICE_CONTROL_POLICY',
+    AwsManaged: false,
+    Targets: ['222222222222'],
+  });
+  return world;
+}
+
+test('a run narrowed to member accounts refreshes their organization facts from the management account, which it does not ingest', async (t) => {
+  const outputDir = temporaryDirectory();
+  await simulate(builtinWorld(), { collectors: ORGANIZATION_COLLECTORS(), outputDir });
+  const { graph, summary: run } = await simulate(reorganized(), {
+    collectors: ORGANIZATION_COLLECTORS(),
+    outputDir,
+    config: { accounts: [{ id: '222222222222' }] },
+  });
+  t.deepEqual(run.errors, []);
+  t.deepEqual(
+    run.accounts.map((account) => account.accountId),
+    ['222222222222'],
+  );
+  const production = graph.getEntity(accountEntityKey('222222222222'));
+  t.is(production?.organizationalUnitPath, 'Root');
+  t.is(production?.organizationalUnitId, 'r-acme');
+  t.deepEqual(production?.inheritedScpNames, ['DenyRootUser']);
+  t.deepEqual(production?.inheritedRcpNames, ['EnforceSecureTransport']);
+  t.deepEqual(production?._staleProperties, undefined);
+  // The management account is outside the run: carried as it was, its facts included.
+  const management = graph.getEntity(accountEntityKey('111111111111'));
+  t.is(management?.organizationRootCredentialsManagementEnabled, true);
+  t.is(management?._stale, undefined);
+  // The read's calls were made with the management account's role, counted in no ingested account's task.
+  t.true(run.apiCalls > 0);
 });
 
 test('a member account taken for the management account: every call refused and recorded, the account entity kept', async (t) => {

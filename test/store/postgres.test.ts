@@ -142,30 +142,96 @@ export type { World };
 export { temporaryDirectory, canonicalJson };
 
 import { generateWorld } from '../../src/sim/generate';
-import { allSimulators, selectCollectors } from '../../src/services';
+import { allSimulators } from '../../src/services';
+import { accountEntityKey } from '../../src/graph';
 import { IngestError } from '../../src/ingest';
 import { shardOf } from '../../src/store/shard';
 
+/**
+ * A generated organization whose management account (the first) holds an Organizations section in
+ * the API's shapes: members spread over two OUs with their own SCPs, an RCP on the root, a
+ * delegated administrator. Every shard sets its own members' facts from it.
+ */
 function shardWorld(): World {
-  return generateWorld({ accounts: 12, regions: 2, resourcesPerRegion: 6, mix: 'realistic', latencyMs: 0, throttling: false, seed: 21 }, allSimulators());
+  const world = generateWorld(
+    { accounts: 12, regions: 2, resourcesPerRegion: 6, mix: 'realistic', latencyMs: 0, throttling: false, seed: 21 },
+    allSimulators(),
+  );
+  const [managementAccount, ...others] = world.accounts;
+  const [administrator = '', ...members] = others.map((account) => account.id);
+  const production = members.filter((_, index) => index % 2 === 0);
+  managementAccount.global = {
+    ...managementAccount.global,
+    organizations: {
+      roots: [
+        {
+          Id: 'r-shrd',
+          Name: 'Root',
+          PolicyTypes: [
+            { Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' },
+            { Type: 'RESOURCE_CONTROL_POLICY', Status: 'ENABLED' },
+          ],
+        },
+      ],
+      organizationalUnits: [
+        { Id: 'ou-shrd-workloads', Name: 'Workloads', ParentId: 'r-shrd' },
+        { Id: 'ou-shrd-production', Name: 'Production', ParentId: 'ou-shrd-workloads' },
+      ],
+      accountParents: Object.fromEntries([administrator, ...production].map((id) => [id, id === administrator ? 'ou-shrd-workloads' : 'ou-shrd-production'])),
+      policies: [
+        { Id: 'p-FullAWSAccess', Name: 'FullAWSAccess', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: true, Targets: ['r-shrd'] },
+        { Id: 'p-denyleave01', Name: 'DenyLeaveOrganization', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: false, Targets: ['ou-shrd-workloads'] },
+        { Id: 'p-regions0001', Name: 'DenyRegionsOutsideAllowed', Type: 'SERVICE_CONTROL_POLICY', AwsManaged: false, Targets: ['ou-shrd-production'] },
+        { Id: 'p-RCPFullAWSAccess', Name: 'RCPFullAWSAccess', Type: 'RESOURCE_CONTROL_POLICY', AwsManaged: true, Targets: ['r-shrd'] },
+        { Id: 'p-rcptls0001', Name: 'EnforceSecureTransport', Type: 'RESOURCE_CONTROL_POLICY', AwsManaged: false, Targets: ['r-shrd'] },
+      ],
+      trustedServices: [
+        { ServicePrincipal: 'guardduty.amazonaws.com', DateEnabled: '2020-02-10T11:00:00Z' },
+        { ServicePrincipal: 'iam.amazonaws.com', DateEnabled: '2024-11-20T15:00:00Z' },
+      ],
+      delegatedAdministrators: [
+        {
+          Id: administrator,
+          DelegationEnabledDate: '2021-05-04T10:00:00Z',
+          Services: [{ ServicePrincipal: 'guardduty.amazonaws.com', DelegationEnabledDate: '2021-05-04T10:00:00Z' }],
+        },
+      ],
+      rootAccessFeatures: ['RootCredentialsManagement', 'RootSessions'],
+    },
+  };
+  return world;
 }
 
 test("4 concurrent shards write one graph whose sha256 is a single run's; readers see only committed snapshots; a failed shard carries its accounts forward", async (t) => {
   const url = await freshDatabase(t);
   if (!url) return t.pass();
-  // Without the Organizations collector: its facts on member accounts come from the management
-  // account's shard, and a shard writes only its own accounts' entities (an open point of issue 18/21).
-  const collectors = selectCollectors({ exclude: ['organizations'] });
-  const single = await simulate(shardWorld(), { collectors, clock: clockAt('2026-02-01T00:00:00Z') });
+  // Every collector, Organizations included: each shard reads the organization with the management
+  // account's role and sets the facts of its own accounts.
+  const single = await simulate(shardWorld(), { clock: clockAt('2026-02-01T00:00:00Z') });
+  t.deepEqual(single.summary.errors, []);
   const stores = [0, 1, 2, 3].map(() => new PostgresStorage(url));
   t.teardown(() => Promise.all(stores.map((store) => store.close())).then(() => undefined));
   const runs = await Promise.all(
-    stores.map((store, index) => simulate(shardWorld(), { store, collectors, config: { shard: { index, count: 4 } }, clock: clockAt('2026-02-01T00:00:00Z') })),
+    stores.map((store, index) => simulate(shardWorld(), { store, config: { shard: { index, count: 4 } }, clock: clockAt('2026-02-01T00:00:00Z') })),
   );
   // Every shard ingested only its accounts, and together all of them.
   const accounts = runs.flatMap((run) => run.summary.accounts.map((account) => account.accountId)).sort();
   t.deepEqual(accounts, single.summary.accounts.map((account) => account.accountId).sort());
   for (const [index, run] of runs.entries()) for (const account of run.summary.accounts) t.is(shardOf(account.accountId, 4), index);
+  // Shards without the management account set their members' Organizations facts too.
+  const [managementId, administratorId] = shardWorld().accounts.map((account) => account.id);
+  const withoutManagement = runs.filter((run) => !run.summary.accounts.some((account) => account.accountId === managementId));
+  t.true(withoutManagement.length > 0);
+  for (const run of withoutManagement) {
+    t.deepEqual(run.summary.errors, []);
+    for (const { accountId } of run.summary.accounts) {
+      const entity = run.graph.getEntity(accountEntityKey(accountId));
+      t.regex(String(entity?.organizationalUnitPath), /^Root(\/Workloads(\/Production)?)?$/, accountId);
+      t.deepEqual(entity?.inheritedRcpNames, ['EnforceSecureTransport'], accountId);
+      t.is(typeof entity?.inheritedScpCount, 'number', accountId);
+      if (accountId === administratorId) t.deepEqual(entity?.delegatedAdministratorServices, ['guardduty.amazonaws.com']);
+    }
+  }
   // The last one to finish committed the snapshot; the others said it was pending.
   t.is(runs.filter((run) => run.summary.snapshot.sha256 !== '').length, 1);
   const reader = stores[0];

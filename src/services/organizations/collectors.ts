@@ -12,14 +12,17 @@ import {
   paginateListTargetsForPolicy,
   type PolicyType,
 } from '@aws-sdk/client-organizations';
-import type { Collector, CollectorContext } from '../../collectors/types';
+import { optionalCaller } from '../../collectors/optional';
+import type { Collector } from '../../collectors/types';
 import { accountEntityKey, setAccountFacts } from '../../graph';
 import {
   isFullAccessPolicy,
   isIamTrustedAccessOff,
+  failuresAffecting,
   isNoDelegationPolicy,
   organizationAccountFacts,
   type AttachedPolicy,
+  type OrganizationReadFailure,
   type DelegatedAdministration,
   type OrganizationRead,
   type OrganizationTree,
@@ -86,12 +89,18 @@ async function readPolicies(client: OrganizationsClient, type: PolicyType): Prom
   );
 }
 
-/** Everything the collector reads from the management account; each part is optional (recorded when it fails). */
-async function readOrganization(context: CollectorContext, managementAccountId: string): Promise<OrganizationRead> {
-  const client = context.client(OrganizationsClient);
-  const iam = context.client(IAMClient);
+/** How the organization's read makes an optional call (`context.optional`'s contract, its failures kept for every account's task). */
+type OptionalCall = <T>(operation: string, call: () => Promise<T>) => Promise<T | undefined>;
+
+/** Everything the collector reads from the management account; each part is optional (its failure kept, the part left unknown). */
+async function readOrganization(
+  clients: { organizations: OrganizationsClient; iam: IAMClient },
+  optional: OptionalCall,
+  managementAccountId: string,
+): Promise<OrganizationRead> {
+  const { organizations: client, iam } = clients;
   const delegatedAdministrators = async (): Promise<DelegatedAdministration[] | undefined> => {
-    const administrators = await context.optional('organizations:ListDelegatedAdministrators', () =>
+    const administrators = await optional('organizations:ListDelegatedAdministrators', () =>
       collect(paginateListDelegatedAdministrators({ client }, {}), (page) => page.DelegatedAdministrators),
     );
     if (!administrators) return undefined;
@@ -99,7 +108,7 @@ async function readOrganization(context: CollectorContext, managementAccountId: 
       administrators.map(async (administrator) => ({
         administrator,
         services: administrator.Id
-          ? await context.optional('organizations:ListDelegatedServicesForAccount', () =>
+          ? await optional('organizations:ListDelegatedServicesForAccount', () =>
               collect(paginateListDelegatedServicesForAccount({ client }, { AccountId: administrator.Id }), (page) => page.DelegatedServices),
             )
           : [],
@@ -107,7 +116,7 @@ async function readOrganization(context: CollectorContext, managementAccountId: 
     );
   };
   const [rootAccess, trustedServices, delegationPolicy, delegated, tree, serviceControlPolicies, resourceControlPolicies] = await Promise.all([
-    context.optional('iam:ListOrganizationsFeatures', async () => {
+    optional('iam:ListOrganizationsFeatures', async () => {
       try {
         return await iam.send(new ListOrganizationsFeaturesCommand({}));
       } catch (error) {
@@ -116,10 +125,10 @@ async function readOrganization(context: CollectorContext, managementAccountId: 
         throw error;
       }
     }),
-    context.optional('organizations:ListAWSServiceAccessForOrganization', () =>
+    optional('organizations:ListAWSServiceAccessForOrganization', () =>
       collect(paginateListAWSServiceAccessForOrganization({ client }, {}), (page) => page.EnabledServicePrincipals),
     ),
-    context.optional('organizations:DescribeResourcePolicy', async () => {
+    optional('organizations:DescribeResourcePolicy', async () => {
       try {
         return (await client.send(new DescribeResourcePolicyCommand({}))).ResourcePolicy ?? null;
       } catch (error) {
@@ -128,9 +137,9 @@ async function readOrganization(context: CollectorContext, managementAccountId: 
       }
     }),
     delegatedAdministrators(),
-    context.optional('organizations:ListRoots', () => readTree(client)),
-    context.optional('organizations:ListPolicies', () => readPolicies(client, 'SERVICE_CONTROL_POLICY')),
-    context.optional('organizations:ListPolicies', () => readPolicies(client, 'RESOURCE_CONTROL_POLICY')),
+    optional('organizations:ListRoots', () => readTree(client)),
+    optional('organizations:ListPolicies', () => readPolicies(client, 'SERVICE_CONTROL_POLICY')),
+    optional('organizations:ListPolicies', () => readPolicies(client, 'RESOURCE_CONTROL_POLICY')),
   ]);
   return {
     managementAccountId,
@@ -144,17 +153,26 @@ async function readOrganization(context: CollectorContext, managementAccountId: 
   };
 }
 
+/** When the collector calls AWS: the management account's calls, made once per run for every account. */
+const IN_MANAGEMENT_ACCOUNT = 'organization mode, with the management account’s audit role (once per run)';
+
 /**
  * The organization's facts that CIS v7.0 2.1.x needs, read from the management account (the only
  * account that may list them) and set on the `aws_account` entities: centralized root access,
  * trusted services, the delegation policy and delegated administrators on the management account;
  * OU placement, inherited SCPs and RCPs and delegated services on each member.
  *
- * It runs in every account of an organization-mode run but calls AWS only in the management account;
- * in single-account mode it reads nothing (the CIS 2.1.x controls are then NOT_EVALUATED). It runs
- * once every account's other collectors are done, so that every member's `aws_account` is in the
- * graph it writes to. Each read is optional: access denied, an organization not in use or a caller
- * that is not the management account is recorded in the run's errors and leaves those facts unknown.
+ * Each account's task sets its own account's facts only, from one read of the organization per
+ * run, made with the management account's audit role (the one the engine lists the accounts with)
+ * whether or not the management account is among the run's accounts: a shard (`--shard i/n`) or a
+ * run narrowed to some member accounts (`accounts`) refreshes the facts of exactly its accounts,
+ * as a whole run would. A failed part of the read is recorded in the scope of every account whose
+ * facts it leaves unknown, so carry-forward puts back each one's previous values. It runs after the
+ * other collectors, in the parent thread when workers collect, so the read is made once and the
+ * management account's Organizations bucket is paced by the same pacer as the engine's calls.
+ * In single-account mode it reads nothing (the CIS 2.1.x controls are then NOT_EVALUATED). Access
+ * denied, an organization not in use or a caller that is not the management account is recorded
+ * in the run's errors and leaves those facts unknown.
  */
 export const organizationsCollector: Collector = {
   id: 'organizations-accounts',
@@ -210,18 +228,20 @@ export const organizationsCollector: Collector = {
   ],
   // Called only in organization mode, from the management account (a single-account run calls none).
   conditionalPermissions: [
-    { action: 'iam:ListOrganizationsFeatures', when: 'organization mode, in the management account' },
-    { action: 'organizations:ListAWSServiceAccessForOrganization', when: 'organization mode, in the management account' },
-    { action: 'organizations:DescribeResourcePolicy', when: 'organization mode, in the management account' },
-    { action: 'organizations:ListDelegatedAdministrators', when: 'organization mode, in the management account' },
-    { action: 'organizations:ListDelegatedServicesForAccount', when: 'organization mode, when the organization has delegated administrators' },
-    { action: 'organizations:ListRoots', when: 'organization mode, in the management account' },
-    { action: 'organizations:ListOrganizationalUnitsForParent', when: 'organization mode, in the management account' },
-    { action: 'organizations:ListAccountsForParent', when: 'organization mode, in the management account' },
-    { action: 'organizations:ListPolicies', when: 'organization mode, in the management account' },
+    ...[
+      'iam:ListOrganizationsFeatures',
+      'organizations:ListAWSServiceAccessForOrganization',
+      'organizations:DescribeResourcePolicy',
+      'organizations:ListDelegatedAdministrators',
+      'organizations:ListRoots',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListAccountsForParent',
+      'organizations:ListPolicies',
+    ].map((action) => ({ action, when: IN_MANAGEMENT_ACCOUNT })),
+    { action: 'organizations:ListDelegatedServicesForAccount', when: `${IN_MANAGEMENT_ACCOUNT}, when the organization has delegated administrators` },
     {
       action: 'organizations:ListTargetsForPolicy',
-      when: 'organization mode, when the organization has SCPs or RCPs besides the AWS-managed full-access ones',
+      when: `${IN_MANAGEMENT_ACCOUNT}, when the organization has SCPs or RCPs besides the AWS-managed full-access ones`,
     },
   ],
   optionalCalls: [
@@ -281,19 +301,27 @@ export const organizationsCollector: Collector = {
     },
   ],
   dependsOn: ['account'],
+  // Not for other accounts' entities (it sets its own account's): its tasks run last, in the parent
+  // thread, so they share one read of the organization and one pacer for the management account.
   readsWholeGraph: true,
   enriches: [{ _type: ACCOUNT_TYPE, properties: [...ORGANIZATION_ACCOUNT_PROPERTIES] }],
   async run(context) {
     const { account } = context;
     const managementAccountId = account.organization?.managementAccountId;
-    // Single-account mode, or a member account: nothing to read here (the management account's run sets the members' facts).
-    if (!managementAccountId || managementAccountId !== account.accountId) return;
-    const read = await readOrganization(context, managementAccountId);
-    const ingested = await context.ingestedAccounts();
-    for (const [accountId, facts] of organizationAccountFacts(read, ingested)) {
-      const entity = context.graph.getEntity(accountEntityKey(accountId));
-      // Only ingested accounts' own entities (not the placeholders the mappings draw for others).
-      if (entity && entity._type === ACCOUNT_TYPE && entity._source !== 'system-mapper') setAccountFacts(entity, facts);
-    }
+    const managementClient = context.managementClient;
+    // Single-account mode: no organization to read.
+    if (!managementAccountId || !managementClient) return;
+    const entity = context.graph.getEntity(accountEntityKey(account.accountId));
+    // The account's own entity only (not a placeholder that a mapping drew for it).
+    if (!entity || entity._type !== ACCOUNT_TYPE || entity._source === 'system-mapper') return;
+    const { read, failures } = await context.shared('organization', async () => {
+      const failures: OrganizationReadFailure[] = [];
+      const optional = optionalCaller(organizationsCollector, (operation, error) => failures.push({ operation, error }));
+      const clients = { organizations: managementClient(OrganizationsClient), iam: managementClient(IAMClient) };
+      return { read: await readOrganization(clients, optional, managementAccountId), failures };
+    });
+    for (const failure of failuresAffecting(account.accountId, read, failures)) context.recordError(failure.operation, failure.error);
+    const facts = organizationAccountFacts(read, [account.accountId]).get(account.accountId);
+    if (facts) setAccountFacts(entity, facts);
   },
 };

@@ -163,6 +163,30 @@ export interface OrganizationRead {
 
 const sortedUnique = (values: Iterable<string>) => [...new Set(values)].sort();
 
+/** A call of the organization's read that failed: the operation as `optionalCalls` declares it. */
+export interface OrganizationReadFailure {
+  operation: string;
+  error: unknown;
+}
+
+/** What a member account's facts come from: the tree (placement), the policies and the delegated administrators. */
+const MEMBER_OPERATIONS: readonly string[] = ['organizations:ListRoots', 'organizations:ListPolicies', 'organizations:ListDelegatedAdministrators'];
+
+/**
+ * The failures of the organization's read that leave some of one account's facts unknown, to be
+ * recorded in that account's scope (carry-forward then puts back its previous values): every one
+ * for the management account; for a member, those of the tree, the policies and the delegated
+ * administrators, and of ListDelegatedServicesForAccount when it is an administrator whose services
+ * could not be read.
+ */
+export function failuresAffecting(accountId: string, read: OrganizationRead, failures: readonly OrganizationReadFailure[]): OrganizationReadFailure[] {
+  if (accountId === read.managementAccountId) return [...failures];
+  const ownServicesUnknown = (read.delegatedAdministrators ?? []).some((entry) => entry.administrator.Id === accountId && entry.services === undefined);
+  return failures.filter(
+    (failure) => MEMBER_OPERATIONS.includes(failure.operation) || (ownServicesUnknown && failure.operation === 'organizations:ListDelegatedServicesForAccount'),
+  );
+}
+
 /**
  * Security services with trusted access on and no delegated administrator (CIS 2.1.6), or
  * undefined when the trusted services or any administrator's services are unknown.
