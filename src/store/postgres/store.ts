@@ -833,6 +833,10 @@ function storedJson(object: Entity | Relationship, canonical: string[], index: n
  * inserted. Unchanged objects keep their row: history costs only what changed.
  */
 async function writePartition(client: PoolClient, id: number, part: string, objects: PartitionObjects, firstLoad: boolean): Promise<void> {
+  // A first load's partitions do not wait for their commit records to reach the disk: a crash can
+  // lose only commits of this load, whose snapshot is not committed (that commit waits, and flushes
+  // everything before it), and the crashed run's snapshot is abandoned like any crashed run's.
+  if (firstLoad) await client.query('SET LOCAL synchronous_commit = off');
   for (const [table, lines, keys] of [
     ['entities', objects.entities, objects.entityKeys],
     ['relationships', objects.relationships, objects.relationshipKeys],
