@@ -44,10 +44,10 @@ function jsonKey(key: string): string {
  * The same bytes as `canonicalJson` (JSON.stringify with the sorted property names as the property
  * list), built without JSON.stringify's slow path for property lists: graph objects are flat (values
  * are primitives or arrays of primitives), so each property is serialized on its own, in sorted
- * order. Anything else (a nested object, which the property list would filter too) goes through
- * `canonicalJson` itself.
+ * order. Anything else (a nested object, which the property list would filter too) answers
+ * undefined, for `canonicalJson` itself.
  */
-function canonicalLineByProperty(object: Entity | Relationship, keys: readonly string[]): string {
+function canonicalLineByProperty(object: Entity | Relationship, keys: readonly string[]): string | undefined {
   const record = object as Record<string, unknown>;
   let line = '{';
   for (let index = 0; index < keys.length; index++) {
@@ -65,14 +65,14 @@ function canonicalLineByProperty(object: Entity | Relationship, keys: readonly s
       case 'object':
         if (value === null) text = 'null';
         else if (Array.isArray(value) && value.every((item) => item === null || typeof item !== 'object')) text = JSON.stringify(value);
-        else return canonicalJson(object);
+        else return undefined;
         break;
       case 'undefined':
       case 'function':
       case 'symbol':
         continue;
       default:
-        return canonicalJson(object); // bigint: let JSON.stringify throw as it would
+        return undefined; // bigint: canonicalJson throws as JSON.stringify would
     }
     line += line.length === 1 ? `${jsonKey(key)}:${text}` : `,${jsonKey(key)}:${text}`;
   }
@@ -162,8 +162,17 @@ function shapeOf(object: object): Shape {
  * in sorted order) take a slower path to the same bytes.
  */
 export function canonicalLine(object: Entity | Relationship): string {
+  return flatCanonicalLine(object) ?? canonicalJson(object);
+}
+
+/**
+ * The canonical line of a flat object (values primitives or arrays of primitives, no `toJSON`):
+ * then it holds every property but the timestamps, as `JSON.stringify` would write them.
+ * Undefined for any other object.
+ */
+export function flatCanonicalLine(object: Entity | Relationship): string | undefined {
   const record = object as Record<string, unknown>;
-  if (typeof record.toJSON === 'function') return canonicalJson(object);
+  if (typeof record.toJSON === 'function') return undefined;
   const shape = shapeOf(object);
   const copy = shape.copy?.(record);
   return copy ? JSON.stringify(copy) : canonicalLineByProperty(object, shape.sorted);

@@ -4,7 +4,9 @@ import { readSnapshot } from '../../src/snapshot/reader';
 import { canonicalJson } from '../../src/snapshot/format';
 import { graphSha256, PostgresStorage, redactUrl } from '../../src/store/postgres/store';
 import { freshDatabase } from '../helpers/postgres';
-import { MIGRATIONS, READ_INDEXES } from '../../src/store/postgres/migrations';
+import { MIGRATIONS, READ_INDEXES, UNIQUE_INDEXES } from '../../src/store/postgres/migrations';
+import type { Entity, Relationship } from '../../src/graph';
+import type { SnapshotMetadata } from '../../src/snapshot/format';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 import type { World } from '../../src/sim/types';
 
@@ -82,21 +84,43 @@ test('a run into PostgreSQL stores the same graph as the files store, and histor
   t.is(account?._createdOn, Date.parse('2026-01-01T00:00:00Z'));
 });
 
+const INDEX_NAMES = [...READ_INDEXES, ...UNIQUE_INDEXES].map((index) => index.name);
+
 async function readIndexOids(url: string): Promise<Map<string, number>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const names = READ_INDEXES.map((index) => index.name);
-    const rows = (await client.query<{ relname: string; oid: number }>(`SELECT relname, oid FROM pg_class WHERE relname = ANY($1)`, [names])).rows;
+    const rows = (await client.query<{ relname: string; oid: number }>(`SELECT relname, oid FROM pg_class WHERE relname = ANY($1)`, [INDEX_NAMES])).rows;
     return new Map(rows.map((row) => [row.relname, Number(row.oid)]));
   } finally {
     await client.end();
   }
 }
 
-test('the read-only indexes are those of migration 1; a first load builds them once at the end, a later one keeps them, and a store missing one repairs it on open', async (t) => {
+/** The primary-key constraints of the two graph tables, by name. */
+async function primaryKeys(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const rows = (
+      await client.query<{ conname: string }>(
+        `SELECT conname FROM pg_constraint WHERE contype = 'p' AND conrelid IN ('entities'::regclass, 'relationships'::regclass) ORDER BY conname`,
+      )
+    ).rows;
+    return rows.map((row) => row.conname);
+  } finally {
+    await client.end();
+  }
+}
+
+test('the graph tables indexes are those of migration 1; a first load builds them once at the end, a later one keeps them, and a store missing one repairs it on open', async (t) => {
   const migrationSql = MIGRATIONS.find((migration) => migration.version === 1)!.sql;
   for (const index of READ_INDEXES) t.true(migrationSql.includes(`CREATE INDEX ${index.name} ON ${index.definition};`), index.name);
+  for (const index of UNIQUE_INDEXES) {
+    // The table's primary key: `PRIMARY KEY (part, key, valid_from)` in its CREATE TABLE.
+    if (index.primaryKey) t.true(migrationSql.includes(`PRIMARY KEY ${index.definition.slice(index.table.length + 1)}`), index.name);
+    else t.true(migrationSql.includes(`CREATE UNIQUE INDEX ${index.name} ON ${index.definition};`), index.name);
+  }
 
   const url = await freshDatabase(t);
   if (!url) return t.pass();
@@ -106,10 +130,12 @@ test('the read-only indexes are those of migration 1; a first load builds them o
     await store.writeProblem(); // migrates
     return readIndexOids(url);
   })();
-  t.is(beforeLoad.size, READ_INDEXES.length);
+  t.is(beforeLoad.size, INDEX_NAMES.length);
+  t.deepEqual(await primaryKeys(url), ['entities_pkey', 'relationships_pkey']);
   const first = await simulate(builtinWorld(), { store, clock: clockAt('2026-01-01T00:00:00Z') });
   const afterFirst = await readIndexOids(url);
-  t.is(afterFirst.size, READ_INDEXES.length, 'every index exists after the first load');
+  t.is(afterFirst.size, INDEX_NAMES.length, 'every index exists after the first load');
+  t.deepEqual(await primaryKeys(url), ['entities_pkey', 'relationships_pkey'], 'the primary keys are constraints again');
   for (const [name, oid] of afterFirst) t.not(oid, beforeLoad.get(name), `${name} was built after the load`);
   const read = await store.read((await store.latest())!);
   t.is(graphSha256(read.entities, read.relationships), first.summary.snapshot.sha256);
@@ -120,12 +146,72 @@ test('the read-only indexes are those of migration 1; a first load builds them o
   // A load that died between dropping and building leaves a store without an index: the next process builds it.
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query('DROP INDEX entities_properties');
+  await admin.query('DROP INDEX entities_properties; ALTER TABLE relationships DROP CONSTRAINT relationships_pkey; DROP INDEX entities_current');
   await admin.end();
   const reopened = new PostgresStorage(url);
   t.teardown(() => reopened.close());
   await reopened.writeProblem();
-  t.true((await readIndexOids(url)).has('entities_properties'));
+  const repaired = await readIndexOids(url);
+  for (const name of INDEX_NAMES) t.true(repaired.has(name), name);
+  t.deepEqual(await primaryKeys(url), ['entities_pkey', 'relationships_pkey']);
+});
+
+test('a first load stores objects whole (nested values, a lone timestamp) and one with a duplicate key fails, leaving the store empty with every index', async (t) => {
+  const url = await freshDatabase(t);
+  if (!url) return t.pass();
+  const account = '123456789012';
+  const entity = (key: string, extra: Record<string, unknown> = {}): Entity =>
+    ({ _key: key, _type: 'aws_thing', _class: ['Resource'], name: key, displayName: key, _accountId: account, ...extra }) as Entity;
+  const edge: Relationship = {
+    _key: 'a|has|b',
+    _type: 'aws_thing_has_thing',
+    _class: 'HAS',
+    _fromEntityKey: 'a',
+    _toEntityKey: 'b',
+    displayName: 'HAS',
+    _accountId: account,
+  } as Relationship;
+  const metadata = (entities: number, relationships: number): Omit<SnapshotMetadata, 'graphSha256'> => ({
+    format: 'aws-org-graph.snapshot/1',
+    tool: { name: 'aws-org-graph', version: 'test' },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 0,
+    mode: 'simulated',
+    accounts: [],
+    skippedAccounts: [],
+    regions: [],
+    skippedRegions: [],
+    collectors: [],
+    errors: [],
+    notRefreshed: [],
+    counts: { entities: {}, relationships: {}, totalEntities: entities, totalRelationships: relationships, staleEntities: 0 },
+    apiCalls: { calls: 0, throttled: 0 },
+  });
+
+  const failing = new PostgresStorage(url);
+  t.teardown(() => failing.close());
+  const duplicated = [entity('a'), entity('b'), entity('a', { name: 'again' })];
+  await t.throwsAsync(failing.write(duplicated, [edge], metadata(3, 1)), { message: /entities_(pkey|current)|duplicate/ });
+  t.deepEqual(await rowCounts(url), { entities: 0, relationships: 0, current: 0 });
+  t.is((await readIndexOids(url)).size, INDEX_NAMES.length);
+  t.deepEqual(await primaryKeys(url), ['entities_pkey', 'relationships_pkey']);
+  await failing.fail('duplicate key'); // as a failed ingestion does
+
+  // Objects that are not flat, or whose timestamps are not both whole numbers, come back as they went in.
+  const store = new PostgresStorage(url);
+  t.teardown(() => store.close());
+  const entities = [
+    entity('a', { _createdOn: 1_700_000_000_000, _updatedOn: 1_700_000_000_001, tags: ['x'] }),
+    entity('b', { policy: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject' }] }, _createdOn: 1_700_000_000_000 }),
+    entity('c', { note: 'back\\slash\ttab' }),
+  ];
+  const written = await store.write(entities, [edge], metadata(3, 1));
+  t.is(written.graphSha256, graphSha256(entities, [edge]));
+  const read = await store.read((await store.latest())!);
+  const byKey = new Map(read.entities.map((object) => [object._key, object]));
+  for (const object of entities) t.deepEqual(byKey.get(object._key), object);
+  t.deepEqual(read.relationships, [edge]);
 });
 
 test('the connection string is never printed: descriptions and messages redact the password', async (t) => {

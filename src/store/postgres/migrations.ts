@@ -136,6 +136,33 @@ export const READ_INDEXES: ReadonlyArray<{ name: string; definition: string }> =
 
 export const createReadIndex = (index: (typeof READ_INDEXES)[number]) => `CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.definition}`;
 
+/**
+ * The unique indexes of migration 1: the primary keys and the current-version indexes. A load into
+ * an empty store builds them after its rows too (one sort each, instead of a B-tree insert per row);
+ * a duplicate key then fails the build instead of the COPY, and the load empties the tables again
+ * before it fails (see `PostgresStorage.write`). `migrate` restores any that is missing.
+ */
+export const UNIQUE_INDEXES: ReadonlyArray<{ name: string; table: 'entities' | 'relationships'; definition: string; primaryKey?: true }> = [
+  { name: 'entities_pkey', table: 'entities', definition: `entities (part, key, valid_from)`, primaryKey: true },
+  { name: 'entities_current', table: 'entities', definition: `entities (part, key) WHERE valid_to IS NULL` },
+  { name: 'relationships_pkey', table: 'relationships', definition: `relationships (part, key, valid_from)`, primaryKey: true },
+  { name: 'relationships_current', table: 'relationships', definition: `relationships (part, key) WHERE valid_to IS NULL` },
+];
+
+export const createUniqueIndex = (index: (typeof UNIQUE_INDEXES)[number]) => `CREATE UNIQUE INDEX IF NOT EXISTS ${index.name} ON ${index.definition}`;
+
+export const dropUniqueIndex = (index: (typeof UNIQUE_INDEXES)[number]) =>
+  index.primaryKey ? `ALTER TABLE ${index.table} DROP CONSTRAINT IF EXISTS ${index.name}` : `DROP INDEX IF EXISTS ${index.name}`;
+
+/** Makes each primary key's index (built by {@link createUniqueIndex}) the table's primary key again, where it is not. Under the migration lock. */
+export async function restorePrimaryKeys(client: PoolClient): Promise<void> {
+  for (const index of UNIQUE_INDEXES) {
+    if (!index.primaryKey) continue;
+    const exists = await client.query(`SELECT 1 FROM pg_constraint WHERE conname = $1 AND conrelid = $2::regclass`, [index.name, index.table]);
+    if (!exists.rowCount) await client.query(`ALTER TABLE ${index.table} ADD CONSTRAINT ${index.name} PRIMARY KEY USING INDEX ${index.name}`);
+  }
+}
+
 /** Advisory lock ids (any constant unlikely to clash with another application's). */
 export const MIGRATION_LOCK = 0x6f72_6767; // 'orgg'
 export const SNAPSHOT_LOCK = 0x6f72_6768;
@@ -160,6 +187,9 @@ export async function migrate(client: PoolClient): Promise<number> {
         throw error;
       }
     }
+    // A first load that died between dropping its indexes and building them: they are built now.
+    for (const index of UNIQUE_INDEXES) await client.query(createUniqueIndex(index));
+    await restorePrimaryKeys(client);
     for (const index of READ_INDEXES) await client.query(createReadIndex(index));
     return Math.max(...MIGRATIONS.map((migration) => migration.version));
   } finally {

@@ -6,13 +6,23 @@ import { diffEntities } from '../../snapshot/diff';
 import { SNAPSHOT_FORMAT, type NotRefreshed, type RunError, type Snapshot, type SnapshotMetadata } from '../../snapshot/format';
 import { readPreviousSnapshot, type PreviousSnapshotOptions } from '../../snapshot/previous';
 import type { SnapshotLineVisitor } from '../../snapshot/reader';
-import { timestampSuffix } from '../../snapshot/timestamps';
-import { canonicalLine, type WriteHooks } from '../../snapshot/writer';
+import { CREATED_ON, timestampSuffix, UPDATED_ON } from '../../snapshot/timestamps';
+import { canonicalLine, flatCanonicalLine, type WriteHooks } from '../../snapshot/writer';
 import { shardOf } from '../shard';
 import type { GraphStorage, ShardSpec, SnapshotRef } from '../types';
 import { copyIn, copyLine, copyOut } from './copy';
 import type { CompiledQuery } from './j1ql';
-import { createReadIndex, migrate, READ_INDEXES, SNAPSHOT_LOCK } from './migrations';
+import {
+  createReadIndex,
+  createUniqueIndex,
+  dropUniqueIndex,
+  migrate,
+  MIGRATION_LOCK,
+  READ_INDEXES,
+  restorePrimaryKeys,
+  SNAPSHOT_LOCK,
+  UNIQUE_INDEXES,
+} from './migrations';
 
 /** The store cannot take this run now (another run is writing the snapshot), or its records are damaged. */
 export class PostgresStoreError extends Error {
@@ -63,28 +73,54 @@ const PARALLEL_PARTITIONS = 3;
 /** Rows of snapshot `id`: every version whose validity covers it. */
 const visibleAt = (id: number) => `valid_from <= ${id} AND (valid_to IS NULL OR valid_to > ${id})`;
 
-/** The graph's sha256 as the file writer computes it: canonical lines in `_key` order, entities then relationships. */
-export function graphSha256(entities: ReadonlyArray<Entity>, relationships: ReadonlyArray<Relationship>): string {
+type CanonicalLines = { entities: ReadonlyArray<string>; relationships: ReadonlyArray<string> };
+
+/**
+ * The graph's sha256 as the file writer computes it: canonical lines in `_key` order, entities then
+ * relationships. `lines` holds them when they were made already (the same positions as the objects).
+ */
+export function graphSha256(entities: ReadonlyArray<Entity>, relationships: ReadonlyArray<Relationship>, lines?: CanonicalLines): string {
+  const steps = hashSteps(entities, relationships, lines);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** {@link graphSha256}, letting other work run (I/O callbacks, the pool's queue) between its steps. */
+async function graphSha256Yielding(entities: ReadonlyArray<Entity>, relationships: ReadonlyArray<Relationship>, lines?: CanonicalLines): Promise<string> {
+  const steps = hashSteps(entities, relationships, lines);
+  let step = steps.next();
+  while (!step.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** The hash's work, a step (a sort, a MiB of lines) at a time; returns the hex digest. */
+function* hashSteps(entities: ReadonlyArray<Entity>, relationships: ReadonlyArray<Relationship>, lines?: CanonicalLines): Generator<void, string> {
   const hash = createHash('sha256');
-  const section = (objects: ReadonlyArray<Entity | Relationship>) => {
+  function* section(objects: ReadonlyArray<Entity | Relationship>, made?: ReadonlyArray<string>): Generator<void> {
     const order = Array.from(objects.keys()).sort((a, b) => {
       const x = objects[a]._key;
       const y = objects[b]._key;
       return x < y ? -1 : x === y ? a - b : 1;
     });
+    yield;
     let pending = '';
     for (const index of order) {
-      pending += `${canonicalLine(objects[index])}\n`;
+      pending += `${made?.[index] ?? canonicalLine(objects[index])}\n`;
       if (pending.length > 1 << 20) {
         hash.update(pending);
         pending = '';
+        yield;
       }
     }
     hash.update(pending);
-  };
-  section(entities);
+  }
+  yield* section(entities, lines?.entities);
   hash.update('--relationships--\n');
-  section(relationships);
+  yield* section(relationships, lines?.relationships);
   return hash.digest('hex');
 }
 
@@ -162,21 +198,48 @@ export class PostgresStorage implements GraphStorage {
     return result.rows[0]?.empty === true;
   }
 
-  /** The read-only indexes, each built on its own connection of the pool (the server builds them side by side). */
-  private async buildReadIndexes(): Promise<void> {
-    await Promise.all(
-      READ_INDEXES.map((index) =>
+  /**
+   * The indexes a first load dropped, each built on its own connection of the pool (the server
+   * builds them side by side; the GIN index, the longest, first), then the primary keys made
+   * constraints again. A duplicate key fails its unique index: rejects with that error.
+   */
+  private async buildIndexes(): Promise<void> {
+    const builds = [...READ_INDEXES.map(createReadIndex), ...UNIQUE_INDEXES.map(createUniqueIndex)].sort(
+      (a, b) => Number(b.includes('USING gin')) - Number(a.includes('USING gin')),
+    );
+    const results = await Promise.allSettled(
+      builds.map((sql) =>
         this.withClient(async (client) => {
           // A sort in memory instead of on disk for the build (this session only).
           await client.query(`SET maintenance_work_mem = '256MB'`);
           try {
-            await client.query(createReadIndex(index));
+            await client.query(sql);
           } finally {
             await client.query('RESET maintenance_work_mem');
           }
         }),
       ),
     );
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    await this.withClient(async (client) => {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      try {
+        await restorePrimaryKeys(client);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      }
+    });
+  }
+
+  /**
+   * A first load whose indexes could not be built (a duplicate key): its rows are removed (the store
+   * was empty, and no other run writes while this one holds the open snapshot), the indexes built on
+   * the empty tables, and the load fails as a COPY into indexed tables would have.
+   */
+  private async undoFirstLoad(): Promise<void> {
+    await this.withClient((client) => client.query('TRUNCATE entities, relationships'));
+    await this.buildIndexes();
   }
 
   async writeProblem(): Promise<string | undefined> {
@@ -411,11 +474,15 @@ export class PostgresStorage implements GraphStorage {
   async write(entities: Entity[], relationships: Relationship[], metadata: Omit<SnapshotMetadata, 'graphSha256'>, hooks?: WriteHooks) {
     if (!this.claim) await this.begin();
     const { snapshotId, shard } = this.claim as NonNullable<PostgresStorage['claim']>;
-    const parts = [...partition(entities, relationships, shard)];
-    // A single run into an empty store (the first load) writes without the read-only indexes and
-    // builds them at the end: a million entities load in about half the time.
+    const canonical = { entities: new Array<string>(entities.length), relationships: new Array<string>(relationships.length) };
+    const parts = [...partition(entities, relationships, shard, canonical)];
+    // A single run into an empty store (the first load) writes without indexes (but for the small
+    // ones of the other tables) and builds them at the end: each from one sort, not row by row.
     const bulk = shard.count === 1 && (await this.isEmpty());
-    if (bulk) await this.withClient((client) => client.query(READ_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name}`).join('; ')));
+    if (bulk)
+      await this.withClient((client) =>
+        client.query([...READ_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name}`), ...UNIQUE_INDEXES.map(dropUniqueIndex)].join('; ')),
+      );
     let bytes = 0;
     // Partitions are written side by side (each in its own transaction): the server's work runs on
     // every core while this process prepares the next COPY.
@@ -424,23 +491,41 @@ export class PostgresStorage implements GraphStorage {
       while (next < parts.length) {
         const [part, objects] = parts[next++];
         await this.transaction(async (client) => {
-          await writePartition(client, snapshotId, part, objects);
+          await writePartition(client, snapshotId, part, objects, bulk);
         });
         for (const line of objects.entities) bytes += line.length;
         for (const line of objects.relationships) bytes += line.length;
         await hooks?.afterBytes?.(bytes);
       }
     };
+    // A single run knows its whole graph: its hash is computed here, as the file writer does.
+    let single: string | undefined;
+    let copyFailure: { error: unknown } | undefined;
     try {
       await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTITIONS, parts.length) }, writer));
-    } finally {
-      if (bulk) await this.buildReadIndexes();
+    } catch (error) {
+      copyFailure = { error };
     }
+    if (bulk) {
+      // The server builds the indexes while this process hashes the graph (yielding, so that the
+      // pool hands each next build to a free connection at once).
+      const building = this.buildIndexes().then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      if (!copyFailure && shard.count === 1) single = await graphSha256Yielding(entities, relationships, canonical);
+      const buildFailure = await building;
+      // After a failed COPY the next process to open the store builds what is missing (see `migrate`).
+      if (buildFailure && !copyFailure) {
+        await this.undoFirstLoad();
+        throw buildFailure.error;
+      }
+    }
+    if (copyFailure) throw copyFailure.error;
     // After a large write the planner's statistics are stale (autovacuum catches up later): refreshed
     // now, so that the next reader's queries are planned for the graph as it is.
     if (entities.length + relationships.length >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
-    // A single run knows its whole graph: its hash is computed here, as the file writer does.
-    const single = shard.count === 1 ? graphSha256(entities, relationships) : undefined;
+    if (shard.count === 1 && single === undefined) single = graphSha256(entities, relationships, canonical);
     const committed = await this.transaction(async (client) => {
       await client.query(`SELECT id FROM snapshots WHERE id = $1 FOR UPDATE`, [snapshotId]);
       await client.query(`UPDATE snapshot_shards SET status = 'done', finished_at = now(), metadata = $3 WHERE snapshot_id = $1 AND shard = $2`, [
@@ -687,7 +772,12 @@ interface PartitionObjects {
  * from its entities into another shard's accounts). Another shard's entities, carried forward from
  * the previous snapshot into this run's graph, are left to that shard.
  */
-function partition(entities: Entity[], relationships: Relationship[], shard: ShardSpec): Map<string, PartitionObjects> {
+function partition(
+  entities: Entity[],
+  relationships: Relationship[],
+  shard: ShardSpec,
+  canonical: { entities: string[]; relationships: string[] },
+): Map<string, PartitionObjects> {
   const parts = new Map<string, PartitionObjects>();
   const own = shardPart(shard);
   const at = (part: string) => {
@@ -697,23 +787,44 @@ function partition(entities: Entity[], relationships: Relationship[], shard: Sha
   };
   const mine = (accountId: string) => shard.count === 1 || shardOf(accountId, shard.count) === shard.index;
   const written = new Set<string>();
-  for (const entity of entities) {
+  for (let index = 0; index < entities.length; index++) {
+    const entity = entities[index];
     const accountId = entity._accountId;
     if (accountId !== undefined && !mine(accountId)) continue;
     written.add(entity._key);
     const objects = at(accountId ?? own);
-    objects.entities.push(copyLine(JSON.stringify(entity)));
+    objects.entities.push(copyLine(storedJson(entity, canonical.entities, index)));
     objects.entityKeys.push(entity._key);
   }
-  for (const relationship of relationships) {
+  for (let index = 0; index < relationships.length; index++) {
+    const relationship = relationships[index];
     const accountId = relationship._accountId;
     const part = accountId !== undefined && mine(accountId) ? accountId : accountId === undefined || written.has(relationship._fromEntityKey) ? own : undefined;
     if (part === undefined) continue;
     const objects = at(part);
-    objects.relationships.push(copyLine(JSON.stringify(relationship)));
+    objects.relationships.push(copyLine(storedJson(relationship, canonical.relationships, index)));
     objects.relationshipKeys.push(relationship._key);
   }
   return parts;
+}
+
+/**
+ * An object's JSON for its row. A flat object's is its canonical line with the timestamps put back
+ * (the snapshot file's line): the same properties as `JSON.stringify` gives, in another order, which
+ * jsonb does not keep anyway. That line goes to `canonical[index]` too, for the graph's hash: each
+ * object is serialized once. Other objects (nested values, a `toJSON`, a timestamp that is not a
+ * whole number) are stored as `JSON.stringify` writes them, and their canonical line made apart.
+ */
+function storedJson(object: Entity | Relationship, canonical: string[], index: number): string {
+  const content = flatCanonicalLine(object);
+  const suffix = timestampSuffix(object);
+  const record = object as Record<string, unknown>;
+  if (content === undefined || (suffix === undefined && (record[CREATED_ON] !== undefined || record[UPDATED_ON] !== undefined))) {
+    canonical[index] = canonicalLine(object);
+    return JSON.stringify(object);
+  }
+  canonical[index] = content;
+  return suffix === undefined ? content : `${content.slice(0, -1)}${suffix}`;
 }
 
 /**
@@ -721,13 +832,18 @@ function partition(entities: Entity[], relationships: Relationship[], shard: Sha
  * staging table, then versions whose content changed or disappeared are closed and new content
  * inserted. Unchanged objects keep their row: history costs only what changed.
  */
-async function writePartition(client: PoolClient, id: number, part: string, objects: PartitionObjects): Promise<void> {
+async function writePartition(client: PoolClient, id: number, part: string, objects: PartitionObjects, firstLoad: boolean): Promise<void> {
+  // A first load's partitions do not wait for their commit records to reach the disk: a crash can
+  // lose only commits of this load, whose snapshot is not committed (that commit waits, and flushes
+  // everything before it), and the crashed run's snapshot is abandoned like any crashed run's.
+  if (firstLoad) await client.query('SET LOCAL synchronous_commit = off');
   for (const [table, lines, keys] of [
     ['entities', objects.entities, objects.entityKeys],
     ['relationships', objects.relationships, objects.relationshipKeys],
   ] as const) {
-    const current = await client.query(`SELECT 1 FROM ${table} WHERE part = $1 AND valid_to IS NULL LIMIT 1`, [part]);
-    if (!current.rowCount) {
+    // A first load's partitions are new (and the tables have no index yet to ask quickly).
+    const current = firstLoad ? undefined : await client.query(`SELECT 1 FROM ${table} WHERE part = $1 AND valid_to IS NULL LIMIT 1`, [part]);
+    if (!current?.rowCount) {
       // Nothing current in this partition (a first load, a new account): one COPY straight into the table.
       await copyIn(client, `COPY ${table} (part, key, valid_from, properties) FROM STDIN`, copyRows(part, id, lines, keys));
       continue;
