@@ -23,6 +23,25 @@ const OPTIONAL_CALLS = selectCollectors(undefined).flatMap((collector) =>
 /** The account an entity belongs to: `_accountId`, or for an `aws_account` entity its own id. */
 const accountOf = (entity: Entity): string => String(entity._accountId ?? entity.accountId);
 
+/**
+ * Runs the file's simulations two at a time. Started all at once (over a hundred), they all end
+ * together after minutes on a busy machine, and ava's inactivity timeout fires when no other file's
+ * tests are left to reset it; in turn, a test ends every few seconds.
+ */
+const SIMULATIONS_AT_ONCE = 2;
+let running = 0;
+const waiting: Array<() => void> = [];
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= SIMULATIONS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 const calmDir = temporaryDirectory();
 const calm = simulate(builtinWorld(), { outputDir: calmDir });
 
@@ -68,8 +87,10 @@ for (const { collector, declaration, primary } of OPTIONAL_CALLS) {
     const [service, operation] = declaration.operation.split(':');
     world.faults = [{ account: victim, service: service === 'iam' && collector.service === 'account' ? 'iam' : service, operation, error: 'AccessDenied' }];
     const simulations: SimulatedAws[] = [];
-    const stop = onSimulatedAwsCreated((simulated) => simulations.push(simulated));
-    const denied = await simulate(world, { outputDir }).finally(stop);
+    const denied = await inTurn(() => {
+      const stop = onSimulatedAwsCreated((simulated) => simulations.push(simulated));
+      return simulate(world, { outputDir }).finally(stop);
+    });
     // Tests of this file run at once and each creates its simulated AWS: find this run's by its fault.
     const ours = simulations.filter(
       (simulated) => simulated.world.faults?.[0] === world.faults?.[0] || JSON.stringify(simulated.world.faults) === JSON.stringify(world.faults),
