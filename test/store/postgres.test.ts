@@ -4,9 +4,9 @@ import { readSnapshot } from '../../src/snapshot/reader';
 import { canonicalJson } from '../../src/snapshot/format';
 import { graphSha256, PostgresStorage, redactUrl } from '../../src/store/postgres/store';
 import { freshDatabase } from '../helpers/postgres';
+import { emptyMetadata } from '../helpers/metadata';
 import { MIGRATIONS, READ_INDEXES, UNIQUE_INDEXES } from '../../src/store/postgres/migrations';
 import type { Entity, Relationship } from '../../src/graph';
-import type { SnapshotMetadata } from '../../src/snapshot/format';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 import type { World } from '../../src/sim/types';
 
@@ -171,23 +171,8 @@ test('a first load stores objects whole (nested values, a lone timestamp) and on
     displayName: 'HAS',
     _accountId: account,
   } as Relationship;
-  const metadata = (entities: number, relationships: number): Omit<SnapshotMetadata, 'graphSha256'> => ({
-    format: 'aws-org-graph.snapshot/1',
-    tool: { name: 'aws-org-graph', version: 'test' },
-    startedAt: '2026-01-01T00:00:00.000Z',
-    endedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 0,
-    mode: 'simulated',
-    accounts: [],
-    skippedAccounts: [],
-    regions: [],
-    skippedRegions: [],
-    collectors: [],
-    errors: [],
-    notRefreshed: [],
-    counts: { entities: {}, relationships: {}, totalEntities: entities, totalRelationships: relationships, staleEntities: 0 },
-    apiCalls: { calls: 0, throttled: 0 },
-  });
+  const metadata = (entities: number, relationships: number) =>
+    emptyMetadata({ counts: { entities: {}, relationships: {}, totalEntities: entities, totalRelationships: relationships, staleEntities: 0 } });
 
   const failing = new PostgresStorage(url);
   t.teardown(() => failing.close());
