@@ -77,10 +77,7 @@ export const ACCOUNTS_IN_FLIGHT_PER_WORKER = 16;
 
 /** Starts a worker thread on the worker module, compiled or run from source through tsx. */
 function startThread(setup: WorkerSetup): Worker {
-  const options = {
-    workerData: setup,
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-  };
+  const options = { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
   if (WORKER_ENTRY.endsWith('.ts')) {
     // From source (tests, benchmarks in a checkout): the worker registers tsx before loading.
     const loader = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_ENTRY)});`;
