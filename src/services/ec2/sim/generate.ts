@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GenerateInput } from '../../../sim/types';
 import type { WorldKms } from '../../kms/sim/simulator';
-import type { WorldEc2, WorldInstance, WorldSecurityGroup, WorldSnapshot, WorldVolume } from './world';
+import type { WorldEc2, WorldInstance, WorldSecurityGroup, WorldSnapshot, WorldVolume } from './world-old';
 
 /**
  * A generated `ec2` section for benchmark worlds: `size` instances spread over one VPC per 200

@@ -1,4 +1,4 @@
-import type { WorldEc2 } from './world';
+import type { WorldEc2 } from './world-old';
 
 /**
  * What other services' simulators read of an account's EC2 section in one region (their
