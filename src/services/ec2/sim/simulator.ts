@@ -66,11 +66,9 @@ import type {
   VpnGateway,
 } from '@aws-sdk/client-ec2';
 import { custom, defineSimulatedService, list } from '../../../sim/service-kit';
-import type { SimCallContext, World } from '../../../sim/types';
+import type { ServiceSimulator, SimCallContext, World } from '../../../sim/types';
 import type { WorldKms } from '../../kms/sim/simulator';
 import { generateEc2Section } from './generate';
-import { upgradeEc2 } from './short-format';
-import { ec2Collections as oldCollections, ec2SectionFields as oldSectionFields } from './world-old';
 import {
   ec2Collections,
   ec2IdFields,
@@ -352,8 +350,7 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
     const type = volume.VolumeType ?? 'gp3';
     const size = volume.Size ?? 8;
     const az =
-      volume.AvailabilityZone ??
-      (instance ? azOf(need(subnets, instance.SubnetId, `instances[${instance.InstanceId}].SubnetId`, 'subnets')) : `${region}a`);
+      volume.AvailabilityZone ?? (instance ? azOf(need(subnets, instance.SubnetId, `instances[${instance.InstanceId}].SubnetId`, 'subnets')) : `${region}a`);
     const createdAt = new Date(volume.CreateTime ?? instance?.LaunchTime ?? DEFAULT_TIME);
     const served: Volume = {
       VolumeId: volume.VolumeId,
@@ -400,7 +397,12 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       Instances: [instanceOf(instance, primary, attached, devicesByInstance.get(instance.InstanceId) ?? [])],
     };
   });
-  function instanceOf(instance: WorldInstance, primary: InterfaceRecord, attached: InterfaceRecord[], devices: Array<{ volume: Volume; device: string }>): Instance {
+  function instanceOf(
+    instance: WorldInstance,
+    primary: InterfaceRecord,
+    attached: InterfaceRecord[],
+    devices: Array<{ volume: Volume; device: string }>,
+  ): Instance {
     const state = instance.State?.Name ?? 'running';
     const windows = instance.Platform === 'Windows';
     const type = instance.InstanceType ?? 't3.micro';
@@ -550,7 +552,13 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       BlockDeviceMappings: [
         {
           DeviceName: '/dev/xvda',
-          Ebs: { SnapshotId: snapshotId, VolumeSize: snapshot?.VolumeSize ?? 8, VolumeType: 'gp3', Encrypted: snapshot?.Encrypted ?? false, DeleteOnTermination: true },
+          Ebs: {
+            SnapshotId: snapshotId,
+            VolumeSize: snapshot?.VolumeSize ?? 8,
+            VolumeType: 'gp3',
+            Encrypted: snapshot?.Encrypted ?? false,
+            DeleteOnTermination: true,
+          },
         },
       ],
       Tags: tagsOf(image.Tags),
@@ -833,13 +841,8 @@ function publicDns(ip: string, region: string): string {
 /** Models by section object: a section is fixed for the life of a simulated world. */
 const models = new WeakMap<WorldEc2, Ec2Model>();
 
-const upgraded = new WeakMap<object, WorldEc2>(); // STEP1
 function sectionIn(world: World, accountId: string, region: string): WorldEc2 | undefined {
-  const old = world.accounts.find((a) => a.id === accountId)?.regions?.[region]?.ec2 as object | undefined;
-  if (!old) return undefined;
-  let section = upgraded.get(old);
-  if (!section) upgraded.set(old, (section = upgradeEc2(old as never, accountId)));
-  return section;
+  return world.accounts.find((a) => a.id === accountId)?.regions?.[region]?.ec2 as WorldEc2 | undefined;
 }
 
 /** The model of any account's section in a region (other accounts' public snapshots and images). */
@@ -868,7 +871,7 @@ function peeringConnections(context: SimCallContext): VpcPeeringConnection[] {
   const accountId = context.account.id;
   const found: Array<{ connection: WorldPeeringConnection; owner: string; region: string }> = [];
   for (const account of world.accounts) {
-    for (const [sectionRegion, sections] of Object.entries(account.regions ?? {})) {
+    for (const sectionRegion of Object.keys(account.regions ?? {})) {
       for (const connection of sectionIn(world, account.id, sectionRegion)?.peeringConnections ?? []) {
         const accepter = connection.AccepterVpcInfo;
         const requesterHere = account.id === accountId && sectionRegion === region;
@@ -964,310 +967,314 @@ const from =
   (_records: unknown, _input: unknown, context: SimCallContext) =>
     modelOf(context)[kind] as unknown[];
 
-export const ec2Simulator = defineSimulatedService({
-  service: 'ec2',
-  clientName: 'EC2Client',
-  scope: 'regional',
-  collections: oldCollections,
-  sectionFields: oldSectionFields,
-  errors: { accessDenied: 'UnauthorizedOperation', throttling: 'RequestLimitExceeded', invalidToken: 'InvalidNextToken' },
-  // The bucket is chosen per operation only, so the five heavy operations always get the 50/10
-  // bucket here, a stricter approximation of AWS (which uses it only for their unfiltered form).
-  bucket: (operation) => (HEAVY_OPERATIONS.has(operation) ? { capacity: 50, refillPerSecond: 10 } : { capacity: 100, refillPerSecond: 20 }),
-  operations: {
-    DescribeVpcs: list<DescribeVpcsCommandInput, DescribeVpcsCommandOutput>('vpcs', {
-      items: 'Vpcs',
-      source: from('vpcs'),
-      lookups: [{ input: 'VpcIds', field: 'VpcId' }],
-      filters: {
-        names: {
-          'vpc-id': (v: Vpc) => v.VpcId,
-          'is-default': (v: Vpc) => v.IsDefault,
-          state: (v: Vpc) => v.State,
-          'cidr-block-association.cidr-block': (v: Vpc) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock),
-          'owner-id': (v: Vpc) => v.OwnerId,
+export const ec2Simulator: ServiceSimulator = {
+  ...defineSimulatedService({
+    service: 'ec2',
+    clientName: 'EC2Client',
+    scope: 'regional',
+    collections: ec2Collections,
+    sectionFields: ec2SectionFields,
+    errors: { accessDenied: 'UnauthorizedOperation', throttling: 'RequestLimitExceeded', invalidToken: 'InvalidNextToken' },
+    // The bucket is chosen per operation only, so the five heavy operations always get the 50/10
+    // bucket here, a stricter approximation of AWS (which uses it only for their unfiltered form).
+    bucket: (operation) => (HEAVY_OPERATIONS.has(operation) ? { capacity: 50, refillPerSecond: 10 } : { capacity: 100, refillPerSecond: 20 }),
+    operations: {
+      DescribeVpcs: list<DescribeVpcsCommandInput, DescribeVpcsCommandOutput>('vpcs', {
+        items: 'Vpcs',
+        source: from('vpcs'),
+        lookups: [{ input: 'VpcIds', field: 'VpcId' }],
+        filters: {
+          names: {
+            'vpc-id': (v: Vpc) => v.VpcId,
+            'is-default': (v: Vpc) => v.IsDefault,
+            state: (v: Vpc) => v.State,
+            'cidr-block-association.cidr-block': (v: Vpc) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock),
+            'owner-id': (v: Vpc) => v.OwnerId,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeSubnets: list<DescribeSubnetsCommandInput, DescribeSubnetsCommandOutput>('subnets', {
-      items: 'Subnets',
-      source: from('subnets'),
-      lookups: [{ input: 'SubnetIds', field: 'SubnetId' }],
-      filters: {
-        names: {
-          'subnet-id': (s: Subnet) => s.SubnetId,
-          'vpc-id': (s: Subnet) => s.VpcId,
-          'availability-zone': (s: Subnet) => s.AvailabilityZone,
-          state: (s: Subnet) => s.State,
-          'default-for-az': (s: Subnet) => s.DefaultForAz,
-          'map-public-ip-on-launch': (s: Subnet) => s.MapPublicIpOnLaunch,
+        ...STANDARD,
+      }),
+      DescribeSubnets: list<DescribeSubnetsCommandInput, DescribeSubnetsCommandOutput>('subnets', {
+        items: 'Subnets',
+        source: from('subnets'),
+        lookups: [{ input: 'SubnetIds', field: 'SubnetId' }],
+        filters: {
+          names: {
+            'subnet-id': (s: Subnet) => s.SubnetId,
+            'vpc-id': (s: Subnet) => s.VpcId,
+            'availability-zone': (s: Subnet) => s.AvailabilityZone,
+            state: (s: Subnet) => s.State,
+            'default-for-az': (s: Subnet) => s.DefaultForAz,
+            'map-public-ip-on-launch': (s: Subnet) => s.MapPublicIpOnLaunch,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeRouteTables: list<DescribeRouteTablesCommandInput, DescribeRouteTablesCommandOutput>('routeTables', {
-      items: 'RouteTables',
-      source: from('routeTables'),
-      lookups: [{ input: 'RouteTableIds', field: 'RouteTableId' }],
-      filters: {
-        names: {
-          'route-table-id': (t: RouteTable) => t.RouteTableId,
-          'vpc-id': (t: RouteTable) => t.VpcId,
-          'association.subnet-id': (t: RouteTable) => t.Associations?.map((a) => a.SubnetId),
-          'association.main': (t: RouteTable) => t.Associations?.some((a) => a.Main) ?? false,
+        ...STANDARD,
+      }),
+      DescribeRouteTables: list<DescribeRouteTablesCommandInput, DescribeRouteTablesCommandOutput>('routeTables', {
+        items: 'RouteTables',
+        source: from('routeTables'),
+        lookups: [{ input: 'RouteTableIds', field: 'RouteTableId' }],
+        filters: {
+          names: {
+            'route-table-id': (t: RouteTable) => t.RouteTableId,
+            'vpc-id': (t: RouteTable) => t.VpcId,
+            'association.subnet-id': (t: RouteTable) => t.Associations?.map((a) => a.SubnetId),
+            'association.main': (t: RouteTable) => t.Associations?.some((a) => a.Main) ?? false,
+          },
         },
-      },
-      ...SMALL,
-    }),
-    DescribeInternetGateways: list<DescribeInternetGatewaysCommandInput, DescribeInternetGatewaysCommandOutput>('internetGateways', {
-      items: 'InternetGateways',
-      source: from('internetGateways'),
-      lookups: [{ input: 'InternetGatewayIds', field: 'InternetGatewayId' }],
-      filters: {
-        names: {
-          'internet-gateway-id': (g: InternetGateway) => g.InternetGatewayId,
-          'attachment.vpc-id': (g: InternetGateway) => g.Attachments?.map((a) => a.VpcId),
+        ...SMALL,
+      }),
+      DescribeInternetGateways: list<DescribeInternetGatewaysCommandInput, DescribeInternetGatewaysCommandOutput>('internetGateways', {
+        items: 'InternetGateways',
+        source: from('internetGateways'),
+        lookups: [{ input: 'InternetGatewayIds', field: 'InternetGatewayId' }],
+        filters: {
+          names: {
+            'internet-gateway-id': (g: InternetGateway) => g.InternetGatewayId,
+            'attachment.vpc-id': (g: InternetGateway) => g.Attachments?.map((a) => a.VpcId),
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeNatGateways: list<DescribeNatGatewaysCommandInput, DescribeNatGatewaysCommandOutput>('natGateways', {
-      items: 'NatGateways',
-      source: from('natGateways'),
-      lookups: [{ input: 'NatGatewayIds', field: 'NatGatewayId' }],
-      filters: {
-        input: 'Filter',
-        names: {
-          'nat-gateway-id': (g: NatGateway) => g.NatGatewayId,
-          'vpc-id': (g: NatGateway) => g.VpcId,
-          'subnet-id': (g: NatGateway) => g.SubnetId,
-          state: (g: NatGateway) => g.State,
+        ...STANDARD,
+      }),
+      DescribeNatGateways: list<DescribeNatGatewaysCommandInput, DescribeNatGatewaysCommandOutput>('natGateways', {
+        items: 'NatGateways',
+        source: from('natGateways'),
+        lookups: [{ input: 'NatGatewayIds', field: 'NatGatewayId' }],
+        filters: {
+          input: 'Filter',
+          names: {
+            'nat-gateway-id': (g: NatGateway) => g.NatGatewayId,
+            'vpc-id': (g: NatGateway) => g.VpcId,
+            'subnet-id': (g: NatGateway) => g.SubnetId,
+            state: (g: NatGateway) => g.State,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeVpnGateways: list<DescribeVpnGatewaysCommandInput, DescribeVpnGatewaysCommandOutput>('vpnGateways', {
-      items: 'VpnGateways',
-      token: false,
-      source: from('vpnGateways'),
-      lookups: [{ input: 'VpnGatewayIds', field: 'VpnGatewayId' }],
-      filters: {
-        names: {
-          'vpn-gateway-id': (g: VpnGateway) => g.VpnGatewayId,
-          'attachment.vpc-id': (g: VpnGateway) => g.VpcAttachments?.map((a) => a.VpcId),
-          state: (g: VpnGateway) => g.State,
-          type: (g: VpnGateway) => g.Type,
+        ...STANDARD,
+      }),
+      DescribeVpnGateways: list<DescribeVpnGatewaysCommandInput, DescribeVpnGatewaysCommandOutput>('vpnGateways', {
+        items: 'VpnGateways',
+        token: false,
+        source: from('vpnGateways'),
+        lookups: [{ input: 'VpnGatewayIds', field: 'VpnGatewayId' }],
+        filters: {
+          names: {
+            'vpn-gateway-id': (g: VpnGateway) => g.VpnGatewayId,
+            'attachment.vpc-id': (g: VpnGateway) => g.VpcAttachments?.map((a) => a.VpcId),
+            state: (g: VpnGateway) => g.State,
+            type: (g: VpnGateway) => g.Type,
+          },
         },
-      },
-    }),
-    DescribeNetworkInterfaces: list<DescribeNetworkInterfacesCommandInput, DescribeNetworkInterfacesCommandOutput>('networkInterfaces', {
-      items: 'NetworkInterfaces',
-      source: from('networkInterfaces'),
-      lookups: [{ input: 'NetworkInterfaceIds', field: 'NetworkInterfaceId' }],
-      filters: {
-        names: {
-          'network-interface-id': (i: NetworkInterface) => i.NetworkInterfaceId,
-          'vpc-id': (i: NetworkInterface) => i.VpcId,
-          'subnet-id': (i: NetworkInterface) => i.SubnetId,
-          'attachment.instance-id': (i: NetworkInterface) => i.Attachment?.InstanceId,
-          'group-id': (i: NetworkInterface) => i.Groups?.map((g) => g.GroupId),
-          'interface-type': (i: NetworkInterface) => i.InterfaceType,
-          status: (i: NetworkInterface) => i.Status,
+      }),
+      DescribeNetworkInterfaces: list<DescribeNetworkInterfacesCommandInput, DescribeNetworkInterfacesCommandOutput>('networkInterfaces', {
+        items: 'NetworkInterfaces',
+        source: from('networkInterfaces'),
+        lookups: [{ input: 'NetworkInterfaceIds', field: 'NetworkInterfaceId' }],
+        filters: {
+          names: {
+            'network-interface-id': (i: NetworkInterface) => i.NetworkInterfaceId,
+            'vpc-id': (i: NetworkInterface) => i.VpcId,
+            'subnet-id': (i: NetworkInterface) => i.SubnetId,
+            'attachment.instance-id': (i: NetworkInterface) => i.Attachment?.InstanceId,
+            'group-id': (i: NetworkInterface) => i.Groups?.map((g) => g.GroupId),
+            'interface-type': (i: NetworkInterface) => i.InterfaceType,
+            status: (i: NetworkInterface) => i.Status,
+          },
+          tags: (i: NetworkInterface) => i.TagSet,
         },
-        tags: (i: NetworkInterface) => i.TagSet,
-      },
-      ...STANDARD,
-    }),
-    DescribeAddresses: list<DescribeAddressesCommandInput, DescribeAddressesCommandOutput>('elasticIps', {
-      items: 'Addresses',
-      token: false,
-      source: from('addresses'),
-      lookups: [
-        { input: 'AllocationIds', field: 'AllocationId' },
-        { input: 'PublicIps', field: 'PublicIp', notFound: { error: 'InvalidAddress.NotFound', message: (ip) => `The address '${ip}' does not exist` } },
-      ],
-      filters: {
-        names: {
-          'allocation-id': (a: Address) => a.AllocationId,
-          'public-ip': (a: Address) => a.PublicIp,
-          'instance-id': (a: Address) => a.InstanceId,
-          'network-interface-id': (a: Address) => a.NetworkInterfaceId,
-          domain: (a: Address) => a.Domain,
+        ...STANDARD,
+      }),
+      DescribeAddresses: list<DescribeAddressesCommandInput, DescribeAddressesCommandOutput>('elasticIps', {
+        items: 'Addresses',
+        token: false,
+        source: from('addresses'),
+        lookups: [
+          { input: 'AllocationIds', field: 'AllocationId' },
+          { input: 'PublicIps', field: 'PublicIp', notFound: { error: 'InvalidAddress.NotFound', message: (ip) => `The address '${ip}' does not exist` } },
+        ],
+        filters: {
+          names: {
+            'allocation-id': (a: Address) => a.AllocationId,
+            'public-ip': (a: Address) => a.PublicIp,
+            'instance-id': (a: Address) => a.InstanceId,
+            'network-interface-id': (a: Address) => a.NetworkInterfaceId,
+            domain: (a: Address) => a.Domain,
+          },
         },
-      },
-    }),
-    DescribeVpcPeeringConnections: list<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>('peeringConnections', {
-      items: 'VpcPeeringConnections',
-      source: (_records, _input, context) => peeringConnections(context),
-      lookups: [{ input: 'VpcPeeringConnectionIds', field: 'VpcPeeringConnectionId' }],
-      filters: {
-        names: {
-          'vpc-peering-connection-id': (c: VpcPeeringConnection) => c.VpcPeeringConnectionId,
-          'status-code': (c: VpcPeeringConnection) => c.Status?.Code,
-          'requester-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.VpcId,
-          'accepter-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.VpcId,
-          'requester-vpc-info.owner-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.OwnerId,
-          'accepter-vpc-info.owner-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.OwnerId,
+      }),
+      DescribeVpcPeeringConnections: list<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>('peeringConnections', {
+        items: 'VpcPeeringConnections',
+        source: (_records, _input, context) => peeringConnections(context),
+        lookups: [{ input: 'VpcPeeringConnectionIds', field: 'VpcPeeringConnectionId' }],
+        filters: {
+          names: {
+            'vpc-peering-connection-id': (c: VpcPeeringConnection) => c.VpcPeeringConnectionId,
+            'status-code': (c: VpcPeeringConnection) => c.Status?.Code,
+            'requester-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.VpcId,
+            'accepter-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.VpcId,
+            'requester-vpc-info.owner-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.OwnerId,
+            'accepter-vpc-info.owner-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.OwnerId,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeFlowLogs: list<DescribeFlowLogsCommandInput, DescribeFlowLogsCommandOutput>('flowLogs', {
-      items: 'FlowLogs',
-      source: from('flowLogs'),
-      lookups: [{ input: 'FlowLogIds', field: 'FlowLogId', notFound: 'skip' }],
-      filters: {
-        input: 'Filter',
-        names: {
-          'resource-id': (l: FlowLog) => l.ResourceId,
-          'flow-log-id': (l: FlowLog) => l.FlowLogId,
-          'log-destination-type': (l: FlowLog) => l.LogDestinationType,
-          'traffic-type': (l: FlowLog) => l.TrafficType,
-          'deliver-log-status': (l: FlowLog) => l.DeliverLogsStatus,
+        ...STANDARD,
+      }),
+      DescribeFlowLogs: list<DescribeFlowLogsCommandInput, DescribeFlowLogsCommandOutput>('flowLogs', {
+        items: 'FlowLogs',
+        source: from('flowLogs'),
+        lookups: [{ input: 'FlowLogIds', field: 'FlowLogId', notFound: 'skip' }],
+        filters: {
+          input: 'Filter',
+          names: {
+            'resource-id': (l: FlowLog) => l.ResourceId,
+            'flow-log-id': (l: FlowLog) => l.FlowLogId,
+            'log-destination-type': (l: FlowLog) => l.LogDestinationType,
+            'traffic-type': (l: FlowLog) => l.TrafficType,
+            'deliver-log-status': (l: FlowLog) => l.DeliverLogsStatus,
+          },
         },
-      },
-      ...paging(1, 1000),
-    }),
-    DescribeSecurityGroups: list<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>('securityGroups', {
-      items: 'SecurityGroups',
-      source: from('securityGroups'),
-      lookups: [
-        { input: 'GroupIds', field: 'GroupId', withoutMaxResults: true },
-        { input: 'GroupNames', field: 'GroupName' },
-      ],
-      filters: {
-        names: {
-          'group-id': (g: SecurityGroup) => g.GroupId,
-          'group-name': (g: SecurityGroup) => g.GroupName,
-          'vpc-id': (g: SecurityGroup) => g.VpcId,
-          'owner-id': (g: SecurityGroup) => g.OwnerId,
+        ...paging(1, 1000),
+      }),
+      DescribeSecurityGroups: list<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>('securityGroups', {
+        items: 'SecurityGroups',
+        source: from('securityGroups'),
+        lookups: [
+          { input: 'GroupIds', field: 'GroupId', withoutMaxResults: true },
+          { input: 'GroupNames', field: 'GroupName' },
+        ],
+        filters: {
+          names: {
+            'group-id': (g: SecurityGroup) => g.GroupId,
+            'group-name': (g: SecurityGroup) => g.GroupName,
+            'vpc-id': (g: SecurityGroup) => g.VpcId,
+            'owner-id': (g: SecurityGroup) => g.OwnerId,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeNetworkAcls: list<DescribeNetworkAclsCommandInput, DescribeNetworkAclsCommandOutput>('networkAcls', {
-      items: 'NetworkAcls',
-      source: from('networkAcls'),
-      lookups: [{ input: 'NetworkAclIds', field: 'NetworkAclId' }],
-      filters: {
-        names: {
-          'network-acl-id': (a: NetworkAcl) => a.NetworkAclId,
-          'vpc-id': (a: NetworkAcl) => a.VpcId,
-          default: (a: NetworkAcl) => a.IsDefault,
-          'association.subnet-id': (a: NetworkAcl) => a.Associations?.map((x) => x.SubnetId),
+        ...STANDARD,
+      }),
+      DescribeNetworkAcls: list<DescribeNetworkAclsCommandInput, DescribeNetworkAclsCommandOutput>('networkAcls', {
+        items: 'NetworkAcls',
+        source: from('networkAcls'),
+        lookups: [{ input: 'NetworkAclIds', field: 'NetworkAclId' }],
+        filters: {
+          names: {
+            'network-acl-id': (a: NetworkAcl) => a.NetworkAclId,
+            'vpc-id': (a: NetworkAcl) => a.VpcId,
+            default: (a: NetworkAcl) => a.IsDefault,
+            'association.subnet-id': (a: NetworkAcl) => a.Associations?.map((x) => x.SubnetId),
+          },
         },
-      },
-      ...SMALL,
-    }),
-    // One reservation per instance: ids and filters read its instance.
-    DescribeInstances: list<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>('instances', {
-      items: 'Reservations',
-      source: from('reservations'),
-      lookups: [{ input: 'InstanceIds', field: (r: Reservation) => instanceIn(r).InstanceId, withoutMaxResults: true }],
-      filters: {
-        names: {
-          'instance-id': (r: Reservation) => instanceIn(r).InstanceId,
-          'instance-state-name': (r: Reservation) => instanceIn(r).State?.Name,
-          'instance-type': (r: Reservation) => instanceIn(r).InstanceType,
-          'vpc-id': (r: Reservation) => instanceIn(r).VpcId,
-          'subnet-id': (r: Reservation) => instanceIn(r).SubnetId,
-          'image-id': (r: Reservation) => instanceIn(r).ImageId,
-          'key-name': (r: Reservation) => instanceIn(r).KeyName,
-          'iam-instance-profile.arn': (r: Reservation) => instanceIn(r).IamInstanceProfile?.Arn,
-          'metadata-options.http-tokens': (r: Reservation) => instanceIn(r).MetadataOptions?.HttpTokens,
-          'instance.group-id': (r: Reservation) => instanceIn(r).SecurityGroups?.map((g) => g.GroupId),
+        ...SMALL,
+      }),
+      // One reservation per instance: ids and filters read its instance.
+      DescribeInstances: list<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>('instances', {
+        items: 'Reservations',
+        source: from('reservations'),
+        lookups: [{ input: 'InstanceIds', field: (r: Reservation) => instanceIn(r).InstanceId, withoutMaxResults: true }],
+        filters: {
+          names: {
+            'instance-id': (r: Reservation) => instanceIn(r).InstanceId,
+            'instance-state-name': (r: Reservation) => instanceIn(r).State?.Name,
+            'instance-type': (r: Reservation) => instanceIn(r).InstanceType,
+            'vpc-id': (r: Reservation) => instanceIn(r).VpcId,
+            'subnet-id': (r: Reservation) => instanceIn(r).SubnetId,
+            'image-id': (r: Reservation) => instanceIn(r).ImageId,
+            'key-name': (r: Reservation) => instanceIn(r).KeyName,
+            'iam-instance-profile.arn': (r: Reservation) => instanceIn(r).IamInstanceProfile?.Arn,
+            'metadata-options.http-tokens': (r: Reservation) => instanceIn(r).MetadataOptions?.HttpTokens,
+            'instance.group-id': (r: Reservation) => instanceIn(r).SecurityGroups?.map((g) => g.GroupId),
+          },
+          tags: (r: Reservation) => instanceIn(r).Tags,
         },
-        tags: (r: Reservation) => instanceIn(r).Tags,
-      },
-      ...STANDARD,
-    }),
-    DescribeVolumes: list<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>('volumes', {
-      items: 'Volumes',
-      source: from('volumes'),
-      lookups: [{ input: 'VolumeIds', field: 'VolumeId', withoutMaxResults: true }],
-      filters: {
-        names: {
-          'volume-id': (v: Volume) => v.VolumeId,
-          status: (v: Volume) => v.State,
-          encrypted: (v: Volume) => v.Encrypted,
-          'attachment.instance-id': (v: Volume) => v.Attachments?.map((a) => a.InstanceId),
-          'snapshot-id': (v: Volume) => v.SnapshotId,
-          'availability-zone': (v: Volume) => v.AvailabilityZone,
-          'volume-type': (v: Volume) => v.VolumeType,
+        ...STANDARD,
+      }),
+      DescribeVolumes: list<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>('volumes', {
+        items: 'Volumes',
+        source: from('volumes'),
+        lookups: [{ input: 'VolumeIds', field: 'VolumeId', withoutMaxResults: true }],
+        filters: {
+          names: {
+            'volume-id': (v: Volume) => v.VolumeId,
+            status: (v: Volume) => v.State,
+            encrypted: (v: Volume) => v.Encrypted,
+            'attachment.instance-id': (v: Volume) => v.Attachments?.map((a) => a.InstanceId),
+            'snapshot-id': (v: Volume) => v.SnapshotId,
+            'availability-zone': (v: Volume) => v.AvailabilityZone,
+            'volume-type': (v: Volume) => v.VolumeType,
+          },
         },
-      },
-      ...paging(5, 500),
-    }),
-    DescribeSnapshots: list<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput>('snapshots', {
-      items: 'Snapshots',
-      source: (_records, input, context) =>
-        visibleSnapshots(context)
-          .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
-          .map(({ snapshot }) => snapshot),
-      lookups: [{ input: 'SnapshotIds', field: 'SnapshotId', withoutMaxResults: true }],
-      filters: {
-        names: {
-          'snapshot-id': (s: Snapshot) => s.SnapshotId,
-          'volume-id': (s: Snapshot) => s.VolumeId,
-          'owner-id': (s: Snapshot) => s.OwnerId,
-          status: (s: Snapshot) => s.State,
-          encrypted: (s: Snapshot) => s.Encrypted,
+        ...paging(5, 500),
+      }),
+      DescribeSnapshots: list<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput>('snapshots', {
+        items: 'Snapshots',
+        source: (_records, input, context) =>
+          visibleSnapshots(context)
+            .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
+            .map(({ snapshot }) => snapshot),
+        lookups: [{ input: 'SnapshotIds', field: 'SnapshotId', withoutMaxResults: true }],
+        filters: {
+          names: {
+            'snapshot-id': (s: Snapshot) => s.SnapshotId,
+            'volume-id': (s: Snapshot) => s.VolumeId,
+            'owner-id': (s: Snapshot) => s.OwnerId,
+            status: (s: Snapshot) => s.State,
+            encrypted: (s: Snapshot) => s.Encrypted,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeSnapshotAttribute: custom<DescribeSnapshotAttributeCommandInput, DescribeSnapshotAttributeCommandOutput>((input, context, kit) => {
-      const model = modelOf(context);
-      if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId)) {
-        throw kit.error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
-      }
-      if (input.Attribute === 'productCodes') return { SnapshotId: input.SnapshotId, ProductCodes: [] };
-      if (input.Attribute !== 'createVolumePermission')
-        throw kit.error('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid.`);
-      return { SnapshotId: input.SnapshotId, CreateVolumePermissions: model.createVolumePermissions.get(input.SnapshotId ?? '') ?? [] };
-    }),
-    DescribeImages: list<DescribeImagesCommandInput, DescribeImagesCommandOutput>('images', {
-      items: 'Images',
-      source: (_records, input, context) =>
-        visibleImages(context)
-          .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
-          .map(({ image }) => image),
-      lookups: [{ input: 'ImageIds', field: 'ImageId', withoutMaxResults: true }],
-      filters: {
-        names: {
-          'image-id': (i: Image) => i.ImageId,
-          name: (i: Image) => i.Name,
-          state: (i: Image) => i.State,
-          'is-public': (i: Image) => i.Public,
-          'owner-id': (i: Image) => i.OwnerId,
-          architecture: (i: Image) => i.Architecture,
+        ...STANDARD,
+      }),
+      DescribeSnapshotAttribute: custom<DescribeSnapshotAttributeCommandInput, DescribeSnapshotAttributeCommandOutput>((input, context, kit) => {
+        const model = modelOf(context);
+        if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId)) {
+          throw kit.error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
+        }
+        if (input.Attribute === 'productCodes') return { SnapshotId: input.SnapshotId, ProductCodes: [] };
+        if (input.Attribute !== 'createVolumePermission')
+          throw kit.error('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid.`);
+        return { SnapshotId: input.SnapshotId, CreateVolumePermissions: model.createVolumePermissions.get(input.SnapshotId ?? '') ?? [] };
+      }),
+      DescribeImages: list<DescribeImagesCommandInput, DescribeImagesCommandOutput>('images', {
+        items: 'Images',
+        source: (_records, input, context) =>
+          visibleImages(context)
+            .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
+            .map(({ image }) => image),
+        lookups: [{ input: 'ImageIds', field: 'ImageId', withoutMaxResults: true }],
+        filters: {
+          names: {
+            'image-id': (i: Image) => i.ImageId,
+            name: (i: Image) => i.Name,
+            state: (i: Image) => i.State,
+            'is-public': (i: Image) => i.Public,
+            'owner-id': (i: Image) => i.OwnerId,
+            architecture: (i: Image) => i.Architecture,
+          },
         },
-      },
-      ...paging(1, 1000),
-    }),
-    DescribeKeyPairs: list<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>('keyPairs', {
-      items: 'KeyPairs',
-      token: false,
-      source: from('keyPairs'),
-      lookups: [
-        { input: 'KeyNames', field: 'KeyName' },
-        { input: 'KeyPairIds', field: 'KeyPairId' },
-      ],
-      filters: {
-        names: {
-          'key-name': (k: KeyPairInfo) => k.KeyName,
-          'key-pair-id': (k: KeyPairInfo) => k.KeyPairId,
-          fingerprint: (k: KeyPairInfo) => k.KeyFingerprint,
+        ...paging(1, 1000),
+      }),
+      DescribeKeyPairs: list<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>('keyPairs', {
+        items: 'KeyPairs',
+        token: false,
+        source: from('keyPairs'),
+        lookups: [
+          { input: 'KeyNames', field: 'KeyName' },
+          { input: 'KeyPairIds', field: 'KeyPairId' },
+        ],
+        filters: {
+          names: {
+            'key-name': (k: KeyPairInfo) => k.KeyName,
+            'key-pair-id': (k: KeyPairInfo) => k.KeyPairId,
+            fingerprint: (k: KeyPairInfo) => k.KeyFingerprint,
+          },
         },
-      },
-    }),
-    GetEbsEncryptionByDefault: custom<GetEbsEncryptionByDefaultCommandInput, GetEbsEncryptionByDefaultCommandOutput>((_input, context) => ({
-      EbsEncryptionByDefault: modelOf(context).ebsEncryptionByDefault,
-    })),
-    GetEbsDefaultKmsKeyId: custom<GetEbsDefaultKmsKeyIdCommandInput, GetEbsDefaultKmsKeyIdCommandOutput>((_input, context) => ({
-      KmsKeyId: modelOf(context).ebsDefaultKmsKeyId,
-    })),
-  },
-  generate: generateEc2Section,
-});
+      }),
+      GetEbsEncryptionByDefault: custom<GetEbsEncryptionByDefaultCommandInput, GetEbsEncryptionByDefaultCommandOutput>((_input, context) => ({
+        EbsEncryptionByDefault: modelOf(context).ebsEncryptionByDefault,
+      })),
+      GetEbsDefaultKmsKeyId: custom<GetEbsDefaultKmsKeyIdCommandInput, GetEbsDefaultKmsKeyIdCommandOutput>((_input, context) => ({
+        KmsKeyId: modelOf(context).ebsDefaultKmsKeyId,
+      })),
+    },
+    generate: generateEc2Section,
+  }),
+  // Ids are defined by their own collection's id member only (references share the member names).
+  idFields: ec2IdFields,
+};

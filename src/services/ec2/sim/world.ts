@@ -446,7 +446,12 @@ export const ec2Collections = {
       VpcPeeringConnectionId: id('pcx'),
       RequesterVpcInfo: object(['VpcId'], { VpcId: id('vpc') }),
       /** An `OwnerId` outside the world is a partner's VPC (its ids are not checked). */
-      AccepterVpcInfo: object(['VpcId'], { VpcId: id('vpc'), OwnerId: accountId, Region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' }, CidrBlock: cidr4 }),
+      AccepterVpcInfo: object(['VpcId'], {
+        VpcId: id('vpc'),
+        OwnerId: accountId,
+        Region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
+        CidrBlock: cidr4,
+      }),
       Status: object(['Code'], {
         Code: { enum: ['initiating-request', 'pending-acceptance', 'active', 'deleted', 'rejected', 'failed', 'expired', 'provisioning', 'deleting'] },
       }),
