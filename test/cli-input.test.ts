@@ -46,8 +46,9 @@ test('a world reference that names no resource fails `world check` and ingestion
   const directory = temporaryDirectory();
   const world = builtinWorldData();
   const file = path.join(directory, 'world.yaml');
-  // An instance in a subnet that looks right but does not exist.
-  const text = stringify(world, { lineWidth: 0 }).replace(/subnet: subnet-02221000000000011/, 'subnet: subnet-0deadbeef0000001');
+  // A NAT gateway in a subnet that looks right but does not exist (the subnet's own record, whose
+  // next member is its VpcId, is left alone).
+  const text = stringify(world, { lineWidth: 0 }).replace(/SubnetId: subnet-02221000000000011\n(?!\s+VpcId)/, 'SubnetId: subnet-0deadbeef0000001\n');
   t.true(text.includes('subnet-0deadbeef0000001'));
   writeFileSync(file, text);
   const line = text.split('\n').findIndex((l) => l.includes('subnet-0deadbeef0000001')) + 1;
@@ -57,7 +58,7 @@ test('a world reference that names no resource fails `world check` and ingestion
   t.regex(
     checked.stderr,
     new RegExp(
-      `world\\.yaml:${line}:\\d+: accounts\\[1\\]\\.regions\\.us-east-1\\.ec2\\.[a-zA-Z]+\\[\\d+\\]\\.subnet: subnet-0deadbeef0000001 is not the id of any resource in this world`,
+      `world\\.yaml:${line}:\\d+: accounts\\[1\\]\\.regions\\.us-east-1\\.ec2\\.[a-zA-Z]+\\[\\d+\\]\\.SubnetId: subnet-0deadbeef0000001 is not the id of any resource in this world`,
     ),
   );
 

@@ -12,29 +12,8 @@ import type { SimulatedApiCall } from './cloudtrail';
 import type { World, WorldAccount } from './types';
 import type { PolicyDocument } from '../policy/document';
 import type { WorldS3 } from '../services/s3/sim/simulator';
+import type { WorldEc2, WorldIpPermission } from '../services/ec2/sim/world';
 
-interface Rule {
-  protocol: string;
-  ports?: number | string;
-  cidrs?: string[];
-  groups?: string[];
-  description?: string;
-}
-interface Group {
-  id: string;
-  name: string;
-  vpc: string;
-  description?: string;
-  ingress?: Rule[];
-  egress?: Rule[];
-}
-interface Instance {
-  id: string;
-  type: string;
-  subnet: string;
-  securityGroups?: string[];
-  launchTime?: string;
-}
 interface Key {
   id: string;
   description?: string;
@@ -194,21 +173,19 @@ export class WorldMutator {
   }
 
   private ec2(kind: MutationKind): SimulatedApiCall[] | undefined {
-    const places = this.regional<{ securityGroups?: Group[]; instances?: Instance[]; subnets?: Array<{ id: string; vpc: string }> }>('ec2').filter(
-      ({ section }) => section.securityGroups?.length,
-    );
+    const places = this.regional<WorldEc2>('ec2').filter(({ section }) => section.securityGroups?.length);
     if (!places.length) return undefined;
     const { account, region, section } = this.pick(places);
     const groups = section.securityGroups!.map((group) => ({ ...group }));
     const source = 'ec2.amazonaws.com';
-    const permission = (rule: Rule) => ({
+    const permission = (rule: WorldIpPermission) => ({
       items: [
         {
-          ipProtocol: rule.protocol,
-          fromPort: Number(rule.ports),
-          toPort: Number(rule.ports),
+          ipProtocol: rule.IpProtocol,
+          fromPort: rule.FromPort,
+          toPort: rule.ToPort,
           groups: {},
-          ipRanges: { items: (rule.cidrs ?? []).map((cidrIp) => ({ cidrIp })) },
+          ipRanges: { items: (rule.IpRanges ?? []).map(({ CidrIp }) => ({ cidrIp: CidrIp })) },
           ipv6Ranges: {},
           prefixListIds: {},
         },
@@ -218,14 +195,13 @@ export class WorldMutator {
     switch (kind) {
       case 'ec2:authorize-ingress': {
         const group = this.pick(groups);
-        const rule: Rule = { protocol: 'tcp', ports: this.pick(PORTS), cidrs: [this.pick(CIDRS)] };
-        if (
-          (group.ingress ?? []).some(
-            (existing) => existing.protocol === rule.protocol && existing.ports === rule.ports && existing.cidrs?.[0] === rule.cidrs![0],
-          )
-        )
-          return undefined;
-        group.ingress = [...(group.ingress ?? []), rule];
+        const port = this.pick(PORTS);
+        const cidr = this.pick(CIDRS);
+        const rule = { IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }] };
+        const same = (existing: WorldIpPermission) =>
+          existing.IpProtocol === 'tcp' && existing.FromPort === port && existing.ToPort === port && existing.IpRanges?.[0]?.CidrIp === cidr;
+        if ((group.IpPermissions ?? []).some(same)) return undefined;
+        group.IpPermissions = [...(group.IpPermissions ?? []), rule];
         commit({});
         const ruleId = `sgr-${this.hex(17)}`;
         return [
@@ -234,7 +210,7 @@ export class WorldMutator {
             region,
             source,
             'AuthorizeSecurityGroupIngress',
-            { groupId: group.id, ipPermissions: permission(rule) },
+            { groupId: group.GroupId, ipPermissions: permission(rule) },
             {
               requestId: `r-${this.counter}`,
               _return: true,
@@ -242,13 +218,13 @@ export class WorldMutator {
                 items: [
                   {
                     groupOwnerId: account.id,
-                    groupId: group.id,
+                    groupId: group.GroupId,
                     securityGroupRuleId: ruleId,
                     isEgress: false,
-                    ipProtocol: rule.protocol,
-                    fromPort: rule.ports,
-                    toPort: rule.ports,
-                    cidrIpv4: rule.cidrs![0],
+                    ipProtocol: 'tcp',
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: cidr,
                   },
                 ],
               },
@@ -257,12 +233,14 @@ export class WorldMutator {
         ];
       }
       case 'ec2:revoke-ingress': {
-        const candidates = groups.filter((group) => (group.ingress ?? []).some((rule) => rule.cidrs?.length && rule.ports !== undefined && !rule.groups));
+        // A TCP/UDP rule with ports and addresses (not one naming other groups).
+        const revocable = (rule: WorldIpPermission) =>
+          rule.IpRanges?.length && rule.FromPort !== undefined && (rule.IpProtocol === 'tcp' || rule.IpProtocol === 'udp') && !rule.UserIdGroupPairs;
+        const candidates = groups.filter((group) => (group.IpPermissions ?? []).some(revocable));
         if (!candidates.length) return undefined;
         const group = this.pick(candidates);
-        const rules = group.ingress!.filter((rule) => rule.cidrs?.length && rule.ports !== undefined && !rule.groups);
-        const rule = this.pick(rules);
-        group.ingress = group.ingress!.filter((each) => each !== rule);
+        const rule = this.pick(group.IpPermissions!.filter(revocable));
+        group.IpPermissions = group.IpPermissions!.filter((each) => each !== rule);
         commit({});
         return [
           this.call(
@@ -270,16 +248,16 @@ export class WorldMutator {
             region,
             source,
             'RevokeSecurityGroupIngress',
-            { groupId: group.id, ipPermissions: permission(rule) },
+            { groupId: group.GroupId, ipPermissions: permission(rule) },
             { requestId: `r-${this.counter}`, _return: true },
           ),
         ];
       }
       case 'ec2:create-group': {
-        const vpc = this.pick(groups).vpc;
+        const vpc = this.pick(groups).VpcId;
         const id = `sg-0${this.hex(16)}`;
         const name = `mutation-${this.counter}`;
-        groups.push({ id, name, vpc, description: 'created by a simulated change', ingress: [] });
+        groups.push({ GroupId: id, GroupName: name, VpcId: vpc, Description: 'created by a simulated change', IpPermissions: [] });
         this.created.groups.add(id);
         commit({});
         return [
@@ -294,24 +272,25 @@ export class WorldMutator {
         ];
       }
       case 'ec2:delete-group': {
-        const used = new Set((section.instances ?? []).flatMap((instance) => instance.securityGroups ?? []));
-        const candidates = groups.filter((group) => this.created.groups.has(group.id) && !used.has(group.id));
+        const used = new Set((section.instances ?? []).flatMap((instance) => (instance.SecurityGroups ?? []).map(({ GroupId }) => GroupId)));
+        const candidates = groups.filter((group) => this.created.groups.has(group.GroupId) && !used.has(group.GroupId));
         if (!candidates.length) return undefined;
         const group = this.pick(candidates);
-        this.created.groups.delete(group.id);
+        this.created.groups.delete(group.GroupId);
         commit({ securityGroups: groups.filter((each) => each !== group) });
-        return [this.call(account.id, region, source, 'DeleteSecurityGroup', { groupId: group.id }, { requestId: `r-${this.counter}`, _return: true })];
+        return [this.call(account.id, region, source, 'DeleteSecurityGroup', { groupId: group.GroupId }, { requestId: `r-${this.counter}`, _return: true })];
       }
       case 'ec2:run-instance': {
-        const model = (section.instances ?? []).find((instance) => instance.subnet && instance.securityGroups?.length);
+        const model = (section.instances ?? []).find((instance) => instance.SubnetId && instance.SecurityGroups?.length);
         if (!model) return undefined;
         const id = `i-0${this.hex(16)}`;
-        const instance: Instance = {
-          id,
-          type: 't3.small',
-          subnet: model.subnet,
-          securityGroups: [...model.securityGroups!],
-          launchTime: new Date(this.now()).toISOString(),
+        const groupIds = model.SecurityGroups!.map(({ GroupId }) => GroupId);
+        const instance = {
+          InstanceId: id,
+          InstanceType: 't3.small',
+          SubnetId: model.SubnetId,
+          SecurityGroups: groupIds.map((GroupId) => ({ GroupId })),
+          LaunchTime: new Date(this.now()).toISOString(),
         };
         this.created.instances.add(id);
         commit({ instances: [...(section.instances ?? []), instance] });
@@ -324,23 +303,23 @@ export class WorldMutator {
             {
               instancesSet: { items: [{ minCount: 1, maxCount: 1 }] },
               instanceType: 't3.small',
-              subnetId: model.subnet,
-              groupSet: { items: model.securityGroups!.map((groupId) => ({ groupId })) },
+              subnetId: model.SubnetId,
+              groupSet: { items: groupIds.map((groupId) => ({ groupId })) },
             },
             {
               requestId: `r-${this.counter}`,
               reservationId: `r-0${this.hex(16)}`,
               ownerId: account.id,
-              instancesSet: { items: [{ instanceId: id, instanceType: 't3.small', subnetId: model.subnet, instanceState: { code: 0, name: 'pending' } }] },
+              instancesSet: { items: [{ instanceId: id, instanceType: 't3.small', subnetId: model.SubnetId, instanceState: { code: 0, name: 'pending' } }] },
             },
           ),
         ];
       }
       case 'ec2:terminate-instance': {
-        const candidates = (section.instances ?? []).filter((instance) => this.created.instances.has(instance.id));
+        const candidates = (section.instances ?? []).filter((instance) => this.created.instances.has(instance.InstanceId));
         if (!candidates.length) return undefined;
         const instance = this.pick(candidates);
-        this.created.instances.delete(instance.id);
+        this.created.instances.delete(instance.InstanceId);
         commit({ instances: section.instances!.filter((each) => each !== instance) });
         return [
           this.call(
@@ -348,11 +327,11 @@ export class WorldMutator {
             region,
             source,
             'TerminateInstances',
-            { instancesSet: { items: [{ instanceId: instance.id }] } },
+            { instancesSet: { items: [{ instanceId: instance.InstanceId }] } },
             {
               requestId: `r-${this.counter}`,
               instancesSet: {
-                items: [{ instanceId: instance.id, currentState: { code: 32, name: 'shutting-down' }, previousState: { code: 16, name: 'running' } }],
+                items: [{ instanceId: instance.InstanceId, currentState: { code: 32, name: 'shutting-down' }, previousState: { code: 16, name: 'running' } }],
               },
             },
           ),

@@ -206,11 +206,13 @@ export function resourceReferenceProblems(world: World, idFields: readonly strin
       for (let index = 0; index < value.length; index++) walk(value[index], `${pointer}/${index}`, key, parentKey);
     } else if (value !== null && typeof value === 'object') {
       const record = value as Record<string, unknown>;
-      // A partner's resources are outside the world by design.
-      if (typeof record.account === 'string' && !accounts.has(record.account)) return;
+      // A partner's resources are outside the world by design (`OwnerId`: in an SDK-shaped record).
+      const owner = record.account ?? record.OwnerId;
+      if (typeof owner === 'string' && !accounts.has(owner)) return;
       for (const [name, child] of Object.entries(record)) walk(child, `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, name, key);
     } else if (typeof value === 'string' && RESOURCE_ID.test(value)) {
-      if (definingKeys.has(key ?? '') || (key === 'eni' && parentKey === 'natGateways')) defined.add(value);
+      // `collection.Field` defines ids only in that collection's records (EC2's `subnets.SubnetId`).
+      if (definingKeys.has(key ?? '') || definingKeys.has(`${parentKey}.${key}`) || (key === 'eni' && parentKey === 'natGateways')) defined.add(value);
       else references.push({ pointer, id: value });
     }
   };

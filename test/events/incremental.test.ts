@@ -19,13 +19,13 @@ import { LoopbackSqs } from './helpers/loopback-sqs';
 const PRODUCTION = '222222222222';
 
 interface WorldGroup {
-  id: string;
-  ingress?: Array<Record<string, unknown>>;
+  GroupId: string;
+  IpPermissions?: Array<Record<string, unknown>>;
 }
 
 function group(world: World, id: string): WorldGroup {
   const groups = (world.accounts.find((a) => a.id === PRODUCTION)?.regions?.['us-east-1']?.ec2 as { securityGroups: WorldGroup[] }).securityGroups;
-  return groups.find((g) => g.id === id)!;
+  return groups.find((g) => g.GroupId === id)!;
 }
 
 function event(id: string, name: string, groupId: string, time: string): string {
@@ -58,8 +58,13 @@ test('a watched change gives the graph a full run gives, and a replay changes no
 
   // The change: port 22 opened on the app servers, the bastion's SSH rule revoked.
   const after = builtinWorld();
-  group(after, 'sg-02221000000000104').ingress!.push({ protocol: 'tcp', ports: 22, cidrs: ['0.0.0.0/0'], description: 'debug' });
-  group(after, 'sg-02221000000000102').ingress = [];
+  group(after, 'sg-02221000000000104').IpPermissions!.push({
+    IpProtocol: 'tcp',
+    FromPort: 22,
+    ToPort: 22,
+    IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'debug' }],
+  });
+  group(after, 'sg-02221000000000102').IpPermissions = [];
 
   // A full run over the changed world, from a copy of the same previous snapshot.
   const fullDirectory = temporaryDirectory();

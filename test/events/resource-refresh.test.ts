@@ -12,6 +12,7 @@ import { parseEvent, scopeOfEvents, type RefreshScope } from '../../src/events/r
 import { ingest } from '../../src/ingest';
 import { allCollectors } from '../../src/services';
 import type { World } from '../../src/sim/types';
+import type { WorldSecurityGroup } from '../../src/services/ec2/sim/world';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 
 const PRODUCTION = '222222222222';
@@ -82,10 +83,11 @@ const cases: Case[] = [
   {
     title: 'security groups: SSH opened on one, a rule revoked on another, a group created',
     change(world) {
-      const ec2 = section<{ securityGroups: Array<{ id: string; name: string; vpc: string; ingress?: unknown[] }> }>(world, 'ec2');
-      ec2.securityGroups.find((group) => group.id === 'sg-02221000000000104')!.ingress!.push({ protocol: 'tcp', ports: 22, cidrs: ['0.0.0.0/0'] });
-      ec2.securityGroups.find((group) => group.id === 'sg-02221000000000102')!.ingress = [];
-      ec2.securityGroups.push({ id: 'sg-022210000000001f1', name: 'batch', vpc: 'vpc-02221000000000001', ingress: [] });
+      const ec2 = section<{ securityGroups: WorldSecurityGroup[] }>(world, 'ec2');
+      const group = (id: string) => ec2.securityGroups.find(({ GroupId }) => GroupId === id)!;
+      group('sg-02221000000000104').IpPermissions!.push({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] });
+      group('sg-02221000000000102').IpPermissions = [];
+      ec2.securityGroups.push({ GroupId: 'sg-022210000000001f1', GroupName: 'batch', VpcId: 'vpc-02221000000000001', IpPermissions: [] });
     },
     events: [
       cloudTrail('s-1', 'ec2', 'AuthorizeSecurityGroupIngress', { requestParameters: { groupId: 'sg-02221000000000104' } }),
@@ -182,11 +184,11 @@ test('events without a resource to read alone run their collectors again over th
   });
   const ec2 = section<{ instances: Array<Record<string, unknown>> }>(after, 'ec2');
   ec2.instances.push({
-    id: 'i-022210000000002f1',
-    type: 't3.small',
-    subnet: 'subnet-02221000000000013',
-    securityGroups: ['sg-02221000000000104'],
-    launchTime: '2026-12-06T10:00:50Z',
+    InstanceId: 'i-022210000000002f1',
+    InstanceType: 't3.small',
+    SubnetId: 'subnet-02221000000000013',
+    SecurityGroups: [{ GroupId: 'sg-02221000000000104' }],
+    LaunchTime: '2026-12-06T10:00:50Z',
   });
   const fullDirectory = temporaryDirectory();
   cpSync(directory, fullDirectory, { recursive: true });

@@ -19,7 +19,7 @@ import { generateWorld } from '../../src/sim/generate';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';
 import type { World } from '../../src/sim/types';
-import { parseWorld, WorldError } from '../../src/sim/world';
+import { parseWorld, resourceReferenceProblems, WorldError } from '../../src/sim/world';
 import { builtinWorld, builtinWorldData, graphIssues, simulate } from '../helpers/simulate';
 
 function clientFor(world: World, accountId: string, region: string, bucketClock?: () => number): EC2Client {
@@ -77,10 +77,10 @@ test("snapshots and images: Owners/OwnerIds self lists the account's own; withou
   const world = builtinWorld();
   // (The simulator reads a world section once; change it before the first call.)
   ec2Section(world, '222222222222', 'us-east-1').images?.push({
-    id: 'ami-0000000000000beef',
-    name: 'public-image',
-    snapshot: 'snap-02221000000000402',
-    public: true,
+    ImageId: 'ami-0000000000000beef',
+    Name: 'public-image',
+    BlockDeviceMappings: [{ Ebs: { SnapshotId: 'snap-02221000000000402' } }],
+    Public: true,
   });
   // Production's us-west-2 sees staging's public snapshot only when it does not ask for its own.
   const prodWest = clientFor(world, '222222222222', 'us-west-2');
@@ -166,27 +166,43 @@ test('a bad ec2 section gets an error naming the path and the problem; dangling 
   const data = builtinWorldData();
   const section = ec2Section(data, '222222222222', 'us-east-1') as unknown as {
     instances: Array<Record<string, unknown>>;
-    securityGroups: Array<{ ingress: Array<Record<string, unknown>> }>;
+    securityGroups: Array<{ IpPermissions: Array<{ IpRanges: Array<Record<string, unknown>> }> }>;
   };
-  section.instances[0].state = 'asleep';
+  section.instances[0].State = { Name: 'asleep' };
   section.instances[1].colour = 'blue';
-  section.securityGroups[1].ingress[0].cidrs = ['0.0.0.0/33'];
+  section.securityGroups[1].IpPermissions[0].IpRanges[0].CidrIp = '0.0.0.0/33';
   const error = t.throws(() => parseWorld(stringify(data), 'w.yaml', allSimulators()), { instanceOf: WorldError });
   const message = error?.message ?? '';
-  t.regex(message, /accounts\[1\]\.regions\.us-east-1\.ec2\.instances\[0\]\.state: must be one of "pending", "running"/);
+  t.regex(message, /accounts\[1\]\.regions\.us-east-1\.ec2\.instances\[0\]\.State\.Name: must be one of "pending", "running"/);
   t.regex(message, /accounts\[1\]\.regions\.us-east-1\.ec2\.instances\[1\]: unknown property "colour"/);
-  t.regex(message, /accounts\[1\]\.regions\.us-east-1\.ec2\.securityGroups\[1\]\.ingress\[0\]\.cidrs\[0\]: must match pattern/);
+  t.regex(message, /accounts\[1\]\.regions\.us-east-1\.ec2\.securityGroups\[1\]\.IpPermissions\[0\]\.IpRanges\[0\]\.CidrIp: must match pattern/);
 
   t.throws(
     () =>
       buildEc2Model(
-        { vpcs: [{ id: 'vpc-00000001', cidr: '10.0.0.0/16' }], instances: [{ id: 'i-00000001', subnet: 'subnet-00000009' }] },
+        { vpcs: [{ VpcId: 'vpc-00000001', CidrBlock: '10.0.0.0/16' }], instances: [{ InstanceId: 'i-00000001', SubnetId: 'subnet-00000009' }] },
         '222222222222',
         'us-east-1',
       ),
     {
-      message: /account 222222222222, us-east-1: ec2\.instances\[i-00000001\]\.subnet: subnet-00000009 is not defined in ec2\.subnets/,
+      message: /account 222222222222, us-east-1: ec2\.instances\[i-00000001\]\.SubnetId: subnet-00000009 is not defined in ec2\.subnets/,
     },
+  );
+});
+
+test("world ids: only a collection's own id member defines an id, a reference with the same member name does not", (t) => {
+  const world = builtinWorldData();
+  const idFields = allSimulators().flatMap((simulator) => simulator.idFields ?? []);
+  // The partner's VPC of pcx-02221000000000072 (OwnerId outside the world) is not checked.
+  t.deepEqual(resourceReferenceProblems(world, idFields), []);
+  const section = ec2Section(world, '222222222222', 'us-east-1');
+  section.instances![0].SubnetId = 'subnet-0deadbeef0000001';
+  section.securityGroups![3].IpPermissions![0].UserIdGroupPairs![0].GroupId = 'sg-0deadbeef0000002';
+  t.deepEqual(
+    resourceReferenceProblems(world, idFields)
+      .map(({ id }) => id)
+      .sort(),
+    ['sg-0deadbeef0000002', 'subnet-0deadbeef0000001'],
   );
 });
 

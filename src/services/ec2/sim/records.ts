@@ -17,14 +17,14 @@ export interface Ec2Resources {
 export function ec2Resources(section: unknown): Ec2Resources {
   const ec2 = section as WorldEc2 | undefined;
   return {
-    vpcs: (ec2?.vpcs ?? []).map((vpc) => ({ VpcId: vpc.id, IsDefault: vpc.default ?? false })),
-    subnets: (ec2?.subnets ?? []).map((subnet) => ({
-      SubnetId: subnet.id,
-      VpcId: subnet.vpc,
-      AvailabilityZone: subnet.az,
-      MapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch ?? false,
+    vpcs: (ec2?.vpcs ?? []).map(({ VpcId, IsDefault }) => ({ VpcId, IsDefault: IsDefault ?? false })),
+    subnets: (ec2?.subnets ?? []).map(({ SubnetId, VpcId, AvailabilityZone, MapPublicIpOnLaunch }) => ({
+      SubnetId,
+      VpcId,
+      AvailabilityZone,
+      MapPublicIpOnLaunch: MapPublicIpOnLaunch ?? false,
     })),
-    securityGroups: (ec2?.securityGroups ?? []).map((group) => ({ GroupId: group.id, GroupName: group.name, VpcId: group.vpc })),
-    instances: (ec2?.instances ?? []).map((instance) => ({ InstanceId: instance.id, SubnetId: instance.subnet })),
+    securityGroups: (ec2?.securityGroups ?? []).map(({ GroupId, GroupName, VpcId }) => ({ GroupId, GroupName, VpcId })),
+    instances: (ec2?.instances ?? []).map(({ InstanceId, SubnetId }) => ({ InstanceId, SubnetId })),
   };
 }

@@ -66,21 +66,19 @@ import type {
   VpnGateway,
 } from '@aws-sdk/client-ec2';
 import { custom, defineSimulatedService, list } from '../../../sim/service-kit';
-import type { SimCallContext, World } from '../../../sim/types';
+import type { ServiceSimulator, SimCallContext, World } from '../../../sim/types';
 import type { WorldKms } from '../../kms/sim/simulator';
 import { generateEc2Section } from './generate';
 import {
   ec2Collections,
+  ec2IdFields,
   ec2SectionFields,
-  type Tags,
   type WorldEc2,
   type WorldElasticIp,
   type WorldInstance,
-  type WorldNetworkAclEntry,
+  type WorldIpPermission,
   type WorldPeeringConnection,
-  type WorldSecurityGroupRule,
   type WorldSubnet,
-  type WorldVolume,
 } from './world';
 
 // ---------------------------------------------------------------------------------------------
@@ -92,8 +90,9 @@ function hashHex(text: string, length: number): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
-function tagList(tags: Tags | undefined): Tag[] | undefined {
-  return tags ? Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) : undefined;
+/** The world's tags as served: the list, or `undefined` when the record has none. */
+function tagsOf(tags: Tag[] | undefined): Tag[] | undefined {
+  return tags?.map(({ Key, Value }) => ({ Key, Value }));
 }
 
 function ipToNumber(ip: string): number {
@@ -110,18 +109,12 @@ function cidrParts(cidr: string): { base: number; size: number } {
   return { base: ipToNumber(ip) - (ipToNumber(ip) % size), size };
 }
 
-/** Ports of a world rule: `22` or `"1024-65535"`. */
-function portRange(ports: number | string | undefined): { from: number; to: number } | undefined {
-  if (ports === undefined) return undefined;
-  const [from, to] = String(ports).split('-').map(Number);
-  return { from, to: to ?? from };
-}
-
-const PROTOCOL_NUMBERS: Record<string, string> = { tcp: '6', udp: '17', icmp: '1', icmpv6: '58', all: '-1', '-1': '-1' };
-
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
 
 const DEFAULT_TIME = '2023-01-15T10:00:00Z';
+
+/** AWS's own default egress rule of a new group: all traffic to 0.0.0.0/0. */
+const ALLOW_ALL_EGRESS: WorldIpPermission[] = [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
 
 // ---------------------------------------------------------------------------------------------
 // The model: what EC2 returns for one account and region, derived once from the world section
@@ -130,16 +123,15 @@ const DEFAULT_TIME = '2023-01-15T10:00:00Z';
 interface InterfaceRecord {
   id: string;
   subnet: WorldSubnet;
-  vpcId: string;
   privateIp: string;
-  groups: string[];
+  groups: Array<{ GroupId?: string }>;
   description: string;
   type: NetworkInterface['InterfaceType'];
   attachment?: { instanceId: string; deviceIndex: number; attachTime: Date };
   eip?: WorldElasticIp;
   publicIp?: string;
   requesterManaged: boolean;
-  tags?: Tags;
+  tags?: Tag[];
 }
 
 export interface Ec2Model {
@@ -183,98 +175,100 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
     if (!found) throw new WorldReferenceError(`${where}.${path}: ${id} is not defined in ec2.${list}`);
     return found;
   };
-  const vpcs = indexBy(section.vpcs, (v) => v.id);
-  const subnets = indexBy(section.subnets, (s) => s.id);
-  const groups = indexBy(section.securityGroups, (g) => g.id);
-  const instances = indexBy(section.instances, (i) => i.id);
-  const snapshots = indexBy(section.snapshots, (s) => s.id);
-  const eips = indexBy(section.elasticIps, (e) => e.allocationId);
+  const vpcs = indexBy(section.vpcs, (v) => v.VpcId);
+  const subnets = indexBy(section.subnets, (s) => s.SubnetId);
+  const groups = indexBy(section.securityGroups, (g) => g.GroupId);
+  const instances = indexBy(section.instances, (i) => i.InstanceId);
+  const snapshots = indexBy(section.snapshots, (s) => s.SnapshotId);
+  const eips = indexBy(section.elasticIps, (e) => e.AllocationId);
   const kmsArn = (reference: string) => (reference.startsWith('arn:') ? reference : `arn:aws:kms:${region}:${accountId}:key/${reference}`);
   const awsEbsKey = kms?.keys?.find((key) => key.aliases?.includes('alias/aws/ebs'));
-  const defaultKeyArn = section.ebsDefaultKmsKeyId
-    ? kmsArn(section.ebsDefaultKmsKeyId)
+  const defaultKeyArn = section.EbsDefaultKmsKeyId
+    ? kmsArn(section.EbsDefaultKmsKeyId)
     : awsEbsKey
       ? kmsArn(awsEbsKey.id)
       : kmsArn(`${hashHex(`${accountId}${region}`, 8)}-0000-4000-8000-${hashHex(`${accountId}${region}ebs`, 12)}`);
-  const azOf = (subnet: WorldSubnet) => subnet.az ?? `${region}a`;
+  const azOf = (subnet: WorldSubnet) => subnet.AvailabilityZone ?? `${region}a`;
+  const ipv6Of = (set: Array<{ Ipv6CidrBlock?: string }> | undefined) => set?.[0]?.Ipv6CidrBlock;
   const mac = (id: string) => `02:${hashHex(id, 10).match(/../g)?.join(':')}`;
   const usedIps = new Map<string, number>();
   const allocateIp = (subnet: WorldSubnet, explicit?: string) => {
-    usedIps.set(subnet.id, (usedIps.get(subnet.id) ?? 0) + 1);
+    usedIps.set(subnet.SubnetId, (usedIps.get(subnet.SubnetId) ?? 0) + 1);
     if (explicit) return explicit;
-    const { base } = cidrParts(subnet.cidr);
-    return numberToIp(base + 9 + (usedIps.get(subnet.id) ?? 0));
+    const { base } = cidrParts(subnet.CidrBlock);
+    return numberToIp(base + 9 + (usedIps.get(subnet.SubnetId) ?? 0));
   };
-  const groupRefs = (ids: string[] | undefined, path: string) =>
-    (ids ?? []).map((id) => ({ GroupId: id, GroupName: need(groups, id, path, 'securityGroups').name }));
+  const groupRefs = (refs: Array<{ GroupId?: string }> | undefined, path: string) =>
+    (refs ?? []).map(({ GroupId = '' }) => ({ GroupId, GroupName: need(groups, GroupId, path, 'securityGroups').GroupName }));
 
   // Network interfaces: instances' primary ones, NAT gateways', and the ones listed explicitly.
   const interfaces: InterfaceRecord[] = [];
   const eipFor = (test: (eip: WorldElasticIp) => boolean) => section.elasticIps?.find(test);
   const primaryInterface = new Map<string, InterfaceRecord>();
   for (const instance of section.instances ?? []) {
-    const subnet = need(subnets, instance.subnet, `instances[${instance.id}].subnet`, 'subnets');
+    const subnet = need(subnets, instance.SubnetId, `instances[${instance.InstanceId}].SubnetId`, 'subnets');
+    const eni = instance.NetworkInterfaces?.[0]?.NetworkInterfaceId ?? `eni-${instance.InstanceId.slice(2)}`;
     const record: InterfaceRecord = {
-      id: instance.eni ?? `eni-${instance.id.slice(2)}`,
+      id: eni,
       subnet,
-      vpcId: subnet.vpc,
-      privateIp: allocateIp(subnet, instance.privateIp),
-      groups: instance.securityGroups ?? [],
+      privateIp: allocateIp(subnet, instance.PrivateIpAddress),
+      groups: instance.SecurityGroups ?? [],
       description: '',
       type: 'interface',
-      attachment: { instanceId: instance.id, deviceIndex: 0, attachTime: new Date(instance.launchTime ?? DEFAULT_TIME) },
-      eip: eipFor((e) => e.instance === instance.id || e.networkInterface === (instance.eni ?? `eni-${instance.id.slice(2)}`)),
+      attachment: { instanceId: instance.InstanceId, deviceIndex: 0, attachTime: new Date(instance.LaunchTime ?? DEFAULT_TIME) },
+      eip: eipFor((e) => e.InstanceId === instance.InstanceId || e.NetworkInterfaceId === eni),
       requesterManaged: false,
     };
-    const stopped = instance.state === 'stopped' || instance.state === 'terminated' || instance.state === 'stopping';
-    record.publicIp = record.eip?.publicIp ?? (stopped ? undefined : instance.publicIp);
+    const stopped = ['stopped', 'terminated', 'stopping'].includes(instance.State?.Name ?? 'running');
+    record.publicIp = record.eip?.PublicIp ?? (stopped ? undefined : instance.PublicIpAddress);
     interfaces.push(record);
-    primaryInterface.set(instance.id, record);
+    primaryInterface.set(instance.InstanceId, record);
   }
   const natInterface = new Map<string, InterfaceRecord>();
   for (const nat of section.natGateways ?? []) {
-    const subnet = need(subnets, nat.subnet, `natGateways[${nat.id}].subnet`, 'subnets');
-    const eip = nat.eip ? need(eips, nat.eip, `natGateways[${nat.id}].eip`, 'elasticIps') : undefined;
+    const subnet = need(subnets, nat.SubnetId, `natGateways[${nat.NatGatewayId}].SubnetId`, 'subnets');
+    const address = nat.NatGatewayAddresses?.[0];
+    const eip = address?.AllocationId ? need(eips, address.AllocationId, `natGateways[${nat.NatGatewayId}].NatGatewayAddresses`, 'elasticIps') : undefined;
     const record: InterfaceRecord = {
-      id: nat.eni ?? `eni-${nat.id.slice(4)}`,
+      id: address?.NetworkInterfaceId ?? `eni-${nat.NatGatewayId.slice(4)}`,
       subnet,
-      vpcId: subnet.vpc,
-      privateIp: allocateIp(subnet, nat.privateIp),
+      privateIp: allocateIp(subnet, address?.PrivateIp),
       groups: [],
-      description: `Interface for NAT Gateway ${nat.id}`,
+      description: `Interface for NAT Gateway ${nat.NatGatewayId}`,
       type: 'natGateway',
       eip,
-      publicIp: eip?.publicIp,
+      publicIp: eip?.PublicIp,
       requesterManaged: true,
     };
     interfaces.push(record);
-    natInterface.set(nat.id, record);
+    natInterface.set(nat.NatGatewayId, record);
   }
   for (const eni of section.networkInterfaces ?? []) {
-    const subnet = need(subnets, eni.subnet, `networkInterfaces[${eni.id}].subnet`, 'subnets');
-    const eip = eipFor((e) => e.networkInterface === eni.id);
-    if (eni.instance) need(instances, eni.instance, `networkInterfaces[${eni.id}].instance`, 'instances');
+    const id = eni.NetworkInterfaceId;
+    const subnet = need(subnets, eni.SubnetId, `networkInterfaces[${id}].SubnetId`, 'subnets');
+    const eip = eipFor((e) => e.NetworkInterfaceId === id);
+    const instanceId = eni.Attachment?.InstanceId;
+    if (instanceId) need(instances, instanceId, `networkInterfaces[${id}].Attachment`, 'instances');
     interfaces.push({
-      id: eni.id,
+      id,
       subnet,
-      vpcId: subnet.vpc,
-      privateIp: allocateIp(subnet, eni.privateIp),
-      groups: eni.securityGroups ?? [],
-      description: eni.description ?? '',
-      type: eni.type ?? 'interface',
-      attachment: eni.instance
-        ? { instanceId: eni.instance, deviceIndex: eni.deviceIndex ?? 1, attachTime: new Date(instances.get(eni.instance)?.launchTime ?? DEFAULT_TIME) }
+      privateIp: allocateIp(subnet, eni.PrivateIpAddress),
+      groups: eni.Groups ?? [],
+      description: eni.Description ?? '',
+      type: eni.InterfaceType ?? 'interface',
+      attachment: instanceId
+        ? { instanceId, deviceIndex: eni.Attachment?.DeviceIndex ?? 1, attachTime: new Date(instances.get(instanceId)?.LaunchTime ?? DEFAULT_TIME) }
         : undefined,
       eip,
-      publicIp: eip?.publicIp,
+      publicIp: eip?.PublicIp,
       requesterManaged: false,
-      tags: eni.tags,
+      tags: eni.TagSet,
     });
   }
   const interfaceById = indexBy(interfaces, (i) => i.id);
   for (const eip of section.elasticIps ?? []) {
-    if (eip.instance) need(instances, eip.instance, `elasticIps[${eip.allocationId}].instance`, 'instances');
-    if (eip.networkInterface) need(interfaceById, eip.networkInterface, `elasticIps[${eip.allocationId}].networkInterface`, 'networkInterfaces');
+    if (eip.InstanceId) need(instances, eip.InstanceId, `elasticIps[${eip.AllocationId}].InstanceId`, 'instances');
+    if (eip.NetworkInterfaceId) need(interfaceById, eip.NetworkInterfaceId, `elasticIps[${eip.AllocationId}].NetworkInterfaceId`, 'networkInterfaces');
   }
 
   const eipAssociation = (record: InterfaceRecord) =>
@@ -283,16 +277,16 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
           PublicIp: record.publicIp,
           IpOwnerId: record.eip ? accountId : 'amazon',
           PublicDnsName: publicDns(record.publicIp, region),
-          ...(record.eip ? { AllocationId: record.eip.allocationId, AssociationId: `eipassoc-${hashHex(record.eip.allocationId, 17)}` } : {}),
+          ...(record.eip ? { AllocationId: record.eip.AllocationId, AssociationId: `eipassoc-${hashHex(record.eip.AllocationId, 17)}` } : {}),
         }
       : undefined;
-  const groupsOf = (record: InterfaceRecord) => groupRefs(record.groups, `networkInterfaces[${record.id}].securityGroups`);
+  const groupsOf = (record: InterfaceRecord) => groupRefs(record.groups, `networkInterfaces[${record.id}].Groups`);
 
   const networkInterfaces: NetworkInterface[] = interfaces.map((record) => ({
     NetworkInterfaceId: record.id,
     OwnerId: accountId,
-    SubnetId: record.subnet.id,
-    VpcId: record.vpcId,
+    SubnetId: record.subnet.SubnetId,
+    VpcId: record.subnet.VpcId,
     AvailabilityZone: azOf(record.subnet),
     Description: record.description,
     InterfaceType: record.type,
@@ -320,104 +314,109 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
     RequesterId: record.type === 'natGateway' ? 'AIDAIS3SIMULATEDNATGW' : undefined,
     SourceDestCheck: record.type !== 'natGateway',
     Ipv6Addresses: [],
-    TagSet: tagList(record.tags) ?? [],
+    TagSet: tagsOf(record.tags) ?? [],
   }));
 
   const addresses: Address[] = (section.elasticIps ?? []).map((eip) => {
-    const record = interfaces.find((i) => i.eip?.allocationId === eip.allocationId);
+    const record = interfaces.find((i) => i.eip?.AllocationId === eip.AllocationId);
     return {
-      AllocationId: eip.allocationId,
-      PublicIp: eip.publicIp,
+      AllocationId: eip.AllocationId,
+      PublicIp: eip.PublicIp,
       Domain: 'vpc',
       PublicIpv4Pool: 'amazon',
       NetworkBorderGroup: region,
       ...(record
         ? {
-            AssociationId: `eipassoc-${hashHex(eip.allocationId, 17)}`,
+            AssociationId: `eipassoc-${hashHex(eip.AllocationId, 17)}`,
             NetworkInterfaceId: record.id,
             NetworkInterfaceOwnerId: accountId,
             PrivateIpAddress: record.privateIp,
             InstanceId: record.attachment?.deviceIndex === 0 ? record.attachment.instanceId : undefined,
           }
         : {}),
-      Tags: tagList(eip.tags),
+      Tags: tagsOf(eip.Tags),
     };
   });
 
   // Volumes and their attachments.
   const volumeList: Volume[] = [];
-  const devicesByInstance = new Map<string, Array<{ volume: WorldVolume; device: string }>>();
+  const devicesByInstance = new Map<string, Array<{ volume: Volume; device: string }>>();
   for (const volume of section.volumes ?? []) {
-    const instance = volume.instance ? need(instances, volume.instance, `volumes[${volume.id}].instance`, 'instances') : undefined;
-    const attachedSoFar = instance ? (devicesByInstance.get(instance.id) ?? []) : [];
-    const device = volume.device ?? (attachedSoFar.length === 0 ? '/dev/xvda' : `/dev/sd${String.fromCharCode(101 + attachedSoFar.length)}`);
-    if (instance) devicesByInstance.set(instance.id, [...attachedSoFar, { volume, device }]);
-    const encrypted = volume.encrypted ?? (volume.kmsKeyId ? true : (section.ebsEncryptionByDefault ?? false));
-    const type = volume.type ?? 'gp3';
-    const az = volume.az ?? (instance ? azOf(need(subnets, instance.subnet, `instances[${instance.id}].subnet`, 'subnets')) : `${region}a`);
-    const createdAt = new Date(volume.createdAt ?? instance?.launchTime ?? DEFAULT_TIME);
-    volumeList.push({
-      VolumeId: volume.id,
-      Size: volume.size ?? 8,
+    const attachment = volume.Attachments?.[0];
+    const instance = attachment?.InstanceId ? need(instances, attachment.InstanceId, `volumes[${volume.VolumeId}].Attachments`, 'instances') : undefined;
+    const attachedSoFar = instance ? (devicesByInstance.get(instance.InstanceId) ?? []) : [];
+    const device = attachment?.Device ?? (attachedSoFar.length === 0 ? '/dev/xvda' : `/dev/sd${String.fromCharCode(101 + attachedSoFar.length)}`);
+    const encrypted = volume.Encrypted ?? (volume.KmsKeyId ? true : (section.EbsEncryptionByDefault ?? false));
+    const type = volume.VolumeType ?? 'gp3';
+    const size = volume.Size ?? 8;
+    const az =
+      volume.AvailabilityZone ?? (instance ? azOf(need(subnets, instance.SubnetId, `instances[${instance.InstanceId}].SubnetId`, 'subnets')) : `${region}a`);
+    const createdAt = new Date(volume.CreateTime ?? instance?.LaunchTime ?? DEFAULT_TIME);
+    const served: Volume = {
+      VolumeId: volume.VolumeId,
+      Size: size,
       VolumeType: type,
-      Iops: volume.iops ?? (type === 'gp3' ? 3000 : type === 'gp2' ? Math.max(100, 3 * (volume.size ?? 8)) : undefined),
+      Iops: volume.Iops ?? (type === 'gp3' ? 3000 : type === 'gp2' ? Math.max(100, 3 * size) : undefined),
       Throughput: type === 'gp3' ? 125 : undefined,
       AvailabilityZone: az,
       CreateTime: createdAt,
       Encrypted: encrypted,
-      KmsKeyId: encrypted ? (volume.kmsKeyId ? kmsArn(volume.kmsKeyId) : defaultKeyArn) : undefined,
-      SnapshotId: volume.snapshot ?? '',
-      State: volume.state ?? (instance ? 'in-use' : 'available'),
+      KmsKeyId: encrypted ? (volume.KmsKeyId ? kmsArn(volume.KmsKeyId) : defaultKeyArn) : undefined,
+      SnapshotId: volume.SnapshotId ?? '',
+      State: volume.State ?? (instance ? 'in-use' : 'available'),
       Attachments: instance
         ? [
             {
-              VolumeId: volume.id,
-              InstanceId: instance.id,
+              VolumeId: volume.VolumeId,
+              InstanceId: instance.InstanceId,
               Device: device,
               State: 'attached',
               AttachTime: createdAt,
-              DeleteOnTermination: volume.deleteOnTermination ?? device === '/dev/xvda',
+              DeleteOnTermination: attachment?.DeleteOnTermination ?? device === '/dev/xvda',
             },
           ]
         : [],
       MultiAttachEnabled: false,
-      Tags: tagList(volume.tags),
-    });
+      Tags: tagsOf(volume.Tags),
+    };
+    if (instance) devicesByInstance.set(instance.InstanceId, [...attachedSoFar, { volume: served, device }]);
+    volumeList.push(served);
   }
   const volumeById = indexBy(volumeList, (v) => v.VolumeId ?? '');
 
   // Instances.
   const reservations: Reservation[] = (section.instances ?? []).map((instance) => {
-    const primary = primaryInterface.get(instance.id) as InterfaceRecord;
+    const primary = primaryInterface.get(instance.InstanceId) as InterfaceRecord;
     const attached = interfaces
-      .filter((record) => record.attachment?.instanceId === instance.id)
+      .filter((record) => record.attachment?.instanceId === instance.InstanceId)
       .sort((a, b) => (a.attachment?.deviceIndex ?? 0) - (b.attachment?.deviceIndex ?? 0));
     return {
-      ReservationId: `r-${hashHex(instance.id, 17)}`,
+      ReservationId: `r-${hashHex(instance.InstanceId, 17)}`,
       OwnerId: accountId,
       Groups: [],
-      Instances: [instanceOf(instance, primary, attached, devicesByInstance.get(instance.id) ?? [], volumeById)],
+      Instances: [instanceOf(instance, primary, attached, devicesByInstance.get(instance.InstanceId) ?? [])],
     };
   });
   function instanceOf(
     instance: WorldInstance,
     primary: InterfaceRecord,
     attached: InterfaceRecord[],
-    devices: Array<{ volume: WorldVolume; device: string }>,
-    volumeIndex: Map<string, Volume>,
+    devices: Array<{ volume: Volume; device: string }>,
   ): Instance {
-    const state = instance.state ?? 'running';
-    const windows = instance.platform === 'windows';
-    const type = instance.type ?? 't3.micro';
-    const launch = new Date(instance.launchTime ?? DEFAULT_TIME);
+    const state = instance.State?.Name ?? 'running';
+    const windows = instance.Platform === 'Windows';
+    const type = instance.InstanceType ?? 't3.micro';
+    const launch = new Date(instance.LaunchTime ?? DEFAULT_TIME);
+    const httpTokens = instance.MetadataOptions?.HttpTokens;
+    const profileName = instance.IamInstanceProfile?.Arn?.split(':instance-profile/')[1];
     return {
-      InstanceId: instance.id,
-      ImageId: instance.image ?? `ami-${hashHex(`${region}base`, 17)}`,
-      InstanceType: type as Instance['InstanceType'],
-      KeyName: instance.keyName,
+      InstanceId: instance.InstanceId,
+      ImageId: instance.ImageId ?? `ami-${hashHex(`${region}base`, 17)}`,
+      InstanceType: type,
+      KeyName: instance.KeyName,
       LaunchTime: launch,
       Placement: { AvailabilityZone: azOf(primary.subnet), Tenancy: 'default' },
-      Monitoring: { State: instance.monitoring ? 'enabled' : 'disabled' },
+      Monitoring: { State: instance.Monitoring?.State === 'enabled' ? 'enabled' : 'disabled' },
       State: { Code: STATE_CODES[state], Name: state },
       StateTransitionReason:
         state === 'stopped'
@@ -430,18 +429,18 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       PrivateIpAddress: primary.privateIp,
       PublicDnsName: primary.publicIp ? publicDns(primary.publicIp, region) : '',
       PublicIpAddress: primary.publicIp,
-      SubnetId: primary.subnet.id,
-      VpcId: primary.vpcId,
+      SubnetId: primary.subnet.SubnetId,
+      VpcId: primary.subnet.VpcId,
       Architecture: /^[a-z]\d+g/.test(type) ? 'arm64' : 'x86_64',
       RootDeviceName: '/dev/xvda',
       RootDeviceType: 'ebs',
       BlockDeviceMappings: devices.map(({ volume, device }) => ({
         DeviceName: device,
         Ebs: {
-          VolumeId: volume.id,
+          VolumeId: volume.VolumeId,
           Status: 'attached',
-          AttachTime: volumeIndex.get(volume.id)?.Attachments?.[0]?.AttachTime,
-          DeleteOnTermination: volumeIndex.get(volume.id)?.Attachments?.[0]?.DeleteOnTermination,
+          AttachTime: volume.Attachments?.[0]?.AttachTime,
+          DeleteOnTermination: volume.Attachments?.[0]?.DeleteOnTermination,
         },
       })),
       NetworkInterfaces: attached.map((record): InstanceNetworkInterface => {
@@ -449,8 +448,8 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
         return {
           NetworkInterfaceId: record.id,
           OwnerId: accountId,
-          SubnetId: record.subnet.id,
-          VpcId: record.vpcId,
+          SubnetId: record.subnet.SubnetId,
+          VpcId: record.subnet.VpcId,
           Description: record.description,
           MacAddress: described.MacAddress,
           PrivateIpAddress: record.privateIp,
@@ -478,18 +477,15 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
           Ipv6Addresses: [],
         };
       }),
-      SecurityGroups: groupRefs(instance.securityGroups, `instances[${instance.id}].securityGroups`),
-      IamInstanceProfile: instance.instanceProfile
-        ? {
-            Arn: `arn:aws:iam::${accountId}:instance-profile/${instance.instanceProfile}`,
-            Id: `AIPA${hashHex(`${accountId}${instance.instanceProfile}`, 17).toUpperCase()}`,
-          }
+      SecurityGroups: groupRefs(instance.SecurityGroups, `instances[${instance.InstanceId}].SecurityGroups`),
+      IamInstanceProfile: profileName
+        ? { Arn: `arn:aws:iam::${accountId}:instance-profile/${profileName}`, Id: `AIPA${hashHex(`${accountId}${profileName}`, 17).toUpperCase()}` }
         : undefined,
       MetadataOptions: {
         State: 'applied',
-        HttpTokens: instance.httpTokens ?? 'required',
-        HttpPutResponseHopLimit: instance.httpTokens === 'optional' ? 1 : 2,
-        HttpEndpoint: instance.httpEndpoint ?? 'enabled',
+        HttpTokens: httpTokens ?? 'required',
+        HttpPutResponseHopLimit: httpTokens === 'optional' ? 1 : 2,
+        HttpEndpoint: instance.MetadataOptions?.HttpEndpoint ?? 'enabled',
         HttpProtocolIpv6: 'disabled',
         InstanceMetadataTags: 'disabled',
       },
@@ -501,49 +497,48 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
       EbsOptimized: true,
       EnaSupport: true,
       SourceDestCheck: true,
-      Tags: tagList(instance.tags),
+      Tags: tagsOf(instance.Tags),
     };
   }
 
   // Snapshots, images, key pairs.
   const createVolumePermissions = new Map<string, CreateVolumePermission[]>();
   const snapshotList: Snapshot[] = (section.snapshots ?? []).map((snapshot) => {
-    const volume = snapshot.volume ? volumeById.get(snapshot.volume) : undefined;
-    const encrypted = snapshot.encrypted ?? volume?.Encrypted ?? false;
-    createVolumePermissions.set(snapshot.id, [
-      ...(snapshot.public ? [{ Group: 'all' as const }] : []),
-      ...(snapshot.sharedWith ?? []).map((UserId) => ({ UserId })),
-    ]);
+    const volume = snapshot.VolumeId ? volumeById.get(snapshot.VolumeId) : undefined;
+    const encrypted = snapshot.Encrypted ?? volume?.Encrypted ?? false;
+    const state = snapshot.State ?? 'completed';
+    createVolumePermissions.set(snapshot.SnapshotId, snapshot.CreateVolumePermissions ?? []);
     return {
-      SnapshotId: snapshot.id,
+      SnapshotId: snapshot.SnapshotId,
       OwnerId: accountId,
-      VolumeId: snapshot.volume ?? 'vol-ffffffff',
-      VolumeSize: snapshot.size ?? volume?.Size ?? 8,
-      Description: snapshot.description ?? '',
-      State: snapshot.state ?? 'completed',
-      Progress: (snapshot.state ?? 'completed') === 'completed' ? '100%' : '42%',
-      StartTime: new Date(snapshot.createdAt ?? DEFAULT_TIME),
+      VolumeId: snapshot.VolumeId ?? 'vol-ffffffff',
+      VolumeSize: snapshot.VolumeSize ?? volume?.Size ?? 8,
+      Description: snapshot.Description ?? '',
+      State: state,
+      Progress: state === 'completed' ? '100%' : '42%',
+      StartTime: new Date(snapshot.StartTime ?? DEFAULT_TIME),
       Encrypted: encrypted,
-      KmsKeyId: encrypted ? (snapshot.kmsKeyId ? kmsArn(snapshot.kmsKeyId) : (volume?.KmsKeyId ?? defaultKeyArn)) : undefined,
+      KmsKeyId: encrypted ? (snapshot.KmsKeyId ? kmsArn(snapshot.KmsKeyId) : (volume?.KmsKeyId ?? defaultKeyArn)) : undefined,
       StorageTier: 'standard',
-      Tags: tagList(snapshot.tags),
+      Tags: tagsOf(snapshot.Tags),
     };
   });
   const images: Image[] = (section.images ?? []).map((image) => {
-    if (image.snapshot) need(snapshots, image.snapshot, `images[${image.id}].snapshot`, 'snapshots');
-    const snapshot = image.snapshot ? snapshotList.find((s) => s.SnapshotId === image.snapshot) : undefined;
-    const windows = image.platform === 'windows';
+    const snapshotId = image.BlockDeviceMappings?.[0]?.Ebs?.SnapshotId;
+    if (snapshotId) need(snapshots, snapshotId, `images[${image.ImageId}].BlockDeviceMappings`, 'snapshots');
+    const snapshot = snapshotId ? snapshotList.find((s) => s.SnapshotId === snapshotId) : undefined;
+    const windows = image.Platform === 'Windows';
     return {
-      ImageId: image.id,
-      Name: image.name,
-      Description: image.description,
+      ImageId: image.ImageId,
+      Name: image.Name,
+      Description: image.Description,
       OwnerId: accountId,
-      Public: image.public ?? false,
-      State: image.state ?? 'available',
-      CreationDate: new Date(image.createdAt ?? DEFAULT_TIME).toISOString(),
-      Architecture: image.architecture ?? 'x86_64',
+      Public: image.Public ?? false,
+      State: image.State ?? 'available',
+      CreationDate: new Date(image.CreationDate ?? DEFAULT_TIME).toISOString(),
+      Architecture: image.Architecture ?? 'x86_64',
       ImageType: 'machine',
-      ImageLocation: `${accountId}/${image.name}`,
+      ImageLocation: `${accountId}/${image.Name}`,
       Platform: windows ? 'Windows' : undefined,
       PlatformDetails: windows ? 'Windows' : 'Linux/UNIX',
       UsageOperation: windows ? 'RunInstances:0002' : 'RunInstances',
@@ -558,7 +553,7 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
         {
           DeviceName: '/dev/xvda',
           Ebs: {
-            SnapshotId: image.snapshot,
+            SnapshotId: snapshotId,
             VolumeSize: snapshot?.VolumeSize ?? 8,
             VolumeType: 'gp3',
             Encrypted: snapshot?.Encrypted ?? false,
@@ -566,268 +561,243 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
           },
         },
       ],
-      Tags: tagList(image.tags),
+      Tags: tagsOf(image.Tags),
     };
   });
   const keyPairs: KeyPairInfo[] = (section.keyPairs ?? []).map((key) => ({
-    KeyPairId: key.id ?? `key-${hashHex(`${accountId}${region}${key.name}`, 17)}`,
-    KeyName: key.name,
-    KeyType: key.type ?? 'rsa',
+    KeyPairId: key.KeyPairId ?? `key-${hashHex(`${accountId}${region}${key.KeyName}`, 17)}`,
+    KeyName: key.KeyName,
+    KeyType: key.KeyType ?? 'rsa',
     KeyFingerprint:
-      key.fingerprint ??
-      ((key.type ?? 'rsa') === 'rsa'
-        ? (hashHex(`${accountId}${key.name}`, 40).match(/../g) ?? []).join(':')
-        : `${createHash('sha256').update(`${accountId}${key.name}`).digest('base64')}`),
-    CreateTime: new Date(key.createdAt ?? DEFAULT_TIME),
-    Tags: tagList(key.tags),
+      key.KeyFingerprint ??
+      ((key.KeyType ?? 'rsa') === 'rsa'
+        ? (hashHex(`${accountId}${key.KeyName}`, 40).match(/../g) ?? []).join(':')
+        : `${createHash('sha256').update(`${accountId}${key.KeyName}`).digest('base64')}`),
+    CreateTime: new Date(key.CreateTime ?? DEFAULT_TIME),
+    Tags: tagsOf(key.Tags),
   }));
 
   // VPCs, subnets, routing, gateways, firewalls, flow logs.
-  const vpcList: Vpc[] = (section.vpcs ?? []).map((vpc) => ({
-    VpcId: vpc.id,
-    OwnerId: accountId,
-    CidrBlock: vpc.cidr,
-    CidrBlockAssociationSet: [{ AssociationId: `vpc-cidr-assoc-${hashHex(vpc.id, 17)}`, CidrBlock: vpc.cidr, CidrBlockState: { State: 'associated' } }],
-    Ipv6CidrBlockAssociationSet: vpc.ipv6Cidr
-      ? [
-          {
-            AssociationId: `vpc-cidr-assoc-${hashHex(`${vpc.id}v6`, 17)}`,
-            Ipv6CidrBlock: vpc.ipv6Cidr,
-            Ipv6CidrBlockState: { State: 'associated' },
-            NetworkBorderGroup: region,
-            Ipv6Pool: 'Amazon',
-          },
-        ]
-      : undefined,
-    IsDefault: vpc.default ?? false,
-    State: vpc.state ?? 'available',
-    InstanceTenancy: 'default',
-    DhcpOptionsId: `dopt-${hashHex(`${accountId}${region}`, 17)}`,
-    Tags: tagList(vpc.tags),
-  }));
-  const subnetList: Subnet[] = (section.subnets ?? []).map((subnet) => {
-    need(vpcs, subnet.vpc, `subnets[${subnet.id}].vpc`, 'vpcs');
+  const vpcList: Vpc[] = (section.vpcs ?? []).map((vpc) => {
+    const ipv6 = ipv6Of(vpc.Ipv6CidrBlockAssociationSet);
     return {
-      SubnetId: subnet.id,
-      SubnetArn: `arn:aws:ec2:${region}:${accountId}:subnet/${subnet.id}`,
-      VpcId: subnet.vpc,
+      VpcId: vpc.VpcId,
       OwnerId: accountId,
-      CidrBlock: subnet.cidr,
-      Ipv6CidrBlockAssociationSet: subnet.ipv6Cidr
-        ? [{ AssociationId: `subnet-cidr-assoc-${hashHex(subnet.id, 17)}`, Ipv6CidrBlock: subnet.ipv6Cidr, Ipv6CidrBlockState: { State: 'associated' } }]
+      CidrBlock: vpc.CidrBlock,
+      CidrBlockAssociationSet: [
+        { AssociationId: `vpc-cidr-assoc-${hashHex(vpc.VpcId, 17)}`, CidrBlock: vpc.CidrBlock, CidrBlockState: { State: 'associated' } },
+      ],
+      Ipv6CidrBlockAssociationSet: ipv6
+        ? [
+            {
+              AssociationId: `vpc-cidr-assoc-${hashHex(`${vpc.VpcId}v6`, 17)}`,
+              Ipv6CidrBlock: ipv6,
+              Ipv6CidrBlockState: { State: 'associated' },
+              NetworkBorderGroup: region,
+              Ipv6Pool: 'Amazon',
+            },
+          ]
+        : undefined,
+      IsDefault: vpc.IsDefault ?? false,
+      State: vpc.State ?? 'available',
+      InstanceTenancy: 'default',
+      DhcpOptionsId: `dopt-${hashHex(`${accountId}${region}`, 17)}`,
+      Tags: tagsOf(vpc.Tags),
+    };
+  });
+  const subnetList: Subnet[] = (section.subnets ?? []).map((subnet) => {
+    need(vpcs, subnet.VpcId, `subnets[${subnet.SubnetId}].VpcId`, 'vpcs');
+    const ipv6 = ipv6Of(subnet.Ipv6CidrBlockAssociationSet);
+    return {
+      SubnetId: subnet.SubnetId,
+      SubnetArn: `arn:aws:ec2:${region}:${accountId}:subnet/${subnet.SubnetId}`,
+      VpcId: subnet.VpcId,
+      OwnerId: accountId,
+      CidrBlock: subnet.CidrBlock,
+      Ipv6CidrBlockAssociationSet: ipv6
+        ? [{ AssociationId: `subnet-cidr-assoc-${hashHex(subnet.SubnetId, 17)}`, Ipv6CidrBlock: ipv6, Ipv6CidrBlockState: { State: 'associated' } }]
         : [],
       AvailabilityZone: azOf(subnet),
       AvailabilityZoneId: availabilityZoneId(region, azOf(subnet)),
-      AvailableIpAddressCount: Math.max(0, cidrParts(subnet.cidr).size - 5 - (usedIps.get(subnet.id) ?? 0)),
-      MapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch ?? false,
-      DefaultForAz: subnet.defaultForAz ?? false,
+      AvailableIpAddressCount: Math.max(0, cidrParts(subnet.CidrBlock).size - 5 - (usedIps.get(subnet.SubnetId) ?? 0)),
+      MapPublicIpOnLaunch: subnet.MapPublicIpOnLaunch ?? false,
+      DefaultForAz: subnet.DefaultForAz ?? false,
       State: 'available',
-      Tags: tagList(subnet.tags),
+      Tags: tagsOf(subnet.Tags),
     };
   });
   const routeTables: RouteTable[] = (section.routeTables ?? []).map((table) => {
-    const vpc = need(vpcs, table.vpc, `routeTables[${table.id}].vpc`, 'vpcs');
+    const vpc = need(vpcs, table.VpcId, `routeTables[${table.RouteTableId}].VpcId`, 'vpcs');
+    const ipv6 = ipv6Of(vpc.Ipv6CidrBlockAssociationSet);
     const routes: Route[] = [
-      { DestinationCidrBlock: vpc.cidr, GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' },
-      ...(vpc.ipv6Cidr ? [{ DestinationIpv6CidrBlock: vpc.ipv6Cidr, GatewayId: 'local', State: 'active' as const, Origin: 'CreateRouteTable' as const }] : []),
-      ...(table.routes ?? []).map((route): Route => {
-        const destination = route.destination.startsWith('pl-')
-          ? { DestinationPrefixListId: route.destination }
-          : route.destination.includes(':')
-            ? { DestinationIpv6CidrBlock: route.destination }
-            : { DestinationCidrBlock: route.destination };
-        const prefix = route.target.split('-')[0];
-        const target =
-          prefix === 'nat'
-            ? { NatGatewayId: route.target }
-            : prefix === 'pcx'
-              ? { VpcPeeringConnectionId: route.target }
-              : prefix === 'tgw'
-                ? { TransitGatewayId: route.target }
-                : prefix === 'eigw'
-                  ? { EgressOnlyInternetGatewayId: route.target }
-                  : prefix === 'eni'
-                    ? { NetworkInterfaceId: route.target }
-                    : prefix === 'i'
-                      ? { InstanceId: route.target }
-                      : { GatewayId: route.target };
-        return { ...destination, ...target, State: route.state ?? 'active', Origin: 'CreateRoute' };
-      }),
+      { DestinationCidrBlock: vpc.CidrBlock, GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' },
+      ...(ipv6 ? [{ DestinationIpv6CidrBlock: ipv6, GatewayId: 'local', State: 'active' as const, Origin: 'CreateRouteTable' as const }] : []),
+      ...(table.Routes ?? []).map((route): Route => ({ ...route, State: route.State ?? 'active', Origin: 'CreateRoute' })),
     ];
-    const associations = [
-      ...(table.main
-        ? [
+    const associations = (table.Associations ?? [])
+      .filter((association) => association.Main)
+      .map(() => ({
+        Main: true,
+        RouteTableAssociationId: `rtbassoc-${hashHex(`${table.RouteTableId}main`, 17)}`,
+        RouteTableId: table.RouteTableId,
+        AssociationState: { State: 'associated' as const },
+      }))
+      .concat(
+        (table.Associations ?? []).flatMap(({ SubnetId }) => {
+          if (!SubnetId) return [];
+          need(subnets, SubnetId, `routeTables[${table.RouteTableId}].Associations`, 'subnets');
+          return [
             {
-              Main: true,
-              RouteTableAssociationId: `rtbassoc-${hashHex(`${table.id}main`, 17)}`,
-              RouteTableId: table.id,
+              Main: false,
+              RouteTableAssociationId: `rtbassoc-${hashHex(`${table.RouteTableId}${SubnetId}`, 17)}`,
+              RouteTableId: table.RouteTableId,
+              SubnetId,
               AssociationState: { State: 'associated' as const },
             },
-          ]
-        : []),
-      ...(table.subnets ?? []).map((subnetId) => {
-        need(subnets, subnetId, `routeTables[${table.id}].subnets`, 'subnets');
-        return {
-          Main: false,
-          RouteTableAssociationId: `rtbassoc-${hashHex(`${table.id}${subnetId}`, 17)}`,
-          RouteTableId: table.id,
-          SubnetId: subnetId,
-          AssociationState: { State: 'associated' as const },
-        };
-      }),
-    ];
+          ];
+        }),
+      );
     return {
-      RouteTableId: table.id,
-      VpcId: table.vpc,
+      RouteTableId: table.RouteTableId,
+      VpcId: table.VpcId,
       OwnerId: accountId,
       Routes: routes,
       Associations: associations,
       PropagatingVgws: [],
-      Tags: tagList(table.tags),
+      Tags: tagsOf(table.Tags),
     };
   });
   const internetGateways: InternetGateway[] = (section.internetGateways ?? []).map((gateway) => {
-    if (gateway.vpc) need(vpcs, gateway.vpc, `internetGateways[${gateway.id}].vpc`, 'vpcs');
+    const vpcId = gateway.Attachments?.[0]?.VpcId;
+    if (vpcId) need(vpcs, vpcId, `internetGateways[${gateway.InternetGatewayId}].Attachments`, 'vpcs');
     return {
-      InternetGatewayId: gateway.id,
+      InternetGatewayId: gateway.InternetGatewayId,
       OwnerId: accountId,
-      Attachments: gateway.vpc ? [{ VpcId: gateway.vpc, State: 'attached' }] : [],
-      Tags: tagList(gateway.tags),
+      Attachments: vpcId ? [{ VpcId: vpcId, State: 'attached' }] : [],
+      Tags: tagsOf(gateway.Tags),
     };
   });
   const natGateways: NatGateway[] = (section.natGateways ?? []).map((nat) => {
-    const record = natInterface.get(nat.id) as InterfaceRecord;
+    const record = natInterface.get(nat.NatGatewayId) as InterfaceRecord;
+    const allocationId = record.eip?.AllocationId;
     return {
-      NatGatewayId: nat.id,
-      SubnetId: nat.subnet,
-      VpcId: record.vpcId,
-      State: nat.state ?? 'available',
-      ConnectivityType: nat.connectivity ?? (nat.eip ? 'public' : 'private'),
-      CreateTime: new Date(nat.createdAt ?? DEFAULT_TIME),
+      NatGatewayId: nat.NatGatewayId,
+      SubnetId: nat.SubnetId,
+      VpcId: record.subnet.VpcId,
+      State: nat.State ?? 'available',
+      ConnectivityType: nat.ConnectivityType ?? (allocationId ? 'public' : 'private'),
+      CreateTime: new Date(nat.CreateTime ?? DEFAULT_TIME),
       NatGatewayAddresses: [
         {
-          AllocationId: nat.eip,
+          AllocationId: allocationId,
           NetworkInterfaceId: record.id,
           PrivateIp: record.privateIp,
           PublicIp: record.publicIp,
           IsPrimary: true,
           Status: 'succeeded',
-          AssociationId: nat.eip ? `eipassoc-${hashHex(nat.eip, 17)}` : undefined,
+          AssociationId: allocationId ? `eipassoc-${hashHex(allocationId, 17)}` : undefined,
         },
       ],
-      Tags: tagList(nat.tags),
+      Tags: tagsOf(nat.Tags),
     };
   });
   const vpnGateways: VpnGateway[] = (section.vpnGateways ?? []).map((gateway) => {
-    if (gateway.vpc) need(vpcs, gateway.vpc, `vpnGateways[${gateway.id}].vpc`, 'vpcs');
+    const vpcId = gateway.VpcAttachments?.[0]?.VpcId;
+    if (vpcId) need(vpcs, vpcId, `vpnGateways[${gateway.VpnGatewayId}].VpcAttachments`, 'vpcs');
     return {
-      VpnGatewayId: gateway.id,
-      State: gateway.state ?? 'available',
+      VpnGatewayId: gateway.VpnGatewayId,
+      State: gateway.State ?? 'available',
       Type: 'ipsec.1',
-      AmazonSideAsn: gateway.asn ?? 64512,
-      VpcAttachments: gateway.vpc ? [{ VpcId: gateway.vpc, State: 'attached' }] : [],
-      Tags: tagList(gateway.tags),
+      AmazonSideAsn: gateway.AmazonSideAsn ?? 64512,
+      VpcAttachments: vpcId ? [{ VpcId: vpcId, State: 'attached' }] : [],
+      Tags: tagsOf(gateway.Tags),
     };
   });
-  const permission = (rule: WorldSecurityGroupRule, path: string): IpPermission => {
-    const protocolNumber = PROTOCOL_NUMBERS[rule.protocol];
-    const ipProtocol = protocolNumber === '-1' ? '-1' : rule.protocol;
-    const range = portRange(rule.ports);
+  // A rule as served: all its lists, ports for TCP/UDP (all when absent) and ICMP (any).
+  const permission = (rule: WorldIpPermission, path: string): IpPermission => {
+    const protocol = rule.IpProtocol;
     const ports =
-      ipProtocol === '-1'
-        ? {}
-        : ipProtocol === 'icmp' || ipProtocol === 'icmpv6'
-          ? { FromPort: rule.icmpType ?? -1, ToPort: rule.icmpCode ?? -1 }
-          : ipProtocol === 'tcp' || ipProtocol === 'udp'
-            ? { FromPort: range?.from ?? 0, ToPort: range?.to ?? 65535 }
-            : {};
+      protocol === 'icmp' || protocol === 'icmpv6'
+        ? { FromPort: rule.FromPort ?? -1, ToPort: rule.ToPort ?? -1 }
+        : protocol === 'tcp' || protocol === 'udp'
+          ? { FromPort: rule.FromPort ?? 0, ToPort: rule.ToPort ?? 65535 }
+          : {};
     return {
-      IpProtocol: ipProtocol,
+      IpProtocol: protocol,
       ...ports,
-      IpRanges: (rule.cidrs ?? []).map((CidrIp) => ({ CidrIp, Description: rule.description })),
-      Ipv6Ranges: (rule.ipv6Cidrs ?? []).map((CidrIpv6) => ({ CidrIpv6, Description: rule.description })),
-      PrefixListIds: (rule.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId, Description: rule.description })),
-      UserIdGroupPairs: (rule.groups ?? []).map((reference) => {
-        const [owner, groupId] = reference.includes('/') ? reference.split('/') : [accountId, reference];
-        if (owner === accountId) need(groups, groupId, path, 'securityGroups');
-        return { GroupId: groupId, UserId: owner, Description: rule.description };
+      IpRanges: rule.IpRanges ?? [],
+      Ipv6Ranges: rule.Ipv6Ranges ?? [],
+      PrefixListIds: rule.PrefixListIds ?? [],
+      UserIdGroupPairs: (rule.UserIdGroupPairs ?? []).map(({ GroupId = '', UserId = accountId, Description }) => {
+        if (UserId === accountId) need(groups, GroupId, path, 'securityGroups');
+        return { GroupId, UserId, Description };
       }),
     };
   };
   const securityGroups: SecurityGroup[] = (section.securityGroups ?? []).map((group) => {
-    need(vpcs, group.vpc, `securityGroups[${group.id}].vpc`, 'vpcs');
+    const where = `securityGroups[${group.GroupId}]`;
+    need(vpcs, group.VpcId, `${where}.VpcId`, 'vpcs');
     return {
-      GroupId: group.id,
-      GroupName: group.name,
-      Description: group.description ?? (group.name === 'default' ? 'default VPC security group' : group.name),
-      VpcId: group.vpc,
+      GroupId: group.GroupId,
+      GroupName: group.GroupName,
+      Description: group.Description ?? (group.GroupName === 'default' ? 'default VPC security group' : group.GroupName),
+      VpcId: group.VpcId,
       OwnerId: accountId,
-      SecurityGroupArn: `arn:aws:ec2:${region}:${accountId}:security-group/${group.id}`,
-      IpPermissions: (group.ingress ?? []).map((rule) => permission(rule, `securityGroups[${group.id}].ingress`)),
-      IpPermissionsEgress: (group.egress ?? [{ protocol: 'all', cidrs: ['0.0.0.0/0'] }]).map((rule) => permission(rule, `securityGroups[${group.id}].egress`)),
-      Tags: tagList(group.tags),
+      SecurityGroupArn: `arn:aws:ec2:${region}:${accountId}:security-group/${group.GroupId}`,
+      IpPermissions: (group.IpPermissions ?? []).map((rule) => permission(rule, `${where}.IpPermissions`)),
+      IpPermissionsEgress: (group.IpPermissionsEgress ?? ALLOW_ALL_EGRESS).map((rule) => permission(rule, `${where}.IpPermissionsEgress`)),
+      Tags: tagsOf(group.Tags),
     };
   });
-  const aclEntry = (entry: WorldNetworkAclEntry): NetworkAclEntry => {
-    const protocolNumber = PROTOCOL_NUMBERS[entry.protocol] ?? entry.protocol;
-    const range = portRange(entry.ports);
-    return {
-      RuleNumber: entry.rule,
-      Protocol: protocolNumber,
-      RuleAction: entry.action,
-      Egress: entry.egress ?? false,
-      ...(entry.cidr.includes(':') ? { Ipv6CidrBlock: entry.cidr } : { CidrBlock: entry.cidr }),
-      ...(protocolNumber === '6' || protocolNumber === '17' ? { PortRange: { From: range?.from ?? 0, To: range?.to ?? 65535 } } : {}),
-      ...(protocolNumber === '1' || protocolNumber === '58' ? { IcmpTypeCode: { Type: entry.icmpType ?? -1, Code: entry.icmpCode ?? -1 } } : {}),
-    };
-  };
   const networkAcls: NetworkAcl[] = (section.networkAcls ?? []).map((acl) => {
-    const vpc = need(vpcs, acl.vpc, `networkAcls[${acl.id}].vpc`, 'vpcs');
-    const finalDeny: WorldNetworkAclEntry[] = [false, true].flatMap((egress) => [
-      { rule: 32767, egress, action: 'deny' as const, protocol: 'all', cidr: '0.0.0.0/0' },
-      ...(vpc.ipv6Cidr ? [{ rule: 32767, egress, action: 'deny' as const, protocol: 'all', cidr: '::/0' }] : []),
+    const vpc = need(vpcs, acl.VpcId, `networkAcls[${acl.NetworkAclId}].VpcId`, 'vpcs');
+    const ipv6 = ipv6Of(vpc.Ipv6CidrBlockAssociationSet);
+    const finalDeny: NetworkAclEntry[] = [false, true].flatMap((Egress) => [
+      { RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny' as const, Egress, CidrBlock: '0.0.0.0/0' },
+      ...(ipv6 ? [{ RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny' as const, Egress, Ipv6CidrBlock: '::/0' }] : []),
     ]);
-    const entries = [...(acl.entries ?? []), ...finalDeny]
-      .map(aclEntry)
+    const entries = [...(acl.Entries ?? []), ...finalDeny]
+      .map(({ RuleNumber, Protocol, RuleAction, Egress, CidrBlock, Ipv6CidrBlock, PortRange, IcmpTypeCode }) => ({
+        RuleNumber,
+        Protocol,
+        RuleAction,
+        Egress: Egress ?? false,
+        ...(Ipv6CidrBlock ? { Ipv6CidrBlock } : { CidrBlock }),
+        ...(PortRange ? { PortRange } : {}),
+        ...(IcmpTypeCode ? { IcmpTypeCode } : {}),
+      }))
       .sort((a, b) => Number(a.Egress) - Number(b.Egress) || (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
     return {
-      NetworkAclId: acl.id,
-      VpcId: acl.vpc,
+      NetworkAclId: acl.NetworkAclId,
+      VpcId: acl.VpcId,
       OwnerId: accountId,
-      IsDefault: acl.default ?? false,
+      IsDefault: acl.IsDefault ?? false,
       Entries: entries,
-      Associations: (acl.subnets ?? []).map((subnetId) => {
-        need(subnets, subnetId, `networkAcls[${acl.id}].subnets`, 'subnets');
-        return { NetworkAclAssociationId: `aclassoc-${hashHex(`${acl.id}${subnetId}`, 17)}`, NetworkAclId: acl.id, SubnetId: subnetId };
+      Associations: (acl.Associations ?? []).map(({ SubnetId = '' }) => {
+        need(subnets, SubnetId, `networkAcls[${acl.NetworkAclId}].Associations`, 'subnets');
+        return { NetworkAclAssociationId: `aclassoc-${hashHex(`${acl.NetworkAclId}${SubnetId}`, 17)}`, NetworkAclId: acl.NetworkAclId, SubnetId };
       }),
-      Tags: tagList(acl.tags),
+      Tags: tagsOf(acl.Tags),
     };
   });
   const flowLogs: FlowLog[] = (section.flowLogs ?? []).map((log) => {
-    const type = log.destinationType ?? 's3';
-    const destination =
-      type === 's3'
-        ? log.destination.startsWith('arn:')
-          ? log.destination
-          : `arn:aws:s3:::${log.destination}`
-        : type === 'cloud-watch-logs'
-          ? `arn:aws:logs:${region}:${accountId}:log-group:${log.destination}`
-          : log.destination;
+    const type = log.LogDestinationType ?? 's3';
+    const cloudWatch = type === 'cloud-watch-logs';
     return {
-      FlowLogId: log.id,
-      FlowLogStatus: log.status ?? 'ACTIVE',
-      ResourceId: log.resource,
-      TrafficType: log.trafficType ?? 'ALL',
+      FlowLogId: log.FlowLogId,
+      FlowLogStatus: log.FlowLogStatus ?? 'ACTIVE',
+      ResourceId: log.ResourceId,
+      TrafficType: log.TrafficType ?? 'ALL',
       LogDestinationType: type,
-      LogDestination: destination,
-      LogGroupName: type === 'cloud-watch-logs' ? log.destination : undefined,
-      DeliverLogsPermissionArn: type === 'cloud-watch-logs' ? `arn:aws:iam::${accountId}:role/vpc-flow-logs` : undefined,
+      LogDestination: cloudWatch ? `arn:aws:logs:${region}:${accountId}:log-group:${log.LogGroupName}` : log.LogDestination,
+      LogGroupName: cloudWatch ? log.LogGroupName : undefined,
+      DeliverLogsPermissionArn: cloudWatch ? `arn:aws:iam::${accountId}:role/vpc-flow-logs` : undefined,
       DeliverLogsStatus: 'SUCCESS',
-      CreationTime: new Date(log.createdAt ?? DEFAULT_TIME),
+      CreationTime: new Date(log.CreationTime ?? DEFAULT_TIME),
       LogFormat:
         '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
       MaxAggregationInterval: 600,
-      Tags: tagList(log.tags),
+      Tags: tagsOf(log.Tags),
     };
   });
 
@@ -849,8 +819,8 @@ export function buildEc2Model(section: WorldEc2, accountId: string, region: stri
     images,
     keyPairs,
     flowLogs,
-    ebsEncryptionByDefault: section.ebsEncryptionByDefault ?? false,
-    ebsDefaultKmsKeyId: section.ebsDefaultKmsKeyId ? kmsArn(section.ebsDefaultKmsKeyId) : `arn:aws:kms:${region}:${accountId}:alias/aws/ebs`,
+    ebsEncryptionByDefault: section.EbsEncryptionByDefault ?? false,
+    ebsDefaultKmsKeyId: section.EbsDefaultKmsKeyId ? kmsArn(section.EbsDefaultKmsKeyId) : `arn:aws:kms:${region}:${accountId}:alias/aws/ebs`,
   };
 }
 
@@ -901,38 +871,41 @@ function peeringConnections(context: SimCallContext): VpcPeeringConnection[] {
   const accountId = context.account.id;
   const found: Array<{ connection: WorldPeeringConnection; owner: string; region: string }> = [];
   for (const account of world.accounts) {
-    for (const [sectionRegion, sections] of Object.entries(account.regions ?? {})) {
-      for (const connection of (sections.ec2 as WorldEc2 | undefined)?.peeringConnections ?? []) {
+    for (const sectionRegion of Object.keys(account.regions ?? {})) {
+      for (const connection of sectionIn(world, account.id, sectionRegion)?.peeringConnections ?? []) {
+        const accepter = connection.AccepterVpcInfo;
         const requesterHere = account.id === accountId && sectionRegion === region;
-        const accepterHere = (connection.accepter.account ?? account.id) === accountId && (connection.accepter.region ?? sectionRegion) === region;
+        const accepterHere = (accepter.OwnerId ?? account.id) === accountId && (accepter.Region ?? sectionRegion) === region;
         if (requesterHere || accepterHere) found.push({ connection, owner: account.id, region: sectionRegion });
       }
     }
   }
+  const cidrOf = (owner: string, vpcRegion: string, vpcId: string) => sectionIn(world, owner, vpcRegion)?.vpcs?.find((v) => v.VpcId === vpcId)?.CidrBlock;
   return found.map(({ connection, owner, region: requesterRegion }) => {
-    const accepterOwner = connection.accepter.account ?? owner;
-    const accepterRegion = connection.accepter.region ?? requesterRegion;
-    const requesterCidr = sectionIn(world, owner, requesterRegion)?.vpcs?.find((v) => v.id === connection.requesterVpc)?.cidr;
-    const accepterCidr = sectionIn(world, accepterOwner, accepterRegion)?.vpcs?.find((v) => v.id === connection.accepter.vpc)?.cidr ?? connection.accepter.cidr;
-    const status = connection.status ?? 'active';
+    const accepter = connection.AccepterVpcInfo;
+    const accepterOwner = accepter.OwnerId ?? owner;
+    const accepterRegion = accepter.Region ?? requesterRegion;
+    const requesterCidr = cidrOf(owner, requesterRegion, connection.RequesterVpcInfo.VpcId);
+    const accepterCidr = cidrOf(accepterOwner, accepterRegion, accepter.VpcId) ?? accepter.CidrBlock;
+    const status = connection.Status?.Code ?? 'active';
     return {
-      VpcPeeringConnectionId: connection.id,
+      VpcPeeringConnectionId: connection.VpcPeeringConnectionId,
       Status: { Code: status, Message: status === 'active' ? 'Active' : status },
       RequesterVpcInfo: {
         OwnerId: owner,
-        VpcId: connection.requesterVpc,
+        VpcId: connection.RequesterVpcInfo.VpcId,
         Region: requesterRegion,
         CidrBlock: requesterCidr,
         CidrBlockSet: requesterCidr ? [{ CidrBlock: requesterCidr }] : [],
       },
       AccepterVpcInfo: {
         OwnerId: accepterOwner,
-        VpcId: connection.accepter.vpc,
+        VpcId: accepter.VpcId,
         Region: accepterRegion,
         CidrBlock: accepterCidr,
         CidrBlockSet: accepterCidr ? [{ CidrBlock: accepterCidr }] : [],
       },
-      Tags: tagList(connection.tags),
+      Tags: tagsOf(connection.Tags),
     };
   });
 }
@@ -957,7 +930,7 @@ function visibleImages(context: SimCallContext): Array<{ image: Image; owner: st
   const others = context.world.accounts
     .filter((account) => account.id !== context.account.id)
     .flatMap((account) => {
-      if (!sectionIn(context.world, account.id, context.region)?.images?.some((image) => image.public)) return [];
+      if (!sectionIn(context.world, account.id, context.region)?.images?.some((image) => image.Public)) return [];
       return modelIn(context.world, account.id, context.region)
         .images.filter((image) => image.Public)
         .map((image) => ({ image, owner: account.id }));
@@ -994,310 +967,314 @@ const from =
   (_records: unknown, _input: unknown, context: SimCallContext) =>
     modelOf(context)[kind] as unknown[];
 
-export const ec2Simulator = defineSimulatedService({
-  service: 'ec2',
-  clientName: 'EC2Client',
-  scope: 'regional',
-  collections: ec2Collections,
-  sectionFields: ec2SectionFields,
-  errors: { accessDenied: 'UnauthorizedOperation', throttling: 'RequestLimitExceeded', invalidToken: 'InvalidNextToken' },
-  // The bucket is chosen per operation only, so the five heavy operations always get the 50/10
-  // bucket here, a stricter approximation of AWS (which uses it only for their unfiltered form).
-  bucket: (operation) => (HEAVY_OPERATIONS.has(operation) ? { capacity: 50, refillPerSecond: 10 } : { capacity: 100, refillPerSecond: 20 }),
-  operations: {
-    DescribeVpcs: list<DescribeVpcsCommandInput, DescribeVpcsCommandOutput>('vpcs', {
-      items: 'Vpcs',
-      source: from('vpcs'),
-      lookups: [{ input: 'VpcIds', field: 'VpcId' }],
-      filters: {
-        names: {
-          'vpc-id': (v: Vpc) => v.VpcId,
-          'is-default': (v: Vpc) => v.IsDefault,
-          state: (v: Vpc) => v.State,
-          'cidr-block-association.cidr-block': (v: Vpc) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock),
-          'owner-id': (v: Vpc) => v.OwnerId,
+export const ec2Simulator: ServiceSimulator = {
+  ...defineSimulatedService({
+    service: 'ec2',
+    clientName: 'EC2Client',
+    scope: 'regional',
+    collections: ec2Collections,
+    sectionFields: ec2SectionFields,
+    errors: { accessDenied: 'UnauthorizedOperation', throttling: 'RequestLimitExceeded', invalidToken: 'InvalidNextToken' },
+    // The bucket is chosen per operation only, so the five heavy operations always get the 50/10
+    // bucket here, a stricter approximation of AWS (which uses it only for their unfiltered form).
+    bucket: (operation) => (HEAVY_OPERATIONS.has(operation) ? { capacity: 50, refillPerSecond: 10 } : { capacity: 100, refillPerSecond: 20 }),
+    operations: {
+      DescribeVpcs: list<DescribeVpcsCommandInput, DescribeVpcsCommandOutput>('vpcs', {
+        items: 'Vpcs',
+        source: from('vpcs'),
+        lookups: [{ input: 'VpcIds', field: 'VpcId' }],
+        filters: {
+          names: {
+            'vpc-id': (v: Vpc) => v.VpcId,
+            'is-default': (v: Vpc) => v.IsDefault,
+            state: (v: Vpc) => v.State,
+            'cidr-block-association.cidr-block': (v: Vpc) => v.CidrBlockAssociationSet?.map((a) => a.CidrBlock),
+            'owner-id': (v: Vpc) => v.OwnerId,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeSubnets: list<DescribeSubnetsCommandInput, DescribeSubnetsCommandOutput>('subnets', {
-      items: 'Subnets',
-      source: from('subnets'),
-      lookups: [{ input: 'SubnetIds', field: 'SubnetId' }],
-      filters: {
-        names: {
-          'subnet-id': (s: Subnet) => s.SubnetId,
-          'vpc-id': (s: Subnet) => s.VpcId,
-          'availability-zone': (s: Subnet) => s.AvailabilityZone,
-          state: (s: Subnet) => s.State,
-          'default-for-az': (s: Subnet) => s.DefaultForAz,
-          'map-public-ip-on-launch': (s: Subnet) => s.MapPublicIpOnLaunch,
+        ...STANDARD,
+      }),
+      DescribeSubnets: list<DescribeSubnetsCommandInput, DescribeSubnetsCommandOutput>('subnets', {
+        items: 'Subnets',
+        source: from('subnets'),
+        lookups: [{ input: 'SubnetIds', field: 'SubnetId' }],
+        filters: {
+          names: {
+            'subnet-id': (s: Subnet) => s.SubnetId,
+            'vpc-id': (s: Subnet) => s.VpcId,
+            'availability-zone': (s: Subnet) => s.AvailabilityZone,
+            state: (s: Subnet) => s.State,
+            'default-for-az': (s: Subnet) => s.DefaultForAz,
+            'map-public-ip-on-launch': (s: Subnet) => s.MapPublicIpOnLaunch,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeRouteTables: list<DescribeRouteTablesCommandInput, DescribeRouteTablesCommandOutput>('routeTables', {
-      items: 'RouteTables',
-      source: from('routeTables'),
-      lookups: [{ input: 'RouteTableIds', field: 'RouteTableId' }],
-      filters: {
-        names: {
-          'route-table-id': (t: RouteTable) => t.RouteTableId,
-          'vpc-id': (t: RouteTable) => t.VpcId,
-          'association.subnet-id': (t: RouteTable) => t.Associations?.map((a) => a.SubnetId),
-          'association.main': (t: RouteTable) => t.Associations?.some((a) => a.Main) ?? false,
+        ...STANDARD,
+      }),
+      DescribeRouteTables: list<DescribeRouteTablesCommandInput, DescribeRouteTablesCommandOutput>('routeTables', {
+        items: 'RouteTables',
+        source: from('routeTables'),
+        lookups: [{ input: 'RouteTableIds', field: 'RouteTableId' }],
+        filters: {
+          names: {
+            'route-table-id': (t: RouteTable) => t.RouteTableId,
+            'vpc-id': (t: RouteTable) => t.VpcId,
+            'association.subnet-id': (t: RouteTable) => t.Associations?.map((a) => a.SubnetId),
+            'association.main': (t: RouteTable) => t.Associations?.some((a) => a.Main) ?? false,
+          },
         },
-      },
-      ...SMALL,
-    }),
-    DescribeInternetGateways: list<DescribeInternetGatewaysCommandInput, DescribeInternetGatewaysCommandOutput>('internetGateways', {
-      items: 'InternetGateways',
-      source: from('internetGateways'),
-      lookups: [{ input: 'InternetGatewayIds', field: 'InternetGatewayId' }],
-      filters: {
-        names: {
-          'internet-gateway-id': (g: InternetGateway) => g.InternetGatewayId,
-          'attachment.vpc-id': (g: InternetGateway) => g.Attachments?.map((a) => a.VpcId),
+        ...SMALL,
+      }),
+      DescribeInternetGateways: list<DescribeInternetGatewaysCommandInput, DescribeInternetGatewaysCommandOutput>('internetGateways', {
+        items: 'InternetGateways',
+        source: from('internetGateways'),
+        lookups: [{ input: 'InternetGatewayIds', field: 'InternetGatewayId' }],
+        filters: {
+          names: {
+            'internet-gateway-id': (g: InternetGateway) => g.InternetGatewayId,
+            'attachment.vpc-id': (g: InternetGateway) => g.Attachments?.map((a) => a.VpcId),
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeNatGateways: list<DescribeNatGatewaysCommandInput, DescribeNatGatewaysCommandOutput>('natGateways', {
-      items: 'NatGateways',
-      source: from('natGateways'),
-      lookups: [{ input: 'NatGatewayIds', field: 'NatGatewayId' }],
-      filters: {
-        input: 'Filter',
-        names: {
-          'nat-gateway-id': (g: NatGateway) => g.NatGatewayId,
-          'vpc-id': (g: NatGateway) => g.VpcId,
-          'subnet-id': (g: NatGateway) => g.SubnetId,
-          state: (g: NatGateway) => g.State,
+        ...STANDARD,
+      }),
+      DescribeNatGateways: list<DescribeNatGatewaysCommandInput, DescribeNatGatewaysCommandOutput>('natGateways', {
+        items: 'NatGateways',
+        source: from('natGateways'),
+        lookups: [{ input: 'NatGatewayIds', field: 'NatGatewayId' }],
+        filters: {
+          input: 'Filter',
+          names: {
+            'nat-gateway-id': (g: NatGateway) => g.NatGatewayId,
+            'vpc-id': (g: NatGateway) => g.VpcId,
+            'subnet-id': (g: NatGateway) => g.SubnetId,
+            state: (g: NatGateway) => g.State,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeVpnGateways: list<DescribeVpnGatewaysCommandInput, DescribeVpnGatewaysCommandOutput>('vpnGateways', {
-      items: 'VpnGateways',
-      token: false,
-      source: from('vpnGateways'),
-      lookups: [{ input: 'VpnGatewayIds', field: 'VpnGatewayId' }],
-      filters: {
-        names: {
-          'vpn-gateway-id': (g: VpnGateway) => g.VpnGatewayId,
-          'attachment.vpc-id': (g: VpnGateway) => g.VpcAttachments?.map((a) => a.VpcId),
-          state: (g: VpnGateway) => g.State,
-          type: (g: VpnGateway) => g.Type,
+        ...STANDARD,
+      }),
+      DescribeVpnGateways: list<DescribeVpnGatewaysCommandInput, DescribeVpnGatewaysCommandOutput>('vpnGateways', {
+        items: 'VpnGateways',
+        token: false,
+        source: from('vpnGateways'),
+        lookups: [{ input: 'VpnGatewayIds', field: 'VpnGatewayId' }],
+        filters: {
+          names: {
+            'vpn-gateway-id': (g: VpnGateway) => g.VpnGatewayId,
+            'attachment.vpc-id': (g: VpnGateway) => g.VpcAttachments?.map((a) => a.VpcId),
+            state: (g: VpnGateway) => g.State,
+            type: (g: VpnGateway) => g.Type,
+          },
         },
-      },
-    }),
-    DescribeNetworkInterfaces: list<DescribeNetworkInterfacesCommandInput, DescribeNetworkInterfacesCommandOutput>('networkInterfaces', {
-      items: 'NetworkInterfaces',
-      source: from('networkInterfaces'),
-      lookups: [{ input: 'NetworkInterfaceIds', field: 'NetworkInterfaceId' }],
-      filters: {
-        names: {
-          'network-interface-id': (i: NetworkInterface) => i.NetworkInterfaceId,
-          'vpc-id': (i: NetworkInterface) => i.VpcId,
-          'subnet-id': (i: NetworkInterface) => i.SubnetId,
-          'attachment.instance-id': (i: NetworkInterface) => i.Attachment?.InstanceId,
-          'group-id': (i: NetworkInterface) => i.Groups?.map((g) => g.GroupId),
-          'interface-type': (i: NetworkInterface) => i.InterfaceType,
-          status: (i: NetworkInterface) => i.Status,
+      }),
+      DescribeNetworkInterfaces: list<DescribeNetworkInterfacesCommandInput, DescribeNetworkInterfacesCommandOutput>('networkInterfaces', {
+        items: 'NetworkInterfaces',
+        source: from('networkInterfaces'),
+        lookups: [{ input: 'NetworkInterfaceIds', field: 'NetworkInterfaceId' }],
+        filters: {
+          names: {
+            'network-interface-id': (i: NetworkInterface) => i.NetworkInterfaceId,
+            'vpc-id': (i: NetworkInterface) => i.VpcId,
+            'subnet-id': (i: NetworkInterface) => i.SubnetId,
+            'attachment.instance-id': (i: NetworkInterface) => i.Attachment?.InstanceId,
+            'group-id': (i: NetworkInterface) => i.Groups?.map((g) => g.GroupId),
+            'interface-type': (i: NetworkInterface) => i.InterfaceType,
+            status: (i: NetworkInterface) => i.Status,
+          },
+          tags: (i: NetworkInterface) => i.TagSet,
         },
-        tags: (i: NetworkInterface) => i.TagSet,
-      },
-      ...STANDARD,
-    }),
-    DescribeAddresses: list<DescribeAddressesCommandInput, DescribeAddressesCommandOutput>('elasticIps', {
-      items: 'Addresses',
-      token: false,
-      source: from('addresses'),
-      lookups: [
-        { input: 'AllocationIds', field: 'AllocationId' },
-        { input: 'PublicIps', field: 'PublicIp', notFound: { error: 'InvalidAddress.NotFound', message: (ip) => `The address '${ip}' does not exist` } },
-      ],
-      filters: {
-        names: {
-          'allocation-id': (a: Address) => a.AllocationId,
-          'public-ip': (a: Address) => a.PublicIp,
-          'instance-id': (a: Address) => a.InstanceId,
-          'network-interface-id': (a: Address) => a.NetworkInterfaceId,
-          domain: (a: Address) => a.Domain,
+        ...STANDARD,
+      }),
+      DescribeAddresses: list<DescribeAddressesCommandInput, DescribeAddressesCommandOutput>('elasticIps', {
+        items: 'Addresses',
+        token: false,
+        source: from('addresses'),
+        lookups: [
+          { input: 'AllocationIds', field: 'AllocationId' },
+          { input: 'PublicIps', field: 'PublicIp', notFound: { error: 'InvalidAddress.NotFound', message: (ip) => `The address '${ip}' does not exist` } },
+        ],
+        filters: {
+          names: {
+            'allocation-id': (a: Address) => a.AllocationId,
+            'public-ip': (a: Address) => a.PublicIp,
+            'instance-id': (a: Address) => a.InstanceId,
+            'network-interface-id': (a: Address) => a.NetworkInterfaceId,
+            domain: (a: Address) => a.Domain,
+          },
         },
-      },
-    }),
-    DescribeVpcPeeringConnections: list<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>('peeringConnections', {
-      items: 'VpcPeeringConnections',
-      source: (_records, _input, context) => peeringConnections(context),
-      lookups: [{ input: 'VpcPeeringConnectionIds', field: 'VpcPeeringConnectionId' }],
-      filters: {
-        names: {
-          'vpc-peering-connection-id': (c: VpcPeeringConnection) => c.VpcPeeringConnectionId,
-          'status-code': (c: VpcPeeringConnection) => c.Status?.Code,
-          'requester-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.VpcId,
-          'accepter-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.VpcId,
-          'requester-vpc-info.owner-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.OwnerId,
-          'accepter-vpc-info.owner-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.OwnerId,
+      }),
+      DescribeVpcPeeringConnections: list<DescribeVpcPeeringConnectionsCommandInput, DescribeVpcPeeringConnectionsCommandOutput>('peeringConnections', {
+        items: 'VpcPeeringConnections',
+        source: (_records, _input, context) => peeringConnections(context),
+        lookups: [{ input: 'VpcPeeringConnectionIds', field: 'VpcPeeringConnectionId' }],
+        filters: {
+          names: {
+            'vpc-peering-connection-id': (c: VpcPeeringConnection) => c.VpcPeeringConnectionId,
+            'status-code': (c: VpcPeeringConnection) => c.Status?.Code,
+            'requester-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.VpcId,
+            'accepter-vpc-info.vpc-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.VpcId,
+            'requester-vpc-info.owner-id': (c: VpcPeeringConnection) => c.RequesterVpcInfo?.OwnerId,
+            'accepter-vpc-info.owner-id': (c: VpcPeeringConnection) => c.AccepterVpcInfo?.OwnerId,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeFlowLogs: list<DescribeFlowLogsCommandInput, DescribeFlowLogsCommandOutput>('flowLogs', {
-      items: 'FlowLogs',
-      source: from('flowLogs'),
-      lookups: [{ input: 'FlowLogIds', field: 'FlowLogId', notFound: 'skip' }],
-      filters: {
-        input: 'Filter',
-        names: {
-          'resource-id': (l: FlowLog) => l.ResourceId,
-          'flow-log-id': (l: FlowLog) => l.FlowLogId,
-          'log-destination-type': (l: FlowLog) => l.LogDestinationType,
-          'traffic-type': (l: FlowLog) => l.TrafficType,
-          'deliver-log-status': (l: FlowLog) => l.DeliverLogsStatus,
+        ...STANDARD,
+      }),
+      DescribeFlowLogs: list<DescribeFlowLogsCommandInput, DescribeFlowLogsCommandOutput>('flowLogs', {
+        items: 'FlowLogs',
+        source: from('flowLogs'),
+        lookups: [{ input: 'FlowLogIds', field: 'FlowLogId', notFound: 'skip' }],
+        filters: {
+          input: 'Filter',
+          names: {
+            'resource-id': (l: FlowLog) => l.ResourceId,
+            'flow-log-id': (l: FlowLog) => l.FlowLogId,
+            'log-destination-type': (l: FlowLog) => l.LogDestinationType,
+            'traffic-type': (l: FlowLog) => l.TrafficType,
+            'deliver-log-status': (l: FlowLog) => l.DeliverLogsStatus,
+          },
         },
-      },
-      ...paging(1, 1000),
-    }),
-    DescribeSecurityGroups: list<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>('securityGroups', {
-      items: 'SecurityGroups',
-      source: from('securityGroups'),
-      lookups: [
-        { input: 'GroupIds', field: 'GroupId', withoutMaxResults: true },
-        { input: 'GroupNames', field: 'GroupName' },
-      ],
-      filters: {
-        names: {
-          'group-id': (g: SecurityGroup) => g.GroupId,
-          'group-name': (g: SecurityGroup) => g.GroupName,
-          'vpc-id': (g: SecurityGroup) => g.VpcId,
-          'owner-id': (g: SecurityGroup) => g.OwnerId,
+        ...paging(1, 1000),
+      }),
+      DescribeSecurityGroups: list<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>('securityGroups', {
+        items: 'SecurityGroups',
+        source: from('securityGroups'),
+        lookups: [
+          { input: 'GroupIds', field: 'GroupId', withoutMaxResults: true },
+          { input: 'GroupNames', field: 'GroupName' },
+        ],
+        filters: {
+          names: {
+            'group-id': (g: SecurityGroup) => g.GroupId,
+            'group-name': (g: SecurityGroup) => g.GroupName,
+            'vpc-id': (g: SecurityGroup) => g.VpcId,
+            'owner-id': (g: SecurityGroup) => g.OwnerId,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeNetworkAcls: list<DescribeNetworkAclsCommandInput, DescribeNetworkAclsCommandOutput>('networkAcls', {
-      items: 'NetworkAcls',
-      source: from('networkAcls'),
-      lookups: [{ input: 'NetworkAclIds', field: 'NetworkAclId' }],
-      filters: {
-        names: {
-          'network-acl-id': (a: NetworkAcl) => a.NetworkAclId,
-          'vpc-id': (a: NetworkAcl) => a.VpcId,
-          default: (a: NetworkAcl) => a.IsDefault,
-          'association.subnet-id': (a: NetworkAcl) => a.Associations?.map((x) => x.SubnetId),
+        ...STANDARD,
+      }),
+      DescribeNetworkAcls: list<DescribeNetworkAclsCommandInput, DescribeNetworkAclsCommandOutput>('networkAcls', {
+        items: 'NetworkAcls',
+        source: from('networkAcls'),
+        lookups: [{ input: 'NetworkAclIds', field: 'NetworkAclId' }],
+        filters: {
+          names: {
+            'network-acl-id': (a: NetworkAcl) => a.NetworkAclId,
+            'vpc-id': (a: NetworkAcl) => a.VpcId,
+            default: (a: NetworkAcl) => a.IsDefault,
+            'association.subnet-id': (a: NetworkAcl) => a.Associations?.map((x) => x.SubnetId),
+          },
         },
-      },
-      ...SMALL,
-    }),
-    // One reservation per instance: ids and filters read its instance.
-    DescribeInstances: list<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>('instances', {
-      items: 'Reservations',
-      source: from('reservations'),
-      lookups: [{ input: 'InstanceIds', field: (r: Reservation) => instanceIn(r).InstanceId, withoutMaxResults: true }],
-      filters: {
-        names: {
-          'instance-id': (r: Reservation) => instanceIn(r).InstanceId,
-          'instance-state-name': (r: Reservation) => instanceIn(r).State?.Name,
-          'instance-type': (r: Reservation) => instanceIn(r).InstanceType,
-          'vpc-id': (r: Reservation) => instanceIn(r).VpcId,
-          'subnet-id': (r: Reservation) => instanceIn(r).SubnetId,
-          'image-id': (r: Reservation) => instanceIn(r).ImageId,
-          'key-name': (r: Reservation) => instanceIn(r).KeyName,
-          'iam-instance-profile.arn': (r: Reservation) => instanceIn(r).IamInstanceProfile?.Arn,
-          'metadata-options.http-tokens': (r: Reservation) => instanceIn(r).MetadataOptions?.HttpTokens,
-          'instance.group-id': (r: Reservation) => instanceIn(r).SecurityGroups?.map((g) => g.GroupId),
+        ...SMALL,
+      }),
+      // One reservation per instance: ids and filters read its instance.
+      DescribeInstances: list<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>('instances', {
+        items: 'Reservations',
+        source: from('reservations'),
+        lookups: [{ input: 'InstanceIds', field: (r: Reservation) => instanceIn(r).InstanceId, withoutMaxResults: true }],
+        filters: {
+          names: {
+            'instance-id': (r: Reservation) => instanceIn(r).InstanceId,
+            'instance-state-name': (r: Reservation) => instanceIn(r).State?.Name,
+            'instance-type': (r: Reservation) => instanceIn(r).InstanceType,
+            'vpc-id': (r: Reservation) => instanceIn(r).VpcId,
+            'subnet-id': (r: Reservation) => instanceIn(r).SubnetId,
+            'image-id': (r: Reservation) => instanceIn(r).ImageId,
+            'key-name': (r: Reservation) => instanceIn(r).KeyName,
+            'iam-instance-profile.arn': (r: Reservation) => instanceIn(r).IamInstanceProfile?.Arn,
+            'metadata-options.http-tokens': (r: Reservation) => instanceIn(r).MetadataOptions?.HttpTokens,
+            'instance.group-id': (r: Reservation) => instanceIn(r).SecurityGroups?.map((g) => g.GroupId),
+          },
+          tags: (r: Reservation) => instanceIn(r).Tags,
         },
-        tags: (r: Reservation) => instanceIn(r).Tags,
-      },
-      ...STANDARD,
-    }),
-    DescribeVolumes: list<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>('volumes', {
-      items: 'Volumes',
-      source: from('volumes'),
-      lookups: [{ input: 'VolumeIds', field: 'VolumeId', withoutMaxResults: true }],
-      filters: {
-        names: {
-          'volume-id': (v: Volume) => v.VolumeId,
-          status: (v: Volume) => v.State,
-          encrypted: (v: Volume) => v.Encrypted,
-          'attachment.instance-id': (v: Volume) => v.Attachments?.map((a) => a.InstanceId),
-          'snapshot-id': (v: Volume) => v.SnapshotId,
-          'availability-zone': (v: Volume) => v.AvailabilityZone,
-          'volume-type': (v: Volume) => v.VolumeType,
+        ...STANDARD,
+      }),
+      DescribeVolumes: list<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>('volumes', {
+        items: 'Volumes',
+        source: from('volumes'),
+        lookups: [{ input: 'VolumeIds', field: 'VolumeId', withoutMaxResults: true }],
+        filters: {
+          names: {
+            'volume-id': (v: Volume) => v.VolumeId,
+            status: (v: Volume) => v.State,
+            encrypted: (v: Volume) => v.Encrypted,
+            'attachment.instance-id': (v: Volume) => v.Attachments?.map((a) => a.InstanceId),
+            'snapshot-id': (v: Volume) => v.SnapshotId,
+            'availability-zone': (v: Volume) => v.AvailabilityZone,
+            'volume-type': (v: Volume) => v.VolumeType,
+          },
         },
-      },
-      ...paging(5, 500),
-    }),
-    DescribeSnapshots: list<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput>('snapshots', {
-      items: 'Snapshots',
-      source: (_records, input, context) =>
-        visibleSnapshots(context)
-          .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
-          .map(({ snapshot }) => snapshot),
-      lookups: [{ input: 'SnapshotIds', field: 'SnapshotId', withoutMaxResults: true }],
-      filters: {
-        names: {
-          'snapshot-id': (s: Snapshot) => s.SnapshotId,
-          'volume-id': (s: Snapshot) => s.VolumeId,
-          'owner-id': (s: Snapshot) => s.OwnerId,
-          status: (s: Snapshot) => s.State,
-          encrypted: (s: Snapshot) => s.Encrypted,
+        ...paging(5, 500),
+      }),
+      DescribeSnapshots: list<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput>('snapshots', {
+        items: 'Snapshots',
+        source: (_records, input, context) =>
+          visibleSnapshots(context)
+            .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
+            .map(({ snapshot }) => snapshot),
+        lookups: [{ input: 'SnapshotIds', field: 'SnapshotId', withoutMaxResults: true }],
+        filters: {
+          names: {
+            'snapshot-id': (s: Snapshot) => s.SnapshotId,
+            'volume-id': (s: Snapshot) => s.VolumeId,
+            'owner-id': (s: Snapshot) => s.OwnerId,
+            status: (s: Snapshot) => s.State,
+            encrypted: (s: Snapshot) => s.Encrypted,
+          },
         },
-      },
-      ...STANDARD,
-    }),
-    DescribeSnapshotAttribute: custom<DescribeSnapshotAttributeCommandInput, DescribeSnapshotAttributeCommandOutput>((input, context, kit) => {
-      const model = modelOf(context);
-      if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId)) {
-        throw kit.error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
-      }
-      if (input.Attribute === 'productCodes') return { SnapshotId: input.SnapshotId, ProductCodes: [] };
-      if (input.Attribute !== 'createVolumePermission')
-        throw kit.error('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid.`);
-      return { SnapshotId: input.SnapshotId, CreateVolumePermissions: model.createVolumePermissions.get(input.SnapshotId ?? '') ?? [] };
-    }),
-    DescribeImages: list<DescribeImagesCommandInput, DescribeImagesCommandOutput>('images', {
-      items: 'Images',
-      source: (_records, input, context) =>
-        visibleImages(context)
-          .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
-          .map(({ image }) => image),
-      lookups: [{ input: 'ImageIds', field: 'ImageId', withoutMaxResults: true }],
-      filters: {
-        names: {
-          'image-id': (i: Image) => i.ImageId,
-          name: (i: Image) => i.Name,
-          state: (i: Image) => i.State,
-          'is-public': (i: Image) => i.Public,
-          'owner-id': (i: Image) => i.OwnerId,
-          architecture: (i: Image) => i.Architecture,
+        ...STANDARD,
+      }),
+      DescribeSnapshotAttribute: custom<DescribeSnapshotAttributeCommandInput, DescribeSnapshotAttributeCommandOutput>((input, context, kit) => {
+        const model = modelOf(context);
+        if (!model.snapshots.some((s) => s.SnapshotId === input.SnapshotId)) {
+          throw kit.error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
+        }
+        if (input.Attribute === 'productCodes') return { SnapshotId: input.SnapshotId, ProductCodes: [] };
+        if (input.Attribute !== 'createVolumePermission')
+          throw kit.error('InvalidParameterValue', `Value (${input.Attribute}) for parameter attribute is invalid.`);
+        return { SnapshotId: input.SnapshotId, CreateVolumePermissions: model.createVolumePermissions.get(input.SnapshotId ?? '') ?? [] };
+      }),
+      DescribeImages: list<DescribeImagesCommandInput, DescribeImagesCommandOutput>('images', {
+        items: 'Images',
+        source: (_records, input, context) =>
+          visibleImages(context)
+            .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
+            .map(({ image }) => image),
+        lookups: [{ input: 'ImageIds', field: 'ImageId', withoutMaxResults: true }],
+        filters: {
+          names: {
+            'image-id': (i: Image) => i.ImageId,
+            name: (i: Image) => i.Name,
+            state: (i: Image) => i.State,
+            'is-public': (i: Image) => i.Public,
+            'owner-id': (i: Image) => i.OwnerId,
+            architecture: (i: Image) => i.Architecture,
+          },
         },
-      },
-      ...paging(1, 1000),
-    }),
-    DescribeKeyPairs: list<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>('keyPairs', {
-      items: 'KeyPairs',
-      token: false,
-      source: from('keyPairs'),
-      lookups: [
-        { input: 'KeyNames', field: 'KeyName' },
-        { input: 'KeyPairIds', field: 'KeyPairId' },
-      ],
-      filters: {
-        names: {
-          'key-name': (k: KeyPairInfo) => k.KeyName,
-          'key-pair-id': (k: KeyPairInfo) => k.KeyPairId,
-          fingerprint: (k: KeyPairInfo) => k.KeyFingerprint,
+        ...paging(1, 1000),
+      }),
+      DescribeKeyPairs: list<DescribeKeyPairsCommandInput, DescribeKeyPairsCommandOutput>('keyPairs', {
+        items: 'KeyPairs',
+        token: false,
+        source: from('keyPairs'),
+        lookups: [
+          { input: 'KeyNames', field: 'KeyName' },
+          { input: 'KeyPairIds', field: 'KeyPairId' },
+        ],
+        filters: {
+          names: {
+            'key-name': (k: KeyPairInfo) => k.KeyName,
+            'key-pair-id': (k: KeyPairInfo) => k.KeyPairId,
+            fingerprint: (k: KeyPairInfo) => k.KeyFingerprint,
+          },
         },
-      },
-    }),
-    GetEbsEncryptionByDefault: custom<GetEbsEncryptionByDefaultCommandInput, GetEbsEncryptionByDefaultCommandOutput>((_input, context) => ({
-      EbsEncryptionByDefault: modelOf(context).ebsEncryptionByDefault,
-    })),
-    GetEbsDefaultKmsKeyId: custom<GetEbsDefaultKmsKeyIdCommandInput, GetEbsDefaultKmsKeyIdCommandOutput>((_input, context) => ({
-      KmsKeyId: modelOf(context).ebsDefaultKmsKeyId,
-    })),
-  },
-  generate: generateEc2Section,
-});
+      }),
+      GetEbsEncryptionByDefault: custom<GetEbsEncryptionByDefaultCommandInput, GetEbsEncryptionByDefaultCommandOutput>((_input, context) => ({
+        EbsEncryptionByDefault: modelOf(context).ebsEncryptionByDefault,
+      })),
+      GetEbsDefaultKmsKeyId: custom<GetEbsDefaultKmsKeyIdCommandInput, GetEbsDefaultKmsKeyIdCommandOutput>((_input, context) => ({
+        KmsKeyId: modelOf(context).ebsDefaultKmsKeyId,
+      })),
+    },
+    generate: generateEc2Section,
+  }),
+  // Ids are defined by their own collection's id member only (references share the member names).
+  idFields: ec2IdFields,
+};

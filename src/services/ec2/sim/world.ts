@@ -1,265 +1,80 @@
 /**
- * The `regions.<region>.ec2` section of a simulated world: a compact, camelCase description of an
- * account's EC2/VPC resources in one region, from which the simulator derives what the EC2 API
- * returns (interfaces of instances and NAT gateways, addresses, attachments, default rules).
+ * The `regions.<region>.ec2` section of a simulated world: an account's EC2/VPC resources in one
+ * region, each record in the member shape its Describe* call answers (`Vpc`, `Subnet`, `Instance`,
+ * `SecurityGroup`, ... of @aws-sdk/client-ec2), dates as ISO strings. A record holds what the world
+ * chooses; the simulator fills in what AWS derives (interfaces of instances and NAT gateways,
+ * addresses, attachments, DNS names, the local route and the final deny of network ACLs, defaults).
  */
 
-import { collection } from '../../../sim/service-kit';
+import type {
+  Address,
+  CreateVolumePermission,
+  FlowLog,
+  Image,
+  Instance,
+  InternetGateway,
+  IpPermission,
+  KeyPairInfo,
+  NatGateway,
+  NetworkAcl,
+  NetworkAclEntry,
+  NetworkInterface,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  Snapshot,
+  Subnet,
+  Volume,
+  Vpc,
+  VpcPeeringConnection,
+  VpnGateway,
+} from '@aws-sdk/client-ec2';
+import { collection, type InWorld, type JsonSchema } from '../../../sim/service-kit';
 
-export type Tags = Record<string, string>;
+/** An SDK shape as the world writes it, with the given members required. */
+type Shape<T, Present extends keyof T> = InWorld<T> & { [K in Present]-?: InWorld<NonNullable<T[K]>> };
 
-export interface WorldVpc {
-  id: string;
-  cidr: string;
-  ipv6Cidr?: string;
-  default?: boolean;
-  state?: 'available' | 'pending';
-  tags?: Tags;
-}
-
-export interface WorldSubnet {
-  id: string;
-  vpc: string;
-  cidr: string;
-  ipv6Cidr?: string;
-  /** Availability zone, default `<region>a`. */
-  az?: string;
-  mapPublicIpOnLaunch?: boolean;
-  defaultForAz?: boolean;
-  tags?: Tags;
-}
-
-export interface WorldRoute {
-  /** IPv4 or IPv6 CIDR, or a prefix list id. */
-  destination: string;
-  /** igw-, nat-, pcx-, vgw-, tgw-, eigw-, eni- or i- id. */
-  target: string;
-  state?: 'active' | 'blackhole';
-}
-
-export interface WorldRouteTable {
-  id: string;
-  vpc: string;
-  /** The VPC's main route table (used by subnets without an explicit association). */
-  main?: boolean;
-  /** Subnets explicitly associated with the table. */
-  subnets?: string[];
-  /** Routes besides the VPC's local route, which is always present. */
-  routes?: WorldRoute[];
-  tags?: Tags;
-}
-
-export interface WorldInternetGateway {
-  id: string;
-  /** Attached VPC, if any. */
-  vpc?: string;
-  tags?: Tags;
-}
-
-export interface WorldNatGateway {
-  id: string;
-  subnet: string;
-  /** Allocation id of the gateway's Elastic IP (public gateways). */
-  eip?: string;
-  /** Id of the gateway's network interface, derived from the gateway id when absent. */
-  eni?: string;
-  privateIp?: string;
-  connectivity?: 'public' | 'private';
-  state?: 'pending' | 'failed' | 'available' | 'deleting' | 'deleted';
-  createdAt?: string;
-  tags?: Tags;
-}
-
-export interface WorldVpnGateway {
-  id: string;
-  vpc?: string;
-  asn?: number;
-  state?: 'pending' | 'available' | 'deleting' | 'deleted';
-  tags?: Tags;
-}
-
-export interface WorldSecurityGroupRule {
-  /** tcp, udp, icmp, icmpv6, all (or -1), or an IP protocol number. */
-  protocol: string;
-  /** A port (22) or range ("1024-65535"); TCP/UDP without ports means all ports. */
-  ports?: number | string;
-  icmpType?: number;
-  icmpCode?: number;
-  cidrs?: string[];
-  ipv6Cidrs?: string[];
-  prefixLists?: string[];
-  /** Referenced groups: `sg-...` in the same account, or `<account>/sg-...`. */
-  groups?: string[];
-  description?: string;
-}
-
-export interface WorldSecurityGroup {
-  id: string;
-  name: string;
-  description?: string;
-  vpc: string;
-  ingress?: WorldSecurityGroupRule[];
-  /** Default: AWS's own default, all traffic to 0.0.0.0/0. `[]` for none. */
-  egress?: WorldSecurityGroupRule[];
-  tags?: Tags;
-}
-
-export interface WorldNetworkAclEntry {
-  /** 1-32766; the final `*` deny (32767) is always added. */
-  rule: number;
-  egress?: boolean;
-  action: 'allow' | 'deny';
-  protocol: string;
-  ports?: number | string;
-  icmpType?: number;
-  icmpCode?: number;
-  /** IPv4 or IPv6 CIDR. */
-  cidr: string;
-}
-
-export interface WorldNetworkAcl {
-  id: string;
-  vpc: string;
-  default?: boolean;
-  subnets?: string[];
-  entries?: WorldNetworkAclEntry[];
-  tags?: Tags;
-}
-
-/** Interfaces besides those of instances (primary) and NAT gateways, which are derived. */
-export interface WorldNetworkInterface {
-  id: string;
-  subnet: string;
-  privateIp?: string;
-  securityGroups?: string[];
-  description?: string;
-  type?: 'interface' | 'lambda' | 'vpc_endpoint' | 'network_load_balancer' | 'efa';
-  /** Instance the interface is attached to as a secondary interface. */
-  instance?: string;
-  deviceIndex?: number;
-  tags?: Tags;
-}
-
-export interface WorldElasticIp {
-  allocationId: string;
-  publicIp: string;
-  /** Associated with this instance's primary interface. */
-  instance?: string;
-  /** Associated with this interface. */
-  networkInterface?: string;
-  tags?: Tags;
-}
-
-export interface WorldInstance {
-  id: string;
-  type?: string;
-  state?: 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
-  subnet: string;
-  image?: string;
-  keyName?: string;
-  securityGroups?: string[];
-  /** Instance profile name; its ARN is built in the instance's account. */
-  instanceProfile?: string;
-  /** IMDS: `optional` allows IMDSv1, `required` enforces IMDSv2 (default). */
-  httpTokens?: 'optional' | 'required';
-  httpEndpoint?: 'enabled' | 'disabled';
-  monitoring?: boolean;
-  privateIp?: string;
-  /** Auto-assigned public address (an associated Elastic IP takes precedence). */
-  publicIp?: string;
-  /** Primary interface id, derived from the instance id when absent. */
-  eni?: string;
-  launchTime?: string;
-  platform?: 'linux' | 'windows';
-  tags?: Tags;
-}
-
-export interface WorldVolume {
-  id: string;
-  size?: number;
-  type?: 'gp2' | 'gp3' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standard';
-  az?: string;
-  /** Default: true with a key, else the region's encryption-by-default setting. */
-  encrypted?: boolean;
-  /** KMS key id or ARN; an encrypted volume without one uses the region's default EBS key. */
-  kmsKeyId?: string;
-  state?: 'creating' | 'available' | 'in-use' | 'deleting' | 'error';
-  instance?: string;
-  device?: string;
-  deleteOnTermination?: boolean;
-  /** Snapshot the volume was created from. */
-  snapshot?: string;
-  createdAt?: string;
-  iops?: number;
-  tags?: Tags;
-}
-
-export interface WorldSnapshot {
-  id: string;
-  /** Volume the snapshot was taken from. */
-  volume?: string;
-  size?: number;
-  encrypted?: boolean;
-  kmsKeyId?: string;
-  /** Anyone may create volumes from it (createVolumePermission group `all`). */
-  public?: boolean;
-  /** Accounts allowed to create volumes from it. */
-  sharedWith?: string[];
-  description?: string;
-  createdAt?: string;
-  state?: 'pending' | 'completed' | 'error';
-  tags?: Tags;
-}
-
-export interface WorldImage {
-  id: string;
-  name: string;
-  /** Root volume snapshot. */
-  snapshot?: string;
-  public?: boolean;
-  state?: 'pending' | 'available' | 'invalid' | 'deregistered' | 'failed';
-  architecture?: 'x86_64' | 'arm64' | 'i386';
-  platform?: 'linux' | 'windows';
-  description?: string;
-  createdAt?: string;
-  tags?: Tags;
-}
-
-export interface WorldKeyPair {
-  name: string;
-  id?: string;
-  type?: 'rsa' | 'ed25519';
-  fingerprint?: string;
-  createdAt?: string;
-  tags?: Tags;
-}
-
-export interface WorldPeeringConnection {
-  id: string;
-  /** The requester VPC, in this account and region. */
-  requesterVpc: string;
-  accepter: { vpc: string; account?: string; region?: string; cidr?: string };
-  status?: 'initiating-request' | 'pending-acceptance' | 'active' | 'deleted' | 'rejected' | 'failed' | 'expired' | 'provisioning' | 'deleting';
-  tags?: Tags;
-}
-
-export interface WorldFlowLog {
-  id: string;
-  /** vpc-, subnet- or eni- id. */
-  resource: string;
-  destinationType?: 's3' | 'cloud-watch-logs' | 'kinesis-data-firehose';
-  /** S3: a bucket ARN (with an optional folder) or bucket name; CloudWatch Logs: the log group name. */
-  destination: string;
-  trafficType?: 'ACCEPT' | 'REJECT' | 'ALL';
-  status?: 'ACTIVE';
-  createdAt?: string;
-  tags?: Tags;
-}
+export type WorldVpc = Shape<Vpc, 'VpcId' | 'CidrBlock'>;
+export type WorldSubnet = Shape<Subnet, 'SubnetId' | 'VpcId' | 'CidrBlock'>;
+/** `Routes`: the routes besides the VPC's local ones, which are always served. */
+export type WorldRouteTable = Shape<RouteTable, 'RouteTableId' | 'VpcId'>;
+export type WorldRoute = InWorld<Route>;
+export type WorldInternetGateway = Shape<InternetGateway, 'InternetGatewayId'>;
+/** `NatGatewayAddresses[0]`: the gateway's Elastic IP (`AllocationId`), interface and private address. */
+export type WorldNatGateway = Shape<NatGateway, 'NatGatewayId' | 'SubnetId'>;
+export type WorldVpnGateway = Shape<VpnGateway, 'VpnGatewayId'>;
+/** `IpPermissionsEgress` absent: AWS's own default, all traffic to 0.0.0.0/0 (`[]` for none). */
+export type WorldSecurityGroup = Shape<SecurityGroup, 'GroupId' | 'GroupName' | 'VpcId'>;
+export type WorldIpPermission = InWorld<IpPermission>;
+/** `Entries`: rules 1-32766; the final `*` deny (32767) is always served. */
+export type WorldNetworkAcl = Shape<NetworkAcl, 'NetworkAclId' | 'VpcId'>;
+export type WorldNetworkAclEntry = InWorld<NetworkAclEntry>;
+/** Interfaces besides the primary ones of instances and those of NAT gateways, which are derived. */
+export type WorldNetworkInterface = Shape<NetworkInterface, 'NetworkInterfaceId' | 'SubnetId'>;
+/** `InstanceId`: associated with the instance's primary interface; `NetworkInterfaceId`: with that interface. */
+export type WorldElasticIp = Shape<Address, 'AllocationId' | 'PublicIp'>;
+/** `NetworkInterfaces[0].NetworkInterfaceId`: the primary interface's id (derived from the instance id when absent). */
+export type WorldInstance = Shape<Instance, 'InstanceId' | 'SubnetId'>;
+/** `Encrypted` absent: true with a `KmsKeyId`, else the region's encryption-by-default setting. */
+export type WorldVolume = Shape<Volume, 'VolumeId'>;
+/** `CreateVolumePermissions`: DescribeSnapshotAttribute's answer (`Group: all` makes it public). */
+export type WorldSnapshot = Shape<Snapshot, 'SnapshotId'> & { CreateVolumePermissions?: CreateVolumePermission[] };
+/** `BlockDeviceMappings[0].Ebs.SnapshotId`: the root volume's snapshot. */
+export type WorldImage = Shape<Image, 'ImageId' | 'Name'>;
+export type WorldKeyPair = Shape<KeyPairInfo, 'KeyName'>;
+/** Requested by this account and region; `AccepterVpcInfo.OwnerId`/`Region` default to the requester's. */
+export type WorldPeeringConnection = Shape<VpcPeeringConnection, 'VpcPeeringConnectionId'> & {
+  RequesterVpcInfo: { VpcId: string };
+  AccepterVpcInfo: { VpcId: string; OwnerId?: string; Region?: string; CidrBlock?: string };
+};
+/** S3 and Firehose: `LogDestination` (an ARN); CloudWatch Logs: `LogGroupName`. */
+export type WorldFlowLog = Shape<FlowLog, 'FlowLogId' | 'ResourceId'>;
 
 export interface WorldEc2 {
-  ebsEncryptionByDefault?: boolean;
-  /** Default EBS key (id or ARN); default: the region's `alias/aws/ebs` key. */
-  ebsDefaultKmsKeyId?: string;
+  /** GetEbsEncryptionByDefault's `EbsEncryptionByDefault`. */
+  EbsEncryptionByDefault?: boolean;
+  /** GetEbsDefaultKmsKeyId's `KmsKeyId` (id or ARN); default: the region's `alias/aws/ebs` key. */
+  EbsDefaultKmsKeyId?: string;
   vpcs?: WorldVpc[];
   subnets?: WorldSubnet[];
   routeTables?: WorldRouteTable[];
@@ -280,42 +95,42 @@ export interface WorldEc2 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Collections and their JSON schemas
+// Collections and the JSON schemas of the members the simulator reads (others are refused)
 // ---------------------------------------------------------------------------------------------
 
 const id = (prefix: string) => ({ type: 'string', pattern: `^${prefix}-[0-9a-f]{8,17}$` });
-const ids = (prefix: string) => ({ type: 'array', items: id(prefix) });
 const IPV4 = '(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}';
 const ipv4 = { type: 'string', pattern: `^${IPV4}$` };
 const cidr4 = { type: 'string', pattern: `^${IPV4}/(3[0-2]|[12]?\\d)$` };
 const cidr6 = { type: 'string', pattern: '^[0-9a-fA-F:]*:[0-9a-fA-F:]*/(12[0-8]|1[01]\\d|\\d?\\d)$' };
-const cidrAny = { type: 'string', pattern: `^(${IPV4}/(3[0-2]|[12]?\\d)|[0-9a-fA-F:]*:[0-9a-fA-F:]*/(12[0-8]|1[01]\\d|\\d?\\d))$` };
 const accountId = { type: 'string', pattern: '^\\d{12}$' };
 const dateTime = { type: 'string', format: 'date-time' };
-const tags = { type: 'object', additionalProperties: { type: 'string' } };
-const protocol = { type: 'string', pattern: '^(tcp|udp|icmp|icmpv6|all|-1|\\d{1,3})$' };
-const ports = { type: ['integer', 'string'], minimum: 0, maximum: 65535, pattern: '^\\d{1,5}(-\\d{1,5})?$' };
-const icmp = { type: 'integer', minimum: -1, maximum: 255 };
+const zone = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d[a-z]$' };
+const text = { type: 'string' };
+const flag = { type: 'boolean' };
+const port = { type: 'integer', minimum: -1, maximum: 65535 };
 const kmsKey = {
   type: 'string',
   pattern: '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|arn:aws[\\w-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+)$',
 };
+const tagList = { type: 'array', items: object(['Key'], { Key: text, Value: text }) };
 
-function object(required: string[], properties: Record<string, unknown>) {
+function object(required: string[], properties: { [name: string]: unknown }): JsonSchema {
   return { type: 'object', additionalProperties: false, required, properties };
 }
 const list = (items: unknown) => ({ type: 'array', items });
+const ipv6Associations = list(object(['Ipv6CidrBlock'], { Ipv6CidrBlock: cidr6 }));
 
-const securityGroupRule = object(['protocol'], {
-  protocol,
-  ports,
-  icmpType: icmp,
-  icmpCode: icmp,
-  cidrs: list(cidr4),
-  ipv6Cidrs: list(cidr6),
-  prefixLists: ids('pl'),
-  groups: list({ type: 'string', pattern: '^(\\d{12}/)?sg-[0-9a-f]{8,17}$' }),
-  description: { type: 'string' },
+const ipPermission = object(['IpProtocol'], {
+  /** tcp, udp, icmp, icmpv6, -1 (all), or an IP protocol number; tcp/udp without ports means all ports. */
+  IpProtocol: { type: 'string', pattern: '^(tcp|udp|icmp|icmpv6|-1|\\d{1,3})$' },
+  FromPort: port,
+  ToPort: port,
+  IpRanges: list(object(['CidrIp'], { CidrIp: cidr4, Description: text })),
+  Ipv6Ranges: list(object(['CidrIpv6'], { CidrIpv6: cidr6, Description: text })),
+  PrefixListIds: list(object(['PrefixListId'], { PrefixListId: id('pl'), Description: text })),
+  /** `UserId` absent: a group of the same account. */
+  UserIdGroupPairs: list(object(['GroupId'], { GroupId: id('sg'), UserId: accountId, Description: text })),
 });
 
 /** AWS's not-found error of an EC2 id (HTTP 400), as describe calls answer an unknown one. */
@@ -323,274 +138,341 @@ function notFound(error: string, what: string) {
   return { error, message: (id: string) => `The ${what} '${id}' does not exist` };
 }
 
-export const ec2SectionFields = { ebsEncryptionByDefault: { type: 'boolean' }, ebsDefaultKmsKeyId: kmsKey };
+export const ec2SectionFields = { EbsEncryptionByDefault: flag, EbsDefaultKmsKeyId: kmsKey };
 
-/** The section's collections: records in the world's short format, checked by their fields' schemas. */
+/**
+ * Fields that define a resource id, by collection (`collection.Field`): the world's check that
+ * every id it names is defined somewhere counts only these, since references use the same member
+ * names (an instance's `SubnetId`). A NAT gateway's addresses define the interface it creates.
+ */
+export const ec2IdFields = [
+  'vpcs.VpcId',
+  'subnets.SubnetId',
+  'routeTables.RouteTableId',
+  'internetGateways.InternetGatewayId',
+  'natGateways.NatGatewayId',
+  'NatGatewayAddresses.NetworkInterfaceId',
+  'vpnGateways.VpnGatewayId',
+  'securityGroups.GroupId',
+  'networkAcls.NetworkAclId',
+  'networkInterfaces.NetworkInterfaceId',
+  'elasticIps.AllocationId',
+  'instances.InstanceId',
+  'volumes.VolumeId',
+  'snapshots.SnapshotId',
+  'images.ImageId',
+  'keyPairs.KeyPairId',
+  'peeringConnections.VpcPeeringConnectionId',
+  'flowLogs.FlowLogId',
+];
+
+/** The section's collections, checked by their members' schemas. */
 export const ec2Collections = {
   vpcs: collection<WorldVpc>({
-    id: 'id',
+    id: 'VpcId',
     closed: true,
-    required: ['cidr'],
+    required: ['CidrBlock'],
     notFound: notFound('InvalidVpcID.NotFound', 'vpc ID'),
-    fields: { id: id('vpc'), cidr: cidr4, ipv6Cidr: cidr6, default: { type: 'boolean' }, state: { enum: ['available', 'pending'] }, tags },
+    fields: {
+      VpcId: id('vpc'),
+      CidrBlock: cidr4,
+      Ipv6CidrBlockAssociationSet: ipv6Associations,
+      IsDefault: flag,
+      State: { enum: ['available', 'pending'] },
+      Tags: tagList,
+    },
   }),
   subnets: collection<WorldSubnet>({
-    id: 'id',
+    id: 'SubnetId',
     closed: true,
-    required: ['vpc', 'cidr'],
+    required: ['VpcId', 'CidrBlock'],
     notFound: notFound('InvalidSubnetID.NotFound', 'subnet ID'),
     fields: {
-      id: id('subnet'),
-      vpc: id('vpc'),
-      cidr: cidr4,
-      ipv6Cidr: cidr6,
-      az: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d[a-z]$' },
-      mapPublicIpOnLaunch: { type: 'boolean' },
-      defaultForAz: { type: 'boolean' },
-      tags,
+      SubnetId: id('subnet'),
+      VpcId: id('vpc'),
+      CidrBlock: cidr4,
+      Ipv6CidrBlockAssociationSet: ipv6Associations,
+      /** Default `<region>a`. */
+      AvailabilityZone: zone,
+      MapPublicIpOnLaunch: flag,
+      DefaultForAz: flag,
+      Tags: tagList,
     },
   }),
   routeTables: collection<WorldRouteTable>({
-    id: 'id',
+    id: 'RouteTableId',
     closed: true,
-    required: ['vpc'],
+    required: ['VpcId'],
     notFound: notFound('InvalidRouteTableID.NotFound', 'route table ID'),
     fields: {
-      id: id('rtb'),
-      vpc: id('vpc'),
-      main: { type: 'boolean' },
-      subnets: ids('subnet'),
-      routes: list(
-        object(['destination', 'target'], {
-          destination: { type: 'string', pattern: `^(${IPV4}/(3[0-2]|[12]?\\d)|[0-9a-fA-F:]*:[0-9a-fA-F:]*/\\d{1,3}|pl-[0-9a-f]{8,17})$` },
-          target: { type: 'string', pattern: '^(igw|nat|pcx|vgw|tgw|eigw|eni|i)-[0-9a-f]{8,17}$' },
-          state: { enum: ['active', 'blackhole'] },
-        }),
-      ),
-      tags,
+      RouteTableId: id('rtb'),
+      VpcId: id('vpc'),
+      /** `{ Main: true }` (the VPC's main table) and `{ SubnetId }` (explicit associations). */
+      Associations: list(object([], { Main: flag, SubnetId: id('subnet') })),
+      Routes: list({
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 2,
+        properties: {
+          DestinationCidrBlock: cidr4,
+          DestinationIpv6CidrBlock: cidr6,
+          DestinationPrefixListId: id('pl'),
+          GatewayId: { type: 'string', pattern: '^(igw|vgw)-[0-9a-f]{8,17}$' },
+          NatGatewayId: id('nat'),
+          VpcPeeringConnectionId: id('pcx'),
+          TransitGatewayId: id('tgw'),
+          EgressOnlyInternetGatewayId: id('eigw'),
+          NetworkInterfaceId: id('eni'),
+          InstanceId: id('i'),
+          State: { enum: ['active', 'blackhole'] },
+        },
+      }),
+      Tags: tagList,
     },
   }),
   internetGateways: collection<WorldInternetGateway>({
-    id: 'id',
+    id: 'InternetGatewayId',
     closed: true,
     notFound: notFound('InvalidInternetGatewayID.NotFound', 'internet gateway ID'),
-    fields: { id: id('igw'), vpc: id('vpc'), tags },
+    fields: { InternetGatewayId: id('igw'), Attachments: list(object(['VpcId'], { VpcId: id('vpc') })), Tags: tagList },
   }),
   natGateways: collection<WorldNatGateway>({
-    id: 'id',
+    id: 'NatGatewayId',
     closed: true,
-    required: ['subnet'],
+    required: ['SubnetId'],
     notFound: notFound('NatGatewayNotFound', 'NAT gateway'),
     fields: {
-      id: id('nat'),
-      subnet: id('subnet'),
-      eip: id('eipalloc'),
-      eni: id('eni'),
-      privateIp: ipv4,
-      connectivity: { enum: ['public', 'private'] },
-      state: { enum: ['pending', 'failed', 'available', 'deleting', 'deleted'] },
-      createdAt: dateTime,
-      tags,
+      NatGatewayId: id('nat'),
+      SubnetId: id('subnet'),
+      /** One address: the Elastic IP of a public gateway, the interface id (derived when absent). */
+      NatGatewayAddresses: {
+        type: 'array',
+        maxItems: 1,
+        items: object([], { AllocationId: id('eipalloc'), NetworkInterfaceId: id('eni'), PrivateIp: ipv4 }),
+      },
+      ConnectivityType: { enum: ['public', 'private'] },
+      State: { enum: ['pending', 'failed', 'available', 'deleting', 'deleted'] },
+      CreateTime: dateTime,
+      Tags: tagList,
     },
   }),
   vpnGateways: collection<WorldVpnGateway>({
-    id: 'id',
+    id: 'VpnGatewayId',
     closed: true,
     notFound: notFound('InvalidVpnGatewayID.NotFound', 'VPN gateway ID'),
     fields: {
-      id: id('vgw'),
-      vpc: id('vpc'),
-      asn: { type: 'integer', minimum: 1 },
-      state: { enum: ['pending', 'available', 'deleting', 'deleted'] },
-      tags,
+      VpnGatewayId: id('vgw'),
+      VpcAttachments: list(object(['VpcId'], { VpcId: id('vpc') })),
+      AmazonSideAsn: { type: 'integer', minimum: 1 },
+      State: { enum: ['pending', 'available', 'deleting', 'deleted'] },
+      Tags: tagList,
     },
   }),
   securityGroups: collection<WorldSecurityGroup>({
-    id: 'id',
+    id: 'GroupId',
     closed: true,
-    required: ['name', 'vpc'],
+    required: ['GroupName', 'VpcId'],
     notFound: notFound('InvalidGroup.NotFound', 'security group'),
     fields: {
-      id: id('sg'),
-      name: { type: 'string', minLength: 1, maxLength: 255 },
-      description: { type: 'string' },
-      vpc: id('vpc'),
-      ingress: list(securityGroupRule),
-      egress: list(securityGroupRule),
-      tags,
+      GroupId: id('sg'),
+      GroupName: { type: 'string', minLength: 1, maxLength: 255 },
+      Description: text,
+      VpcId: id('vpc'),
+      IpPermissions: list(ipPermission),
+      IpPermissionsEgress: list(ipPermission),
+      Tags: tagList,
     },
   }),
   networkAcls: collection<WorldNetworkAcl>({
-    id: 'id',
+    id: 'NetworkAclId',
     closed: true,
-    required: ['vpc'],
+    required: ['VpcId'],
     notFound: notFound('InvalidNetworkAclID.NotFound', 'network ACL ID'),
     fields: {
-      id: id('acl'),
-      vpc: id('vpc'),
-      default: { type: 'boolean' },
-      subnets: ids('subnet'),
-      entries: list(
-        object(['rule', 'action', 'protocol', 'cidr'], {
-          rule: { type: 'integer', minimum: 1, maximum: 32766 },
-          egress: { type: 'boolean' },
-          action: { enum: ['allow', 'deny'] },
-          protocol,
-          ports,
-          icmpType: icmp,
-          icmpCode: icmp,
-          cidr: cidrAny,
+      NetworkAclId: id('acl'),
+      VpcId: id('vpc'),
+      IsDefault: flag,
+      Associations: list(object(['SubnetId'], { SubnetId: id('subnet') })),
+      Entries: list(
+        object(['RuleNumber', 'Protocol', 'RuleAction'], {
+          RuleNumber: { type: 'integer', minimum: 1, maximum: 32766 },
+          /** An IP protocol number, `-1` for all. */
+          Protocol: { type: 'string', pattern: '^(-1|\\d{1,3})$' },
+          RuleAction: { enum: ['allow', 'deny'] },
+          Egress: flag,
+          CidrBlock: cidr4,
+          Ipv6CidrBlock: cidr6,
+          PortRange: object(['From', 'To'], { From: port, To: port }),
+          IcmpTypeCode: object([], { Type: port, Code: port }),
         }),
       ),
-      tags,
+      Tags: tagList,
     },
   }),
   networkInterfaces: collection<WorldNetworkInterface>({
-    id: 'id',
+    id: 'NetworkInterfaceId',
     closed: true,
-    required: ['subnet'],
+    required: ['SubnetId'],
     notFound: notFound('InvalidNetworkInterfaceID.NotFound', 'network interface ID'),
     fields: {
-      id: id('eni'),
-      subnet: id('subnet'),
-      privateIp: ipv4,
-      securityGroups: ids('sg'),
-      description: { type: 'string' },
-      type: { enum: ['interface', 'lambda', 'vpc_endpoint', 'network_load_balancer', 'efa'] },
-      instance: id('i'),
-      deviceIndex: { type: 'integer', minimum: 1 },
-      tags,
+      NetworkInterfaceId: id('eni'),
+      SubnetId: id('subnet'),
+      PrivateIpAddress: ipv4,
+      Groups: list(object(['GroupId'], { GroupId: id('sg') })),
+      Description: text,
+      InterfaceType: { enum: ['interface', 'lambda', 'vpc_endpoint', 'network_load_balancer', 'efa'] },
+      /** A secondary interface of an instance. */
+      Attachment: object(['InstanceId'], { InstanceId: id('i'), DeviceIndex: { type: 'integer', minimum: 1 } }),
+      TagSet: tagList,
     },
   }),
   elasticIps: collection<WorldElasticIp>({
-    id: 'allocationId',
+    id: 'AllocationId',
     closed: true,
-    required: ['publicIp'],
+    required: ['PublicIp'],
     notFound: notFound('InvalidAllocationID.NotFound', 'allocation ID'),
-    fields: { allocationId: id('eipalloc'), publicIp: ipv4, instance: id('i'), networkInterface: id('eni'), tags },
+    fields: { AllocationId: id('eipalloc'), PublicIp: ipv4, InstanceId: id('i'), NetworkInterfaceId: id('eni'), Tags: tagList },
   }),
   instances: collection<WorldInstance>({
-    id: 'id',
+    id: 'InstanceId',
     closed: true,
-    required: ['subnet'],
+    required: ['SubnetId'],
     notFound: notFound('InvalidInstanceID.NotFound', 'instance ID'),
     fields: {
-      id: id('i'),
-      type: { type: 'string', pattern: '^[a-z][a-z0-9-]*\\.[a-z0-9]+$' },
-      state: { enum: ['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'] },
-      subnet: id('subnet'),
-      image: id('ami'),
-      keyName: { type: 'string', minLength: 1 },
-      securityGroups: ids('sg'),
-      instanceProfile: { type: 'string', pattern: '^[\\w+=,.@-]{1,128}$' },
-      httpTokens: { enum: ['optional', 'required'] },
-      httpEndpoint: { enum: ['enabled', 'disabled'] },
-      monitoring: { type: 'boolean' },
-      privateIp: ipv4,
-      publicIp: ipv4,
-      eni: id('eni'),
-      launchTime: dateTime,
-      platform: { enum: ['linux', 'windows'] },
-      tags,
+      InstanceId: id('i'),
+      InstanceType: { type: 'string', pattern: '^[a-z][a-z0-9-]*\\.[a-z0-9]+$' },
+      State: object(['Name'], { Name: { enum: ['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'] } }),
+      SubnetId: id('subnet'),
+      ImageId: id('ami'),
+      KeyName: { type: 'string', minLength: 1 },
+      SecurityGroups: list(object(['GroupId'], { GroupId: id('sg') })),
+      IamInstanceProfile: object(['Arn'], { Arn: { type: 'string', pattern: '^arn:aws[\\w-]*:iam::\\d{12}:instance-profile/[\\w+=,.@-]{1,128}$' } }),
+      /** IMDS: `optional` allows IMDSv1, `required` (default) enforces IMDSv2. */
+      MetadataOptions: object([], { HttpTokens: { enum: ['optional', 'required'] }, HttpEndpoint: { enum: ['enabled', 'disabled'] } }),
+      Monitoring: object(['State'], { State: { enum: ['enabled', 'disabled'] } }),
+      PrivateIpAddress: ipv4,
+      /** The auto-assigned public address (an associated Elastic IP takes precedence). */
+      PublicIpAddress: ipv4,
+      NetworkInterfaces: { type: 'array', maxItems: 1, items: object(['NetworkInterfaceId'], { NetworkInterfaceId: id('eni') }) },
+      LaunchTime: dateTime,
+      Platform: { enum: ['Windows'] },
+      Tags: tagList,
     },
   }),
   volumes: collection<WorldVolume>({
-    id: 'id',
+    id: 'VolumeId',
     closed: true,
     notFound: notFound('InvalidVolume.NotFound', 'volume'),
     fields: {
-      id: id('vol'),
-      size: { type: 'integer', minimum: 1, maximum: 65536 },
-      type: { enum: ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'] },
-      az: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d[a-z]$' },
-      encrypted: { type: 'boolean' },
-      kmsKeyId: kmsKey,
-      state: { enum: ['creating', 'available', 'in-use', 'deleting', 'error'] },
-      instance: id('i'),
-      device: { type: 'string', pattern: '^/dev/[a-z0-9]+$' },
-      deleteOnTermination: { type: 'boolean' },
-      snapshot: id('snap'),
-      createdAt: dateTime,
-      iops: { type: 'integer', minimum: 100 },
-      tags,
+      VolumeId: id('vol'),
+      Size: { type: 'integer', minimum: 1, maximum: 65536 },
+      VolumeType: { enum: ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'] },
+      AvailabilityZone: zone,
+      Encrypted: flag,
+      /** KMS key id or ARN; an encrypted volume without one uses the region's default EBS key. */
+      KmsKeyId: kmsKey,
+      State: { enum: ['creating', 'available', 'in-use', 'deleting', 'error'] },
+      Attachments: {
+        type: 'array',
+        maxItems: 1,
+        items: object(['InstanceId'], { InstanceId: id('i'), Device: { type: 'string', pattern: '^/dev/[a-z0-9]+$' }, DeleteOnTermination: flag }),
+      },
+      SnapshotId: id('snap'),
+      CreateTime: dateTime,
+      Iops: { type: 'integer', minimum: 100 },
+      Tags: tagList,
     },
   }),
   snapshots: collection<WorldSnapshot>({
-    id: 'id',
+    id: 'SnapshotId',
     closed: true,
     notFound: notFound('InvalidSnapshot.NotFound', 'snapshot'),
     fields: {
-      id: id('snap'),
-      volume: id('vol'),
-      size: { type: 'integer', minimum: 1 },
-      encrypted: { type: 'boolean' },
-      kmsKeyId: kmsKey,
-      public: { type: 'boolean' },
-      sharedWith: list(accountId),
-      description: { type: 'string' },
-      createdAt: dateTime,
-      state: { enum: ['pending', 'completed', 'error'] },
-      tags,
+      SnapshotId: id('snap'),
+      VolumeId: id('vol'),
+      VolumeSize: { type: 'integer', minimum: 1 },
+      Encrypted: flag,
+      KmsKeyId: kmsKey,
+      CreateVolumePermissions: list({
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: { Group: { enum: ['all'] }, UserId: accountId },
+      }),
+      Description: text,
+      StartTime: dateTime,
+      State: { enum: ['pending', 'completed', 'error'] },
+      Tags: tagList,
     },
   }),
   images: collection<WorldImage>({
-    id: 'id',
+    id: 'ImageId',
     closed: true,
-    required: ['name'],
+    required: ['Name'],
     notFound: notFound('InvalidAMIID.NotFound', 'image id'),
     fields: {
-      id: id('ami'),
-      name: { type: 'string', pattern: "^[\\w ()\\[\\]./'@-]{3,128}$" },
-      snapshot: id('snap'),
-      public: { type: 'boolean' },
-      state: { enum: ['pending', 'available', 'invalid', 'deregistered', 'failed'] },
-      architecture: { enum: ['x86_64', 'arm64', 'i386'] },
-      platform: { enum: ['linux', 'windows'] },
-      description: { type: 'string' },
-      createdAt: dateTime,
-      tags,
+      ImageId: id('ami'),
+      Name: { type: 'string', pattern: "^[\\w ()\\[\\]./'@-]{3,128}$" },
+      BlockDeviceMappings: { type: 'array', maxItems: 1, items: object(['Ebs'], { Ebs: object(['SnapshotId'], { SnapshotId: id('snap') }) }) },
+      Public: flag,
+      State: { enum: ['pending', 'available', 'invalid', 'deregistered', 'failed'] },
+      Architecture: { enum: ['x86_64', 'arm64', 'i386'] },
+      Platform: { enum: ['Windows'] },
+      Description: text,
+      CreationDate: dateTime,
+      Tags: tagList,
     },
   }),
   keyPairs: collection<WorldKeyPair>({
-    id: 'name',
+    id: 'KeyName',
+    idFields: ['KeyPairId'],
     closed: true,
     notFound: notFound('InvalidKeyPair.NotFound', 'key pair'),
     fields: {
-      name: { type: 'string', minLength: 1, maxLength: 255 },
-      id: id('key'),
-      type: { enum: ['rsa', 'ed25519'] },
-      fingerprint: { type: 'string' },
-      createdAt: dateTime,
-      tags,
+      KeyName: { type: 'string', minLength: 1, maxLength: 255 },
+      KeyPairId: id('key'),
+      KeyType: { enum: ['rsa', 'ed25519'] },
+      KeyFingerprint: text,
+      CreateTime: dateTime,
+      Tags: tagList,
     },
   }),
   peeringConnections: collection<WorldPeeringConnection>({
-    id: 'id',
+    id: 'VpcPeeringConnectionId',
     closed: true,
-    required: ['requesterVpc', 'accepter'],
+    required: ['RequesterVpcInfo', 'AccepterVpcInfo'],
     notFound: notFound('InvalidVpcPeeringConnectionID.NotFound', 'vpc peering connection ID'),
     fields: {
-      id: id('pcx'),
-      requesterVpc: id('vpc'),
-      accepter: object(['vpc'], { vpc: id('vpc'), account: accountId, region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' }, cidr: cidr4 }),
-      status: { enum: ['initiating-request', 'pending-acceptance', 'active', 'deleted', 'rejected', 'failed', 'expired', 'provisioning', 'deleting'] },
-      tags,
+      VpcPeeringConnectionId: id('pcx'),
+      RequesterVpcInfo: object(['VpcId'], { VpcId: id('vpc') }),
+      /** An `OwnerId` outside the world is a partner's VPC (its ids are not checked). */
+      AccepterVpcInfo: object(['VpcId'], {
+        VpcId: id('vpc'),
+        OwnerId: accountId,
+        Region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
+        CidrBlock: cidr4,
+      }),
+      Status: object(['Code'], {
+        Code: { enum: ['initiating-request', 'pending-acceptance', 'active', 'deleted', 'rejected', 'failed', 'expired', 'provisioning', 'deleting'] },
+      }),
+      Tags: tagList,
     },
   }),
   flowLogs: collection<WorldFlowLog>({
-    id: 'id',
+    id: 'FlowLogId',
     closed: true,
-    required: ['resource', 'destination'],
+    required: ['ResourceId'],
     notFound: notFound('InvalidFlowLogId.NotFound', 'flow log ID'),
     fields: {
-      id: id('fl'),
-      resource: { type: 'string', pattern: '^(vpc|subnet|eni)-[0-9a-f]{8,17}$' },
-      destinationType: { enum: ['s3', 'cloud-watch-logs', 'kinesis-data-firehose'] },
-      destination: { type: 'string', minLength: 1 },
-      trafficType: { enum: ['ACCEPT', 'REJECT', 'ALL'] },
-      status: { enum: ['ACTIVE'] },
-      createdAt: dateTime,
-      tags,
+      FlowLogId: id('fl'),
+      ResourceId: { type: 'string', pattern: '^(vpc|subnet|eni)-[0-9a-f]{8,17}$' },
+      LogDestinationType: { enum: ['s3', 'cloud-watch-logs', 'kinesis-data-firehose'] },
+      LogDestination: { type: 'string', pattern: '^arn:' },
+      LogGroupName: { type: 'string', minLength: 1 },
+      TrafficType: { enum: ['ACCEPT', 'REJECT', 'ALL'] },
+      FlowLogStatus: { enum: ['ACTIVE'] },
+      CreationTime: dateTime,
+      Tags: tagList,
     },
   }),
 };
