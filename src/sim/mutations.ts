@@ -600,7 +600,10 @@ export class WorldMutator {
     switch (kind) {
       case 'iam:create-role': {
         const name = `change-role-${this.counter}`;
-        const trust: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+        const trust: PolicyDocument = {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        };
         const createdAt = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
         roles.push({ RoleName: name, CreateDate: createdAt, AssumeRolePolicyDocument: trust, AttachedManagedPolicies: [] });
         this.created.roles.add(name);

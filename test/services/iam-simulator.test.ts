@@ -35,27 +35,29 @@ function iamClient(world: World, accountId: string): IAMClient {
 test('bad IAM world input gets an error naming the path and the problem', (t) => {
   const data = builtinWorldData();
   const production = iamOf(data, '222222222222');
-  (production.policies?.[0].document.Statement[0] as unknown as Record<string, unknown>).Effect = 'Permit';
+  (production.policies?.[0].PolicyVersionList[0].Document.Statement[0] as unknown as Record<string, unknown>).Effect = 'Permit';
   (production.users?.[0] as unknown as Record<string, unknown>).mfa = true;
-  const batch = production.users?.find((u) => u.name === 'legacy-batch');
-  if (batch?.accessKeys) batch.accessKeys.push({ status: 'Active' }); // a third key: AWS allows two
-  (production.roles?.[0] as unknown as Record<string, unknown>).trust = undefined;
+  const batch = production.users?.find((u) => u.UserName === 'legacy-batch');
+  if (batch?.AccessKeyMetadata) batch.AccessKeyMetadata.push({ Status: 'Active' }); // a third key: AWS allows two
+  (production.roles?.[0] as unknown as Record<string, unknown>).AssumeRolePolicyDocument = undefined;
+  (production.users?.[1] as unknown as Record<string, unknown>).PasswordLastUsed = 'last week'; // neither ISO nor "N days ago"
   const error = t.throws(() => parseWorld(stringify(data), 'w.yaml', allSimulators()), { instanceOf: WorldError });
   const message = error?.message ?? '';
-  t.regex(message, /accounts\[1\]\.global\.iam\.policies\[0\]\.document\.Statement\[0\]\.Effect: must be one of "Allow", "Deny"/);
+  t.regex(message, /accounts\[1\]\.global\.iam\.policies\[0\]\.PolicyVersionList\[0\]\.Document\.Statement\[0\]\.Effect: must be one of "Allow", "Deny"/);
   t.regex(message, /accounts\[1\]\.global\.iam\.users\[0\]: unknown property "mfa"/);
-  t.regex(message, /accounts\[1\]\.global\.iam\.users\[2\]\.accessKeys: must NOT have more than 2 items/);
-  t.regex(message, /accounts\[1\]\.global\.iam\.roles\[0\]: missing required property "trust"/);
+  t.regex(message, /accounts\[1\]\.global\.iam\.users\[2\]\.AccessKeyMetadata: must NOT have more than 2 items/);
+  t.regex(message, /accounts\[1\]\.global\.iam\.roles\[0\]: missing required property "AssumeRolePolicyDocument"/);
+  t.regex(message, /accounts\[1\]\.global\.iam\.users\[1\]\.PasswordLastUsed/);
 });
 
 test('a reference to a policy or group the account does not define is reported with its place in the world', async (t) => {
   const world = builtinWorld();
   const erin = iamOf(world, '333333333333').users?.[0];
-  if (erin) erin.managedPolicies = ['NoSuchPolicy'];
+  if (erin) erin.AttachedManagedPolicies = [{ PolicyName: 'NoSuchPolicy' }];
   const result = await simulate(world);
   const errors = result.summary.errors.filter((e) => e.account === '333333333333' && e.service === 'iam');
   t.true(errors.length > 0);
-  t.regex(errors[0].message, /accounts\[333333333333\]\.global\.iam\.users\[0\] \(erin\)\.managedPolicies: unknown policy "NoSuchPolicy"/);
+  t.regex(errors[0].message, /accounts\[333333333333\]\.global\.iam\.users\[0\] \(erin\)\.AttachedManagedPolicies\[0\]: unknown policy "NoSuchPolicy"/);
   // The other accounts are unaffected.
   t.deepEqual(
     result.summary.errors.filter((e) => e.service === 'iam' && e.account !== '333333333333'),
