@@ -1,4 +1,5 @@
 import {
+  GetAccessKeyLastUsedCommand,
   GetAccountPasswordPolicyCommand,
   IAMClient,
   ListAccessKeysCommand,
@@ -12,11 +13,14 @@ import { allSimulators } from '../../src/services';
 import { fetchCredentialReport } from '../../src/services/iam/credential-report';
 import { generateIam, type WorldIam } from '../../src/services/iam/sim/simulator';
 import { seededRandom } from '../../src/sim/random';
+import { startOfToday } from '../../src/sim/world-date';
 import { SimulatedAws } from '../../src/sim/simulator';
 import { roleAccessKeyId } from '../../src/sim/identity';
 import type { World } from '../../src/sim/types';
 import { parseWorld, WorldError } from '../../src/sim/world';
 import { builtinWorld, builtinWorldData, simulate } from '../helpers/simulate';
+
+const DAY_MS = 86_400_000;
 
 function iamOf(world: World, accountId: string): WorldIam {
   const account = world.accounts.find((a) => a.id === accountId);
@@ -156,4 +160,30 @@ test('generated IAM sections are valid, deterministic and scale with their size'
   );
   t.is(result.graph.entitiesOfType('aws_iam_user').filter((e) => e._accountId === account.id).length, 12);
   t.is(result.graph.entitiesOfType('aws_iam_role').filter((e) => e._accountId === account.id).length, 13);
+});
+
+test('records in the SDK shapes are served as written, relative dates counted from midnight UTC of today', async (t) => {
+  const world = builtinWorld();
+  const client = iamClient(world, '222222222222');
+  const midnight = startOfToday();
+  const keys = await client.send(new ListAccessKeysCommand({ UserName: 'legacy-batch' }));
+  t.deepEqual(
+    keys.AccessKeyMetadata?.map((key) => [key.Status, key.CreateDate?.getTime()]),
+    [
+      ['Inactive', midnight - 420 * DAY_MS],
+      ['Active', midnight - 200 * DAY_MS],
+    ],
+  );
+  const lastUsed = await client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keys.AccessKeyMetadata?.[1].AccessKeyId }));
+  t.deepEqual(lastUsed.AccessKeyLastUsed, { LastUsedDate: new Date(midnight - 3 * DAY_MS), ServiceName: 's3', Region: 'us-east-1' });
+  // Absolute dates stay what they say; ids are derived when the world leaves them out.
+  const users = await client.send(new ListAccessKeysCommand({ UserName: 'legacy-batch', MaxItems: 1 }));
+  t.true(users.IsTruncated);
+  t.regex(keys.AccessKeyMetadata?.[0].AccessKeyId ?? '', /^AKIA[A-Z2-7]{16}$/);
+  const management = iamClient(world, '111111111111');
+  const policy = await management.send(new GetAccountPasswordPolicyCommand({}));
+  // The world's PasswordPolicy, with IAM's defaults and ExpirePasswords from MaxPasswordAge.
+  t.like(policy.PasswordPolicy, { MinimumPasswordLength: 14, PasswordReusePrevention: 24, MaxPasswordAge: 90, ExpirePasswords: true, HardExpiry: false });
+  client.destroy();
+  management.destroy();
 });

@@ -180,11 +180,6 @@ export interface WorldIam {
   serverCertificates?: WorldIamServerCertificate[];
 }
 
-/** The role names of a generated or loaded IAM section (what other services' worlds refer to). */
-export function iamRoleNames(section: unknown): string[] {
-  return ((section as WorldIam | undefined)?.roles ?? []).map((role) => role.RoleName);
-}
-
 const DATE = WORLD_DATE_SCHEMA;
 const PATH = { type: 'string', pattern: '^/([\\x21-\\x7E]*/)?$', maxLength: 512 };
 const NAME = (max: number) => ({ type: 'string', pattern: `^[\\w+=,.@-]{1,${max}}$` });
