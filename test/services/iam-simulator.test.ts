@@ -1,5 +1,6 @@
 import {
   GetAccessKeyLastUsedCommand,
+  GetAccountAuthorizationDetailsCommand,
   GetAccountPasswordPolicyCommand,
   IAMClient,
   ListAccessKeysCommand,
@@ -184,6 +185,19 @@ test('records in the SDK shapes are served as written, relative dates counted fr
   const policy = await management.send(new GetAccountPasswordPolicyCommand({}));
   // The world's PasswordPolicy, with IAM's defaults and ExpirePasswords from MaxPasswordAge.
   t.like(policy.PasswordPolicy, { MinimumPasswordLength: 14, PasswordReusePrevention: 24, MaxPasswordAge: 90, ExpirePasswords: true, HardExpiry: false });
+  // The version marked default is the default one, wherever it is in the list.
+  const ownPolicy = iamOf(world, '111111111111').policies?.[0];
+  ownPolicy?.PolicyVersionList.unshift({ Document: { Version: '2012-10-17', Statement: [] }, IsDefaultVersion: true, CreateDate: '2 days ago' });
+  const details = await management.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['LocalManagedPolicy'] }));
+  const detail = details.Policies?.find((each) => each.PolicyName === ownPolicy?.PolicyName);
+  t.is(detail?.DefaultVersionId, 'v1');
+  t.deepEqual(
+    detail?.PolicyVersionList?.map((version) => [version.VersionId, version.IsDefaultVersion, version.CreateDate?.getTime()]),
+    [
+      ['v1', true, midnight - 2 * DAY_MS],
+      ['v2', false, Date.parse('2019-03-02T10:00:00Z')],
+    ],
+  );
   client.destroy();
   management.destroy();
 });

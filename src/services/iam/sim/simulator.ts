@@ -436,11 +436,8 @@ function buildModel(section: WorldIam, account: WorldAccount): IamModel {
     const created = worldDate(policy.CreateDate ?? DEFAULT_CREATED);
     const updated = dateOf(policy.UpdateDate) ?? created;
     const versions = policy.PolicyVersionList;
-    const defaultIndex =
-      Math.max(
-        0,
-        versions.findIndex((version) => version.IsDefaultVersion),
-      ) || versions.length - 1;
+    const marked = versions.findIndex((version) => version.IsDefaultVersion);
+    const defaultIndex = marked >= 0 ? marked : versions.length - 1;
     const versionId = (index: number) => versions[index].VersionId ?? `v${index + 1}`;
     customer.set(policy.PolicyName, {
       detail: {
