@@ -4,6 +4,7 @@ import {
   GetAccountPasswordPolicyCommand,
   IAMClient,
   ListAccessKeysCommand,
+  ListSAMLProvidersCommand,
   paginateGetAccountAuthorizationDetails,
   type ManagedPolicyDetail,
   type UserDetail,
@@ -185,6 +186,15 @@ test('records in the SDK shapes are served as written, relative dates counted fr
   const policy = await management.send(new GetAccountPasswordPolicyCommand({}));
   // The world's PasswordPolicy, with IAM's defaults and ExpirePasswords from MaxPasswordAge.
   t.like(policy.PasswordPolicy, { MinimumPasswordLength: 14, PasswordReusePrevention: 24, MaxPasswordAge: 90, ExpirePasswords: true, HardExpiry: false });
+  // SAML providers: their list entries, ValidUntil 100 years on when the world leaves it out.
+  const providers = await client.send(new ListSAMLProvidersCommand({}));
+  t.deepEqual(providers.SAMLProviderList, [
+    {
+      Arn: 'arn:aws:iam::222222222222:saml-provider/okta',
+      CreateDate: new Date('2020-07-01T10:00:00Z'),
+      ValidUntil: new Date(Date.parse('2020-07-01T10:00:00Z') + 100 * 365 * DAY_MS),
+    },
+  ]);
   // The version marked default is the default one, wherever it is in the list.
   const ownPolicy = iamOf(world, '111111111111').policies?.[0];
   ownPolicy?.PolicyVersionList.unshift({ Document: { Version: '2012-10-17', Statement: [] }, IsDefaultVersion: true, CreateDate: '2 days ago' });

@@ -292,7 +292,13 @@ const collections = {
     id: 'Arn',
     closed: true,
     notFound: { error: 'NoSuchEntityException', message: (arn) => `SAMLProvider ${arn} does not exist.` },
-    fields: { Arn: { type: 'string', pattern: '^arn:aws:iam::\\d{12}:saml-provider/[\\w._-]{1,128}$' }, CreateDate: DATE, ValidUntil: DATE },
+    fields: { Arn: { type: 'string', pattern: '^arn:aws:iam::\\d{12}:saml-provider/[\\w._-]{1,128}$' } },
+    dates: ['CreateDate', 'ValidUntil'],
+    // IAM's answer for what the world leaves out: a metadata document valid for 100 years.
+    derive: ({ CreateDate = DEFAULT_CREATED, ValidUntil }) => ({
+      CreateDate,
+      ValidUntil: ValidUntil ?? new Date(worldDate(CreateDate).getTime() + 100 * 365 * DAY_MS).toISOString(),
+    }),
   }),
 };
 
@@ -920,10 +926,6 @@ export const iamSimulator = defineSimulatedService({
     ListSAMLProviders: list<ListSAMLProvidersCommandInput, ListSAMLProvidersCommandOutput, WorldIamSamlProvider>('samlProviders', {
       items: 'SAMLProviderList',
       token: false,
-      item: (_view, provider) => {
-        const created = worldDate(provider.CreateDate ?? DEFAULT_CREATED);
-        return { Arn: provider.Arn, CreateDate: created, ValidUntil: dateOf(provider.ValidUntil) ?? new Date(created.getTime() + 100 * 365 * DAY_MS) };
-      },
     }),
     ListServerCertificates: list<ListServerCertificatesCommandInput, ListServerCertificatesCommandOutput, WorldIamServerCertificate>('serverCertificates', {
       items: 'ServerCertificateMetadataList',
