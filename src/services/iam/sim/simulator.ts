@@ -347,13 +347,13 @@ export function fidoSerial(accountId: string, userName: string, keyName: string,
   return `arn:aws:iam::${accountId}:u2f/user/${userName}/${keyName}-${stableId('', 26, accountId, userName, String(index))}`;
 }
 
-type Served<T> = T & { $metadata?: never };
-type ResolvedKey = Served<Omit<AccessKeyMetadata, 'UserName'>> & {
+/** An access key as ListAccessKeys lists it, with its GetAccessKeyLastUsed answer when it was used. */
+interface ResolvedKey {
   AccessKeyId: string;
   Status: 'Active' | 'Inactive';
   CreateDate: Date;
   lastUsed?: AccessKeyLastUsed;
-};
+}
 
 interface ResolvedMfa {
   serial: string;
