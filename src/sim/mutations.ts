@@ -11,6 +11,7 @@ import { seededRandom } from './random';
 import type { SimulatedApiCall } from './cloudtrail';
 import type { World, WorldAccount } from './types';
 import type { PolicyDocument } from '../policy/document';
+import type { WorldIam, WorldIamRole } from '../services/iam/sim/simulator';
 import type { WorldS3 } from '../services/s3/sim/simulator';
 import type { WorldEc2, WorldIpPermission } from '../services/ec2/sim/world';
 
@@ -24,12 +25,6 @@ interface Key {
   createdAt?: string;
   aliases?: string[];
   tags?: Record<string, string>;
-}
-interface Role {
-  name: string;
-  createdAt?: string;
-  trust: unknown;
-  managedPolicies?: string[];
 }
 
 /** The kinds of change, for counts and choices. */
@@ -573,19 +568,23 @@ export class WorldMutator {
     const accounts = this.world.accounts.filter((account) => account.global?.iam);
     if (!accounts.length) return undefined;
     const account = this.pick(accounts);
-    const section = account.global!.iam as { roles?: Role[] };
+    const section = account.global!.iam as WorldIam;
     const roles = (section.roles ?? []).map((role) => ({ ...role }));
     const source = 'iam.amazonaws.com';
     // IAM is global: its events arrive in us-east-1.
     const region = 'us-east-1';
     const commit = (list = roles) => (account.global!.iam = { ...section, roles: list });
     const policyArn = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+    const attachedNames = (role: WorldIamRole) => (role.AttachedManagedPolicies ?? []).flatMap((each) => (each.PolicyName ? [each.PolicyName] : []));
     switch (kind) {
       case 'iam:create-role': {
         const name = `change-role-${this.counter}`;
-        const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+        const trust: PolicyDocument = {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        };
         const createdAt = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        roles.push({ name, createdAt, trust, managedPolicies: [] });
+        roles.push({ RoleName: name, CreateDate: createdAt, AssumeRolePolicyDocument: trust, AttachedManagedPolicies: [] });
         this.created.roles.add(name);
         commit();
         return [
@@ -608,26 +607,26 @@ export class WorldMutator {
         ];
       }
       case 'iam:attach-policy': {
-        const candidates = roles.filter((role) => this.created.roles.has(role.name) && (role.managedPolicies ?? []).length < MANAGED.length);
+        const candidates = roles.filter((role) => this.created.roles.has(role.RoleName) && attachedNames(role).length < MANAGED.length);
         if (!candidates.length) return undefined;
         const role = this.pick(candidates);
-        const policy = MANAGED.find((name) => !(role.managedPolicies ?? []).includes(name))!;
-        role.managedPolicies = [...(role.managedPolicies ?? []), policy];
+        const policy = MANAGED.find((name) => !attachedNames(role).includes(name))!;
+        role.AttachedManagedPolicies = [...(role.AttachedManagedPolicies ?? []), { PolicyName: policy }];
         commit();
-        return [this.call(account.id, region, source, 'AttachRolePolicy', { roleName: role.name, policyArn: policyArn(policy) }, null)];
+        return [this.call(account.id, region, source, 'AttachRolePolicy', { roleName: role.RoleName, policyArn: policyArn(policy) }, null)];
       }
       case 'iam:delete-role': {
-        const candidates = roles.filter((role) => this.created.roles.has(role.name));
+        const candidates = roles.filter((role) => this.created.roles.has(role.RoleName));
         if (!candidates.length) return undefined;
         const role = this.pick(candidates);
-        this.created.roles.delete(role.name);
+        this.created.roles.delete(role.RoleName);
         commit(roles.filter((each) => each !== role));
         // A role's managed policies are detached before IAM deletes it.
         return [
-          ...(role.managedPolicies ?? []).map((name) =>
-            this.call(account.id, region, source, 'DetachRolePolicy', { roleName: role.name, policyArn: policyArn(name) }, null),
+          ...attachedNames(role).map((name) =>
+            this.call(account.id, region, source, 'DetachRolePolicy', { roleName: role.RoleName, policyArn: policyArn(name) }, null),
           ),
-          this.call(account.id, region, source, 'DeleteRole', { roleName: role.name }, null),
+          this.call(account.id, region, source, 'DeleteRole', { roleName: role.RoleName }, null),
         ];
       }
       default:

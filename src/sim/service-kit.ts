@@ -2,6 +2,7 @@ import { ServiceException } from '@smithy/smithy-client';
 import { pageOf } from './paginate';
 import { seededRandom } from './random';
 import type { GenerateInput, ServiceSimulator, SimCallContext, SimHandler, TokenBucketSpec } from './types';
+import { WORLD_DATE_SCHEMA, worldDate } from './world-date';
 
 /**
  * The simulated-service toolkit: a service's simulator is its world data (records in the SDK's own
@@ -42,7 +43,8 @@ export interface CollectionSpec<R extends object = WorldRecord> {
   /** Rejects fields not listed in `fields` (for a service's own short format). */
   closed?: boolean;
   /**
-   * Fields the SDK returns as `Date`, written in the world as ISO strings. A dotted path goes into
+   * Fields the SDK returns as `Date`, written in the world as ISO strings or relative dates
+   * (`"30 days ago"`, see src/sim/world-date.ts). A dotted path goes into
    * nested objects and arrays (`DomainValidationOptions.ValidationDate`).
    */
   dates?: string[];
@@ -357,7 +359,7 @@ export function sectionSchema(collections: Record<string, Collection>, sectionFi
   for (const [name, spec] of Object.entries(collections)) {
     const fields: Record<string, JsonSchema> = {};
     if (!spec.closed && !spec.tags) fields.Tags = TAGS_SCHEMA;
-    for (const date of spec.dates ?? []) if (!date.includes('.')) fields[date] = { type: 'string', format: 'date-time' };
+    for (const date of spec.dates ?? []) if (!date.includes('.')) fields[date] = WORLD_DATE_SCHEMA;
     Object.assign(fields, spec.fields);
     fields[spec.id] ??= { type: 'string', minLength: 1 };
     properties[name] = {
@@ -381,10 +383,10 @@ export function tagMapOf(value: unknown): TagMap {
   return value && typeof value === 'object' ? { ...(value as TagMap) } : {};
 }
 
-/** A copy of `value` with the ISO string at `path` turned into a Date (arrays are walked). */
+/** A copy of `value` with the world date at `path` turned into a Date (arrays are walked). */
 function withDate(value: unknown, path: readonly string[]): unknown {
   if (Array.isArray(value)) return value.map((element) => withDate(element, path));
-  if (path.length === 0) return typeof value === 'string' ? new Date(value) : value;
+  if (path.length === 0) return typeof value === 'string' ? worldDate(value) : value;
   if (!value || typeof value !== 'object') return value;
   const record = value as WorldRecord;
   if (!(path[0] in record)) return value;

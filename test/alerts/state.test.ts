@@ -5,6 +5,7 @@ import { alertsAfterIngest, loadAlertRules, readAlertState, type AlertRecord, ty
 import type { World } from '../../src/sim/types';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 import { runCli as cli } from '../helpers/cli';
+import type { WorldIam } from '../../src/services/iam/sim/simulator';
 
 const DAY = 86_400_000;
 const T1 = Date.parse('2026-03-01T08:00:00.000Z');
@@ -15,20 +16,23 @@ function clockAt(at: number): () => Date {
   return () => new Date(at + 1000 * Math.min(calls++, 1));
 }
 
-type Section = Record<string, unknown> & { name: string };
-const iamOf = (world: World, account: string) => world.accounts.find((a) => a.id === account)?.global?.iam as unknown as { roles: Section[]; users: Section[] };
+const iamOf = (world: World, account: string) =>
+  world.accounts.find((a) => a.id === account)?.global?.iam as WorldIam & Required<Pick<WorldIam, 'roles' | 'users'>>;
 
 /** Run 2: a role trusting a new external account without an External ID; carol gets an MFA device. */
 function secondWorld(): World {
   const world = builtinWorld();
   const iam = iamOf(world, PROD);
   iam.roles.push({
-    name: 'new-vendor',
-    createdAt: '2026-03-02T07:00:00Z',
-    trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::888888888888:root' }, Action: 'sts:AssumeRole' }] },
+    RoleName: 'new-vendor',
+    CreateDate: '2026-03-02T07:00:00Z',
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::888888888888:root' }, Action: 'sts:AssumeRole' }],
+    },
   });
-  const carol = iam.users.find((user) => user.name === 'carol') as Section;
-  carol.mfaDevices = [{ type: 'virtual', name: 'carol-phone', enabledDaysAgo: 1 }];
+  const carol = iam.users.find((user) => user.UserName === 'carol')!;
+  carol.MFADevices = [{ SerialNumber: `arn:aws:iam::${PROD}:mfa/carol-phone`, EnableDate: '1 day ago' }];
   return world;
 }
 

@@ -8,6 +8,7 @@ import type { WorldS3Bucket } from '../../src/services/s3/sim/simulator';
 import type { World } from '../../src/sim/types';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 import { runCli as cli } from '../helpers/cli';
+import type { WorldIam } from '../../src/services/iam/sim/simulator';
 
 const T1 = Date.parse('2026-03-01T08:00:00.000Z');
 const T2 = Date.parse('2026-03-02T08:00:00.000Z');
@@ -23,8 +24,8 @@ function clockAt(at: number): () => Date {
   return () => new Date(at + 1000 * Math.min(calls++, 1));
 }
 
-type Section = Record<string, unknown> & { name: string };
-const iamOf = (world: World, account: string) => world.accounts.find((a) => a.id === account)?.global?.iam as unknown as { roles: Section[]; users: Section[] };
+const iamOf = (world: World, account: string) =>
+  world.accounts.find((a) => a.id === account)?.global?.iam as WorldIam & Required<Pick<WorldIam, 'roles' | 'users'>>;
 const bucketsOf = (world: World, account: string, region: string) =>
   (world.accounts.find((a) => a.id === account)?.regions?.[region]?.s3 as unknown as { buckets: WorldS3Bucket[] }).buckets;
 
@@ -33,12 +34,15 @@ function secondWorld(): World {
   const world = builtinWorld();
   const iam = iamOf(world, PROD);
   iam.roles.push({
-    name: 'new-vendor',
-    createdAt: '2026-03-02T07:00:00Z',
-    trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::888888888888:root' }, Action: 'sts:AssumeRole' }] },
-    managedPolicies: ['ReadOnlyAccess'],
+    RoleName: 'new-vendor',
+    CreateDate: '2026-03-02T07:00:00Z',
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::888888888888:root' }, Action: 'sts:AssumeRole' }],
+    },
+    AttachedManagedPolicies: [{ PolicyName: 'ReadOnlyAccess' }],
   });
-  iam.users = iam.users.filter((user) => user.name !== 'external-auditor');
+  iam.users = iam.users.filter((user) => user.UserName !== 'external-auditor');
   const bucket = bucketsOf(world, PROD, 'us-east-1').find((b) => b.Name === 'acme-prod-legacy-exports')!;
   bucket.Versioning = { Status: 'Enabled' };
   return world;
@@ -48,7 +52,7 @@ function secondWorld(): World {
 function thirdWorld(): World {
   const world = secondWorld();
   const iam = iamOf(world, PROD);
-  iam.roles = iam.roles.filter((role) => role.name !== 'new-vendor');
+  iam.roles = iam.roles.filter((role) => role.RoleName !== 'new-vendor');
   const bucket = bucketsOf(world, PROD, 'us-east-1').find((b) => b.Name === 'acme-prod-legacy-exports')!;
   // Never written: S3's default SSE-S3.
   delete bucket.ServerSideEncryptionConfiguration;

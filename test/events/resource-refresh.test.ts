@@ -14,6 +14,7 @@ import { allCollectors } from '../../src/services';
 import type { World } from '../../src/sim/types';
 import type { WorldSecurityGroup } from '../../src/services/ec2/sim/world';
 import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
+import type { WorldIam } from '../../src/services/iam/sim/simulator';
 
 const PRODUCTION = '222222222222';
 const at = (iso: string) => () => new Date(iso);
@@ -175,12 +176,15 @@ test('events without a resource to read alone run their collectors again over th
   const kms = section<{ keys: Array<{ id: string; aliases?: string[] }> }>(after, 'kms');
   kms.keys.find((key) => key.id === '0a1b2c3d-2222-4aaa-8bbb-000000000001')!.aliases = [];
   kms.keys.find((key) => key.id === '0a1b2c3d-2222-4aaa-8bbb-000000000002')!.aliases = ['alias/legacy', 'alias/app-data'];
-  const iam = after.accounts.find((account) => account.id === PRODUCTION)!.global!.iam as { roles: Array<Record<string, unknown>> };
-  iam.roles.push({
-    name: 'batch-runner',
-    createdAt: '2026-12-06T10:00:40Z',
-    trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-    managedPolicies: ['SecurityAudit'],
+  const iam = after.accounts.find((account) => account.id === PRODUCTION)!.global!.iam as WorldIam;
+  iam.roles?.push({
+    RoleName: 'batch-runner',
+    CreateDate: '2026-12-06T10:00:40Z',
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    },
+    AttachedManagedPolicies: [{ PolicyName: 'SecurityAudit' }],
   });
   const ec2 = section<{ instances: Array<Record<string, unknown>> }>(after, 'ec2');
   ec2.instances.push({

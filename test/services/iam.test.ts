@@ -85,27 +85,29 @@ test('the collectors read exactly what the world holds, page by page, and the sa
     t.is(inAccount(graph, 'aws_iam_group', id).length, iam.groups?.length ?? 0, `${id} groups`);
     t.is(inAccount(graph, 'aws_iam_role', id).length, iam.roles?.length ?? 0, `${id} roles`);
     t.is(inAccount(graph, 'aws_iam_saml_provider', id).length, iam.samlProviders?.length ?? 0, `${id} SAML providers`);
-    t.is(inAccount(graph, 'aws_iam_account_password_policy', id).length, iam.passwordPolicy ? 1 : 0, `${id} password policy`);
+    t.is(inAccount(graph, 'aws_iam_account_password_policy', id).length, iam.PasswordPolicy ? 1 : 0, `${id} password policy`);
     t.is(
       inAccount(graph, 'aws_iam_access_key', id).length,
-      (iam.users ?? []).reduce((n, u) => n + (u.accessKeys?.length ?? 0), 0),
+      (iam.users ?? []).reduce((n, u) => n + (u.AccessKeyMetadata?.length ?? 0), 0),
       `${id} keys`,
     );
     t.is(
       inAccount(graph, 'mfa_device', id).length,
-      (iam.users ?? []).reduce((n, u) => n + (u.mfaDevices?.length ?? 0), 0),
+      (iam.users ?? []).reduce((n, u) => n + (u.MFADevices?.length ?? 0), 0),
       `${id} MFA devices`,
     );
-    const inline = (list: Array<{ inlinePolicies?: unknown[] }> | undefined) => (list ?? []).reduce((n, p) => n + (p.inlinePolicies?.length ?? 0), 0);
-    t.is(inAccount(graph, 'aws_iam_user_policy', id).length, inline(iam.users), `${id} user policies`);
-    t.is(inAccount(graph, 'aws_iam_group_policy', id).length, inline(iam.groups), `${id} group policies`);
-    t.is(inAccount(graph, 'aws_iam_role_policy', id).length, inline(iam.roles), `${id} role policies`);
+    const count = (lists: Array<unknown[] | undefined>) => lists.reduce((n: number, list) => n + (list?.length ?? 0), 0);
+    t.is(inAccount(graph, 'aws_iam_user_policy', id).length, count((iam.users ?? []).map((u) => u.UserPolicyList)), `${id} user policies`);
+    t.is(inAccount(graph, 'aws_iam_group_policy', id).length, count((iam.groups ?? []).map((g) => g.GroupPolicyList)), `${id} group policies`);
+    t.is(inAccount(graph, 'aws_iam_role_policy', id).length, count((iam.roles ?? []).map((r) => r.RolePolicyList)), `${id} role policies`);
     // Customer policies all; AWS-managed ones only when attached to something in the account.
     const attachedNames = new Set<string>([
-      ...[...(iam.users ?? []), ...(iam.groups ?? []), ...(iam.roles ?? [])].flatMap((p) => p.managedPolicies ?? []),
-      ...[...(iam.users ?? []), ...(iam.roles ?? [])].flatMap((p) => (p.permissionsBoundary ? [p.permissionsBoundary] : [])),
+      ...[...(iam.users ?? []), ...(iam.groups ?? []), ...(iam.roles ?? [])].flatMap((p) => (p.AttachedManagedPolicies ?? []).map((a) => a.PolicyName ?? '')),
+      ...[...(iam.users ?? []), ...(iam.roles ?? [])].flatMap((p) =>
+        p.PermissionsBoundary ? [p.PermissionsBoundary.PermissionsBoundaryArn?.split('/').pop() ?? ''] : [],
+      ),
     ]);
-    const customerNames = new Set((iam.policies ?? []).map((p) => p.name));
+    const customerNames = new Set((iam.policies ?? []).map((p) => p.PolicyName));
     const policies = inAccount(graph, 'aws_iam_policy', id);
     t.deepEqual(
       policies.map((p) => p.name).sort(),
@@ -115,7 +117,7 @@ test('the collectors read exactly what the world holds, page by page, and the sa
     for (const policy of policies) t.true(typeof policy.document === 'string' && policy.document.startsWith('{"'), `${policy._key} document`);
     for (const role of inAccount(graph, 'aws_iam_role', id)) t.true(String(role.assumeRolePolicyDocument).includes('"Statement"'), `${role._key} trust`);
     // Group memberships.
-    const memberships = (iam.users ?? []).reduce((n, u) => n + (u.groups?.length ?? 0), 0);
+    const memberships = (iam.users ?? []).reduce((n, u) => n + (u.GroupList?.length ?? 0), 0);
     const contains = [...graph.allRelationships()].filter((r) => r._type === 'aws_iam_group_contains_user' && r._accountId === id);
     t.is(contains.length, memberships, `${id} group memberships`);
   }

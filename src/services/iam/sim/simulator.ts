@@ -3,7 +3,9 @@ import {
   CredentialReportExpiredException,
   CredentialReportNotPresentException,
   CredentialReportNotReadyException,
+  type AccessKeyLastUsed,
   type AccessKeyMetadata,
+  type AttachedPermissionsBoundary,
   type AttachedPolicy,
   type GenerateCredentialReportCommandInput,
   type GenerateCredentialReportCommandOutput,
@@ -33,145 +35,143 @@ import {
   type ListServerCertificatesCommandOutput,
   type ListVirtualMFADevicesCommandInput,
   type ListVirtualMFADevicesCommandOutput,
+  type LoginProfile,
   type ManagedPolicyDetail,
   type MFADevice,
+  type PasswordPolicy,
   type Role,
   type RoleDetail,
+  type RoleLastUsed,
+  type SAMLProviderListEntry,
+  type ServerCertificateMetadata,
   type SummaryKeyType,
+  type Tag,
   type UserDetail,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { ServiceException } from '@smithy/smithy-client';
 import { encodePolicyDocument, policyDocumentSchema, type PolicyDocument } from '../../../policy/document';
-import { collection, custom, defineSimulatedService, list } from '../../../sim/service-kit';
+import { collection, custom, defineSimulatedService, list, type InWorld, type JsonSchema } from '../../../sim/service-kit';
 import type { GenerateInput, SimCallContext, World, WorldAccount } from '../../../sim/types';
+import { daysAgo, WORLD_DATE_SCHEMA, worldDate } from '../../../sim/world-date';
 import { AWS_MANAGED_POLICIES, awsManagedPolicyArn, findAwsManagedPolicy, type AwsManagedPolicy } from './aws-managed-policies';
 import { CREDENTIAL_REPORT_COLUMNS, ROOT_ACCOUNT_USER } from '../credential-report';
 
 // ---------------------------------------------------------------------------------------------
-// The world section `global.iam`
+// The world section `global.iam`: records in the SDK's output shapes
 
 /**
- * Dates are either absolute (`createdAt: "2021-03-01T00:00:00Z"`) or relative to the day of the run
- * (`createdDaysAgo: 200`), so that "a 200-day-old key" stays 200 days old. Relative dates count from
- * midnight UTC, which keeps two runs on the same day identical.
+ * Every date member is a world date: ISO 8601, or `"<N> days ago"` (src/sim/world-date.ts). Ids
+ * (`UserId`, `AccessKeyId`, ...) and ARNs may be left out: the simulator derives stable ones.
+ * Policy documents are written as YAML and served as the URL-encoded JSON IAM returns.
  */
-interface Dated {
-  createdAt?: string;
-  createdDaysAgo?: number;
-}
 
-/** A policy of the world: IAM's own document shape (`src/policy/document.ts`). */
-export type WorldIamDocument = PolicyDocument;
-
+/** An inline policy (`UserPolicyList`, `GroupPolicyList`, `RolePolicyList` entries). */
 export interface WorldIamInlinePolicy {
-  name: string;
-  document: WorldIamDocument;
+  PolicyName: string;
+  PolicyDocument: PolicyDocument;
 }
 
-export interface WorldIamAccessKey extends Dated {
-  id?: string;
-  status?: 'Active' | 'Inactive';
-  lastUsedAt?: string;
-  lastUsedDaysAgo?: number;
-  lastUsedService?: string;
-  lastUsedRegion?: string;
+/**
+ * A managed policy attachment: `PolicyName` (a policy of the account's `policies`, else a known
+ * AWS-managed policy) or `PolicyArn`.
+ */
+export type WorldIamAttachedPolicy = AttachedPolicy;
+
+/** An access key: its ListAccessKeys entry and its GetAccessKeyLastUsed answer. */
+export interface WorldIamAccessKey extends Partial<InWorld<Omit<AccessKeyMetadata, 'UserName'>>> {
+  AccessKeyLastUsed?: Partial<InWorld<AccessKeyLastUsed>>;
 }
 
-export interface WorldIamMfaDevice {
-  type?: 'virtual' | 'hardware' | 'fido';
-  /** Virtual device name (default: the user name). */
-  name?: string;
-  /** Hardware serial number. */
-  serial?: string;
-  enabledAt?: string;
-  enabledDaysAgo?: number;
+/**
+ * An MFA device (ListMFADevices entry). `SerialNumber`: a virtual device's ARN (`...:mfa/<name>`),
+ * a FIDO key's (`...:u2f/...`) or a hardware token's serial; absent, a virtual device named after
+ * the user (`-2`, `-3`, ... for further ones).
+ */
+export type WorldIamMfaDevice = Partial<InWorld<Omit<MFADevice, 'UserName'>>>;
+
+interface WorldIamPrincipal {
+  Path?: string;
+  CreateDate?: string;
+  AttachedManagedPolicies?: WorldIamAttachedPolicy[];
+  PermissionsBoundary?: AttachedPermissionsBoundary;
 }
 
-/** Attached managed policy: a customer policy of the account by name, an AWS-managed policy by name, or an ARN. */
-type PolicyReference = string;
-
-interface WorldIamPrincipal extends Dated {
-  name: string;
-  path?: string;
-  managedPolicies?: PolicyReference[];
-  inlinePolicies?: WorldIamInlinePolicy[];
+/** A user: its UserDetail (GetAccountAuthorizationDetails) and the members of its own calls. */
+export interface WorldIamUser extends WorldIamPrincipal, Partial<Pick<UserDetail, 'UserId' | 'GroupList'>> {
+  UserName: string;
+  Tags?: Tag[];
+  UserPolicyList?: WorldIamInlinePolicy[];
+  /** GetUser's `PasswordLastUsed`. */
+  PasswordLastUsed?: string;
+  /** GetLoginProfile: a console password, set (last changed) at `CreateDate` (default the user's). */
+  LoginProfile?: Partial<InWorld<Omit<LoginProfile, 'UserName'>>>;
+  /** ListAccessKeys' `AccessKeyMetadata` (AWS allows two). */
+  AccessKeyMetadata?: WorldIamAccessKey[];
+  /** ListMFADevices' `MFADevices`. */
+  MFADevices?: WorldIamMfaDevice[];
 }
 
-export interface WorldIamUser extends WorldIamPrincipal {
-  tags?: Record<string, string>;
-  /** Console password. */
-  password?: boolean;
-  passwordLastUsedAt?: string;
-  passwordLastUsedDaysAgo?: number;
-  passwordLastChangedDaysAgo?: number;
-  groups?: string[];
-  accessKeys?: WorldIamAccessKey[];
-  mfaDevices?: WorldIamMfaDevice[];
-  permissionsBoundary?: PolicyReference;
+export interface WorldIamGroup extends WorldIamPrincipal, Partial<Pick<GroupDetail, 'GroupId'>> {
+  GroupName: string;
+  GroupPolicyList?: WorldIamInlinePolicy[];
 }
 
-export type WorldIamGroup = WorldIamPrincipal;
-
-export interface WorldIamRole extends WorldIamPrincipal {
-  description?: string;
+export interface WorldIamRole extends WorldIamPrincipal, Partial<Pick<Role, 'RoleId' | 'Description' | 'MaxSessionDuration'>> {
+  RoleName: string;
   /** The trust policy. */
-  trust: WorldIamDocument;
-  /** An instance profile for the role (`true`: named like the role). */
-  instanceProfile?: boolean | string;
-  maxSessionDuration?: number;
-  lastUsedAt?: string;
-  lastUsedDaysAgo?: number;
-  lastUsedRegion?: string;
-  tags?: Record<string, string>;
-  permissionsBoundary?: PolicyReference;
+  AssumeRolePolicyDocument: PolicyDocument;
+  RolePolicyList?: WorldIamInlinePolicy[];
+  Tags?: Tag[];
+  RoleLastUsed?: Partial<InWorld<RoleLastUsed>>;
+  /** The role's instance profiles, by name. */
+  InstanceProfileList?: Array<{ InstanceProfileName: string }>;
 }
 
-export interface WorldIamPolicy extends Dated {
-  name: string;
-  path?: string;
-  description?: string;
-  updatedDaysAgo?: number;
-  document: WorldIamDocument;
-  /** Older versions (v1, v2, ...); the default version is `document`. */
-  previousVersions?: WorldIamDocument[];
+/** A policy version: `Document` as YAML; `VersionId` v1, v2, ... by position when absent. */
+export interface WorldIamPolicyVersion {
+  Document: PolicyDocument;
+  VersionId?: string;
+  /** The default version (the last one when none says so). */
+  IsDefaultVersion?: boolean;
+  /** Default: the policy's `UpdateDate` for the default version, its `CreateDate` for the others. */
+  CreateDate?: string;
 }
 
-export interface WorldIamSamlProvider extends Dated {
-  name: string;
-  validUntil?: string;
+/** A customer managed policy: its ManagedPolicyDetail (counts and ids derived). */
+export interface WorldIamPolicy extends Partial<InWorld<Pick<ManagedPolicyDetail, 'PolicyId' | 'Path' | 'Description' | 'CreateDate' | 'UpdateDate'>>> {
+  PolicyName: string;
+  PolicyVersionList: WorldIamPolicyVersion[];
 }
 
-export interface WorldIamPasswordPolicy {
-  minLength?: number;
-  requireSymbols?: boolean;
-  requireNumbers?: boolean;
-  requireUppercase?: boolean;
-  requireLowercase?: boolean;
-  allowUsersToChangePassword?: boolean;
-  maxAgeDays?: number;
-  reusePrevention?: number;
-  hardExpiry?: boolean;
-}
+/** A SAML provider (ListSAMLProviders entry); `ValidUntil` defaults to 100 years after creation. */
+export type WorldIamSamlProvider = Partial<InWorld<SAMLProviderListEntry>> & { Arn: string };
 
+/** A TLS certificate uploaded to IAM (ListServerCertificates entry; id and ARN derived). */
+export type WorldIamServerCertificate = Partial<InWorld<ServerCertificateMetadata>> & { ServerCertificateName: string; Expiration: string };
+
+/**
+ * The root user, as the credential report and the account summary see it (in User member names).
+ * `MFADevices`: a device without `SerialNumber` is virtual (`...:mfa/root-account-mfa-device`).
+ */
 export interface WorldIamRoot {
-  /** Root MFA: `true` means a virtual device. */
-  mfa?: boolean | 'virtual' | 'hardware';
-  accessKeys?: WorldIamAccessKey[];
-  passwordLastUsedAt?: string;
-  passwordLastUsedDaysAgo?: number;
-  createdAt?: string;
+  CreateDate?: string;
+  PasswordLastUsed?: string;
+  AccessKeyMetadata?: WorldIamAccessKey[];
+  MFADevices?: WorldIamMfaDevice[];
 }
 
 export interface WorldIam {
-  alias?: string;
+  /** ListAccountAliases' `AccountAliases` (at most one). */
+  AccountAliases?: string[];
+  /** GetAccountPasswordPolicy's `PasswordPolicy` (`ExpirePasswords` follows `MaxPasswordAge`); none when absent. */
+  PasswordPolicy?: Omit<PasswordPolicy, 'ExpirePasswords'>;
+  root?: WorldIamRoot;
   /**
-   * Hours since the account's last credential report was generated (by another tool, or the last
-   * run); none exists when absent. AWS keeps a report 4 hours.
+   * Simulator state, not AWS data: hours since the account's last credential report was generated
+   * (by another tool, or the last run); none exists when absent. AWS keeps a report 4 hours.
    */
   credentialReportAgeHours?: number;
-  root?: WorldIamRoot;
-  passwordPolicy?: WorldIamPasswordPolicy;
   users?: WorldIamUser[];
   groups?: WorldIamGroup[];
   roles?: WorldIamRole[];
@@ -180,171 +180,143 @@ export interface WorldIam {
   serverCertificates?: WorldIamServerCertificate[];
 }
 
-/** A TLS certificate uploaded to IAM (ListServerCertificates). */
-export interface WorldIamServerCertificate {
-  name: string;
-  path?: string;
-  uploadedAt?: string;
-  expiresAt: string;
-}
-
-const DAYS = { type: 'integer', minimum: 0, maximum: 36500 };
-const DATE = { type: 'string', format: 'date-time' };
-const TAGS = { type: 'object', additionalProperties: { type: 'string', maxLength: 256 }, maxProperties: 50 };
+const DATE = WORLD_DATE_SCHEMA;
 const PATH = { type: 'string', pattern: '^/([\\x21-\\x7E]*/)?$', maxLength: 512 };
 const NAME = (max: number) => ({ type: 'string', pattern: `^[\\w+=,.@-]{1,${max}}$` });
-const POLICY_REFERENCE = { type: 'string', pattern: '^([\\w+=,.@-]{1,128}|arn:aws:iam::(aws|\\d{12}):policy/([\\x21-\\x7E]*/)?[\\w+=,.@-]{1,128})$' };
-
-const DOCUMENT = policyDocumentSchema({ identity: true });
-
-const INLINE_POLICIES = {
+const ARN = { type: 'string', pattern: '^arn:aws:iam::(aws|\\d{12}):' };
+const REGION = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' };
+const TAGS = {
   type: 'array',
-  items: { type: 'object', additionalProperties: false, required: ['name', 'document'], properties: { name: NAME(128), document: DOCUMENT } },
+  maxItems: 50,
+  items: { type: 'object', required: ['Key', 'Value'], additionalProperties: false, properties: { Key: NAME(128), Value: { type: 'string', maxLength: 256 } } },
 };
+const DOCUMENT = policyDocumentSchema({ identity: true });
+const object = (properties: Record<string, JsonSchema>, required: string[] = []) => ({ type: 'object', additionalProperties: false, required, properties });
 
+const INLINE_POLICIES = { type: 'array', items: object({ PolicyName: NAME(128), PolicyDocument: DOCUMENT }, ['PolicyName', 'PolicyDocument']) };
 const ACCESS_KEYS = {
   type: 'array',
   maxItems: 2,
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      id: { type: 'string', pattern: '^AKIA[A-Z0-9]{16}$' },
-      status: { enum: ['Active', 'Inactive'] },
-      createdAt: DATE,
-      createdDaysAgo: DAYS,
-      lastUsedAt: DATE,
-      lastUsedDaysAgo: DAYS,
-      lastUsedService: { type: 'string', pattern: '^[a-z0-9-]+$' },
-      lastUsedRegion: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
-    },
-  },
+  items: object({
+    AccessKeyId: { type: 'string', pattern: '^AKIA[A-Z0-9]{16}$' },
+    Status: { enum: ['Active', 'Inactive'] },
+    CreateDate: DATE,
+    AccessKeyLastUsed: object({ LastUsedDate: DATE, ServiceName: { type: 'string', pattern: '^[a-z0-9-]+$' }, Region: REGION }),
+  }),
 };
-
+const MFA_DEVICES = { type: 'array', maxItems: 8, items: object({ SerialNumber: { type: 'string', pattern: '^[\\w+=/:,.@-]{9,256}$' }, EnableDate: DATE }) };
+const ATTACHED = { type: 'array', maxItems: 20, items: object({ PolicyName: NAME(128), PolicyArn: ARN }) };
 const PRINCIPAL = {
-  name: NAME(64),
-  path: PATH,
-  createdAt: DATE,
-  createdDaysAgo: DAYS,
-  managedPolicies: { type: 'array', maxItems: 20, items: POLICY_REFERENCE },
-  inlinePolicies: INLINE_POLICIES,
+  Path: PATH,
+  CreateDate: DATE,
+  AttachedManagedPolicies: ATTACHED,
+  PermissionsBoundary: object({ PermissionsBoundaryType: { const: 'PermissionsBoundaryPolicy' }, PermissionsBoundaryArn: ARN }, ['PermissionsBoundaryArn']),
 };
+const ID = (prefix: string) => ({ type: 'string', pattern: `^${prefix}[A-Z0-9]{17}$` });
 
 /** A user, group or role name IAM does not have (HTTP 404). */
 const noSuchEntity = (kind: string) => ({ error: 'NoSuchEntityException', message: (name: string) => `The ${kind} with name ${name} cannot be found.` });
 
-/** The section's collections (by `name`, in the world's short format) and its other fields. */
 const collections = {
   users: collection<WorldIamUser>({
-    id: 'name',
+    id: 'UserName',
     closed: true,
     notFound: noSuchEntity('user'),
     fields: {
       ...PRINCIPAL,
-      tags: TAGS,
-      password: { type: 'boolean' },
-      passwordLastUsedAt: DATE,
-      passwordLastUsedDaysAgo: DAYS,
-      passwordLastChangedDaysAgo: DAYS,
-      groups: { type: 'array', maxItems: 10, items: NAME(128) },
-      accessKeys: ACCESS_KEYS,
-      mfaDevices: {
-        type: 'array',
-        maxItems: 8,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            type: { enum: ['virtual', 'hardware', 'fido'] },
-            name: NAME(64),
-            serial: { type: 'string', pattern: '^[\\w+=/:,.@-]{9,256}$' },
-            enabledAt: DATE,
-            enabledDaysAgo: DAYS,
-          },
-        },
-      },
-      permissionsBoundary: POLICY_REFERENCE,
+      UserName: NAME(64),
+      UserId: ID('AIDA'),
+      Tags: TAGS,
+      UserPolicyList: INLINE_POLICIES,
+      GroupList: { type: 'array', maxItems: 10, items: NAME(128) },
+      PasswordLastUsed: DATE,
+      LoginProfile: object({ CreateDate: DATE, PasswordResetRequired: { type: 'boolean' } }),
+      AccessKeyMetadata: ACCESS_KEYS,
+      MFADevices: MFA_DEVICES,
     },
   }),
-  groups: collection<WorldIamGroup>({ id: 'name', closed: true, notFound: noSuchEntity('group'), fields: { ...PRINCIPAL, name: NAME(128) } }),
-  roles: collection<WorldIamRole>({
-    id: 'name',
+  groups: collection<WorldIamGroup>({
+    id: 'GroupName',
     closed: true,
-    required: ['trust'],
+    notFound: noSuchEntity('group'),
+    fields: { ...PRINCIPAL, GroupName: NAME(128), GroupId: ID('AGPA'), GroupPolicyList: INLINE_POLICIES },
+  }),
+  roles: collection<WorldIamRole>({
+    id: 'RoleName',
+    closed: true,
+    required: ['AssumeRolePolicyDocument'],
     notFound: noSuchEntity('role'),
     fields: {
       ...PRINCIPAL,
-      description: { type: 'string', maxLength: 1000 },
-      trust: DOCUMENT,
-      instanceProfile: { type: ['boolean', 'string'] },
-      maxSessionDuration: { type: 'integer', minimum: 3600, maximum: 43200 },
-      lastUsedAt: DATE,
-      lastUsedDaysAgo: DAYS,
-      lastUsedRegion: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
-      tags: TAGS,
-      permissionsBoundary: POLICY_REFERENCE,
+      RoleName: NAME(64),
+      RoleId: ID('AROA'),
+      Description: { type: 'string', maxLength: 1000 },
+      AssumeRolePolicyDocument: DOCUMENT,
+      RolePolicyList: INLINE_POLICIES,
+      MaxSessionDuration: { type: 'integer', minimum: 3600, maximum: 43200 },
+      RoleLastUsed: object({ LastUsedDate: DATE, Region: REGION }),
+      InstanceProfileList: { type: 'array', maxItems: 1, items: object({ InstanceProfileName: NAME(128) }, ['InstanceProfileName']) },
+      Tags: TAGS,
     },
   }),
   policies: collection<WorldIamPolicy>({
-    id: 'name',
+    id: 'PolicyName',
     closed: true,
-    required: ['document'],
+    required: ['PolicyVersionList'],
     notFound: noSuchEntity('policy'),
     fields: {
-      name: NAME(128),
-      path: PATH,
-      description: { type: 'string', maxLength: 1000 },
-      createdAt: DATE,
-      createdDaysAgo: DAYS,
-      updatedDaysAgo: DAYS,
-      document: DOCUMENT,
-      previousVersions: { type: 'array', maxItems: 4, items: DOCUMENT },
+      PolicyName: NAME(128),
+      PolicyId: ID('ANPA'),
+      Path: PATH,
+      Description: { type: 'string', maxLength: 1000 },
+      CreateDate: DATE,
+      UpdateDate: DATE,
+      PolicyVersionList: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 5,
+        items: object({ Document: DOCUMENT, VersionId: { type: 'string', pattern: '^v\\d+$' }, IsDefaultVersion: { type: 'boolean' }, CreateDate: DATE }, [
+          'Document',
+        ]),
+      },
     },
   }),
   serverCertificates: collection<WorldIamServerCertificate>({
-    id: 'name',
+    id: 'ServerCertificateName',
     closed: true,
-    required: ['expiresAt'],
+    required: ['Expiration'],
     notFound: noSuchEntity('server certificate'),
-    fields: { name: NAME(128), path: { type: 'string', pattern: '^/([\\w+=,.@-]+/)*$' }, uploadedAt: DATE, expiresAt: DATE },
+    fields: { ServerCertificateName: NAME(128), Path: { type: 'string', pattern: '^/([\\w+=,.@-]+/)*$' }, UploadDate: DATE, Expiration: DATE },
   }),
   samlProviders: collection<WorldIamSamlProvider>({
-    id: 'name',
+    id: 'Arn',
     closed: true,
-    notFound: noSuchEntity('SAML provider'),
-    fields: { name: NAME(128), createdAt: DATE, createdDaysAgo: DAYS, validUntil: DATE },
+    notFound: { error: 'NoSuchEntityException', message: (arn) => `SAMLProvider ${arn} does not exist.` },
+    fields: { Arn: { type: 'string', pattern: '^arn:aws:iam::\\d{12}:saml-provider/[\\w._-]{1,128}$' } },
+    dates: ['CreateDate', 'ValidUntil'],
+    // IAM's answer for what the world leaves out: a metadata document valid for 100 years.
+    derive: ({ CreateDate = DEFAULT_CREATED, ValidUntil }) => ({
+      CreateDate,
+      ValidUntil: ValidUntil ?? new Date(worldDate(CreateDate).getTime() + 100 * 365 * DAY_MS).toISOString(),
+    }),
   }),
 };
 
 const sectionFields = {
-  alias: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{1,61})[a-z0-9]$' },
-  root: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      mfa: { enum: [true, false, 'virtual', 'hardware'] },
-      accessKeys: ACCESS_KEYS,
-      passwordLastUsedAt: DATE,
-      passwordLastUsedDaysAgo: DAYS,
-      createdAt: DATE,
-    },
-  },
+  AccountAliases: { type: 'array', maxItems: 1, items: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{1,61})[a-z0-9]$' } },
+  root: object({ CreateDate: DATE, PasswordLastUsed: DATE, AccessKeyMetadata: ACCESS_KEYS, MFADevices: { ...MFA_DEVICES, maxItems: 1 } }),
   credentialReportAgeHours: { type: 'number', minimum: 0 },
-  passwordPolicy: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      minLength: { type: 'integer', minimum: 6, maximum: 128 },
-      requireSymbols: { type: 'boolean' },
-      requireNumbers: { type: 'boolean' },
-      requireUppercase: { type: 'boolean' },
-      requireLowercase: { type: 'boolean' },
-      allowUsersToChangePassword: { type: 'boolean' },
-      maxAgeDays: { type: 'integer', minimum: 1, maximum: 1095 },
-      reusePrevention: { type: 'integer', minimum: 1, maximum: 24 },
-      hardExpiry: { type: 'boolean' },
-    },
-  },
+  PasswordPolicy: object({
+    MinimumPasswordLength: { type: 'integer', minimum: 6, maximum: 128 },
+    RequireSymbols: { type: 'boolean' },
+    RequireNumbers: { type: 'boolean' },
+    RequireUppercaseCharacters: { type: 'boolean' },
+    RequireLowercaseCharacters: { type: 'boolean' },
+    AllowUsersToChangePassword: { type: 'boolean' },
+    MaxPasswordAge: { type: 'integer', minimum: 1, maximum: 1095 },
+    PasswordReusePrevention: { type: 'integer', minimum: 1, maximum: 24 },
+    HardExpiry: { type: 'boolean' },
+  }),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -353,16 +325,7 @@ const sectionFields = {
 const DAY_MS = 86_400_000;
 const DEFAULT_CREATED = '2021-01-04T09:00:00Z';
 
-function startOfToday(): number {
-  const now = new Date();
-  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-}
-
-function dateOf(at: string | undefined, daysAgo: number | undefined, fallback?: string): Date | undefined {
-  if (at) return new Date(at);
-  if (daysAgo !== undefined) return new Date(startOfToday() - daysAgo * DAY_MS);
-  return fallback ? new Date(fallback) : undefined;
-}
+const dateOf = (value: string | undefined): Date | undefined => (value === undefined ? undefined : worldDate(value));
 
 /** Stable IAM-style unique id (`AIDA` + 17 characters) from the resource's identity. */
 function stableId(prefix: string, length: number, ...parts: string[]): string {
@@ -374,22 +337,22 @@ function stableId(prefix: string, length: number, ...parts: string[]): string {
 }
 
 /** A hardware TOTP token's serial number, e.g. `GAHT12345678`. */
-function hardwareSerial(...parts: Array<string | number>): string {
+export function hardwareSerial(...parts: Array<string | number>): string {
   const digest = createHash('sha256').update(parts.join('|')).digest();
   return `GAHT${String(digest.readUInt32BE(0) % 100_000_000).padStart(8, '0')}`;
 }
 
-function principalPath(path: string | undefined): string {
-  return path ?? '/';
+/** A FIDO security key's serial (an ARN with a stable suffix), as IAM names them. */
+export function fidoSerial(accountId: string, userName: string, keyName: string, index: number): string {
+  return `arn:aws:iam::${accountId}:u2f/user/${userName}/${keyName}-${stableId('', 26, accountId, userName, String(index))}`;
 }
 
+/** An access key as ListAccessKeys lists it, with its GetAccessKeyLastUsed answer when it was used. */
 interface ResolvedKey {
-  id: string;
-  status: 'Active' | 'Inactive';
-  created: Date;
-  lastUsed?: Date;
-  lastUsedService?: string;
-  lastUsedRegion?: string;
+  AccessKeyId: string;
+  Status: 'Active' | 'Inactive';
+  CreateDate: Date;
+  lastUsed?: AccessKeyLastUsed;
 }
 
 interface ResolvedMfa {
@@ -400,49 +363,21 @@ interface ResolvedMfa {
 
 interface ResolvedUser {
   world: WorldIamUser;
-  arn: string;
-  id: string;
-  path: string;
-  created: Date;
+  detail: UserDetail & { UserName: string; Arn: string; UserId: string; Path: string; CreateDate: Date };
   passwordLastUsed?: Date;
   passwordLastChanged?: Date;
   keys: ResolvedKey[];
   mfa: ResolvedMfa[];
-  managedArns: string[];
-  boundaryArn?: string;
-}
-
-interface ResolvedGroup {
-  world: WorldIamGroup;
-  arn: string;
-  id: string;
-  path: string;
-  created: Date;
-  managedArns: string[];
 }
 
 interface ResolvedRole {
   world: WorldIamRole;
-  arn: string;
-  id: string;
-  path: string;
-  created: Date;
-  lastUsed?: Date;
-  managedArns: string[];
-  boundaryArn?: string;
-  instanceProfile?: { name: string; arn: string; id: string };
+  role: Role & { RoleName: string; Path: string; CreateDate: Date };
+  detail: RoleDetail;
 }
 
 interface ResolvedPolicy {
-  name: string;
-  arn: string;
-  id: string;
-  path: string;
-  description?: string;
-  created: Date;
-  updated: Date;
-  /** Oldest first; the last one is the default version. */
-  versions: PolicyDocument[];
+  detail: ManagedPolicyDetail & { PolicyName: string; Arn: string };
   awsManaged: boolean;
   attachments: number;
   boundaryUses: number;
@@ -451,12 +386,12 @@ interface ResolvedPolicy {
 interface IamModel {
   accountId: string;
   users: ResolvedUser[];
-  groups: ResolvedGroup[];
+  groups: GroupDetail[];
   roles: ResolvedRole[];
   /** Customer-managed policies, then every AWS-managed policy the simulator knows. */
   policies: ResolvedPolicy[];
   rootCreated: Date;
-  rootMfa: false | 'virtual' | 'hardware';
+  rootMfa: ResolvedMfa[];
   rootKeys: ResolvedKey[];
   rootPasswordLastUsed?: Date;
 }
@@ -472,32 +407,62 @@ export class IamWorldReferenceError extends Error {
 const models = new WeakMap<WorldIam, IamModel>();
 
 function resolveKeys(keys: WorldIamAccessKey[] | undefined, accountId: string, owner: string): ResolvedKey[] {
-  return (keys ?? []).map((key, index) => ({
-    id: key.id ?? stableId('AKIA', 16, accountId, owner, 'key', String(index)),
-    status: key.status ?? 'Active',
-    created: dateOf(key.createdAt, key.createdDaysAgo, DEFAULT_CREATED) as Date,
-    lastUsed: dateOf(key.lastUsedAt, key.lastUsedDaysAgo),
-    lastUsedService: key.lastUsedService,
-    lastUsedRegion: key.lastUsedRegion,
-  }));
+  return (keys ?? []).map((key, index) => {
+    const lastUsed = key.AccessKeyLastUsed;
+    return {
+      AccessKeyId: key.AccessKeyId ?? stableId('AKIA', 16, accountId, owner, 'key', String(index)),
+      Status: key.Status === 'Inactive' ? 'Inactive' : 'Active',
+      CreateDate: worldDate(key.CreateDate ?? DEFAULT_CREATED),
+      lastUsed: lastUsed?.LastUsedDate
+        ? { LastUsedDate: worldDate(lastUsed.LastUsedDate), ServiceName: lastUsed.ServiceName ?? 'sts', Region: lastUsed.Region ?? 'us-east-1' }
+        : undefined,
+    };
+  });
+}
+
+/** An MFA device's kind, from its serial number. */
+function resolveMfa(devices: WorldIamMfaDevice[] | undefined, defaultSerial: (index: number) => string, fallback: Date): ResolvedMfa[] {
+  return (devices ?? []).map((device, index) => {
+    const serial = device.SerialNumber ?? defaultSerial(index);
+    const type = !serial.startsWith('arn:') ? 'hardware' : serial.includes(':u2f/') ? 'fido' : 'virtual';
+    return { serial, type, enabled: dateOf(device.EnableDate) ?? fallback };
+  });
+}
+
+function inline(policies: WorldIamInlinePolicy[] | undefined) {
+  return (policies ?? []).map((policy) => ({ PolicyName: policy.PolicyName, PolicyDocument: encodePolicyDocument(policy.PolicyDocument) }));
 }
 
 function buildModel(section: WorldIam, account: WorldAccount): IamModel {
   const accountId = account.id;
   const where = `accounts[${accountId}].global.iam`;
+  const arnOf = (kind: string, path: string | undefined, name: string) => `arn:aws:iam::${accountId}:${kind}${path ?? '/'}${name}`;
   const customer = new Map<string, ResolvedPolicy>();
   for (const policy of section.policies ?? []) {
-    const path = principalPath(policy.path);
-    const created = dateOf(policy.createdAt, policy.createdDaysAgo, DEFAULT_CREATED) as Date;
-    customer.set(policy.name, {
-      name: policy.name,
-      arn: `arn:aws:iam::${accountId}:policy${path}${policy.name}`,
-      id: stableId('ANPA', 17, accountId, 'policy', policy.name),
-      path,
-      description: policy.description,
-      created,
-      updated: dateOf(undefined, policy.updatedDaysAgo) ?? created,
-      versions: [...(policy.previousVersions ?? []), policy.document],
+    const created = worldDate(policy.CreateDate ?? DEFAULT_CREATED);
+    const updated = dateOf(policy.UpdateDate) ?? created;
+    const versions = policy.PolicyVersionList;
+    const marked = versions.findIndex((version) => version.IsDefaultVersion);
+    const defaultIndex = marked >= 0 ? marked : versions.length - 1;
+    const versionId = (index: number) => versions[index].VersionId ?? `v${index + 1}`;
+    customer.set(policy.PolicyName, {
+      detail: {
+        PolicyName: policy.PolicyName,
+        PolicyId: policy.PolicyId ?? stableId('ANPA', 17, accountId, 'policy', policy.PolicyName),
+        Arn: arnOf('policy', policy.Path, policy.PolicyName),
+        Path: policy.Path ?? '/',
+        DefaultVersionId: versionId(defaultIndex),
+        IsAttachable: true,
+        Description: policy.Description,
+        CreateDate: created,
+        UpdateDate: updated,
+        PolicyVersionList: versions.map((version, index) => ({
+          Document: encodePolicyDocument(version.Document),
+          VersionId: versionId(index),
+          IsDefaultVersion: index === defaultIndex,
+          CreateDate: dateOf(version.CreateDate) ?? (index === defaultIndex ? updated : created),
+        })),
+      },
       awsManaged: false,
       attachments: 0,
       boundaryUses: 0,
@@ -506,128 +471,138 @@ function buildModel(section: WorldIam, account: WorldAccount): IamModel {
   const awsManaged = new Map<string, ResolvedPolicy>(
     AWS_MANAGED_POLICIES.map((policy: AwsManagedPolicy) => {
       const arn = awsManagedPolicyArn(policy);
-      return [
-        arn,
-        {
-          name: policy.name,
-          arn,
-          id: stableId('ANPA', 17, 'aws', policy.name),
-          path: policy.path,
-          description: policy.description,
-          created: new Date(policy.createdAt),
-          updated: new Date(policy.updatedAt),
-          versions: [...Array.from({ length: policy.version - 1 }, () => policy.document), policy.document],
-          awsManaged: true,
-          attachments: 0,
-          boundaryUses: 0,
-        },
-      ];
+      const updated = new Date(policy.updatedAt);
+      const detail = {
+        PolicyName: policy.name,
+        PolicyId: stableId('ANPA', 17, 'aws', policy.name),
+        Arn: arn,
+        Path: policy.path,
+        DefaultVersionId: `v${policy.version}`,
+        IsAttachable: true,
+        Description: policy.description,
+        CreateDate: new Date(policy.createdAt),
+        UpdateDate: updated,
+        // AWS lists every version; for AWS-managed policies only the default one is kept here.
+        PolicyVersionList: [{ Document: encodePolicyDocument(policy.document), VersionId: `v${policy.version}`, IsDefaultVersion: true, CreateDate: updated }],
+      };
+      return [arn, { detail, awsManaged: true, attachments: 0, boundaryUses: 0 }];
     }),
   );
-  const resolvePolicy = (reference: string, owner: string): ResolvedPolicy => {
-    const known = findAwsManagedPolicy(reference);
+  const resolvePolicy = (reference: AttachedPolicy, owner: string): ResolvedPolicy => {
+    const name = reference.PolicyArn ?? reference.PolicyName ?? '';
+    const known = findAwsManagedPolicy(name);
     const found =
-      customer.get(reference) ?? [...customer.values()].find((p) => p.arn === reference) ?? (known ? awsManaged.get(awsManagedPolicyArn(known)) : undefined);
+      customer.get(name) ?? [...customer.values()].find((p) => p.detail.Arn === name) ?? (known ? awsManaged.get(awsManagedPolicyArn(known)) : undefined);
     if (!found) {
       throw new IamWorldReferenceError(
-        `${where}.${owner}: unknown policy "${reference}" (neither a policy of the account's "policies" nor a known AWS-managed policy: ${AWS_MANAGED_POLICIES.map((p) => p.name).join(', ')})`,
+        `${where}.${owner}: unknown policy "${name}" (neither a policy of the account's "policies" nor a known AWS-managed policy: ${AWS_MANAGED_POLICIES.map((p) => p.name).join(', ')})`,
       );
     }
     return found;
   };
-  const attach = (references: string[] | undefined, owner: string): string[] =>
-    (references ?? []).map((reference) => {
-      const policy = resolvePolicy(reference, owner);
+  const attach = (references: AttachedPolicy[] | undefined, owner: string): AttachedPolicy[] =>
+    (references ?? []).map((reference, index) => {
+      const policy = resolvePolicy(reference, `${owner}[${index}]`);
       policy.attachments++;
-      return policy.arn;
+      return { PolicyArn: policy.detail.Arn, PolicyName: policy.detail.PolicyName };
     });
-  const boundary = (reference: string | undefined, owner: string): string | undefined => {
+  const boundary = (reference: AttachedPermissionsBoundary | undefined, owner: string): AttachedPermissionsBoundary | undefined => {
     if (!reference) return undefined;
-    const policy = resolvePolicy(reference, owner);
+    const policy = resolvePolicy({ PolicyArn: reference.PermissionsBoundaryArn }, owner);
     policy.boundaryUses++;
-    return policy.arn;
+    return { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: policy.detail.Arn };
   };
+  const tags = (list: Tag[] | undefined) => (list?.length ? list : undefined);
 
-  const groups = (section.groups ?? []).map((group, index): ResolvedGroup => {
-    const path = principalPath(group.path);
-    return {
-      world: group,
-      arn: `arn:aws:iam::${accountId}:group${path}${group.name}`,
-      id: stableId('AGPA', 17, accountId, 'group', group.name),
-      path,
-      created: dateOf(group.createdAt, group.createdDaysAgo, DEFAULT_CREATED) as Date,
-      managedArns: attach(group.managedPolicies, `groups[${index}] (${group.name}).managedPolicies`),
-    };
-  });
-  const groupNames = new Set(groups.map((g) => g.world.name));
+  const groups = (section.groups ?? []).map((group, index): GroupDetail => ({
+    Path: group.Path ?? '/',
+    GroupName: group.GroupName,
+    GroupId: group.GroupId ?? stableId('AGPA', 17, accountId, 'group', group.GroupName),
+    Arn: arnOf('group', group.Path, group.GroupName),
+    CreateDate: worldDate(group.CreateDate ?? DEFAULT_CREATED),
+    GroupPolicyList: inline(group.GroupPolicyList),
+    AttachedManagedPolicies: attach(group.AttachedManagedPolicies, `groups[${index}] (${group.GroupName}).AttachedManagedPolicies`),
+  }));
+  const groupNames = new Set(groups.map((group) => group.GroupName));
 
   const users = (section.users ?? []).map((user, index): ResolvedUser => {
-    const owner = `users[${index}] (${user.name})`;
-    for (const group of user.groups ?? []) {
-      if (!groupNames.has(group)) throw new IamWorldReferenceError(`${where}.${owner}.groups: unknown group "${group}"`);
+    const name = user.UserName;
+    const owner = `users[${index}] (${name})`;
+    for (const group of user.GroupList ?? []) {
+      if (!groupNames.has(group)) throw new IamWorldReferenceError(`${where}.${owner}.GroupList: unknown group "${group}"`);
     }
-    const path = principalPath(user.path);
-    const arn = `arn:aws:iam::${accountId}:user${path}${user.name}`;
-    const created = dateOf(user.createdAt, user.createdDaysAgo, DEFAULT_CREATED) as Date;
-    const mfa = (user.mfaDevices ?? []).map((device, n): ResolvedMfa => {
-      const type = device.type ?? 'virtual';
-      const serial =
-        type === 'virtual'
-          ? `arn:aws:iam::${accountId}:mfa/${device.name ?? (n === 0 ? user.name : `${user.name}-${n + 1}`)}`
-          : type === 'fido'
-            ? `arn:aws:iam::${accountId}:u2f/user/${user.name}/${device.name ?? 'security-key'}-${stableId('', 26, accountId, user.name, String(n))}`
-            : (device.serial ?? hardwareSerial(accountId, user.name, n));
-      return { serial, type, enabled: dateOf(device.enabledAt, device.enabledDaysAgo) ?? created };
-    });
+    const created = worldDate(user.CreateDate ?? DEFAULT_CREATED);
+    const password = user.LoginProfile !== undefined;
     return {
       world: user,
-      arn,
-      id: stableId('AIDA', 17, accountId, 'user', user.name),
-      path,
-      created,
-      passwordLastUsed: user.password ? dateOf(user.passwordLastUsedAt, user.passwordLastUsedDaysAgo) : undefined,
-      passwordLastChanged: user.password ? (dateOf(undefined, user.passwordLastChangedDaysAgo) ?? created) : undefined,
-      keys: resolveKeys(user.accessKeys, accountId, user.name),
-      mfa,
-      managedArns: attach(user.managedPolicies, `${owner}.managedPolicies`),
-      boundaryArn: boundary(user.permissionsBoundary, `${owner}.permissionsBoundary`),
+      detail: {
+        Path: user.Path ?? '/',
+        UserName: name,
+        UserId: user.UserId ?? stableId('AIDA', 17, accountId, 'user', name),
+        Arn: arnOf('user', user.Path, name),
+        CreateDate: created,
+        UserPolicyList: inline(user.UserPolicyList),
+        GroupList: [...(user.GroupList ?? [])],
+        AttachedManagedPolicies: attach(user.AttachedManagedPolicies, `${owner}.AttachedManagedPolicies`),
+        PermissionsBoundary: boundary(user.PermissionsBoundary, `${owner}.PermissionsBoundary`),
+        Tags: tags(user.Tags),
+      },
+      passwordLastUsed: password ? dateOf(user.PasswordLastUsed) : undefined,
+      passwordLastChanged: password ? (dateOf(user.LoginProfile?.CreateDate) ?? created) : undefined,
+      keys: resolveKeys(user.AccessKeyMetadata, accountId, name),
+      mfa: resolveMfa(user.MFADevices, (n) => `arn:aws:iam::${accountId}:mfa/${n === 0 ? name : `${name}-${n + 1}`}`, created),
     };
   });
 
-  const roles = (section.roles ?? []).map((role, index): ResolvedRole => {
-    const owner = `roles[${index}] (${role.name})`;
-    const path = principalPath(role.path);
-    const profileName = typeof role.instanceProfile === 'string' ? role.instanceProfile : role.instanceProfile ? role.name : undefined;
-    return {
-      world: role,
-      arn: `arn:aws:iam::${accountId}:role${path}${role.name}`,
-      id: stableId('AROA', 17, accountId, 'role', role.name),
-      path,
-      created: dateOf(role.createdAt, role.createdDaysAgo, DEFAULT_CREATED) as Date,
-      lastUsed: dateOf(role.lastUsedAt, role.lastUsedDaysAgo),
-      managedArns: attach(role.managedPolicies, `${owner}.managedPolicies`),
-      boundaryArn: boundary(role.permissionsBoundary, `${owner}.permissionsBoundary`),
-      instanceProfile: profileName
-        ? {
-            name: profileName,
-            arn: `arn:aws:iam::${accountId}:instance-profile/${profileName}`,
-            id: stableId('AIPA', 17, accountId, 'instance-profile', profileName),
-          }
-        : undefined,
+  const roles = (section.roles ?? []).map((world, index): ResolvedRole => {
+    const owner = `roles[${index}] (${world.RoleName})`;
+    const role = {
+      Path: world.Path ?? '/',
+      RoleName: world.RoleName,
+      RoleId: world.RoleId ?? stableId('AROA', 17, accountId, 'role', world.RoleName),
+      Arn: arnOf('role', world.Path, world.RoleName),
+      CreateDate: worldDate(world.CreateDate ?? DEFAULT_CREATED),
+      AssumeRolePolicyDocument: encodePolicyDocument(world.AssumeRolePolicyDocument),
+      Description: world.Description,
+      MaxSessionDuration: world.MaxSessionDuration ?? 3600,
     };
+    const profiles = (world.InstanceProfileList ?? []).map(({ InstanceProfileName: profile }): InstanceProfile => ({
+      Path: '/',
+      InstanceProfileName: profile,
+      InstanceProfileId: stableId('AIPA', 17, accountId, 'instance-profile', profile),
+      Arn: `arn:aws:iam::${accountId}:instance-profile/${profile}`,
+      CreateDate: role.CreateDate,
+      Roles: [role],
+    }));
+    const lastUsed = dateOf(world.RoleLastUsed?.LastUsedDate);
+    const detail: RoleDetail = {
+      Path: role.Path,
+      RoleName: role.RoleName,
+      RoleId: role.RoleId,
+      Arn: role.Arn,
+      CreateDate: role.CreateDate,
+      AssumeRolePolicyDocument: role.AssumeRolePolicyDocument,
+      InstanceProfileList: profiles,
+      RolePolicyList: inline(world.RolePolicyList),
+      AttachedManagedPolicies: attach(world.AttachedManagedPolicies, `${owner}.AttachedManagedPolicies`),
+      PermissionsBoundary: boundary(world.PermissionsBoundary, `${owner}.PermissionsBoundary`),
+      Tags: tags(world.Tags),
+      RoleLastUsed: lastUsed ? { LastUsedDate: lastUsed, Region: world.RoleLastUsed?.Region ?? 'us-east-1' } : {},
+    };
+    return { world, role, detail };
   });
 
-  const rootMfa = section.root?.mfa === true ? 'virtual' : (section.root?.mfa ?? false);
+  const rootCreated = worldDate(section.root?.CreateDate ?? account.joinedAt ?? '2020-01-01T00:00:00Z');
   return {
     accountId,
     users,
     groups,
     roles,
     policies: [...customer.values(), ...awsManaged.values()],
-    rootCreated: new Date(section.root?.createdAt ?? account.joinedAt ?? '2020-01-01T00:00:00Z'),
-    rootMfa,
-    rootKeys: resolveKeys(section.root?.accessKeys, accountId, '<root>'),
-    rootPasswordLastUsed: dateOf(section.root?.passwordLastUsedAt, section.root?.passwordLastUsedDaysAgo),
+    rootCreated,
+    rootMfa: resolveMfa(section.root?.MFADevices, () => `arn:aws:iam::${accountId}:mfa/root-account-mfa-device`, rootCreated),
+    rootKeys: resolveKeys(section.root?.AccessKeyMetadata, accountId, '<root>'),
+    rootPasswordLastUsed: dateOf(section.root?.PasswordLastUsed),
   };
 }
 
@@ -646,121 +621,8 @@ function model(context: SimCallContext): IamModel {
   return resolved;
 }
 
-// ---------------------------------------------------------------------------------------------
-// AWS shapes
-
-function attached(arns: string[], policies: ResolvedPolicy[]): AttachedPolicy[] {
-  return arns.map((arn) => ({ PolicyArn: arn, PolicyName: policies.find((p) => p.arn === arn)?.name }));
-}
-
-function boundaryOf(arn: string | undefined) {
-  return arn ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy' as const, PermissionsBoundaryArn: arn } : undefined;
-}
-
-function tagsOf(tags: Record<string, string> | undefined) {
-  const list = Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-  return list.length ? list : undefined;
-}
-
-function inline(policies: WorldIamInlinePolicy[] | undefined) {
-  return (policies ?? []).map((policy) => ({ PolicyName: policy.name, PolicyDocument: encodePolicyDocument(policy.document) }));
-}
-
-function userDetail(user: ResolvedUser, iam: IamModel): UserDetail {
-  return {
-    Path: user.path,
-    UserName: user.world.name,
-    UserId: user.id,
-    Arn: user.arn,
-    CreateDate: user.created,
-    UserPolicyList: inline(user.world.inlinePolicies),
-    GroupList: [...(user.world.groups ?? [])],
-    AttachedManagedPolicies: attached(user.managedArns, iam.policies),
-    PermissionsBoundary: boundaryOf(user.boundaryArn),
-    Tags: tagsOf(user.world.tags),
-  };
-}
-
-function groupDetail(group: ResolvedGroup, iam: IamModel): GroupDetail {
-  return {
-    Path: group.path,
-    GroupName: group.world.name,
-    GroupId: group.id,
-    Arn: group.arn,
-    CreateDate: group.created,
-    GroupPolicyList: inline(group.world.inlinePolicies),
-    AttachedManagedPolicies: attached(group.managedArns, iam.policies),
-  };
-}
-
-function roleOf(role: ResolvedRole): Role {
-  return {
-    Path: role.path,
-    RoleName: role.world.name,
-    RoleId: role.id,
-    Arn: role.arn,
-    CreateDate: role.created,
-    AssumeRolePolicyDocument: encodePolicyDocument(role.world.trust),
-    Description: role.world.description,
-    MaxSessionDuration: role.world.maxSessionDuration ?? 3600,
-  };
-}
-
-function instanceProfiles(role: ResolvedRole): InstanceProfile[] {
-  if (!role.instanceProfile) return [];
-  return [
-    {
-      Path: '/',
-      InstanceProfileName: role.instanceProfile.name,
-      InstanceProfileId: role.instanceProfile.id,
-      Arn: role.instanceProfile.arn,
-      CreateDate: role.created,
-      Roles: [roleOf(role)],
-    },
-  ];
-}
-
-function roleDetail(role: ResolvedRole, iam: IamModel): RoleDetail {
-  return {
-    Path: role.path,
-    RoleName: role.world.name,
-    RoleId: role.id,
-    Arn: role.arn,
-    CreateDate: role.created,
-    AssumeRolePolicyDocument: encodePolicyDocument(role.world.trust),
-    InstanceProfileList: instanceProfiles(role),
-    RolePolicyList: inline(role.world.inlinePolicies),
-    AttachedManagedPolicies: attached(role.managedArns, iam.policies),
-    PermissionsBoundary: boundaryOf(role.boundaryArn),
-    Tags: tagsOf(role.world.tags),
-    RoleLastUsed: role.lastUsed ? { LastUsedDate: role.lastUsed, Region: role.world.lastUsedRegion ?? 'us-east-1' } : {},
-  };
-}
-
 function policyDetail(policy: ResolvedPolicy): ManagedPolicyDetail {
-  const last = policy.versions.length;
-  return {
-    PolicyName: policy.name,
-    PolicyId: policy.id,
-    Arn: policy.arn,
-    Path: policy.path,
-    DefaultVersionId: `v${last}`,
-    AttachmentCount: policy.attachments,
-    PermissionsBoundaryUsageCount: policy.boundaryUses,
-    IsAttachable: true,
-    Description: policy.description,
-    CreateDate: policy.created,
-    UpdateDate: policy.updated,
-    // AWS lists every version; for AWS-managed policies only the default one is kept here.
-    PolicyVersionList: policy.versions
-      .map((document, index) => ({
-        Document: encodePolicyDocument(document),
-        VersionId: `v${index + 1}`,
-        IsDefaultVersion: index === last - 1,
-        CreateDate: index === last - 1 ? policy.updated : policy.created,
-      }))
-      .filter((version) => !policy.awsManaged || version.IsDefaultVersion),
-  };
+  return { ...policy.detail, AttachmentCount: policy.attachments, PermissionsBoundaryUsageCount: policy.boundaryUses };
 }
 
 function findUser(context: SimCallContext, userName: string | undefined): ResolvedUser {
@@ -772,15 +634,10 @@ function findUser(context: SimCallContext, userName: string | undefined): Resolv
       $metadata: { httpStatusCode: 400 },
     });
   }
-  const user = model(context).users.find((u) => u.world.name === userName);
+  const user = model(context).users.find((u) => u.detail.UserName === userName);
   if (!user) return context.notFound('NoSuchEntityException', `The user with name ${userName} cannot be found.`);
   return user;
 }
-
-function mfaDevicesOf(user: ResolvedUser): MFADevice[] {
-  return user.mfa.map((device) => ({ UserName: user.world.name, SerialNumber: device.serial, EnableDate: device.enabled }));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Credential report
 
@@ -793,18 +650,18 @@ function keyColumns(keys: ResolvedKey[]): string[] {
   const columns: string[] = [];
   for (const key of [keys[0], keys[1]]) {
     columns.push(
-      key ? String(key.status === 'Active') : 'false',
-      reportDate(key?.created),
-      reportDate(key?.lastUsed),
-      key?.lastUsed ? (key.lastUsedRegion ?? 'us-east-1') : 'N/A',
-      key?.lastUsed ? (key.lastUsedService ?? 'sts') : 'N/A',
+      key ? String(key.Status === 'Active') : 'false',
+      reportDate(key?.CreateDate),
+      reportDate(key?.lastUsed?.LastUsedDate),
+      key?.lastUsed?.Region ?? 'N/A',
+      key?.lastUsed?.ServiceName ?? 'N/A',
     );
   }
   return columns;
 }
 
 /** The credential report of an account, in AWS's CSV format. */
-function credentialReportCsv(iam: IamModel, passwordPolicy: WorldIamPasswordPolicy | undefined): string {
+function credentialReportCsv(iam: IamModel, passwordPolicy: WorldIam['PasswordPolicy']): string {
   const rows: string[][] = [
     [
       ROOT_ACCOUNT_USER,
@@ -814,7 +671,7 @@ function credentialReportCsv(iam: IamModel, passwordPolicy: WorldIamPasswordPoli
       reportDate(iam.rootPasswordLastUsed, 'no_information'),
       'not_supported',
       'not_supported',
-      String(iam.rootMfa !== false),
+      String(iam.rootMfa.length > 0),
       ...keyColumns(iam.rootKeys),
       'false',
       'N/A',
@@ -823,15 +680,15 @@ function credentialReportCsv(iam: IamModel, passwordPolicy: WorldIamPasswordPoli
     ],
   ];
   for (const user of iam.users) {
-    const password = user.world.password === true;
+    const password = user.world.LoginProfile !== undefined;
     const nextRotation =
-      password && passwordPolicy?.maxAgeDays && user.passwordLastChanged
-        ? new Date(user.passwordLastChanged.getTime() + passwordPolicy.maxAgeDays * DAY_MS)
+      password && passwordPolicy?.MaxPasswordAge && user.passwordLastChanged
+        ? new Date(user.passwordLastChanged.getTime() + passwordPolicy.MaxPasswordAge * DAY_MS)
         : undefined;
     rows.push([
-      user.world.name,
-      user.arn,
-      reportDate(user.created),
+      user.detail.UserName,
+      user.detail.Arn,
+      reportDate(user.detail.CreateDate),
       String(password),
       password ? reportDate(user.passwordLastUsed, 'no_information') : 'N/A',
       password ? reportDate(user.passwordLastChanged) : 'N/A',
@@ -870,16 +727,16 @@ const ALL_TYPES = ['User', 'Group', 'Role', 'LocalManagedPolicy', 'AWSManagedPol
 
 type AuthorizationItem =
   | { kind: 'user'; value: ResolvedUser }
-  | { kind: 'group'; value: ResolvedGroup }
+  | { kind: 'group'; value: GroupDetail }
   | { kind: 'role'; value: ResolvedRole }
   | { kind: 'policy'; value: ResolvedPolicy };
 
 /** Virtual MFA devices of the root user and the users, all assigned. */
 function virtualMfaDevices(iam: IamModel): VirtualMFADevice[] {
   const devices: VirtualMFADevice[] = [];
-  if (iam.rootMfa === 'virtual') {
+  if (iam.rootMfa[0]?.type === 'virtual') {
     devices.push({
-      SerialNumber: `arn:aws:iam::${iam.accountId}:mfa/root-account-mfa-device`,
+      SerialNumber: iam.rootMfa[0].serial,
       User: { Path: '', UserName: '', UserId: iam.accountId, Arn: `arn:aws:iam::${iam.accountId}:root`, CreateDate: iam.rootCreated },
       EnableDate: iam.rootCreated,
     });
@@ -888,7 +745,7 @@ function virtualMfaDevices(iam: IamModel): VirtualMFADevice[] {
     for (const device of user.mfa.filter((d) => d.type === 'virtual')) {
       devices.push({
         SerialNumber: device.serial,
-        User: { Path: user.path, UserName: user.world.name, UserId: user.id, Arn: user.arn, CreateDate: user.created },
+        User: { Path: user.detail.Path, UserName: user.detail.UserName, UserId: user.detail.UserId, Arn: user.detail.Arn, CreateDate: user.detail.CreateDate },
         EnableDate: device.enabled,
       });
     }
@@ -898,7 +755,7 @@ function virtualMfaDevices(iam: IamModel): VirtualMFADevice[] {
 
 /** GetAccountSummary's counts and IAM's default quotas. */
 function accountSummary(iam: IamModel, section: WorldIam): Partial<Record<SummaryKeyType, number>> {
-  const mfaDevices = iam.users.reduce((sum, user) => sum + user.mfa.length, 0) + (iam.rootMfa ? 1 : 0);
+  const mfaDevices = iam.users.reduce((sum, user) => sum + user.mfa.length, 0) + iam.rootMfa.length;
   return {
     Users: iam.users.length,
     UsersQuota: 5000,
@@ -908,12 +765,12 @@ function accountSummary(iam: IamModel, section: WorldIam): Partial<Record<Summar
     RolesQuota: 1000,
     Policies: iam.policies.filter((p) => !p.awsManaged).length,
     PoliciesQuota: 1500,
-    InstanceProfiles: iam.roles.filter((r) => r.instanceProfile).length,
+    InstanceProfiles: iam.roles.reduce((sum, r) => sum + (r.detail.InstanceProfileList?.length ?? 0), 0),
     InstanceProfilesQuota: 1000,
     Providers: section.samlProviders?.length ?? 0,
     MFADevices: mfaDevices,
     MFADevicesInUse: mfaDevices,
-    AccountMFAEnabled: iam.rootMfa ? 1 : 0,
+    AccountMFAEnabled: iam.rootMfa.length ? 1 : 0,
     AccountAccessKeysPresent: iam.rootKeys.length ? 1 : 0,
     AccountSigningCertificatesPresent: 0,
     ServerCertificates: section.serverCertificates?.length ?? 0,
@@ -969,9 +826,9 @@ export const iamSimulator = defineSimulatedService({
         Marker: page.nextToken,
       };
       for (const item of page.items) {
-        if (item.kind === 'user') out.UserDetailList?.push(userDetail(item.value, iam));
-        else if (item.kind === 'group') out.GroupDetailList?.push(groupDetail(item.value, iam));
-        else if (item.kind === 'role') out.RoleDetailList?.push(roleDetail(item.value, iam));
+        if (item.kind === 'user') out.UserDetailList?.push(item.value.detail);
+        else if (item.kind === 'group') out.GroupDetailList?.push(item.value);
+        else if (item.kind === 'role') out.RoleDetailList?.push(item.value.detail);
         else out.Policies?.push(policyDetail(item.value));
       }
       return out;
@@ -981,8 +838,8 @@ export const iamSimulator = defineSimulatedService({
       ...MARKER,
       source: (_records, input, context) =>
         model(context)
-          .roles.filter((role) => role.path.startsWith(input.PathPrefix ?? '/'))
-          .map(roleOf),
+          .roles.filter(({ role }) => role.Path.startsWith(input.PathPrefix ?? '/'))
+          .map(({ role }) => role),
     }),
     GenerateCredentialReport: custom<GenerateCredentialReportCommandInput, GenerateCredentialReportCommandOutput>((_input, context) => {
       const states = reportState(context);
@@ -1012,7 +869,7 @@ export const iamSimulator = defineSimulatedService({
           $metadata: { httpStatusCode: 410 },
         });
       }
-      const csv = credentialReportCsv(model(context), sectionOf(context).passwordPolicy);
+      const csv = credentialReportCsv(model(context), sectionOf(context).PasswordPolicy);
       return { Content: new Uint8Array(Buffer.from(csv, 'utf8')), ReportFormat: 'text/csv', GeneratedTime: current.generatedAt };
     }),
     ListAccessKeys: list<ListAccessKeysCommandInput, ListAccessKeysCommandOutput>('users', {
@@ -1020,26 +877,28 @@ export const iamSimulator = defineSimulatedService({
       ...MARKER,
       source: (_records, input, context) => {
         const user = findUser(context, input.UserName);
-        return user.keys.map((key): AccessKeyMetadata => ({ UserName: user.world.name, AccessKeyId: key.id, Status: key.status, CreateDate: key.created }));
+        return user.keys.map((key): AccessKeyMetadata => ({
+          UserName: user.detail.UserName,
+          AccessKeyId: key.AccessKeyId,
+          Status: key.Status,
+          CreateDate: key.CreateDate,
+        }));
       },
     }),
     GetAccessKeyLastUsed: custom<GetAccessKeyLastUsedCommandInput, GetAccessKeyLastUsedCommandOutput>((input, context) => {
       for (const user of model(context).users) {
-        const key = user.keys.find((k) => k.id === input.AccessKeyId);
-        if (!key) continue;
-        return {
-          UserName: user.world.name,
-          AccessKeyLastUsed: key.lastUsed
-            ? { LastUsedDate: key.lastUsed, ServiceName: key.lastUsedService ?? 'sts', Region: key.lastUsedRegion ?? 'us-east-1' }
-            : { ServiceName: 'N/A', Region: 'N/A' },
-        };
+        const key = user.keys.find((k) => k.AccessKeyId === input.AccessKeyId);
+        if (key) return { UserName: user.detail.UserName, AccessKeyLastUsed: key.lastUsed ?? { ServiceName: 'N/A', Region: 'N/A' } };
       }
       return context.notFound('NoSuchEntityException', `The Access Key with id ${input.AccessKeyId} cannot be found.`);
     }),
     ListMFADevices: list<ListMFADevicesCommandInput, ListMFADevicesCommandOutput>('users', {
       items: 'MFADevices',
       ...MARKER,
-      source: (_records, input, context) => mfaDevicesOf(findUser(context, input.UserName)),
+      source: (_records, input, context) => {
+        const user = findUser(context, input.UserName);
+        return user.mfa.map((device): MFADevice => ({ UserName: user.detail.UserName, SerialNumber: device.serial, EnableDate: device.enabled }));
+      },
     }),
     ListVirtualMFADevices: list<ListVirtualMFADevicesCommandInput, ListVirtualMFADevicesCommandOutput>('users', {
       items: 'VirtualMFADevices',
@@ -1047,47 +906,39 @@ export const iamSimulator = defineSimulatedService({
       source: (_records, input, context) => (input.AssignmentStatus === 'Unassigned' ? [] : virtualMfaDevices(model(context))),
     }),
     GetAccountPasswordPolicy: custom<GetAccountPasswordPolicyCommandInput, GetAccountPasswordPolicyCommandOutput>((_input, context) => {
-      const policy = sectionOf(context).passwordPolicy;
+      const policy = sectionOf(context).PasswordPolicy;
       if (!policy) return context.notFound('NoSuchEntityException', `The Password Policy with domain name ${context.account.id} cannot be found.`);
+      // IAM's defaults for the members a policy was set without.
       return {
         PasswordPolicy: {
-          MinimumPasswordLength: policy.minLength ?? 8,
-          RequireSymbols: policy.requireSymbols ?? false,
-          RequireNumbers: policy.requireNumbers ?? false,
-          RequireUppercaseCharacters: policy.requireUppercase ?? false,
-          RequireLowercaseCharacters: policy.requireLowercase ?? false,
-          AllowUsersToChangePassword: policy.allowUsersToChangePassword ?? true,
-          ExpirePasswords: policy.maxAgeDays !== undefined,
-          MaxPasswordAge: policy.maxAgeDays,
-          PasswordReusePrevention: policy.reusePrevention,
-          HardExpiry: policy.hardExpiry ?? false,
+          MinimumPasswordLength: 8,
+          RequireSymbols: false,
+          RequireNumbers: false,
+          RequireUppercaseCharacters: false,
+          RequireLowercaseCharacters: false,
+          AllowUsersToChangePassword: true,
+          HardExpiry: false,
+          ...policy,
+          ExpirePasswords: policy.MaxPasswordAge !== undefined,
         },
       };
     }),
     ListSAMLProviders: list<ListSAMLProvidersCommandInput, ListSAMLProvidersCommandOutput, WorldIamSamlProvider>('samlProviders', {
       items: 'SAMLProviderList',
       token: false,
-      item: (_view, provider, context) => {
-        const created = dateOf(provider.createdAt, provider.createdDaysAgo, DEFAULT_CREATED) as Date;
-        return {
-          Arn: `arn:aws:iam::${context.account.id}:saml-provider/${provider.name}`,
-          CreateDate: created,
-          ValidUntil: provider.validUntil ? new Date(provider.validUntil) : new Date(created.getTime() + 100 * 365 * DAY_MS),
-        };
-      },
     }),
     ListServerCertificates: list<ListServerCertificatesCommandInput, ListServerCertificatesCommandOutput, WorldIamServerCertificate>('serverCertificates', {
       items: 'ServerCertificateMetadataList',
       ...MARKER,
       source: (certificates, _input, context) =>
         certificates.map((certificate, index) => ({
-          Path: certificate.path ?? '/',
-          ServerCertificateName: certificate.name,
+          Path: certificate.Path ?? '/',
+          ServerCertificateName: certificate.ServerCertificateName,
           // Server certificate ids start with ASCA.
-          ServerCertificateId: `ASCA${context.account.id.slice(-4)}${String(index).padStart(13, '0')}`,
-          Arn: `arn:aws:iam::${context.account.id}:server-certificate${certificate.path ?? '/'}${certificate.name}`,
-          UploadDate: new Date(certificate.uploadedAt ?? DEFAULT_CREATED),
-          Expiration: new Date(certificate.expiresAt),
+          ServerCertificateId: certificate.ServerCertificateId ?? `ASCA${context.account.id.slice(-4)}${String(index).padStart(13, '0')}`,
+          Arn: certificate.Arn ?? `arn:aws:iam::${context.account.id}:server-certificate${certificate.Path ?? '/'}${certificate.ServerCertificateName}`,
+          UploadDate: worldDate(certificate.UploadDate ?? DEFAULT_CREATED),
+          Expiration: worldDate(certificate.Expiration),
         })),
     }),
     GetAccountSummary: custom<GetAccountSummaryCommandInput, GetAccountSummaryCommandOutput>((_input, context) => ({
@@ -1097,10 +948,7 @@ export const iamSimulator = defineSimulatedService({
       items: 'AccountAliases',
       ...MARKER,
       awsMax: 100,
-      source: (_records, _input, context) => {
-        const alias = sectionOf(context).alias;
-        return alias ? [alias] : [];
-      },
+      source: (_records, _input, context) => sectionOf(context).AccountAliases ?? [],
     }),
   },
   generate: generateIam,
@@ -1113,102 +961,125 @@ export const iamSimulator = defineSimulatedService({
 export function generateIam({ accountId, size, random }: GenerateInput): WorldIam {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const days = (max: number) => Math.floor(random() * max);
+  // A virtual device named after the user (the default), or a hardware token.
+  const mfaDevice = (user: string, virtual: boolean, enabled: number): WorldIamMfaDevice =>
+    virtual ? { EnableDate: daysAgo(enabled) } : { SerialNumber: hardwareSerial(accountId, user, 0), EnableDate: daysAgo(enabled) };
   const groupCount = Math.max(1, Math.ceil(size / 4));
+  const document = (Statement: PolicyDocument['Statement']): PolicyDocument => ({ Version: '2012-10-17', Statement });
+  const attached = (...names: string[]) => names.map((PolicyName) => ({ PolicyName }));
   const policies: WorldIamPolicy[] = Array.from({ length: size }, (_, index) => ({
-    name: `generated-policy-${index}`,
-    createdDaysAgo: 30 + days(900),
-    document: {
-      Version: '2012-10-17',
-      Statement:
-        index % 10 === 0
-          ? [{ Effect: 'Allow', Action: '*', Resource: '*' }]
-          : [
-              {
-                Effect: 'Allow',
-                Action: [pick(['s3:GetObject', 's3:PutObject', 's3:ListBucket']), pick(['ec2:Describe*', 'kms:Decrypt', 'dynamodb:Query'])],
-                Resource: `arn:aws:s3:::generated-${accountId}-${index}/*`,
-              },
-              ...(index % 7 === 3 ? [{ Effect: 'Deny' as const, Action: 's3:DeleteBucket', Resource: '*' }] : []),
-            ],
-    },
+    PolicyName: `generated-policy-${index}`,
+    CreateDate: daysAgo(30 + days(900)),
+    PolicyVersionList: [
+      {
+        Document: {
+          Version: '2012-10-17',
+          Statement:
+            index % 10 === 0
+              ? [{ Effect: 'Allow', Action: '*', Resource: '*' }]
+              : [
+                  {
+                    Effect: 'Allow',
+                    Action: [pick(['s3:GetObject', 's3:PutObject', 's3:ListBucket']), pick(['ec2:Describe*', 'kms:Decrypt', 'dynamodb:Query'])],
+                    Resource: `arn:aws:s3:::generated-${accountId}-${index}/*`,
+                  },
+                  ...(index % 7 === 3 ? [{ Effect: 'Deny' as const, Action: 's3:DeleteBucket', Resource: '*' }] : []),
+                ],
+        },
+      },
+    ],
   }));
   const groups: WorldIamGroup[] = Array.from({ length: groupCount }, (_, index) => ({
-    name: `generated-group-${index}`,
-    createdDaysAgo: 100 + days(900),
-    managedPolicies: size ? [`generated-policy-${index % size}`] : ['ReadOnlyAccess'],
-    inlinePolicies:
+    GroupName: `generated-group-${index}`,
+    CreateDate: daysAgo(100 + days(900)),
+    AttachedManagedPolicies: attached(size ? `generated-policy-${index % size}` : 'ReadOnlyAccess'),
+    GroupPolicyList:
       index % 2 === 0
-        ? [{ name: 'inline-read', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: '*' }] } }]
+        ? [{ PolicyName: 'inline-read', PolicyDocument: document([{ Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: '*' }]) }]
         : undefined,
   }));
   const users: WorldIamUser[] = Array.from({ length: size }, (_, index) => {
     const console = random() < 0.5;
     const keyCount = Math.floor(random() * 3);
+    const UserName = index % 5 === 0 ? `user${index}@generated.example` : `user-${index}`;
+    const CreateDate = daysAgo(10 + days(1500));
+    const Tags =
+      index % 3 === 0
+        ? [
+            { Key: 'Email', Value: `user${index}@generated.example` },
+            { Key: 'team', Value: pick(['platform', 'data', 'web']) },
+          ]
+        : undefined;
+    const lastSignIn = console && random() < 0.8 ? days(120) : undefined;
     return {
-      name: index % 5 === 0 ? `user${index}@generated.example` : `user-${index}`,
-      createdDaysAgo: 10 + days(1500),
-      tags: index % 3 === 0 ? { Email: `user${index}@generated.example`, team: pick(['platform', 'data', 'web']) } : undefined,
-      password: console,
-      passwordLastUsedDaysAgo: console && random() < 0.8 ? days(120) : undefined,
-      groups: [`generated-group-${index % groupCount}`],
-      managedPolicies: index % 9 === 4 ? ['AdministratorAccess'] : undefined,
-      inlinePolicies:
+      UserName,
+      CreateDate,
+      Tags,
+      LoginProfile: console ? {} : undefined,
+      PasswordLastUsed: lastSignIn === undefined ? undefined : daysAgo(lastSignIn),
+      GroupList: [`generated-group-${index % groupCount}`],
+      AttachedManagedPolicies: index % 9 === 4 ? attached('AdministratorAccess') : undefined,
+      UserPolicyList:
         index % 4 === 1
-          ? [{ name: 'self-service', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: '*' }] } }]
+          ? [{ PolicyName: 'self-service', PolicyDocument: document([{ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: '*' }]) }]
           : undefined,
-      accessKeys: Array.from({ length: keyCount }, () => ({
-        status: random() < 0.8 ? ('Active' as const) : ('Inactive' as const),
-        createdDaysAgo: days(400),
-        lastUsedDaysAgo: random() < 0.7 ? days(10) : undefined,
-        lastUsedService: pick(['s3', 'ec2', 'sts', 'dynamodb']),
-        lastUsedRegion: 'us-east-1',
-      })),
-      mfaDevices: console && random() < 0.7 ? [{ type: random() < 0.8 ? ('virtual' as const) : ('hardware' as const), enabledDaysAgo: days(300) }] : undefined,
+      AccessKeyMetadata: Array.from({ length: keyCount }, () => {
+        const Status = random() < 0.8 ? ('Active' as const) : ('Inactive' as const);
+        const created = days(400);
+        const lastUsed = random() < 0.7 ? days(10) : undefined;
+        const ServiceName = pick(['s3', 'ec2', 'sts', 'dynamodb']);
+        return {
+          Status,
+          CreateDate: daysAgo(created),
+          AccessKeyLastUsed: lastUsed === undefined ? undefined : { LastUsedDate: daysAgo(lastUsed), ServiceName, Region: 'us-east-1' },
+        };
+      }),
+      MFADevices: console && random() < 0.7 ? [mfaDevice(UserName, random() < 0.8, days(300))] : undefined,
     };
   });
   const roles: WorldIamRole[] = Array.from({ length: size }, (_, index) => {
     const service = pick(['ec2.amazonaws.com', 'lambda.amazonaws.com', undefined]);
     return {
-      name: `generated-role-${index}`,
-      createdDaysAgo: 10 + days(1200),
-      trust: {
-        Version: '2012-10-17',
-        Statement: [
-          service
-            ? { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }
-            : { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' },
-        ],
-      },
-      instanceProfile: service === 'ec2.amazonaws.com' ? true : undefined,
-      managedPolicies: [
+      RoleName: `generated-role-${index}`,
+      CreateDate: daysAgo(10 + days(1200)),
+      AssumeRolePolicyDocument: document([
+        service
+          ? { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }
+          : { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' },
+      ]),
+      InstanceProfileList: service === 'ec2.amazonaws.com' ? [{ InstanceProfileName: `generated-role-${index}` }] : undefined,
+      AttachedManagedPolicies: attached(
         size ? `generated-policy-${(index * 3) % size}` : 'ReadOnlyAccess',
         ...(service === 'lambda.amazonaws.com' ? ['AWSLambdaBasicExecutionRole'] : []),
-      ],
-      lastUsedDaysAgo: random() < 0.6 ? days(60) : undefined,
+      ),
+      RoleLastUsed: random() < 0.6 ? { LastUsedDate: daysAgo(days(60)) } : undefined,
     };
   });
   roles.push({
-    name: 'JupiterOne',
-    description: 'Read-only audit role for the security graph',
-    trust: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:ExternalId': 'generated-external-id' } },
-        },
-      ],
-    },
-    managedPolicies: ['SecurityAudit'],
-    lastUsedDaysAgo: 0,
+    RoleName: 'JupiterOne',
+    Description: 'Read-only audit role for the security graph',
+    AssumeRolePolicyDocument: document([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'generated-external-id' } },
+      },
+    ]),
+    AttachedManagedPolicies: attached('SecurityAudit'),
+    RoleLastUsed: { LastUsedDate: daysAgo(0) },
   });
   const section: WorldIam = {
-    alias: `generated-${accountId}`,
-    root: { mfa: random() < 0.7 ? 'hardware' : false, accessKeys: random() < 0.1 ? [{ createdDaysAgo: 500 }] : undefined, passwordLastUsedDaysAgo: days(200) },
-    passwordPolicy:
-      random() < 0.5 ? { minLength: pick([8, 12, 14]), requireSymbols: random() < 0.5, requireNumbers: true, reusePrevention: pick([1, 5, 24]) } : undefined,
+    AccountAliases: [`generated-${accountId}`],
+    root: {
+      MFADevices: random() < 0.7 ? [{ SerialNumber: hardwareSerial(accountId, '<root>') }] : undefined,
+      AccessKeyMetadata: random() < 0.1 ? [{ CreateDate: daysAgo(500) }] : undefined,
+      PasswordLastUsed: daysAgo(days(200)),
+    },
+    PasswordPolicy:
+      random() < 0.5
+        ? { MinimumPasswordLength: pick([8, 12, 14]), RequireSymbols: random() < 0.5, RequireNumbers: true, PasswordReusePrevention: pick([1, 5, 24]) }
+        : undefined,
     users,
     groups,
     roles,
