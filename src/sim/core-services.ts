@@ -11,6 +11,7 @@ import type {
 } from '@aws-sdk/client-organizations';
 import type { AssumeRoleCommandInput, AssumeRoleCommandOutput, GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { ServiceException } from '@smithy/smithy-client';
+import { accountOf } from './accounts';
 import { roleAccessKeyId, roleSessionToken } from './identity';
 import { pageOf } from './paginate';
 import { defineHandler, type ServiceSimulator, type SimCallContext, type WorldAccount } from './types';
@@ -32,7 +33,7 @@ export const stsSimulator: ServiceSimulator = {
       const denied = () => accessDenied(`User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
       if (!match) return denied();
       const [, accountId, roleName] = match;
-      const target = context.world.accounts.find((a) => a.id === accountId);
+      const target = accountOf(context.world, accountId);
       if (!target || (target.status ?? 'ACTIVE') !== 'ACTIVE' || target.auditRole === false) return denied();
       if (roleName !== context.world.organization.roleName) return denied();
       if (input.ExternalId !== context.world.organization.externalId) return denied();
@@ -96,7 +97,7 @@ export const organizationsSimulator: ServiceSimulator = {
   handlers: {
     DescribeOrganizationCommand: defineHandler<object, DescribeOrganizationCommandOutput>((_input, context) => {
       const org = context.world.organization;
-      const management = context.world.accounts.find((a) => a.id === org.managementAccountId);
+      const management = accountOf(context.world, org.managementAccountId);
       return {
         Organization: {
           Id: org.id,
@@ -115,13 +116,13 @@ export const organizationsSimulator: ServiceSimulator = {
     }),
     DescribeAccountCommand: defineHandler<DescribeAccountCommandInput, DescribeAccountCommandOutput>((input, context) => {
       requireManagement(context);
-      const account = context.world.accounts.find((a) => a.id === input.AccountId);
+      const account = accountOf(context.world, input.AccountId);
       if (!account) return context.notFound('AccountNotFoundException', `Account ${input.AccountId} is not in the organization.`);
       return { Account: organizationAccount(account, context) };
     }),
     ListTagsForResourceCommand: defineHandler<ListTagsForResourceCommandInput, ListTagsForResourceCommandOutput>((input, context) => {
       requireManagement(context);
-      const account = context.world.accounts.find((a) => a.id === input.ResourceId);
+      const account = accountOf(context.world, input.ResourceId);
       if (!account) return context.notFound('TargetNotFoundException', `Resource ${input.ResourceId} is not in the organization.`);
       const tags = Object.entries(account.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
       const page = pageOf(tags, input.NextToken, context.pageSize(undefined, 20));

@@ -12,6 +12,7 @@ import type {
   Tag,
   Trail,
 } from '@aws-sdk/client-cloudtrail';
+import { accountOf } from '../../../sim/accounts';
 import { COMMERCIAL_REGIONS } from '../../../sim/generate';
 import type { SimCallContext } from '../../../sim/types';
 import { collection, custom, defineSimulatedService, ownRandom, type InWorld } from '../../../sim/service-kit';
@@ -42,7 +43,7 @@ interface Seen {
 
 /** An account's trails, with their home regions. */
 function trailsOf(context: SimCallContext, accountId: string): Seen[] {
-  const account = context.world.accounts.find((candidate) => candidate.id === accountId);
+  const account = accountOf(context.world, accountId);
   return Object.entries(account?.regions ?? {}).flatMap(([homeRegion, sections]) =>
     ((sections.cloudtrail as { trails?: WorldTrail[] } | undefined)?.trails ?? []).map((trail) => ({
       trail,

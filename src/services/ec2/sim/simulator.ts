@@ -66,7 +66,8 @@ import type {
   VpnGateway,
 } from '@aws-sdk/client-ec2';
 import { custom, defineSimulatedService, list } from '../../../sim/service-kit';
-import type { ServiceSimulator, SimCallContext, World } from '../../../sim/types';
+import { accountOf } from '../../../sim/accounts';
+import type { ServiceSimulator, SimCallContext, World, WorldAccount } from '../../../sim/types';
 import type { WorldKms } from '../../kms/sim/simulator';
 import { generateEc2Section } from './generate';
 import {
@@ -842,7 +843,7 @@ function publicDns(ip: string, region: string): string {
 const models = new WeakMap<WorldEc2, Ec2Model>();
 
 function sectionIn(world: World, accountId: string, region: string): WorldEc2 | undefined {
-  return world.accounts.find((a) => a.id === accountId)?.regions?.[region]?.ec2 as WorldEc2 | undefined;
+  return accountOf(world, accountId)?.regions?.[region]?.ec2 as WorldEc2 | undefined;
 }
 
 /** The model of any account's section in a region (other accounts' public snapshots and images). */
@@ -851,7 +852,7 @@ function modelIn(world: World, accountId: string, region: string): Ec2Model {
   if (!section) return buildEc2Model({}, accountId, region);
   let model = models.get(section);
   if (!model) {
-    const kms = world.accounts.find((a) => a.id === accountId)?.regions?.[region]?.kms as WorldKms | undefined;
+    const kms = accountOf(world, accountId)?.regions?.[region]?.kms as WorldKms | undefined;
     model = buildEc2Model(section, accountId, region, kms);
     models.set(section, model);
   }
@@ -870,14 +871,13 @@ function peeringConnections(context: SimCallContext): VpcPeeringConnection[] {
   const { world, region } = context;
   const accountId = context.account.id;
   const found: Array<{ connection: WorldPeeringConnection; owner: string; region: string }> = [];
-  for (const account of world.accounts) {
-    for (const sectionRegion of Object.keys(account.regions ?? {})) {
-      for (const connection of sectionIn(world, account.id, sectionRegion)?.peeringConnections ?? []) {
-        const accepter = connection.AccepterVpcInfo;
-        const requesterHere = account.id === accountId && sectionRegion === region;
-        const accepterHere = (accepter.OwnerId ?? account.id) === accountId && (accepter.Region ?? sectionRegion) === region;
-        if (requesterHere || accepterHere) found.push({ connection, owner: account.id, region: sectionRegion });
-      }
+  for (const { account, region: sectionRegion } of peeringPlaces(world).get(`${accountId}|${region}`) ?? []) {
+    // The section as it is now (a replaced section's connections, not the indexed ones).
+    for (const connection of sectionIn(world, account.id, sectionRegion)?.peeringConnections ?? []) {
+      const accepter = connection.AccepterVpcInfo;
+      const requesterHere = account.id === accountId && sectionRegion === region;
+      const accepterHere = (accepter.OwnerId ?? account.id) === accountId && (accepter.Region ?? sectionRegion) === region;
+      if (requesterHere || accepterHere) found.push({ connection, owner: account.id, region: sectionRegion });
     }
   }
   const cidrOf = (owner: string, vpcRegion: string, vpcId: string) => sectionIn(world, owner, vpcRegion)?.vpcs?.find((v) => v.VpcId === vpcId)?.CidrBlock;
@@ -910,31 +910,65 @@ function peeringConnections(context: SimCallContext): VpcPeeringConnection[] {
   });
 }
 
-/** Snapshots visible to the caller: its own, others' public ones, and those shared with it. */
-function visibleSnapshots(context: SimCallContext): Array<{ snapshot: Snapshot; owner: string }> {
+/**
+ * Where each place's (`account|region`) peering connections are declared: the sections of the
+ * requester and accepter sides, in the world's order. Indexed once per accounts array, so a call
+ * does not scan the organization's sections (mutations never add peering connections).
+ */
+const peeringIndexes = new WeakMap<readonly WorldAccount[], { length: number; places: Map<string, Array<{ account: WorldAccount; region: string }>> }>();
+
+function peeringPlaces(world: World): Map<string, Array<{ account: WorldAccount; region: string }>> {
+  const indexed = peeringIndexes.get(world.accounts);
+  if (indexed?.length === world.accounts.length) return indexed.places;
+  const index = new Map<string, Array<{ account: WorldAccount; region: string }>>();
+  for (const account of world.accounts) {
+    for (const [sectionRegion, sections] of Object.entries(account.regions ?? {})) {
+      for (const connection of (sections.ec2 as WorldEc2 | undefined)?.peeringConnections ?? []) {
+        const accepter = `${connection.AccepterVpcInfo.OwnerId ?? account.id}|${connection.AccepterVpcInfo.Region ?? sectionRegion}`;
+        for (const place of [`${account.id}|${sectionRegion}`, accepter]) {
+          const places = index.get(place) ?? [];
+          const last = places[places.length - 1];
+          if (last?.account !== account || last.region !== sectionRegion) places.push({ account, region: sectionRegion });
+          index.set(place, places);
+        }
+      }
+    }
+  }
+  peeringIndexes.set(world.accounts, { length: world.accounts.length, places: index });
+  return index;
+}
+
+/**
+ * The other accounts whose resources an `Owners`/`OwnerIds` filter can select: none when it names
+ * only the caller (the collectors' `self`), so such a call does not scan the organization.
+ */
+function otherOwners(context: SimCallContext, owners: string[] | undefined): WorldAccount[] {
+  const caller = context.account.id;
+  if (owners?.length && owners.every((owner) => owner === 'self' || owner === caller)) return [];
+  return context.world.accounts.filter((account) => account.id !== caller);
+}
+
+/** Snapshots visible to the caller: its own, others' public ones, and those shared with it (of the owners asked for). */
+function visibleSnapshots(context: SimCallContext, owners?: string[]): Array<{ snapshot: Snapshot; owner: string }> {
   const own = modelOf(context).snapshots.map((snapshot) => ({ snapshot, owner: context.account.id }));
-  const others = context.world.accounts
-    .filter((account) => account.id !== context.account.id)
-    .flatMap((account) => {
-      if (!sectionIn(context.world, account.id, context.region)?.snapshots?.length) return [];
-      const model = modelIn(context.world, account.id, context.region);
-      return model.snapshots
-        .filter((s) => (model.createVolumePermissions.get(s.SnapshotId ?? '') ?? []).some((p) => p.Group === 'all' || p.UserId === context.account.id))
-        .map((snapshot) => ({ snapshot, owner: account.id }));
-    });
+  const others = otherOwners(context, owners).flatMap((account) => {
+    if (!sectionIn(context.world, account.id, context.region)?.snapshots?.length) return [];
+    const model = modelIn(context.world, account.id, context.region);
+    return model.snapshots
+      .filter((s) => (model.createVolumePermissions.get(s.SnapshotId ?? '') ?? []).some((p) => p.Group === 'all' || p.UserId === context.account.id))
+      .map((snapshot) => ({ snapshot, owner: account.id }));
+  });
   return [...own, ...others];
 }
 
-function visibleImages(context: SimCallContext): Array<{ image: Image; owner: string }> {
+function visibleImages(context: SimCallContext, owners?: string[]): Array<{ image: Image; owner: string }> {
   const own = modelOf(context).images.map((image) => ({ image, owner: context.account.id }));
-  const others = context.world.accounts
-    .filter((account) => account.id !== context.account.id)
-    .flatMap((account) => {
-      if (!sectionIn(context.world, account.id, context.region)?.images?.some((image) => image.Public)) return [];
-      return modelIn(context.world, account.id, context.region)
-        .images.filter((image) => image.Public)
-        .map((image) => ({ image, owner: account.id }));
-    });
+  const others = otherOwners(context, owners).flatMap((account) => {
+    if (!sectionIn(context.world, account.id, context.region)?.images?.some((image) => image.Public)) return [];
+    return modelIn(context.world, account.id, context.region)
+      .images.filter((image) => image.Public)
+      .map((image) => ({ image, owner: account.id }));
+  });
   return [...own, ...others];
 }
 
@@ -1206,7 +1240,7 @@ export const ec2Simulator: ServiceSimulator = {
       DescribeSnapshots: list<DescribeSnapshotsCommandInput, DescribeSnapshotsCommandOutput>('snapshots', {
         items: 'Snapshots',
         source: (_records, input, context) =>
-          visibleSnapshots(context)
+          visibleSnapshots(context, input.OwnerIds)
             .filter(({ owner }) => ownedBy(input.OwnerIds, owner, context.account.id))
             .map(({ snapshot }) => snapshot),
         lookups: [{ input: 'SnapshotIds', field: 'SnapshotId', withoutMaxResults: true }],
@@ -1234,7 +1268,7 @@ export const ec2Simulator: ServiceSimulator = {
       DescribeImages: list<DescribeImagesCommandInput, DescribeImagesCommandOutput>('images', {
         items: 'Images',
         source: (_records, input, context) =>
-          visibleImages(context)
+          visibleImages(context, input.Owners)
             .filter(({ owner }) => ownedBy(input.Owners, owner, context.account.id))
             .map(({ image }) => image),
         lookups: [{ input: 'ImageIds', field: 'ImageId', withoutMaxResults: true }],

@@ -24,6 +24,7 @@ import type {
   ResourcePolicy,
   Root,
 } from '@aws-sdk/client-organizations';
+import { accountOf } from '../../../sim/accounts';
 import { organizationAccount } from '../../../sim/core-services';
 import { collection, custom, defineSimulatedService, type InWorld, type Kit } from '../../../sim/service-kit';
 import type { ServiceSimulator, SimCallContext } from '../../../sim/types';
@@ -62,7 +63,7 @@ interface OrganizationsSection {
 const FULL_AWS_ACCESS = 'p-FullAWSAccess';
 
 function managementSection(context: SimCallContext): OrganizationsSection {
-  const management = context.world.accounts.find((account) => account.id === context.world.organization.managementAccountId);
+  const management = accountOf(context.world, context.world.organization.managementAccountId);
   return (management?.global?.organizations as OrganizationsSection | undefined) ?? {};
 }
 
@@ -233,7 +234,7 @@ export const organizationsSimulator = defineSimulatedService({
             Name: unit.Name,
             Type: 'ORGANIZATIONAL_UNIT' as const,
           };
-        const account = context.world.accounts.find((candidate) => candidate.id === targetId);
+        const account = accountOf(context.world, targetId);
         return {
           TargetId: targetId,
           Arn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${targetId}`,
@@ -260,7 +261,7 @@ export const organizationsSimulator = defineSimulatedService({
       const administrators = (managementSection(context).delegatedAdministrators ?? [])
         .filter((entry) => !input.ServicePrincipal || (entry.Services ?? []).some((service) => service.ServicePrincipal === input.ServicePrincipal))
         .map((entry) => {
-          const account = context.world.accounts.find((candidate) => candidate.id === entry.Id);
+          const account = accountOf(context.world, entry.Id);
           const listed = account ? organizationAccount(account, context) : { Id: entry.Id };
           return { ...listed, DelegationEnabledDate: date(entry.DelegationEnabledDate) };
         });
@@ -270,7 +271,7 @@ export const organizationsSimulator = defineSimulatedService({
     ListDelegatedServicesForAccount: custom<ListDelegatedServicesForAccountCommandInput, ListDelegatedServicesForAccountCommandOutput>(
       (input, context, kit) => {
         requireManagement(context, kit);
-        if (!context.world.accounts.some((account) => account.id === input.AccountId)) {
+        if (!accountOf(context.world, input.AccountId)) {
           throw kit.error('AccountNotFoundException', `We can't find an AWS account with the AccountId that you specified: ${input.AccountId}`);
         }
         const entry = (managementSection(context).delegatedAdministrators ?? []).find((candidate) => candidate.Id === input.AccountId);
