@@ -9,6 +9,7 @@ import { WORKER_ENTRY } from './worker';
 import { serializeError, tasksOf, WORKER_KIND, type FromWorker, type ToWorker, type WorkerDiagnostics, type WorkerResult, type WorkerSetup } from './protocol';
 import { appendAll } from '../util/arrays';
 import type { MemorySample } from './memory';
+import type { AccountSlice } from './world-slices';
 
 /** What an ingestion's collection looks like from the outside, in one thread or several. */
 export interface Collection {
@@ -34,6 +35,8 @@ export interface WorkerPoolOptions {
   logger?: Logger;
   onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+  /** An account's data in the simulated organization, sent with the account (`setup.world` is a skeleton). */
+  worldSlice?: (accountId: string) => AccountSlice | undefined;
   /** A worker's memory, as it samples it (`setup.memorySampleMs`). */
   onWorkerMemory?: (index: number, sample: MemorySample) => void;
 }
@@ -259,7 +262,8 @@ export class WorkerPool implements Collection {
       worker.outstanding += tasksOf(this.localCollectors, regions);
       worker.inFlight++;
       worker.accounts.push(account);
-      const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth };
+      const world = this.options.worldSlice?.(account.accountId);
+      const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth, ...(world ? { world } : {}) };
       worker.thread.postMessage(message);
     }
     if (this.pendingHead === this.pending.length) {

@@ -18,6 +18,7 @@ import { SimulatedAws } from '../sim/simulator';
 import { deserializeError, serializeError, tasksOf, WORKER_KIND, type AccountGraph, type FromWorker, type ToWorker, type WorkerSetup } from './protocol';
 import { appendAll } from '../util/arrays';
 import { sampleMemory } from './memory';
+import { WorldSlices } from './world-slices';
 
 /** How often a worker reports the tasks it finished, ms. */
 const TASK_REPORT_MS = 100;
@@ -66,6 +67,8 @@ class AccountGraphs extends GraphStore {
 function runWorker(port: MessagePort, setup: WorkerSetup): void {
   const post = (message: FromWorker) => port.postMessage(message);
   const simulated = setup.world ? new SimulatedAws(setup.world, allSimulators()) : undefined;
+  // The accounts' data comes with each account and goes when it is done.
+  const worldSlices = setup.world ? new WorldSlices(setup.world) : undefined;
   const waiting = new Map<number, { resolve: (identity: AwsCredentialIdentity) => void; reject: (error: Error) => void }>();
   let nextRequest = 0;
   const chains = setup.access.recordChains ? new CallChains() : undefined;
@@ -132,6 +135,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
         unfinished.delete(record.accountId);
         // Nothing more is called for it here: the simulated organization's buckets for it can go.
         simulated?.releaseAccount(record.accountId);
+        worldSlices?.release(record.accountId);
         const part = graph.take(record.accountId);
         post({ type: 'account', graph: part });
         graph.remove(part);
@@ -166,6 +170,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
             ...access.heldAccounts(),
             tasks: run.heldTasks,
             simulatedBuckets: simulated?.heldBuckets ?? 0,
+            simulatedAccounts: worldSlices?.held ?? 0,
           },
           maxAccountsInFlight,
         },
@@ -181,6 +186,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
         accounts.add(message.account.accountId);
         unfinished.set(message.account.accountId, tasksOf(collectors, message.regions));
         maxAccountsInFlight = Math.max(maxAccountsInFlight, unfinished.size);
+        worldSlices?.attach(message.account.accountId, message.world);
         run.addAccount(message.account, message.regions, message.rootDepth);
         break;
       case 'accounts':
