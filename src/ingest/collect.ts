@@ -111,6 +111,7 @@ export function collectionFactory(
           onTaskDone,
           onWorkerDone: options.onWorkerDone,
           onWorkerMemory: options.onWorkerMemory,
+          onWorkerStarted: options.onWorkerStarted,
           worldSlice: split?.sliceOf,
         })
       : new CollectorRun({ access, graph, collectors, concurrency: config.concurrency, tags: config.tags, limits: config.collection, logger, onTaskDone });

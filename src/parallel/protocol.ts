@@ -102,9 +102,11 @@ export interface AccountGraph {
   relationships: Relationship[];
 }
 
+/**
+ * What a worker sends at its end. Its records and errors came before, with the tasks (`tasks`), so
+ * that the parent keeps those of the accounts it merged if the worker dies.
+ */
 export interface WorkerResult {
-  records: CollectorRunRecord[];
-  errors: RunError[];
   diagnostics: WorkerDiagnostics;
 }
 
@@ -114,7 +116,8 @@ export type FromWorker =
    * found stale (near expiry, or refused by AWS as expired), so the parent does not hand them back.
    */
   | { type: 'credentials'; requestId: number; accountId: string; replacing?: string }
-  | { type: 'tasks'; records: CollectorRunRecord[] }
+  /** Finished tasks and the errors they recorded; an account's all come before its `account` message. */
+  | { type: 'tasks'; records: CollectorRunRecord[]; errors: RunError[] }
   | { type: 'account'; graph: AccountGraph }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
   | { type: 'memory'; sample: MemorySample }

@@ -10,7 +10,7 @@ import { AwsAccess, CallChains } from '../aws/access';
 import { RateLimiter } from '../aws/rate-limits';
 import { CollectorRun } from '../collectors/runner';
 import type { Logger } from '../collectors/types';
-import type { CollectorRunRecord } from '../snapshot/format';
+import type { CollectorRunRecord, RunError } from '../snapshot/format';
 import { GraphStore, type Entity, type Relationship } from '../graph';
 import { allSimulators, selectCollectors } from '../services';
 import { fastRetryStrategy } from '../sim/retry';
@@ -107,12 +107,14 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
   // Finished tasks are reported in batches: a message per task (thousands per run) costs more
   // than the progress display gains from it.
   let finishedTasks: CollectorRunRecord[] = [];
+  let taskErrors: RunError[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
   const flushTasks = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (finishedTasks.length) post({ type: 'tasks', records: finishedTasks });
+    if (finishedTasks.length || taskErrors.length) post({ type: 'tasks', records: finishedTasks, errors: taskErrors });
     finishedTasks = [];
+    taskErrors = [];
   };
   const collectors = selectCollectors(setup.services).filter((collector) => !collector.readsWholeGraph);
   const run = new CollectorRun({
@@ -123,6 +125,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
     tags: setup.tags,
     limits: setup.limits,
     logger,
+    onError: (error) => taskErrors.push(error),
     onTaskDone: (record) => {
       finishedTasks.push(record);
       flushTimer ??= setTimeout(flushTasks, TASK_REPORT_MS);
@@ -137,6 +140,8 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
         simulated?.releaseAccount(record.accountId);
         worldSlices?.release(record.accountId);
         const part = graph.take(record.accountId);
+        // Its records and errors first: the parent has them all once it has merged the account.
+        flushTasks();
         post({ type: 'account', graph: part });
         graph.remove(part);
       }
@@ -148,14 +153,12 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
   memoryTimer?.unref();
 
   const finish = async () => {
-    const { records, errors } = await run.finish();
+    await run.finish();
     flushTasks();
     if (memoryTimer) clearInterval(memoryTimer);
     post({
       type: 'done',
       result: {
-        records,
-        errors,
         diagnostics: {
           index: setup.index,
           accounts: accounts.size,

@@ -195,3 +195,53 @@ test('the built-in organization (cross-account peering, organization trails) thr
     [0, 0],
   );
 });
+
+test('when every worker dies, the run writes the accounts it merged and carries the others forward, marked stale', async (t) => {
+  const { ACCOUNTS_IN_FLIGHT_PER_WORKER } = await import('../../src/parallel/pool');
+  // More accounts than two workers take at once: some are still waiting when the workers die.
+  const accounts = 2 * ACCOUNTS_IN_FLIGHT_PER_WORKER + 9;
+  const many = generateWorld({ accounts, regions: 2, resourcesPerRegion: 2, mix: 'realistic', seed: 8 }, allSimulators());
+  const outputDir = temporaryDirectory();
+  const config = { workers: 2, services: { include: ['kms', 'sqs'] } };
+  const first = await simulate(many, { outputDir, config });
+  const entitiesOf = (result: IngestResult) => {
+    const byAccount = new Map<string, number>();
+    for (const entity of result.graph.allEntities()) if (entity._accountId) byAccount.set(entity._accountId, (byAccount.get(entity._accountId) ?? 0) + 1);
+    return byAccount;
+  };
+  const before = entitiesOf(first);
+  // Each worker is stopped as soon as it has handed its first account over (as an out-of-memory
+  // death would stop it): the accounts it holds then are lost, and those still waiting find no
+  // worker left.
+  const merged: string[] = [];
+  const second = await simulate(many, {
+    outputDir,
+    config,
+    onWorkerStarted: (_index, thread) =>
+      thread.on('message', (message: { type: string; graph?: { accountId: string } }) => {
+        if (message.type !== 'account' || !message.graph) return;
+        merged.push(message.graph.accountId);
+        void thread.terminate();
+      }),
+  });
+  t.true(merged.length >= 2, `both workers handed accounts over (${merged.join(', ')})`);
+  t.true(merged.length < accounts);
+  // Every account not merged has a failed record and an error; the merged ones have their records.
+  const failed = new Set(second.metadata.collectors.filter((record) => record.collector === '*' && record.status === 'failed').map((r) => r.accountId));
+  t.deepEqual(
+    [...failed].sort(),
+    many.accounts
+      .map((account) => account.id)
+      .filter((id) => !merged.includes(id))
+      .sort(),
+  );
+  for (const accountId of merged) t.true(second.metadata.collectors.some((record) => record.accountId === accountId && record.status === 'succeeded'));
+  t.true(second.summary.errors.some((error) => failed.has(error.account) && /collector worker \d (exited|failed)/.test(error.message)));
+  // Nothing is lost: the merged accounts are fresh, the others carried forward and marked stale.
+  t.is(second.summary.totals.entities, first.summary.totals.entities);
+  const stale = new Map<string, number>();
+  for (const entity of second.graph.allEntities())
+    if (entity._stale && entity._accountId) stale.set(entity._accountId, (stale.get(entity._accountId) ?? 0) + 1);
+  for (const accountId of failed) t.is(stale.get(accountId), before.get(accountId), `${accountId}: all its entities are carried forward as stale`);
+  for (const accountId of merged) t.is(stale.get(accountId), undefined, `${accountId} was collected`);
+});
