@@ -99,6 +99,11 @@ export interface IngestResult {
   summary: IngestSummary;
   metadata: SnapshotMetadata;
   graph: GraphStore;
+  /**
+   * Where the run kept the organization's graph: `disk` when `spill` was asked for and the store
+   * writes from a stream (then `graph` cannot be read after the run), else `memory`.
+   */
+  graphKept: 'disk' | 'memory';
 }
 
 /** An (account, region, collector) scope of the run; `*` stands for a whole account or every collector. */
