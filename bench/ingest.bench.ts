@@ -60,8 +60,9 @@ export interface IngestBenchCase {
   /** Keep the organization's graph on disk (`ingest`'s `spill`, default); `--no-spill` keeps it in memory. */
   spill?: boolean;
   /**
-   * `--heap-snapshots DIR`: at half of the collection, a heap snapshot of each thread there
-   * (`bench/heap-summary.ts` reads them). Taking them stops the threads for seconds: not for timing.
+   * `--heap-snapshots DIR`: at half of the collection, a heap snapshot of each thread there, and
+   * one of the main thread as the snapshot is written (`bench/heap-summary.ts` reads them). Taking
+   * them stops the threads for seconds: not for timing.
    */
   heapSnapshots?: string;
 }
@@ -226,6 +227,11 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
         // Half of the tasks, once every account is discovered (until then each adds to the total).
         if (benchCase.heapSnapshots && !snapshots && progress.phase === 'collect' && discovered === benchCase.accounts && progress.done >= progress.total / 2) {
           snapshots = takeHeapSnapshots(benchCase.heapSnapshots, threads);
+        }
+        // And the main thread's once the workers are gone, as the snapshot is written.
+        if (benchCase.heapSnapshots && progress.phase === 'write' && progress.done === 0) {
+          mkdirSync(benchCase.heapSnapshots, { recursive: true });
+          writeHeapSnapshot(path.join(benchCase.heapSnapshots, 'main-at-write.heapsnapshot'));
         }
       },
     });
