@@ -39,7 +39,7 @@ export function summarize(file: string, top = 30): string {
   const buffer = readFileSync(file);
   const metaStart = buffer.indexOf('"meta":');
   const metaEnd = buffer.indexOf('"node_count"', metaStart);
-  const meta = JSON.parse(`{${buffer.toString('utf8', metaStart, metaEnd).replace(/,\s*$/, '')}}}`).meta as SnapshotMeta;
+  const meta = JSON.parse(`{${buffer.toString('utf8', metaStart, metaEnd).replace(/,\s*$/, '')}}`).meta as SnapshotMeta;
   const nodes = numbersAfter(buffer, 'nodes');
   const stringsStart = buffer.indexOf('"strings":[') + '"strings":'.length;
   const stringsEnd = buffer.lastIndexOf(']') + 1;
@@ -67,7 +67,39 @@ export function summarize(file: string, top = 30): string {
   return [
     `${file}: ${mb(total)} MB live in ${(nodes.length / fields).toLocaleString('en-US')} objects`,
     ...rows.map(([kind, { count, bytes }]) => `  ${mb(bytes).padStart(8)} MB  ${count.toLocaleString('en-US').padStart(11)}  ${kind.slice(0, 100)}`),
+    `largest single objects, with what holds them (holder <- edge):`,
+    ...largest(buffer, meta, nodes, strings, top),
   ].join('\n');
+}
+
+/** The largest objects by own size, each with its holders (object name and the edge's name). */
+function largest(buffer: Buffer, meta: SnapshotMeta & { edge_fields?: string[] }, nodes: Uint32Array, strings: string[], top: number): string[] {
+  const edges = numbersAfter(buffer, 'edges');
+  const fields = meta.node_fields.length;
+  const edgeFields = 3;
+  const typeAt = meta.node_fields.indexOf('type');
+  const nameAt = meta.node_fields.indexOf('name');
+  const sizeAt = meta.node_fields.indexOf('self_size');
+  const countAt = meta.node_fields.indexOf('edge_count');
+  const types = meta.node_types[0];
+  const order: number[] = [];
+  for (let node = 0; node < nodes.length; node += fields) order.push(node);
+  order.sort((a, b) => nodes[b + sizeAt] - nodes[a + sizeAt]);
+  const wanted = new Map(order.slice(0, top).map((node) => [node, [] as string[]]));
+  let edge = 0;
+  for (let node = 0; node < nodes.length; node += fields) {
+    for (let k = 0; k < nodes[node + countAt]; k++, edge += edgeFields) {
+      const holders = wanted.get(edges[edge + 2]);
+      if (!holders || holders.length >= 3) continue;
+      const edgeType = edges[edge];
+      const edgeName = edgeType === 1 || edgeType === 4 ? `[${edges[edge + 1]}]` : strings[edges[edge + 1]];
+      holders.push(`${types[nodes[node + typeAt]]} ${strings[nodes[node + nameAt]].slice(0, 40)} <- ${String(edgeName).slice(0, 40)}`);
+    }
+  }
+  return [...wanted].map(
+    ([node, holders]) =>
+      `  ${(nodes[node + sizeAt] / 2 ** 20).toFixed(2).padStart(8)} MB  ${types[nodes[node + typeAt]]} ${strings[nodes[node + nameAt]].slice(0, 40)}  held by: ${holders.join('; ')}`,
+  );
 }
 
 if (require.main === module) {
