@@ -6,7 +6,7 @@
  *
  *   npm run bench -- ingest [--sizes 10,50,200] [--regions 16] [--resources 20] [--latency 50]
  *                           [--mix realistic|uniform] [--services kms,ec2] [--seed 42] [--json]
- *                           [--no-floor] [--no-spill]
+ *                           [--no-floor] [--no-spill] [--heap-snapshots DIR]
  *
  * `--resources` scales the realistic mix (20: 143,754 entities at 200 accounts x 16 regions); with
  * `--no-spill` the parent keeps the organization's graph in memory instead of on disk.
@@ -24,7 +24,10 @@
  * through the Organizations bucket, and its own chain of calls can only start after them.
  */
 import { benchMain, measureInChild } from './child';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { writeHeapSnapshot } from 'node:v8';
+import type { Worker } from 'node:worker_threads';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { CallChains } from '../src/aws/access';
@@ -56,6 +59,12 @@ export interface IngestBenchCase {
   floor?: boolean;
   /** Keep the organization's graph on disk (`ingest`'s `spill`, default); `--no-spill` keeps it in memory. */
   spill?: boolean;
+  /**
+   * `--heap-snapshots DIR`: at half of the collection, a heap snapshot of each thread there, and
+   * one of the main thread as the snapshot is written (`bench/heap-summary.ts` reads them). Taking
+   * them stops the threads for seconds: not for timing.
+   */
+  heapSnapshots?: string;
 }
 
 /**
@@ -108,6 +117,8 @@ export interface IngestMeasurement extends IngestBenchCase {
   /** Worker threads that collected (0: the run collected in its own thread). */
   workers: number;
   cpuPerCall?: CpuPerCall;
+  /** Where the run kept the organization's graph (`IngestResult.graphKept`). */
+  graphKept: 'disk' | 'memory';
   /** With the graph on disk: what the parent held in full (`SpilledGraph.held()`). */
   held?: HeldCounts;
   /**
@@ -149,6 +160,7 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
     seed: Number(option(args, 'seed') ?? 42),
     floor: !args.includes('--no-floor'),
     spill: !args.includes('--no-spill'),
+    heapSnapshots: option(args, 'heap-snapshots'),
   }));
 }
 
@@ -174,6 +186,9 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   const outputDir = mkdtempSync(path.join(tmpdir(), 'orggraph-bench-'));
   const phases: Partial<Record<IngestProgress['phase'], { start: number; end: number }>> = {};
   const workers: WorkerDiagnostics[] = [];
+  const threads: Worker[] = [];
+  let snapshots: Promise<void> | undefined;
+  let discovered = 0;
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -197,6 +212,10 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       access: { callChains: chains, pacing: limiter },
       spill: benchCase.spill !== false,
       onWorkerDone: (diagnostics) => workers.push(diagnostics),
+      onWorkerStarted: (index, thread) => (threads[index] = thread),
+      onEvent: (event) => {
+        if (event.event === 'account-discovered') discovered++;
+      },
       onWorkerMemory: (index, sample) => {
         workerSamples[index] = sample;
         memory.workerHeapPeaksMb![index] = Math.max(memory.workerHeapPeaksMb![index] ?? 0, sample.heapUsedMb);
@@ -205,10 +224,20 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
         const now = performance.now();
         const span = (phases[progress.phase] ??= { start: now, end: now });
         span.end = now;
+        // Half of the tasks, once every account is discovered (until then each adds to the total).
+        if (benchCase.heapSnapshots && !snapshots && progress.phase === 'collect' && discovered === benchCase.accounts && progress.done >= progress.total / 2) {
+          snapshots = takeHeapSnapshots(benchCase.heapSnapshots, threads);
+        }
+        // And the main thread's once the workers are gone, as the snapshot is written.
+        if (benchCase.heapSnapshots && progress.phase === 'write' && progress.done === 0) {
+          mkdirSync(benchCase.heapSnapshots, { recursive: true });
+          writeHeapSnapshot(path.join(benchCase.heapSnapshots, 'main-at-write.heapsnapshot'));
+        }
       },
     });
     const ended = performance.now();
     clearInterval(sampler);
+    await snapshots;
     const cpu = process.cpuUsage(cpuBefore);
     if (!simulated) throw new Error('the ingestion created no simulated AWS');
     const phasesMs: Record<string, { start: number; end: number }> = {};
@@ -266,6 +295,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
         return total;
       }, limiter.stats()),
       workers: workers.length,
+      graphKept: result.graphKept,
       held: result.graph instanceof SpilledGraph ? result.graph.held() : undefined,
       memory,
     };
@@ -273,6 +303,16 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     stopListening();
     rmSync(outputDir, { recursive: true, force: true });
   }
+}
+
+/** A heap snapshot of this thread and of each worker thread, in `directory`. */
+async function takeHeapSnapshots(directory: string, threads: readonly Worker[]): Promise<void> {
+  mkdirSync(directory, { recursive: true });
+  for (const [index, thread] of threads.entries()) {
+    await pipeline(await thread.getHeapSnapshot(), createWriteStream(path.join(directory, `worker-${index}.heapsnapshot`)));
+  }
+  writeHeapSnapshot(path.join(directory, 'main.heapsnapshot'));
+  console.error(`heap snapshots written to ${directory}`);
 }
 
 /** Measures the SDK's floor in this process, after the run, weighted by the run's mix of operations. */
@@ -388,9 +428,7 @@ export function details(m: IngestMeasurement): string {
     `  chain ${m.chainCalls} calls x ${m.latencyMs} ms = ${seconds(m.chainMs)} (ends in ${m.deepestScope ?? '?'})`,
     `  busiest bucket ${binding} -> ${seconds(m.bucketMs)}`,
     `  discovery-aware bound (each account's tags through that bucket, then its own chain): ${seconds(m.discoveryBoundMs)}, wall / it ${(m.wallMs / m.discoveryBoundMs).toFixed(2)}`,
-    m.held
-      ? `  graph on disk: ${count(m.held.spilled.entities)} entities and ${count(m.held.spilled.relationships)} relationships spilled; the parent held at most ${count(m.held.peak)} objects in full (${count(m.held.atPeak.resident)} placeholders, ${count(m.held.atPeak.cached)} read by one step, ${count(m.held.atPeak.pinned)} cross-account lookups)`
-      : '  graph in memory (--no-spill)',
+    graphLine(m),
     ...(m.memory
       ? [
           `  memory sampled: highest RSS ${Math.round(m.memory.rssMb)} MB with the main thread's heap at ${Math.round(m.memory.parentHeapMb)} MB (its highest ${Math.round(m.memory.parentHeapPeakMb)} MB)`,
@@ -410,6 +448,16 @@ export function details(m: IngestMeasurement): string {
     ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall), sdkBoundLine(m, m.cpuPerCall)] : []),
     ...m.errorKinds.slice(0, 5).map((kind) => `  error x${kind.count}: ${kind.code} ${kind.operation ?? ''} ${kind.message}`),
   ].join('\n');
+}
+
+/** Where the run kept the organization's graph, as the ingestion reports it (not as the options asked). */
+function graphLine(m: IngestMeasurement): string {
+  if (m.graphKept === 'disk') {
+    return m.held
+      ? `  graph on disk: ${count(m.held.spilled.entities)} entities and ${count(m.held.spilled.relationships)} relationships spilled; the parent held at most ${count(m.held.peak)} objects in full (${count(m.held.atPeak.resident)} placeholders, ${count(m.held.atPeak.cached)} read by one step, ${count(m.held.atPeak.pinned)} cross-account lookups)`
+      : '  graph on disk';
+  }
+  return m.spill === false ? '  graph in memory (--no-spill)' : '  graph in memory, although spill was asked for (the store cannot write from disk)';
 }
 
 /** CPU per call, divided (issue 22): what a real run would pay beyond the SDK's own work. */

@@ -34,6 +34,8 @@ export interface CollectorRunOptions {
   limits?: Partial<CollectionLimits>;
   logger?: Logger;
   onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
+  /** Each error as it is recorded, before its task's `onTaskDone` (a worker sends them with the task). */
+  onError?: (error: RunError) => void;
 }
 
 export interface RunnerOptions extends Omit<CollectorRunOptions, 'collectors'> {
@@ -297,7 +299,7 @@ export class CollectorRun {
     const limited: LimitedRecord = {};
     const recordError = (operation: string | undefined, error: unknown) => {
       const classified = classifyError(error);
-      errors.push({
+      const recorded: RunError = {
         account: account.accountId,
         region,
         service: collector.service,
@@ -307,7 +309,9 @@ export class CollectorRun {
         operation: operation ?? failedOperation(error),
         kind: classified.kind,
         message: classified.message,
-      });
+      };
+      errors.push(recorded);
+      this.options.onError?.(recorded);
       return classified;
     };
     const managementAccountId = account.organization?.managementAccountId;

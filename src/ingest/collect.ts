@@ -5,6 +5,7 @@ import type { IngestConfig } from '../config';
 import type { GraphStore } from '../graph';
 import { RateLimiter } from '../aws/rate-limits';
 import { WorkerPool, type Collection } from '../parallel/pool';
+import { splitWorld } from '../parallel/world-slices';
 import type { CollectorRunRecord, RunError } from '../snapshot';
 import { appendAll } from '../util/arrays';
 import type { RunSetup } from './preflight';
@@ -77,6 +78,8 @@ export function collectionFactory(
   return (expectedAccounts) => {
     const workers = workerCount(config.workers, expectedAccounts, options);
     if (workers > 1) logger.info(`collecting with ${workers} worker threads`);
+    // Each worker gets the simulated organization's skeleton, and each account's data with the account.
+    const split = workers > 1 && world ? splitWorld(world) : undefined;
     return workers > 1
       ? new WorkerPool({
           size: workers,
@@ -93,7 +96,7 @@ export function collectionFactory(
               fastRetries: world !== undefined,
             },
             // The workers never assume a role: the simulated organization's External ID stays here.
-            world: world && { ...world, organization: { ...world.organization, externalId: WITHHELD } },
+            world: split && { ...split.skeleton, organization: { ...split.skeleton.organization, externalId: WITHHELD } },
             tags: config.tags,
             limits: config.collection,
             concurrency: config.concurrency,
@@ -108,6 +111,8 @@ export function collectionFactory(
           onTaskDone,
           onWorkerDone: options.onWorkerDone,
           onWorkerMemory: options.onWorkerMemory,
+          onWorkerStarted: options.onWorkerStarted,
+          worldSlice: split?.sliceOf,
         })
       : new CollectorRun({ access, graph, collectors, concurrency: config.concurrency, tags: config.tags, limits: config.collection, logger, onTaskDone });
   };

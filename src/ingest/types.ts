@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import type { AwsAccessOptions } from '../aws/access';
 import type { SkippedAccount } from '../aws/organization';
 import type { CollectionLimitName, LimitedCount } from '../collectors/limits';
@@ -50,6 +51,8 @@ export interface IngestOptions {
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
   /** Each collector worker's memory, twice a second (benchmarks). */
   onWorkerMemory?: (index: number, sample: MemorySample) => void;
+  /** Each collector worker thread as it starts (benchmarks take its heap snapshots; tests stop it). */
+  onWorkerStarted?: (index: number, thread: Worker) => void;
   /**
    * Keep the organization's graph on disk while the run builds it (`SpilledGraph`, in a temporary
    * directory of the output directory), not in memory: memory then holds each object's key and
@@ -96,6 +99,11 @@ export interface IngestResult {
   summary: IngestSummary;
   metadata: SnapshotMetadata;
   graph: GraphStore;
+  /**
+   * Where the run kept the organization's graph: `disk` when `spill` was asked for and the store
+   * writes from a stream (then `graph` cannot be read after the run), else `memory`.
+   */
+  graphKept: 'disk' | 'memory';
 }
 
 /** An (account, region, collector) scope of the run; `*` stands for a whole account or every collector. */

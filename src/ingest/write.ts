@@ -89,7 +89,8 @@ export async function writeSnapshot(run: {
   let written: Awaited<ReturnType<GraphStorage['write']>>;
   let changedKeys: NonNullable<IngestSummary['changedKeys']>;
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
-  if (graph instanceof SpilledGraph && store.writeOrdered) {
+  const onDisk = graph instanceof SpilledGraph && store.writeOrdered !== undefined;
+  if (onDisk && store.writeOrdered) {
     // The graph is on disk: objects are stamped, counted and written one at a time, in key order.
     // The metadata is written after them, so its counts are filled in as they stream.
     const entityStamps = (previous?.digest ?? new EntityDigest()).stamper(now, knownSince);
@@ -157,7 +158,7 @@ export async function writeSnapshot(run: {
   }
   const summary = summarize(fullMetadata, written.path);
   summary.changedKeys = changedKeys;
-  return { summary, metadata: fullMetadata, graph };
+  return { summary, metadata: fullMetadata, graph, graphKept: onDisk ? 'disk' : 'memory' };
 }
 
 export function summarize(metadata: SnapshotMetadata, snapshotPath: string): IngestSummary {

@@ -9,6 +9,7 @@ import { WORKER_ENTRY } from './worker';
 import { serializeError, tasksOf, WORKER_KIND, type FromWorker, type ToWorker, type WorkerDiagnostics, type WorkerResult, type WorkerSetup } from './protocol';
 import { appendAll } from '../util/arrays';
 import type { MemorySample } from './memory';
+import type { AccountSlice } from './world-slices';
 
 /** What an ingestion's collection looks like from the outside, in one thread or several. */
 export interface Collection {
@@ -34,6 +35,10 @@ export interface WorkerPoolOptions {
   logger?: Logger;
   onTaskDone?: (record: CollectorRunRecord, done: number, total: number) => void;
   onWorkerDone?: (diagnostics: WorkerDiagnostics) => void;
+  /** An account's data in the simulated organization, sent with the account (`setup.world` is a skeleton). */
+  worldSlice?: (accountId: string) => AccountSlice | undefined;
+  /** Each worker thread as it starts (benchmarks take heap snapshots of it; tests stop it). */
+  onWorkerStarted?: (index: number, thread: Worker) => void;
   /** A worker's memory, as it samples it (`setup.memorySampleMs`). */
   onWorkerMemory?: (index: number, sample: MemorySample) => void;
 }
@@ -44,6 +49,9 @@ interface PoolWorker {
   accounts: AccountInfo[];
   /** Accounts whose graph has been merged. */
   completed: Set<string>;
+  /** Records and errors of the tasks it finished (those of accounts not merged are dropped if it dies). */
+  records: CollectorRunRecord[];
+  errors: RunError[];
   /** Tasks given and not finished: the next account goes to the least loaded worker. */
   outstanding: number;
   /** Accounts given and not handed back yet. */
@@ -152,6 +160,8 @@ export class WorkerPool implements Collection {
       thread,
       accounts: [],
       completed: new Set(),
+      records: [],
+      errors: [],
       outstanding: 0,
       inFlight: 0,
       alive: true,
@@ -171,6 +181,8 @@ export class WorkerPool implements Collection {
             this.answerCredentials(thread, message.requestId, message.accountId, message.replacing);
             break;
           case 'tasks':
+            appendAll(worker.records, message.records);
+            appendAll(worker.errors, message.errors);
             worker.outstanding -= message.records.length;
             for (const record of message.records) this.options.onTaskDone?.(record, ++this.done, this.total);
             break;
@@ -215,6 +227,7 @@ export class WorkerPool implements Collection {
     });
     // Failures are read in finish(); until then an early one must not be an unhandled rejection.
     worker.result.catch(() => undefined);
+    this.options.onWorkerStarted?.(index, thread);
     return worker;
   }
 
@@ -259,7 +272,8 @@ export class WorkerPool implements Collection {
       worker.outstanding += tasksOf(this.localCollectors, regions);
       worker.inFlight++;
       worker.accounts.push(account);
-      const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth };
+      const world = this.options.worldSlice?.(account.accountId);
+      const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth, ...(world ? { world } : {}) };
       worker.thread.postMessage(message);
     }
     if (this.pendingHead === this.pending.length) {
@@ -296,15 +310,23 @@ export class WorkerPool implements Collection {
       try {
         result = await worker.result;
       } catch (error) {
-        // Its unfinished accounts are recorded as failed: the previous snapshot's entities are
-        // carried forward.
+        // What it finished for the accounts merged here is kept; its other accounts are recorded
+        // as failed, and the previous snapshot's entities are carried forward for them.
         const { message } = serializeError(error);
         this.logger.warn(`collector worker ${worker.index} failed: ${message}`);
+        appendAll(
+          records,
+          worker.records.filter((record) => worker.completed.has(record.accountId)),
+        );
+        appendAll(
+          errors,
+          worker.errors.filter((runError) => worker.completed.has(runError.account)),
+        );
         for (const account of worker.accounts.filter((account) => !worker.completed.has(account.accountId))) failedAccount(account, message, records, errors);
         continue;
       }
-      appendAll(records, result.records);
-      appendAll(errors, result.errors);
+      appendAll(records, worker.records);
+      appendAll(errors, worker.errors);
       calls.calls += result.diagnostics.calls.calls;
       calls.throttled += result.diagnostics.calls.throttled;
       this.options.onWorkerDone?.(result.diagnostics);

@@ -13,6 +13,7 @@ import type { Entity, Relationship } from '../graph';
 import type { BucketUsage, SimulatorStats } from '../sim/simulator';
 import type { World } from '../sim/types';
 import type { MemorySample } from './memory';
+import type { AccountSlice } from './world-slices';
 import type { CollectorRunRecord, RunError } from '../snapshot/format';
 
 /** `workerData.kind` of a collector worker. */
@@ -35,7 +36,10 @@ export interface WorkerSetup {
     /** Short fixed retry delays (the simulated organization). */
     fastRetries: boolean;
   };
-  /** The simulated organization, when the run is simulated. */
+  /**
+   * The simulated organization, when the run is simulated: a skeleton (see `splitWorld`), each
+   * account's data coming with the account.
+   */
   world?: World;
   tags?: IngestionTags;
   limits?: Partial<CollectionLimits>;
@@ -54,7 +58,8 @@ export interface SerializedError {
 }
 
 export type ToWorker =
-  | { type: 'account'; account: AccountInfo; regions: string[]; rootDepth: number }
+  /** `world`: the account's data in the simulated organization, when the skeleton the worker got lacks it. */
+  | { type: 'account'; account: AccountInfo; regions: string[]; rootDepth: number; world?: AccountSlice }
   | { type: 'accounts'; accounts: AccountInfo[] }
   | { type: 'finish' }
   | { type: 'credentials'; requestId: number; credentials?: AwsCredentialIdentity; error?: SerializedError };
@@ -75,9 +80,17 @@ export interface WorkerDiagnostics {
   /**
    * Per-account state still held at its end, all released as each account finishes: the access
    * layer's (client views, credentials, pacing buckets' accounts, scope counters), the runner's
-   * tasks, the simulated organization's buckets.
+   * tasks, the simulated organization's buckets and accounts' data.
    */
-  retained: { accountStates: number; credentials: number; pacedAccounts: number; scopeRecords: number; tasks: number; simulatedBuckets: number };
+  retained: {
+    accountStates: number;
+    credentials: number;
+    pacedAccounts: number;
+    scopeRecords: number;
+    tasks: number;
+    simulatedBuckets: number;
+    simulatedAccounts: number;
+  };
   /** The most accounts it collected at once. */
   maxAccountsInFlight: number;
 }
@@ -89,9 +102,11 @@ export interface AccountGraph {
   relationships: Relationship[];
 }
 
+/**
+ * What a worker sends at its end. Its records and errors came before, with the tasks (`tasks`), so
+ * that the parent keeps those of the accounts it merged if the worker dies.
+ */
 export interface WorkerResult {
-  records: CollectorRunRecord[];
-  errors: RunError[];
   diagnostics: WorkerDiagnostics;
 }
 
@@ -101,7 +116,8 @@ export type FromWorker =
    * found stale (near expiry, or refused by AWS as expired), so the parent does not hand them back.
    */
   | { type: 'credentials'; requestId: number; accountId: string; replacing?: string }
-  | { type: 'tasks'; records: CollectorRunRecord[] }
+  /** Finished tasks and the errors they recorded; an account's all come before its `account` message. */
+  | { type: 'tasks'; records: CollectorRunRecord[]; errors: RunError[] }
   | { type: 'account'; graph: AccountGraph }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
   | { type: 'memory'; sample: MemorySample }

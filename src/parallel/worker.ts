@@ -10,7 +10,7 @@ import { AwsAccess, CallChains } from '../aws/access';
 import { RateLimiter } from '../aws/rate-limits';
 import { CollectorRun } from '../collectors/runner';
 import type { Logger } from '../collectors/types';
-import type { CollectorRunRecord } from '../snapshot/format';
+import type { CollectorRunRecord, RunError } from '../snapshot/format';
 import { GraphStore, type Entity, type Relationship } from '../graph';
 import { allSimulators, selectCollectors } from '../services';
 import { fastRetryStrategy } from '../sim/retry';
@@ -18,6 +18,7 @@ import { SimulatedAws } from '../sim/simulator';
 import { deserializeError, serializeError, tasksOf, WORKER_KIND, type AccountGraph, type FromWorker, type ToWorker, type WorkerSetup } from './protocol';
 import { appendAll } from '../util/arrays';
 import { sampleMemory } from './memory';
+import { WorldSlices } from './world-slices';
 
 /** How often a worker reports the tasks it finished, ms. */
 const TASK_REPORT_MS = 100;
@@ -66,6 +67,8 @@ class AccountGraphs extends GraphStore {
 function runWorker(port: MessagePort, setup: WorkerSetup): void {
   const post = (message: FromWorker) => port.postMessage(message);
   const simulated = setup.world ? new SimulatedAws(setup.world, allSimulators()) : undefined;
+  // The accounts' data comes with each account and goes when it is done.
+  const worldSlices = setup.world ? new WorldSlices(setup.world) : undefined;
   const waiting = new Map<number, { resolve: (identity: AwsCredentialIdentity) => void; reject: (error: Error) => void }>();
   let nextRequest = 0;
   const chains = setup.access.recordChains ? new CallChains() : undefined;
@@ -104,12 +107,14 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
   // Finished tasks are reported in batches: a message per task (thousands per run) costs more
   // than the progress display gains from it.
   let finishedTasks: CollectorRunRecord[] = [];
+  let taskErrors: RunError[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
   const flushTasks = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (finishedTasks.length) post({ type: 'tasks', records: finishedTasks });
+    if (finishedTasks.length || taskErrors.length) post({ type: 'tasks', records: finishedTasks, errors: taskErrors });
     finishedTasks = [];
+    taskErrors = [];
   };
   const collectors = selectCollectors(setup.services).filter((collector) => !collector.readsWholeGraph);
   const run = new CollectorRun({
@@ -120,6 +125,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
     tags: setup.tags,
     limits: setup.limits,
     logger,
+    onError: (error) => taskErrors.push(error),
     onTaskDone: (record) => {
       finishedTasks.push(record);
       flushTimer ??= setTimeout(flushTasks, TASK_REPORT_MS);
@@ -132,7 +138,10 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
         unfinished.delete(record.accountId);
         // Nothing more is called for it here: the simulated organization's buckets for it can go.
         simulated?.releaseAccount(record.accountId);
+        worldSlices?.release(record.accountId);
         const part = graph.take(record.accountId);
+        // Its records and errors first: the parent has them all once it has merged the account.
+        flushTasks();
         post({ type: 'account', graph: part });
         graph.remove(part);
       }
@@ -144,14 +153,12 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
   memoryTimer?.unref();
 
   const finish = async () => {
-    const { records, errors } = await run.finish();
+    await run.finish();
     flushTasks();
     if (memoryTimer) clearInterval(memoryTimer);
     post({
       type: 'done',
       result: {
-        records,
-        errors,
         diagnostics: {
           index: setup.index,
           accounts: accounts.size,
@@ -166,6 +173,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
             ...access.heldAccounts(),
             tasks: run.heldTasks,
             simulatedBuckets: simulated?.heldBuckets ?? 0,
+            simulatedAccounts: worldSlices?.held ?? 0,
           },
           maxAccountsInFlight,
         },
@@ -181,6 +189,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
         accounts.add(message.account.accountId);
         unfinished.set(message.account.accountId, tasksOf(collectors, message.regions));
         maxAccountsInFlight = Math.max(maxAccountsInFlight, unfinished.size);
+        worldSlices?.attach(message.account.accountId, message.world);
         run.addAccount(message.account, message.regions, message.rootDepth);
         break;
       case 'accounts':

@@ -45,6 +45,7 @@ test('a graph kept on disk writes the same snapshot as one in memory, first run 
       shas[mode].push(result.summary.snapshot.sha256);
       summaries[mode].push(result.summary);
       if (mode === 'disk') assertSpilled(result);
+      t.is(result.graphKept, mode, 'the run says where it kept the graph');
     }
     t.deepEqual(spillDirectories(outputDir), [], `${mode}: no temporary directory left`);
   }

@@ -4,7 +4,8 @@ import { generateWorld } from '../../src/sim/generate';
 import type { World } from '../../src/sim/types';
 import type { WorkerDiagnostics } from '../../src/parallel/protocol';
 import { workerCount, type IngestResult } from '../../src/ingest';
-import { simulate, temporaryDirectory } from '../helpers/simulate';
+import { splitWorld, sharedAccounts } from '../../src/parallel/world-slices';
+import { builtinWorld, simulate, temporaryDirectory } from '../helpers/simulate';
 
 /** A generated organization of a few accounts with every generating service. */
 function world(faults: World['faults'] = []): World {
@@ -69,7 +70,11 @@ test('many small accounts: each worker collects a bounded number at once and kee
     t.true(d.pacer.buckets > d.accounts, `worker ${d.index}: ${d.pacer.buckets} pacing buckets were used`);
     t.true((d.simulated?.stats.calls ?? 0) > 0);
     // ... and none of it is held once they are done.
-    t.deepEqual(d.retained, { accountStates: 0, credentials: 0, pacedAccounts: 0, scopeRecords: 0, tasks: 0, simulatedBuckets: 0 }, `worker ${d.index}`);
+    t.deepEqual(
+      d.retained,
+      { accountStates: 0, credentials: 0, pacedAccounts: 0, scopeRecords: 0, tasks: 0, simulatedBuckets: 0, simulatedAccounts: 0 },
+      `worker ${d.index}`,
+    );
     t.deepEqual(d.held, { entities: 0, relationships: 0 });
   }
 });
@@ -138,4 +143,109 @@ test('a worker that dies is recorded: each of its accounts gets one failed recor
   t.regex(result.errors[0].message, /TypeError|not iterable|null/);
   t.true(logged.some((message) => /collector worker 0 failed/.test(message)));
   access.destroy();
+});
+
+test("workers get the simulated organization without the accounts' data, which comes with each account", (t) => {
+  const generated = generateWorld({ accounts: 30, regions: 3, resourcesPerRegion: 4, mix: 'realistic', seed: 3 }, allSimulators());
+  const management = generated.organization.managementAccountId;
+  const { skeleton, sliceOf } = splitWorld(generated);
+  t.deepEqual([...sharedAccounts(generated)], [management], 'generated worlds peer no VPCs across accounts');
+  t.is(skeleton.accounts.length, generated.accounts.length, 'every account is known (Organizations, STS answer from it)');
+  for (const [index, account] of skeleton.accounts.entries()) {
+    const original = generated.accounts[index];
+    t.is(account.id, original.id);
+    t.is(account.name, original.name);
+    if (account.id === management) {
+      t.is(account, original, 'the management account is whole');
+      t.is(sliceOf(account.id), undefined);
+    } else {
+      t.is(account.global, undefined);
+      t.is(account.regions, undefined);
+      t.deepEqual(sliceOf(account.id), { global: original.global, regions: original.regions });
+    }
+  }
+  t.true(generated.accounts[1].global !== undefined, "the parent's world is left whole");
+  const size = (world: World) => JSON.stringify(world).length;
+  t.true(size(skeleton) * 10 < size(generated), `skeleton ${size(skeleton)} characters, whole ${size(generated)}`);
+
+  // The built-in organization peers VPCs across accounts: both ends stay whole in every worker.
+  const demo = builtinWorld();
+  const shared = sharedAccounts(demo);
+  t.true(shared.has(demo.organization.managementAccountId));
+  t.true(shared.has('222222222222') && shared.has('333333333333'), [...shared].join(', '));
+  t.true(shared.size < demo.accounts.length);
+});
+
+test('the built-in organization (cross-account peering, organization trails) through two workers: the same graph as one thread', async (t) => {
+  const single = await simulate(builtinWorld(), { config: { workers: 1 } });
+  const diagnostics: WorkerDiagnostics[] = [];
+  const pooled = await simulate(builtinWorld(), { config: { workers: 2 }, onWorkerDone: (d) => diagnostics.push(d) });
+  t.is(diagnostics.length, 2);
+  t.is(pooled.summary.snapshot.sha256, single.summary.snapshot.sha256);
+  t.deepEqual(pooled.summary.errors, single.summary.errors);
+  const peerings = (result: IngestResult) =>
+    [...result.graph.allRelationships()]
+      .filter((relationship) => relationship._type === 'aws_vpc_connects_vpc')
+      .map((relationship) => relationship._key)
+      .sort();
+  t.true(peerings(single).length >= 2, 'the peered VPCs are connected');
+  t.deepEqual(peerings(pooled), peerings(single));
+  t.deepEqual(
+    diagnostics.map((d) => d.retained.simulatedAccounts),
+    [0, 0],
+  );
+});
+
+test('when every worker dies, the run writes the accounts it merged and carries the others forward, marked stale', async (t) => {
+  const { ACCOUNTS_IN_FLIGHT_PER_WORKER } = await import('../../src/parallel/pool');
+  // More accounts than two workers take at once: some are still waiting when the workers die.
+  const accounts = 2 * ACCOUNTS_IN_FLIGHT_PER_WORKER + 9;
+  const many = generateWorld({ accounts, regions: 2, resourcesPerRegion: 2, mix: 'realistic', seed: 8 }, allSimulators());
+  const outputDir = temporaryDirectory();
+  const config = { workers: 2, services: { include: ['kms', 'sqs'] } };
+  const first = await simulate(many, { outputDir, config });
+  const entitiesOf = (result: IngestResult) => {
+    const byAccount = new Map<string, number>();
+    for (const entity of result.graph.allEntities()) if (entity._accountId) byAccount.set(entity._accountId, (byAccount.get(entity._accountId) ?? 0) + 1);
+    return byAccount;
+  };
+  const before = entitiesOf(first);
+  // Each worker is stopped as soon as it has handed its first account over (as an out-of-memory
+  // death would stop it): the accounts it holds then are lost, and those still waiting find no
+  // worker left.
+  const merged: string[] = [];
+  const second = await simulate(many, {
+    outputDir,
+    config,
+    onWorkerStarted: (_index, thread) => {
+      let stopped = false;
+      thread.on('message', (message: { type: string; graph?: { accountId: string } }) => {
+        if (message.type !== 'account' || !message.graph) return;
+        // Handed over before the thread stopped: merged all the same.
+        merged.push(message.graph.accountId);
+        if (!stopped) void thread.terminate();
+        stopped = true;
+      });
+    },
+  });
+  t.true(merged.length >= 2, `both workers handed accounts over (${merged.join(', ')})`);
+  t.true(merged.length < accounts);
+  // Every account not merged has a failed record and an error; the merged ones have their records.
+  const failed = new Set(second.metadata.collectors.filter((record) => record.collector === '*' && record.status === 'failed').map((r) => r.accountId));
+  t.deepEqual(
+    [...failed].sort(),
+    many.accounts
+      .map((account) => account.id)
+      .filter((id) => !merged.includes(id))
+      .sort(),
+  );
+  for (const accountId of merged) t.true(second.metadata.collectors.some((record) => record.accountId === accountId && record.status === 'succeeded'));
+  t.true(second.summary.errors.some((error) => failed.has(error.account) && /collector worker \d (exited|failed)/.test(error.message)));
+  // Nothing is lost: the merged accounts are fresh, the others carried forward and marked stale.
+  t.is(second.summary.totals.entities, first.summary.totals.entities);
+  const stale = new Map<string, number>();
+  for (const entity of second.graph.allEntities())
+    if (entity._stale && entity._accountId) stale.set(entity._accountId, (stale.get(entity._accountId) ?? 0) + 1);
+  for (const accountId of failed) t.is(stale.get(accountId), before.get(accountId), `${accountId}: all its entities are carried forward as stale`);
+  for (const accountId of merged) t.is(stale.get(accountId), undefined, `${accountId} was collected`);
 });
