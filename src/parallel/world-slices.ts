@@ -1,4 +1,5 @@
-import type { World, WorldAccount } from '../sim/types';
+import { allSimulators } from '../services';
+import type { ServiceSimulator, World, WorldAccount } from '../sim/types';
 
 /** An account's own data in the simulated organization: what a worker needs to collect it. */
 export interface AccountSlice {
@@ -29,16 +30,20 @@ export interface SplitWorld {
  * S3 answers a call naming another account's bucket NoSuchBucket instead of AccessDenied; the
  * collectors name only buckets the account listed.
  */
-export function sharedAccounts(world: World): Set<string> {
+export function sharedAccounts(world: World, simulators: readonly ServiceSimulator[] = allSimulators()): Set<string> {
   const shared = new Set<string>([world.organization.managementAccountId]);
+  const readers = simulators.flatMap(({ service, scope, readsAccounts }) => (readsAccounts ? [{ service, scope, readsAccounts }] : []));
   for (const account of world.accounts) {
-    for (const sections of Object.values(account.regions ?? {})) {
-      const peerings = (sections.ec2 as { peeringConnections?: Array<{ accepter: { account?: string } }> } | undefined)?.peeringConnections;
-      for (const peering of peerings ?? []) {
-        const accepter = peering.accepter.account;
-        if (accepter === undefined || accepter === account.id) continue;
-        shared.add(account.id);
-        shared.add(accepter);
+    for (const reader of readers) {
+      const sections =
+        reader.scope === 'global' ? [account.global?.[reader.service]] : Object.values(account.regions ?? {}).map((region) => region[reader.service]);
+      for (const section of sections) {
+        if (section === undefined) continue;
+        for (const other of reader.readsAccounts(section, account.id)) {
+          if (other === account.id) continue;
+          shared.add(account.id);
+          shared.add(other);
+        }
       }
     }
   }

@@ -124,6 +124,11 @@ export interface ServiceSimulator {
   generate?: (input: GenerateInput) => unknown;
   /** Record fields whose value defines a resource id (`VpcId`), for the world's reference check. */
   idFields?: readonly string[];
+  /**
+   * Other accounts whose data this account's calls read, from its section in one region (EC2: the
+   * accepters of its VPC peering connections). Workers keep such accounts whole (`splitWorld`).
+   */
+  readsAccounts?: (section: unknown, accountId: string) => string[];
 }
 
 export interface GenerateInput {

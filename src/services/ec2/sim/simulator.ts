@@ -1311,4 +1311,6 @@ export const ec2Simulator: ServiceSimulator = {
   }),
   // Ids are defined by their own collection's id member only (references share the member names).
   idFields: ec2IdFields,
+  // Each side of a peering connection describes it with the other side's VPC CIDR.
+  readsAccounts: (section, accountId) => ((section as WorldEc2).peeringConnections ?? []).map((connection) => connection.AccepterVpcInfo.OwnerId ?? accountId),
 };
