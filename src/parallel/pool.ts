@@ -70,9 +70,10 @@ interface PoolWorker {
 const WORKER_YOUNG_GENERATION_MB = 384;
 
 /*
- * No old generation limit on the workers: a 1,536 MB cap (tried on 2026-12-07; it cut a 200-account
- * run's peak by about 100 MB) killed both workers with "JS heap out of memory" at 1,000 accounts x
- * 16 regions, so nothing was ingested. A limit needs a measured budget per worker first.
+ * No old generation limit on the workers. A 1,536 MB cap killed both workers ("JS heap out of
+ * memory") at 1,000 accounts x 16 regions when each held the whole world. With the world per
+ * account, a 1,024 MB cap kept them alive there and cut the peak RSS from 6.2 to 3.8 GB, but cost
+ * 51% more CPU (full collections near the limit; docs/benchmarks.md, 2026-12-07).
  */
 
 /**
