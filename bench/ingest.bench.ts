@@ -129,6 +129,9 @@ export interface IngestMeasurement extends IngestBenchCase {
     rssMb: number;
     parentHeapMb: number;
     parentHeapPeakMb: number;
+    /** The run's phase at the highest RSS and at the main thread's highest heap. */
+    phaseAtPeak?: string;
+    phaseAtParentHeapPeak?: string;
     parentAtPeak?: MemorySample;
     workersAtPeak?: MemorySample[];
     workerHeapPeaksMb?: number[];
@@ -176,6 +179,8 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       latencyMs: benchCase.latencyMs,
       throttling: true,
       seed: benchCase.seed,
+      // Generated again when read: AWS's data is not in a real run's memory, so it is not in the measured one's.
+      lazy: true,
     },
     simulators,
   );
@@ -195,11 +200,20 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     // Where the resident memory is: this thread's heap at the moment of the highest RSS sampled.
     const memory: NonNullable<IngestMeasurement['memory']> = { rssMb: 0, parentHeapMb: 0, parentHeapPeakMb: 0, workerHeapPeaksMb: [] };
     const workerSamples: MemorySample[] = [];
+    let collecting: string = 'accounts';
     const sampler = setInterval(() => {
+      // Mapping tasks report as collection; they and the carry-forward run once every worker is done.
+      const phase = collecting === 'collect' && threads.length > 0 && workers.length === threads.length ? 'mapping and carry-forward' : collecting;
       const sample = sampleMemory();
-      memory.parentHeapPeakMb = Math.max(memory.parentHeapPeakMb, sample.heapUsedMb);
+      if (sample.heapUsedMb > memory.parentHeapPeakMb) Object.assign(memory, { parentHeapPeakMb: sample.heapUsedMb, phaseAtParentHeapPeak: phase });
       if (sample.rssMb > memory.rssMb)
-        Object.assign(memory, { rssMb: sample.rssMb, parentHeapMb: sample.heapUsedMb, parentAtPeak: sample, workersAtPeak: [...workerSamples] });
+        Object.assign(memory, {
+          rssMb: sample.rssMb,
+          parentHeapMb: sample.heapUsedMb,
+          parentAtPeak: sample,
+          workersAtPeak: [...workerSamples],
+          phaseAtPeak: phase,
+        });
     }, 500);
     sampler.unref();
     const result = await ingest({
@@ -221,6 +235,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
         memory.workerHeapPeaksMb![index] = Math.max(memory.workerHeapPeaksMb![index] ?? 0, sample.heapUsedMb);
       },
       onProgress: (progress) => {
+        collecting = progress.phase;
         const now = performance.now();
         const span = (phases[progress.phase] ??= { start: now, end: now });
         span.end = now;
@@ -431,7 +446,7 @@ export function details(m: IngestMeasurement): string {
     graphLine(m),
     ...(m.memory
       ? [
-          `  memory sampled: highest RSS ${Math.round(m.memory.rssMb)} MB with the main thread's heap at ${Math.round(m.memory.parentHeapMb)} MB (its highest ${Math.round(m.memory.parentHeapPeakMb)} MB)`,
+          `  memory sampled: highest RSS ${Math.round(m.memory.rssMb)} MB (${m.memory.phaseAtPeak ?? '?'}) with the main thread's heap at ${Math.round(m.memory.parentHeapMb)} MB (its highest ${Math.round(m.memory.parentHeapPeakMb)} MB, ${m.memory.phaseAtParentHeapPeak ?? '?'})`,
           ...[['main', m.memory.parentAtPeak] as const, ...(m.memory.workersAtPeak ?? []).map((sample, index) => [`worker ${index}`, sample] as const)].map(
             ([thread, sample]) =>
               sample

@@ -83,20 +83,10 @@ export function accountingPlugin(calls: CallAccounting, region: string): ClientP
  */
 export function pacingPlugin(calls: CallAccounting, region: string, bucketOwner?: string): ClientPlugin {
   const limiter = calls.limiter;
-  // Per account (the bucket owner), per command.
-  const buckets = new Map<string, Map<string, PacedBucket>>();
-  const bucketOf = (context: MiddlewareContext, owner: string): PacedBucket | undefined => {
-    if (!limiter) return undefined;
-    let owned = buckets.get(owner);
-    if (!owned) buckets.set(owner, (owned = new Map()));
-    const commandName = context.commandName ?? '';
-    let bucket = owned.get(commandName);
-    if (!bucket) {
-      bucket = limiter.bucketFor(owner, region, serviceOfClient(context.clientName), commandName.replace(/Command$/, ''));
-      owned.set(commandName, bucket);
-    }
-    return bucket;
-  };
+  // The key of this client's lookups in the limiter (which drops them with the account's buckets).
+  const client = {};
+  const bucketOf = (context: MiddlewareContext, owner: string): PacedBucket | undefined =>
+    limiter?.bucketForCommand(owner, client, region, context.clientName, context.commandName ?? '');
   const attempt = (next: FinalizeHandler<object, object>, args: FinalizeHandlerArguments<object>, bucket: PacedBucket | undefined, owner: string) =>
     next(args).then(
       (result) => {

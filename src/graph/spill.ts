@@ -15,6 +15,12 @@ function byKey(a: string, b: string): number {
   return a < b ? -1 : a === b ? 0 : 1;
 }
 
+/** The keys of the entities of one type in one account. */
+interface FiledList {
+  type: string;
+  keys: string[];
+}
+
 /** An object read back from the spill file, kept while a step may still change it. */
 interface Materialized {
   object: Entity | Relationship;
@@ -76,9 +82,9 @@ export class SpilledGraph extends GraphStore {
   private readonly relationshipSlots = new Map<string, number>();
   private readonly placeholders = new Map<string, Entity>();
   private readonly typeLists = new Map<string, string[]>();
-  private readonly typeAccountLists = new Map<string, string[]>();
-  /** Per entity key, the list keys it was filed under (its type, its type x account). */
-  private readonly filedUnder = new Map<string, [string, string]>();
+  private readonly typeAccountLists = new Map<string, FiledList>();
+  /** Per entity key, the type x account list it was filed under (one shared object per list, not a pair per entity). */
+  private readonly filedUnder = new Map<string, FiledList>();
   private readonly cache = new Map<string, Materialized>();
   /** Entities of the lists of {@link entitiesOfType}: kept across plain settles. */
   private readonly pinned = new Map<string, Materialized>();
@@ -197,31 +203,23 @@ export class SpilledGraph extends GraphStore {
   }
 
   private fileUnder(key: string, type: string, accountId: string | undefined): void {
-    const under: [string, string] = [type, accountKey(type, accountId)];
-    for (const [index, list] of [
-      [this.typeLists, under[0]],
-      [this.typeAccountLists, under[1]],
-    ] as const) {
-      let keys = index.get(list);
-      if (!keys) index.set(list, (keys = []));
-      keys.push(key);
-    }
-    this.filedUnder.set(key, under);
+    let ofType = this.typeLists.get(type);
+    if (!ofType) this.typeLists.set(type, (ofType = []));
+    ofType.push(key);
+    const listKey = accountKey(type, accountId);
+    let list = this.typeAccountLists.get(listKey);
+    if (!list) this.typeAccountLists.set(listKey, (list = { type, keys: [] }));
+    list.keys.push(key);
+    this.filedUnder.set(key, list);
     this.typeCache.delete(type);
   }
 
   private unfile(key: string): void {
-    const under = this.filedUnder.get(key);
-    if (!under) return;
+    const list = this.filedUnder.get(key);
+    if (!list) return;
     this.filedUnder.delete(key);
-    for (const [index, list] of [
-      [this.typeLists, under[0]],
-      [this.typeAccountLists, under[1]],
-    ] as const) {
-      const keys = index.get(list);
-      if (keys) keys.splice(keys.lastIndexOf(key), 1);
-    }
-    this.typeCache.delete(under[0]);
+    for (const keys of [this.typeLists.get(list.type), list.keys]) if (keys) keys.splice(keys.lastIndexOf(key), 1);
+    this.typeCache.delete(list.type);
   }
 
   override addEntity(entity: Entity): boolean {
@@ -286,7 +284,7 @@ export class SpilledGraph extends GraphStore {
   }
 
   override entitiesOfTypeInAccount(type: string, accountId: string): readonly Entity[] {
-    return (this.typeAccountLists.get(accountKey(type, accountId)) ?? []).map((key) => this.getEntity(key)!);
+    return (this.typeAccountLists.get(accountKey(type, accountId))?.keys ?? []).map((key) => this.getEntity(key)!);
   }
 
   /** Every entity, read one at a time: changes to spilled ones are not kept (placeholders' are). */

@@ -112,6 +112,7 @@ export function collectionFactory(
           onWorkerDone: options.onWorkerDone,
           onWorkerMemory: options.onWorkerMemory,
           onWorkerStarted: options.onWorkerStarted,
+          workerOldGenerationMb: options.workerOldGenerationMb,
           worldSlice: split?.sliceOf,
         })
       : new CollectorRun({ access, graph, collectors, concurrency: config.concurrency, tags: config.tags, limits: config.collection, logger, onTaskDone });

@@ -53,6 +53,8 @@ export interface IngestOptions {
   onWorkerMemory?: (index: number, sample: MemorySample) => void;
   /** Each collector worker thread as it starts (benchmarks take its heap snapshots; tests stop it). */
   onWorkerStarted?: (index: number, thread: Worker) => void;
+  /** Old generation limit of each collector worker, MB (tests make one run out of memory; default 512). */
+  workerOldGenerationMb?: number;
   /**
    * Keep the organization's graph on disk while the run builds it (`SpilledGraph`, in a temporary
    * directory of the output directory), not in memory: memory then holds each object's key and

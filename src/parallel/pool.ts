@@ -41,12 +41,23 @@ export interface WorkerPoolOptions {
   onWorkerStarted?: (index: number, thread: Worker) => void;
   /** A worker's memory, as it samples it (`setup.memorySampleMs`). */
   onWorkerMemory?: (index: number, sample: MemorySample) => void;
+  /** Old generation limit of each worker, MB (default {@link WORKER_OLD_GENERATION_MB}; tests make it run out). */
+  workerOldGenerationMb?: number;
+}
+
+/** An account given to a worker: what it was sent with (an account is sent again if its worker runs out of memory). */
+interface Dispatched {
+  account: AccountInfo;
+  regions: readonly string[];
+  rootDepth: number;
 }
 
 interface PoolWorker {
   index: number;
   thread: Worker;
-  accounts: AccountInfo[];
+  /** The old generation limit of its thread, MB (undefined: V8's own). */
+  oldGenerationMb?: number;
+  accounts: Dispatched[];
   /** Accounts whose graph has been merged. */
   completed: Set<string>;
   /** Records and errors of the tasks it finished (those of accounts not merged are dropped if it dies). */
@@ -58,23 +69,30 @@ interface PoolWorker {
   inFlight: number;
   /** False once the thread failed or exited: it gets no more accounts. */
   alive: boolean;
+  /** It was told that no more accounts will come. */
+  finishSent: boolean;
+  /** Settles with the last thread's result (a thread started again settles the same promise). */
   result: Promise<WorkerResult>;
+  settle: { resolve(result: WorkerResult): void; reject(error: Error): void };
 }
 
 /**
  * Young generation of each worker, in MB (V8's default is a few tens). Nearly everything the AWS
  * SDK allocates per call dies young; in a larger young generation fewer of those objects live long
- * enough to be copied, and scavenges are rarer: at 200 accounts on two workers, 52 s of CPU and
- * 28.7 s of wall time with the default, 46-47 s and 25.5-26 s with this.
+ * enough to be copied, and scavenges are rarer. 384 MB was measured faster at 200 accounts (46-47 s
+ * of CPU against 52 s with the default); 128 MB keeps most of that and reserves 256 MB less per
+ * worker (docs/benchmarks.md, "Peak RSS").
  */
-const WORKER_YOUNG_GENERATION_MB = 384;
+const WORKER_YOUNG_GENERATION_MB = 128;
 
-/*
- * No old generation limit on the workers. A 1,536 MB cap killed both workers ("JS heap out of
- * memory") at 1,000 accounts x 16 regions when each held the whole world. With the world per
- * account, a 1,024 MB cap kept them alive there and cut the peak RSS from 6.2 to 3.8 GB, but cost
- * 51% more CPU (full collections near the limit; docs/benchmarks.md, 2026-12-07).
+/**
+ * Old generation limit of each worker, MB. A worker holds only its accounts in flight (about 150 MB
+ * live with 8 of them at 400 x 16), but without a limit V8 lets garbage grow its old generation to
+ * 0.8-1.3 GB before collecting it; with this one each stays near 400 MB, for about 15% more CPU. A
+ * worker that runs out of memory anyway (an account far larger than the simulated ones) is started
+ * again without the limit and its unfinished accounts are collected again (see `restart`).
  */
+export const WORKER_OLD_GENERATION_MB = 512;
 
 /**
  * Accounts a worker collects at once. The others wait here (a few hundred bytes each) instead of in
@@ -82,11 +100,12 @@ const WORKER_YOUNG_GENERATION_MB = 384;
  * accounts the two workers would otherwise hold every task of the run. Each account has hundreds of
  * tasks in 16 regions, so a few accounts keep every slot busy.
  */
-export const ACCOUNTS_IN_FLIGHT_PER_WORKER = 16;
+export const ACCOUNTS_IN_FLIGHT_PER_WORKER = 8;
 
 /** Starts a worker thread on the worker module, compiled or run from source through tsx. */
-function startThread(setup: WorkerSetup): Worker {
-  const options = { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+function startThread(setup: WorkerSetup, oldGenerationMb: number | undefined): Worker {
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...(oldGenerationMb ? { maxOldGenerationSizeMb: oldGenerationMb } : {}) };
+  const options = { workerData: setup, resourceLimits };
   if (WORKER_ENTRY.endsWith('.ts')) {
     // From source (tests, benchmarks in a checkout): the worker registers tsx before loading.
     const loader = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_ENTRY)});`;
@@ -134,17 +153,31 @@ function mergeEntity(graph: GraphStore, entity: Entity): void {
 export class WorkerPool implements Collection {
   private readonly workers: PoolWorker[] = [];
   private readonly regions = new Map<string, readonly string[]>();
+  /**
+   * One copy of each account id, region, collector, service and status of the workers' records: a
+   * message gives every record its own copies, and the run keeps a record per account x region x
+   * collector (at 400 accounts, 270,000 of them, which held 268,401 copies of "succeeded").
+   */
+  private readonly names = new Map<string, string>();
   private readonly localCollectors: readonly Collector[];
   private readonly logger: Logger;
   private finalAccounts?: readonly AccountInfo[];
+
+  private intern(record: CollectorRunRecord): void {
+    for (const member of ['accountId', 'region', 'collector', 'service', 'status'] as const) {
+      const value = record[member];
+      const kept = this.names.get(value);
+      if (kept === undefined) this.names.set(value, value);
+      else (record as unknown as Record<string, string>)[member] = kept;
+    }
+  }
   /** Every account added, in order. */
   private readonly added: AccountInfo[] = [];
   /** Accounts added and not given to a worker yet. */
-  private readonly pending: Array<{ account: AccountInfo; regions: readonly string[]; rootDepth: number }> = [];
+  private readonly pending: Dispatched[] = [];
   private pendingHead = 0;
   /** `finish()` was called: workers are told once every account has been given out. */
   private finishing = false;
-  private finishSent = false;
   private total = 0;
   private done = 0;
 
@@ -155,10 +188,12 @@ export class WorkerPool implements Collection {
   }
 
   private spawn(index: number): PoolWorker {
-    const thread = startThread({ ...this.options.setup, kind: WORKER_KIND, index });
+    let settle!: PoolWorker['settle'];
+    const result = new Promise<WorkerResult>((resolve, reject) => (settle = { resolve, reject }));
     const worker: PoolWorker = {
       index,
-      thread,
+      thread: undefined as unknown as Worker,
+      oldGenerationMb: this.options.workerOldGenerationMb ?? WORKER_OLD_GENERATION_MB,
       accounts: [],
       completed: new Set(),
       records: [],
@@ -166,70 +201,105 @@ export class WorkerPool implements Collection {
       outstanding: 0,
       inFlight: 0,
       alive: true,
-      result: undefined as unknown as Promise<WorkerResult>,
+      finishSent: false,
+      result,
+      settle,
     };
-    worker.result = new Promise<WorkerResult>((resolve, rejectResult) => {
-      let settled = false;
-      // A worker that failed takes no more accounts: the others take what is still waiting.
-      const reject = (error: Error) => {
-        worker.alive = false;
-        rejectResult(error);
-        this.dispatch();
-      };
-      thread.on('message', (message: FromWorker) => {
-        switch (message.type) {
-          case 'credentials':
-            this.answerCredentials(thread, message.requestId, message.accountId, message.replacing);
-            break;
-          case 'tasks':
-            appendAll(worker.records, message.records);
-            appendAll(worker.errors, message.errors);
-            worker.outstanding -= message.records.length;
-            for (const record of message.records) this.options.onTaskDone?.(record, ++this.done, this.total);
-            break;
-          case 'account':
-            // Merged at once, while the workers go on: the end of the run has less left to do.
-            for (const entity of message.graph.entities) mergeEntity(this.options.graph, entity);
-            for (const relationship of message.graph.relationships) this.options.graph.addRelationship(relationship);
-            worker.completed.add(message.graph.accountId);
-            // The worker is done with the account: the credentials this thread kept for it can go.
-            this.options.access.releaseAccount(message.graph.accountId);
-            worker.inFlight--;
-            this.dispatch();
-            break;
-          case 'log':
-            this.logger[message.level](message.message);
-            break;
-          case 'memory':
-            this.options.onWorkerMemory?.(index, message.sample);
-            break;
-          case 'done':
-            settled = true;
-            resolve(message.result);
-            void thread.terminate();
-            break;
-          case 'failed':
-            settled = true;
-            reject(new Error(`collector worker ${index} failed: ${message.error.name}: ${message.error.message}`));
-            void thread.terminate();
-            break;
-        }
-      });
-      thread.on('error', (error) => {
-        if (settled) return;
-        settled = true;
-        reject(error);
-      });
-      thread.on('exit', (code) => {
-        if (settled) return;
-        settled = true;
-        reject(new Error(`collector worker ${index} exited with code ${code} before finishing`));
-      });
-    });
     // Failures are read in finish(); until then an early one must not be an unhandled rejection.
     worker.result.catch(() => undefined);
-    this.options.onWorkerStarted?.(index, thread);
+    this.startThreadOf(worker);
     return worker;
+  }
+
+  /** Starts the worker's thread (again, after it ran out of memory) and listens to it. */
+  private startThreadOf(worker: PoolWorker): void {
+    const { index } = worker;
+    const thread = startThread({ ...this.options.setup, kind: WORKER_KIND, index }, worker.oldGenerationMb);
+    worker.thread = thread;
+    let settled = false;
+    // A worker that failed takes no more accounts: the others take what is still waiting.
+    const reject = (error: Error) => {
+      worker.alive = false;
+      worker.settle.reject(error);
+      this.dispatch();
+    };
+    thread.on('message', (message: FromWorker) => {
+      switch (message.type) {
+        case 'credentials':
+          this.answerCredentials(thread, message.requestId, message.accountId, message.replacing);
+          break;
+        case 'tasks':
+          for (const record of message.records) this.intern(record);
+          appendAll(worker.records, message.records);
+          appendAll(worker.errors, message.errors);
+          worker.outstanding -= message.records.length;
+          for (const record of message.records) this.options.onTaskDone?.(record, ++this.done, this.total);
+          break;
+        case 'account':
+          // Merged at once, while the workers go on: the end of the run has less left to do.
+          for (const entity of message.graph.entities) mergeEntity(this.options.graph, entity);
+          for (const relationship of message.graph.relationships) this.options.graph.addRelationship(relationship);
+          worker.completed.add(message.graph.accountId);
+          // The worker is done with the account: the credentials this thread kept for it can go.
+          this.options.access.releaseAccount(message.graph.accountId);
+          worker.inFlight--;
+          this.dispatch();
+          break;
+        case 'log':
+          this.logger[message.level](message.message);
+          break;
+        case 'memory':
+          this.options.onWorkerMemory?.(index, message.sample);
+          break;
+        case 'done':
+          settled = true;
+          worker.settle.resolve(message.result);
+          void thread.terminate();
+          break;
+        case 'failed':
+          settled = true;
+          reject(new Error(`collector worker ${index} failed: ${message.error.name}: ${message.error.message}`));
+          void thread.terminate();
+          break;
+      }
+    });
+    thread.on('error', (error: Error & { code?: string }) => {
+      if (settled) return;
+      settled = true;
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY' && worker.oldGenerationMb !== undefined) this.restart(worker);
+      else reject(error);
+    });
+    thread.on('exit', (code) => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(`collector worker ${index} exited with code ${code} before finishing`));
+    });
+    this.options.onWorkerStarted?.(index, thread);
+  }
+
+  /**
+   * A worker ran out of memory under its old generation limit: what it handed over stays merged;
+   * its thread starts again without the limit, and the accounts it had not handed over are given
+   * out again (before those still waiting), their records from the lost thread dropped.
+   */
+  private restart(worker: PoolWorker): void {
+    const lost = worker.accounts.filter(({ account }) => !worker.completed.has(account.accountId));
+    this.logger.warn(
+      `collector worker ${worker.index} ran out of memory under its ${worker.oldGenerationMb} MB limit: started again without it; its ${lost.length} unfinished account(s) are collected again`,
+    );
+    const merged = (accountId: string) => worker.completed.has(accountId);
+    worker.records = worker.records.filter((record) => merged(record.accountId));
+    worker.errors = worker.errors.filter((runError) => merged(runError.account));
+    worker.accounts = worker.accounts.filter(({ account }) => merged(account.accountId));
+    worker.outstanding = 0;
+    worker.inFlight = 0;
+    worker.finishSent = false;
+    worker.oldGenerationMb = undefined;
+    for (const { regions } of lost) this.total += tasksOf(this.localCollectors, regions);
+    this.pending.splice(this.pendingHead, 0, ...lost);
+    this.startThreadOf(worker);
+    if (this.finalAccounts) worker.thread.postMessage({ type: 'accounts', accounts: [...this.finalAccounts] } satisfies ToWorker);
+    this.dispatch();
   }
 
   private answerCredentials(thread: Worker, requestId: number, accountId: string, replacing: string | undefined): void {
@@ -264,15 +334,17 @@ export class WorkerPool implements Collection {
     while (this.pendingHead < this.pending.length) {
       let worker: PoolWorker | undefined;
       for (const candidate of this.workers) {
-        if (!candidate.alive || candidate.inFlight >= ACCOUNTS_IN_FLIGHT_PER_WORKER) continue;
+        // A worker told that no more accounts will come may be gone (accounts given out again after another ran out of memory).
+        if (!candidate.alive || candidate.finishSent || candidate.inFlight >= ACCOUNTS_IN_FLIGHT_PER_WORKER) continue;
         if (!worker || candidate.outstanding < worker.outstanding) worker = candidate;
       }
       if (!worker) break;
-      const { account, regions, rootDepth } = this.pending[this.pendingHead];
+      const dispatched = this.pending[this.pendingHead];
+      const { account, regions, rootDepth } = dispatched;
       this.pending[this.pendingHead++] = undefined as never;
       worker.outstanding += tasksOf(this.localCollectors, regions);
       worker.inFlight++;
-      worker.accounts.push(account);
+      worker.accounts.push(dispatched);
       const world = this.options.worldSlice?.(account.accountId);
       const message: ToWorker = { type: 'account', account, regions: [...regions], rootDepth, ...(world ? { world } : {}) };
       worker.thread.postMessage(message);
@@ -280,10 +352,13 @@ export class WorkerPool implements Collection {
     if (this.pendingHead === this.pending.length) {
       this.pending.length = 0;
       this.pendingHead = 0;
-      if (this.finishing && !this.finishSent) {
-        this.finishSent = true;
+      if (this.finishing) {
         const finish: ToWorker = { type: 'finish' };
-        for (const worker of this.workers) if (worker.alive) worker.thread.postMessage(finish);
+        for (const worker of this.workers) {
+          if (!worker.alive || worker.finishSent) continue;
+          worker.finishSent = true;
+          worker.thread.postMessage(finish);
+        }
       }
     }
   }
@@ -323,7 +398,8 @@ export class WorkerPool implements Collection {
           errors,
           worker.errors.filter((runError) => worker.completed.has(runError.account)),
         );
-        for (const account of worker.accounts.filter((account) => !worker.completed.has(account.accountId))) failedAccount(account, message, records, errors);
+        for (const { account } of worker.accounts.filter(({ account }) => !worker.completed.has(account.accountId)))
+          failedAccount(account, message, records, errors);
         continue;
       }
       appendAll(records, worker.records);
@@ -365,7 +441,12 @@ export class WorkerPool implements Collection {
       appendAll(records, mapped.records);
       appendAll(errors, mapped.errors);
     }
-    records.sort((a, b) => `${a.accountId}|${a.region}|${a.collector}`.localeCompare(`${b.accountId}|${b.region}|${b.collector}`));
+    // Each record's key built once, not twice per comparison (at 1,000 accounts, about 700,000
+    // records and 28 million short-lived strings); the same collation as `localeCompare`.
+    const collator = new Intl.Collator();
+    const keyed = records.map((record) => ({ record, key: `${record.accountId}|${record.region}|${record.collector}` }));
+    keyed.sort((a, b) => collator.compare(a.key, b.key));
+    for (const [index, { record }] of keyed.entries()) records[index] = record;
     return { records, errors, calls };
   }
 }

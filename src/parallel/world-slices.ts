@@ -1,4 +1,5 @@
 import { allSimulators } from '../services';
+import { accountsReadBy, PRECOMPUTED_SHARED_ACCOUNTS } from '../sim/accounts';
 import type { ServiceSimulator, World, WorldAccount } from '../sim/types';
 
 /** An account's own data in the simulated organization: what a worker needs to collect it. */
@@ -31,29 +32,23 @@ export interface SplitWorld {
  * collectors name only buckets the account listed.
  */
 export function sharedAccounts(world: World, simulators: readonly ServiceSimulator[] = allSimulators()): Set<string> {
+  const precomputed = PRECOMPUTED_SHARED_ACCOUNTS.get(world.accounts);
+  if (precomputed) return new Set(precomputed);
   const shared = new Set<string>([world.organization.managementAccountId]);
-  const readers = simulators.flatMap(({ service, scope, readsAccounts }) => (readsAccounts ? [{ service, scope, readsAccounts }] : []));
   for (const account of world.accounts) {
-    for (const reader of readers) {
-      const sections =
-        reader.scope === 'global' ? [account.global?.[reader.service]] : Object.values(account.regions ?? {}).map((region) => region[reader.service]);
-      for (const section of sections) {
-        if (section === undefined) continue;
-        for (const other of reader.readsAccounts(section, account.id)) {
-          if (other === account.id) continue;
-          shared.add(account.id);
-          shared.add(other);
-        }
-      }
-    }
+    const others = accountsReadBy(account, simulators);
+    if (others.length === 0) continue;
+    shared.add(account.id);
+    for (const other of others) shared.add(other);
   }
   return shared;
 }
 
-/** The account without its services' data (a fresh object: the world is not changed). */
+/** The account without its services' data (a fresh object: the world is not changed, and a lazily generated account's data is not generated). */
 function identityOf(account: WorldAccount): WorldAccount {
-  const { global: _global, regions: _regions, ...identity } = account;
-  return identity;
+  const identity: Record<string, unknown> = {};
+  for (const member of Object.keys(account)) if (member !== 'global' && member !== 'regions') identity[member] = account[member as keyof WorldAccount];
+  return identity as unknown as WorldAccount;
 }
 
 /**

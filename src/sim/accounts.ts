@@ -1,4 +1,4 @@
-import type { World, WorldAccount } from './types';
+import type { ServiceSimulator, World, WorldAccount } from './types';
 
 interface AccountIndex {
   length: number;
@@ -24,4 +24,26 @@ export function accountOf(world: World, id: string | undefined): WorldAccount | 
     indexes.set(accounts, index);
   }
   return id === undefined ? undefined : index.byId.get(id);
+}
+
+/**
+ * The accounts whose simulated data a world's generator found read across accounts (see
+ * `sharedAccounts`), by accounts array (a world spread into another keeps it), for worlds whose
+ * accounts' data is generated on each read: finding them again
+ * would generate every account once more.
+ */
+export const PRECOMPUTED_SHARED_ACCOUNTS = new WeakMap<readonly WorldAccount[], ReadonlySet<string>>();
+
+/** Other accounts whose data this account's simulated calls read (EC2: the accepters of its peering connections). */
+export function accountsReadBy(account: WorldAccount, simulators: readonly ServiceSimulator[]): string[] {
+  const others = new Set<string>();
+  for (const { service, scope, readsAccounts } of simulators) {
+    if (!readsAccounts) continue;
+    const sections = scope === 'global' ? [account.global?.[service]] : Object.values(account.regions ?? {}).map((region) => region[service]);
+    for (const section of sections) {
+      if (section === undefined) continue;
+      for (const other of readsAccounts(section, account.id)) if (other !== account.id) others.add(other);
+    }
+  }
+  return [...others];
 }

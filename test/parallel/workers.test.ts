@@ -249,3 +249,29 @@ test('when every worker dies, the run writes the accounts it merged and carries 
   for (const accountId of failed) t.is(stale.get(accountId), before.get(accountId), `${accountId}: all its entities are carried forward as stale`);
   for (const accountId of merged) t.is(stale.get(accountId), undefined, `${accountId} was collected`);
 });
+
+test('a worker that runs out of memory under its limit starts again without it, and its unfinished accounts are collected again: the same graph', async (t) => {
+  const single = await simulate(world(), { config: { workers: 1 } });
+  const warnings: string[] = [];
+  const started: number[] = [];
+  // 16 MB of old generation: each worker runs out while it loads the SDK or collects its first account.
+  const pooled = await simulate(world(), {
+    config: { workers: 2 },
+    workerOldGenerationMb: 16,
+    logger: { info: () => undefined, debug: () => undefined, warn: (message: string) => warnings.push(message) },
+    onWorkerStarted: (index) => started.push(index),
+  });
+  t.true(
+    warnings.some((message) => /collector worker \d ran out of memory under its 16 MB limit: started again without it/.test(message)),
+    warnings.join('\n'),
+  );
+  t.true(started.length > 2, `threads started: ${started.join(', ')}`);
+  t.deepEqual(pooled.summary.errors, []);
+  t.deepEqual(pooled.summary.notRefreshed, []);
+  t.is(pooled.summary.snapshot.sha256, single.summary.snapshot.sha256);
+  t.is(pooled.summary.totals.entities, single.summary.totals.entities);
+  t.deepEqual(
+    pooled.metadata.collectors.map((record) => `${record.accountId}|${record.region}|${record.collector}|${record.status}`),
+    single.metadata.collectors.map((record) => `${record.accountId}|${record.region}|${record.collector}|${record.status}`),
+  );
+});

@@ -1,4 +1,6 @@
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import test from 'ava';
+import { AwsAccess, type ClientPlugin } from '../../src/aws/access';
 import { bucketKey, PacedBucket, RateLimiter, rateLimitRule, rateLimitRules, serviceOfClient, type BucketLimit } from '../../src/aws/rate-limits';
 import { allSimulators, serviceModules } from '../../src/services';
 import { seededRandom } from '../../src/sim/random';
@@ -192,4 +194,37 @@ test('an account whose collection is over gives its buckets back; the run totals
   const bucket = limiter.bucketFor('999999999999', 'us-east-1', 'ec2', 'DescribeVpcs');
   limiter.release('999999999999');
   t.not(limiter.bucketFor('999999999999', 'us-east-1', 'ec2', 'DescribeVpcs'), bucket, 'a later call starts a fresh bucket');
+});
+
+test("a released account's calls through a shared client draw from fresh buckets, and the client keeps none of the released ones", async (t) => {
+  const limiter = new RateLimiter();
+  const answered: ClientPlugin = {
+    applyToStack: (stack) =>
+      stack.add(() => async () => ({ output: { Vpcs: [], $metadata: {} }, response: {} }), { step: 'finalizeRequest', priority: 'low', name: 'answered' }),
+  };
+  const access = new AwsAccess({
+    roleName: 'JupiterOne',
+    credentialsProvider: (accountId) => async () => ({ accessKeyId: `ASIA${accountId}`, secretAccessKey: 'x', expiration: new Date(Date.now() + 3600_000) }),
+    pacing: limiter,
+    plugins: () => [answered],
+  });
+  try {
+    const accountId = '111111111111';
+    const call = () => access.client(EC2Client, accountId, 'eu-west-1', { accountId, region: 'eu-west-1', collector: 'ec2' }).send(new DescribeVpcsCommand({}));
+    await call();
+    await call();
+    const first = limiter.bucketFor(accountId, 'eu-west-1', 'ec2', 'DescribeVpcs');
+    t.is(first.stats.granted, 2);
+    access.releaseAccount(accountId);
+    t.deepEqual(limiter.heldAccounts(), []);
+    await call();
+    // The shared client's pacer asked the limiter again instead of reusing the released bucket.
+    t.deepEqual(limiter.heldAccounts(), [accountId]);
+    const second = limiter.bucketFor(accountId, 'eu-west-1', 'ec2', 'DescribeVpcs');
+    t.not(second, first);
+    t.is(second.stats.granted, 1);
+    t.is(limiter.stats().granted, 3, 'the run totals count every call, before and after the release');
+  } finally {
+    access.destroy();
+  }
 });
