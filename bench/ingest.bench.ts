@@ -114,6 +114,8 @@ export interface IngestMeasurement extends IngestBenchCase {
   cpuMs: number;
   peakRssMb: number;
   pacer: { granted: number; waited: number; throttled: number; buckets: number };
+  /** Worker threads started again without their old generation limit after running out of memory. */
+  restartedThreads?: number;
   /** Worker threads that collected (0: the run collected in its own thread). */
   workers: number;
   cpuPerCall?: CpuPerCall;
@@ -194,6 +196,8 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   const threads: Worker[] = [];
   let snapshots: Promise<void> | undefined;
   let discovered = 0;
+  /** Worker threads started again after running out of memory under their limit. */
+  let restartedThreads = 0;
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -226,7 +230,10 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       access: { callChains: chains, pacing: limiter },
       spill: benchCase.spill !== false,
       onWorkerDone: (diagnostics) => workers.push(diagnostics),
-      onWorkerStarted: (index, thread) => (threads[index] = thread),
+      onWorkerStarted: (index, thread) => {
+        if (threads[index]) restartedThreads++;
+        threads[index] = thread;
+      },
       onEvent: (event) => {
         if (event.event === 'account-discovered') discovered++;
       },
@@ -310,6 +317,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
         return total;
       }, limiter.stats()),
       workers: workers.length,
+      restartedThreads,
       graphKept: result.graphKept,
       held: result.graph instanceof SpilledGraph ? result.graph.held() : undefined,
       memory,
@@ -459,6 +467,7 @@ export function details(m: IngestMeasurement): string {
         ]
       : []),
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
+    ...(m.restartedThreads ? [`  worker threads that ran out of memory under their limit and were started again without it: ${m.restartedThreads}`] : []),
     `  pacer: ${count(m.pacer.buckets)} buckets, ${count(m.pacer.waited)} calls waited for a token, ${count(m.pacer.throttled)} throttles reported back`,
     ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall), sdkBoundLine(m, m.cpuPerCall)] : []),
     ...m.errorKinds.slice(0, 5).map((kind) => `  error x${kind.count}: ${kind.code} ${kind.operation ?? ''} ${kind.message}`),

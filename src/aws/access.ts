@@ -307,6 +307,7 @@ export class AwsAccess {
     this.accounts.delete(accountId);
     this.credentials.delete(accountId);
     this.limiter?.release(accountId);
+    this.options.callChains?.releaseAccount(accountId);
     for (const key of this.recordKeys.get(accountId) ?? []) {
       const record = this.records.get(key);
       if (!record) continue;
@@ -318,8 +319,9 @@ export class AwsAccess {
   }
 
   /** Accounts whose state (credentials, client views, pacing buckets, scope counters) is held: released ones are not. */
-  heldAccounts(): { accountStates: number; credentials: number; pacedAccounts: number; scopeRecords: number } {
+  heldAccounts(): { accountStates: number; credentials: number; pacedAccounts: number; scopeRecords: number; chainScopes: number } {
     return {
+      chainScopes: this.options.callChains?.heldScopes ?? 0,
       accountStates: this.accounts.size,
       credentials: this.credentials.size,
       pacedAccounts: this.limiter?.heldAccounts().length ?? 0,

@@ -71,6 +71,9 @@ interface PoolWorker {
   alive: boolean;
   /** It was told that no more accounts will come. */
   finishSent: boolean;
+  /** Calls of its current thread so far, and of its threads that ran out of memory. */
+  threadCalls: CallCounters;
+  lostThreadCalls: CallCounters;
   /** Settles with the last thread's result (a thread started again settles the same promise). */
   result: Promise<WorkerResult>;
   settle: { resolve(result: WorkerResult): void; reject(error: Error): void };
@@ -202,6 +205,8 @@ export class WorkerPool implements Collection {
       inFlight: 0,
       alive: true,
       finishSent: false,
+      threadCalls: { calls: 0, throttled: 0 },
+      lostThreadCalls: { calls: 0, throttled: 0 },
       result,
       settle,
     };
@@ -233,6 +238,7 @@ export class WorkerPool implements Collection {
           appendAll(worker.records, message.records);
           appendAll(worker.errors, message.errors);
           worker.outstanding -= message.records.length;
+          worker.threadCalls = message.calls;
           for (const record of message.records) this.options.onTaskDone?.(record, ++this.done, this.total);
           break;
         case 'account':
@@ -295,6 +301,10 @@ export class WorkerPool implements Collection {
     worker.inFlight = 0;
     worker.finishSent = false;
     worker.oldGenerationMb = undefined;
+    // Those calls were made: the run's totals count them.
+    worker.lostThreadCalls.calls += worker.threadCalls.calls;
+    worker.lostThreadCalls.throttled += worker.threadCalls.throttled;
+    worker.threadCalls = { calls: 0, throttled: 0 };
     for (const { regions } of lost) this.total += tasksOf(this.localCollectors, regions);
     this.pending.splice(this.pendingHead, 0, ...lost);
     this.startThreadOf(worker);
@@ -400,12 +410,14 @@ export class WorkerPool implements Collection {
         );
         for (const { account } of worker.accounts.filter(({ account }) => !worker.completed.has(account.accountId)))
           failedAccount(account, message, records, errors);
+        calls.calls += worker.threadCalls.calls + worker.lostThreadCalls.calls;
+        calls.throttled += worker.threadCalls.throttled + worker.lostThreadCalls.throttled;
         continue;
       }
       appendAll(records, worker.records);
       appendAll(errors, worker.errors);
-      calls.calls += result.diagnostics.calls.calls;
-      calls.throttled += result.diagnostics.calls.throttled;
+      calls.calls += result.diagnostics.calls.calls + worker.lostThreadCalls.calls;
+      calls.throttled += result.diagnostics.calls.throttled + worker.lostThreadCalls.throttled;
       this.options.onWorkerDone?.(result.diagnostics);
     }
 

@@ -117,7 +117,8 @@ export type FromWorker =
    */
   | { type: 'credentials'; requestId: number; accountId: string; replacing?: string }
   /** Finished tasks and the errors they recorded; an account's all come before its `account` message. */
-  | { type: 'tasks'; records: CollectorRunRecord[]; errors: RunError[] }
+  /** `calls`: the thread's calls so far (a thread that runs out of memory has made them all the same). */
+  | { type: 'tasks'; records: CollectorRunRecord[]; errors: RunError[]; calls: CallCounters }
   | { type: 'account'; graph: AccountGraph }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
   | { type: 'memory'; sample: MemorySample }

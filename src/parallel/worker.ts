@@ -112,7 +112,7 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
   const flushTasks = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (finishedTasks.length || taskErrors.length) post({ type: 'tasks', records: finishedTasks, errors: taskErrors });
+    if (finishedTasks.length || taskErrors.length) post({ type: 'tasks', records: finishedTasks, errors: taskErrors, calls: access.totals() });
     finishedTasks = [];
     taskErrors = [];
   };

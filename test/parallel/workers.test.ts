@@ -1,5 +1,6 @@
 import test from 'ava';
 import { allSimulators } from '../../src/services';
+import { CallChains } from '../../src/aws/call-chains';
 import { generateWorld } from '../../src/sim/generate';
 import type { World } from '../../src/sim/types';
 import type { WorkerDiagnostics } from '../../src/parallel/protocol';
@@ -52,7 +53,8 @@ test('many small accounts: each worker collects a bounded number at once and kee
   const accounts = 2 * ACCOUNTS_IN_FLIGHT_PER_WORKER + 9;
   const many = generateWorld({ accounts, regions: 2, resourcesPerRegion: 1, mix: 'realistic', throttling: true, seed: 5 }, allSimulators());
   const diagnostics: WorkerDiagnostics[] = [];
-  const pooled = await simulate(many, { config: { workers: 2 }, onWorkerDone: (d) => diagnostics.push(d) });
+  // With call chains recorded (as the benchmark does): their per-scope states go with each account too.
+  const pooled = await simulate(many, { config: { workers: 2 }, access: { callChains: new CallChains() }, onWorkerDone: (d) => diagnostics.push(d) });
   const single = await simulate(many, { config: { workers: 1 } });
   t.is(pooled.summary.snapshot.sha256, single.summary.snapshot.sha256, 'the same graph as one thread');
   t.is(pooled.summary.apiCalls, single.summary.apiCalls);
@@ -69,10 +71,11 @@ test('many small accounts: each worker collects a bounded number at once and kee
     // The state existed while the accounts were collected ...
     t.true(d.pacer.buckets > d.accounts, `worker ${d.index}: ${d.pacer.buckets} pacing buckets were used`);
     t.true((d.simulated?.stats.calls ?? 0) > 0);
+    t.true(d.chainDepth > 1, `worker ${d.index}: chains were recorded (depth ${d.chainDepth})`);
     // ... and none of it is held once they are done.
     t.deepEqual(
       d.retained,
-      { accountStates: 0, credentials: 0, pacedAccounts: 0, scopeRecords: 0, tasks: 0, simulatedBuckets: 0, simulatedAccounts: 0 },
+      { accountStates: 0, credentials: 0, pacedAccounts: 0, scopeRecords: 0, chainScopes: 0, tasks: 0, simulatedBuckets: 0, simulatedAccounts: 0 },
       `worker ${d.index}`,
     );
     t.deepEqual(d.held, { entities: 0, relationships: 0 });
@@ -270,6 +273,7 @@ test('a worker that runs out of memory under its limit starts again without it, 
   t.deepEqual(pooled.summary.notRefreshed, []);
   t.is(pooled.summary.snapshot.sha256, single.summary.snapshot.sha256);
   t.is(pooled.summary.totals.entities, single.summary.totals.entities);
+  t.true(pooled.summary.apiCalls >= single.summary.apiCalls, 'the calls of the threads that ran out are counted');
   t.deepEqual(
     pooled.metadata.collectors.map((record) => `${record.accountId}|${record.region}|${record.collector}|${record.status}`),
     single.metadata.collectors.map((record) => `${record.accountId}|${record.region}|${record.collector}|${record.status}`),

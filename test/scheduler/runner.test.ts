@@ -40,11 +40,22 @@ test('per-task API calls are recorded, dependencies are honoured, and call chain
     }),
   ];
   const regions = new Map(world.accounts.map((account) => [account.id, world.regions.map((region) => region.name)]));
+  // Each scope's depth as its task ends: an account's chain states go once its collection is over.
+  const depths = new Map<string, number>();
+  const recording = collectors.map((each) => ({
+    ...each,
+    run: async (context: CollectorContext) => {
+      await each.run(context);
+      const scope = { accountId: context.account.accountId, region: each.scope === 'global' ? 'global' : context.region, collector: each.id };
+      depths.set(`${scope.accountId}|${scope.region}|${scope.collector}`, access.chainDepth(scope));
+    },
+  }));
+  const depthOf = (accountId: string, region: string, collectorId: string) => depths.get(`${accountId}|${region}|${collectorId}`);
   try {
     const result = await runCollectors({
       access,
       graph: new GraphStore(),
-      plan: { accounts: world.accounts.map((account) => ({ accountId: account.id })), regions, collectors },
+      plan: { accounts: world.accounts.map((account) => ({ accountId: account.id })), regions, collectors: recording },
     });
     t.deepEqual(result.errors, []);
     const calls = (collectorId: string) => [...new Set(result.records.filter((r) => r.collector === collectorId).map((r) => r.apiCalls))];
@@ -55,10 +66,13 @@ test('per-task API calls are recorded, dependencies are honoured, and call chain
     t.is(result.records.length, 2 * 2 * 2 + 2);
     // 3 sequential calls, then ListKeys and the three DescribeKey at once (2 links), then 1.
     for (const account of world.accounts) {
-      t.is(access.chainDepth({ accountId: account.id, region: world.regions[0].name, collector: 'kms-sequential' }), 3);
-      t.is(access.chainDepth({ accountId: account.id, region: world.regions[0].name, collector: 'kms-parallel' }), 5);
-      t.is(access.chainDepth({ accountId: account.id, region: 'global', collector: 'map-global' }), 6);
+      t.is(depthOf(account.id, world.regions[0].name, 'kms-sequential'), 3);
+      t.is(depthOf(account.id, world.regions[0].name, 'kms-parallel'), 5);
+      t.is(depthOf(account.id, 'global', 'map-global'), 6);
     }
+    // Released, each account keeps only its deepest chain.
+    t.is(chains.heldScopes, 0);
+    t.deepEqual(Object.fromEntries(chains.maxDepthByAccount()), Object.fromEntries(world.accounts.map((account) => [account.id, 6])));
     t.is(chains.maxDepth, 6);
     t.regex(chains.deepestScope ?? '', /\|global\|map-global$/);
   } finally {
