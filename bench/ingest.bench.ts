@@ -114,7 +114,7 @@ export interface IngestMeasurement extends IngestBenchCase {
   cpuMs: number;
   peakRssMb: number;
   pacer: { granted: number; waited: number; throttled: number; buckets: number };
-  /** Worker threads started again without their old generation limit after running out of memory. */
+  /** Worker threads started again with a larger old generation limit after running out of memory. */
   restartedThreads?: number;
   /** Worker threads that collected (0: the run collected in its own thread). */
   workers: number;
@@ -467,7 +467,7 @@ export function details(m: IngestMeasurement): string {
         ]
       : []),
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
-    ...(m.restartedThreads ? [`  worker threads that ran out of memory under their limit and were started again without it: ${m.restartedThreads}`] : []),
+    ...(m.restartedThreads ? [`  worker threads that ran out of memory under their limit and were started again with twice it: ${m.restartedThreads}`] : []),
     `  pacer: ${count(m.pacer.buckets)} buckets, ${count(m.pacer.waited)} calls waited for a token, ${count(m.pacer.throttled)} throttles reported back`,
     ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall), sdkBoundLine(m, m.cpuPerCall)] : []),
     ...m.errorKinds.slice(0, 5).map((kind) => `  error x${kind.count}: ${kind.code} ${kind.operation ?? ''} ${kind.message}`),

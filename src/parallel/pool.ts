@@ -89,13 +89,18 @@ interface PoolWorker {
 const WORKER_YOUNG_GENERATION_MB = 128;
 
 /**
- * Old generation limit of each worker, MB. A worker holds only its accounts in flight (about 150 MB
- * live with 8 of them at 400 x 16), but without a limit V8 lets garbage grow its old generation to
- * 0.8-1.3 GB before collecting it; with this one each stays near 400 MB, for about 15% more CPU. A
- * worker that runs out of memory anyway (an account far larger than the simulated ones) is started
- * again without the limit and its unfinished accounts are collected again (see `restart`).
+ * Old generation limit of each worker, MB. A worker holds little more than its accounts in flight
+ * (a heap snapshot at 400 x 16 found 265 MB live with 16 of them), but without a limit V8 lets
+ * garbage grow its old generation to 0.8-1.3 GB before collecting it; with this one, and 8 accounts
+ * in flight, each stayed under 400 MB, for 15-19% more CPU (docs/benchmarks.md, "A stale build"). A
+ * worker that runs out of memory anyway (several large accounts at once, an account far larger than
+ * the simulated ones) is started again with twice the limit and its unfinished accounts are
+ * collected again (see `restart`).
  */
 export const WORKER_OLD_GENERATION_MB = 512;
+
+/** The largest limit a worker that ran out of memory is started again with; past it, none. */
+const LARGEST_WORKER_LIMIT_MB = 4096;
 
 /**
  * Accounts a worker collects at once. The others wait here (a few hundred bytes each) instead of in
@@ -285,13 +290,16 @@ export class WorkerPool implements Collection {
 
   /**
    * A worker ran out of memory under its old generation limit: what it handed over stays merged;
-   * its thread starts again without the limit, and the accounts it had not handed over are given
-   * out again (before those still waiting), their records from the lost thread dropped.
+   * its thread starts again with twice the limit (without one past {@link LARGEST_WORKER_LIMIT_MB}),
+   * and the accounts it had not handed over are given out again (before those still waiting),
+   * their records from the lost thread dropped.
    */
   private restart(worker: PoolWorker): void {
     const lost = worker.accounts.filter(({ account }) => !worker.completed.has(account.accountId));
+    const limit = (worker.oldGenerationMb ?? 0) * 2;
+    const next = limit > LARGEST_WORKER_LIMIT_MB ? undefined : limit;
     this.logger.warn(
-      `collector worker ${worker.index} ran out of memory under its ${worker.oldGenerationMb} MB limit: started again without it; its ${lost.length} unfinished account(s) are collected again`,
+      `collector worker ${worker.index} ran out of memory under its ${worker.oldGenerationMb} MB limit: started again ${next ? `with ${next} MB` : 'without a limit'}; its ${lost.length} unfinished account(s) are collected again`,
     );
     const merged = (accountId: string) => worker.completed.has(accountId);
     worker.records = worker.records.filter((record) => merged(record.accountId));
@@ -300,7 +308,7 @@ export class WorkerPool implements Collection {
     worker.outstanding = 0;
     worker.inFlight = 0;
     worker.finishSent = false;
-    worker.oldGenerationMb = undefined;
+    worker.oldGenerationMb = next;
     // Those calls were made: the run's totals count them.
     worker.lostThreadCalls.calls += worker.threadCalls.calls;
     worker.lostThreadCalls.throttled += worker.threadCalls.throttled;
