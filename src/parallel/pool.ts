@@ -83,8 +83,8 @@ interface PoolWorker {
  * Young generation of each worker, in MB (V8's default is a few tens). Nearly everything the AWS
  * SDK allocates per call dies young; in a larger young generation fewer of those objects live long
  * enough to be copied, and scavenges are rarer. 384 MB was measured faster at 200 accounts (46-47 s
- * of CPU against 52 s with the default); 128 MB keeps most of that and reserves 256 MB less per
- * worker (docs/benchmarks.md, "Peak RSS").
+ * of CPU against 52 s with the default); 128 MB reserves 256 MB less per worker. Its CPU cost was
+ * measured only together with the old generation limit's (docs/benchmarks.md, "A stale build").
  */
 const WORKER_YOUNG_GENERATION_MB = 128;
 
@@ -92,10 +92,10 @@ const WORKER_YOUNG_GENERATION_MB = 128;
  * Old generation limit of each worker, MB. A worker holds little more than its accounts in flight
  * (a heap snapshot at 400 x 16 found 265 MB live with 16 of them), but without a limit V8 lets
  * garbage grow its old generation to 0.8-1.3 GB before collecting it; with this one, and 8 accounts
- * in flight, each stayed under 400 MB, for 15-19% more CPU (docs/benchmarks.md, "A stale build"). A
- * worker that runs out of memory anyway (several large accounts at once, an account far larger than
- * the simulated ones) is started again with twice the limit and its unfinished accounts are
- * collected again (see `restart`).
+ * in flight, each stayed under 400 MB at 400 x 16, for 15-19% more CPU (docs/benchmarks.md, "A stale
+ * build"). At 1,000 x 16 both ran out at some moment (not yet known why). A worker that runs out of
+ * memory is started again with twice the limit and its unfinished accounts are collected again
+ * (see `restart`).
  */
 export const WORKER_OLD_GENERATION_MB = 512;
 
