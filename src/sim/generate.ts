@@ -158,8 +158,8 @@ export function generateWorld(options: GenerateOptions, simulators: readonly Ser
     accounts.push(account);
   }
   if (options.lazy) {
-    // Accounts read across are held; their data is what was generated above.
-    for (const account of accounts) if (shared.has(account.id)) Object.assign(account, materialized(account));
+    // Accounts read across are held (generated once more: which they are is known only now).
+    for (const account of accounts) if (shared.has(account.id)) hold(account);
   }
   const world: World = {
     organization: { id: 'o-generated000', managementAccountId: accounts[0]?.id ?? '100000000000', roleName: 'JupiterOne', externalId: 'generated-external-id' },
@@ -174,12 +174,11 @@ export function generateWorld(options: GenerateOptions, simulators: readonly Ser
 /** How many lazily generated accounts' data stay held after a read (the reads of one account come together). */
 const LAZY_ACCOUNTS_KEPT = 4;
 
-/** The account's data as plain properties (read once from a lazy account). */
-function materialized(account: WorldAccount): Pick<WorldAccount, 'global' | 'regions'> {
+/** Turns a lazy account's data into plain properties, read once. */
+function hold(account: WorldAccount): void {
   const data = { global: account.global, regions: account.regions };
   for (const member of ['global', 'regions'] as const)
     Object.defineProperty(account, member, { value: data[member], enumerable: true, configurable: true, writable: true });
-  return data;
 }
 
 /** The last few values made, by key: a key read again soon after is not made again. */
