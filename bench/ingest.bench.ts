@@ -288,7 +288,11 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     const wallMs = ended - started;
     const { summary } = result;
     const cpuMs = (cpu.user + cpu.system) / 1000;
-    const simulatorStats = [simulated.stats, ...workers.flatMap((worker) => (worker.simulated ? [worker.simulated.stats] : []))];
+    // Threads that ran out of memory spent CPU too: their statistics come with their worker's.
+    const simulatorStats = [
+      simulated.stats,
+      ...workers.flatMap((worker) => [worker.simulated?.stats, worker.lostThreads?.simulated].filter((stats) => stats !== undefined)),
+    ];
     const cpuPerCall = benchCase.floor === false ? undefined : await divideCpu(cpuMs, simulatorStats);
     return {
       ...benchCase,

@@ -27,7 +27,7 @@ import { serviceModules } from '../src/services';
 import { WorldError } from '../src/sim/world';
 import type { World } from '../src/sim/types';
 import { SnapshotStore } from '../src/snapshot/store';
-import { committedGraph } from '../src/store/committed';
+import { committedGraph, graphInMemory } from '../src/store/committed';
 import type { GraphStorage } from '../src/store/types';
 import { runCompliance } from '../src/compliance';
 import { askSavedQuestions, DefinitionFileError, GraphIndex, loadSavedQuestions, SAVED_QUESTIONS_SCHEMA, SavedQuestionsError } from '../src/query';
@@ -498,6 +498,7 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
       await remote.pullSidecar(staging, ALERT_STATE_FILE);
       outputDir = staging;
     }
+    const sharded = (inputs.shard?.count ?? 1) > 1;
     let result = await ingest({
       config: ingestConfig(inputs, outputDir),
       secrets: inputs.externalId ? { externalId: inputs.externalId } : undefined,
@@ -505,11 +506,14 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
       logger: reporting.logger,
       onProgress: reporting.onProgress,
       store,
+      // On disk while the run builds it, read back for compliance, alerts and questions (as the CLI).
+      spill: !sharded,
     });
+    if (!sharded) result = await graphInMemory(result);
     // A shard saw only its accounts: the shard that commits the snapshot answers for the whole
     // committed graph, read back from the store; the others leave compliance, alerts and questions out.
     const committed = result.summary.snapshot.sha256 !== '';
-    if (store && committed && (inputs.shard?.count ?? 1) > 1) result = { ...result, ...(await committedGraph(store)) };
+    if (store && committed && sharded) result = { ...result, ...(await committedGraph(store)) };
     // After the snapshot is written (and before it is pushed, so that the state goes with it).
     const alerts = committed ? await alertsAfterIngest(result, alertRules, config.alerts, undefined, store) : undefined;
     let uri: string;

@@ -10,6 +10,8 @@ import { AnalysisEntities } from './schema';
 export interface GraphView {
   getEntity(key: string): Entity | undefined;
   entitiesOfType(type: string): readonly Entity[];
+  /** Entities of a type collected in one account (a graph on disk reads only those). */
+  entitiesOfTypeInAccount(type: string, accountId: string): readonly Entity[];
 }
 
 /** Entities and relationships an analysis derived; mapped entities may already exist in the graph. */

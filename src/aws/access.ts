@@ -22,7 +22,7 @@ import { HandlerPool } from './handler-pool';
 import { cachedUserAgentPlugin, withoutRecursionDetection } from './sdk-middleware';
 import { RateLimiter, type PacerOptions, type PacerStats } from './rate-limits';
 import { DEFAULT_THROTTLE_DEADLINE_MS, ThrottleTolerantRetryStrategy, type ThrottleRetryOptions } from './retry';
-import { Sha256 } from './sha256';
+import { forgetSigningSecret, rememberedSigningSecrets, Sha256 } from './sha256';
 import { callAccountSigner, type SigningScheme } from './signing';
 
 // The access layer's parts, for the code that imports them from here.
@@ -305,6 +305,7 @@ export class AwsAccess {
    */
   releaseAccount(accountId: string): void {
     this.accounts.delete(accountId);
+    for (const secret of this.credentials.get(accountId)?.issuedSecrets() ?? []) forgetSigningSecret(secret);
     this.credentials.delete(accountId);
     this.limiter?.release(accountId);
     this.options.callChains?.releaseAccount(accountId);
@@ -319,8 +320,10 @@ export class AwsAccess {
   }
 
   /** Accounts whose state (credentials, client views, pacing buckets, scope counters) is held: released ones are not. */
-  heldAccounts(): { accountStates: number; credentials: number; pacedAccounts: number; scopeRecords: number; chainScopes: number } {
+  heldAccounts(): { accountStates: number; credentials: number; pacedAccounts: number; scopeRecords: number; chainScopes: number; signingSecrets: number } {
     return {
+      // The thread's, not this access layer's alone (a worker's has no other).
+      signingSecrets: rememberedSigningSecrets(),
       chainScopes: this.options.callChains?.heldScopes ?? 0,
       accountStates: this.accounts.size,
       credentials: this.credentials.size,

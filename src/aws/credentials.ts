@@ -29,6 +29,8 @@ export interface RefreshingCredentials extends AwsCredentialIdentityProvider {
   expire(since: number): void;
   /** Drops the cached credentials if they are those of `accessKeyId` (another holder of them found them stale). */
   replace(accessKeyId: string): void;
+  /** The secret access keys of every identity it obtained (its account is released: what was derived from them can go). */
+  issuedSecrets(): Iterable<string>;
 }
 
 /**
@@ -39,11 +41,13 @@ export interface RefreshingCredentials extends AwsCredentialIdentityProvider {
 export function sharedRefreshing(provider: AwsCredentialIdentityProvider, clock: CredentialsClock): RefreshingCredentials {
   let current: { identity: AwsCredentialIdentity; obtainedAt: number; refreshAt: number } | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
+  const issued = new Set<string>();
   const get = async (): Promise<AwsCredentialIdentity> => {
     if (current && clock.now() < current.refreshAt) return current.identity;
     pending ??= provider().then(
       (identity) => {
         const obtainedAt = clock.now();
+        issued.add(identity.secretAccessKey);
         const expiresAt = identity.expiration?.getTime() ?? Infinity;
         current = { identity, obtainedAt, refreshAt: expiresAt - refreshMarginMs(identity, obtainedAt) };
         pending = undefined;
@@ -63,5 +67,6 @@ export function sharedRefreshing(provider: AwsCredentialIdentityProvider, clock:
     replace(accessKeyId: string) {
       if (current?.identity.accessKeyId === accessKeyId) current = undefined;
     },
+    issuedSecrets: () => issued.values(),
   });
 }

@@ -60,15 +60,19 @@ const EMPTY = Buffer.alloc(0);
 /** Longest message whose HMAC is remembered: key-derivation inputs are a few dozen bytes at most. */
 const MEMO_MAX_MESSAGE = 64;
 /**
- * Secrets (secret access keys, `AWS4` + secret access key) whose HMACs are remembered; beyond that
- * the memo starts over (credentials are refreshed every hour or so, and old ones are not used again).
+ * Secrets (secret access keys, `AWS4` + secret access key: two per credentials) whose HMACs are
+ * remembered; beyond that the oldest is forgotten. An account's are forgotten when it is released
+ * ({@link forgetSigningSecret}); this bound is for credentials replaced on the way (refreshed every
+ * hour or so, never used again). Each secret's memo holds a key per region and service it signed
+ * for, about 300 KB at 16 regions: kept for the run, those of the accounts already collected made
+ * a worker's heap grow by about 160 KB per account (docs/benchmarks.md, "The signing memo").
  */
-const MEMO_MAX_SECRETS = 16_384;
+export const MEMO_MAX_SECRETS = 256;
 
 /** HMACs of short messages by string secret, then by message (latin1: byte for byte). */
 const memoByStringKey = new Map<string, Map<string, Uint8Array>>();
 /** The same by derived key: only the arrays this memo handed out, found by identity. */
-let memoByDerivedKey = new WeakMap<object, Map<string, Uint8Array>>();
+const memoByDerivedKey = new WeakMap<object, Map<string, Uint8Array>>();
 
 function hmac(secret: SourceData, message: Buffer): Uint8Array {
   const memo = message.length <= MEMO_MAX_MESSAGE ? memoFor(secret) : undefined;
@@ -87,13 +91,25 @@ function memoFor(secret: SourceData): Map<string, Uint8Array> | undefined {
   if (typeof secret !== 'string') return memoByDerivedKey.get(secret);
   let memo = memoByStringKey.get(secret);
   if (!memo) {
-    if (memoByStringKey.size >= MEMO_MAX_SECRETS) {
-      memoByStringKey.clear();
-      memoByDerivedKey = new WeakMap();
-    }
+    // The derived keys of a forgotten secret are held by nothing else: the weak map lets them go.
+    if (memoByStringKey.size >= MEMO_MAX_SECRETS) memoByStringKey.delete(memoByStringKey.keys().next().value!);
     memoByStringKey.set(secret, (memo = new Map()));
   }
   return memo;
+}
+
+/**
+ * Forgets what was derived from a secret access key (its HMACs and every signing key derived from
+ * them): its account is collected, and a run of many accounts must not keep them all.
+ */
+export function forgetSigningSecret(secretAccessKey: string): void {
+  memoByStringKey.delete(secretAccessKey);
+  memoByStringKey.delete(`AWS4${secretAccessKey}`);
+}
+
+/** Secrets whose derived keys are remembered in this thread (tests, diagnostics). */
+export function rememberedSigningSecrets(): number {
+  return memoByStringKey.size;
 }
 
 function keyOf(secret: SourceData): crypto.BinaryLike {

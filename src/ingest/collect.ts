@@ -66,7 +66,8 @@ export class PendingCollection {
 export function collectionFactory(
   run: Pick<RunSetup, 'config' | 'access' | 'world' | 'throttleRetries' | 'logger'>,
   options: IngestOptions,
-  graph: GraphStore,
+  /** The run's graph, once it is known whether worker threads collect (`workers` > 1). */
+  graphFor: (workers: number) => GraphStore,
   collectors: readonly Collector[],
 ): (expectedAccounts: number) => Collection {
   const { config, access, world, throttleRetries, logger } = run;
@@ -77,6 +78,7 @@ export function collectionFactory(
   };
   return (expectedAccounts) => {
     const workers = workerCount(config.workers, expectedAccounts, options);
+    const graph = graphFor(workers);
     if (workers > 1) logger.info(`collecting with ${workers} worker threads`);
     // Each worker gets the simulated organization's skeleton, and each account's data with the account.
     const split = workers > 1 && world ? splitWorld(world) : undefined;

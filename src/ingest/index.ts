@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { GraphStore, SpilledGraph } from '../graph';
 import { FileStorage } from '../store/files';
+import { boundHeapGrowth } from '../parallel/memory';
 import { selectCollectors } from '../services';
 import type { CollectorRunRecord, RunError } from '../snapshot';
 import { carryForwardPrevious } from './carry-forward';
@@ -38,10 +39,21 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
   try {
     const collectors = options.collectors ?? selectCollectors(config.services, { people: run.people });
-    // A store that takes objects in key order can be written from a graph kept on disk.
-    if (options.spill && run.store.writeOrdered) spilled = new SpilledGraph(run.store instanceof FileStorage ? run.store.directory : tmpdir());
-    const graph = spilled ?? new GraphStore();
-    collection = new PendingCollection(collectionFactory(run, options, graph, collectors));
+    let graph = new GraphStore();
+    // A store that takes objects in key order can be written from a graph kept on disk, when worker
+    // threads collect: the parent then adds only finished objects. Collectors in this thread may
+    // change an entity after adding it, so a run in one thread (a small organization, or
+    // `workers: 1`) keeps its graph in memory.
+    const graphFor = (workers: number): GraphStore => {
+      if (workers > 1 && options.spill && run.store.writeOrdered && !spilled) {
+        graph = spilled = new SpilledGraph(run.store instanceof FileStorage ? run.store.directory : tmpdir());
+        // A run whose memory matters: no heap of this process grows to several times what it holds live.
+        boundHeapGrowth();
+        logger.info("keeping the organization's graph on disk while the run builds it");
+      }
+      return graph;
+    };
+    collection = new PendingCollection(collectionFactory(run, options, graphFor, collectors));
     const discovery = await discoverAccounts({ config, access, logger, options, errors, failedScopes, collection });
     const { collected, unfinishedScopes } = await finishCollection(discovery.running, { records, errors, failedScopes });
     const { read, notRefreshed, scope } = await carryForwardPrevious({

@@ -59,8 +59,9 @@ export interface IngestOptions {
    * Keep the organization's graph on disk while the run builds it (`SpilledGraph`, in a temporary
    * directory of the output directory), not in memory: memory then holds each object's key and
    * place, and what one end-of-run step reads. Only with a store that writes from a stream (the
-   * files store); otherwise ignored. The result's `graph` cannot be read after the run: read the
-   * snapshot from the store.
+   * files store) and worker threads collecting; otherwise ignored. The result's `graph` cannot be
+   * read after the run: read the snapshot from the store (`graphInMemory`). Also bounds V8's heap
+   * growth for the process (`boundHeapGrowth`).
    */
   spill?: boolean;
   /** Where the graph is kept (default: snapshot files in `outputDir`); the caller closes it. */
@@ -102,8 +103,9 @@ export interface IngestResult {
   metadata: SnapshotMetadata;
   graph: GraphStore;
   /**
-   * Where the run kept the organization's graph: `disk` when `spill` was asked for and the store
-   * writes from a stream (then `graph` cannot be read after the run), else `memory`.
+   * Where the run kept the organization's graph: `disk` when `spill` was asked for, the store
+   * writes from a stream and worker threads collected (then `graph` cannot be read after the run),
+   * else `memory`.
    */
   graphKept: 'disk' | 'memory';
 }

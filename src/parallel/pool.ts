@@ -10,6 +10,7 @@ import { serializeError, tasksOf, WORKER_KIND, type FromWorker, type ToWorker, t
 import { appendAll } from '../util/arrays';
 import type { MemorySample } from './memory';
 import type { AccountSlice } from './world-slices';
+import type { SimulatorStats } from '../sim/simulator';
 
 /** What an ingestion's collection looks like from the outside, in one thread or several. */
 export interface Collection {
@@ -74,6 +75,11 @@ interface PoolWorker {
   /** Calls of its current thread so far, and of its threads that ran out of memory. */
   threadCalls: CallCounters;
   lostThreadCalls: CallCounters;
+  /** The simulated organization's statistics of its current thread so far, and those of its lost threads added up. */
+  threadSimulated?: SimulatorStats;
+  lostThreadSimulated?: SimulatorStats;
+  /** Threads that ran out of memory. */
+  lostThreads: number;
   /** Settles with the last thread's result (a thread started again settles the same promise). */
   result: Promise<WorkerResult>;
   settle: { resolve(result: WorkerResult): void; reject(error: Error): void };
@@ -83,17 +89,19 @@ interface PoolWorker {
  * Young generation of each worker, in MB (V8's default is a few tens). Nearly everything the AWS
  * SDK allocates per call dies young; in a larger young generation fewer of those objects live long
  * enough to be copied, and scavenges are rarer. 384 MB was measured faster at 200 accounts (46-47 s
- * of CPU against 52 s with the default); 128 MB reserves 256 MB less per worker. Its CPU cost was
- * measured only together with the old generation limit's (docs/benchmarks.md, "A stale build").
+ * of CPU against 52 s with the default). 64 MB reserves 320 MB less per worker: at 1,000 x 16 it
+ * took the peak RSS from 2,063 to 1,969 MB for 4.6% more CPU (docs/benchmarks.md, "The signing
+ * memo, and V8's heap growth").
  */
-const WORKER_YOUNG_GENERATION_MB = 128;
+const WORKER_YOUNG_GENERATION_MB = 64;
 
 /**
  * Old generation limit of each worker, MB. A worker holds little more than its accounts in flight
  * (a heap snapshot at 400 x 16 found 265 MB live with 16 of them), but without a limit V8 lets
  * garbage grow its old generation to 0.8-1.3 GB before collecting it; with this one, and 8 accounts
  * in flight, each stayed under 400 MB at 400 x 16, for 15-19% more CPU (docs/benchmarks.md, "A stale
- * build"). At 1,000 x 16 both ran out at some moment (not yet known why). A worker that runs out of
+ * build"). At 1,000 x 16 both used to run out: the signing memo kept every account's keys
+ * (src/aws/sha256.ts); since it forgets them, neither went above 390 MB. A worker that runs out of
  * memory is started again with twice the limit and its unfinished accounts are collected again
  * (see `restart`).
  */
@@ -109,6 +117,16 @@ const LARGEST_WORKER_LIMIT_MB = 4096;
  * tasks in 16 regions, so a few accounts keep every slot busy.
  */
 export const ACCOUNTS_IN_FLIGHT_PER_WORKER = 8;
+
+/** The sum of two threads' simulator statistics. */
+function addSimulatorStats(total: SimulatorStats | undefined, stats: SimulatorStats): SimulatorStats {
+  const sum: SimulatorStats = total
+    ? { ...total, byOperation: { ...total.byOperation } }
+    : { calls: 0, throttled: 0, faults: 0, expired: 0, byOperation: {}, busyMs: 0 };
+  for (const member of ['calls', 'throttled', 'faults', 'expired', 'busyMs'] as const) sum[member] += stats[member];
+  for (const [operation, calls] of Object.entries(stats.byOperation)) sum.byOperation[operation] = (sum.byOperation[operation] ?? 0) + calls;
+  return sum;
+}
 
 /** Starts a worker thread on the worker module, compiled or run from source through tsx. */
 function startThread(setup: WorkerSetup, oldGenerationMb: number | undefined): Worker {
@@ -212,6 +230,7 @@ export class WorkerPool implements Collection {
       finishSent: false,
       threadCalls: { calls: 0, throttled: 0 },
       lostThreadCalls: { calls: 0, throttled: 0 },
+      lostThreads: 0,
       result,
       settle,
     };
@@ -244,6 +263,7 @@ export class WorkerPool implements Collection {
           appendAll(worker.errors, message.errors);
           worker.outstanding -= message.records.length;
           worker.threadCalls = message.calls;
+          if (message.simulated) worker.threadSimulated = message.simulated;
           for (const record of message.records) this.options.onTaskDone?.(record, ++this.done, this.total);
           break;
         case 'account':
@@ -313,6 +333,9 @@ export class WorkerPool implements Collection {
     worker.lostThreadCalls.calls += worker.threadCalls.calls;
     worker.lostThreadCalls.throttled += worker.threadCalls.throttled;
     worker.threadCalls = { calls: 0, throttled: 0 };
+    if (worker.threadSimulated) worker.lostThreadSimulated = addSimulatorStats(worker.lostThreadSimulated, worker.threadSimulated);
+    worker.threadSimulated = undefined;
+    worker.lostThreads++;
     for (const { regions } of lost) this.total += tasksOf(this.localCollectors, regions);
     this.pending.splice(this.pendingHead, 0, ...lost);
     this.startThreadOf(worker);
@@ -426,7 +449,12 @@ export class WorkerPool implements Collection {
       appendAll(errors, worker.errors);
       calls.calls += result.diagnostics.calls.calls + worker.lostThreadCalls.calls;
       calls.throttled += result.diagnostics.calls.throttled + worker.lostThreadCalls.throttled;
-      this.options.onWorkerDone?.(result.diagnostics);
+      const { lostThreads, lostThreadCalls, lostThreadSimulated } = worker;
+      this.options.onWorkerDone?.(
+        lostThreads
+          ? { ...result.diagnostics, lostThreads: { threads: lostThreads, calls: lostThreadCalls, simulated: lostThreadSimulated } }
+          : result.diagnostics,
+      );
     }
 
     // Every worker failed before these accounts could be given out.

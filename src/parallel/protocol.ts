@@ -87,12 +87,20 @@ export interface WorkerDiagnostics {
     credentials: number;
     pacedAccounts: number;
     scopeRecords: number;
+    chainScopes: number;
+    /** Secrets whose derived signing keys the thread remembers (see `forgetSigningSecret`). */
+    signingSecrets: number;
     tasks: number;
     simulatedBuckets: number;
     simulatedAccounts: number;
   };
   /** The most accounts it collected at once. */
   maxAccountsInFlight: number;
+  /**
+   * What its threads that ran out of memory did before (added by the pool, when there were any):
+   * their calls and simulator statistics, as last reported.
+   */
+  lostThreads?: { threads: number; calls: CallCounters; simulated?: SimulatorStats };
 }
 
 /** What one account's collectors added, sent as soon as they have all finished. */
@@ -117,8 +125,12 @@ export type FromWorker =
    */
   | { type: 'credentials'; requestId: number; accountId: string; replacing?: string }
   /** Finished tasks and the errors they recorded; an account's all come before its `account` message. */
-  /** `calls`: the thread's calls so far (a thread that runs out of memory has made them all the same). */
-  | { type: 'tasks'; records: CollectorRunRecord[]; errors: RunError[]; calls: CallCounters }
+  /**
+   * `calls`: the thread's calls so far (a thread that runs out of memory has made them all the
+   * same); `simulated`: the simulated organization's statistics so far (benchmarks divide the
+   * CPU of every thread, lost ones included).
+   */
+  | { type: 'tasks'; records: CollectorRunRecord[]; errors: RunError[]; calls: CallCounters; simulated?: SimulatorStats }
   | { type: 'account'; graph: AccountGraph }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
   | { type: 'memory'; sample: MemorySample }

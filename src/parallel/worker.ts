@@ -112,7 +112,8 @@ function runWorker(port: MessagePort, setup: WorkerSetup): void {
   const flushTasks = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (finishedTasks.length || taskErrors.length) post({ type: 'tasks', records: finishedTasks, errors: taskErrors, calls: access.totals() });
+    if (finishedTasks.length || taskErrors.length)
+      post({ type: 'tasks', records: finishedTasks, errors: taskErrors, calls: access.totals(), ...(simulated ? { simulated: simulated.stats } : {}) });
     finishedTasks = [];
     taskErrors = [];
   };

@@ -1,5 +1,7 @@
 import { GraphStore } from '../graph';
 import type { SnapshotMetadata } from '../snapshot/format';
+import type { IngestResult } from '../ingest/types';
+import { scanSnapshot } from '../snapshot/reader';
 import type { GraphStorage } from './types';
 
 /**
@@ -15,4 +17,28 @@ export async function committedGraph(store: GraphStorage): Promise<{ graph: Grap
   for (const entity of snapshot.entities) graph.addEntity(entity);
   for (const relationship of snapshot.relationships) graph.addRelationship(relationship);
   return { graph, metadata: snapshot.metadata };
+}
+
+/**
+ * The run's graph in memory, for what reads it after the write (compliance, alerts): a run that
+ * kept its graph on disk (`spill`) reads it back from the snapshot it just wrote. The workers and
+ * the run's own state are gone by then, so a large run's peak is the larger of the two phases, not
+ * their sum. Not verified against its `graphSha256`: this process wrote it a moment ago.
+ */
+export async function graphInMemory(result: IngestResult): Promise<IngestResult> {
+  if (result.graphKept === 'memory') return result;
+  const graph = new GraphStore();
+  await scanSnapshot(
+    result.summary.snapshot.path,
+    {
+      entity: (entity) => {
+        graph.addEntity(entity);
+      },
+      relationship: (relationship) => {
+        graph.addRelationship(relationship);
+      },
+    },
+    { verify: false },
+  );
+  return { ...result, graph, graphKept: 'memory' };
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { HttpRequest, RequestSigner } from '@smithy/types';
 import test from 'ava';
-import { Sha256 } from '../../src/aws/sha256';
+import { forgetSigningSecret, MEMO_MAX_SECRETS, rememberedSigningSecrets, Sha256 } from '../../src/aws/sha256';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -93,3 +93,52 @@ test("SigV4 signatures are the same as with the SDK's own SHA-256", async (t) =>
     t.regex(String(mine.headers.authorization), new RegExp(`Credential=AKIDEXAMPLE/20261123/${region}/ec2/aws4_request`));
   }
 });
+
+/** Derives a SigV4 signing key through `Sha256` (as the SDK's signer does) and answers it. */
+async function signingKey(secret: string, date: string, region: string, service: string): Promise<Uint8Array> {
+  let key: string | Uint8Array = `AWS4${secret}`;
+  for (const step of [date, region, service, 'aws4_request']) {
+    const hash: Sha256 = new Sha256(key);
+    hash.update(Buffer.from(step));
+    key = await hash.digest();
+  }
+  return key as Uint8Array;
+}
+
+test.serial("what is derived from a secret is forgotten with its account, and at most MEMO_MAX_SECRETS secrets' are remembered", async (t) => {
+  const before = rememberedSigningSecrets();
+  const secrets = ['released-account-secret-1', 'released-account-secret-2'];
+  const keys = new Map<string, Uint8Array>();
+  for (const secret of secrets) {
+    // The SDK names its cached key by an HMAC of the access key id under the secret itself.
+    await digestOf(secret, ['ASIAEXAMPLE']);
+    for (const region of ['us-east-1', 'eu-west-1']) keys.set(`${secret}|${region}`, await signingKey(secret, '20261207', region, 'ec2'));
+  }
+  t.is(rememberedSigningSecrets(), before + 4, 'the secret and AWS4 + the secret, per account');
+  // Remembered: the same array is handed out again.
+  t.is(await signingKey(secrets[0], '20261207', 'us-east-1', 'ec2'), keys.get(`${secrets[0]}|us-east-1`)!);
+  forgetSigningSecret(secrets[0]);
+  t.is(rememberedSigningSecrets(), before + 2);
+  const again = await signingKey(secrets[0], '20261207', 'us-east-1', 'ec2');
+  t.not(again, keys.get(`${secrets[0]}|us-east-1`), 'derived again');
+  t.is(hex(again), hex(keys.get(`${secrets[0]}|us-east-1`)!), 'to the same key');
+  t.is(await signingKey(secrets[1], '20261207', 'eu-west-1', 'ec2'), keys.get(`${secrets[1]}|eu-west-1`)!, "another account's are kept");
+  for (const secret of secrets) forgetSigningSecret(secret);
+  t.is(rememberedSigningSecrets(), before);
+
+  // Credentials never released (replaced on the way): the oldest secrets go first.
+  for (let index = 0; index < MEMO_MAX_SECRETS; index++) await signingKey(`replaced-${index}`, '20261207', 'us-east-1', 'sts');
+  t.is(rememberedSigningSecrets(), MEMO_MAX_SECRETS);
+  const newest = await signingKey(`replaced-${MEMO_MAX_SECRETS - 1}`, '20261207', 'us-east-1', 'sts');
+  t.is(await signingKey(`replaced-${MEMO_MAX_SECRETS - 1}`, '20261207', 'us-east-1', 'sts'), newest, 'the newest is remembered');
+  const oldest = await signingKey('replaced-0', '20261207', 'us-east-1', 'sts');
+  t.is(rememberedSigningSecrets(), MEMO_MAX_SECRETS);
+  t.is(hex(oldest), hex(createHmacChain('replaced-0', ['20261207', 'us-east-1', 'sts', 'aws4_request'])));
+  for (let index = 0; index < MEMO_MAX_SECRETS; index++) forgetSigningSecret(`replaced-${index}`);
+});
+
+function createHmacChain(secret: string, steps: string[]): Buffer {
+  let key: Buffer | string = `AWS4${secret}`;
+  for (const step of steps) key = createHmac('sha256', key).update(step).digest();
+  return key as Buffer;
+}

@@ -1,10 +1,14 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import test from 'ava';
+import { stringify } from 'yaml';
+import { runCompliance } from '../../src/compliance';
 import { SpilledGraph } from '../../src/graph';
 import type { IngestResult } from '../../src/ingest';
 import { allSimulators } from '../../src/services';
 import { generateWorld } from '../../src/sim/generate';
 import type { World } from '../../src/sim/types';
+import { runBinary } from '../helpers/cli';
 import { simulate, temporaryDirectory } from '../helpers/simulate';
 
 /** Many accounts, few resources: the organization grows, each account stays small. */
@@ -120,4 +124,29 @@ test('the parent holds in full only what one end-of-run step reads: one account,
       .map((accounts, index) => `${accounts} accounts: ${objects(results[index].result)} objects, peak held ${JSON.stringify(results[index].counts.atPeak)}`)
       .join('; '),
   );
+});
+
+test('orggraph ingest keeps the graph on disk when workers collect, and evaluates compliance on it read back: the same as a run in memory', async (t) => {
+  const generated = world(20);
+  const file = path.join(temporaryDirectory(), 'world.yaml');
+  writeFileSync(file, stringify(generated));
+  const out = temporaryDirectory();
+  const run = await runBinary(['ingest', '--simulate', file, '--out', out, '--json', '--log-format', 'json']);
+  t.is(run.code, 0, run.stderr);
+  const logged = run.stderr
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { message?: string }).message);
+  t.true(logged.includes('collecting with 2 worker threads'), run.stderr);
+  t.true(logged.includes("keeping the organization's graph on disk while the run builds it"), run.stderr);
+  t.deepEqual(spillDirectories(out), [], 'no temporary file is left');
+  const printed = JSON.parse(run.stdout) as { snapshot: { sha256: string }; compliance: unknown[]; totals: { entities: number } };
+
+  const inMemory = await simulate(generated, { outputDir: temporaryDirectory(), config: { workers: 2 } });
+  t.is(inMemory.graphKept, 'memory');
+  t.is(printed.snapshot.sha256, inMemory.summary.snapshot.sha256);
+  t.is(printed.totals.entities, inMemory.summary.totals.entities);
+  const compliance = runCompliance(inMemory);
+  t.true(Array.isArray(compliance) && compliance.length > 0, JSON.stringify(compliance));
+  t.deepEqual(printed.compliance, JSON.parse(JSON.stringify(compliance)));
 });

@@ -75,7 +75,17 @@ test('many small accounts: each worker collects a bounded number at once and kee
     // ... and none of it is held once they are done.
     t.deepEqual(
       d.retained,
-      { accountStates: 0, credentials: 0, pacedAccounts: 0, scopeRecords: 0, chainScopes: 0, tasks: 0, simulatedBuckets: 0, simulatedAccounts: 0 },
+      {
+        accountStates: 0,
+        credentials: 0,
+        pacedAccounts: 0,
+        scopeRecords: 0,
+        chainScopes: 0,
+        signingSecrets: 0,
+        tasks: 0,
+        simulatedBuckets: 0,
+        simulatedAccounts: 0,
+      },
       `worker ${d.index}`,
     );
     t.deepEqual(d.held, { entities: 0, relationships: 0 });
@@ -257,12 +267,14 @@ test('a worker that runs out of memory under its limit starts again with twice t
   const single = await simulate(world(), { config: { workers: 1 } });
   const warnings: string[] = [];
   const started: number[] = [];
+  const done: WorkerDiagnostics[] = [];
   // 16 MB of old generation: each worker runs out while it loads the SDK or collects its first account.
   const pooled = await simulate(world(), {
     config: { workers: 2 },
     workerOldGenerationMb: 16,
     logger: { info: () => undefined, debug: () => undefined, warn: (message: string) => warnings.push(message) },
     onWorkerStarted: (index) => started.push(index),
+    onWorkerDone: (diagnostics) => done.push(diagnostics),
   });
   t.true(
     warnings.some((message) => /collector worker \d ran out of memory under its 16 MB limit: started again with 32 MB/.test(message)),
@@ -274,6 +286,22 @@ test('a worker that runs out of memory under its limit starts again with twice t
   t.is(pooled.summary.snapshot.sha256, single.summary.snapshot.sha256);
   t.is(pooled.summary.totals.entities, single.summary.totals.entities);
   t.true(pooled.summary.apiCalls >= single.summary.apiCalls, 'the calls of the threads that ran out are counted');
+  // Each worker reports what its lost threads did, so that benchmarks divide all the CPU spent.
+  t.is(
+    done.reduce((sum, diagnostics) => sum + (diagnostics.lostThreads?.threads ?? 0), 0),
+    started.length - 2,
+  );
+  for (const diagnostics of done) {
+    const lost = diagnostics.lostThreads;
+    // A thread that ran out while loading the SDK made no call and reported nothing.
+    if (!lost?.calls.calls) continue;
+    t.truthy(lost.simulated, `worker ${diagnostics.index}: ${JSON.stringify(lost)}`);
+    t.is(lost.simulated!.calls, lost.calls.calls, 'every call its lost threads made reached the simulated organization');
+    t.is(
+      Object.values(lost.simulated!.byOperation).reduce((sum, calls) => sum + calls, 0),
+      lost.simulated!.calls,
+    );
+  }
   t.deepEqual(
     pooled.metadata.collectors.map((record) => `${record.accountId}|${record.region}|${record.collector}|${record.status}`),
     single.metadata.collectors.map((record) => `${record.accountId}|${record.region}|${record.collector}|${record.status}`),
