@@ -64,8 +64,9 @@ const MEMO_MAX_MESSAGE = 64;
  * remembered; beyond that the oldest is forgotten. An account's are forgotten when it is released
  * ({@link forgetSigningSecret}); this bound is for credentials replaced on the way (refreshed every
  * hour or so, never used again). Each secret's memo holds a key per region and service it signed
- * for, about 300 KB at 16 regions: kept for the run, those of the accounts already collected made
- * a worker's heap grow by about 160 KB per account (docs/benchmarks.md, "The signing memo").
+ * for: kept for the run, those of the accounts already collected made a worker's heap grow by
+ * about 160 KB per account at 2 regions, and past its 512 MB limit at 1,000 accounts x 16 regions
+ * (docs/benchmarks.md, "The signing memo, and V8's heap growth").
  */
 export const MEMO_MAX_SECRETS = 256;
 
