@@ -39,7 +39,7 @@ import { generateWorld } from '../src/sim/generate';
 import type { WorkerDiagnostics } from '../src/parallel/protocol';
 import { sampleMemory, type MemorySample } from '../src/parallel/memory';
 import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws, type SimulatorStats } from '../src/sim/simulator';
-import { captureWireCalls, measureFloors, weightFloors } from './sdk-floor';
+import { captureWireCalls, measureFloors, measureMixedFloorInWorker, weightFloors } from './sdk-floor';
 
 /** Node flags of the measured processes: none, as the CLI and the Pulumi provider run. */
 export const NODE_FLAGS: string[] = [];
@@ -83,6 +83,10 @@ export interface CpuPerCall {
   /** Share of the run's calls whose operation the floor measured. */
   coveredShare: number;
   uncovered: string[];
+  /** The floor's rounds (the floors are their medians): lowest and highest, full and as simulated. */
+  floorRange: { full: [number, number]; simulated: [number, number]; rounds: number; calls: number };
+  /** The floors measured the earlier way: each operation alone, a few hundred times in a row. */
+  isolatedFloor: { fullMs: number; simulatedMs: number };
 }
 
 export interface IngestMeasurement extends IngestBenchCase {
@@ -352,7 +356,11 @@ async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[]): Pr
     simulatorBusyMs += stat.busyMs;
     for (const [action, n] of Object.entries(stat.byOperation)) mix[action] = (mix[action] ?? 0) + n;
   }
-  const floor = weightFloors(await measureFloors(await captureWireCalls()), mix);
+  const canned = await captureWireCalls();
+  const floorCalls = 2000;
+  const floor = await measureMixedFloorInWorker(canned, mix, { calls: floorCalls, rounds: 15 });
+  const isolated = weightFloors(await measureFloors(canned), mix);
+  const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
   const runMs = runCpuMs / calls;
   const simulatorMs = simulatorBusyMs / calls;
   const oursMs = runMs - simulatorMs - floor.simulatedFloorMs;
@@ -367,6 +375,13 @@ async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[]): Pr
     ratio: productionEstimateMs / floor.fullFloorMs,
     coveredShare: floor.coveredCalls / floor.totalCalls,
     uncovered: floor.uncovered,
+    floorRange: {
+      full: range(floor.rounds.map((round) => round.fullMs)),
+      simulated: range(floor.rounds.map((round) => round.simulatedMs)),
+      rounds: floor.rounds.length,
+      calls: floorCalls,
+    },
+    isolatedFloor: { fullMs: isolated.fullFloorMs, simulatedMs: isolated.simulatedFloorMs },
   };
 }
 
@@ -528,7 +543,10 @@ function cpuLine(c: CpuPerCall): string {
   return (
     `  CPU per call ${ms(c.runMs)} = simulator ${ms(c.simulatorMs)} + SDK as simulated ${ms(c.sdkInSimulationMs)} + ours ${ms(c.oursMs)}; ` +
     `SDK floor (bytes parsed) ${ms(c.sdkFloorMs)}; production estimate (ours + SDK floor) ${ms(c.productionEstimateMs)} = ${c.ratio.toFixed(2)}x the SDK floor ` +
-    `(floor measured for ${(100 * c.coveredShare).toFixed(1)}% of the calls${c.uncovered.length ? `; not: ${c.uncovered.slice(0, 8).join(', ')}` : ''})`
+    `(floor measured for ${(100 * c.coveredShare).toFixed(1)}% of the calls${c.uncovered.length ? `; not: ${c.uncovered.slice(0, 8).join(', ')}` : ''})\n` +
+    `  SDK floor: median of ${c.floorRange.rounds} rounds of ${count(c.floorRange.calls)} calls in the run's mix, interleaved, in a thread like the workers ` +
+    `(full ${ms(c.floorRange.full[0])}-${ms(c.floorRange.full[1])}, as simulated ${ms(c.floorRange.simulated[0])}-${ms(c.floorRange.simulated[1])}); ` +
+    `each operation alone, ${ms(c.isolatedFloor.fullMs)} full, ${ms(c.isolatedFloor.simulatedMs)} as simulated`
   );
 }
 

@@ -9,12 +9,18 @@
  *  1. capture: the fixtures' organization is ingested over HTTP from the loopback AWS of the end-to-end tests
  *     (test/wire, answers shaped as the API Reference documents them); each operation's input and
  *     its answer's bytes are kept;
- *  2. full floor: each operation is sent again and again through its real SDK client whose HTTP
- *     handler hands back the captured bytes at once (no socket), so only the SDK's work is timed;
+ *  2. full floor: the run's mix of operations (its calls by operation, in proportion) is sent, interleaved, through one
+ *     real SDK client per service whose HTTP handler hands back the captured bytes at once (no socket), so only
+ *     the SDK's work is timed; in a worker thread with the collection workers' young generation, in rounds,
+ *     the median taken (the CPU of one round moves by 15% from minute to minute on a shared 2-core VM);
  *  3. simulated floor: the same, but answered like the simulator answers (an output object in
  *     `finalizeRequest`): what the SDK costs inside a simulated run.
  *
- * Both floors are weighted by the run's own mix of operations. Then, per call:
+ * The earlier way, each operation alone a few hundred times in a row ({@link measureFloors}), is still
+ * printed beside it: it keeps the SDK's code hot on one operation, which a run never does (the two
+ * are compared in docs/benchmarks.md).
+ *
+ * Then, per call:
  *   ours = run CPU - simulator handlers - simulated floor, and
  *   production estimate = ours + full floor; ratio = production estimate / full floor.
  * Operations of the mix without a capture (none today) are weighted out and reported.
@@ -23,8 +29,10 @@ import { Readable } from 'node:stream';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { MiddlewareStack } from '@smithy/types';
 import { ingest } from '../src/ingest';
+import { WORKER_YOUNG_GENERATION_MB } from '../src/parallel/pool';
 import { allSimulators } from '../src/services';
 import { BASE_CREDENTIALS, EXTERNAL_ID, MANAGEMENT, ROLE_NAME, scenario } from '../test/e2e/helpers';
 import { WireServer } from '../test/wire/server';
@@ -285,4 +293,179 @@ export function weightFloors(floors: readonly OperationFloor[], mix: Readonly<Re
     fullFloorMs: covered ? full / covered : 0,
     simulatedFloorMs: covered ? simulated / covered : 0,
   };
+}
+
+/** The run's mix as a list of sends: which captured call each is, interleaved as a run's are. */
+export interface MixSchedule {
+  /** Indexes into the captured calls, in the order they are sent. */
+  sends: number[];
+  coveredCalls: number;
+  totalCalls: number;
+  uncovered: string[];
+}
+
+/** A seeded shuffle, so that every run of the benchmark sends the same sequence. */
+function shuffle<T>(items: T[], seed: number): T[] {
+  let state = seed >>> 0;
+  for (let i = items.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/**
+ * `length` sends in the proportions of the run's mix (largest remainders, so they add up), shuffled:
+ * a run sends its operations interleaved through shared clients, not each a few hundred times in a
+ * row, and the SDK's code runs colder that way (measured: see docs/benchmarks.md).
+ */
+export function mixSchedule(canned: readonly CannedCall[], mix: Readonly<Record<string, number>>, length: number): MixSchedule {
+  const byClientCommand = new Map(canned.map((call, index) => [`${call.clientName}.${call.commandName}`, index]));
+  const byAction = new Map<string, number>();
+  for (const simulator of allSimulators()) {
+    for (const commandName of Object.keys(simulator.handlers)) {
+      const index = byClientCommand.get(`${simulator.clientName}.${commandName}`);
+      if (index !== undefined) byAction.set(`${simulator.service}:${commandName.replace(/Command$/, '')}`, index);
+    }
+  }
+  let covered = 0;
+  let total = 0;
+  const uncovered: string[] = [];
+  const weights: Array<{ index: number; count: number }> = [];
+  for (const [action, count] of Object.entries(mix)) {
+    total += count;
+    const index = byAction.get(action);
+    if (index === undefined) uncovered.push(action);
+    else {
+      covered += count;
+      weights.push({ index, count });
+    }
+  }
+  const shares = weights.map(({ index, count }) => ({ index, exact: covered ? (count * length) / covered : 0 }));
+  const sends: number[] = [];
+  for (const share of shares) for (let n = 0; n < Math.floor(share.exact); n++) sends.push(share.index);
+  const byRemainder = [...shares].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || a.index - b.index);
+  for (const share of byRemainder.slice(0, Math.max(0, length - sends.length))) sends.push(share.index);
+  return { sends: shuffle(sends, 22), coveredCalls: covered, totalCalls: total, uncovered: uncovered.sort() };
+}
+
+export interface MixedFloor extends SdkFloorReport {
+  /** CPU ms per call of each timed round, in the order measured. */
+  rounds: Array<{ fullMs: number; simulatedMs: number }>;
+}
+
+/**
+ * The SDK's floor for a run's mix, sent as a run sends it: one client per service (as the access
+ * layer shares one per region), the operations interleaved, `rounds` timed rounds of the schedule
+ * for each kind of answer, alternating, after one untimed round of each. The floors are the
+ * medians of the rounds: one round can meet a garbage collection another does not.
+ */
+export async function measureMixedFloor(
+  canned: readonly CannedCall[],
+  mix: Readonly<Record<string, number>>,
+  options: { rounds?: number; calls?: number; warmUp?: number } = {},
+): Promise<MixedFloor> {
+  const schedule = mixSchedule(canned, mix, options.calls ?? 2000);
+  let current = canned[0];
+  let output: unknown;
+  const handler = {
+    handle: async (): Promise<{ response: CapturedResponse }> => ({
+      response: { statusCode: current.status, headers: { ...current.headers }, body: Readable.from([current.body]) },
+    }),
+  };
+  const outputs = new Map<number, unknown>();
+  const full = new Map<string, SdkClient>();
+  const simulated = new Map<string, SdkClient>();
+  const clientOf = (clients: Map<string, SdkClient>, call: CannedCall, answerWithObject: boolean): SdkClient => {
+    let client = clients.get(call.clientName);
+    if (!client) {
+      client = new (sdkClasses(call).Client)({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: handler, maxAttempts: 1 });
+      // As src/sim/simulator.ts answers: the output object, in finalizeRequest, after signing.
+      if (answerWithObject)
+        client.middlewareStack.add(() => async () => ({ output: { ...(output as object) }, response: undefined }), {
+          step: 'finalizeRequest',
+          priority: 'low',
+          name: 'orggraphBenchSimulatedAnswer',
+        });
+      clients.set(call.clientName, client);
+    }
+    return client;
+  };
+  const sendAll = async (clients: Map<string, SdkClient>, answerWithObject: boolean): Promise<number> => {
+    const before = process.cpuUsage();
+    for (const index of schedule.sends) {
+      current = canned[index];
+      output = outputs.get(index);
+      await clientOf(clients, current, answerWithObject).send(new (sdkClasses(current).Command)(structuredClone(current.input)));
+    }
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000 / Math.max(1, schedule.sends.length);
+  };
+  try {
+    // The parsed answers, for the simulated kind.
+    for (const index of new Set(schedule.sends)) {
+      current = canned[index];
+      outputs.set(index, await clientOf(full, current, false).send(new (sdkClasses(current).Command)(structuredClone(current.input))));
+    }
+    for (let round = 0; round < (options.warmUp ?? 3); round++) {
+      await sendAll(full, false);
+      await sendAll(simulated, true);
+    }
+    const rounds: MixedFloor['rounds'] = [];
+    for (let round = 0; round < (options.rounds ?? 15); round++)
+      rounds.push({ fullMs: await sendAll(full, false), simulatedMs: await sendAll(simulated, true) });
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    return {
+      coveredCalls: schedule.coveredCalls,
+      totalCalls: schedule.totalCalls,
+      uncovered: schedule.uncovered,
+      fullFloorMs: median(rounds.map((round) => round.fullMs)),
+      simulatedFloorMs: median(rounds.map((round) => round.simulatedMs)),
+      rounds,
+    };
+  } finally {
+    for (const client of [...full.values(), ...simulated.values()]) client.destroy();
+  }
+}
+
+const FLOOR_WORKER = 'orggraph-sdk-floor';
+
+interface FloorWorkerData {
+  kind: typeof FLOOR_WORKER;
+  canned: readonly CannedCall[];
+  mix: Readonly<Record<string, number>>;
+  options: { rounds?: number; calls?: number; warmUp?: number };
+}
+
+/**
+ * {@link measureMixedFloor} in a worker thread with the collection workers' young generation
+ * (src/parallel/pool.ts): the run's calls are sent from such threads, and the size of the young
+ * generation changes what the SDK's short-lived objects cost.
+ */
+export function measureMixedFloorInWorker(
+  canned: readonly CannedCall[],
+  mix: Readonly<Record<string, number>>,
+  options: FloorWorkerData['options'] = {},
+): Promise<MixedFloor> {
+  const data: FloorWorkerData = { kind: FLOOR_WORKER, canned, mix, options };
+  const settings = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+  const thread = __filename.endsWith('.ts')
+    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`, { ...settings, eval: true })
+    : new Worker(__filename, settings);
+  return new Promise((resolve, reject) => {
+    thread.once('message', (floor: MixedFloor) => {
+      resolve(floor);
+      void thread.terminate();
+    });
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`the SDK floor's thread exited with ${code} before answering`)));
+  });
+}
+
+const floorSetup = workerData as FloorWorkerData | undefined;
+if (!isMainThread && parentPort && floorSetup?.kind === FLOOR_WORKER) {
+  const port = parentPort;
+  const canned = floorSetup.canned.map((call) => ({ ...call, body: Buffer.from(call.body) }));
+  void measureMixedFloor(canned, floorSetup.mix, floorSetup.options).then((floor) => port.postMessage(floor));
 }

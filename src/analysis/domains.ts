@@ -77,6 +77,22 @@ export function targetAddresses(target: Entity): string[] {
   return [...new Set(TARGET_ADDRESS_PROPERTIES.flatMap((p) => values(target[p])).map(stripDot))];
 }
 
+/** The targets that answer to an address ({@link targetAddresses}), in the order they were indexed. */
+export type TargetLookup = (address: string) => readonly Entity[] | undefined;
+
+/** A {@link TargetLookup} over these targets. */
+export function targetLookup(targets: Iterable<Entity>): TargetLookup {
+  const byAddress = new Map<string, Entity[]>();
+  for (const target of targets) {
+    for (const address of targetAddresses(target)) {
+      const list = byAddress.get(address);
+      if (list) list.push(target);
+      else byAddress.set(address, [target]);
+    }
+  }
+  return (address) => byAddress.get(address);
+}
+
 /** The names a record points at: its values (A, AAAA, CNAME) and its alias target. */
 export function recordPointsTo(record: Entity): string[] {
   return [
@@ -99,17 +115,10 @@ export interface RecordConnectionOptions {
  * (`publicIpAddress`, `ipAddress`, `publicIpAddresses`, `publicIp`, `publicDnsName`, `dnsName`,
  * `domainName`, `hostname`), case-insensitive. A name of an S3 endpoint reaches the bucket it
  * serves; an AWS endpoint nothing answers to reaches `options.placeholder`'s stand-in, returned in
- * `entities`.
+ * `entities`. `targets` may be a lookup built once for many calls ({@link targetLookup}).
  */
-export function recordConnections(records: Iterable<Entity>, targets: Iterable<Entity>, options: RecordConnectionOptions = {}): AnalysisOutput {
-  const byAddress = new Map<string, Entity[]>();
-  for (const target of targets) {
-    for (const address of targetAddresses(target)) {
-      const list = byAddress.get(address);
-      if (list) list.push(target);
-      else byAddress.set(address, [target]);
-    }
-  }
+export function recordConnections(records: Iterable<Entity>, targets: Iterable<Entity> | TargetLookup, options: RecordConnectionOptions = {}): AnalysisOutput {
+  const targetsAt = typeof targets === 'function' ? targets : targetLookup(targets);
   const relationships: Relationship[] = [];
   const placeholders = new Map<string, Entity>();
   for (const record of records) {
@@ -120,7 +129,7 @@ export function recordConnections(records: Iterable<Entity>, targets: Iterable<E
       relationships.push(createRelationship({ from: record, verb: RelationshipVerb.CONNECTS, to: target }));
     };
     for (const address of (options.pointsTo ?? recordPointsTo)(record)) {
-      const found = byAddress.get(address);
+      const found = targetsAt(address);
       if (found) {
         found.forEach(connect);
         continue;

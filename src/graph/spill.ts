@@ -4,6 +4,9 @@ import { GraphStore, keepsExisting } from './store';
 import type { Entity, Relationship } from './types';
 
 const CHUNK_BYTES = 1 << 20;
+/** How much a read in file order takes at once, and how far ahead of the last read counts as in order. */
+const READ_AHEAD_BYTES = 256 * 1024;
+const READ_AHEAD_GAP = 64 * 1024;
 const PLACEHOLDER = 'system-mapper';
 
 function accountKey(type: string, accountId: string | undefined): string {
@@ -72,6 +75,11 @@ export class SpilledGraph extends GraphStore {
   private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private chunkUsed = 0;
   private readBuffer = Buffer.allocUnsafe(64 * 1024);
+  /** Lines read ahead: the bytes of the file from {@link windowStart} to {@link windowEnd}. */
+  private readonly window = Buffer.allocUnsafe(READ_AHEAD_BYTES);
+  private windowStart = 0;
+  private windowEnd = 0;
+  private lastOffset = -1;
   /** Bytes in the file, flushed or still in {@link chunk}. */
   private size = 0;
   private flushed = 0;
@@ -178,11 +186,25 @@ export class SpilledGraph extends GraphStore {
     const offset = this.offsets[slot];
     const length = this.lengths[slot];
     if (offset + length > this.flushed) this.flush();
-    if (length > this.readBuffer.length) this.readBuffer = Buffer.allocUnsafe(Math.max(length, this.readBuffer.length * 2));
-    const buffer = this.readBuffer;
-    let read = 0;
-    while (read < length) read += readSync(this.fd, buffer, read, length - read, offset + read);
-    return buffer.toString('utf8', 0, length);
+    const inWindow = offset >= this.windowStart && offset + length <= this.windowEnd;
+    // A pass in file order (every object, or a list filed as it was written) reads ahead a window
+    // of lines at a time: one read per line cost 10 µs, most of it the system call (issue 22).
+    const forward = offset >= this.lastOffset && offset - this.lastOffset <= READ_AHEAD_GAP;
+    this.lastOffset = offset;
+    if (!inWindow && forward && length <= READ_AHEAD_BYTES) {
+      const end = Math.min(this.flushed, offset + READ_AHEAD_BYTES);
+      let read = 0;
+      while (read < end - offset) read += readSync(this.fd, this.window, read, end - offset - read, offset + read);
+      this.windowStart = offset;
+      this.windowEnd = end;
+    } else if (!inWindow) {
+      if (length > this.readBuffer.length) this.readBuffer = Buffer.allocUnsafe(Math.max(length, this.readBuffer.length * 2));
+      const buffer = this.readBuffer;
+      let read = 0;
+      while (read < length) read += readSync(this.fd, buffer, read, length - read, offset + read);
+      return buffer.toString('utf8', 0, length);
+    }
+    return this.window.toString('utf8', offset - this.windowStart, offset - this.windowStart + length);
   }
 
   private materialize(key: string, slot: number, kind: Materialized['kind']): Entity | Relationship {
@@ -281,6 +303,16 @@ export class SpilledGraph extends GraphStore {
       this.typeCache.set(type, entities);
     }
     return entities;
+  }
+
+  /** Each entity of the type, as held or as stored (not kept: changes to spilled ones are lost). */
+  override *scanEntitiesOfType(type: string): IterableIterator<Entity> {
+    for (const key of [...(this.typeLists.get(type) ?? [])]) {
+      const held = this.placeholders.get(key) ?? (this.cache.get(key) ?? this.pinned.get(key))?.object;
+      const slot = this.entitySlots.get(key);
+      if (held) yield held as Entity;
+      else if (slot !== undefined) yield this.peek(slot) as Entity;
+    }
   }
 
   override entitiesOfTypeInAccount(type: string, accountId: string): readonly Entity[] {

@@ -152,6 +152,14 @@ export class GraphStore {
   }
 
   /**
+   * The entities of a type, read one at a time, for a pass that reads each once and keeps none:
+   * a graph on disk does not hold them (unlike {@link entitiesOfType}'s list).
+   */
+  scanEntitiesOfType(type: string): Iterable<Entity> {
+    return this.entitiesOfType(type);
+  }
+
+  /**
    * Entities of a type added with `_accountId` set to this account (the runner stamps it), without
    * scanning the other accounts' (which would make a large organization's run quadratic).
    */

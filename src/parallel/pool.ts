@@ -93,7 +93,7 @@ interface PoolWorker {
  * took the peak RSS from 2,063 to 1,969 MB for 4.6% more CPU (docs/benchmarks.md, "The signing
  * memo, and V8's heap growth").
  */
-const WORKER_YOUNG_GENERATION_MB = 64;
+export const WORKER_YOUNG_GENERATION_MB = 64;
 
 /**
  * Old generation limit of each worker, MB. A worker holds little more than its accounts in flight

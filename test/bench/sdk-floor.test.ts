@@ -1,5 +1,13 @@
 import test from 'ava';
-import { captureWireCalls, measureFloors, weightFloors, type OperationFloor } from '../../bench/sdk-floor';
+import {
+  captureWireCalls,
+  measureFloors,
+  measureMixedFloorInWorker,
+  mixSchedule,
+  weightFloors,
+  type CannedCall,
+  type OperationFloor,
+} from '../../bench/sdk-floor';
 
 // The SDK floor of the ingestion benchmark (issue 22): what it captures and how it weights.
 
@@ -45,4 +53,35 @@ test('every captured client is found among the installed SDK packages, hyphenate
   const onePerClient = [...clients].map((client) => canned.find((call) => call.clientName === client)!);
   const floors = await measureFloors(onePerClient, 1);
   t.deepEqual(floors.map((floor) => floor.action.split('.')[0]).sort(), [...clients].sort());
+});
+
+/** Two captures, as the mix schedule needs them (only the client and command names matter to it). */
+function named(clientName: string, commandName: string): CannedCall {
+  return { clientName, commandName, input: {}, status: 200, headers: {}, body: Buffer.alloc(0) };
+}
+
+test('the mix becomes a schedule of sends in its proportions, interleaved the same way every time', (t) => {
+  const canned = [named('EC2Client', 'DescribeVpcsCommand'), named('OpenSearchClient', 'ListDomainNamesCommand')];
+  const mix = { 'ec2:DescribeVpcs': 2, 'es:ListDomainNames': 1, 'ec2:DescribeNothing': 5 };
+  const schedule = mixSchedule(canned, mix, 100);
+  t.is(schedule.sends.length, 100);
+  // 66.67 and 33.33 sends: the larger remainder gets the last one.
+  t.is(schedule.sends.filter((index) => index === 0).length, 67);
+  t.is(schedule.sends.filter((index) => index === 1).length, 33);
+  t.deepEqual(schedule.uncovered, ['ec2:DescribeNothing']);
+  t.deepEqual([schedule.coveredCalls, schedule.totalCalls], [3, 8]);
+  t.deepEqual(mixSchedule(canned, mix, 100).sends, schedule.sends, 'seeded');
+  // Interleaved, not in two blocks.
+  t.true(schedule.sends.slice(0, 20).includes(1) && schedule.sends.slice(0, 20).includes(0));
+});
+
+test('the mixed floor is measured in a thread of its own, in rounds, from the captured answers', async (t) => {
+  const canned = await captureWireCalls();
+  const vpcs = canned.filter((call) => ['DescribeVpcsCommand', 'ListAccountsCommand'].includes(call.commandName));
+  const floor = await measureMixedFloorInWorker(vpcs, { 'ec2:DescribeVpcs': 3, 'organizations:ListAccounts': 1 }, { rounds: 3, calls: 8, warmUp: 1 });
+  t.is(floor.rounds.length, 3);
+  t.true(floor.rounds.every((round) => round.fullMs > 0 && round.simulatedMs > 0));
+  const sorted = floor.rounds.map((round) => round.fullMs).sort((a, b) => a - b);
+  t.is(floor.fullFloorMs, sorted[1], 'the median round');
+  t.deepEqual([floor.coveredCalls, floor.totalCalls], [4, 4]);
 });

@@ -47,6 +47,65 @@ test('a graph on disk answers as the graph in memory: lists in the same order, r
   }
 });
 
+test('a scan of a type on disk reads what the list holds, in its order, and keeps none of it', (t) => {
+  const memory = new GraphStore();
+  const disk = new SpilledGraph(temporaryDirectory());
+  try {
+    build(memory);
+    build(disk);
+    disk.addEntity({ ...entity('p', 'aws_role', '111'), _source: 'system-mapper' } as Entity);
+    memory.addEntity({ ...entity('p', 'aws_role', '111'), _source: 'system-mapper' } as Entity);
+    // One read from disk before the scan: the scan gives that object, not another copy.
+    const read = disk.getEntity('a')!;
+    const cachedBefore = disk.held().cached;
+    const scanned = [...disk.scanEntitiesOfType('aws_role')];
+    t.deepEqual(scanned, [...memory.scanEntitiesOfType('aws_role')]);
+    t.deepEqual(keys(scanned), ['a', 'b', 'p']);
+    t.is(scanned[0], read);
+    t.is(disk.held().cached, cachedBefore, 'nothing read by the scan is kept');
+    t.deepEqual([...disk.scanEntitiesOfType('aws_nothing')], []);
+  } finally {
+    disk.close();
+  }
+});
+
+test('reads in file order go through a window read ahead, and give every object as written, whatever the order and size', (t) => {
+  const disk = new SpilledGraph(temporaryDirectory());
+  try {
+    const written = new Map<string, Entity>();
+    const add = (index: number) => {
+      // Sizes from a few bytes to more than the window (256 KB): a policy document can be large.
+      const padding = 'x'.repeat(index % 97 === 0 ? 300_000 : (index * 37) % 2_000);
+      const added = entity(`e${String(index).padStart(5, '0')}`, 'aws_thing', String(111 + (index % 3)), { padding });
+      written.set(added._key, structuredClone(added));
+      disk.addEntity(added);
+    };
+    for (let index = 0; index < 3_000; index++) add(index);
+    const check = (label: string, keys: readonly string[]) => {
+      for (const key of keys) {
+        t.deepEqual(disk.getEntity(key), written.get(key), `${label}: ${key}`);
+        disk.settle();
+      }
+    };
+    const inOrder = [...written.keys()];
+    t.deepEqual([...disk.allEntities()], [...written.values()], 'every object, in file order');
+    check('backwards', [...inOrder].reverse());
+    check(
+      'every seventh',
+      inOrder.filter((_, index) => index % 7 === 0),
+    );
+    // Lines written after a window was read, and an object written again (a new line further on).
+    for (let index = 3_000; index < 3_200; index++) add(index);
+    const changed = { ...written.get('e00005')!, replaced: true };
+    written.set('e00005', structuredClone(changed));
+    disk.addEntity(changed);
+    check('after more writes', [...written.keys()]);
+    t.deepEqual([...disk.scanEntitiesOfType('aws_thing')].length, 3_200);
+  } finally {
+    disk.close();
+  }
+});
+
 test('a change to an object read from disk is kept until the settle, written back by it, and the directory goes on close', (t) => {
   const directory = temporaryDirectory();
   const disk = new SpilledGraph(directory);

@@ -99,6 +99,46 @@ test('critical-path priorities: what heads the longest chain of dependent work f
   t.is(path.level('network'), 1 + Math.floor(Math.log(16) / Math.log(1.5)));
 });
 
+test('critical-path priorities stay those of their definition while many tasks finish in any order', (t) => {
+  // A layered graph of 60 collectors like a run's (each depends on up to three of the layers before).
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const collectors = Array.from({ length: 60 }, (_, index) => ({
+    id: `c${index}`,
+    dependsOn: index < 5 ? [] : [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => `c${Math.floor(random() * index)}`))],
+    permissions: Array.from({ length: Math.floor(random() * 4) }, (_, n) => `svc:Action${n}`),
+    scope: random() < 0.2 ? ('global' as const) : ('regional' as const),
+  }));
+  const path = new CriticalPath(collectors);
+  const recorded = new Map<string, number[]>();
+  const expected = (): Map<string, number> => {
+    const levels = new Map<string, number>();
+    const level = (id: string): number => {
+      if (levels.has(id)) return levels.get(id)!;
+      const collector = collectors.find((c) => c.id === id)!;
+      const durations = recorded.get(id);
+      const own = durations
+        ? durations.reduce((a, b) => a + b, 0) / durations.length
+        : 50 * (1 + collector.permissions.length) * (collector.scope === 'global' ? 4 : 1);
+      const longest = Math.max(0, ...collectors.filter((c) => c.dependsOn.includes(id)).map((c) => level(c.id)));
+      levels.set(id, own + longest);
+      return own + longest;
+    };
+    for (const collector of collectors) level(collector.id);
+    return levels;
+  };
+  for (let task = 0; task < 2000; task++) {
+    const id = `c${Math.floor(random() * collectors.length)}`;
+    const ms = Math.round(random() * (id === 'c7' ? 5000 : 400));
+    recorded.set(id, [...(recorded.get(id) ?? []), ms]);
+    path.record(id, ms);
+    if (task % 97 === 0 || task === 1999) {
+      for (const [id, level] of expected()) t.true(Math.abs(path.of(id) - level) < 1e-6, `task ${task}, ${id}: ${path.of(id)} against ${level}`);
+    }
+  }
+  t.true(path.level('c7') > 0);
+});
+
 test('the runner interleaves accounts, then services and regions: no account gets a second task before every account got one', async (t) => {
   const accounts = ['111111111111', '222222222222', '333333333333'].map((accountId) => ({ accountId }));
   const regions = new Map(accounts.map((a) => [a.accountId, ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1']]));

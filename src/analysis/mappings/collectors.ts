@@ -1,5 +1,5 @@
 import { analyzeAllows } from '../../analysis/allows';
-import { recordConnections, type AwsEndpoint } from '../../analysis/domains';
+import { recordConnections, targetAddresses, type AwsEndpoint, type TargetLookup } from '../../analysis/domains';
 import type { AnalysisOutput } from '../../analysis/mapped-entities';
 import { instanceProfileEdges } from '../../analysis/instance-profiles';
 import { FOREIGN_RESOURCE_SCHEMAS } from '../../analysis/mapped-entities';
@@ -223,10 +223,13 @@ export function createMappingCollectors(services: readonly ServiceModule[], opti
     // Records point at hosts and gateways of every account (a shared DNS account names production's).
     readsWholeGraph: true,
     async run(context) {
+      // Built by the first account's task: this collector runs once every other task of the run is done.
+      const targets = await context.shared('targets', async () => dnsTargetIndexes(context.graph));
       for (const output of dnsConnections(
         context.graph,
         ofAccount(context, Route53Entities.RECORD._type),
         ofAccount(context, CloudFrontEntities.DISTRIBUTION._type),
+        targets,
       )) {
         for (const entity of output.entities) addMappedEntity(context, entity);
         context.addRelationships(output.relationships);
@@ -246,16 +249,15 @@ function s3BucketKey(name: string): string {
  * The DNS edges of records and distributions over what the graph holds: a record CONNECTS the
  * ingested host or gateway its value names (a distribution, its origins), or a mapped stand-in.
  */
-function dnsConnections(graph: GraphStore, records: readonly Entity[], distributions: readonly Entity[]): AnalysisOutput[] {
-  const ingested = (types: readonly string[]) => types.flatMap((type) => graph.entitiesOfType(type).filter((entity) => entity._source !== 'system-mapper'));
+function dnsConnections(graph: GraphStore, records: readonly Entity[], distributions: readonly Entity[], targets: DnsTargetIndexes): AnalysisOutput[] {
   const bucketByName = (name: string) => graph.getEntity(s3BucketKey(name));
+  const recordTargets = lookupIn(graph, targets.recordTargets);
+  const originTargets = lookupIn(graph, targets.originTargets);
   const outputs: AnalysisOutput[] = [];
-  const recordTargets = Object.values(Route53Targets).filter((type) => type !== Route53Targets.S3_BUCKET);
-  if (records.length) outputs.push(recordConnections(records, ingested(recordTargets), { bucketByName, placeholder: dnsPlaceholder }));
-  const originTargets = Object.values(CloudFrontOriginTargets).filter((type) => type !== CloudFrontOriginTargets.S3_BUCKET);
+  if (records.length) outputs.push(recordConnections(records, recordTargets, { bucketByName, placeholder: dnsPlaceholder }));
   if (distributions.length)
     outputs.push(
-      recordConnections(distributions, ingested(originTargets), {
+      recordConnections(distributions, originTargets, {
         pointsTo: (distribution) => (Array.isArray(distribution.originDomainNames) ? (distribution.originDomainNames as string[]) : []),
         bucketByName,
         // A distribution in front of another is not an origin edge of the data model.
@@ -263,6 +265,47 @@ function dnsConnections(graph: GraphStore, records: readonly Entity[], distribut
       }),
     );
   return outputs;
+}
+
+const RECORD_TARGET_TYPES = Object.values(Route53Targets).filter((type) => type !== Route53Targets.S3_BUCKET);
+const ORIGIN_TARGET_TYPES = Object.values(CloudFrontOriginTargets).filter((type) => type !== CloudFrontOriginTargets.S3_BUCKET);
+
+/** The DNS mapping's indexes of the graph's hosts and gateways, by address. */
+interface DnsTargetIndexes {
+  recordTargets: Map<string, string[]>;
+  originTargets: Map<string, string[]>;
+}
+
+/**
+ * Every account's DNS task looks records up among the whole organization's hosts and gateways (read
+ * from AWS, not placeholders). Their index of addresses to keys is built once per run (the mapping
+ * phase adds only placeholders) and only the targets a record names are read. Built per account it
+ * cost O(accounts x targets), and a graph on disk held every target for the whole phase (94,841 at
+ * 1,000,000 entities, issue 22).
+ */
+function dnsTargetIndexes(graph: GraphStore): DnsTargetIndexes {
+  return { recordTargets: addressIndex(graph, RECORD_TARGET_TYPES), originTargets: addressIndex(graph, ORIGIN_TARGET_TYPES) };
+}
+
+/** A lookup of the targets an address names, read from the graph when asked. */
+function lookupIn(graph: GraphStore, index: Map<string, string[]>): TargetLookup {
+  return (address) => index.get(address)?.flatMap((key) => graph.getEntity(key) ?? []);
+}
+
+/** The keys of the ingested entities of these types by each address they answer to ({@link targetAddresses}). */
+function addressIndex(graph: GraphStore, types: readonly string[]): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const type of types) {
+    for (const entity of graph.scanEntitiesOfType(type)) {
+      if (entity._source === 'system-mapper') continue;
+      for (const address of targetAddresses(entity)) {
+        const keys = index.get(address);
+        if (keys) keys.push(entity._key);
+        else index.set(address, [entity._key]);
+      }
+    }
+  }
+  return index;
 }
 
 /**
@@ -282,7 +325,7 @@ export function redrawDnsConnections(graph: GraphStore, refreshed: (entity: Enti
     (relationship) => relationship._class === RelationshipVerb.CONNECTS && sources.has(relationship._fromEntityKey),
   );
   graph.remove({ entities: [], relationships: drawn });
-  for (const output of dnsConnections(graph, records, distributions)) {
+  for (const output of dnsConnections(graph, records, distributions, dnsTargetIndexes(graph))) {
     for (const entity of output.entities) if (!graph.hasEntity(entity._key)) graph.addEntity(compactCopy(entity));
     for (const relationship of output.relationships) {
       // The provenance the collector's context gives what it adds: its account, its (global) scope, its id.
