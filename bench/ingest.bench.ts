@@ -39,7 +39,7 @@ import { generateWorld } from '../src/sim/generate';
 import type { WorkerDiagnostics } from '../src/parallel/protocol';
 import { sampleMemory, type MemorySample } from '../src/parallel/memory';
 import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws, type SimulatorStats } from '../src/sim/simulator';
-import { captureWireCalls, measureFloors, measureMixedFloorInWorker, weightFloors } from './sdk-floor';
+import { captureWireCalls, FloorProbe, measureFloors, weightFloors } from './sdk-floor';
 
 /** Node flags of the measured processes: none, as the CLI and the Pulumi provider run. */
 export const NODE_FLAGS: string[] = [];
@@ -83,9 +83,13 @@ export interface CpuPerCall {
   /** Share of the run's calls whose operation the floor measured. */
   coveredShare: number;
   uncovered: string[];
-  /** The floor's rounds (the floors are their medians): lowest and highest, full and as simulated. */
-  floorRange: { full: [number, number]; simulated: [number, number]; rounds: number; calls: number };
-  /** The floors measured the earlier way: each operation alone, a few hundred times in a row. */
+  /** The probe's samples during the run (CPU ms per call of every operation once): how many, lowest and highest. */
+  floorSamples: { count: number; full: [number, number]; simulated: [number, number] };
+  /** The run's mix over the samples' operations, measured alternately after the run. */
+  mixOverSample: { full: number; simulated: number };
+  /** The run's mix measured after the run only (medians of rounds). */
+  afterFloor: { fullMs: number; simulatedMs: number; rounds: number };
+  /** The floors measured the earlier way, after the run: each operation alone, a few hundred times in a row. */
   isolatedFloor: { fullMs: number; simulatedMs: number };
 }
 
@@ -202,6 +206,8 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   let discovered = 0;
   /** Worker threads started again after running out of memory under their limit. */
   let restartedThreads = 0;
+  // Started (its calls captured, its code warm) before the run, so its samples span the run.
+  const probe = benchCase.floor === false ? undefined : await FloorProbe.start();
   try {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -297,7 +303,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       simulated.stats,
       ...workers.flatMap((worker) => [worker.simulated?.stats, worker.lostThreads?.simulated].filter((stats) => stats !== undefined)),
     ];
-    const cpuPerCall = benchCase.floor === false ? undefined : await divideCpu(cpuMs, simulatorStats);
+    const cpuPerCall = probe ? await divideCpu(cpuMs, simulatorStats, probe) : undefined;
     return {
       ...benchCase,
       entities: summary.totals.entities,
@@ -331,6 +337,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       memory,
     };
   } finally {
+    probe?.abandon();
     stopListening();
     rmSync(outputDir, { recursive: true, force: true });
   }
@@ -346,8 +353,8 @@ async function takeHeapSnapshots(directory: string, threads: readonly Worker[]):
   console.error(`heap snapshots written to ${directory}`);
 }
 
-/** Measures the SDK's floor in this process, after the run, weighted by the run's mix of operations. */
-async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[]): Promise<CpuPerCall> {
+/** The SDK's floor for the run's mix of operations: sampled while it went (see FloorProbe), and the earlier way after it. */
+async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[], probe: FloorProbe): Promise<CpuPerCall> {
   const mix: Record<string, number> = {};
   let calls = 0;
   let simulatorBusyMs = 0;
@@ -356,10 +363,8 @@ async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[]): Pr
     simulatorBusyMs += stat.busyMs;
     for (const [action, n] of Object.entries(stat.byOperation)) mix[action] = (mix[action] ?? 0) + n;
   }
-  const canned = await captureWireCalls();
-  const floorCalls = 2000;
-  const floor = await measureMixedFloorInWorker(canned, mix, { calls: floorCalls, rounds: 15 });
-  const isolated = weightFloors(await measureFloors(canned), mix);
+  const floor = await probe.stop(mix);
+  const isolated = weightFloors(await measureFloors(await captureWireCalls()), mix);
   const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
   const runMs = runCpuMs / calls;
   const simulatorMs = simulatorBusyMs / calls;
@@ -375,12 +380,13 @@ async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[]): Pr
     ratio: productionEstimateMs / floor.fullFloorMs,
     coveredShare: floor.coveredCalls / floor.totalCalls,
     uncovered: floor.uncovered,
-    floorRange: {
-      full: range(floor.rounds.map((round) => round.fullMs)),
-      simulated: range(floor.rounds.map((round) => round.simulatedMs)),
-      rounds: floor.rounds.length,
-      calls: floorCalls,
+    floorSamples: {
+      count: floor.during.length,
+      full: range(floor.during.map((sample) => sample.fullMs)),
+      simulated: range(floor.during.map((sample) => sample.simulatedMs)),
     },
+    mixOverSample: floor.mixOverUniform,
+    afterFloor: floor.after,
     isolatedFloor: { fullMs: isolated.fullFloorMs, simulatedMs: isolated.simulatedFloorMs },
   };
 }
@@ -544,9 +550,10 @@ function cpuLine(c: CpuPerCall): string {
     `  CPU per call ${ms(c.runMs)} = simulator ${ms(c.simulatorMs)} + SDK as simulated ${ms(c.sdkInSimulationMs)} + ours ${ms(c.oursMs)}; ` +
     `SDK floor (bytes parsed) ${ms(c.sdkFloorMs)}; production estimate (ours + SDK floor) ${ms(c.productionEstimateMs)} = ${c.ratio.toFixed(2)}x the SDK floor ` +
     `(floor measured for ${(100 * c.coveredShare).toFixed(1)}% of the calls${c.uncovered.length ? `; not: ${c.uncovered.slice(0, 8).join(', ')}` : ''})\n` +
-    `  SDK floor: median of ${c.floorRange.rounds} rounds of ${count(c.floorRange.calls)} calls in the run's mix, interleaved, in a thread like the workers ` +
-    `(full ${ms(c.floorRange.full[0])}-${ms(c.floorRange.full[1])}, as simulated ${ms(c.floorRange.simulated[0])}-${ms(c.floorRange.simulated[1])}); ` +
-    `each operation alone, ${ms(c.isolatedFloor.fullMs)} full, ${ms(c.isolatedFloor.simulatedMs)} as simulated`
+    `  SDK floor: sampled ${c.floorSamples.count} times during the run in another process (every operation once, full ${ms(c.floorSamples.full[0])}-${ms(c.floorSamples.full[1])}, ` +
+    `as simulated ${ms(c.floorSamples.simulated[0])}-${ms(c.floorSamples.simulated[1])}), medians x the run's mix over that sample (${c.mixOverSample.full.toFixed(2)} full, ` +
+    `${c.mixOverSample.simulated.toFixed(2)} as simulated, measured alternately after it); the mix after the run only: ${ms(c.afterFloor.fullMs)} full, ` +
+    `${ms(c.afterFloor.simulatedMs)} as simulated; each operation alone after it: ${ms(c.isolatedFloor.fullMs)} full, ${ms(c.isolatedFloor.simulatedMs)} as simulated`
   );
 }
 

@@ -29,7 +29,8 @@ import { Readable } from 'node:stream';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { MiddlewareStack } from '@smithy/types';
 import { ingest } from '../src/ingest';
 import { WORKER_YOUNG_GENERATION_MB } from '../src/parallel/pool';
@@ -350,40 +351,35 @@ export function mixSchedule(canned: readonly CannedCall[], mix: Readonly<Record<
   return { sends: shuffle(sends, 22), coveredCalls: covered, totalCalls: total, uncovered: uncovered.sort() };
 }
 
-export interface MixedFloor extends SdkFloorReport {
-  /** CPU ms per call of each timed round, in the order measured. */
-  rounds: Array<{ fullMs: number; simulatedMs: number }>;
-}
-
 /**
- * The SDK's floor for a run's mix, sent as a run sends it: one client per service (as the access
- * layer shares one per region), the operations interleaved, `rounds` timed rounds of the schedule
- * for each kind of answer, alternating, after one untimed round of each. The floors are the
- * medians of the rounds: one round can meet a garbage collection another does not.
+ * Sends captured calls through real SDK clients, one per service (as the access layer shares one per
+ * region), answered from the captured bytes (full) or, like the simulator, with the parsed output
+ * object in `finalizeRequest` (simulated), and times them.
  */
-export async function measureMixedFloor(
-  canned: readonly CannedCall[],
-  mix: Readonly<Record<string, number>>,
-  options: { rounds?: number; calls?: number; warmUp?: number } = {},
-): Promise<MixedFloor> {
-  const schedule = mixSchedule(canned, mix, options.calls ?? 2000);
-  let current = canned[0];
-  let output: unknown;
-  const handler = {
+class FloorSender {
+  private current: CannedCall;
+  private output: unknown;
+  private readonly outputs = new Map<number, unknown>();
+  private readonly full = new Map<string, SdkClient>();
+  private readonly simulated = new Map<string, SdkClient>();
+  private readonly handler = {
     handle: async (): Promise<{ response: CapturedResponse }> => ({
-      response: { statusCode: current.status, headers: { ...current.headers }, body: Readable.from([current.body]) },
+      response: { statusCode: this.current.status, headers: { ...this.current.headers }, body: Readable.from([this.current.body]) },
     }),
   };
-  const outputs = new Map<number, unknown>();
-  const full = new Map<string, SdkClient>();
-  const simulated = new Map<string, SdkClient>();
-  const clientOf = (clients: Map<string, SdkClient>, call: CannedCall, answerWithObject: boolean): SdkClient => {
+
+  constructor(private readonly canned: readonly CannedCall[]) {
+    this.current = canned[0];
+  }
+
+  private clientOf(call: CannedCall, simulated: boolean): SdkClient {
+    const clients = simulated ? this.simulated : this.full;
     let client = clients.get(call.clientName);
     if (!client) {
-      client = new (sdkClasses(call).Client)({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: handler, maxAttempts: 1 });
+      client = new (sdkClasses(call).Client)({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: this.handler, maxAttempts: 1 });
       // As src/sim/simulator.ts answers: the output object, in finalizeRequest, after signing.
-      if (answerWithObject)
-        client.middlewareStack.add(() => async () => ({ output: { ...(output as object) }, response: undefined }), {
+      if (simulated)
+        client.middlewareStack.add(() => async () => ({ output: { ...(this.output as object) }, response: undefined }), {
           step: 'finalizeRequest',
           priority: 'low',
           name: 'orggraphBenchSimulatedAnswer',
@@ -391,81 +387,208 @@ export async function measureMixedFloor(
       clients.set(call.clientName, client);
     }
     return client;
-  };
-  const sendAll = async (clients: Map<string, SdkClient>, answerWithObject: boolean): Promise<number> => {
+  }
+
+  private async send(index: number, simulated: boolean): Promise<unknown> {
+    this.current = this.canned[index];
+    if (simulated && !this.outputs.has(index)) await this.send(index, false);
+    this.current = this.canned[index];
+    this.output = this.outputs.get(index);
+    const output = await this.clientOf(this.current, simulated).send(new (sdkClasses(this.current).Command)(structuredClone(this.current.input)));
+    if (!simulated && !this.outputs.has(index)) this.outputs.set(index, output);
+    return output;
+  }
+
+  /** CPU ms per call of these sends, in this order. */
+  async time(sends: readonly number[], simulated: boolean): Promise<number> {
+    for (const index of new Set(sends)) if (!this.outputs.has(index)) await this.send(index, false);
     const before = process.cpuUsage();
-    for (const index of schedule.sends) {
-      current = canned[index];
-      output = outputs.get(index);
-      await clientOf(clients, current, answerWithObject).send(new (sdkClasses(current).Command)(structuredClone(current.input)));
-    }
+    for (const index of sends) await this.send(index, simulated);
     const used = process.cpuUsage(before);
-    return (used.user + used.system) / 1000 / Math.max(1, schedule.sends.length);
-  };
-  try {
-    // The parsed answers, for the simulated kind.
-    for (const index of new Set(schedule.sends)) {
-      current = canned[index];
-      outputs.set(index, await clientOf(full, current, false).send(new (sdkClasses(current).Command)(structuredClone(current.input))));
-    }
-    for (let round = 0; round < (options.warmUp ?? 3); round++) {
-      await sendAll(full, false);
-      await sendAll(simulated, true);
-    }
-    const rounds: MixedFloor['rounds'] = [];
-    for (let round = 0; round < (options.rounds ?? 15); round++)
-      rounds.push({ fullMs: await sendAll(full, false), simulatedMs: await sendAll(simulated, true) });
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    return {
-      coveredCalls: schedule.coveredCalls,
-      totalCalls: schedule.totalCalls,
-      uncovered: schedule.uncovered,
-      fullFloorMs: median(rounds.map((round) => round.fullMs)),
-      simulatedFloorMs: median(rounds.map((round) => round.simulatedMs)),
-      rounds,
-    };
-  } finally {
-    for (const client of [...full.values(), ...simulated.values()]) client.destroy();
+    return (used.user + used.system) / 1000 / Math.max(1, sends.length);
+  }
+
+  destroy(): void {
+    for (const client of [...this.full.values(), ...this.simulated.values()]) client.destroy();
   }
 }
 
-const FLOOR_WORKER = 'orggraph-sdk-floor';
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-interface FloorWorkerData {
-  kind: typeof FLOOR_WORKER;
-  canned: readonly CannedCall[];
-  mix: Readonly<Record<string, number>>;
-  options: { rounds?: number; calls?: number; warmUp?: number };
+/** The SDK floor measured while a run goes, and after it (see {@link FloorProbe}). */
+export interface FloorDuringRun extends SdkFloorReport {
+  /** Samples taken while the run went: CPU ms per call of every captured operation once, full and simulated. */
+  during: Array<{ fullMs: number; simulatedMs: number }>;
+  /** Measured after the run, alternately with the same samples: the run's mix over every operation once. */
+  mixOverUniform: { full: number; simulated: number };
+  /** The run's mix measured after the run (the medians of those alternating rounds). */
+  after: { fullMs: number; simulatedMs: number; rounds: number };
 }
+
+interface ProbeOptions {
+  /** Between two samples, ms. */
+  intervalMs: number;
+  /** How many times a sample sends every captured operation. */
+  batch: number;
+  /** Rounds after the run, and the calls of the mix's schedule. */
+  rounds: number;
+  calls: number;
+}
+
+const PROBE_THREAD = 'orggraph-sdk-floor-probe';
+const PROBE_ARGUMENT = '--sdk-floor-probe';
+
+type ProbeMessage = { type: 'ready' } | { type: 'floor'; floor: FloorDuringRun } | { type: 'failed'; message: string };
 
 /**
- * {@link measureMixedFloor} in a worker thread with the collection workers' young generation
- * (src/parallel/pool.ts): the run's calls are sent from such threads, and the size of the young
- * generation changes what the SDK's short-lived objects cost.
+ * The SDK's floor, measured in another process while the run goes: every `intervalMs`, every captured
+ * operation is sent `batch` times (full, then simulated) and timed. On a shared VM the CPU a given
+ * piece of work takes moves by 15% from minute to minute; measured after the run only, the floor
+ * and the run's own CPU are taken in different minutes. The samples span the run's minutes, and
+ * after it the run's mix is measured against the same sample alternately (which cancels the drift)
+ * to turn them into the run's mix: floor = median(samples) x (mix / sample).
+ *
+ * Its own process, so that neither its CPU nor its memory count in the run's; its calls go through a
+ * thread with the collection workers' young generation. About 5% of one core at the defaults.
  */
-export function measureMixedFloorInWorker(
-  canned: readonly CannedCall[],
-  mix: Readonly<Record<string, number>>,
-  options: FloorWorkerData['options'] = {},
-): Promise<MixedFloor> {
-  const data: FloorWorkerData = { kind: FLOOR_WORKER, canned, mix, options };
-  const settings = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
-  const thread = __filename.endsWith('.ts')
-    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`, { ...settings, eval: true })
-    : new Worker(__filename, settings);
-  return new Promise((resolve, reject) => {
-    thread.once('message', (floor: MixedFloor) => {
-      resolve(floor);
-      void thread.terminate();
+export class FloorProbe {
+  private readonly arrived: ProbeMessage[] = [];
+  private waiting: ((message: ProbeMessage) => void) | undefined;
+
+  private constructor(private readonly child: ChildProcess) {
+    const deliver = (message: ProbeMessage) => {
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      if (waiting) waiting(message);
+      else this.arrived.push(message);
+    };
+    child.on('message', (message: ProbeMessage) => deliver(message));
+    child.on('exit', (code) => deliver({ type: 'failed', message: `its process exited with ${code}` }));
+  }
+
+  static async start(options: Partial<ProbeOptions> = {}): Promise<FloorProbe> {
+    const settings: ProbeOptions = { intervalMs: 10_000, batch: 5, rounds: 9, calls: 2000, ...options };
+    const child = fork(__filename, [PROBE_ARGUMENT, JSON.stringify(settings)], {
+      execArgv: __filename.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
-    thread.once('error', reject);
-    thread.once('exit', (code) => reject(new Error(`the SDK floor's thread exited with ${code} before answering`)));
-  });
+    const probe = new FloorProbe(child);
+    await probe.expect('ready');
+    return probe;
+  }
+
+  private async expect<T extends ProbeMessage['type']>(type: T): Promise<Extract<ProbeMessage, { type: T }>> {
+    const message = this.arrived.shift() ?? (await new Promise<ProbeMessage>((resolve) => (this.waiting = resolve)));
+    if (message.type === 'failed') throw new Error(`the SDK floor probe failed: ${message.message}`);
+    if (message.type !== type) throw new Error(`the SDK floor probe answered ${message.type}, not ${type}`);
+    return message as Extract<ProbeMessage, { type: T }>;
+  }
+
+  /** Stops sampling, measures the run's mix against the sample, and answers the floor. */
+  async stop(mix: Readonly<Record<string, number>>): Promise<FloorDuringRun> {
+    this.child.send({ mix });
+    try {
+      return (await this.expect('floor')).floor;
+    } finally {
+      this.abandon();
+    }
+  }
+
+  /** Stops without measuring (a run that failed). */
+  abandon(): void {
+    this.child.removeAllListeners('exit');
+    this.child.kill();
+  }
 }
 
-const floorSetup = workerData as FloorWorkerData | undefined;
-if (!isMainThread && parentPort && floorSetup?.kind === FLOOR_WORKER) {
-  const port = parentPort;
-  const canned = floorSetup.canned.map((call) => ({ ...call, body: Buffer.from(call.body) }));
-  void measureMixedFloor(canned, floorSetup.mix, floorSetup.options).then((floor) => port.postMessage(floor));
+/** In the probe's thread: samples until told the mix, then measures the mix against the sample. */
+async function probeThread(port: MessagePort, canned: readonly CannedCall[], options: ProbeOptions): Promise<void> {
+  const sender = new FloorSender(canned);
+  let mix: Readonly<Record<string, number>> | undefined;
+  let wake: (() => void) | undefined;
+  port.on('message', (message: { mix: Record<string, number> }) => {
+    mix = message.mix;
+    wake?.();
+  });
+  const every = canned.map((_, index) => index);
+  const sample = Array.from({ length: options.batch }, (_, round) => shuffle([...every], round + 1)).flat();
+  const take = async () => ({ fullMs: await sender.time(sample, false), simulatedMs: await sender.time(sample, true) });
+  for (let round = 0; round < 2; round++) await take();
+  port.postMessage({ type: 'ready' });
+  const during: FloorDuringRun['during'] = [];
+  while (!mix) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, options.intervalMs).unref();
+    });
+    if (!mix) during.push(await take());
+  }
+  const schedule = mixSchedule(canned, mix, options.calls);
+  await sender.time(schedule.sends, false);
+  await sender.time(schedule.sends, true);
+  const rounds: Array<{ sample: { fullMs: number; simulatedMs: number }; mix: { fullMs: number; simulatedMs: number } }> = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const fullSample = await sender.time(sample, false);
+    const fullMix = await sender.time(schedule.sends, false);
+    const simulatedSample = await sender.time(sample, true);
+    const simulatedMix = await sender.time(schedule.sends, true);
+    rounds.push({ sample: { fullMs: fullSample, simulatedMs: simulatedSample }, mix: { fullMs: fullMix, simulatedMs: simulatedMix } });
+  }
+  sender.destroy();
+  const after = { fullMs: median(rounds.map((r) => r.mix.fullMs)), simulatedMs: median(rounds.map((r) => r.mix.simulatedMs)), rounds: rounds.length };
+  const mixOverUniform = {
+    full: median(rounds.map((r) => r.mix.fullMs / r.sample.fullMs)),
+    simulated: median(rounds.map((r) => r.mix.simulatedMs / r.sample.simulatedMs)),
+  };
+  // A run shorter than a few samples: the floor after it.
+  const enough = during.length >= 3;
+  const floor: FloorDuringRun = {
+    coveredCalls: schedule.coveredCalls,
+    totalCalls: schedule.totalCalls,
+    uncovered: schedule.uncovered,
+    fullFloorMs: enough ? median(during.map((d) => d.fullMs)) * mixOverUniform.full : after.fullMs,
+    simulatedFloorMs: enough ? median(during.map((d) => d.simulatedMs)) * mixOverUniform.simulated : after.simulatedMs,
+    during,
+    mixOverUniform,
+    after,
+  };
+  port.postMessage({ type: 'floor', floor });
 }
+
+/** The probe process: captures the calls, then runs {@link probeThread} in a thread like the workers. */
+async function probeProcess(options: ProbeOptions): Promise<void> {
+  const send = (message: ProbeMessage) => process.send?.(message);
+  try {
+    const canned = await captureWireCalls();
+    const thread = startThread({ kind: PROBE_THREAD, canned, options });
+    thread.on('message', (message: ProbeMessage) => send(message));
+    thread.on('error', (error) => send({ type: 'failed', message: String(error) }));
+    process.on('message', (message) => thread.postMessage(message));
+  } catch (error) {
+    send({ type: 'failed', message: String(error) });
+  }
+}
+
+/** A thread on this module with the collection workers' young generation (src/parallel/pool.ts). */
+interface ProbeThreadData {
+  kind: typeof PROBE_THREAD;
+  canned: readonly CannedCall[];
+  options: ProbeOptions;
+}
+
+function startThread(data: ProbeThreadData): Worker {
+  const settings = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+  return __filename.endsWith('.ts')
+    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`, { ...settings, eval: true })
+    : new Worker(__filename, settings);
+}
+
+const threadSetup = workerData as ProbeThreadData | undefined;
+if (!isMainThread && parentPort && threadSetup?.kind === PROBE_THREAD) {
+  // Buffers arrive as Uint8Arrays.
+  const canned = threadSetup.canned.map((call) => ({ ...call, body: Buffer.from(call.body) }));
+  void probeThread(parentPort, canned, threadSetup.options);
+}
+if (isMainThread && process.argv[2] === PROBE_ARGUMENT && process.send) void probeProcess(JSON.parse(process.argv[3]) as ProbeOptions);

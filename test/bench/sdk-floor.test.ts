@@ -1,13 +1,5 @@
 import test from 'ava';
-import {
-  captureWireCalls,
-  measureFloors,
-  measureMixedFloorInWorker,
-  mixSchedule,
-  weightFloors,
-  type CannedCall,
-  type OperationFloor,
-} from '../../bench/sdk-floor';
+import { captureWireCalls, measureFloors, FloorProbe, mixSchedule, weightFloors, type CannedCall, type OperationFloor } from '../../bench/sdk-floor';
 
 // The SDK floor of the ingestion benchmark (issue 22): what it captures and how it weights.
 
@@ -75,13 +67,16 @@ test('the mix becomes a schedule of sends in its proportions, interleaved the sa
   t.true(schedule.sends.slice(0, 20).includes(1) && schedule.sends.slice(0, 20).includes(0));
 });
 
-test('the mixed floor is measured in a thread of its own, in rounds, from the captured answers', async (t) => {
-  const canned = await captureWireCalls();
-  const vpcs = canned.filter((call) => ['DescribeVpcsCommand', 'ListAccountsCommand'].includes(call.commandName));
-  const floor = await measureMixedFloorInWorker(vpcs, { 'ec2:DescribeVpcs': 3, 'organizations:ListAccounts': 1 }, { rounds: 3, calls: 8, warmUp: 1 });
-  t.is(floor.rounds.length, 3);
-  t.true(floor.rounds.every((round) => round.fullMs > 0 && round.simulatedMs > 0));
-  const sorted = floor.rounds.map((round) => round.fullMs).sort((a, b) => a - b);
-  t.is(floor.fullFloorMs, sorted[1], 'the median round');
-  t.deepEqual([floor.coveredCalls, floor.totalCalls], [4, 4]);
+test("the floor probe samples while a run goes, in a process of its own, and turns its samples into the run's mix after it", async (t) => {
+  const probe = await FloorProbe.start({ intervalMs: 100, batch: 1, rounds: 3, calls: 40 });
+  // The run: samples are taken while it goes.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const floor = await probe.stop({ 'ec2:DescribeVpcs': 3, 'organizations:ListAccounts': 1, 'ec2:DescribeNothing': 1 });
+  t.true(floor.during.length >= 3, `${floor.during.length} samples`);
+  t.true(floor.during.every((sample) => sample.fullMs > 0 && sample.simulatedMs > 0));
+  t.deepEqual([floor.coveredCalls, floor.totalCalls, floor.uncovered], [4, 5, ['ec2:DescribeNothing']]);
+  t.is(floor.after.rounds, 3);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  t.is(floor.fullFloorMs, median(floor.during.map((sample) => sample.fullMs)) * floor.mixOverUniform.full);
+  t.is(floor.simulatedFloorMs, median(floor.during.map((sample) => sample.simulatedMs)) * floor.mixOverUniform.simulated);
 });
