@@ -84,7 +84,7 @@ export interface CpuPerCall {
   coveredShare: number;
   uncovered: string[];
   /** The probe's samples during the run (CPU ms per call of every operation once): how many, lowest and highest. */
-  floorSamples: { count: number; full: [number, number]; simulated: [number, number] };
+  floorSamples: { count: number; used: boolean; full: [number, number]; simulated: [number, number] };
   /** The run's mix over the samples' operations, measured alternately after the run. */
   mixOverSample: { full: number; simulated: number };
   /** The run's mix measured after the run only (medians of rounds). */
@@ -365,7 +365,7 @@ async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[], pro
   }
   const floor = await probe.stop(mix);
   const isolated = weightFloors(await measureFloors(await captureWireCalls()), mix);
-  const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
+  const range = (values: number[]): [number, number] => (values.length ? [Math.min(...values), Math.max(...values)] : [0, 0]);
   const runMs = runCpuMs / calls;
   const simulatorMs = simulatorBusyMs / calls;
   const oursMs = runMs - simulatorMs - floor.simulatedFloorMs;
@@ -382,6 +382,7 @@ async function divideCpu(runCpuMs: number, stats: readonly SimulatorStats[], pro
     uncovered: floor.uncovered,
     floorSamples: {
       count: floor.during.length,
+      used: floor.fromSamples,
       full: range(floor.during.map((sample) => sample.fullMs)),
       simulated: range(floor.during.map((sample) => sample.simulatedMs)),
     },
@@ -550,9 +551,12 @@ function cpuLine(c: CpuPerCall): string {
     `  CPU per call ${ms(c.runMs)} = simulator ${ms(c.simulatorMs)} + SDK as simulated ${ms(c.sdkInSimulationMs)} + ours ${ms(c.oursMs)}; ` +
     `SDK floor (bytes parsed) ${ms(c.sdkFloorMs)}; production estimate (ours + SDK floor) ${ms(c.productionEstimateMs)} = ${c.ratio.toFixed(2)}x the SDK floor ` +
     `(floor measured for ${(100 * c.coveredShare).toFixed(1)}% of the calls${c.uncovered.length ? `; not: ${c.uncovered.slice(0, 8).join(', ')}` : ''})\n` +
-    `  SDK floor: sampled ${c.floorSamples.count} times during the run in another process (every operation once, full ${ms(c.floorSamples.full[0])}-${ms(c.floorSamples.full[1])}, ` +
-    `as simulated ${ms(c.floorSamples.simulated[0])}-${ms(c.floorSamples.simulated[1])}), medians x the run's mix over that sample (${c.mixOverSample.full.toFixed(2)} full, ` +
-    `${c.mixOverSample.simulated.toFixed(2)} as simulated, measured alternately after it); the mix after the run only: ${ms(c.afterFloor.fullMs)} full, ` +
+    (c.floorSamples.used
+      ? `  SDK floor: sampled ${c.floorSamples.count} times during the run in another process (every operation once, full ${ms(c.floorSamples.full[0])}-${ms(c.floorSamples.full[1])}, ` +
+        `as simulated ${ms(c.floorSamples.simulated[0])}-${ms(c.floorSamples.simulated[1])}), medians x the run's mix over that sample (${c.mixOverSample.full.toFixed(2)} full, ` +
+        `${c.mixOverSample.simulated.toFixed(2)} as simulated, measured alternately after it); `
+      : `  SDK floor: the run was too short for 3 samples (${c.floorSamples.count}), so the floor is the mix after the run; `) +
+    `the mix after the run only: ${ms(c.afterFloor.fullMs)} full, ` +
     `${ms(c.afterFloor.simulatedMs)} as simulated; each operation alone after it: ${ms(c.isolatedFloor.fullMs)} full, ${ms(c.isolatedFloor.simulatedMs)} as simulated`
   );
 }

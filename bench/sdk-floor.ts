@@ -423,6 +423,8 @@ export interface FloorDuringRun extends SdkFloorReport {
   mixOverUniform: { full: number; simulated: number };
   /** The run's mix measured after the run (the medians of those alternating rounds). */
   after: { fullMs: number; simulatedMs: number; rounds: number };
+  /** Whether the floors come from the samples; a run too short for 3 samples gets {@link after}'s. */
+  fromSamples: boolean;
 }
 
 interface ProbeOptions {
@@ -438,7 +440,7 @@ interface ProbeOptions {
 const PROBE_THREAD = 'orggraph-sdk-floor-probe';
 const PROBE_ARGUMENT = '--sdk-floor-probe';
 
-type ProbeMessage = { type: 'ready' } | { type: 'floor'; floor: FloorDuringRun } | { type: 'failed'; message: string };
+type ProbeMessage = { type: 'ready' } | { type: 'sample'; count: number } | { type: 'floor'; floor: FloorDuringRun } | { type: 'failed'; message: string };
 
 /**
  * The SDK's floor, measured in another process while the run goes: every `intervalMs`, every captured
@@ -454,9 +456,18 @@ type ProbeMessage = { type: 'ready' } | { type: 'floor'; floor: FloorDuringRun }
 export class FloorProbe {
   private readonly arrived: ProbeMessage[] = [];
   private waiting: ((message: ProbeMessage) => void) | undefined;
+  private samples = 0;
+  private readonly sampleWaiters: Array<{ count: number; resolve: () => void }> = [];
 
   private constructor(private readonly child: ChildProcess) {
     const deliver = (message: ProbeMessage) => {
+      if (message.type === 'sample') {
+        this.samples = message.count;
+        for (const waiter of this.sampleWaiters.filter((w) => w.count <= this.samples)) waiter.resolve();
+        return;
+      }
+      // A probe that failed takes no more samples: whoever waits for them hears of it from `stop`.
+      if (message.type === 'failed') for (const waiter of this.sampleWaiters) waiter.resolve();
       const waiting = this.waiting;
       this.waiting = undefined;
       if (waiting) waiting(message);
@@ -484,6 +495,12 @@ export class FloorProbe {
     if (message.type === 'failed') throw new Error(`the SDK floor probe failed: ${message.message}`);
     if (message.type !== type) throw new Error(`the SDK floor probe answered ${message.type}, not ${type}`);
     return message as Extract<ProbeMessage, { type: T }>;
+  }
+
+  /** Resolves once the probe has taken this many samples (tests: no wait on the clock). */
+  sampled(count: number): Promise<void> {
+    if (this.samples >= count) return Promise.resolve();
+    return new Promise((resolve) => this.sampleWaiters.push({ count, resolve }));
   }
 
   /** Stops sampling, measures the run's mix against the sample, and answers the floor. */
@@ -523,7 +540,9 @@ async function probeThread(port: MessagePort, canned: readonly CannedCall[], opt
       wake = resolve;
       setTimeout(resolve, options.intervalMs).unref();
     });
-    if (!mix) during.push(await take());
+    if (mix) break;
+    during.push(await take());
+    port.postMessage({ type: 'sample', count: during.length });
   }
   const schedule = mixSchedule(canned, mix, options.calls);
   await sender.time(schedule.sends, false);
@@ -553,6 +572,7 @@ async function probeThread(port: MessagePort, canned: readonly CannedCall[], opt
     during,
     mixOverUniform,
     after,
+    fromSamples: enough,
   };
   port.postMessage({ type: 'floor', floor });
 }

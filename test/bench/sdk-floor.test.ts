@@ -69,13 +69,14 @@ test('the mix becomes a schedule of sends in its proportions, interleaved the sa
 
 test("the floor probe samples while a run goes, in a process of its own, and turns its samples into the run's mix after it", async (t) => {
   const probe = await FloorProbe.start({ intervalMs: 100, batch: 1, rounds: 3, calls: 40 });
-  // The run: samples are taken while it goes.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // The run: samples are taken while it goes (waited for by count, not by the clock).
+  await probe.sampled(3);
   const floor = await probe.stop({ 'ec2:DescribeVpcs': 3, 'organizations:ListAccounts': 1, 'ec2:DescribeNothing': 1 });
   t.true(floor.during.length >= 3, `${floor.during.length} samples`);
   t.true(floor.during.every((sample) => sample.fullMs > 0 && sample.simulatedMs > 0));
   t.deepEqual([floor.coveredCalls, floor.totalCalls, floor.uncovered], [4, 5, ['ec2:DescribeNothing']]);
   t.is(floor.after.rounds, 3);
+  t.true(floor.fromSamples);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   t.is(floor.fullFloorMs, median(floor.during.map((sample) => sample.fullMs)) * floor.mixOverUniform.full);
   t.is(floor.simulatedFloorMs, median(floor.during.map((sample) => sample.simulatedMs)) * floor.mixOverUniform.simulated);
