@@ -202,15 +202,6 @@ function sdkClientPackages(): string[] {
 
 const CREDENTIALS = { accessKeyId: 'ASIAFLOORBENCH000000', secretAccessKey: 'floor-bench-secret', sessionToken: 'floor-bench-session' };
 
-/** Mean CPU milliseconds of one `send`, over `iterations` after a warm-up. */
-async function cpuPerSend(client: SdkClient, Command: new (input: unknown) => unknown, input: unknown, iterations: number): Promise<number> {
-  for (let i = 0; i < Math.min(50, iterations); i++) await client.send(new Command(structuredClone(input)));
-  const before = process.cpuUsage();
-  for (let i = 0; i < iterations; i++) await client.send(new Command(structuredClone(input)));
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000 / iterations;
-}
-
 export interface OperationFloor {
   action: string;
   /** CPU ms per call through the whole SDK, answer parsed from bytes. */
@@ -219,30 +210,22 @@ export interface OperationFloor {
   simulatedMs: number;
 }
 
-/** Each captured operation's floors, measured in this process. */
+/** Each captured operation's floors, measured in this process: each alone, `iterations` times after a warm-up, with clients of its own. */
 export async function measureFloors(canned: readonly CannedCall[], iterations = 300): Promise<OperationFloor[]> {
   const floors: OperationFloor[] = [];
   for (const call of canned) {
-    const { Client, Command } = sdkClasses(call);
-    const handler = {
-      handle: async (): Promise<{ response: CapturedResponse }> => ({
-        response: { statusCode: call.status, headers: { ...call.headers }, body: Readable.from([call.body]) },
-      }),
-    };
-    const full = new Client({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: handler, maxAttempts: 1 });
-    const output = await full.send(new Command(structuredClone(call.input)));
-    const fullMs = await cpuPerSend(full, Command, call.input, iterations);
-    full.destroy();
-    // As src/sim/simulator.ts answers: the output object, in finalizeRequest, after signing.
-    const simulated = new Client({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: handler, maxAttempts: 1 });
-    simulated.middlewareStack.add(() => async () => ({ output: { ...(output as object) }, response: undefined }), {
-      step: 'finalizeRequest',
-      priority: 'low',
-      name: 'orggraphBenchSimulatedAnswer',
-    });
-    const simulatedMs = await cpuPerSend(simulated, Command, call.input, iterations);
-    simulated.destroy();
-    floors.push({ action: `${call.clientName}.${call.commandName}`, fullMs, simulatedMs });
+    const sender = new FloorSender([call]);
+    try {
+      const warmUp = new Array<number>(Math.min(50, iterations)).fill(0);
+      const sends = new Array<number>(iterations).fill(0);
+      await sender.time(warmUp, false);
+      const fullMs = await sender.time(sends, false);
+      await sender.time(warmUp, true);
+      const simulatedMs = await sender.time(sends, true);
+      floors.push({ action: `${call.clientName}.${call.commandName}`, fullMs, simulatedMs });
+    } finally {
+      sender.destroy();
+    }
   }
   return floors;
 }
