@@ -6,10 +6,19 @@
  *
  *   npm run bench -- ingest [--sizes 10,50,200] [--regions 16] [--resources 20] [--latency 50]
  *                           [--mix realistic|uniform] [--services kms,ec2] [--seed 42] [--json]
- *                           [--no-floor] [--no-spill] [--heap-snapshots DIR]
+ *                           [--no-floor] [--no-spill] [--heap-snapshots DIR] [--store files|postgres]
+ *                           [--second-run]
  *
  * `--resources` scales the realistic mix (20: 143,754 entities at 200 accounts x 16 regions); with
  * `--no-spill` the parent keeps the organization's graph in memory instead of on disk.
+ *
+ * `--store postgres` writes the snapshot into a fresh database of the benchmark's PostgreSQL server
+ * (ORGGRAPH_BENCH_POSTGRES_URL, or the test suite's throwaway cluster, as `npm run bench -- postgres`)
+ * instead of a directory of files. The server's CPU is its own processes' and is printed apart.
+ *
+ * `--second-run` measures a run that follows another into the same store (what every `pulumi up`
+ * after the first is: the previous snapshot read, unchanged objects carried, history merged): each
+ * size is ingested once in a child of its own, then measured in another child.
  *
  * `--services` limits the run to some services (and what they depend on), e.g. to see the scheduler
  * against the buckets when the CPU is not what limits the run.
@@ -24,7 +33,8 @@
  * through the Organizations bucket, and its own chain of calls can only start after them.
  */
 import { benchMain, measureInChild } from './child';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import type { Worker } from 'node:worker_threads';
@@ -40,6 +50,8 @@ import type { WorkerDiagnostics } from '../src/parallel/protocol';
 import { sampleMemory, type MemorySample } from '../src/parallel/memory';
 import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws, type SimulatorStats } from '../src/sim/simulator';
 import { captureWireCalls, FloorProbe, measureFloors, weightFloors } from './sdk-floor';
+import { PostgresStorage } from '../src/store/postgres/store';
+import { benchDatabase } from './postgres.bench';
 
 /** Node flags of the measured processes: none, as the CLI and the Pulumi provider run. */
 export const NODE_FLAGS: string[] = [];
@@ -65,6 +77,12 @@ export interface IngestBenchCase {
    * them stops the threads for seconds: not for timing.
    */
   heapSnapshots?: string;
+  /** Where the snapshot goes: a directory of files (default) or a fresh PostgreSQL database (`--store postgres`). */
+  store?: 'files' | 'postgres';
+  /** `--second-run`: measure a run into a store that a first run of the same organization wrote. */
+  secondRun?: boolean;
+  /** The store to write into, left as it is afterwards (set by the parent for `--second-run`): a directory, or a database. */
+  target?: { outputDir?: string; databaseUrl?: string };
 }
 
 /**
@@ -129,6 +147,8 @@ export interface IngestMeasurement extends IngestBenchCase {
   cpuPerCall?: CpuPerCall;
   /** Where the run kept the organization's graph (`IngestResult.graphKept`). */
   graphKept: 'disk' | 'memory';
+  /** With `--store postgres`: CPU the machine's PostgreSQL processes spent during the run (not in `cpuMs`). */
+  serverCpuMs?: number;
   /** With the graph on disk: what the parent held in full (`SpilledGraph.held()`). */
   held?: HeldCounts;
   /**
@@ -145,6 +165,8 @@ export interface IngestMeasurement extends IngestBenchCase {
     parentAtPeak?: MemorySample;
     workersAtPeak?: MemorySample[];
     workerHeapPeaksMb?: number[];
+    /** The highest RSS sampled in each phase (the write's own, once the workers are gone). */
+    rssByPhaseMb?: Record<string, number>;
   };
 }
 
@@ -159,6 +181,8 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
   const sizes = (option(args, 'sizes') ?? '10,50,200').split(',').map((size) => Number(size.trim()));
   if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`--sizes: expected account counts such as 10,50,200`);
   const mix = option(args, 'mix') ?? 'realistic';
+  const store = option(args, 'store') ?? 'files';
+  if (store !== 'files' && store !== 'postgres') throw new Error(`--store: files or postgres`);
   if (mix !== 'realistic' && mix !== 'uniform') throw new Error(`--mix: realistic or uniform`);
   return sizes.map((accounts) => ({
     accounts,
@@ -174,6 +198,8 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
     floor: !args.includes('--no-floor'),
     spill: !args.includes('--no-spill'),
     heapSnapshots: option(args, 'heap-snapshots'),
+    store,
+    secondRun: args.includes('--second-run'),
   }));
 }
 
@@ -198,7 +224,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   const stopListening = onSimulatedAwsCreated((created) => (simulated = created));
   const chains = new CallChains();
   const limiter = new RateLimiter();
-  const outputDir = mkdtempSync(path.join(tmpdir(), 'orggraph-bench-'));
+  const outputDir = benchCase.target?.outputDir ?? mkdtempSync(path.join(tmpdir(), 'orggraph-bench-'));
   const phases: Partial<Record<IngestProgress['phase'], { start: number; end: number }>> = {};
   const workers: WorkerDiagnostics[] = [];
   const threads: Worker[] = [];
@@ -208,7 +234,18 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
   let restartedThreads = 0;
   // Started (its calls captured, its code warm) before the run, so its samples span the run.
   const probe = benchCase.floor === false ? undefined : await FloorProbe.start();
+  // The database is created, and the schema migrated, before the clock starts: a run writes into an existing store.
+  const database =
+    benchCase.store !== 'postgres'
+      ? undefined
+      : benchCase.target?.databaseUrl
+        ? { url: benchCase.target.databaseUrl, drop: async () => undefined }
+        : await benchDatabase('orggraph_bench_ingest');
+  const store = database && new PostgresStorage(database.url);
   try {
+    const problem = await store?.writeProblem();
+    if (problem) throw new Error(problem);
+    const serverCpuBefore = database && postgresCpuMs();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     // Where the resident memory is: this thread's heap at the moment of the highest RSS sampled.
@@ -219,6 +256,8 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       // Mapping tasks report as collection; they and the carry-forward run once every worker is done.
       const phase = collecting === 'collect' && threads.length > 0 && workers.length === threads.length ? 'mapping and carry-forward' : collecting;
       const sample = sampleMemory();
+      const byPhase = (memory.rssByPhaseMb ??= {});
+      byPhase[phase] = Math.max(byPhase[phase] ?? 0, sample.rssMb);
       if (sample.heapUsedMb > memory.parentHeapPeakMb) Object.assign(memory, { parentHeapPeakMb: sample.heapUsedMb, phaseAtParentHeapPeak: phase });
       if (sample.rssMb > memory.rssMb)
         Object.assign(memory, {
@@ -239,6 +278,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       },
       access: { callChains: chains, pacing: limiter },
       spill: benchCase.spill !== false,
+      store,
       onWorkerDone: (diagnostics) => workers.push(diagnostics),
       onWorkerStarted: (index, thread) => {
         if (threads[index]) restartedThreads++;
@@ -271,6 +311,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     clearInterval(sampler);
     await snapshots;
     const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuMs = serverCpuBefore === undefined ? undefined : postgresCpuMs() - serverCpuBefore;
     if (!simulated) throw new Error('the ingestion created no simulated AWS');
     const phasesMs: Record<string, { start: number; end: number }> = {};
     // The snapshot is written after its one progress event: its phase ends with the run.
@@ -333,14 +374,40 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       workers: workers.length,
       restartedThreads,
       graphKept: result.graphKept,
+      ...(serverCpuMs === undefined ? {} : { serverCpuMs }),
       held: result.graph instanceof SpilledGraph ? result.graph.held() : undefined,
       memory,
     };
   } finally {
     probe?.abandon();
+    await store?.close();
+    await database?.drop();
     stopListening();
-    rmSync(outputDir, { recursive: true, force: true });
+    if (!benchCase.target) rmSync(outputDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CPU time of every PostgreSQL process on the machine, ms: their own and, for the postmaster, that
+ * of the backends it has reaped (a connection closed during the run took its CPU time with it).
+ */
+function postgresCpuMs(): number {
+  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the directory was read
+    }
+    const close = stat.lastIndexOf(')');
+    if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+    // Fields after the command: state is the 3rd field; utime, stime, cutime, cstime the 14th to 17th.
+    const fields = stat.slice(close + 2).split(' ');
+    for (const index of [11, 12, 13, 14]) ticks += Number(fields[index]);
+  }
+  return (ticks / ticksPerSecond) * 1000;
 }
 
 /** A heap snapshot of this thread and of each worker thread, in `directory`. */
@@ -439,6 +506,24 @@ function measureIngestionInChild(benchCase: IngestBenchCase): Promise<IngestMeas
   return measureInChild<IngestMeasurement>(__filename, [JSON.stringify(benchCase)], NODE_FLAGS);
 }
 
+/**
+ * `--second-run`: a first run writes into a store made here, then the measured run writes into it
+ * too, each in a child of its own (so that the second's peak RSS is its own).
+ */
+async function measureSecondRun(benchCase: IngestBenchCase): Promise<IngestMeasurement> {
+  const database = benchCase.store === 'postgres' ? await benchDatabase('orggraph_bench_second') : undefined;
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'orggraph-bench-'));
+  const target = { outputDir, ...(database ? { databaseUrl: database.url } : {}) };
+  try {
+    const first = await measureIngestionInChild({ ...benchCase, floor: false, target });
+    console.log(`first run (not measured further): ${seconds(first.wallMs)}, peak RSS ${Math.round(first.peakRssMb)} MB, ${count(first.entities)} entities`);
+    return await measureIngestionInChild({ ...benchCase, target });
+  } finally {
+    rmSync(outputDir, { recursive: true, force: true });
+    await database?.drop();
+  }
+}
+
 function simulatorsWithGenerate(): string[] {
   return [
     ...new Set(
@@ -459,7 +544,7 @@ export function table(measurements: readonly IngestMeasurement[]): string {
   ];
   for (const m of measurements) {
     lines.push(
-      `| ${m.accounts} x ${m.regions} | ${count(m.entities)} | ${count(m.apiCalls)} | ${seconds(m.wallMs)} | ${seconds(m.lowerBoundMs)} (${seconds(m.chainMs)} / ${seconds(m.bucketMs)}) | ${m.ratio.toFixed(2)} | ${count(m.throttledCalls)} | ${m.throttlingErrors} | ${Math.round(m.peakRssMb)} MB |`,
+      `| ${m.accounts} x ${m.regions}${m.store === 'postgres' ? ' (PostgreSQL)' : ''}${m.secondRun ? ', second run' : ''} | ${count(m.entities)} | ${count(m.apiCalls)} | ${seconds(m.wallMs)} | ${seconds(m.lowerBoundMs)} (${seconds(m.chainMs)} / ${seconds(m.bucketMs)}) | ${m.ratio.toFixed(2)} | ${count(m.throttledCalls)} | ${m.throttlingErrors} | ${Math.round(m.peakRssMb)} MB |`,
     );
   }
   return lines.join('\n');
@@ -487,12 +572,22 @@ export function details(m: IngestMeasurement): string {
                 ? `    at that peak, ${thread}: heap ${Math.round(sample.heapUsedMb)} MB used of ${Math.round(sample.heapTotalMb)} MB (young generation reserved ${Math.round(sample.youngReservedMb)} MB, old generation used ${Math.round(sample.oldUsedMb)} MB), external ${Math.round(sample.externalMb)} MB, malloced ${Math.round(sample.mallocedMb)} MB`
                 : `    at that peak, ${thread}: no sample yet`,
           ),
+          ...(m.memory.rssByPhaseMb
+            ? [
+                `    highest RSS by phase: ${Object.entries(m.memory.rssByPhaseMb)
+                  .map(([phase, rss]) => `${phase} ${Math.round(rss)} MB`)
+                  .join(', ')}`,
+              ]
+            : []),
           ...(m.memory.workerHeapPeaksMb?.length
             ? [`    workers' highest heaps: ${m.memory.workerHeapPeaksMb.map((peak) => `${Math.round(peak)} MB`).join(', ')}`]
             : []),
         ]
       : []),
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
+    ...(m.serverCpuMs === undefined
+      ? []
+      : [`  store: a PostgreSQL database; its server's processes spent ${seconds(m.serverCpuMs)} of CPU during the run (not in the CPU above)`]),
     ...(m.restartedThreads ? [`  worker threads that ran out of memory under their limit and were started again with twice it: ${m.restartedThreads}`] : []),
     `  pacer: ${count(m.pacer.buckets)} buckets, ${count(m.pacer.waited)} calls waited for a token, ${count(m.pacer.throttled)} throttles reported back`,
     ...(m.cpuPerCall ? [cpuLine(m.cpuPerCall), sdkBoundLine(m, m.cpuPerCall)] : []),
@@ -572,7 +667,7 @@ export async function run(): Promise<IngestMeasurement[]> {
   );
   const measurements: IngestMeasurement[] = [];
   for (const benchCase of cases) {
-    const measurement = await measureIngestionInChild(benchCase);
+    const measurement = benchCase.secondRun ? await measureSecondRun(benchCase) : await measureIngestionInChild(benchCase);
     measurements.push(measurement);
     console.log(details(measurement));
   }

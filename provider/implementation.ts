@@ -509,7 +509,7 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
       // On disk while the run builds it, read back for compliance, alerts and questions (as the CLI).
       spill: !sharded,
     });
-    if (!sharded) result = await graphInMemory(result);
+    if (!sharded) result = await graphInMemory(result, store);
     // A shard saw only its accounts: the shard that commits the snapshot answers for the whole
     // committed graph, read back from the store; the others leave compliance, alerts and questions out.
     const committed = result.summary.snapshot.sha256 !== '';

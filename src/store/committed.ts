@@ -23,11 +23,19 @@ export async function committedGraph(store: GraphStorage): Promise<{ graph: Grap
  * The run's graph in memory, for what reads it after the write (compliance, alerts): a run that
  * kept its graph on disk (`spill`) reads it back from the snapshot it just wrote. The workers and
  * the run's own state are gone by then, so a large run's peak is the larger of the two phases, not
- * their sum. Not verified against its `graphSha256`: this process wrote it a moment ago.
+ * their sum. Not verified against its `graphSha256`: this process wrote it a moment ago. `store`
+ * is where it was written (needed when that is not a directory of files).
  */
-export async function graphInMemory(result: IngestResult): Promise<IngestResult> {
+export async function graphInMemory(result: IngestResult, store?: GraphStorage): Promise<IngestResult> {
   if (result.graphKept === 'memory') return result;
   const graph = new GraphStore();
+  if (store && store.kind !== 'files') {
+    // Not a file: the store reads its snapshot back (a PostgreSQL store's rows of it).
+    const snapshot = await store.read({ id: result.summary.snapshot.path });
+    for (const entity of snapshot.entities) graph.addEntity(entity);
+    for (const relationship of snapshot.relationships) graph.addRelationship(relationship);
+    return { ...result, graph, graphKept: 'memory' };
+  }
   await scanSnapshot(
     result.summary.snapshot.path,
     {

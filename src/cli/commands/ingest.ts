@@ -340,7 +340,7 @@ export function registerIngestCommand(program: Command): void {
             store,
             spill: !sharded,
           });
-          return sharded ? ran : lazy.committed().graphInMemory(ran);
+          return sharded ? ran : lazy.committed().graphInMemory(ran, store);
         };
         // One writer per snapshot directory: a running `orggraph watch` finishes its batch first. A
         // PostgreSQL store takes concurrent writers (shards) itself.

@@ -13,18 +13,34 @@ export function copyLine(json: string): string {
   return json.indexOf('\\') < 0 ? `${json}\n` : `${json.replaceAll('\\', '\\\\')}\n`;
 }
 
-/** Streams lines into `COPY … FROM STDIN` (text format), batching them into large writes. */
-export async function copyIn(client: PoolClient, sql: string, lines: Iterable<string>): Promise<void> {
+/**
+ * Streams lines into `COPY … FROM STDIN` (text format), batching them into large writes. The lines
+ * are read as the server takes them (a stream of a graph on disk is never held whole); `afterBatch`
+ * is awaited after each batch is handed over, with the characters handed over so far.
+ */
+export async function copyIn(
+  client: PoolClient,
+  sql: string,
+  lines: Iterable<string>,
+  afterBatch?: (characters: number) => void | Promise<void>,
+): Promise<void> {
+  let characters = 0;
   async function* batches(): AsyncGenerator<string> {
     let batch = '';
     for (const line of lines) {
       batch += line;
       if (batch.length >= 1 << 20) {
         yield batch;
+        characters += batch.length;
         batch = '';
+        await afterBatch?.(characters);
       }
     }
-    if (batch) yield batch;
+    if (batch) {
+      yield batch;
+      characters += batch.length;
+      await afterBatch?.(characters);
+    }
   }
   await pipeline(Readable.from(batches()), client.query(copyFrom(sql)));
 }

@@ -11,7 +11,8 @@ import type { PoolClient } from 'pg';
  * run costs only what changed, and a reader of a committed snapshot never sees a later run's rows.
  * Rows belong to a partition (`part`): an account id, or `*shard:i/n` for what a shard wrote that
  * no account owns (mapped entities, edges into another shard's accounts). Each partition is
- * written by one run per snapshot, in its own transaction.
+ * written by one run per snapshot, in its own transaction (a single run whose graph streams from
+ * disk writes all of its partitions in one).
  */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   {

@@ -7,7 +7,7 @@ import { SNAPSHOT_FORMAT, type NotRefreshed, type RunError, type Snapshot, type 
 import { readPreviousSnapshot, type PreviousSnapshotOptions } from '../../snapshot/previous';
 import type { SnapshotLineVisitor } from '../../snapshot/reader';
 import { CREATED_ON, timestampSuffix, UPDATED_ON } from '../../snapshot/timestamps';
-import { canonicalLine, flatCanonicalLine, type WriteHooks } from '../../snapshot/writer';
+import { canonicalLine, flatCanonicalLine, type KeyOrdered, type WriteHooks } from '../../snapshot/writer';
 import { shardOf } from '../shard';
 import type { GraphStorage, ShardSpec, SnapshotRef } from '../types';
 import { copyIn, copyLine, copyOut } from './copy';
@@ -398,7 +398,10 @@ export class PostgresStorage implements GraphStorage {
   /**
    * Every object of snapshot `id`: entities first. A mapped entity that several shards wrote is
    * handed over once, and an edge whose ends are not both in the snapshot (a shard's edge into an
-   * account no shard ingested) is left out, as a single run drops it.
+   * account no shard ingested) is left out, as a single run drops it. A snapshot of one run holds
+   * what that run wrote and nothing else (it closed every partition it did not write): its rows
+   * are handed over as they come, without the sets of keys that sorting out shards needs (at 1,000
+   * accounts, 2 million keys).
    */
   private async stream(
     client: PoolClient,
@@ -406,6 +409,14 @@ export class PostgresStorage implements GraphStorage {
     onEntity: (entity: Entity) => void,
     onRelationship: (relationship: Relationship) => void,
   ): Promise<void> {
+    const shards = (await client.query<{ shards: number }>(`SELECT shards FROM snapshots WHERE id = $1`, [id])).rows[0]?.shards;
+    if (shards === 1) {
+      await copyOut(client, `COPY (SELECT properties::text FROM entities WHERE ${visibleAt(id)}) TO STDOUT`, (text) => onEntity(JSON.parse(text) as Entity));
+      await copyOut(client, `COPY (SELECT properties::text FROM relationships WHERE ${visibleAt(id)}) TO STDOUT`, (text) =>
+        onRelationship(JSON.parse(text) as Relationship),
+      );
+      return;
+    }
     const keys = new Set<string>();
     await copyOut(client, `COPY (SELECT properties::text FROM entities WHERE ${visibleAt(id)} AND part NOT LIKE '*%') TO STDOUT`, (text) => {
       const entity = JSON.parse(text) as Entity;
@@ -526,6 +537,106 @@ export class PostgresStorage implements GraphStorage {
     // now, so that the next reader's queries are planned for the graph as it is.
     if (entities.length + relationships.length >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
     if (shard.count === 1 && single === undefined) single = graphSha256(entities, relationships, canonical);
+    return this.recordShardDone(metadata, single, bytes);
+  }
+
+  /**
+   * The same write from a graph on disk: objects come one at a time in `_key` order and are never
+   * held together. A single run's objects go through one `COPY` per table, in one transaction: on
+   * a first load straight into the tables (indexes built at the end, as {@link write} does), later
+   * into a staging table that is merged with the current rows of the partitions written, as
+   * {@link write} merges each partition. The graph's hash is taken from the same lines as they
+   * stream, in key order, as the file writer takes it. `metadata` is read once the objects are
+   * (its counts are filled in as they stream). A shard's run (which the CLI never spills) is
+   * given lists, as {@link write} takes them.
+   */
+  async writeOrdered(
+    entities: KeyOrdered<Entity>,
+    relationships: KeyOrdered<Relationship>,
+    metadata: Omit<SnapshotMetadata, 'graphSha256'>,
+    hooks?: WriteHooks,
+  ) {
+    if (!this.claim) await this.begin();
+    const { snapshotId, shard } = this.claim as NonNullable<PostgresStorage['claim']>;
+    if (shard.count > 1) return this.write([...entities], [...relationships], metadata, hooks);
+    const own = shardPart(shard);
+    const bulk = await this.isEmpty();
+    if (bulk)
+      await this.withClient((client) =>
+        client.query([...READ_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name}`), ...UNIQUE_INDEXES.map(dropUniqueIndex)].join('; ')),
+      );
+    const hash = createHash('sha256');
+    const parts = new Set<string>();
+    let objects = 0;
+    let bytes = 0;
+    /** COPY rows `part, key, valid_from, properties`, each object's canonical line hashed on the way. */
+    function* rows(ordered: Iterable<Entity | Relationship>): Generator<string> {
+      const canonical: string[] = [];
+      let pending = '';
+      for (const object of ordered) {
+        const part = object._accountId ?? own;
+        parts.add(part);
+        objects++;
+        const json = storedJson(object, canonical, 0);
+        pending += `${canonical[0]}\n`;
+        if (pending.length > 1 << 20) {
+          hash.update(pending);
+          pending = '';
+        }
+        const row = `${copyField(part)}\t${copyField(object._key)}\t${snapshotId}\t${copyLine(json)}`;
+        bytes += row.length;
+        yield row;
+      }
+      hash.update(pending);
+    }
+    const afterBatch = async () => hooks?.afterBytes?.(bytes);
+    let copyFailure: { error: unknown } | undefined;
+    try {
+      await this.transaction(async (client) => {
+        // As a first load's partitions do in `write` (see `writePartition`): its commit is not waited for.
+        if (bulk) await client.query('SET LOCAL synchronous_commit = off');
+        for (const table of ['entities', 'relationships'] as const) {
+          const into = bulk ? table : `staged_${table}`;
+          if (!bulk)
+            await client.query(
+              `CREATE TEMP TABLE ${into} (part text NOT NULL, key text NOT NULL, valid_from bigint NOT NULL, properties jsonb NOT NULL) ON COMMIT DROP`,
+            );
+          await copyIn(
+            client,
+            `COPY ${into} (part, key, valid_from, properties) FROM STDIN`,
+            rows(table === 'entities' ? entities : relationships),
+            afterBatch,
+          );
+          if (table === 'entities') hash.update('--relationships--\n');
+        }
+        if (!bulk) await mergeStaged(client, snapshotId, [...parts]);
+        await client.query(`INSERT INTO snapshot_partitions (snapshot_id, part) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [
+          snapshotId,
+          [...parts],
+        ]);
+      });
+    } catch (error) {
+      copyFailure = { error };
+    }
+    if (bulk) {
+      // After a failed COPY the tables are as empty as before: the indexes are built on them again.
+      try {
+        await this.buildIndexes();
+      } catch (error) {
+        if (!copyFailure) {
+          await this.undoFirstLoad();
+          throw error;
+        }
+      }
+    }
+    if (copyFailure) throw copyFailure.error;
+    if (objects >= 50_000) await this.withClient((client) => client.query('ANALYZE entities; ANALYZE relationships'));
+    return this.recordShardDone(metadata, hash.digest('hex'), bytes);
+  }
+
+  /** This run's shard is written: recorded done with its metadata, and the snapshot committed if it was the last. */
+  private async recordShardDone(metadata: Omit<SnapshotMetadata, 'graphSha256'>, single: string | undefined, bytes: number) {
+    const { snapshotId, shard } = this.claim as NonNullable<PostgresStorage['claim']>;
     const committed = await this.transaction(async (client) => {
       await client.query(`SELECT id FROM snapshots WHERE id = $1 FOR UPDATE`, [snapshotId]);
       await client.query(`UPDATE snapshot_shards SET status = 'done', finished_at = now(), metadata = $3 WHERE snapshot_id = $1 AND shard = $2`, [
@@ -869,6 +980,31 @@ async function writePartition(client: PoolClient, id: number, part: string, obje
     await client.query(`TRUNCATE staging`);
   }
   await client.query(`INSERT INTO snapshot_partitions (snapshot_id, part) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, part]);
+}
+
+/**
+ * A single run's staged objects (`staged_entities`, `staged_relationships`: every partition it
+ * wrote) merged into the tables as of snapshot `id`, as {@link writePartition} merges one
+ * partition: versions whose content changed or disappeared are closed, new content inserted.
+ */
+async function mergeStaged(client: PoolClient, id: number, parts: string[]): Promise<void> {
+  for (const table of ['entities', 'relationships'] as const) {
+    const staged = `staged_${table}`;
+    await client.query(`CREATE INDEX ON ${staged} (part, key)`);
+    await client.query(`ANALYZE ${staged}`);
+    await client.query(
+      `UPDATE ${table} AS current SET valid_to = $1
+       WHERE current.part = ANY($2::text[]) AND current.valid_to IS NULL
+         AND NOT EXISTS (SELECT 1 FROM ${staged} AS staged WHERE staged.part = current.part AND staged.key = current.key AND staged.properties = current.properties)`,
+      [id, parts],
+    );
+    await client.query(
+      `INSERT INTO ${table} (part, key, valid_from, properties)
+       SELECT staged.part, staged.key, $1, staged.properties FROM ${staged} AS staged
+       WHERE NOT EXISTS (SELECT 1 FROM ${table} AS current WHERE current.part = staged.part AND current.key = staged.key AND current.valid_to IS NULL)`,
+      [id],
+    );
+  }
 }
 
 /** COPY rows `part, key, valid_from, properties` from {@link copyLine} lines of JSON objects. */
