@@ -5,7 +5,7 @@ import type { IngestConfig } from '../config';
 import { compactCopy, type Entity, type GraphStore } from '../graph';
 import type { Collection } from '../parallel/pool';
 import { allCollectors } from '../services';
-import { inScope, type NotRefreshed, type PreviousSnapshot, type RunError, type ScopeFields, type Snapshot } from '../snapshot';
+import { comparedSnapshot, inScope, type ComparedSnapshot, type NotRefreshed, type RunError, type ScopeFields, type Snapshot } from '../snapshot';
 import { readPrevious } from './previous';
 import { enrichmentsOutside, outsideOf, runScope, type RunScope } from './scope';
 import type { CollectorScope } from './types';
@@ -214,7 +214,7 @@ export async function carryForwardPrevious(run: {
   store: GraphStorage;
   errors: RunError[];
   logger: Logger;
-}): Promise<{ read?: { previous: PreviousSnapshot; file: string }; notRefreshed: NotRefreshed[]; scope?: RunScope }> {
+}): Promise<{ read?: { previous: ComparedSnapshot; file: string }; notRefreshed: NotRefreshed[]; scope?: RunScope }> {
   const { config, graph, collectors, collected, failedScopes, unfinishedScopes, reachable, previousSnapshots, store, errors, logger } = run;
   const everGrowing = new Set(collectors.flatMap((c) => c.entities.filter((e) => e.everGrowing).map((e) => e._type)));
   // Streamed: only what carry-forward needs and a digest per entity for the changes are kept.
@@ -269,5 +269,6 @@ export async function carryForwardPrevious(run: {
   // A shard's edges may end in another shard's accounts: the store drops dangling edges across all shards.
   const dropped = (config.shard?.count ?? 1) > 1 ? 0 : dropDanglingRelationships(graph);
   if (dropped) logger.debug(`dropped ${dropped} relationships whose target is not in the graph`);
-  return { read, notRefreshed, scope };
+  // The write needs only the digests: what carry-forward read goes now.
+  return { read: read && { previous: comparedSnapshot(read.previous), file: read.file }, notRefreshed, scope };
 }

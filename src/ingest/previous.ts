@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Logger } from '../collectors/types';
 import type { Entity, Relationship } from '../graph';
-import { EntityDigest, readPreviousSnapshot, SnapshotFormatError, type PreviousSnapshot, type RunError } from '../snapshot';
+import { EntityDigest, readPreviousSnapshot, SnapshotFormatError, type ComparedSnapshot, type PreviousSnapshot, type RunError } from '../snapshot';
 import type { GraphStorage, SnapshotRef } from '../store/types';
 
 /** Snapshots read in full, at most, looking for an intact previous one. */
@@ -73,7 +73,7 @@ export async function readPrevious(
  * Change counts against the previous snapshot, and the change-tracking timestamps set on every
  * object (see `EntityDigest.stamp`); without a previous snapshot everything is created `now`.
  */
-export function stampChanges(previous: PreviousSnapshot | undefined, entities: Entity[], relationships: Relationship[], now: number) {
+export function stampChanges(previous: ComparedSnapshot | undefined, entities: Entity[], relationships: Relationship[], now: number) {
   const knownSince = previous ? Date.parse(previous.metadata.startedAt) || now : now;
   return {
     entities: (previous?.digest ?? new EntityDigest()).stamp(entities, now, knownSince),

@@ -6,7 +6,7 @@ import type { IngestConfig } from '../config';
 import { SpilledGraph, type GraphStore } from '../graph';
 import type { Collection } from '../parallel/pool';
 import type { World } from '../sim/types';
-import { EntityDigest, KeyOrdered, type CollectorRunRecord, type NotRefreshed, type PreviousSnapshot, type RunError, type SnapshotMetadata } from '../snapshot';
+import { EntityDigest, KeyOrdered, type CollectorRunRecord, type ComparedSnapshot, type NotRefreshed, type RunError, type SnapshotMetadata } from '../snapshot';
 import type { GraphStorage } from '../store/types';
 import { TOOL } from '../version';
 import { stampChanges } from './previous';
@@ -39,7 +39,7 @@ export async function writeSnapshot(run: {
   startedAt: Date;
   started: number;
   world?: World;
-  read?: { previous: PreviousSnapshot; file: string };
+  read?: { previous: ComparedSnapshot; file: string };
   collected: Awaited<ReturnType<Collection['finish']>>;
   records: CollectorRunRecord[];
   errors: RunError[];

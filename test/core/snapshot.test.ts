@@ -2,7 +2,16 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
 import { createEntity, createRelationship, RelationshipVerb } from '../../src/graph';
-import { diffEntities, readSnapshot, readSnapshotMetadata, SnapshotFormatError, SnapshotStore, writeSnapshotFile } from '../../src/snapshot';
+import {
+  diffEntities,
+  readSnapshot,
+  readSnapshotMetadata,
+  SnapshotFormatError,
+  SnapshotStore,
+  writeMetadata,
+  writeSnapshotFile,
+  type CollectorRunRecord,
+} from '../../src/snapshot';
 import { emptyMetadata } from '../helpers/metadata';
 import { temporaryDirectory } from '../helpers/simulate';
 
@@ -95,4 +104,35 @@ test('entity changes are counted by key and content', (t) => {
   const { counts, changes } = diffEntities(entities, [...next, extra]);
   t.deepEqual(counts, { created: 1, updated: 1, deleted: 1 });
   t.deepEqual(changes.find((c) => c.change === 'updated')?.properties, ['size']);
+});
+
+test('metadata with more collector records than one piece is written as JSON.stringify writes it, and reads back', async (t) => {
+  const collectors: CollectorRunRecord[] = Array.from({ length: 10_001 }, (_, index) => ({
+    accountId: String(100000000000 + (index % 300)),
+    region: index % 7 ? 'eu-west-1' : 'global',
+    collector: `collector-"${index % 40}"-ünïcode`,
+    service: 'ec2',
+    status: index % 97 ? 'succeeded' : 'failed',
+    ...(index % 5 ? { startedAt: new Date(Date.UTC(2026, 11, 7, 0, 0, index)).toISOString() } : {}),
+    durationMs: index % 1000,
+    apiCalls: index % 13,
+    throttled: 0,
+    entities: index % 20,
+    relationships: index % 30,
+    ...(index % 1000 === 3 ? { limited: { ecrImagesPerRepository: { _type: 'aws_ecr_image', value: 20, parents: 2, skipped: 7 } } } : {}),
+  }));
+  const base = emptyMetadata({ collectors });
+  const metadata = { ...base, graphSha256: 'a'.repeat(64) };
+  const pieces: string[] = [];
+  await writeMetadata(metadata, async (text) => {
+    pieces.push(text);
+  });
+  t.true(pieces.length > 3 && pieces.every((piece) => piece.length < 1_000_000), `${pieces.length} pieces`);
+  t.is(pieces.join(''), JSON.stringify(metadata));
+
+  const directory = temporaryDirectory();
+  const written = await writeSnapshotFile(path.join(directory, 'large-metadata.json'), [], [], base);
+  const read = await readSnapshot(written.path);
+  t.deepEqual(read.metadata.collectors, collectors);
+  t.is(read.metadata.graphSha256, written.graphSha256);
 });

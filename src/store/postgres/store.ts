@@ -198,6 +198,13 @@ export class PostgresStorage implements GraphStorage {
     return result.rows[0]?.empty === true;
   }
 
+  /** A first load writes without the entity and relationship indexes: {@link buildIndexes} builds them after. */
+  private async dropIndexesForFirstLoad(): Promise<void> {
+    await this.withClient((client) =>
+      client.query([...READ_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name}`), ...UNIQUE_INDEXES.map(dropUniqueIndex)].join('; ')),
+    );
+  }
+
   /**
    * The indexes a first load dropped, each built on its own connection of the pool (the server
    * builds them side by side; the GIN index, the longest, first), then the primary keys made
@@ -490,10 +497,7 @@ export class PostgresStorage implements GraphStorage {
     // A single run into an empty store (the first load) writes without indexes (but for the small
     // ones of the other tables) and builds them at the end: each from one sort, not row by row.
     const bulk = shard.count === 1 && (await this.isEmpty());
-    if (bulk)
-      await this.withClient((client) =>
-        client.query([...READ_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name}`), ...UNIQUE_INDEXES.map(dropUniqueIndex)].join('; ')),
-      );
+    if (bulk) await this.dropIndexesForFirstLoad();
     let bytes = 0;
     // Partitions are written side by side (each in its own transaction): the server's work runs on
     // every core while this process prepares the next COPY.
@@ -561,10 +565,7 @@ export class PostgresStorage implements GraphStorage {
     if (shard.count > 1) return this.write([...entities], [...relationships], metadata, hooks);
     const own = shardPart(shard);
     const bulk = await this.isEmpty();
-    if (bulk)
-      await this.withClient((client) =>
-        client.query([...READ_INDEXES.map((index) => `DROP INDEX IF EXISTS ${index.name}`), ...UNIQUE_INDEXES.map(dropUniqueIndex)].join('; ')),
-      );
+    if (bulk) await this.dropIndexesForFirstLoad();
     const hash = createHash('sha256');
     const parts = new Set<string>();
     let objects = 0;
@@ -670,14 +671,16 @@ export class PostgresStorage implements GraphStorage {
       ])
     ).rows[0];
     if (!snapshot || snapshot.status !== 'open') return undefined;
+    // Not the metadata itself: at 1,000 accounts it is 150 MB of JSON, which a single shard's commit
+    // copies on the server instead of reading it back.
     const shards = (
-      await client.query<{ shard: number; status: string; failure: string | null; metadata: SnapshotMetadata | null }>(
-        `SELECT shard, status, failure, metadata FROM snapshot_shards WHERE snapshot_id = $1 ORDER BY shard`,
+      await client.query<{ shard: number; status: string; failure: string | null; has_metadata: boolean }>(
+        `SELECT shard, status, failure, metadata IS NOT NULL AS has_metadata FROM snapshot_shards WHERE snapshot_id = $1 ORDER BY shard`,
         [snapshotId],
       )
     ).rows;
     if (shards.length < snapshot.shards || shards.some((shard) => shard.status === 'running')) return undefined;
-    const done = shards.filter((shard) => shard.status === 'done' && shard.metadata);
+    const done = shards.filter((shard) => shard.status === 'done' && shard.has_metadata);
     if (!done.length) {
       // Nothing of this run reached the store: the latest committed snapshot stays the latest.
       for (const table of ['entities', 'relationships']) {
@@ -708,25 +711,38 @@ export class PostgresStorage implements GraphStorage {
         await client.query(`UPDATE relationships SET valid_to = $1 WHERE part = $2 AND valid_to IS NULL`, [snapshotId, part]);
       }
     }
-    let metadata: SnapshotMetadata;
+    const previous =
+      previousId === undefined
+        ? undefined
+        : {
+            path: refOf(previousId).id,
+            graphSha256:
+              (await client.query<{ graph_sha256: string }>(`SELECT graph_sha256 FROM snapshots WHERE id = $1`, [previousId])).rows[0]?.graph_sha256 ?? '',
+          };
     if (snapshot.shards === 1 && !failed.length) {
-      metadata = done[0].metadata as SnapshotMetadata;
-    } else {
-      metadata = await this.mergedMetadata(
-        client,
-        snapshotId,
-        previousId,
-        done.map((shard) => shard.metadata as SnapshotMetadata),
-        failed,
-        carried,
+      // The shard's metadata is the snapshot's, with `previous` set: copied on the server.
+      const { rows } = await client.query<{ graph_sha256: string; errors: RunError[]; not_refreshed: NotRefreshed[] | null }>(
+        `UPDATE snapshots SET status = 'committed', committed_at = now(),
+           started_at = (shard.metadata->>'startedAt')::timestamptz, ended_at = (shard.metadata->>'endedAt')::timestamptz,
+           graph_sha256 = shard.metadata->>'graphSha256',
+           total_entities = (shard.metadata->'counts'->>'totalEntities')::integer, total_relationships = (shard.metadata->'counts'->>'totalRelationships')::integer,
+           metadata = CASE WHEN $3::jsonb IS NULL THEN shard.metadata ELSE shard.metadata || jsonb_build_object('previous', $3::jsonb) END
+         FROM (SELECT metadata FROM snapshot_shards WHERE snapshot_id = $1 AND shard = $2) AS shard
+         WHERE id = $1
+         RETURNING shard.metadata->>'graphSha256' AS graph_sha256, shard.metadata->'errors' AS errors, shard.metadata->'notRefreshed' AS not_refreshed`,
+        [snapshotId, done[0].shard, previous === undefined ? null : JSON.stringify(previous)],
       );
+      await insertRecords(client, snapshotId, rows[0].errors, rows[0].not_refreshed ?? []);
+      return rows[0].graph_sha256;
     }
-    if (previousId !== undefined)
-      metadata.previous = {
-        path: refOf(previousId).id,
-        graphSha256:
-          (await client.query<{ graph_sha256: string }>(`SELECT graph_sha256 FROM snapshots WHERE id = $1`, [previousId])).rows[0]?.graph_sha256 ?? '',
-      };
+    const parts = (
+      await client.query<{ metadata: SnapshotMetadata }>(
+        `SELECT metadata FROM snapshot_shards WHERE snapshot_id = $1 AND status = 'done' AND metadata IS NOT NULL ORDER BY shard`,
+        [snapshotId],
+      )
+    ).rows.map((row) => row.metadata);
+    const metadata = await this.mergedMetadata(client, snapshotId, previousId, parts, failed, carried);
+    if (previous) metadata.previous = previous;
     await client.query(
       `UPDATE snapshots SET status = 'committed', committed_at = now(), started_at = $2, ended_at = $3, graph_sha256 = $4, total_entities = $5, total_relationships = $6, metadata = $7 WHERE id = $1`,
       [
