@@ -23,7 +23,7 @@ export async function copyIn(
   sql: string,
   lines: Iterable<string>,
   afterBatch?: (characters: number) => void | Promise<void>,
-): Promise<void> {
+): Promise<number> {
   let characters = 0;
   async function* batches(): AsyncGenerator<string> {
     let batch = '';
@@ -43,6 +43,7 @@ export async function copyIn(
     }
   }
   await pipeline(Readable.from(batches()), client.query(copyFrom(sql)));
+  return characters;
 }
 
 /**

@@ -584,13 +584,10 @@ export class PostgresStorage implements GraphStorage {
           hash.update(pending);
           pending = '';
         }
-        const row = `${copyField(part)}\t${copyField(object._key)}\t${snapshotId}\t${copyLine(json)}`;
-        bytes += row.length;
-        yield row;
+        yield copyRow(part, object._key, snapshotId, copyLine(json));
       }
       hash.update(pending);
     }
-    const afterBatch = async () => hooks?.afterBytes?.(bytes);
     let copyFailure: { error: unknown } | undefined;
     try {
       await this.transaction(async (client) => {
@@ -602,11 +599,12 @@ export class PostgresStorage implements GraphStorage {
             await client.query(
               `CREATE TEMP TABLE ${into} (part text NOT NULL, key text NOT NULL, valid_from bigint NOT NULL, properties jsonb NOT NULL) ON COMMIT DROP`,
             );
-          await copyIn(
+          const copied = bytes;
+          bytes += await copyIn(
             client,
             `COPY ${into} (part, key, valid_from, properties) FROM STDIN`,
             rows(table === 'entities' ? entities : relationships),
-            afterBatch,
+            (characters) => hooks?.afterBytes?.(copied + characters),
           );
           if (table === 'entities') hash.update('--relationships--\n');
         }
@@ -1025,9 +1023,12 @@ async function mergeStaged(client: PoolClient, id: number, parts: string[]): Pro
 
 /** COPY rows `part, key, valid_from, properties` from {@link copyLine} lines of JSON objects. */
 function* copyRows(part: string, id: number, lines: readonly string[], keys: readonly string[]): Generator<string> {
-  const prefix = `${copyField(part)}\t`;
-  const suffix = `\t${id}\t`;
-  for (let index = 0; index < lines.length; index++) yield `${prefix}${copyField(keys[index])}${suffix}${lines[index]}`;
+  for (let index = 0; index < lines.length; index++) yield copyRow(part, keys[index], id, lines[index]);
+}
+
+/** One COPY row `part, key, valid_from, properties`, `line` already a {@link copyLine}. */
+function copyRow(part: string, key: string, id: number, line: string): string {
+  return `${copyField(part)}\t${copyField(key)}\t${id}\t${line}`;
 }
 
 /** A text value as a field of COPY's text format. */
