@@ -5,8 +5,6 @@ import { VOLATILE_PROPERTIES, type ChangeCounts } from './diff';
 import { CREATED_ON, UPDATED_ON, type Timestamps } from './timestamps';
 import { canonicalLine } from './writer';
 
-const VOLATILE = new Set(VOLATILE_PROPERTIES);
-
 /** `crypto.hash` (Node 20.12+) hashes a small input without a Hash object; older Nodes fall back. */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 
@@ -15,7 +13,7 @@ function sha1(text: string): Buffer {
 }
 
 function hasVolatile(object: Entity | Relationship): boolean {
-  for (const key of VOLATILE) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  for (const key of VOLATILE_PROPERTIES) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
   return false;
 }
 
@@ -23,7 +21,7 @@ function hasVolatile(object: Entity | Relationship): boolean {
 export function entityFingerprint(entity: Entity | Relationship): Buffer {
   if (!hasVolatile(entity)) return sha1(canonicalLine(entity));
   const copy: Record<string, unknown> = { ...entity };
-  for (const key of VOLATILE) delete copy[key];
+  for (const key of VOLATILE_PROPERTIES) delete copy[key];
   return sha1(canonicalLine(copy as Entity));
 }
 
