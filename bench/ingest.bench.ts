@@ -43,7 +43,7 @@ import * as path from 'node:path';
 import { CallChains } from '../src/aws/access';
 import { RateLimiter } from '../src/aws/rate-limits';
 import { SpilledGraph, type HeldCounts } from '../src/graph';
-import { ingest, type IngestProgress } from '../src/ingest';
+import { ingest, type IngestProgress, type IngestResult } from '../src/ingest';
 import { allSimulators } from '../src/services';
 import { generateWorld } from '../src/sim/generate';
 import type { WorkerDiagnostics } from '../src/parallel/protocol';
@@ -51,6 +51,10 @@ import { sampleMemory, type MemorySample } from '../src/parallel/memory';
 import { onSimulatedAwsCreated, type BucketUsage, type SimulatedAws, type SimulatorStats } from '../src/sim/simulator';
 import { captureWireCalls, FloorProbe, measureFloors, weightFloors } from './sdk-floor';
 import { PostgresStorage } from '../src/store/postgres/store';
+import { graphInMemory } from '../src/store/committed';
+import { runCompliance } from '../src/compliance';
+import { alertsAfterIngest } from '../src/alerts/after-ingest';
+import { loadAlertRules } from '../src/alerts/rules';
 import { benchDatabase } from './postgres.bench';
 
 /** Node flags of the measured processes: none, as the CLI and the Pulumi provider run. */
@@ -81,6 +85,8 @@ export interface IngestBenchCase {
   store?: 'files' | 'postgres';
   /** `--second-run`: measure a run into a store that a first run of the same organization wrote. */
   secondRun?: boolean;
+  /** Stop after `ingest()`: no compliance and alerts on the graph read back, which `orggraph ingest` runs (`--ingest-only`). */
+  ingestOnly?: boolean;
   /** The store to write into, left as it is afterwards (set by the parent for `--second-run`): a directory, or a database. */
   target?: { outputDir?: string; databaseUrl?: string };
 }
@@ -109,6 +115,19 @@ export interface CpuPerCall {
   afterFloor: { fullMs: number; simulatedMs: number; rounds: number };
   /** The floors measured the earlier way, after the run: each operation alone, a few hundred times in a row. */
   isolatedFloor: { fullMs: number; simulatedMs: number };
+}
+
+/** `orggraph ingest`'s work after `ingest()` (see measureAfterRun). */
+export interface AfterRunMeasurement {
+  /** Reading the graph back into memory (0 when the run kept it there). */
+  readMs: number;
+  wallMs: number;
+  cpuMs: number;
+  /** The compliance lines the CLI prints. */
+  compliance: string[];
+  /** How many alert rules were evaluated, and how many of them could not be. */
+  alertRules?: number;
+  alertErrors?: number;
 }
 
 export interface IngestMeasurement extends IngestBenchCase {
@@ -168,6 +187,8 @@ export interface IngestMeasurement extends IngestBenchCase {
     /** The highest RSS sampled in each phase (the write's own, once the workers are gone). */
     rssByPhaseMb?: Record<string, number>;
   };
+  /** What `orggraph ingest` ran after `ingest()`; absent with `--ingest-only`. */
+  afterRun?: AfterRunMeasurement;
 }
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -184,6 +205,8 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
   const store = option(args, 'store') ?? 'files';
   if (store !== 'files' && store !== 'postgres') throw new Error(`--store: files or postgres`);
   if (mix !== 'realistic' && mix !== 'uniform') throw new Error(`--mix: realistic or uniform`);
+  const out = option(args, 'out');
+  if (out && (sizes.length > 1 || store !== 'files' || args.includes('--second-run'))) throw new Error('--out: one size, into files, one run');
   return sizes.map((accounts) => ({
     accounts,
     regions: Number(option(args, 'regions') ?? 16),
@@ -200,6 +223,9 @@ function parseCases(args: readonly string[]): IngestBenchCase[] {
     heapSnapshots: option(args, 'heap-snapshots'),
     store,
     secondRun: args.includes('--second-run'),
+    ingestOnly: args.includes('--ingest-only'),
+    // Kept afterwards, to read the snapshot again (files store, one size).
+    ...(out ? { target: { outputDir: path.resolve(out) } } : {}),
   }));
 }
 
@@ -252,7 +278,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     const memory: NonNullable<IngestMeasurement['memory']> = { rssMb: 0, parentHeapMb: 0, parentHeapPeakMb: 0, workerHeapPeaksMb: [] };
     const workerSamples: MemorySample[] = [];
     let collecting: string = 'accounts';
-    const sampler = setInterval(() => {
+    const sampleNow = () => {
       // Mapping tasks report as collection; they and the carry-forward run once every worker is done.
       const phase = collecting === 'collect' && threads.length > 0 && workers.length === threads.length ? 'mapping and carry-forward' : collecting;
       const sample = sampleMemory();
@@ -267,7 +293,8 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
           workersAtPeak: [...workerSamples],
           phaseAtPeak: phase,
         });
-    }, 500);
+    };
+    const sampler = setInterval(sampleNow, 500);
     sampler.unref();
     const result = await ingest({
       simulate: world,
@@ -308,10 +335,20 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       },
     });
     const ended = performance.now();
-    clearInterval(sampler);
-    await snapshots;
     const cpu = process.cpuUsage(cpuBefore);
     const serverCpuMs = serverCpuBefore === undefined ? undefined : postgresCpuMs() - serverCpuBefore;
+    // What `orggraph ingest` does next, in the same process: the graph read back, compliance, alerts.
+    // Each of its phases is sampled as it ends and starts, however short.
+    const afterRun = benchCase.ingestOnly
+      ? undefined
+      : await measureAfterRun(result, store, (phase) => {
+          sampleNow();
+          collecting = phase;
+          sampleNow();
+        });
+    sampleNow();
+    clearInterval(sampler);
+    await snapshots;
     if (!simulated) throw new Error('the ingestion created no simulated AWS');
     const phasesMs: Record<string, { start: number; end: number }> = {};
     // The snapshot is written after its one progress event: its phase ends with the run.
@@ -377,6 +414,7 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
       ...(serverCpuMs === undefined ? {} : { serverCpuMs }),
       held: result.graph instanceof SpilledGraph ? result.graph.held() : undefined,
       memory,
+      ...(afterRun ? { afterRun } : {}),
     };
   } finally {
     probe?.abandon();
@@ -385,6 +423,33 @@ export async function measure(benchCase: IngestBenchCase): Promise<IngestMeasure
     stopListening();
     if (!benchCase.target) rmSync(outputDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `orggraph ingest` runs after `ingest()` (src/cli/commands/ingest.ts), timed: a graph kept on
+ * disk read back into memory, compliance of the default framework, and the default alert packs
+ * (no delivery: they name no action). Its memory is sampled as its own phase.
+ */
+async function measureAfterRun(result: IngestResult, store: PostgresStorage | undefined, phase: (name: string) => void): Promise<AfterRunMeasurement> {
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  phase('graph read back');
+  const read = await graphInMemory(result, store);
+  const readMs = performance.now() - started;
+  phase('compliance and alerts');
+  const compliance = runCompliance(read);
+  const alerts = await alertsAfterIngest(read, loadAlertRules(), {}, undefined, store);
+  const cpu = process.cpuUsage(cpuBefore);
+  if (!Array.isArray(compliance)) throw new Error(`compliance: ${compliance.error}`);
+  if (alerts && 'error' in alerts && alerts.error) throw new Error(`alerts: ${alerts.error}`);
+  return {
+    readMs,
+    wallMs: performance.now() - started,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    compliance: compliance.map((summary) => summary.line),
+    alertRules: alerts && 'rules' in alerts ? alerts.rules : undefined,
+    alertErrors: alerts && 'errors' in alerts ? alerts.errors.length : undefined,
+  };
 }
 
 /**
@@ -585,6 +650,12 @@ export function details(m: IngestMeasurement): string {
         ]
       : []),
     `  CPU ${seconds(m.cpuMs)} (${((100 * m.cpuMs) / m.wallMs).toFixed(0)}% of wall), ${count(Math.round(m.apiCalls / (m.wallMs / 1000)))} calls/s, errors ${m.errors}`,
+    ...(m.afterRun
+      ? [
+          `  after the run, as \`orggraph ingest\` (graph read back, compliance, alerts): ${seconds(m.afterRun.wallMs)} (reading ${seconds(m.afterRun.readMs)}), CPU ${seconds(m.afterRun.cpuMs)}; ` +
+            `${m.afterRun.alertRules ?? 0} alert rules (${m.afterRun.alertErrors ?? 0} not evaluated); ${m.afterRun.compliance.join('; ')}`,
+        ]
+      : []),
     ...(m.serverCpuMs === undefined
       ? []
       : [`  store: a PostgreSQL database; its server's processes spent ${seconds(m.serverCpuMs)} of CPU during the run (not in the CPU above)`]),

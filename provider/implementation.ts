@@ -540,10 +540,7 @@ export async function run(raw: GraphSnapshotInputs, options: RunOptions = {}): P
       durationMs: Math.round(performance.now() - started),
       compliance: committed ? complianceOutputs(result, reporting.logger) : undefined,
       alerts,
-      questions:
-        (committed || undefined) &&
-        questions &&
-        askSavedQuestions(new GraphIndex([...result.graph.allEntities()], [...result.graph.allRelationships()]), questions, inputs.questions?.params),
+      questions: (committed || undefined) && questions && askSavedQuestions(GraphIndex.ofGraph(result.graph), questions, inputs.questions?.params),
     });
   } catch (error) {
     if (error instanceof IngestError) throw new Error(`aws-org-graph: ingestion failed, no snapshot written: ${error.message}`);

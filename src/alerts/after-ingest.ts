@@ -25,7 +25,7 @@ export async function alertsAfterIngest(
   if (config.enabled === false || rules.length === 0) return undefined;
   try {
     const snapshotPath = result.summary.snapshot.path;
-    const index = new GraphIndex([...result.graph.allEntities()], [...result.graph.allRelationships()]);
+    const index = GraphIndex.ofGraph(result.graph);
     const summary = await runAlerts({
       directory: stateLocation ?? path.dirname(path.dirname(snapshotPath)),
       snapshotPath,

@@ -1,4 +1,5 @@
 import type { Entity, Relationship } from '../graph/types';
+import { GraphIndex } from '../query';
 import { complianceGraph, evaluateCompliance, type ComplianceGraph } from './evaluate';
 import { complianceLine } from './format';
 import { DEFAULT_FRAMEWORK, requireFramework } from './load';
@@ -53,10 +54,7 @@ export function runCompliance(
   frameworks: ReadonlyArray<string | Framework> = [DEFAULT_FRAMEWORK],
 ): ComplianceSummary[] | { error: string } {
   try {
-    return complianceSummary(
-      { entities: [...result.graph.allEntities()], relationships: [...result.graph.allRelationships()], metadata: result.metadata },
-      frameworks,
-    );
+    return complianceSummary({ index: GraphIndex.ofGraph(result.graph), metadata: result.metadata }, frameworks);
   } catch (error) {
     return { error: (error as Error).message };
   }

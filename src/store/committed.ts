@@ -1,7 +1,7 @@
-import { GraphStore } from '../graph';
+import { GraphStore, type Entity, type Relationship } from '../graph';
+import { scanSnapshotObjects } from '../snapshot/reader';
 import type { SnapshotMetadata } from '../snapshot/format';
 import type { IngestResult } from '../ingest/types';
-import { scanSnapshot } from '../snapshot/reader';
 import type { GraphStorage } from './types';
 
 /**
@@ -23,30 +23,18 @@ export async function committedGraph(store: GraphStorage): Promise<{ graph: Grap
  * The run's graph in memory, for what reads it after the write (compliance, alerts): a run that
  * kept its graph on disk (`spill`) reads it back from the snapshot it just wrote. The workers and
  * the run's own state are gone by then, so a large run's peak is the larger of the two phases, not
- * their sum. Not verified against its `graphSha256`: this process wrote it a moment ago. `store`
- * is where it was written (needed when that is not a directory of files).
+ * their sum. Only the objects are read: the run holds the metadata, whose line is 150 MB at 1,000
+ * accounts. Not verified against its `graphSha256`: this process wrote it a moment ago. `store` is
+ * where it was written (by default, the file the result names).
  */
 export async function graphInMemory(result: IngestResult, store?: GraphStorage): Promise<IngestResult> {
   if (result.graphKept === 'memory') return result;
   const graph = new GraphStore();
-  if (store && store.kind !== 'files') {
-    // Not a file: the store reads its snapshot back (a PostgreSQL store's rows of it).
-    const snapshot = await store.read({ id: result.summary.snapshot.path });
-    for (const entity of snapshot.entities) graph.addEntity(entity);
-    for (const relationship of snapshot.relationships) graph.addRelationship(relationship);
-    return { ...result, graph, graphKept: 'memory' };
-  }
-  await scanSnapshot(
-    result.summary.snapshot.path,
-    {
-      entity: (entity) => {
-        graph.addEntity(entity);
-      },
-      relationship: (relationship) => {
-        graph.addRelationship(relationship);
-      },
-    },
-    { verify: false },
-  );
+  const visitor = {
+    entity: (entity: Entity) => void graph.addEntity(entity),
+    relationship: (relationship: Relationship) => void graph.addRelationship(relationship),
+  };
+  const file = result.summary.snapshot.path;
+  await (store ? store.scanObjects({ id: file }, visitor) : scanSnapshotObjects(file, visitor));
   return { ...result, graph, graphKept: 'memory' };
 }

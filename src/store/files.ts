@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import type { Entity, Relationship } from '../graph';
 import type { SnapshotMetadata } from '../snapshot/format';
 import { readPreviousSnapshot, type PreviousSnapshotOptions } from '../snapshot/previous';
-import { readSnapshot, readSnapshotMetadata, scanSnapshotLines, type ReadOptions } from '../snapshot/reader';
+import { readSnapshot, readSnapshotMetadata, scanSnapshotLines, scanSnapshotObjects, type ReadOptions } from '../snapshot/reader';
 import { SnapshotStore } from '../snapshot/store';
 import { writeFileAtomic, type KeyOrdered, type WriteHooks } from '../snapshot/writer';
-import type { GraphStorage, SnapshotRef } from './types';
+import type { GraphStorage, ObjectVisitor, SnapshotRef } from './types';
 
 /** The default store: a directory of snapshot files (`SnapshotStore`), no server needed. */
 export class FileStorage implements GraphStorage {
@@ -57,6 +57,10 @@ export class FileStorage implements GraphStorage {
 
   read(ref: SnapshotRef, options?: ReadOptions) {
     return readSnapshot(ref.id, options);
+  }
+
+  scanObjects(ref: SnapshotRef, visitor: ObjectVisitor) {
+    return scanSnapshotObjects(ref.id, visitor);
   }
 
   readMetadata(ref: SnapshotRef) {

@@ -166,7 +166,7 @@ test('lines are read whole: longer than the read buffer, CRLF, no final line fee
   await fs.writeFile(crlf, text.replace(/\n/g, '\r\n').trimEnd());
   t.deepEqual(await readSnapshot(crlf), read);
   const seen: string[] = [];
-  t.is(await scanLines(crlf, (line) => seen.push(line)), text.trimEnd().split('\n').length);
+  t.is(await scanLines(crlf, (line) => void seen.push(line)), text.trimEnd().split('\n').length);
   t.deepEqual(seen, text.trimEnd().split('\n'));
   const previous = await readPreviousSnapshot(crlf, { failedScopes: [], everGrowingTypes: new Set() });
   t.deepEqual(previous.digest.diff(entities), { created: 0, updated: 0, deleted: 0 });

@@ -6,6 +6,7 @@ import {
   diffEntities,
   readSnapshot,
   readSnapshotMetadata,
+  scanSnapshotObjects,
   SnapshotFormatError,
   SnapshotStore,
   writeMetadata,
@@ -135,4 +136,60 @@ test('metadata with more collector records than one piece is written as JSON.str
   const read = await readSnapshot(written.path);
   t.deepEqual(read.metadata.collectors, collectors);
   t.is(read.metadata.graphSha256, written.graphSha256);
+});
+
+test('the objects of a snapshot are read without its metadata line, however long, which is neither parsed nor read whole', async (t) => {
+  const directory = temporaryDirectory();
+  const { entities, relationships } = graph(50);
+  // 20,000 collector records: a metadata line of over 3 MB, three times the reader's 1 MiB buffer.
+  const collectors: CollectorRunRecord[] = Array.from({ length: 20_000 }, (_, index) => ({
+    accountId: String(100000000000 + index),
+    region: 'eu-west-1',
+    collector: 'ec2-instances',
+    service: 'ec2',
+    status: 'succeeded',
+    durationMs: index,
+    apiCalls: 1,
+    throttled: 0,
+    entities: 0,
+    relationships: 0,
+  }));
+  const written = await writeSnapshotFile(path.join(directory, 'a.json'), entities, relationships, emptyMetadata({ collectors }));
+  const text = await fs.readFile(written.path, 'utf8');
+  const metadataAt = text.indexOf('\n],"metadata":') + 1;
+  t.true(text.length - metadataAt > 3_000_000, `${text.length - metadataAt} characters`);
+  const scan = async (file: string) => {
+    const read = { entities: [] as string[], relationships: [] as string[] };
+    await scanSnapshotObjects(file, {
+      entity: (entity) => read.entities.push(entity._key),
+      relationship: (relationship) => read.relationships.push(relationship._key),
+    });
+    return read;
+  };
+  const expected = { entities: entities.map((e) => e._key).sort(), relationships: relationships.map((r) => r._key).sort() };
+  t.deepEqual(await scan(written.path), expected);
+
+  // The line is damaged past its first MiB, and then cut: a reader of the metadata fails on it,
+  // this one stops at its start, so it never sees either.
+  const damaged = path.join(directory, 'damaged.json');
+  await fs.writeFile(damaged, `${text.slice(0, metadataAt + 2_000_000)}!not JSON`);
+  await t.throwsAsync(readSnapshot(damaged, { verify: false }), { message: /metadata is not JSON/ });
+  t.deepEqual(await scan(damaged), expected);
+  // Nor read whole: here it is longer than a string can be (600 MB, a hole in a sparse file).
+  const endless = path.join(directory, 'endless.json');
+  await fs.writeFile(endless, `${text.slice(0, metadataAt)}],"metadata":{"collectors":[`);
+  await fs.truncate(endless, metadataAt + 600 * 2 ** 20);
+  t.deepEqual(await scan(endless), expected);
+  // A short metadata line (read in the same buffer as the objects) is not parsed either.
+  const short = path.join(directory, 'short.json');
+  await fs.writeFile(short, `${text.slice(0, metadataAt)}],"metadata":{not JSON}}\n`);
+  t.deepEqual(await scan(short), expected);
+
+  // Without the metadata line, the snapshot is truncated.
+  const truncated = path.join(directory, 'truncated.json');
+  await fs.writeFile(truncated, text.slice(0, metadataAt));
+  await t.throwsAsync(scan(truncated), { instanceOf: SnapshotFormatError, message: /truncated\.json:\d+: truncated: the metadata line is missing/ });
+  const corrupt = path.join(directory, 'corrupt.json');
+  await fs.writeFile(corrupt, text.replace('"size":3', '"size":3,,'));
+  await t.throwsAsync(scan(corrupt), { message: /corrupt\.json:5: not a JSON object/ });
 });

@@ -125,7 +125,14 @@ test('a change to an object read from disk is kept until the settle, written bac
   disk.settle({ types: true });
   t.not(disk.entitiesOfType('aws_role'), roles);
   t.true(existsSync(disk.directory));
+  const counts = { entities: disk.entityCount, relationships: disk.relationshipCount, spilled: disk.held().spilled };
   disk.close();
   t.false(existsSync(disk.directory));
+  // Its keys and lists are gone with it (they are most of what a large run's graph held); its counts stay.
   t.throws(() => disk.getEntity('b'), { message: /spilled to disk/ });
+  t.throws(() => disk.hasEntity('a'), { message: /spilled to disk/ });
+  t.throws(() => disk.entitiesOfTypeInAccount('aws_role', '111'), { message: /spilled to disk/ });
+  t.throws(() => [...disk.allRelationships()], { message: /spilled to disk/ });
+  t.deepEqual({ entities: disk.entityCount, relationships: disk.relationshipCount, spilled: disk.held().spilled }, counts);
+  t.is(counts.entities, 4);
 });

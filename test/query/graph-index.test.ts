@@ -139,3 +139,18 @@ test('work grows with the result, not with the graph', (t) => {
   t.true(cost(anyRare).reads >= filler);
   t.deepEqual(cost(anyRare), { reads: 2, total: 1 });
 });
+
+test("a run's graph is indexed once, for compliance, alerts and saved questions alike", (t) => {
+  const { entities, relationships } = buildGraph();
+  const graph = { allEntities: () => entities.values(), allRelationships: () => relationships.values() };
+  const index = GraphIndex.ofGraph(graph);
+  t.is(GraphIndex.ofGraph(graph), index);
+  t.deepEqual(
+    runQuery(index, 'FIND aws_s3_bucket THAT HAS * RETURN COUNT(aws_s3_bucket)', { now: NOW }),
+    runQuery(new GraphIndex(entities, relationships), 'FIND aws_s3_bucket THAT HAS * RETURN COUNT(aws_s3_bucket)', { now: NOW }),
+  );
+  // Another graph, even of the same objects, has its own.
+  const other = { allEntities: () => entities.slice(1).values(), allRelationships: () => relationships.values() };
+  t.not(GraphIndex.ofGraph(other), index);
+  t.is(GraphIndex.ofGraph(other).entities.length, entities.length - 1);
+});

@@ -9,7 +9,7 @@ import type { SnapshotLineVisitor } from '../../snapshot/reader';
 import { CREATED_ON, timestampSuffix, UPDATED_ON } from '../../snapshot/timestamps';
 import { canonicalLine, flatCanonicalLine, type KeyOrdered, type WriteHooks } from '../../snapshot/writer';
 import { shardOf } from '../shard';
-import type { GraphStorage, ShardSpec, SnapshotRef } from '../types';
+import type { GraphStorage, ObjectVisitor, ShardSpec, SnapshotRef } from '../types';
 import { copyIn, copyLine, copyOut } from './copy';
 import type { CompiledQuery } from './j1ql';
 import {
@@ -370,6 +370,17 @@ export class PostgresStorage implements GraphStorage {
       ),
     );
     return { entities, relationships, metadata };
+  }
+
+  async scanObjects(ref: SnapshotRef, visitor: ObjectVisitor): Promise<void> {
+    await this.withClient((client) =>
+      this.stream(
+        client,
+        idOf(ref),
+        (entity) => visitor.entity?.(entity),
+        (relationship) => visitor.relationship?.(relationship),
+      ),
+    );
   }
 
   readPrevious(ref: SnapshotRef, options: PreviousSnapshotOptions) {
