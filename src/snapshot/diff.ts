@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import type { Entity, Relationship } from '../graph';
-import { canonicalJson } from './format';
 import { isTimestampProperty } from './timestamps';
+import { canonicalLine } from './writer';
 
 export interface ChangeCounts {
   created: number;
@@ -24,13 +24,28 @@ export interface EntityChange {
 export const VOLATILE_PROPERTIES: readonly string[] = ['_stale', '_staleProperties'];
 const VOLATILE = new Set(VOLATILE_PROPERTIES);
 
-function fingerprint(object: Entity | Relationship): string {
-  const copy: Record<string, unknown> = { ...object };
-  for (const key of VOLATILE) delete copy[key];
-  return crypto
-    .createHash('sha1')
-    .update(canonicalJson(copy as Entity))
-    .digest('base64');
+/** `crypto.hash` (Node 20.12+) hashes a small input without a Hash object; older Nodes fall back. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
+/** The fingerprint of a canonical line that holds no volatile property (see {@link entityFingerprint}). */
+export function lineFingerprint(canonical: string): Buffer {
+  return oneShotHash ? oneShotHash('sha1', canonical, 'buffer') : crypto.createHash('sha1').update(canonical).digest();
+}
+
+function hasVolatile(object: Entity | Relationship): boolean {
+  for (const key of VOLATILE_PROPERTIES) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  return false;
+}
+
+/**
+ * What a change is judged on, as 20 bytes: the sha1 of the object's canonical line (its JSON with
+ * sorted properties, as the snapshot holds it) without the volatile properties and timestamps.
+ */
+export function entityFingerprint(entity: Entity | Relationship): Buffer {
+  if (!hasVolatile(entity)) return lineFingerprint(canonicalLine(entity));
+  const copy: Record<string, unknown> = { ...entity };
+  for (const key of VOLATILE_PROPERTIES) delete copy[key];
+  return lineFingerprint(canonicalLine(copy as Entity));
 }
 
 /** Entity changes between two snapshots, by key and content. */
@@ -44,7 +59,7 @@ export function diffEntities(previous: Iterable<Entity>, current: Iterable<Entit
     const old = before.get(entity._key);
     if (!old) {
       changes.push({ change: 'created', _key: entity._key, _type: entity._type });
-    } else if (fingerprint(old) !== fingerprint(entity)) {
+    } else if (!entityFingerprint(old).equals(entityFingerprint(entity))) {
       const names = new Set([...Object.keys(old), ...Object.keys(entity)]);
       const properties = [...names]
         .filter((name) => !VOLATILE.has(name) && !isTimestampProperty(name) && JSON.stringify(old[name]) !== JSON.stringify(entity[name]))

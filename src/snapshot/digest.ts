@@ -1,29 +1,7 @@
-import * as crypto from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Entity, Relationship } from '../graph';
-import { VOLATILE_PROPERTIES, type ChangeCounts } from './diff';
+import { entityFingerprint, lineFingerprint, type ChangeCounts } from './diff';
 import { CREATED_ON, UPDATED_ON, type Timestamps } from './timestamps';
-import { canonicalLine } from './writer';
-
-/** `crypto.hash` (Node 20.12+) hashes a small input without a Hash object; older Nodes fall back. */
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
-
-function sha1(text: string): Buffer {
-  return oneShotHash ? oneShotHash('sha1', text, 'buffer') : crypto.createHash('sha1').update(text).digest();
-}
-
-function hasVolatile(object: Entity | Relationship): boolean {
-  for (const key of VOLATILE_PROPERTIES) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
-  return false;
-}
-
-/** What {@link diffEntities} compares, as 20 bytes: the sha1 of the canonical JSON without `_stale` (nor timestamps). */
-export function entityFingerprint(entity: Entity | Relationship): Buffer {
-  if (!hasVolatile(entity)) return sha1(canonicalLine(entity));
-  const copy: Record<string, unknown> = { ...entity };
-  for (const key of VOLATILE_PROPERTIES) delete copy[key];
-  return sha1(canonicalLine(copy as Entity));
-}
 
 /** How many changed keys of each kind {@link EntityDigest.stamp} keeps (the smallest ones). */
 export const CHANGED_KEYS_KEPT = 20;
@@ -164,7 +142,7 @@ export class EntityDigest {
    * which must not hold volatile properties: `add` the parsed entity for those.
    */
   addCanonical(key: string, canonical: string, timestamps?: Timestamps): void {
-    this.addFingerprint(key, sha1(canonical), timestamps);
+    this.addFingerprint(key, lineFingerprint(canonical), timestamps);
   }
 
   private timeIndex(value: number): number {
