@@ -99,8 +99,7 @@ export class SpilledGraph extends GraphStore {
   private readonly typeCache = new Map<string, Entity[]>();
   private peakHeld = 0;
   private heldAtPeak = { resident: 0, cached: 0, pinned: 0 };
-  private closed = false;
-  /** The counts, taken when the graph is closed (its keys are gone then). */
+  /** Set when the graph is closed: its counts then (its keys are gone). */
   private countsAtClose?: { entities: number; relationships: number; held: HeldCounts };
 
   /** @param parent where the temporary directory goes (the run's output directory, or the system's). */
@@ -117,8 +116,7 @@ export class SpilledGraph extends GraphStore {
    * caller reads the snapshot back. Safe to call twice.
    */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.countsAtClose) return;
     this.countsAtClose = { entities: this.entityCount, relationships: this.relationshipCount, held: this.held() };
     closeSync(this.fd);
     rmSync(this.directory, { recursive: true, force: true });
@@ -160,7 +158,7 @@ export class SpilledGraph extends GraphStore {
   }
 
   private check(): void {
-    if (this.closed) throw new Error('the graph of this run was spilled to disk and is gone: read its snapshot from the store');
+    if (this.countsAtClose) throw new Error('the graph of this run was spilled to disk and is gone: read its snapshot from the store');
   }
 
   private flush(): void {
@@ -392,7 +390,7 @@ export class SpilledGraph extends GraphStore {
    * (and, with `types`, the lists of {@link entitiesOfType}). No caller may keep an object across it.
    */
   override settle(options: { types?: boolean } = {}): void {
-    if (this.closed) return;
+    if (this.countsAtClose) return;
     this.writeBack(this.cache);
     if (options.types) {
       this.writeBack(this.pinned);
