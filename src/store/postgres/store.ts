@@ -361,14 +361,7 @@ export class PostgresStorage implements GraphStorage {
     const metadata = await this.readMetadata(ref);
     const entities: Entity[] = [];
     const relationships: Relationship[] = [];
-    await this.withClient((client) =>
-      this.stream(
-        client,
-        idOf(ref),
-        (entity) => entities.push(entity),
-        (relationship) => relationships.push(relationship),
-      ),
-    );
+    await this.scanObjects(ref, { entity: (entity) => entities.push(entity), relationship: (relationship) => relationships.push(relationship) });
     return { entities, relationships, metadata };
   }
 
